@@ -1,0 +1,342 @@
+//! Settings: typed defaults (a demo hall), then a TOML file, then `MOTCUA_...` environment
+//! variables (`MOTCUA_SERVER__LISTEN=0.0.0.0:80`: two underscores between the section and
+//! the key). A bad value is refused at start-up with the key that holds it.
+
+use crate::domain::{
+    CallOrder, CounterDef, CounterNo, Hall, Series, Service, ServiceCode, hall::Fairness,
+};
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
+use serde::{Deserialize, Serialize};
+use std::collections::HashSet;
+use std::path::{Path, PathBuf};
+
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("config file {0} does not exist")]
+    Missing(PathBuf),
+    #[error("{0}")]
+    Parse(Box<figment::Error>),
+    #[error("bad setting `{key}`: {reason}")]
+    Invalid { key: String, reason: String },
+}
+
+fn invalid(key: impl Into<String>, reason: impl Into<String>) -> ConfigError {
+    ConfigError::Invalid {
+        key: key.into(),
+        reason: reason.into(),
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Settings {
+    pub hall: HallSettings,
+    pub server: ServerSettings,
+    pub queue: QueueSettings,
+    pub services: Vec<ServiceSettings>,
+    pub counters: Vec<CounterSettings>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct HallSettings {
+    /// Shown on displays and tickets.
+    pub name: String,
+    /// IANA time zone; the local day (and so numbering) follows it.
+    pub timezone: String,
+    /// 3 or 5 levels of satisfaction.
+    pub rating_scale: u8,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ServerSettings {
+    pub listen: String,
+    /// Base address of the citizen's status page (the QR code). Defaults to the listen
+    /// address.
+    pub public_url: Option<String>,
+    pub data_dir: PathBuf,
+    /// Largest request body accepted, in bytes.
+    pub body_limit_bytes: usize,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct QueueSettings {
+    pub call_order: CallOrder,
+    pub priority_streak_limit: u32,
+    pub normal_wait_limit_minutes: u32,
+    pub transfer_keeps_place: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceSettings {
+    pub code: String,
+    pub name_vi: String,
+    pub name_en: String,
+    /// Printed before the number; defaults to the code.
+    pub prefix: Option<String>,
+    #[serde(default = "one")]
+    pub first: u32,
+    #[serde(default = "nine_nine_nine")]
+    pub last: u32,
+    #[serde(default = "fifteen")]
+    pub target_wait_minutes: u32,
+    #[serde(default = "ten")]
+    pub service_minutes: u32,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CounterSettings {
+    pub no: u16,
+    /// Field codes in order of preference.
+    pub services: Vec<String>,
+}
+
+fn one() -> u32 {
+    1
+}
+fn nine_nine_nine() -> u32 {
+    999
+}
+fn fifteen() -> u32 {
+    15
+}
+fn ten() -> u32 {
+    10
+}
+
+impl Default for HallSettings {
+    fn default() -> Self {
+        HallSettings {
+            name: "Trung tâm Phục vụ hành chính công phường Mẫu".into(),
+            timezone: "Asia/Ho_Chi_Minh".into(),
+            rating_scale: 5,
+        }
+    }
+}
+
+impl Default for ServerSettings {
+    fn default() -> Self {
+        ServerSettings {
+            listen: "0.0.0.0:8080".into(),
+            public_url: None,
+            data_dir: PathBuf::from("motcua-data"),
+            body_limit_bytes: 16 * 1024,
+        }
+    }
+}
+
+impl Default for QueueSettings {
+    fn default() -> Self {
+        QueueSettings {
+            call_order: CallOrder::Oldest,
+            priority_streak_limit: 3,
+            normal_wait_limit_minutes: 20,
+            transfer_keeps_place: true,
+        }
+    }
+}
+
+impl Default for Settings {
+    /// The demo hall: five fields, four counters serving overlapping fields.
+    fn default() -> Self {
+        let service = |code: &str, vi: &str, en: &str, target, minutes| ServiceSettings {
+            code: code.into(),
+            name_vi: vi.into(),
+            name_en: en.into(),
+            prefix: None,
+            first: 1,
+            last: 999,
+            target_wait_minutes: target,
+            service_minutes: minutes,
+        };
+        let counter = |no, services: &[&str]| CounterSettings {
+            no,
+            services: services.iter().map(|s| s.to_string()).collect(),
+        };
+        Settings {
+            hall: HallSettings::default(),
+            server: ServerSettings::default(),
+            queue: QueueSettings::default(),
+            services: vec![
+                service("A", "Tư pháp – Hộ tịch", "Justice – Civil status", 15, 8),
+                service("B", "Đất đai – Xây dựng", "Land – Construction", 20, 15),
+                service(
+                    "C",
+                    "Lao động – Thương binh và Xã hội",
+                    "Labour, Invalids and Social Affairs",
+                    15,
+                    10,
+                ),
+                service("D", "Chứng thực", "Certification of copies", 10, 4),
+                service("E", "Kinh tế – Hạ tầng", "Economy – Infrastructure", 20, 12),
+            ],
+            counters: vec![
+                counter(1, &["A", "D"]),
+                counter(2, &["B", "E"]),
+                counter(3, &["C", "A"]),
+                counter(4, &["D", "A", "C"]),
+            ],
+        }
+    }
+}
+
+impl Settings {
+    /// Defaults, then the file (if any), then the environment.
+    pub fn load(file: Option<&Path>) -> Result<Settings, ConfigError> {
+        let mut figment = Figment::from(Serialized::defaults(Settings::default()));
+        if let Some(file) = file {
+            if !file.exists() {
+                return Err(ConfigError::Missing(file.to_owned()));
+            }
+            figment = figment.merge(Toml::file(file));
+        }
+        figment = figment.merge(Env::prefixed("MOTCUA_").split("__"));
+        figment
+            .extract()
+            .map_err(|e| ConfigError::Parse(Box::new(e)))
+    }
+
+    /// Check every value and build the hall the server runs.
+    pub fn hall(&self) -> Result<Hall, ConfigError> {
+        let tz = self
+            .hall
+            .timezone
+            .parse()
+            .map_err(|_| invalid("hall.timezone", format!("unknown time zone {:?}", self.hall.timezone)))?;
+        if ![3, 5].contains(&self.hall.rating_scale) {
+            return Err(invalid("hall.rating_scale", "must be 3 or 5"));
+        }
+        if self.services.is_empty() {
+            return Err(invalid("services", "a hall needs at least one field"));
+        }
+        let mut services = Vec::new();
+        let mut prefixes = HashSet::new();
+        for (i, s) in self.services.iter().enumerate() {
+            let key = |k: &str| format!("services[{i}].{k}");
+            let code = ServiceCode::try_from(s.code.clone()).map_err(|e| invalid(key("code"), e))?;
+            if services.iter().any(|x: &Service| x.code == code) {
+                return Err(invalid(key("code"), format!("{code} is used twice")));
+            }
+            for (k, v) in [("name_vi", &s.name_vi), ("name_en", &s.name_en)] {
+                if v.trim().is_empty() {
+                    return Err(invalid(key(k), "must not be empty"));
+                }
+            }
+            let prefix = s.prefix.clone().unwrap_or_else(|| code.to_string());
+            if prefix.chars().count() > 4 || !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
+                return Err(invalid(key("prefix"), "at most 4 letters or digits"));
+            }
+            if s.first == 0 || s.first > s.last || s.last > 99_999 {
+                return Err(invalid(
+                    key("last"),
+                    format!("the series {}..{} must satisfy 1 <= first <= last <= 99999", s.first, s.last),
+                ));
+            }
+            // Two fields printing the same codes would confuse the whole hall.
+            if !prefixes.insert(prefix.clone()) && !prefix.is_empty() {
+                return Err(invalid(key("prefix"), format!("{prefix} is used by another field")));
+            }
+            services.push(Service {
+                code,
+                name_vi: s.name_vi.clone(),
+                name_en: s.name_en.clone(),
+                series: Series {
+                    prefix,
+                    first: s.first,
+                    last: s.last,
+                },
+                target_wait_minutes: s.target_wait_minutes,
+                service_minutes: s.service_minutes.max(1),
+            });
+        }
+        let mut counters: Vec<CounterDef> = Vec::new();
+        for (i, c) in self.counters.iter().enumerate() {
+            let key = |k: &str| format!("counters[{i}].{k}");
+            let no = CounterNo::try_from(c.no).map_err(|e| invalid(key("no"), e))?;
+            if counters.iter().any(|x| x.no == no) {
+                return Err(invalid(key("no"), format!("counter {no} is defined twice")));
+            }
+            if c.services.is_empty() {
+                return Err(invalid(key("services"), "a counter serves at least one field"));
+            }
+            let mut codes = Vec::new();
+            for code in &c.services {
+                let code = ServiceCode::try_from(code.clone()).map_err(|e| invalid(key("services"), e))?;
+                if !services.iter().any(|s| s.code == code) {
+                    return Err(invalid(key("services"), format!("no field has the code {code}")));
+                }
+                codes.push(code);
+            }
+            counters.push(CounterDef { no, services: codes });
+        }
+        let listen: std::net::SocketAddr = self
+            .server
+            .listen
+            .parse()
+            .map_err(|_| invalid("server.listen", format!("{:?} is not an address like 0.0.0.0:8080", self.server.listen)))?;
+        let public_url = match &self.server.public_url {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => url.clone(),
+            Some(url) => return Err(invalid("server.public_url", format!("{url:?} must start with http:// or https://"))),
+            None => default_public_url(listen),
+        };
+        if self.server.body_limit_bytes < 1024 {
+            return Err(invalid("server.body_limit_bytes", "at least 1024"));
+        }
+        Ok(Hall {
+            name: self.hall.name.clone(),
+            tz,
+            services,
+            counters,
+            fairness: Fairness {
+                priority_streak_limit: self.queue.priority_streak_limit,
+                normal_wait_limit_minutes: self.queue.normal_wait_limit_minutes,
+            },
+            call_order: self.queue.call_order,
+            transfer_keeps_place: self.queue.transfer_keeps_place,
+            rating_scale: self.hall.rating_scale,
+            public_url,
+        })
+    }
+}
+
+/// Where to reach a server listening on `addr`: an unspecified address is reached through
+/// localhost on this machine.
+pub fn default_public_url(addr: std::net::SocketAddr) -> String {
+    if addr.ip().is_unspecified() {
+        format!("http://localhost:{}", addr.port())
+    } else {
+        format!("http://{addr}")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_demo_hall_is_valid() {
+        let hall = Settings::default().hall().expect("demo hall");
+        assert_eq!(hall.services.len(), 5);
+        assert_eq!(hall.counters.len(), 4);
+    }
+
+    #[test]
+    fn a_counter_serving_an_unknown_field_is_refused_with_its_key() {
+        let mut s = Settings::default();
+        s.counters[1].services.push("Z".into());
+        let err = s.hall().expect_err("refused").to_string();
+        assert!(err.contains("counters[1].services"), "{err}");
+    }
+
+    #[test]
+    fn an_unknown_time_zone_is_refused() {
+        let mut s = Settings::default();
+        s.hall.timezone = "Asia/Saigon_City".into();
+        assert!(s.hall().expect_err("refused").to_string().contains("hall.timezone"));
+    }
+}

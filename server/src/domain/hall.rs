@@ -1,0 +1,86 @@
+//! The hall as configured: its fields of procedures, its counters and its queue rules.
+//! Built once from the settings (which check every value) and shared read-only.
+
+use super::{CounterNo, Series, ServiceCode};
+use chrono_tz::Tz;
+use serde::Serialize;
+
+/// A field of procedures (lĩnh vực) with its own queue and number series.
+#[derive(Debug, Clone, Serialize)]
+pub struct Service {
+    pub code: ServiceCode,
+    pub name_vi: String,
+    pub name_en: String,
+    #[serde(skip)]
+    pub series: Series,
+    /// The wait the hall promises for this field, in minutes.
+    pub target_wait_minutes: u32,
+    /// A typical service time, used for estimates until the day has its own figures.
+    pub service_minutes: u32,
+}
+
+/// A counter (quầy) and the fields it serves, in order of preference.
+#[derive(Debug, Clone, Serialize)]
+pub struct CounterDef {
+    pub no: CounterNo,
+    pub services: Vec<ServiceCode>,
+}
+
+/// How a counter picks among the normal tickets of the fields it serves.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum CallOrder {
+    /// First come, first served across all its fields; preference only breaks ties.
+    #[default]
+    Oldest,
+    /// Its first field until that queue is empty, then the next.
+    Preference,
+}
+
+/// The fairness rule between priority and normal tickets.
+#[derive(Debug, Clone, Copy, Serialize)]
+pub struct Fairness {
+    /// After this many priority calls in a row at one counter...
+    pub priority_streak_limit: u32,
+    /// ...a normal ticket that has waited longer than this goes next.
+    pub normal_wait_limit_minutes: u32,
+}
+
+#[derive(Debug, Clone)]
+pub struct Hall {
+    pub name: String,
+    pub tz: Tz,
+    pub services: Vec<Service>,
+    pub counters: Vec<CounterDef>,
+    pub fairness: Fairness,
+    pub call_order: CallOrder,
+    /// Whether a transferred ticket keeps its place (its original queue time).
+    pub transfer_keeps_place: bool,
+    /// 3 or 5 levels of satisfaction.
+    pub rating_scale: u8,
+    /// Where the citizen's status page lives, e.g. `http://192.168.1.10:8080`.
+    pub public_url: String,
+}
+
+impl Hall {
+    pub fn service(&self, code: &ServiceCode) -> Option<&Service> {
+        self.services.iter().find(|s| &s.code == code)
+    }
+
+    pub fn counter(&self, no: CounterNo) -> Option<&CounterDef> {
+        self.counters.iter().find(|c| c.no == no)
+    }
+
+    /// The counters that serve a field.
+    pub fn counters_serving<'a>(
+        &'a self,
+        code: &'a ServiceCode,
+    ) -> impl Iterator<Item = &'a CounterDef> + 'a {
+        self.counters.iter().filter(move |c| c.services.contains(code))
+    }
+
+    /// The public status page of a ticket, what its QR code opens.
+    pub fn ticket_url(&self, token: &str) -> String {
+        format!("{}/t/{}", self.public_url.trim_end_matches('/'), token)
+    }
+}

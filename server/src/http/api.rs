@@ -1,0 +1,426 @@
+//! The JSON API's handlers: each validates its input into domain values, checks who is
+//! asking, and hands the change to the store's writer (or a read to a reader).
+
+use super::extract::{Body, Caller, SESSION_COOKIE};
+use super::AppError;
+use crate::clock::Clock;
+use crate::domain::{Action, CounterNo, DeviceKind, Priority, Role, ServiceCode};
+use crate::live::{Feed, Hub, run_feed};
+use crate::store::queue::{self, IssuedBy, Staff};
+use crate::store::{Store, accounts, millis, views};
+use axum::Json;
+use axum::extract::{Path, Query, State, WebSocketUpgrade};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use serde::Deserialize;
+use serde_json::json;
+use std::sync::Arc;
+
+fn service_code(hall: &crate::domain::Hall, code: &str) -> Result<ServiceCode, AppError> {
+    ServiceCode::try_from(code.to_owned())
+        .ok()
+        .filter(|c| hall.service(c).is_some())
+        .ok_or_else(|| AppError::invalid("unknown_service", format!("no field has the code {code:?}")))
+}
+
+fn counter_no(hall: &crate::domain::Hall, no: &str) -> Result<CounterNo, AppError> {
+    no.parse::<CounterNo>()
+        .ok()
+        .filter(|n| hall.counter(*n).is_some())
+        .ok_or_else(|| AppError::not_found("counter_not_found", format!("no counter {no:?} in this hall")))
+}
+
+/// Ticket tokens are 32 lowercase hex digits; anything else cannot be a ticket.
+fn ticket_token(token: &str) -> Result<String, AppError> {
+    if token.len() == 32 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+        Ok(token.to_owned())
+    } else {
+        Err(AppError::not_found("ticket_not_found", "no such ticket"))
+    }
+}
+
+fn staff(caller: &Caller) -> Result<Staff, AppError> {
+    let user = caller.staff()?;
+    Ok(Staff {
+        user_id: user.id,
+        role: user.role,
+    })
+}
+
+pub async fn services(State(store): State<Store>) -> Result<Json<serde_json::Value>, AppError> {
+    let hall = store.hall.clone();
+    let list = store.read(move |conn| views::services(conn, &hall)).await?;
+    Ok(Json(json!({
+        "hall": store.hall.name,
+        "rating_scale": store.hall.rating_scale,
+        "priorities": Priority::ALL.iter().map(|p| json!({"code": p, "label_vi": p.label().0, "label_en": p.label().1})).collect::<Vec<_>>(),
+        "services": list,
+    })))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IssueRequest {
+    service: String,
+    #[serde(default)]
+    priority: Option<String>,
+}
+
+#[tracing::instrument(skip_all, fields(service = %req.service))]
+pub async fn issue_ticket(
+    State(store): State<Store>,
+    caller: Caller,
+    Body(req): Body<IssueRequest>,
+) -> Result<Response, AppError> {
+    caller.may_issue()?;
+    let service = service_code(&store.hall, &req.service)?;
+    let priority = match req.priority.as_deref() {
+        None => Priority::None,
+        Some(p) => Priority::parse(p).ok_or_else(|| {
+            AppError::invalid("unknown_priority", format!("priority is one of none, elderly, disabled, pregnant, war_invalid, meritorious, not {p:?}"))
+        })?,
+    };
+    let issued_by = match caller {
+        Caller::Device(_) => IssuedBy::Kiosk,
+        _ => IssuedBy::Counter,
+    };
+    let issued = store
+        .write(move |ctx| queue::issue(ctx, &service, priority, issued_by))
+        .await?;
+    Ok((StatusCode::CREATED, Json(issued)).into_response())
+}
+
+pub async fn ticket_status(
+    State(store): State<Store>,
+    Path(token): Path<String>,
+) -> Result<Json<views::TicketView>, AppError> {
+    let token = ticket_token(&token)?;
+    let hall = store.hall.clone();
+    let view = store
+        .read(move |conn| {
+            let t = views::ticket_by_token(conn, &token)?
+                .ok_or_else(|| AppError::not_found("ticket_not_found", "no such ticket"))?;
+            views::ticket_view(conn, &hall, &t)
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+#[derive(Deserialize)]
+pub struct TicketFilter {
+    status: Option<String>,
+    service: Option<String>,
+}
+
+/// Today's tickets (staff): the waiting list and what happened to the rest.
+pub async fn list_tickets(
+    State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
+    caller: Caller,
+    Query(filter): Query<TicketFilter>,
+) -> Result<Json<serde_json::Value>, AppError> {
+    caller.staff()?;
+    let status = match filter.status.as_deref() {
+        None => None,
+        Some(s) => Some(crate::domain::Status::parse(s).ok_or_else(|| AppError::invalid("unknown_status", format!("no status {s:?}")))?),
+    };
+    let service = filter.service.as_deref().map(|s| service_code(&store.hall, s)).transpose()?;
+    let hall = store.hall.clone();
+    let day = crate::domain::numbering::local_day(clock.now(), hall.tz).to_string();
+    let tickets = store
+        .read(move |conn| {
+            let mut stmt = conn.prepare_cached(
+                "SELECT id FROM tickets WHERE local_day = ?1
+                   AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR service = ?3)
+                 ORDER BY id LIMIT 5000",
+            )?;
+            let ids: Vec<i64> = stmt
+                .query_map(
+                    rusqlite::params![day, status.map(|s| s.as_str()), service.as_ref().map(|s| s.as_str())],
+                    |r| r.get(0),
+                )?
+                .collect::<Result<_, _>>()?;
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                if let Some(t) = views::ticket_by_id(conn, id)? {
+                    out.push(views::ticket_view(conn, &hall, &t)?);
+                }
+            }
+            Ok(out)
+        })
+        .await?;
+    Ok(Json(json!({"tickets": tickets})))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(deny_unknown_fields)]
+pub struct ActionBody {
+    counter: Option<u16>,
+    service: Option<String>,
+}
+
+#[tracing::instrument(skip_all, fields(ticket = %id, action = %action))]
+pub async fn ticket_action(
+    State(store): State<Store>,
+    caller: Caller,
+    Path((id, action)): Path<(String, String)>,
+    Body(body): Body<ActionBody>,
+) -> Result<Json<views::TicketView>, AppError> {
+    let staff = staff(&caller)?;
+    let id: i64 = id
+        .parse()
+        .ok()
+        .filter(|n| *n > 0)
+        .ok_or_else(|| AppError::not_found("ticket_not_found", format!("no ticket {id:?}")))?;
+    let action = match action.as_str() {
+        "call" => {
+            let no = body
+                .counter
+                .ok_or_else(|| AppError::invalid("missing_counter", "say which counter calls: {\"counter\": 3}"))?;
+            Action::Call { counter: counter_no(&store.hall, &no.to_string())? }
+        }
+        "recall" => Action::Recall,
+        "start" => Action::Start,
+        "finish" => Action::Finish,
+        "no-show" => Action::NoShow,
+        "return" => Action::Return,
+        "cancel" => Action::Cancel,
+        "transfer" => {
+            let to = body
+                .service
+                .ok_or_else(|| AppError::invalid("missing_service", "say which field to transfer to: {\"service\": \"B\"}"))?;
+            Action::Transfer { to: service_code(&store.hall, &to)? }
+        }
+        other => {
+            return Err(AppError::not_found(
+                "unknown_action",
+                format!("no action {other:?}: call, recall, start, finish, no-show, transfer, return, cancel"),
+            ));
+        }
+    };
+    let view = store.write(move |ctx| queue::act(ctx, id, action, &staff)).await?;
+    Ok(Json(view))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RatingRequest {
+    token: String,
+    level: u8,
+    #[serde(default)]
+    comment: Option<String>,
+}
+
+/// The most a rating comment may hold, in characters.
+const COMMENT_MAX: usize = 500;
+
+/// A citizen rates their served ticket; the token is the credential.
+pub async fn rate(State(store): State<Store>, Body(req): Body<RatingRequest>) -> Result<Response, AppError> {
+    let token = ticket_token(&req.token)?;
+    let comment = req.comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
+    if comment.as_ref().is_some_and(|c| c.chars().count() > COMMENT_MAX) {
+        return Err(AppError::invalid("comment_too_long", format!("a comment has at most {COMMENT_MAX} characters")));
+    }
+    let level = req.level;
+    let view = store.write(move |ctx| queue::rate(ctx, &token, level, comment)).await?;
+    Ok((StatusCode::CREATED, Json(view)).into_response())
+}
+
+pub async fn list_counters(State(store): State<Store>) -> Result<Json<serde_json::Value>, AppError> {
+    let hall = store.hall.clone();
+    let counters = store
+        .read(move |conn| hall.counters.iter().map(|c| views::counter_view(conn, &hall, c.no)).collect::<Result<Vec<_>, _>>())
+        .await?;
+    Ok(Json(json!({"counters": counters})))
+}
+
+pub async fn counter_detail(
+    State(store): State<Store>,
+    Path(no): Path<String>,
+) -> Result<Json<views::CounterSnapshot>, AppError> {
+    let no = counter_no(&store.hall, &no)?;
+    let hall = store.hall.clone();
+    Ok(Json(store.read(move |conn| views::counter_snapshot(conn, &hall, no)).await?))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PauseRequest {
+    reason: String,
+}
+
+#[tracing::instrument(skip_all, fields(counter = %no, action = %action))]
+pub async fn counter_action(
+    State(store): State<Store>,
+    caller: Caller,
+    Path((no, action)): Path<(String, String)>,
+    Body(body): Body<serde_json::Value>,
+) -> Result<Response, AppError> {
+    let staff = staff(&caller)?;
+    let no = counter_no(&store.hall, &no)?;
+    let view = match action.as_str() {
+        "open" => store.write(move |ctx| queue::open_counter(ctx, no, &staff)).await?,
+        "close" => store.write(move |ctx| queue::close_counter(ctx, no, &staff)).await?,
+        "resume" => store.write(move |ctx| queue::resume_counter(ctx, no, &staff)).await?,
+        "pause" => {
+            let req: PauseRequest = serde_json::from_value(body)
+                .map_err(|e| AppError::invalid("invalid_body", format!("{e}: send {{\"reason\": \"lunch\"}}")))?;
+            let reason = req.reason.trim().to_owned();
+            if reason.is_empty() || reason.chars().count() > 100 || reason.chars().any(char::is_control) {
+                return Err(AppError::invalid("bad_reason", "a pause reason is 1 to 100 characters, e.g. lunch, meeting, system_fault"));
+            }
+            store.write(move |ctx| queue::pause_counter(ctx, no, &staff, &reason)).await?
+        }
+        "call-next" => {
+            return match store.write(move |ctx| queue::call_next(ctx, no, &staff)).await? {
+                Some(ticket) => Ok(Json(ticket).into_response()),
+                None => Ok(StatusCode::NO_CONTENT.into_response()),
+            };
+        }
+        other => {
+            return Err(AppError::not_found(
+                "unknown_action",
+                format!("no counter action {other:?}: open, close, call-next, pause, resume"),
+            ));
+        }
+    };
+    Ok(Json(view).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LoginRequest {
+    name: String,
+    password: String,
+}
+
+pub async fn login(
+    State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
+    jar: CookieJar,
+    Body(req): Body<LoginRequest>,
+) -> Result<Response, AppError> {
+    if req.name.len() > 256 || req.password.len() > 1024 {
+        return Err(AppError::WrongPassword);
+    }
+    let name = req.name.clone();
+    let found = store.read(move |conn| accounts::user_for_login(conn, &name)).await?;
+    // Verify off the async workers: argon2 is slow on purpose.
+    let password = req.password;
+    let user = tokio::task::spawn_blocking(move || {
+        found.and_then(|(user, hash)| accounts::verify_password(&hash, &password).then_some(user))
+    })
+    .await
+    .map_err(AppError::internal)?;
+    let Some(user) = user else {
+        return Err(AppError::WrongPassword);
+    };
+    let now = millis(clock.now());
+    let user_id = user.id;
+    let token = store
+        .write(move |ctx| accounts::create_session(ctx.conn, user_id, now))
+        .await?;
+    let cookie = Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/")
+        .build();
+    Ok((jar.add(cookie), Json(json!({"user": user}))).into_response())
+}
+
+pub async fn whoami(caller: Caller) -> Result<Json<serde_json::Value>, AppError> {
+    match caller {
+        Caller::Staff(user) => Ok(Json(json!({"user": user}))),
+        Caller::Device(device) => Ok(Json(json!({"device": device}))),
+        Caller::Nobody => Err(AppError::Unauthenticated),
+    }
+}
+
+pub async fn logout(State(store): State<Store>, jar: CookieJar) -> Result<Response, AppError> {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        let token = cookie.value().to_owned();
+        store.write(move |ctx| accounts::delete_session(ctx.conn, &token)).await?;
+    }
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok((jar, StatusCode::NO_CONTENT).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewUser {
+    name: String,
+    role: String,
+    password: String,
+}
+
+pub async fn add_user(
+    State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
+    caller: Caller,
+    Body(req): Body<NewUser>,
+) -> Result<Response, AppError> {
+    caller.admin()?;
+    let role = Role::parse(&req.role).ok_or_else(|| AppError::invalid("unknown_role", "role is admin, manager or clerk"))?;
+    let now = millis(clock.now());
+    let user = store
+        .write(move |ctx| accounts::add_user(ctx.conn, &req.name, role, &req.password, now))
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"user": user}))).into_response())
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct NewDevice {
+    name: String,
+    kind: String,
+}
+
+pub async fn add_device(
+    State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
+    caller: Caller,
+    Body(req): Body<NewDevice>,
+) -> Result<Response, AppError> {
+    caller.admin()?;
+    let kind = DeviceKind::parse(&req.kind)
+        .ok_or_else(|| AppError::invalid("unknown_kind", "kind is kiosk, display or printer"))?;
+    let now = millis(clock.now());
+    let (device, token) = store
+        .write(move |ctx| accounts::add_device(ctx.conn, &req.name, kind, now))
+        .await?;
+    Ok((StatusCode::CREATED, Json(json!({"device": device, "token": token}))).into_response())
+}
+
+pub async fn healthz(State(store): State<Store>) -> Result<Json<serde_json::Value>, AppError> {
+    let seq = store.read(|conn| views::last_seq(conn)).await?;
+    Ok(Json(json!({"status": "ok", "seq": seq})))
+}
+
+pub async fn ws_hall(ws: WebSocketUpgrade, State(store): State<Store>, State(hub): State<Hub>) -> Response {
+    ws.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Hall))
+}
+
+pub async fn ws_counter(
+    ws: WebSocketUpgrade,
+    State(store): State<Store>,
+    State(hub): State<Hub>,
+    Path(no): Path<String>,
+) -> Result<Response, AppError> {
+    let no = counter_no(&store.hall, &no)?;
+    Ok(ws.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Counter(no))))
+}
+
+pub async fn ws_ticket(
+    ws: WebSocketUpgrade,
+    State(store): State<Store>,
+    State(hub): State<Hub>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
+    let token = ticket_token(&token)?;
+    let lookup = token.clone();
+    let ticket = store.read(move |conn| views::ticket_by_token(conn, &lookup)).await?;
+    let ticket = ticket.ok_or_else(|| AppError::not_found("ticket_not_found", "no such ticket"))?;
+    Ok(ws.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Ticket { id: ticket.id, token })))
+}

@@ -1,0 +1,138 @@
+//! Extractors that turn requests into domain values, with our error shape for bad input:
+//! a JSON body (malformed -> 400, wrong values -> 422, too large -> 413) and the caller
+//! (a device token, a staff session, or nobody).
+
+use super::{AppError, AppState};
+use crate::store::accounts::{self, Device, User};
+use crate::domain::{DeviceKind, Role};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::body::Bytes;
+use axum::http::request::Parts;
+use axum::http::header;
+use axum_extra::extract::CookieJar;
+use serde::de::DeserializeOwned;
+
+/// The session cookie's name.
+pub const SESSION_COOKIE: &str = "motcua_session";
+
+/// A JSON body. An empty body reads as `{}`, so optional bodies need no special case and
+/// required fields still get a clear "missing field" error.
+pub struct Body<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
+    type Rejection = AppError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
+            if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                AppError::TooLarge
+            } else {
+                AppError::BadRequest {
+                    code: "unreadable_body",
+                    message: rejection.body_text(),
+                }
+            }
+        })?;
+        let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
+        let mut de = serde_json::Deserializer::from_slice(text);
+        let value = parse_json(&mut de)?;
+        Ok(Body(value))
+    }
+}
+
+/// Syntax errors are 400 (not JSON at all); data errors are 422 (JSON, wrong values).
+fn parse_json<T: DeserializeOwned>(de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> Result<T, AppError> {
+    let value = T::deserialize(&mut *de).and_then(|v| de.end().map(|()| v));
+    value.map_err(|e| match e.classify() {
+        serde_json::error::Category::Data => AppError::invalid("invalid_body", e.to_string()),
+        _ => AppError::BadRequest {
+            code: "malformed_json",
+            message: format!("the body is not valid JSON: {e}"),
+        },
+    })
+}
+
+/// Who is asking.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Nobody,
+    Staff(User),
+    Device(Device),
+}
+
+impl Caller {
+    /// Any signed-in member of staff.
+    pub fn staff(&self) -> Result<&User, AppError> {
+        match self {
+            Caller::Staff(user) => Ok(user),
+            Caller::Nobody => Err(AppError::Unauthenticated),
+            Caller::Device(_) => Err(AppError::forbidden("devices may not do this")),
+        }
+    }
+
+    /// A manager or admin.
+    pub fn reader(&self) -> Result<&User, AppError> {
+        let user = self.staff()?;
+        if user.role.reads_everything() {
+            Ok(user)
+        } else {
+            Err(AppError::forbidden("managers and admins only"))
+        }
+    }
+
+    pub fn admin(&self) -> Result<&User, AppError> {
+        let user = self.staff()?;
+        if user.role == Role::Admin {
+            Ok(user)
+        } else {
+            Err(AppError::forbidden("admins only"))
+        }
+    }
+
+    /// A kiosk, or staff issuing at a counter.
+    pub fn may_issue(&self) -> Result<(), AppError> {
+        match self {
+            Caller::Device(d) if d.kind == DeviceKind::Kiosk => Ok(()),
+            Caller::Device(_) => Err(AppError::forbidden("only a kiosk may issue tickets")),
+            Caller::Staff(_) => Ok(()),
+            Caller::Nobody => Err(AppError::Unauthenticated),
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty() && t.len() <= 128)
+                .ok_or(AppError::Unauthenticated)?
+                .to_owned();
+            let device = state
+                .store
+                .read(move |conn| accounts::device_by_token(conn, &token))
+                .await?;
+            return device.map(Caller::Device).ok_or(AppError::Unauthenticated);
+        }
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(cookie) = jar.get(SESSION_COOKIE) else {
+            return Ok(Caller::Nobody);
+        };
+        let token = cookie.value().to_owned();
+        if token.len() > 128 {
+            return Ok(Caller::Nobody);
+        }
+        let now = crate::store::millis(state.clock.now());
+        let user = state
+            .store
+            .read(move |conn| accounts::user_by_session(conn, &token, now))
+            .await?;
+        // An expired or unknown cookie is simply nobody: the login page will follow.
+        Ok(user.map(Caller::Staff).unwrap_or(Caller::Nobody))
+    }
+}

@@ -1,0 +1,85 @@
+//! `GET /metrics` in the Prometheus text format: the hall's state read at scrape time
+//! (waiting per field, today's tickets per status, counters per state, the event log's
+//! length) and the live feeds' counts.
+
+use super::AppError;
+use crate::clock::Clock;
+use crate::live::Hub;
+use crate::store::{Store, views};
+use axum::extract::State;
+use axum::response::IntoResponse;
+use std::fmt::Write;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+struct Exposition(String);
+
+impl Exposition {
+    fn family(&mut self, name: &str, kind: &str, help: &str) {
+        let _ = writeln!(self.0, "# HELP {name} {help}\n# TYPE {name} {kind}");
+    }
+
+    fn sample(&mut self, name: &str, labels: &[(&str, &str)], value: impl std::fmt::Display) {
+        let labels: Vec<String> = labels
+            .iter()
+            .map(|(k, v)| format!("{k}=\"{}\"", v.replace('\\', "\\\\").replace('"', "\\\"")))
+            .collect();
+        if labels.is_empty() {
+            let _ = writeln!(self.0, "{name} {value}");
+        } else {
+            let _ = writeln!(self.0, "{name}{{{}}} {value}", labels.join(","));
+        }
+    }
+}
+
+pub async fn metrics(
+    State(store): State<Store>,
+    State(hub): State<Hub>,
+    State(clock): State<Arc<dyn Clock>>,
+) -> Result<impl IntoResponse, AppError> {
+    let hall = store.hall.clone();
+    let day = crate::domain::numbering::local_day(clock.now(), hall.tz).to_string();
+    let (waiting, statuses, counters, seq) = store
+        .read(move |conn| {
+            let waiting = views::waiting_counts(conn, &hall)?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT status, COUNT(*) FROM tickets WHERE local_day = ?1 GROUP BY status",
+            )?;
+            let statuses: Vec<(String, i64)> = stmt
+                .query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            let mut counters = Vec::new();
+            for c in &hall.counters {
+                counters.push((c.no.to_string(), views::counter_row(conn, c.no)?.state.name()));
+            }
+            Ok((waiting, statuses, counters, views::last_seq(conn)?))
+        })
+        .await?;
+    let mut out = Exposition(String::new());
+    out.family("motcua_waiting", "gauge", "Tickets waiting now, per field.");
+    for (service, n) in &waiting {
+        out.sample("motcua_waiting", &[("service", service)], n);
+    }
+    out.family("motcua_tickets_today", "gauge", "Tickets of the local day, per status.");
+    for (status, n) in &statuses {
+        out.sample("motcua_tickets_today", &[("status", status)], n);
+    }
+    out.family("motcua_counter_state", "gauge", "1 for the state each counter is in.");
+    for (no, state) in &counters {
+        for s in ["open", "paused", "closed"] {
+            out.sample("motcua_counter_state", &[("counter", no), ("state", s)], u8::from(s == *state));
+        }
+    }
+    out.family("motcua_event_seq", "counter", "Sequence number of the last event in the log.");
+    out.sample("motcua_event_seq", &[], seq);
+    let stats = &hub.stats;
+    out.family("motcua_live_sockets", "gauge", "Open WebSocket feeds, per kind.");
+    for (feed, gauge) in [("hall", &stats.hall_sockets), ("counter", &stats.counter_sockets), ("ticket", &stats.ticket_sockets)] {
+        out.sample("motcua_live_sockets", &[("feed", feed)], gauge.load(Ordering::Relaxed));
+    }
+    out.family("motcua_live_frames_total", "counter", "Frames sent on live feeds.");
+    out.sample("motcua_live_frames_total", &[], stats.frames_sent.load(Ordering::Relaxed));
+    out.family("motcua_live_resyncs_total", "counter", "Snapshots sent to feeds that fell behind.");
+    out.sample("motcua_live_resyncs_total", &[], stats.resyncs.load(Ordering::Relaxed));
+    Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], out.0))
+}

@@ -1,0 +1,44 @@
+//! motcua: the hall server of a one-stop public-service hall (bộ phận một cửa).
+//!
+//! - [`domain`]: the queue's rules (tickets, numbering, whom to call), plain Rust;
+//! - [`store`]: SQLite, one writer thread, the event log;
+//! - [`http`]: the JSON API and the route table;
+//! - [`live`]: WebSocket feeds for displays, consoles and phones;
+//! - [`config`], [`clock`]: settings and time.
+//!
+//! `main.rs` only parses the command line; tests start the same [`start`] on
+//! `127.0.0.1:0`.
+
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod http;
+pub mod live;
+pub mod store;
+
+use clock::Clock;
+use domain::Hall;
+use http::{AppState, Limits};
+use live::Hub;
+use std::path::Path;
+use std::sync::Arc;
+use store::{Store, StoreError};
+
+/// Open the hall's database in `data_dir` and build the state the server runs on.
+pub fn build_state(
+    data_dir: &Path,
+    hall: Hall,
+    clock: Arc<dyn Clock>,
+    limits: Limits,
+) -> Result<AppState, StoreError> {
+    let hub = Hub::new();
+    let store = Store::open(data_dir, Arc::new(hall), clock.clone(), hub.clone())?;
+    Ok(AppState {
+        store,
+        hub,
+        clock,
+        limits,
+    })
+}
+
+pub use http::serve;

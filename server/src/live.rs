@@ -1,0 +1,284 @@
+//! Live updates over WebSocket: the hall feed (`/ws/hall`), one feed per counter
+//! (`/ws/counters/{no}`) and one per ticket (`/ws/tickets/{token}`).
+//!
+//! The writer publishes one [`Change`] per event after its transaction commits, on a single
+//! broadcast channel. Each socket starts with a full snapshot, then forwards the changes
+//! that concern it, each carrying the event's sequence number. A socket that falls behind
+//! (`Lagged`) is not dropped: it gets a fresh snapshot and carries on. The hall and counter
+//! frames are serialised once by the writer and shared by every display.
+
+use crate::domain::{CounterNo, ServiceCode};
+use crate::store::{Store, views};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use futures_util::{SinkExt, StreamExt};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+/// How many changes a slow socket may fall behind before it is resynchronised.
+const BACKLOG: usize = 1024;
+/// Pings keep idle connections (and the proxies between) alive.
+const PING_EVERY: Duration = Duration::from_secs(20);
+
+/// One committed change, as the live feeds need it.
+#[derive(Debug)]
+pub struct Change {
+    pub seq: i64,
+    pub kind: &'static str,
+    pub ticket_id: Option<i64>,
+    pub counter: Option<CounterNo>,
+    /// Fields whose waiting lists changed.
+    pub services: Vec<ServiceCode>,
+    /// The frame sent to hall and counter feeds.
+    pub frame: Utf8Bytes,
+    /// Feeds should start again from a snapshot (a new day began).
+    pub resync: bool,
+}
+
+impl Change {
+    pub fn new(
+        seq: i64,
+        kind: &'static str,
+        ticket_id: Option<i64>,
+        counter: Option<CounterNo>,
+        services: Vec<ServiceCode>,
+        frame: &serde_json::Value,
+    ) -> Self {
+        Change {
+            seq,
+            kind,
+            ticket_id,
+            counter,
+            services,
+            frame: Utf8Bytes::from(frame.to_string()),
+            resync: false,
+        }
+    }
+}
+
+/// Counts shown in `/metrics`.
+#[derive(Debug, Default)]
+pub struct LiveStats {
+    pub hall_sockets: AtomicI64,
+    pub counter_sockets: AtomicI64,
+    pub ticket_sockets: AtomicI64,
+    pub frames_sent: AtomicU64,
+    pub resyncs: AtomicU64,
+    pub last_seq: AtomicI64,
+}
+
+/// Where changes are published and feeds subscribe.
+#[derive(Clone)]
+pub struct Hub {
+    tx: broadcast::Sender<Arc<Change>>,
+    pub stats: Arc<LiveStats>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub::new()
+    }
+}
+
+impl Hub {
+    pub fn new() -> Self {
+        let (tx, _) = broadcast::channel(BACKLOG);
+        Hub {
+            tx,
+            stats: Arc::new(LiveStats::default()),
+        }
+    }
+
+    pub fn publish(&self, change: Change) {
+        self.stats.last_seq.fetch_max(change.seq, Ordering::Relaxed);
+        // No subscriber is fine: nobody is watching.
+        let _ = self.tx.send(Arc::new(change));
+    }
+
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Change>> {
+        self.tx.subscribe()
+    }
+}
+
+/// Which feed a socket follows.
+#[derive(Debug, Clone)]
+pub enum Feed {
+    Hall,
+    Counter(CounterNo),
+    /// A citizen's ticket, found by its token.
+    Ticket { id: i64, token: String },
+}
+
+impl Feed {
+    fn gauge<'a>(&self, stats: &'a LiveStats) -> &'a AtomicI64 {
+        match self {
+            Feed::Hall => &stats.hall_sockets,
+            Feed::Counter(_) => &stats.counter_sockets,
+            Feed::Ticket { .. } => &stats.ticket_sockets,
+        }
+    }
+}
+
+/// What one feed has sent so far, to decide what to send next.
+struct FeedState {
+    feed: Feed,
+    seq: i64,
+    /// The counter's fields, or the ticket's current field.
+    services: Vec<ServiceCode>,
+    /// The last ticket frame sent (ticket feeds send only real changes).
+    last_ticket: Option<String>,
+}
+
+impl FeedState {
+    fn concerns(&self, change: &Change) -> bool {
+        match &self.feed {
+            Feed::Hall => true,
+            Feed::Counter(no) => {
+                change.counter == Some(*no) || change.services.iter().any(|s| self.services.contains(s))
+            }
+            Feed::Ticket { id, .. } => {
+                change.ticket_id == Some(*id) || change.services.iter().any(|s| self.services.contains(s))
+            }
+        }
+    }
+
+    /// A full snapshot for this feed, read now.
+    async fn snapshot(&mut self, store: &Store) -> Option<Utf8Bytes> {
+        let hall = store.hall.clone();
+        let feed = self.feed.clone();
+        let read = store
+            .read(move |conn| -> Result<(i64, Vec<ServiceCode>, String), crate::http::AppError> {
+                Ok(match feed {
+                    Feed::Hall => {
+                        let s = views::hall_snapshot(conn, &hall)?;
+                        (s.seq, Vec::new(), serde_json::to_string(&s).map_err(crate::http::AppError::internal)?)
+                    }
+                    Feed::Counter(no) => {
+                        let s = views::counter_snapshot(conn, &hall, no)?;
+                        let services = s.counter.services.clone();
+                        (s.seq, services, serde_json::to_string(&s).map_err(crate::http::AppError::internal)?)
+                    }
+                    Feed::Ticket { token, .. } => {
+                        let seq = views::last_seq(conn)?;
+                        let t = views::ticket_by_token(conn, &token)?
+                            .ok_or_else(|| crate::http::AppError::not_found("ticket_not_found", "gone"))?;
+                        let view = views::ticket_view(conn, &hall, &t)?;
+                        let ticket = serde_json::to_string(&view).map_err(crate::http::AppError::internal)?;
+                        (seq, vec![t.service], ticket)
+                    }
+                })
+            })
+            .await;
+        let (seq, services, body) = read.ok()?;
+        self.seq = seq;
+        self.services = services;
+        let frame = match self.feed {
+            Feed::Ticket { .. } => {
+                self.last_ticket = Some(body.clone());
+                format!(r#"{{"type":"snapshot","seq":{seq},"ticket":{body}}}"#)
+            }
+            _ => body,
+        };
+        Some(Utf8Bytes::from(frame))
+    }
+
+    /// The frame to send for a change, if any.
+    async fn frame_for(&mut self, change: &Change, store: &Store) -> Option<Utf8Bytes> {
+        if change.resync {
+            return self.snapshot(store).await;
+        }
+        if change.seq <= self.seq || !self.concerns(change) {
+            return None;
+        }
+        self.seq = change.seq;
+        match &self.feed {
+            Feed::Hall | Feed::Counter(_) => Some(change.frame.clone()),
+            Feed::Ticket { id, .. } => {
+                let (hall, id) = (store.hall.clone(), *id);
+                let read = store
+                    .read(move |conn| {
+                        let t = views::ticket_by_id(conn, id)?
+                            .ok_or_else(|| crate::http::AppError::not_found("ticket_not_found", "gone"))?;
+                        let view = views::ticket_view(conn, &hall, &t)?;
+                        Ok((t.service, serde_json::to_string(&view).map_err(crate::http::AppError::internal)?))
+                    })
+                    .await;
+                let (service, ticket) = read.ok()?;
+                self.services = vec![service];
+                if self.last_ticket.as_deref() == Some(ticket.as_str()) {
+                    return None;
+                }
+                self.last_ticket = Some(ticket.clone());
+                Some(Utf8Bytes::from(format!(
+                    r#"{{"type":"update","seq":{},"kind":"{}","ticket":{ticket}}}"#,
+                    change.seq, change.kind
+                )))
+            }
+        }
+    }
+}
+
+/// Serve one socket until the client goes away.
+pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
+    let gauge = feed.gauge(&hub.stats);
+    gauge.fetch_add(1, Ordering::Relaxed);
+    let (mut sink, mut stream) = socket.split();
+    // Subscribe before reading the snapshot, so nothing falls between the two.
+    let mut changes = hub.subscribe();
+    let mut state = FeedState {
+        feed,
+        seq: 0,
+        services: Vec::new(),
+        last_ticket: None,
+    };
+    let stats = hub.stats.clone();
+    let mut send_task = tokio::spawn(async move {
+        let Some(first) = state.snapshot(&store).await else {
+            return;
+        };
+        if sink.send(Message::Text(first)).await.is_err() {
+            return;
+        }
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        loop {
+            let frame = tokio::select! {
+                received = changes.recv() => match received {
+                    Ok(change) => state.frame_for(&change, &store).await,
+                    Err(RecvError::Lagged(_)) => {
+                        stats.resyncs.fetch_add(1, Ordering::Relaxed);
+                        state.snapshot(&store).await
+                    }
+                    Err(RecvError::Closed) => break,
+                },
+                _ = ping.tick() => {
+                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
+            };
+            if let Some(frame) = frame {
+                if sink.send(Message::Text(frame)).await.is_err() {
+                    break;
+                }
+                stats.frames_sent.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        let _ = sink.close().await;
+    });
+    // The receive side only watches for the client closing; feeds take no commands.
+    let mut recv_task = tokio::spawn(async move {
+        while let Some(Ok(message)) = stream.next().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    });
+    tokio::select! {
+        _ = &mut send_task => recv_task.abort(),
+        _ = &mut recv_task => send_task.abort(),
+    }
+    gauge.fetch_sub(1, Ordering::Relaxed);
+}

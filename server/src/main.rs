@@ -1,0 +1,213 @@
+//! The `motcua` command: parse the command line, load the settings, start tracing, and
+//! hand over to the library.
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use motcua::clock::{Clock, SystemClock};
+use motcua::config::{Settings, default_public_url};
+use motcua::domain::{DeviceKind, Role};
+use motcua::http::Limits;
+use motcua::store::{self, accounts};
+use std::io::{BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Parser)]
+#[command(name = "motcua", version, about = "Queue tickets, calling and live displays for a one-stop public-service hall")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+/// Options every subcommand takes.
+#[derive(Args, Clone)]
+struct Common {
+    /// The hall's settings (TOML). Without it: the demo hall.
+    #[arg(long, global = true, env = "MOTCUA_CONFIG")]
+    config: Option<PathBuf>,
+    /// Where the database lives (overrides server.data_dir).
+    #[arg(long, global = true)]
+    data: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the hall server.
+    Serve {
+        #[command(flatten)]
+        common: Common,
+        /// Address to listen on (overrides server.listen), e.g. 0.0.0.0:8080.
+        #[arg(long)]
+        listen: Option<String>,
+    },
+    /// Staff accounts.
+    User {
+        #[command(subcommand)]
+        command: UserCommand,
+    },
+    /// Kiosks, displays and printers.
+    Device {
+        #[command(subcommand)]
+        command: DeviceCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommand {
+    /// Add a user; the password is read from standard input.
+    Add {
+        name: String,
+        #[arg(long)]
+        role: Role,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+#[derive(Subcommand)]
+enum DeviceCommand {
+    /// Add a device and print its token, once, alone on standard output.
+    Add {
+        name: String,
+        #[arg(long)]
+        kind: DeviceKind,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn settings(common: &Common) -> anyhow::Result<Settings> {
+    let mut settings = Settings::load(common.config.as_deref())?;
+    if let Some(data) = &common.data {
+        settings.server.data_dir = data.clone();
+    }
+    Ok(settings)
+}
+
+fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "info,tower_http=warn".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match Cli::parse().command {
+        Command::Serve { common, listen } => serve(&common, listen),
+        Command::User {
+            command: UserCommand::Add { name, role, common },
+        } => {
+            let settings = settings(&common)?;
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let conn = store::open_for_admin(&settings.server.data_dir)?;
+            let user = accounts::add_user(&conn, &name, role, password, now_ms())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!("added {} {:?} ({})", user.role.as_str(), user.name, user.id);
+            Ok(())
+        }
+        Command::Device {
+            command: DeviceCommand::Add { name, kind, common },
+        } => {
+            let settings = settings(&common)?;
+            let conn = store::open_for_admin(&settings.server.data_dir)?;
+            let (device, token) = accounts::add_device(&conn, &name, kind, now_ms())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!("added {} {:?}; its token follows, shown this once", device.kind.as_str(), device.name);
+            println!("{token}");
+            Ok(())
+        }
+    }
+}
+
+fn now_ms() -> i64 {
+    SystemClock.now().timestamp_millis()
+}
+
+#[tokio::main]
+async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
+    let mut settings = settings(common)?;
+    if let Some(listen) = listen {
+        settings.server.listen = listen;
+    }
+    let mut hall = settings.hall()?;
+    let listener = tokio::net::TcpListener::bind(&settings.server.listen)
+        .await
+        .with_context(|| format!("cannot listen on {}", settings.server.listen))?;
+    let addr = listener.local_addr()?;
+    if settings.server.public_url.is_none() {
+        hall.public_url = default_public_url(addr);
+    }
+    let data_dir = settings.server.data_dir.clone();
+    let state = motcua::build_state(
+        &data_dir,
+        hall,
+        Arc::new(SystemClock),
+        Limits {
+            body_bytes: settings.server.body_limit_bytes,
+        },
+    )
+    .with_context(|| format!("cannot open the database in {}", data_dir.display()))?;
+    let base = default_public_url(addr);
+    let mut out = std::io::stdout().lock();
+    writeln!(out, "motcua listening on {base}")?;
+    writeln!(out, "  hall:        {} ({} fields, {} counters)", state.store.hall.name, state.store.hall.services.len(), state.store.hall.counters.len())?;
+    writeln!(out, "  data:        {}", data_dir.display())?;
+    writeln!(out, "  fields:      {base}/api/services")?;
+    writeln!(out, "  API:         {base}/api/openapi.json")?;
+    writeln!(out, "  hall feed:   {}/ws/hall", base.replacen("http", "ws", 1))?;
+    writeln!(out, "  health:      {base}/healthz   metrics: {base}/metrics")?;
+    if common.config.is_none() {
+        demo_accounts(&data_dir, &mut out)?;
+    }
+    out.flush()?;
+    drop(out);
+    motcua::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
+}
+
+/// On the demo hall's first start, create one account of each kind and say so, once.
+fn demo_accounts(data_dir: &Path, out: &mut impl Write) -> anyhow::Result<()> {
+    let conn = store::open_for_admin(data_dir)?;
+    if accounts::count_users(&conn).map_err(|e| anyhow::anyhow!("{e}"))? > 0 {
+        return Ok(());
+    }
+    writeln!(out, "  demo accounts (shown this once; keep them or add your own with `motcua user add`):")?;
+    let people = [
+        ("admin", Role::Admin),
+        ("quanly", Role::Manager),
+        ("canbo1", Role::Clerk),
+        ("canbo2", Role::Clerk),
+        ("canbo3", Role::Clerk),
+        ("canbo4", Role::Clerk),
+    ];
+    for (name, role) in people {
+        let password = accounts::random_token()[..12].to_owned();
+        accounts::add_user(&conn, name, role, &password, now_ms()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        writeln!(out, "    {:<8} {:<8} password {}", name, role.as_str(), password)?;
+    }
+    Ok(())
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        _ = ctrl_c => {},
+        _ = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

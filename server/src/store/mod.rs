@@ -1,0 +1,316 @@
+//! Storage: one SQLite file in WAL mode.
+//!
+//! A single writer thread owns the write connection. Handlers send it jobs over a channel
+//! and wait for the reply on a oneshot, so the async workers never block on SQLite and two
+//! clerks pressing Next at once are simply served one after the other. The writer groups
+//! the jobs that are queued together into one transaction (each in its own savepoint, so
+//! one refused job does not undo the others) and answers only after the COMMIT with
+//! `synchronous=FULL` has returned: an acknowledged ticket is on disk. Live updates are
+//! published after the commit, never before.
+//!
+//! Reads go to a small pool of read-only connections on the blocking thread pool.
+
+pub mod accounts;
+pub mod queue;
+pub mod views;
+
+use crate::clock::Clock;
+use crate::domain::Hall;
+use crate::live::{Change, Hub};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::{Connection, OpenFlags};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, mpsc};
+use tokio::sync::oneshot;
+
+/// The migrations, in order; `pragma user_version` counts how many have run.
+const MIGRATIONS: &[&str] = &[include_str!("../../migrations/001_init.sql")];
+
+/// How many queued jobs the writer may put in one transaction.
+const MAX_BATCH: usize = 256;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error(transparent)]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("the database was written by a newer motcua (schema {found}, this build knows {known}); upgrade motcua")]
+    TooNew { found: i64, known: i64 },
+    #[error("the storage thread has stopped")]
+    Stopped,
+    #[error("{0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// The outcome of a job: done, or refused by the rules (nothing written).
+pub type JobResult<T> = Result<T, crate::http::AppError>;
+
+/// What a job sees: the open transaction, the time of the job, the hall, and the live
+/// changes to publish once the transaction has committed.
+pub struct Ctx<'a> {
+    pub conn: &'a Connection,
+    pub now: DateTime<Utc>,
+    pub hall: &'a Hall,
+    pub(crate) outbox: Vec<Change>,
+}
+
+impl Ctx<'_> {
+    pub fn today(&self) -> NaiveDate {
+        crate::domain::numbering::local_day(self.now, self.hall.tz)
+    }
+}
+
+type Deliver = Box<dyn FnOnce(Option<&StoreError>) + Send>;
+/// A job runs in the open transaction and says whether it succeeded (else its savepoint
+/// is rolled back); its answer is delivered after the commit.
+type Job = Box<dyn for<'a> FnOnce(&mut Ctx<'a>) -> (bool, Deliver) + Send>;
+
+/// The handle every part of the server holds. Cheap to clone.
+#[derive(Clone)]
+pub struct Store {
+    jobs: mpsc::Sender<Job>,
+    readers: Readers,
+    pub hall: Arc<Hall>,
+}
+
+impl Store {
+    /// Open (creating and migrating if needed) the database in `data_dir` and start the
+    /// writer thread.
+    pub fn open(
+        data_dir: &Path,
+        hall: Arc<Hall>,
+        clock: Arc<dyn Clock>,
+        hub: Hub,
+    ) -> Result<Store, StoreError> {
+        std::fs::create_dir_all(data_dir)?;
+        let path = data_dir.join("motcua.sqlite3");
+        let mut conn = open_writer(&path)?;
+        migrate(&mut conn)?;
+        queue::prepare_counters(&conn, &hall)?;
+        let (jobs, rx) = mpsc::channel::<Job>();
+        let writer_hall = hall.clone();
+        std::thread::Builder::new()
+            .name("motcua-writer".into())
+            .spawn(move || run_writer(conn, rx, writer_hall, clock, hub))?;
+        Ok(Store {
+            jobs,
+            readers: Readers::new(path),
+            hall,
+        })
+    }
+
+    /// Run `job` in the writer's transaction; the answer comes after the commit.
+    pub async fn write<T, F>(&self, job: F) -> JobResult<T>
+    where
+        T: Send + 'static,
+        F: for<'a> FnOnce(&mut Ctx<'a>) -> JobResult<T> + Send + 'static,
+    {
+        let (reply, answer) = oneshot::channel::<JobResult<T>>();
+        let job: Job = Box::new(move |ctx| {
+            let outcome = job(ctx);
+            let succeeded = outcome.is_ok();
+            let deliver: Deliver = Box::new(move |commit_error: Option<&StoreError>| {
+                let outcome = match (outcome, commit_error) {
+                    (Ok(_), Some(e)) => Err(crate::http::AppError::internal(e)),
+                    (outcome, _) => outcome,
+                };
+                // The caller may have gone (client hung up): the change stands regardless.
+                let _ = reply.send(outcome);
+            });
+            (succeeded, deliver)
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| crate::http::AppError::internal(StoreError::Stopped))?;
+        answer
+            .await
+            .map_err(|_| crate::http::AppError::internal(StoreError::Stopped))?
+    }
+
+    /// Run `query` on a read-only connection, off the async workers.
+    pub async fn read<T, F>(&self, query: F) -> JobResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> JobResult<T> + Send + 'static,
+    {
+        self.readers.run(query).await
+    }
+}
+
+fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+    let conn = Connection::open(path)?;
+    configure(&conn)?;
+    // WAL lets readers and the command-line tools work beside the server; FULL makes each
+    // commit durable before we acknowledge it.
+    conn.pragma_update(None, "journal_mode", "WAL")?;
+    conn.pragma_update(None, "synchronous", "FULL")?;
+    Ok(conn)
+}
+
+fn configure(conn: &Connection) -> Result<(), StoreError> {
+    conn.busy_timeout(std::time::Duration::from_secs(5))?;
+    conn.pragma_update(None, "foreign_keys", "ON")?;
+    Ok(())
+}
+
+/// Open the database for a command-line tool (user add, device add) that may run while
+/// the server is serving: an ordinary connection that waits its turn to write.
+pub fn open_for_admin(data_dir: &Path) -> Result<Connection, StoreError> {
+    std::fs::create_dir_all(data_dir)?;
+    let mut conn = open_writer(&data_dir.join("motcua.sqlite3"))?;
+    migrate(&mut conn)?;
+    Ok(conn)
+}
+
+/// Bring the schema up to date, refusing a database from a newer motcua.
+fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
+    let known = MIGRATIONS.len() as i64;
+    let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
+    if found > known {
+        return Err(StoreError::TooNew { found, known });
+    }
+    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+        let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
+        tx.execute_batch(sql)?;
+        tx.pragma_update(None, "user_version", i as i64 + 1)?;
+        tx.commit()?;
+        tracing::info!(version = i + 1, "database migrated");
+    }
+    Ok(())
+}
+
+fn run_writer(
+    conn: Connection,
+    rx: mpsc::Receiver<Job>,
+    hall: Arc<Hall>,
+    clock: Arc<dyn Clock>,
+    hub: Hub,
+) {
+    let mut day_checked: Option<NaiveDate> = None;
+    // Block for the first job, then take whatever else is already queued.
+    while let Ok(first) = rx.recv() {
+        let mut batch = vec![first];
+        while batch.len() < MAX_BATCH {
+            match rx.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let now = clock.now();
+        let mut ctx = Ctx {
+            conn: &conn,
+            now,
+            hall: &hall,
+            outbox: Vec::new(),
+        };
+        let mut delivers = Vec::with_capacity(batch.len());
+        let begun = conn.execute_batch("BEGIN IMMEDIATE");
+        if let Err(e) = begun {
+            // Dropping the batch answers each caller with an error; nothing was written.
+            tracing::error!(error = %e, "cannot begin a transaction");
+            continue;
+        }
+        // A new local day: close what the previous day left open, before anything else.
+        let today = ctx.today();
+        if day_checked != Some(today) {
+            match queue::close_previous_days(&mut ctx) {
+                Ok(()) => day_checked = Some(today),
+                Err(e) => tracing::error!(error = %e, "closing the previous day failed"),
+            }
+        }
+        for job in batch {
+            let mark = ctx.outbox.len();
+            if let Err(e) = conn.execute_batch("SAVEPOINT job") {
+                tracing::error!(error = %e, "savepoint failed");
+                continue;
+            }
+            ctx.now = clock.now().max(ctx.now);
+            let (succeeded, deliver) = job(&mut ctx);
+            if succeeded {
+                let _ = conn.execute_batch("RELEASE job");
+            } else {
+                // A refused job leaves no trace and publishes nothing.
+                ctx.outbox.truncate(mark);
+                let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
+            }
+            delivers.push(deliver);
+        }
+        let committed = conn.execute_batch("COMMIT").map_err(StoreError::from);
+        if let Err(e) = &committed {
+            tracing::error!(error = %e, "commit failed");
+            let _ = conn.execute_batch("ROLLBACK");
+            ctx.outbox.clear();
+            day_checked = None;
+        }
+        for deliver in delivers {
+            deliver(committed.as_ref().err());
+        }
+        for change in ctx.outbox.drain(..) {
+            hub.publish(change);
+        }
+    }
+    tracing::info!("storage writer stopped");
+}
+
+/// Read-only connections, reused.
+#[derive(Clone)]
+struct Readers {
+    path: PathBuf,
+    idle: Arc<Mutex<Vec<Connection>>>,
+}
+
+impl Readers {
+    fn new(path: PathBuf) -> Self {
+        Readers {
+            path,
+            idle: Arc::new(Mutex::new(Vec::new())),
+        }
+    }
+
+    fn take(&self) -> Result<Connection, StoreError> {
+        if let Some(conn) = self.idle.lock().ok().and_then(|mut idle| idle.pop()) {
+            return Ok(conn);
+        }
+        let conn = Connection::open_with_flags(
+            &self.path,
+            OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )?;
+        configure(&conn)?;
+        Ok(conn)
+    }
+
+    fn give_back(&self, conn: Connection) {
+        if let Ok(mut idle) = self.idle.lock() {
+            if idle.len() < 8 {
+                idle.push(conn);
+            }
+        }
+    }
+
+    async fn run<T, F>(&self, query: F) -> JobResult<T>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> JobResult<T> + Send + 'static,
+    {
+        let readers = self.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = readers
+                .take()
+                .map_err(crate::http::AppError::internal)?;
+            let outcome = query(&conn);
+            readers.give_back(conn);
+            outcome
+        })
+        .await
+        .map_err(crate::http::AppError::internal)?
+    }
+}
+
+/// Milliseconds since the epoch, as stored.
+pub fn millis(at: DateTime<Utc>) -> i64 {
+    at.timestamp_millis()
+}
+
+/// Back from stored milliseconds.
+pub fn from_millis(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}

@@ -1,0 +1,454 @@
+//! Reading the hall: tickets, counters and the snapshots live feeds start with.
+//! Used by the writer (inside its transaction) and by readers alike.
+
+use super::from_millis;
+use crate::domain::{
+    CounterNo, CounterState, Hall, Priority, ServiceCode, Status, estimate,
+};
+use crate::http::AppError;
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// A ticket as stored.
+#[derive(Debug, Clone)]
+pub struct TicketRow {
+    pub id: i64,
+    pub token: String,
+    pub local_day: String,
+    pub service: ServiceCode,
+    pub first_service: ServiceCode,
+    pub code: String,
+    pub priority: Priority,
+    pub status: Status,
+    pub counter_no: Option<CounterNo>,
+    pub issued_at: i64,
+    pub queued_at: i64,
+    pub first_called_at: Option<i64>,
+    pub called_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub recalls: u32,
+    pub eta_minutes: u32,
+    pub rating: Option<u8>,
+}
+
+const TICKET_COLUMNS: &str = "id, token, local_day, service, first_service, code, priority, status, \
+     counter_no, issued_at, queued_at, first_called_at, called_at, started_at, finished_at, \
+     recalls, eta_minutes, rating";
+
+fn bad_value(column: &str, value: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("unexpected {column} {value:?}").into(),
+    )
+}
+
+fn ticket_from_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
+    let text = |i: usize| row.get::<_, String>(i);
+    let service = text(3)?;
+    let first_service = text(4)?;
+    let priority = text(6)?;
+    let status = text(7)?;
+    let counter: Option<u16> = row.get(8)?;
+    Ok(TicketRow {
+        id: row.get(0)?,
+        token: text(1)?,
+        local_day: text(2)?,
+        service: ServiceCode::try_from(service.clone()).map_err(|_| bad_value("service", service))?,
+        first_service: ServiceCode::try_from(first_service.clone())
+            .map_err(|_| bad_value("service", first_service))?,
+        code: text(5)?,
+        priority: Priority::parse(&priority).ok_or_else(|| bad_value("priority", priority))?,
+        status: Status::parse(&status).ok_or_else(|| bad_value("status", status))?,
+        counter_no: counter.and_then(|n| CounterNo::try_from(n).ok()),
+        issued_at: row.get(9)?,
+        queued_at: row.get(10)?,
+        first_called_at: row.get(11)?,
+        called_at: row.get(12)?,
+        started_at: row.get(13)?,
+        finished_at: row.get(14)?,
+        recalls: row.get(15)?,
+        eta_minutes: row.get(16)?,
+        rating: row.get(17)?,
+    })
+}
+
+pub fn ticket_by_id(conn: &Connection, id: i64) -> Result<Option<TicketRow>, AppError> {
+    let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], ticket_from_row)
+        .optional()?)
+}
+
+pub fn ticket_by_token(conn: &Connection, token: &str) -> Result<Option<TicketRow>, AppError> {
+    let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE token = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([token], ticket_from_row)
+        .optional()?)
+}
+
+/// The ticket a counter holds now (called or serving), if any.
+pub fn ticket_at_counter(conn: &Connection, no: CounterNo) -> Result<Option<TicketRow>, AppError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE counter_no = ?1 AND status IN ('called', 'serving')"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([no.get()], ticket_from_row)
+        .optional()?)
+}
+
+/// Waiting tickets of some fields, in no particular order.
+pub fn waiting_in(conn: &Connection, services: &[ServiceCode]) -> Result<Vec<TicketRow>, AppError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE status = 'waiting' AND service = ?1"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut tickets = Vec::new();
+    for code in services {
+        let rows = stmt.query_map([code.as_str()], ticket_from_row)?;
+        for row in rows {
+            tickets.push(row?);
+        }
+    }
+    Ok(tickets)
+}
+
+/// A ticket as the outside world sees it: no token, nothing personal.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketView {
+    pub id: i64,
+    pub code: String,
+    pub service: ServiceCode,
+    pub service_name_vi: String,
+    pub service_name_en: String,
+    pub priority: Priority,
+    pub status: Status,
+    pub counter: Option<CounterNo>,
+    pub issued_at: String,
+    pub called_at: Option<String>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub recalls: u32,
+    /// People who will be called before this ticket (waiting tickets only).
+    pub ahead: Option<u32>,
+    /// Minutes until this ticket is likely called (waiting tickets only).
+    pub eta_minutes: Option<u32>,
+    pub rating: Option<u8>,
+}
+
+/// An instant as the hall reads it: RFC 3339 with the hall's offset.
+pub fn local_time(hall: &Hall, ms: i64) -> String {
+    from_millis(ms)
+        .with_timezone(&hall.tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+pub fn ticket_view(conn: &Connection, hall: &Hall, t: &TicketRow) -> Result<TicketView, AppError> {
+    let (name_vi, name_en) = hall
+        .service(&t.service)
+        .map(|s| (s.name_vi.clone(), s.name_en.clone()))
+        .unwrap_or_else(|| (t.service.to_string(), t.service.to_string()));
+    let (ahead, eta) = if t.status == Status::Waiting {
+        let ahead = people_ahead(conn, t)?;
+        (Some(ahead), Some(wait_estimate(conn, hall, &t.service, ahead)?))
+    } else {
+        (None, None)
+    };
+    Ok(TicketView {
+        id: t.id,
+        code: t.code.clone(),
+        service: t.service.clone(),
+        service_name_vi: name_vi,
+        service_name_en: name_en,
+        priority: t.priority,
+        status: t.status,
+        counter: t.counter_no,
+        issued_at: local_time(hall, t.issued_at),
+        called_at: t.called_at.map(|ms| local_time(hall, ms)),
+        started_at: t.started_at.map(|ms| local_time(hall, ms)),
+        finished_at: t.finished_at.map(|ms| local_time(hall, ms)),
+        recalls: t.recalls,
+        ahead,
+        eta_minutes: eta,
+        rating: t.rating,
+    })
+}
+
+/// Waiting tickets of the same field that will be called first: every priority ticket
+/// queued before it, and for a normal ticket also every priority ticket and every normal
+/// ticket queued before it.
+pub fn people_ahead(conn: &Connection, t: &TicketRow) -> Result<u32, AppError> {
+    let n: u32 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM tickets
+             WHERE status = 'waiting' AND service = ?1 AND id <> ?2
+               AND ((priority <> 'none' AND (?3 = 0 OR (queued_at, id) < (?4, ?2)))
+                 OR (?3 = 0 AND priority = 'none' AND (queued_at, id) < (?4, ?2)))",
+        )?
+        .query_row(
+            params![t.service.as_str(), t.id, t.priority.is_priority(), t.queued_at],
+            |r| r.get(0),
+        )?;
+    Ok(n)
+}
+
+/// Minutes a ticket with `ahead` people before it should expect to wait.
+pub fn wait_estimate(
+    conn: &Connection,
+    hall: &Hall,
+    service: &ServiceCode,
+    ahead: u32,
+) -> Result<u32, AppError> {
+    if ahead == 0 {
+        return Ok(0);
+    }
+    let configured = hall
+        .service(service)
+        .map(|s| f64::from(s.service_minutes))
+        .unwrap_or(10.0);
+    // Today's recent service times in this field, once there are a few.
+    let recent: (u32, Option<f64>) = conn
+        .prepare_cached(
+            "SELECT COUNT(*), AVG(finished_at - started_at) FROM (
+                 SELECT finished_at, started_at FROM tickets
+                 WHERE service = ?1 AND status = 'served' AND started_at IS NOT NULL
+                 ORDER BY finished_at DESC LIMIT 20)",
+        )?
+        .query_row([service.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let minutes = match recent {
+        (n, Some(ms)) if n >= 3 => ms / 60_000.0,
+        _ => configured,
+    };
+    let serving: Vec<CounterNo> = hall.counters_serving(service).map(|c| c.no).collect();
+    let mut open = 0;
+    for no in &serving {
+        if counter_row(conn, *no)?.state == CounterState::Open {
+            open += 1;
+        }
+    }
+    let counters = if open == 0 { serving.len() } else { open };
+    Ok(estimate::wait_minutes(ahead, counters as u32, minutes))
+}
+
+/// A counter's stored state.
+#[derive(Debug, Clone)]
+pub struct CounterRow {
+    pub no: CounterNo,
+    pub state: CounterState,
+    pub user_id: Option<i64>,
+    pub priority_streak: u32,
+}
+
+pub fn counter_row(conn: &Connection, no: CounterNo) -> Result<CounterRow, AppError> {
+    let row = conn
+        .prepare_cached(
+            "SELECT state, pause_reason, user_id, priority_streak FROM counters WHERE no = ?1",
+        )?
+        .query_row([no.get()], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, Option<String>>(1)?,
+                r.get::<_, Option<i64>>(2)?,
+                r.get::<_, u32>(3)?,
+            ))
+        })
+        .optional()?;
+    let Some((state, reason, user_id, priority_streak)) = row else {
+        return Err(AppError::not_found("counter_not_found", format!("no counter {no}")));
+    };
+    let state = match state.as_str() {
+        "open" => CounterState::Open,
+        "paused" => CounterState::Paused {
+            reason: reason.unwrap_or_default(),
+        },
+        _ => CounterState::Closed,
+    };
+    Ok(CounterRow {
+        no,
+        state,
+        user_id,
+        priority_streak,
+    })
+}
+
+/// A counter as displays and consoles see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CounterView {
+    pub no: CounterNo,
+    #[serde(flatten)]
+    pub state: CounterState,
+    pub services: Vec<ServiceCode>,
+    pub current: Option<TicketView>,
+}
+
+pub fn counter_view(conn: &Connection, hall: &Hall, no: CounterNo) -> Result<CounterView, AppError> {
+    let row = counter_row(conn, no)?;
+    let current = match ticket_at_counter(conn, no)? {
+        Some(t) => Some(ticket_view(conn, hall, &t)?),
+        None => None,
+    };
+    Ok(CounterView {
+        no,
+        state: row.state,
+        services: hall.counter(no).map(|c| c.services.clone()).unwrap_or_default(),
+        current,
+    })
+}
+
+/// How many wait in each field (every field listed, zero included).
+pub fn waiting_counts(conn: &Connection, hall: &Hall) -> Result<BTreeMap<String, u32>, AppError> {
+    let mut counts: BTreeMap<String, u32> = hall
+        .services
+        .iter()
+        .map(|s| (s.code.to_string(), 0))
+        .collect();
+    let mut stmt = conn.prepare_cached(
+        "SELECT service, COUNT(*) FROM tickets WHERE status = 'waiting' GROUP BY service",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+    for row in rows {
+        let (service, n) = row?;
+        counts.insert(service, n);
+    }
+    Ok(counts)
+}
+
+/// The sequence number of the last event written.
+pub fn last_seq(conn: &Connection) -> Result<i64, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM events")?
+        .query_row([], |r| r.get(0))?)
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceView {
+    pub code: ServiceCode,
+    pub name_vi: String,
+    pub name_en: String,
+    pub target_wait_minutes: u32,
+    pub waiting: u32,
+    /// Minutes a ticket taken now should expect to wait (normal priority).
+    pub eta_minutes: u32,
+    /// Counters open for this field now.
+    pub counters_open: u32,
+}
+
+pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, AppError> {
+    let counts = waiting_counts(conn, hall)?;
+    let mut out = Vec::new();
+    for s in &hall.services {
+        let waiting = counts.get(s.code.as_str()).copied().unwrap_or(0);
+        let mut counters_open = 0;
+        for c in hall.counters_serving(&s.code) {
+            if counter_row(conn, c.no)?.state == CounterState::Open {
+                counters_open += 1;
+            }
+        }
+        out.push(ServiceView {
+            code: s.code.clone(),
+            name_vi: s.name_vi.clone(),
+            name_en: s.name_en.clone(),
+            target_wait_minutes: s.target_wait_minutes,
+            waiting,
+            eta_minutes: wait_estimate(conn, hall, &s.code, waiting)?,
+            counters_open,
+        });
+    }
+    Ok(out)
+}
+
+/// A call as the hall display lists it.
+#[derive(Debug, Serialize)]
+pub struct CallView {
+    pub seq: i64,
+    pub code: String,
+    pub service: String,
+    pub counter: Option<u16>,
+    pub at: String,
+    pub kind: String,
+}
+
+/// The latest calls and recalls of the hall's latest day, newest first.
+pub fn recent_calls(conn: &Connection, hall: &Hall, limit: u32) -> Result<Vec<CallView>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.seq, t.code, e.service, e.counter_no, e.at, e.kind
+         FROM events e JOIN tickets t ON t.id = e.ticket_id
+         WHERE e.kind IN ('called', 'recalled') AND t.local_day = ?1
+         ORDER BY e.seq DESC LIMIT ?2",
+    )?;
+    let day: Option<String> = conn
+        .prepare_cached("SELECT MAX(local_day) FROM tickets")?
+        .query_row([], |r| r.get(0))?;
+    let rows = stmt.query_map(params![day.unwrap_or_default(), limit], |r| {
+        Ok(CallView {
+            seq: r.get(0)?,
+            code: r.get(1)?,
+            service: r.get::<_, Option<String>>(2)?.unwrap_or_default(),
+            counter: r.get(3)?,
+            at: local_time(hall, r.get(4)?),
+            kind: r.get(5)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Everything a hall display needs to draw itself from nothing.
+#[derive(Debug, Serialize)]
+pub struct HallSnapshot {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub seq: i64,
+    pub hall: String,
+    pub services: Vec<ServiceView>,
+    pub counters: Vec<CounterView>,
+    pub recent_calls: Vec<CallView>,
+}
+
+pub fn hall_snapshot(conn: &Connection, hall: &Hall) -> Result<HallSnapshot, AppError> {
+    let seq = last_seq(conn)?;
+    let mut counters = Vec::new();
+    for c in &hall.counters {
+        counters.push(counter_view(conn, hall, c.no)?);
+    }
+    Ok(HallSnapshot {
+        kind: "snapshot",
+        seq,
+        hall: hall.name.clone(),
+        services: services(conn, hall)?,
+        counters,
+        recent_calls: recent_calls(conn, hall, 10)?,
+    })
+}
+
+/// Everything a counter display or console needs: the counter and its waiting list, in
+/// the order "Next" would take them (priority first).
+#[derive(Debug, Serialize)]
+pub struct CounterSnapshot {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub seq: i64,
+    pub counter: CounterView,
+    pub waiting: Vec<TicketView>,
+}
+
+pub fn counter_snapshot(conn: &Connection, hall: &Hall, no: CounterNo) -> Result<CounterSnapshot, AppError> {
+    let seq = last_seq(conn)?;
+    let counter = counter_view(conn, hall, no)?;
+    let mut waiting = waiting_in(conn, &counter.services)?;
+    waiting.sort_by_key(|t| (!t.priority.is_priority(), t.queued_at, t.id));
+    let waiting = waiting
+        .iter()
+        .map(|t| ticket_view(conn, hall, t))
+        .collect::<Result<_, _>>()?;
+    Ok(CounterSnapshot {
+        kind: "snapshot",
+        seq,
+        counter,
+        waiting,
+    })
+}
