@@ -84,7 +84,18 @@ fn settings(common: &Common) -> anyhow::Result<Settings> {
     Ok(settings)
 }
 
-fn main() -> anyhow::Result<()> {
+fn main() -> std::process::ExitCode {
+    match run() {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            // The whole chain, one line, no backtrace: this is for the person at the console.
+            eprintln!("motcua: {e:#}");
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+fn run() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
             tracing_subscriber::EnvFilter::try_from_default_env()
@@ -161,6 +172,8 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
     if common.config.is_none() {
         demo_accounts(&data_dir, &mut out)?;
     }
+    // An empty line ends the banner (scripts and tests read up to it).
+    writeln!(out)?;
     out.flush()?;
     drop(out);
     motcua::serve(listener, state, shutdown_signal()).await?;

@@ -1,0 +1,329 @@
+//! A real hall for tests: the real router on `127.0.0.1:0`, a real SQLite file in a temp
+//! dir, a clock the test moves by hand, and clients that talk HTTP and WebSocket to it
+//! like the kiosk, the displays and the clerks do.
+
+use chrono::{DateTime, TimeZone, Utc};
+use futures_util::StreamExt;
+use motcua::clock::ManualClock;
+use motcua::config::Settings;
+use motcua::domain::{DeviceKind, Role};
+use motcua::http::Limits;
+use motcua::store::{self, accounts};
+use serde_json::{Value, json};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+use tokio_tungstenite::tungstenite::Message;
+
+pub type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// 08:00 in Hanoi on a working day: the hall opens.
+pub fn opening_time() -> DateTime<Utc> {
+    // 01:00 UTC is 08:00 in Asia/Ho_Chi_Minh.
+    Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0)
+        .single()
+        .expect("a valid time")
+}
+
+/// A running hall.
+pub struct TestHall {
+    pub base: String,
+    pub ws_base: String,
+    pub clock: ManualClock,
+    pub settings: Settings,
+    pub state: motcua::http::AppState,
+    dir: DataDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+/// The data dir: owned (deleted at the end) or borrowed from a previous run.
+enum DataDir {
+    Temp(tempfile::TempDir),
+    Kept(PathBuf),
+}
+
+impl DataDir {
+    fn path(&self) -> &Path {
+        match self {
+            DataDir::Temp(t) => t.path(),
+            DataDir::Kept(p) => p,
+        }
+    }
+}
+
+impl TestHall {
+    /// The demo hall, opening at 08:00.
+    pub async fn start() -> TestHall {
+        Self::start_with(Settings::default()).await
+    }
+
+    pub async fn start_with(settings: Settings) -> TestHall {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let clock = ManualClock::starting_at(opening_time());
+        Self::launch(settings, DataDir::Temp(dir), clock).await
+    }
+
+    async fn launch(settings: Settings, dir: DataDir, clock: ManualClock) -> TestHall {
+        // Bind first, so the address is known and the server is reachable at once.
+        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let mut hall = settings.hall().expect("valid settings");
+        hall.public_url = format!("http://{addr}");
+        let state = motcua::build_state(
+            dir.path(),
+            hall,
+            Arc::new(clock.clone()),
+            Limits {
+                body_bytes: settings.server.body_limit_bytes,
+            },
+        )
+        .expect("open the store");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(motcua::serve(listener, state.clone(), async move {
+            let _ = stopped.await;
+        }));
+        TestHall {
+            base: format!("http://{addr}"),
+            ws_base: format!("ws://{addr}"),
+            clock,
+            settings,
+            state,
+            dir,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Stop the server and start a new one on the same data dir (and the same clock).
+    pub async fn restart(mut self) -> TestHall {
+        self.shutdown().await;
+        let dir = std::mem::replace(&mut self.dir, DataDir::Kept(PathBuf::new()));
+        let clock = self.clock.clone();
+        let settings = self.settings.clone();
+        Self::launch(settings, dir, clock).await
+    }
+
+    async fn shutdown(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base, path)
+    }
+
+    /// A client with no credentials (a citizen's phone, a curious visitor).
+    pub fn anonymous(&self) -> Client {
+        Client::new(self.base.clone(), None)
+    }
+
+    /// Create a member of staff straight in the database (as `motcua user add` does) and
+    /// sign them in through the API.
+    pub async fn staff(&self, name: &str, role: Role) -> Client {
+        let password = format!("{name}-secret-pw");
+        {
+            let conn = store::open_for_admin(self.data_dir()).expect("open db");
+            accounts::add_user(&conn, name, role, &password, 0).expect("add user");
+        }
+        let client = Client::new(self.base.clone(), None);
+        let (status, body) = client
+            .post("/api/session", json!({"name": name, "password": password}))
+            .await;
+        assert_eq!(status, 200, "login failed: {body}");
+        client
+    }
+
+    /// Sign in again as an existing member of staff (made by [`TestHall::staff`]).
+    pub async fn sign_in(&self, name: &str) -> Client {
+        let client = Client::new(self.base.clone(), None);
+        let password = format!("{name}-secret-pw");
+        let (status, body) = client
+            .post("/api/session", json!({"name": name, "password": password}))
+            .await;
+        assert_eq!(status, 200, "login failed: {body}");
+        client
+    }
+
+    /// A device with a token (as `motcua device add` does).
+    pub fn device(&self, name: &str, kind: DeviceKind) -> Client {
+        let conn = store::open_for_admin(self.data_dir()).expect("open db");
+        let (_, token) = accounts::add_device(&conn, name, kind, 0).expect("add device");
+        Client::new(self.base.clone(), Some(token))
+    }
+
+    /// A clerk signed in with counter `no` open.
+    pub async fn clerk_at(&self, name: &str, no: u16) -> Client {
+        let clerk = self.staff(name, Role::Clerk).await;
+        let (status, body) = clerk.post(&format!("/api/counters/{no}/open"), json!({})).await;
+        assert_eq!(status, 200, "open counter {no}: {body}");
+        clerk
+    }
+
+    /// Open a WebSocket feed and read its first frame (the snapshot).
+    pub async fn feed(&self, path: &str) -> (Socket, Value) {
+        let (mut socket, _) = tokio_tungstenite::connect_async(format!("{}{}", self.ws_base, path))
+            .await
+            .expect("websocket connect");
+        let first = next_json(&mut socket).await;
+        assert_eq!(first["type"], "snapshot", "the first frame is a snapshot: {first}");
+        (socket, first)
+    }
+}
+
+impl Drop for TestHall {
+    fn drop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// The next JSON text frame of a feed (pings skipped). Waits at most 10 s so a broken
+/// feed fails the test instead of hanging it.
+pub async fn next_json(socket: &mut Socket) -> Value {
+    let wait = std::time::Duration::from_secs(10);
+    loop {
+        let message = tokio::time::timeout(wait, socket.next())
+            .await
+            .expect("a frame within 10 s")
+            .expect("the feed is open")
+            .expect("a valid frame");
+        match message {
+            Message::Text(text) => return serde_json::from_str(&text).expect("JSON frame"),
+            Message::Ping(_) | Message::Pong(_) => continue,
+            other => panic!("unexpected frame {other:?}"),
+        }
+    }
+}
+
+/// Read frames until one of `kind` arrives (feeds also carry other events).
+pub async fn next_event(socket: &mut Socket, kind: &str) -> Value {
+    loop {
+        let frame = next_json(socket).await;
+        if frame["kind"] == kind {
+            return frame;
+        }
+    }
+}
+
+/// An HTTP client as the kiosk, a clerk's browser or a phone would be.
+#[derive(Clone)]
+pub struct Client {
+    base: String,
+    http: reqwest::Client,
+    token: Option<String>,
+}
+
+impl Client {
+    fn new(base: String, token: Option<String>) -> Client {
+        let http = reqwest::Client::builder()
+            .cookie_store(true)
+            .build()
+            .expect("http client");
+        Client { base, http, token }
+    }
+
+    fn auth(&self, req: reqwest::RequestBuilder) -> reqwest::RequestBuilder {
+        match &self.token {
+            Some(t) => req.bearer_auth(t),
+            None => req,
+        }
+    }
+
+    async fn answer(resp: reqwest::Response) -> (u16, Value) {
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, body)
+    }
+
+    pub async fn get(&self, path: &str) -> (u16, Value) {
+        let resp = self
+            .auth(self.http.get(format!("{}{}", self.base, path)))
+            .send()
+            .await
+            .expect("request");
+        Self::answer(resp).await
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        let resp = self
+            .auth(self.http.post(format!("{}{}", self.base, path)).json(&body))
+            .send()
+            .await
+            .expect("request");
+        Self::answer(resp).await
+    }
+
+    /// POST a raw body with a content type, for bad-input tests.
+    pub async fn post_raw(&self, path: &str, content_type: &str, body: Vec<u8>) -> (u16, Value) {
+        let resp = self
+            .auth(
+                self.http
+                    .post(format!("{}{}", self.base, path))
+                    .header("content-type", content_type)
+                    .body(body),
+            )
+            .send()
+            .await
+            .expect("request");
+        Self::answer(resp).await
+    }
+
+    pub async fn delete(&self, path: &str) -> (u16, Value) {
+        let resp = self
+            .auth(self.http.delete(format!("{}{}", self.base, path)))
+            .send()
+            .await
+            .expect("request");
+        Self::answer(resp).await
+    }
+
+    /// Issue a ticket; panics unless it was issued.
+    pub async fn issue(&self, service: &str, priority: &str) -> Value {
+        let (status, body) = self
+            .post("/api/tickets", json!({"service": service, "priority": priority}))
+            .await;
+        assert_eq!(status, 201, "issue a ticket in {service}: {body}");
+        body
+    }
+
+    /// Press a ticket button (recall, start, finish, ...); returns status and body.
+    pub async fn act(&self, ticket: &Value, action: &str, body: Value) -> (u16, Value) {
+        let id = ticket["id"].as_i64().expect("ticket id");
+        self.post(&format!("/api/tickets/{id}/{action}"), body).await
+    }
+
+    /// Press Next at a counter: Some(ticket), or None when nobody waits.
+    pub async fn call_next(&self, counter: u16) -> Option<Value> {
+        let (status, body) = self
+            .post(&format!("/api/counters/{counter}/call-next"), json!({}))
+            .await;
+        match status {
+            200 => Some(body),
+            204 => None,
+            _ => panic!("call-next at {counter}: {status} {body}"),
+        }
+    }
+}
+
+/// The error code of an error body.
+pub fn error_code(body: &Value) -> &str {
+    body["error"]["code"].as_str().unwrap_or("<no error code>")
+}

@@ -212,9 +212,17 @@ fn run_writer(
         // A new local day: close what the previous day left open, before anything else.
         let today = ctx.today();
         if day_checked != Some(today) {
+            let _ = conn.execute_batch("SAVEPOINT day");
             match queue::close_previous_days(&mut ctx) {
-                Ok(()) => day_checked = Some(today),
-                Err(e) => tracing::error!(error = %e, "closing the previous day failed"),
+                Ok(()) => {
+                    let _ = conn.execute_batch("RELEASE day");
+                    day_checked = Some(today);
+                }
+                Err(e) => {
+                    ctx.outbox.clear();
+                    let _ = conn.execute_batch("ROLLBACK TO day; RELEASE day");
+                    tracing::error!(error = %e, "closing the previous day failed");
+                }
             }
         }
         for job in batch {

@@ -496,34 +496,47 @@ pub fn rate(ctx: &mut Ctx<'_>, token: &str, level: u8, comment: Option<String>) 
     views::ticket_view(ctx.conn, ctx.hall, &row)
 }
 
-/// A new local day has begun: tickets the previous days left open are cancelled (each
-/// with its event), so today's numbers start clean and statistics see how they ended.
+/// A new local day has begun: tickets the previous days left open are cancelled and
+/// counters left open are closed (each with its event), so today starts clean and
+/// statistics see how yesterday ended.
 pub fn close_previous_days(ctx: &mut Ctx<'_>) -> Result<(), AppError> {
     let today = ctx.today().to_string();
-    let open: Vec<TicketRow> = {
-        let mut stmt = ctx.conn.prepare(
-            "SELECT id FROM tickets WHERE local_day < ?1 AND status IN ('waiting', 'called', 'serving')",
-        )?;
-        let ids: Vec<i64> = stmt.query_map([&today], |r| r.get(0))?.collect::<Result<_, _>>()?;
-        let mut rows = Vec::new();
-        for id in ids {
-            rows.extend(views::ticket_by_id(ctx.conn, id)?);
-        }
-        rows
-    };
-    if open.is_empty() {
-        return Ok(());
-    }
-    for t in &open {
+    let ids: Vec<i64> = ctx
+        .conn
+        .prepare("SELECT id FROM tickets WHERE local_day < ?1 AND status IN ('waiting', 'called', 'serving')")?
+        .query_map([&today], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for id in &ids {
+        let Some(t) = views::ticket_by_id(ctx.conn, *id)? else { continue };
         ctx.conn
             .prepare_cached("UPDATE tickets SET status = 'cancelled', finished_at = ?1 WHERE id = ?2")?
             .execute(params![millis(ctx.now), t.id])?;
-        record(ctx, "cancelled", Some(t), t.counter_no, None, json!({"from": t.status, "reason": "day_ended"}))?;
+        record(ctx, "cancelled", Some(&t), t.counter_no, None, json!({"from": t.status, "reason": "day_ended"}))?;
+    }
+    // Counters still open from a day before today (the clerk went home without closing).
+    let day_start = ctx
+        .today()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(ctx.hall.tz).earliest())
+        .map(|t| t.timestamp_millis())
+        .unwrap_or(0);
+    let stale: Vec<u16> = ctx
+        .conn
+        .prepare("SELECT no FROM counters WHERE state <> 'closed' AND changed_at < ?1")?
+        .query_map([day_start], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    for no in &stale {
+        let Ok(no) = CounterNo::try_from(*no) else { continue };
+        set_counter(ctx, no, &CounterState::Closed, None)?;
+        record(ctx, "counter_closed", None, Some(no), None, json!({"reason": "day_ended"}))?;
+    }
+    if ids.is_empty() && stale.is_empty() {
+        return Ok(());
     }
     let seq = views::last_seq(ctx.conn)?;
     let mut change = Change::new(seq, "day_started", None, None, Vec::new(), &json!({}));
     change.resync = true;
     ctx.outbox.push(change);
-    tracing::info!(closed = open.len(), day = %today, "a new day: tickets left open were cancelled");
+    tracing::info!(tickets = ids.len(), counters = stale.len(), day = %today, "a new day: what was left open is closed");
     Ok(())
 }

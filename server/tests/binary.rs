@@ -1,0 +1,213 @@
+//! The real `motcua` binary: its command line, its start-up, and what survives `kill -9`.
+
+use reqwest::blocking::Client;
+use serde_json::{Value, json};
+use std::io::{BufRead, BufReader, Write};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+
+const BIN: &str = env!("CARGO_BIN_EXE_motcua");
+
+/// A running `motcua serve`, the address it printed, and its start-up banner.
+struct Server {
+    child: Child,
+    base: String,
+    banner: String,
+}
+
+impl Server {
+    /// Start the binary on a free port. The banner ends with an empty line, printed before
+    /// serving starts; the listener is bound before the first line, so no waiting is needed.
+    fn start(data: &Path, extra: &[&str]) -> Server {
+        let mut child = Command::new(BIN)
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .args(extra)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start motcua");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let first = lines.next().expect("a first line").expect("text");
+        let base = first
+            .strip_prefix("motcua listening on ")
+            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+            .to_owned();
+        let mut banner = first.clone();
+        for line in lines.by_ref() {
+            let line = line.expect("text");
+            if line.is_empty() {
+                break;
+            }
+            banner.push('\n');
+            banner.push_str(&line);
+        }
+        // Keep draining stdout so the server never blocks on a full pipe.
+        std::thread::spawn(move || for _ in lines {});
+        Server { child, base, banner }
+    }
+
+    fn kill_9(mut self) {
+        self.child.kill().expect("SIGKILL");
+        self.child.wait().expect("reaped");
+    }
+}
+
+fn motcua(args: &[&str], data: &Path, stdin: Option<&str>) -> std::process::Output {
+    let mut child = Command::new(BIN)
+        .args(args)
+        .arg("--data")
+        .arg(data)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run motcua");
+    if let Some(input) = stdin {
+        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+    }
+    drop(child.stdin.take());
+    child.wait_with_output().expect("output")
+}
+
+fn add_kiosk(data: &Path, name: &str) -> String {
+    let out = motcua(&["device", "add", name, "--kind", "kiosk"], data, None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let token = String::from_utf8(out.stdout).expect("utf-8");
+    let token = token.trim_end_matches('\n');
+    assert!(!token.contains('\n'), "the token is alone on standard output");
+    assert_eq!(token.len(), 64);
+    token.to_owned()
+}
+
+#[test]
+fn the_demo_starts_with_no_config_and_shows_its_accounts_only_the_first_time() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(data.path(), &[]);
+    assert!(server.banner.contains("demo accounts"), "{}", server.banner);
+    assert!(server.banner.contains("canbo1"), "{}", server.banner);
+    let services: Value = Client::new()
+        .get(format!("{}/api/services", server.base))
+        .send()
+        .and_then(|r| r.json())
+        .expect("services");
+    assert_eq!(services["services"].as_array().map(Vec::len), Some(5));
+    server.kill_9();
+    let again = Server::start(data.path(), &[]);
+    assert!(!again.banner.contains("demo accounts"), "only on first start: {}", again.banner);
+    again.kill_9();
+}
+
+#[test]
+fn every_acknowledged_ticket_survives_kill_9_and_numbering_continues() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let token = add_kiosk(data.path(), "kiosk-1");
+    let server = Server::start(data.path(), &[]);
+    // Four kiosks issue as fast as they can; the server is killed while they do.
+    let (tx, rx) = std::sync::mpsc::channel::<Value>();
+    let mut kiosks = Vec::new();
+    for service in ["A", "B", "C", "D"] {
+        let (tx, base, token) = (tx.clone(), server.base.clone(), token.clone());
+        kiosks.push(std::thread::spawn(move || {
+            let client = Client::new();
+            for _ in 0..500 {
+                let sent = client
+                    .post(format!("{base}/api/tickets"))
+                    .bearer_auth(&token)
+                    .json(&json!({"service": service}))
+                    .send();
+                let Ok(resp) = sent else { return }; // the server is gone
+                if resp.status() != 201 {
+                    return;
+                }
+                let Ok(ticket) = resp.json::<Value>() else { return };
+                if tx.send(ticket).is_err() {
+                    return;
+                }
+            }
+        }));
+    }
+    drop(tx);
+    let mut acknowledged = Vec::new();
+    while acknowledged.len() < 100 {
+        acknowledged.push(rx.recv().expect("tickets keep coming"));
+    }
+    server.kill_9();
+    for kiosk in kiosks {
+        kiosk.join().expect("kiosk thread");
+    }
+    acknowledged.extend(rx.try_iter());
+
+    let server = Server::start(data.path(), &[]);
+    let client = Client::new();
+    for t in &acknowledged {
+        let token = t["token"].as_str().expect("token");
+        let seen = client
+            .get(format!("{}/api/tickets/{token}", server.base))
+            .send()
+            .expect("status");
+        assert_eq!(seen.status(), 200, "ticket {} was acknowledged, then lost", t["code"]);
+        let seen: Value = seen.json().expect("json");
+        assert_eq!(seen["code"], t["code"]);
+    }
+    // Numbering continues after the highest number given, acknowledged or not.
+    let number = |t: &Value| -> u32 {
+        t["code"].as_str().expect("code")[1..].parse().expect("number")
+    };
+    let highest_a = acknowledged.iter().filter(|t| t["service"] == "A").map(number).max().unwrap_or(0);
+    let next: Value = client
+        .post(format!("{}/api/tickets", server.base))
+        .bearer_auth(&token)
+        .json(&json!({"service": "A"}))
+        .send()
+        .and_then(|r| r.json())
+        .expect("issue");
+    assert!(number(&next) > highest_a, "{} after A{highest_a:03}: a number was given twice", next["code"]);
+    server.kill_9();
+}
+
+#[test]
+fn user_add_reads_the_password_from_stdin_and_that_user_can_sign_in() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let out = motcua(&["user", "add", "Nguyễn Thị Lan", "--role", "clerk"], data.path(), Some("mật-khẩu-dài\n"));
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let server = Server::start(data.path(), &[]);
+    let client = Client::new();
+    let login = |password: &str| {
+        client
+            .post(format!("{}/api/session", server.base))
+            .json(&json!({"name": "Nguyễn Thị Lan", "password": password}))
+            .send()
+            .expect("login")
+    };
+    let ok = login("mật-khẩu-dài");
+    assert_eq!(ok.status(), 200);
+    assert!(ok.headers()["set-cookie"].to_str().expect("cookie").contains("HttpOnly"));
+    let body: Value = ok.json().expect("json");
+    assert_eq!(body["user"]["role"], "clerk");
+    assert_eq!(login("sai mật khẩu").status(), 401);
+    // A second user with the same name is refused.
+    let again = motcua(&["user", "add", "Nguyễn Thị Lan", "--role", "admin"], data.path(), Some("another-password\n"));
+    assert!(!again.status.success());
+    server.kill_9();
+}
+
+#[test]
+fn a_bad_config_is_refused_with_the_key_and_the_reason() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let config = data.path().join("hall.toml");
+    let serve = |text: &str| {
+        std::fs::write(&config, text).expect("write config");
+        let out = motcua(
+            &["serve", "--listen", "127.0.0.1:0", "--config", config.to_str().expect("path")],
+            data.path(),
+            None,
+        );
+        assert!(!out.status.success(), "a bad config must stop the server");
+        String::from_utf8_lossy(&out.stderr).into_owned()
+    };
+    assert!(serve("[hall]\ntimezone = \"Mars/Olympus\"\n").contains("hall.timezone"));
+    assert!(serve("[hall]\nnmae = \"typo\"\n").contains("nmae"));
+    assert!(serve("[queue]\npriority_streak_limit = \"three\"\n").contains("priority_streak_limit"));
+}
