@@ -211,3 +211,16 @@ fn a_bad_config_is_refused_with_the_key_and_the_reason() {
     assert!(serve("[hall]\nnmae = \"typo\"\n").contains("nmae"));
     assert!(serve("[queue]\npriority_streak_limit = \"three\"\n").contains("priority_streak_limit"));
 }
+
+#[test]
+fn the_example_config_in_deploy_starts_as_shipped() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/motcua.example.toml");
+    // --data and --listen override the example's /var/lib path and port 8080.
+    let server = Server::start(data.path(), &["--config", example]);
+    assert!(server.banner.contains("5 fields, 4 counters"), "{}", server.banner);
+    assert!(!server.banner.contains("demo accounts"), "a configured hall makes no demo accounts");
+    let health = Client::new().get(format!("{}/healthz", server.base)).send().expect("healthz");
+    assert_eq!(health.status(), 200);
+    server.kill_9();
+}
