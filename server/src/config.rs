@@ -203,11 +203,12 @@ impl Settings {
 
     /// Check every value and build the hall the server runs.
     pub fn hall(&self) -> Result<Hall, ConfigError> {
-        let tz = self
-            .hall
-            .timezone
-            .parse()
-            .map_err(|_| invalid("hall.timezone", format!("unknown time zone {:?}", self.hall.timezone)))?;
+        let tz = self.hall.timezone.parse().map_err(|_| {
+            invalid(
+                "hall.timezone",
+                format!("unknown time zone {:?}", self.hall.timezone),
+            )
+        })?;
         if ![3, 5].contains(&self.hall.rating_scale) {
             return Err(invalid("hall.rating_scale", "must be 3 or 5"));
         }
@@ -218,7 +219,8 @@ impl Settings {
         let mut prefixes = HashSet::new();
         for (i, s) in self.services.iter().enumerate() {
             let key = |k: &str| format!("services[{i}].{k}");
-            let code = ServiceCode::try_from(s.code.clone()).map_err(|e| invalid(key("code"), e))?;
+            let code =
+                ServiceCode::try_from(s.code.clone()).map_err(|e| invalid(key("code"), e))?;
             if services.iter().any(|x: &Service| x.code == code) {
                 return Err(invalid(key("code"), format!("{code} is used twice")));
             }
@@ -234,12 +236,18 @@ impl Settings {
             if s.first == 0 || s.first > s.last || s.last > 99_999 {
                 return Err(invalid(
                     key("last"),
-                    format!("the series {}..{} must satisfy 1 <= first <= last <= 99999", s.first, s.last),
+                    format!(
+                        "the series {}..{} must satisfy 1 <= first <= last <= 99999",
+                        s.first, s.last
+                    ),
                 ));
             }
             // Two fields printing the same codes would confuse the whole hall.
             if !prefixes.insert(prefix.clone()) && !prefix.is_empty() {
-                return Err(invalid(key("prefix"), format!("{prefix} is used by another field")));
+                return Err(invalid(
+                    key("prefix"),
+                    format!("{prefix} is used by another field"),
+                ));
             }
             services.push(Service {
                 code,
@@ -262,26 +270,45 @@ impl Settings {
                 return Err(invalid(key("no"), format!("counter {no} is defined twice")));
             }
             if c.services.is_empty() {
-                return Err(invalid(key("services"), "a counter serves at least one field"));
+                return Err(invalid(
+                    key("services"),
+                    "a counter serves at least one field",
+                ));
             }
             let mut codes = Vec::new();
             for code in &c.services {
-                let code = ServiceCode::try_from(code.clone()).map_err(|e| invalid(key("services"), e))?;
+                let code =
+                    ServiceCode::try_from(code.clone()).map_err(|e| invalid(key("services"), e))?;
                 if !services.iter().any(|s| s.code == code) {
-                    return Err(invalid(key("services"), format!("no field has the code {code}")));
+                    return Err(invalid(
+                        key("services"),
+                        format!("no field has the code {code}"),
+                    ));
                 }
                 codes.push(code);
             }
-            counters.push(CounterDef { no, services: codes });
+            counters.push(CounterDef {
+                no,
+                services: codes,
+            });
         }
-        let listen: std::net::SocketAddr = self
-            .server
-            .listen
-            .parse()
-            .map_err(|_| invalid("server.listen", format!("{:?} is not an address like 0.0.0.0:8080", self.server.listen)))?;
+        let listen: std::net::SocketAddr = self.server.listen.parse().map_err(|_| {
+            invalid(
+                "server.listen",
+                format!(
+                    "{:?} is not an address like 0.0.0.0:8080",
+                    self.server.listen
+                ),
+            )
+        })?;
         let public_url = match &self.server.public_url {
             Some(url) if url.starts_with("http://") || url.starts_with("https://") => url.clone(),
-            Some(url) => return Err(invalid("server.public_url", format!("{url:?} must start with http:// or https://"))),
+            Some(url) => {
+                return Err(invalid(
+                    "server.public_url",
+                    format!("{url:?} must start with http:// or https://"),
+                ));
+            }
             None => default_public_url(listen),
         };
         if self.server.body_limit_bytes < 1024 {
@@ -337,6 +364,11 @@ mod tests {
     fn an_unknown_time_zone_is_refused() {
         let mut s = Settings::default();
         s.hall.timezone = "Asia/Saigon_City".into();
-        assert!(s.hall().expect_err("refused").to_string().contains("hall.timezone"));
+        assert!(
+            s.hall()
+                .expect_err("refused")
+                .to_string()
+                .contains("hall.timezone")
+        );
     }
 }

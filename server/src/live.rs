@@ -107,7 +107,10 @@ pub enum Feed {
     Hall,
     Counter(CounterNo),
     /// A citizen's ticket, found by its token.
-    Ticket { id: i64, token: String },
+    Ticket {
+        id: i64,
+        token: String,
+    },
 }
 
 impl Feed {
@@ -135,10 +138,12 @@ impl FeedState {
         match &self.feed {
             Feed::Hall => true,
             Feed::Counter(no) => {
-                change.counter == Some(*no) || change.services.iter().any(|s| self.services.contains(s))
+                change.counter == Some(*no)
+                    || change.services.iter().any(|s| self.services.contains(s))
             }
             Feed::Ticket { id, .. } => {
-                change.ticket_id == Some(*id) || change.services.iter().any(|s| self.services.contains(s))
+                change.ticket_id == Some(*id)
+                    || change.services.iter().any(|s| self.services.contains(s))
             }
         }
     }
@@ -148,27 +153,41 @@ impl FeedState {
         let hall = store.hall.clone();
         let feed = self.feed.clone();
         let read = store
-            .read(move |conn| -> Result<(i64, Vec<ServiceCode>, String), crate::http::AppError> {
-                Ok(match feed {
-                    Feed::Hall => {
-                        let s = views::hall_snapshot(conn, &hall)?;
-                        (s.seq, Vec::new(), serde_json::to_string(&s).map_err(crate::http::AppError::internal)?)
-                    }
-                    Feed::Counter(no) => {
-                        let s = views::counter_snapshot(conn, &hall, no)?;
-                        let services = s.counter.services.clone();
-                        (s.seq, services, serde_json::to_string(&s).map_err(crate::http::AppError::internal)?)
-                    }
-                    Feed::Ticket { token, .. } => {
-                        let seq = views::last_seq(conn)?;
-                        let t = views::ticket_by_token(conn, &token)?
-                            .ok_or_else(|| crate::http::AppError::not_found("ticket_not_found", "gone"))?;
-                        let view = views::ticket_view(conn, &hall, &t)?;
-                        let ticket = serde_json::to_string(&view).map_err(crate::http::AppError::internal)?;
-                        (seq, vec![t.service], ticket)
-                    }
-                })
-            })
+            .read(
+                move |conn| -> Result<(i64, Vec<ServiceCode>, String), crate::http::AppError> {
+                    Ok(match feed {
+                        Feed::Hall => {
+                            let s = views::hall_snapshot(conn, &hall)?;
+                            (
+                                s.seq,
+                                Vec::new(),
+                                serde_json::to_string(&s)
+                                    .map_err(crate::http::AppError::internal)?,
+                            )
+                        }
+                        Feed::Counter(no) => {
+                            let s = views::counter_snapshot(conn, &hall, no)?;
+                            let services = s.counter.services.clone();
+                            (
+                                s.seq,
+                                services,
+                                serde_json::to_string(&s)
+                                    .map_err(crate::http::AppError::internal)?,
+                            )
+                        }
+                        Feed::Ticket { token, .. } => {
+                            let seq = views::last_seq(conn)?;
+                            let t = views::ticket_by_token(conn, &token)?.ok_or_else(|| {
+                                crate::http::AppError::not_found("ticket_not_found", "gone")
+                            })?;
+                            let view = views::ticket_view(conn, &hall, &t)?;
+                            let ticket = serde_json::to_string(&view)
+                                .map_err(crate::http::AppError::internal)?;
+                            (seq, vec![t.service], ticket)
+                        }
+                    })
+                },
+            )
             .await;
         let (seq, services, body) = read.ok()?;
         self.seq = seq;
@@ -198,10 +217,15 @@ impl FeedState {
                 let (hall, id) = (store.hall.clone(), *id);
                 let read = store
                     .read(move |conn| {
-                        let t = views::ticket_by_id(conn, id)?
-                            .ok_or_else(|| crate::http::AppError::not_found("ticket_not_found", "gone"))?;
+                        let t = views::ticket_by_id(conn, id)?.ok_or_else(|| {
+                            crate::http::AppError::not_found("ticket_not_found", "gone")
+                        })?;
                         let view = views::ticket_view(conn, &hall, &t)?;
-                        Ok((t.service, serde_json::to_string(&view).map_err(crate::http::AppError::internal)?))
+                        Ok((
+                            t.service,
+                            serde_json::to_string(&view)
+                                .map_err(crate::http::AppError::internal)?,
+                        ))
                     })
                     .await;
                 let (service, ticket) = read.ok()?;

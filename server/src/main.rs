@@ -13,7 +13,11 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 #[derive(Parser)]
-#[command(name = "motcua", version, about = "Queue tickets, calling and live displays for a one-stop public-service hall")]
+#[command(
+    name = "motcua",
+    version,
+    about = "Queue tickets, calling and live displays for a one-stop public-service hall"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -125,7 +129,11 @@ fn run() -> anyhow::Result<()> {
             let conn = store::open_for_admin(&settings.server.data_dir)?;
             let (device, token) = accounts::add_device(&conn, &name, kind, now_ms())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
-            eprintln!("added {} {:?}; its token follows, shown this once", device.kind.as_str(), device.name);
+            eprintln!(
+                "added {} {:?}; its token follows, shown this once",
+                device.kind.as_str(),
+                device.name
+            );
             println!("{token}");
             Ok(())
         }
@@ -163,12 +171,25 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
     let base = default_public_url(addr);
     let mut out = std::io::stdout().lock();
     writeln!(out, "motcua listening on {base}")?;
-    writeln!(out, "  hall:        {} ({} fields, {} counters)", state.store.hall.name, state.store.hall.services.len(), state.store.hall.counters.len())?;
+    writeln!(
+        out,
+        "  hall:        {} ({} fields, {} counters)",
+        state.store.hall.name,
+        state.store.hall.services.len(),
+        state.store.hall.counters.len()
+    )?;
     writeln!(out, "  data:        {}", data_dir.display())?;
     writeln!(out, "  fields:      {base}/api/services")?;
     writeln!(out, "  API:         {base}/api/openapi.json")?;
-    writeln!(out, "  hall feed:   {}/ws/hall", base.replacen("http", "ws", 1))?;
-    writeln!(out, "  health:      {base}/healthz   metrics: {base}/metrics")?;
+    writeln!(
+        out,
+        "  hall feed:   {}/ws/hall",
+        base.replacen("http", "ws", 1)
+    )?;
+    writeln!(
+        out,
+        "  health:      {base}/healthz   metrics: {base}/metrics"
+    )?;
     if common.config.is_none() {
         demo_accounts(&data_dir, &mut out)?;
     }
@@ -186,7 +207,10 @@ fn demo_accounts(data_dir: &Path, out: &mut impl Write) -> anyhow::Result<()> {
     if accounts::count_users(&conn).map_err(|e| anyhow::anyhow!("{e}"))? > 0 {
         return Ok(());
     }
-    writeln!(out, "  demo accounts (shown this once; keep them or add your own with `motcua user add`):")?;
+    writeln!(
+        out,
+        "  demo accounts (shown this once; keep them or add your own with `motcua user add`):"
+    )?;
     let people = [
         ("admin", Role::Admin),
         ("quanly", Role::Manager),
@@ -197,8 +221,15 @@ fn demo_accounts(data_dir: &Path, out: &mut impl Write) -> anyhow::Result<()> {
     ];
     for (name, role) in people {
         let password = accounts::random_token()[..12].to_owned();
-        accounts::add_user(&conn, name, role, &password, now_ms()).map_err(|e| anyhow::anyhow!("{e}"))?;
-        writeln!(out, "    {:<8} {:<8} password {}", name, role.as_str(), password)?;
+        accounts::add_user(&conn, name, role, &password, now_ms())
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        writeln!(
+            out,
+            "    {:<8} {:<8} password {}",
+            name,
+            role.as_str(),
+            password
+        )?;
     }
     Ok(())
 }

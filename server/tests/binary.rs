@@ -45,7 +45,11 @@ impl Server {
         }
         // Keep draining stdout so the server never blocks on a full pipe.
         std::thread::spawn(move || for _ in lines {});
-        Server { child, base, banner }
+        Server {
+            child,
+            base,
+            banner,
+        }
     }
 
     fn kill_9(mut self) {
@@ -65,7 +69,12 @@ fn motcua(args: &[&str], data: &Path, stdin: Option<&str>) -> std::process::Outp
         .spawn()
         .expect("run motcua");
     if let Some(input) = stdin {
-        child.stdin.take().expect("stdin").write_all(input.as_bytes()).expect("write stdin");
+        child
+            .stdin
+            .take()
+            .expect("stdin")
+            .write_all(input.as_bytes())
+            .expect("write stdin");
     }
     drop(child.stdin.take());
     child.wait_with_output().expect("output")
@@ -73,10 +82,17 @@ fn motcua(args: &[&str], data: &Path, stdin: Option<&str>) -> std::process::Outp
 
 fn add_kiosk(data: &Path, name: &str) -> String {
     let out = motcua(&["device", "add", name, "--kind", "kiosk"], data, None);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let token = String::from_utf8(out.stdout).expect("utf-8");
     let token = token.trim_end_matches('\n');
-    assert!(!token.contains('\n'), "the token is alone on standard output");
+    assert!(
+        !token.contains('\n'),
+        "the token is alone on standard output"
+    );
     assert_eq!(token.len(), 64);
     token.to_owned()
 }
@@ -95,7 +111,11 @@ fn the_demo_starts_with_no_config_and_shows_its_accounts_only_the_first_time() {
     assert_eq!(services["services"].as_array().map(Vec::len), Some(5));
     server.kill_9();
     let again = Server::start(data.path(), &[]);
-    assert!(!again.banner.contains("demo accounts"), "only on first start: {}", again.banner);
+    assert!(
+        !again.banner.contains("demo accounts"),
+        "only on first start: {}",
+        again.banner
+    );
     again.kill_9();
 }
 
@@ -121,7 +141,9 @@ fn every_acknowledged_ticket_survives_kill_9_and_numbering_continues() {
                 if resp.status() != 201 {
                     return;
                 }
-                let Ok(ticket) = resp.json::<Value>() else { return };
+                let Ok(ticket) = resp.json::<Value>() else {
+                    return;
+                };
                 if tx.send(ticket).is_err() {
                     return;
                 }
@@ -147,15 +169,27 @@ fn every_acknowledged_ticket_survives_kill_9_and_numbering_continues() {
             .get(format!("{}/api/tickets/{token}", server.base))
             .send()
             .expect("status");
-        assert_eq!(seen.status(), 200, "ticket {} was acknowledged, then lost", t["code"]);
+        assert_eq!(
+            seen.status(),
+            200,
+            "ticket {} was acknowledged, then lost",
+            t["code"]
+        );
         let seen: Value = seen.json().expect("json");
         assert_eq!(seen["code"], t["code"]);
     }
     // Numbering continues after the highest number given, acknowledged or not.
     let number = |t: &Value| -> u32 {
-        t["code"].as_str().expect("code")[1..].parse().expect("number")
+        t["code"].as_str().expect("code")[1..]
+            .parse()
+            .expect("number")
     };
-    let highest_a = acknowledged.iter().filter(|t| t["service"] == "A").map(number).max().unwrap_or(0);
+    let highest_a = acknowledged
+        .iter()
+        .filter(|t| t["service"] == "A")
+        .map(number)
+        .max()
+        .unwrap_or(0);
     let next: Value = client
         .post(format!("{}/api/tickets", server.base))
         .bearer_auth(&token)
@@ -163,15 +197,27 @@ fn every_acknowledged_ticket_survives_kill_9_and_numbering_continues() {
         .send()
         .and_then(|r| r.json())
         .expect("issue");
-    assert!(number(&next) > highest_a, "{} after A{highest_a:03}: a number was given twice", next["code"]);
+    assert!(
+        number(&next) > highest_a,
+        "{} after A{highest_a:03}: a number was given twice",
+        next["code"]
+    );
     server.kill_9();
 }
 
 #[test]
 fn user_add_reads_the_password_from_stdin_and_that_user_can_sign_in() {
     let data = tempfile::tempdir().expect("temp dir");
-    let out = motcua(&["user", "add", "Nguyễn Thị Lan", "--role", "clerk"], data.path(), Some("mật-khẩu-dài\n"));
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = motcua(
+        &["user", "add", "Nguyễn Thị Lan", "--role", "clerk"],
+        data.path(),
+        Some("mật-khẩu-dài\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let server = Server::start(data.path(), &[]);
     let client = Client::new();
     let login = |password: &str| {
@@ -183,12 +229,21 @@ fn user_add_reads_the_password_from_stdin_and_that_user_can_sign_in() {
     };
     let ok = login("mật-khẩu-dài");
     assert_eq!(ok.status(), 200);
-    assert!(ok.headers()["set-cookie"].to_str().expect("cookie").contains("HttpOnly"));
+    assert!(
+        ok.headers()["set-cookie"]
+            .to_str()
+            .expect("cookie")
+            .contains("HttpOnly")
+    );
     let body: Value = ok.json().expect("json");
     assert_eq!(body["user"]["role"], "clerk");
     assert_eq!(login("sai mật khẩu").status(), 401);
     // A second user with the same name is refused.
-    let again = motcua(&["user", "add", "Nguyễn Thị Lan", "--role", "admin"], data.path(), Some("another-password\n"));
+    let again = motcua(
+        &["user", "add", "Nguyễn Thị Lan", "--role", "admin"],
+        data.path(),
+        Some("another-password\n"),
+    );
     assert!(!again.status.success());
     server.kill_9();
 }
@@ -200,7 +255,13 @@ fn a_bad_config_is_refused_with_the_key_and_the_reason() {
     let serve = |text: &str| {
         std::fs::write(&config, text).expect("write config");
         let out = motcua(
-            &["serve", "--listen", "127.0.0.1:0", "--config", config.to_str().expect("path")],
+            &[
+                "serve",
+                "--listen",
+                "127.0.0.1:0",
+                "--config",
+                config.to_str().expect("path"),
+            ],
             data.path(),
             None,
         );
@@ -209,7 +270,9 @@ fn a_bad_config_is_refused_with_the_key_and_the_reason() {
     };
     assert!(serve("[hall]\ntimezone = \"Mars/Olympus\"\n").contains("hall.timezone"));
     assert!(serve("[hall]\nnmae = \"typo\"\n").contains("nmae"));
-    assert!(serve("[queue]\npriority_streak_limit = \"three\"\n").contains("priority_streak_limit"));
+    assert!(
+        serve("[queue]\npriority_streak_limit = \"three\"\n").contains("priority_streak_limit")
+    );
 }
 
 #[test]
@@ -218,9 +281,19 @@ fn the_example_config_in_deploy_starts_as_shipped() {
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/motcua.example.toml");
     // --data and --listen override the example's /var/lib path and port 8080.
     let server = Server::start(data.path(), &["--config", example]);
-    assert!(server.banner.contains("5 fields, 4 counters"), "{}", server.banner);
-    assert!(!server.banner.contains("demo accounts"), "a configured hall makes no demo accounts");
-    let health = Client::new().get(format!("{}/healthz", server.base)).send().expect("healthz");
+    assert!(
+        server.banner.contains("5 fields, 4 counters"),
+        "{}",
+        server.banner
+    );
+    assert!(
+        !server.banner.contains("demo accounts"),
+        "a configured hall makes no demo accounts"
+    );
+    let health = Client::new()
+        .get(format!("{}/healthz", server.base))
+        .send()
+        .expect("healthz");
     assert_eq!(health.status(), 200);
     server.kill_9();
 }

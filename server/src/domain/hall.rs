@@ -76,7 +76,9 @@ impl Hall {
         &'a self,
         code: &'a ServiceCode,
     ) -> impl Iterator<Item = &'a CounterDef> + 'a {
-        self.counters.iter().filter(move |c| c.services.contains(code))
+        self.counters
+            .iter()
+            .filter(move |c| c.services.contains(code))
     }
 
     /// The public status page of a ticket, what its QR code opens.

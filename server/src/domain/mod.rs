@@ -32,7 +32,8 @@ impl TryFrom<String> for ServiceCode {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
         let ok = (1..=4).contains(&s.len())
-            && s.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
+            && s.chars()
+                .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit());
         if ok {
             Ok(Self(s))
         } else {

@@ -70,8 +70,14 @@ mod tests {
     fn the_local_day_turns_at_midnight_in_vietnam_not_at_utc_midnight() {
         let tz: Tz = "Asia/Ho_Chi_Minh".parse().expect("tz");
         // 16:59:59 UTC is 23:59:59 in Hanoi; one second later it is the next day.
-        let before = Utc.with_ymd_and_hms(2026, 11, 25, 16, 59, 59).single().expect("time");
-        let after = Utc.with_ymd_and_hms(2026, 11, 25, 17, 0, 0).single().expect("time");
+        let before = Utc
+            .with_ymd_and_hms(2026, 11, 25, 16, 59, 59)
+            .single()
+            .expect("time");
+        let after = Utc
+            .with_ymd_and_hms(2026, 11, 25, 17, 0, 0)
+            .single()
+            .expect("time");
         assert_eq!(local_day(before, tz).to_string(), "2026-11-25");
         assert_eq!(local_day(after, tz).to_string(), "2026-11-26");
     }

@@ -74,7 +74,9 @@ mod tests {
     use chrono::TimeZone;
 
     fn at(minute: u32) -> DateTime<Utc> {
-        Utc.with_ymd_and_hms(2026, 11, 25, 1, minute, 0).single().expect("time")
+        Utc.with_ymd_and_hms(2026, 11, 25, 1, minute, 0)
+            .single()
+            .expect("time")
     }
 
     fn ticket(id: i64, minute: u32, priority: bool, preference: usize) -> Candidate {
@@ -118,7 +120,13 @@ mod tests {
             ticket(3, 4, true, 1),
         ];
         let c = choose_next(&waiting, 0, FAIR, CallOrder::Oldest, at(10)).expect("one");
-        assert_eq!(c, Choice { id: 3, as_priority: true });
+        assert_eq!(
+            c,
+            Choice {
+                id: 3,
+                as_priority: true
+            }
+        );
     }
 
     #[test]
@@ -126,7 +134,13 @@ mod tests {
         let waiting = [ticket(1, 0, false, 0), ticket(2, 9, true, 0)];
         // Streak reached and the normal ticket has waited 25 minutes > 20.
         let c = choose_next(&waiting, 3, FAIR, CallOrder::Oldest, at(25)).expect("one");
-        assert_eq!(c, Choice { id: 1, as_priority: false });
+        assert_eq!(
+            c,
+            Choice {
+                id: 1,
+                as_priority: false
+            }
+        );
         // Streak not reached yet: priority still goes first.
         let c = choose_next(&waiting, 2, FAIR, CallOrder::Oldest, at(25)).expect("one");
         assert_eq!(c.id, 2);

@@ -142,7 +142,9 @@ impl Priority {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Action {
     /// Call this ticket to a counter (the clerk chose it, or "Next" did).
-    Call { counter: CounterNo },
+    Call {
+        counter: CounterNo,
+    },
     /// Call again: the ticket stays called and the recall is counted.
     Recall,
     /// The citizen arrived at the counter.
@@ -152,7 +154,9 @@ pub enum Action {
     /// Called but never came.
     NoShow,
     /// Send into another field's queue.
-    Transfer { to: ServiceCode },
+    Transfer {
+        to: ServiceCode,
+    },
     /// Back to the queue (the citizen went to complete the dossier).
     Return,
     Cancel,
@@ -223,7 +227,9 @@ impl CounterState {
     /// Whether the counter may call a ticket now. `busy` says it still holds one.
     pub fn may_call(&self, busy: bool) -> Result<(), Refusal> {
         match self {
-            CounterState::Closed => Err(Refusal::other("counter_closed", "the counter is not open")),
+            CounterState::Closed => {
+                Err(Refusal::other("counter_closed", "the counter is not open"))
+            }
             CounterState::Paused { .. } => Err(Refusal::other(
                 "counter_paused",
                 "the counter is paused: resume it first",
@@ -246,14 +252,19 @@ impl CounterState {
                 reason: reason.to_owned(),
             }),
             CounterState::Paused { .. } => Err(Refusal::other("counter_paused", "already paused")),
-            CounterState::Closed => Err(Refusal::other("counter_closed", "the counter is not open")),
+            CounterState::Closed => {
+                Err(Refusal::other("counter_closed", "the counter is not open"))
+            }
         }
     }
 
     pub fn resume(&self) -> Result<CounterState, Refusal> {
         match self {
             CounterState::Paused { .. } => Ok(CounterState::Open),
-            _ => Err(Refusal::other("counter_not_paused", "the counter is not paused")),
+            _ => Err(Refusal::other(
+                "counter_not_paused",
+                "the counter is not paused",
+            )),
         }
     }
 }
@@ -281,7 +292,9 @@ mod tests {
     fn a_closed_ticket_refuses_every_move() {
         for status in [Status::Served, Status::Absent, Status::Cancelled] {
             for action in every_action() {
-                let refusal = status.after(&action).expect_err("closed tickets do not move");
+                let refusal = status
+                    .after(&action)
+                    .expect_err("closed tickets do not move");
                 assert_eq!(refusal.code, "ticket_closed");
             }
         }
@@ -290,7 +303,9 @@ mod tests {
     #[test]
     fn the_happy_path_goes_waiting_called_serving_served() {
         let counter = CounterNo::try_from(3).expect("valid");
-        let s = Status::Waiting.after(&Action::Call { counter }).expect("call");
+        let s = Status::Waiting
+            .after(&Action::Call { counter })
+            .expect("call");
         assert_eq!(s, Status::Called);
         assert_eq!(s.after(&Action::Recall), Ok(Status::Called));
         let s = s.after(&Action::Start).expect("start");
@@ -311,18 +326,29 @@ mod tests {
 
     #[test]
     fn a_waiting_ticket_cannot_be_started_finished_or_returned() {
-        for a in [Action::Start, Action::Finish, Action::Return, Action::Recall] {
+        for a in [
+            Action::Start,
+            Action::Finish,
+            Action::Return,
+            Action::Recall,
+        ] {
             assert!(Status::Waiting.after(&a).is_err(), "{a:?}");
         }
     }
 
     #[test]
     fn a_busy_counter_may_not_call_or_pause() {
-        assert_eq!(CounterState::Open.may_call(true).expect_err("busy").code, "counter_busy");
+        assert_eq!(
+            CounterState::Open.may_call(true).expect_err("busy").code,
+            "counter_busy"
+        );
         assert!(CounterState::Open.may_call(false).is_ok());
         assert!(CounterState::Open.pause("lunch", true).is_err());
         let paused = CounterState::Open.pause("lunch", false).expect("pause");
-        assert_eq!(paused.may_call(false).expect_err("paused").code, "counter_paused");
+        assert_eq!(
+            paused.may_call(false).expect_err("paused").code,
+            "counter_paused"
+        );
         assert_eq!(paused.resume(), Ok(CounterState::Open));
         assert!(CounterState::Closed.resume().is_err());
     }

@@ -1,8 +1,8 @@
 //! The JSON API's handlers: each validates its input into domain values, checks who is
 //! asking, and hands the change to the store's writer (or a read to a reader).
 
-use super::extract::{Body, Caller, SESSION_COOKIE};
 use super::AppError;
+use super::extract::{Body, Caller, SESSION_COOKIE};
 use crate::clock::Clock;
 use crate::domain::{Action, CounterNo, DeviceKind, Priority, Role, ServiceCode};
 use crate::live::{Feed, Hub, run_feed};
@@ -22,19 +22,30 @@ fn service_code(hall: &crate::domain::Hall, code: &str) -> Result<ServiceCode, A
     ServiceCode::try_from(code.to_owned())
         .ok()
         .filter(|c| hall.service(c).is_some())
-        .ok_or_else(|| AppError::invalid("unknown_service", format!("no field has the code {code:?}")))
+        .ok_or_else(|| {
+            AppError::invalid("unknown_service", format!("no field has the code {code:?}"))
+        })
 }
 
 fn counter_no(hall: &crate::domain::Hall, no: &str) -> Result<CounterNo, AppError> {
     no.parse::<CounterNo>()
         .ok()
         .filter(|n| hall.counter(*n).is_some())
-        .ok_or_else(|| AppError::not_found("counter_not_found", format!("no counter {no:?} in this hall")))
+        .ok_or_else(|| {
+            AppError::not_found(
+                "counter_not_found",
+                format!("no counter {no:?} in this hall"),
+            )
+        })
 }
 
 /// Ticket tokens are 32 lowercase hex digits; anything else cannot be a ticket.
 fn ticket_token(token: &str) -> Result<String, AppError> {
-    if token.len() == 32 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)) {
+    if token.len() == 32
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+    {
         Ok(token.to_owned())
     } else {
         Err(AppError::not_found("ticket_not_found", "no such ticket"))
@@ -124,9 +135,16 @@ pub async fn list_tickets(
     caller.staff()?;
     let status = match filter.status.as_deref() {
         None => None,
-        Some(s) => Some(crate::domain::Status::parse(s).ok_or_else(|| AppError::invalid("unknown_status", format!("no status {s:?}")))?),
+        Some(s) => Some(
+            crate::domain::Status::parse(s)
+                .ok_or_else(|| AppError::invalid("unknown_status", format!("no status {s:?}")))?,
+        ),
     };
-    let service = filter.service.as_deref().map(|s| service_code(&store.hall, s)).transpose()?;
+    let service = filter
+        .service
+        .as_deref()
+        .map(|s| service_code(&store.hall, s))
+        .transpose()?;
     let hall = store.hall.clone();
     let day = crate::domain::numbering::local_day(clock.now(), hall.tz).to_string();
     let tickets = store
@@ -138,7 +156,11 @@ pub async fn list_tickets(
             )?;
             let ids: Vec<i64> = stmt
                 .query_map(
-                    rusqlite::params![day, status.map(|s| s.as_str()), service.as_ref().map(|s| s.as_str())],
+                    rusqlite::params![
+                        day,
+                        status.map(|s| s.as_str()),
+                        service.as_ref().map(|s| s.as_str())
+                    ],
                     |r| r.get(0),
                 )?
                 .collect::<Result<_, _>>()?;
@@ -176,10 +198,15 @@ pub async fn ticket_action(
         .ok_or_else(|| AppError::not_found("ticket_not_found", format!("no ticket {id:?}")))?;
     let action = match action.as_str() {
         "call" => {
-            let no = body
-                .counter
-                .ok_or_else(|| AppError::invalid("missing_counter", "say which counter calls: {\"counter\": 3}"))?;
-            Action::Call { counter: counter_no(&store.hall, &no.to_string())? }
+            let no = body.counter.ok_or_else(|| {
+                AppError::invalid(
+                    "missing_counter",
+                    "say which counter calls: {\"counter\": 3}",
+                )
+            })?;
+            Action::Call {
+                counter: counter_no(&store.hall, &no.to_string())?,
+            }
         }
         "recall" => Action::Recall,
         "start" => Action::Start,
@@ -188,19 +215,28 @@ pub async fn ticket_action(
         "return" => Action::Return,
         "cancel" => Action::Cancel,
         "transfer" => {
-            let to = body
-                .service
-                .ok_or_else(|| AppError::invalid("missing_service", "say which field to transfer to: {\"service\": \"B\"}"))?;
-            Action::Transfer { to: service_code(&store.hall, &to)? }
+            let to = body.service.ok_or_else(|| {
+                AppError::invalid(
+                    "missing_service",
+                    "say which field to transfer to: {\"service\": \"B\"}",
+                )
+            })?;
+            Action::Transfer {
+                to: service_code(&store.hall, &to)?,
+            }
         }
         other => {
             return Err(AppError::not_found(
                 "unknown_action",
-                format!("no action {other:?}: call, recall, start, finish, no-show, transfer, return, cancel"),
+                format!(
+                    "no action {other:?}: call, recall, start, finish, no-show, transfer, return, cancel"
+                ),
             ));
         }
     };
-    let view = store.write(move |ctx| queue::act(ctx, id, action, &staff)).await?;
+    let view = store
+        .write(move |ctx| queue::act(ctx, id, action, &staff))
+        .await?;
     Ok(Json(view))
 }
 
@@ -217,21 +253,42 @@ pub struct RatingRequest {
 const COMMENT_MAX: usize = 500;
 
 /// A citizen rates their served ticket; the token is the credential.
-pub async fn rate(State(store): State<Store>, Body(req): Body<RatingRequest>) -> Result<Response, AppError> {
+pub async fn rate(
+    State(store): State<Store>,
+    Body(req): Body<RatingRequest>,
+) -> Result<Response, AppError> {
     let token = ticket_token(&req.token)?;
-    let comment = req.comment.map(|c| c.trim().to_owned()).filter(|c| !c.is_empty());
-    if comment.as_ref().is_some_and(|c| c.chars().count() > COMMENT_MAX) {
-        return Err(AppError::invalid("comment_too_long", format!("a comment has at most {COMMENT_MAX} characters")));
+    let comment = req
+        .comment
+        .map(|c| c.trim().to_owned())
+        .filter(|c| !c.is_empty());
+    if comment
+        .as_ref()
+        .is_some_and(|c| c.chars().count() > COMMENT_MAX)
+    {
+        return Err(AppError::invalid(
+            "comment_too_long",
+            format!("a comment has at most {COMMENT_MAX} characters"),
+        ));
     }
     let level = req.level;
-    let view = store.write(move |ctx| queue::rate(ctx, &token, level, comment)).await?;
+    let view = store
+        .write(move |ctx| queue::rate(ctx, &token, level, comment))
+        .await?;
     Ok((StatusCode::CREATED, Json(view)).into_response())
 }
 
-pub async fn list_counters(State(store): State<Store>) -> Result<Json<serde_json::Value>, AppError> {
+pub async fn list_counters(
+    State(store): State<Store>,
+) -> Result<Json<serde_json::Value>, AppError> {
     let hall = store.hall.clone();
     let counters = store
-        .read(move |conn| hall.counters.iter().map(|c| views::counter_view(conn, &hall, c.no)).collect::<Result<Vec<_>, _>>())
+        .read(move |conn| {
+            hall.counters
+                .iter()
+                .map(|c| views::counter_view(conn, &hall, c.no))
+                .collect::<Result<Vec<_>, _>>()
+        })
         .await?;
     Ok(Json(json!({"counters": counters})))
 }
@@ -242,7 +299,11 @@ pub async fn counter_detail(
 ) -> Result<Json<views::CounterSnapshot>, AppError> {
     let no = counter_no(&store.hall, &no)?;
     let hall = store.hall.clone();
-    Ok(Json(store.read(move |conn| views::counter_snapshot(conn, &hall, no)).await?))
+    Ok(Json(
+        store
+            .read(move |conn| views::counter_snapshot(conn, &hall, no))
+            .await?,
+    ))
 }
 
 #[derive(Deserialize)]
@@ -261,20 +322,47 @@ pub async fn counter_action(
     let staff = staff(&caller)?;
     let no = counter_no(&store.hall, &no)?;
     let view = match action.as_str() {
-        "open" => store.write(move |ctx| queue::open_counter(ctx, no, &staff)).await?,
-        "close" => store.write(move |ctx| queue::close_counter(ctx, no, &staff)).await?,
-        "resume" => store.write(move |ctx| queue::resume_counter(ctx, no, &staff)).await?,
+        "open" => {
+            store
+                .write(move |ctx| queue::open_counter(ctx, no, &staff))
+                .await?
+        }
+        "close" => {
+            store
+                .write(move |ctx| queue::close_counter(ctx, no, &staff))
+                .await?
+        }
+        "resume" => {
+            store
+                .write(move |ctx| queue::resume_counter(ctx, no, &staff))
+                .await?
+        }
         "pause" => {
-            let req: PauseRequest = serde_json::from_value(body)
-                .map_err(|e| AppError::invalid("invalid_body", format!("{e}: send {{\"reason\": \"lunch\"}}")))?;
+            let req: PauseRequest = serde_json::from_value(body).map_err(|e| {
+                AppError::invalid(
+                    "invalid_body",
+                    format!("{e}: send {{\"reason\": \"lunch\"}}"),
+                )
+            })?;
             let reason = req.reason.trim().to_owned();
-            if reason.is_empty() || reason.chars().count() > 100 || reason.chars().any(char::is_control) {
-                return Err(AppError::invalid("bad_reason", "a pause reason is 1 to 100 characters, e.g. lunch, meeting, system_fault"));
+            if reason.is_empty()
+                || reason.chars().count() > 100
+                || reason.chars().any(char::is_control)
+            {
+                return Err(AppError::invalid(
+                    "bad_reason",
+                    "a pause reason is 1 to 100 characters, e.g. lunch, meeting, system_fault",
+                ));
             }
-            store.write(move |ctx| queue::pause_counter(ctx, no, &staff, &reason)).await?
+            store
+                .write(move |ctx| queue::pause_counter(ctx, no, &staff, &reason))
+                .await?
         }
         "call-next" => {
-            return match store.write(move |ctx| queue::call_next(ctx, no, &staff)).await? {
+            return match store
+                .write(move |ctx| queue::call_next(ctx, no, &staff))
+                .await?
+            {
                 Some(ticket) => Ok(Json(ticket).into_response()),
                 None => Ok(StatusCode::NO_CONTENT.into_response()),
             };
@@ -306,7 +394,9 @@ pub async fn login(
         return Err(AppError::WrongPassword);
     }
     let name = req.name.clone();
-    let found = store.read(move |conn| accounts::user_for_login(conn, &name)).await?;
+    let found = store
+        .read(move |conn| accounts::user_for_login(conn, &name))
+        .await?;
     // Verify off the async workers: argon2 is slow on purpose.
     let password = req.password;
     let user = tokio::task::spawn_blocking(move || {
@@ -341,7 +431,9 @@ pub async fn whoami(caller: Caller) -> Result<Json<serde_json::Value>, AppError>
 pub async fn logout(State(store): State<Store>, jar: CookieJar) -> Result<Response, AppError> {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let token = cookie.value().to_owned();
-        store.write(move |ctx| accounts::delete_session(ctx.conn, &token)).await?;
+        store
+            .write(move |ctx| accounts::delete_session(ctx.conn, &token))
+            .await?;
     }
     let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
     Ok((jar, StatusCode::NO_CONTENT).into_response())
@@ -362,7 +454,8 @@ pub async fn add_user(
     Body(req): Body<NewUser>,
 ) -> Result<Response, AppError> {
     caller.admin()?;
-    let role = Role::parse(&req.role).ok_or_else(|| AppError::invalid("unknown_role", "role is admin, manager or clerk"))?;
+    let role = Role::parse(&req.role)
+        .ok_or_else(|| AppError::invalid("unknown_role", "role is admin, manager or clerk"))?;
     let now = millis(clock.now());
     let user = store
         .write(move |ctx| accounts::add_user(ctx.conn, &req.name, role, &req.password, now))
@@ -390,15 +483,23 @@ pub async fn add_device(
     let (device, token) = store
         .write(move |ctx| accounts::add_device(ctx.conn, &req.name, kind, now))
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"device": device, "token": token}))).into_response())
+    Ok((
+        StatusCode::CREATED,
+        Json(json!({"device": device, "token": token})),
+    )
+        .into_response())
 }
 
 pub async fn healthz(State(store): State<Store>) -> Result<Json<serde_json::Value>, AppError> {
-    let seq = store.read(|conn| views::last_seq(conn)).await?;
+    let seq = store.read(views::last_seq).await?;
     Ok(Json(json!({"status": "ok", "seq": seq})))
 }
 
-pub async fn ws_hall(ws: WebSocketUpgrade, State(store): State<Store>, State(hub): State<Hub>) -> Response {
+pub async fn ws_hall(
+    ws: WebSocketUpgrade,
+    State(store): State<Store>,
+    State(hub): State<Hub>,
+) -> Response {
     ws.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Hall))
 }
 
@@ -420,7 +521,19 @@ pub async fn ws_ticket(
 ) -> Result<Response, AppError> {
     let token = ticket_token(&token)?;
     let lookup = token.clone();
-    let ticket = store.read(move |conn| views::ticket_by_token(conn, &lookup)).await?;
+    let ticket = store
+        .read(move |conn| views::ticket_by_token(conn, &lookup))
+        .await?;
     let ticket = ticket.ok_or_else(|| AppError::not_found("ticket_not_found", "no such ticket"))?;
-    Ok(ws.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Ticket { id: ticket.id, token })))
+    Ok(ws.on_upgrade(move |socket| {
+        run_feed(
+            socket,
+            store,
+            hub,
+            Feed::Ticket {
+                id: ticket.id,
+                token,
+            },
+        )
+    }))
 }

@@ -3,12 +3,12 @@
 //! (a device token, a staff session, or nobody).
 
 use super::{AppError, AppState};
-use crate::store::accounts::{self, Device, User};
 use crate::domain::{DeviceKind, Role};
-use axum::extract::{FromRequest, FromRequestParts, Request};
+use crate::store::accounts::{self, Device, User};
 use axum::body::Bytes;
-use axum::http::request::Parts;
+use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
+use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
 use serde::de::DeserializeOwned;
 
@@ -33,7 +33,11 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                 }
             }
         })?;
-        let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) { b"{}" } else { &bytes };
+        let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
+            b"{}"
+        } else {
+            &bytes
+        };
         let mut de = serde_json::Deserializer::from_slice(text);
         let value = parse_json(&mut de)?;
         Ok(Body(value))
@@ -41,7 +45,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
 }
 
 /// Syntax errors are 400 (not JSON at all); data errors are 422 (JSON, wrong values).
-fn parse_json<T: DeserializeOwned>(de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>) -> Result<T, AppError> {
+fn parse_json<T: DeserializeOwned>(
+    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
+) -> Result<T, AppError> {
     let value = T::deserialize(&mut *de).and_then(|v| de.end().map(|()| v));
     value.map_err(|e| match e.classify() {
         serde_json::error::Category::Data => AppError::invalid("invalid_body", e.to_string()),

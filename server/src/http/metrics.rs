@@ -50,7 +50,10 @@ pub async fn metrics(
                 .collect::<Result<_, _>>()?;
             let mut counters = Vec::new();
             for c in &hall.counters {
-                counters.push((c.no.to_string(), views::counter_row(conn, c.no)?.state.name()));
+                counters.push((
+                    c.no.to_string(),
+                    views::counter_row(conn, c.no)?.state.name(),
+                ));
             }
             Ok((waiting, statuses, counters, views::last_seq(conn)?))
         })
@@ -60,26 +63,76 @@ pub async fn metrics(
     for (service, n) in &waiting {
         out.sample("motcua_waiting", &[("service", service)], n);
     }
-    out.family("motcua_tickets_today", "gauge", "Tickets of the local day, per status.");
+    out.family(
+        "motcua_tickets_today",
+        "gauge",
+        "Tickets of the local day, per status.",
+    );
     for (status, n) in &statuses {
         out.sample("motcua_tickets_today", &[("status", status)], n);
     }
-    out.family("motcua_counter_state", "gauge", "1 for the state each counter is in.");
+    out.family(
+        "motcua_counter_state",
+        "gauge",
+        "1 for the state each counter is in.",
+    );
     for (no, state) in &counters {
         for s in ["open", "paused", "closed"] {
-            out.sample("motcua_counter_state", &[("counter", no), ("state", s)], u8::from(s == *state));
+            out.sample(
+                "motcua_counter_state",
+                &[("counter", no), ("state", s)],
+                u8::from(s == *state),
+            );
         }
     }
-    out.family("motcua_event_seq", "counter", "Sequence number of the last event in the log.");
+    out.family(
+        "motcua_event_seq",
+        "counter",
+        "Sequence number of the last event in the log.",
+    );
     out.sample("motcua_event_seq", &[], seq);
     let stats = &hub.stats;
-    out.family("motcua_live_sockets", "gauge", "Open WebSocket feeds, per kind.");
-    for (feed, gauge) in [("hall", &stats.hall_sockets), ("counter", &stats.counter_sockets), ("ticket", &stats.ticket_sockets)] {
-        out.sample("motcua_live_sockets", &[("feed", feed)], gauge.load(Ordering::Relaxed));
+    out.family(
+        "motcua_live_sockets",
+        "gauge",
+        "Open WebSocket feeds, per kind.",
+    );
+    for (feed, gauge) in [
+        ("hall", &stats.hall_sockets),
+        ("counter", &stats.counter_sockets),
+        ("ticket", &stats.ticket_sockets),
+    ] {
+        out.sample(
+            "motcua_live_sockets",
+            &[("feed", feed)],
+            gauge.load(Ordering::Relaxed),
+        );
     }
-    out.family("motcua_live_frames_total", "counter", "Frames sent on live feeds.");
-    out.sample("motcua_live_frames_total", &[], stats.frames_sent.load(Ordering::Relaxed));
-    out.family("motcua_live_resyncs_total", "counter", "Snapshots sent to feeds that fell behind.");
-    out.sample("motcua_live_resyncs_total", &[], stats.resyncs.load(Ordering::Relaxed));
-    Ok(([(axum::http::header::CONTENT_TYPE, "text/plain; version=0.0.4")], out.0))
+    out.family(
+        "motcua_live_frames_total",
+        "counter",
+        "Frames sent on live feeds.",
+    );
+    out.sample(
+        "motcua_live_frames_total",
+        &[],
+        stats.frames_sent.load(Ordering::Relaxed),
+    );
+    out.family(
+        "motcua_live_resyncs_total",
+        "counter",
+        "Snapshots sent to feeds that fell behind.",
+    );
+    out.sample(
+        "motcua_live_resyncs_total",
+        &[],
+        stats.resyncs.load(Ordering::Relaxed),
+    );
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        out.0,
+    ))
 }

@@ -40,14 +40,20 @@ pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.body_bytes;
     Router::new()
         .route("/api/services", get(api::services))
-        .route("/api/tickets", post(api::issue_ticket).get(api::list_tickets))
+        .route(
+            "/api/tickets",
+            post(api::issue_ticket).get(api::list_tickets),
+        )
         .route("/api/tickets/{token}", get(api::ticket_status))
         .route("/api/tickets/{id}/{action}", post(api::ticket_action))
         .route("/api/ratings", post(api::rate))
         .route("/api/counters", get(api::list_counters))
         .route("/api/counters/{no}", get(api::counter_detail))
         .route("/api/counters/{no}/{action}", post(api::counter_action))
-        .route("/api/session", post(api::login).get(api::whoami).delete(api::logout))
+        .route(
+            "/api/session",
+            post(api::login).get(api::whoami).delete(api::logout),
+        )
         .route("/api/users", post(api::add_user))
         .route("/api/devices", post(api::add_device))
         .route("/api/openapi.json", get(openapi))
@@ -59,21 +65,22 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
-        .layer(
-            TraceLayer::new_for_http().make_span_with(|req: &Request| {
-                let path = req
-                    .extensions()
-                    .get::<MatchedPath>()
-                    .map(MatchedPath::as_str)
-                    .unwrap_or("unmatched");
-                tracing::info_span!("http", method = %req.method(), path)
-            }),
-        )
+        .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
+            let path = req
+                .extensions()
+                .get::<MatchedPath>()
+                .map(MatchedPath::as_str)
+                .unwrap_or("unmatched");
+            tracing::info_span!("http", method = %req.method(), path)
+        }))
         .with_state(state)
 }
 
 async fn openapi() -> impl axum::response::IntoResponse {
-    ([(axum::http::header::CONTENT_TYPE, "application/json")], OPENAPI)
+    (
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        OPENAPI,
+    )
 }
 
 async fn not_found() -> AppError {

@@ -4,8 +4,8 @@
 
 use crate::domain::{DeviceKind, Role};
 use crate::http::AppError;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -47,22 +47,38 @@ pub fn hash_password(password: &str) -> Result<String, AppError> {
 /// Checks a password against a stored hash; slow on purpose (run it off the async workers).
 pub fn verify_password(hash: &str, password: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
 fn valid_name(name: &str) -> Result<(), AppError> {
     let n = name.chars().count();
     if n == 0 || n > 64 || name.chars().any(char::is_control) || name.trim() != name {
-        return Err(AppError::invalid("bad_name", "a name is 1 to 64 characters, no spaces at the ends"));
+        return Err(AppError::invalid(
+            "bad_name",
+            "a name is 1 to 64 characters, no spaces at the ends",
+        ));
     }
     Ok(())
 }
 
-pub fn add_user(conn: &Connection, name: &str, role: Role, password: &str, now_ms: i64) -> Result<User, AppError> {
+pub fn add_user(
+    conn: &Connection,
+    name: &str,
+    role: Role,
+    password: &str,
+    now_ms: i64,
+) -> Result<User, AppError> {
     valid_name(name)?;
     if password.chars().count() < 8 {
-        return Err(AppError::invalid("weak_password", "a password has at least 8 characters"));
+        return Err(AppError::invalid(
+            "weak_password",
+            "a password has at least 8 characters",
+        ));
     }
     let hash = hash_password(password)?;
     let inserted = conn.execute(
@@ -75,9 +91,15 @@ pub fn add_user(conn: &Connection, name: &str, role: Role, password: &str, now_m
             name: name.to_owned(),
             role,
         }),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => Err(
-            crate::domain::Refusal::other("name_taken", format!("a user named {name:?} exists already")).into(),
-        ),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(crate::domain::Refusal::other(
+                "name_taken",
+                format!("a user named {name:?} exists already"),
+            )
+            .into())
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -87,7 +109,12 @@ pub fn count_users(conn: &Connection) -> Result<i64, AppError> {
 }
 
 /// Adds a device and returns its token: the only time it is ever seen.
-pub fn add_device(conn: &Connection, name: &str, kind: DeviceKind, now_ms: i64) -> Result<(Device, String), AppError> {
+pub fn add_device(
+    conn: &Connection,
+    name: &str,
+    kind: DeviceKind,
+    now_ms: i64,
+) -> Result<(Device, String), AppError> {
     valid_name(name)?;
     let token = random_token();
     let inserted = conn.execute(
@@ -103,9 +130,15 @@ pub fn add_device(conn: &Connection, name: &str, kind: DeviceKind, now_ms: i64) 
             },
             token,
         )),
-        Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::ConstraintViolation => Err(
-            crate::domain::Refusal::other("name_taken", format!("a device named {name:?} exists already")).into(),
-        ),
+        Err(rusqlite::Error::SqliteFailure(e, _))
+            if e.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Err(crate::domain::Refusal::other(
+                "name_taken",
+                format!("a device named {name:?} exists already"),
+            )
+            .into())
+        }
         Err(e) => Err(e.into()),
     }
 }
@@ -114,7 +147,11 @@ pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<Device>,
     let row = conn
         .prepare_cached("SELECT id, name, kind FROM devices WHERE token_hash = ?1")?
         .query_row([token_hash(token)], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })
         .optional()?;
     Ok(row.and_then(|(id, name, kind)| {
@@ -127,7 +164,11 @@ pub fn user_for_login(conn: &Connection, name: &str) -> Result<Option<(User, Str
     let row = conn
         .prepare_cached("SELECT id, role, password_hash FROM users WHERE name = ?1")?
         .query_row([name], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })
         .optional()?;
     Ok(row.and_then(|(id, role, hash)| {
@@ -158,14 +199,22 @@ pub fn create_session(conn: &Connection, user_id: i64, now_ms: i64) -> Result<St
     Ok(token)
 }
 
-pub fn user_by_session(conn: &Connection, token: &str, now_ms: i64) -> Result<Option<User>, AppError> {
+pub fn user_by_session(
+    conn: &Connection,
+    token: &str,
+    now_ms: i64,
+) -> Result<Option<User>, AppError> {
     let row = conn
         .prepare_cached(
             "SELECT u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id
              WHERE s.token_hash = ?1 AND s.expires_at > ?2",
         )?
         .query_row(params![token_hash(token), now_ms], |r| {
-            Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?))
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+            ))
         })
         .optional()?;
     Ok(row.and_then(|(id, name, role)| Role::parse(&role).map(|role| User { id, name, role })))

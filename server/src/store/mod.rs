@@ -33,7 +33,9 @@ const MAX_BATCH: usize = 256;
 pub enum StoreError {
     #[error(transparent)]
     Sqlite(#[from] rusqlite::Error),
-    #[error("the database was written by a newer motcua (schema {found}, this build knows {known}); upgrade motcua")]
+    #[error(
+        "the database was written by a newer motcua (schema {found}, this build knows {known}); upgrade motcua"
+    )]
     TooNew { found: i64, known: i64 },
     #[error("the storage thread has stopped")]
     Stopped,
@@ -232,7 +234,15 @@ fn run_writer(
                 continue;
             }
             ctx.now = clock.now().max(ctx.now);
-            let (succeeded, deliver) = job(&mut ctx);
+            // A bug in one job must not take the writer (and so the hall) down with it.
+            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut ctx)));
+            let (succeeded, deliver) = match ran {
+                Ok(ran) => ran,
+                Err(_) => {
+                    tracing::error!("a storage job panicked; it was rolled back");
+                    (false, Box::new(|_: Option<&StoreError>| {}) as Deliver)
+                }
+            };
             if succeeded {
                 let _ = conn.execute_batch("RELEASE job");
             } else {
@@ -301,9 +311,7 @@ impl Readers {
     {
         let readers = self.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = readers
-                .take()
-                .map_err(crate::http::AppError::internal)?;
+            let conn = readers.take().map_err(crate::http::AppError::internal)?;
             let outcome = query(&conn);
             readers.give_back(conn);
             outcome

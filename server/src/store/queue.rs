@@ -6,7 +6,9 @@
 use super::views::{self, CounterRow, TicketRow, TicketView};
 use super::{Ctx, millis};
 use crate::domain::policy::{self, Candidate};
-use crate::domain::{Action, CounterNo, CounterState, Hall, Priority, Refusal, Role, ServiceCode, Status};
+use crate::domain::{
+    Action, CounterNo, CounterState, Hall, Priority, Refusal, Role, ServiceCode, Status,
+};
 use crate::http::AppError;
 use crate::live::Change;
 use rand::RngCore;
@@ -116,7 +118,8 @@ fn announce(
         "counter": counter_view,
         "waiting": waiting,
     });
-    ctx.outbox.push(Change::new(seq, kind, ticket_id, counter, services, &frame));
+    ctx.outbox
+        .push(Change::new(seq, kind, ticket_id, counter, services, &frame));
     Ok(())
 }
 
@@ -133,14 +136,18 @@ pub fn issue(
     priority: Priority,
     issued_by: IssuedBy,
 ) -> Result<Issued, AppError> {
-    let field = ctx
-        .hall
-        .service(service)
-        .ok_or_else(|| AppError::invalid("unknown_service", format!("no field has the code {service}")))?;
+    let field = ctx.hall.service(service).ok_or_else(|| {
+        AppError::invalid(
+            "unknown_service",
+            format!("no field has the code {service}"),
+        )
+    })?;
     let day = ctx.today().to_string();
     let last: Option<u32> = ctx
         .conn
-        .prepare_cached("SELECT last_number FROM day_numbers WHERE local_day = ?1 AND service = ?2")?
+        .prepare_cached(
+            "SELECT last_number FROM day_numbers WHERE local_day = ?1 AND service = ?2",
+        )?
         .query_row(params![day, service.as_str()], |r| r.get(0))
         .optional()?;
     let number = field.series.next(last).ok_or_else(|| {
@@ -210,7 +217,12 @@ fn held_counter(ctx: &Ctx<'_>, no: CounterNo, staff: &Staff) -> Result<CounterRo
     Ok(counter)
 }
 
-fn set_counter(ctx: &Ctx<'_>, no: CounterNo, state: &CounterState, user_id: Option<i64>) -> Result<(), AppError> {
+fn set_counter(
+    ctx: &Ctx<'_>,
+    no: CounterNo,
+    state: &CounterState,
+    user_id: Option<i64>,
+) -> Result<(), AppError> {
     let reason = match state {
         CounterState::Paused { reason } => Some(reason.as_str()),
         _ => None,
@@ -224,7 +236,11 @@ fn set_counter(ctx: &Ctx<'_>, no: CounterNo, state: &CounterState, user_id: Opti
 }
 
 /// A clerk takes a counter. Opening a counter one already holds changes nothing.
-pub fn open_counter(ctx: &mut Ctx<'_>, no: CounterNo, staff: &Staff) -> Result<views::CounterView, AppError> {
+pub fn open_counter(
+    ctx: &mut Ctx<'_>,
+    no: CounterNo,
+    staff: &Staff,
+) -> Result<views::CounterView, AppError> {
     let counter = views::counter_row(ctx.conn, no)?;
     match (&counter.state, counter.user_id) {
         (CounterState::Closed, _) => {}
@@ -232,7 +248,11 @@ pub fn open_counter(ctx: &mut Ctx<'_>, no: CounterNo, staff: &Staff) -> Result<v
             return views::counter_view(ctx.conn, ctx.hall, no);
         }
         _ => {
-            return Err(Refusal::other("counter_taken", format!("counter {no} is open in another clerk's name")).into());
+            return Err(Refusal::other(
+                "counter_taken",
+                format!("counter {no} is open in another clerk's name"),
+            )
+            .into());
         }
     }
     let elsewhere: Option<u16> = ctx
@@ -241,57 +261,114 @@ pub fn open_counter(ctx: &mut Ctx<'_>, no: CounterNo, staff: &Staff) -> Result<v
         .query_row([staff.user_id], |r| r.get(0))
         .optional()?;
     if let Some(other) = elsewhere {
-        return Err(Refusal::other("already_at_counter", format!("you are at counter {other}: close it first")).into());
+        return Err(Refusal::other(
+            "already_at_counter",
+            format!("you are at counter {other}: close it first"),
+        )
+        .into());
     }
     set_counter(ctx, no, &CounterState::Open, Some(staff.user_id))?;
     ctx.conn
         .prepare_cached("UPDATE counters SET priority_streak = 0 WHERE no = ?1")?
         .execute([no.get()])?;
-    let seq = record(ctx, "counter_opened", None, Some(no), Some(staff.user_id), json!({}))?;
+    let seq = record(
+        ctx,
+        "counter_opened",
+        None,
+        Some(no),
+        Some(staff.user_id),
+        json!({}),
+    )?;
     announce(ctx, seq, "counter_opened", None, Some(no), None)?;
     views::counter_view(ctx.conn, ctx.hall, no)
 }
 
 /// A clerk leaves a counter (a manager may close one a clerk forgot).
-pub fn close_counter(ctx: &mut Ctx<'_>, no: CounterNo, staff: &Staff) -> Result<views::CounterView, AppError> {
+pub fn close_counter(
+    ctx: &mut Ctx<'_>,
+    no: CounterNo,
+    staff: &Staff,
+) -> Result<views::CounterView, AppError> {
     let counter = views::counter_row(ctx.conn, no)?;
     if counter.state == CounterState::Closed {
-        return Err(Refusal::other("counter_closed", format!("counter {no} is already closed")).into());
+        return Err(
+            Refusal::other("counter_closed", format!("counter {no} is already closed")).into(),
+        );
     }
     if counter.user_id != Some(staff.user_id) && !staff.role.reads_everything() {
-        return Err(AppError::forbidden(format!("counter {no} is open in another clerk's name")));
+        return Err(AppError::forbidden(format!(
+            "counter {no} is open in another clerk's name"
+        )));
     }
     if views::ticket_at_counter(ctx.conn, no)?.is_some() {
-        return Err(Refusal::other("counter_busy", "finish, mark absent or return the current ticket first").into());
+        return Err(Refusal::other(
+            "counter_busy",
+            "finish, mark absent or return the current ticket first",
+        )
+        .into());
     }
     set_counter(ctx, no, &CounterState::Closed, None)?;
-    let seq = record(ctx, "counter_closed", None, Some(no), Some(staff.user_id), json!({}))?;
+    let seq = record(
+        ctx,
+        "counter_closed",
+        None,
+        Some(no),
+        Some(staff.user_id),
+        json!({}),
+    )?;
     announce(ctx, seq, "counter_closed", None, Some(no), None)?;
     views::counter_view(ctx.conn, ctx.hall, no)
 }
 
-pub fn pause_counter(ctx: &mut Ctx<'_>, no: CounterNo, staff: &Staff, reason: &str) -> Result<views::CounterView, AppError> {
+pub fn pause_counter(
+    ctx: &mut Ctx<'_>,
+    no: CounterNo,
+    staff: &Staff,
+    reason: &str,
+) -> Result<views::CounterView, AppError> {
     let counter = held_counter(ctx, no, staff)?;
     let busy = views::ticket_at_counter(ctx.conn, no)?.is_some();
     let paused = counter.state.pause(reason, busy)?;
     set_counter(ctx, no, &paused, Some(staff.user_id))?;
-    let seq = record(ctx, "counter_paused", None, Some(no), Some(staff.user_id), json!({"reason": reason}))?;
+    let seq = record(
+        ctx,
+        "counter_paused",
+        None,
+        Some(no),
+        Some(staff.user_id),
+        json!({"reason": reason}),
+    )?;
     announce(ctx, seq, "counter_paused", None, Some(no), None)?;
     views::counter_view(ctx.conn, ctx.hall, no)
 }
 
-pub fn resume_counter(ctx: &mut Ctx<'_>, no: CounterNo, staff: &Staff) -> Result<views::CounterView, AppError> {
+pub fn resume_counter(
+    ctx: &mut Ctx<'_>,
+    no: CounterNo,
+    staff: &Staff,
+) -> Result<views::CounterView, AppError> {
     let counter = held_counter(ctx, no, staff)?;
     let open = counter.state.resume()?;
     set_counter(ctx, no, &open, Some(staff.user_id))?;
-    let seq = record(ctx, "counter_resumed", None, Some(no), Some(staff.user_id), json!({}))?;
+    let seq = record(
+        ctx,
+        "counter_resumed",
+        None,
+        Some(no),
+        Some(staff.user_id),
+        json!({}),
+    )?;
     announce(ctx, seq, "counter_resumed", None, Some(no), None)?;
     views::counter_view(ctx.conn, ctx.hall, no)
 }
 
 /// The clerk pressed Next: call the ticket the policy picks among the fields this counter
 /// serves. `None` when nobody waits.
-pub fn call_next(ctx: &mut Ctx<'_>, no: CounterNo, staff: &Staff) -> Result<Option<TicketView>, AppError> {
+pub fn call_next(
+    ctx: &mut Ctx<'_>,
+    no: CounterNo,
+    staff: &Staff,
+) -> Result<Option<TicketView>, AppError> {
     let counter = held_counter(ctx, no, staff)?;
     let busy = views::ticket_at_counter(ctx.conn, no)?.is_some();
     counter.state.may_call(busy)?;
@@ -306,7 +383,11 @@ pub fn call_next(ctx: &mut Ctx<'_>, no: CounterNo, staff: &Staff) -> Result<Opti
             id: t.id,
             queued_at: super::from_millis(t.queued_at),
             priority: t.priority.is_priority(),
-            preference: def.services.iter().position(|s| s == &t.service).unwrap_or(usize::MAX),
+            preference: def
+                .services
+                .iter()
+                .position(|s| s == &t.service)
+                .unwrap_or(usize::MAX),
         })
         .collect();
     let Some(choice) = policy::choose_next(
@@ -326,7 +407,12 @@ pub fn call_next(ctx: &mut Ctx<'_>, no: CounterNo, staff: &Staff) -> Result<Opti
 }
 
 /// Call `ticket` to counter `no` (already checked: held, free, open).
-fn call(ctx: &mut Ctx<'_>, ticket: TicketRow, no: CounterNo, staff: &Staff) -> Result<TicketView, AppError> {
+fn call(
+    ctx: &mut Ctx<'_>,
+    ticket: TicketRow,
+    no: CounterNo,
+    staff: &Staff,
+) -> Result<TicketView, AppError> {
     ticket.status.after(&Action::Call { counter: no })?;
     let now = millis(ctx.now);
     ctx.conn
@@ -359,7 +445,12 @@ fn call(ctx: &mut Ctx<'_>, ticket: TicketRow, no: CounterNo, staff: &Staff) -> R
 
 /// Any move of one ticket asked by a clerk: call it, recall, start, finish, no-show,
 /// transfer, return, cancel.
-pub fn act(ctx: &mut Ctx<'_>, id: i64, action: Action, staff: &Staff) -> Result<TicketView, AppError> {
+pub fn act(
+    ctx: &mut Ctx<'_>,
+    id: i64,
+    action: Action,
+    staff: &Staff,
+) -> Result<TicketView, AppError> {
     let ticket = views::ticket_by_id(ctx.conn, id)?
         .ok_or_else(|| AppError::not_found("ticket_not_found", format!("no ticket {id}")))?;
     // The rules first: an illegal move is a 409 whoever asks.
@@ -367,7 +458,10 @@ pub fn act(ctx: &mut Ctx<'_>, id: i64, action: Action, staff: &Staff) -> Result<
     match &action {
         Action::Call { counter } => {
             let c = held_counter(ctx, *counter, staff)?;
-            let serves = ctx.hall.counter(*counter).is_some_and(|d| d.services.contains(&ticket.service));
+            let serves = ctx
+                .hall
+                .counter(*counter)
+                .is_some_and(|d| d.services.contains(&ticket.service));
             if !serves {
                 return Err(Refusal::other(
                     "service_not_served",
@@ -383,52 +477,77 @@ pub fn act(ctx: &mut Ctx<'_>, id: i64, action: Action, staff: &Staff) -> Result<
     }
     let now = millis(ctx.now);
     let counter = ticket.counter_no;
-    let (kind, sql, data, affects): (&'static str, &str, serde_json::Value, Option<ServiceCode>) = match &action {
-        Action::Call { .. } => return Err(AppError::Internal),
-        Action::Recall => (
-            "recalled",
-            "UPDATE tickets SET recalls = recalls + 1, called_at = ?2 WHERE id = ?1",
-            json!({"recall": ticket.recalls + 1}),
-            None,
-        ),
-        Action::Start => ("serving", "UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1", json!({}), None),
-        Action::Finish => ("served", "UPDATE tickets SET status = 'served', finished_at = ?2 WHERE id = ?1", json!({}), None),
-        Action::NoShow => ("absent", "UPDATE tickets SET status = 'absent', finished_at = ?2 WHERE id = ?1", json!({}), None),
-        Action::Cancel => (
-            "cancelled",
-            "UPDATE tickets SET status = 'cancelled', finished_at = ?2 WHERE id = ?1",
-            json!({"from": ticket.status}),
-            None,
-        ),
-        Action::Return => (
-            "returned",
-            // Back of the queue: the citizen went to complete the dossier.
-            "UPDATE tickets SET status = 'waiting', counter_no = NULL, started_at = NULL, queued_at = ?2 WHERE id = ?1",
-            json!({"from": ticket.status}),
-            None,
-        ),
-        Action::Transfer { to } => {
-            if to == &ticket.service {
-                return Err(Refusal::other("same_service", format!("the ticket is already in field {to}")).into());
-            }
-            if ctx.hall.service(to).is_none() {
-                return Err(AppError::invalid("unknown_service", format!("no field has the code {to}")));
-            }
-            // Keeping the place means keeping the original queue time.
-            let sql = "UPDATE tickets SET status = 'waiting', service = ?3, counter_no = NULL,
+    let (kind, sql, data, affects): (&'static str, &str, serde_json::Value, Option<ServiceCode>) =
+        match &action {
+            Action::Call { .. } => return Err(AppError::Internal),
+            Action::Recall => (
+                "recalled",
+                "UPDATE tickets SET recalls = recalls + 1, called_at = ?2 WHERE id = ?1",
+                json!({"recall": ticket.recalls + 1}),
+                None,
+            ),
+            Action::Start => (
+                "serving",
+                "UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1",
+                json!({}),
+                None,
+            ),
+            Action::Finish => (
+                "served",
+                "UPDATE tickets SET status = 'served', finished_at = ?2 WHERE id = ?1",
+                json!({}),
+                None,
+            ),
+            Action::NoShow => (
+                "absent",
+                "UPDATE tickets SET status = 'absent', finished_at = ?2 WHERE id = ?1",
+                json!({}),
+                None,
+            ),
+            Action::Cancel => (
+                "cancelled",
+                "UPDATE tickets SET status = 'cancelled', finished_at = ?2 WHERE id = ?1",
+                json!({"from": ticket.status}),
+                None,
+            ),
+            Action::Return => (
+                "returned",
+                // Back of the queue: the citizen went to complete the dossier.
+                "UPDATE tickets SET status = 'waiting', counter_no = NULL, started_at = NULL, queued_at = ?2 WHERE id = ?1",
+                json!({"from": ticket.status}),
+                None,
+            ),
+            Action::Transfer { to } => {
+                if to == &ticket.service {
+                    return Err(Refusal::other(
+                        "same_service",
+                        format!("the ticket is already in field {to}"),
+                    )
+                    .into());
+                }
+                if ctx.hall.service(to).is_none() {
+                    return Err(AppError::invalid(
+                        "unknown_service",
+                        format!("no field has the code {to}"),
+                    ));
+                }
+                // Keeping the place means keeping the original queue time.
+                let sql = "UPDATE tickets SET status = 'waiting', service = ?3, counter_no = NULL,
                     started_at = NULL, queued_at = CASE WHEN ?4 THEN queued_at ELSE ?2 END
                 WHERE id = ?1";
-            (
-                "transferred",
-                sql,
-                json!({"from_service": ticket.service, "to_service": to, "from": ticket.status, "keeps_place": ctx.hall.transfer_keeps_place}),
-                Some(ticket.service.clone()),
-            )
-        }
-    };
+                (
+                    "transferred",
+                    sql,
+                    json!({"from_service": ticket.service, "to_service": to, "from": ticket.status, "keeps_place": ctx.hall.transfer_keeps_place}),
+                    Some(ticket.service.clone()),
+                )
+            }
+        };
     if let Action::Transfer { to } = &action {
         let keeps_place = ctx.hall.transfer_keeps_place;
-        ctx.conn.prepare_cached(sql)?.execute(params![id, now, to.as_str(), keeps_place])?;
+        ctx.conn
+            .prepare_cached(sql)?
+            .execute(params![id, now, to.as_str(), keeps_place])?;
     } else {
         ctx.conn.prepare_cached(sql)?.execute(params![id, now])?;
     }
@@ -460,16 +579,25 @@ fn check_may_touch(ctx: &Ctx<'_>, ticket: &TicketRow, staff: &Staff) -> Result<(
     if serves {
         Ok(())
     } else {
-        Err(AppError::forbidden("only a clerk at a counter serving this field may change this ticket"))
+        Err(AppError::forbidden(
+            "only a clerk at a counter serving this field may change this ticket",
+        ))
     }
 }
 
 /// A citizen rates a served ticket, once.
-pub fn rate(ctx: &mut Ctx<'_>, token: &str, level: u8, comment: Option<String>) -> Result<TicketView, AppError> {
+pub fn rate(
+    ctx: &mut Ctx<'_>,
+    token: &str,
+    level: u8,
+    comment: Option<String>,
+) -> Result<TicketView, AppError> {
     let ticket = views::ticket_by_token(ctx.conn, token)?
         .ok_or_else(|| AppError::not_found("ticket_not_found", "no such ticket"))?;
     if ticket.status != Status::Served {
-        return Err(Refusal::other("ticket_not_served", "only a served ticket can be rated").into());
+        return Err(
+            Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
+        );
     }
     if ticket.rating.is_some() {
         return Err(Refusal::other("already_rated", "this ticket has already been rated").into());
@@ -477,7 +605,10 @@ pub fn rate(ctx: &mut Ctx<'_>, token: &str, level: u8, comment: Option<String>) 
     if !(1..=ctx.hall.rating_scale).contains(&level) {
         return Err(AppError::invalid(
             "bad_rating",
-            format!("a rating is 1 to {} on this hall's scale", ctx.hall.rating_scale),
+            format!(
+                "a rating is 1 to {} on this hall's scale",
+                ctx.hall.rating_scale
+            ),
         ));
     }
     ctx.conn
@@ -507,11 +638,22 @@ pub fn close_previous_days(ctx: &mut Ctx<'_>) -> Result<(), AppError> {
         .query_map([&today], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for id in &ids {
-        let Some(t) = views::ticket_by_id(ctx.conn, *id)? else { continue };
+        let Some(t) = views::ticket_by_id(ctx.conn, *id)? else {
+            continue;
+        };
         ctx.conn
-            .prepare_cached("UPDATE tickets SET status = 'cancelled', finished_at = ?1 WHERE id = ?2")?
+            .prepare_cached(
+                "UPDATE tickets SET status = 'cancelled', finished_at = ?1 WHERE id = ?2",
+            )?
             .execute(params![millis(ctx.now), t.id])?;
-        record(ctx, "cancelled", Some(&t), t.counter_no, None, json!({"from": t.status, "reason": "day_ended"}))?;
+        record(
+            ctx,
+            "cancelled",
+            Some(&t),
+            t.counter_no,
+            None,
+            json!({"from": t.status, "reason": "day_ended"}),
+        )?;
     }
     // Counters still open from a day before today (the clerk went home without closing).
     let day_start = ctx
@@ -526,9 +668,18 @@ pub fn close_previous_days(ctx: &mut Ctx<'_>) -> Result<(), AppError> {
         .query_map([day_start], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
     for no in &stale {
-        let Ok(no) = CounterNo::try_from(*no) else { continue };
+        let Ok(no) = CounterNo::try_from(*no) else {
+            continue;
+        };
         set_counter(ctx, no, &CounterState::Closed, None)?;
-        record(ctx, "counter_closed", None, Some(no), None, json!({"reason": "day_ended"}))?;
+        record(
+            ctx,
+            "counter_closed",
+            None,
+            Some(no),
+            None,
+            json!({"reason": "day_ended"}),
+        )?;
     }
     if ids.is_empty() && stale.is_empty() {
         return Ok(());

@@ -2,9 +2,7 @@
 //! Used by the writer (inside its transaction) and by readers alike.
 
 use super::from_millis;
-use crate::domain::{
-    CounterNo, CounterState, Hall, Priority, ServiceCode, Status, estimate,
-};
+use crate::domain::{CounterNo, CounterState, Hall, Priority, ServiceCode, Status, estimate};
 use crate::http::AppError;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
@@ -56,7 +54,8 @@ fn ticket_from_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
         id: row.get(0)?,
         token: text(1)?,
         local_day: text(2)?,
-        service: ServiceCode::try_from(service.clone()).map_err(|_| bad_value("service", service))?,
+        service: ServiceCode::try_from(service.clone())
+            .map_err(|_| bad_value("service", service))?,
         first_service: ServiceCode::try_from(first_service.clone())
             .map_err(|_| bad_value("service", first_service))?,
         code: text(5)?,
@@ -104,9 +103,8 @@ pub fn ticket_at_counter(conn: &Connection, no: CounterNo) -> Result<Option<Tick
 
 /// Waiting tickets of some fields, in no particular order.
 pub fn waiting_in(conn: &Connection, services: &[ServiceCode]) -> Result<Vec<TicketRow>, AppError> {
-    let sql = format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets WHERE status = 'waiting' AND service = ?1"
-    );
+    let sql =
+        format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE status = 'waiting' AND service = ?1");
     let mut stmt = conn.prepare_cached(&sql)?;
     let mut tickets = Vec::new();
     for code in services {
@@ -155,7 +153,10 @@ pub fn ticket_view(conn: &Connection, hall: &Hall, t: &TicketRow) -> Result<Tick
         .unwrap_or_else(|| (t.service.to_string(), t.service.to_string()));
     let (ahead, eta) = if t.status == Status::Waiting {
         let ahead = people_ahead(conn, t)?;
-        (Some(ahead), Some(wait_estimate(conn, hall, &t.service, ahead)?))
+        (
+            Some(ahead),
+            Some(wait_estimate(conn, hall, &t.service, ahead)?),
+        )
     } else {
         (None, None)
     };
@@ -191,7 +192,12 @@ pub fn people_ahead(conn: &Connection, t: &TicketRow) -> Result<u32, AppError> {
                  OR (?3 = 0 AND priority = 'none' AND (queued_at, id) < (?4, ?2)))",
         )?
         .query_row(
-            params![t.service.as_str(), t.id, t.priority.is_priority(), t.queued_at],
+            params![
+                t.service.as_str(),
+                t.id,
+                t.priority.is_priority(),
+                t.queued_at
+            ],
             |r| r.get(0),
         )?;
     Ok(n)
@@ -259,7 +265,10 @@ pub fn counter_row(conn: &Connection, no: CounterNo) -> Result<CounterRow, AppEr
         })
         .optional()?;
     let Some((state, reason, user_id, priority_streak)) = row else {
-        return Err(AppError::not_found("counter_not_found", format!("no counter {no}")));
+        return Err(AppError::not_found(
+            "counter_not_found",
+            format!("no counter {no}"),
+        ));
     };
     let state = match state.as_str() {
         "open" => CounterState::Open,
@@ -286,7 +295,11 @@ pub struct CounterView {
     pub current: Option<TicketView>,
 }
 
-pub fn counter_view(conn: &Connection, hall: &Hall, no: CounterNo) -> Result<CounterView, AppError> {
+pub fn counter_view(
+    conn: &Connection,
+    hall: &Hall,
+    no: CounterNo,
+) -> Result<CounterView, AppError> {
     let row = counter_row(conn, no)?;
     let current = match ticket_at_counter(conn, no)? {
         Some(t) => Some(ticket_view(conn, hall, &t)?),
@@ -295,7 +308,10 @@ pub fn counter_view(conn: &Connection, hall: &Hall, no: CounterNo) -> Result<Cou
     Ok(CounterView {
         no,
         state: row.state,
-        services: hall.counter(no).map(|c| c.services.clone()).unwrap_or_default(),
+        services: hall
+            .counter(no)
+            .map(|c| c.services.clone())
+            .unwrap_or_default(),
         current,
     })
 }
@@ -436,7 +452,11 @@ pub struct CounterSnapshot {
     pub waiting: Vec<TicketView>,
 }
 
-pub fn counter_snapshot(conn: &Connection, hall: &Hall, no: CounterNo) -> Result<CounterSnapshot, AppError> {
+pub fn counter_snapshot(
+    conn: &Connection,
+    hall: &Hall,
+    no: CounterNo,
+) -> Result<CounterSnapshot, AppError> {
     let seq = last_seq(conn)?;
     let counter = counter_view(conn, hall, no)?;
     let mut waiting = waiting_in(conn, &counter.services)?;
