@@ -2,13 +2,14 @@
 //! asking, and hands the change to the store's writer (or a read to a reader).
 
 use super::AppError;
-use super::extract::{Body, Caller, SESSION_COOKIE};
+use super::extract::{Admin, Body, Caller, Issuer, SESSION_COOKIE, StaffUser};
 use crate::clock::Clock;
 use crate::domain::{Action, CounterNo, DeviceKind, Priority, Role, ServiceCode};
 use crate::live::{Feed, Hub, run_feed};
-use crate::store::queue::{self, IssuedBy, Staff};
+use crate::store::queue::{self, Staff};
 use crate::store::{Store, accounts, millis, views};
 use axum::Json;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{Path, Query, State, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -52,12 +53,11 @@ fn ticket_token(token: &str) -> Result<String, AppError> {
     }
 }
 
-fn staff(caller: &Caller) -> Result<Staff, AppError> {
-    let user = caller.staff()?;
-    Ok(Staff {
+fn staff(user: &accounts::User) -> Staff {
+    Staff {
         user_id: user.id,
         role: user.role,
-    })
+    }
 }
 
 pub async fn services(State(store): State<Store>) -> Result<Json<serde_json::Value>, AppError> {
@@ -82,20 +82,15 @@ pub struct IssueRequest {
 #[tracing::instrument(skip_all, fields(service = %req.service))]
 pub async fn issue_ticket(
     State(store): State<Store>,
-    caller: Caller,
+    Issuer(issued_by): Issuer,
     Body(req): Body<IssueRequest>,
 ) -> Result<Response, AppError> {
-    caller.may_issue()?;
     let service = service_code(&store.hall, &req.service)?;
     let priority = match req.priority.as_deref() {
         None => Priority::None,
         Some(p) => Priority::parse(p).ok_or_else(|| {
             AppError::invalid("unknown_priority", format!("priority is one of none, elderly, disabled, pregnant, war_invalid, meritorious, not {p:?}"))
         })?,
-    };
-    let issued_by = match caller {
-        Caller::Device(_) => IssuedBy::Kiosk,
-        _ => IssuedBy::Counter,
     };
     let issued = store
         .write(move |ctx| queue::issue(ctx, &service, priority, issued_by))
@@ -129,10 +124,9 @@ pub struct TicketFilter {
 pub async fn list_tickets(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
-    caller: Caller,
+    _staff: StaffUser,
     Query(filter): Query<TicketFilter>,
 ) -> Result<Json<serde_json::Value>, AppError> {
-    caller.staff()?;
     let status = match filter.status.as_deref() {
         None => None,
         Some(s) => Some(
@@ -186,11 +180,11 @@ pub struct ActionBody {
 #[tracing::instrument(skip_all, fields(ticket = %id, action = %action))]
 pub async fn ticket_action(
     State(store): State<Store>,
-    caller: Caller,
+    StaffUser(user): StaffUser,
     Path((id, action)): Path<(String, String)>,
     Body(body): Body<ActionBody>,
 ) -> Result<Json<views::TicketView>, AppError> {
-    let staff = staff(&caller)?;
+    let staff = staff(&user);
     let id: i64 = id
         .parse()
         .ok()
@@ -308,18 +302,19 @@ pub async fn counter_detail(
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-pub struct PauseRequest {
-    reason: String,
+pub struct CounterBody {
+    /// Why the counter pauses (only for pause).
+    reason: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(counter = %no, action = %action))]
 pub async fn counter_action(
     State(store): State<Store>,
-    caller: Caller,
+    StaffUser(user): StaffUser,
     Path((no, action)): Path<(String, String)>,
-    Body(body): Body<serde_json::Value>,
+    Body(body): Body<CounterBody>,
 ) -> Result<Response, AppError> {
-    let staff = staff(&caller)?;
+    let staff = staff(&user);
     let no = counter_no(&store.hall, &no)?;
     let view = match action.as_str() {
         "open" => {
@@ -338,13 +333,7 @@ pub async fn counter_action(
                 .await?
         }
         "pause" => {
-            let req: PauseRequest = serde_json::from_value(body).map_err(|e| {
-                AppError::invalid(
-                    "invalid_body",
-                    format!("{e}: send {{\"reason\": \"lunch\"}}"),
-                )
-            })?;
-            let reason = req.reason.trim().to_owned();
+            let reason = body.reason.unwrap_or_default().trim().to_owned();
             if reason.is_empty()
                 || reason.chars().count() > 100
                 || reason.chars().any(char::is_control)
@@ -450,10 +439,9 @@ pub struct NewUser {
 pub async fn add_user(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
-    caller: Caller,
+    _admin: Admin,
     Body(req): Body<NewUser>,
 ) -> Result<Response, AppError> {
-    caller.admin()?;
     let role = Role::parse(&req.role)
         .ok_or_else(|| AppError::invalid("unknown_role", "role is admin, manager or clerk"))?;
     let now = millis(clock.now());
@@ -473,10 +461,9 @@ pub struct NewDevice {
 pub async fn add_device(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
-    caller: Caller,
+    _admin: Admin,
     Body(req): Body<NewDevice>,
 ) -> Result<Response, AppError> {
-    caller.admin()?;
     let kind = DeviceKind::parse(&req.kind)
         .ok_or_else(|| AppError::invalid("unknown_kind", "kind is kiosk, display or printer"))?;
     let now = millis(clock.now());
@@ -495,26 +482,36 @@ pub async fn healthz(State(store): State<Store>) -> Result<Json<serde_json::Valu
     Ok(Json(json!({"status": "ok", "seq": seq})))
 }
 
+/// A WebSocket handshake, or our JSON error for a plain request to a feed.
+type Upgrade = Result<WebSocketUpgrade, WebSocketUpgradeRejection>;
+
+fn upgrade(ws: Upgrade) -> Result<WebSocketUpgrade, AppError> {
+    ws.map_err(|rejection| AppError::BadRequest {
+        code: "not_a_websocket",
+        message: format!("this address is a WebSocket feed: {}", rejection.body_text()),
+    })
+}
+
 pub async fn ws_hall(
-    ws: WebSocketUpgrade,
+    ws: Upgrade,
     State(store): State<Store>,
     State(hub): State<Hub>,
-) -> Response {
-    ws.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Hall))
+) -> Result<Response, AppError> {
+    Ok(upgrade(ws)?.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Hall)))
 }
 
 pub async fn ws_counter(
-    ws: WebSocketUpgrade,
+    ws: Upgrade,
     State(store): State<Store>,
     State(hub): State<Hub>,
     Path(no): Path<String>,
 ) -> Result<Response, AppError> {
     let no = counter_no(&store.hall, &no)?;
-    Ok(ws.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Counter(no))))
+    Ok(upgrade(ws)?.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Counter(no))))
 }
 
 pub async fn ws_ticket(
-    ws: WebSocketUpgrade,
+    ws: Upgrade,
     State(store): State<Store>,
     State(hub): State<Hub>,
     Path(token): Path<String>,
@@ -525,7 +522,7 @@ pub async fn ws_ticket(
         .read(move |conn| views::ticket_by_token(conn, &lookup))
         .await?;
     let ticket = ticket.ok_or_else(|| AppError::not_found("ticket_not_found", "no such ticket"))?;
-    Ok(ws.on_upgrade(move |socket| {
+    Ok(upgrade(ws)?.on_upgrade(move |socket| {
         run_feed(
             socket,
             store,

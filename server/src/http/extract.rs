@@ -5,6 +5,7 @@
 use super::{AppError, AppState};
 use crate::domain::{DeviceKind, Role};
 use crate::store::accounts::{self, Device, User};
+use crate::store::queue::IssuedBy;
 use axum::body::Bytes;
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
@@ -23,6 +24,7 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
     type Rejection = AppError;
 
     async fn from_request(req: Request, state: &S) -> Result<Self, AppError> {
+        let headers = req.headers().clone();
         let bytes = Bytes::from_request(req, state).await.map_err(|rejection| {
             if rejection.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                 AppError::TooLarge
@@ -35,6 +37,8 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         })?;
         let text: &[u8] = if bytes.iter().all(u8::is_ascii_whitespace) {
             b"{}"
+        } else if !json_content_type(&headers) {
+            return Err(AppError::UnsupportedMediaType);
         } else {
             &bytes
         };
@@ -42,6 +46,15 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         let value = parse_json(&mut de)?;
         Ok(Body(value))
     }
+}
+
+/// `application/json`, with or without parameters such as `charset=utf-8`.
+fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
+    headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(';').next())
+        .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }
 
 /// Syntax errors are 400 (not JSON at all); data errors are 422 (JSON, wrong values).
@@ -103,6 +116,48 @@ impl Caller {
             Caller::Staff(_) => Ok(()),
             Caller::Nobody => Err(AppError::Unauthenticated),
         }
+    }
+}
+
+/// A signed-in member of staff. As a parts extractor it refuses (401/403) before the
+/// body is read, so who you are is checked before what you sent.
+pub struct StaffUser(pub User);
+
+impl FromRequestParts<AppState> for StaffUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.staff().cloned().map(StaffUser)
+    }
+}
+
+/// An admin, checked before the body is read.
+pub struct Admin(pub User);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.admin().cloned().map(Admin)
+    }
+}
+
+/// Whoever may issue a ticket (a kiosk, or staff at a counter), checked before the body
+/// is read.
+pub struct Issuer(pub IssuedBy);
+
+impl FromRequestParts<AppState> for Issuer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.may_issue()?;
+        Ok(Issuer(match caller {
+            Caller::Device(_) => IssuedBy::Kiosk,
+            _ => IssuedBy::Counter,
+        }))
     }
 }
 
