@@ -2,7 +2,7 @@
 //! asking, and hands the change to the store's writer (or a read to a reader).
 
 use super::AppError;
-use super::extract::{Admin, Body, Caller, Issuer, SESSION_COOKIE, StaffUser};
+use super::extract::{Admin, Body, Caller, Issuer, Path, Query, SESSION_COOKIE, StaffUser};
 use crate::clock::Clock;
 use crate::domain::{Action, CounterNo, DeviceKind, Priority, Role, ServiceCode};
 use crate::live::{Feed, Hub, run_feed};
@@ -10,7 +10,7 @@ use crate::store::queue::{self, Staff};
 use crate::store::{Store, accounts, millis, views};
 use axum::Json;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
-use axum::extract::{Path, Query, State, WebSocketUpgrade};
+use axum::extract::{State, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;

@@ -7,6 +7,7 @@ use crate::domain::{DeviceKind, Role};
 use crate::store::accounts::{self, Device, User};
 use crate::store::queue::IssuedBy;
 use axum::body::Bytes;
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use axum::http::request::Parts;
@@ -42,9 +43,50 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
         } else {
             &bytes
         };
-        let mut de = serde_json::Deserializer::from_slice(text);
-        let value = parse_json(&mut de)?;
-        Ok(Body(value))
+        // Not JSON at all: 400. JSON but not an object (serde would happily fill a struct
+        // from an array): 422. Then the fields (wrong types, unknown or repeated keys): 422.
+        let starts_as_object = text.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        if !starts_as_object {
+            return Err(match serde_json::from_slice::<serde_json::Value>(text) {
+                Ok(_) => AppError::invalid("invalid_body", "the body must be a JSON object"),
+                Err(e) => malformed(e),
+            });
+        }
+        let body = serde_json::from_slice(text).map_err(|e| match e.classify() {
+            serde_json::error::Category::Data => AppError::invalid("invalid_body", e.to_string()),
+            _ => malformed(e),
+        })?;
+        Ok(Body(body))
+    }
+}
+
+fn malformed(e: serde_json::Error) -> AppError {
+    AppError::BadRequest {
+        code: "malformed_json",
+        message: format!("the body is not valid JSON: {e}"),
+    }
+}
+
+/// Path parameters, with our error shape: a path that cannot be read (not UTF-8, not the
+/// right type) names nothing that exists, so 404.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct Path<T>(pub T);
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        AppError::not_found("not_found", format!("no such address: {}", rejection.body_text()))
+    }
+}
+
+/// Query parameters, with our error shape (422 for what cannot be read).
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct Query<T>(pub T);
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::invalid("invalid_query", rejection.body_text())
     }
 }
 
@@ -55,20 +97,6 @@ fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.split(';').next())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
-}
-
-/// Syntax errors are 400 (not JSON at all); data errors are 422 (JSON, wrong values).
-fn parse_json<T: DeserializeOwned>(
-    de: &mut serde_json::Deserializer<serde_json::de::SliceRead<'_>>,
-) -> Result<T, AppError> {
-    let value = T::deserialize(&mut *de).and_then(|v| de.end().map(|()| v));
-    value.map_err(|e| match e.classify() {
-        serde_json::error::Category::Data => AppError::invalid("invalid_body", e.to_string()),
-        _ => AppError::BadRequest {
-            code: "malformed_json",
-            message: format!("the body is not valid JSON: {e}"),
-        },
-    })
 }
 
 /// Who is asking.

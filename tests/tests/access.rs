@@ -1,0 +1,1180 @@
+//! Who may do what: every endpoint of the route table asked by every kind of caller
+//! (nobody, each kind of device, an unknown token, each staff role), walked from one
+//! table, plus the rules that depend on whose counter it is.
+//!
+//! Every request in the table is one that succeeds for an allowed caller (valid body, a
+//! ticket in the right state, a counter held by the caller), so a refusal can only mean
+//! "not you", never "bad input".
+
+use motcua::domain::{DeviceKind, Role};
+use motcua::store::{self, accounts};
+use motcua_tests::{TestHall, error_code};
+use reqwest::Method;
+use serde_json::{Value, json};
+use tokio_tungstenite::tungstenite;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+// ---------------------------------------------------------------------------------------
+// The callers.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Who {
+    Nobody,
+    Kiosk,
+    Display,
+    Printer,
+    UnknownToken,
+    Clerk,
+    Manager,
+    Admin,
+}
+
+/// The columns of the table, in order.
+const CALLERS: [Who; 8] = [
+    Who::Nobody,
+    Who::Kiosk,
+    Who::Display,
+    Who::Printer,
+    Who::UnknownToken,
+    Who::Clerk,
+    Who::Manager,
+    Who::Admin,
+];
+
+impl Who {
+    fn role(self) -> Option<Role> {
+        match self {
+            Who::Clerk => Some(Role::Clerk),
+            Who::Manager => Some(Role::Manager),
+            Who::Admin => Some(Role::Admin),
+            _ => None,
+        }
+    }
+
+    fn is_staff(self) -> bool {
+        self.role().is_some()
+    }
+}
+
+/// A caller speaking plain HTTP with explicit credentials (a bearer token or a session
+/// cookie), so that any token, even an unknown one, can be sent, and the websocket feeds
+/// can be opened with the same credentials.
+struct Actor {
+    who: Who,
+    base: String,
+    ws_base: String,
+    http: reqwest::Client,
+    credential: Option<(&'static str, String)>,
+}
+
+fn password_of(name: &str) -> String {
+    format!("{name}-long-password")
+}
+
+/// Create a member of staff in the database, as `motcua user add` does.
+fn add_user(hall: &TestHall, name: &str, role: Role) {
+    let conn = store::open_for_admin(hall.data_dir()).expect("open db");
+    accounts::add_user(&conn, name, role, &password_of(name), 0).expect("add user");
+}
+
+fn add_device(hall: &TestHall, name: &str, kind: DeviceKind) -> String {
+    let conn = store::open_for_admin(hall.data_dir()).expect("open db");
+    let (_, token) = accounts::add_device(&conn, name, kind, 0).expect("add device");
+    token
+}
+
+impl Actor {
+    async fn new(hall: &TestHall, who: Who, name: &str) -> Actor {
+        let http = reqwest::Client::new();
+        let credential = match who {
+            Who::Nobody => None,
+            Who::Kiosk => Some((
+                "authorization",
+                format!("Bearer {}", add_device(hall, name, DeviceKind::Kiosk)),
+            )),
+            Who::Display => Some((
+                "authorization",
+                format!("Bearer {}", add_device(hall, name, DeviceKind::Display)),
+            )),
+            Who::Printer => Some((
+                "authorization",
+                format!("Bearer {}", add_device(hall, name, DeviceKind::Printer)),
+            )),
+            // Shaped like a real device token, known to nobody.
+            Who::UnknownToken => Some(("authorization", format!("Bearer {}", "5eed".repeat(16)))),
+            Who::Clerk | Who::Manager | Who::Admin => {
+                let role = who.role().expect("a staff role");
+                add_user(hall, name, role);
+                let resp = http
+                    .post(hall.url("/api/session"))
+                    .json(&json!({"name": name, "password": password_of(name)}))
+                    .send()
+                    .await
+                    .expect("login request");
+                assert_eq!(resp.status().as_u16(), 200, "login of {name}");
+                let cookie = resp
+                    .headers()
+                    .get_all("set-cookie")
+                    .iter()
+                    .filter_map(|v| v.to_str().ok())
+                    .find(|v| v.starts_with("motcua_session="))
+                    .and_then(|v| v.split(';').next())
+                    .expect("a session cookie")
+                    .to_owned();
+                Some(("cookie", cookie))
+            }
+        };
+        Actor {
+            who,
+            base: hall.base.clone(),
+            ws_base: hall.ws_base.clone(),
+            http,
+            credential,
+        }
+    }
+
+    async fn send(&self, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let mut req = self.http.request(method, format!("{}{}", self.base, path));
+        if let Some((name, value)) = &self.credential {
+            req = req.header(*name, value);
+        }
+        if let Some(body) = body {
+            req = req.json(body);
+        }
+        let resp = req.send().await.expect("request");
+        let status = resp.status().as_u16();
+        let text = resp.text().await.expect("body");
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        (status, body)
+    }
+
+    async fn get(&self, path: &str) -> (u16, Value) {
+        self.send(Method::GET, path, None).await
+    }
+
+    async fn post(&self, path: &str, body: Value) -> (u16, Value) {
+        self.send(Method::POST, path, Some(&body)).await
+    }
+
+    /// Open a websocket feed with this caller's credentials: 101 and the first frame, or
+    /// the refusal's status and body.
+    async fn ws(&self, path: &str) -> (u16, Value) {
+        let mut request = format!("{}{}", self.ws_base, path)
+            .into_client_request()
+            .expect("ws request");
+        if let Some((name, value)) = &self.credential {
+            request
+                .headers_mut()
+                .insert(*name, value.parse().expect("header value"));
+        }
+        match tokio_tungstenite::connect_async(request).await {
+            Ok((mut socket, response)) => {
+                let first = motcua_tests::next_json(&mut socket).await;
+                (response.status().as_u16(), first)
+            }
+            Err(tungstenite::Error::Http(response)) => {
+                let status = response.status().as_u16();
+                let body = response
+                    .body()
+                    .as_ref()
+                    .map(|b| {
+                        serde_json::from_slice(b).unwrap_or_else(|_| {
+                            Value::String(String::from_utf8_lossy(b).into_owned())
+                        })
+                    })
+                    .unwrap_or(Value::Null);
+                (status, body)
+            }
+            Err(e) => panic!("websocket {path}: {e}"),
+        }
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// The table.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Expect {
+    /// Done, with this status.
+    Ok(u16),
+    /// 401 unauthenticated: say who you are.
+    Unauth,
+    /// 403 forbidden: you may not.
+    Forbidden,
+}
+
+const OK200: Expect = Expect::Ok(200);
+const OK201: Expect = Expect::Ok(201);
+const OK204: Expect = Expect::Ok(204);
+const WS101: Expect = Expect::Ok(101);
+const NO401: Expect = Expect::Unauth;
+const NO403: Expect = Expect::Forbidden;
+
+#[derive(Clone, Copy, Debug)]
+enum Endpoint {
+    Services,
+    IssueTicket,
+    ListTickets,
+    TicketStatus,
+    TicketAction(&'static str),
+    Rate,
+    ListCounters,
+    CounterDetail,
+    CounterAction(&'static str),
+    Login,
+    WhoAmI,
+    Logout,
+    AddUser,
+    AddDevice,
+    OpenApi,
+    Healthz,
+    Metrics,
+    WsHall,
+    WsCounter,
+    WsTicket,
+}
+
+use Endpoint::*;
+
+/// Every route of the table, asked by every caller. Columns: nobody, kiosk, display,
+/// printer, unknown token, clerk, manager, admin.
+#[rustfmt::skip]
+const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
+    //                                                        nobody kiosk  display printer unknown clerk  manager admin
+    ("GET /api/services",                Services,             [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("POST /api/tickets",                IssueTicket,          [NO401, OK201, NO403, NO403, NO401, OK201, OK201, OK201]),
+    ("GET /api/tickets",                 ListTickets,          [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("GET /api/tickets/{token}",         TicketStatus,         [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("POST /api/tickets/{id}/call",      TicketAction("call"),     [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/tickets/{id}/recall",    TicketAction("recall"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/tickets/{id}/start",     TicketAction("start"),    [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/tickets/{id}/finish",    TicketAction("finish"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/tickets/{id}/no-show",   TicketAction("no-show"),  [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/tickets/{id}/transfer",  TicketAction("transfer"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/tickets/{id}/return",    TicketAction("return"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/tickets/{id}/cancel",    TicketAction("cancel"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/ratings",                Rate,                 [OK201, OK201, OK201, OK201, OK201, OK201, OK201, OK201]),
+    ("GET /api/counters",                ListCounters,         [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("GET /api/counters/{no}",           CounterDetail,        [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("POST /api/counters/{no}/open",     CounterAction("open"),      [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/counters/{no}/close",    CounterAction("close"),     [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/counters/{no}/pause",    CounterAction("pause"),     [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/counters/{no}/resume",   CounterAction("resume"),    [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/counters/{no}/call-next", CounterAction("call-next"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/session",                Login,                [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("GET /api/session",                 WhoAmI,               [NO401, OK200, OK200, OK200, NO401, OK200, OK200, OK200]),
+    ("DELETE /api/session",              Logout,               [OK204, OK204, OK204, OK204, OK204, OK204, OK204, OK204]),
+    ("POST /api/users",                  AddUser,              [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK201]),
+    ("POST /api/devices",                AddDevice,            [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK201]),
+    ("GET /api/openapi.json",            OpenApi,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("GET /healthz",                     Healthz,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("GET /metrics",                     Metrics,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("WS /ws/hall",                      WsHall,               [WS101, WS101, WS101, WS101, WS101, WS101, WS101, WS101]),
+    ("WS /ws/counters/{no}",             WsCounter,            [WS101, WS101, WS101, WS101, WS101, WS101, WS101, WS101]),
+    ("WS /ws/tickets/{token}",           WsTicket,             [WS101, WS101, WS101, WS101, WS101, WS101, WS101, WS101]),
+];
+
+// ---------------------------------------------------------------------------------------
+// Walking one cell: a fresh hall, the state the request needs, the request, the verdict.
+
+/// What a cell asks.
+enum Request {
+    Http {
+        method: Method,
+        path: String,
+        body: Option<Value>,
+    },
+    Ws {
+        path: String,
+    },
+}
+
+fn post(path: String, body: Value) -> Request {
+    Request::Http {
+        method: Method::POST,
+        path,
+        body: Some(body),
+    }
+}
+
+fn get(path: String) -> Request {
+    Request::Http {
+        method: Method::GET,
+        path,
+        body: None,
+    }
+}
+
+/// What to look at afterwards, to see that a refused request changed nothing.
+enum Watch {
+    Nothing,
+    Ticket { token: String, before: Value },
+    Counter { no: u16, before: Value },
+    UserAbsent(&'static str),
+    DeviceAbsent(&'static str),
+}
+
+/// The counter every cell works at, and a field it serves.
+const HOME: u16 = 1;
+const HOME_FIELD: &str = "A";
+
+async fn seq(hall: &TestHall) -> i64 {
+    let (status, body) = hall.anonymous().get("/healthz").await;
+    assert_eq!(status, 200, "healthz: {body}");
+    body["seq"].as_i64().expect("seq")
+}
+
+async fn ticket_by_token(hall: &TestHall, token: &str) -> Value {
+    let (status, body) = hall.anonymous().get(&format!("/api/tickets/{token}")).await;
+    assert_eq!(status, 200, "ticket {token}: {body}");
+    body
+}
+
+async fn counter(hall: &TestHall, no: u16) -> Value {
+    let (status, body) = hall.anonymous().get(&format!("/api/counters/{no}")).await;
+    assert_eq!(status, 200, "counter {no}: {body}");
+    body["counter"].clone()
+}
+
+fn ok(context: &str, (status, body): (u16, Value), want: u16) -> Value {
+    assert_eq!(status, want, "{context}: {body}");
+    body
+}
+
+/// Prepare the hall for `endpoint` asked by `actor`: staff callers work at their own
+/// counter; other callers find the state prepared by a clerk holding that counter, so the
+/// same request would succeed for a clerk there.
+async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request, Watch) {
+    let helper;
+    let operator = if actor.who.is_staff() {
+        actor
+    } else {
+        helper = Actor::new(hall, Who::Clerk, "helper-clerk").await;
+        &helper
+    };
+    let kiosk = hall.device("setup-kiosk", DeviceKind::Kiosk);
+    let open_home = || async {
+        ok(
+            "open the home counter",
+            operator
+                .post(&format!("/api/counters/{HOME}/open"), json!({}))
+                .await,
+            200,
+        );
+    };
+    match endpoint {
+        Services => (get("/api/services".into()), Watch::Nothing),
+        IssueTicket => (
+            post(
+                "/api/tickets".into(),
+                json!({"service": HOME_FIELD, "priority": "elderly"}),
+            ),
+            Watch::Nothing,
+        ),
+        ListTickets => {
+            kiosk.issue(HOME_FIELD, "none").await;
+            (get("/api/tickets?status=waiting".into()), Watch::Nothing)
+        }
+        TicketStatus | WsTicket => {
+            let ticket = kiosk.issue(HOME_FIELD, "none").await;
+            let token = ticket["token"].as_str().expect("token").to_owned();
+            let request = match endpoint {
+                WsTicket => Request::Ws {
+                    path: format!("/ws/tickets/{token}"),
+                },
+                _ => get(format!("/api/tickets/{token}")),
+            };
+            (request, Watch::Nothing)
+        }
+        TicketAction(action) => {
+            let ticket = kiosk.issue(HOME_FIELD, "none").await;
+            let token = ticket["token"].as_str().expect("token").to_owned();
+            let id = ticket["id"].as_i64().expect("id");
+            // The state each move starts from.
+            let (called, serving) = match action {
+                "call" | "cancel" => (false, false),
+                "recall" | "start" | "no-show" | "transfer" => (true, false),
+                "finish" | "return" => (true, true),
+                other => panic!("no such action {other}"),
+            };
+            open_home().await;
+            if called {
+                let called = ok(
+                    "call-next",
+                    operator
+                        .post(&format!("/api/counters/{HOME}/call-next"), json!({}))
+                        .await,
+                    200,
+                );
+                assert_eq!(called["id"], id, "the prepared ticket is the one called");
+            }
+            if serving {
+                ok(
+                    "start",
+                    operator
+                        .post(&format!("/api/tickets/{id}/start"), json!({}))
+                        .await,
+                    200,
+                );
+            }
+            let body = match action {
+                "call" => json!({"counter": HOME}),
+                "transfer" => json!({"service": "D"}),
+                _ => json!({}),
+            };
+            let before = ticket_by_token(hall, &token).await;
+            (
+                post(format!("/api/tickets/{id}/{action}"), body),
+                Watch::Ticket { token, before },
+            )
+        }
+        Rate => {
+            let ticket = kiosk.issue(HOME_FIELD, "none").await;
+            let token = ticket["token"].as_str().expect("token").to_owned();
+            let id = ticket["id"].as_i64().expect("id");
+            open_home().await;
+            ok(
+                "call-next",
+                operator
+                    .post(&format!("/api/counters/{HOME}/call-next"), json!({}))
+                    .await,
+                200,
+            );
+            ok(
+                "start",
+                operator
+                    .post(&format!("/api/tickets/{id}/start"), json!({}))
+                    .await,
+                200,
+            );
+            ok(
+                "finish",
+                operator
+                    .post(&format!("/api/tickets/{id}/finish"), json!({}))
+                    .await,
+                200,
+            );
+            let before = ticket_by_token(hall, &token).await;
+            (
+                post(
+                    "/api/ratings".into(),
+                    json!({"token": token, "level": 4, "comment": "nhanh, chu dao"}),
+                ),
+                Watch::Ticket { token, before },
+            )
+        }
+        ListCounters => (get("/api/counters".into()), Watch::Nothing),
+        CounterDetail => (get(format!("/api/counters/{HOME}")), Watch::Nothing),
+        CounterAction(action) => {
+            let mut body = json!({});
+            match action {
+                "open" => {}
+                "close" => open_home().await,
+                "pause" => {
+                    open_home().await;
+                    body = json!({"reason": "lunch"});
+                }
+                "resume" => {
+                    open_home().await;
+                    ok(
+                        "pause",
+                        operator
+                            .post(
+                                &format!("/api/counters/{HOME}/pause"),
+                                json!({"reason": "lunch"}),
+                            )
+                            .await,
+                        200,
+                    );
+                }
+                "call-next" => {
+                    open_home().await;
+                    kiosk.issue(HOME_FIELD, "none").await;
+                }
+                other => panic!("no such counter action {other}"),
+            }
+            let before = counter(hall, HOME).await;
+            (
+                post(format!("/api/counters/{HOME}/{action}"), body),
+                Watch::Counter { no: HOME, before },
+            )
+        }
+        Login => {
+            add_user(hall, "visitor", Role::Clerk);
+            (
+                post(
+                    "/api/session".into(),
+                    json!({"name": "visitor", "password": password_of("visitor")}),
+                ),
+                Watch::Nothing,
+            )
+        }
+        WhoAmI => (get("/api/session".into()), Watch::Nothing),
+        Logout => (
+            Request::Http {
+                method: Method::DELETE,
+                path: "/api/session".into(),
+                body: None,
+            },
+            Watch::Nothing,
+        ),
+        AddUser => (
+            post(
+                "/api/users".into(),
+                json!({"name": "new-clerk", "role": "clerk", "password": "a-long-new-password"}),
+            ),
+            Watch::UserAbsent("new-clerk"),
+        ),
+        AddDevice => (
+            post(
+                "/api/devices".into(),
+                json!({"name": "kiosk-2", "kind": "kiosk"}),
+            ),
+            Watch::DeviceAbsent("kiosk-2"),
+        ),
+        OpenApi => (get("/api/openapi.json".into()), Watch::Nothing),
+        Healthz => (get("/healthz".into()), Watch::Nothing),
+        Metrics => (get("/metrics".into()), Watch::Nothing),
+        WsHall => (
+            Request::Ws {
+                path: "/ws/hall".into(),
+            },
+            Watch::Nothing,
+        ),
+        WsCounter => (
+            Request::Ws {
+                path: format!("/ws/counters/{HOME}"),
+            },
+            Watch::Nothing,
+        ),
+    }
+}
+
+/// The refusal body: `{"error": {"code": ..., "message": ...}}` and nothing else.
+fn assert_error_body(context: &str, body: &Value, code: &str) {
+    let object = body
+        .as_object()
+        .unwrap_or_else(|| panic!("{context}: the error body is a JSON object: {body}"));
+    assert_eq!(
+        object.len(),
+        1,
+        "{context}: only \"error\" in the body: {body}"
+    );
+    let error = body["error"]
+        .as_object()
+        .unwrap_or_else(|| panic!("{context}: \"error\" is an object: {body}"));
+    assert_eq!(
+        error.len(),
+        2,
+        "{context}: the error has a code and a message: {body}"
+    );
+    assert_eq!(error_code(body), code, "{context}: error code: {body}");
+    let message = body["error"]["message"].as_str().unwrap_or_default();
+    assert!(
+        !message.trim().is_empty(),
+        "{context}: the error has a message: {body}"
+    );
+}
+
+/// Ask one cell of the table in a hall of its own; panics on a mismatch.
+async fn walk_cell(label: &'static str, endpoint: Endpoint, who: Who, expect: Expect) {
+    let hall = TestHall::start().await;
+    let name = format!("{who:?}").to_lowercase();
+    let actor = Actor::new(&hall, who, &name).await;
+    let (request, watch) = prepare(&hall, &actor, endpoint).await;
+    let seq_before = seq(&hall).await;
+    let (status, body) = match &request {
+        Request::Http { method, path, body } => {
+            actor.send(method.clone(), path, body.as_ref()).await
+        }
+        Request::Ws { path } => actor.ws(path).await,
+    };
+    let context = format!("{label} as {who:?}");
+    match expect {
+        Expect::Ok(want) => {
+            assert_eq!(
+                status, want,
+                "{context}: expected {want}, got {status}: {body}"
+            );
+            assert!(
+                body.get("error").is_none(),
+                "{context}: a success has no error: {body}"
+            );
+            if matches!(endpoint, Logout) && who.is_staff() {
+                let (status, body) = actor.get("/api/session").await;
+                assert_eq!(
+                    status, 401,
+                    "{context}: the session is over after signing out: {body}"
+                );
+            }
+        }
+        Expect::Unauth | Expect::Forbidden => {
+            let (want, code) = if expect == Expect::Unauth {
+                (401, "unauthenticated")
+            } else {
+                (403, "forbidden")
+            };
+            assert_eq!(
+                status, want,
+                "{context}: expected {want} {code}, got {status}: {body}"
+            );
+            assert_error_body(&context, &body, code);
+            assert_eq!(
+                seq(&hall).await,
+                seq_before,
+                "{context}: a refusal writes no event"
+            );
+            match &watch {
+                Watch::Nothing => {}
+                Watch::Ticket { token, before } => {
+                    assert_eq!(
+                        &ticket_by_token(&hall, token).await,
+                        before,
+                        "{context}: the ticket is unchanged"
+                    );
+                }
+                Watch::Counter { no, before } => {
+                    assert_eq!(
+                        &counter(&hall, *no).await,
+                        before,
+                        "{context}: the counter is unchanged"
+                    );
+                }
+                Watch::UserAbsent(user) => {
+                    let conn = store::open_for_admin(hall.data_dir()).expect("open db");
+                    let found = accounts::user_for_login(&conn, user).expect("look up user");
+                    assert!(found.is_none(), "{context}: no user {user} was made");
+                }
+                Watch::DeviceAbsent(device) => {
+                    let conn = store::open_for_admin(hall.data_dir()).expect("open db");
+                    let n: i64 = conn
+                        .query_row(
+                            "SELECT COUNT(*) FROM devices WHERE name = ?1",
+                            [device],
+                            |r| r.get(0),
+                        )
+                        .expect("count devices");
+                    assert_eq!(n, 0, "{context}: no device {device} was made");
+                }
+            }
+        }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_endpoint_answers_every_caller_as_the_access_table_says() {
+    // Every route of the route table appears in the table.
+    let routes: std::collections::BTreeSet<&str> = MATRIX
+        .iter()
+        .map(|(label, _, _)| {
+            label
+                .split_once(' ')
+                .map(|(_, path)| path)
+                .expect("METHOD path")
+        })
+        .collect();
+    for route in [
+        "/api/services",
+        "/api/tickets",
+        "/api/tickets/{token}",
+        "/api/tickets/{id}/call",
+        "/api/ratings",
+        "/api/counters",
+        "/api/counters/{no}",
+        "/api/counters/{no}/open",
+        "/api/session",
+        "/api/users",
+        "/api/devices",
+        "/api/openapi.json",
+        "/healthz",
+        "/metrics",
+        "/ws/hall",
+        "/ws/counters/{no}",
+        "/ws/tickets/{token}",
+    ] {
+        assert!(routes.contains(route), "the table covers {route}");
+    }
+
+    // Each cell in a hall of its own, a few at a time.
+    let cells: Vec<_> = MATRIX
+        .iter()
+        .flat_map(|(label, endpoint, expects)| {
+            CALLERS
+                .iter()
+                .zip(expects.iter())
+                .map(move |(who, expect)| (*label, *endpoint, *who, *expect))
+        })
+        .collect();
+    let mut failures = Vec::new();
+    for chunk in cells.chunks(16) {
+        let results =
+            futures_util::future::join_all(chunk.iter().map(|(label, endpoint, who, expect)| {
+                let (label, endpoint, who, expect) = (*label, *endpoint, *who, *expect);
+                tokio::spawn(async move { walk_cell(label, endpoint, who, expect).await })
+            }))
+            .await;
+        for (result, (label, _, who, _)) in results.into_iter().zip(chunk) {
+            if let Err(join) = result {
+                let why = match join.try_into_panic() {
+                    Ok(panic) => panic
+                        .downcast_ref::<String>()
+                        .cloned()
+                        .or_else(|| panic.downcast_ref::<&str>().map(|s| (*s).to_owned()))
+                        .unwrap_or_default(),
+                    Err(e) => e.to_string(),
+                };
+                failures.push(format!("- {label} as {who:?}: {why}"));
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "{} of {} cells disagree with the table:\n{}",
+        failures.len(),
+        cells.len(),
+        failures.join("\n")
+    );
+}
+
+// ---------------------------------------------------------------------------------------
+// Whose counter it is.
+
+async fn assert_refused(context: &str, (status, body): (u16, Value), want: u16, code: &str) {
+    assert_eq!(
+        status, want,
+        "{context}: expected {want} {code}, got {status}: {body}"
+    );
+    assert_error_body(context, &body, code);
+}
+
+#[tokio::test]
+async fn a_display_token_cannot_issue_tickets() {
+    let hall = TestHall::start().await;
+    let display = hall.device("hall-display", DeviceKind::Display);
+    let printer = hall.device("kiosk-printer", DeviceKind::Printer);
+    let before = seq(&hall).await;
+    for (who, device) in [("display", &display), ("printer", &printer)] {
+        let answer = device.post("/api/tickets", json!({"service": "A"})).await;
+        assert_refused(&format!("a {who} issuing"), answer, 403, "forbidden").await;
+    }
+    assert_eq!(seq(&hall).await, before, "no ticket was issued");
+    // The kiosk beside them may.
+    let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
+    let ticket = kiosk.issue("A", "none").await;
+    assert_eq!(
+        ticket["code"], "A001",
+        "the refused attempts used no number: {ticket}"
+    );
+}
+
+#[tokio::test]
+async fn nobody_and_an_unknown_token_must_say_who_they_are_before_issuing() {
+    let hall = TestHall::start().await;
+    let nobody = hall.anonymous();
+    let answer = nobody.post("/api/tickets", json!({"service": "A"})).await;
+    assert_refused("nobody issuing", answer, 401, "unauthenticated").await;
+
+    // A device token from another hall is unknown here.
+    let elsewhere = TestHall::start().await;
+    let token = add_device(&elsewhere, "kiosk-elsewhere", DeviceKind::Kiosk);
+    let resp = reqwest::Client::new()
+        .post(hall.url("/api/tickets"))
+        .bearer_auth(&token)
+        .json(&json!({"service": "A"}))
+        .send()
+        .await
+        .expect("request");
+    let status = resp.status().as_u16();
+    let body: Value = resp.json().await.expect("JSON body");
+    assert_refused(
+        "an unknown token issuing",
+        (status, body),
+        401,
+        "unauthenticated",
+    )
+    .await;
+    assert_eq!(seq(&hall).await, 0, "nothing was written");
+}
+
+#[tokio::test]
+async fn a_malformed_authorization_header_is_unauthenticated_not_anonymous() {
+    let hall = TestHall::start().await;
+    let http = reqwest::Client::new();
+    let long = format!("Bearer {}", "a".repeat(200));
+    for header in [
+        "Basic dXNlcjpwYXNz",
+        "Bearer ",
+        "Bearer",
+        "token abc",
+        long.as_str(),
+    ] {
+        for (method, path, body) in [
+            (Method::POST, "/api/tickets", Some(json!({"service": "A"}))),
+            (Method::GET, "/api/tickets", None),
+            (Method::GET, "/api/session", None),
+        ] {
+            let mut req = http
+                .request(method.clone(), hall.url(path))
+                .header("authorization", header);
+            if let Some(body) = &body {
+                req = req.json(body);
+            }
+            let resp = req.send().await.expect("request");
+            let status = resp.status().as_u16();
+            let body: Value = resp.json().await.expect("JSON body");
+            assert_refused(
+                &format!("{method} {path} with Authorization: {header:.20}"),
+                (status, body),
+                401,
+                "unauthenticated",
+            )
+            .await;
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_clerk_cannot_press_next_at_another_clerks_counter() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
+    let ticket = kiosk.issue("A", "none").await;
+    let _clerk_a = hall.clerk_at("clerk-a", 1).await;
+    let clerk_b = hall.clerk_at("clerk-b", 3).await;
+    let before = seq(&hall).await;
+    let counter_before = counter(&hall, 1).await;
+
+    let answer = clerk_b.post("/api/counters/1/call-next", json!({})).await;
+    assert_refused(
+        "clerk B pressing Next at counter 1",
+        answer,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    // Nor can a clerk with no counter at all.
+    let clerk_c = hall.staff("clerk-c", Role::Clerk).await;
+    let answer = clerk_c.post("/api/counters/1/call-next", json!({})).await;
+    assert_refused(
+        "clerk C (no counter) pressing Next at counter 1",
+        answer,
+        403,
+        "forbidden",
+    )
+    .await;
+
+    assert_eq!(seq(&hall).await, before, "nothing was called");
+    assert_eq!(
+        counter(&hall, 1).await,
+        counter_before,
+        "counter 1 is unchanged"
+    );
+    let token = ticket["token"].as_str().expect("token");
+    assert_eq!(ticket_by_token(&hall, token).await["status"], "waiting");
+}
+
+#[tokio::test]
+async fn a_clerk_cannot_call_a_ticket_to_a_counter_they_did_not_open() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
+    let ticket = kiosk.issue("A", "none").await;
+    let _clerk_a = hall.clerk_at("clerk-a", 1).await;
+    let clerk_b = hall.clerk_at("clerk-b", 3).await;
+    let before = seq(&hall).await;
+    let answer = clerk_b.act(&ticket, "call", json!({"counter": 1})).await;
+    assert_refused(
+        "clerk B calling a ticket to counter 1",
+        answer,
+        403,
+        "forbidden",
+    )
+    .await;
+    // A counter nobody opened.
+    let answer = clerk_b.act(&ticket, "call", json!({"counter": 4})).await;
+    assert_refused(
+        "clerk B calling a ticket to closed counter 4",
+        answer,
+        403,
+        "forbidden",
+    )
+    .await;
+    assert_eq!(seq(&hall).await, before);
+    // At their own counter they may.
+    let (status, body) = clerk_b.act(&ticket, "call", json!({"counter": 3})).await;
+    assert_eq!(status, 200, "clerk B calls to counter 3: {body}");
+    assert_eq!(body["counter"], 3);
+}
+
+#[tokio::test]
+async fn a_clerk_cannot_move_a_ticket_called_at_another_clerks_counter() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
+    let called = kiosk.issue("A", "none").await;
+    let clerk_a = hall.clerk_at("clerk-a", 1).await;
+    // Counter 3 serves field A too, so only the counter, not the field, stands between
+    // clerk B and the ticket.
+    let clerk_b = hall.clerk_at("clerk-b", 3).await;
+    let got = clerk_a.call_next(1).await.expect("a ticket to call");
+    assert_eq!(got["id"], called["id"]);
+    let token = called["token"].as_str().expect("token");
+    let before_ticket = ticket_by_token(&hall, token).await;
+    let before = seq(&hall).await;
+
+    for (action, body) in [
+        ("recall", json!({})),
+        ("start", json!({})),
+        ("no-show", json!({})),
+        ("return", json!({})),
+        ("transfer", json!({"service": "C"})),
+        ("cancel", json!({})),
+    ] {
+        let answer = clerk_b.act(&called, action, body).await;
+        assert_refused(
+            &format!("clerk B: {action} of a ticket called at counter 1"),
+            answer,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    assert_eq!(
+        ticket_by_token(&hall, token).await,
+        before_ticket,
+        "the ticket is unchanged"
+    );
+    assert_eq!(seq(&hall).await, before, "the refusals wrote nothing");
+
+    // Serving, too.
+    let (status, body) = clerk_a.act(&called, "start", json!({})).await;
+    assert_eq!(status, 200, "clerk A starts: {body}");
+    let before = seq(&hall).await;
+    for action in ["finish", "return", "cancel"] {
+        let answer = clerk_b.act(&called, action, json!({})).await;
+        assert_refused(
+            &format!("clerk B: {action} of a ticket served at counter 1"),
+            answer,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    assert_eq!(seq(&hall).await, before, "the refusals wrote nothing");
+    assert_eq!(ticket_by_token(&hall, token).await["status"], "serving");
+}
+
+#[tokio::test]
+async fn a_manager_cannot_move_a_ticket_held_at_a_clerks_counter() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
+    let ticket = kiosk.issue("A", "none").await;
+    let clerk = hall.clerk_at("clerk-a", 1).await;
+    clerk.call_next(1).await.expect("a ticket to call");
+    let manager = hall.staff("manager", Role::Manager).await;
+    let before = seq(&hall).await;
+    for action in ["recall", "start", "no-show", "cancel"] {
+        let answer = manager.act(&ticket, action, json!({})).await;
+        assert_refused(
+            &format!("the manager: {action} at clerk A's counter"),
+            answer,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    assert_eq!(seq(&hall).await, before);
+}
+
+#[tokio::test]
+async fn a_clerk_whose_counter_does_not_serve_the_field_cannot_touch_a_waiting_ticket() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
+    let ticket = kiosk.issue("A", "none").await;
+    // Counter 2 serves B and E only.
+    let clerk_b = hall.clerk_at("clerk-b", 2).await;
+    let idle = hall.staff("idle-clerk", Role::Clerk).await;
+    let before = seq(&hall).await;
+    for (who, clerk) in [
+        ("a clerk at counter 2", &clerk_b),
+        ("a clerk at no counter", &idle),
+    ] {
+        let answer = clerk.act(&ticket, "cancel", json!({})).await;
+        assert_refused(
+            &format!("{who}: cancel an A ticket"),
+            answer,
+            403,
+            "forbidden",
+        )
+        .await;
+        let answer = clerk
+            .act(&ticket, "transfer", json!({"service": "B"}))
+            .await;
+        assert_refused(
+            &format!("{who}: transfer an A ticket"),
+            answer,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    assert_eq!(seq(&hall).await, before);
+    // A manager may cancel a waiting ticket.
+    let manager = hall.staff("manager", Role::Manager).await;
+    let (status, body) = manager.act(&ticket, "cancel", json!({})).await;
+    assert_eq!(status, 200, "the manager cancels: {body}");
+    assert_eq!(body["status"], "cancelled");
+}
+
+#[tokio::test]
+async fn a_clerk_cannot_pause_resume_or_close_another_clerks_counter() {
+    let hall = TestHall::start().await;
+    let clerk_a = hall.clerk_at("clerk-a", 1).await;
+    let clerk_b = hall.clerk_at("clerk-b", 2).await;
+    let before = seq(&hall).await;
+    let answer = clerk_b
+        .post("/api/counters/1/pause", json!({"reason": "lunch"}))
+        .await;
+    assert_refused("clerk B pausing counter 1", answer, 403, "forbidden").await;
+    let answer = clerk_b.post("/api/counters/1/close", json!({})).await;
+    assert_refused("clerk B closing counter 1", answer, 403, "forbidden").await;
+    let (status, body) = clerk_a
+        .post("/api/counters/1/pause", json!({"reason": "lunch"}))
+        .await;
+    assert_eq!(status, 200, "clerk A pauses: {body}");
+    let paused = seq(&hall).await;
+    assert_eq!(paused, before + 1);
+    let answer = clerk_b.post("/api/counters/1/resume", json!({})).await;
+    assert_refused("clerk B resuming counter 1", answer, 403, "forbidden").await;
+    assert_eq!(seq(&hall).await, paused);
+    assert_eq!(counter(&hall, 1).await["state"], "paused");
+}
+
+#[tokio::test]
+async fn a_manager_may_close_a_counter_a_clerk_left_open() {
+    let hall = TestHall::start().await;
+    let _clerk = hall.clerk_at("forgetful-clerk", 1).await;
+    let manager = hall.staff("manager", Role::Manager).await;
+    let (status, body) = manager.post("/api/counters/1/close", json!({})).await;
+    assert_eq!(status, 200, "the manager closes counter 1: {body}");
+    assert_eq!(body["state"], "closed", "{body}");
+    assert_eq!(counter(&hall, 1).await["state"], "closed");
+    // The counter is free for the next clerk.
+    let (status, body) = hall
+        .staff("next-clerk", Role::Clerk)
+        .await
+        .post("/api/counters/1/open", json!({}))
+        .await;
+    assert_eq!(status, 200, "the next clerk opens counter 1: {body}");
+}
+
+#[tokio::test]
+async fn two_clerks_cannot_open_the_same_counter() {
+    let hall = TestHall::start().await;
+    let _first = hall.clerk_at("first-clerk", 1).await;
+    let second = hall.staff("second-clerk", Role::Clerk).await;
+    let before = seq(&hall).await;
+    let answer = second.post("/api/counters/1/open", json!({})).await;
+    assert_refused(
+        "a second clerk opening counter 1",
+        answer,
+        409,
+        "counter_taken",
+    )
+    .await;
+    assert_eq!(seq(&hall).await, before);
+    // Nor a manager.
+    let manager = hall.staff("manager", Role::Manager).await;
+    let answer = manager.post("/api/counters/1/open", json!({})).await;
+    assert_refused("a manager opening counter 1", answer, 409, "counter_taken").await;
+    assert_eq!(seq(&hall).await, before);
+}
+
+#[tokio::test]
+async fn signing_out_ends_the_session() {
+    let hall = TestHall::start().await;
+    let clerk = hall.staff("clerk", Role::Clerk).await;
+    let (status, body) = clerk.get("/api/session").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["user"]["role"], "clerk");
+    let (status, body) = clerk.delete("/api/session").await;
+    assert_eq!(status, 204, "{body}");
+    let answer = clerk.get("/api/session").await;
+    assert_refused("who am I after signing out", answer, 401, "unauthenticated").await;
+    let answer = clerk.post("/api/counters/1/open", json!({})).await;
+    assert_refused(
+        "opening a counter after signing out",
+        answer,
+        401,
+        "unauthenticated",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_session_ends_after_the_working_day() {
+    let hall = TestHall::start().await;
+    let clerk = hall.staff("clerk", Role::Clerk).await;
+    let (status, _) = clerk.get("/api/tickets").await;
+    assert_eq!(status, 200);
+    hall.clock.advance(chrono::Duration::hours(15));
+    let answer = clerk.get("/api/tickets").await;
+    assert_refused(
+        "listing tickets with an expired session",
+        answer,
+        401,
+        "unauthenticated",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn who_is_asking_is_checked_before_what_they_sent() {
+    let hall = TestHall::start().await;
+    let display = Actor::new(&hall, Who::Display, "display").await;
+    let nobody = Actor::new(&hall, Who::Nobody, "nobody").await;
+    let clerk = Actor::new(&hall, Who::Clerk, "clerk").await;
+    let broken = |actor: &Actor, path: &str, body: &'static [u8]| {
+        let mut req = actor
+            .http
+            .post(format!("{}{}", actor.base, path))
+            .header("content-type", "application/json")
+            .body(body);
+        if let Some((name, value)) = &actor.credential {
+            req = req.header(*name, value);
+        }
+        req
+    };
+    let huge: &'static [u8] = Box::leak(vec![b' '; 1024 * 1024].into_boxed_slice());
+    for (path, who, want, code) in [
+        ("/api/tickets", &nobody, 401, "unauthenticated"),
+        ("/api/tickets", &display, 403, "forbidden"),
+        ("/api/tickets/1/recall", &nobody, 401, "unauthenticated"),
+        ("/api/tickets/1/recall", &display, 403, "forbidden"),
+        ("/api/counters/1/open", &nobody, 401, "unauthenticated"),
+        ("/api/counters/1/pause", &display, 403, "forbidden"),
+        ("/api/users", &nobody, 401, "unauthenticated"),
+        ("/api/users", &clerk, 403, "forbidden"),
+        ("/api/devices", &display, 403, "forbidden"),
+        ("/api/devices", &clerk, 403, "forbidden"),
+    ] {
+        for (what, body) in [
+            ("malformed JSON", &b"{\"service\": "[..]),
+            ("a 1 MiB body", huge),
+        ] {
+            let resp = broken(who, path, body).send().await.expect("request");
+            let status = resp.status().as_u16();
+            let answer: Value = resp.json().await.expect("JSON body");
+            assert_refused(
+                &format!("POST {path} with {what} as {:?}", who.who),
+                (status, answer),
+                want,
+                code,
+            )
+            .await;
+        }
+    }
+    assert_eq!(seq(&hall).await, 0, "nothing was written");
+}
