@@ -297,3 +297,26 @@ fn the_example_config_in_deploy_starts_as_shipped() {
     assert_eq!(health.status(), 200);
     server.kill_9();
 }
+
+#[test]
+fn a_device_added_while_the_server_runs_can_issue_at_once() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let server = Server::start(data.path(), &[]);
+    let token = add_kiosk(data.path(), "kiosk-late");
+    let resp = Client::new()
+        .post(format!("{}/api/tickets", server.base))
+        .bearer_auth(&token)
+        .json(&json!({"service": "C", "priority": "pregnant"}))
+        .send()
+        .expect("issue");
+    assert_eq!(resp.status(), 201);
+    let ticket: Value = resp.json().expect("json");
+    assert_eq!(ticket["code"], "C001");
+    // Only a hash of the token is kept.
+    let db = std::fs::read(data.path().join("motcua.sqlite3")).expect("db file");
+    let wal = std::fs::read(data.path().join("motcua.sqlite3-wal")).unwrap_or_default();
+    let needle = token.as_bytes();
+    let stored = |bytes: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
+    assert!(!stored(&db) && !stored(&wal), "the device token is stored in clear");
+    server.kill_9();
+}
