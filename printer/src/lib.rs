@@ -1,4 +1,34 @@
-//! Printed tickets: a ticket in, the ESC/POS byte stream out, and the transports
-//! that carry it to a thermal printer. Knows nothing of HTTP or the database.
+//! Printed tickets: a ticket in, the ESC/POS byte stream out, and back again.
 //!
-//! Empty for now: the hall server comes first.
+//! A citizen's ticket (*phiếu*) goes to an 80 mm or 58 mm thermal printer. Printers' own code
+//! pages break Vietnamese (CP1258 writes many letters as base letter + combining tone mark, which
+//! printers put in separate cells, and vendors number the page differently), so by default every
+//! line is drawn here with the bundled Noto Sans into a 1-bit raster (`GS v 0`) and printed as a
+//! picture. Two text modes stay available for printers that are known to cope: a configured code
+//! page, and plain ASCII without diacritics for the cheapest printers.
+//!
+//! - [`encode`] turns a [`TicketPrint`] into the exact bytes to send, for a [`Layout`].
+//! - [`render`] reads such bytes back into the picture a printer would print, so previews and
+//!   tests look at what the bytes say rather than at a second drawing of the ticket.
+//! - [`status`] speaks the real-time status queries (`DLE EOT`) of a two-way link.
+//!
+//! This crate knows nothing of HTTP or the database, and it carries no bytes to a printer:
+//! transports and the print agent live beside it.
+
+pub mod agent;
+mod bitmap;
+mod decode;
+mod encode;
+mod error;
+mod font;
+mod raster;
+pub mod status;
+mod text;
+mod ticket;
+pub mod transport;
+
+pub use decode::render;
+pub use encode::encode;
+pub use error::{DecodeError, PrintError};
+pub use text::{ascii_fold, encode_cp1258};
+pub use ticket::{Layout, Paper, QrMode, TextMode, TicketPrint, UnknownPaper};

@@ -36,6 +36,61 @@ pub struct Settings {
     pub queue: QueueSettings,
     pub services: Vec<ServiceSettings>,
     pub counters: Vec<CounterSettings>,
+    pub printing: PrintingSettings,
+    /// Network printers the server prints to itself (no agent needed).
+    pub printers: Vec<PrinterSettings>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PrintingSettings {
+    /// Printed at the bottom of every ticket.
+    pub footer: String,
+    /// A job not printed within this many seconds is dropped (the kiosk showed the
+    /// ticket on screen; the citizen has moved on).
+    pub job_expiry_seconds: u64,
+}
+
+impl Default for PrintingSettings {
+    fn default() -> Self {
+        PrintingSettings {
+            footer: "Xin cảm ơn quý công dân! · Thank you!".into(),
+            job_expiry_seconds: 120,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PrinterSettings {
+    /// The kiosk (device name) whose tickets this printer prints.
+    pub kiosk: String,
+    /// `tcp://HOST:9100`.
+    pub address: String,
+    /// Paper width in mm: 80 or 58.
+    #[serde(default = "eighty")]
+    pub paper: u16,
+    /// `raster` (text drawn as an image: every printer, every diacritic), `codepage`
+    /// (the printer's own Vietnamese code page, number in `code_page`), or `ascii`
+    /// (diacritics stripped, for the cheapest printers).
+    #[serde(default = "raster")]
+    pub text: String,
+    /// The printer's number for Windows-1258 (Epson: 52; others 27, 46, 94).
+    #[serde(default = "fifty_two")]
+    pub code_page: u8,
+    /// `raster` (drawn into the image) or `native` (the printer's own QR command).
+    #[serde(default = "raster")]
+    pub qr: String,
+}
+
+fn eighty() -> u16 {
+    80
+}
+fn fifty_two() -> u8 {
+    52
+}
+fn raster() -> String {
+    "raster".into()
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -181,6 +236,8 @@ impl Default for Settings {
                 counter(3, &["C", "A"]),
                 counter(4, &["D", "A", "C"]),
             ],
+            printing: PrintingSettings::default(),
+            printers: Vec::new(),
         }
     }
 }
@@ -328,6 +385,43 @@ impl Settings {
             rating_scale: self.hall.rating_scale,
             public_url,
         })
+    }
+}
+
+impl Settings {
+    /// The printers the server prints to itself, checked.
+    pub fn direct_printers(&self) -> Result<Vec<crate::printing::DirectPrinter>, ConfigError> {
+        self.printers
+            .iter()
+            .enumerate()
+            .map(|(i, p)| {
+                let key = |k: &str| format!("printers[{i}].{k}");
+                let target =
+                    p.address
+                        .parse()
+                        .map_err(|e: motcua_printer::transport::TransportError| {
+                            invalid(key("address"), e.to_string())
+                        })?;
+                let layout = motcua_printer::Layout::from_words(
+                    &p.paper.to_string(),
+                    &p.text,
+                    p.code_page,
+                    &p.qr,
+                )
+                .map_err(|(k, reason)| invalid(key(k), reason))?;
+                if p.kiosk.trim().is_empty() {
+                    return Err(invalid(
+                        key("kiosk"),
+                        "name the kiosk device this printer serves",
+                    ));
+                }
+                Ok(crate::printing::DirectPrinter {
+                    kiosk: p.kiosk.clone(),
+                    target,
+                    layout,
+                })
+            })
+            .collect()
     }
 }
 

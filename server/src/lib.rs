@@ -14,22 +14,42 @@ pub mod config;
 pub mod domain;
 pub mod http;
 pub mod live;
+pub mod printing;
 pub mod store;
 
 use clock::Clock;
 use domain::Hall;
 use http::{AppState, Limits};
 use live::Hub;
+use printing::Printing;
 use std::path::Path;
 use std::sync::Arc;
 use store::{Store, StoreError};
 
-/// Open the hall's database in `data_dir` and build the state the server runs on.
+/// Open the hall's database in `data_dir` and build the state the server runs on, with
+/// printing through agents only.
 pub fn build_state(
     data_dir: &Path,
     hall: Hall,
     clock: Arc<dyn Clock>,
     limits: Limits,
+) -> Result<AppState, StoreError> {
+    let printing = Printing::new(
+        Vec::new(),
+        String::new(),
+        std::time::Duration::from_secs(120),
+        clock.clone(),
+    );
+    build_state_with(data_dir, hall, clock, limits, printing)
+}
+
+/// As [`build_state`], with the printing set up from the settings.
+pub fn build_state_with(
+    data_dir: &Path,
+    hall: Hall,
+    clock: Arc<dyn Clock>,
+    limits: Limits,
+    printing: Printing,
 ) -> Result<AppState, StoreError> {
     let hub = Hub::new();
     let store = Store::open(data_dir, Arc::new(hall), clock.clone(), hub.clone())?;
@@ -38,6 +58,7 @@ pub fn build_state(
         hub,
         clock,
         limits,
+        printing,
     })
 }
 

@@ -75,6 +75,9 @@ enum DeviceCommand {
         name: String,
         #[arg(long)]
         kind: DeviceKind,
+        /// For a printer: the kiosk (by name) whose tickets it prints.
+        #[arg(long, required_if_eq("kind", "printer"))]
+        kiosk: Option<String>,
         #[command(flatten)]
         common: Common,
     },
@@ -123,12 +126,24 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Device {
-            command: DeviceCommand::Add { name, kind, common },
+            command:
+                DeviceCommand::Add {
+                    name,
+                    kind,
+                    kiosk,
+                    common,
+                },
         } => {
             let settings = settings(&common)?;
             let conn = store::open_for_admin(&settings.server.data_dir)?;
-            let (device, token) = accounts::add_device(&conn, &name, kind, now_ms())
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let added = match (kind, kiosk) {
+                (DeviceKind::Printer, Some(kiosk)) => {
+                    accounts::add_printer(&conn, &name, &kiosk, now_ms())
+                }
+                (_, None) => accounts::add_device(&conn, &name, kind, now_ms()),
+                (_, Some(_)) => anyhow::bail!("--kiosk is only for printers"),
+            };
+            let (device, token) = added.map_err(|e| anyhow::anyhow!("{e}"))?;
             eprintln!(
                 "added {} {:?}; its token follows, shown this once",
                 device.kind.as_str(),
@@ -159,13 +174,21 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
         hall.public_url = default_public_url(addr);
     }
     let data_dir = settings.server.data_dir.clone();
-    let state = motcua::build_state(
+    let clock: Arc<dyn Clock> = Arc::new(SystemClock);
+    let printing = motcua::printing::Printing::new(
+        settings.direct_printers()?,
+        settings.printing.footer.clone(),
+        std::time::Duration::from_secs(settings.printing.job_expiry_seconds),
+        clock.clone(),
+    );
+    let state = motcua::build_state_with(
         &data_dir,
         hall,
-        Arc::new(SystemClock),
+        clock,
         Limits {
             body_bytes: settings.server.body_limit_bytes,
         },
+        printing,
     )
     .with_context(|| format!("cannot open the database in {}", data_dir.display()))?;
     let base = default_public_url(addr);

@@ -317,6 +317,9 @@ fn a_device_added_while_the_server_runs_can_issue_at_once() {
     let wal = std::fs::read(data.path().join("motcua.sqlite3-wal")).unwrap_or_default();
     let needle = token.as_bytes();
     let stored = |bytes: &[u8]| bytes.windows(needle.len()).any(|w| w == needle);
-    assert!(!stored(&db) && !stored(&wal), "the device token is stored in clear");
+    assert!(
+        !stored(&db) && !stored(&wal),
+        "the device token is stored in clear"
+    );
     server.kill_9();
 }

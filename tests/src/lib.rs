@@ -2,6 +2,8 @@
 //! dir, a clock the test moves by hand, and clients that talk HTTP and WebSocket to it
 //! like the kiosk, the displays and the clerks do.
 
+pub mod fake_printer;
+
 use chrono::{DateTime, TimeZone, Utc};
 use futures_util::StreamExt;
 use motcua::clock::ManualClock;
@@ -73,13 +75,20 @@ impl TestHall {
         let addr = listener.local_addr().expect("addr");
         let mut hall = settings.hall().expect("valid settings");
         hall.public_url = format!("http://{addr}");
-        let state = motcua::build_state(
+        let printing = motcua::printing::Printing::new(
+            settings.direct_printers().expect("valid printers"),
+            settings.printing.footer.clone(),
+            std::time::Duration::from_secs(settings.printing.job_expiry_seconds),
+            Arc::new(clock.clone()),
+        );
+        let state = motcua::build_state_with(
             dir.path(),
             hall,
             Arc::new(clock.clone()),
             Limits {
                 body_bytes: settings.server.body_limit_bytes,
             },
+            printing,
         )
         .expect("open the store");
         let (stop, stopped) = oneshot::channel::<()>();
@@ -145,6 +154,11 @@ impl TestHall {
         client
     }
 
+    /// A client that sends `token` as its device token.
+    pub fn device_with_token(&self, token: String) -> Client {
+        Client::new(self.base.clone(), Some(token))
+    }
+
     /// Sign in again as an existing member of staff (made by [`TestHall::staff`]).
     pub async fn sign_in(&self, name: &str) -> Client {
         let client = Client::new(self.base.clone(), None);
@@ -156,7 +170,16 @@ impl TestHall {
         client
     }
 
-    /// A device with a token (as `motcua device add` does).
+    /// A printer for the kiosk named `kiosk`: its token (as `motcua device add NAME --kind
+    /// printer --kiosk KIOSK` prints it).
+    pub fn printer(&self, name: &str, kiosk: &str) -> String {
+        let conn = store::open_for_admin(self.data_dir()).expect("open db");
+        let (_, token) = accounts::add_printer(&conn, name, kiosk, 0).expect("add printer");
+        token
+    }
+
+    /// A kiosk, display (or, through [`TestHall::printer`], printer) with a token, as
+    /// `motcua device add` makes it.
     pub fn device(&self, name: &str, kind: DeviceKind) -> Client {
         let conn = store::open_for_admin(self.data_dir()).expect("open db");
         let (_, token) = accounts::add_device(&conn, name, kind, 0).expect("add device");
@@ -166,7 +189,9 @@ impl TestHall {
     /// A clerk signed in with counter `no` open.
     pub async fn clerk_at(&self, name: &str, no: u16) -> Client {
         let clerk = self.staff(name, Role::Clerk).await;
-        let (status, body) = clerk.post(&format!("/api/counters/{no}/open"), json!({})).await;
+        let (status, body) = clerk
+            .post(&format!("/api/counters/{no}/open"), json!({}))
+            .await;
         assert_eq!(status, 200, "open counter {no}: {body}");
         clerk
     }
@@ -177,7 +202,10 @@ impl TestHall {
             .await
             .expect("websocket connect");
         let first = next_json(&mut socket).await;
-        assert_eq!(first["type"], "snapshot", "the first frame is a snapshot: {first}");
+        assert_eq!(
+            first["type"], "snapshot",
+            "the first frame is a snapshot: {first}"
+        );
         (socket, first)
     }
 }
@@ -298,7 +326,10 @@ impl Client {
     /// Issue a ticket; panics unless it was issued.
     pub async fn issue(&self, service: &str, priority: &str) -> Value {
         let (status, body) = self
-            .post("/api/tickets", json!({"service": service, "priority": priority}))
+            .post(
+                "/api/tickets",
+                json!({"service": service, "priority": priority}),
+            )
             .await;
         assert_eq!(status, 201, "issue a ticket in {service}: {body}");
         body
@@ -307,7 +338,8 @@ impl Client {
     /// Press a ticket button (recall, start, finish, ...); returns status and body.
     pub async fn act(&self, ticket: &Value, action: &str, body: Value) -> (u16, Value) {
         let id = ticket["id"].as_i64().expect("ticket id");
-        self.post(&format!("/api/tickets/{id}/{action}"), body).await
+        self.post(&format!("/api/tickets/{id}/{action}"), body)
+            .await
     }
 
     /// Press Next at a counter: Some(ticket), or None when nobody waits.

@@ -26,7 +26,10 @@ async fn a_ticket_goes_from_the_kiosk_to_the_counter_and_the_display_sees_the_ca
     let issued = next_event(&mut display, "issued").await;
     assert_eq!(issued["ticket"]["code"], "A001");
     assert_eq!(issued["waiting"]["A"], 1);
-    assert!(issued.to_string().find(token).is_none(), "the hall feed never carries tokens");
+    assert!(
+        issued.to_string().find(token).is_none(),
+        "the hall feed never carries tokens"
+    );
 
     hall.clock.advance(chrono::Duration::minutes(7));
     let called = clerk.call_next(1).await.expect("someone waits");
@@ -89,7 +92,11 @@ async fn a_day_of_recalls_transfers_returns_and_absences_is_recorded_move_by_mov
     assert_eq!(moved["status"], "waiting");
     assert_eq!(moved["service"], "B");
     assert_eq!(moved["code"], "A003");
-    assert_eq!(clerk1.call_next(1).await, None, "counter 1 does not serve B");
+    assert_eq!(
+        clerk1.call_next(1).await,
+        None,
+        "counter 1 does not serve B"
+    );
 
     // Counter 2 serves B: it gets A003, starts, then sends the citizen back to complete
     // the dossier; the ticket goes back into the queue.
@@ -116,16 +123,33 @@ async fn a_day_of_recalls_transfers_returns_and_absences_is_recorded_move_by_mov
     assert_eq!(
         kinds,
         [
-            "issued", "issued", "issued", "called", "recalled", "recalled", "serving", "served",
-            "called", "absent", "called", "transferred", "called", "serving", "returned",
-            "issued", "cancelled"
+            "issued",
+            "issued",
+            "issued",
+            "called",
+            "recalled",
+            "recalled",
+            "serving",
+            "served",
+            "called",
+            "absent",
+            "called",
+            "transferred",
+            "called",
+            "serving",
+            "returned",
+            "issued",
+            "cancelled"
         ]
     );
     let seqs: Vec<i64> = conn
         .prepare("SELECT seq FROM events ORDER BY seq")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
         .expect("seqs");
-    assert!(seqs.windows(2).all(|w| w[1] == w[0] + 1), "no gaps: {seqs:?}");
+    assert!(
+        seqs.windows(2).all(|w| w[1] == w[0] + 1),
+        "no gaps: {seqs:?}"
+    );
 }
 
 #[tokio::test]
@@ -152,14 +176,26 @@ async fn priority_tickets_go_first_until_a_normal_citizen_has_waited_too_long() 
 
     let normal = kiosk.issue("A", "none").await;
     let mut priority = Vec::new();
-    for kind in ["elderly", "pregnant", "disabled", "war_invalid", "meritorious"] {
+    for kind in [
+        "elderly",
+        "pregnant",
+        "disabled",
+        "war_invalid",
+        "meritorious",
+    ] {
         hall.clock.advance(chrono::Duration::minutes(1));
         priority.push(kiosk.issue("A", kind).await);
     }
-    assert_eq!(priority[0]["ahead"], 0, "a priority ticket only waits behind earlier priority");
+    assert_eq!(
+        priority[0]["ahead"], 0,
+        "a priority ticket only waits behind earlier priority"
+    );
     let (_, normal_now) = hall
         .anonymous()
-        .get(&format!("/api/tickets/{}", normal["token"].as_str().expect("token")))
+        .get(&format!(
+            "/api/tickets/{}",
+            normal["token"].as_str().expect("token")
+        ))
         .await;
     assert_eq!(normal_now["ahead"], 5);
 
@@ -169,7 +205,11 @@ async fn priority_tickets_go_first_until_a_normal_citizen_has_waited_too_long() 
         order.push(t["code"].clone());
         clerk.act(&t, "no-show", json!({})).await;
     }
-    assert_eq!(order, ["A002", "A003", "A004"], "priority in order of arrival");
+    assert_eq!(
+        order,
+        ["A002", "A003", "A004"],
+        "priority in order of arrival"
+    );
 
     // Three priority calls in a row, but A001 has waited only 5 minutes: priority again.
     let t = clerk.call_next(1).await.expect("a ticket");
@@ -199,7 +239,9 @@ async fn a_clerk_can_call_a_specific_ticket_and_pause_with_a_reason() {
     assert_eq!((status, error_code(&body)), (409, "counter_busy"));
     clerk.act(&second, "no-show", json!({})).await;
 
-    let (status, counter) = clerk.post("/api/counters/4/pause", json!({"reason": "Họp giao ban"})).await;
+    let (status, counter) = clerk
+        .post("/api/counters/4/pause", json!({"reason": "Họp giao ban"}))
+        .await;
     assert_eq!(status, 200, "{counter}");
     assert_eq!(counter["state"], "paused");
     assert_eq!(counter["reason"], "Họp giao ban");

@@ -45,6 +45,14 @@ async fn twenty_clerks_racing_on_call_next_never_get_the_same_ticket() {
         }
     }
     let distinct: HashSet<_> = called.iter().collect();
-    assert_eq!(called.len(), 50, "every waiting ticket called once, then nobody");
-    assert_eq!(distinct.len(), called.len(), "a ticket was called twice: {called:?}");
+    assert_eq!(
+        called.len(),
+        50,
+        "every waiting ticket called once, then nobody"
+    );
+    assert_eq!(
+        distinct.len(),
+        called.len(),
+        "a ticket was called twice: {called:?}"
+    );
 }

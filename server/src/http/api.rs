@@ -6,6 +6,7 @@ use super::extract::{Admin, Body, Caller, Issuer, Path, Query, SESSION_COOKIE, S
 use crate::clock::Clock;
 use crate::domain::{Action, CounterNo, DeviceKind, Priority, Role, ServiceCode};
 use crate::live::{Feed, Hub, run_feed};
+use crate::printing::Printing;
 use crate::store::queue::{self, Staff};
 use crate::store::{Store, accounts, millis, views};
 use axum::Json;
@@ -82,9 +83,11 @@ pub struct IssueRequest {
 #[tracing::instrument(skip_all, fields(service = %req.service))]
 pub async fn issue_ticket(
     State(store): State<Store>,
-    Issuer(issued_by): Issuer,
+    State(printing): State<Printing>,
+    issuer: Issuer,
     Body(req): Body<IssueRequest>,
 ) -> Result<Response, AppError> {
+    let issued_by = issuer.issued_by;
     let service = service_code(&store.hall, &req.service)?;
     let priority = match req.priority.as_deref() {
         None => Priority::None,
@@ -92,10 +95,99 @@ pub async fn issue_ticket(
             AppError::invalid("unknown_priority", format!("priority is one of none, elderly, disabled, pregnant, war_invalid, meritorious, not {p:?}"))
         })?,
     };
-    let issued = store
-        .write(move |ctx| queue::issue(ctx, &service, priority, issued_by))
+    let Some(kiosk) = issuer.kiosk else {
+        let issued = store
+            .write(move |ctx| queue::issue(ctx, &service, priority, issued_by))
+            .await?;
+        return Ok((StatusCode::CREATED, Json(issued)).into_response());
+    };
+    // At a kiosk the print job is written in the ticket's own transaction.
+    let (for_job, kiosk_id) = (printing.clone(), kiosk.id);
+    let (issued, paper, job) = store
+        .write(move |ctx| {
+            let issued = queue::issue(ctx, &service, priority, issued_by)?;
+            let paper = for_job.ticket_print(ctx.hall, &issued);
+            let job = Printing::queue_job(ctx, issued.ticket.id, kiosk_id, &paper)?;
+            Ok((issued, paper, job))
+        })
         .await?;
-    Ok((StatusCode::CREATED, Json(issued)).into_response())
+    let print = printing
+        .dispatch(&store, kiosk.id, &kiosk.name, job, &paper)
+        .await;
+    let mut body = serde_json::to_value(&issued).map_err(AppError::internal)?;
+    body["print"] = serde_json::to_value(&print).map_err(AppError::internal)?;
+    Ok((StatusCode::CREATED, Json(body)).into_response())
+}
+
+/// Printers and what they last said (managers and admins).
+pub async fn list_printers(
+    State(store): State<Store>,
+    State(printing): State<Printing>,
+    caller: Caller,
+) -> Result<Json<serde_json::Value>, AppError> {
+    caller.reader()?;
+    Ok(Json(json!({"printers": printing.printers(&store).await?})))
+}
+
+#[derive(Deserialize)]
+pub struct TokenParam {
+    token: Option<String>,
+}
+
+/// A device by the token in `Authorization: Bearer` or, for browsers that cannot set
+/// headers on a WebSocket, `?token=`.
+async fn device_of(
+    store: &Store,
+    caller: Caller,
+    query: TokenParam,
+) -> Result<accounts::Device, AppError> {
+    if let Caller::Device(device) = caller {
+        return Ok(device);
+    }
+    let token = query
+        .token
+        .filter(|t| !t.is_empty() && t.len() <= 128)
+        .ok_or(AppError::Unauthenticated)?;
+    store
+        .read(move |conn| accounts::device_by_token(conn, &token))
+        .await?
+        .ok_or(AppError::Unauthenticated)
+}
+
+/// The print agent's link: jobs out, results and printer status in.
+pub async fn ws_printer(
+    ws: Upgrade,
+    State(store): State<Store>,
+    State(printing): State<Printing>,
+    caller: Caller,
+    Query(query): Query<TokenParam>,
+) -> Result<Response, AppError> {
+    let printer = device_of(&store, caller, query).await?;
+    let kiosk_id = match (printer.kind, printer.kiosk_id) {
+        (DeviceKind::Printer, Some(kiosk)) => kiosk,
+        _ => return Err(AppError::forbidden("only a printer may take print jobs")),
+    };
+    Ok(upgrade(ws)?.on_upgrade(move |socket| {
+        crate::printing::serve_agent(socket, store, printing, printer.name, kiosk_id)
+    }))
+}
+
+/// The kiosk's own feed: its print results and its printer's state.
+pub async fn ws_kiosk(
+    ws: Upgrade,
+    State(store): State<Store>,
+    State(printing): State<Printing>,
+    caller: Caller,
+    Query(query): Query<TokenParam>,
+) -> Result<Response, AppError> {
+    let kiosk = device_of(&store, caller, query).await?;
+    if kiosk.kind != DeviceKind::Kiosk {
+        return Err(AppError::forbidden("only a kiosk has a kiosk feed"));
+    }
+    Ok(
+        upgrade(ws)?
+            .on_upgrade(move |socket| crate::printing::serve_kiosk(socket, printing, kiosk)),
+    )
 }
 
 pub async fn ticket_status(
@@ -456,6 +548,9 @@ pub async fn add_user(
 pub struct NewDevice {
     name: String,
     kind: String,
+    /// For a printer: the name of the kiosk whose tickets it prints.
+    #[serde(default)]
+    kiosk: Option<String>,
 }
 
 pub async fn add_device(
@@ -468,7 +563,20 @@ pub async fn add_device(
         .ok_or_else(|| AppError::invalid("unknown_kind", "kind is kiosk, display or printer"))?;
     let now = millis(clock.now());
     let (device, token) = store
-        .write(move |ctx| accounts::add_device(ctx.conn, &req.name, kind, now))
+        .write(move |ctx| match (kind, req.kiosk.as_deref()) {
+            (DeviceKind::Printer, Some(kiosk)) => {
+                accounts::add_printer(ctx.conn, &req.name, kiosk, now)
+            }
+            (DeviceKind::Printer, None) => Err(AppError::invalid(
+                "missing_kiosk",
+                "a printer prints for a kiosk: add \"kiosk\": \"<kiosk name>\"",
+            )),
+            (_, Some(_)) => Err(AppError::invalid(
+                "unexpected_kiosk",
+                "only a printer belongs to a kiosk",
+            )),
+            (_, None) => accounts::add_device(ctx.conn, &req.name, kind, now),
+        })
         .await?;
     Ok((
         StatusCode::CREATED,
@@ -488,7 +596,10 @@ type Upgrade = Result<WebSocketUpgrade, WebSocketUpgradeRejection>;
 fn upgrade(ws: Upgrade) -> Result<WebSocketUpgrade, AppError> {
     ws.map_err(|rejection| AppError::BadRequest {
         code: "not_a_websocket",
-        message: format!("this address is a WebSocket feed: {}", rejection.body_text()),
+        message: format!(
+            "this address is a WebSocket feed: {}",
+            rejection.body_text()
+        ),
     })
 }
 

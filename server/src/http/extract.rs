@@ -75,7 +75,10 @@ pub struct Path<T>(pub T);
 
 impl From<PathRejection> for AppError {
     fn from(rejection: PathRejection) -> Self {
-        AppError::not_found("not_found", format!("no such address: {}", rejection.body_text()))
+        AppError::not_found(
+            "not_found",
+            format!("no such address: {}", rejection.body_text()),
+        )
     }
 }
 
@@ -174,7 +177,11 @@ impl FromRequestParts<AppState> for Admin {
 
 /// Whoever may issue a ticket (a kiosk, or staff at a counter), checked before the body
 /// is read.
-pub struct Issuer(pub IssuedBy);
+pub struct Issuer {
+    pub issued_by: IssuedBy,
+    /// The kiosk, when a kiosk issues (its printer prints the ticket).
+    pub kiosk: Option<Device>,
+}
 
 impl FromRequestParts<AppState> for Issuer {
     type Rejection = AppError;
@@ -182,10 +189,16 @@ impl FromRequestParts<AppState> for Issuer {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
         let caller = Caller::from_request_parts(parts, state).await?;
         caller.may_issue()?;
-        Ok(Issuer(match caller {
-            Caller::Device(_) => IssuedBy::Kiosk,
-            _ => IssuedBy::Counter,
-        }))
+        Ok(match caller {
+            Caller::Device(kiosk) => Issuer {
+                issued_by: IssuedBy::Kiosk,
+                kiosk: Some(kiosk),
+            },
+            _ => Issuer {
+                issued_by: IssuedBy::Counter,
+                kiosk: None,
+            },
+        })
     }
 }
 

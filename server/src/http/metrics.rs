@@ -36,6 +36,7 @@ pub async fn metrics(
     State(store): State<Store>,
     State(hub): State<Hub>,
     State(clock): State<Arc<dyn Clock>>,
+    State(printing): State<crate::printing::Printing>,
 ) -> Result<impl IntoResponse, AppError> {
     let hall = store.hall.clone();
     let day = crate::domain::numbering::local_day(clock.now(), hall.tz).to_string();
@@ -91,6 +92,42 @@ pub async fn metrics(
         "Sequence number of the last event in the log.",
     );
     out.sample("motcua_event_seq", &[], seq);
+    out.family(
+        "motcua_printer_connected",
+        "gauge",
+        "1 when the printer's agent is connected (or a direct printer answered last time).",
+    );
+    out.family(
+        "motcua_printer_online",
+        "gauge",
+        "1 when the printer last said it is online.",
+    );
+    out.family(
+        "motcua_printer_paper_near_end",
+        "gauge",
+        "1 when the printer last said its paper is nearly out.",
+    );
+    out.family(
+        "motcua_printer_paper_out",
+        "gauge",
+        "1 when the printer last said it is out of paper.",
+    );
+    for p in printing.printers(&store).await? {
+        let labels = [("printer", p.name.as_str())];
+        let report = p.report.clone().unwrap_or_default();
+        out.sample("motcua_printer_connected", &labels, u8::from(p.connected));
+        out.sample("motcua_printer_online", &labels, u8::from(report.online));
+        out.sample(
+            "motcua_printer_paper_near_end",
+            &labels,
+            u8::from(report.paper_near_end),
+        );
+        out.sample(
+            "motcua_printer_paper_out",
+            &labels,
+            u8::from(report.paper_out),
+        );
+    }
     let stats = &hub.stats;
     out.family(
         "motcua_live_sockets",

@@ -25,6 +25,7 @@ pub struct AppState {
     pub hub: Hub,
     pub clock: Arc<dyn Clock>,
     pub limits: Limits,
+    pub printing: crate::printing::Printing,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -62,6 +63,9 @@ pub fn router(state: AppState) -> Router {
         .route("/ws/hall", get(api::ws_hall))
         .route("/ws/counters/{no}", get(api::ws_counter))
         .route("/ws/tickets/{token}", get(api::ws_ticket))
+        .route("/ws/kiosk", get(api::ws_kiosk))
+        .route("/ws/printer", get(api::ws_printer))
+        .route("/api/printers", get(api::list_printers))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))

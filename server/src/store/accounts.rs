@@ -24,6 +24,9 @@ pub struct Device {
     pub id: i64,
     pub name: String,
     pub kind: DeviceKind,
+    /// For a printer: the kiosk whose tickets it prints.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kiosk_id: Option<i64>,
 }
 
 pub fn random_token() -> String {
@@ -109,17 +112,58 @@ pub fn count_users(conn: &Connection) -> Result<i64, AppError> {
 }
 
 /// Adds a device and returns its token: the only time it is ever seen.
+/// Adds a kiosk or a display and returns its token (a printer: [`add_printer`]).
 pub fn add_device(
     conn: &Connection,
     name: &str,
     kind: DeviceKind,
     now_ms: i64,
 ) -> Result<(Device, String), AppError> {
+    insert_device(conn, name, kind, None, now_ms)
+}
+
+/// Adds a printer that prints the tickets of the kiosk named `kiosk`.
+pub fn add_printer(
+    conn: &Connection,
+    name: &str,
+    kiosk: &str,
+    now_ms: i64,
+) -> Result<(Device, String), AppError> {
+    insert_device(conn, name, DeviceKind::Printer, Some(kiosk), now_ms)
+}
+
+fn insert_device(
+    conn: &Connection,
+    name: &str,
+    kind: DeviceKind,
+    kiosk: Option<&str>,
+    now_ms: i64,
+) -> Result<(Device, String), AppError> {
     valid_name(name)?;
+    let kiosk_id = match (kind, kiosk) {
+        (DeviceKind::Printer, Some(kiosk)) => {
+            Some(kiosk_id_by_name(conn, kiosk)?.ok_or_else(|| {
+                AppError::invalid("unknown_kiosk", format!("no kiosk named {kiosk:?}"))
+            })?)
+        }
+        (DeviceKind::Printer, None) => {
+            return Err(AppError::invalid(
+                "missing_kiosk",
+                "a printer prints for a kiosk: name it",
+            ));
+        }
+        (_, Some(_)) => {
+            return Err(AppError::invalid(
+                "unexpected_kiosk",
+                "only a printer belongs to a kiosk",
+            ));
+        }
+        (_, None) => None,
+    };
     let token = random_token();
     let inserted = conn.execute(
-        "INSERT INTO devices (name, kind, token_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
-        params![name, kind.as_str(), token_hash(&token), now_ms],
+        "INSERT INTO devices (name, kind, token_hash, created_at, kiosk_id) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![name, kind.as_str(), token_hash(&token), now_ms, kiosk_id],
     );
     match inserted {
         Ok(_) => Ok((
@@ -127,6 +171,7 @@ pub fn add_device(
                 id: conn.last_insert_rowid(),
                 name: name.to_owned(),
                 kind,
+                kiosk_id,
             },
             token,
         )),
@@ -143,19 +188,42 @@ pub fn add_device(
     }
 }
 
+pub fn kiosk_id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM devices WHERE name = ?1 AND kind = 'kiosk'")?
+        .query_row([name], |r| r.get(0))
+        .optional()?)
+}
+
+/// Every printer with the kiosk it serves: (printer id, printer name, kiosk id, kiosk name).
+pub fn printers(conn: &Connection) -> Result<Vec<(i64, String, i64, String)>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.name, k.id, k.name FROM devices p JOIN devices k ON k.id = p.kiosk_id
+         WHERE p.kind = 'printer' ORDER BY p.name",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<Device>, AppError> {
     let row = conn
-        .prepare_cached("SELECT id, name, kind FROM devices WHERE token_hash = ?1")?
+        .prepare_cached("SELECT id, name, kind, kiosk_id FROM devices WHERE token_hash = ?1")?
         .query_row([token_hash(token)], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
+                r.get::<_, Option<i64>>(3)?,
             ))
         })
         .optional()?;
-    Ok(row.and_then(|(id, name, kind)| {
-        DeviceKind::parse(&kind).map(|kind| Device { id, name, kind })
+    Ok(row.and_then(|(id, name, kind, kiosk_id)| {
+        DeviceKind::parse(&kind).map(|kind| Device {
+            id,
+            name,
+            kind,
+            kiosk_id,
+        })
     }))
 }
 

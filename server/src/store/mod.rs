@@ -24,7 +24,10 @@ use std::sync::{Arc, Mutex, mpsc};
 use tokio::sync::oneshot;
 
 /// The migrations, in order; `pragma user_version` counts how many have run.
-const MIGRATIONS: &[&str] = &[include_str!("../../migrations/001_init.sql")];
+const MIGRATIONS: &[&str] = &[
+    include_str!("../../migrations/001_init.sql"),
+    include_str!("../../migrations/002_printing.sql"),
+];
 
 /// How many queued jobs the writer may put in one transaction.
 const MAX_BATCH: usize = 256;
@@ -297,10 +300,10 @@ impl Readers {
     }
 
     fn give_back(&self, conn: Connection) {
-        if let Ok(mut idle) = self.idle.lock() {
-            if idle.len() < 8 {
-                idle.push(conn);
-            }
+        if let Ok(mut idle) = self.idle.lock()
+            && idle.len() < 8
+        {
+            idle.push(conn);
         }
     }
 

@@ -1,0 +1,668 @@
+//! Printing tickets at the kiosk.
+//!
+//! A ticket issued at a kiosk gets a print job, written in the same transaction as the
+//! ticket. The job goes to the kiosk's printer in one of two ways:
+//! - a print agent (`motcua-printer agent`, beside a USB printer or anywhere for a network
+//!   printer) holds a WebSocket to `/ws/printer` with its printer token, receives the jobs
+//!   of its kiosk and answers `done` or `failed`; it reports the printer's status every few
+//!   seconds;
+//! - or the server prints itself to a network printer configured for the kiosk
+//!   (`[[printers]]` in the settings).
+//!
+//! The kiosk learns the outcome at once: in the answer to its request when it is known
+//! then (no printer, paper out, printed directly), else on its feed (`/ws/kiosk`). The
+//! ticket itself is never lost or issued twice: printing happens after the ticket is on
+//! disk, and a job is resent only to the same agent, which remembers what it printed.
+
+use crate::clock::Clock;
+use crate::domain::Hall;
+use crate::http::AppError;
+use crate::store::accounts::Device;
+use crate::store::queue::Issued;
+use crate::store::{Ctx, Store, millis};
+use axum::extract::ws::Utf8Bytes;
+use axum::extract::ws::{Message, WebSocket};
+use futures_util::{SinkExt, StreamExt};
+use motcua_printer::transport::{Deadlines, Target};
+use motcua_printer::{Layout, TicketPrint};
+use rusqlite::params;
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::{broadcast, mpsc};
+
+/// What a printer says of itself (from DLE EOT), as agents report it.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PrinterReport {
+    pub online: bool,
+    #[serde(default)]
+    pub cover_open: bool,
+    #[serde(default)]
+    pub paper_near_end: bool,
+    #[serde(default)]
+    pub paper_out: bool,
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+impl PrinterReport {
+    /// Why a ticket cannot be printed now, if it cannot.
+    pub fn blocking_reason(&self) -> Option<&'static str> {
+        if self.paper_out {
+            Some("paper_out")
+        } else if self.cover_open {
+            Some("cover_open")
+        } else if self.error.is_some() {
+            Some("printer_error")
+        } else if !self.online {
+            Some("printer_offline")
+        } else {
+            None
+        }
+    }
+
+    pub fn from_status(status: &motcua_printer::status::PrinterStatus) -> Self {
+        PrinterReport {
+            online: status.online,
+            cover_open: status.cover_open,
+            paper_near_end: status.paper_near_end,
+            paper_out: status.paper_out,
+            error: status.error.then(|| "printer_error".to_owned()),
+        }
+    }
+}
+
+/// A printer as managers see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct PrinterView {
+    pub name: String,
+    pub kiosk: String,
+    /// How it is reached: "agent" or the network address the server prints to.
+    pub via: String,
+    /// An agent is connected now (always true for a reachable direct printer).
+    pub connected: bool,
+    pub report: Option<PrinterReport>,
+    pub last_seen: Option<String>,
+    pub last_error: Option<String>,
+}
+
+/// A network printer the server prints to itself.
+#[derive(Debug, Clone)]
+pub struct DirectPrinter {
+    pub kiosk: String,
+    pub target: Target,
+    pub layout: Layout,
+}
+
+/// The outcome of a print request, as the kiosk is told.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PrintOutcome {
+    pub job: i64,
+    /// `sent` (to an agent; the result follows on the kiosk feed), `printed` or `failed`.
+    pub status: &'static str,
+    pub reason: Option<String>,
+}
+
+struct AgentLink {
+    printer_name: String,
+    connection: u64,
+    jobs: mpsc::UnboundedSender<Utf8Bytes>,
+}
+
+struct Inner {
+    /// Connected agents by kiosk id.
+    agents: Mutex<HashMap<i64, AgentLink>>,
+    /// What each printer last said, by printer name.
+    states: Mutex<HashMap<String, PrinterView>>,
+    kiosk_feed: broadcast::Sender<(i64, Utf8Bytes)>,
+    direct: Vec<DirectPrinter>,
+    footer: String,
+    expiry: Duration,
+    connections: AtomicU64,
+    clock: Arc<dyn Clock>,
+}
+
+/// The print room: agents, direct printers and the kiosks' feed. Cheap to clone.
+#[derive(Clone)]
+pub struct Printing(Arc<Inner>);
+
+impl Printing {
+    pub fn new(
+        direct: Vec<DirectPrinter>,
+        footer: String,
+        expiry: Duration,
+        clock: Arc<dyn Clock>,
+    ) -> Self {
+        let (kiosk_feed, _) = broadcast::channel(256);
+        Printing(Arc::new(Inner {
+            agents: Mutex::new(HashMap::new()),
+            states: Mutex::new(HashMap::new()),
+            kiosk_feed,
+            direct,
+            footer,
+            expiry,
+            connections: AtomicU64::new(0),
+            clock,
+        }))
+    }
+
+    /// What goes on paper for a ticket just issued.
+    pub fn ticket_print(&self, hall: &Hall, issued: &Issued) -> TicketPrint {
+        let t = &issued.ticket;
+        let issued_at = chrono::DateTime::parse_from_rfc3339(&t.issued_at)
+            .map(|at| at.format("%H:%M  %d/%m/%Y").to_string())
+            .unwrap_or_else(|_| t.issued_at.clone());
+        TicketPrint {
+            hall: hall.name.clone(),
+            service: t.service_name_vi.clone(),
+            code: t.code.clone(),
+            priority: t
+                .priority
+                .is_priority()
+                .then(|| t.priority.label().0.to_owned()),
+            issued_at,
+            ahead: t.ahead.unwrap_or(0),
+            eta_minutes: t.eta_minutes.unwrap_or(0),
+            url: issued.url.clone(),
+            footer: self.0.footer.clone(),
+        }
+    }
+
+    /// Write a job for a kiosk's ticket (inside the ticket's own transaction).
+    pub fn queue_job(
+        ctx: &Ctx<'_>,
+        ticket_id: i64,
+        kiosk_id: i64,
+        payload: &TicketPrint,
+    ) -> Result<i64, AppError> {
+        let payload = serde_json::to_string(payload).map_err(AppError::internal)?;
+        let now = millis(ctx.now);
+        ctx.conn
+            .prepare_cached(
+                "INSERT INTO print_jobs (ticket_id, kiosk_id, status, payload, created_at, updated_at)
+                 VALUES (?1, ?2, 'queued', ?3, ?4, ?4)",
+            )?
+            .execute(params![ticket_id, kiosk_id, payload, now])?;
+        Ok(ctx.conn.last_insert_rowid())
+    }
+
+    /// Send a queued job on its way and say what became of it so far.
+    pub async fn dispatch(
+        &self,
+        store: &Store,
+        kiosk_id: i64,
+        kiosk_name: &str,
+        job: i64,
+        ticket: &TicketPrint,
+    ) -> PrintOutcome {
+        if let Some(printer) = self
+            .0
+            .direct
+            .iter()
+            .find(|p| p.kiosk == kiosk_name)
+            .cloned()
+        {
+            let result = print_direct(&printer, ticket).await;
+            self.note_direct(&printer, &result);
+            let reason = result.err();
+            self.finish(store, kiosk_id, job, reason.clone()).await;
+            return PrintOutcome {
+                job,
+                status: if reason.is_none() {
+                    "printed"
+                } else {
+                    "failed"
+                },
+                reason,
+            };
+        }
+        let agent = {
+            let agents = self.0.agents.lock().unwrap_or_else(|e| e.into_inner());
+            agents
+                .get(&kiosk_id)
+                .map(|a| (a.printer_name.clone(), a.jobs.clone()))
+        };
+        let Some((printer_name, jobs)) = agent else {
+            let reason = Some("no_printer".to_owned());
+            self.finish(store, kiosk_id, job, reason.clone()).await;
+            return PrintOutcome {
+                job,
+                status: "failed",
+                reason,
+            };
+        };
+        // A printer that says it cannot print gets no job: the kiosk shows the ticket.
+        let blocked = self
+            .report_of(&printer_name)
+            .and_then(|r| r.blocking_reason());
+        if let Some(reason) = blocked {
+            let reason = Some(reason.to_owned());
+            self.finish(store, kiosk_id, job, reason.clone()).await;
+            return PrintOutcome {
+                job,
+                status: "failed",
+                reason,
+            };
+        }
+        let mark = store
+            .write(move |ctx| {
+                ctx.conn
+                    .prepare_cached("UPDATE print_jobs SET status = 'sent', updated_at = ?1 WHERE id = ?2 AND status = 'queued'")?
+                    .execute(params![millis(ctx.now), job])?;
+                Ok(())
+            })
+            .await;
+        if mark.is_err() || jobs.send(job_frame(job, ticket)).is_err() {
+            let reason = Some("printer_offline".to_owned());
+            self.finish(store, kiosk_id, job, reason.clone()).await;
+            return PrintOutcome {
+                job,
+                status: "failed",
+                reason,
+            };
+        }
+        PrintOutcome {
+            job,
+            status: "sent",
+            reason: None,
+        }
+    }
+
+    /// Record a job's end (once: a repeated answer changes nothing) and tell the kiosk.
+    pub async fn finish(&self, store: &Store, kiosk_id: i64, job: i64, failure: Option<String>) {
+        let status = if failure.is_none() {
+            "printed"
+        } else {
+            "failed"
+        };
+        let reason = failure.clone();
+        let changed = store
+            .write(move |ctx| {
+                let n = ctx
+                    .conn
+                    .prepare_cached(
+                        "UPDATE print_jobs SET status = ?1, reason = ?2, updated_at = ?3
+                         WHERE id = ?4 AND kiosk_id = ?5 AND status IN ('queued', 'sent')",
+                    )?
+                    .execute(params![status, reason, millis(ctx.now), job, kiosk_id])?;
+                let code: Option<String> = ctx
+                    .conn
+                    .prepare_cached("SELECT t.code FROM print_jobs j JOIN tickets t ON t.id = j.ticket_id WHERE j.id = ?1")?
+                    .query_row([job], |r| r.get(0))
+                    .ok();
+                Ok((n > 0, code))
+            })
+            .await;
+        match changed {
+            Ok((true, code)) => {
+                let frame = json!({"type": "print", "job": job, "code": code, "status": status, "reason": failure});
+                let _ = self
+                    .0
+                    .kiosk_feed
+                    .send((kiosk_id, Utf8Bytes::from(frame.to_string())));
+            }
+            Ok((false, _)) => {}
+            Err(e) => tracing::error!(job, error = %e, "could not record a print result"),
+        }
+    }
+
+    fn report_of(&self, printer_name: &str) -> Option<PrinterReport> {
+        let states = self.0.states.lock().unwrap_or_else(|e| e.into_inner());
+        states.get(printer_name).and_then(|v| v.report.clone())
+    }
+
+    fn note_direct(&self, printer: &DirectPrinter, result: &Result<(), String>) {
+        let mut states = self.0.states.lock().unwrap_or_else(|e| e.into_inner());
+        let view = states
+            .entry(format!("{}@{}", printer.kiosk, printer.target))
+            .or_insert_with(|| PrinterView {
+                name: printer.target.to_string(),
+                kiosk: printer.kiosk.clone(),
+                via: printer.target.to_string(),
+                connected: false,
+                report: None,
+                last_seen: None,
+                last_error: None,
+            });
+        view.connected = result.is_ok();
+        view.last_seen = Some(self.0.clock.now().to_rfc3339());
+        view.last_error = result.as_ref().err().cloned();
+    }
+
+    /// Every printer the hall knows, with what it last said.
+    pub async fn printers(&self, store: &Store) -> Result<Vec<PrinterView>, AppError> {
+        let known = store.read(crate::store::accounts::printers).await?;
+        let states = self
+            .0
+            .states
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let mut out: Vec<PrinterView> = known
+            .into_iter()
+            .map(|(_, name, _, kiosk)| {
+                states.get(&name).cloned().unwrap_or(PrinterView {
+                    name,
+                    kiosk,
+                    via: "agent".to_owned(),
+                    connected: false,
+                    report: None,
+                    last_seen: None,
+                    last_error: None,
+                })
+            })
+            .collect();
+        for p in &self.0.direct {
+            let key = format!("{}@{}", p.kiosk, p.target);
+            out.push(states.get(&key).cloned().unwrap_or(PrinterView {
+                name: p.target.to_string(),
+                kiosk: p.kiosk.clone(),
+                via: p.target.to_string(),
+                connected: false,
+                report: None,
+                last_seen: None,
+                last_error: None,
+            }));
+        }
+        Ok(out)
+    }
+
+    /// The kiosk feed: print results and printer changes, tagged with the kiosk id.
+    pub fn kiosk_feed(&self) -> broadcast::Receiver<(i64, Utf8Bytes)> {
+        self.0.kiosk_feed.subscribe()
+    }
+
+    /// An agent connected: remember it, and hand it the jobs its kiosk still waits for
+    /// (jobs older than the expiry are failed instead: the citizen has long gone).
+    pub async fn agent_connected(
+        &self,
+        store: &Store,
+        printer_name: &str,
+        kiosk_id: i64,
+        jobs: mpsc::UnboundedSender<Utf8Bytes>,
+    ) -> Result<u64, AppError> {
+        let connection = self.0.connections.fetch_add(1, Ordering::Relaxed) + 1;
+        let kiosk_name = store
+            .read(move |conn| {
+                Ok(conn
+                    .prepare_cached("SELECT name FROM devices WHERE id = ?1")?
+                    .query_row([kiosk_id], |r| r.get::<_, String>(0))?)
+            })
+            .await?;
+        {
+            let mut states = self.0.states.lock().unwrap_or_else(|e| e.into_inner());
+            let view = states
+                .entry(printer_name.to_owned())
+                .or_insert_with(|| PrinterView {
+                    name: printer_name.to_owned(),
+                    kiosk: kiosk_name.clone(),
+                    via: "agent".to_owned(),
+                    connected: true,
+                    report: None,
+                    last_seen: None,
+                    last_error: None,
+                });
+            view.connected = true;
+            view.last_seen = Some(self.0.clock.now().to_rfc3339());
+        }
+        let expiry_ms = self.0.expiry.as_millis() as i64;
+        let now = millis(self.0.clock.now());
+        let pending: Vec<(i64, String, bool)> = store
+            .read(move |conn| {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT id, payload, created_at FROM print_jobs
+                     WHERE kiosk_id = ?1 AND status IN ('queued', 'sent') ORDER BY id",
+                )?;
+                let rows = stmt.query_map([kiosk_id], |r| {
+                    let created: i64 = r.get(2)?;
+                    Ok((r.get(0)?, r.get(1)?, now - created > expiry_ms))
+                })?;
+                Ok(rows.collect::<Result<Vec<_>, _>>()?)
+            })
+            .await?;
+        for (job, payload, expired) in pending {
+            if expired {
+                self.finish(store, kiosk_id, job, Some("expired".into()))
+                    .await;
+            } else if let Ok(ticket) = serde_json::from_str::<TicketPrint>(&payload) {
+                let _ = jobs.send(job_frame(job, &ticket));
+            }
+        }
+        self.0
+            .agents
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(
+                kiosk_id,
+                AgentLink {
+                    printer_name: printer_name.to_owned(),
+                    connection,
+                    jobs,
+                },
+            );
+        self.announce_printer(kiosk_id, printer_name);
+        Ok(connection)
+    }
+
+    /// What an agent said: a status report or a job's end.
+    pub async fn agent_said(
+        &self,
+        store: &Store,
+        printer_name: &str,
+        kiosk_id: i64,
+        message: AgentMessage,
+    ) {
+        match message {
+            AgentMessage::Status { status } => {
+                let changed = {
+                    let mut states = self.0.states.lock().unwrap_or_else(|e| e.into_inner());
+                    let Some(view) = states.get_mut(printer_name) else {
+                        return;
+                    };
+                    view.last_seen = Some(self.0.clock.now().to_rfc3339());
+                    let changed = view.report.as_ref() != Some(&status);
+                    view.last_error = status
+                        .blocking_reason()
+                        .map(str::to_owned)
+                        .or(view.last_error.take());
+                    view.report = Some(status);
+                    changed
+                };
+                if changed {
+                    self.announce_printer(kiosk_id, printer_name);
+                }
+            }
+            AgentMessage::Done { job } => self.finish(store, kiosk_id, job, None).await,
+            AgentMessage::Failed { job, reason } => {
+                {
+                    let mut states = self.0.states.lock().unwrap_or_else(|e| e.into_inner());
+                    if let Some(view) = states.get_mut(printer_name) {
+                        view.last_error = Some(reason.clone());
+                    }
+                }
+                self.finish(store, kiosk_id, job, Some(reason)).await
+            }
+        }
+    }
+
+    /// An agent went away (only the latest connection of a kiosk counts).
+    pub fn agent_gone(&self, printer_name: &str, kiosk_id: i64, connection: u64) {
+        let mut agents = self.0.agents.lock().unwrap_or_else(|e| e.into_inner());
+        if agents
+            .get(&kiosk_id)
+            .is_some_and(|a| a.connection == connection)
+        {
+            agents.remove(&kiosk_id);
+            drop(agents);
+            if let Some(view) = self
+                .0
+                .states
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .get_mut(printer_name)
+            {
+                view.connected = false;
+            }
+            self.announce_printer(kiosk_id, printer_name);
+        }
+    }
+
+    fn announce_printer(&self, kiosk_id: i64, printer_name: &str) {
+        let view = self
+            .0
+            .states
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(printer_name)
+            .cloned();
+        let frame = json!({"type": "printer", "printer": view});
+        let _ = self
+            .0
+            .kiosk_feed
+            .send((kiosk_id, Utf8Bytes::from(frame.to_string())));
+    }
+
+    /// The printer of a kiosk as the kiosk feed's snapshot shows it.
+    pub fn printer_of_kiosk(&self, kiosk_name: &str) -> Option<PrinterView> {
+        self.0
+            .states
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .values()
+            .find(|v| v.kiosk == kiosk_name)
+            .cloned()
+    }
+}
+
+/// What an agent sends.
+#[derive(Debug, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum AgentMessage {
+    Status { status: PrinterReport },
+    Done { job: i64 },
+    Failed { job: i64, reason: String },
+}
+
+fn job_frame(job: i64, ticket: &TicketPrint) -> Utf8Bytes {
+    Utf8Bytes::from(json!({"type": "job", "job": job, "ticket": ticket}).to_string())
+}
+
+/// Print straight to a network printer: check its status, then send the ticket (the
+/// same steps an agent takes).
+async fn print_direct(printer: &DirectPrinter, ticket: &TicketPrint) -> Result<(), String> {
+    let (target, layout, ticket) = (printer.target.clone(), printer.layout, ticket.clone());
+    tokio::task::spawn_blocking(move || {
+        motcua_printer::transport::print_ticket(&target, &layout, &ticket, Deadlines::default())
+    })
+    .await
+    .map_err(|_| "printer_io_error".to_owned())?
+}
+
+/// Serve one agent's socket: jobs go out as they come, answers come in.
+pub async fn serve_agent(
+    socket: WebSocket,
+    store: Store,
+    printing: Printing,
+    printer: String,
+    kiosk_id: i64,
+) {
+    let (mut sink, mut stream) = socket.split();
+    let (jobs, mut outgoing) = mpsc::unbounded_channel::<Utf8Bytes>();
+    let connection = match printing
+        .agent_connected(&store, &printer, kiosk_id, jobs)
+        .await
+    {
+        Ok(c) => c,
+        Err(e) => {
+            tracing::error!(error = %e, "could not register a print agent");
+            return;
+        }
+    };
+    tracing::info!(%printer, "print agent connected");
+    let mut send_task = tokio::spawn(async move {
+        while let Some(frame) = outgoing.recv().await {
+            if sink.send(Message::Text(frame)).await.is_err() {
+                break;
+            }
+        }
+    });
+    let (store_in, printing_in, printer_in) = (store.clone(), printing.clone(), printer.clone());
+    let mut recv_task = tokio::spawn(async move {
+        while let Some(Ok(message)) = stream.next().await {
+            match message {
+                Message::Text(text) => match serde_json::from_str::<AgentMessage>(&text) {
+                    Ok(said) => {
+                        printing_in
+                            .agent_said(&store_in, &printer_in, kiosk_id, said)
+                            .await
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "an unreadable message from a print agent")
+                    }
+                },
+                Message::Close(_) => break,
+                _ => {}
+            }
+        }
+    });
+    tokio::select! {
+        _ = &mut send_task => recv_task.abort(),
+        _ = &mut recv_task => send_task.abort(),
+    }
+    printing.agent_gone(&printer, kiosk_id, connection);
+    tracing::info!(%printer, "print agent gone");
+}
+
+/// Serve a kiosk's feed: a snapshot of its printer, then its print results and printer
+/// changes.
+pub async fn serve_kiosk(socket: WebSocket, printing: Printing, kiosk: Device) {
+    let (mut sink, mut stream) = socket.split();
+    let mut feed = printing.kiosk_feed();
+    let snapshot = json!({"type": "snapshot", "kiosk": kiosk.name, "printer": printing.printer_of_kiosk(&kiosk.name)});
+    if sink
+        .send(Message::Text(Utf8Bytes::from(snapshot.to_string())))
+        .await
+        .is_err()
+    {
+        return;
+    }
+    let (printing_out, name) = (printing.clone(), kiosk.name.clone());
+    let mut send_task = tokio::spawn(async move {
+        let mut ping = tokio::time::interval(Duration::from_secs(20));
+        ping.tick().await;
+        loop {
+            let frame = tokio::select! {
+                got = feed.recv() => match got {
+                    Ok((id, frame)) if id == kiosk.id => frame,
+                    Ok(_) => continue,
+                    // Behind: what matters is the printer's state now.
+                    Err(broadcast::error::RecvError::Lagged(_)) => Utf8Bytes::from(
+                        json!({"type": "snapshot", "kiosk": name, "printer": printing_out.printer_of_kiosk(&name)}).to_string(),
+                    ),
+                    Err(broadcast::error::RecvError::Closed) => break,
+                },
+                _ = ping.tick() => {
+                    if sink.send(Message::Ping(Default::default())).await.is_err() { break; }
+                    continue;
+                }
+            };
+            if sink.send(Message::Text(frame)).await.is_err() {
+                break;
+            }
+        }
+    });
+    let mut recv_task = tokio::spawn(async move {
+        while let Some(Ok(message)) = stream.next().await {
+            if matches!(message, Message::Close(_)) {
+                break;
+            }
+        }
+    });
+    tokio::select! {
+        _ = &mut send_task => recv_task.abort(),
+        _ = &mut recv_task => send_task.abort(),
+    }
+}

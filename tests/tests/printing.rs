@@ -1,0 +1,344 @@
+//! Printed tickets end to end: a kiosk issues through the real server, the print agent
+//! prints on a printer (a TCP listener that behaves like one), and the kiosk hears how it
+//! went. Paper out, a dead printer, a dropped link, and printing with no agent at all.
+
+use futures_util::{SinkExt, StreamExt};
+use motcua::domain::DeviceKind;
+use motcua_printer::agent::{self, AgentConfig};
+use motcua_printer::transport::Deadlines;
+use motcua_printer::{Layout, Paper};
+use motcua_tests::fake_printer::{FakePrinter, Mode};
+use motcua_tests::{Socket, TestHall, next_json};
+use serde_json::{Value, json};
+use std::time::Duration;
+use tokio::sync::oneshot;
+use tokio_tungstenite::tungstenite::Message;
+
+/// A print agent running in the background until dropped.
+struct Agent {
+    _stop: oneshot::Sender<()>,
+    _state: tempfile::TempDir,
+}
+
+fn agent_config(
+    server: &str,
+    token: &str,
+    printer: &FakePrinter,
+    state: &std::path::Path,
+    status_every: Duration,
+) -> AgentConfig {
+    AgentConfig {
+        server: server.to_owned(),
+        token: token.to_owned(),
+        printer: printer.target().parse().expect("printer address"),
+        layout: Layout::default(),
+        state_dir: state.to_owned(),
+        status_every,
+        deadlines: Deadlines {
+            connect: Duration::from_secs(1),
+            io: Duration::from_millis(500),
+        },
+    }
+}
+
+fn start_agent(config: AgentConfig, state: tempfile::TempDir) -> Agent {
+    let (stop, stopped) = oneshot::channel::<()>();
+    tokio::spawn(agent::run(config, async move {
+        let _ = stopped.await;
+    }));
+    Agent {
+        _stop: stop,
+        _state: state,
+    }
+}
+
+/// A kiosk with its printer, the printer's agent running, and the kiosk's feed open and
+/// past the agent's first status report.
+struct Kiosk {
+    client: motcua_tests::Client,
+    feed: Socket,
+    _agent: Agent,
+}
+
+async fn kiosk_with_agent(hall: &TestHall, printer: &FakePrinter, status_every: Duration) -> Kiosk {
+    let kiosk_token = {
+        let conn = motcua::store::open_for_admin(hall.data_dir()).expect("db");
+        let (_, token) =
+            motcua::store::accounts::add_device(&conn, "kiosk-1", DeviceKind::Kiosk, 0)
+                .expect("kiosk");
+        token
+    };
+    let printer_token = hall.printer("printer-1", "kiosk-1");
+    let (mut feed, _) =
+        tokio_tungstenite::connect_async(format!("{}/ws/kiosk?token={kiosk_token}", hall.ws_base))
+            .await
+            .expect("kiosk feed");
+    let snapshot = next_json(&mut feed).await;
+    assert_eq!(snapshot["type"], "snapshot");
+    let state = tempfile::tempdir().expect("state dir");
+    let agent = start_agent(
+        agent_config(
+            &hall.base,
+            &printer_token,
+            printer,
+            state.path(),
+            status_every,
+        ),
+        state,
+    );
+    // The agent is there once its first status report reaches the kiosk.
+    loop {
+        let frame = next_json(&mut feed).await;
+        if frame["type"] == "printer" && !frame["printer"]["report"].is_null() {
+            break;
+        }
+    }
+    Kiosk {
+        client: hall.device_with_token(kiosk_token),
+        feed,
+        _agent: agent,
+    }
+}
+
+async fn next_print(feed: &mut Socket) -> Value {
+    loop {
+        let frame = next_json(feed).await;
+        if frame["type"] == "print" {
+            return frame;
+        }
+    }
+}
+
+/// Draw the bytes as printed and read the QR code back.
+fn qr_of(bytes: &[u8]) -> String {
+    let image = motcua_printer::render(bytes, Paper::Mm80).expect("a printable stream");
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+        image.width() as usize,
+        image.height() as usize,
+        |x, y| image.get_pixel(x as u32, y as u32).0[0],
+    );
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the ticket");
+    grids[0].decode().expect("a readable QR code").1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_agent_prints_a_kiosk_ticket_and_the_kiosk_hears_it_printed() {
+    let hall = TestHall::start().await;
+    let printer = FakePrinter::start().await;
+    let mut kiosk = kiosk_with_agent(&hall, &printer, Duration::from_secs(60)).await;
+
+    let (status, ticket) = kiosk
+        .client
+        .post("/api/tickets", json!({"service": "C"}))
+        .await;
+    assert_eq!(status, 201, "{ticket}");
+    assert_eq!(ticket["print"]["status"], "sent");
+    let done = next_print(&mut kiosk.feed).await;
+    assert_eq!(done["status"], "printed", "{done}");
+    assert_eq!(done["code"], ticket["code"]);
+    assert_eq!(done["job"], ticket["print"]["job"]);
+
+    printer.wait_for_tickets(1).await;
+    let printed = printer.ticket_bytes();
+    assert_eq!(printed.len(), 1);
+    assert_eq!(
+        qr_of(&printed[0]),
+        ticket["url"].as_str().expect("url"),
+        "the QR opens the ticket's page"
+    );
+    assert!(
+        printer.status_queries() >= 3,
+        "the agent asked the printer's status first"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn out_of_paper_the_kiosk_is_told_at_once_and_the_ticket_still_stands() {
+    let hall = TestHall::start().await;
+    let printer = FakePrinter::start().await;
+    printer.set(Mode::PaperOut);
+    let kiosk = kiosk_with_agent(&hall, &printer, Duration::from_secs(60)).await;
+
+    let (status, ticket) = kiosk
+        .client
+        .post("/api/tickets", json!({"service": "A"}))
+        .await;
+    assert_eq!(
+        status, 201,
+        "the ticket is issued even when it cannot be printed"
+    );
+    assert_eq!(ticket["print"]["status"], "failed");
+    assert_eq!(ticket["print"]["reason"], "paper_out");
+    let (status, seen) = hall
+        .anonymous()
+        .get(&format!(
+            "/api/tickets/{}",
+            ticket["token"].as_str().expect("token")
+        ))
+        .await;
+    assert_eq!((status, seen["status"].as_str()), (200, Some("waiting")));
+    assert_eq!(printer.tickets(), 0);
+
+    // Managers see the printer's state.
+    let manager = hall.staff("quanly", motcua::domain::Role::Manager).await;
+    let (_, printers) = manager.get("/api/printers").await;
+    assert_eq!(printers["printers"][0]["name"], "printer-1");
+    assert_eq!(printers["printers"][0]["report"]["paper_out"], true);
+    let (_, metrics) = hall.anonymous().get("/metrics").await;
+    let metrics = metrics.as_str().expect("text");
+    assert!(
+        metrics.contains("motcua_printer_paper_out{printer=\"printer-1\"} 1"),
+        "{metrics}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_printer_that_stops_answering_fails_the_job_within_its_deadline() {
+    let hall = TestHall::start().await;
+    let printer = FakePrinter::start().await;
+    let mut kiosk = kiosk_with_agent(&hall, &printer, Duration::from_secs(60)).await;
+    printer.set(Mode::Silent);
+
+    let (_, ticket) = kiosk
+        .client
+        .post("/api/tickets", json!({"service": "B"}))
+        .await;
+    assert_eq!(ticket["print"]["status"], "sent");
+    let failed = next_print(&mut kiosk.feed).await;
+    assert_eq!(failed["status"], "failed");
+    assert_eq!(failed["reason"], "printer_timeout");
+    assert_eq!(printer.tickets(), 0);
+}
+
+#[tokio::test]
+async fn with_no_printer_the_kiosk_is_told_at_once() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let (status, ticket) = kiosk.post("/api/tickets", json!({"service": "D"})).await;
+    assert_eq!(status, 201);
+    assert_eq!(ticket["print"]["status"], "failed");
+    assert_eq!(ticket["print"]["reason"], "no_printer");
+    // Staff issuing at a counter print nothing.
+    let clerk = hall.staff("lan", motcua::domain::Role::Clerk).await;
+    let at_counter = clerk.issue("D", "none").await;
+    assert!(at_counter.get("print").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_server_prints_straight_to_a_network_printer_configured_for_the_kiosk() {
+    let printer = FakePrinter::start().await;
+    let mut settings = motcua::config::Settings::default();
+    settings.printers.push(motcua::config::PrinterSettings {
+        kiosk: "kiosk-1".into(),
+        address: printer.target(),
+        paper: 58,
+        text: "raster".into(),
+        code_page: 52,
+        qr: "native".into(),
+    });
+    let hall = TestHall::start_with(settings).await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let ticket = kiosk.issue("A", "elderly").await;
+    assert_eq!(ticket["print"]["status"], "printed", "{ticket}");
+    assert_eq!(printer.tickets(), 1);
+    let image = motcua_printer::render(&printer.ticket_bytes()[0], Paper::Mm58).expect("printable");
+    assert_eq!(image.width(), 384);
+
+    printer.set(Mode::PaperOut);
+    let ticket = kiosk.issue("A", "none").await;
+    assert_eq!(ticket["print"]["status"], "failed");
+    assert_eq!(ticket["print"]["reason"], "paper_out");
+    assert_eq!(printer.tickets(), 1);
+}
+
+/// Plays the hall server's side of `/ws/printer` for one connection: sends the given jobs
+/// and returns the agent's answers to them (status reports skipped).
+async fn hall_side(
+    listener: &tokio::net::TcpListener,
+    jobs: &[(i64, motcua_printer::TicketPrint)],
+) -> Vec<Value> {
+    let (tcp, _) = listener.accept().await.expect("the agent connects");
+    let mut ws = tokio_tungstenite::accept_async(tcp)
+        .await
+        .expect("handshake");
+    let mut answers = Vec::new();
+    for (job, ticket) in jobs {
+        let frame = json!({"type": "job", "job": job, "ticket": ticket}).to_string();
+        ws.send(Message::text(frame)).await.expect("send job");
+        loop {
+            let message = tokio::time::timeout(Duration::from_secs(10), ws.next())
+                .await
+                .expect("an answer within 10 s")
+                .expect("open")
+                .expect("frame");
+            let Message::Text(text) = message else {
+                continue;
+            };
+            let answer: Value = serde_json::from_str(&text).expect("json");
+            if answer["type"] != "status" {
+                answers.push(answer);
+                break;
+            }
+        }
+    }
+    // The link drops here, as a network blip would.
+    drop(ws);
+    answers
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_job_resent_after_the_link_dropped_is_not_printed_twice_even_after_a_restart() {
+    let printer = FakePrinter::start().await;
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
+    let server = format!("http://{}", listener.local_addr().expect("addr"));
+    let state = tempfile::tempdir().expect("state");
+    let state_path = state.path().to_owned();
+    let ticket = motcua_printer::TicketPrint::sample();
+
+    // The agents' memory outlives both of them.
+    let unused = tempfile::tempdir().expect("unused");
+    let first = start_agent(
+        agent_config(
+            &server,
+            "token",
+            &printer,
+            &state_path,
+            Duration::from_secs(60),
+        ),
+        unused,
+    );
+    let answers = hall_side(&listener, &[(41, ticket.clone())]).await;
+    assert_eq!(answers, [json!({"type": "done", "job": 41})]);
+    // The server never heard that answer (say), so it sends job 41 again on reconnect.
+    let answers = hall_side(&listener, &[(41, ticket.clone())]).await;
+    assert_eq!(answers, [json!({"type": "done", "job": 41})]);
+    assert_eq!(printer.tickets(), 1, "printed once");
+    drop(first);
+
+    // A restarted agent remembers too; a new job still prints.
+    let again = tempfile::tempdir().expect("unused");
+    let _second = start_agent(
+        agent_config(
+            &server,
+            "token",
+            &printer,
+            &state_path,
+            Duration::from_secs(60),
+        ),
+        again,
+    );
+    let answers = hall_side(&listener, &[(41, ticket.clone()), (42, ticket)]).await;
+    assert_eq!(
+        answers,
+        [
+            json!({"type": "done", "job": 41}),
+            json!({"type": "done", "job": 42})
+        ]
+    );
+    printer.wait_for_tickets(2).await;
+    assert_eq!(printer.tickets(), 2);
+    drop(state);
+}
