@@ -372,4 +372,25 @@ mod tests {
         let err = link.ask(&[0x10, 0x04, 1]).expect_err("silent printer");
         assert_eq!(err.reason(), "printer_timeout");
     }
+
+    #[test]
+    fn a_usb_device_file_takes_the_ticket_and_reports_no_status() {
+        // A USB printer is a device file; a plain file behaves the same for writing.
+        let dir = tempfile::tempdir().expect("temp dir");
+        let lp0 = dir.path().join("lp0");
+        std::fs::write(&lp0, b"").expect("create");
+        let target = Target::Device(lp0.clone());
+        let ticket = crate::TicketPrint::sample();
+        print_ticket(&target, &crate::Layout::default(), &ticket, Deadlines::default()).expect("printed");
+        let written = std::fs::read(&lp0).expect("read back");
+        assert_eq!(written, crate::encode(&ticket, &crate::Layout::default()).expect("encode"));
+        assert_eq!(printer_status(&target, Deadlines::default()).expect("opens"), None);
+    }
+
+    #[test]
+    fn a_missing_usb_printer_is_reported_as_unreachable() {
+        let target = Target::Device("/nonexistent/usb/lp9".into());
+        let err = printer_status(&target, Deadlines::default()).expect_err("no device");
+        assert_eq!(err.reason(), "printer_unreachable");
+    }
 }
