@@ -39,6 +39,7 @@ pub fn build_state(
         String::new(),
         std::time::Duration::from_secs(120),
         clock.clone(),
+        hall.tz,
     );
     build_state_with(data_dir, hall, clock, limits, printing)
 }

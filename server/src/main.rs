@@ -180,6 +180,7 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
         settings.printing.footer.clone(),
         std::time::Duration::from_secs(settings.printing.job_expiry_seconds),
         clock.clone(),
+        hall.tz,
     );
     let state = motcua::build_state_with(
         &data_dir,

@@ -123,6 +123,9 @@ struct Inner {
     expiry: Duration,
     connections: AtomicU64,
     clock: Arc<dyn Clock>,
+    tz: chrono_tz::Tz,
+    /// Numbers the kiosk feed's frames, so a kiosk can tell it missed one.
+    seq: AtomicU64,
 }
 
 /// The print room: agents, direct printers and the kiosks' feed. Cheap to clone.
@@ -135,6 +138,7 @@ impl Printing {
         footer: String,
         expiry: Duration,
         clock: Arc<dyn Clock>,
+        tz: chrono_tz::Tz,
     ) -> Self {
         let (kiosk_feed, _) = broadcast::channel(256);
         Printing(Arc::new(Inner {
@@ -146,7 +150,24 @@ impl Printing {
             expiry,
             connections: AtomicU64::new(0),
             clock,
+            tz,
+            seq: AtomicU64::new(0),
         }))
+    }
+
+    /// Now, as the hall reads it (for "last seen").
+    fn now_local(&self) -> String {
+        self.0
+            .clock
+            .now()
+            .with_timezone(&self.0.tz)
+            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+    }
+
+    /// Send a frame to one kiosk's feed, numbered.
+    fn tell_kiosk(&self, kiosk_id: i64, mut frame: serde_json::Value) {
+        frame["seq"] = json!(self.0.seq.fetch_add(1, Ordering::Relaxed) + 1);
+        let _ = self.0.kiosk_feed.send((kiosk_id, Utf8Bytes::from(frame.to_string())));
     }
 
     /// What goes on paper for a ticket just issued.
@@ -299,10 +320,7 @@ impl Printing {
         match changed {
             Ok((true, code)) => {
                 let frame = json!({"type": "print", "job": job, "code": code, "status": status, "reason": failure});
-                let _ = self
-                    .0
-                    .kiosk_feed
-                    .send((kiosk_id, Utf8Bytes::from(frame.to_string())));
+                self.tell_kiosk(kiosk_id, frame);
             }
             Ok((false, _)) => {}
             Err(e) => tracing::error!(job, error = %e, "could not record a print result"),
@@ -328,7 +346,7 @@ impl Printing {
                 last_error: None,
             });
         view.connected = result.is_ok();
-        view.last_seen = Some(self.0.clock.now().to_rfc3339());
+        view.last_seen = Some(self.now_local());
         view.last_error = result.as_ref().err().cloned();
     }
 
@@ -406,7 +424,7 @@ impl Printing {
                     last_error: None,
                 });
             view.connected = true;
-            view.last_seen = Some(self.0.clock.now().to_rfc3339());
+            view.last_seen = Some(self.now_local());
         }
         let expiry_ms = self.0.expiry.as_millis() as i64;
         let now = millis(self.0.clock.now());
@@ -462,7 +480,7 @@ impl Printing {
                     let Some(view) = states.get_mut(printer_name) else {
                         return;
                     };
-                    view.last_seen = Some(self.0.clock.now().to_rfc3339());
+                    view.last_seen = Some(self.now_local());
                     let changed = view.report.as_ref() != Some(&status);
                     view.last_error = status
                         .blocking_reason()
@@ -519,21 +537,14 @@ impl Printing {
             .get(printer_name)
             .cloned();
         let frame = json!({"type": "printer", "printer": view});
-        let _ = self
-            .0
-            .kiosk_feed
-            .send((kiosk_id, Utf8Bytes::from(frame.to_string())));
+        self.tell_kiosk(kiosk_id, frame);
     }
 
-    /// The printer of a kiosk as the kiosk feed's snapshot shows it.
-    pub fn printer_of_kiosk(&self, kiosk_name: &str) -> Option<PrinterView> {
-        self.0
-            .states
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .values()
-            .find(|v| v.kiosk == kiosk_name)
-            .cloned()
+    /// The printer of a kiosk as the kiosk feed's snapshot shows it (known printers
+    /// whose agent has not connected yet included).
+    pub async fn printer_of_kiosk(&self, store: &Store, kiosk_name: &str) -> Option<PrinterView> {
+        let printers = self.printers(store).await.ok()?;
+        printers.into_iter().find(|v| v.kiosk == kiosk_name)
     }
 }
 
@@ -618,10 +629,10 @@ pub async fn serve_agent(
 
 /// Serve a kiosk's feed: a snapshot of its printer, then its print results and printer
 /// changes.
-pub async fn serve_kiosk(socket: WebSocket, printing: Printing, kiosk: Device) {
+pub async fn serve_kiosk(socket: WebSocket, store: Store, printing: Printing, kiosk: Device) {
     let (mut sink, mut stream) = socket.split();
     let mut feed = printing.kiosk_feed();
-    let snapshot = json!({"type": "snapshot", "kiosk": kiosk.name, "printer": printing.printer_of_kiosk(&kiosk.name)});
+    let snapshot = json!({"type": "snapshot", "kiosk": kiosk.name, "printer": printing.printer_of_kiosk(&store, &kiosk.name).await});
     if sink
         .send(Message::Text(Utf8Bytes::from(snapshot.to_string())))
         .await
@@ -640,7 +651,7 @@ pub async fn serve_kiosk(socket: WebSocket, printing: Printing, kiosk: Device) {
                     Ok(_) => continue,
                     // Behind: what matters is the printer's state now.
                     Err(broadcast::error::RecvError::Lagged(_)) => Utf8Bytes::from(
-                        json!({"type": "snapshot", "kiosk": name, "printer": printing_out.printer_of_kiosk(&name)}).to_string(),
+                        json!({"type": "snapshot", "kiosk": name, "printer": printing_out.printer_of_kiosk(&store, &name).await}).to_string(),
                     ),
                     Err(broadcast::error::RecvError::Closed) => break,
                 },

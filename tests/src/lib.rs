@@ -80,6 +80,7 @@ impl TestHall {
             settings.printing.footer.clone(),
             std::time::Duration::from_secs(settings.printing.job_expiry_seconds),
             Arc::new(clock.clone()),
+            hall.tz,
         );
         let state = motcua::build_state_with(
             dir.path(),

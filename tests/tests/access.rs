@@ -306,20 +306,6 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("WS /ws/printer",                   WsPrinter,            [NO401, NO403, NO403, WS101, NO401, NO403, NO403, NO403]),
 ];
 
-/// Cells the server answers wrongly today. The table above says what is right; the walk of
-/// the whole table skips these cells and `staff_are_forbidden_a_devices_own_link` walks
-/// them (ignored until the server is fixed).
-const SERVER_BUGS: &[(&str, &[Who])] = &[
-    ("WS /ws/kiosk", &[Who::Clerk, Who::Manager, Who::Admin]),
-    ("WS /ws/printer", &[Who::Clerk, Who::Manager, Who::Admin]),
-];
-
-fn is_known_bug(label: &str, who: Who) -> bool {
-    SERVER_BUGS
-        .iter()
-        .any(|(bug, callers)| *bug == label && callers.contains(&who))
-}
-
 // ---------------------------------------------------------------------------------------
 // Walking one cell: a fresh hall, the state the request needs, the request, the verdict.
 
@@ -332,6 +318,13 @@ enum Request {
     },
     Ws {
         path: String,
+    },
+    /// A print agent's link. Once it is open, the printer's kiosk (its feed open already)
+    /// waits for its printer to come online and issues a ticket: the agent's first frame is
+    /// that ticket's job. `None` for a caller that is no printer: it has no kiosk.
+    Agent {
+        path: String,
+        kiosk: Option<Box<(Client, Socket)>>,
     },
 }
 
@@ -593,7 +586,77 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             },
             Watch::Nothing,
         ),
+        ListPrinters => {
+            hall.printer("setup-printer", "setup-kiosk");
+            (get("/api/printers".into()), Watch::Nothing)
+        }
+        WsKiosk => (
+            Request::Ws {
+                path: "/ws/kiosk".into(),
+            },
+            Watch::Nothing,
+        ),
+        WsPrinter => {
+            let kiosk = match &actor.printer_kiosk {
+                Some(token) => Some(Box::new((
+                    hall.device_with_token(token.clone()),
+                    kiosk_feed(hall, token).await,
+                ))),
+                None => None,
+            };
+            (
+                Request::Agent {
+                    path: "/ws/printer".into(),
+                    kiosk,
+                },
+                Watch::Nothing,
+            )
+        }
     }
+}
+
+/// A kiosk's own feed, opened as a kiosk browser does (`?token=`), past its snapshot.
+async fn kiosk_feed(hall: &TestHall, token: &str) -> Socket {
+    let (mut feed, _) =
+        tokio_tungstenite::connect_async(format!("{}/ws/kiosk?token={token}", hall.ws_base))
+            .await
+            .expect("the kiosk opens its feed");
+    let snapshot = next_json(&mut feed).await;
+    assert_eq!(
+        snapshot["type"], "snapshot",
+        "the kiosk feed starts with a snapshot: {snapshot}"
+    );
+    feed
+}
+
+/// The first job a print agent is sent, for a ticket its kiosk issues once it sees the
+/// agent online (before that, the ticket would fail with `no_printer`).
+async fn first_job(context: &str, kiosk: &Client, feed: &mut Socket, agent: &mut Socket) -> Value {
+    loop {
+        let frame = next_json(feed).await;
+        if frame["type"] == "printer" && frame["printer"]["connected"] == true {
+            break;
+        }
+    }
+    let ticket = kiosk.issue(HOME_FIELD, "none").await;
+    assert_eq!(
+        ticket["print"]["status"], "sent",
+        "{context}: the kiosk's ticket went to its agent: {ticket}"
+    );
+    let job = next_json(agent).await;
+    assert_eq!(
+        job["type"], "job",
+        "{context}: the agent is sent a job: {job}"
+    );
+    assert_eq!(
+        job["job"], ticket["print"]["job"],
+        "{context}: the ticket's job: {job}"
+    );
+    assert_eq!(
+        job["ticket"]["code"], ticket["code"],
+        "{context}: the job prints the ticket: {job}"
+    );
+    job
 }
 
 /// The refusal body: `{"error": {"code": ..., "message": ...}}` and nothing else.
@@ -629,13 +692,21 @@ async fn walk_cell(label: &'static str, endpoint: Endpoint, who: Who, expect: Ex
     let actor = Actor::new(&hall, who, &name).await;
     let (request, watch) = prepare(&hall, &actor, endpoint).await;
     let seq_before = seq(&hall).await;
-    let (status, body) = match &request {
-        Request::Http { method, path, body } => {
-            actor.send(method.clone(), path, body.as_ref()).await
-        }
-        Request::Ws { path } => actor.ws(path).await,
-    };
     let context = format!("{label} as {who:?}");
+    let (status, body) = match request {
+        Request::Http { method, path, body } => actor.send(method, &path, body.as_ref()).await,
+        Request::Ws { path } => actor.ws(&path).await,
+        Request::Agent { path, kiosk } => match actor.connect(&path).await {
+            Err(refusal) => refusal,
+            // Opened for a caller that is no printer: the status tells.
+            Ok((status, _)) if kiosk.is_none() => (status, Value::Null),
+            Ok((status, mut agent)) => {
+                let (kiosk, mut feed) = *kiosk.expect("the printer's kiosk");
+                let job = first_job(&context, &kiosk, &mut feed, &mut agent).await;
+                (status, job)
+            }
+        },
+    };
     match expect {
         Expect::Ok(want) => {
             assert_eq!(
@@ -646,6 +717,34 @@ async fn walk_cell(label: &'static str, endpoint: Endpoint, who: Who, expect: Ex
                 body.get("error").is_none(),
                 "{context}: a success has no error: {body}"
             );
+            match endpoint {
+                ListPrinters => {
+                    let printers = body["printers"].as_array().cloned().unwrap_or_default();
+                    assert!(
+                        printers.iter().any(|p| p["name"] == "setup-printer"
+                            && p["kiosk"] == "setup-kiosk"
+                            && p["connected"] == false),
+                        "{context}: the kiosk's printer is listed, not connected: {body}"
+                    );
+                }
+                WsKiosk => {
+                    assert_eq!(
+                        body["type"], "snapshot",
+                        "{context}: a snapshot first: {body}"
+                    );
+                    assert_eq!(
+                        body["kiosk"],
+                        name.as_str(),
+                        "{context}: its own feed: {body}"
+                    );
+                    assert_eq!(
+                        body["printer"],
+                        Value::Null,
+                        "{context}: no printer yet: {body}"
+                    );
+                }
+                _ => {}
+            }
             if matches!(endpoint, Logout) && who.is_staff() {
                 let (status, body) = actor.get("/api/session").await;
                 assert_eq!(
@@ -707,50 +806,11 @@ async fn walk_cell(label: &'static str, endpoint: Endpoint, who: Who, expect: Ex
     }
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn every_endpoint_answers_every_caller_as_the_access_table_says() {
-    // Every route of the route table appears in the table.
-    let routes: std::collections::BTreeSet<&str> = MATRIX
-        .iter()
-        .map(|(label, _, _)| {
-            label
-                .split_once(' ')
-                .map(|(_, path)| path)
-                .expect("METHOD path")
-        })
-        .collect();
-    for route in [
-        "/api/services",
-        "/api/tickets",
-        "/api/tickets/{token}",
-        "/api/tickets/{id}/call",
-        "/api/ratings",
-        "/api/counters",
-        "/api/counters/{no}",
-        "/api/counters/{no}/open",
-        "/api/session",
-        "/api/users",
-        "/api/devices",
-        "/api/openapi.json",
-        "/healthz",
-        "/metrics",
-        "/ws/hall",
-        "/ws/counters/{no}",
-        "/ws/tickets/{token}",
-    ] {
-        assert!(routes.contains(route), "the table covers {route}");
-    }
+/// One cell of the table: which row, which caller, what it must get.
+type Cell = (&'static str, Endpoint, Who, Expect);
 
-    // Each cell in a hall of its own, a few at a time.
-    let cells: Vec<_> = MATRIX
-        .iter()
-        .flat_map(|(label, endpoint, expects)| {
-            CALLERS
-                .iter()
-                .zip(expects.iter())
-                .map(move |(who, expect)| (*label, *endpoint, *who, *expect))
-        })
-        .collect();
+/// Walk `cells`, each in a hall of its own, a few at a time: what went wrong, cell by cell.
+async fn walk_cells(cells: &[Cell]) -> Vec<String> {
     let mut failures = Vec::new();
     for chunk in cells.chunks(16) {
         let results =
@@ -773,6 +833,78 @@ async fn every_endpoint_answers_every_caller_as_the_access_table_says() {
             }
         }
     }
+    failures
+}
+
+/// Every cell of the table, as `(label, endpoint, caller, expectation)`.
+fn all_cells() -> Vec<Cell> {
+    MATRIX
+        .iter()
+        .flat_map(|(label, endpoint, expects)| {
+            CALLERS
+                .iter()
+                .zip(expects.iter())
+                .map(move |(who, expect)| (*label, *endpoint, *who, *expect))
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn the_access_table_covers_every_route_of_the_route_table() {
+    let routes = router_routes();
+    assert!(
+        routes.len() >= 20,
+        "the route table parsed into too few routes: {routes:?}"
+    );
+    assert_eq!(
+        routes.get("/api/session"),
+        Some(&["delete", "get", "post"].map(String::from).into()),
+        "the parser reads chained methods"
+    );
+    // The table's rows as (method, path); a WebSocket is opened with a GET.
+    let rows: Vec<(String, &str)> = MATRIX
+        .iter()
+        .map(|(label, _, _)| {
+            let (method, path) = label.split_once(' ').expect("METHOD path");
+            let method = if method == "WS" { "get" } else { method };
+            (method.to_lowercase(), path)
+        })
+        .collect();
+    let mut missing = Vec::new();
+    for (route, methods) in &routes {
+        for method in methods {
+            if !rows
+                .iter()
+                .any(|(m, path)| m == method && route_matches(route, path))
+            {
+                missing.push(format!("{} {route}", method.to_uppercase()));
+            }
+        }
+    }
+    assert!(
+        missing.is_empty(),
+        "routes the access table lacks: {missing:?}"
+    );
+    let unknown: Vec<&str> = MATRIX
+        .iter()
+        .zip(&rows)
+        .filter(|(_, (method, path))| {
+            !routes
+                .iter()
+                .any(|(route, methods)| methods.contains(method) && route_matches(route, path))
+        })
+        .map(|((label, _, _), _)| *label)
+        .collect();
+    assert!(
+        unknown.is_empty(),
+        "rows of the access table that the route table does not serve: {unknown:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn every_endpoint_answers_every_caller_as_the_access_table_says() {
+    let cells: Vec<Cell> = all_cells();
+    let failures = walk_cells(&cells).await;
     assert!(
         failures.is_empty(),
         "{} of {} cells disagree with the table:\n{}",
@@ -780,6 +912,201 @@ async fn every_endpoint_answers_every_caller_as_the_access_table_says() {
         cells.len(),
         failures.join("\n")
     );
+}
+
+
+#[tokio::test]
+async fn a_device_may_open_its_own_link_with_its_token_in_the_query() {
+    let hall = TestHall::start().await;
+    let kiosk = add_device(&hall, "kiosk", DeviceKind::Kiosk);
+    let display = add_device(&hall, "display", DeviceKind::Display);
+    let printer = hall.printer("kiosk-printer", "kiosk");
+    let unknown = "5eed".repeat(16);
+    let nobody = Actor::new(&hall, Who::Nobody, "nobody").await;
+    let clerk = Actor::new(&hall, Who::Clerk, "clerk").await;
+    for (path, who, token, want) in [
+        ("/ws/kiosk", "the kiosk", &kiosk, 101),
+        ("/ws/kiosk", "the display", &display, 403),
+        ("/ws/kiosk", "the printer", &printer, 403),
+        ("/ws/kiosk", "an unknown token", &unknown, 401),
+        ("/ws/printer", "the printer", &printer, 101),
+        ("/ws/printer", "the kiosk", &kiosk, 403),
+        ("/ws/printer", "an unknown token", &unknown, 401),
+    ] {
+        let (status, body) = match nobody.connect(&format!("{path}?token={token}")).await {
+            Ok((status, _)) => (status, Value::Null),
+            Err(refusal) => refusal,
+        };
+        let context = format!("{path}?token= of {who}");
+        assert_eq!(status, want, "{context}: {body}");
+        match want {
+            401 => assert_error_body(&context, &body, "unauthenticated"),
+            403 => assert_error_body(&context, &body, "forbidden"),
+            _ => {}
+        }
+    }
+    // A browser signed in as staff may still open the kiosk's feed with the kiosk's token.
+    let (status, first) = clerk.ws(&format!("/ws/kiosk?token={kiosk}")).await;
+    assert_eq!(
+        status, 101,
+        "a clerk's browser with the kiosk's token: {first}"
+    );
+    assert_eq!(first["kiosk"], "kiosk", "the kiosk's own feed: {first}");
+    // A bearer token is judged alone: an unknown one is not saved by a good `?token=`.
+    let stranger = Actor::new(&hall, Who::UnknownToken, "stranger").await;
+    let answer = match stranger.connect(&format!("/ws/kiosk?token={kiosk}")).await {
+        Ok((status, _)) => (status, Value::Null),
+        Err(refusal) => refusal,
+    };
+    assert_refused(
+        "an unknown bearer with a kiosk's ?token=",
+        answer,
+        401,
+        "unauthenticated",
+    )
+    .await;
+}
+
+// ---------------------------------------------------------------------------------------
+// The route table, read from its source (`server/src/http/mod.rs`), so that a new route
+// missing from the access table fails the test above. The same reader as in
+// `tests/tests/openapi.rs`.
+
+/// Does the table's `path` (e.g. `/api/tickets/{id}/call`) ask the route `route` (e.g.
+/// `/api/tickets/{id}/{action}`)? A `{parameter}` of the route matches any one segment.
+fn route_matches(route: &str, path: &str) -> bool {
+    let route: Vec<&str> = route.split('/').collect();
+    let path: Vec<&str> = path.split('/').collect();
+    route.len() == path.len()
+        && route
+            .iter()
+            .zip(&path)
+            .all(|(r, p)| r == p || (r.starts_with('{') && r.ends_with('}')))
+}
+
+/// Rust source without its `//` comments (string literals kept whole), so a commented-out
+/// route is not taken for a real one.
+fn strip_line_comments(source: &str) -> String {
+    let mut out = String::with_capacity(source.len());
+    for line in source.lines() {
+        let mut in_string = false;
+        let mut escaped = false;
+        let mut prev = '\0';
+        let mut cut = line.len();
+        for (i, c) in line.char_indices() {
+            if in_string {
+                if escaped {
+                    escaped = false;
+                } else if c == '\\' {
+                    escaped = true;
+                } else if c == '"' {
+                    in_string = false;
+                }
+            } else if c == '"' {
+                in_string = true;
+            } else if c == '/' && prev == '/' {
+                cut = i - 1;
+                break;
+            }
+            prev = c;
+        }
+        out.push_str(&line[..cut]);
+        out.push('\n');
+    }
+    out
+}
+
+/// Every `.route("PATH", get(..).post(..))` of the route table: path -> methods.
+fn router_routes() -> BTreeMap<String, BTreeSet<String>> {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src/http/mod.rs");
+    let source =
+        std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("read {}: {e}", file.display()));
+    let source = strip_line_comments(&source);
+    for other in [".nest(", ".nest_service(", ".route_service(", ".merge("] {
+        assert!(
+            !source.contains(other),
+            "the route table uses {other}: teach tests/tests/access.rs to read it, so its routes are checked too"
+        );
+    }
+    let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+    let mut rest = source.as_str();
+    while let Some(at) = rest.find(".route(") {
+        rest = &rest[at + ".route(".len()..];
+        let after_quote = rest
+            .trim_start()
+            .strip_prefix('"')
+            .expect(".route( is followed by a path literal");
+        let end = after_quote.find('"').expect("the path literal ends");
+        let path = after_quote[..end].to_owned();
+        // The method router: everything up to the parenthesis that closes `.route(`.
+        let args = &after_quote[end + 1..];
+        let mut depth = 1usize;
+        let mut close = args.len();
+        for (i, c) in args.char_indices() {
+            match c {
+                '(' => depth += 1,
+                ')' => {
+                    depth -= 1;
+                    if depth == 0 {
+                        close = i;
+                        break;
+                    }
+                }
+                _ => {}
+            }
+        }
+        let methods = methods_in(&args[..close]);
+        assert!(!methods.is_empty(), "no method found for route {path:?}");
+        assert!(
+            routes.insert(path.clone(), methods).is_none(),
+            "route {path:?} appears twice in the route table"
+        );
+        rest = &args[close..];
+    }
+    routes
+}
+
+/// The HTTP methods named in a method router such as `post(api::a).get(api::b)`:
+/// identifiers (last `::` segment) directly followed by `(`.
+fn methods_in(method_router: &str) -> BTreeSet<String> {
+    const METHODS: [&str; 8] = [
+        "get", "put", "post", "delete", "options", "head", "patch", "trace",
+    ];
+    let mut methods = BTreeSet::new();
+    let chars: Vec<char> = method_router.chars().collect();
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == ':' {
+            let start = i;
+            while i < chars.len()
+                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == ':')
+            {
+                i += 1;
+            }
+            if chars.get(i) == Some(&'(') {
+                let word: String = chars[start..i].iter().collect();
+                let name = word.rsplit("::").next().unwrap_or_default();
+                assert!(
+                    !matches!(
+                        name,
+                        "any"
+                            | "on"
+                            | "any_service"
+                            | "on_service"
+                            | "get_service"
+                            | "post_service"
+                    ),
+                    "the route table uses {name}(..): teach tests/tests/access.rs which methods that means"
+                );
+                if METHODS.contains(&name) {
+                    methods.insert(name.to_owned());
+                }
+            }
+        } else {
+            i += 1;
+        }
+    }
+    methods
 }
 
 // ---------------------------------------------------------------------------------------

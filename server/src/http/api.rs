@@ -144,6 +144,9 @@ async fn device_of(
     if let Caller::Device(device) = caller {
         return Ok(device);
     }
+    if matches!(caller, Caller::Staff(_)) && query.token.is_none() {
+        return Err(AppError::forbidden("this link is a device's own"));
+    }
     let token = query
         .token
         .filter(|t| !t.is_empty() && t.len() <= 128)
@@ -186,7 +189,7 @@ pub async fn ws_kiosk(
     }
     Ok(
         upgrade(ws)?
-            .on_upgrade(move |socket| crate::printing::serve_kiosk(socket, printing, kiosk)),
+            .on_upgrade(move |socket| crate::printing::serve_kiosk(socket, store, printing, kiosk)),
     )
 }
 
