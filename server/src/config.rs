@@ -37,6 +37,8 @@ pub struct Settings {
     pub services: Vec<ServiceSettings>,
     pub counters: Vec<CounterSettings>,
     pub printing: PrintingSettings,
+    /// The spoken announcements on the displays.
+    pub announcements: crate::announce::VoiceSettings,
     /// Network printers the server prints to itself (no agent needed).
     pub printers: Vec<PrinterSettings>,
 }
@@ -102,6 +104,8 @@ pub struct HallSettings {
     pub timezone: String,
     /// 3 or 5 levels of satisfaction.
     pub rating_scale: u8,
+    /// A line that scrolls along the bottom of the hall display.
+    pub notice: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -170,6 +174,9 @@ impl Default for HallSettings {
             name: "Trung tâm Phục vụ hành chính công phường Mẫu".into(),
             timezone: "Asia/Ho_Chi_Minh".into(),
             rating_scale: 5,
+            notice: "Giờ làm việc: sáng 7:30 – 11:30, chiều 13:30 – 17:00, thứ Hai đến thứ Sáu. \
+                     Quý công dân vui lòng giữ phiếu và chú ý màn hình, loa gọi số."
+                .into(),
         }
     }
 }
@@ -237,6 +244,7 @@ impl Default for Settings {
                 counter(4, &["D", "A", "C"]),
             ],
             printing: PrintingSettings::default(),
+            announcements: crate::announce::VoiceSettings::default(),
             printers: Vec::new(),
         }
     }
@@ -268,6 +276,12 @@ impl Settings {
         })?;
         if ![3, 5].contains(&self.hall.rating_scale) {
             return Err(invalid("hall.rating_scale", "must be 3 or 5"));
+        }
+        self.announcements
+            .espeak_voice()
+            .map_err(|(key, reason)| invalid(format!("announcements.{key}"), reason))?;
+        if self.hall.notice.chars().count() > 500 {
+            return Err(invalid("hall.notice", "at most 500 characters"));
         }
         if self.services.is_empty() {
             return Err(invalid("services", "a hall needs at least one field"));
@@ -383,6 +397,7 @@ impl Settings {
             call_order: self.queue.call_order,
             transfer_keeps_place: self.queue.transfer_keeps_place,
             rating_scale: self.hall.rating_scale,
+            notice: self.hall.notice.clone(),
             public_url,
         })
     }

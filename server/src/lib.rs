@@ -9,6 +9,7 @@
 //! `main.rs` only parses the command line; tests start the same [`start`] on
 //! `127.0.0.1:0`.
 
+pub mod announce;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -60,6 +61,7 @@ pub fn build_state_with(
         clock,
         limits,
         printing,
+        announcer: announce::Announcer::new(&announce::VoiceSettings::default()),
     })
 }
 

@@ -182,7 +182,7 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
         clock.clone(),
         hall.tz,
     );
-    let state = motcua::build_state_with(
+    let mut state = motcua::build_state_with(
         &data_dir,
         hall,
         clock,
@@ -192,6 +192,7 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
         printing,
     )
     .with_context(|| format!("cannot open the database in {}", data_dir.display()))?;
+    state.announcer = motcua::announce::Announcer::new(&settings.announcements);
     let base = default_public_url(addr);
     let mut out = std::io::stdout().lock();
     writeln!(out, "motcua listening on {base}")?;

@@ -58,6 +58,8 @@ pub struct Hall {
     pub transfer_keeps_place: bool,
     /// 3 or 5 levels of satisfaction.
     pub rating_scale: u8,
+    /// The line scrolling on the hall display.
+    pub notice: String,
     /// Where the citizen's status page lives, e.g. `http://192.168.1.10:8080`.
     pub public_url: String,
 }

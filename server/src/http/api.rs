@@ -66,7 +66,9 @@ pub async fn services(State(store): State<Store>) -> Result<Json<serde_json::Val
     let list = store.read(move |conn| views::services(conn, &hall)).await?;
     Ok(Json(json!({
         "hall": store.hall.name,
+        "timezone": store.hall.tz.name(),
         "rating_scale": store.hall.rating_scale,
+        "notice": store.hall.notice,
         "priorities": Priority::ALL.iter().map(|p| json!({"code": p, "label_vi": p.label().0, "label_en": p.label().1})).collect::<Vec<_>>(),
         "services": list,
     })))
@@ -193,6 +195,53 @@ pub async fn ws_kiosk(
     )
 }
 
+/// The ticket's QR code (its status page's address), as SVG for the kiosk's screen.
+pub async fn ticket_qr(State(store): State<Store>, Path(token): Path<String>) -> Result<Response, AppError> {
+    let token = ticket_token(&token)?;
+    let lookup = token.clone();
+    let found = store.read(move |conn| views::ticket_by_token(conn, &lookup)).await?;
+    if found.is_none() {
+        return Err(AppError::not_found("ticket_not_found", "no such ticket"));
+    }
+    let url = store.hall.ticket_url(&token);
+    let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
+        .map_err(AppError::internal)?;
+    let svg = code
+        .render::<qrcode::render::svg::Color<'_>>()
+        .min_dimensions(240, 240)
+        .quiet_zone(true)
+        .build();
+    Ok(([(axum::http::header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
+}
+
+#[derive(Deserialize)]
+pub struct AnnouncementQuery {
+    code: String,
+    counter: String,
+}
+
+/// The spoken call for a ticket code at a counter, as WAV (displays fetch it on each call).
+pub async fn announcement(
+    State(store): State<Store>,
+    State(announcer): State<crate::announce::Announcer>,
+    Query(q): Query<AnnouncementQuery>,
+) -> Result<Response, AppError> {
+    let counter = counter_no(&store.hall, &q.counter)?;
+    let valid = (1..=9).contains(&q.code.len()) && q.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !valid {
+        return Err(AppError::invalid("bad_code", "a ticket code is 1 to 9 capital letters or digits"));
+    }
+    let audio = announcer.speak(crate::announce::phrase(&q.code, counter.get())).await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "audio/wav"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        audio,
+    )
+        .into_response())
+}
+
 pub async fn ticket_status(
     State(store): State<Store>,
     Path(token): Path<String>,
@@ -270,6 +319,8 @@ pub async fn list_tickets(
 pub struct ActionBody {
     counter: Option<u16>,
     service: Option<String>,
+    /// For `rate`: the citizen's level on the hall's scale.
+    level: Option<u8>,
 }
 
 #[tracing::instrument(skip_all, fields(ticket = %id, action = %action))]
@@ -285,6 +336,19 @@ pub async fn ticket_action(
         .ok()
         .filter(|n| *n > 0)
         .ok_or_else(|| AppError::not_found("ticket_not_found", format!("no ticket {id:?}")))?;
+    if action == "rate" {
+        let level = body
+            .level
+            .ok_or_else(|| AppError::invalid("missing_level", "say the rating: {\"level\": 5}"))?;
+        let scale = store.hall.rating_scale;
+        if !(1..=scale).contains(&level) {
+            return Err(AppError::invalid("bad_rating", format!("a rating is 1 to {scale} on this hall's scale")));
+        }
+        let view = store
+            .write(move |ctx| queue::rate_at_counter(ctx, id, level, &staff))
+            .await?;
+        return Ok(Json(view));
+    }
     let action = match action.as_str() {
         "call" => {
             let no = body.counter.ok_or_else(|| {

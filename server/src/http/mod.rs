@@ -4,6 +4,7 @@ pub mod api;
 pub mod error;
 pub mod extract;
 pub mod metrics;
+pub mod pages;
 
 pub use error::AppError;
 
@@ -26,6 +27,7 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub limits: Limits,
     pub printing: crate::printing::Printing,
+    pub announcer: crate::announce::Announcer,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -47,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/api/tickets/{token}", get(api::ticket_status))
         .route("/api/tickets/{id}/{action}", post(api::ticket_action))
+        .route("/api/tickets/{token}/qr.svg", get(api::ticket_qr))
+        .route("/api/announcements", get(api::announcement))
         .route("/api/ratings", post(api::rate))
         .route("/api/counters", get(api::list_counters))
         .route("/api/counters/{no}", get(api::counter_detail))
@@ -66,6 +70,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ws/kiosk", get(api::ws_kiosk))
         .route("/ws/printer", get(api::ws_printer))
         .route("/api/printers", get(api::list_printers))
+        .merge(pages::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))

@@ -594,6 +594,33 @@ pub fn rate(
 ) -> Result<TicketView, AppError> {
     let ticket = views::ticket_by_token(ctx.conn, token)?
         .ok_or_else(|| AppError::not_found("ticket_not_found", "no such ticket"))?;
+    record_rating(ctx, ticket, level, comment, "phone")
+}
+
+/// The citizen rates on the tablet at the counter that served them: the tablet is signed
+/// in as that counter's clerk, so only a ticket served at the clerk's own counter.
+pub fn rate_at_counter(
+    ctx: &mut Ctx<'_>,
+    id: i64,
+    level: u8,
+    staff: &Staff,
+) -> Result<TicketView, AppError> {
+    let ticket = views::ticket_by_id(ctx.conn, id)?
+        .ok_or_else(|| AppError::not_found("ticket_not_found", format!("no ticket {id}")))?;
+    let Some(no) = ticket.counter_no else {
+        return Err(Refusal::other("ticket_not_served", "only a served ticket can be rated").into());
+    };
+    held_counter(ctx, no, staff)?;
+    record_rating(ctx, ticket, level, None, "counter")
+}
+
+fn record_rating(
+    ctx: &mut Ctx<'_>,
+    ticket: TicketRow,
+    level: u8,
+    comment: Option<String>,
+    channel: &str,
+) -> Result<TicketView, AppError> {
     if ticket.status != Status::Served {
         return Err(
             Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
@@ -620,7 +647,7 @@ pub fn rate(
         Some(&ticket),
         ticket.counter_no,
         None,
-        json!({"level": level, "scale": ctx.hall.rating_scale, "comment": comment}),
+        json!({"level": level, "scale": ctx.hall.rating_scale, "comment": comment, "channel": channel}),
     )?;
     announce(ctx, seq, "rated", Some(ticket.id), None, None)?;
     let row = views::ticket_by_id(ctx.conn, ticket.id)?.ok_or(AppError::Internal)?;

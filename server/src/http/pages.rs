@@ -1,0 +1,60 @@
+//! The web pages, embedded in the binary so a hall needs nothing but `motcua`: the kiosk
+//! (`/kiosk/`), the hall and counter displays (`/display/`), the clerk's console and the
+//! counter's rating tablet (`/counter/`), and the bundled fonts (`/fonts/`). No CDN, no
+//! internet at run time.
+//!
+//! Pages are static files; everything live comes from the JSON API and the WebSocket
+//! feeds. They are sent with `no-cache` so a kiosk picks up a new version after an
+//! upgrade without anyone clearing its browser.
+
+use super::AppState;
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use include_dir::{Dir, include_dir};
+
+static KIOSK: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../kiosk-web");
+static DISPLAY: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../display-web");
+static COUNTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../counter-web");
+static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../printer/fonts");
+
+/// The pages' routes (static documents, not API: not in the OpenAPI description).
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/", get(home))
+        .route("/kiosk", get(|| async { Redirect::permanent("/kiosk/") }))
+        .route("/kiosk/", get(|| async { file(&KIOSK, "index.html") }))
+        .route("/kiosk/{*path}", get(|Path(p): Path<String>| async move { file(&KIOSK, &p) }))
+        .route("/display", get(|| async { Redirect::permanent("/display/") }))
+        .route("/display/", get(|| async { file(&DISPLAY, "index.html") }))
+        .route("/display/{*path}", get(|Path(p): Path<String>| async move { file(&DISPLAY, &p) }))
+        .route("/counter", get(|| async { Redirect::permanent("/counter/") }))
+        .route("/counter/", get(|| async { file(&COUNTER, "index.html") }))
+        .route("/counter/{*path}", get(|Path(p): Path<String>| async move { file(&COUNTER, &p) }))
+        .route("/fonts/{*path}", get(|Path(p): Path<String>| async move { file(&FONTS, &p) }))
+}
+
+fn file(dir: &'static Dir<'static>, path: &str) -> Response {
+    let Some(found) = dir.get_file(path) else {
+        return (StatusCode::NOT_FOUND, Html(NOT_FOUND)).into_response();
+    };
+    let mime = mime_guess::from_path(path).first_or_octet_stream();
+    (
+        [
+            (header::CONTENT_TYPE, mime.as_ref().to_owned()),
+            (header::CACHE_CONTROL, "no-cache".to_owned()),
+        ],
+        found.contents(),
+    )
+        .into_response()
+}
+
+const NOT_FOUND: &str = "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Không tìm thấy</title>\
+<body style=\"font-family:sans-serif;padding:3em\"><h1>Không tìm thấy trang</h1><p>Page not found.</p></body></html>";
+
+/// A plain index of the pages, for the person setting the hall up.
+async fn home() -> Html<&'static str> {
+    Html(include_str!("home.html"))
+}
