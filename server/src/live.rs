@@ -18,6 +18,8 @@ use tokio::sync::broadcast::{self, error::RecvError};
 
 /// How many changes a slow socket may fall behind before it is resynchronised.
 const BACKLOG: usize = 1024;
+/// How long the hall feed may hold a quiet change (see [`run_feed`]).
+const HOLD_QUIET: Duration = Duration::from_millis(250);
 /// Pings keep idle connections (and the proxies between) alive.
 const PING_EVERY: Duration = Duration::from_secs(20);
 
@@ -148,6 +150,11 @@ impl FeedState {
         }
     }
 
+    /// Changes the hall feed may hold back and merge: they only move waiting counts.
+    fn is_quiet(&self, change: &Change) -> bool {
+        matches!(self.feed, Feed::Hall) && matches!(change.kind, "issued" | "rated")
+    }
+
     /// A full snapshot for this feed, read now.
     async fn snapshot(&mut self, store: &Store) -> Option<Utf8Bytes> {
         let hall = store.hall.clone();
@@ -266,16 +273,38 @@ pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
         }
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
+        // Quiet changes (a ticket issued: only the waiting counts move) are held briefly and
+        // only the latest is sent, so a busy kiosk does not make every TV redraw hundreds of
+        // times a minute; calls go out at once and carry the newest counts anyway.
+        let mut held: Option<Utf8Bytes> = None;
+        let flush = tokio::time::sleep(HOLD_QUIET);
+        tokio::pin!(flush);
         loop {
             let frame = tokio::select! {
                 received = changes.recv() => match received {
-                    Ok(change) => state.frame_for(&change, &store).await,
+                    Ok(change) => {
+                        let quiet = state.is_quiet(&change);
+                        let frame = state.frame_for(&change, &store).await;
+                        if quiet && frame.is_some() {
+                            if held.is_none() {
+                                flush.as_mut().reset(tokio::time::Instant::now() + HOLD_QUIET);
+                            }
+                            held = frame;
+                            continue;
+                        }
+                        if frame.is_some() {
+                            held = None;
+                        }
+                        frame
+                    }
                     Err(RecvError::Lagged(_)) => {
                         stats.resyncs.fetch_add(1, Ordering::Relaxed);
+                        held = None;
                         state.snapshot(&store).await
                     }
                     Err(RecvError::Closed) => break,
                 },
+                _ = &mut flush, if held.is_some() => held.take(),
                 _ = ping.tick() => {
                     if sink.send(Message::Ping(Default::default())).await.is_err() {
                         break;

@@ -604,8 +604,12 @@ pub async fn add_user(
     let role = Role::parse(&req.role)
         .ok_or_else(|| AppError::invalid("unknown_role", "role is admin, manager or clerk"))?;
     let now = millis(clock.now());
+    let (name, password) = (req.name.clone(), req.password);
+    let hash = tokio::task::spawn_blocking(move || accounts::new_user_hash(&name, &password))
+        .await
+        .map_err(AppError::internal)??;
     let user = store
-        .write(move |ctx| accounts::add_user(ctx.conn, &req.name, role, &req.password, now))
+        .write(move |ctx| accounts::insert_user(ctx.conn, &req.name, role, &hash, now))
         .await?;
     Ok((StatusCode::CREATED, Json(json!({"user": user}))).into_response())
 }

@@ -12,6 +12,7 @@ use crate::clock::Clock;
 use crate::live::Hub;
 use crate::store::Store;
 use axum::Router;
+use axum::serve::ListenerExt;
 use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, Request};
 use axum::routing::{get, post};
 use std::future::Future;
@@ -106,6 +107,10 @@ pub async fn serve(
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    // Live frames are small and should leave at once: no Nagle delay.
+    let listener = listener.tap_io(|tcp| {
+        let _ = tcp.set_nodelay(true);
+    });
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await

@@ -76,6 +76,13 @@ pub fn add_user(
     password: &str,
     now_ms: i64,
 ) -> Result<User, AppError> {
+    let hash = new_user_hash(name, password)?;
+    insert_user(conn, name, role, &hash, now_ms)
+}
+
+/// Check a new user's name and password and hash the password (slow on purpose: off the
+/// async workers and off the writer thread).
+pub fn new_user_hash(name: &str, password: &str) -> Result<String, AppError> {
     valid_name(name)?;
     if password.chars().count() < 8 {
         return Err(AppError::invalid(
@@ -83,7 +90,17 @@ pub fn add_user(
             "a password has at least 8 characters",
         ));
     }
-    let hash = hash_password(password)?;
+    hash_password(password)
+}
+
+/// Store a user whose password is already hashed.
+pub fn insert_user(
+    conn: &Connection,
+    name: &str,
+    role: Role,
+    hash: &str,
+    now_ms: i64,
+) -> Result<User, AppError> {
     let inserted = conn.execute(
         "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![name, role.as_str(), hash, now_ms],

@@ -27,6 +27,7 @@ use tokio::sync::oneshot;
 const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/001_init.sql"),
     include_str!("../../migrations/002_printing.sql"),
+    include_str!("../../migrations/003_waiting_counts.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

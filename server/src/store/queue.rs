@@ -102,11 +102,23 @@ fn announce(
         Some(t) => Some(views::ticket_view(ctx.conn, ctx.hall, t)?),
         None => None,
     };
+    announce_view(ctx, seq, kind, ticket_view.as_ref(), counter, also_affects)
+}
+
+/// [`announce`] for a ticket whose view is already at hand.
+fn announce_view(
+    ctx: &mut Ctx<'_>,
+    seq: i64,
+    kind: &'static str,
+    ticket_view: Option<&TicketView>,
+    counter: Option<CounterNo>,
+    also_affects: Option<ServiceCode>,
+) -> Result<(), AppError> {
     let counter_view = match counter {
         Some(no) => Some(views::counter_view(ctx.conn, ctx.hall, no)?),
         None => None,
     };
-    let mut services: Vec<ServiceCode> = ticket.iter().map(|t| t.service.clone()).collect();
+    let mut services: Vec<ServiceCode> = ticket_view.iter().map(|t| t.service.clone()).collect();
     services.extend(also_affects);
     let waiting = views::waiting_counts(ctx.conn, ctx.hall)?;
     let frame = json!({
@@ -118,6 +130,7 @@ fn announce(
         "counter": counter_view,
         "waiting": waiting,
     });
+    let ticket_id = ticket_view.map(|t| t.id);
     ctx.outbox
         .push(Change::new(seq, kind, ticket_id, counter, services, &frame));
     Ok(())
@@ -163,13 +176,23 @@ pub fn issue(
              ON CONFLICT (local_day, service) DO UPDATE SET last_number = excluded.last_number",
         )?
         .execute(params![day, service.as_str(), number])?;
+    // Everyone waiting in the field is ahead of a new normal ticket (they all queued
+    // earlier); only the waiting priority tickets are ahead of a new priority one.
+    let (priority_waiting, normal_waiting) = views::waiting_in_field(ctx.conn, service)?;
+    let ahead = if priority.is_priority() {
+        priority_waiting
+    } else {
+        priority_waiting + normal_waiting
+    };
+    // The estimate quoted at issue is kept, so its accuracy can be reported later.
+    let eta = views::wait_estimate(ctx.conn, ctx.hall, service, ahead)?;
     let now = millis(ctx.now);
     let token = new_token();
     ctx.conn
         .prepare_cached(
             "INSERT INTO tickets (token, local_day, first_service, service, number, code, priority,
                  status, issued_by, issued_at, queued_at, eta_minutes)
-             VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?8, 0)",
+             VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?8, ?9)",
         )?
         .execute(params![
             token,
@@ -179,25 +202,21 @@ pub fn issue(
             code,
             priority.as_str(),
             issued_by.as_str(),
-            now
+            now,
+            eta
         ])?;
     let id = ctx.conn.last_insert_rowid();
     let row = views::ticket_by_id(ctx.conn, id)?.ok_or(AppError::Internal)?;
-    let view = views::ticket_view(ctx.conn, ctx.hall, &row)?;
-    // The estimate quoted at issue is kept, so its accuracy can be reported later.
-    let eta = view.eta_minutes.unwrap_or(0);
-    ctx.conn
-        .prepare_cached("UPDATE tickets SET eta_minutes = ?1 WHERE id = ?2")?
-        .execute(params![eta, id])?;
+    let view = views::ticket_view_known(ctx.hall, &row, Some((ahead, eta)));
     let seq = record(
         ctx,
         "issued",
         Some(&row),
         None,
         None,
-        json!({"code": code, "priority": priority, "issued_by": issued_by, "eta_minutes": eta, "ahead": view.ahead}),
+        json!({"code": code, "priority": priority, "issued_by": issued_by, "eta_minutes": eta, "ahead": ahead}),
     )?;
-    announce(ctx, seq, "issued", Some(id), None, None)?;
+    announce_view(ctx, seq, "issued", Some(&view), None, None)?;
     let url = ctx.hall.ticket_url(&token);
     Ok(Issued {
         ticket: view,

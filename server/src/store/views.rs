@@ -147,20 +147,22 @@ pub fn local_time(hall: &Hall, ms: i64) -> String {
 }
 
 pub fn ticket_view(conn: &Connection, hall: &Hall, t: &TicketRow) -> Result<TicketView, AppError> {
+    let estimate = if t.status == Status::Waiting {
+        let ahead = people_ahead(conn, t)?;
+        Some((ahead, wait_estimate(conn, hall, &t.service, ahead)?))
+    } else {
+        None
+    };
+    Ok(ticket_view_known(hall, t, estimate))
+}
+
+/// A ticket's view when its place in the queue (people ahead, minutes) is already known.
+pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<(u32, u32)>) -> TicketView {
     let (name_vi, name_en) = hall
         .service(&t.service)
         .map(|s| (s.name_vi.clone(), s.name_en.clone()))
         .unwrap_or_else(|| (t.service.to_string(), t.service.to_string()));
-    let (ahead, eta) = if t.status == Status::Waiting {
-        let ahead = people_ahead(conn, t)?;
-        (
-            Some(ahead),
-            Some(wait_estimate(conn, hall, &t.service, ahead)?),
-        )
-    } else {
-        (None, None)
-    };
-    Ok(TicketView {
+    TicketView {
         id: t.id,
         code: t.code.clone(),
         service: t.service.clone(),
@@ -174,10 +176,10 @@ pub fn ticket_view(conn: &Connection, hall: &Hall, t: &TicketRow) -> Result<Tick
         started_at: t.started_at.map(|ms| local_time(hall, ms)),
         finished_at: t.finished_at.map(|ms| local_time(hall, ms)),
         recalls: t.recalls,
-        ahead,
-        eta_minutes: eta,
+        ahead: estimate.map(|e| e.0),
+        eta_minutes: estimate.map(|e| e.1),
         rating: t.rating,
-    })
+    }
 }
 
 /// Waiting tickets of the same field that will be called first: every priority ticket
@@ -323,15 +325,22 @@ pub fn waiting_counts(conn: &Connection, hall: &Hall) -> Result<BTreeMap<String,
         .iter()
         .map(|s| (s.code.to_string(), 0))
         .collect();
-    let mut stmt = conn.prepare_cached(
-        "SELECT service, COUNT(*) FROM tickets WHERE status = 'waiting' GROUP BY service",
-    )?;
+    let mut stmt = conn.prepare_cached("SELECT service, priority + normal FROM waiting_counts")?;
     let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
     for row in rows {
         let (service, n) = row?;
         counts.insert(service, n);
     }
     Ok(counts)
+}
+
+/// Waiting in one field: (priority, normal).
+pub fn waiting_in_field(conn: &Connection, service: &ServiceCode) -> Result<(u32, u32), AppError> {
+    Ok(conn
+        .prepare_cached("SELECT priority, normal FROM waiting_counts WHERE service = ?1")?
+        .query_row([service.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, 0)))
 }
 
 /// The sequence number of the last event written.
