@@ -75,6 +75,9 @@ pub struct LiveStats {
 pub struct Hub {
     tx: broadcast::Sender<Arc<Change>>,
     pub stats: Arc<LiveStats>,
+    /// Turns true when the server shuts down: every feed closes its socket, so clients see
+    /// the outage and reconnect to whatever serves next.
+    closing: Arc<tokio::sync::watch::Sender<bool>>,
 }
 
 impl Default for Hub {
@@ -89,6 +92,7 @@ impl Hub {
         Hub {
             tx,
             stats: Arc::new(LiveStats::default()),
+            closing: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
     }
 
@@ -100,6 +104,19 @@ impl Hub {
 
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Change>> {
         self.tx.subscribe()
+    }
+
+    /// Resolves when the server is shutting down.
+    pub fn closing(&self) -> impl std::future::Future<Output = ()> + Send + use<> {
+        let mut rx = self.closing.subscribe();
+        async move {
+            let _ = rx.wait_for(|closing| *closing).await;
+        }
+    }
+
+    /// Close every feed (at shutdown).
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
     }
 }
 
@@ -264,6 +281,7 @@ pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
         last_ticket: None,
     };
     let stats = hub.stats.clone();
+    let closing = hub.closing();
     let mut send_task = tokio::spawn(async move {
         let Some(first) = state.snapshot(&store).await else {
             return;
@@ -332,6 +350,10 @@ pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
     tokio::select! {
         _ = &mut send_task => recv_task.abort(),
         _ = &mut recv_task => send_task.abort(),
+        _ = closing => {
+            send_task.abort();
+            recv_task.abort();
+        }
     }
     gauge.fetch_sub(1, Ordering::Relaxed);
 }

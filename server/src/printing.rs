@@ -579,6 +579,7 @@ pub async fn serve_agent(
     printing: Printing,
     printer: String,
     kiosk_id: i64,
+    closing: impl std::future::Future<Output = ()>,
 ) {
     let (mut sink, mut stream) = socket.split();
     let (jobs, mut outgoing) = mpsc::unbounded_channel::<Utf8Bytes>();
@@ -622,6 +623,10 @@ pub async fn serve_agent(
     tokio::select! {
         _ = &mut send_task => recv_task.abort(),
         _ = &mut recv_task => send_task.abort(),
+        _ = closing => {
+            send_task.abort();
+            recv_task.abort();
+        }
     }
     printing.agent_gone(&printer, kiosk_id, connection);
     tracing::info!(%printer, "print agent gone");
@@ -629,7 +634,13 @@ pub async fn serve_agent(
 
 /// Serve a kiosk's feed: a snapshot of its printer, then its print results and printer
 /// changes.
-pub async fn serve_kiosk(socket: WebSocket, store: Store, printing: Printing, kiosk: Device) {
+pub async fn serve_kiosk(
+    socket: WebSocket,
+    store: Store,
+    printing: Printing,
+    kiosk: Device,
+    closing: impl std::future::Future<Output = ()>,
+) {
     let (mut sink, mut stream) = socket.split();
     let mut feed = printing.kiosk_feed();
     let snapshot = json!({"type": "snapshot", "kiosk": kiosk.name, "printer": printing.printer_of_kiosk(&store, &kiosk.name).await});
@@ -675,5 +686,9 @@ pub async fn serve_kiosk(socket: WebSocket, store: Store, printing: Printing, ki
     tokio::select! {
         _ = &mut send_task => recv_task.abort(),
         _ = &mut recv_task => send_task.abort(),
+        _ = closing => {
+            send_task.abort();
+            recv_task.abort();
+        }
     }
 }

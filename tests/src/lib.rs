@@ -2,6 +2,7 @@
 //! dir, a clock the test moves by hand, and clients that talk HTTP and WebSocket to it
 //! like the kiosk, the displays and the clerks do.
 
+pub mod browser;
 pub mod fake_printer;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -70,8 +71,12 @@ impl TestHall {
     }
 
     async fn launch(settings: Settings, dir: DataDir, clock: ManualClock) -> TestHall {
+        Self::launch_at("127.0.0.1:0", settings, dir, clock).await
+    }
+
+    async fn launch_at(at: &str, settings: Settings, dir: DataDir, clock: ManualClock) -> TestHall {
         // Bind first, so the address is known and the server is reachable at once.
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
+        let listener = TcpListener::bind(at).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let mut hall = settings.hall().expect("valid settings");
         hall.public_url = format!("http://{addr}");
@@ -119,6 +124,17 @@ impl TestHall {
         let clock = self.clock.clone();
         let settings = self.settings.clone();
         Self::launch(settings, dir, clock).await
+    }
+
+    /// Stop the server and start a new one on the same data dir and the same address, as
+    /// a hall box restarting: pages and devices find it where it was.
+    pub async fn restart_in_place(mut self) -> TestHall {
+        self.shutdown().await;
+        let at = self.base.trim_start_matches("http://").to_owned();
+        let dir = std::mem::replace(&mut self.dir, DataDir::Kept(PathBuf::new()));
+        let clock = self.clock.clone();
+        let settings = self.settings.clone();
+        Self::launch_at(&at, settings, dir, clock).await
     }
 
     async fn shutdown(&mut self) {

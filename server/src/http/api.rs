@@ -164,6 +164,7 @@ pub async fn ws_printer(
     ws: Upgrade,
     State(store): State<Store>,
     State(printing): State<Printing>,
+    State(hub): State<Hub>,
     caller: Caller,
     Query(query): Query<TokenParam>,
 ) -> Result<Response, AppError> {
@@ -173,7 +174,7 @@ pub async fn ws_printer(
         _ => return Err(AppError::forbidden("only a printer may take print jobs")),
     };
     Ok(upgrade(ws)?.on_upgrade(move |socket| {
-        crate::printing::serve_agent(socket, store, printing, printer.name, kiosk_id)
+        crate::printing::serve_agent(socket, store, printing, printer.name, kiosk_id, hub.closing())
     }))
 }
 
@@ -182,6 +183,7 @@ pub async fn ws_kiosk(
     ws: Upgrade,
     State(store): State<Store>,
     State(printing): State<Printing>,
+    State(hub): State<Hub>,
     caller: Caller,
     Query(query): Query<TokenParam>,
 ) -> Result<Response, AppError> {
@@ -191,7 +193,7 @@ pub async fn ws_kiosk(
     }
     Ok(
         upgrade(ws)?
-            .on_upgrade(move |socket| crate::printing::serve_kiosk(socket, store, printing, kiosk)),
+            .on_upgrade(move |socket| crate::printing::serve_kiosk(socket, store, printing, kiosk, hub.closing())),
     )
 }
 

@@ -111,6 +111,12 @@ pub async fn serve(
     let listener = listener.tap_io(|tcp| {
         let _ = tcp.set_nodelay(true);
     });
+    let hub = state.hub.clone();
+    let shutdown = async move {
+        shutdown.await;
+        // Upgraded sockets outlive the HTTP server: close them too.
+        hub.close_all();
+    };
     axum::serve(listener, router(state))
         .with_graceful_shutdown(shutdown)
         .await

@@ -1,0 +1,188 @@
+//! A real headless Chromium for page tests, driven over WebDriver (Debian's `chromium` and
+//! `chromium-driver`, installed by `scripts/test`). A missing browser fails the test with
+//! the command that installs it; it never skips.
+
+use fantoccini::{Client, ClientBuilder, Locator};
+use serde_json::json;
+use std::io::{BufRead, BufReader};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const CHROMIUM: &str = "/usr/bin/chromium";
+const CHROMEDRIVER: &str = "/usr/bin/chromedriver";
+
+/// One browser window of a given size. Dropping it closes the browser.
+pub struct Browser {
+    pub client: Client,
+    driver: Child,
+    _profile: tempfile::TempDir,
+}
+
+impl Browser {
+    /// A headless Chromium window of `width` x `height` CSS pixels.
+    pub async fn open(width: u32, height: u32) -> Browser {
+        for (path, package) in [(CHROMIUM, "chromium"), (CHROMEDRIVER, "chromium-driver")] {
+            assert!(
+                std::path::Path::new(path).exists(),
+                "{path} is missing: run ./scripts/test (it installs {package}) or apt-get install {package}"
+            );
+        }
+        // Port 0 is not understood by chromedriver: take a free port from the kernel.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("a free port")
+            .port();
+        let mut driver = Command::new(CHROMEDRIVER)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start chromedriver");
+        // chromedriver says when it listens; read up to that line instead of sleeping.
+        let stdout = driver.stdout.take().expect("stdout");
+        let ready = tokio::task::spawn_blocking(move || {
+            let mut lines = BufReader::new(stdout).lines();
+            let ok = lines
+                .by_ref()
+                .map_while(Result::ok)
+                .any(|line| line.contains("started successfully"));
+            std::thread::spawn(move || for _ in lines {});
+            ok
+        });
+        let ready = tokio::time::timeout(Duration::from_secs(20), ready)
+            .await
+            .expect("chromedriver started within 20 s")
+            .expect("reader");
+        assert!(ready, "chromedriver did not start");
+        let profile = tempfile::tempdir().expect("profile dir");
+        let capabilities = json!({
+            "goog:chromeOptions": {
+                "binary": CHROMIUM,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic",
+                    "--no-first-run", "--disable-background-networking",
+                    "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage",
+                    "--autoplay-policy=no-user-gesture-required", "--hide-scrollbars",
+                    "--force-device-scale-factor=1", "--lang=vi-VN",
+                    format!("--window-size={width},{height}"),
+                    format!("--user-data-dir={}", profile.path().display()),
+                ],
+            }
+        });
+        let capabilities = match capabilities {
+            serde_json::Value::Object(map) => map,
+            _ => unreachable!("an object literal"),
+        };
+        let client = ClientBuilder::rustls()
+            .expect("tls")
+            .capabilities(capabilities)
+            .connect(&format!("http://127.0.0.1:{port}"))
+            .await
+            .expect("a browser session");
+        // The window size includes no browser chrome in headless mode; make sure of it.
+        client
+            .set_window_size(width, height)
+            .await
+            .expect("window size");
+        Browser {
+            client,
+            driver,
+            _profile: profile,
+        }
+    }
+
+    pub async fn goto(&self, url: &str) {
+        self.client.goto(url).await.expect("navigate");
+    }
+
+    /// Wait (at most 10 s) until `script` (a JS expression) is truthy, the way a person
+    /// waits for the page to show something. Returns its value.
+    pub async fn wait_for(&self, what: &str, script: &str) -> serde_json::Value {
+        let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+        let poll = format!("return (function(){{ try {{ return {script}; }} catch (e) {{ return null; }} }})();");
+        loop {
+            let value = self.client.execute(&poll, vec![]).await.expect("script runs");
+            let truthy = match &value {
+                serde_json::Value::Null | serde_json::Value::Bool(false) => false,
+                serde_json::Value::String(s) => !s.is_empty(),
+                serde_json::Value::Number(n) => n.as_f64() != Some(0.0),
+                _ => true,
+            };
+            if truthy {
+                return value;
+            }
+            if tokio::time::Instant::now() > deadline {
+                let html = self.client.source().await.unwrap_or_default();
+                let snippet: String = html.chars().take(2000).collect();
+                panic!("waited 10 s for {what} ({script}); the page is:\n{snippet}");
+            }
+            // The browser needs a moment to run its own scripts; this paces the polling,
+            // it does not wait for a server.
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+    }
+
+    /// Evaluate a JS expression.
+    pub async fn eval(&self, script: &str) -> serde_json::Value {
+        self.client
+            .execute(&format!("return {script};"), vec![])
+            .await
+            .expect("script runs")
+    }
+
+    /// Click the element matching a CSS selector (waiting until it is there and enabled).
+    pub async fn click(&self, css: &str) {
+        let escaped = css.replace('\\', "\\\\").replace('\'', "\\'");
+        self.wait_for(
+            &format!("{css} to be clickable"),
+            &format!("(function(e){{ return e && !e.disabled && e.offsetParent !== null; }})(document.querySelector('{escaped}'))"),
+        )
+        .await;
+        self.client
+            .find(Locator::Css(css))
+            .await
+            .expect("element")
+            .click()
+            .await
+            .expect("click");
+    }
+
+    /// Type into an input.
+    pub async fn type_into(&self, css: &str, text: &str) {
+        let escaped = css.replace('\'', "\\'");
+        self.wait_for(&format!("{css} to be present"), &format!("document.querySelector('{escaped}')")).await;
+        let field = self.client.find(Locator::Css(css)).await.expect("element");
+        field.clear().await.expect("clear");
+        field.send_keys(text).await.expect("type");
+    }
+
+    /// Save a screenshot into the test artifacts folder (`target/test-artifacts/`).
+    pub async fn screenshot(&self, name: &str) -> PathBuf {
+        let png = self.client.screenshot().await.expect("screenshot");
+        let dir = artifacts_dir();
+        let path = dir.join(format!("{name}.png"));
+        std::fs::write(&path, png).expect("write screenshot");
+        path
+    }
+
+    /// Close the browser.
+    pub async fn close(mut self) {
+        let _ = self.client.clone().close().await;
+        let _ = self.driver.kill();
+        let _ = self.driver.wait();
+    }
+}
+
+impl Drop for Browser {
+    fn drop(&mut self) {
+        let _ = self.driver.kill();
+    }
+}
+
+/// Where page tests leave their screenshots for people to look at.
+pub fn artifacts_dir() -> PathBuf {
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/test-artifacts");
+    std::fs::create_dir_all(&dir).expect("artifacts dir");
+    dir
+}

@@ -1,0 +1,45 @@
+//! Live feeds across a server restart: the socket closes (the display sees the outage),
+//! and reconnecting to the same address starts from a snapshot with nothing lost.
+
+use futures_util::StreamExt;
+use motcua::domain::DeviceKind;
+use motcua_tests::TestHall;
+use std::time::Duration;
+use tokio_tungstenite::tungstenite::Message;
+
+#[tokio::test]
+async fn a_display_sees_a_restart_and_reconnects_to_a_true_snapshot() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    for _ in 0..3 {
+        kiosk.issue("E", "none").await;
+    }
+    let (mut display, snapshot) = hall.feed("/ws/hall").await;
+    let seq_before = snapshot["seq"].as_i64().expect("seq");
+
+    let hall = hall.restart_in_place().await;
+    // The old socket ends: a close frame or the end of the stream, within 10 s.
+    let ended = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            match display.next().await {
+                None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return,
+                Some(Ok(_)) => continue,
+            }
+        }
+    })
+    .await;
+    assert!(ended.is_ok(), "the display must notice the server went away");
+
+    let (mut display, snapshot) = hall.feed("/ws/hall").await;
+    assert_eq!(snapshot["seq"].as_i64(), Some(seq_before), "nothing lost, nothing invented");
+    let waiting_e = snapshot["services"]
+        .as_array()
+        .and_then(|s| s.iter().find(|s| s["code"] == "E"))
+        .map(|s| s["waiting"].clone());
+    assert_eq!(waiting_e, Some(serde_json::json!(3)));
+    // And it is live again.
+    let clerk = hall.clerk_at("minh", 2).await;
+    clerk.call_next(2).await.expect("E001");
+    let called = motcua_tests::next_event(&mut display, "called").await;
+    assert_eq!(called["ticket"]["code"], "E001");
+}
