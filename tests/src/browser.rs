@@ -80,9 +80,17 @@ impl Browser {
             .connect(&format!("http://127.0.0.1:{port}"))
             .await
             .expect("a browser session");
-        // The window size includes no browser chrome in headless mode; make sure of it.
+        // The window size counts the browser's own frame; grow it so the page itself gets
+        // exactly `width` x `height`, as on the kiosk's or the TV's screen.
+        client.set_window_size(width, height).await.expect("window size");
+        let inner = client
+            .execute("return [window.innerWidth, window.innerHeight];", vec![])
+            .await
+            .expect("viewport");
+        let inner_w = inner[0].as_u64().unwrap_or(u64::from(width)) as u32;
+        let inner_h = inner[1].as_u64().unwrap_or(u64::from(height)) as u32;
         client
-            .set_window_size(width, height)
+            .set_window_size(width + width.saturating_sub(inner_w), height + height.saturating_sub(inner_h))
             .await
             .expect("window size");
         Browser {
