@@ -240,7 +240,9 @@ enum Endpoint {
     IssueTicket,
     ListTickets,
     TicketStatus,
+    TicketQr,
     TicketAction(&'static str),
+    Announcement,
     Rate,
     ListCounters,
     CounterDetail,
@@ -272,6 +274,7 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/tickets",                IssueTicket,          [NO401, OK201, NO403, NO403, NO401, OK201, OK201, OK201]),
     ("GET /api/tickets",                 ListTickets,          [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("GET /api/tickets/{token}",         TicketStatus,         [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("GET /api/tickets/{token}/qr.svg",  TicketQr,             [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("POST /api/tickets/{id}/call",      TicketAction("call"),     [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/tickets/{id}/recall",    TicketAction("recall"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/tickets/{id}/start",     TicketAction("start"),    [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
@@ -280,6 +283,10 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/tickets/{id}/transfer",  TicketAction("transfer"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/tickets/{id}/return",    TicketAction("return"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/tickets/{id}/cancel",    TicketAction("cancel"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    // Rated on the counter's tablet, signed in as the member of staff holding the counter
+    // that served the ticket (each staff column serves it at their own counter).
+    ("POST /api/tickets/{id}/rate",      TicketAction("rate"),     [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("GET /api/announcements",           Announcement,         [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("POST /api/ratings",                Rate,                 [OK201, OK201, OK201, OK201, OK201, OK201, OK201, OK201]),
     ("GET /api/counters",                ListCounters,         [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /api/counters/{no}",           CounterDetail,        [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
@@ -414,13 +421,14 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             kiosk.issue(HOME_FIELD, "none").await;
             (get("/api/tickets?status=waiting".into()), Watch::Nothing)
         }
-        TicketStatus | WsTicket => {
+        TicketStatus | TicketQr | WsTicket => {
             let ticket = kiosk.issue(HOME_FIELD, "none").await;
             let token = ticket["token"].as_str().expect("token").to_owned();
             let request = match endpoint {
                 WsTicket => Request::Ws {
                     path: format!("/ws/tickets/{token}"),
                 },
+                TicketQr => get(format!("/api/tickets/{token}/qr.svg")),
                 _ => get(format!("/api/tickets/{token}")),
             };
             (request, Watch::Nothing)
@@ -430,10 +438,11 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             let token = ticket["token"].as_str().expect("token").to_owned();
             let id = ticket["id"].as_i64().expect("id");
             // The state each move starts from.
-            let (called, serving) = match action {
-                "call" | "cancel" => (false, false),
-                "recall" | "start" | "no-show" | "transfer" => (true, false),
-                "finish" | "return" => (true, true),
+            let (called, serving, served) = match action {
+                "call" | "cancel" => (false, false, false),
+                "recall" | "start" | "no-show" | "transfer" => (true, false, false),
+                "finish" | "return" => (true, true, false),
+                "rate" => (true, true, true),
                 other => panic!("no such action {other}"),
             };
             open_home().await;
@@ -456,9 +465,19 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
                     200,
                 );
             }
+            if served {
+                ok(
+                    "finish",
+                    operator
+                        .post(&format!("/api/tickets/{id}/finish"), json!({}))
+                        .await,
+                    200,
+                );
+            }
             let body = match action {
                 "call" => json!({"counter": HOME}),
                 "transfer" => json!({"service": "D"}),
+                "rate" => json!({"level": 4}),
                 _ => json!({}),
             };
             let before = ticket_by_token(hall, &token).await;
@@ -502,6 +521,10 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
                 Watch::Ticket { token, before },
             )
         }
+        Announcement => (
+            get(format!("/api/announcements?code=A012&counter={HOME}")),
+            Watch::Nothing,
+        ),
         ListCounters => (get("/api/counters".into()), Watch::Nothing),
         CounterDetail => (get(format!("/api/counters/{HOME}")), Watch::Nothing),
         CounterAction(action) => {
@@ -913,7 +936,6 @@ async fn every_endpoint_answers_every_caller_as_the_access_table_says() {
         failures.join("\n")
     );
 }
-
 
 #[tokio::test]
 async fn a_device_may_open_its_own_link_with_its_token_in_the_query() {
@@ -1335,6 +1357,47 @@ async fn a_clerk_cannot_move_a_ticket_called_at_another_clerks_counter() {
     }
     assert_eq!(seq(&hall).await, before, "the refusals wrote nothing");
     assert_eq!(ticket_by_token(&hall, token).await["status"], "serving");
+}
+
+#[tokio::test]
+async fn only_the_clerk_holding_the_counter_that_served_a_ticket_may_rate_it_there() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
+    let ticket = kiosk.issue("A", "none").await;
+    let clerk_a = hall.clerk_at("clerk-a", 1).await;
+    // Counter 3 serves field A too: only the counter stands between clerk B and the ticket.
+    let clerk_b = hall.clerk_at("clerk-b", 3).await;
+    let manager = hall.staff("manager", Role::Manager).await;
+    clerk_a.call_next(1).await.expect("a ticket to call");
+    for action in ["start", "finish"] {
+        let (status, body) = clerk_a.act(&ticket, action, json!({})).await;
+        assert_eq!(status, 200, "clerk A: {action}: {body}");
+    }
+    let token = ticket["token"].as_str().expect("token");
+    let before_ticket = ticket_by_token(&hall, token).await;
+    let before = seq(&hall).await;
+    for (who, caller) in [
+        ("clerk B at counter 3", &clerk_b),
+        ("a manager at no counter", &manager),
+    ] {
+        let answer = caller.act(&ticket, "rate", json!({"level": 5})).await;
+        assert_refused(
+            &format!("{who}: rate a ticket served at counter 1"),
+            answer,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    assert_eq!(seq(&hall).await, before, "the refusals wrote nothing");
+    assert_eq!(
+        ticket_by_token(&hall, token).await,
+        before_ticket,
+        "the ticket is unrated"
+    );
+    let (status, body) = clerk_a.act(&ticket, "rate", json!({"level": 5})).await;
+    assert_eq!(status, 200, "clerk A rates at counter 1: {body}");
+    assert_eq!(body["rating"], 5, "{body}");
 }
 
 #[tokio::test]

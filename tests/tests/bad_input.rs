@@ -496,6 +496,12 @@ async fn a_json_array_in_place_of_an_object_is_the_wrong_shape() {
             json!([token(&fx.t.served), 4, null]),
         ),
         (
+            "rate at the counter",
+            &fx.clerk1,
+            format!("/api/tickets/{}/rate", id(&fx.t.served)),
+            json!([4]),
+        ),
+        (
             "sign in",
             &fx.nobody,
             "/api/session".into(),
@@ -563,11 +569,15 @@ async fn unknown_and_malformed_ticket_ids_tokens_and_actions_are_not_found() {
         "99999999999999999999999",
         "%20",
     ] {
-        for action in ["recall", "cancel"] {
+        for (action, body) in [
+            ("recall", json!({})),
+            ("cancel", json!({})),
+            ("rate", json!({"level": 4})),
+        ] {
             let path = format!("/api/tickets/{bad_id}/{action}");
             fx.refused(
                 &format!("POST {path}"),
-                clerk.post(&path, json!({})).await,
+                clerk.post(&path, body).await,
                 404,
                 "ticket_not_found",
             )
@@ -576,7 +586,7 @@ async fn unknown_and_malformed_ticket_ids_tokens_and_actions_are_not_found() {
     }
     let called = id(&fx.t.called);
     for action in [
-        "explode", "CALL", "Recall", "no_show", "noshow", "finish ", "rate",
+        "explode", "CALL", "Recall", "no_show", "noshow", "finish ", "Rate", "rating",
     ] {
         let path = format!("/api/tickets/{called}/{}", action.replace(' ', "%20"));
         fx.refused(
@@ -599,14 +609,18 @@ async fn unknown_and_malformed_ticket_ids_tokens_and_actions_are_not_found() {
         id(&fx.t.called).to_string(),
         "%20".repeat(32),
     ] {
-        let path = format!("/api/tickets/{bad_token}");
-        fx.refused(
-            &format!("GET {path}"),
-            fx.nobody.get(&path).await,
-            404,
-            "ticket_not_found",
-        )
-        .await;
+        for path in [
+            format!("/api/tickets/{bad_token}"),
+            format!("/api/tickets/{bad_token}/qr.svg"),
+        ] {
+            fx.refused(
+                &format!("GET {path}"),
+                fx.nobody.get(&path).await,
+                404,
+                "ticket_not_found",
+            )
+            .await;
+        }
     }
     fx.assert_nothing_changed().await;
 }
@@ -623,6 +637,12 @@ async fn path_segments_that_are_not_utf8_are_not_found_with_a_json_error() {
             &fx.nobody,
             Method::GET,
             "/api/tickets/%FF%FE".into(),
+            "not_found",
+        ),
+        (
+            &fx.nobody,
+            Method::GET,
+            "/api/tickets/%FF%FE/qr.svg".into(),
             "not_found",
         ),
         (
@@ -1435,6 +1455,178 @@ impl Fx {
     }
 }
 
+#[tokio::test]
+async fn bad_ratings_at_the_counter_are_refused_and_a_ticket_is_rated_once() {
+    let mut fx = fixture().await;
+    fx.freeze().await;
+    let t = &fx.t;
+    let (c1, c2, c3, m) = (&fx.clerk1, &fx.clerk2, &fx.clerk3, &fx.manager);
+    let rate = |ticket: &Value| format!("/api/tickets/{}/rate", id(ticket));
+    // `served` and `rated` were served at counter 1, which clerk 1 holds.
+    for (what, body) in [
+        ("no level", json!({})),
+        ("a null level", json!({"level": null})),
+        ("only a counter", json!({"counter": 1})),
+    ] {
+        fx.refused(
+            &format!("rate with {what}"),
+            c1.post(&rate(&t.served), body).await,
+            422,
+            "missing_level",
+        )
+        .await;
+    }
+    for level in [0, 6, 10, 255] {
+        fx.refused(
+            &format!("rate {level} on a 5-level scale"),
+            c1.post(&rate(&t.served), json!({"level": level})).await,
+            422,
+            "bad_rating",
+        )
+        .await;
+    }
+    for (what, body) in [
+        ("level 256", json!({"level": 256})),
+        ("level -1", json!({"level": -1})),
+        ("a string level", json!({"level": "5"})),
+        ("a fractional level", json!({"level": 4.5})),
+        ("a list for the level", json!({"level": [5]})),
+        (
+            "a comment (the tablet takes none)",
+            json!({"level": 5, "comment": "tốt"}),
+        ),
+        ("a token", json!({"level": 5, "token": token(&t.served)})),
+        ("a string body", json!("5")),
+        ("a number body", json!(5)),
+    ] {
+        fx.refused(
+            &format!("rate with {what}"),
+            c1.post(&rate(&t.served), body).await,
+            422,
+            "invalid_body",
+        )
+        .await;
+    }
+    fx.refused(
+        "rate with a cut-off body",
+        fx.raw(c1, &rate(&t.served), &b"{\"level\": "[..]).await,
+        400,
+        "malformed_json",
+    )
+    .await;
+    fx.refused(
+        "rate with a 1 MiB body",
+        fx.raw(c1, &rate(&t.served), huge_body(json!({"level": 5})))
+            .await,
+        413,
+        "body_too_large",
+    )
+    .await;
+    // Tickets not served, each asked by the clerk holding its counter (if it had one).
+    for (state, who, ticket) in [
+        ("waiting", c1, &t.waiting_d),
+        ("cancelled while waiting", c1, &t.cancelled),
+        ("called", c1, &t.called),
+        ("absent", c1, &t.absent),
+        ("serving", c2, &t.serving),
+    ] {
+        fx.refused(
+            &format!("rate a {state} ticket"),
+            who.post(&rate(ticket), json!({"level": 5})).await,
+            409,
+            "ticket_not_served",
+        )
+        .await;
+    }
+    for level in [5, 1] {
+        fx.refused(
+            &format!("rate the rated ticket again ({level})"),
+            c1.post(&rate(&t.rated), json!({"level": level})).await,
+            409,
+            "already_rated",
+        )
+        .await;
+    }
+    // Served at counter 1: nobody else's tablet rates it.
+    for (who, caller) in [
+        ("the clerk of counter 2", c2),
+        ("the clerk of paused counter 3", c3),
+        ("a manager at no counter", m),
+    ] {
+        fx.refused(
+            &format!("{who}: rate a ticket served at counter 1"),
+            caller.post(&rate(&t.served), json!({"level": 5})).await,
+            403,
+            "forbidden",
+        )
+        .await;
+    }
+    fx.assert_nothing_changed().await;
+
+    // The served ticket can still be rated, once.
+    let (status, body) = c1.post(&rate(&t.served), json!({"level": 3})).await;
+    assert_eq!(status, 200, "clerk 1 rates the served ticket: {body}");
+    assert_eq!(body["rating"], 3, "{body}");
+    let (status, body) = c1.post(&rate(&t.served), json!({"level": 3})).await;
+    assert_eq!(status, 409, "and only once: {body}");
+    assert_eq!(error_code(&body), "already_rated", "{body}");
+}
+
+// ---------------------------------------------------------------------------------------
+// Announcements.
+
+#[tokio::test]
+async fn bad_announcement_queries_are_refused() {
+    let mut fx = fixture().await;
+    fx.freeze().await;
+    let n = &fx.nobody;
+    for query in [
+        "",
+        "?code=A012",
+        "?counter=3",
+        "?code=A012&code=A013&counter=3",
+        "?code=A012&counter=3&counter=4",
+    ] {
+        let path = format!("/api/announcements{query}");
+        fx.refused(
+            &format!("GET {path}"),
+            n.get(&path).await,
+            422,
+            "invalid_query",
+        )
+        .await;
+    }
+    for counter in [
+        "99", "0", "5", "1000", "70000", "-1", "abc", "1.0", "", "%20",
+    ] {
+        let path = format!("/api/announcements?code=A012&counter={counter}");
+        fx.refused(
+            &format!("GET {path}"),
+            n.get(&path).await,
+            404,
+            "counter_not_found",
+        )
+        .await;
+    }
+    for code in [
+        "a-1",
+        "a012",
+        "",
+        "A0123456789",
+        "A%2012",
+        "A%0A12",
+        "%C4%90012",
+        "A012%3B%20rm",
+        "-A012",
+        "--help",
+    ] {
+        let path = format!("/api/announcements?code={code}&counter=3");
+        fx.refused(&format!("GET {path}"), n.get(&path).await, 422, "bad_code")
+            .await;
+    }
+    fx.assert_nothing_changed().await;
+}
+
 // ---------------------------------------------------------------------------------------
 // Sessions, users, devices.
 
@@ -1739,8 +1931,8 @@ async fn bad_new_users_and_devices_are_refused_and_nothing_is_half_made() {
 async fn unknown_routes_and_wrong_methods_get_json_errors() {
     let mut fx = fixture().await;
     fx.freeze().await;
+    // `/` is the home page now (see tests/tests/pages_and_media.rs).
     for path in [
-        "/",
         "/api",
         "/api/nope",
         "/api/services/",
@@ -1748,6 +1940,8 @@ async fn unknown_routes_and_wrong_methods_get_json_errors() {
         "/api/tickets/1/call/now",
         "/api/counters/1/open/now",
         "/api/ratings/1",
+        "/api/announcements/A012",
+        "/api/announcement",
         "/ws",
         "/ws/counters",
         "/healthz/deep",
@@ -1779,6 +1973,17 @@ async fn unknown_routes_and_wrong_methods_get_json_errors() {
         (Method::GET, "/api/tickets/1/call"),
         (Method::DELETE, "/api/tickets/1/cancel"),
         (Method::GET, "/api/ratings"),
+        (
+            Method::POST,
+            format!("/api/tickets/{}/qr.svg", token(&fx.t.waiting_d)).leak() as &str,
+        ),
+        (
+            Method::DELETE,
+            format!("/api/tickets/{}/qr.svg", token(&fx.t.waiting_d)).leak() as &str,
+        ),
+        (Method::GET, "/api/tickets/1/rate"),
+        (Method::POST, "/api/announcements?code=A012&counter=1"),
+        (Method::DELETE, "/api/announcements"),
         (Method::DELETE, "/api/counters"),
         (Method::PATCH, "/api/counters/1"),
         (Method::GET, "/api/counters/1/open"),
@@ -1916,6 +2121,11 @@ async fn a_body_that_is_not_declared_json_is_unsupported_on_every_endpoint_that_
             &fx.nobody,
             "/api/ratings".into(),
             json!({"token": served, "level": 5}),
+        ),
+        (
+            &fx.clerk1,
+            format!("/api/tickets/{}/rate", id(&fx.t.served)),
+            json!({"level": 5}),
         ),
         (&fx.clerk1, "/api/counters/1/close".into(), json!({})),
         (&fx.clerk3, "/api/counters/3/resume".into(), json!({})),
