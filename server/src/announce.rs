@@ -75,7 +75,12 @@ pub fn phrase(code: &str, counter: u16) -> String {
 pub struct Announcer {
     voice: String,
     speed: u32,
+    /// What the displays need to know: loudness and whether to chime.
+    pub volume: u8,
+    pub chime: bool,
     cache: Arc<Mutex<HashMap<String, Bytes>>>,
+    /// At most two synthesisers at once, whoever asks.
+    voices: Arc<tokio::sync::Semaphore>,
 }
 
 /// How many phrases to keep: a busy day's worth of codes and counters.
@@ -86,7 +91,10 @@ impl Announcer {
         Announcer {
             voice: settings.espeak_voice().unwrap_or_else(|_| "vi".into()),
             speed: settings.speed,
+            volume: settings.volume,
+            chime: settings.chime,
             cache: Arc::new(Mutex::new(HashMap::new())),
+            voices: Arc::new(tokio::sync::Semaphore::new(2)),
         }
     }
 
@@ -95,6 +103,7 @@ impl Announcer {
         if let Some(hit) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&text) {
             return Ok(hit.clone());
         }
+        let _voice = self.voices.acquire().await.map_err(AppError::internal)?;
         let output = tokio::process::Command::new("espeak-ng")
             .args(["-v", &self.voice, "-s", &self.speed.to_string(), "--stdout", &text])
             .kill_on_drop(true)
@@ -111,7 +120,7 @@ impl Announcer {
                 return Err(AppError::not_found("no_voice", "no voice on this server: install espeak-ng"));
             }
         };
-        let audio = Bytes::from(output);
+        let audio = Bytes::from(fix_wav_sizes(output));
         let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
         if cache.len() >= CACHE_LIMIT {
             cache.clear();
@@ -121,9 +130,43 @@ impl Announcer {
     }
 }
 
+/// espeak-ng writing to a pipe cannot go back to fill in the WAV header's sizes, so it
+/// leaves placeholders; write the real ones, or strict players misjudge the length.
+fn fix_wav_sizes(mut wav: Vec<u8>) -> Vec<u8> {
+    if wav.len() < 12 || &wav[0..4] != b"RIFF" || &wav[8..12] != b"WAVE" {
+        return wav;
+    }
+    let total = wav.len();
+    let riff = u32::try_from(total - 8).unwrap_or(u32::MAX);
+    wav[4..8].copy_from_slice(&riff.to_le_bytes());
+    // Walk the chunks to the data chunk and set its size to what follows it.
+    let mut at = 12;
+    while at + 8 <= total {
+        let size = u32::from_le_bytes([wav[at + 4], wav[at + 5], wav[at + 6], wav[at + 7]]) as usize;
+        if &wav[at..at + 4] == b"data" {
+            let data = u32::try_from(total - at - 8).unwrap_or(u32::MAX);
+            wav[at + 4..at + 8].copy_from_slice(&data.to_le_bytes());
+            break;
+        }
+        at = at.saturating_add(8).saturating_add(size + (size & 1));
+    }
+    wav
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_wav_header_gets_its_real_sizes() {
+        let mut wav = b"RIFF\xff\xff\xff\x7fWAVEfmt \x10\0\0\0".to_vec();
+        wav.extend([0u8; 16]);
+        wav.extend(b"data\xff\xff\xff\x7f");
+        wav.extend([1u8; 10]);
+        let fixed = fix_wav_sizes(wav);
+        assert_eq!(u32::from_le_bytes([fixed[4], fixed[5], fixed[6], fixed[7]]) as usize, fixed.len() - 8);
+        assert_eq!(u32::from_le_bytes([fixed[40], fixed[41], fixed[42], fixed[43]]), 10);
+    }
 
     #[test]
     fn the_code_is_read_one_character_at_a_time() {

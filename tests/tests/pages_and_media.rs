@@ -314,8 +314,6 @@ async fn a_tickets_qr_code_is_the_same_each_time_and_differs_from_another_ticket
 }
 
 #[tokio::test]
-#[ignore = "server bug: the QR code (on screen and printed) opens <public_url>/t/{token}, \
-            which no route serves (404 no_route): there is no citizen's status page"]
 async fn the_address_in_the_qr_code_opens_the_citizens_page() {
     let hall = TestHall::start().await;
     let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
@@ -436,9 +434,6 @@ async fn asking_for_the_same_call_again_gives_the_same_audio_and_another_call_ot
 }
 
 #[tokio::test]
-#[ignore = "server bug: espeak-ng --stdout cannot seek back, so the WAV header the server \
-            serves (and caches) declares a RIFF size of 0x7ffff024 and a data size of \
-            0x7ffff000 bytes instead of the real ones; strict players misjudge the length"]
 async fn the_wav_header_declares_the_real_length_of_the_call() {
     let hall = TestHall::start().await;
     let audio = announcement(&hall, "A012", 3).await;
@@ -612,8 +607,6 @@ async fn the_home_page_lists_the_pages() {
 }
 
 #[tokio::test]
-#[ignore = "server bug: GET / (pages::home) is sent without Cache-Control: no-cache, unlike \
-            every other page"]
 async fn the_home_page_is_revalidated_like_the_other_pages() {
     let hall = TestHall::start().await;
     let (status, headers, _) = fetch(&hall, "/").await;

@@ -61,7 +61,10 @@ fn staff(user: &accounts::User) -> Staff {
     }
 }
 
-pub async fn services(State(store): State<Store>) -> Result<Json<serde_json::Value>, AppError> {
+pub async fn services(
+    State(store): State<Store>,
+    State(announcer): State<crate::announce::Announcer>,
+) -> Result<Json<serde_json::Value>, AppError> {
     let hall = store.hall.clone();
     let list = store.read(move |conn| views::services(conn, &hall)).await?;
     Ok(Json(json!({
@@ -69,6 +72,7 @@ pub async fn services(State(store): State<Store>) -> Result<Json<serde_json::Val
         "timezone": store.hall.tz.name(),
         "rating_scale": store.hall.rating_scale,
         "notice": store.hall.notice,
+        "announcements": {"volume": announcer.volume, "chime": announcer.chime},
         "priorities": Priority::ALL.iter().map(|p| json!({"code": p, "label_vi": p.label().0, "label_en": p.label().1})).collect::<Vec<_>>(),
         "services": list,
     })))
