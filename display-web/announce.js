@@ -11,7 +11,19 @@
 const played = (window.motcuaAnnouncements ??= []);
 const STALE_MS = 2 * 60 * 1000; // a call still not announced after this is old news
 const params = new URLSearchParams(location.search);
-const volume = clampVolume(params.get("volume"));
+// The hall's settings (/api/services) set the volume and the chime; `?volume=` on this
+// screen's address wins, for a TV that is louder or quieter than the rest.
+let volume = clampVolume(params.get("volume"));
+let chimeOn = true;
+
+export function configure(settings) {
+  if (!settings) return;
+  if (params.get("volume") === null && Number.isFinite(settings.volume)) {
+    volume = clampVolume(String(settings.volume));
+    if (master) master.gain.value = volume;
+  }
+  chimeOn = settings.chime !== false;
+}
 
 const queue = [];
 let busy = false;
@@ -87,7 +99,7 @@ async function pump() {
       const viVoice = buffer ? null : browserVoice();
       const source = buffer ? "server" : viVoice ? "browser" : "chime";
       played.push({ code: item.code, counter: item.counter, source, at: Date.now() });
-      await chime();
+      if (chimeOn || !(buffer || viVoice)) await chime();
       if (buffer) await playBuffer(buffer);
       else if (viVoice) await speak(phrase(item.code, item.counter), viVoice);
       await sleep(500);

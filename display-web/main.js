@@ -2,7 +2,7 @@
 
 import { follow } from "./feed.js";
 import { startClock, setTimeZone } from "./clock.js";
-import { setupSound } from "./announce.js";
+import { setupSound, configure as configureSound } from "./announce.js";
 import * as hallMode from "./hall.js";
 import * as counterMode from "./counter.js";
 
@@ -29,6 +29,7 @@ async function loadSettings() {
     if (!r.ok) throw new Error(`services ${r.status}`);
     const s = await r.json();
     setTimeZone(s.timezone);
+    configureSound(s.announcements);
     mode.settings(s);
   } catch {
     settingsRetry = setTimeout(loadSettings, 5000);
