@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
+use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -574,9 +575,21 @@ pub async fn login(
     Ok((jar.add(cookie), Json(json!({"user": user}))).into_response())
 }
 
-pub async fn whoami(caller: Caller) -> Result<Json<serde_json::Value>, AppError> {
+pub async fn whoami(State(store): State<Store>, caller: Caller) -> Result<Json<serde_json::Value>, AppError> {
     match caller {
-        Caller::Staff(user) => Ok(Json(json!({"user": user}))),
+        Caller::Staff(user) => {
+            // The counter this clerk holds, so a console reloaded mid-day goes straight back.
+            let id = user.id;
+            let counter: Option<u16> = store
+                .read(move |conn| {
+                    Ok(conn
+                        .prepare_cached("SELECT no FROM counters WHERE user_id = ?1 AND state <> 'closed'")?
+                        .query_row([id], |r| r.get(0))
+                        .optional()?)
+                })
+                .await?;
+            Ok(Json(json!({"user": user, "counter": counter})))
+        }
         Caller::Device(device) => Ok(Json(json!({"device": device}))),
         Caller::Nobody => Err(AppError::Unauthenticated),
     }

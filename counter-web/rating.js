@@ -1,0 +1,256 @@
+// The rating tablet at a counter. Signed in as the counter's clerk, it follows the counter
+// feed; when a ticket is served there it asks the citizen to rate it, once, and goes back
+// to its idle screen after a thank-you or 30 s without a tap.
+
+import { api, ApiError, counterFeed, errorText, h } from './lib.js';
+import { ratingStrings as S, SCALES } from './strings.js';
+
+const RATE_SECONDS = 30;
+const THANKS_SECONDS = 5;
+const SAVED = 'motcua.tablet.counter';
+const $ = (sel) => document.querySelector(sel);
+const params = new URLSearchParams(location.search);
+const vi = (key, vars) => fill(S.vi[key] ?? key, vars);
+const en = (key, vars) => fill(S.en[key] ?? key, vars);
+function fill(s, vars = {}) { return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? '')); }
+/** Vietnamese first and big, English below and small. */
+const bi = (key, vars) => [h('span', { class: 'vi' }, vi(key, vars)), h('span', { class: 'en' }, en(key, vars))];
+
+const state = {
+  no: Number(params.get('counter')) || Number(localStorage.getItem(SAVED)) || null,
+  scale: 5,
+  feed: null,
+  ticket: null, // the ticket being rated
+  offered: new Set(), // tickets this tablet already asked about: never twice
+  lastAt: null, // the server time of the last event seen (to catch up after an outage)
+  timer: null,
+};
+
+// ---------- faces ----------
+
+const MOODS = {
+  2: { fill: '#43b05c', mouth: 'M28 58 Q50 88 72 58 Z', filled: true },
+  1: { fill: '#9ccc4a', mouth: 'M31 61 Q50 78 69 61' },
+  0: { fill: '#f6c945', mouth: 'M33 67 L67 67' },
+  '-1': { fill: '#f59a45', mouth: 'M32 72 Q50 57 68 72' },
+  '-2': { fill: '#e8584c', mouth: 'M30 75 Q50 52 70 75', brows: true },
+};
+
+/** A simple face: mood 2 (beaming) to -2 (very unhappy). */
+function face(mood) {
+  const m = MOODS[mood];
+  const ns = 'http://www.w3.org/2000/svg';
+  const svg = document.createElementNS(ns, 'svg');
+  svg.setAttribute('viewBox', '0 0 100 100');
+  svg.setAttribute('aria-hidden', 'true');
+  const brows = m.brows ? '<path d="M26 35 L41 28 M74 35 L59 28" stroke="#2a1d12" stroke-width="5" stroke-linecap="round"/>' : '';
+  svg.innerHTML = `<circle cx="50" cy="50" r="46" fill="${m.fill}" stroke="rgba(0,0,0,.18)" stroke-width="3"/>
+    <circle cx="36" cy="42" r="6" fill="#2a1d12"/><circle cx="64" cy="42" r="6" fill="#2a1d12"/>${brows}
+    <path d="${m.mouth}" fill="${m.filled ? '#2a1d12' : 'none'}" stroke="#2a1d12" stroke-width="5"
+      stroke-linecap="round" stroke-linejoin="round"/>${m.filled ? '<path d="M36 66 Q50 74 64 66 L62 63 Q50 68 38 63 Z" fill="#fff"/>' : ''}`;
+  return svg;
+}
+
+/** Level on the hall's scale → mood of its face. */
+function moodOf(level) {
+  if (state.scale === 3) return { 3: 2, 2: 1, 1: -1 }[level];
+  return level - 3;
+}
+
+// ---------- views ----------
+
+function show(view) {
+  document.body.dataset.view = view;
+  clearTimeout(state.timer);
+  state.timer = null;
+}
+
+function fillStatic() {
+  for (const el of document.querySelectorAll('[data-bi]')) el.replaceChildren(...bi(el.dataset.bi));
+  for (const el of document.querySelectorAll('[data-bi-plain]')) el.textContent = vi(el.dataset.biPlain);
+  $('#idle-face').replaceChildren(face(1));
+  $('#thanks-face').replaceChildren(face(2));
+}
+
+function idle() {
+  state.ticket = null;
+  show('idle');
+}
+
+function offer(ticket) {
+  if (state.offered.has(ticket.id) || ticket.rating != null) return;
+  state.offered.add(ticket.id);
+  state.ticket = ticket;
+  $('#rating-code').textContent = ticket.code;
+  const scale = $('#scale');
+  scale.classList.remove('sent');
+  scale.replaceChildren(...SCALES[state.scale].map(([level, labelVi, labelEn]) => h('button', {
+    type: 'button',
+    class: 'rate',
+    dataset: { rating: level, mood: moodOf(level) },
+    onclick: () => rate(level),
+  }, face(moodOf(level)), h('span', {}, h('span', { class: 'vi' }, labelVi), h('span', { class: 'en' }, labelEn)))));
+  show('rate');
+  // Restart the countdown bar's animation.
+  const bar = $('#countdown-bar');
+  bar.classList.remove('run');
+  void bar.offsetWidth;
+  bar.style.animationDuration = `${RATE_SECONDS}s`;
+  bar.classList.add('run');
+  state.timer = setTimeout(idle, RATE_SECONDS * 1000);
+}
+
+function thank(note = '') {
+  show('thanks');
+  $('#thanks-note').textContent = note;
+  state.timer = setTimeout(idle, THANKS_SECONDS * 1000);
+}
+
+async function rate(level) {
+  const ticket = state.ticket;
+  const scale = $('#scale');
+  if (!ticket || scale.classList.contains('sent')) return;
+  scale.classList.add('sent');
+  scale.querySelector(`[data-rating="${level}"]`)?.classList.add('chosen');
+  for (const b of scale.querySelectorAll('button')) b.disabled = true;
+  // The citizen is thanked once, whatever happens; a note under it is for the clerk.
+  let thanked = false;
+  const finish = (note = '') => {
+    if (!thanked) { thanked = true; thank(note); return; }
+    if (note && state.ticket === ticket && document.body.dataset.view === 'thanks') $('#thanks-note').textContent = note;
+  };
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await api('POST', `/api/tickets/${ticket.id}/rate`, { level });
+      finish();
+      return;
+    } catch (err) {
+      if (err.code === 'already_rated') { finish(); return; }
+      if (err.status === 401 && !thanked) { signIn(vi('err.unauthenticated')); return; }
+      if (err.code === 'network' && attempt < 3) {
+        finish(); // a blip: keep trying behind the thank-you
+        await new Promise((r) => setTimeout(r, 2000));
+        continue;
+      }
+      finish(errorText((k) => vi(k), err));
+      return;
+    }
+  }
+}
+
+// ---------- the feed ----------
+
+function onFrame(frame) {
+  if (frame.type === 'snapshot') {
+    // A later snapshot means the feed was down or resynchronised: catch up.
+    if (state.lastAt) catchUp(state.lastAt);
+    return;
+  }
+  if (frame.type !== 'event') return;
+  state.lastAt = frame.at;
+  const tk = frame.ticket;
+  if (!tk) return;
+  if (frame.kind === 'served' && tk.counter === state.no) offer(tk);
+  if (frame.kind === 'rated' && state.ticket?.id === tk.id && document.body.dataset.view === 'rate') {
+    thank();
+  }
+}
+
+/** After an outage: a ticket served here meanwhile, not rated yet, is still offered. */
+async function catchUp(since) {
+  if (document.body.dataset.view !== 'idle') return;
+  try {
+    const { tickets } = await api('GET', '/api/tickets?status=served');
+    const missed = tickets
+      .filter((t) => t.counter === state.no && t.rating == null && t.finished_at && Date.parse(t.finished_at) >= Date.parse(since))
+      .sort((a, b) => Date.parse(b.finished_at) - Date.parse(a.finished_at))[0];
+    if (missed && document.body.dataset.view === 'idle') offer(missed);
+  } catch { /* nothing to catch up with */ }
+}
+
+function follow() {
+  state.feed?.close();
+  state.feed = counterFeed(state.no, onFrame, (live) => {
+    document.body.dataset.connected = String(live);
+  });
+}
+
+// ---------- signing in ----------
+
+function signIn(message = '', credentials = true) {
+  state.feed?.close();
+  state.feed = null;
+  show('login');
+  $('#credentials').hidden = !credentials;
+  $('#counter-pick').hidden = !!params.get('counter') && !!state.no;
+  $('#login-error').textContent = message;
+}
+
+async function submit(e) {
+  e.preventDefault();
+  const button = $('button[data-action="login"]');
+  $('#login-error').textContent = '';
+  if (!$('#counter-pick').hidden) {
+    state.no = Number($('#tablet-counter').value) || null;
+    if (state.no) localStorage.setItem(SAVED, String(state.no));
+  }
+  button.disabled = true;
+  try {
+    if (!$('#credentials').hidden || !(await signedIn())) {
+      await api('POST', '/api/session', { name: $('#login-name').value.trim(), password: $('#login-password').value });
+      $('#login-password').value = '';
+    }
+    start();
+  } catch (err) {
+    $('#login-error').textContent = errorText((k) => vi(k), err);
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function signedIn() {
+  try {
+    await api('GET', '/api/session');
+    return true;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) return false;
+    throw err;
+  }
+}
+
+function showCounter() {
+  $('#counter-label').replaceChildren(...(state.no ? [vi('counter.n', { no: state.no }), ' ', h('small', {}, en('counter.n', { no: state.no }))] : []));
+}
+
+function start() {
+  if (!state.no) { signIn('', false); return; }
+  showCounter();
+  idle();
+  follow();
+}
+
+async function boot() {
+  fillStatic();
+  showCounter();
+  $('#login-form').addEventListener('submit', submit);
+  document.addEventListener('contextmenu', (e) => e.preventDefault());
+  for (let wait = 1000; ; wait = Math.min(wait * 2, 10000)) {
+    try {
+      const info = await api('GET', '/api/services');
+      state.scale = info.rating_scale === 3 ? 3 : 5;
+      document.body.dataset.scale = String(state.scale);
+      $('#hall-name').textContent = info.hall;
+      const { counters } = await api('GET', '/api/counters');
+      $('#tablet-counter').replaceChildren(...counters.map((c) => h('option', { value: c.no }, `${vi('counter.n', { no: c.no })} — ${c.services.join(', ')}`)));
+      if (state.no) $('#tablet-counter').value = String(state.no);
+      const ok = await signedIn();
+      if (ok && state.no) start(); else signIn('', !ok);
+      return;
+    } catch (err) {
+      signIn(errorText((k) => vi(k), err));
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
+
+boot();
