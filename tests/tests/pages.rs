@@ -56,3 +56,142 @@ async fn the_phone_page_follows_a_ticket_from_waiting_to_called_to_rated() {
     assert_eq!(status, 404);
     assert!(body.as_str().is_some_and(|b| b.contains("Không tìm thấy phiếu")));
 }
+
+/// The whole day in one go, on the real pages: kiosk (portrait), clerk console, hall TV,
+/// counter display and rating tablet, with the printer agent printing on a printer that
+/// behaves like one; then the server restarts and the TV carries on.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_takes_a_ticket_is_called_served_and_rates_and_the_tv_survives_a_restart() {
+    use motcua::domain::{DeviceKind, Role};
+    let hall = TestHall::start().await;
+    let kiosk_token = {
+        let conn = motcua::store::open_for_admin(hall.data_dir()).expect("db");
+        motcua::store::accounts::add_device(&conn, "kiosk-1", DeviceKind::Kiosk, 0)
+            .expect("kiosk")
+            .1
+    };
+    let printer = motcua_tests::fake_printer::FakePrinter::start().await;
+    let printer_token = hall.printer("printer-1", "kiosk-1");
+    let state = tempfile::tempdir().expect("agent state");
+    let (_stop_agent, stop) = tokio::sync::oneshot::channel::<()>();
+    tokio::spawn(motcua_printer::agent::run(
+        motcua_printer::agent::AgentConfig {
+            server: hall.base.clone(),
+            token: printer_token,
+            printer: printer.target().parse().expect("address"),
+            layout: motcua_printer::Layout::default(),
+            state_dir: state.path().to_owned(),
+            status_every: std::time::Duration::from_secs(60),
+            deadlines: motcua_printer::transport::Deadlines::default(),
+        },
+        async move {
+            let _ = stop.await;
+        },
+    ));
+    let _clerk_account = hall.staff("lan", Role::Clerk).await; // password "lan-secret-pw"
+
+    // The hall TV and the counter display.
+    let tv = Browser::open(1920, 1080).await;
+    tv.goto(&hall.url("/display/")).await;
+    tv.wait_for("the TV online", "document.body.dataset.connected === 'true'").await;
+    let counter_display = Browser::open(1280, 720).await;
+    counter_display.goto(&hall.url("/display/?counter=1")).await;
+    counter_display.wait_for("the counter display online", "document.body.dataset.connected === 'true'").await;
+
+    // The clerk signs in and opens counter 1.
+    let console = Browser::open(1920, 1080).await;
+    console.goto(&hall.url("/counter/")).await;
+    console.wait_for("the login form", "document.body.dataset.view === 'login'").await;
+    console.type_into("#login-name", "lan").await;
+    console.type_into("#login-password", "lan-secret-pw").await;
+    console.click("button[data-action='login']").await;
+    console.wait_for("the counter choice", "document.body.dataset.view === 'choose'").await;
+    console
+        .eval("(function(){ const s = document.getElementById('counter-select'); s.value = '1'; s.dispatchEvent(new Event('change')); return true; })()")
+        .await;
+    console.click("button[data-action='open']").await;
+    console.wait_for("the work view", "document.body.dataset.view === 'work'").await;
+
+    // The rating tablet at counter 1, signed in as the clerk.
+    let tablet = Browser::open(800, 1280).await;
+    tablet.goto(&hall.url("/counter/rating.html?counter=1")).await;
+    let view = tablet.wait_for("the tablet", "document.body.dataset.view").await;
+    if view == "login" {
+        tablet.type_into("#login-name", "lan").await;
+        tablet.type_into("#login-password", "lan-secret-pw").await;
+        tablet.click("button[data-action='login']").await;
+    }
+    tablet.wait_for("the tablet idle", "document.body.dataset.view === 'idle'").await;
+
+    // A citizen at the kiosk (portrait), paired by its token.
+    let kiosk = Browser::open(1080, 1920).await;
+    kiosk.goto(&hall.url(&format!("/kiosk/?token={kiosk_token}"))).await;
+    kiosk.wait_for("the start screen", "document.body.dataset.screen === 'start'").await;
+    assert!(
+        !kiosk.eval("location.search.includes('token')").await.as_bool().unwrap_or(true),
+        "the token leaves the address bar"
+    );
+    kiosk.screenshot("kiosk-start-1080x1920").await;
+    kiosk.click("button[data-field='A']").await;
+    kiosk.wait_for("the priority question", "document.body.dataset.screen === 'priority'").await;
+    kiosk.screenshot("kiosk-priority-1080x1920").await;
+    kiosk.click("button[data-priority='elderly']").await;
+    kiosk.wait_for("the confirmation", "document.body.dataset.screen === 'confirm'").await;
+    kiosk.click("button[data-action='confirm']").await;
+    kiosk.wait_for("the ticket", "document.body.dataset.screen === 'ticket'").await;
+    let code = kiosk.wait_for("the code", "document.getElementById('ticket-code').textContent.trim()").await;
+    assert_eq!(code, "A001");
+    kiosk.wait_for("the printed ticket", "document.getElementById('print-status').dataset.state === 'printed'").await;
+    kiosk.wait_for("the QR image", "document.getElementById('ticket-qr').complete && document.getElementById('ticket-qr').naturalWidth > 0").await;
+    kiosk.screenshot("kiosk-ticket-1080x1920").await;
+    printer.wait_for_tickets(1).await;
+
+    // The clerk presses Next: the TV and the counter display show the call and announce it.
+    console.click("button[data-action='next']").await;
+    console.wait_for("the current ticket", "document.getElementById('current-code').textContent.trim() === 'A001'").await;
+    tv.wait_for("the call on the TV", "document.getElementById('latest-code').textContent.trim() === 'A001'").await;
+    assert_eq!(tv.eval("document.getElementById('latest-counter').textContent.trim()").await, "1");
+    let announced = tv
+        .wait_for("the announcement", "(window.motcuaAnnouncements || []).find(a => a.code === 'A001')")
+        .await;
+    assert_eq!(announced["counter"], 1);
+    assert_eq!(announced["source"], "server", "the server's Vietnamese voice was fetched and played");
+    counter_display
+        .wait_for("the call on the counter display", "document.getElementById('counter-current').textContent.trim() === 'A001'")
+        .await;
+    tv.screenshot("display-hall-1920x1080").await;
+    counter_display.screenshot("display-counter-1280x720").await;
+    console.screenshot("console-called-1920x1080").await;
+
+    // Served, then rated on the tablet.
+    console.click("button[data-action='start']").await;
+    console.wait_for("serving", "document.getElementById('current-status').textContent.length > 0").await;
+    console.click("button[data-action='finish']").await;
+    tablet.wait_for("the rating question", "document.body.dataset.view === 'rate'").await;
+    assert_eq!(tablet.eval("document.getElementById('rating-code').textContent.trim()").await, "A001");
+    tablet.screenshot("tablet-rate-800x1280").await;
+    tablet.click("button[data-rating='5']").await;
+    tablet.wait_for("the thanks", "document.body.dataset.view === 'thanks'").await;
+    let clerk_api = hall.sign_in("lan").await;
+    let (_, served) = clerk_api.get("/api/tickets?status=served").await;
+    assert_eq!(served["tickets"][0]["rating"], 5);
+
+    // The server restarts: the TV notices, then comes back to the truth by itself.
+    let hall = hall.restart_in_place().await;
+    tv.wait_for("the TV offline mark", "document.body.dataset.connected === 'false'").await;
+    tv.wait_for("the TV back", "document.body.dataset.connected === 'true'").await;
+    let kiosk_api = hall.device_with_token(kiosk_token.clone());
+    kiosk_api.issue("A", "none").await;
+    let clerk_api = hall.sign_in("lan").await;
+    clerk_api.call_next(1).await.expect("A002");
+    tv.wait_for("the next call after the restart", "document.getElementById('latest-code').textContent.trim() === 'A002'").await;
+
+    // The kiosk landscape.
+    let landscape = Browser::open(1920, 1080).await;
+    landscape.goto(&hall.url(&format!("/kiosk/?token={kiosk_token}"))).await;
+    landscape.wait_for("the start screen", "document.body.dataset.screen === 'start'").await;
+    landscape.screenshot("kiosk-start-1920x1080").await;
+    for b in [kiosk, landscape, tv, counter_display, console, tablet] {
+        b.close().await;
+    }
+}
