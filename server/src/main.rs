@@ -204,19 +204,16 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
         state.store.hall.counters.len()
     )?;
     writeln!(out, "  data:        {}", data_dir.display())?;
-    writeln!(out, "  fields:      {base}/api/services")?;
+    writeln!(out, "  kiosk:       {base}/kiosk/?token=KIOSK_TOKEN  (token: motcua device add kiosk-1 --kind kiosk)")?;
+    writeln!(out, "  hall TV:     {base}/display/   counter display: {base}/display/?counter=1")?;
+    writeln!(out, "  clerk:       {base}/counter/   rating tablet:   {base}/counter/rating.html?counter=1")?;
     writeln!(out, "  API:         {base}/api/openapi.json")?;
-    writeln!(
-        out,
-        "  hall feed:   {}/ws/hall",
-        base.replacen("http", "ws", 1)
-    )?;
     writeln!(
         out,
         "  health:      {base}/healthz   metrics: {base}/metrics"
     )?;
     if common.config.is_none() {
-        demo_accounts(&data_dir, &mut out)?;
+        demo_accounts(&data_dir, &base, &mut out)?;
     }
     // An empty line ends the banner (scripts and tests read up to it).
     writeln!(out)?;
@@ -227,7 +224,7 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
 }
 
 /// On the demo hall's first start, create one account of each kind and say so, once.
-fn demo_accounts(data_dir: &Path, out: &mut impl Write) -> anyhow::Result<()> {
+fn demo_accounts(data_dir: &Path, base: &str, out: &mut impl Write) -> anyhow::Result<()> {
     let conn = store::open_for_admin(data_dir)?;
     if accounts::count_users(&conn).map_err(|e| anyhow::anyhow!("{e}"))? > 0 {
         return Ok(());
@@ -257,6 +254,9 @@ fn demo_accounts(data_dir: &Path, out: &mut impl Write) -> anyhow::Result<()> {
         )?;
     }
     give_back_hashing_memory();
+    let (_, kiosk) = accounts::add_device(&conn, "kiosk-demo", DeviceKind::Kiosk, now_ms())
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    writeln!(out, "  demo kiosk, paired by opening: {base}/kiosk/?token={kiosk}")?;
     Ok(())
 }
 
