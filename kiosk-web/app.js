@@ -1,0 +1,734 @@
+// The citizen kiosk: choose a field, say whether priority applies, confirm, get a number.
+// Screens are drawn from the state `S` into <main id="screen">; the server's live feeds
+// keep the fields' waiting counts, their open counters and the printer's state current.
+//
+// Hooks other people's browser tests rely on (keep them): body[data-screen] is
+// unpaired|start|priority|confirm|ticket and body[data-connected] true|false;
+// button[data-field=CODE], button[data-priority=KIND], button[data-action=confirm|back|done|lang];
+// #ticket-code, #ticket-field, #ticket-ahead, #ticket-eta, img#ticket-qr,
+// #print-status[data-state=printing|printed|failed].
+
+import { t, t2, has, setLang, getLang, reasonKey, names } from './text.js';
+import { icon, fieldIcon } from './icons.js';
+import { request, liveFeed, NetworkError } from './net.js';
+
+const TOKEN_KEY = 'motcua.kiosk.token';
+const IDLE_MS = 30_000; // back to the start screen without a touch
+const PRINTED_MS = 15_000; // a printed ticket stays this long
+const PRINT_WAIT_MS = 25_000; // no word from the printer by then: say so
+const TOUCH_GUARD_MS = 450; // the second tap of a double tap must not hit the next screen
+const PRIORITY_KINDS = ['elderly', 'disabled', 'pregnant', 'war_invalid', 'meritorious'];
+
+const S = {
+  token: null,
+  revoked: false,
+  screen: null,
+  shownAt: 0,
+  hall: '',
+  tz: 'Asia/Ho_Chi_Minh',
+  notice: '',
+  services: [],
+  priorities: [],
+  counters: new Map(),
+  printer: null,
+  hallUp: false, // the hall feed is open
+  hallLost: false, // it closed (or never opened within a few seconds) and is not back yet
+  metaOk: false, // /api/services answered (since the hall feed last opened)
+  snapshot: false, // the hall feed's snapshot arrived since it opened
+  field: null,
+  priority: 'none',
+  busy: false,
+  error: null,
+  ticket: null,
+  print: null, // {job, state: printing|printed|failed, reason}
+  printResults: new Map(), // job -> the kiosk feed's word, in case it beats our own answer
+  pointerDown: false,
+  redrawLater: false,
+};
+
+const $ = (sel) => document.querySelector(sel);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** A DOM element: h('button', {class: 'x', onclick: f}, 'text', child). */
+function h(tag, props = {}, ...kids) {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(props)) {
+    if (v == null || v === false) continue;
+    if (k === 'class') el.className = v;
+    else if (k === 'html') el.innerHTML = v; // our own icons only
+    else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    else el.setAttribute(k, v === true ? '' : v);
+  }
+  el.append(...kids.flat().filter((c) => c != null && c !== false));
+  return el;
+}
+
+const ico = (name, cls = 'icon') => h('span', { class: cls, html: icon(name) });
+
+/** A tap handler that ignores the second tap of a finger's double tap on a new screen. */
+function tap(fn) {
+  return (e) => {
+    if (e.pointerType === 'touch' && performance.now() - S.shownAt < TOUCH_GUARD_MS) return;
+    fn(e);
+  };
+}
+
+/** A heading in the chosen language, with the other language small beneath. */
+function title(key, cls = 'title') {
+  return h('div', { class: cls }, h('h1', {}, t(key)), h('p', { class: 'sub' }, t2(key)));
+}
+
+/** A big button's words: the chosen language, the other one small. */
+function label(key) {
+  return [h('span', { class: 'main' }, t(key)), h('span', { class: 'other' }, t2(key))];
+}
+
+function service(code) {
+  return S.services.find((s) => s.code === code);
+}
+
+function priorityName(code) {
+  if (has(`prio_${code}`)) return t(`prio_${code}`);
+  const p = S.priorities.find((x) => x.code === code);
+  if (!p) return code;
+  return (getLang() === 'vi' ? p.label_vi : p.label_en) || p.label_vi || code;
+}
+
+// ---- what is open ----------------------------------------------------------------
+
+function pausedFor(code) {
+  for (const c of S.counters.values()) {
+    if (c.state === 'paused' && (!code || c.services.includes(code))) return true;
+  }
+  return false;
+}
+
+/** 'open' | 'break' | 'closed' for one field. */
+function fieldState(s) {
+  if (s.counters_open > 0) return 'open';
+  return pausedFor(s.code) ? 'break' : 'closed';
+}
+
+/** 'open' | 'break' | 'closed' for the whole hall. */
+function hallState() {
+  if (!S.services.length || S.services.some((s) => s.counters_open > 0)) return 'open';
+  return pausedFor(null) ? 'break' : 'closed';
+}
+
+/** The printer's trouble as a reason code, or null when it is fine (or unknown). */
+function printerTrouble() {
+  const p = S.printer;
+  if (!p) return null;
+  if (!p.connected) return 'printer_offline';
+  const r = p.report;
+  if (!r) return null;
+  if (r.paper_out) return 'paper_out';
+  if (r.cover_open) return 'cover_open';
+  if (r.error) return 'printer_error';
+  if (!r.online) return 'printer_offline';
+  return null;
+}
+
+// ---- screens ---------------------------------------------------------------------
+
+function drawUnpaired() {
+  const url = `${location.origin}/kiosk/?token=`;
+  const lines = (which) => [
+    h('h1', {}, which('unpaired_title')),
+    h('p', { class: 'citizen' }, which('unpaired_citizen')),
+    S.revoked ? h('p', { class: 'revoked' }, which('unpaired_revoked')) : null,
+    h('p', {}, which('unpaired_step1')),
+    h('code', {}, 'motcua device add kiosk-1 --kind kiosk'),
+    h('p', {}, which('unpaired_step2')),
+    h('code', {}, url, h('em', {}, which('unpaired_token'))),
+  ];
+  return h(
+    'section',
+    { class: 'screen unpaired' },
+    ico('link', 'icon big'),
+    h('div', { class: 'pair-card' }, lines(t)),
+    h('div', { class: 'pair-card other' }, lines(t2)),
+  );
+}
+
+function drawStart() {
+  const state = hallState();
+  const head =
+    state === 'open'
+      ? title('start_title')
+      : h(
+          'div',
+          { class: 'title closed' },
+          h('h1', {}, t(state === 'break' ? 'hall_break' : 'hall_closed')),
+          h('p', { class: 'sub' }, t2(state === 'break' ? 'hall_break' : 'hall_closed')),
+          h('p', { class: 'hint' }, t('hall_closed_sub')),
+        );
+  const trouble = printerTrouble();
+  const n = S.services.length;
+  const grid = h(
+    'div',
+    { class: 'fields', 'data-fit': 0, style: `--cols-p:${n > 6 ? 2 : 1};--cols-l:${n <= 4 ? 2 : 3}` },
+    S.services.map(fieldButton),
+  );
+  return h(
+    'section',
+    { class: 'screen start' },
+    head,
+    trouble ? h('p', { class: 'banner' }, ico('printer'), t('printer_down', t(reasonKey(trouble)))) : null,
+    grid,
+    S.notice ? h('p', { class: 'notice' }, S.notice) : null,
+  );
+}
+
+function fieldButton(s) {
+  const [name, name2] = names(s.name_vi, s.name_en);
+  const state = fieldState(s);
+  const count =
+    state === 'open' ? t('waiting', s.waiting ?? 0) : t(state === 'break' ? 'field_break' : 'field_closed');
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: `field ${state}`,
+      'data-field': s.code,
+      disabled: state !== 'open',
+      onclick: tap(() => chooseField(s.code)),
+    },
+    h('span', { class: 'icon', html: fieldIcon(s) }),
+    h('span', { class: 'names' }, h('span', { class: 'name' }, name), h('span', { class: 'name2' }, name2)),
+    h('span', { class: 'count' }, count),
+  );
+}
+
+/** The chosen field, small, at the top of the next screens. */
+function chosenField() {
+  const s = service(S.field);
+  if (!s) return null;
+  return h('p', { class: 'chosen' }, h('span', { class: 'icon', html: fieldIcon(s) }), names(s.name_vi, s.name_en)[0]);
+}
+
+function backButton(fn, disabled = false) {
+  return h(
+    'button',
+    { type: 'button', class: 'back', 'data-action': 'back', disabled, onclick: tap(fn) },
+    ico('back'),
+    h('span', {}, t('back')),
+  );
+}
+
+function drawPriority() {
+  const offered = S.priorities.map((p) => p.code).filter((c) => c !== 'none');
+  const kinds = offered.length ? offered : PRIORITY_KINDS;
+  const choice = (code, iconName, name, why, cls) =>
+    h(
+      'button',
+      { type: 'button', class: `choice ${cls}`, 'data-priority': code, onclick: tap(() => choosePriority(code)) },
+      ico(iconName),
+      h('span', { class: 'names' }, h('span', { class: 'name' }, name), why ? h('span', { class: 'why' }, why) : null),
+    );
+  return h(
+    'section',
+    { class: 'screen priority' },
+    chosenField(),
+    title('priority_title'),
+    h('p', { class: 'hint' }, t('priority_sub')),
+    choice('none', 'person', t('no'), t('no_sub'), 'no'),
+    h(
+      'div',
+      { class: 'prios', 'data-fit': 0 },
+      kinds.map((code) =>
+        choice(code, code, priorityName(code), has(`prio_${code}_why`) ? t(`prio_${code}_why`) : '', 'prio'),
+      ),
+    ),
+    backButton(() => show('start')),
+  );
+}
+
+function drawConfirm() {
+  const s = service(S.field) || { code: S.field, name_vi: S.field, name_en: '' };
+  const [name, name2] = names(s.name_vi, s.name_en);
+  const prio = S.priority === 'none' ? t('no_priority') : priorityName(S.priority);
+  const error = S.error
+    ? h(
+        'p',
+        { class: 'error', role: 'alert' },
+        ico('warning'),
+        h(
+          'span',
+          {},
+          h('strong', {}, t(S.error === 'exhausted' ? 'exhausted' : 'try_again')),
+          h('small', {}, t(S.error === 'exhausted' ? 'exhausted_sub' : 'try_again_sub')),
+        ),
+      )
+    : null;
+  return h(
+    'section',
+    { class: 'screen confirm' },
+    title('confirm_title'),
+    h(
+      'div',
+      { class: 'summary' },
+      h(
+        'div',
+        { class: 'row' },
+        h('span', { class: 'icon', html: fieldIcon(s) }),
+        h(
+          'div',
+          {},
+          h('div', { class: 'label' }, t('confirm_field')),
+          h('div', { class: 'name' }, name),
+          h('div', { class: 'name2' }, name2),
+        ),
+      ),
+      h(
+        'div',
+        { class: 'row' },
+        ico(S.priority === 'none' ? 'person' : S.priority),
+        h('div', {}, h('div', { class: 'label' }, t('confirm_priority')), h('div', { class: 'name' }, prio)),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      error,
+      h(
+        'button',
+        { type: 'button', class: 'get', 'data-action': 'confirm', disabled: S.busy, onclick: tap(issue) },
+        S.busy ? h('span', { class: 'main' }, h('span', { class: 'spinner' }), t('getting')) : label('get_number'),
+      ),
+      backButton(() => show('priority'), S.busy),
+    ),
+  );
+}
+
+function drawTicket() {
+  const tk = S.ticket;
+  const [name] = names(tk.service_name_vi, tk.service_name_en);
+  const eta = tk.eta_minutes ?? 0;
+  return h(
+    'section',
+    { class: 'screen ticket' },
+    h(
+      'div',
+      { class: 'ticket-main' },
+      h('p', { class: 'label' }, t('your_number')),
+      // As big as the card allows: about 4 characters fill it.
+      h('div', { id: 'ticket-code', class: 'code', style: `--chars:${Math.max(4, tk.code.length)}` }, tk.code),
+      h('div', { id: 'ticket-field', class: 'tfield' }, name),
+      tk.priority && tk.priority !== 'none'
+        ? h('div', { class: 'tprio' }, `${t('confirm_priority')}: ${priorityName(tk.priority)}`)
+        : null,
+      h('div', { class: 'facts' },
+        h('div', { id: 'ticket-ahead', class: 'fact' }, t('ahead', tk.ahead ?? 0)),
+        h('div', { id: 'ticket-eta', class: 'fact' }, eta > 0 ? t('eta', eta) : t('eta_soon')),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'ticket-side' },
+      h(
+        'figure',
+        { class: 'qr' },
+        h('img', {
+          id: 'ticket-qr',
+          src: `/api/tickets/${encodeURIComponent(tk.token)}/qr.svg`,
+          alt: '',
+          draggable: 'false',
+          onerror: (e) => e.target.classList.add('missing'),
+        }),
+        h('figcaption', {}, t('qr_hint')),
+      ),
+      printStatus(),
+      h('button', { type: 'button', class: 'done', 'data-action': 'done', onclick: tap(goStart) }, t('ok')),
+    ),
+  );
+}
+
+function printStatus() {
+  const p = S.print;
+  const el = h('div', { id: 'print-status', class: `print ${p.state}`, 'data-state': p.state, role: 'status' });
+  if (p.state === 'printing') {
+    el.append(h('span', { class: 'spinner' }), h('span', {}, t('printing')));
+  } else if (p.state === 'printed') {
+    el.append(ico('arrow_down'), h('span', {}, t('printed')));
+  } else {
+    const key = reasonKey(p.reason);
+    el.append(
+      ico('warning'),
+      h('span', {}, h('strong', {}, t('print_failed', t(key))), h('small', {}, t2('print_failed', t2(key)))),
+    );
+  }
+  return el;
+}
+
+const SCREENS = {
+  unpaired: drawUnpaired,
+  start: drawStart,
+  priority: drawPriority,
+  confirm: drawConfirm,
+  ticket: drawTicket,
+};
+
+function show(name) {
+  S.screen = name;
+  S.shownAt = performance.now();
+  document.body.dataset.screen = name;
+  draw();
+  armIdle();
+}
+
+function draw() {
+  S.redrawLater = false;
+  $('#screen').replaceChildren(SCREENS[S.screen]());
+  drawChrome();
+  fit();
+}
+
+/** Long names or many fields: step the type down until the buttons fit (never scroll). */
+function fit() {
+  for (const el of document.querySelectorAll('#screen [data-fit]')) {
+    for (let level = 0; level <= 3; level++) {
+      el.dataset.fit = level;
+      if (el.scrollHeight <= el.clientHeight + 1) break;
+    }
+  }
+}
+
+/** The header, the language switch and the reconnecting veil. */
+function drawChrome() {
+  $('#hall-name').textContent = S.hall;
+  const vi = getLang() === 'vi';
+  $('#lang-en').className = vi ? 'off' : 'on';
+  $('#lang-vi').className = vi ? 'on' : 'off';
+  const connected = S.metaOk && !S.hallLost;
+  document.body.dataset.connected = String(connected);
+  const veil = !connected && S.token && ['start', 'priority', 'confirm'].includes(S.screen);
+  $('#overlay').classList.toggle('on', Boolean(veil));
+  $('#overlay-main').textContent = t('reconnecting');
+  $('#overlay-sub').textContent = t('reconnecting_sub');
+  $('#overlay-other').textContent = `${t2('reconnecting')} ${t2('reconnecting_sub')}`;
+  tick();
+}
+
+/** New figures from the server: redraw the start screen, but not under a finger. */
+function dataChanged() {
+  if (S.screen === 'start') {
+    if (S.pointerDown) S.redrawLater = true;
+    else draw();
+  } else {
+    drawChrome();
+  }
+}
+
+// ---- the clock -------------------------------------------------------------------
+
+const WEEKDAYS = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
+
+function tick() {
+  let parts;
+  const opts = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' };
+  try {
+    parts = new Intl.DateTimeFormat('en-US', { ...opts, timeZone: S.tz }).formatToParts(new Date());
+  } catch {
+    parts = new Intl.DateTimeFormat('en-US', opts).formatToParts(new Date());
+  }
+  const p = Object.fromEntries(parts.map((x) => [x.type, x.value]));
+  $('#clock-time').textContent = `${p.hour}:${p.minute}`;
+  $('#clock-date').textContent = `${t('weekday')[WEEKDAYS[p.weekday]]}, ${p.day}/${p.month}/${p.year}`;
+}
+
+// ---- going back to the start -----------------------------------------------------
+
+let idleTimer = null;
+
+function idleAfter() {
+  switch (S.screen) {
+    case 'start':
+      return getLang() === 'vi' ? 0 : IDLE_MS; // back to Vietnamese for the next person
+    case 'priority':
+    case 'confirm':
+      return S.busy ? 0 : IDLE_MS;
+    case 'ticket':
+      // A ticket that did not print stays until the citizen taps OK.
+      return S.print?.state === 'printed' ? PRINTED_MS : 0;
+    default:
+      return 0;
+  }
+}
+
+function armIdle() {
+  clearTimeout(idleTimer);
+  const ms = idleAfter();
+  if (ms) idleTimer = setTimeout(goStart, ms);
+}
+
+function goStart() {
+  clearTimeout(printTimer);
+  Object.assign(S, { field: null, priority: 'none', error: null, ticket: null, print: null });
+  setLang('vi');
+  show('start');
+}
+
+// ---- the citizen's steps -----------------------------------------------------------
+
+function chooseField(code) {
+  const s = service(code);
+  if (!s || fieldState(s) !== 'open') return;
+  Object.assign(S, { field: code, priority: 'none', error: null });
+  show('priority');
+}
+
+function choosePriority(code) {
+  Object.assign(S, { priority: code, error: null });
+  show('confirm');
+}
+
+async function issue() {
+  if (S.busy) return;
+  S.busy = true;
+  S.error = null;
+  draw();
+  armIdle();
+  const body = { service: S.field, priority: S.priority };
+  let res = null;
+  // A request that does not reach the server is tried once more.
+  for (let attempt = 0; attempt < 2 && !res; attempt++) {
+    if (attempt) await sleep(1000);
+    try {
+      res = await request('POST', '/api/tickets', { body, token: S.token });
+      if ([502, 503, 504].includes(res.status)) res = attempt ? res : null; // a proxy saying the server is away
+    } catch (e) {
+      if (!(e instanceof NetworkError)) throw e;
+    }
+  }
+  S.busy = false;
+  if (res?.status === 201 && res.body?.code) return showTicket(res.body);
+  if (res?.status === 401 || res?.status === 403) return unpair(true);
+  S.error = res?.body?.error?.code === 'series_exhausted' ? 'exhausted' : 'try_again';
+  if (S.screen === 'confirm') draw();
+  armIdle();
+}
+
+// ---- the ticket and its printing ---------------------------------------------------
+
+let printTimer = null;
+
+function showTicket(tk) {
+  const p = tk.print || { job: null, status: 'failed', reason: 'no_printer' };
+  const state = p.status === 'sent' ? 'printing' : p.status === 'printed' ? 'printed' : 'failed';
+  S.ticket = tk;
+  S.print = { job: p.job, state, reason: p.reason };
+  const early = p.job != null && S.printResults.get(p.job);
+  if (state === 'printing' && early) {
+    S.print.state = early.status === 'printed' ? 'printed' : 'failed';
+    S.print.reason = early.reason;
+  }
+  clearTimeout(printTimer);
+  if (S.print.state === 'printing') {
+    const job = p.job;
+    printTimer = setTimeout(() => {
+      if (S.print?.job === job && S.print.state === 'printing') setPrint('failed', 'printer_timeout');
+    }, PRINT_WAIT_MS);
+  }
+  show('ticket');
+}
+
+function setPrint(state, reason) {
+  if (S.print.state === state && S.print.reason === reason) return;
+  Object.assign(S.print, { state, reason });
+  if (state !== 'printing') clearTimeout(printTimer);
+  if (S.screen === 'ticket') $('#print-status')?.replaceWith(printStatus());
+  armIdle();
+}
+
+// ---- the server's feeds ------------------------------------------------------------
+
+function applyServices(list) {
+  S.services = (list || []).map((s) => ({ ...s }));
+}
+
+function recount() {
+  for (const s of S.services) {
+    let open = 0;
+    for (const c of S.counters.values()) if (c.state === 'open' && c.services.includes(s.code)) open++;
+    s.counters_open = open;
+  }
+}
+
+function onHall(m) {
+  if (m.type === 'snapshot') {
+    S.snapshot = true;
+    if (m.hall) S.hall = m.hall.normalize('NFC');
+    applyServices(m.services);
+    S.counters = new Map((m.counters || []).map((c) => [c.no, c]));
+    dataChanged();
+  } else if (m.type === 'event') {
+    if (m.waiting) for (const s of S.services) s.waiting = m.waiting[s.code] ?? 0;
+    if (m.counter) {
+      S.counters.set(m.counter.no, m.counter);
+      recount();
+    }
+    dataChanged();
+  }
+}
+
+async function loadMeta() {
+  try {
+    const r = await request('GET', '/api/services');
+    if (r.status !== 200 || !r.body) throw new Error(`status ${r.status}`);
+    const b = r.body;
+    S.hall = (b.hall || '').normalize('NFC');
+    S.notice = (b.notice || '').normalize('NFC');
+    S.tz = b.timezone || S.tz;
+    S.priorities = b.priorities || [];
+    if (!S.snapshot) applyServices(b.services);
+    S.metaOk = true;
+  } catch {
+    S.metaOk = false;
+    if (S.hallUp) setTimeout(() => S.hallUp && !S.metaOk && loadMeta(), 2000);
+  }
+  dataChanged();
+}
+
+function onKiosk(m) {
+  if (m.type === 'snapshot' || m.type === 'printer') {
+    S.printer = m.printer ?? null;
+    dataChanged();
+  } else if (m.type === 'print') {
+    S.printResults.set(m.job, m);
+    if (S.printResults.size > 50) S.printResults.delete(S.printResults.keys().next().value);
+    if (S.print && S.print.job === m.job) setPrint(m.status === 'printed' ? 'printed' : 'failed', m.reason);
+  }
+}
+
+/** The kiosk feed would not open: is the server up and refusing our token? */
+async function checkPairing() {
+  if (!S.token || S.screen === 'ticket') return;
+  try {
+    const r = await request('GET', `/ws/kiosk?token=${encodeURIComponent(S.token)}`);
+    if (r.status === 401 || r.status === 403) unpair(true);
+  } catch {
+    // The server is away; the feeds keep trying.
+  }
+}
+
+let feeds = [];
+
+function connect() {
+  loadMeta();
+  setTimeout(() => {
+    if (S.hallUp || S.hallLost) return;
+    S.hallLost = true;
+    drawChrome();
+  }, 5000);
+  feeds = [
+    liveFeed('/ws/hall', {
+      onOpen() {
+        S.hallUp = true;
+        S.hallLost = false;
+        S.snapshot = false;
+        loadMeta();
+      },
+      onMessage: onHall,
+      onClose() {
+        S.hallUp = false;
+        S.hallLost = true;
+        drawChrome();
+      },
+    }),
+    liveFeed(`/ws/kiosk?token=${encodeURIComponent(S.token)}`, {
+      onMessage: onKiosk,
+      onClose(opened) {
+        S.printer = null;
+        if (!opened) checkPairing();
+      },
+    }),
+  ];
+}
+
+function unpair(revoked) {
+  try {
+    localStorage.removeItem(TOKEN_KEY);
+  } catch {
+    // Storage off: nothing kept anyway.
+  }
+  feeds.forEach((f) => f.stop());
+  feeds = [];
+  Object.assign(S, { token: null, revoked, hallUp: false, hallLost: false, metaOk: false, busy: false });
+  setLang('vi');
+  show('unpaired');
+  loadMeta();
+}
+
+/** ?token=… pairs this kiosk: kept in localStorage, taken out of the address bar. */
+function pairFromAddress() {
+  const q = new URLSearchParams(location.search);
+  let token = null;
+  try {
+    if (q.has('token')) {
+      const given = (q.get('token') || '').trim();
+      if (/^[\x21-\x7e]{8,128}$/.test(given)) localStorage.setItem(TOKEN_KEY, given);
+    }
+    token = localStorage.getItem(TOKEN_KEY);
+  } catch {
+    token = q.get('token'); // storage off: this page load only
+  }
+  if (q.has('token')) {
+    q.delete('token');
+    const rest = q.toString();
+    history.replaceState(null, '', location.pathname + (rest ? `?${rest}` : '') + location.hash);
+  }
+  return token;
+}
+
+// ---- a kiosk, not a web page -------------------------------------------------------
+
+function lockDown() {
+  const stop = (e) => e.preventDefault();
+  for (const type of ['contextmenu', 'selectstart', 'dragstart', 'gesturestart', 'gesturechange']) {
+    document.addEventListener(type, stop);
+  }
+  document.addEventListener('touchmove', stop, { passive: false });
+  document.addEventListener('wheel', (e) => e.ctrlKey && e.preventDefault(), { passive: false });
+  document.addEventListener('keydown', (e) => {
+    if ((e.ctrlKey || e.metaKey) && ['+', '-', '=', '0', 'p', 's', 'o', 'f'].includes(e.key.toLowerCase())) e.preventDefault();
+  });
+  document.addEventListener(
+    'pointerdown',
+    () => {
+      S.pointerDown = true;
+      armIdle();
+    },
+    true,
+  );
+  const up = () => {
+    S.pointerDown = false;
+    if (S.redrawLater) setTimeout(() => S.redrawLater && S.screen === 'start' && draw(), 150);
+  };
+  document.addEventListener('pointerup', up, true);
+  document.addEventListener('pointercancel', up, true);
+}
+
+function start() {
+  setLang('vi');
+  lockDown();
+  $('#hall-icon').innerHTML = icon('hall');
+  $('#lang').addEventListener('click', () => {
+    setLang(getLang() === 'vi' ? 'en' : 'vi');
+    draw();
+    armIdle();
+  });
+  setInterval(tick, 10_000);
+  window.addEventListener('resize', fit);
+  document.fonts?.addEventListener?.('loadingdone', fit);
+  S.token = pairFromAddress();
+  if (!S.token) {
+    show('unpaired');
+    loadMeta();
+    return;
+  }
+  show('start');
+  connect();
+}
+
+start();
