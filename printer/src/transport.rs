@@ -381,10 +381,22 @@ mod tests {
         std::fs::write(&lp0, b"").expect("create");
         let target = Target::Device(lp0.clone());
         let ticket = crate::TicketPrint::sample();
-        print_ticket(&target, &crate::Layout::default(), &ticket, Deadlines::default()).expect("printed");
+        print_ticket(
+            &target,
+            &crate::Layout::default(),
+            &ticket,
+            Deadlines::default(),
+        )
+        .expect("printed");
         let written = std::fs::read(&lp0).expect("read back");
-        assert_eq!(written, crate::encode(&ticket, &crate::Layout::default()).expect("encode"));
-        assert_eq!(printer_status(&target, Deadlines::default()).expect("opens"), None);
+        assert_eq!(
+            written,
+            crate::encode(&ticket, &crate::Layout::default()).expect("encode")
+        );
+        assert_eq!(
+            printer_status(&target, Deadlines::default()).expect("opens"),
+            None
+        );
     }
 
     #[test]

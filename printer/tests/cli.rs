@@ -11,13 +11,32 @@ fn sample_then_render_draws_the_ticket_from_its_own_bytes() {
     let png = dir.path().join("ticket.png");
     let url = "http://192.168.1.10:8080/t/0123456789abcdef0123456789abcdef";
     let out = Command::new(BIN)
-        .args(["sample", "--paper", "58", "--field", "Lao động – Thương binh và Xã hội", "--code", "C123", "--url", url, "--out"])
+        .args([
+            "sample",
+            "--paper",
+            "58",
+            "--field",
+            "Lao động – Thương binh và Xã hội",
+            "--code",
+            "C123",
+            "--url",
+            url,
+            "--out",
+        ])
         .arg(&bin)
         .output()
         .expect("run sample");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let bytes = std::fs::read(&bin).expect("bytes written");
-    assert_eq!(&bytes[..2], &[0x1b, 0x40], "starts by initialising the printer");
+    assert_eq!(
+        &bytes[..2],
+        &[0x1b, 0x40],
+        "starts by initialising the printer"
+    );
 
     let out = Command::new(BIN)
         .args(["render", "--paper", "58", "--out"])
@@ -25,7 +44,11 @@ fn sample_then_render_draws_the_ticket_from_its_own_bytes() {
         .arg(&bin)
         .output()
         .expect("run render");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let image = image::open(&png).expect("a PNG").to_luma8();
     assert_eq!(image.width(), 384);
     let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(

@@ -55,7 +55,10 @@ impl VoiceSettings {
             other => return Err(("gender", format!("{other:?}: use male or female"))),
         };
         if !(80..=260).contains(&self.speed) {
-            return Err(("speed", format!("{} words per minute: use 80 to 260", self.speed)));
+            return Err((
+                "speed",
+                format!("{} words per minute: use 80 to 260", self.speed),
+            ));
         }
         if self.volume > 100 {
             return Err(("volume", "0 to 100".into()));
@@ -67,7 +70,11 @@ impl VoiceSettings {
 /// The sentence for a call: the code read character by character, then the counter.
 pub fn phrase(code: &str, counter: u16) -> String {
     let spelled: Vec<String> = code.chars().map(|c| c.to_string()).collect();
-    format!("Mời công dân có số thứ tự {} đến quầy số {}", spelled.join(" "), counter)
+    format!(
+        "Mời công dân có số thứ tự {} đến quầy số {}",
+        spelled.join(" "),
+        counter
+    )
 }
 
 /// Synthesises and caches announcements.
@@ -100,12 +107,24 @@ impl Announcer {
 
     /// WAV audio of `text`.
     pub async fn speak(&self, text: String) -> Result<Bytes, AppError> {
-        if let Some(hit) = self.cache.lock().unwrap_or_else(|e| e.into_inner()).get(&text) {
+        if let Some(hit) = self
+            .cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .get(&text)
+        {
             return Ok(hit.clone());
         }
         let _voice = self.voices.acquire().await.map_err(AppError::internal)?;
         let output = tokio::process::Command::new("espeak-ng")
-            .args(["-v", &self.voice, "-s", &self.speed.to_string(), "--stdout", &text])
+            .args([
+                "-v",
+                &self.voice,
+                "-s",
+                &self.speed.to_string(),
+                "--stdout",
+                &text,
+            ])
             .kill_on_drop(true)
             .output()
             .await;
@@ -113,11 +132,17 @@ impl Announcer {
             Ok(o) if o.status.success() && !o.stdout.is_empty() => o.stdout,
             Ok(o) => {
                 tracing::warn!(stderr = %String::from_utf8_lossy(&o.stderr), "espeak-ng failed");
-                return Err(AppError::not_found("no_voice", "the server could not synthesise this announcement"));
+                return Err(AppError::not_found(
+                    "no_voice",
+                    "the server could not synthesise this announcement",
+                ));
             }
             Err(e) => {
                 tracing::warn!(error = %e, "espeak-ng is not available");
-                return Err(AppError::not_found("no_voice", "no voice on this server: install espeak-ng"));
+                return Err(AppError::not_found(
+                    "no_voice",
+                    "no voice on this server: install espeak-ng",
+                ));
             }
         };
         let audio = Bytes::from(fix_wav_sizes(output));
@@ -142,7 +167,8 @@ fn fix_wav_sizes(mut wav: Vec<u8>) -> Vec<u8> {
     // Walk the chunks to the data chunk and set its size to what follows it.
     let mut at = 12;
     while at + 8 <= total {
-        let size = u32::from_le_bytes([wav[at + 4], wav[at + 5], wav[at + 6], wav[at + 7]]) as usize;
+        let size =
+            u32::from_le_bytes([wav[at + 4], wav[at + 5], wav[at + 6], wav[at + 7]]) as usize;
         if &wav[at..at + 4] == b"data" {
             let data = u32::try_from(total - at - 8).unwrap_or(u32::MAX);
             wav[at + 4..at + 8].copy_from_slice(&data.to_le_bytes());
@@ -164,13 +190,22 @@ mod tests {
         wav.extend(b"data\xff\xff\xff\x7f");
         wav.extend([1u8; 10]);
         let fixed = fix_wav_sizes(wav);
-        assert_eq!(u32::from_le_bytes([fixed[4], fixed[5], fixed[6], fixed[7]]) as usize, fixed.len() - 8);
-        assert_eq!(u32::from_le_bytes([fixed[40], fixed[41], fixed[42], fixed[43]]), 10);
+        assert_eq!(
+            u32::from_le_bytes([fixed[4], fixed[5], fixed[6], fixed[7]]) as usize,
+            fixed.len() - 8
+        );
+        assert_eq!(
+            u32::from_le_bytes([fixed[40], fixed[41], fixed[42], fixed[43]]),
+            10
+        );
     }
 
     #[test]
     fn the_code_is_read_one_character_at_a_time() {
-        assert_eq!(phrase("A012", 3), "Mời công dân có số thứ tự A 0 1 2 đến quầy số 3");
+        assert_eq!(
+            phrase("A012", 3),
+            "Mời công dân có số thứ tự A 0 1 2 đến quầy số 3"
+        );
     }
 
     #[test]

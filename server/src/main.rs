@@ -204,9 +204,18 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
         state.store.hall.counters.len()
     )?;
     writeln!(out, "  data:        {}", data_dir.display())?;
-    writeln!(out, "  kiosk:       {base}/kiosk/?token=KIOSK_TOKEN  (token: motcua device add kiosk-1 --kind kiosk)")?;
-    writeln!(out, "  hall TV:     {base}/display/   counter display: {base}/display/?counter=1")?;
-    writeln!(out, "  clerk:       {base}/counter/   rating tablet:   {base}/counter/rating.html?counter=1")?;
+    writeln!(
+        out,
+        "  kiosk:       {base}/kiosk/?token=KIOSK_TOKEN  (token: motcua device add kiosk-1 --kind kiosk)"
+    )?;
+    writeln!(
+        out,
+        "  hall TV:     {base}/display/   counter display: {base}/display/?counter=1"
+    )?;
+    writeln!(
+        out,
+        "  clerk:       {base}/counter/   rating tablet:   {base}/counter/rating.html?counter=1"
+    )?;
     writeln!(out, "  API:         {base}/api/openapi.json")?;
     writeln!(
         out,
@@ -256,7 +265,10 @@ fn demo_accounts(data_dir: &Path, base: &str, out: &mut impl Write) -> anyhow::R
     give_back_hashing_memory();
     let (_, kiosk) = accounts::add_device(&conn, "kiosk-demo", DeviceKind::Kiosk, now_ms())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
-    writeln!(out, "  demo kiosk, paired by opening: {base}/kiosk/?token={kiosk}")?;
+    writeln!(
+        out,
+        "  demo kiosk, paired by opening: {base}/kiosk/?token={kiosk}"
+    )?;
     Ok(())
 }
 

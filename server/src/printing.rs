@@ -89,6 +89,21 @@ pub struct PrinterView {
     pub last_error: Option<String>,
 }
 
+impl PrinterView {
+    /// A printer nothing has been heard from yet.
+    fn unseen(name: String, kiosk: String, via: String) -> Self {
+        PrinterView {
+            name,
+            kiosk,
+            via,
+            connected: false,
+            report: None,
+            last_seen: None,
+            last_error: None,
+        }
+    }
+}
+
 /// A network printer the server prints to itself.
 #[derive(Debug, Clone)]
 pub struct DirectPrinter {
@@ -167,7 +182,10 @@ impl Printing {
     /// Send a frame to one kiosk's feed, numbered.
     fn tell_kiosk(&self, kiosk_id: i64, mut frame: serde_json::Value) {
         frame["seq"] = json!(self.0.seq.fetch_add(1, Ordering::Relaxed) + 1);
-        let _ = self.0.kiosk_feed.send((kiosk_id, Utf8Bytes::from(frame.to_string())));
+        let _ = self
+            .0
+            .kiosk_feed
+            .send((kiosk_id, Utf8Bytes::from(frame.to_string())));
     }
 
     /// What goes on paper for a ticket just issued.
@@ -336,14 +354,12 @@ impl Printing {
         let mut states = self.0.states.lock().unwrap_or_else(|e| e.into_inner());
         let view = states
             .entry(format!("{}@{}", printer.kiosk, printer.target))
-            .or_insert_with(|| PrinterView {
-                name: printer.target.to_string(),
-                kiosk: printer.kiosk.clone(),
-                via: printer.target.to_string(),
-                connected: false,
-                report: None,
-                last_seen: None,
-                last_error: None,
+            .or_insert_with(|| {
+                PrinterView::unseen(
+                    printer.target.to_string(),
+                    printer.kiosk.clone(),
+                    printer.target.to_string(),
+                )
             });
         view.connected = result.is_ok();
         view.last_seen = Some(self.now_local());
@@ -362,27 +378,16 @@ impl Printing {
         let mut out: Vec<PrinterView> = known
             .into_iter()
             .map(|(_, name, _, kiosk)| {
-                states.get(&name).cloned().unwrap_or(PrinterView {
-                    name,
-                    kiosk,
-                    via: "agent".to_owned(),
-                    connected: false,
-                    report: None,
-                    last_seen: None,
-                    last_error: None,
-                })
+                states
+                    .get(&name)
+                    .cloned()
+                    .unwrap_or_else(|| PrinterView::unseen(name, kiosk, "agent".to_owned()))
             })
             .collect();
         for p in &self.0.direct {
             let key = format!("{}@{}", p.kiosk, p.target);
-            out.push(states.get(&key).cloned().unwrap_or(PrinterView {
-                name: p.target.to_string(),
-                kiosk: p.kiosk.clone(),
-                via: p.target.to_string(),
-                connected: false,
-                report: None,
-                last_seen: None,
-                last_error: None,
+            out.push(states.get(&key).cloned().unwrap_or_else(|| {
+                PrinterView::unseen(p.target.to_string(), p.kiosk.clone(), p.target.to_string())
             }));
         }
         Ok(out)
@@ -415,13 +420,12 @@ impl Printing {
             let view = states
                 .entry(printer_name.to_owned())
                 .or_insert_with(|| PrinterView {
-                    name: printer_name.to_owned(),
-                    kiosk: kiosk_name.clone(),
-                    via: "agent".to_owned(),
                     connected: true,
-                    report: None,
-                    last_seen: None,
-                    last_error: None,
+                    ..PrinterView::unseen(
+                        printer_name.to_owned(),
+                        kiosk_name.clone(),
+                        "agent".to_owned(),
+                    )
                 });
             view.connected = true;
             view.last_seen = Some(self.now_local());

@@ -82,7 +82,10 @@ impl Browser {
             .expect("a browser session");
         // The window size counts the browser's own frame; grow it so the page itself gets
         // exactly `width` x `height`, as on the kiosk's or the TV's screen.
-        client.set_window_size(width, height).await.expect("window size");
+        client
+            .set_window_size(width, height)
+            .await
+            .expect("window size");
         let inner = client
             .execute("return [window.innerWidth, window.innerHeight];", vec![])
             .await
@@ -90,7 +93,10 @@ impl Browser {
         let inner_w = inner[0].as_u64().unwrap_or(u64::from(width)) as u32;
         let inner_h = inner[1].as_u64().unwrap_or(u64::from(height)) as u32;
         client
-            .set_window_size(width + width.saturating_sub(inner_w), height + height.saturating_sub(inner_h))
+            .set_window_size(
+                width + width.saturating_sub(inner_w),
+                height + height.saturating_sub(inner_h),
+            )
             .await
             .expect("window size");
         Browser {
@@ -108,9 +114,15 @@ impl Browser {
     /// waits for the page to show something. Returns its value.
     pub async fn wait_for(&self, what: &str, script: &str) -> serde_json::Value {
         let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-        let poll = format!("return (function(){{ try {{ return {script}; }} catch (e) {{ return null; }} }})();");
+        let poll = format!(
+            "return (function(){{ try {{ return {script}; }} catch (e) {{ return null; }} }})();"
+        );
         loop {
-            let value = self.client.execute(&poll, vec![]).await.expect("script runs");
+            let value = self
+                .client
+                .execute(&poll, vec![])
+                .await
+                .expect("script runs");
             let truthy = match &value {
                 serde_json::Value::Null | serde_json::Value::Bool(false) => false,
                 serde_json::Value::String(s) => !s.is_empty(),
@@ -159,7 +171,11 @@ impl Browser {
     /// Type into an input.
     pub async fn type_into(&self, css: &str, text: &str) {
         let escaped = css.replace('\'', "\\'");
-        self.wait_for(&format!("{css} to be present"), &format!("document.querySelector('{escaped}')")).await;
+        self.wait_for(
+            &format!("{css} to be present"),
+            &format!("document.querySelector('{escaped}')"),
+        )
+        .await;
         let field = self.client.find(Locator::Css(css)).await.expect("element");
         field.clear().await.expect("clear");
         field.send_keys(text).await.expect("type");

@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod fake_printer;
+pub mod route_table;
 
 use chrono::{DateTime, TimeZone, Utc};
 use futures_util::StreamExt;

@@ -11,7 +11,7 @@ use motcua::store::{self, accounts};
 use motcua_tests::{Client, Socket, TestHall, error_code, next_json};
 use reqwest::Method;
 use serde_json::{Value, json};
-use std::collections::{BTreeMap, BTreeSet};
+
 use tokio_tungstenite::tungstenite;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
@@ -874,7 +874,7 @@ fn all_cells() -> Vec<Cell> {
 
 #[tokio::test]
 async fn the_access_table_covers_every_route_of_the_route_table() {
-    let routes = router_routes();
+    let routes = motcua_tests::route_table::router_routes();
     assert!(
         routes.len() >= 20,
         "the route table parsed into too few routes: {routes:?}"
@@ -1004,133 +1004,6 @@ fn route_matches(route: &str, path: &str) -> bool {
             .iter()
             .zip(&path)
             .all(|(r, p)| r == p || (r.starts_with('{') && r.ends_with('}')))
-}
-
-/// Rust source without its `//` comments (string literals kept whole), so a commented-out
-/// route is not taken for a real one.
-fn strip_line_comments(source: &str) -> String {
-    let mut out = String::with_capacity(source.len());
-    for line in source.lines() {
-        let mut in_string = false;
-        let mut escaped = false;
-        let mut prev = '\0';
-        let mut cut = line.len();
-        for (i, c) in line.char_indices() {
-            if in_string {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '"' {
-                    in_string = false;
-                }
-            } else if c == '"' {
-                in_string = true;
-            } else if c == '/' && prev == '/' {
-                cut = i - 1;
-                break;
-            }
-            prev = c;
-        }
-        out.push_str(&line[..cut]);
-        out.push('\n');
-    }
-    out
-}
-
-/// Every `.route("PATH", get(..).post(..))` of the route table: path -> methods.
-fn router_routes() -> BTreeMap<String, BTreeSet<String>> {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src/http/mod.rs");
-    let source =
-        std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("read {}: {e}", file.display()));
-    let source = strip_line_comments(&source);
-    // The web pages are static documents with their own route function, not API.
-    let source = source.replace(".merge(pages::routes())", "");
-    for other in [".nest(", ".nest_service(", ".route_service(", ".merge("] {
-        assert!(
-            !source.contains(other),
-            "the route table uses {other}: teach tests/tests/access.rs to read it, so its routes are checked too"
-        );
-    }
-    let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut rest = source.as_str();
-    while let Some(at) = rest.find(".route(") {
-        rest = &rest[at + ".route(".len()..];
-        let after_quote = rest
-            .trim_start()
-            .strip_prefix('"')
-            .expect(".route( is followed by a path literal");
-        let end = after_quote.find('"').expect("the path literal ends");
-        let path = after_quote[..end].to_owned();
-        // The method router: everything up to the parenthesis that closes `.route(`.
-        let args = &after_quote[end + 1..];
-        let mut depth = 1usize;
-        let mut close = args.len();
-        for (i, c) in args.char_indices() {
-            match c {
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        close = i;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let methods = methods_in(&args[..close]);
-        assert!(!methods.is_empty(), "no method found for route {path:?}");
-        assert!(
-            routes.insert(path.clone(), methods).is_none(),
-            "route {path:?} appears twice in the route table"
-        );
-        rest = &args[close..];
-    }
-    routes
-}
-
-/// The HTTP methods named in a method router such as `post(api::a).get(api::b)`:
-/// identifiers (last `::` segment) directly followed by `(`.
-fn methods_in(method_router: &str) -> BTreeSet<String> {
-    const METHODS: [&str; 8] = [
-        "get", "put", "post", "delete", "options", "head", "patch", "trace",
-    ];
-    let mut methods = BTreeSet::new();
-    let chars: Vec<char> = method_router.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == ':' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == ':')
-            {
-                i += 1;
-            }
-            if chars.get(i) == Some(&'(') {
-                let word: String = chars[start..i].iter().collect();
-                let name = word.rsplit("::").next().unwrap_or_default();
-                assert!(
-                    !matches!(
-                        name,
-                        "any"
-                            | "on"
-                            | "any_service"
-                            | "on_service"
-                            | "get_service"
-                            | "post_service"
-                    ),
-                    "the route table uses {name}(..): teach tests/tests/access.rs which methods that means"
-                );
-                if METHODS.contains(&name) {
-                    methods.insert(name.to_owned());
-                }
-            }
-        } else {
-            i += 1;
-        }
-    }
-    methods
 }
 
 // ---------------------------------------------------------------------------------------

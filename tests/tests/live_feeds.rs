@@ -28,10 +28,17 @@ async fn a_display_sees_a_restart_and_reconnects_to_a_true_snapshot() {
         }
     })
     .await;
-    assert!(ended.is_ok(), "the display must notice the server went away");
+    assert!(
+        ended.is_ok(),
+        "the display must notice the server went away"
+    );
 
     let (mut display, snapshot) = hall.feed("/ws/hall").await;
-    assert_eq!(snapshot["seq"].as_i64(), Some(seq_before), "nothing lost, nothing invented");
+    assert_eq!(
+        snapshot["seq"].as_i64(),
+        Some(seq_before),
+        "nothing lost, nothing invented"
+    );
     let waiting_e = snapshot["services"]
         .as_array()
         .and_then(|s| s.iter().find(|s| s["code"] == "E"))

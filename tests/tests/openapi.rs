@@ -27,127 +27,6 @@ fn spec_on_disk() -> Value {
     serde_json::from_str(&read("../server/openapi.json")).expect("server/openapi.json is JSON")
 }
 
-/// Rust source without its `//` comments (string literals kept whole), so a commented-out
-/// route is not taken for a real one.
-fn strip_line_comments(source: &str) -> String {
-    let mut out = String::with_capacity(source.len());
-    for line in source.lines() {
-        let mut in_string = false;
-        let mut escaped = false;
-        let mut prev = '\0';
-        let mut cut = line.len();
-        for (i, c) in line.char_indices() {
-            if in_string {
-                if escaped {
-                    escaped = false;
-                } else if c == '\\' {
-                    escaped = true;
-                } else if c == '"' {
-                    in_string = false;
-                }
-            } else if c == '"' {
-                in_string = true;
-            } else if c == '/' && prev == '/' {
-                cut = i - 1;
-                break;
-            }
-            prev = c;
-        }
-        out.push_str(&line[..cut]);
-        out.push('\n');
-    }
-    out
-}
-
-/// Every `.route("PATH", get(..).post(..))` of the route table: path -> methods.
-fn router_routes() -> BTreeMap<String, BTreeSet<String>> {
-    let source = strip_line_comments(&read("../server/src/http/mod.rs"));
-    // The web pages are static documents with their own route function, not API.
-    let source = source.replace(".merge(pages::routes())", "");
-    for other in [".nest(", ".nest_service(", ".route_service(", ".merge("] {
-        assert!(
-            !source.contains(other),
-            "the route table uses {other}: teach tests/tests/openapi.rs to read it, so its routes are checked too"
-        );
-    }
-    let mut routes: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-    let mut rest = source.as_str();
-    while let Some(at) = rest.find(".route(") {
-        rest = &rest[at + ".route(".len()..];
-        let after_quote = rest
-            .trim_start()
-            .strip_prefix('"')
-            .expect(".route( is followed by a path literal");
-        let end = after_quote.find('"').expect("the path literal ends");
-        let path = after_quote[..end].to_owned();
-        // The method router: everything up to the parenthesis that closes `.route(`.
-        let args = &after_quote[end + 1..];
-        let mut depth = 1usize;
-        let mut close = args.len();
-        for (i, c) in args.char_indices() {
-            match c {
-                '(' => depth += 1,
-                ')' => {
-                    depth -= 1;
-                    if depth == 0 {
-                        close = i;
-                        break;
-                    }
-                }
-                _ => {}
-            }
-        }
-        let methods = methods_in(&args[..close]);
-        assert!(!methods.is_empty(), "no method found for route {path:?}");
-        assert!(
-            routes.insert(path.clone(), methods).is_none(),
-            "route {path:?} appears twice in the route table"
-        );
-        rest = &args[close..];
-    }
-    routes
-}
-
-/// The HTTP methods named in a method router such as `post(api::a).get(api::b)`:
-/// identifiers (last `::` segment) directly followed by `(`.
-fn methods_in(method_router: &str) -> BTreeSet<String> {
-    let mut methods = BTreeSet::new();
-    let chars: Vec<char> = method_router.chars().collect();
-    let mut i = 0;
-    while i < chars.len() {
-        if chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == ':' {
-            let start = i;
-            while i < chars.len()
-                && (chars[i].is_alphanumeric() || chars[i] == '_' || chars[i] == ':')
-            {
-                i += 1;
-            }
-            if chars.get(i) == Some(&'(') {
-                let word: String = chars[start..i].iter().collect();
-                let name = word.rsplit("::").next().unwrap_or_default();
-                assert!(
-                    !matches!(
-                        name,
-                        "any"
-                            | "on"
-                            | "any_service"
-                            | "on_service"
-                            | "get_service"
-                            | "post_service"
-                    ),
-                    "the route table uses {name}(..): teach tests/tests/openapi.rs which methods that means"
-                );
-                if SPEC_METHODS.contains(&name) {
-                    methods.insert(name.to_owned());
-                }
-            }
-        } else {
-            i += 1;
-        }
-    }
-    methods
-}
-
 /// Every path of the document and the methods documented for it.
 fn spec_routes(spec: &Value) -> BTreeMap<String, BTreeSet<String>> {
     let paths = spec["paths"].as_object().expect("the document has paths");
@@ -245,7 +124,7 @@ async fn the_server_serves_its_openapi_3_1_document_verbatim() {
 
 #[tokio::test]
 async fn every_route_of_the_router_is_documented_and_nothing_else_is() {
-    let router = router_routes();
+    let router = motcua_tests::route_table::router_routes();
     assert!(
         router.len() >= 10,
         "the route table parsed into too few routes: {router:?}"

@@ -179,7 +179,14 @@ pub async fn ws_printer(
         _ => return Err(AppError::forbidden("only a printer may take print jobs")),
     };
     Ok(upgrade(ws)?.on_upgrade(move |socket| {
-        crate::printing::serve_agent(socket, store, printing, printer.name, kiosk_id, hub.closing())
+        crate::printing::serve_agent(
+            socket,
+            store,
+            printing,
+            printer.name,
+            kiosk_id,
+            hub.closing(),
+        )
     }))
 }
 
@@ -196,17 +203,21 @@ pub async fn ws_kiosk(
     if kiosk.kind != DeviceKind::Kiosk {
         return Err(AppError::forbidden("only a kiosk has a kiosk feed"));
     }
-    Ok(
-        upgrade(ws)?
-            .on_upgrade(move |socket| crate::printing::serve_kiosk(socket, store, printing, kiosk, hub.closing())),
-    )
+    Ok(upgrade(ws)?.on_upgrade(move |socket| {
+        crate::printing::serve_kiosk(socket, store, printing, kiosk, hub.closing())
+    }))
 }
 
 /// The ticket's QR code (its status page's address), as SVG for the kiosk's screen.
-pub async fn ticket_qr(State(store): State<Store>, Path(token): Path<String>) -> Result<Response, AppError> {
+pub async fn ticket_qr(
+    State(store): State<Store>,
+    Path(token): Path<String>,
+) -> Result<Response, AppError> {
     let token = ticket_token(&token)?;
     let lookup = token.clone();
-    let found = store.read(move |conn| views::ticket_by_token(conn, &lookup)).await?;
+    let found = store
+        .read(move |conn| views::ticket_by_token(conn, &lookup))
+        .await?;
     if found.is_none() {
         return Err(AppError::not_found("ticket_not_found", "no such ticket"));
     }
@@ -234,11 +245,19 @@ pub async fn announcement(
     Query(q): Query<AnnouncementQuery>,
 ) -> Result<Response, AppError> {
     let counter = counter_no(&store.hall, &q.counter)?;
-    let valid = (1..=9).contains(&q.code.len()) && q.code.bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    let valid = (1..=9).contains(&q.code.len())
+        && q.code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
     if !valid {
-        return Err(AppError::invalid("bad_code", "a ticket code is 1 to 9 capital letters or digits"));
+        return Err(AppError::invalid(
+            "bad_code",
+            "a ticket code is 1 to 9 capital letters or digits",
+        ));
     }
-    let audio = announcer.speak(crate::announce::phrase(&q.code, counter.get())).await?;
+    let audio = announcer
+        .speak(crate::announce::phrase(&q.code, counter.get()))
+        .await?;
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "audio/wav"),
@@ -349,7 +368,10 @@ pub async fn ticket_action(
             .ok_or_else(|| AppError::invalid("missing_level", "say the rating: {\"level\": 5}"))?;
         let scale = store.hall.rating_scale;
         if !(1..=scale).contains(&level) {
-            return Err(AppError::invalid("bad_rating", format!("a rating is 1 to {scale} on this hall's scale")));
+            return Err(AppError::invalid(
+                "bad_rating",
+                format!("a rating is 1 to {scale} on this hall's scale"),
+            ));
         }
         let view = store
             .write(move |ctx| queue::rate_at_counter(ctx, id, level, &staff))
@@ -575,7 +597,10 @@ pub async fn login(
     Ok((jar.add(cookie), Json(json!({"user": user}))).into_response())
 }
 
-pub async fn whoami(State(store): State<Store>, caller: Caller) -> Result<Json<serde_json::Value>, AppError> {
+pub async fn whoami(
+    State(store): State<Store>,
+    caller: Caller,
+) -> Result<Json<serde_json::Value>, AppError> {
     match caller {
         Caller::Staff(user) => {
             // The counter this clerk holds, so a console reloaded mid-day goes straight back.
@@ -583,7 +608,9 @@ pub async fn whoami(State(store): State<Store>, caller: Caller) -> Result<Json<s
             let counter: Option<u16> = store
                 .read(move |conn| {
                     Ok(conn
-                        .prepare_cached("SELECT no FROM counters WHERE user_id = ?1 AND state <> 'closed'")?
+                        .prepare_cached(
+                            "SELECT no FROM counters WHERE user_id = ?1 AND state <> 'closed'",
+                        )?
                         .query_row([id], |r| r.get(0))
                         .optional()?)
                 })

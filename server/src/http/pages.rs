@@ -8,8 +8,8 @@
 //! upgrade without anyone clearing its browser.
 
 use super::AppState;
-use axum::Router;
 use crate::store::{Store, views};
+use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
@@ -28,15 +28,33 @@ pub fn routes() -> Router<AppState> {
         .route("/", get(home))
         .route("/kiosk", get(|| async { Redirect::permanent("/kiosk/") }))
         .route("/kiosk/", get(|| async { file(&KIOSK, "index.html") }))
-        .route("/kiosk/{*path}", get(|Path(p): Path<String>| async move { file(&KIOSK, &p) }))
-        .route("/display", get(|| async { Redirect::permanent("/display/") }))
+        .route(
+            "/kiosk/{*path}",
+            get(|Path(p): Path<String>| async move { file(&KIOSK, &p) }),
+        )
+        .route(
+            "/display",
+            get(|| async { Redirect::permanent("/display/") }),
+        )
         .route("/display/", get(|| async { file(&DISPLAY, "index.html") }))
-        .route("/display/{*path}", get(|Path(p): Path<String>| async move { file(&DISPLAY, &p) }))
-        .route("/counter", get(|| async { Redirect::permanent("/counter/") }))
+        .route(
+            "/display/{*path}",
+            get(|Path(p): Path<String>| async move { file(&DISPLAY, &p) }),
+        )
+        .route(
+            "/counter",
+            get(|| async { Redirect::permanent("/counter/") }),
+        )
         .route("/counter/", get(|| async { file(&COUNTER, "index.html") }))
-        .route("/counter/{*path}", get(|Path(p): Path<String>| async move { file(&COUNTER, &p) }))
+        .route(
+            "/counter/{*path}",
+            get(|Path(p): Path<String>| async move { file(&COUNTER, &p) }),
+        )
         .route("/t/{token}", get(phone_page))
-        .route("/fonts/{*path}", get(|Path(p): Path<String>| async move { file(&FONTS, &p) }))
+        .route(
+            "/fonts/{*path}",
+            get(|Path(p): Path<String>| async move { file(&FONTS, &p) }),
+        )
 }
 
 fn file(dir: &'static Dir<'static>, path: &str) -> Response {
@@ -45,7 +63,9 @@ fn file(dir: &'static Dir<'static>, path: &str) -> Response {
     };
     let mime = mime_guess::from_path(path).first_or_octet_stream();
     // Say the charset: the pages are Vietnamese.
-    let content_type = if mime.type_() == mime_guess::mime::TEXT || mime.subtype() == mime_guess::mime::JAVASCRIPT {
+    let content_type = if mime.type_() == mime_guess::mime::TEXT
+        || mime.subtype() == mime_guess::mime::JAVASCRIPT
+    {
         format!("{mime}; charset=utf-8")
     } else {
         mime.to_string()
@@ -66,10 +86,18 @@ const NOT_FOUND: &str = "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\
 /// The citizen's own page, what the ticket's QR code opens. An unknown or malformed token
 /// gets a friendly page saying so.
 async fn phone_page(State(store): State<Store>, Path(token): Path<String>) -> Response {
-    let valid = token.len() == 32 && token.bytes().all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    let valid = token.len() == 32
+        && token
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
     let known = valid && {
         let token = token.clone();
-        matches!(store.read(move |conn| views::ticket_by_token(conn, &token)).await, Ok(Some(_)))
+        matches!(
+            store
+                .read(move |conn| views::ticket_by_token(conn, &token))
+                .await,
+            Ok(Some(_))
+        )
     };
     if known {
         file(&PHONE, "index.html")
@@ -86,5 +114,9 @@ const NO_TICKET: &str = "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\
 
 /// A plain index of the pages, for the person setting the hall up.
 async fn home() -> Response {
-    ([(header::CACHE_CONTROL, "no-cache")], Html(include_str!("home.html"))).into_response()
+    (
+        [(header::CACHE_CONTROL, "no-cache")],
+        Html(include_str!("home.html")),
+    )
+        .into_response()
 }

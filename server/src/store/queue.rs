@@ -627,7 +627,9 @@ pub fn rate_at_counter(
     let ticket = views::ticket_by_id(ctx.conn, id)?
         .ok_or_else(|| AppError::not_found("ticket_not_found", format!("no ticket {id}")))?;
     let Some(no) = ticket.counter_no else {
-        return Err(Refusal::other("ticket_not_served", "only a served ticket can be rated").into());
+        return Err(
+            Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
+        );
     };
     held_counter(ctx, no, staff)?;
     record_rating(ctx, ticket, level, None, "counter")

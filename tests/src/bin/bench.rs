@@ -1148,7 +1148,8 @@ fn raise_open_files() -> u64 {
     };
     // SAFETY: plain system calls on a local struct.
     unsafe {
-        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max {
+        if libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit) == 0 && limit.rlim_cur < limit.rlim_max
+        {
             limit.rlim_cur = limit.rlim_max;
             let _ = libc::setrlimit(libc::RLIMIT_NOFILE, &limit);
             let _ = libc::getrlimit(libc::RLIMIT_NOFILE, &mut limit);

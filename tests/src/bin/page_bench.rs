@@ -24,12 +24,21 @@ async fn main() {
     for s in &mut settings.services {
         s.last = 99_999;
     }
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.expect("bind");
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        .await
+        .expect("bind");
     let addr = listener.local_addr().expect("addr");
     let mut hall = settings.hall().expect("hall");
     hall.public_url = format!("http://{addr}");
-    let state = motcua::build_state(dir.path(), hall, Arc::new(SystemClock), Limits { body_bytes: 16 * 1024 })
-        .expect("state");
+    let state = motcua::build_state(
+        dir.path(),
+        hall,
+        Arc::new(SystemClock),
+        Limits {
+            body_bytes: 16 * 1024,
+        },
+    )
+    .expect("state");
     tokio::spawn(motcua::serve(listener, state, std::future::pending()));
     let base = format!("http://{addr}");
 
@@ -39,7 +48,10 @@ async fn main() {
         accounts::add_user(&conn, "lan", Role::Clerk, "lan-secret-pw", 0).expect("clerk");
         (token, "lan-secret-pw")
     };
-    let http = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let http = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
     for _ in 0..CALLS {
         let r = http
             .post(format!("{base}/api/tickets"))
@@ -53,7 +65,11 @@ async fn main() {
 
     let tv = Browser::open(1920, 1080).await;
     tv.goto(&format!("{base}/display/")).await;
-    tv.wait_for("the TV online", "document.body.dataset.connected === 'true'").await;
+    tv.wait_for(
+        "the TV online",
+        "document.body.dataset.connected === 'true'",
+    )
+    .await;
     // Record when each new latest call reaches the screen: the frame after the change.
     tv.eval(
         "(function(){ window.__paints = []; const el = document.getElementById('latest-code');
@@ -65,20 +81,29 @@ async fn main() {
 
     let console = Browser::open(1920, 1080).await;
     console.goto(&format!("{base}/counter/")).await;
-    console.wait_for("login", "document.body.dataset.view === 'login'").await;
+    console
+        .wait_for("login", "document.body.dataset.view === 'login'")
+        .await;
     console.type_into("#login-name", "lan").await;
     console.type_into("#login-password", password).await;
     console.click("button[data-action='login']").await;
-    console.wait_for("choose", "document.body.dataset.view === 'choose'").await;
+    console
+        .wait_for("choose", "document.body.dataset.view === 'choose'")
+        .await;
     console
         .eval("(function(){ const s = document.getElementById('counter-select'); s.value = '1'; s.dispatchEvent(new Event('change')); return true; })()")
         .await;
     console.click("button[data-action='open']").await;
-    console.wait_for("work", "document.body.dataset.view === 'work'").await;
+    console
+        .wait_for("work", "document.body.dataset.view === 'work'")
+        .await;
     console
         .eval("(function(){ window.__clicks = []; document.addEventListener('click', e => { if (e.target.closest('[data-action=next]')) window.__clicks.push(performance.timeOrigin + performance.now()); }, true); return true; })()")
         .await;
-    let clerk = reqwest::Client::builder().cookie_store(true).build().expect("client");
+    let clerk = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
     let login = clerk
         .post(format!("{base}/api/session"))
         .json(&json!({"name": "lan", "password": password}))
@@ -93,7 +118,10 @@ async fn main() {
         let code = format!("A{i:05}");
         console.click("button[data-action='next']").await;
         let paint = tv
-            .wait_for(&format!("{code} painted"), &format!("(window.__paints.find(p => p.code === '{code}') || {{}}).t"))
+            .wait_for(
+                &format!("{code} painted"),
+                &format!("(window.__paints.find(p => p.code === '{code}') || {{}}).t"),
+            )
             .await
             .as_f64()
             .expect("paint time");
@@ -104,7 +132,9 @@ async fn main() {
             .expect("click time");
         latencies.push(paint - click);
         // Free the counter for the next call.
-        let current = console.eval("document.getElementById('current-code').textContent.trim()").await;
+        let current = console
+            .eval("document.getElementById('current-code').textContent.trim()")
+            .await;
         assert_eq!(current, code.as_str());
         let snapshot: serde_json::Value = clerk
             .get(format!("{base}/api/counters/1"))
@@ -114,8 +144,14 @@ async fn main() {
             .json()
             .await
             .expect("json");
-        let id = snapshot["counter"]["current"]["id"].as_i64().expect("current id");
-        let r = clerk.post(format!("{base}/api/tickets/{id}/no-show")).send().await.expect("no-show");
+        let id = snapshot["counter"]["current"]["id"]
+            .as_i64()
+            .expect("current id");
+        let r = clerk
+            .post(format!("{base}/api/tickets/{id}/no-show"))
+            .send()
+            .await
+            .expect("no-show");
         assert_eq!(r.status(), 200);
         console.wait_for("the counter free", "!document.getElementById('current-code').textContent.trim() || document.querySelector('[data-action=next]:not([disabled])')").await;
     }
@@ -124,12 +160,42 @@ async fn main() {
     let pct = |p: f64| latencies[((latencies.len() as f64 - 1.0) * p).round() as usize];
     let p99 = pct(0.99);
     println!();
-    println!("click -> painted on the hall display (Chromium), {CALLS} calls in {:.1} s", elapsed.as_secs_f64());
-    println!("{:<28} {:>10} {:>12} {:>8}", "measurement", "result", "target", "verdict");
-    println!("{:<28} {:>10} {:>12} {:>8}", "-".repeat(28), "-".repeat(10), "-".repeat(12), "-".repeat(8));
-    println!("{:<28} {:>7.1} ms {:>12} {:>8}", "median", pct(0.5), "-", "info");
-    println!("{:<28} {:>7.1} ms {:>12} {:>8}", "p99", p99, "< 100 ms", if p99 < 100.0 { "PASS" } else { "MISS" });
-    println!("{:<28} {:>7.1} ms {:>12} {:>8}", "max", latencies[latencies.len() - 1], "-", "info");
+    println!(
+        "click -> painted on the hall display (Chromium), {CALLS} calls in {:.1} s",
+        elapsed.as_secs_f64()
+    );
+    println!(
+        "{:<28} {:>10} {:>12} {:>8}",
+        "measurement", "result", "target", "verdict"
+    );
+    println!(
+        "{:<28} {:>10} {:>12} {:>8}",
+        "-".repeat(28),
+        "-".repeat(10),
+        "-".repeat(12),
+        "-".repeat(8)
+    );
+    println!(
+        "{:<28} {:>7.1} ms {:>12} {:>8}",
+        "median",
+        pct(0.5),
+        "-",
+        "info"
+    );
+    println!(
+        "{:<28} {:>7.1} ms {:>12} {:>8}",
+        "p99",
+        p99,
+        "< 100 ms",
+        if p99 < 100.0 { "PASS" } else { "MISS" }
+    );
+    println!(
+        "{:<28} {:>7.1} ms {:>12} {:>8}",
+        "max",
+        latencies[latencies.len() - 1],
+        "-",
+        "info"
+    );
     tv.close().await;
     console.close().await;
 }
