@@ -483,13 +483,20 @@ function choosePriority(code) {
   show('confirm');
 }
 
+function requestId() {
+  const bytes = crypto.getRandomValues(new Uint8Array(12));
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
 async function issue() {
   if (S.busy) return;
   S.busy = true;
   S.error = null;
   draw();
   armIdle();
-  const body = { service: S.field, priority: S.priority };
+  // The retry below carries the same request id, so a request that did reach the server
+  // (only its answer was lost) gets the same ticket back, never a second number.
+  const body = { service: S.field, priority: S.priority, request_id: requestId() };
   let res = null;
   // A request that does not reach the server is tried once more.
   for (let attempt = 0; attempt < 2 && !res; attempt++) {

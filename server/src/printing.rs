@@ -25,7 +25,7 @@ use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use motcua_printer::transport::{Deadlines, Target};
 use motcua_printer::{Layout, TicketPrint};
-use rusqlite::params;
+use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
@@ -226,6 +226,33 @@ impl Printing {
             )?
             .execute(params![ticket_id, kiosk_id, payload, now])?;
         Ok(ctx.conn.last_insert_rowid())
+    }
+
+    /// What became of a ticket's print job so far (for a retried request).
+    pub fn job_of(ctx: &Ctx<'_>, ticket_id: i64) -> Result<PrintOutcome, AppError> {
+        let found: Option<(i64, String, Option<String>)> = ctx
+            .conn
+            .prepare_cached("SELECT id, status, reason FROM print_jobs WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1")?
+            .query_row([ticket_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .optional()?;
+        // A ticket first asked for at a counter has no job: nothing was to be printed.
+        let Some((job, status, reason)) = found else {
+            return Ok(PrintOutcome {
+                job: 0,
+                status: "failed",
+                reason: Some("no_printer".into()),
+            });
+        };
+        let status = match status.as_str() {
+            "printed" => "printed",
+            "failed" => "failed",
+            _ => "sent",
+        };
+        Ok(PrintOutcome {
+            job,
+            status,
+            reason,
+        })
     }
 
     /// Send a queued job on its way and say what became of it so far.

@@ -342,3 +342,56 @@ async fn a_job_resent_after_the_link_dropped_is_not_printed_twice_even_after_a_r
     assert_eq!(printer.tickets(), 2);
     drop(state);
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kiosk_retrying_a_lost_answer_gets_the_same_ticket_printed_once() {
+    let hall = TestHall::start().await;
+    let printer = FakePrinter::start().await;
+    let mut kiosk = kiosk_with_agent(&hall, &printer, Duration::from_secs(60)).await;
+    let ask = json!({"service": "A", "priority": "pregnant", "request_id": "k1-7f3a9c"});
+    let (status, first) = kiosk.client.post("/api/tickets", ask.clone()).await;
+    assert_eq!(status, 201, "{first}");
+    let done = next_print(&mut kiosk.feed).await;
+    assert_eq!(done["status"], "printed");
+
+    // The answer was lost on the way; the kiosk asks again with the same id.
+    let (status, again) = kiosk.client.post("/api/tickets", ask).await;
+    assert_eq!(status, 201, "{again}");
+    assert_eq!(again["code"], first["code"]);
+    assert_eq!(again["token"], first["token"]);
+    assert_eq!(again["print"]["job"], first["print"]["job"]);
+    assert_eq!(again["print"]["status"], "printed");
+    assert_eq!(printer.tickets(), 1, "printed once");
+
+    // A new request is a new ticket; an id reused for something else is refused.
+    let (_, other) = kiosk
+        .client
+        .post(
+            "/api/tickets",
+            json!({"service": "A", "request_id": "k1-7f3a9d"}),
+        )
+        .await;
+    assert_eq!(other["code"], "A002");
+    let (status, refused) = kiosk
+        .client
+        .post(
+            "/api/tickets",
+            json!({"service": "B", "request_id": "k1-7f3a9c"}),
+        )
+        .await;
+    assert_eq!(
+        (status, motcua_tests::error_code(&refused)),
+        (409, "request_id_reused")
+    );
+    let (status, bad) = kiosk
+        .client
+        .post(
+            "/api/tickets",
+            json!({"service": "B", "request_id": "no spaces"}),
+        )
+        .await;
+    assert_eq!(
+        (status, motcua_tests::error_code(&bad)),
+        (422, "bad_request_id")
+    );
+}

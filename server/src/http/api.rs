@@ -85,6 +85,10 @@ pub struct IssueRequest {
     service: String,
     #[serde(default)]
     priority: Option<String>,
+    /// Chosen by the kiosk for each citizen's request and sent again on a retry: the same
+    /// id never issues a second ticket.
+    #[serde(default)]
+    request_id: Option<String>,
 }
 
 #[tracing::instrument(skip_all, fields(service = %req.service))]
@@ -102,25 +106,60 @@ pub async fn issue_ticket(
             AppError::invalid("unknown_priority", format!("priority is one of none, elderly, disabled, pregnant, war_invalid, meritorious, not {p:?}"))
         })?,
     };
+    let request_id = match req.request_id {
+        Some(id)
+            if (1..=64).contains(&id.len())
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            Some(id)
+        }
+        Some(_) => {
+            return Err(AppError::invalid(
+                "bad_request_id",
+                "a request id is 1 to 64 letters, digits, - or _",
+            ));
+        }
+        None => None,
+    };
     let Some(kiosk) = issuer.kiosk else {
-        let issued = store
-            .write(move |ctx| queue::issue(ctx, &service, priority, issued_by))
+        let (issued, _) = store
+            .write(move |ctx| {
+                queue::issue_once(ctx, &service, priority, issued_by, request_id.as_deref())
+            })
             .await?;
         return Ok((StatusCode::CREATED, Json(issued)).into_response());
     };
-    // At a kiosk the print job is written in the ticket's own transaction.
+    // At a kiosk the print job is written in the ticket's own transaction; a retried request
+    // gets its ticket and the state of its job, and prints nothing again.
     let (for_job, kiosk_id) = (printing.clone(), kiosk.id);
     let (issued, paper, job) = store
         .write(move |ctx| {
-            let issued = queue::issue(ctx, &service, priority, issued_by)?;
+            let (issued, new) =
+                queue::issue_once(ctx, &service, priority, issued_by, request_id.as_deref())?;
             let paper = for_job.ticket_print(ctx.hall, &issued);
-            let job = Printing::queue_job(ctx, issued.ticket.id, kiosk_id, &paper)?;
+            let job = if new {
+                Ok(Printing::queue_job(
+                    ctx,
+                    issued.ticket.id,
+                    kiosk_id,
+                    &paper,
+                )?)
+            } else {
+                Err(Printing::job_of(ctx, issued.ticket.id)?)
+            };
             Ok((issued, paper, job))
         })
         .await?;
-    let print = printing
-        .dispatch(&store, kiosk.id, &kiosk.name, job, &paper)
-        .await;
+    let print = match job {
+        Ok(job) => {
+            printing
+                .dispatch(&store, kiosk.id, &kiosk.name, job, &paper)
+                .await
+        }
+        Err(known) => known,
+    };
     let mut body = serde_json::to_value(&issued).map_err(AppError::internal)?;
     body["print"] = serde_json::to_value(&print).map_err(AppError::internal)?;
     Ok((StatusCode::CREATED, Json(body)).into_response())

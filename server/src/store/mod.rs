@@ -28,6 +28,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/001_init.sql"),
     include_str!("../../migrations/002_printing.sql"),
     include_str!("../../migrations/003_waiting_counts.sql"),
+    include_str!("../../migrations/004_request_ids.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

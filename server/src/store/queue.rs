@@ -149,6 +149,46 @@ pub fn issue(
     priority: Priority,
     issued_by: IssuedBy,
 ) -> Result<Issued, AppError> {
+    issue_once(ctx, service, priority, issued_by, None).map(|(issued, _)| issued)
+}
+
+/// [`issue`], once per `request_id`: asked again with the same id (a kiosk retrying a
+/// request whose answer was lost), it answers with the ticket already issued. The flag says
+/// whether the ticket is new.
+pub fn issue_once(
+    ctx: &mut Ctx<'_>,
+    service: &ServiceCode,
+    priority: Priority,
+    issued_by: IssuedBy,
+    request_id: Option<&str>,
+) -> Result<(Issued, bool), AppError> {
+    if let Some(request_id) = request_id {
+        let id: Option<i64> = ctx
+            .conn
+            .prepare_cached("SELECT id FROM tickets WHERE request_id = ?1")?
+            .query_row([request_id], |r| r.get(0))
+            .optional()?;
+        if let Some(id) = id {
+            let row = views::ticket_by_id(ctx.conn, id)?.ok_or(AppError::Internal)?;
+            if &row.first_service != service || row.priority != priority {
+                return Err(Refusal::other(
+                    "request_id_reused",
+                    "this request id was used for another ticket",
+                )
+                .into());
+            }
+            let url = ctx.hall.ticket_url(&row.token);
+            let ticket = views::ticket_view(ctx.conn, ctx.hall, &row)?;
+            return Ok((
+                Issued {
+                    ticket,
+                    token: row.token,
+                    url,
+                },
+                false,
+            ));
+        }
+    }
     let field = ctx.hall.service(service).ok_or_else(|| {
         AppError::invalid(
             "unknown_service",
@@ -217,12 +257,20 @@ pub fn issue(
         json!({"code": code, "priority": priority, "issued_by": issued_by, "eta_minutes": eta, "ahead": ahead}),
     )?;
     announce_view(ctx, seq, "issued", Some(&view), None, None)?;
+    if let Some(request_id) = request_id {
+        ctx.conn
+            .prepare_cached("UPDATE tickets SET request_id = ?1 WHERE id = ?2")?
+            .execute(params![request_id, id])?;
+    }
     let url = ctx.hall.ticket_url(&token);
-    Ok(Issued {
-        ticket: view,
-        token,
-        url,
-    })
+    Ok((
+        Issued {
+            ticket: view,
+            token,
+            url,
+        },
+        true,
+    ))
 }
 
 /// The counter, checked to be held by `staff`.
