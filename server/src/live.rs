@@ -18,7 +18,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 
 /// How many changes a slow socket may fall behind before it is resynchronised.
 const BACKLOG: usize = 1024;
-/// How long the hall feed may hold a quiet change (see [`run_feed`]).
+/// How long the hall feed may hold a quiet change (see [`Hub`]).
 const HOLD_QUIET: Duration = Duration::from_millis(250);
 /// Pings keep idle connections (and the proxies between) alive.
 const PING_EVERY: Duration = Duration::from_secs(20);
@@ -73,7 +73,14 @@ pub struct LiveStats {
 /// Where changes are published and feeds subscribe.
 #[derive(Clone)]
 pub struct Hub {
+    /// Every change, for counter and ticket feeds.
     tx: broadcast::Sender<Arc<Change>>,
+    /// What the hall displays get: calls and counter changes at once; quiet changes (a
+    /// ticket issued: only the waiting counts move) merged, the latest at most every
+    /// [`HOLD_QUIET`], so a busy kiosk does not wake a thousand TVs for every ticket.
+    hall: broadcast::Sender<Arc<Change>>,
+    /// The latest quiet change not yet sent to the hall displays.
+    quiet: Arc<std::sync::Mutex<Option<Arc<Change>>>>,
     pub stats: Arc<LiveStats>,
     /// Turns true when the server shuts down: every feed closes its socket, so clients see
     /// the outage and reconnect to whatever serves next.
@@ -89,8 +96,25 @@ impl Default for Hub {
 impl Hub {
     pub fn new() -> Self {
         let (tx, _) = broadcast::channel(BACKLOG);
+        let (hall, _) = broadcast::channel(BACKLOG);
+        let quiet: Arc<std::sync::Mutex<Option<Arc<Change>>>> = Arc::default();
+        // The pacer sends the held quiet change to the hall; it ends with the hub.
+        let (pacer_hall, pacer_quiet) = (hall.clone(), Arc::downgrade(&quiet));
+        let _ = std::thread::Builder::new()
+            .name("motcua-hall-pacer".into())
+            .spawn(move || {
+                while let Some(quiet) = pacer_quiet.upgrade() {
+                    if let Some(change) = quiet.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                        let _ = pacer_hall.send(change);
+                    }
+                    drop(quiet);
+                    std::thread::sleep(HOLD_QUIET);
+                }
+            });
         Hub {
             tx,
+            hall,
+            quiet,
             stats: Arc::new(LiveStats::default()),
             closing: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
@@ -98,12 +122,26 @@ impl Hub {
 
     pub fn publish(&self, change: Change) {
         self.stats.last_seq.fetch_max(change.seq, Ordering::Relaxed);
+        let change = Arc::new(change);
         // No subscriber is fine: nobody is watching.
-        let _ = self.tx.send(Arc::new(change));
+        let _ = self.tx.send(change.clone());
+        // Under the lock, so a held quiet change never overtakes a newer call.
+        let mut held = self.quiet.lock().unwrap_or_else(|e| e.into_inner());
+        if matches!(change.kind, "issued" | "rated") && !change.resync {
+            *held = Some(change);
+        } else {
+            // This frame carries newer waiting counts than the held one.
+            *held = None;
+            let _ = self.hall.send(change);
+        }
     }
 
-    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Change>> {
-        self.tx.subscribe()
+    /// The changes a feed follows.
+    pub fn subscribe(&self, feed: &Feed) -> broadcast::Receiver<Arc<Change>> {
+        match feed {
+            Feed::Hall => self.hall.subscribe(),
+            _ => self.tx.subscribe(),
+        }
     }
 
     /// Resolves when the server is shutting down.
@@ -165,11 +203,6 @@ impl FeedState {
                     || change.services.iter().any(|s| self.services.contains(s))
             }
         }
-    }
-
-    /// Changes the hall feed may hold back and merge: they only move waiting counts.
-    fn is_quiet(&self, change: &Change) -> bool {
-        matches!(self.feed, Feed::Hall) && matches!(change.kind, "issued" | "rated")
     }
 
     /// A full snapshot for this feed, read now.
@@ -273,7 +306,7 @@ pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
     gauge.fetch_add(1, Ordering::Relaxed);
     let (mut sink, mut stream) = socket.split();
     // Subscribe before reading the snapshot, so nothing falls between the two.
-    let mut changes = hub.subscribe();
+    let mut changes = hub.subscribe(&feed);
     let mut state = FeedState {
         feed,
         seq: 0,
@@ -291,38 +324,16 @@ pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
         }
         let mut ping = tokio::time::interval(PING_EVERY);
         ping.tick().await;
-        // Quiet changes (a ticket issued: only the waiting counts move) are held briefly and
-        // only the latest is sent, so a busy kiosk does not make every TV redraw hundreds of
-        // times a minute; calls go out at once and carry the newest counts anyway.
-        let mut held: Option<Utf8Bytes> = None;
-        let flush = tokio::time::sleep(HOLD_QUIET);
-        tokio::pin!(flush);
         loop {
             let frame = tokio::select! {
                 received = changes.recv() => match received {
-                    Ok(change) => {
-                        let quiet = state.is_quiet(&change);
-                        let frame = state.frame_for(&change, &store).await;
-                        if quiet && frame.is_some() {
-                            if held.is_none() {
-                                flush.as_mut().reset(tokio::time::Instant::now() + HOLD_QUIET);
-                            }
-                            held = frame;
-                            continue;
-                        }
-                        if frame.is_some() {
-                            held = None;
-                        }
-                        frame
-                    }
+                    Ok(change) => state.frame_for(&change, &store).await,
                     Err(RecvError::Lagged(_)) => {
                         stats.resyncs.fetch_add(1, Ordering::Relaxed);
-                        held = None;
                         state.snapshot(&store).await
                     }
                     Err(RecvError::Closed) => break,
                 },
-                _ = &mut flush, if held.is_some() => held.take(),
                 _ = ping.tick() => {
                     if sink.send(Message::Ping(Default::default())).await.is_err() {
                         break;

@@ -50,3 +50,40 @@ async fn a_display_sees_a_restart_and_reconnects_to_a_true_snapshot() {
     let called = motcua_tests::next_event(&mut display, "called").await;
     assert_eq!(called["ticket"]["code"], "E001");
 }
+
+#[tokio::test]
+async fn a_burst_of_tickets_reaches_the_tv_as_a_few_frames_with_the_latest_counts() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let (mut display, _) = hall.feed("/ws/hall").await;
+    let (mut counter, _) = hall.feed("/ws/counters/1").await;
+    let tickets = futures_util::future::join_all((0..20).map(|_| kiosk.issue("A", "none"))).await;
+    assert_eq!(tickets.len(), 20);
+
+    // The counter console hears of every ticket in its fields...
+    let mut heard = 0;
+    while heard < 20 {
+        let frame = motcua_tests::next_json(&mut counter).await;
+        if frame["kind"] == "issued" {
+            heard += 1;
+        }
+    }
+    // ...the TV only of the latest counts, in far fewer frames.
+    let mut frames = 0;
+    loop {
+        let frame = motcua_tests::next_json(&mut display).await;
+        frames += 1;
+        if frame["waiting"]["A"] == 20 {
+            break;
+        }
+    }
+    assert!(frames < 20, "{frames} frames for 20 tickets");
+    // A call is not held back: it comes next, with the counts after it.
+    let clerk = hall.clerk_at("lan", 1).await;
+    let opened = motcua_tests::next_json(&mut display).await;
+    assert_eq!(opened["kind"], "counter_opened");
+    clerk.call_next(1).await.expect("A001");
+    let called = motcua_tests::next_json(&mut display).await;
+    assert_eq!(called["kind"], "called");
+    assert_eq!(called["waiting"]["A"], 19);
+}
