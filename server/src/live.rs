@@ -19,7 +19,7 @@ use tokio::sync::broadcast::{self, error::RecvError};
 /// How many changes a slow socket may fall behind before it is resynchronised.
 const BACKLOG: usize = 1024;
 /// How long the hall feed may hold a quiet change (see [`Hub`]).
-const HOLD_QUIET: Duration = Duration::from_millis(250);
+const HOLD_QUIET: Duration = Duration::from_secs(1);
 /// Pings keep idle connections (and the proxies between) alive.
 const PING_EVERY: Duration = Duration::from_secs(20);
 
