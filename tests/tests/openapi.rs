@@ -50,10 +50,10 @@ fn collect_refs(value: &Value, at: &str, refs: &mut Vec<(String, String)>) {
         Value::Object(map) => {
             for (key, child) in map {
                 let here = format!("{at}/{}", key.replace('~', "~0").replace('/', "~1"));
-                if key == "$ref" {
-                    if let Some(target) = child.as_str() {
-                        refs.push((here.clone(), target.to_owned()));
-                    }
+                if key == "$ref"
+                    && let Some(target) = child.as_str()
+                {
+                    refs.push((here.clone(), target.to_owned()));
                 }
                 collect_refs(child, &here, refs);
             }

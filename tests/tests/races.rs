@@ -7,13 +7,15 @@ use std::collections::HashSet;
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_clerks_racing_on_call_next_never_get_the_same_ticket() {
     // Twenty counters that all serve field A.
-    let mut settings = motcua::config::Settings::default();
-    settings.counters = (1..=20)
-        .map(|no| motcua::config::CounterSettings {
-            no,
-            services: vec!["A".into()],
-        })
-        .collect();
+    let settings = motcua::config::Settings {
+        counters: (1..=20)
+            .map(|no| motcua::config::CounterSettings {
+                no,
+                services: vec!["A".into()],
+            })
+            .collect(),
+        ..Default::default()
+    };
     let hall = TestHall::start_with(settings).await;
     let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
     for _ in 0..50 {
