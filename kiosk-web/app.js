@@ -153,8 +153,10 @@ function drawUnpaired() {
 
 function drawStart() {
   const state = hallState();
+  // On a break (lunch, a meeting) citizens may still take a number and wait; only a hall
+  // with no counter open or paused is closed.
   const head =
-    state === 'open'
+    state !== 'closed'
       ? title('start_title')
       : h(
           'div',
@@ -174,6 +176,7 @@ function drawStart() {
     'section',
     { class: 'screen start' },
     head,
+    state === 'break' ? h('p', { class: 'banner' }, t('hall_break')) : null,
     trouble ? h('p', { class: 'banner' }, ico('printer'), t('printer_down', t(reasonKey(trouble)))) : null,
     grid,
     S.notice ? h('p', { class: 'notice' }, S.notice) : null,
@@ -184,14 +187,18 @@ function fieldButton(s) {
   const [name, name2] = names(s.name_vi, s.name_en);
   const state = fieldState(s);
   const count =
-    state === 'open' ? t('waiting', s.waiting ?? 0) : t(state === 'break' ? 'field_break' : 'field_closed');
+    state === 'open'
+      ? t('waiting', s.waiting ?? 0)
+      : state === 'break'
+        ? `${t('field_break')} · ${t('waiting', s.waiting ?? 0)}`
+        : t('field_closed');
   return h(
     'button',
     {
       type: 'button',
       class: `field ${state}`,
       'data-field': s.code,
-      disabled: state !== 'open',
+      disabled: state === 'closed',
       onclick: tap(() => chooseField(s.code)),
     },
     h('span', { class: 'icon', html: fieldIcon(s) }),
@@ -473,7 +480,7 @@ function goStart() {
 
 function chooseField(code) {
   const s = service(code);
-  if (!s || fieldState(s) !== 'open') return;
+  if (!s || fieldState(s) === 'closed') return;
   Object.assign(S, { field: code, priority: 'none', error: null });
   show('priority');
 }

@@ -350,3 +350,68 @@ async fn a_citizen_takes_a_ticket_is_called_served_and_rates_and_the_tv_survives
         b.close().await;
     }
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn at_lunch_the_kiosk_still_gives_numbers_and_a_closed_field_gives_none() {
+    let hall = TestHall::start().await;
+    let kiosk_token = {
+        let conn = motcua::store::open_for_admin(hall.data_dir()).expect("db");
+        motcua::store::accounts::add_device(&conn, "kiosk-1", motcua::domain::DeviceKind::Kiosk, 0)
+            .expect("kiosk")
+            .1
+    };
+    let clerk = hall.clerk_at("lan", 1).await; // serves A and D
+    let (status, _) = clerk
+        .post(
+            "/api/counters/1/pause",
+            serde_json::json!({"reason": "Nghỉ trưa"}),
+        )
+        .await;
+    assert_eq!(status, 200);
+    let kiosk = Browser::open(1080, 1920).await;
+    kiosk
+        .goto(&hall.url(&format!("/kiosk/?token={kiosk_token}")))
+        .await;
+    kiosk
+        .wait_for(
+            "the start screen",
+            "document.body.dataset.screen === 'start'",
+        )
+        .await;
+    let a = kiosk
+        .wait_for(
+            "field A",
+            "document.querySelector(\"button[data-field='A']\")",
+        )
+        .await;
+    assert!(!a.is_null());
+    assert_eq!(
+        kiosk
+            .eval("document.querySelector(\"button[data-field='A']\").disabled")
+            .await,
+        false,
+        "a field on a break still gives numbers"
+    );
+    assert!(
+        kiosk
+            .eval("document.querySelector(\"button[data-field='A']\").innerText")
+            .await
+            .as_str()
+            .is_some_and(|t| t.contains("Tạm nghỉ")),
+        "and says it is on a break"
+    );
+    assert_eq!(
+        kiosk
+            .eval("document.querySelector(\"button[data-field='B']\").disabled")
+            .await,
+        true,
+        "a field with no counter open or paused is closed"
+    );
+    kiosk.screenshot("kiosk-lunch-1080x1920").await;
+    kiosk.click("button[data-field='A']").await;
+    kiosk.click("button[data-priority='none']").await;
+    kiosk.click("button[data-action='confirm']").await;
+    let code = kiosk.wait_for("the code", "document.body.dataset.screen === 'ticket' && document.getElementById('ticket-code').textContent.trim()").await;
+    assert_eq!(code, "A001");
+    kiosk.close().await;
+}
