@@ -8,7 +8,7 @@
 //! unanswered jobs again after a reconnect, and the agent remembers (on disk, across its
 //! own restarts) which job ids it has printed, answering `done` for those without printing.
 
-use crate::status::PrinterStatus;
+use crate::status::{PrinterStatus, Report};
 use crate::transport::{Deadlines, Target, TransportError, print_ticket, printer_status};
 use crate::{Layout, TicketPrint};
 use futures_util::{SinkExt, StreamExt};
@@ -100,13 +100,9 @@ enum FromServer {
 
 fn status_message(status: Result<Option<PrinterStatus>, TransportError>) -> String {
     let report = match status {
-        Ok(Some(s)) => json!({
-            "online": s.online, "cover_open": s.cover_open, "paper_near_end": s.paper_near_end,
-            "paper_out": s.paper_out, "error": s.error.then_some("printer_error"),
-        }),
-        // A one-way link cannot say more than that it opened.
-        Ok(None) => json!({"online": true}),
-        Err(e) => json!({"online": false, "error": e.reason()}),
+        Ok(Some(s)) => Report::of(&s),
+        Ok(None) => Report::one_way(),
+        Err(e) => Report::unreachable(e.reason()),
     };
     json!({"type": "status", "status": report}).to_string()
 }

@@ -85,7 +85,6 @@ impl PrinterStatus {
         }
     }
 
-    /// A ticket sent now would be printed.
     /// Why a ticket cannot be printed now (a short stable code), or `None` if it can.
     pub fn blocking_reason(&self) -> Option<&'static str> {
         if self.paper_out {
@@ -101,8 +100,66 @@ impl PrinterStatus {
         }
     }
 
+    /// A ticket sent now would be printed.
     pub fn can_print(&self) -> bool {
-        self.online && !self.cover_open && !self.paper_out && !self.error
+        self.blocking_reason().is_none()
+    }
+}
+
+/// What a print agent tells the hall server of its printer: the status when the printer
+/// answered, or why it could not be asked. The same JSON on both sides of `/ws/printer`.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub online: bool,
+    #[serde(default)]
+    pub cover_open: bool,
+    #[serde(default)]
+    pub paper_near_end: bool,
+    #[serde(default)]
+    pub paper_out: bool,
+    /// `printer_error`, or why the printer could not be reached (`printer_timeout`, ...).
+    #[serde(default)]
+    pub error: Option<String>,
+}
+
+impl Report {
+    /// What the printer said.
+    pub fn of(status: &PrinterStatus) -> Report {
+        Report {
+            online: status.online,
+            cover_open: status.cover_open,
+            paper_near_end: status.paper_near_end,
+            paper_out: status.paper_out,
+            error: status.error.then(|| "printer_error".to_owned()),
+        }
+    }
+
+    /// A one-way link (a USB device file) opened: that is all it can say.
+    pub fn one_way() -> Report {
+        Report {
+            online: true,
+            ..Report::default()
+        }
+    }
+
+    /// The printer could not be asked.
+    pub fn unreachable(reason: &str) -> Report {
+        Report {
+            error: Some(reason.to_owned()),
+            ..Report::default()
+        }
+    }
+
+    /// Why a ticket cannot be printed now, if it cannot (as [`PrinterStatus::blocking_reason`]).
+    pub fn blocking_reason(&self) -> Option<&'static str> {
+        PrinterStatus {
+            online: self.online,
+            cover_open: self.cover_open,
+            paper_near_end: self.paper_near_end,
+            paper_out: self.paper_out,
+            error: self.error.is_some(),
+        }
+        .blocking_reason()
     }
 }
 

@@ -262,16 +262,6 @@ fn timeout_or_io(e: std::io::Error, deadline: Duration) -> TransportError {
     }
 }
 
-/// Send `bytes` to the printer at `target` and close the link; the whole operation ends
-/// by the deadlines (for a device file, the write runs on its own thread).
-pub fn print(target: &Target, bytes: Vec<u8>, deadlines: Deadlines) -> Result<(), TransportError> {
-    let target = target.clone();
-    within(deadlines.connect + deadlines.io, move || {
-        let mut link = Link::open(&target, deadlines)?;
-        link.send(&bytes)
-    })
-}
-
 /// Ask the printer its status over an open link (DLE EOT 1, 2 and 4). `None` on a
 /// one-way link.
 pub fn status(link: &mut Link) -> Result<Option<crate::status::PrinterStatus>, TransportError> {
@@ -296,6 +286,8 @@ pub fn printer_status(
 
 /// Print one ticket: check the printer can, then send it. The reason on failure is short
 /// and stable (`paper_out`, `printer_timeout`, ...), for the kiosk and the job's record.
+/// The whole of it runs within the deadlines, on its own thread: a write to a wedged USB
+/// device file cannot be timed out by the kernel, so the caller stops waiting instead.
 pub fn print_ticket(
     target: &Target,
     layout: &crate::Layout,
@@ -303,12 +295,22 @@ pub fn print_ticket(
     deadlines: Deadlines,
 ) -> Result<(), String> {
     let bytes = crate::encode(ticket, layout).map_err(|_| "render_failed".to_owned())?;
-    let mut link = Link::open(target, deadlines).map_err(|e| e.reason().to_owned())?;
-    let status = status(&mut link).map_err(|e| e.reason().to_owned())?;
-    if let Some(reason) = status.as_ref().and_then(|s| s.blocking_reason()) {
-        return Err(reason.to_owned());
+    let target = target.clone();
+    // Connect, three status answers, and the ticket itself.
+    let deadline = deadlines.connect + deadlines.io * 4;
+    let blocked = within(deadline, move || {
+        let mut link = Link::open(&target, deadlines)?;
+        if let Some(reason) = status(&mut link)?.and_then(|s| s.blocking_reason()) {
+            return Ok(Some(reason));
+        }
+        link.send(&bytes)?;
+        Ok(None)
+    })
+    .map_err(|e| e.reason().to_owned())?;
+    match blocked {
+        Some(reason) => Err(reason.to_owned()),
+        None => Ok(()),
     }
-    link.send(&bytes).map_err(|e| e.reason().to_owned())
 }
 
 #[cfg(test)]
@@ -350,13 +352,16 @@ mod tests {
         let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
         let addr = listener.local_addr().expect("addr");
         drop(listener);
-        let err = print(
-            &Target::Tcp(addr.to_string()),
-            vec![0x1b, 0x40],
+        let target = Target::Tcp(addr.to_string());
+        let ticket = crate::TicketPrint::sample();
+        let err = print_ticket(
+            &target,
+            &crate::Layout::default(),
+            &ticket,
             Deadlines::default(),
         )
         .expect_err("nobody there");
-        assert_eq!(err.reason(), "printer_unreachable");
+        assert_eq!(err, "printer_unreachable");
     }
 
     #[test]

@@ -35,45 +35,7 @@ use std::time::Duration;
 use tokio::sync::{broadcast, mpsc};
 
 /// What a printer says of itself (from DLE EOT), as agents report it.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct PrinterReport {
-    pub online: bool,
-    #[serde(default)]
-    pub cover_open: bool,
-    #[serde(default)]
-    pub paper_near_end: bool,
-    #[serde(default)]
-    pub paper_out: bool,
-    #[serde(default)]
-    pub error: Option<String>,
-}
-
-impl PrinterReport {
-    /// Why a ticket cannot be printed now, if it cannot.
-    pub fn blocking_reason(&self) -> Option<&'static str> {
-        if self.paper_out {
-            Some("paper_out")
-        } else if self.cover_open {
-            Some("cover_open")
-        } else if self.error.is_some() {
-            Some("printer_error")
-        } else if !self.online {
-            Some("printer_offline")
-        } else {
-            None
-        }
-    }
-
-    pub fn from_status(status: &motcua_printer::status::PrinterStatus) -> Self {
-        PrinterReport {
-            online: status.online,
-            cover_open: status.cover_open,
-            paper_near_end: status.paper_near_end,
-            paper_out: status.paper_out,
-            error: status.error.then(|| "printer_error".to_owned()),
-        }
-    }
-}
+pub use motcua_printer::status::Report as PrinterReport;
 
 /// A printer as managers see it.
 #[derive(Debug, Clone, Serialize)]
