@@ -284,3 +284,56 @@ async fn counter_and_ticket_feeds_follow_their_own_tickets() {
     let frame = next_event(&mut counter_feed, "called").await;
     assert_eq!(frame["counter"]["current"]["code"], "C001");
 }
+
+#[tokio::test]
+async fn the_waiting_list_gives_each_ticket_the_same_place_as_its_own_page() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let clerk = hall.clerk_at("lan", 4).await; // serves D, A, C
+    let mut tokens = std::collections::HashMap::new();
+    for (i, (field, priority)) in [
+        ("A", "none"),
+        ("D", "none"),
+        ("A", "elderly"),
+        ("C", "none"),
+        ("A", "none"),
+        ("D", "pregnant"),
+        ("A", "meritorious"),
+        ("C", "none"),
+        ("A", "none"),
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        hall.clock.advance(chrono::Duration::minutes(1 + i as i64));
+        let t = kiosk.issue(field, priority).await;
+        tokens.insert(
+            t["id"].as_i64().expect("id"),
+            t["token"].as_str().expect("token").to_owned(),
+        );
+    }
+    // One is called and sent back: it queues again at the back.
+    let first = clerk.call_next(4).await.expect("a ticket");
+    clerk.act(&first, "return", json!({})).await;
+
+    let (_, snapshot) = hall.anonymous().get("/api/counters/4").await;
+    let (_, list) = clerk.get("/api/tickets?status=waiting").await;
+    let listed = list["tickets"].as_array().expect("list");
+    let waiting = snapshot["waiting"].as_array().expect("waiting");
+    assert_eq!(waiting.len(), 9);
+    for t in waiting {
+        let token = &tokens[&t["id"].as_i64().expect("id")];
+        let (_, own) = hall.anonymous().get(&format!("/api/tickets/{token}")).await;
+        assert_eq!(
+            (t["ahead"].clone(), t["eta_minutes"].clone()),
+            (own["ahead"].clone(), own["eta_minutes"].clone()),
+            "{}",
+            t["code"]
+        );
+        let in_list = listed
+            .iter()
+            .find(|l| l["id"] == t["id"])
+            .expect("in the list");
+        assert_eq!(in_list["ahead"], own["ahead"], "{}", t["code"]);
+    }
+}

@@ -352,28 +352,8 @@ pub async fn list_tickets(
     let day = crate::domain::numbering::local_day(clock.now(), hall.tz).to_string();
     let tickets = store
         .read(move |conn| {
-            let mut stmt = conn.prepare_cached(
-                "SELECT id FROM tickets WHERE local_day = ?1
-                   AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR service = ?3)
-                 ORDER BY id LIMIT 5000",
-            )?;
-            let ids: Vec<i64> = stmt
-                .query_map(
-                    rusqlite::params![
-                        day,
-                        status.map(|s| s.as_str()),
-                        service.as_ref().map(|s| s.as_str())
-                    ],
-                    |r| r.get(0),
-                )?
-                .collect::<Result<_, _>>()?;
-            let mut out = Vec::with_capacity(ids.len());
-            for id in ids {
-                if let Some(t) = views::ticket_by_id(conn, id)? {
-                    out.push(views::ticket_view(conn, &hall, &t)?);
-                }
-            }
-            Ok(out)
+            let rows = views::tickets_of_day(conn, &day, status, service.as_ref())?;
+            views::queue_views(conn, &hall, &rows)
         })
         .await?;
     Ok(Json(json!({"tickets": tickets})))

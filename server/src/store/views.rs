@@ -6,7 +6,7 @@ use crate::domain::{CounterNo, CounterState, Hall, Priority, ServiceCode, Status
 use crate::http::AppError;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A ticket as stored.
 #[derive(Debug, Clone)]
@@ -99,6 +99,30 @@ pub fn ticket_at_counter(conn: &Connection, no: CounterNo) -> Result<Option<Tick
         .prepare_cached(&sql)?
         .query_row([no.get()], ticket_from_row)
         .optional()?)
+}
+
+/// The tickets of a local day, optionally of one status and one field, in issue order.
+pub fn tickets_of_day(
+    conn: &Connection,
+    day: &str,
+    status: Option<Status>,
+    service: Option<&ServiceCode>,
+) -> Result<Vec<TicketRow>, AppError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE local_day = ?1
+           AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR service = ?3)
+         ORDER BY id LIMIT 5000"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            day,
+            status.map(Status::as_str),
+            service.map(ServiceCode::as_str)
+        ],
+        ticket_from_row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
 }
 
 /// Waiting tickets of some fields, in no particular order.
@@ -205,21 +229,40 @@ pub fn people_ahead(conn: &Connection, t: &TicketRow) -> Result<u32, AppError> {
     Ok(n)
 }
 
-/// Minutes a ticket with `ahead` people before it should expect to wait.
-pub fn wait_estimate(
+/// How fast a field's queue moves now: its typical service time and how many counters
+/// share it. Read once, it estimates the wait of any place in that queue.
+#[derive(Debug, Clone, Copy)]
+pub struct Pace {
+    minutes: f64,
+    counters: u32,
+}
+
+impl Pace {
+    /// Minutes a ticket with `ahead` people before it should expect to wait.
+    pub fn wait(&self, ahead: u32) -> u32 {
+        estimate::wait_minutes(ahead, self.counters, self.minutes)
+    }
+}
+
+/// The counters open now (one read for all fields).
+pub fn open_counters(conn: &Connection) -> Result<BTreeSet<u16>, AppError> {
+    let mut stmt = conn.prepare_cached("SELECT no FROM counters WHERE state = 'open'")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A field's pace: today's recent mean service time once there are a few, the configured
+/// one before that; the counters open for it, or all that serve it while none is open.
+pub fn pace(
     conn: &Connection,
     hall: &Hall,
     service: &ServiceCode,
-    ahead: u32,
-) -> Result<u32, AppError> {
-    if ahead == 0 {
-        return Ok(0);
-    }
+    open: &BTreeSet<u16>,
+) -> Result<Pace, AppError> {
     let configured = hall
         .service(service)
         .map(|s| f64::from(s.service_minutes))
         .unwrap_or(10.0);
-    // Today's recent service times in this field, once there are a few.
     let recent: (u32, Option<f64>) = conn
         .prepare_cached(
             "SELECT COUNT(*), AVG(finished_at - started_at) FROM (
@@ -232,15 +275,66 @@ pub fn wait_estimate(
         (n, Some(ms)) if n >= 3 => ms / 60_000.0,
         _ => configured,
     };
-    let serving: Vec<CounterNo> = hall.counters_serving(service).map(|c| c.no).collect();
-    let mut open = 0;
-    for no in &serving {
-        if counter_row(conn, *no)?.state == CounterState::Open {
-            open += 1;
-        }
+    let serving = hall.counters_serving(service).count();
+    let open = hall
+        .counters_serving(service)
+        .filter(|c| open.contains(&c.no.get()))
+        .count();
+    let counters = if open == 0 { serving } else { open };
+    Ok(Pace {
+        minutes,
+        counters: counters as u32,
+    })
+}
+
+/// Minutes a ticket with `ahead` people before it should expect to wait.
+pub fn wait_estimate(
+    conn: &Connection,
+    hall: &Hall,
+    service: &ServiceCode,
+    ahead: u32,
+) -> Result<u32, AppError> {
+    if ahead == 0 {
+        return Ok(0);
     }
-    let counters = if open == 0 { serving.len() } else { open };
-    Ok(estimate::wait_minutes(ahead, counters as u32, minutes))
+    Ok(pace(conn, hall, service, &open_counters(conn)?)?.wait(ahead))
+}
+
+/// Views of tickets, in the order given, with the places of the waiting ones worked out
+/// together: in each field the call order (priority first, then by queue time) is the
+/// number of people ahead, so one sort replaces a count per ticket, and each field's pace
+/// is read once. `rows` must hold every waiting ticket of the fields it touches.
+pub fn queue_views(
+    conn: &Connection,
+    hall: &Hall,
+    rows: &[TicketRow],
+) -> Result<Vec<TicketView>, AppError> {
+    let mut order: Vec<&TicketRow> = rows
+        .iter()
+        .filter(|t| t.status == Status::Waiting)
+        .collect();
+    order.sort_by_key(|t| (&t.service, !t.priority.is_priority(), t.queued_at, t.id));
+    let open = open_counters(conn)?;
+    let mut places: HashMap<i64, (u32, u32)> = HashMap::with_capacity(rows.len());
+    let mut field: Option<(&ServiceCode, Pace, u32)> = None;
+    for t in order {
+        let (pace_now, ahead) = match &mut field {
+            Some((service, pace_now, ahead)) if *service == &t.service => {
+                *ahead += 1;
+                (*pace_now, *ahead)
+            }
+            _ => {
+                let pace_now = pace(conn, hall, &t.service, &open)?;
+                field = Some((&t.service, pace_now, 0));
+                (pace_now, 0)
+            }
+        };
+        places.insert(t.id, (ahead, pace_now.wait(ahead)));
+    }
+    Ok(rows
+        .iter()
+        .map(|t| ticket_view_known(hall, t, places.get(&t.id).copied()))
+        .collect())
 }
 
 /// A counter's stored state.
@@ -365,22 +459,21 @@ pub struct ServiceView {
 
 pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, AppError> {
     let counts = waiting_counts(conn, hall)?;
+    let open = open_counters(conn)?;
     let mut out = Vec::new();
     for s in &hall.services {
         let waiting = counts.get(s.code.as_str()).copied().unwrap_or(0);
-        let mut counters_open = 0;
-        for c in hall.counters_serving(&s.code) {
-            if counter_row(conn, c.no)?.state == CounterState::Open {
-                counters_open += 1;
-            }
-        }
+        let counters_open = hall
+            .counters_serving(&s.code)
+            .filter(|c| open.contains(&c.no.get()))
+            .count() as u32;
         out.push(ServiceView {
             code: s.code.clone(),
             name_vi: s.name_vi.clone(),
             name_en: s.name_en.clone(),
             target_wait_minutes: s.target_wait_minutes,
             waiting,
-            eta_minutes: wait_estimate(conn, hall, &s.code, waiting)?,
+            eta_minutes: pace(conn, hall, &s.code, &open)?.wait(waiting),
             counters_open,
         });
     }
@@ -470,10 +563,7 @@ pub fn counter_snapshot(
     let counter = counter_view(conn, hall, no)?;
     let mut waiting = waiting_in(conn, &counter.services)?;
     waiting.sort_by_key(|t| (!t.priority.is_priority(), t.queued_at, t.id));
-    let waiting = waiting
-        .iter()
-        .map(|t| ticket_view(conn, hall, t))
-        .collect::<Result<_, _>>()?;
+    let waiting = queue_views(conn, hall, &waiting)?;
     Ok(CounterSnapshot {
         kind: "snapshot",
         seq,
