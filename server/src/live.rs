@@ -21,7 +21,7 @@ const BACKLOG: usize = 1024;
 /// How long the hall feed may hold a quiet change (see [`Hub`]).
 const HOLD_QUIET: Duration = Duration::from_secs(1);
 /// Pings keep idle connections (and the proxies between) alive.
-const PING_EVERY: Duration = Duration::from_secs(20);
+pub(crate) const PING_EVERY: Duration = Duration::from_secs(20);
 
 /// One committed change, as the live feeds need it.
 #[derive(Debug)]
@@ -304,7 +304,7 @@ impl FeedState {
 pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
     let gauge = feed.gauge(&hub.stats);
     gauge.fetch_add(1, Ordering::Relaxed);
-    let (mut sink, mut stream) = socket.split();
+    let (mut sink, stream) = socket.split();
     // Subscribe before reading the snapshot, so nothing falls between the two.
     let mut changes = hub.subscribe(&feed);
     let mut state = FeedState {
@@ -314,8 +314,7 @@ pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
         last_ticket: None,
     };
     let stats = hub.stats.clone();
-    let closing = hub.closing();
-    let mut send_task = tokio::spawn(async move {
+    let send = async move {
         let Some(first) = state.snapshot(&store).await else {
             return;
         };
@@ -349,22 +348,36 @@ pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
             }
         }
         let _ = sink.close().await;
-    });
-    // The receive side only watches for the client closing; feeds take no commands.
-    let mut recv_task = tokio::spawn(async move {
-        while let Some(Ok(message)) = stream.next().await {
-            if matches!(message, Message::Close(_)) {
-                break;
-            }
-        }
-    });
+    };
+    drive(send, until_closed(stream), hub.closing()).await;
+    gauge.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// Run a socket's two halves, each on its own task, until either ends or the server
+/// shuts down; then stop the other.
+pub async fn drive(
+    send: impl std::future::Future<Output = ()> + Send + 'static,
+    receive: impl std::future::Future<Output = ()> + Send + 'static,
+    closing: impl std::future::Future<Output = ()>,
+) {
+    let mut send = tokio::spawn(send);
+    let mut receive = tokio::spawn(receive);
     tokio::select! {
-        _ = &mut send_task => recv_task.abort(),
-        _ = &mut recv_task => send_task.abort(),
+        _ = &mut send => receive.abort(),
+        _ = &mut receive => send.abort(),
         _ = closing => {
-            send_task.abort();
-            recv_task.abort();
+            send.abort();
+            receive.abort();
         }
     }
-    gauge.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// The receive side of a feed that takes no commands: it only watches for the client
+/// closing.
+pub async fn until_closed(mut stream: futures_util::stream::SplitStream<WebSocket>) {
+    while let Some(Ok(message)) = stream.next().await {
+        if matches!(message, Message::Close(_)) {
+            break;
+        }
+    }
 }

@@ -17,6 +17,7 @@
 use crate::clock::Clock;
 use crate::domain::Hall;
 use crate::http::AppError;
+use crate::live::{drive, until_closed};
 use crate::store::accounts::Device;
 use crate::store::queue::Issued;
 use crate::store::{Ctx, Store, millis};
@@ -587,15 +588,15 @@ pub async fn serve_agent(
         }
     };
     tracing::info!(%printer, "print agent connected");
-    let mut send_task = tokio::spawn(async move {
+    let send = async move {
         while let Some(frame) = outgoing.recv().await {
             if sink.send(Message::Text(frame)).await.is_err() {
                 break;
             }
         }
-    });
+    };
     let (store_in, printing_in, printer_in) = (store.clone(), printing.clone(), printer.clone());
-    let mut recv_task = tokio::spawn(async move {
+    let receive = async move {
         while let Some(Ok(message)) = stream.next().await {
             match message {
                 Message::Text(text) => match serde_json::from_str::<AgentMessage>(&text) {
@@ -612,15 +613,8 @@ pub async fn serve_agent(
                 _ => {}
             }
         }
-    });
-    tokio::select! {
-        _ = &mut send_task => recv_task.abort(),
-        _ = &mut recv_task => send_task.abort(),
-        _ = closing => {
-            send_task.abort();
-            recv_task.abort();
-        }
-    }
+    };
+    drive(send, receive, closing).await;
     printing.agent_gone(&printer, kiosk_id, connection);
     tracing::info!(%printer, "print agent gone");
 }
@@ -634,7 +628,7 @@ pub async fn serve_kiosk(
     kiosk: Device,
     closing: impl std::future::Future<Output = ()>,
 ) {
-    let (mut sink, mut stream) = socket.split();
+    let (mut sink, stream) = socket.split();
     let mut feed = printing.kiosk_feed();
     let snapshot = json!({"type": "snapshot", "kiosk": kiosk.name, "printer": printing.printer_of_kiosk(&store, &kiosk.name).await});
     if sink
@@ -645,8 +639,8 @@ pub async fn serve_kiosk(
         return;
     }
     let (printing_out, name) = (printing.clone(), kiosk.name.clone());
-    let mut send_task = tokio::spawn(async move {
-        let mut ping = tokio::time::interval(Duration::from_secs(20));
+    let send = async move {
+        let mut ping = tokio::time::interval(crate::live::PING_EVERY);
         ping.tick().await;
         loop {
             let frame = tokio::select! {
@@ -668,20 +662,6 @@ pub async fn serve_kiosk(
                 break;
             }
         }
-    });
-    let mut recv_task = tokio::spawn(async move {
-        while let Some(Ok(message)) = stream.next().await {
-            if matches!(message, Message::Close(_)) {
-                break;
-            }
-        }
-    });
-    tokio::select! {
-        _ = &mut send_task => recv_task.abort(),
-        _ = &mut recv_task => send_task.abort(),
-        _ = closing => {
-            send_task.abort();
-            recv_task.abort();
-        }
-    }
+    };
+    drive(send, until_closed(stream), closing).await;
 }
