@@ -199,9 +199,16 @@ impl TestHall {
     /// A kiosk, display (or, through [`TestHall::printer`], printer) with a token, as
     /// `motcua device add` makes it.
     pub fn device(&self, name: &str, kind: DeviceKind) -> Client {
+        Client::new(self.base.clone(), Some(self.device_token(name, kind)))
+    }
+
+    /// A kiosk or display added as `motcua device add` does: its token, for a browser to
+    /// pair with.
+    pub fn device_token(&self, name: &str, kind: DeviceKind) -> String {
         let conn = store::open_for_admin(self.data_dir()).expect("open db");
-        let (_, token) = accounts::add_device(&conn, name, kind, 0).expect("add device");
-        Client::new(self.base.clone(), Some(token))
+        accounts::add_device(&conn, name, kind, 0)
+            .expect("add device")
+            .1
     }
 
     /// A clerk signed in with counter `no` open.

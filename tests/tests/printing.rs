@@ -61,13 +61,7 @@ struct Kiosk {
 }
 
 async fn kiosk_with_agent(hall: &TestHall, printer: &FakePrinter, status_every: Duration) -> Kiosk {
-    let kiosk_token = {
-        let conn = motcua::store::open_for_admin(hall.data_dir()).expect("db");
-        let (_, token) =
-            motcua::store::accounts::add_device(&conn, "kiosk-1", DeviceKind::Kiosk, 0)
-                .expect("kiosk");
-        token
-    };
+    let kiosk_token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
     let printer_token = hall.printer("printer-1", "kiosk-1");
     let (mut feed, _) =
         tokio_tungstenite::connect_async(format!("{}/ws/kiosk?token={kiosk_token}", hall.ws_base))
