@@ -216,6 +216,7 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
         out,
         "  clerk:       {base}/counter/   rating tablet:   {base}/counter/rating.html?counter=1"
     )?;
+    writeln!(out, "  manager:     {base}/dashboard/")?;
     writeln!(out, "  API:         {base}/api/openapi.json")?;
     writeln!(
         out,

@@ -1,6 +1,6 @@
 //! The web pages, embedded in the binary so a hall needs nothing but `motcua`: the kiosk
 //! (`/kiosk/`), the hall and counter displays (`/display/`), the clerk's console and the
-//! counter's rating tablet (`/counter/`), and the bundled fonts (`/fonts/`). No CDN, no
+//! counter's rating tablet (`/counter/`), the manager's dashboard (`/dashboard/`), and the bundled fonts (`/fonts/`). No CDN, no
 //! internet at run time.
 //!
 //! Pages are static files; everything live comes from the JSON API and the WebSocket
@@ -20,6 +20,7 @@ static KIOSK: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../kiosk-web");
 static DISPLAY: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../display-web");
 static COUNTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../counter-web");
 static PHONE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../phone-web");
+static DASHBOARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../dashboard-web");
 static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../printer/fonts");
 
 /// The pages' routes (static documents, not API: not in the OpenAPI description).
@@ -49,6 +50,18 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/counter/{*path}",
             get(|Path(p): Path<String>| async move { file(&COUNTER, &p) }),
+        )
+        .route(
+            "/dashboard",
+            get(|| async { Redirect::permanent("/dashboard/") }),
+        )
+        .route(
+            "/dashboard/",
+            get(|| async { file(&DASHBOARD, "index.html") }),
+        )
+        .route(
+            "/dashboard/{*path}",
+            get(|Path(p): Path<String>| async move { file(&DASHBOARD, &p) }),
         )
         .route("/t/{token}", get(phone_page))
         .route(
