@@ -315,6 +315,24 @@ impl Client {
         Self::answer(resp).await
     }
 
+    /// GET a download: status, content type and the raw bytes.
+    pub async fn get_bytes(&self, path: &str) -> (u16, String, Vec<u8>) {
+        let resp = self
+            .auth(self.http.get(format!("{}{}", self.base, path)))
+            .send()
+            .await
+            .expect("request");
+        let status = resp.status().as_u16();
+        let content_type = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        let bytes = resp.bytes().await.expect("body").to_vec();
+        (status, content_type, bytes)
+    }
+
     pub async fn post(&self, path: &str, body: Value) -> (u16, Value) {
         let resp = self
             .auth(self.http.post(format!("{}{}", self.base, path)).json(&body))

@@ -8,6 +8,7 @@ pub mod estimate;
 pub mod hall;
 pub mod numbering;
 pub mod policy;
+pub mod stats;
 pub mod ticket;
 
 pub use hall::{CallOrder, CounterDef, Hall, Service};

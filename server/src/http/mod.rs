@@ -5,6 +5,7 @@ pub mod error;
 pub mod extract;
 pub mod metrics;
 pub mod pages;
+pub mod stats;
 
 pub use error::AppError;
 
@@ -71,6 +72,10 @@ pub fn router(state: AppState) -> Router {
         .route("/ws/kiosk", get(api::ws_kiosk))
         .route("/ws/printer", get(api::ws_printer))
         .route("/api/printers", get(api::list_printers))
+        .route("/api/stats", get(stats::range_figures))
+        .route("/api/stats/now", get(stats::now))
+        .route("/api/stats.csv", get(stats::csv_export))
+        .route("/api/stats.xlsx", get(stats::xlsx_export))
         .merge(pages::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod queue;
+pub mod stats;
 pub mod views;
 
 use crate::clock::Clock;
@@ -29,6 +30,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/002_printing.sql"),
     include_str!("../../migrations/003_waiting_counts.sql"),
     include_str!("../../migrations/004_request_ids.sql"),
+    include_str!("../../migrations/005_statistics.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.
@@ -92,6 +94,7 @@ impl Store {
         let path = data_dir.join("motcua.sqlite3");
         let mut conn = open_writer(&path)?;
         migrate(&mut conn)?;
+        stats::fold_history(&conn, &hall)?;
         queue::prepare_counters(&conn, &hall)?;
         let (jobs, rx) = mpsc::channel::<Job>();
         let writer_hall = hall.clone();

@@ -4,7 +4,7 @@
 //! out after the commit.
 
 use super::views::{self, CounterRow, TicketRow, TicketView};
-use super::{Ctx, millis};
+use super::{Ctx, millis, stats};
 use crate::domain::policy::{self, Candidate};
 use crate::domain::{
     Action, CounterNo, CounterState, Hall, Priority, Refusal, Role, ServiceCode, Status,
@@ -81,7 +81,21 @@ fn record(
             user_id,
             data.to_string(),
         ])?;
-    Ok(ctx.conn.last_insert_rowid())
+    let seq = ctx.conn.last_insert_rowid();
+    stats::fold(
+        ctx.conn,
+        ctx.hall.tz,
+        &stats::Event {
+            at: millis(ctx.now),
+            kind,
+            ticket_id: ticket.map(|t| t.id),
+            service: ticket.map(|t| t.service.as_str()),
+            counter: counter.map(CounterNo::get),
+            user: user_id,
+            data: &data,
+        },
+    )?;
+    Ok(seq)
 }
 
 /// Queue the live update for an event: the ticket and counter as they are now, and the

@@ -1,0 +1,307 @@
+//! Statistics storage: the event log folded into visits and counter spans (see
+//! [`crate::domain::stats`] for what they are), and the reads the dashboard makes.
+//!
+//! Every event is folded in the same transaction that appends it ([`fold`]), so the
+//! figures are never behind the log. A database from before statistics existed is folded
+//! from its whole log once, when the server opens it ([`fold_history`]).
+
+use crate::domain::stats::{BeganBy, Outcome, Span, Visit, local_hour};
+use crate::domain::{Hall, numbering::local_day};
+use crate::http::AppError;
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use rusqlite::{Connection, OptionalExtension, params};
+use serde_json::Value;
+
+/// One event of the log, as the fold reads it.
+pub struct Event<'a> {
+    pub at: i64,
+    pub kind: &'a str,
+    pub ticket_id: Option<i64>,
+    pub service: Option<&'a str>,
+    pub counter: Option<u16>,
+    pub user: Option<i64>,
+    pub data: &'a Value,
+}
+
+fn day_of(ms: i64, tz: Tz) -> String {
+    local_day(super::from_millis(ms), tz).to_string()
+}
+
+/// Fold one event into the statistics tables.
+pub fn fold(conn: &Connection, tz: Tz, e: &Event<'_>) -> rusqlite::Result<()> {
+    let text = |key: &str| e.data.get(key).and_then(Value::as_str);
+    let current = "(SELECT MAX(visit) FROM stat_visits WHERE ticket_id = ?1)";
+    if let Some(ticket) = e.ticket_id {
+        match e.kind {
+            "issued" => {
+                let priority = text("priority").is_some_and(|p| p != "none");
+                let quoted = e.data.get("eta_minutes").and_then(Value::as_u64);
+                conn.prepare_cached(
+                    "INSERT OR IGNORE INTO stat_visits (ticket_id, visit, day, service, began_by,
+                         issued_at, queued_at, hour, priority, quoted_minutes)
+                     VALUES (?1, 0, ?2, ?3, 'issued', ?4, ?4, ?5, ?6, ?7)",
+                )?
+                .execute(params![
+                    ticket,
+                    day_of(e.at, tz),
+                    e.service.unwrap_or_default(),
+                    e.at,
+                    local_hour(e.at, tz),
+                    priority,
+                    quoted
+                ])?;
+            }
+            "called" => {
+                conn.prepare_cached(&format!(
+                    "UPDATE stat_visits SET first_call = COALESCE(first_call, ?2), last_call = ?2,
+                         counter_no = ?3, user_id = ?4
+                     WHERE ticket_id = ?1 AND visit = {current}"
+                ))?
+                .execute(params![ticket, e.at, e.counter, e.user])?;
+            }
+            "recalled" => {
+                conn.prepare_cached(&format!(
+                    "UPDATE stat_visits SET last_call = ?2, recalls = recalls + 1
+                     WHERE ticket_id = ?1 AND visit = {current}"
+                ))?
+                .execute(params![ticket, e.at])?;
+            }
+            "serving" => {
+                conn.prepare_cached(&format!(
+                    "UPDATE stat_visits SET started_at = ?2 WHERE ticket_id = ?1 AND visit = {current}"
+                ))?
+                .execute(params![ticket, e.at])?;
+            }
+            "served" | "absent" | "cancelled" | "transferred" | "returned" => {
+                let reason = if e.kind == "cancelled" {
+                    text("reason")
+                } else {
+                    None
+                };
+                conn.prepare_cached(&format!(
+                    "UPDATE stat_visits SET ended_at = ?2, outcome = ?3, end_reason = ?4
+                     WHERE ticket_id = ?1 AND visit = {current}"
+                ))?
+                .execute(params![ticket, e.at, e.kind, reason])?;
+                // Back in a queue: a new visit, in the new field or the same one.
+                let to = match e.kind {
+                    "transferred" => text("to_service"),
+                    "returned" => e.service,
+                    _ => None,
+                };
+                if let Some(to) = to {
+                    conn.prepare_cached(&format!(
+                        "INSERT INTO stat_visits (ticket_id, visit, day, service, began_by,
+                             issued_at, queued_at, hour, priority)
+                         SELECT ticket_id, visit + 1, day, ?2, ?3, issued_at, ?4, ?5, priority
+                         FROM stat_visits WHERE ticket_id = ?1 AND visit = {current}"
+                    ))?
+                    .execute(params![
+                        ticket,
+                        to,
+                        e.kind,
+                        e.at,
+                        local_hour(e.at, tz)
+                    ])?;
+                }
+            }
+            "rated" => {
+                conn.prepare_cached(
+                    "UPDATE stat_visits SET rating = ?2, rating_scale = ?3, comment = ?4, rated_at = ?5
+                     WHERE ticket_id = ?1 AND visit = (SELECT MAX(visit) FROM stat_visits
+                         WHERE ticket_id = ?1 AND outcome = 'served')",
+                )?
+                .execute(params![
+                    ticket,
+                    e.data.get("level").and_then(Value::as_u64),
+                    e.data.get("scale").and_then(Value::as_u64),
+                    text("comment").filter(|c| !c.trim().is_empty()),
+                    e.at
+                ])?;
+            }
+            _ => {}
+        }
+        // A call or a finish is the counter at work: where a span nobody closed ends. (Not a
+        // cancellation: the day's end cancels what a counter held the next morning.)
+        if let (
+            Some(no),
+            "called" | "recalled" | "serving" | "served" | "absent" | "transferred" | "returned",
+        ) = (e.counter, e.kind)
+        {
+            conn.prepare_cached(
+                "UPDATE stat_counter_spans SET last_activity = ?2
+                 WHERE counter_no = ?1 AND ended_at IS NULL",
+            )?
+            .execute(params![no, e.at])?;
+        }
+        return Ok(());
+    }
+    let Some(no) = e.counter else {
+        return Ok(());
+    };
+    match e.kind {
+        "counter_opened" => {
+            conn.prepare_cached(
+                "INSERT INTO stat_counter_spans (counter_no, user_id, kind, day, began_at, last_activity)
+                 VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
+            )?
+            .execute(params![no, e.user, day_of(e.at, tz), e.at])?;
+        }
+        "counter_paused" => {
+            // The pause belongs to whoever holds the counter.
+            conn.prepare_cached(
+                "INSERT INTO stat_counter_spans (counter_no, user_id, kind, reason, day, began_at, last_activity)
+                 SELECT ?1, COALESCE((SELECT user_id FROM stat_counter_spans
+                         WHERE counter_no = ?1 AND kind = 'open' AND ended_at IS NULL), ?2),
+                     'paused', ?3, ?4, ?5, ?5",
+            )?
+            .execute(params![no, e.user, text("reason"), day_of(e.at, tz), e.at])?;
+        }
+        "counter_resumed" => {
+            conn.prepare_cached(
+                "UPDATE stat_counter_spans SET ended_at = ?2
+                 WHERE counter_no = ?1 AND kind = 'paused' AND ended_at IS NULL",
+            )?
+            .execute(params![no, e.at])?;
+        }
+        "counter_closed" => {
+            // Closed by the day's end (nobody closed it): it counts until its last call or
+            // finish that day, not overnight.
+            let sql = if text("reason") == Some("day_ended") {
+                "UPDATE stat_counter_spans SET ended_at = MAX(began_at, MIN(last_activity, ?2))
+                 WHERE counter_no = ?1 AND ended_at IS NULL"
+            } else {
+                "UPDATE stat_counter_spans SET ended_at = ?2
+                 WHERE counter_no = ?1 AND ended_at IS NULL"
+            };
+            conn.prepare_cached(sql)?.execute(params![no, e.at])?;
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+/// Fold the whole log once, for a database written before statistics existed.
+pub fn fold_history(conn: &Connection, hall: &Hall) -> rusqlite::Result<()> {
+    let done: Option<i64> = conn
+        .query_row("SELECT folded_through FROM stat_state", [], |r| r.get(0))
+        .optional()?
+        .flatten();
+    if done.is_some() {
+        return Ok(());
+    }
+    let tx = conn.unchecked_transaction()?;
+    let mut last = 0;
+    {
+        let mut stmt = tx.prepare(
+            "SELECT seq, at, kind, ticket_id, service, counter_no, user_id, data FROM events ORDER BY seq",
+        )?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            last = r.get(0)?;
+            let kind: String = r.get(2)?;
+            let service: Option<String> = r.get(4)?;
+            let data: String = r.get(7)?;
+            let data: Value = serde_json::from_str(&data).unwrap_or(Value::Null);
+            fold(
+                &tx,
+                hall.tz,
+                &Event {
+                    at: r.get(1)?,
+                    kind: &kind,
+                    ticket_id: r.get(3)?,
+                    service: service.as_deref(),
+                    counter: r.get(5)?,
+                    user: r.get(6)?,
+                    data: &data,
+                },
+            )?;
+        }
+    }
+    tx.execute("UPDATE stat_state SET folded_through = ?1", [last])?;
+    tx.commit()?;
+    if last > 0 {
+        tracing::info!(events = last, "statistics folded from the event log");
+    }
+    Ok(())
+}
+
+fn parse_day(s: &str) -> rusqlite::Result<NaiveDate> {
+    s.parse().map_err(|_| {
+        rusqlite::Error::FromSqlConversionFailure(
+            0,
+            rusqlite::types::Type::Text,
+            format!("bad day {s:?}").into(),
+        )
+    })
+}
+
+/// The visits of tickets issued from `from` to `to` (local days, inclusive).
+pub fn visits(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Visit>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, service, began_by, issued_at, queued_at, hour, priority, first_call, last_call,
+             counter_no, user_id, recalls, started_at, ended_at, outcome, end_reason,
+             quoted_minutes, rating, rating_scale, comment, rated_at
+         FROM stat_visits WHERE day BETWEEN ?1 AND ?2",
+    )?;
+    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+        let began_by: String = r.get(2)?;
+        let outcome: Option<String> = r.get(14)?;
+        let end_reason: Option<String> = r.get(15)?;
+        let rating: Option<u8> = r.get(17)?;
+        let scale: Option<u8> = r.get(18)?;
+        Ok(Visit {
+            day: parse_day(&r.get::<_, String>(0)?)?,
+            service: r.get(1)?,
+            began_by: BeganBy::parse(&began_by).unwrap_or(BeganBy::Issued),
+            issued_at: r.get(3)?,
+            queued_at: r.get(4)?,
+            hour: r.get(5)?,
+            priority: r.get(6)?,
+            first_call: r.get(7)?,
+            last_call: r.get(8)?,
+            counter: r.get(9)?,
+            clerk: r.get(10)?,
+            recalls: r.get(11)?,
+            started_at: r.get(12)?,
+            ended_at: r.get(13)?,
+            outcome: outcome.as_deref().and_then(Outcome::parse),
+            ended_with_day: end_reason.as_deref() == Some("day_ended"),
+            quoted_minutes: r.get(16)?,
+            rating: rating.zip(scale),
+            comment: r.get(19)?,
+            rated_at: r.get(20)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The counter spans that began from `from` to `to` (local days, inclusive).
+pub fn spans(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Span>, AppError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT counter_no, user_id, kind, reason, day, began_at, last_activity, ended_at
+         FROM stat_counter_spans WHERE day BETWEEN ?1 AND ?2",
+    )?;
+    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+        let kind: String = r.get(2)?;
+        let reason: Option<String> = r.get(3)?;
+        Ok(Span {
+            counter: r.get(0)?,
+            clerk: r.get(1)?,
+            pause: (kind == "paused").then(|| reason.unwrap_or_default()),
+            day: parse_day(&r.get::<_, String>(4)?)?,
+            began_at: r.get(5)?,
+            last_activity: r.get(6)?,
+            ended_at: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Every user's name, by id (clerks are shown by name).
+pub fn user_names(conn: &Connection) -> Result<std::collections::BTreeMap<i64, String>, AppError> {
+    let mut stmt = conn.prepare_cached("SELECT id, name FROM users")?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
