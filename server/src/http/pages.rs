@@ -119,11 +119,46 @@ async fn phone_page(State(store): State<Store>, Path(token): Path<String>) -> Re
     }
 }
 
-const NO_TICKET: &str = "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\">\
-<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>Không tìm thấy phiếu</title>\
-<body style=\"font-family:sans-serif;padding:2em;text-align:center\"><h1>Không tìm thấy phiếu</h1>\
-<p>Mã trên phiếu không đúng hoặc phiếu đã quá cũ. Vui lòng hỏi cán bộ tại quầy.</p>\
-<p style=\"color:#666\">Ticket not found. Please ask at the counter.</p></body></html>";
+/// What a phone gets for an address that is no ticket: the same look as the ticket page,
+/// both languages at once (the page cannot know which the reader prefers), and what to do.
+const NO_TICKET: &str = r##"<!doctype html>
+<html lang="vi">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<meta name="robots" content="noindex">
+<meta name="theme-color" content="#0b4f9c">
+<title>Không tìm thấy phiếu · Ticket not found</title>
+<link rel="icon" href="data:,">
+<style>
+body { margin: 0; font: 17px/1.45 system-ui, Roboto, "Noto Sans", "Segoe UI", Arial, sans-serif; color: #14213d; background: #eef2f7; }
+header { background: #0b4f9c; color: #fff; padding: .7rem 1rem; font-size: .95rem; }
+main { max-width: 30rem; margin: 0 auto; padding: 1rem .8rem 2rem; }
+.card { background: #fff; border-radius: 16px; padding: 1.2rem 1.1rem; margin-bottom: .8rem; box-shadow: 0 1px 4px #14213d1a; }
+.sign { display: block; width: 84px; height: 54px; margin: 0 auto; }
+h1 { font-size: 1.5rem; text-align: center; margin: .2rem 0 .8rem; }
+h2 { font-size: 1.15rem; color: #5b6678; margin: 0 0 .5rem; }
+p { margin: .4rem 0; }
+</style>
+</head>
+<body>
+<header>Bộ phận một cửa · One-stop service hall</header>
+<main>
+  <section class="card">
+    <svg class="sign" viewBox="0 0 64 40" aria-hidden="true"><path d="M4 4h56v10a6 6 0 0 0 0 12v10H4V26a6 6 0 0 0 0-12z" fill="#dbe6f5" stroke="#0b4f9c" stroke-width="3"/><path d="M22 14l20 12M42 14L22 26" stroke="#b42318" stroke-width="4" stroke-linecap="round"/></svg>
+    <h1>Không tìm thấy phiếu</h1>
+    <p>Đường dẫn này không khớp với phiếu số thứ tự nào.</p>
+    <p>Hãy quét lại mã QR trên phiếu của bạn, hoặc hỏi cán bộ tại bộ phận một cửa. Số thứ tự của bạn vẫn được gọi trên màn hình trong sảnh.</p>
+  </section>
+  <section class="card" lang="en">
+    <h2>Ticket not found</h2>
+    <p>This link does not match any queue ticket.</p>
+    <p>Please scan the QR code on your ticket again, or ask a member of staff. Your number is still called on the screens in the hall.</p>
+  </section>
+</main>
+</body>
+</html>
+"##;
 
 /// A plain index of the pages, for the person setting the hall up.
 async fn home() -> Response {

@@ -1,0 +1,489 @@
+//! The citizen's phone page (`/t/{token}`, what the ticket's QR code opens) in a real
+//! headless Chromium on a 390x844 phone screen: a ticket's whole life as its holder sees it
+//! (waiting, the queue moving, the call with its sound and vibration, being served, the
+//! rating, a reload), the states that need a sentence (transferred, returned, absent,
+//! cancelled, offline), and the friendly page for an address that is no ticket.
+//! Screenshots of every state land in `target/test-artifacts/phone-*.png`.
+
+use motcua::domain::{DeviceKind, Role};
+use motcua_tests::browser::Browser;
+use motcua_tests::{Client, TestHall};
+use serde_json::{Value, json};
+
+const PHONE: (u32, u32) = (390, 844);
+
+fn url(ticket: &Value) -> &str {
+    ticket["url"].as_str().expect("ticket url")
+}
+
+fn token(ticket: &Value) -> &str {
+    ticket["token"].as_str().expect("ticket token")
+}
+
+/// The text of an element, as the citizen reads it.
+async fn text(phone: &Browser, id: &str) -> String {
+    phone
+        .eval(&format!("document.getElementById('{id}').innerText.trim()"))
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+}
+
+async fn visible(phone: &Browser, id: &str) -> bool {
+    phone
+        .eval(&format!(
+            "document.getElementById('{id}').offsetParent !== null"
+        ))
+        .await
+        .as_bool()
+        .unwrap_or(false)
+}
+
+/// The estimate the page should show for a waiting ticket, from the server's own figure.
+async fn eta_words(hall: &TestHall, ticket: &Value) -> String {
+    let (_, seen) = hall
+        .anonymous()
+        .get(&format!("/api/tickets/{}", token(ticket)))
+        .await;
+    match seen["eta_minutes"]
+        .as_u64()
+        .expect("a waiting ticket's estimate")
+    {
+        0 => "Sắp đến lượt".to_owned(),
+        n => format!("khoảng {n} phút"),
+    }
+}
+
+/// A clerk's move that must succeed.
+async fn act(clerk: &Client, ticket: &Value, action: &str, body: Value) -> Value {
+    let (status, answer) = clerk.act(ticket, action, body).await;
+    assert_eq!(status, 200, "{action}: {answer}");
+    answer
+}
+
+/// The page shows the ticket in `status` (the page marks it on `<body>`).
+async fn wait_status(phone: &Browser, status: &str) {
+    phone
+        .wait_for(
+            &format!("the ticket {status}"),
+            &format!("document.body.dataset.status === '{status}'"),
+        )
+        .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_follows_their_ticket_on_the_phone_from_waiting_to_called_to_rated() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let clerk = hall.clerk_at("lan", 1).await; // serves A and D
+    let before = kiosk.issue("A", "none").await;
+    let mine = kiosk.issue("A", "none").await;
+
+    // Waiting, one person ahead.
+    let phone = Browser::open(PHONE.0, PHONE.1).await;
+    phone.goto(url(&mine)).await;
+    wait_status(&phone, "waiting").await;
+    assert_eq!(text(&phone, "code").await, "A002");
+    assert_eq!(text(&phone, "field").await, "Tư pháp – Hộ tịch");
+    assert_eq!(text(&phone, "ahead").await, "1");
+    let queue = text(&phone, "queue").await;
+    assert!(queue.contains("Số người chờ trước bạn"), "{queue}");
+    assert!(queue.contains("Thời gian chờ dự kiến:"), "{queue}");
+    assert_eq!(text(&phone, "eta").await, eta_words(&hall, &mine).await);
+    assert!(
+        queue.contains("Lấy số lúc 08:00 ngày 25/11/2026"),
+        "the hall's clock, not the phone's: {queue}"
+    );
+    assert_eq!(
+        phone.eval("document.title").await,
+        "A002 · 1 người trước bạn"
+    );
+    assert!(visible(&phone, "live").await);
+    assert_eq!(text(&phone, "live").await, "Đang cập nhật trực tiếp");
+    assert!(
+        !visible(&phone, "rating").await,
+        "no rating form before service"
+    );
+    // Record what the page asks of the vibration motor (the page calls navigator.vibrate
+    // itself; this only listens).
+    phone
+        .eval("(function(){ const real = navigator.vibrate.bind(navigator); window.vibrations = []; navigator.vibrate = (p) => { window.vibrations.push(p); real(p); return true; }; return true; })()")
+        .await;
+    phone.screenshot("phone-waiting-390x844").await;
+
+    // The person ahead is called: nobody ahead now, live, without a reload.
+    clerk.call_next(1).await.expect("A001 is called");
+    phone
+        .wait_for(
+            "nobody ahead",
+            "document.getElementById('ahead').textContent === '0'",
+        )
+        .await;
+    assert_eq!(text(&phone, "eta").await, eta_words(&hall, &mine).await);
+    assert!(visible(&phone, "next").await, "says the citizen is next");
+    phone.screenshot("phone-next-390x844").await;
+    act(&clerk, &before, "no-show", json!({})).await;
+
+    // A phone keeps sound blocked until the citizen taps the page; this browser allows
+    // it from the start, so block it again as a phone would.
+    phone
+        .eval("(function(){ ac.suspend(); return true; })()")
+        .await;
+    phone
+        .wait_for("sound blocked", "document.body.dataset.sound === 'off'")
+        .await;
+    assert_eq!(text(&phone, "sound-btn").await, "Bật âm báo");
+
+    // Called: the banner names the counter, the page alerts (sound and vibration).
+    let called = clerk.call_next(1).await.expect("A002 is called");
+    assert_eq!(called["code"], "A002");
+    wait_status(&phone, "called").await;
+    assert!(visible(&phone, "call").await, "the call banner shows");
+    assert!(text(&phone, "call").await.starts_with("Mời bạn đến"));
+    assert_eq!(text(&phone, "counter").await, "QUẦY 1");
+    assert_eq!(
+        phone
+            .eval("document.getElementById('counter').textContent")
+            .await,
+        "Quầy 1"
+    );
+    let alert = phone
+        .wait_for("the call alert", "window.motcuaAlerts[0]")
+        .await;
+    assert_eq!(alert["counter"], 1);
+    assert_eq!(alert["sound"], "blocked", "no sound before a tap");
+    assert_eq!(alert["vibrate"], "yes");
+    assert_eq!(
+        phone.eval("window.vibrations").await,
+        json!([[600, 200, 600, 200, 600]])
+    );
+    assert_eq!(
+        phone.eval("document.title").await,
+        "🔔 Mời đến quầy 1 · A002"
+    );
+    assert_eq!(
+        phone
+            .eval("getComputedStyle(document.body).backgroundColor")
+            .await,
+        "rgb(180, 35, 24)",
+        "the whole page turns red"
+    );
+    assert!(!visible(&phone, "queue").await);
+    phone.screenshot("phone-called-390x844").await;
+    // One tap on "Enable sound": the call's chime plays then.
+    phone.click("#sound-btn").await;
+    phone
+        .wait_for(
+            "the chime after the tap",
+            "window.motcuaAlerts[0].sound === 'played after tap'",
+        )
+        .await;
+    assert_eq!(phone.eval("document.body.dataset.sound").await, "on");
+
+    // A recall alerts again.
+    act(&clerk, &called, "recall", json!({})).await;
+    let again = phone
+        .wait_for("the second alert", "window.motcuaAlerts[1]")
+        .await;
+    assert_eq!(again["recalls"], 1);
+    assert_eq!(again["sound"], "played", "sound is on now");
+    assert_eq!(phone.eval("window.vibrations.length").await, 2);
+    assert!(text(&phone, "status").await.contains("Gọi lại lần 1"));
+
+    // Served: the rating form, on the hall's five-level scale.
+    act(&clerk, &called, "start", json!({})).await;
+    wait_status(&phone, "serving").await;
+    assert!(
+        text(&phone, "status")
+            .await
+            .starts_with("Bạn đang được phục vụ tại quầy 1.")
+    );
+    assert!(!visible(&phone, "call").await);
+    phone.screenshot("phone-serving-390x844").await;
+    act(&clerk, &called, "finish", json!({})).await;
+    phone
+        .wait_for("the rating form", "document.body.dataset.rate === 'form'")
+        .await;
+    assert!(visible(&phone, "rating").await);
+    assert_eq!(
+        phone
+            .eval("[...document.querySelectorAll('#levels button')].map(b => b.dataset.rating + ' ' + b.innerText.trim())")
+            .await,
+        json!(["5 Rất hài lòng", "4 Hài lòng", "3 Bình thường", "2 Không hài lòng", "1 Rất không hài lòng"])
+    );
+    assert_eq!(text(&phone, "left").await, "Còn 500 ký tự");
+    phone.screenshot("phone-rating-390x844").await;
+
+    // A comment, then one tap on a level sends both.
+    let comment = "Cán bộ nhiệt tình, hướng dẫn rõ ràng.";
+    phone.type_into("#comment", comment).await;
+    let left = format!("Còn {} ký tự", 500 - comment.chars().count());
+    phone
+        .wait_for(
+            "the characters left",
+            &format!("document.getElementById('left').textContent === '{left}'"),
+        )
+        .await;
+    phone.click("button[data-rating='4']").await;
+    phone
+        .wait_for("the thank-you", "document.body.dataset.rate === 'thanks'")
+        .await;
+    assert!(!visible(&phone, "rating").await, "the form is gone");
+    assert_eq!(text(&phone, "done").await, "Cảm ơn bạn đã đánh giá!");
+    phone.screenshot("phone-thanks-390x844").await;
+
+    // The server has it, with the comment as typed.
+    let (status, seen) = hall
+        .anonymous()
+        .get(&format!("/api/tickets/{}", token(&mine)))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(seen["rating"], 4);
+    let conn = motcua::store::open_for_admin(hall.data_dir()).expect("open db");
+    let data: String = conn
+        .query_row(
+            "SELECT data FROM events WHERE kind = 'rated' AND ticket_id = ?1",
+            [mine["id"].as_i64().expect("id")],
+            |r| r.get(0),
+        )
+        .expect("a rated event");
+    let data: Value = serde_json::from_str(&data).expect("event data");
+    assert_eq!(data["comment"], comment);
+    assert_eq!(data["channel"], "phone");
+    drop(conn);
+
+    // Reloaded later: already rated, no second form.
+    phone.client.refresh().await.expect("reload");
+    phone
+        .wait_for(
+            "the already-rated note",
+            "document.body.dataset.rate === 'already'",
+        )
+        .await;
+    assert!(!visible(&phone, "rating").await);
+    assert_eq!(
+        text(&phone, "done").await,
+        "Phiếu này đã được đánh giá (Hài lòng). Cảm ơn bạn!"
+    );
+    assert!(
+        text(&phone, "status")
+            .await
+            .starts_with("Đã giải quyết xong lúc 08:00")
+    );
+    phone.screenshot("phone-already-rated-390x844").await;
+
+    // The citizen ahead never came: their page says so, and offers nothing to rate.
+    phone.goto(url(&before)).await;
+    wait_status(&phone, "absent").await;
+    assert_eq!(text(&phone, "code").await, "A001");
+    let why = format!(
+        "{} {}",
+        text(&phone, "status").await,
+        text(&phone, "note").await
+    );
+    assert!(why.contains("không có mặt tại quầy"), "{why}");
+    assert!(why.contains("không có phần đánh giá"), "{why}");
+    assert!(!visible(&phone, "rating").await);
+    assert_eq!(
+        phone
+            .eval("document.querySelectorAll('#levels button').length > 0 && document.getElementById('rating').offsetParent !== null")
+            .await,
+        false
+    );
+    phone.screenshot("phone-absent-390x844").await;
+    phone.close().await;
+}
+
+/// A ticket moved to another field, sent back to the queue, followed across a server
+/// restart, in English too, then served on a three-level hall; a cancelled ticket; and the
+/// page when the hall's server is gone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn moves_a_citizen_did_not_choose_are_explained_in_plain_words() {
+    let mut settings = motcua::config::Settings::default();
+    settings.hall.rating_scale = 3;
+    let hall = TestHall::start_with(settings).await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let manager = hall.staff("minh", Role::Manager).await;
+    let _clerk = hall.clerk_at("lan", 2).await; // serves B and E
+    let other = kiosk.issue("A", "none").await;
+    let mine = kiosk.issue("A", "none").await;
+
+    let phone = Browser::open(PHONE.0, PHONE.1).await;
+    phone.goto(url(&mine)).await;
+    wait_status(&phone, "waiting").await;
+    assert!(!visible(&phone, "note").await, "nothing to explain yet");
+
+    // Transferred to land and construction: same number, a sentence says why.
+    act(&manager, &mine, "transfer", json!({"service": "B"})).await;
+    phone
+        .wait_for(
+            "the new field",
+            "document.getElementById('field').textContent === 'Đất đai – Xây dựng'",
+        )
+        .await;
+    let why = text(&phone, "note").await;
+    assert!(
+        why.contains("đã được chuyển từ lĩnh vực «Tư pháp – Hộ tịch» sang «Đất đai – Xây dựng»"),
+        "{why}"
+    );
+    assert_eq!(text(&phone, "code").await, "A002");
+    phone.screenshot("phone-transferred-390x844").await;
+    // Still explained after a reload.
+    phone.client.refresh().await.expect("reload");
+    wait_status(&phone, "waiting").await;
+    assert!(text(&phone, "note").await.contains("«Tư pháp – Hộ tịch»"));
+
+    // The server restarts: the page says it is offline, then comes back by itself.
+    let hall = hall.restart_in_place().await;
+    phone
+        .wait_for(
+            "the offline mark",
+            "document.body.dataset.connected === 'false'",
+        )
+        .await;
+    phone
+        .wait_for("back online", "document.body.dataset.connected === 'true'")
+        .await;
+    let clerk = hall.sign_in("lan").await;
+    let manager = hall.sign_in("minh").await;
+
+    // Called at counter 2, then sent back to complete the dossier.
+    clerk.call_next(2).await.expect("A002 is called");
+    wait_status(&phone, "called").await;
+    assert_eq!(text(&phone, "counter").await, "QUẦY 2");
+    act(&clerk, &mine, "return", json!({})).await;
+    wait_status(&phone, "waiting").await;
+    let why = text(&phone, "note").await;
+    assert!(why.contains("trả lại hàng chờ"), "{why}");
+    phone.screenshot("phone-returned-390x844").await;
+
+    // In English, on the switch.
+    phone.click("#lang").await;
+    phone
+        .wait_for("English", "document.documentElement.lang === 'en'")
+        .await;
+    assert!(text(&phone, "note").await.contains("back in the queue"));
+    assert!(text(&phone, "queue").await.contains("People ahead of you"));
+    assert_eq!(text(&phone, "field").await, "Land – Construction");
+    assert_eq!(text(&phone, "lang").await, "Tiếng Việt");
+    phone.screenshot("phone-returned-en-390x844").await;
+    phone.click("#lang").await;
+    phone
+        .wait_for("Vietnamese", "document.documentElement.lang === 'vi'")
+        .await;
+
+    // Served on a three-level hall: three faces.
+    let again = clerk.call_next(2).await.expect("A002 is called again");
+    act(&clerk, &again, "start", json!({})).await;
+    act(&clerk, &again, "finish", json!({})).await;
+    phone
+        .wait_for("the rating form", "document.body.dataset.rate === 'form'")
+        .await;
+    assert_eq!(
+        phone
+            .eval("[...document.querySelectorAll('#levels button')].map(b => b.dataset.rating + ' ' + b.innerText.trim())")
+            .await,
+        json!(["3 Rất hài lòng", "2 Hài lòng", "1 Không hài lòng"])
+    );
+    assert!(!visible(&phone, "note").await, "no stale explanation");
+    phone.screenshot("phone-rating-3-levels-390x844").await;
+
+    // A cancelled ticket: why, and nothing to rate.
+    act(&manager, &other, "cancel", json!({})).await;
+    phone.goto(url(&other)).await;
+    wait_status(&phone, "cancelled").await;
+    let why = text(&phone, "note").await;
+    assert!(why.contains("không có phần đánh giá"), "{why}");
+    assert!(text(&phone, "status").await.contains("đã bị hủy"));
+    assert!(!visible(&phone, "rating").await);
+    phone.screenshot("phone-cancelled-390x844").await;
+
+    // The hall's server goes away: the page says so plainly.
+    drop(hall);
+    phone
+        .wait_for(
+            "the offline mark",
+            "document.body.dataset.connected === 'false'",
+        )
+        .await;
+    assert_eq!(
+        text(&phone, "live").await,
+        "Mất kết nối – đang thử kết nối lại…"
+    );
+    phone.screenshot("phone-offline-390x844").await;
+    phone.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_address_that_is_no_ticket_gets_a_friendly_page_in_both_languages() {
+    let hall = TestHall::start().await;
+    let http = reqwest::Client::new();
+    for path in [
+        "/t/00000000000000000000000000000000", // well formed, unknown
+        "/t/not-a-ticket",
+        "/t/0000000000000000000000000000000G",
+        "/t/00000000000000000000000000000000a",
+        "/t/%F0%9F%8E%AB",
+    ] {
+        let resp = http.get(hall.url(path)).send().await.expect("request");
+        assert_eq!(resp.status().as_u16(), 404, "{path}");
+        let kind = resp
+            .headers()
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or_default()
+            .to_owned();
+        assert!(kind.starts_with("text/html"), "{path}: {kind}");
+        let body = resp.text().await.expect("body");
+        for words in [
+            "Không tìm thấy phiếu",
+            "Ticket not found",
+            "quét lại mã QR",
+            "name=\"viewport\"",
+        ] {
+            assert!(body.contains(words), "{path}: {words:?} missing");
+        }
+    }
+
+    let phone = Browser::open(PHONE.0, PHONE.1).await;
+    phone.goto(&hall.url("/t/not-a-ticket")).await;
+    let heading = phone
+        .wait_for("the heading", "document.querySelector('h1').innerText")
+        .await;
+    assert_eq!(heading, "Không tìm thấy phiếu");
+    assert_eq!(
+        phone
+            .eval("document.documentElement.scrollWidth <= window.innerWidth")
+            .await,
+        true,
+        "fits the phone's width"
+    );
+    phone.screenshot("phone-not-found-390x844").await;
+    phone.close().await;
+}
+
+/// The page a cheap phone downloads on a weak network: one small file, nothing else to
+/// fetch before the ticket shows (the live feed and the hall's settings aside).
+#[tokio::test]
+async fn the_phone_page_is_one_small_file() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let ticket = kiosk.issue("A", "none").await;
+    let resp = reqwest::get(url(&ticket)).await.expect("request");
+    assert_eq!(resp.status().as_u16(), 200);
+    let page = resp.text().await.expect("body");
+    assert!(
+        page.len() < 25_000,
+        "the page weighs {} bytes (budget 25 KB)",
+        page.len()
+    );
+    for outside in [
+        "<script src",
+        "<link rel=\"stylesheet\"",
+        "@font-face",
+        "url(",
+    ] {
+        assert!(!page.contains(outside), "the page loads {outside:?}");
+    }
+}
