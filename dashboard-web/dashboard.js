@@ -1,0 +1,588 @@
+// The manager's dashboard: the hall now (live) and its figures over a range of days.
+//
+// "Now" reads GET /api/stats/now again on every frame of the hall feed (/ws/hall), at most
+// once a second, and every 30 s anyway (the longest wait grows while nothing happens).
+// "History" reads GET /api/stats?from&to for the chosen local dates and draws its tables
+// and uPlot charts; the export links and the daily report follow the chosen range.
+
+import { api, ApiError, applyStatic, dates, errorText, h, hallFeed, makeFormat, makeI18n, mayRead } from './lib.js';
+import { strings, SCALES, levelColours } from './strings.js';
+import { makeCharts } from './charts.js';
+
+const t = makeI18n(strings);
+const fmt = makeFormat(t);
+const $ = (sel) => document.querySelector(sel);
+
+const REFRESH_MS = 30000;
+const THROTTLE_MS = 1000;
+
+const state = {
+  view: 'loading',
+  tab: 'now',
+  user: null,
+  hall: '',
+  scale: 5,
+  now: null, // the last answer of /api/stats/now
+  feed: null,
+  timer: null,
+  hallToday: null, // the hall's date, from the server's "at"
+  range: null, // {from, to}
+  stats: null, // the last answer of /api/stats
+  statsError: null,
+  group: 'field',
+  charts: null,
+};
+
+const nameOf = (row) => (t.lang() === 'en' ? row.name_en : row.name_vi) || row.key || row.code || '';
+
+// ---------- views ----------
+
+function showView(view) {
+  state.view = view;
+  document.body.dataset.view = view;
+  $('#logout-btn').hidden = view !== 'dash' && view !== 'denied';
+  $('#user-name').textContent = view === 'dash' ? state.user?.name ?? '' : '';
+}
+
+function showTab(tab) {
+  state.tab = tab;
+  document.body.dataset.tab = tab;
+  for (const b of document.querySelectorAll('.tabs [data-tab]')) b.setAttribute('aria-selected', String(b.dataset.tab === tab));
+  if (tab === 'history') openHistory();
+  writeHash();
+}
+
+/** The first time the History tab shows: today in the hall (the server's day, not this PC's). */
+async function openHistory() {
+  if (!state.range) {
+    await firstNow.promise;
+    if (!state.range) setRange(quickRange('today'), false);
+  } else if ($('#range-from').value !== state.range.from || $('#range-to').value !== state.range.to) {
+    setRange(state.range, false);
+  }
+  if (!state.stats && !state.statsError) loadStats();
+  state.charts?.redraw();
+}
+
+function writeHash() {
+  const hash = state.tab === 'history' && state.range ? `#history/${state.range.from}/${state.range.to}` : `#${state.tab}`;
+  if (location.hash !== hash) history.replaceState(null, '', hash);
+}
+
+function readHash() {
+  const [tab, from, to] = location.hash.replace(/^#/, '').split('/');
+  if (tab === 'history' && dates.valid(from) && dates.valid(to)) state.range = { from, to };
+  return tab === 'history' ? 'history' : 'now';
+}
+
+/** A request failed: the sign-in form if the session ended, "no access" if refused. */
+function refused(err) {
+  if (!(err instanceof ApiError)) return false;
+  if (err.status === 401) {
+    stopLive();
+    showView('login');
+    $('#login-error').textContent = t('err.unauthenticated');
+    return true;
+  }
+  if (err.status === 403) {
+    stopLive();
+    showDenied();
+    return true;
+  }
+  return false;
+}
+
+function showDenied() {
+  $('#denied-text').textContent = t('denied.text', { name: state.user?.name ?? '' });
+  showView('denied');
+}
+
+// ---------- starting up ----------
+
+async function loadHall() {
+  try {
+    const info = await api('GET', '/api/services');
+    state.hall = info.hall;
+    state.scale = info.rating_scale === 3 ? 3 : 5;
+    $('#hall-name').textContent = info.hall;
+  } catch { /* the hall's name is a nicety; the figures carry it too */ }
+}
+
+async function boot() {
+  applyStatic(t);
+  wire();
+  const tab = readHash();
+  loadHall();
+  let user = null;
+  for (let wait = 1000; ; wait = Math.min(wait * 2, 10000)) {
+    try {
+      user = (await api('GET', '/api/session')).user ?? null;
+      break;
+    } catch (err) {
+      if (err.status === 401 || err.status === 403) break;
+      $('#login-error').textContent = errorText(t, err);
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+  state.user = user;
+  if (!user) {
+    showView('login');
+    $('#login-name').focus();
+    return;
+  }
+  enter(tab);
+}
+
+/** Signed in: the dashboard for managers and admins, "no access" for anyone else. */
+function enter(tab = 'now') {
+  if (!mayRead(state.user)) {
+    showDenied();
+    return;
+  }
+  showView('dash');
+  state.charts ??= makeCharts(t, fmt);
+  startLive();
+  showTab(tab);
+}
+
+async function login(e) {
+  e.preventDefault();
+  const name = $('#login-name').value.trim();
+  const password = $('#login-password').value;
+  const button = $('button[data-action="login"]');
+  $('#login-error').textContent = '';
+  button.disabled = true;
+  try {
+    state.user = (await api('POST', '/api/session', { name, password })).user;
+    $('#login-password').value = '';
+    enter(state.tab);
+  } catch (err) {
+    $('#login-error').textContent = errorText(t, err);
+    $('#login-password').select();
+  } finally {
+    button.disabled = false;
+  }
+}
+
+async function logout() {
+  stopLive();
+  try { await api('DELETE', '/api/session'); } catch { /* the cookie goes anyway */ }
+  state.user = null;
+  state.now = null;
+  state.stats = null;
+  state.statsError = null;
+  $('#login-error').textContent = '';
+  showView('login');
+  $('#login-name').focus();
+}
+
+// ---------- Now: live ----------
+
+const refresh = { inflight: false, again: false, last: 0, timer: null };
+/** Settled once the first answer (or failure) of /api/stats/now is in: the hall's date. */
+const firstNow = {};
+firstNow.promise = new Promise((resolve) => { firstNow.resolve = resolve; });
+
+/** Read /api/stats/now, at most once a second however many frames arrive. */
+async function refreshNow() {
+  if (state.view !== 'dash') return;
+  if (refresh.inflight) { refresh.again = true; return; }
+  const wait = refresh.last + THROTTLE_MS - Date.now();
+  if (wait > 0) {
+    refresh.timer ??= setTimeout(() => { refresh.timer = null; refreshNow(); }, wait);
+    return;
+  }
+  refresh.inflight = true;
+  refresh.last = Date.now();
+  try {
+    state.now = await api('GET', '/api/stats/now');
+    $('#now-error').textContent = '';
+    renderNow();
+  } catch (err) {
+    if (!refused(err)) $('#now-error').textContent = errorText(t, err);
+  } finally {
+    refresh.inflight = false;
+    firstNow.resolve();
+    if (refresh.again) { refresh.again = false; refreshNow(); }
+  }
+}
+
+function startLive() {
+  stopLive();
+  state.feed = hallFeed(() => refreshNow(), (live) => { document.body.dataset.connected = String(live); });
+  state.timer = setInterval(refreshNow, REFRESH_MS);
+  refreshNow();
+}
+
+function stopLive() {
+  state.feed?.close();
+  state.feed = null;
+  clearInterval(state.timer);
+  state.timer = null;
+  document.body.dataset.connected = 'false';
+}
+
+function renderNow() {
+  const now = state.now;
+  if (!now) return;
+  if (now.at) {
+    const today = dates.of(now.at);
+    // The hall's day moved on (or is first known): "today" buttons follow it.
+    if (state.hallToday !== today) {
+      state.hallToday = today;
+      markQuick();
+    }
+  }
+  $('#now-updated').textContent = t('now.updated', { time: fmt.timeSeconds(now.at) });
+  const fields = now.fields ?? [];
+  const counters = now.counters ?? [];
+  const printers = now.printers ?? [];
+
+  // The figures on top.
+  const waiting = fields.reduce((s, f) => s + (f.waiting ?? 0), 0);
+  const prio = fields.reduce((s, f) => s + (f.priority_waiting ?? 0), 0);
+  $('#now-waiting').textContent = fmt.int(waiting);
+  $('#now-waiting-prio').textContent = prio ? t('now.waitingPrio', { n: fmt.int(prio) }) : '';
+  const longest = fields.filter((f) => f.longest_wait_seconds != null)
+    .sort((a, b) => b.longest_wait_seconds - a.longest_wait_seconds)[0];
+  $('#now-longest').textContent = longest ? fmt.minutes(longest.longest_wait_seconds) : fmt.DASH;
+  $('#now-longest-where').textContent = longest ? t('now.longestWhere', { field: `${longest.code} · ${nameOf(longest)}` }) : '';
+  $('[data-kpi="longest"]').classList.toggle('late', Boolean(longest && isLate(longest)));
+  const by = (s) => counters.filter((c) => c.state === s).length;
+  $('#now-counters').textContent = t('now.countersOf', { open: by('open'), all: counters.length });
+  $('#now-counters-more').textContent = t('now.countersMore', { paused: by('paused'), closed: by('closed') });
+  $('#now-served').textContent = fmt.int(counters.reduce((s, c) => s + (c.served_today ?? 0), 0));
+  const troubled = printers.filter((p) => printerState(p).level !== 'ok').length;
+  $('#now-printers').textContent = printers.length ? `${printers.length - troubled} / ${printers.length}` : fmt.DASH;
+  $('#now-printers-hint').textContent = !printers.length ? t('now.printersNone')
+    : troubled ? t('now.printersBad', { n: troubled }) : t('now.printersOk');
+  $('[data-kpi="printers"]').classList.toggle('late', troubled > 0);
+
+  // Fields.
+  $('#now-fields tbody').replaceChildren(...fields.map((f) => h('tr', { dataset: { field: f.code }, class: isLate(f) ? 'late' : null },
+    h('td', { class: 'name' }, h('span', { class: 'code-badge' }, f.code), ' ', nameOf(f)),
+    h('td', { class: 'num waiting', dataset: { col: 'waiting' } }, fmt.int(f.waiting)),
+    h('td', { class: 'num', dataset: { col: 'priority' } }, fmt.int(f.priority_waiting)),
+    h('td', { class: 'num longest', dataset: { col: 'longest' } }, fmt.minutes(f.longest_wait_seconds)),
+    h('td', { class: 'num', dataset: { col: 'eta' } }, f.waiting ? fmt.wholeMinutes(f.eta_minutes) : fmt.DASH),
+    h('td', { class: 'num', dataset: { col: 'counters-open' } }, fmt.int(f.counters_open)),
+    h('td', { class: 'num muted', dataset: { col: 'target' } }, fmt.wholeMinutes(f.target_wait_minutes)))));
+
+  // Counters.
+  $('#now-counter-list').replaceChildren(...counters.map(counterCard));
+
+  // Printers.
+  $('#now-printers-list').replaceChildren(...(printers.length
+    ? printers.map(printerItem)
+    : [h('li', { class: 'muted empty' }, t('now.noPrinters'))]));
+}
+
+/** A field whose oldest ticket has waited longer than its target. */
+function isLate(f) {
+  return f.longest_wait_seconds != null && f.target_wait_minutes && f.longest_wait_seconds > f.target_wait_minutes * 60;
+}
+
+const reasonText = (reason) => (t.has(`reason.${reason}`) ? t(`reason.${reason}`) : reason);
+
+function counterCard(c) {
+  const current = c.current
+    ? h('p', { class: `current ${c.current.status}` },
+      t(c.current.status === 'serving' ? 'counter.serving' : 'counter.called', { code: c.current.code, time: fmt.time(c.current.since) }))
+    : h('p', { class: 'current muted' }, c.state === 'open' ? t('counter.idle') : '');
+  return h('article', { class: 'card counter', dataset: { counter: c.no, state: c.state } },
+    h('header', {},
+      h('strong', {}, t('counter.n', { no: c.no })),
+      h('span', { class: 'chip', dataset: { state: c.state } }, t(`state.${c.state}`))),
+    h('p', { class: 'clerk' }, c.clerk ? h('span', {}, `${t('counter.clerk')}: `, h('b', {}, c.clerk)) : h('span', { class: 'muted' }, t('counter.noClerk'))),
+    c.state === 'paused' ? h('p', { class: 'reason' }, t('counter.reason', { reason: reasonText(c.reason ?? '') })) : null,
+    current,
+    h('footer', {},
+      h('span', { class: 'muted' }, t('counter.fields', { list: (c.services ?? []).join(', ') })),
+      h('span', { class: 'served' }, t('counter.served', { n: fmt.int(c.served_today) }))));
+}
+
+/** What a printer's last report says, worst first. */
+function printerState(p) {
+  const r = p.report;
+  if (!p.connected) return { level: 'bad', text: t('printer.disconnected') };
+  if (!r) return { level: 'warn', text: t('printer.unknown') };
+  if (r.paper_out) return { level: 'bad', text: t('printer.paper_out') };
+  if (r.cover_open) return { level: 'bad', text: t('printer.cover_open') };
+  if (!r.online) return { level: 'bad', text: t('printer.offline') };
+  if (r.error) return { level: 'bad', text: t('printer.error') };
+  if (r.paper_near_end) return { level: 'warn', text: t('printer.paper_near_end') };
+  return { level: 'ok', text: t('printer.ready') };
+}
+
+function printerItem(p) {
+  const s = printerState(p);
+  const error = p.last_error ? (t.has(`perr.${p.last_error}`) ? t(`perr.${p.last_error}`) : p.last_error) : null;
+  return h('li', { class: 'printer', dataset: { printer: p.name, level: s.level } },
+    h('div', { class: 'printer-head' },
+      h('b', {}, p.name),
+      h('span', { class: 'status-dot', dataset: { level: s.level } }, s.text)),
+    h('div', { class: 'muted' },
+      `${t('col.kiosk')}: ${p.kiosk}`,
+      p.via && p.via !== 'agent' ? ` · ${p.via}` : '',
+      p.last_seen ? ` · ${t('col.lastSeen')}: ${fmt.timeSeconds(p.last_seen)}` : ''),
+    error ? h('div', { class: 'error-small' }, t('printer.lastError', { e: error })) : null);
+}
+
+// ---------- History ----------
+
+function today() {
+  return state.hallToday ?? dates.browserToday();
+}
+
+function quickRange(which) {
+  const to = today();
+  switch (which) {
+    case '7': return { from: dates.add(to, -6), to };
+    case '30': return { from: dates.add(to, -29), to };
+    case 'month': return { from: dates.monthStart(to), to };
+    default: return { from: to, to };
+  }
+}
+
+function setRange(range, load = true) {
+  state.range = range;
+  $('#range-from').value = range.from;
+  $('#range-to').value = range.to;
+  markQuick();
+  updateLinks();
+  writeHash();
+  if (load) loadStats();
+}
+
+function markQuick() {
+  for (const b of document.querySelectorAll('[data-quick]')) {
+    const r = quickRange(b.dataset.quick);
+    b.setAttribute('aria-pressed', String(Boolean(state.range) && r.from === state.range.from && r.to === state.range.to));
+  }
+}
+
+function updateLinks() {
+  const r = state.range;
+  if (!r) return;
+  const q = `from=${r.from}&to=${r.to}`;
+  for (const by of ['field', 'counter', 'clerk', 'hour', 'day']) {
+    const a = $(`#export-${by}`);
+    a.href = `/api/stats.csv?${q}&by=${by}`;
+    a.replaceChildren(h('small', {}, t('hist.csv')), ' ', t(`by.${by}`));
+  }
+  $('#export-xlsx').href = `/api/stats.xlsx?${q}`;
+  const report = $('#report-link');
+  report.href = `report.html?day=${r.to}`;
+  report.textContent = t('hist.report', { day: fmt.dateShort(r.to) });
+}
+
+let statsRequest = 0;
+
+async function loadStats() {
+  const r = state.range;
+  if (!r) return;
+  if (r.from > r.to) {
+    $('#hist-error').textContent = t('hist.badRange');
+    return;
+  }
+  const mine = ++statsRequest;
+  document.body.dataset.hist = 'loading';
+  $('#hist-error').textContent = '';
+  try {
+    const stats = await api('GET', `/api/stats?from=${r.from}&to=${r.to}`);
+    if (mine !== statsRequest) return;
+    state.stats = stats;
+    state.statsError = null;
+    if (stats.rating_scale) state.scale = stats.rating_scale === 3 ? 3 : 5;
+    renderStats();
+    document.body.dataset.hist = 'ready';
+  } catch (err) {
+    if (mine !== statsRequest) return;
+    state.statsError = err;
+    document.body.dataset.hist = 'error';
+    if (!refused(err)) $('#hist-error').textContent = errorText(t, err);
+  }
+}
+
+function renderStats() {
+  const s = state.stats;
+  if (!s) return;
+  const days = Math.round((Date.parse(`${s.to}T00:00:00Z`) - Date.parse(`${s.from}T00:00:00Z`)) / 86400000) + 1;
+  $('#hist-range').textContent = s.from === s.to
+    ? fmt.dateLong(s.from)
+    : t('hist.range', { from: fmt.dateShort(s.from), to: fmt.dateShort(s.to), n: days });
+  $('#hist-generated').textContent = t('hist.generated', { time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}` });
+  document.body.dataset.histEmpty = String(!s.total?.issued);
+  renderKpis(s.total);
+  state.charts.show(s);
+  renderTable();
+  renderSatisfaction(s);
+  renderEstimate(s.estimate);
+  renderPauses(s.total);
+  renderComments(s.comments ?? []);
+}
+
+function kpi(key, value, hint, extra) {
+  return h('div', { class: `kpi ${extra ?? ''}`, dataset: { kpi: key } },
+    h('span', { class: 'label' }, t(`kpi.${key}`)),
+    h('b', { class: 'value' }, value),
+    h('span', { class: 'hint' }, hint));
+}
+
+function renderKpis(F) {
+  const sat = F.satisfaction ?? {};
+  const est = state.stats.estimate ?? {};
+  $('#hist-kpis').replaceChildren(
+    kpi('issued', fmt.int(F.issued), t('kpi.issuedHint', { n: fmt.int(F.transferred_in), r: fmt.int(F.returned) })),
+    kpi('served', fmt.int(F.served), t('kpi.servedHint', { n: fmt.int(F.unfinished), c: fmt.int(F.cancelled) })),
+    kpi('absent', fmt.int(F.absent), t('kpi.absentHint', { p: fmt.percent(F.absent_rate, 1) })),
+    kpi('wait', fmt.minutes(F.wait?.mean), t('kpi.waitHint', { p90: fmt.minutes(F.wait?.p90) })),
+    kpi('service', fmt.minutes(F.service?.mean), t('kpi.serviceHint', { walk: fmt.minutes(F.walk?.mean) })),
+    kpi('within', fmt.percent(F.within_target), t('kpi.withinHint')),
+    kpi('satisfied', fmt.percent(sat.satisfied_share), t('kpi.satisfiedHint', { rated: fmt.int(sat.rated ?? 0), coverage: fmt.percent(sat.coverage) })),
+    kpi('estimate', fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60),
+      t('kpi.estimateHint', { longer: fmt.percent(est.share_longer) })),
+  );
+}
+
+/** The detailed table's columns; counters and clerks also show open and paused time. */
+function columns(group) {
+  const cols = [
+    ['issued', (r) => fmt.int(r.issued)],
+    ['served', (r) => fmt.int(r.served)],
+    ['absent', (r) => fmt.int(r.absent)],
+    ['absentRate', (r) => fmt.percent(r.absent_rate, 1)],
+    ['transferred', (r) => fmt.int(r.transferred)],
+    ['cancelled', (r) => fmt.int(r.cancelled)],
+    ['unfinished', (r) => fmt.int(r.unfinished)],
+    ['recalls', (r) => fmt.int(r.recalls)],
+    ['waitMean', (r) => fmt.minutesNumber(r.wait?.mean), true],
+    ['waitMedian', (r) => fmt.minutesNumber(r.wait?.median), true],
+    ['waitP90', (r) => fmt.minutesNumber(r.wait?.p90), true],
+    ['waitMax', (r) => fmt.minutesNumber(r.wait?.max), true],
+    ['serviceMean', (r) => fmt.minutesNumber(r.service?.mean), true],
+    ['within', (r) => fmt.percent(r.within_target)],
+    ['satisfied', (r) => fmt.percent(r.satisfaction?.satisfied_share)],
+    ['rated', (r) => fmt.int(r.satisfaction?.rated)],
+  ];
+  if (group === 'counter' || group === 'clerk') {
+    cols.push(['open', (r) => fmt.hours(r.open_seconds)], ['paused', (r) => fmt.hours(r.paused_seconds)]);
+  }
+  return cols;
+}
+
+function rowName(group, r) {
+  if (group === 'field') return [h('span', { class: 'code-badge' }, r.key), ' ', nameOf(r)];
+  if (group === 'day') return `${fmt.dateShort(r.key)}`;
+  return nameOf(r);
+}
+
+function renderTable() {
+  const s = state.stats;
+  if (!s) return;
+  const group = state.group;
+  for (const b of document.querySelectorAll('[data-group]')) b.setAttribute('aria-selected', String(b.dataset.group === group));
+  const cols = columns(group);
+  const rows = s[`by_${group}`] ?? [];
+  const table = $('#hist-table');
+  table.dataset.group = group;
+  table.tHead.replaceChildren(h('tr', {},
+    h('th', { class: 'name' }, t(`by.${group}`)),
+    cols.map(([key, , minutes]) => h('th', { dataset: { col: key } }, t(`th.${key}`), minutes ? h('small', {}, ` (${t('unit.minShort')})`) : null))));
+  const line = (r, name) => cols.map(([key, cell]) => h('td', { class: 'num', dataset: { col: key } }, cell(r)));
+  $('#hist-table tbody').replaceChildren(...(rows.length
+    ? rows.map((r) => h('tr', { dataset: { key: r.key } }, h('td', { class: 'name' }, rowName(group, r)), line(r)))
+    : [h('tr', {}, h('td', { class: 'muted empty', colspan: cols.length + 1 }, t('hist.empty')))]));
+  $('#hist-table tfoot').replaceChildren(h('tr', {}, h('td', { class: 'name' }, t('table.total')), line(s.total)));
+}
+
+function renderSatisfaction(s) {
+  const sat = s.total.satisfaction ?? {};
+  const scale = s.rating_scale === 3 ? 3 : 5;
+  const colours = levelColours(scale);
+  const rated = sat.rated ?? 0;
+  const levels = Array.from({ length: scale }, (_, i) => scale - i);
+  $('#hist-satisfaction').replaceChildren(
+    h('table', { class: 'grid-table compact levels' },
+      h('tbody', {}, levels.map((level) => {
+        const n = sat.levels?.[level - 1] ?? 0;
+        return h('tr', { dataset: { level } },
+          h('td', { class: 'name' }, h('span', { class: 'swatch', style: `background:${colours[level - 1]}` }), SCALES[scale][level][t.lang() === 'en' ? 1 : 0]),
+          h('td', { class: 'num' }, fmt.int(n)),
+          h('td', { class: 'num muted' }, rated ? fmt.percent(n / rated) : fmt.DASH));
+      }))),
+    h('dl', { class: 'facts' },
+      h('dt', {}, t('sat.rated')), h('dd', {}, fmt.int(rated)),
+      h('dt', {}, t('kpi.satisfied')), h('dd', {}, fmt.percent(sat.satisfied_share)),
+      h('dt', {}, t('sat.coverage')), h('dd', {}, fmt.percent(sat.coverage))));
+}
+
+function renderEstimate(est = {}) {
+  $('#hist-estimate').replaceChildren(
+    h('dt', {}, t('est.quoted')), h('dd', {}, fmt.int(est.quoted)),
+    h('dt', {}, t('est.mae')), h('dd', {}, fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60)),
+    h('dt', {}, t('est.longer')), h('dd', {}, fmt.percent(est.share_longer)),
+    h('dt', {}, t('est.longer5')), h('dd', {}, fmt.percent(est.share_5_min_longer)));
+}
+
+function renderPauses(F) {
+  const reasons = F.paused_reasons ?? [];
+  $('#hist-pauses').replaceChildren(...(reasons.length
+    ? reasons.flatMap((p) => [h('dt', {}, reasonText(p.reason)), h('dd', {}, fmt.hours(p.seconds))])
+    : [h('dt', { class: 'muted' }, t('pauses.none'))]));
+}
+
+function renderComments(comments) {
+  const scale = state.stats.rating_scale === 3 ? 3 : 5;
+  const colours = levelColours(scale);
+  const list = [...comments].sort((a, b) => String(b.at).localeCompare(String(a.at)));
+  $('#hist-comments').replaceChildren(...(list.length
+    ? list.map((c) => h('li', { dataset: { level: c.level } },
+      h('div', { class: 'comment-head' },
+        h('span', { class: 'level', style: `background:${colours[c.level - 1] ?? '#999'}` }, SCALES[scale][c.level]?.[t.lang() === 'en' ? 1 : 0] ?? c.level),
+        h('span', { class: 'muted' }, `${fmt.dateShort(dates.of(c.at))} ${fmt.time(c.at)} · ${[c.field, c.counter != null ? t('counter.n', { no: c.counter }) : null, c.clerk].filter(Boolean).join(' · ')}`)),
+      h('p', {}, c.comment)))
+    : [h('li', { class: 'muted empty' }, t('comments.none'))]));
+}
+
+// ---------- wiring ----------
+
+function wire() {
+  $('#login-form').addEventListener('submit', login);
+  $('#logout-btn').addEventListener('click', logout);
+  $('button[data-action="switch-user"]').addEventListener('click', logout);
+  $('#lang-btn').addEventListener('click', () => {
+    t.set(t.lang() === 'vi' ? 'en' : 'vi');
+    if (state.view === 'denied') showDenied();
+    renderNow();
+    updateLinks();
+    if (state.stats) renderStats();
+  });
+  for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
+  for (const b of document.querySelectorAll('[data-quick]')) b.addEventListener('click', () => setRange(quickRange(b.dataset.quick)));
+  for (const b of document.querySelectorAll('[data-group]')) {
+    b.addEventListener('click', () => { state.group = b.dataset.group; renderTable(); });
+  }
+  $('#range-form').addEventListener('submit', (e) => {
+    e.preventDefault();
+    const from = $('#range-from').value;
+    const to = $('#range-to').value;
+    if (!dates.valid(from) || !dates.valid(to)) return;
+    setRange({ from, to });
+  });
+  for (const id of ['#range-from', '#range-to']) {
+    $(id).addEventListener('change', () => {
+      const from = $('#range-from').value;
+      const to = $('#range-to').value;
+      $('#hist-error').textContent = dates.valid(from) && dates.valid(to) && from > to ? t('hist.badRange') : '';
+    });
+  }
+  window.addEventListener('hashchange', () => {
+    const tab = readHash();
+    if (state.view !== 'dash') return;
+    if (tab === 'history' && state.range) setRange(state.range, true);
+    showTab(tab);
+  });
+}
+
+boot();
