@@ -32,9 +32,10 @@ CREATE TABLE stat_visits (
     rating_scale INTEGER,
     comment     TEXT,
     rated_at    INTEGER,
-    PRIMARY KEY (ticket_id, visit)
+    -- Kept in day order: a range of days is one sequential read.
+    PRIMARY KEY (day, ticket_id, visit)
 ) WITHOUT ROWID;
-CREATE INDEX stat_visits_by_day ON stat_visits (day);
+CREATE UNIQUE INDEX stat_visits_by_ticket ON stat_visits (ticket_id, visit);
 
 -- A counter open (kind 'open') or paused within an open span (kind 'paused').
 CREATE TABLE stat_counter_spans (

@@ -245,16 +245,34 @@ pub fn visits(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<V
              quoted_minutes, rating, rating_scale, comment, rated_at
          FROM stat_visits WHERE day BETWEEN ?1 AND ?2",
     )?;
+    // Rows come in day order: parse each day once. Text is read borrowed where it can be,
+    // a year is a hundred and fifty thousand rows.
+    let mut last_day: Option<(String, NaiveDate)> = None;
+    let mut last_service = String::new();
     let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
-        let began_by: String = r.get(2)?;
-        let outcome: Option<String> = r.get(14)?;
-        let end_reason: Option<String> = r.get(15)?;
+        let text =
+            |i: usize| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
+        let day_text = text(0)?.unwrap_or_default();
+        let day = match &last_day {
+            Some((t, d)) if t == day_text => *d,
+            _ => {
+                let d = parse_day(day_text)?;
+                last_day = Some((day_text.to_owned(), d));
+                d
+            }
+        };
+        let service_text = text(1)?.unwrap_or_default();
+        if service_text != last_service {
+            last_service = service_text.to_owned();
+        }
+        let outcome = text(14)?.and_then(Outcome::parse);
+        let ended_with_day = text(15)? == Some("day_ended");
         let rating: Option<u8> = r.get(17)?;
         let scale: Option<u8> = r.get(18)?;
         Ok(Visit {
-            day: parse_day(&r.get::<_, String>(0)?)?,
-            service: r.get(1)?,
-            began_by: BeganBy::parse(&began_by).unwrap_or(BeganBy::Issued),
+            day,
+            service: last_service.clone(),
+            began_by: text(2)?.and_then(BeganBy::parse).unwrap_or(BeganBy::Issued),
             issued_at: r.get(3)?,
             queued_at: r.get(4)?,
             hour: r.get(5)?,
@@ -266,8 +284,8 @@ pub fn visits(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<V
             recalls: r.get(11)?,
             started_at: r.get(12)?,
             ended_at: r.get(13)?,
-            outcome: outcome.as_deref().and_then(Outcome::parse),
-            ended_with_day: end_reason.as_deref() == Some("day_ended"),
+            outcome,
+            ended_with_day,
             quoted_minutes: r.get(16)?,
             rating: rating.zip(scale),
             comment: r.get(19)?,
