@@ -23,6 +23,17 @@ const HOLD_QUIET: Duration = Duration::from_secs(1);
 /// Pings keep idle connections (and the proxies between) alive.
 pub(crate) const PING_EVERY: Duration = Duration::from_secs(20);
 
+/// A ticket as its holder sees it (the phone page, the rating answer): the view without its
+/// priority category. The token is printed on a paper ticket anyone may pick up, and
+/// "pregnant" or "disabled" is nobody else's business; the phone page has no use for it.
+pub fn citizen_view(view: &views::TicketView) -> Result<String, crate::http::AppError> {
+    let mut value = serde_json::to_value(view).map_err(crate::http::AppError::internal)?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("priority");
+    }
+    Ok(value.to_string())
+}
+
 /// One committed change, as the live feeds need it.
 #[derive(Debug)]
 pub struct Change {
@@ -238,9 +249,7 @@ impl FeedState {
                                 crate::http::AppError::not_found("ticket_not_found", "gone")
                             })?;
                             let view = views::ticket_view(conn, &hall, &t)?;
-                            let ticket = serde_json::to_string(&view)
-                                .map_err(crate::http::AppError::internal)?;
-                            (seq, vec![t.service], ticket)
+                            (seq, vec![t.service], citizen_view(&view)?)
                         }
                     })
                 },
@@ -278,11 +287,7 @@ impl FeedState {
                             crate::http::AppError::not_found("ticket_not_found", "gone")
                         })?;
                         let view = views::ticket_view(conn, &hall, &t)?;
-                        Ok((
-                            t.service,
-                            serde_json::to_string(&view)
-                                .map_err(crate::http::AppError::internal)?,
-                        ))
+                        Ok((t.service, citizen_view(&view)?))
                     })
                     .await;
                 let (service, ticket) = read.ok()?;

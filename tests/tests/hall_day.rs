@@ -267,7 +267,13 @@ async fn counter_and_ticket_feeds_follow_their_own_tickets() {
     assert_eq!(snap["waiting"][0]["code"], "C001");
     let (mut phone, snap) = hall.feed(&format!("/ws/tickets/{token}")).await;
     assert_eq!(snap["ticket"]["status"], "waiting");
-    assert_eq!(snap["ticket"]["priority"], "elderly");
+    // The holder's view names no priority category: the token is on a paper ticket.
+    assert!(snap["ticket"].get("priority").is_none(), "{snap}");
+    assert_eq!(snap["ticket"]["code"], "C001");
+    let (status, page) = hall.anonymous().get(&format!("/api/tickets/{token}")).await;
+    assert_eq!(status, 200);
+    assert!(page.get("priority").is_none(), "{page}");
+    assert_eq!(page["status"], "waiting");
 
     // Someone else joins the queue behind: the phone need not hear of it (nothing changed
     // for it), but the counter does.

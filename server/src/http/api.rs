@@ -310,7 +310,7 @@ pub async fn announcement(
 pub async fn ticket_status(
     State(store): State<Store>,
     Path(token): Path<String>,
-) -> Result<Json<views::TicketView>, AppError> {
+) -> Result<Response, AppError> {
     let token = ticket_token(&token)?;
     let hall = store.hall.clone();
     let view = store
@@ -320,7 +320,17 @@ pub async fn ticket_status(
             views::ticket_view(conn, &hall, &t)
         })
         .await?;
-    Ok(Json(view))
+    Ok(citizen_json(StatusCode::OK, &view)?)
+}
+
+/// A ticket answered to its holder: see [`crate::live::citizen_view`].
+fn citizen_json(status: StatusCode, view: &views::TicketView) -> Result<Response, AppError> {
+    Ok((
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        crate::live::citizen_view(view)?,
+    )
+        .into_response())
 }
 
 #[derive(Deserialize)]
@@ -476,7 +486,7 @@ pub async fn rate(
     let view = store
         .write(move |ctx| queue::rate(ctx, &token, level, comment))
         .await?;
-    Ok((StatusCode::CREATED, Json(view)).into_response())
+    citizen_json(StatusCode::CREATED, &view)
 }
 
 pub async fn list_counters(
