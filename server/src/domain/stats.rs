@@ -295,8 +295,34 @@ struct Tally {
     reasons: BTreeMap<String, i64>,
 }
 
+/// What one visit adds, worked out once for all the groups it belongs to.
+struct Facts {
+    wait: Option<i64>,
+    walk: Option<i64>,
+    service: Option<i64>,
+    total: Option<i64>,
+    within_target: bool,
+}
+
+impl Facts {
+    fn of(v: &Visit, setup: &Setup<'_>) -> Facts {
+        let wait = v.wait();
+        let within_target = v.outcome == Some(Outcome::Served) && {
+            let target = setup.targets.get(&v.service).copied().unwrap_or(u32::MAX);
+            wait.is_some_and(|w| w <= i64::from(target) * 60_000)
+        };
+        Facts {
+            wait,
+            walk: v.walk(),
+            service: v.service(),
+            total: v.total(),
+            within_target,
+        }
+    }
+}
+
 impl Tally {
-    fn add_visit(&mut self, v: &Visit, setup: &Setup<'_>) {
+    fn add_visit(&mut self, v: &Visit, f: &Facts, scale_now: u8) {
         match v.began_by {
             BeganBy::Issued => self.issued += 1,
             BeganBy::Transferred => self.transferred_in += 1,
@@ -315,23 +341,20 @@ impl Tally {
             }
         }
         self.recalls += u64::from(v.recalls);
-        self.wait.extend(v.wait());
-        self.walk.extend(v.walk());
-        self.service.extend(v.service());
-        self.total.extend(v.total());
+        self.wait.extend(f.wait);
+        self.walk.extend(f.walk);
+        self.service.extend(f.service);
+        self.total.extend(f.total);
         if v.outcome == Some(Outcome::Served) {
-            let target = setup.targets.get(&v.service).copied().unwrap_or(u32::MAX);
-            if v.wait().is_some_and(|w| w <= i64::from(target) * 60_000) {
-                self.within_target += 1;
-            }
+            self.within_target += u64::from(f.within_target);
             if let Some((level, scale)) = v.rating {
                 self.rated += 1;
                 if level + 1 >= scale {
                     self.satisfied += 1;
                 }
-                if scale == setup.scale && (1..=scale).contains(&level) {
+                if scale == scale_now && (1..=scale).contains(&level) {
                     if self.levels.is_empty() {
-                        self.levels = vec![0; usize::from(setup.scale)];
+                        self.levels = vec![0; usize::from(scale_now)];
                     }
                     self.levels[usize::from(level - 1)] += 1;
                 }
@@ -453,24 +476,26 @@ pub fn report(visits: &[Visit], spans: &[Span], setup: &Setup<'_>) -> Report {
     let mut errors: Vec<f64> = Vec::new();
     let (mut longer, mut much_longer) = (0u64, 0u64);
     let mut comments = Vec::new();
+    let scale = setup.scale;
     for v in visits {
-        total.add_visit(v, setup);
+        let f = Facts::of(v, setup);
+        total.add_visit(v, &f, scale);
         match by_field.get_mut(&v.service) {
-            Some(t) => t.add_visit(v, setup),
+            Some(t) => t.add_visit(v, &f, scale),
             None => by_field
                 .entry(v.service.clone())
                 .or_default()
-                .add_visit(v, setup),
+                .add_visit(v, &f, scale),
         }
         if let Some(no) = v.counter {
-            by_counter.entry(no).or_default().add_visit(v, setup);
+            by_counter.entry(no).or_default().add_visit(v, &f, scale);
         }
         if let Some(clerk) = v.clerk {
-            by_clerk.entry(clerk).or_default().add_visit(v, setup);
+            by_clerk.entry(clerk).or_default().add_visit(v, &f, scale);
         }
-        by_hour.entry(v.hour).or_default().add_visit(v, setup);
-        by_day.entry(v.day).or_default().add_visit(v, setup);
-        if let Some(wait) = v.wait() {
+        by_hour.entry(v.hour).or_default().add_visit(v, &f, scale);
+        by_day.entry(v.day).or_default().add_visit(v, &f, scale);
+        if let Some(wait) = f.wait {
             let minutes = wait as f64 / 60_000.0;
             let bucket = WAIT_BUCKETS
                 .iter()
@@ -517,7 +542,6 @@ pub fn report(visits: &[Visit], spans: &[Span], setup: &Setup<'_>) -> Report {
     comments.truncate(COMMENTS_LISTED);
     let n = errors.len() as u64;
     let share = |part: u64| (n > 0).then(|| part as f64 / n as f64);
-    let scale = setup.scale;
     fn finish<K>(groups: BTreeMap<K, Tally>, scale: u8) -> Vec<(K, Figures)> {
         groups
             .into_iter()

@@ -320,7 +320,7 @@ pub async fn ticket_status(
             views::ticket_view(conn, &hall, &t)
         })
         .await?;
-    Ok(citizen_json(StatusCode::OK, &view)?)
+    citizen_json(StatusCode::OK, &view)
 }
 
 /// A ticket answered to its holder: see [`crate::live::citizen_view`].

@@ -127,36 +127,58 @@ pub async fn figures(
 ) -> Result<StatsView, AppError> {
     let hall = store.hall.clone();
     let now = clock.now();
-    store
-        .read(move |conn| {
-            let visits = stored::visits(conn, from, to)?;
-            let spans = stored::spans(conn, from, to)?;
-            let names = stored::user_names(conn)?;
-            let targets: BTreeMap<String, u32> = hall
-                .services
-                .iter()
-                .map(|s| (s.code.to_string(), s.target_wait_minutes))
-                .collect();
-            let report = stats::report(
-                &visits,
-                &spans,
-                &Setup {
-                    tz: hall.tz,
-                    scale: hall.rating_scale,
-                    targets: &targets,
-                    now: millis(now),
-                },
-            );
-            Ok(view(
-                &hall,
-                &names,
-                from,
-                to,
-                views::local_time(&hall, millis(now)),
-                report,
+    // A long range is read in two halves at once, on two reader connections: reading the
+    // rows is most of a year's answer, and a hall box has two cores. The halves hold
+    // different days, so every visit is read once.
+    let mut halves = vec![(from, to)];
+    if (to - from).num_days() >= 60 {
+        let middle = from + (to - from) / 2;
+        halves = vec![(from, middle), (middle + chrono::Duration::days(1), to)];
+    }
+    let reads = halves.into_iter().map(|(a, b)| {
+        store.read(move |conn| {
+            Ok((
+                stored::visits(conn, 0, a, b)?,
+                stored::spans(conn, 0, a, b)?,
             ))
         })
-        .await
+    });
+    let (parts, names) = tokio::try_join!(
+        futures_util::future::try_join_all(reads),
+        store.read(stored::user_names)
+    )?;
+    let (mut visits, mut spans) = (Vec::new(), Vec::new());
+    for (v, s) in parts {
+        visits.extend(v);
+        spans.extend(s);
+    }
+    tokio::task::spawn_blocking(move || {
+        let targets: BTreeMap<String, u32> = hall
+            .services
+            .iter()
+            .map(|s| (s.code.to_string(), s.target_wait_minutes))
+            .collect();
+        let report = stats::report(
+            &visits,
+            &spans,
+            &Setup {
+                tz: hall.tz,
+                scale: hall.rating_scale,
+                targets: &targets,
+                now: millis(now),
+            },
+        );
+        view(
+            &hall,
+            &names,
+            from,
+            to,
+            views::local_time(&hall, millis(now)),
+            report,
+        )
+    })
+    .await
+    .map_err(AppError::internal)
 }
 
 fn view(
@@ -308,7 +330,7 @@ pub async fn now(
             {
                 let mut stmt = conn.prepare_cached(
                     "SELECT counter_no, COUNT(*) FROM stat_visits
-                     WHERE day = ?1 AND outcome = 'served' AND counter_no IS NOT NULL
+                     WHERE hall = 0 AND day = ?1 AND outcome = 'served' AND counter_no IS NOT NULL
                      GROUP BY counter_no",
                 )?;
                 let rows = stmt.query_map([&day], |r| Ok((r.get(0)?, r.get(1)?)))?;

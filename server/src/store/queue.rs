@@ -85,6 +85,7 @@ fn record(
     stats::fold(
         ctx.conn,
         ctx.hall.tz,
+        0,
         &stats::Event {
             at: millis(ctx.now),
             kind,

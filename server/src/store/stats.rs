@@ -10,7 +10,7 @@ use crate::domain::{Hall, numbering::local_day};
 use crate::http::AppError;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use rusqlite::{Connection, OptionalExtension, params};
+use rusqlite::{Connection, OptionalExtension, named_params, params};
 use serde_json::Value;
 
 /// One event of the log, as the fold reads it.
@@ -28,50 +28,56 @@ fn day_of(ms: i64, tz: Tz) -> String {
     local_day(super::from_millis(ms), tz).to_string()
 }
 
-/// Fold one event into the statistics tables.
-pub fn fold(conn: &Connection, tz: Tz, e: &Event<'_>) -> rusqlite::Result<()> {
+/// Fold one event into the statistics tables, as hall `hall` (0 in a hall's own database;
+/// the city's collector folds every hall's events into the same tables).
+pub fn fold(conn: &Connection, tz: Tz, hall: i64, e: &Event<'_>) -> rusqlite::Result<()> {
     let text = |key: &str| e.data.get(key).and_then(Value::as_str);
-    let current = "(SELECT MAX(visit) FROM stat_visits WHERE ticket_id = ?1)";
+    let current = "(SELECT MAX(visit) FROM stat_visits WHERE hall = :hall AND ticket_id = :ticket)";
+    let visit = format!("hall = :hall AND ticket_id = :ticket AND visit = {current}");
     if let Some(ticket) = e.ticket_id {
         match e.kind {
             "issued" => {
                 let priority = text("priority").is_some_and(|p| p != "none");
                 let quoted = e.data.get("eta_minutes").and_then(Value::as_u64);
                 conn.prepare_cached(
-                    "INSERT OR IGNORE INTO stat_visits (ticket_id, visit, day, service, began_by,
-                         issued_at, queued_at, hour, priority, quoted_minutes)
-                     VALUES (?1, 0, ?2, ?3, 'issued', ?4, ?4, ?5, ?6, ?7)",
+                    "INSERT OR IGNORE INTO stat_visits (hall, ticket_id, visit, day, service,
+                         began_by, issued_at, queued_at, hour, priority, quoted_minutes)
+                     VALUES (:hall, :ticket, 0, :day, :service, 'issued', :at, :at, :hour,
+                         :priority, :quoted)",
                 )?
-                .execute(params![
-                    ticket,
-                    day_of(e.at, tz),
-                    e.service.unwrap_or_default(),
-                    e.at,
-                    local_hour(e.at, tz),
-                    priority,
-                    quoted
-                ])?;
+                .execute(named_params! {
+                    ":hall": hall,
+                    ":ticket": ticket,
+                    ":day": day_of(e.at, tz),
+                    ":service": e.service.unwrap_or_default(),
+                    ":at": e.at,
+                    ":hour": local_hour(e.at, tz),
+                    ":priority": priority,
+                    ":quoted": quoted,
+                })?;
             }
             "called" => {
                 conn.prepare_cached(&format!(
-                    "UPDATE stat_visits SET first_call = COALESCE(first_call, ?2), last_call = ?2,
-                         counter_no = ?3, user_id = ?4
-                     WHERE ticket_id = ?1 AND visit = {current}"
+                    "UPDATE stat_visits SET first_call = COALESCE(first_call, :at), last_call = :at,
+                         counter_no = :counter, user_id = :user
+                     WHERE {visit}"
                 ))?
-                .execute(params![ticket, e.at, e.counter, e.user])?;
+                .execute(named_params! {
+                    ":hall": hall, ":ticket": ticket, ":at": e.at,
+                    ":counter": e.counter, ":user": e.user,
+                })?;
             }
             "recalled" => {
                 conn.prepare_cached(&format!(
-                    "UPDATE stat_visits SET last_call = ?2, recalls = recalls + 1
-                     WHERE ticket_id = ?1 AND visit = {current}"
+                    "UPDATE stat_visits SET last_call = :at, recalls = recalls + 1 WHERE {visit}"
                 ))?
-                .execute(params![ticket, e.at])?;
+                .execute(named_params! {":hall": hall, ":ticket": ticket, ":at": e.at})?;
             }
             "serving" => {
                 conn.prepare_cached(&format!(
-                    "UPDATE stat_visits SET started_at = ?2 WHERE ticket_id = ?1 AND visit = {current}"
+                    "UPDATE stat_visits SET started_at = :at WHERE {visit}"
                 ))?
-                .execute(params![ticket, e.at])?;
+                .execute(named_params! {":hall": hall, ":ticket": ticket, ":at": e.at})?;
             }
             "served" | "absent" | "cancelled" | "transferred" | "returned" => {
                 let reason = if e.kind == "cancelled" {
@@ -79,11 +85,6 @@ pub fn fold(conn: &Connection, tz: Tz, e: &Event<'_>) -> rusqlite::Result<()> {
                 } else {
                     None
                 };
-                conn.prepare_cached(&format!(
-                    "UPDATE stat_visits SET ended_at = ?2, outcome = ?3, end_reason = ?4
-                     WHERE ticket_id = ?1 AND visit = {current}"
-                ))?
-                .execute(params![ticket, e.at, e.kind, reason])?;
                 // Back in a queue: a new visit, in the new field or the same one.
                 let to = match e.kind {
                     "transferred" => text("to_service"),
@@ -92,33 +93,48 @@ pub fn fold(conn: &Connection, tz: Tz, e: &Event<'_>) -> rusqlite::Result<()> {
                 };
                 if let Some(to) = to {
                     conn.prepare_cached(&format!(
-                        "INSERT INTO stat_visits (ticket_id, visit, day, service, began_by,
+                        "INSERT INTO stat_visits (hall, ticket_id, visit, day, service, began_by,
                              issued_at, queued_at, hour, priority)
-                         SELECT ticket_id, visit + 1, day, ?2, ?3, issued_at, ?4, ?5, priority
-                         FROM stat_visits WHERE ticket_id = ?1 AND visit = {current}"
+                         SELECT hall, ticket_id, visit + 1, day, :to, :kind, issued_at, :at,
+                             :hour, priority
+                         FROM stat_visits WHERE {visit}"
                     ))?
-                    .execute(params![
-                        ticket,
-                        to,
-                        e.kind,
-                        e.at,
-                        local_hour(e.at, tz)
-                    ])?;
+                    .execute(named_params! {
+                        ":hall": hall, ":ticket": ticket, ":to": to, ":kind": e.kind,
+                        ":at": e.at, ":hour": local_hour(e.at, tz),
+                    })?;
                 }
+                // The visit that ends is the one before the new one, if there is one.
+                let ending = if to.is_some() {
+                    format!("hall = :hall AND ticket_id = :ticket AND visit = {current} - 1")
+                } else {
+                    visit.clone()
+                };
+                conn.prepare_cached(&format!(
+                    "UPDATE stat_visits SET ended_at = :at, outcome = :kind, end_reason = :reason
+                     WHERE {ending}"
+                ))?
+                .execute(named_params! {
+                    ":hall": hall, ":ticket": ticket, ":at": e.at,
+                    ":kind": e.kind, ":reason": reason,
+                })?;
             }
             "rated" => {
                 conn.prepare_cached(
-                    "UPDATE stat_visits SET rating = ?2, rating_scale = ?3, comment = ?4, rated_at = ?5
-                     WHERE ticket_id = ?1 AND visit = (SELECT MAX(visit) FROM stat_visits
-                         WHERE ticket_id = ?1 AND outcome = 'served')",
+                    "UPDATE stat_visits SET rating = :level, rating_scale = :scale,
+                         comment = :comment, rated_at = :at
+                     WHERE hall = :hall AND ticket_id = :ticket AND visit = (
+                         SELECT MAX(visit) FROM stat_visits
+                         WHERE hall = :hall AND ticket_id = :ticket AND outcome = 'served')",
                 )?
-                .execute(params![
-                    ticket,
-                    e.data.get("level").and_then(Value::as_u64),
-                    e.data.get("scale").and_then(Value::as_u64),
-                    text("comment").filter(|c| !c.trim().is_empty()),
-                    e.at
-                ])?;
+                .execute(named_params! {
+                    ":hall": hall,
+                    ":ticket": ticket,
+                    ":level": e.data.get("level").and_then(Value::as_u64),
+                    ":scale": e.data.get("scale").and_then(Value::as_u64),
+                    ":comment": text("comment").filter(|c| !c.trim().is_empty()),
+                    ":at": e.at,
+                })?;
             }
             _ => {}
         }
@@ -130,10 +146,10 @@ pub fn fold(conn: &Connection, tz: Tz, e: &Event<'_>) -> rusqlite::Result<()> {
         ) = (e.counter, e.kind)
         {
             conn.prepare_cached(
-                "UPDATE stat_counter_spans SET last_activity = ?2
-                 WHERE counter_no = ?1 AND ended_at IS NULL",
+                "UPDATE stat_counter_spans SET last_activity = :at
+                 WHERE hall = :hall AND counter_no = :counter AND ended_at IS NULL",
             )?
-            .execute(params![no, e.at])?;
+            .execute(named_params! {":hall": hall, ":counter": no, ":at": e.at})?;
         }
         return Ok(());
     }
@@ -143,39 +159,50 @@ pub fn fold(conn: &Connection, tz: Tz, e: &Event<'_>) -> rusqlite::Result<()> {
     match e.kind {
         "counter_opened" => {
             conn.prepare_cached(
-                "INSERT INTO stat_counter_spans (counter_no, user_id, kind, day, began_at, last_activity)
-                 VALUES (?1, ?2, 'open', ?3, ?4, ?4)",
+                "INSERT INTO stat_counter_spans (hall, counter_no, user_id, kind, day, began_at,
+                     last_activity)
+                 VALUES (:hall, :counter, :user, 'open', :day, :at, :at)",
             )?
-            .execute(params![no, e.user, day_of(e.at, tz), e.at])?;
+            .execute(named_params! {
+                ":hall": hall, ":counter": no, ":user": e.user,
+                ":day": day_of(e.at, tz), ":at": e.at,
+            })?;
         }
         "counter_paused" => {
             // The pause belongs to whoever holds the counter.
             conn.prepare_cached(
-                "INSERT INTO stat_counter_spans (counter_no, user_id, kind, reason, day, began_at, last_activity)
-                 SELECT ?1, COALESCE((SELECT user_id FROM stat_counter_spans
-                         WHERE counter_no = ?1 AND kind = 'open' AND ended_at IS NULL), ?2),
-                     'paused', ?3, ?4, ?5, ?5",
+                "INSERT INTO stat_counter_spans (hall, counter_no, user_id, kind, reason, day,
+                     began_at, last_activity)
+                 SELECT :hall, :counter, COALESCE((SELECT user_id FROM stat_counter_spans
+                         WHERE hall = :hall AND counter_no = :counter AND kind = 'open'
+                           AND ended_at IS NULL), :user),
+                     'paused', :reason, :day, :at, :at",
             )?
-            .execute(params![no, e.user, text("reason"), day_of(e.at, tz), e.at])?;
+            .execute(named_params! {
+                ":hall": hall, ":counter": no, ":user": e.user, ":reason": text("reason"),
+                ":day": day_of(e.at, tz), ":at": e.at,
+            })?;
         }
         "counter_resumed" => {
             conn.prepare_cached(
-                "UPDATE stat_counter_spans SET ended_at = ?2
-                 WHERE counter_no = ?1 AND kind = 'paused' AND ended_at IS NULL",
+                "UPDATE stat_counter_spans SET ended_at = :at
+                 WHERE hall = :hall AND counter_no = :counter AND kind = 'paused'
+                   AND ended_at IS NULL",
             )?
-            .execute(params![no, e.at])?;
+            .execute(named_params! {":hall": hall, ":counter": no, ":at": e.at})?;
         }
         "counter_closed" => {
             // Closed by the day's end (nobody closed it): it counts until its last call or
             // finish that day, not overnight.
             let sql = if text("reason") == Some("day_ended") {
-                "UPDATE stat_counter_spans SET ended_at = MAX(began_at, MIN(last_activity, ?2))
-                 WHERE counter_no = ?1 AND ended_at IS NULL"
+                "UPDATE stat_counter_spans SET ended_at = MAX(began_at, MIN(last_activity, :at))
+                 WHERE hall = :hall AND counter_no = :counter AND ended_at IS NULL"
             } else {
-                "UPDATE stat_counter_spans SET ended_at = ?2
-                 WHERE counter_no = ?1 AND ended_at IS NULL"
+                "UPDATE stat_counter_spans SET ended_at = :at
+                 WHERE hall = :hall AND counter_no = :counter AND ended_at IS NULL"
             };
-            conn.prepare_cached(sql)?.execute(params![no, e.at])?;
+            conn.prepare_cached(sql)?
+                .execute(named_params! {":hall": hall, ":counter": no, ":at": e.at})?;
         }
         _ => {}
     }
@@ -207,6 +234,7 @@ pub fn fold_history(conn: &Connection, hall: &Hall) -> rusqlite::Result<()> {
             fold(
                 &tx,
                 hall.tz,
+                0,
                 &Event {
                     at: r.get(1)?,
                     kind: &kind,
@@ -238,18 +266,23 @@ fn parse_day(s: &str) -> rusqlite::Result<NaiveDate> {
 }
 
 /// The visits of tickets issued from `from` to `to` (local days, inclusive).
-pub fn visits(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Visit>, AppError> {
+pub fn visits(
+    conn: &Connection,
+    hall: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Visit>, AppError> {
     let mut stmt = conn.prepare_cached(
         "SELECT day, service, began_by, issued_at, queued_at, hour, priority, first_call, last_call,
              counter_no, user_id, recalls, started_at, ended_at, outcome, end_reason,
              quoted_minutes, rating, rating_scale, comment, rated_at
-         FROM stat_visits WHERE day BETWEEN ?1 AND ?2",
+         FROM stat_visits WHERE hall = ?3 AND day BETWEEN ?1 AND ?2",
     )?;
     // Rows come in day order: parse each day once. Text is read borrowed where it can be,
     // a year is a hundred and fifty thousand rows.
     let mut last_day: Option<(String, NaiveDate)> = None;
     let mut last_service = String::new();
-    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+    let rows = stmt.query_map(params![from.to_string(), to.to_string(), hall], |r| {
         let text =
             |i: usize| -> rusqlite::Result<Option<&str>> { Ok(r.get_ref(i)?.as_str_or_null()?) };
         let day_text = text(0)?.unwrap_or_default();
@@ -296,12 +329,17 @@ pub fn visits(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<V
 }
 
 /// The counter spans that began from `from` to `to` (local days, inclusive).
-pub fn spans(conn: &Connection, from: NaiveDate, to: NaiveDate) -> Result<Vec<Span>, AppError> {
+pub fn spans(
+    conn: &Connection,
+    hall: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Span>, AppError> {
     let mut stmt = conn.prepare_cached(
         "SELECT counter_no, user_id, kind, reason, day, began_at, last_activity, ended_at
-         FROM stat_counter_spans WHERE day BETWEEN ?1 AND ?2",
+         FROM stat_counter_spans WHERE hall = ?3 AND day BETWEEN ?1 AND ?2",
     )?;
-    let rows = stmt.query_map(params![from.to_string(), to.to_string()], |r| {
+    let rows = stmt.query_map(params![from.to_string(), to.to_string(), hall], |r| {
         let kind: String = r.get(2)?;
         let reason: Option<String> = r.get(3)?;
         Ok(Span {

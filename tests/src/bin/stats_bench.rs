@@ -308,10 +308,10 @@ async fn main() -> Result<()> {
         // Where a year's answer goes: reading the rows, and computing the figures.
         let conn = rusqlite::Connection::open(&db)?;
         let from = today - Duration::days(DAYS - 1);
-        motcua::store::stats::visits(&conn, from, today)?;
+        motcua::store::stats::visits(&conn, 0, from, today)?;
         let read = Instant::now();
-        let visits = motcua::store::stats::visits(&conn, from, today)?;
-        let spans = motcua::store::stats::spans(&conn, from, today)?;
+        let visits = motcua::store::stats::visits(&conn, 0, from, today)?;
+        let spans = motcua::store::stats::spans(&conn, 0, from, today)?;
         let read = read.elapsed();
         let hall_def = hall.state.store.hall.clone();
         let targets = hall_def
