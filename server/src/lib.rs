@@ -10,6 +10,7 @@
 //! `127.0.0.1:0`.
 
 pub mod announce;
+pub mod backup;
 pub mod clock;
 pub mod config;
 pub mod domain;

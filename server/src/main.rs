@@ -54,6 +54,21 @@ enum Command {
         #[command(subcommand)]
         command: DeviceCommand,
     },
+    /// Copy the live database to FILE, consistently, while the hall is serving.
+    Backup {
+        /// Where to write the copy (replaced only once the new copy is complete).
+        #[arg(long)]
+        out: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Bring back a backup; the server must be stopped. The database it replaces is kept.
+    Restore {
+        /// A file written by `motcua backup`.
+        file: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -150,6 +165,22 @@ fn run() -> anyhow::Result<()> {
                 device.name
             );
             println!("{token}");
+            Ok(())
+        }
+        Command::Backup { out, common } => {
+            let settings = settings(&common)?;
+            println!(
+                "{}",
+                motcua::backup::backup(&settings.server.data_dir, &out)?
+            );
+            Ok(())
+        }
+        Command::Restore { file, common } => {
+            let settings = settings(&common)?;
+            println!(
+                "{}",
+                motcua::backup::restore(&settings.server.data_dir, &file)?
+            );
             Ok(())
         }
     }
