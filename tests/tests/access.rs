@@ -253,6 +253,8 @@ enum Endpoint {
     AddUser,
     AddDevice,
     ListPrinters,
+    /// A manager's read with nothing to set up: the figures, their exports, the uplink.
+    ManagerRead(&'static str),
     OpenApi,
     Healthz,
     Metrics,
@@ -301,6 +303,10 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/users",                  AddUser,              [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK201]),
     ("POST /api/devices",                AddDevice,            [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK201]),
     ("GET /api/printers",                ListPrinters,         [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/stats",                   ManagerRead("/api/stats"),      [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/stats/now",               ManagerRead("/api/stats/now"),  [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/stats.csv",               ManagerRead("/api/stats.csv"),  [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/stats.xlsx",              ManagerRead("/api/stats.xlsx"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/openapi.json",            OpenApi,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /healthz",                     Healthz,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /metrics",                     Metrics,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
@@ -613,6 +619,7 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             hall.printer("setup-printer", "setup-kiosk");
             (get("/api/printers".into()), Watch::Nothing)
         }
+        ManagerRead(path) => (get(path.into()), Watch::Nothing),
         WsKiosk => (
             Request::Ws {
                 path: "/ws/kiosk".into(),
