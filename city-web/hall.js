@@ -1,0 +1,169 @@
+// One hall seen from the city: the figures of GET /api/city/halls/{code}/stats, which has
+// exactly the shape of the hall's own GET /api/stats. Key figures, four charts, a table by
+// field / counter / clerk / hour / day, the ratings, the estimate's accuracy, pauses and
+// the comments the hall shares. The rendering is dashboard-web's History tab, copied
+// (the collector serves only city-web), with its elements under `#h-…`.
+
+import { dates, h } from './lib.js';
+import { SCALES, levelColours } from './strings.js';
+import { makeHallCharts } from './charts.js';
+
+export function makeHallView(t, fmt) {
+  const $ = (sel) => document.querySelector(sel);
+  const charts = makeHallCharts(t, fmt);
+  let stats = null;
+  let group = 'field';
+
+  const nameOf = (row) => (t.lang() === 'en' ? row.name_en : row.name_vi) || row.key || row.code || '';
+  const reasonText = (reason) => (t.has(`reason.${reason}`) ? t(`reason.${reason}`) : reason);
+
+  function kpi(key, value, hint) {
+    return h('div', { class: 'kpi', dataset: { kpi: key } },
+      h('span', { class: 'label' }, t(`kpi.${key}`)),
+      h('b', { class: 'value' }, value),
+      h('span', { class: 'hint' }, hint));
+  }
+
+  function renderKpis(F) {
+    const sat = F.satisfaction ?? {};
+    const est = stats.estimate ?? {};
+    $('#h-kpis').replaceChildren(
+      kpi('issued', fmt.int(F.issued), t('kpi.issuedHint', { n: fmt.int(F.transferred_in), r: fmt.int(F.returned) })),
+      kpi('served', fmt.int(F.served), t('kpi.servedHint', { n: fmt.int(F.unfinished), c: fmt.int(F.cancelled) })),
+      kpi('absent', fmt.int(F.absent), t('kpi.absentHint', { p: fmt.percent(F.absent_rate, 1) })),
+      kpi('wait', fmt.minutes(F.wait?.mean), t('kpi.waitHint', { p90: fmt.minutes(F.wait?.p90) })),
+      kpi('service', fmt.minutes(F.service?.mean), t('kpi.serviceHint', { walk: fmt.minutes(F.walk?.mean) })),
+      kpi('within', fmt.percent(F.within_target), t('kpi.withinHint')),
+      kpi('satisfied', fmt.percent(sat.satisfied_share), t('kpi.satisfiedHint', { rated: fmt.int(sat.rated ?? 0), coverage: fmt.percent(sat.coverage) })),
+      kpi('estimate', fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60),
+        t('kpi.estimateHint', { longer: fmt.percent(est.share_longer) })),
+    );
+  }
+
+  /** The detailed table's columns; counters and clerks also show open and paused time. */
+  function columns() {
+    const cols = [
+      ['issued', (r) => fmt.int(r.issued)],
+      ['served', (r) => fmt.int(r.served)],
+      ['absent', (r) => fmt.int(r.absent)],
+      ['absentRate', (r) => fmt.percent(r.absent_rate, 1)],
+      ['transferred', (r) => fmt.int(r.transferred)],
+      ['cancelled', (r) => fmt.int(r.cancelled)],
+      ['unfinished', (r) => fmt.int(r.unfinished)],
+      ['recalls', (r) => fmt.int(r.recalls)],
+      ['waitMean', (r) => fmt.minutesNumber(r.wait?.mean), true],
+      ['waitMedian', (r) => fmt.minutesNumber(r.wait?.median), true],
+      ['waitP90', (r) => fmt.minutesNumber(r.wait?.p90), true],
+      ['waitMax', (r) => fmt.minutesNumber(r.wait?.max), true],
+      ['serviceMean', (r) => fmt.minutesNumber(r.service?.mean), true],
+      ['within', (r) => fmt.percent(r.within_target)],
+      ['satisfied', (r) => fmt.percent(r.satisfaction?.satisfied_share)],
+      ['rated', (r) => fmt.int(r.satisfaction?.rated)],
+    ];
+    if (group === 'counter' || group === 'clerk') {
+      cols.push(['open', (r) => fmt.hours(r.open_seconds)], ['paused', (r) => fmt.hours(r.paused_seconds)]);
+    }
+    return cols;
+  }
+
+  function rowName(r) {
+    if (group === 'field') return [h('span', { class: 'code-badge' }, r.key), ' ', nameOf(r)];
+    if (group === 'day') return fmt.dateShort(r.key);
+    return nameOf(r);
+  }
+
+  function renderTable() {
+    if (!stats) return;
+    for (const b of document.querySelectorAll('[data-group]')) b.setAttribute('aria-selected', String(b.dataset.group === group));
+    const cols = columns();
+    const rows = stats[`by_${group}`] ?? [];
+    const table = $('#h-table');
+    table.dataset.group = group;
+    table.tHead.replaceChildren(h('tr', {},
+      h('th', { class: 'name' }, t(`by.${group}`)),
+      cols.map(([key, , minutes]) => h('th', { dataset: { col: key } }, t(`th.${key}`), minutes ? h('small', {}, ` (${t('unit.minShort')})`) : null))));
+    const line = (r) => cols.map(([key, cell]) => h('td', { class: 'num', dataset: { col: key } }, cell(r)));
+    $('#h-table tbody').replaceChildren(...(rows.length
+      ? rows.map((r) => h('tr', { dataset: { key: r.key } }, h('td', { class: 'name' }, rowName(r)), line(r)))
+      : [h('tr', {}, h('td', { class: 'muted empty', colspan: cols.length + 1 }, t('hist.empty')))]));
+    $('#h-table tfoot').replaceChildren(h('tr', {}, h('td', { class: 'name' }, t('table.total')), line(stats.total)));
+    $('#h-clerk-note').hidden = group !== 'clerk';
+  }
+
+  function renderSatisfaction() {
+    const sat = stats.total.satisfaction ?? {};
+    const scale = stats.rating_scale === 3 ? 3 : 5;
+    const colours = levelColours(scale);
+    const rated = sat.rated ?? 0;
+    const levels = Array.from({ length: scale }, (_, i) => scale - i);
+    $('#h-satisfaction').replaceChildren(
+      h('table', { class: 'grid-table compact levels' },
+        h('tbody', {}, levels.map((level) => {
+          const n = sat.levels?.[level - 1] ?? 0;
+          return h('tr', { dataset: { level } },
+            h('td', { class: 'name' }, h('span', { class: 'swatch', style: `background:${colours[level - 1]}` }), SCALES[scale][level][t.lang() === 'en' ? 1 : 0]),
+            h('td', { class: 'num' }, fmt.int(n)),
+            h('td', { class: 'num muted' }, rated ? fmt.percent(n / rated) : fmt.DASH));
+        }))),
+      h('dl', { class: 'facts' },
+        h('dt', {}, t('sat.rated')), h('dd', {}, fmt.int(rated)),
+        h('dt', {}, t('kpi.satisfied')), h('dd', {}, fmt.percent(sat.satisfied_share)),
+        h('dt', {}, t('sat.coverage')), h('dd', {}, fmt.percent(sat.coverage))));
+  }
+
+  function renderEstimate(est = {}) {
+    $('#h-estimate').replaceChildren(
+      h('dt', {}, t('est.quoted')), h('dd', {}, fmt.int(est.quoted)),
+      h('dt', {}, t('est.mae')), h('dd', {}, fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60)),
+      h('dt', {}, t('est.longer')), h('dd', {}, fmt.percent(est.share_longer)),
+      h('dt', {}, t('est.longer5')), h('dd', {}, fmt.percent(est.share_5_min_longer)));
+  }
+
+  function renderPauses(F) {
+    const reasons = F.paused_reasons ?? [];
+    $('#h-pauses').replaceChildren(...(reasons.length
+      ? reasons.flatMap((p) => [h('dt', {}, reasonText(p.reason)), h('dd', {}, fmt.hours(p.seconds))])
+      : [h('dt', { class: 'muted' }, t('pauses.none'))]));
+  }
+
+  function renderComments(comments) {
+    const scale = stats.rating_scale === 3 ? 3 : 5;
+    const colours = levelColours(scale);
+    const list = [...comments].sort((a, b) => String(b.at).localeCompare(String(a.at)));
+    $('#h-comments').replaceChildren(...(list.length
+      ? list.map((c) => h('li', { dataset: { level: c.level } },
+        h('div', { class: 'comment-head' },
+          h('span', { class: 'level', style: `background:${colours[c.level - 1] ?? '#999'}` }, SCALES[scale][c.level]?.[t.lang() === 'en' ? 1 : 0] ?? c.level),
+          h('span', { class: 'muted' }, `${fmt.dateShort(dates.of(c.at))} ${fmt.time(c.at)} · ${[c.field, c.counter != null ? t('counter.n', { no: c.counter }) : null, c.clerk].filter(Boolean).join(' · ')}`)),
+        h('p', {}, c.comment)))
+      : [h('li', { class: 'muted empty' }, t('comments.notShared'))]));
+  }
+
+  function render() {
+    if (!stats) return;
+    document.body.dataset.hallEmpty = String(!stats.total?.issued);
+    renderKpis(stats.total);
+    charts.show(stats);
+    renderTable();
+    renderSatisfaction();
+    renderEstimate(stats.estimate);
+    renderPauses(stats.total);
+    renderComments(stats.comments ?? []);
+  }
+
+  for (const b of document.querySelectorAll('[data-group]')) {
+    b.addEventListener('click', () => { group = b.dataset.group; renderTable(); });
+  }
+
+  return {
+    /** A hall's figures arrived (or null: clear the view while the next one loads). */
+    show(next) {
+      stats = next;
+      render();
+    },
+    /** The language changed: everything again in the new words. */
+    rerender: render,
+    /** The view became visible: the charts take their width now. */
+    redraw: () => charts.redraw(),
+  };
+}
