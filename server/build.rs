@@ -9,8 +9,10 @@ fn main() {
         "../counter-web",
         "../phone-web",
         "../dashboard-web",
+        "../city-web",
         "../printer/fonts",
         "openapi.json",
+        "city-openapi.json",
         "migrations",
         "src/http/home.html",
     ] {

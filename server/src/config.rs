@@ -41,6 +41,82 @@ pub struct Settings {
     pub announcements: crate::announce::VoiceSettings,
     /// Network printers the server prints to itself (no agent needed).
     pub printers: Vec<PrinterSettings>,
+    /// Reporting to the city's collector (off until `city.url` is set).
+    pub city: UplinkSettings,
+}
+
+/// Where and how the hall reports its events to the city.
+#[derive(Clone, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct UplinkSettings {
+    /// The collector's address, e.g. `https://thongke.hanoi.gov.vn`; empty: no reporting.
+    pub url: String,
+    /// The hall's code, as `motcua city hall add` printed it.
+    pub hall: String,
+    /// The hall's secret, as `motcua city hall add` printed it (or MOTCUA_CITY__SECRET).
+    pub secret: String,
+    /// Whether citizens' comments go to the city too (their text; never who wrote them).
+    pub share_comments: bool,
+    /// Events per batch.
+    pub batch_events: u32,
+    /// The longest wait between two tries while the collector cannot be reached.
+    pub retry_max_seconds: u64,
+}
+
+impl Default for UplinkSettings {
+    fn default() -> Self {
+        UplinkSettings {
+            url: String::new(),
+            hall: String::new(),
+            secret: String::new(),
+            share_comments: false,
+            batch_events: 500,
+            retry_max_seconds: 60,
+        }
+    }
+}
+
+/// The secret never shows in logs or error messages.
+impl std::fmt::Debug for UplinkSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("UplinkSettings")
+            .field("url", &self.url)
+            .field("hall", &self.hall)
+            .field("secret", &if self.secret.is_empty() { "" } else { "<hidden>" })
+            .field("share_comments", &self.share_comments)
+            .field("batch_events", &self.batch_events)
+            .field("retry_max_seconds", &self.retry_max_seconds)
+            .finish()
+    }
+}
+
+impl UplinkSettings {
+    pub fn enabled(&self) -> bool {
+        !self.url.is_empty()
+    }
+
+    /// Check the settings that matter once reporting is on.
+    pub fn check(&self) -> Result<(), ConfigError> {
+        if !self.enabled() {
+            return Ok(());
+        }
+        if !(self.url.starts_with("http://") || self.url.starts_with("https://")) {
+            return Err(invalid("city.url", "must start with https:// (or http:// on a closed network)"));
+        }
+        if self.hall.is_empty() || self.hall.len() > 100 {
+            return Err(invalid("city.hall", "the hall's code from `motcua city hall add` is needed"));
+        }
+        if self.secret.len() < 32 {
+            return Err(invalid("city.secret", "the hall's secret from `motcua city hall add` is needed (64 characters)"));
+        }
+        if !(1..=10_000).contains(&self.batch_events) {
+            return Err(invalid("city.batch_events", "must be 1 to 10000"));
+        }
+        if self.retry_max_seconds == 0 {
+            return Err(invalid("city.retry_max_seconds", "must be at least 1"));
+        }
+        Ok(())
+    }
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -246,6 +322,7 @@ impl Default for Settings {
             printing: PrintingSettings::default(),
             announcements: crate::announce::VoiceSettings::default(),
             printers: Vec::new(),
+            city: UplinkSettings::default(),
         }
     }
 }
@@ -260,7 +337,13 @@ impl Settings {
             }
             figment = figment.merge(Toml::file(file));
         }
-        figment = figment.merge(Env::prefixed("MOTCUA_").split("__"));
+        // MOTCUA_CONFIG and the collector's MOTCUA_CITY_DATA / MOTCUA_CITY_LISTEN are the
+        // command line's, not settings.
+        figment = figment.merge(
+            Env::prefixed("MOTCUA_")
+                .ignore(&["config", "city_data", "city_listen"])
+                .split("__"),
+        );
         figment
             .extract()
             .map_err(|e| ConfigError::Parse(Box::new(e)))
@@ -274,6 +357,7 @@ impl Settings {
                 format!("unknown time zone {:?}", self.hall.timezone),
             )
         })?;
+        self.city.check()?;
         if ![3, 5].contains(&self.hall.rating_scale) {
             return Err(invalid("hall.rating_scale", "must be 3 or 5"));
         }

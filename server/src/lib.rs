@@ -11,6 +11,7 @@
 
 pub mod announce;
 pub mod backup;
+pub mod city;
 pub mod clock;
 pub mod config;
 pub mod domain;
@@ -18,6 +19,7 @@ pub mod http;
 pub mod live;
 pub mod printing;
 pub mod store;
+pub mod uplink;
 
 use clock::Clock;
 use domain::Hall;
@@ -63,6 +65,7 @@ pub fn build_state_with(
         limits,
         printing,
         announcer: announce::Announcer::new(&announce::VoiceSettings::default()),
+        uplink: uplink::Uplink::default(),
     })
 }
 

@@ -62,12 +62,75 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// The city's collector (`motcua city serve`, `motcua city hall add NAME`).
+    City {
+        #[command(subcommand)]
+        command: CityCommand,
+    },
     /// Bring back a backup; the server must be stopped. The database it replaces is kept.
     Restore {
         /// A file written by `motcua backup`.
         file: PathBuf,
         #[command(flatten)]
         common: Common,
+    },
+}
+
+/// Where the city's collector keeps its data.
+#[derive(Args, Clone)]
+struct CityCommon {
+    /// The collector's data dir: its database and its master key (`city.key`).
+    #[arg(long = "data", env = "MOTCUA_CITY_DATA", default_value = "./motcua-city")]
+    data: PathBuf,
+}
+
+#[derive(Subcommand)]
+enum CityCommand {
+    /// Run the city's collector: halls report to it, the city office reads their figures.
+    Serve {
+        #[command(flatten)]
+        common: CityCommon,
+        /// Address to listen on.
+        #[arg(long, env = "MOTCUA_CITY_LISTEN", default_value = "0.0.0.0:8090")]
+        listen: String,
+        /// How far (seconds) a batch's signing time may be from this clock.
+        #[arg(long, default_value_t = 300)]
+        max_skew_seconds: i64,
+        /// A hall without a report for this long is shown as gone silent.
+        #[arg(long, default_value_t = 60)]
+        silent_after_minutes: i64,
+    },
+    /// Halls that report to the collector.
+    Hall {
+        #[command(subcommand)]
+        command: CityHallCommand,
+    },
+    /// The city office's accounts; the password is read from standard input.
+    User {
+        #[command(subcommand)]
+        command: UserCommandCity,
+    },
+}
+
+#[derive(Subcommand)]
+enum CityHallCommand {
+    /// Register a hall and print its code and secret, once, for its `[city]` settings.
+    Add {
+        name: String,
+        #[command(flatten)]
+        common: CityCommon,
+    },
+}
+
+#[derive(Subcommand)]
+enum UserCommandCity {
+    /// Add a user of the city office (admin or manager); password on standard input.
+    Add {
+        name: String,
+        #[arg(long)]
+        role: Role,
+        #[command(flatten)]
+        common: CityCommon,
     },
 }
 
@@ -175,6 +238,7 @@ fn run() -> anyhow::Result<()> {
             );
             Ok(())
         }
+        Command::City { command } => city(command),
         Command::Restore { file, common } => {
             let settings = settings(&common)?;
             println!(
@@ -184,6 +248,71 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+fn city(command: CityCommand) -> anyhow::Result<()> {
+    match command {
+        CityCommand::Serve {
+            common,
+            listen,
+            max_skew_seconds,
+            silent_after_minutes,
+        } => city_serve(common, listen, max_skew_seconds, silent_after_minutes),
+        CityCommand::Hall {
+            command: CityHallCommand::Add { name, common },
+        } => {
+            let conn = motcua::city::store::open_for_admin(&common.data)?;
+            let master = motcua::city::store::master_key(&common.data)?;
+            let hall = motcua::city::store::register_hall(&conn, &master, &name, now_ms())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!(
+                "registered {name:?}; put these in the hall's settings ([city] hall and secret). The secret is shown this once:"
+            );
+            println!("hall = \"{}\"", hall.code);
+            println!("secret = \"{}\"", hall.secret);
+            Ok(())
+        }
+        CityCommand::User {
+            command: UserCommandCity::Add { name, role, common },
+        } => {
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let conn = motcua::city::store::open_for_admin(&common.data)?;
+            let user = accounts::add_user(&conn, &name, role, password, now_ms())
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!("added {} {:?} ({})", user.role.as_str(), user.name, user.id);
+            Ok(())
+        }
+    }
+}
+
+#[tokio::main]
+async fn city_serve(
+    common: CityCommon,
+    listen: String,
+    max_skew_seconds: i64,
+    silent_after_minutes: i64,
+) -> anyhow::Result<()> {
+    let settings = motcua::city::CitySettings {
+        max_skew_seconds,
+        silent_after_minutes,
+        ..Default::default()
+    };
+    let state = motcua::city::build_state(&common.data, Arc::new(SystemClock), settings)
+        .with_context(|| format!("cannot open the collector's data in {}", common.data.display()))?;
+    let listener = tokio::net::TcpListener::bind(&listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    let base = default_public_url(listener.local_addr()?);
+    println!("motcua city collector listening on {base}");
+    println!("  data:        {}", common.data.display());
+    println!("  dashboard:   {base}/city/");
+    println!("  halls post:  {base}{}", motcua::city::protocol::BATCH_PATH);
+    println!("  API:         {base}/api/openapi.json");
+    println!();
+    motcua::city::serve(listener, state, shutdown_signal()).await?;
+    Ok(())
 }
 
 fn now_ms() -> i64 {
@@ -224,6 +353,15 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
     )
     .with_context(|| format!("cannot open the database in {}", data_dir.display()))?;
     state.announcer = motcua::announce::Announcer::new(&settings.announcements);
+    if settings.city.enabled() {
+        // Runs until the process ends; an acknowledgement lost at exit is sent again.
+        state.uplink.start(
+            state.store.clone(),
+            state.clock.clone(),
+            settings.city.clone(),
+            std::future::pending(),
+        );
+    }
     let base = default_public_url(addr);
     let mut out = std::io::stdout().lock();
     writeln!(out, "motcua listening on {base}")?;

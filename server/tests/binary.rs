@@ -323,3 +323,36 @@ fn a_device_added_while_the_server_runs_can_issue_at_once() {
     );
     server.kill_9();
 }
+
+#[test]
+fn the_config_may_be_named_in_the_environment_beside_the_collectors_variables() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/motcua.example.toml");
+    // MOTCUA_CONFIG and MOTCUA_CITY_DATA belong to the command line, not to the settings.
+    let mut child = Command::new(BIN)
+        .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data.path())
+        .env("MOTCUA_CONFIG", example)
+        .env("MOTCUA_CITY_DATA", data.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("start motcua");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut banner = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("text");
+        if line.is_empty() {
+            break;
+        }
+        banner.push_str(&line);
+        banner.push('\n');
+    }
+    child.kill().expect("SIGKILL");
+    let output = child.wait_with_output().expect("reaped");
+    assert!(
+        banner.contains("5 fields, 4 counters") && !banner.contains("demo accounts"),
+        "started on the example config: {banner}\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}

@@ -74,6 +74,9 @@ impl Browser {
             serde_json::Value::Object(map) => map,
             _ => unreachable!("an object literal"),
         };
+        // The server's uplink brings a second TLS backend into this process: say which one
+        // the WebDriver client uses (once; later calls find it set).
+        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
         let client = ClientBuilder::rustls()
             .expect("tls")
             .capabilities(capabilities)

@@ -42,6 +42,7 @@ pub struct TestHall {
     dir: DataDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
+    uplink_stop: Option<oneshot::Sender<()>>,
 }
 
 /// The data dir: owned (deleted at the end) or borrowed from a previous run.
@@ -66,8 +67,12 @@ impl TestHall {
     }
 
     pub async fn start_with(settings: Settings) -> TestHall {
+        Self::start_with_clock(settings, ManualClock::starting_at(opening_time())).await
+    }
+
+    /// A hall on a clock the test shares (with a city collector, say).
+    pub async fn start_with_clock(settings: Settings, clock: ManualClock) -> TestHall {
         let dir = tempfile::tempdir().expect("temp dir");
-        let clock = ManualClock::starting_at(opening_time());
         Self::launch(settings, DataDir::Temp(dir), clock).await
     }
 
@@ -102,6 +107,19 @@ impl TestHall {
         let task = tokio::spawn(motcua::serve(listener, state.clone(), async move {
             let _ = stopped.await;
         }));
+        // Reporting to a city, when the settings say where (as `motcua serve` does).
+        let uplink_stop = settings.city.enabled().then(|| {
+            let (stop, stopped) = oneshot::channel::<()>();
+            state.uplink.start(
+                state.store.clone(),
+                state.clock.clone(),
+                settings.city.clone(),
+                async move {
+                    let _ = stopped.await;
+                },
+            );
+            stop
+        });
         TestHall {
             base: format!("http://{addr}"),
             ws_base: format!("ws://{addr}"),
@@ -111,6 +129,7 @@ impl TestHall {
             dir,
             stop: Some(stop),
             task: Some(task),
+            uplink_stop,
         }
     }
 
@@ -139,6 +158,9 @@ impl TestHall {
     }
 
     async fn shutdown(&mut self) {
+        if let Some(stop) = self.uplink_stop.take() {
+            let _ = stop.send(());
+        }
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());
         }
@@ -236,6 +258,119 @@ impl TestHall {
 }
 
 impl Drop for TestHall {
+    fn drop(&mut self) {
+        if let Some(stop) = self.uplink_stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+    }
+}
+
+/// A running city collector: the real `motcua city serve` router on `127.0.0.1:0`, its
+/// own SQLite file and master key in a temp dir, and the clock the test moves (give it the
+/// halls' clock: batches are signed with the time they are sent).
+pub struct TestCity {
+    pub base: String,
+    pub state: motcua::city::CityState,
+    dir: DataDir,
+    stop: Option<oneshot::Sender<()>>,
+    task: Option<JoinHandle<std::io::Result<()>>>,
+}
+
+impl TestCity {
+    pub async fn start(clock: ManualClock) -> TestCity {
+        let dir = tempfile::tempdir().expect("temp dir");
+        Self::launch("127.0.0.1:0", DataDir::Temp(dir), clock).await
+    }
+
+    async fn launch(at: &str, dir: DataDir, clock: ManualClock) -> TestCity {
+        let listener = TcpListener::bind(at).await.expect("bind");
+        let addr = listener.local_addr().expect("addr");
+        let state = motcua::city::build_state(
+            dir.path(),
+            Arc::new(clock),
+            motcua::city::CitySettings::default(),
+        )
+        .expect("open the collector");
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(motcua::city::serve(listener, state.clone(), async move {
+            let _ = stopped.await;
+        }));
+        TestCity {
+            base: format!("http://{addr}"),
+            state,
+            dir,
+            stop: Some(stop),
+            task: Some(task),
+        }
+    }
+
+    /// The collector goes down (its data stays); [`TestCity::start_again`] brings it back
+    /// at the same address.
+    pub async fn stop(&mut self) {
+        if let Some(stop) = self.stop.take() {
+            let _ = stop.send(());
+        }
+        if let Some(task) = self.task.take() {
+            let _ = task.await;
+        }
+    }
+
+    pub async fn start_again(mut self, clock: ManualClock) -> TestCity {
+        self.stop().await;
+        let at = self.base.trim_start_matches("http://").to_owned();
+        let dir = std::mem::replace(&mut self.dir, DataDir::Kept(PathBuf::new()));
+        Self::launch(&at, dir, clock).await
+    }
+
+    pub fn data_dir(&self) -> &Path {
+        self.dir.path()
+    }
+
+    /// Register a hall as `motcua city hall add` does: its code and secret.
+    pub fn register(&self, name: &str) -> (String, String) {
+        let conn = motcua::city::store::open_for_admin(self.data_dir()).expect("open db");
+        let master = motcua::city::store::master_key(self.data_dir()).expect("master key");
+        let now = motcua::clock::Clock::now(&*self.state.clock).timestamp_millis();
+        let hall = motcua::city::store::register_hall(&conn, &master, name, now).expect("register");
+        (hall.code, hall.secret)
+    }
+
+    /// A hall's `[city]` settings for reporting here.
+    pub fn uplink(&self, code: &str, secret: &str) -> motcua::config::UplinkSettings {
+        motcua::config::UplinkSettings {
+            url: self.base.clone(),
+            hall: code.to_owned(),
+            secret: secret.to_owned(),
+            batch_events: 50,
+            retry_max_seconds: 1,
+            ..Default::default()
+        }
+    }
+
+    /// A member of the city office, signed in.
+    pub async fn staff(&self, name: &str, role: Role) -> Client {
+        let password = format!("{name}-secret-pw");
+        {
+            let conn = motcua::city::store::open_for_admin(self.data_dir()).expect("open db");
+            accounts::add_user(&conn, name, role, &password, 0).expect("add user");
+        }
+        let client = Client::new(self.base.clone(), None);
+        let (status, body) = client
+            .post("/api/session", json!({"name": name, "password": password}))
+            .await;
+        assert_eq!(status, 200, "login failed: {body}");
+        client
+    }
+
+    pub fn anonymous(&self) -> Client {
+        Client::new(self.base.clone(), None)
+    }
+}
+
+impl Drop for TestCity {
     fn drop(&mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -37,12 +37,37 @@ fn strip_line_comments(source: &str) -> String {
 
 /// Every `.route("PATH", get(..).post(..))` of the route table: path -> methods.
 pub fn router_routes() -> BTreeMap<String, BTreeSet<String>> {
-    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src/http/mod.rs");
+    routes_in("../server/src/http/mod.rs", ".merge(pages::routes())")
+}
+
+/// The city collector's route table (`server/src/city/http.rs`).
+pub fn city_routes() -> BTreeMap<String, BTreeSet<String>> {
+    let source = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src/city/http.rs"),
+    )
+    .expect("read the city's routes");
+    // Only the route table itself, not the pages' function after it.
+    let table = source
+        .split("pub fn router(")
+        .nth(1)
+        .and_then(|rest| rest.split("\nfn pages()").next())
+        .expect("the city's router function");
+    parse_routes(table, ".merge(pages())")
+}
+
+/// Every route of the route table in `relative` (from the tests crate), the pages' merge
+/// (static documents, not API) left out.
+fn routes_in(relative: &str, pages_merge: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(relative);
     let source =
         std::fs::read_to_string(&file).unwrap_or_else(|e| panic!("read {}: {e}", file.display()));
-    let source = strip_line_comments(&source);
+    parse_routes(&source, pages_merge)
+}
+
+fn parse_routes(source: &str, pages_merge: &str) -> BTreeMap<String, BTreeSet<String>> {
+    let source = strip_line_comments(source);
     // The web pages are static documents with their own route function, not API.
-    let source = source.replace(".merge(pages::routes())", "");
+    let source = source.replace(pages_merge, "");
     for other in [".nest(", ".nest_service(", ".route_service(", ".merge("] {
         assert!(
             !source.contains(other),

@@ -20,6 +20,14 @@ pub enum AppError {
     Unauthenticated,
     #[error("wrong name or password")]
     WrongPassword,
+    /// A signed request whose signature, time or sender does not hold (the city's
+    /// collector): nothing is stored.
+    #[error("{message}")]
+    Rejected { code: &'static str, message: String },
+    /// A batch that does not follow the last one the city holds: resend from after
+    /// `acked_through`.
+    #[error("the city holds events up to {acked_through}: resend from {}", acked_through + 1)]
+    SequenceGap { acked_through: i64 },
     #[error("{0}")]
     Forbidden(String),
     #[error("{message}")]
@@ -57,6 +65,13 @@ impl AppError {
         AppError::Forbidden(message.into())
     }
 
+    pub fn rejected(code: &'static str, message: impl Into<String>) -> Self {
+        AppError::Rejected {
+            code,
+            message: message.into(),
+        }
+    }
+
     pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
         AppError::Refused(Refusal::other(code, message))
     }
@@ -71,7 +86,10 @@ impl AppError {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
             AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Unauthenticated | AppError::WrongPassword => StatusCode::UNAUTHORIZED,
+            AppError::Unauthenticated | AppError::WrongPassword | AppError::Rejected { .. } => {
+                StatusCode::UNAUTHORIZED
+            }
+            AppError::SequenceGap { .. } => StatusCode::CONFLICT,
             AppError::Forbidden(_) => StatusCode::FORBIDDEN,
             AppError::NotFound { .. } => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
@@ -86,7 +104,9 @@ impl AppError {
         match self {
             AppError::BadRequest { code, .. }
             | AppError::Invalid { code, .. }
-            | AppError::NotFound { code, .. } => code,
+            | AppError::NotFound { code, .. }
+            | AppError::Rejected { code, .. } => code,
+            AppError::SequenceGap { .. } => "sequence_gap",
             AppError::Refused(r) => r.code,
             AppError::Unauthenticated => "unauthenticated",
             AppError::WrongPassword => "bad_credentials",
@@ -107,7 +127,10 @@ impl From<rusqlite::Error> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let body = json!({"error": {"code": self.code(), "message": self.to_string()}});
+        let mut body = json!({"error": {"code": self.code(), "message": self.to_string()}});
+        if let AppError::SequenceGap { acked_through } = self {
+            body["error"]["acked_through"] = json!(acked_through);
+        }
         (self.status(), Json(body)).into_response()
     }
 }

@@ -37,6 +37,7 @@ pub async fn metrics(
     State(hub): State<Hub>,
     State(clock): State<Arc<dyn Clock>>,
     State(printing): State<crate::printing::Printing>,
+    State(uplink): State<crate::uplink::Uplink>,
 ) -> Result<impl IntoResponse, AppError> {
     let hall = store.hall.clone();
     let day = crate::domain::numbering::local_day(clock.now(), hall.tz).to_string();
@@ -92,6 +93,31 @@ pub async fn metrics(
         "Sequence number of the last event in the log.",
     );
     out.sample("motcua_event_seq", &[], seq);
+    let up = uplink.status();
+    out.family(
+        "motcua_uplink_enabled",
+        "gauge",
+        "1 when the hall reports to the city's collector.",
+    );
+    out.sample("motcua_uplink_enabled", &[], u8::from(up.enabled));
+    out.family(
+        "motcua_uplink_acked_seq",
+        "gauge",
+        "The last event of the log the city has acknowledged.",
+    );
+    out.sample("motcua_uplink_acked_seq", &[], up.acked_seq);
+    out.family(
+        "motcua_uplink_backlog_events",
+        "gauge",
+        "Events not yet acknowledged by the city.",
+    );
+    out.sample("motcua_uplink_backlog_events", &[], up.backlog);
+    out.family(
+        "motcua_uplink_failures_total",
+        "counter",
+        "Batches the city did not take (unreachable or refused), since the start.",
+    );
+    out.sample("motcua_uplink_failures_total", &[], uplink.failures());
     out.family(
         "motcua_printer_connected",
         "gauge",

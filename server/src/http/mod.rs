@@ -30,6 +30,8 @@ pub struct AppState {
     pub limits: Limits,
     pub printing: crate::printing::Printing,
     pub announcer: crate::announce::Announcer,
+    /// The report to the city (disabled unless started).
+    pub uplink: crate::uplink::Uplink,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -72,6 +74,7 @@ pub fn router(state: AppState) -> Router {
         .route("/ws/kiosk", get(api::ws_kiosk))
         .route("/ws/printer", get(api::ws_printer))
         .route("/api/printers", get(api::list_printers))
+        .route("/api/uplink", get(stats::uplink))
         .route("/api/stats", get(stats::range_figures))
         .route("/api/stats/now", get(stats::now))
         .route("/api/stats.csv", get(stats::csv_export))

@@ -24,13 +24,13 @@ pub const MAX_RANGE_DAYS: i64 = 1096;
 
 #[derive(Deserialize)]
 pub struct RangeQuery {
-    from: Option<String>,
-    to: Option<String>,
-    by: Option<String>,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub by: Option<String>,
 }
 
 /// A range of local days, both ends included; today when not given.
-fn range(q: &RangeQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), AppError> {
+pub(crate) fn range(q: &RangeQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), AppError> {
     let day = |s: &Option<String>, name: &str| -> Result<Option<NaiveDate>, AppError> {
         s.as_deref()
             .filter(|s| !s.is_empty())
@@ -181,7 +181,7 @@ pub async fn figures(
     .map_err(AppError::internal)
 }
 
-fn view(
+pub(crate) fn view(
     hall: &Hall,
     names: &BTreeMap<i64, String>,
     from: NaiveDate,
@@ -590,17 +590,26 @@ fn cell_number(cell: &Cell) -> Option<f64> {
 }
 
 fn csv_table(v: &StatsView, by: Breakdown) -> Result<Vec<u8>, AppError> {
+    rows_csv(by.titles().1, &by.rows(v), v.rating_scale)
+}
+
+/// Rows of figures as CSV: the group's code and name, then every figure (Vietnamese
+/// headers, times in minutes, shares in percent).
+pub(crate) fn rows_csv(
+    first: &str,
+    rows: &[(String, String, &Figures)],
+    scale: u8,
+) -> Result<Vec<u8>, AppError> {
     // A byte-order mark, so spreadsheet programs read the Vietnamese right.
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        let cols = columns(v.rating_scale);
-        let (_, first) = by.titles();
+        let cols = columns(scale);
         let mut header = vec![first.to_owned(), "Tên".to_owned()];
         header.extend(cols.iter().map(|c| c.header.clone()));
         w.write_record(&header).map_err(AppError::internal)?;
-        for (key, name, figures) in by.rows(v) {
-            let mut record = vec![key, name];
+        for (key, name, figures) in rows {
+            let mut record = vec![key.clone(), name.clone()];
             record.extend(cols.iter().map(|c| {
                 cell_number(&(c.value)(figures))
                     .map(|x| x.to_string())
@@ -613,7 +622,52 @@ fn csv_table(v: &StatsView, by: Breakdown) -> Result<Vec<u8>, AppError> {
     Ok(out)
 }
 
-fn download(content_type: &str, filename: String, body: Vec<u8>) -> Response {
+/// Rows of figures as one worksheet, headers in row `top`.
+pub(crate) fn rows_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    top: u32,
+    first: &str,
+    rows: &[(String, String, &Figures)],
+    scale: u8,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::Format;
+    let bold = Format::new().set_bold().set_text_wrap();
+    let minutes = Format::new().set_num_format("0.00");
+    let percent = Format::new().set_num_format("0.0");
+    let cols = columns(scale);
+    sheet.write_string_with_format(top, 0, first, &bold)?;
+    sheet.write_string_with_format(top, 1, "Tên", &bold)?;
+    for (i, c) in cols.iter().enumerate() {
+        sheet.write_string_with_format(top, i as u16 + 2, &c.header, &bold)?;
+    }
+    sheet.set_row_height(top, 45)?;
+    sheet.set_column_width(1, 28)?;
+    for (r, (key, name, figures)) in rows.iter().enumerate() {
+        let row = top + 1 + r as u32;
+        sheet.write_string(row, 0, key)?;
+        sheet.write_string(row, 1, name)?;
+        for (i, c) in cols.iter().enumerate() {
+            let cell = (c.value)(figures);
+            let col = i as u16 + 2;
+            match (&cell, cell_number(&cell)) {
+                (_, None) => {}
+                (Cell::Count(_), Some(x)) => {
+                    sheet.write_number(row, col, x)?;
+                }
+                (Cell::Minutes(_), Some(x)) => {
+                    sheet.write_number_with_format(row, col, x, &minutes)?;
+                }
+                (Cell::Share(_), Some(x)) => {
+                    sheet.write_number_with_format(row, col, x, &percent)?;
+                }
+            }
+        }
+    }
+    sheet.set_freeze_panes(top + 1, 2)?;
+    Ok(())
+}
+
+pub(crate) fn download(content_type: &str, filename: String, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -675,17 +729,14 @@ pub async fn xlsx_export(
     ))
 }
 
-fn workbook(v: &StatsView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+pub(crate) fn workbook(v: &StatsView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::{Format, Workbook};
     let mut book = Workbook::new();
     let bold = Format::new().set_bold().set_text_wrap();
-    let minutes = Format::new().set_num_format("0.00");
-    let percent = Format::new().set_num_format("0.0");
-    let cols = columns(v.rating_scale);
     for by in Breakdown::ALL {
         let (title, first) = by.titles();
         let sheet = book.add_worksheet().set_name(title)?;
-        if let Breakdown::Total = by {
+        let top: u32 = if let Breakdown::Total = by {
             sheet.write_string(
                 0,
                 0,
@@ -697,37 +748,11 @@ fn workbook(v: &StatsView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
                 ),
             )?;
             sheet.write_string(1, 0, format!("Lập lúc {}", v.generated_at))?;
-        }
-        let top: u32 = if let Breakdown::Total = by { 3 } else { 0 };
-        sheet.write_string_with_format(top, 0, first, &bold)?;
-        sheet.write_string_with_format(top, 1, "Tên", &bold)?;
-        for (i, c) in cols.iter().enumerate() {
-            sheet.write_string_with_format(top, i as u16 + 2, &c.header, &bold)?;
-        }
-        sheet.set_row_height(top, 45)?;
-        sheet.set_column_width(1, 28)?;
-        for (r, (key, name, figures)) in by.rows(v).into_iter().enumerate() {
-            let row = top + 1 + r as u32;
-            sheet.write_string(row, 0, key)?;
-            sheet.write_string(row, 1, name)?;
-            for (i, c) in cols.iter().enumerate() {
-                let cell = (c.value)(figures);
-                let col = i as u16 + 2;
-                match (&cell, cell_number(&cell)) {
-                    (_, None) => {}
-                    (Cell::Count(_), Some(x)) => {
-                        sheet.write_number(row, col, x)?;
-                    }
-                    (Cell::Minutes(_), Some(x)) => {
-                        sheet.write_number_with_format(row, col, x, &minutes)?;
-                    }
-                    (Cell::Share(_), Some(x)) => {
-                        sheet.write_number_with_format(row, col, x, &percent)?;
-                    }
-                }
-            }
-        }
-        sheet.set_freeze_panes(top + 1, 2)?;
+            3
+        } else {
+            0
+        };
+        rows_sheet(sheet, top, first, &by.rows(v), v.rating_scale)?;
     }
     let sheet = book.add_worksheet().set_name("Phân bố thời gian chờ")?;
     sheet.write_string_with_format(0, 0, "Từ (phút)", &bold)?;
@@ -794,4 +819,13 @@ fn name_of_field_in<'a>(v: &'a StatsView, code: &'a str) -> &'a str {
         .find(|r| r.key == code)
         .map(|r| r.name_vi.as_str())
         .unwrap_or(code)
+}
+
+/// `GET /api/uplink`: how the report to the city stands.
+pub async fn uplink(
+    State(uplink): State<crate::uplink::Uplink>,
+    caller: Caller,
+) -> Result<Json<crate::uplink::UplinkStatus>, AppError> {
+    caller.reader()?;
+    Ok(Json(uplink.status()))
 }

@@ -31,6 +31,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../../migrations/003_waiting_counts.sql"),
     include_str!("../../migrations/004_request_ids.sql"),
     include_str!("../../migrations/005_statistics.sql"),
+    include_str!("../../migrations/006_uplink.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.
@@ -146,7 +147,7 @@ impl Store {
     }
 }
 
-fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+pub(crate) fn open_writer(path: &Path) -> Result<Connection, StoreError> {
     let conn = Connection::open(path)?;
     configure(&conn)?;
     // WAL lets readers and the command-line tools work beside the server; FULL makes each
@@ -173,12 +174,18 @@ pub fn open_for_admin(data_dir: &Path) -> Result<Connection, StoreError> {
 
 /// Bring the schema up to date, refusing a database from a newer motcua.
 fn migrate(conn: &mut Connection) -> Result<(), StoreError> {
-    let known = MIGRATIONS.len() as i64;
+    migrate_with(conn, MIGRATIONS)
+}
+
+/// Run the `migrations` a database has not had yet (counted by `pragma user_version`),
+/// each in its own transaction; refuse a database that has had more than we know.
+pub(crate) fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<(), StoreError> {
+    let known = migrations.len() as i64;
     let found: i64 = conn.pragma_query_value(None, "user_version", |r| r.get(0))?;
     if found > known {
         return Err(StoreError::TooNew { found, known });
     }
-    for (i, sql) in MIGRATIONS.iter().enumerate().skip(found as usize) {
+    for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
         tx.execute_batch(sql)?;
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
@@ -279,13 +286,13 @@ fn run_writer(
 
 /// Read-only connections, reused.
 #[derive(Clone)]
-struct Readers {
+pub(crate) struct Readers {
     path: PathBuf,
     idle: Arc<Mutex<Vec<Connection>>>,
 }
 
 impl Readers {
-    fn new(path: PathBuf) -> Self {
+    pub(crate) fn new(path: PathBuf) -> Self {
         Readers {
             path,
             idle: Arc::new(Mutex::new(Vec::new())),
@@ -312,7 +319,7 @@ impl Readers {
         }
     }
 
-    async fn run<T, F>(&self, query: F) -> JobResult<T>
+    pub(crate) async fn run<T, F>(&self, query: F) -> JobResult<T>
     where
         T: Send + 'static,
         F: FnOnce(&Connection) -> JobResult<T> + Send + 'static,
