@@ -202,6 +202,7 @@ async fn post_all(
 
 #[tokio::main]
 async fn main() -> Result<()> {
+    let mut overview = None;
     println!("| batch size | halls | events | seconds | events/s | stored once | target |");
     println!("|---|---|---|---|---|---|---|");
     for (size, tickets) in [(100usize, 150usize), (500, 300), (2000, 300)] {
@@ -250,6 +251,31 @@ async fn main() -> Result<()> {
         ensure!(
             once,
             "rows {rows}, acknowledged {acked}, stored {stored}, sent {total}"
+        );
+        if size == 500 {
+            // What the city office then reads: every hall side by side.
+            let office = city.staff("thongke", motcua::domain::Role::Manager).await;
+            let mut times = Vec::new();
+            for _ in 0..5 {
+                let asked = Instant::now();
+                let (status, body) = office.get("/api/city/stats").await;
+                ensure!(status == 200, "{body}");
+                times.push(asked.elapsed().as_secs_f64() * 1000.0);
+            }
+            times.sort_by(f64::total_cmp);
+            let file = |name: &str| {
+                std::fs::metadata(city.data_dir().join(name))
+                    .map(|m| m.len())
+                    .unwrap_or(0)
+            };
+            let bytes = file("city.sqlite3") + file("city.sqlite3-wal");
+            overview = Some((times[2], times[4], bytes as f64 / total as f64));
+        }
+    }
+    if let Some((median, max, per_event)) = overview {
+        println!();
+        println!(
+            "a day of {HALLS} halls side by side (GET /api/city/stats): median {median:.0} ms, max {max:.0} ms; the collector's file: {per_event:.0} bytes per event"
         );
     }
     Ok(())
