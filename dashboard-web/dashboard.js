@@ -275,6 +275,19 @@ function renderNow() {
   $('#now-printers-list').replaceChildren(...(printers.length
     ? printers.map(printerItem)
     : [h('li', { class: 'muted empty' }, t('now.noPrinters'))]));
+
+  // The report to the city.
+  const up = now.uplink ?? {};
+  const uplink = $('#now-uplink');
+  uplink.dataset.state = !up.enabled ? 'off' : up.last_error ? 'error' : up.backlog > 0 ? 'sending' : 'ok';
+  uplink.replaceChildren(...(!up.enabled
+    ? [h('span', { class: 'muted' }, t('now.uplinkOff'))]
+    : [
+      h('span', {}, up.backlog > 0 ? t('now.uplinkBacklog', { n: fmt.int(up.backlog) }) : t('now.uplinkCaughtUp')),
+      h('br'),
+      h('span', { class: 'muted' }, up.last_success_at ? t('now.uplinkLast', { time: fmt.time(up.last_success_at) }) : t('now.uplinkNever')),
+      up.last_error ? h('span', { class: 'error-inline' }, h('br'), t('now.uplinkError', { error: up.last_error })) : null,
+    ]));
 }
 
 /** A field whose oldest ticket has waited longer than its target. */

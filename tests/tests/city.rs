@@ -170,6 +170,10 @@ async fn a_busy_morning_reaches_the_city_complete_and_exactly_once_through_outag
     .await;
     let u = uplink(&manager).await;
     let last = u["last_seq"].as_i64().expect("last seq");
+    // The manager's dashboard reads the same state.
+    let (_, now) = manager.get("/api/stats/now").await;
+    assert_eq!(now["uplink"]["enabled"], true);
+    assert_eq!(now["uplink"]["hall"], json!(code));
     assert_eq!(u["acked_seq"].as_i64(), Some(last));
     // Every event exactly once, in order, none missing.
     assert_eq!(city_log(&city, &code), (last, 1, last));

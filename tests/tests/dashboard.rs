@@ -96,6 +96,18 @@ async fn a_manager_follows_the_hall_live_reads_todays_figures_and_prints_the_day
         "counter 1 is calling A003: {current}"
     );
     assert_eq!(browser.eval(&text_of("#now-served")).await, "1");
+    // This hall does not report to a city: the page says so.
+    assert_eq!(
+        browser
+            .eval("document.querySelector('#now-uplink').dataset.state")
+            .await,
+        "off"
+    );
+    let uplink = browser.eval(&text_of("#now-uplink")).await;
+    assert!(
+        uplink.as_str().is_some_and(|u| u.contains("Chưa bật")),
+        "the report to the city is off: {uplink}"
+    );
     browser
         .wait_for(
             "the live feed",

@@ -287,6 +287,7 @@ pub async fn now(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
     State(printing): State<Printing>,
+    State(uplink): State<crate::uplink::Uplink>,
     caller: Caller,
 ) -> Result<Json<Value>, AppError> {
     caller.reader()?;
@@ -370,6 +371,7 @@ pub async fn now(
         "fields": fields,
         "counters": counters,
         "printers": printers,
+        "uplink": uplink.status(),
     })))
 }
 
