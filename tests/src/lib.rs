@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod fake_printer;
 pub mod route_table;
+pub mod simulation;
 
 use chrono::{DateTime, TimeZone, Utc};
 use futures_util::StreamExt;

@@ -240,7 +240,7 @@ pub fn issue_once(
         priority_waiting + normal_waiting
     };
     // The estimate quoted at issue is kept, so its accuracy can be reported later.
-    let eta = views::wait_estimate(ctx.conn, ctx.hall, service, ahead)?;
+    let eta = views::wait_estimate(ctx.conn, ctx.hall, service, ahead, millis(ctx.now))?;
     let now = millis(ctx.now);
     let token = new_token();
     ctx.conn
