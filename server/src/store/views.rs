@@ -7,7 +7,10 @@ use crate::domain::{CounterNo, CounterState, Hall, Priority, ServiceCode, Status
 use crate::http::AppError;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
+use std::cell::RefCell;
 use std::collections::{BTreeMap, HashMap};
+use std::rc::Rc;
+use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 /// A ticket as stored.
 #[derive(Debug, Clone)]
@@ -408,6 +411,55 @@ fn typical(
     let n = f64::from(n);
     let sample = n * mean.unwrap_or(0.0) / 60_000.0;
     Ok((sample + TYPICAL_PRIOR_VISITS * configured) / (n + TYPICAL_PRIOR_VISITS))
+}
+
+/// Bumped by every change that can move an estimate other than a ticket joining the back
+/// of a queue (a call, a finish, a counter opening or pausing, a transfer...).
+static QUEUE_VERSION: AtomicU64 = AtomicU64::new(0);
+
+/// Say that the queues changed in a way that moves estimates: quotes made from here on
+/// replay the hall afresh.
+pub fn queue_changed() {
+    QUEUE_VERSION.fetch_add(1, AtomicOrdering::Relaxed);
+}
+
+thread_local! {
+    /// The writer's last replay of the hall: (hall, queue version, minute, estimates).
+    static LAST_REPLAY: RefCell<Option<(usize, u64, i64, Rc<Estimates>)>> = const { RefCell::new(None) };
+}
+
+/// The quote for a ticket issued now, on the writer thread. Replaying the hall reads every
+/// waiting ticket, and a burst of tickets at a busy kiosk would pay that once per ticket:
+/// so the replay is kept while nothing but new tickets changed the queues, within the same
+/// minute. A ticket issued since sits behind everyone the replay knew, and
+/// [`Estimates::wait`] counts one typical visit per person beyond them.
+pub fn quote(
+    conn: &Connection,
+    hall: &Hall,
+    service: &ServiceCode,
+    ahead: u32,
+    now: i64,
+) -> Result<u32, AppError> {
+    let key = (
+        hall as *const Hall as usize,
+        QUEUE_VERSION.load(AtomicOrdering::Relaxed),
+        now.div_euclid(60_000),
+    );
+    let cached = LAST_REPLAY.with(|last| {
+        last.borrow()
+            .as_ref()
+            .filter(|(h, v, m, _)| (*h, *v, *m) == key)
+            .map(|(_, _, _, e)| e.clone())
+    });
+    let estimates = match cached {
+        Some(e) => e,
+        None => {
+            let e = Rc::new(Estimates::read(conn, hall, now)?);
+            LAST_REPLAY.with(|last| *last.borrow_mut() = Some((key.0, key.1, key.2, e.clone())));
+            e
+        }
+    };
+    Ok(estimates.wait(service, ahead))
 }
 
 /// Minutes a ticket of `service` with `ahead` people before it should expect to wait, as
