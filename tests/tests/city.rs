@@ -117,8 +117,10 @@ async fn a_busy_morning_reaches_the_city_complete_and_exactly_once_through_outag
     let clock = ManualClock::starting_at(opening_time());
     let mut city = TestCity::start(clock.clone()).await;
     let (code, secret) = city.register("UBND phường Hoàn Kiếm");
-    let mut settings = Settings::default();
-    settings.city = city.uplink(&code, &secret);
+    let settings = Settings {
+        city: city.uplink(&code, &secret),
+        ..Default::default()
+    };
     let hall = TestHall::start_with_clock(settings, clock.clone()).await;
     let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
     let manager = hall.staff("quanly", Role::Manager).await;
@@ -469,8 +471,10 @@ async fn a_quiet_hall_says_it_is_alive_and_is_not_taken_for_a_silent_one() {
     let city = TestCity::start(clock.clone()).await;
     let (code, secret) = city.register("Xã yên tĩnh");
     let (never, _) = city.register("Xã chưa nối mạng");
-    let mut settings = Settings::default();
-    settings.city = city.uplink(&code, &secret);
+    let settings = Settings {
+        city: city.uplink(&code, &secret),
+        ..Default::default()
+    };
     // No ticket at all: the hall only has a heartbeat to send.
     let _hall = TestHall::start_with_clock(settings, clock.clone()).await;
     let office = city.staff("thongke", Role::Manager).await;

@@ -423,9 +423,12 @@ pub fn queue_changed() {
     QUEUE_VERSION.fetch_add(1, AtomicOrdering::Relaxed);
 }
 
+/// Which hall, at which queue version, in which minute.
+type ReplayKey = (usize, u64, i64);
+
 thread_local! {
-    /// The writer's last replay of the hall: (hall, queue version, minute, estimates).
-    static LAST_REPLAY: RefCell<Option<(usize, u64, i64, Rc<Estimates>)>> = const { RefCell::new(None) };
+    /// The writer's last replay of the hall.
+    static LAST_REPLAY: RefCell<Option<(ReplayKey, Rc<Estimates>)>> = const { RefCell::new(None) };
 }
 
 /// The quote for a ticket issued now, on the writer thread. Replaying the hall reads every
@@ -440,7 +443,7 @@ pub fn quote(
     ahead: u32,
     now: i64,
 ) -> Result<u32, AppError> {
-    let key = (
+    let key: ReplayKey = (
         hall as *const Hall as usize,
         QUEUE_VERSION.load(AtomicOrdering::Relaxed),
         now.div_euclid(60_000),
@@ -448,14 +451,14 @@ pub fn quote(
     let cached = LAST_REPLAY.with(|last| {
         last.borrow()
             .as_ref()
-            .filter(|(h, v, m, _)| (*h, *v, *m) == key)
-            .map(|(_, _, _, e)| e.clone())
+            .filter(|(k, _)| *k == key)
+            .map(|(_, e)| e.clone())
     });
     let estimates = match cached {
         Some(e) => e,
         None => {
             let e = Rc::new(Estimates::read(conn, hall, now)?);
-            LAST_REPLAY.with(|last| *last.borrow_mut() = Some((key.0, key.1, key.2, e.clone())));
+            LAST_REPLAY.with(|last| *last.borrow_mut() = Some((key, e.clone())));
             e
         }
     };
