@@ -356,3 +356,64 @@ fn the_config_may_be_named_in_the_environment_beside_the_collectors_variables() 
         String::from_utf8_lossy(&output.stderr)
     );
 }
+
+#[test]
+fn city_hall_add_prints_the_code_and_secret_once_and_keeps_no_secret_in_the_database() {
+    use std::os::unix::fs::PermissionsExt;
+    let data = tempfile::tempdir().expect("temp dir");
+    let out = motcua(
+        &["city", "hall", "add", "UBND phường Hàng Bạc"],
+        data.path(),
+        None,
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let stdout = String::from_utf8(out.stdout).expect("utf-8");
+    let value = |key: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key} = \"")))
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("a {key} line in {stdout:?}"))
+            .to_owned()
+    };
+    let (code, secret) = (value("hall"), value("secret"));
+    assert!(code.starts_with("hall-"), "{code}");
+    assert_eq!(secret.len(), 64);
+    // The master key is the owner's alone; the database holds neither it nor the secret.
+    let key = data.path().join("city.key");
+    let mode = std::fs::metadata(&key)
+        .expect("city.key")
+        .permissions()
+        .mode();
+    assert_eq!(
+        mode & 0o777,
+        0o600,
+        "city.key is readable by its owner only"
+    );
+    let db = std::fs::read(data.path().join("city.sqlite3")).expect("db");
+    let wal = std::fs::read(data.path().join("city.sqlite3-wal")).unwrap_or_default();
+    let master = std::fs::read_to_string(&key).expect("key");
+    for (name, bytes) in [("database", &db), ("WAL", &wal)] {
+        let text = String::from_utf8_lossy(bytes);
+        assert!(!text.contains(&secret), "the secret is in the {name}");
+        assert!(
+            !text.contains(master.trim()),
+            "the master key is in the {name}"
+        );
+    }
+    // A second hall gets another code and secret.
+    let again = motcua(
+        &["city", "hall", "add", "UBND xã Sóc Sơn"],
+        data.path(),
+        None,
+    );
+    let again = String::from_utf8(again.stdout).expect("utf-8");
+    assert!(
+        !again.contains(&secret) && !again.contains(&code),
+        "{again}"
+    );
+}
