@@ -7,7 +7,7 @@
 // read again every minute while the range reaches today. A hall opens on its own page
 // (#hall/{code}/{from}/{to}) from GET /api/city/halls/{code}/stats, drawn by hall.js.
 
-import { api, ApiError, applyStatic, dates, errorText, h, makeFormat, makeI18n, mayRead } from './lib.js';
+import { api, ApiError, applyStatic, dates, errorText, h, makeFormat, makeI18n, mayRead } from '/shared/lib.js';
 import { strings } from './strings.js';
 import { makeCityCharts } from './charts.js';
 import { makeHallView } from './hall.js';

@@ -4,13 +4,13 @@
 // the comments the hall shares. The rendering is dashboard-web's History tab, copied
 // (the collector serves only city-web), with its elements under `#h-…`.
 
-import { dates, h } from './lib.js';
-import { SCALES, levelColours } from './strings.js';
-import { makeHallCharts } from './charts.js';
+import { dates, h } from '/shared/lib.js';
+import { SCALES, levelColours } from '/shared/strings.js';
+import { makeCharts } from '/shared/charts.js';
 
 export function makeHallView(t, fmt) {
   const $ = (sel) => document.querySelector(sel);
-  const charts = makeHallCharts(t, fmt);
+  const charts = makeCharts(t, fmt, 'h-chart-');
   let stats = null;
   let group = 'field';
 

@@ -396,24 +396,3 @@ for (const [reason, text] of Object.entries(pauseReasons)) {
 }
 
 export const strings = { vi, en };
-
-/** The hall's satisfaction scale: level → labels, level 1 the worst (as on the tablet). */
-export const SCALES = {
-  5: {
-    5: ['Rất hài lòng', 'Very satisfied'],
-    4: ['Hài lòng', 'Satisfied'],
-    3: ['Bình thường', 'Neutral'],
-    2: ['Không hài lòng', 'Dissatisfied'],
-    1: ['Rất không hài lòng', 'Very dissatisfied'],
-  },
-  3: {
-    3: ['Rất hài lòng', 'Very satisfied'],
-    2: ['Hài lòng', 'Satisfied'],
-    1: ['Không hài lòng', 'Dissatisfied'],
-  },
-};
-
-/** Colours of the levels, worst (red) to best (green), for any scale. */
-export function levelColours(scale) {
-  return scale === 3 ? ['#d64545', '#8cc152', '#2e9e5b'] : ['#d64545', '#f08c3a', '#c9c23a', '#8cc152', '#2e9e5b'];
-}

@@ -1,14 +1,14 @@
-// The History tab's charts, drawn by uPlot (vendor/uplot, MIT; loaded as the global
+// The History tab's charts (also one hall's on the city's dashboard), drawn by uPlot (vendor/uplot, MIT; loaded as the global
 // `uPlot` by index.html). Categories (hours, fields, wait buckets, days) sit at x = 0..n-1
 // and the x axis maps each index back to its label; bars come from uPlot.paths.bars.
 
 import { levelColours, SCALES } from './strings.js';
 
-const INK = '#14213d';
-const MUTED = '#5b6678';
+export const INK = '#14213d';
+export const MUTED = '#5b6678';
 const GRID = '#e3e8ef';
-const BRAND = '#0b4f9c';
-const FONT = '13px "Noto Sans", system-ui, sans-serif';
+export const BRAND = '#0b4f9c';
+export const FONT = '13px "Noto Sans", system-ui, sans-serif';
 const BOLD = '700 13px "Noto Sans", system-ui, sans-serif';
 
 /** A nice upper bound for a count axis: never 0, so an empty chart still has an axis. */
@@ -44,7 +44,7 @@ function xAxis(labels, minSpace = 44, lines = 1) {
   };
 }
 
-function yAxis(scale, label, format, side = 3, grid = true) {
+export function yAxis(scale, label, format, side = 3, grid = true) {
   return {
     scale,
     side,
@@ -60,16 +60,16 @@ function yAxis(scale, label, format, side = 3, grid = true) {
   };
 }
 
-const bars = (size = [0.62, 72]) => uPlot.paths.bars({ size, radius: 0.12 });
+export const bars = (size = [0.62, 72]) => uPlot.paths.bars({ size, radius: 0.12 });
 
 /** A legend value only while the cursor is on a category; nothing (not "—") otherwise. */
-const shown = (format) => (u, v, si, i) => (i == null ? '' : format(v, i));
+export const shown = (format) => (u, v, si, i) => (i == null ? '' : format(v, i));
 
 /**
  * One chart in a container. `build(width)` answers uPlot's options and data; the chart is
  * rebuilt when the data or the language change, and resized with its container.
  */
-class Chart {
+export class Chart {
   constructor(el, height, noData) {
     this.el = el;
     this.height = height;
@@ -106,14 +106,14 @@ class Chart {
 }
 
 /** The four charts of the History tab. */
-export function makeCharts(t, fmt) {
+export function makeCharts(t, fmt, prefix = 'chart-') {
   const height = () => (window.innerHeight < 900 ? 230 : 280);
   const noData = () => t('chart.noData');
   const charts = {
-    hourly: new Chart(document.getElementById('chart-hourly'), height, noData),
-    histogram: new Chart(document.getElementById('chart-histogram'), height, noData),
-    within: new Chart(document.getElementById('chart-within'), height, noData),
-    satisfaction: new Chart(document.getElementById('chart-satisfaction'), height, noData),
+    hourly: new Chart(document.getElementById(`${prefix}hourly`), height, noData),
+    histogram: new Chart(document.getElementById(`${prefix}histogram`), height, noData),
+    within: new Chart(document.getElementById(`${prefix}within`), height, noData),
+    satisfaction: new Chart(document.getElementById(`${prefix}satisfaction`), height, noData),
   };
   const minutes = (s) => (s == null ? null : s / 60);
   const pctAxis = (v) => fmt.percent(v / 100);

@@ -1,5 +1,6 @@
-// Shared by the dashboard and the daily report: the JSON API, translations, number and
-// date formats, the live hall feed with reconnection, and a tiny element builder.
+// Shared by the dashboard, the daily report and the city's dashboard (the collector serves
+// these files at /shared/): the JSON API, translations, number and date formats, the live
+// hall feed with reconnection, and a tiny element builder.
 
 export class ApiError extends Error {
   constructor(status, code, message) {
@@ -114,6 +115,26 @@ export function makeFormat(t) {
     percent: (share, digits = 0) => (missing(share) ? DASH : nf({ style: 'percent', maximumFractionDigits: digits }).format(share)),
     /** The hall's wall-clock time of an RFC 3339 instant: it carries the hall's offset. */
     time: (iso) => (typeof iso === 'string' && iso.length >= 16 ? iso.slice(11, 16) : DASH),
+    /** How long ago, from minutes: "vừa xong", "12 phút trước", "3 giờ trước", "2 ngày trước". */
+    ago: (m) => {
+      if (missing(m)) return DASH;
+      if (m < 1) return t('ago.now');
+      if (m < 120) return t('ago.min', { n: Math.floor(m) });
+      if (m < 48 * 60) return t('ago.h', { n: Math.floor(m / 60) });
+      return t('ago.d', { n: Math.floor(m / 1440) });
+    },
+    /**
+     * An instant's wall-clock time, with its day when that is not `today`: "14:32",
+     * "24/11 14:32", "24/11/2025 14:32" (another year).
+     */
+    stamp: (iso, today) => {
+      if (typeof iso !== 'string' || iso.length < 16) return DASH;
+      const day = iso.slice(0, 10);
+      const time = iso.slice(11, 16);
+      if (day === today) return time;
+      const sameYear = day.slice(0, 4) === String(today).slice(0, 4);
+      return `${sameYear ? f.dayMonth(day) : f.dateShort(day)} ${time}`;
+    },
     timeSeconds: (iso) => (typeof iso === 'string' && iso.length >= 19 ? iso.slice(11, 19) : DASH),
     /** "25/11/2026" from "2026-11-25". */
     dateShort: (day) => {

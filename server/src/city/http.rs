@@ -31,6 +31,10 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 
 static PAGES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../city-web");
+/// The hall dashboard's modules the city's page reuses (API client, formats, charts,
+/// styles, uPlot), served at `/shared/`.
+static DASHBOARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../dashboard-web");
+const SHARED: [&str; 5] = ["lib.js", "charts.js", "strings.js", "common.css", "vendor/uplot/"];
 static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../printer/fonts");
 
 /// The OpenAPI description of the collector's API.
@@ -107,6 +111,19 @@ fn pages() -> Router<CityState> {
         .route(
             "/city/{*path}",
             get(|Path(p): Path<String>| async move { page(&PAGES, &p) }),
+        )
+        .route(
+            "/shared/{*path}",
+            get(|Path(p): Path<String>| async move {
+                let shared = SHARED
+                    .iter()
+                    .any(|s| p == *s || (s.ends_with('/') && p.starts_with(s)));
+                if shared {
+                    page(&DASHBOARD, &p)
+                } else {
+                    AppError::not_found("no_page", "no such page").into_response()
+                }
+            }),
         )
         .route(
             "/fonts/{*path}",
