@@ -345,6 +345,13 @@ async fn forged_tampered_replayed_and_out_of_order_batches_are_refused_and_store
         (200, json!({"acked_through": 3, "stored": 0}))
     );
 
+    // A hall restored from an older backup sends other events under numbers the city
+    // holds: refused, not taken for the old ones.
+    let mut diverged = batch(&a, 2..=4);
+    diverged.events[0].kind = "counter_opened".into();
+    let (status, body) = signed(&city, &a, &secret_a, &diverged, now).await;
+    assert_eq!((status, error_code(&body)), (409, "log_diverged"), "{body}");
+
     // Out of order: a gap is refused with where to resume.
     let (status, body) = signed(&city, &a, &secret_a, &batch(&a, 5..=6), now).await;
     assert_eq!((status, error_code(&body)), (409, "sequence_gap"), "{body}");

@@ -247,6 +247,30 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, AppError> {
             stored: 0,
         });
     }
+    // Events the city already holds must be the same events: a hall restored from an
+    // older backup numbers new events with numbers the city has, and taking them for the
+    // old ones would silently lose them.
+    {
+        let mut held = conn.prepare_cached(
+            "SELECT at, kind, ticket_id FROM events WHERE hall = ?1 AND seq = ?2",
+        )?;
+        for e in batch.events.iter().filter(|e| e.seq <= acked) {
+            let stored: Option<(i64, String, Option<i64>)> = held
+                .query_row(params![hall_id, e.seq], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            if stored.as_ref() != Some(&(e.at, e.kind.clone(), e.ticket)) {
+                return Err(AppError::refused(
+                    "log_diverged",
+                    format!(
+                        "event {} is not the one the city holds under that number: was the hall's database restored from an older backup? The city keeps what it has; ask the city to register the hall again",
+                        e.seq
+                    ),
+                ));
+            }
+        }
+    }
     if batch.to_seq <= acked {
         return Ok(Ack {
             acked_through: acked,
