@@ -80,7 +80,11 @@ enum Command {
 #[derive(Args, Clone)]
 struct CityCommon {
     /// The collector's data dir: its database and its master key (`city.key`).
-    #[arg(long = "data", env = "MOTCUA_CITY_DATA", default_value = "./motcua-city")]
+    #[arg(
+        long = "data",
+        env = "MOTCUA_CITY_DATA",
+        default_value = "./motcua-city"
+    )]
     data: PathBuf,
 }
 
@@ -117,6 +121,13 @@ enum CityHallCommand {
     /// Register a hall and print its code and secret, once, for its `[city]` settings.
     Add {
         name: String,
+        #[command(flatten)]
+        common: CityCommon,
+    },
+    /// Give a hall a new secret and print it, once; the old one stops working at once.
+    Rotate {
+        /// The hall's code, e.g. hall-3f2a9c0d1b7e.
+        code: String,
         #[command(flatten)]
         common: CityCommon,
     },
@@ -272,6 +283,18 @@ fn city(command: CityCommand) -> anyhow::Result<()> {
             println!("secret = \"{}\"", hall.secret);
             Ok(())
         }
+        CityCommand::Hall {
+            command: CityHallCommand::Rotate { code, common },
+        } => {
+            let conn = motcua::city::store::open_for_admin(&common.data)?;
+            let master = motcua::city::store::master_key(&common.data)?;
+            let hall = motcua::city::store::rotate_secret(&conn, &master, &code)
+                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            eprintln!("{code}: a new secret, shown this once; the old one no longer works:");
+            println!("hall = \"{}\"", hall.code);
+            println!("secret = \"{}\"", hall.secret);
+            Ok(())
+        }
         CityCommand::User {
             command: UserCommandCity::Add { name, role, common },
         } => {
@@ -300,7 +323,12 @@ async fn city_serve(
         ..Default::default()
     };
     let state = motcua::city::build_state(&common.data, Arc::new(SystemClock), settings)
-        .with_context(|| format!("cannot open the collector's data in {}", common.data.display()))?;
+        .with_context(|| {
+            format!(
+                "cannot open the collector's data in {}",
+                common.data.display()
+            )
+        })?;
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -308,7 +336,10 @@ async fn city_serve(
     println!("motcua city collector listening on {base}");
     println!("  data:        {}", common.data.display());
     println!("  dashboard:   {base}/city/");
-    println!("  halls post:  {base}{}", motcua::city::protocol::BATCH_PATH);
+    println!(
+        "  halls post:  {base}{}",
+        motcua::city::protocol::BATCH_PATH
+    );
     println!("  API:         {base}/api/openapi.json");
     println!();
     motcua::city::serve(listener, state, shutdown_signal()).await?;

@@ -396,6 +396,19 @@ async fn forged_tampered_replayed_and_out_of_order_batches_are_refused_and_store
     // None of it stored anything.
     assert_eq!(city_log(&city, &a), (3, 1, 3));
     assert_eq!(city_log(&city, &b), (0, 0, 0));
+    // A new secret for A: the old one stops working at once, the new one signs.
+    let conn = motcua::city::store::open_for_admin(city.data_dir()).expect("open");
+    let master = motcua::city::store::master_key(city.data_dir()).expect("key");
+    let rotated = motcua::city::store::rotate_secret(&conn, &master, &a).expect("rotate");
+    assert_ne!(rotated.secret, secret_a);
+    let (status, body) = signed(&city, &a, &secret_a, &batch(&a, 4..=5), now).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (401, "bad_signature"),
+        "{body}"
+    );
+    let secret_a = rotated.secret;
+
     // The next batch in order still goes in.
     let (status, ack) = signed(&city, &a, &secret_a, &batch(&a, 4..=5), now).await;
     assert_eq!(

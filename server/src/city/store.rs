@@ -158,6 +158,37 @@ pub fn register_hall(
     Ok(Registered { code, secret })
 }
 
+/// Give a hall a new secret (the old one stops working at once): for a secret that leaked,
+/// or a hall box replaced.
+pub fn rotate_secret(conn: &Connection, master: &[u8], code: &str) -> Result<Registered, AppError> {
+    let version: Option<u32> = conn
+        .query_row(
+            "SELECT key_version FROM halls WHERE code = ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(version) = version else {
+        return Err(AppError::not_found(
+            "hall_not_found",
+            format!("no hall has the code {code:?}"),
+        ));
+    };
+    let secret = protocol::derive_secret(master, code, version + 1);
+    conn.execute(
+        "UPDATE halls SET key_version = ?2, secret_hash = ?3 WHERE code = ?1",
+        params![
+            code,
+            version + 1,
+            hex::encode(Sha256::digest(secret.as_bytes()))
+        ],
+    )?;
+    Ok(Registered {
+        code: code.to_owned(),
+        secret,
+    })
+}
+
 /// What a batch is checked against.
 pub struct Check<'a> {
     pub master: &'a [u8],
