@@ -5,12 +5,12 @@
 // (each hall's figures for the chosen local days, and the city's total), then draws a
 // sortable, filterable table, the city's key figures and two hall-by-hall charts. Both are
 // read again every minute while the range reaches today. A hall opens on its own page
-// (#hall/{code}/{from}/{to}) from GET /api/city/halls/{code}/stats, drawn by hall.js.
+// (#hall/{code}/{from}/{to}) from GET /api/city/halls/{code}/stats, drawn by the hall dashboard's history.js (/shared/).
 
 import { api, ApiError, applyStatic, dates, errorText, h, makeFormat, makeI18n, mayRead } from '/shared/lib.js';
 import { strings } from './strings.js';
 import { makeCityCharts } from './charts.js';
-import { makeHallView } from './hall.js';
+import { makeHistoryView } from '/shared/history.js';
 
 const t = makeI18n(strings);
 const fmt = makeFormat(t);
@@ -139,7 +139,12 @@ async function enter() {
   }
   showView('dash');
   cityCharts ??= makeCityCharts(t, fmt, (code) => openHall(code));
-  hallView ??= makeHallView(t, fmt);
+  hallView ??= makeHistoryView(t, fmt, {
+    prefix: 'h-',
+    chartPrefix: 'h-chart-',
+    emptyFlag: 'hallEmpty',
+    noComments: 'comments.notShared',
+  });
   // The halls first: they say what day it is in Vietnam, which "today" means.
   await loadHalls();
   if (state.view !== 'dash') return;

@@ -2,12 +2,13 @@
 //
 // "Now" reads GET /api/stats/now again on every frame of the hall feed (/ws/hall), at most
 // once a second, and every 30 s anyway (the longest wait grows while nothing happens).
-// "History" reads GET /api/stats?from&to for the chosen local dates and draws its tables
-// and uPlot charts; the export links and the daily report follow the chosen range.
+// "History" reads GET /api/stats?from&to for the chosen local dates and draws it with
+// history.js (shared with the city's page); the export links and the daily report follow
+// the chosen range.
 
 import { api, ApiError, applyStatic, dates, errorText, h, hallFeed, makeFormat, makeI18n, mayRead } from './lib.js';
-import { strings, SCALES, levelColours } from './strings.js';
-import { makeCharts } from './charts.js';
+import { strings } from './strings.js';
+import { makeHistoryView } from './history.js';
 
 const t = makeI18n(strings);
 const fmt = makeFormat(t);
@@ -29,7 +30,6 @@ const state = {
   range: null, // {from, to}
   stats: null, // the last answer of /api/stats
   statsError: null,
-  group: 'field',
   charts: null,
 };
 
@@ -61,7 +61,7 @@ async function openHistory() {
     setRange(state.range, false);
   }
   if (!state.stats && !state.statsError) loadStats();
-  state.charts?.redraw();
+  state.history?.redraw();
 }
 
 function writeHash() {
@@ -140,7 +140,12 @@ function enter(tab = 'now') {
     return;
   }
   showView('dash');
-  state.charts ??= makeCharts(t, fmt);
+  state.history ??= makeHistoryView(t, fmt, {
+    prefix: 'hist-',
+    chartPrefix: 'chart-',
+    emptyFlag: 'histEmpty',
+    noComments: 'comments.none',
+  });
   startLive();
   showTab(tab);
 }
@@ -425,137 +430,7 @@ function renderStats() {
     ? fmt.dateLong(s.from)
     : t('hist.range', { from: fmt.dateShort(s.from), to: fmt.dateShort(s.to), n: days });
   $('#hist-generated').textContent = t('hist.generated', { time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}` });
-  document.body.dataset.histEmpty = String(!s.total?.issued);
-  renderKpis(s.total);
-  state.charts.show(s);
-  renderTable();
-  renderSatisfaction(s);
-  renderEstimate(s.estimate);
-  renderPauses(s.total);
-  renderComments(s.comments ?? []);
-}
-
-function kpi(key, value, hint, extra) {
-  return h('div', { class: `kpi ${extra ?? ''}`, dataset: { kpi: key } },
-    h('span', { class: 'label' }, t(`kpi.${key}`)),
-    h('b', { class: 'value' }, value),
-    h('span', { class: 'hint' }, hint));
-}
-
-function renderKpis(F) {
-  const sat = F.satisfaction ?? {};
-  const est = state.stats.estimate ?? {};
-  $('#hist-kpis').replaceChildren(
-    kpi('issued', fmt.int(F.issued), t('kpi.issuedHint', { n: fmt.int(F.transferred_in), r: fmt.int(F.returned) })),
-    kpi('served', fmt.int(F.served), t('kpi.servedHint', { n: fmt.int(F.unfinished), c: fmt.int(F.cancelled) })),
-    kpi('absent', fmt.int(F.absent), t('kpi.absentHint', { p: fmt.percent(F.absent_rate, 1) })),
-    kpi('wait', fmt.minutes(F.wait?.mean), t('kpi.waitHint', { p90: fmt.minutes(F.wait?.p90) })),
-    kpi('service', fmt.minutes(F.service?.mean), t('kpi.serviceHint', { walk: fmt.minutes(F.walk?.mean) })),
-    kpi('within', fmt.percent(F.within_target), t('kpi.withinHint')),
-    kpi('satisfied', fmt.percent(sat.satisfied_share), t('kpi.satisfiedHint', { rated: fmt.int(sat.rated ?? 0), coverage: fmt.percent(sat.coverage) })),
-    kpi('estimate', fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60),
-      t('kpi.estimateHint', { longer: fmt.percent(est.share_longer) })),
-  );
-}
-
-/** The detailed table's columns; counters and clerks also show open and paused time. */
-function columns(group) {
-  const cols = [
-    ['issued', (r) => fmt.int(r.issued)],
-    ['served', (r) => fmt.int(r.served)],
-    ['absent', (r) => fmt.int(r.absent)],
-    ['absentRate', (r) => fmt.percent(r.absent_rate, 1)],
-    ['transferred', (r) => fmt.int(r.transferred)],
-    ['cancelled', (r) => fmt.int(r.cancelled)],
-    ['unfinished', (r) => fmt.int(r.unfinished)],
-    ['recalls', (r) => fmt.int(r.recalls)],
-    ['waitMean', (r) => fmt.minutesNumber(r.wait?.mean), true],
-    ['waitMedian', (r) => fmt.minutesNumber(r.wait?.median), true],
-    ['waitP90', (r) => fmt.minutesNumber(r.wait?.p90), true],
-    ['waitMax', (r) => fmt.minutesNumber(r.wait?.max), true],
-    ['serviceMean', (r) => fmt.minutesNumber(r.service?.mean), true],
-    ['within', (r) => fmt.percent(r.within_target)],
-    ['satisfied', (r) => fmt.percent(r.satisfaction?.satisfied_share)],
-    ['rated', (r) => fmt.int(r.satisfaction?.rated)],
-  ];
-  if (group === 'counter' || group === 'clerk') {
-    cols.push(['open', (r) => fmt.hours(r.open_seconds)], ['paused', (r) => fmt.hours(r.paused_seconds)]);
-  }
-  return cols;
-}
-
-function rowName(group, r) {
-  if (group === 'field') return [h('span', { class: 'code-badge' }, r.key), ' ', nameOf(r)];
-  if (group === 'day') return `${fmt.dateShort(r.key)}`;
-  return nameOf(r);
-}
-
-function renderTable() {
-  const s = state.stats;
-  if (!s) return;
-  const group = state.group;
-  for (const b of document.querySelectorAll('[data-group]')) b.setAttribute('aria-selected', String(b.dataset.group === group));
-  const cols = columns(group);
-  const rows = s[`by_${group}`] ?? [];
-  const table = $('#hist-table');
-  table.dataset.group = group;
-  table.tHead.replaceChildren(h('tr', {},
-    h('th', { class: 'name' }, t(`by.${group}`)),
-    cols.map(([key, , minutes]) => h('th', { dataset: { col: key } }, t(`th.${key}`), minutes ? h('small', {}, ` (${t('unit.minShort')})`) : null))));
-  const line = (r, name) => cols.map(([key, cell]) => h('td', { class: 'num', dataset: { col: key } }, cell(r)));
-  $('#hist-table tbody').replaceChildren(...(rows.length
-    ? rows.map((r) => h('tr', { dataset: { key: r.key } }, h('td', { class: 'name' }, rowName(group, r)), line(r)))
-    : [h('tr', {}, h('td', { class: 'muted empty', colspan: cols.length + 1 }, t('hist.empty')))]));
-  $('#hist-table tfoot').replaceChildren(h('tr', {}, h('td', { class: 'name' }, t('table.total')), line(s.total)));
-}
-
-function renderSatisfaction(s) {
-  const sat = s.total.satisfaction ?? {};
-  const scale = s.rating_scale === 3 ? 3 : 5;
-  const colours = levelColours(scale);
-  const rated = sat.rated ?? 0;
-  const levels = Array.from({ length: scale }, (_, i) => scale - i);
-  $('#hist-satisfaction').replaceChildren(
-    h('table', { class: 'grid-table compact levels' },
-      h('tbody', {}, levels.map((level) => {
-        const n = sat.levels?.[level - 1] ?? 0;
-        return h('tr', { dataset: { level } },
-          h('td', { class: 'name' }, h('span', { class: 'swatch', style: `background:${colours[level - 1]}` }), SCALES[scale][level][t.lang() === 'en' ? 1 : 0]),
-          h('td', { class: 'num' }, fmt.int(n)),
-          h('td', { class: 'num muted' }, rated ? fmt.percent(n / rated) : fmt.DASH));
-      }))),
-    h('dl', { class: 'facts' },
-      h('dt', {}, t('sat.rated')), h('dd', {}, fmt.int(rated)),
-      h('dt', {}, t('kpi.satisfied')), h('dd', {}, fmt.percent(sat.satisfied_share)),
-      h('dt', {}, t('sat.coverage')), h('dd', {}, fmt.percent(sat.coverage))));
-}
-
-function renderEstimate(est = {}) {
-  $('#hist-estimate').replaceChildren(
-    h('dt', {}, t('est.quoted')), h('dd', {}, fmt.int(est.quoted)),
-    h('dt', {}, t('est.mae')), h('dd', {}, fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60)),
-    h('dt', {}, t('est.longer')), h('dd', {}, fmt.percent(est.share_longer)),
-    h('dt', {}, t('est.longer5')), h('dd', {}, fmt.percent(est.share_5_min_longer)));
-}
-
-function renderPauses(F) {
-  const reasons = F.paused_reasons ?? [];
-  $('#hist-pauses').replaceChildren(...(reasons.length
-    ? reasons.flatMap((p) => [h('dt', {}, reasonText(p.reason)), h('dd', {}, fmt.hours(p.seconds))])
-    : [h('dt', { class: 'muted' }, t('pauses.none'))]));
-}
-
-function renderComments(comments) {
-  const scale = state.stats.rating_scale === 3 ? 3 : 5;
-  const colours = levelColours(scale);
-  const list = [...comments].sort((a, b) => String(b.at).localeCompare(String(a.at)));
-  $('#hist-comments').replaceChildren(...(list.length
-    ? list.map((c) => h('li', { dataset: { level: c.level } },
-      h('div', { class: 'comment-head' },
-        h('span', { class: 'level', style: `background:${colours[c.level - 1] ?? '#999'}` }, SCALES[scale][c.level]?.[t.lang() === 'en' ? 1 : 0] ?? c.level),
-        h('span', { class: 'muted' }, `${fmt.dateShort(dates.of(c.at))} ${fmt.time(c.at)} · ${[c.field, c.counter != null ? t('counter.n', { no: c.counter }) : null, c.clerk].filter(Boolean).join(' · ')}`)),
-      h('p', {}, c.comment)))
-    : [h('li', { class: 'muted empty' }, t('comments.none'))]));
+  state.history.show(s);
 }
 
 // ---------- wiring ----------
@@ -573,9 +448,6 @@ function wire() {
   });
   for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
   for (const b of document.querySelectorAll('[data-quick]')) b.addEventListener('click', () => setRange(quickRange(b.dataset.quick)));
-  for (const b of document.querySelectorAll('[data-group]')) {
-    b.addEventListener('click', () => { state.group = b.dataset.group; renderTable(); });
-  }
   $('#range-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const from = $('#range-from').value;

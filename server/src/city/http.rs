@@ -34,7 +34,14 @@ static PAGES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../city-web");
 /// The hall dashboard's modules the city's page reuses (API client, formats, charts,
 /// styles, uPlot), served at `/shared/`.
 static DASHBOARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../dashboard-web");
-const SHARED: [&str; 5] = ["lib.js", "charts.js", "strings.js", "common.css", "vendor/uplot/"];
+const SHARED: [&str; 6] = [
+    "lib.js",
+    "charts.js",
+    "history.js",
+    "strings.js",
+    "common.css",
+    "vendor/uplot/",
+];
 static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../printer/fonts");
 
 /// The OpenAPI description of the collector's API.

@@ -1,16 +1,21 @@
-// One hall seen from the city: the figures of GET /api/city/halls/{code}/stats, which has
-// exactly the shape of the hall's own GET /api/stats. Key figures, four charts, a table by
-// field / counter / clerk / hour / day, the ratings, the estimate's accuracy, pauses and
-// the comments the hall shares. The rendering is dashboard-web's History tab, copied
-// (the collector serves only city-web), with its elements under `#h-…`.
+// The figures of a range of days drawn as the History tab draws them: key figures, four
+// charts, a table by field / counter / clerk / hour / day (the `[data-group]` buttons
+// switch it), the ratings, the estimate's accuracy, pauses and comments. Used by the
+// hall's dashboard (ids `#hist-…`) and, served by the collector at /shared/, by the
+// city's page for one hall (ids `#h-…`): the same figures, drawn by the same code.
 
-import { dates, h } from '/shared/lib.js';
-import { SCALES, levelColours } from '/shared/strings.js';
-import { makeCharts } from '/shared/charts.js';
+import { dates, h } from './lib.js';
+import { SCALES, levelColours } from './strings.js';
+import { makeCharts } from './charts.js';
 
-export function makeHallView(t, fmt) {
+/**
+ * `prefix`: the ids' prefix (`hist-`); `chartPrefix`: the charts' (`chart-`);
+ * `emptyFlag`: the `document.body.dataset` key set when the range has no ticket;
+ * `noComments`: the words for an empty comment list.
+ */
+export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComments }) {
   const $ = (sel) => document.querySelector(sel);
-  const charts = makeCharts(t, fmt, 'h-chart-');
+  const charts = makeCharts(t, fmt, chartPrefix);
   let stats = null;
   let group = 'field';
 
@@ -27,7 +32,7 @@ export function makeHallView(t, fmt) {
   function renderKpis(F) {
     const sat = F.satisfaction ?? {};
     const est = stats.estimate ?? {};
-    $('#h-kpis').replaceChildren(
+    $(`#${prefix}kpis`).replaceChildren(
       kpi('issued', fmt.int(F.issued), t('kpi.issuedHint', { n: fmt.int(F.transferred_in), r: fmt.int(F.returned) })),
       kpi('served', fmt.int(F.served), t('kpi.servedHint', { n: fmt.int(F.unfinished), c: fmt.int(F.cancelled) })),
       kpi('absent', fmt.int(F.absent), t('kpi.absentHint', { p: fmt.percent(F.absent_rate, 1) })),
@@ -77,17 +82,18 @@ export function makeHallView(t, fmt) {
     for (const b of document.querySelectorAll('[data-group]')) b.setAttribute('aria-selected', String(b.dataset.group === group));
     const cols = columns();
     const rows = stats[`by_${group}`] ?? [];
-    const table = $('#h-table');
+    const table = $(`#${prefix}table`);
     table.dataset.group = group;
     table.tHead.replaceChildren(h('tr', {},
       h('th', { class: 'name' }, t(`by.${group}`)),
       cols.map(([key, , minutes]) => h('th', { dataset: { col: key } }, t(`th.${key}`), minutes ? h('small', {}, ` (${t('unit.minShort')})`) : null))));
     const line = (r) => cols.map(([key, cell]) => h('td', { class: 'num', dataset: { col: key } }, cell(r)));
-    $('#h-table tbody').replaceChildren(...(rows.length
+    $(`#${prefix}table tbody`).replaceChildren(...(rows.length
       ? rows.map((r) => h('tr', { dataset: { key: r.key } }, h('td', { class: 'name' }, rowName(r)), line(r)))
       : [h('tr', {}, h('td', { class: 'muted empty', colspan: cols.length + 1 }, t('hist.empty')))]));
-    $('#h-table tfoot').replaceChildren(h('tr', {}, h('td', { class: 'name' }, t('table.total')), line(stats.total)));
-    $('#h-clerk-note').hidden = group !== 'clerk';
+    $(`#${prefix}table tfoot`).replaceChildren(h('tr', {}, h('td', { class: 'name' }, t('table.total')), line(stats.total)));
+    const note = $(`#${prefix}clerk-note`);
+    if (note) note.hidden = group !== 'clerk';
   }
 
   function renderSatisfaction() {
@@ -96,7 +102,7 @@ export function makeHallView(t, fmt) {
     const colours = levelColours(scale);
     const rated = sat.rated ?? 0;
     const levels = Array.from({ length: scale }, (_, i) => scale - i);
-    $('#h-satisfaction').replaceChildren(
+    $(`#${prefix}satisfaction`).replaceChildren(
       h('table', { class: 'grid-table compact levels' },
         h('tbody', {}, levels.map((level) => {
           const n = sat.levels?.[level - 1] ?? 0;
@@ -112,7 +118,7 @@ export function makeHallView(t, fmt) {
   }
 
   function renderEstimate(est = {}) {
-    $('#h-estimate').replaceChildren(
+    $(`#${prefix}estimate`).replaceChildren(
       h('dt', {}, t('est.quoted')), h('dd', {}, fmt.int(est.quoted)),
       h('dt', {}, t('est.mae')), h('dd', {}, fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60)),
       h('dt', {}, t('est.longer')), h('dd', {}, fmt.percent(est.share_longer)),
@@ -121,7 +127,7 @@ export function makeHallView(t, fmt) {
 
   function renderPauses(F) {
     const reasons = F.paused_reasons ?? [];
-    $('#h-pauses').replaceChildren(...(reasons.length
+    $(`#${prefix}pauses`).replaceChildren(...(reasons.length
       ? reasons.flatMap((p) => [h('dt', {}, reasonText(p.reason)), h('dd', {}, fmt.hours(p.seconds))])
       : [h('dt', { class: 'muted' }, t('pauses.none'))]));
   }
@@ -130,18 +136,18 @@ export function makeHallView(t, fmt) {
     const scale = stats.rating_scale === 3 ? 3 : 5;
     const colours = levelColours(scale);
     const list = [...comments].sort((a, b) => String(b.at).localeCompare(String(a.at)));
-    $('#h-comments').replaceChildren(...(list.length
+    $(`#${prefix}comments`).replaceChildren(...(list.length
       ? list.map((c) => h('li', { dataset: { level: c.level } },
         h('div', { class: 'comment-head' },
           h('span', { class: 'level', style: `background:${colours[c.level - 1] ?? '#999'}` }, SCALES[scale][c.level]?.[t.lang() === 'en' ? 1 : 0] ?? c.level),
           h('span', { class: 'muted' }, `${fmt.dateShort(dates.of(c.at))} ${fmt.time(c.at)} · ${[c.field, c.counter != null ? t('counter.n', { no: c.counter }) : null, c.clerk].filter(Boolean).join(' · ')}`)),
         h('p', {}, c.comment)))
-      : [h('li', { class: 'muted empty' }, t('comments.notShared'))]));
+      : [h('li', { class: 'muted empty' }, t(noComments))]));
   }
 
   function render() {
     if (!stats) return;
-    document.body.dataset.hallEmpty = String(!stats.total?.issued);
+    document.body.dataset[emptyFlag] = String(!stats.total?.issued);
     renderKpis(stats.total);
     charts.show(stats);
     renderTable();
