@@ -348,11 +348,7 @@ pub struct HallListed {
 }
 
 fn listed(h: &HallRow, settings: &CitySettings, now_ms: i64) -> HallListed {
-    let time = |ms| {
-        crate::store::from_millis(ms)
-            .with_timezone(&settings.tz)
-            .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
-    };
+    let time = |ms| city_time(settings, ms);
     let minutes = h.last_report_at.map(|at| (now_ms - at).max(0) / 60_000);
     HallListed {
         code: h.code.clone(),
@@ -378,23 +374,17 @@ async fn list_halls(
         .map(|h| listed(h, &state.settings, now))
         .collect();
     Ok(Json(json!({
-        "at": views::local_time(&halls.first().map(|h| h.as_hall(state.settings.tz)).unwrap_or_else(|| blank_hall(state.settings.tz)), now),
+        "at": city_time(&state.settings, now),
         "silent_after_minutes": state.settings.silent_after_minutes,
         "halls": listed,
     })))
 }
 
-fn blank_hall(tz: Tz) -> crate::domain::Hall {
-    HallRow {
-        id: 0,
-        code: String::new(),
-        name: String::new(),
-        acked_seq: 0,
-        profile: None,
-        registered_at: 0,
-        last_report_at: None,
-    }
-    .as_hall(tz)
+/// An instant as the city office reads it: RFC 3339 in the city's time zone.
+fn city_time(settings: &CitySettings, ms: i64) -> String {
+    crate::store::from_millis(ms)
+        .with_timezone(&settings.tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
 fn today(state: &CityState) -> NaiveDate {
@@ -515,9 +505,7 @@ async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Overview, AppE
             Ok(Overview {
                 from,
                 to,
-                generated_at: crate::store::from_millis(now)
-                    .with_timezone(&settings.tz)
-                    .to_rfc3339_opts(chrono::SecondsFormat::Secs, false),
+                generated_at: city_time(&settings, now),
                 silent_after_minutes: settings.silent_after_minutes,
                 total,
                 halls: rows,
