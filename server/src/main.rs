@@ -341,6 +341,20 @@ async fn city_serve(
         motcua::city::protocol::BATCH_PATH
     );
     println!("  API:         {base}/api/openapi.json");
+    let data = common.data.display();
+    let conn = motcua::city::store::open_for_admin(&common.data)?;
+    if accounts::count_users(&conn).map_err(|e| anyhow::anyhow!("{e}"))? == 0 {
+        println!("  no account yet for the city office; add one (password on standard input):");
+        println!("    motcua city user add NAME --role manager --data {data}");
+    }
+    if motcua::city::store::halls(&conn)
+        .map_err(|e| anyhow::anyhow!("{e}"))?
+        .is_empty()
+    {
+        println!("  no hall registered yet; register each (it prints the hall's code and secret):");
+        println!("    motcua city hall add \"UBND phường …\" --data {data}");
+    }
+    drop(conn);
     println!();
     motcua::city::serve(listener, state, shutdown_signal()).await?;
     Ok(())

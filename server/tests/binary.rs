@@ -417,3 +417,30 @@ fn city_hall_add_prints_the_code_and_secret_once_and_keeps_no_secret_in_the_data
         "{again}"
     );
 }
+
+#[test]
+fn a_new_collector_says_how_to_add_an_account_and_a_hall() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(BIN)
+        .args(["city", "serve", "--listen", "127.0.0.1:0", "--data"])
+        .arg(data.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start the collector");
+    let stdout = child.stdout.take().expect("stdout");
+    let mut banner = String::new();
+    for line in BufReader::new(stdout).lines() {
+        let line = line.expect("text");
+        if line.is_empty() {
+            break;
+        }
+        banner.push_str(&line);
+        banner.push('\n');
+    }
+    child.kill().expect("SIGKILL");
+    child.wait().expect("reaped");
+    assert!(banner.contains("/city/"), "{banner}");
+    assert!(banner.contains("motcua city user add"), "{banner}");
+    assert!(banner.contains("motcua city hall add"), "{banner}");
+}
