@@ -108,7 +108,7 @@ impl Uplink {
                     continue;
                 }
             };
-            self.note(&store, |s| {
+            self.note(|s| {
                 s.acked_seq = acked;
                 s.last_seq = last;
                 s.backlog = (last - acked).max(0);
@@ -173,7 +173,7 @@ impl Uplink {
                             "the city holds more of this hall's log than the hall: was the database restored from an older backup?"
                         );
                     }
-                    self.note(&store, |s| {
+                    self.note(|s| {
                         s.last_error = None;
                         s.last_success_at = Some(views::local_time(&store.hall, now));
                         s.last_attempt_at = s.last_success_at.clone();
@@ -193,7 +193,7 @@ impl Uplink {
                             Ok(())
                         })
                         .await;
-                    self.note(&store, |s| {
+                    self.note(|s| {
                         s.last_error = Some(error);
                         s.last_attempt_at = Some(views::local_time(&store.hall, now));
                     });
@@ -204,7 +204,7 @@ impl Uplink {
         }
     }
 
-    fn note(&self, _store: &Store, change: impl FnOnce(&mut UplinkStatus)) {
+    fn note(&self, change: impl FnOnce(&mut UplinkStatus)) {
         if let Ok(mut s) = self.status.lock() {
             change(&mut s);
         }

@@ -590,9 +590,7 @@ async fn one_hall(state: &CityState, code: String, q: &RangeQuery) -> Result<Sta
     state
         .store
         .read(move |conn| {
-            let row = city_store::halls(conn)?
-                .into_iter()
-                .find(|h| h.code == code)
+            let row = city_store::hall(conn, &code)?
                 .ok_or_else(|| AppError::not_found("hall_not_found", "no hall has this code"))?;
             let r = figures_of(conn, &row, &settings, from, to, now)?;
             // Clerks are known to the city by their number in the hall, never by name.

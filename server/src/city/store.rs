@@ -374,24 +374,35 @@ pub struct HallRow {
     pub last_report_at: Option<i64>,
 }
 
+const HALL_COLUMNS: &str = "id, code, name, acked_seq, profile, registered_at, last_report_at";
+
 pub fn halls(conn: &Connection) -> Result<Vec<HallRow>, AppError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT id, code, name, acked_seq, profile, registered_at, last_report_at
-         FROM halls ORDER BY name, code",
-    )?;
-    let rows = stmt.query_map([], |r| {
-        let profile: Option<String> = r.get(4)?;
-        Ok(HallRow {
-            id: r.get(0)?,
-            code: r.get(1)?,
-            name: r.get(2)?,
-            acked_seq: r.get(3)?,
-            profile: profile.and_then(|p| serde_json::from_str(&p).ok()),
-            registered_at: r.get(5)?,
-            last_report_at: r.get(6)?,
-        })
-    })?;
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {HALL_COLUMNS} FROM halls ORDER BY name, code"
+    ))?;
+    let rows = stmt.query_map([], hall_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One registered hall, by its code.
+pub fn hall(conn: &Connection, code: &str) -> Result<Option<HallRow>, AppError> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {HALL_COLUMNS} FROM halls WHERE code = ?1"))?
+        .query_row([code], hall_from_row)
+        .optional()?)
+}
+
+fn hall_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HallRow> {
+    let profile: Option<String> = r.get(4)?;
+    Ok(HallRow {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        acked_seq: r.get(3)?,
+        profile: profile.and_then(|p| serde_json::from_str(&p).ok()),
+        registered_at: r.get(5)?,
+        last_report_at: r.get(6)?,
+    })
 }
 
 impl HallRow {
