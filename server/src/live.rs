@@ -78,7 +78,6 @@ pub struct LiveStats {
     pub ticket_sockets: AtomicI64,
     pub frames_sent: AtomicU64,
     pub resyncs: AtomicU64,
-    pub last_seq: AtomicI64,
 }
 
 /// Where changes are published and feeds subscribe.
@@ -132,7 +131,6 @@ impl Hub {
     }
 
     pub fn publish(&self, change: Change) {
-        self.stats.last_seq.fetch_max(change.seq, Ordering::Relaxed);
         let change = Arc::new(change);
         // No subscriber is fine: nobody is watching.
         let _ = self.tx.send(change.clone());

@@ -73,16 +73,6 @@ impl Hall {
         self.counters.iter().find(|c| c.no == no)
     }
 
-    /// The counters that serve a field.
-    pub fn counters_serving<'a>(
-        &'a self,
-        code: &'a ServiceCode,
-    ) -> impl Iterator<Item = &'a CounterDef> + 'a {
-        self.counters
-            .iter()
-            .filter(move |c| c.services.contains(code))
-    }
-
     /// The public status page of a ticket, what its QR code opens.
     pub fn ticket_url(&self, token: &str) -> String {
         format!("{}/t/{}", self.public_url.trim_end_matches('/'), token)

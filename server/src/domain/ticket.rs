@@ -44,11 +44,6 @@ impl Status {
         })
     }
 
-    /// Finished tickets make no more moves (a rating is not a move).
-    pub fn is_closed(self) -> bool {
-        matches!(self, Status::Served | Status::Absent | Status::Cancelled)
-    }
-
     /// A ticket that a counter holds: called or being served.
     pub fn at_counter(self) -> bool {
         matches!(self, Status::Called | Status::Serving)

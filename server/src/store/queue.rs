@@ -162,17 +162,8 @@ fn new_token() -> String {
     hex::encode(bytes)
 }
 
-/// Issue a ticket in a field: the next number of the day, a fresh token, an estimate.
-pub fn issue(
-    ctx: &mut Ctx<'_>,
-    service: &ServiceCode,
-    priority: Priority,
-    issued_by: IssuedBy,
-) -> Result<Issued, AppError> {
-    issue_once(ctx, service, priority, issued_by, None).map(|(issued, _)| issued)
-}
-
-/// [`issue`], once per `request_id`: asked again with the same id (a kiosk retrying a
+/// Issue a ticket in a field (the next number of the day, a fresh token, an estimate),
+/// once per `request_id`: asked again with the same id (a kiosk retrying a
 /// request whose answer was lost), it answers with the ticket already issued. The flag says
 /// whether the ticket is new.
 pub fn issue_once(
