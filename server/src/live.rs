@@ -136,7 +136,7 @@ impl Hub {
         let _ = self.tx.send(change.clone());
         // Under the lock, so a held quiet change never overtakes a newer call.
         let mut held = self.quiet.lock().unwrap_or_else(|e| e.into_inner());
-        if matches!(change.kind, "issued" | "rated") && !change.resync {
+        if !views::moves_queue(change.kind) && !change.resync {
             *held = Some(change);
         } else {
             // This frame carries newer waiting counts than the held one.

@@ -61,6 +61,8 @@ pub struct Ctx<'a> {
     pub now: DateTime<Utc>,
     pub hall: &'a Hall,
     pub(crate) outbox: Vec<Change>,
+    /// The writer's replay of the hall, kept across transactions for quotes at issue.
+    pub(crate) replay: &'a views::Replay,
 }
 
 impl Ctx<'_> {
@@ -203,6 +205,7 @@ fn run_writer(
     hub: Hub,
 ) {
     let mut day_checked: Option<NaiveDate> = None;
+    let replay = views::Replay::default();
     // Block for the first job, then take whatever else is already queued.
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -218,6 +221,7 @@ fn run_writer(
             now,
             hall: &hall,
             outbox: Vec::new(),
+            replay: &replay,
         };
         let mut delivers = Vec::with_capacity(batch.len());
         let begun = conn.execute_batch("BEGIN IMMEDIATE");

@@ -82,10 +82,8 @@ fn record(
             data.to_string(),
         ])?;
     let seq = ctx.conn.last_insert_rowid();
-    // A new ticket joins a queue's back and a rating moves nobody: anything else may move
-    // every estimate.
-    if !matches!(kind, "issued" | "rated") {
-        views::queue_changed();
+    if views::moves_queue(kind) {
+        ctx.replay.queue_changed();
     }
     stats::fold(
         ctx.conn,
@@ -236,7 +234,9 @@ pub fn issue_once(
         priority_waiting + normal_waiting
     };
     // The estimate quoted at issue is kept, so its accuracy can be reported later.
-    let eta = views::quote(ctx.conn, ctx.hall, service, ahead, millis(ctx.now))?;
+    let eta = ctx
+        .replay
+        .quote(ctx.conn, ctx.hall, service, ahead, millis(ctx.now))?;
     let now = millis(ctx.now);
     let token = new_token();
     ctx.conn

@@ -7,10 +7,9 @@ use crate::domain::{CounterNo, CounterState, Hall, Priority, ServiceCode, Status
 use crate::http::AppError;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::{BTreeMap, HashMap};
 use std::rc::Rc;
-use std::sync::atomic::{AtomicU64, Ordering as AtomicOrdering};
 
 /// A ticket as stored.
 #[derive(Debug, Clone)]
@@ -413,56 +412,58 @@ fn typical(
     Ok((sample + TYPICAL_PRIOR_VISITS * configured) / (n + TYPICAL_PRIOR_VISITS))
 }
 
-/// Bumped by every change that can move an estimate other than a ticket joining the back
-/// of a queue (a call, a finish, a counter opening or pausing, a transfer...).
-static QUEUE_VERSION: AtomicU64 = AtomicU64::new(0);
-
-/// Say that the queues changed in a way that moves estimates: quotes made from here on
-/// replay the hall afresh.
-pub fn queue_changed() {
-    QUEUE_VERSION.fetch_add(1, AtomicOrdering::Relaxed);
+/// Whether an event can move anyone's place or estimate. A ticket joining the back of a
+/// queue moves nobody already in it, and a rating moves nobody: only the waiting counts
+/// change. (The hall feed merges such changes; the writer keeps its replay across them.)
+pub fn moves_queue(kind: &str) -> bool {
+    !matches!(kind, "issued" | "rated")
 }
 
-/// Which hall, at which queue version, in which minute.
-type ReplayKey = (usize, u64, i64);
-
-thread_local! {
-    /// The writer's last replay of the hall.
-    static LAST_REPLAY: RefCell<Option<(ReplayKey, Rc<Estimates>)>> = const { RefCell::new(None) };
+/// The writer's last replay of the hall, for the quotes it makes at issue. Replaying reads
+/// every waiting ticket, and a burst of tickets at a busy kiosk would pay that once per
+/// ticket: so the replay is kept while nothing but new tickets changed the queues, within
+/// the same minute. A ticket issued since sits behind everyone the replay knew, and
+/// [`Estimates::wait`] counts one typical visit per person beyond them. Owned by the
+/// writer thread, lent to each transaction's [`super::Ctx`].
+#[derive(Default)]
+pub struct Replay {
+    /// Bumped by every change that [`moves_queue`].
+    version: Cell<u64>,
+    last: RefCell<Option<(u64, i64, Rc<Estimates>)>>,
 }
 
-/// The quote for a ticket issued now, on the writer thread. Replaying the hall reads every
-/// waiting ticket, and a burst of tickets at a busy kiosk would pay that once per ticket:
-/// so the replay is kept while nothing but new tickets changed the queues, within the same
-/// minute. A ticket issued since sits behind everyone the replay knew, and
-/// [`Estimates::wait`] counts one typical visit per person beyond them.
-pub fn quote(
-    conn: &Connection,
-    hall: &Hall,
-    service: &ServiceCode,
-    ahead: u32,
-    now: i64,
-) -> Result<u32, AppError> {
-    let key: ReplayKey = (
-        hall as *const Hall as usize,
-        QUEUE_VERSION.load(AtomicOrdering::Relaxed),
-        now.div_euclid(60_000),
-    );
-    let cached = LAST_REPLAY.with(|last| {
-        last.borrow()
+impl Replay {
+    /// The queues changed in a way that moves estimates: the next quote replays afresh.
+    pub fn queue_changed(&self) {
+        self.version.set(self.version.get() + 1);
+    }
+
+    /// The quote for a ticket issued now.
+    pub fn quote(
+        &self,
+        conn: &Connection,
+        hall: &Hall,
+        service: &ServiceCode,
+        ahead: u32,
+        now: i64,
+    ) -> Result<u32, AppError> {
+        let key = (self.version.get(), now.div_euclid(60_000));
+        let kept = self
+            .last
+            .borrow()
             .as_ref()
-            .filter(|(k, _)| *k == key)
-            .map(|(_, e)| e.clone())
-    });
-    let estimates = match cached {
-        Some(e) => e,
-        None => {
-            let e = Rc::new(Estimates::read(conn, hall, now)?);
-            LAST_REPLAY.with(|last| *last.borrow_mut() = Some((key, e.clone())));
-            e
-        }
-    };
-    Ok(estimates.wait(service, ahead))
+            .filter(|(v, m, _)| (*v, *m) == key)
+            .map(|(_, _, e)| e.clone());
+        let estimates = match kept {
+            Some(e) => e,
+            None => {
+                let e = Rc::new(Estimates::read(conn, hall, now)?);
+                *self.last.borrow_mut() = Some((key.0, key.1, e.clone()));
+                e
+            }
+        };
+        Ok(estimates.wait(service, ahead))
+    }
 }
 
 /// Minutes a ticket of `service` with `ahead` people before it should expect to wait, as
