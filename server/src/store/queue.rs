@@ -242,8 +242,8 @@ pub fn issue_once(
     ctx.conn
         .prepare_cached(
             "INSERT INTO tickets (token, local_day, first_service, service, number, code, priority,
-                 status, issued_by, issued_at, queued_at, eta_minutes)
-             VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?8, ?9)",
+                 status, issued_by, issued_at, queued_at, eta_minutes, request_id)
+             VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?8, ?9, ?10)",
         )?
         .execute(params![
             token,
@@ -254,10 +254,30 @@ pub fn issue_once(
             priority.as_str(),
             issued_by.as_str(),
             now,
-            eta
+            eta,
+            request_id
         ])?;
-    let id = ctx.conn.last_insert_rowid();
-    let row = views::ticket_by_id(ctx.conn, id)?.ok_or(AppError::Internal)?;
+    // The row as just written: nothing to read back.
+    let row = TicketRow {
+        id: ctx.conn.last_insert_rowid(),
+        token: token.clone(),
+        local_day: day,
+        service: service.clone(),
+        first_service: service.clone(),
+        code: code.clone(),
+        priority,
+        status: Status::Waiting,
+        counter_no: None,
+        issued_at: now,
+        queued_at: now,
+        first_called_at: None,
+        called_at: None,
+        started_at: None,
+        finished_at: None,
+        recalls: 0,
+        eta_minutes: eta,
+        rating: None,
+    };
     let view = views::ticket_view_known(ctx.hall, &row, Some((ahead, eta)));
     let seq = record(
         ctx,
@@ -268,11 +288,6 @@ pub fn issue_once(
         json!({"code": code, "priority": priority, "issued_by": issued_by, "eta_minutes": eta, "ahead": ahead}),
     )?;
     announce_view(ctx, seq, "issued", Some(&view), None, None)?;
-    if let Some(request_id) = request_id {
-        ctx.conn
-            .prepare_cached("UPDATE tickets SET request_id = ?1 WHERE id = ?2")?
-            .execute(params![request_id, id])?;
-    }
     let url = ctx.hall.ticket_url(&token);
     Ok((
         Issued {
