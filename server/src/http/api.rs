@@ -16,7 +16,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use rusqlite::OptionalExtension;
 use serde::Deserialize;
 use serde_json::json;
 use std::sync::Arc;
@@ -634,15 +633,8 @@ pub async fn whoami(
         Caller::Staff(user) => {
             // The counter this clerk holds, so a console reloaded mid-day goes straight back.
             let id = user.id;
-            let counter: Option<u16> = store
-                .read(move |conn| {
-                    Ok(conn
-                        .prepare_cached(
-                            "SELECT no FROM counters WHERE user_id = ?1 AND state <> 'closed'",
-                        )?
-                        .query_row([id], |r| r.get(0))
-                        .optional()?)
-                })
+            let counter = store
+                .read(move |conn| views::counter_held_by(conn, id))
                 .await?;
             Ok(Json(json!({"user": user, "counter": counter})))
         }

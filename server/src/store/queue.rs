@@ -348,11 +348,7 @@ pub fn open_counter(
             .into());
         }
     }
-    let elsewhere: Option<u16> = ctx
-        .conn
-        .prepare_cached("SELECT no FROM counters WHERE user_id = ?1 AND state <> 'closed'")?
-        .query_row([staff.user_id], |r| r.get(0))
-        .optional()?;
+    let elsewhere = views::counter_held_by(ctx.conn, staff.user_id)?;
     if let Some(other) = elsewhere {
         return Err(Refusal::other(
             "already_at_counter",
@@ -660,11 +656,7 @@ fn check_may_touch(ctx: &Ctx<'_>, ticket: &TicketRow, staff: &Staff) -> Result<(
     if staff.role.reads_everything() {
         return Ok(());
     }
-    let mine: Option<u16> = ctx
-        .conn
-        .prepare_cached("SELECT no FROM counters WHERE user_id = ?1 AND state <> 'closed'")?
-        .query_row([staff.user_id], |r| r.get(0))
-        .optional()?;
+    let mine = views::counter_held_by(ctx.conn, staff.user_id)?;
     let serves = mine
         .and_then(|n| CounterNo::try_from(n).ok())
         .and_then(|n| ctx.hall.counter(n))

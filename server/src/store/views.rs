@@ -509,6 +509,14 @@ pub fn queue_views(
         .collect())
 }
 
+/// The counter a member of staff holds (open or paused), if any.
+pub fn counter_held_by(conn: &Connection, user_id: i64) -> Result<Option<u16>, AppError> {
+    Ok(conn
+        .prepare_cached("SELECT no FROM counters WHERE user_id = ?1 AND state <> 'closed'")?
+        .query_row([user_id], |r| r.get(0))
+        .optional()?)
+}
+
 /// A counter's stored state.
 #[derive(Debug, Clone)]
 pub struct CounterRow {
