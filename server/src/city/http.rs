@@ -9,6 +9,8 @@ use crate::domain::numbering::local_day;
 use crate::domain::stats::{self as domain_stats, Figures, Setup};
 use crate::http::AppError;
 use crate::http::extract::{Body, Path, Query, SESSION_COOKIE};
+use crate::http::metrics::Exposition;
+use crate::http::pages::file;
 use crate::http::stats::{self as hall_stats, RangeQuery, StatsView};
 use crate::store::accounts::User;
 use crate::store::{accounts, millis, stats as stored, views};
@@ -114,10 +116,10 @@ fn pages() -> Router<CityState> {
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/city/") }))
         .route("/city", get(|| async { Redirect::permanent("/city/") }))
-        .route("/city/", get(|| async { page(&PAGES, "index.html") }))
+        .route("/city/", get(|| async { file(&PAGES, "index.html") }))
         .route(
             "/city/{*path}",
-            get(|Path(p): Path<String>| async move { page(&PAGES, &p) }),
+            get(|Path(p): Path<String>| async move { file(&PAGES, &p) }),
         )
         .route(
             "/shared/{*path}",
@@ -126,7 +128,7 @@ fn pages() -> Router<CityState> {
                     .iter()
                     .any(|s| p == *s || (s.ends_with('/') && p.starts_with(s)));
                 if shared {
-                    page(&DASHBOARD, &p)
+                    file(&DASHBOARD, &p)
                 } else {
                     AppError::not_found("no_page", "no such page").into_response()
                 }
@@ -134,34 +136,12 @@ fn pages() -> Router<CityState> {
         )
         .route(
             "/fonts/{*path}",
-            get(|Path(p): Path<String>| async move { page(&FONTS, &p) }),
+            get(|Path(p): Path<String>| async move { file(&FONTS, &p) }),
         )
 }
 
 async fn healthz() -> Json<serde_json::Value> {
     Json(json!({"status": "ok"}))
-}
-
-fn page(dir: &'static Dir<'static>, path: &str) -> Response {
-    let Some(found) = dir.get_file(path) else {
-        return AppError::not_found("no_page", "no such page").into_response();
-    };
-    let mime = mime_guess::from_path(path).first_or_octet_stream();
-    let content_type = if mime.type_() == mime_guess::mime::TEXT
-        || mime.subtype() == mime_guess::mime::JAVASCRIPT
-    {
-        format!("{mime}; charset=utf-8")
-    } else {
-        mime.to_string()
-    };
-    (
-        [
-            (header::CONTENT_TYPE, content_type),
-            (header::CACHE_CONTROL, "no-cache".to_owned()),
-        ],
-        found.contents(),
-    )
-        .into_response()
 }
 
 async fn openapi() -> impl IntoResponse {
@@ -646,19 +626,48 @@ async fn metrics(State(state): State<CityState>) -> Result<Response, AppError> {
         .iter()
         .filter(|h| listed(h, &state.settings, now).silent)
         .count();
-    let text = format!(
-        "# HELP motcua_city_batches_total Batches stored.\n# TYPE motcua_city_batches_total counter\nmotcua_city_batches_total {}\n\
-         # HELP motcua_city_events_stored_total Events stored, each once.\n# TYPE motcua_city_events_stored_total counter\nmotcua_city_events_stored_total {}\n\
-         # HELP motcua_city_duplicate_batches_total Batches the city already had (acknowledged, ignored).\n# TYPE motcua_city_duplicate_batches_total counter\nmotcua_city_duplicate_batches_total {}\n\
-         # HELP motcua_city_refused_batches_total Batches refused (signature, time, sequence, form).\n# TYPE motcua_city_refused_batches_total counter\nmotcua_city_refused_batches_total {}\n\
-         # HELP motcua_city_halls Registered halls.\n# TYPE motcua_city_halls gauge\nmotcua_city_halls {}\n\
-         # HELP motcua_city_silent_halls Halls without a report for longer than the silent limit.\n# TYPE motcua_city_silent_halls gauge\nmotcua_city_silent_halls {}\n",
-        c.batches.load(Ordering::Relaxed),
-        c.events_stored.load(Ordering::Relaxed),
-        c.duplicates.load(Ordering::Relaxed),
-        c.refused.load(Ordering::Relaxed),
-        halls.len(),
-        silent,
-    );
+    let mut out = Exposition::default();
+    for (name, kind, help, value) in [
+        (
+            "motcua_city_batches_total",
+            "counter",
+            "Batches stored.",
+            c.batches.load(Ordering::Relaxed),
+        ),
+        (
+            "motcua_city_events_stored_total",
+            "counter",
+            "Events stored, each once.",
+            c.events_stored.load(Ordering::Relaxed),
+        ),
+        (
+            "motcua_city_duplicate_batches_total",
+            "counter",
+            "Batches the city already had (acknowledged, ignored).",
+            c.duplicates.load(Ordering::Relaxed),
+        ),
+        (
+            "motcua_city_refused_batches_total",
+            "counter",
+            "Batches refused (signature, time, sequence, form).",
+            c.refused.load(Ordering::Relaxed),
+        ),
+        (
+            "motcua_city_halls",
+            "gauge",
+            "Registered halls.",
+            halls.len() as u64,
+        ),
+        (
+            "motcua_city_silent_halls",
+            "gauge",
+            "Halls without a report for longer than the silent limit.",
+            silent as u64,
+        ),
+    ] {
+        out.family(name, kind, help);
+        out.sample(name, &[], value);
+    }
+    let text = out.0;
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }

@@ -70,7 +70,9 @@ pub fn routes() -> Router<AppState> {
         )
 }
 
-fn file(dir: &'static Dir<'static>, path: &str) -> Response {
+/// A file of an embedded page folder, with its type and `no-cache`; a friendly 404 page when
+/// there is no such file.
+pub(crate) fn file(dir: &'static Dir<'static>, path: &str) -> Response {
     let Some(found) = dir.get_file(path) else {
         return (StatusCode::NOT_FOUND, Html(NOT_FOUND)).into_response();
     };
