@@ -43,6 +43,9 @@ pub struct Change {
     pub counter: Option<CounterNo>,
     /// Fields whose waiting lists changed.
     pub services: Vec<ServiceCode>,
+    /// The fields of a counter that opened, paused, resumed or closed: their waiting
+    /// tickets' estimates moved (their lists did not).
+    pub counter_fields: Vec<ServiceCode>,
     /// The frame sent to hall and counter feeds.
     pub frame: Utf8Bytes,
     /// Feeds should start again from a snapshot (a new day began).
@@ -64,6 +67,7 @@ impl Change {
             ticket_id,
             counter,
             services,
+            counter_fields: Vec::new(),
             frame: Utf8Bytes::from(frame.to_string()),
             resync: false,
         }
@@ -209,7 +213,11 @@ impl FeedState {
             }
             Feed::Ticket { id, .. } => {
                 change.ticket_id == Some(*id)
-                    || change.services.iter().any(|s| self.services.contains(s))
+                    || change
+                        .services
+                        .iter()
+                        .chain(&change.counter_fields)
+                        .any(|s| self.services.contains(s))
             }
         }
     }

@@ -4,6 +4,7 @@
 use futures_util::StreamExt;
 use motcua::domain::DeviceKind;
 use motcua_tests::TestHall;
+use serde_json::json;
 use std::time::Duration;
 use tokio_tungstenite::tungstenite::Message;
 
@@ -86,4 +87,33 @@ async fn a_burst_of_tickets_reaches_the_tv_as_a_few_frames_with_the_latest_count
     let called = motcua_tests::next_json(&mut display).await;
     assert_eq!(called["kind"], "called");
     assert_eq!(called["waiting"]["A"], 19);
+}
+
+#[tokio::test]
+async fn a_phone_hears_when_a_counter_for_its_field_opens_and_its_estimate_moves() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    // No counter open: every counter serving A counts for it (1, 3 and 4).
+    for _ in 0..3 {
+        kiosk.issue("A", "none").await;
+    }
+    let mine = kiosk.issue("A", "none").await;
+    let token = mine["token"].as_str().expect("token");
+    let (mut phone, snap) = hall.feed(&format!("/ws/tickets/{token}")).await;
+    let before = snap["ticket"]["eta_minutes"].as_u64().expect("an estimate");
+    // Counter 1 opens, alone: the others no longer count, so the wait grows, and the phone
+    // is told without a ticket of its field moving.
+    let clerk = hall.staff("canbo1", motcua::domain::Role::Clerk).await;
+    let (status, body) = clerk.post("/api/counters/1/open", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let update = motcua_tests::next_json(&mut phone).await;
+    assert_eq!(update["type"], "update", "{update}");
+    assert_eq!(update["kind"], "counter_opened", "{update}");
+    let after = update["ticket"]["eta_minutes"]
+        .as_u64()
+        .expect("an estimate");
+    assert!(
+        after > before,
+        "one counter instead of three: {before} -> {after}"
+    );
 }

@@ -149,8 +149,14 @@ fn announce_view(
         "waiting": waiting,
     });
     let ticket_id = ticket_view.map(|t| t.id);
-    ctx.outbox
-        .push(Change::new(seq, kind, ticket_id, counter, services, &frame));
+    let mut change = Change::new(seq, kind, ticket_id, counter, services, &frame);
+    if ticket_id.is_none() {
+        change.counter_fields = counter
+            .and_then(|no| ctx.hall.counter(no))
+            .map(|c| c.services.clone())
+            .unwrap_or_default();
+    }
+    ctx.outbox.push(change);
     Ok(())
 }
 
