@@ -49,6 +49,7 @@ function showTab(tab) {
   document.body.dataset.tab = tab;
   for (const b of document.querySelectorAll('.tabs [data-tab]')) b.setAttribute('aria-selected', String(b.dataset.tab === tab));
   if (tab === 'history') openHistory();
+  if (tab === 'now' && state.nowStale) refreshNow();
   writeHash();
 }
 
@@ -191,6 +192,13 @@ firstNow.promise = new Promise((resolve) => { firstNow.resolve = resolve; });
 /** Read /api/stats/now, at most once a second however many frames arrive. */
 async function refreshNow() {
   if (state.view !== 'dash') return;
+  // Nobody is looking at "Now" (the History tab, or the browser tab hidden): read it again
+  // when they do. The first answer is always read: it says what day it is in the hall.
+  if (state.now && (state.tab !== 'now' || document.hidden)) {
+    state.nowStale = true;
+    return;
+  }
+  state.nowStale = false;
   if (refresh.inflight) { refresh.again = true; return; }
   const wait = refresh.last + THROTTLE_MS - Date.now();
   if (wait > 0) {
@@ -447,6 +455,9 @@ function wire() {
     if (state.stats) renderStats();
   });
   for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
+  document.addEventListener('visibilitychange', () => {
+    if (!document.hidden && state.nowStale) refreshNow();
+  });
   for (const b of document.querySelectorAll('[data-quick]')) b.addEventListener('click', () => setRange(quickRange(b.dataset.quick)));
   $('#range-form').addEventListener('submit', (e) => {
     e.preventDefault();

@@ -202,6 +202,14 @@ async fn a_manager_follows_the_hall_live_reads_todays_figures_and_prints_the_day
     );
     browser.screenshot("dashboard-history-1920x1080").await;
 
+    // A ticket issued while History is shown is on "Now" when the manager comes back.
+    kiosk.issue("E", "none").await;
+    browser.click(".tabs button[data-tab='now']").await;
+    let waiting_e = text_of("#now-fields tr[data-field='E'] td[data-col='waiting']");
+    browser
+        .wait_for("one waiting in E", &format!("{waiting_e} === '1'"))
+        .await;
+
     // The daily report of the day, linked from the dashboard.
     let report = browser
         .eval("document.getElementById('report-link').href")
