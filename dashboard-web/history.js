@@ -167,8 +167,6 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
       stats = next;
       render();
     },
-    /** The language changed: everything again in the new words. */
-    rerender: render,
     /** The view became visible: the charts take their width now. */
     redraw: () => charts.redraw(),
   };

@@ -59,9 +59,7 @@ const vi = {
   'col.eta': 'Ước tính chờ',
   'col.countersOpen': 'Quầy mở',
   'col.target': 'Mục tiêu',
-  'col.printer': 'Máy in',
   'col.kiosk': 'Máy lấy số',
-  'col.state': 'Tình trạng',
   'col.lastSeen': 'Tin báo cuối',
   'counter.n': 'Quầy {no}',
   'counter.clerk': 'Cán bộ',
@@ -84,7 +82,6 @@ const vi = {
   'printer.offline': 'Máy in không sẵn sàng',
   'printer.error': 'Máy in báo lỗi',
   'printer.lastError': 'Lỗi gần nhất: {e}',
-  'printer.via.agent': 'qua máy trạm',
 
   // history
   'hist.from': 'Từ ngày',
@@ -135,7 +132,6 @@ const vi = {
   'series.within': 'Chờ trong mục tiêu',
   'series.satisfied': 'Tỷ lệ hài lòng',
   'axis.count': 'lượt',
-  'axis.minutes': 'phút',
   'axis.waitMinutes': 'thời gian chờ (phút)',
   'bucket.range': '{a}–{b}',
   'bucket.over': '≥ {a}',
@@ -173,7 +169,6 @@ const vi = {
   'pauses.none': 'Không có lần tạm dừng nào.',
   'comments.title': 'Ý kiến của công dân',
   'comments.none': 'Chưa có ý kiến nào.',
-  'comments.where': '{field} · {counter} · {clerk}',
 
   // report
   'report.title': 'Báo cáo hoạt động bộ phận một cửa',
@@ -183,7 +178,6 @@ const vi = {
   'report.keyFigures': 'Số liệu chính',
   'report.byField': 'Theo lĩnh vực',
   'report.byCounter': 'Theo quầy',
-  'report.byClerk': 'Theo cán bộ',
   'report.generated': 'Lập lúc {time} bởi hệ thống motcua',
   'report.preparer': 'Người lập báo cáo',
   'report.head': 'Trưởng bộ phận',
@@ -278,9 +272,7 @@ const en = {
   'col.eta': 'Expected wait',
   'col.countersOpen': 'Counters open',
   'col.target': 'Target',
-  'col.printer': 'Printer',
   'col.kiosk': 'Kiosk',
-  'col.state': 'State',
   'col.lastSeen': 'Last report',
   'counter.n': 'Counter {no}',
   'counter.clerk': 'Clerk',
@@ -303,7 +295,6 @@ const en = {
   'printer.offline': 'Printer not ready',
   'printer.error': 'Printer error',
   'printer.lastError': 'Last error: {e}',
-  'printer.via.agent': 'through its agent',
 
   'hist.from': 'From',
   'hist.to': 'To',
@@ -353,7 +344,6 @@ const en = {
   'series.within': 'Within target',
   'series.satisfied': 'Share satisfied',
   'axis.count': 'tickets',
-  'axis.minutes': 'min',
   'axis.waitMinutes': 'wait (min)',
   'bucket.range': '{a}–{b}',
   'bucket.over': '≥ {a}',
@@ -391,7 +381,6 @@ const en = {
   'pauses.none': 'No pauses.',
   'comments.title': 'Citizens\' comments',
   'comments.none': 'No comments yet.',
-  'comments.where': '{field} · {counter} · {clerk}',
 
   'report.title': 'One-stop hall activity report',
   'report.docTitle': 'Daily report {day}',
@@ -400,7 +389,6 @@ const en = {
   'report.keyFigures': 'Key figures',
   'report.byField': 'By field',
   'report.byCounter': 'By counter',
-  'report.byClerk': 'By clerk',
   'report.generated': 'Made at {time} by motcua',
   'report.preparer': 'Prepared by',
   'report.head': 'Head of the hall',

@@ -111,11 +111,6 @@ export function t2(key, ...args) {
   return pick(key, lang === 'vi' ? 1 : 0, args);
 }
 
-/** The same text in Vietnamese and in English, whatever is chosen. */
-export function both(key, ...args) {
-  return [pick(key, 0, args), pick(key, 1, args)];
-}
-
 export function has(key) {
   return key in T;
 }
