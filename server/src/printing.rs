@@ -218,7 +218,10 @@ impl Printing {
         })
     }
 
-    /// Send a queued job on its way and say what became of it so far.
+    /// Send a queued job on its way and say what became of it so far. A job stays
+    /// `queued` in the database until the printer says it printed or failed: handing it to
+    /// the agent's socket is not worth a commit of its own (an agent that reconnects is
+    /// sent every job still queued).
     pub async fn dispatch(
         &self,
         store: &Store,
@@ -236,16 +239,16 @@ impl Printing {
         {
             let result = print_direct(&printer, ticket).await;
             self.note_direct(&printer, &result);
-            let reason = result.err();
-            self.finish(store, kiosk_id, job, reason.clone()).await;
-            return PrintOutcome {
-                job,
-                status: if reason.is_none() {
-                    "printed"
-                } else {
-                    "failed"
-                },
-                reason,
+            return match result {
+                Ok(()) => {
+                    self.finish(store, kiosk_id, job, None).await;
+                    PrintOutcome {
+                        job,
+                        status: "printed",
+                        reason: None,
+                    }
+                }
+                Err(reason) => self.failed(store, kiosk_id, job, reason).await,
             };
         }
         let agent = {
@@ -255,48 +258,35 @@ impl Printing {
                 .map(|a| (a.printer_name.clone(), a.jobs.clone()))
         };
         let Some((printer_name, jobs)) = agent else {
-            let reason = Some("no_printer".to_owned());
-            self.finish(store, kiosk_id, job, reason.clone()).await;
-            return PrintOutcome {
-                job,
-                status: "failed",
-                reason,
-            };
+            return self.failed(store, kiosk_id, job, "no_printer".into()).await;
         };
         // A printer that says it cannot print gets no job: the kiosk shows the ticket.
         let blocked = self
             .report_of(&printer_name)
             .and_then(|r| r.blocking_reason());
         if let Some(reason) = blocked {
-            let reason = Some(reason.to_owned());
-            self.finish(store, kiosk_id, job, reason.clone()).await;
-            return PrintOutcome {
-                job,
-                status: "failed",
-                reason,
-            };
+            return self.failed(store, kiosk_id, job, reason.to_owned()).await;
         }
-        let mark = store
-            .write(move |ctx| {
-                ctx.conn
-                    .prepare_cached("UPDATE print_jobs SET status = 'sent', updated_at = ?1 WHERE id = ?2 AND status = 'queued'")?
-                    .execute(params![millis(ctx.now), job])?;
-                Ok(())
-            })
-            .await;
-        if mark.is_err() || jobs.send(job_frame(job, ticket)).is_err() {
-            let reason = Some("printer_offline".to_owned());
-            self.finish(store, kiosk_id, job, reason.clone()).await;
-            return PrintOutcome {
-                job,
-                status: "failed",
-                reason,
-            };
+        if jobs.send(job_frame(job, ticket)).is_err() {
+            return self
+                .failed(store, kiosk_id, job, "printer_offline".into())
+                .await;
         }
         PrintOutcome {
             job,
             status: "sent",
             reason: None,
+        }
+    }
+
+    /// Record that a job failed, and say so.
+    async fn failed(&self, store: &Store, kiosk_id: i64, job: i64, reason: String) -> PrintOutcome {
+        self.finish(store, kiosk_id, job, Some(reason.clone()))
+            .await;
+        PrintOutcome {
+            job,
+            status: "failed",
+            reason: Some(reason),
         }
     }
 
