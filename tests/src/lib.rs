@@ -379,6 +379,51 @@ impl Drop for TestCity {
     }
 }
 
+/// A small deterministic random source (xorshift), so a failing test or a bench can be
+/// replayed from its seed. (A seed of 0 would repeat 0 forever: it is taken as 1.)
+pub struct Dice(u64);
+
+impl Dice {
+    pub fn new(seed: u64) -> Dice {
+        Dice(seed.max(1))
+    }
+    pub fn roll(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+    /// 0 to `n - 1`.
+    pub fn below(&mut self, n: u64) -> u64 {
+        self.roll() % n
+    }
+    /// True `percent` times in a hundred.
+    pub fn chance(&mut self, percent: u64) -> bool {
+        self.below(100) < percent
+    }
+    /// `lo` to `hi`, both included.
+    pub fn between(&mut self, lo: i64, hi: i64) -> i64 {
+        lo + self.below((hi - lo + 1) as u64) as i64
+    }
+}
+
+/// Wait (at most 30 s) until `done` holds, asking again every 50 ms: for what a test cannot
+/// be told of, such as another server catching up.
+pub async fn until<F, Fut>(what: &str, mut done: F)
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = bool>,
+{
+    let started = std::time::Instant::now();
+    while !done().await {
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(30),
+            "gave up waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+}
+
 /// The next JSON text frame of a feed (pings skipped). Waits at most 10 s so a broken
 /// feed fails the test instead of hanging it.
 pub async fn next_json(socket: &mut Socket) -> Value {

@@ -6,25 +6,8 @@ use motcua::city::protocol::{self, Batch, Profile, WireEvent};
 use motcua::clock::ManualClock;
 use motcua::config::Settings;
 use motcua::domain::{DeviceKind, Role};
-use motcua_tests::{Client, TestCity, TestHall, error_code, opening_time};
+use motcua_tests::{Client, Dice, TestCity, TestHall, error_code, opening_time, until};
 use serde_json::{Value, json};
-use std::time::Instant;
-
-/// Wait (bounded) until `done` holds, asking again every 50 ms.
-async fn until<F, Fut>(what: &str, mut done: F)
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = bool>,
-{
-    let started = Instant::now();
-    while !done().await {
-        assert!(
-            started.elapsed() < std::time::Duration::from_secs(30),
-            "gave up waiting for {what}"
-        );
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
-}
 
 /// The city's copy of a hall's log: how many events, the first and the last.
 fn city_log(city: &TestCity, code: &str) -> (i64, i64, i64) {
@@ -46,13 +29,8 @@ async fn work(
     tickets: usize,
     seed: u64,
 ) {
-    let mut dice = seed;
-    let mut roll = move |n: u64| {
-        dice ^= dice << 13;
-        dice ^= dice >> 7;
-        dice ^= dice << 17;
-        dice % n
-    };
+    let mut dice = Dice::new(seed);
+    let mut roll = move |n: u64| dice.below(n);
     let fields = ["A", "B", "C", "D", "E"];
     for _ in 0..tickets {
         let field = fields[roll(5) as usize];

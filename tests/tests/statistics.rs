@@ -9,7 +9,7 @@
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
 use motcua::domain::{DeviceKind, Role};
-use motcua_tests::{Client, TestHall, error_code, opening_time};
+use motcua_tests::{Client, Dice, TestHall, error_code, opening_time};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};
 
@@ -17,27 +17,6 @@ const MIN: i64 = 60_000;
 const HOUR: i64 = 3_600_000;
 /// Hanoi is UTC+7 all year.
 const OFFSET: i64 = 7 * HOUR;
-
-/// A small deterministic random source, so a failure can be replayed.
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn chance(&mut self, percent: u64) -> bool {
-        self.below(100) < percent
-    }
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-}
 
 fn day_of(ms: i64) -> NaiveDate {
     DateTime::from_timestamp_millis(ms + OFFSET)
@@ -471,7 +450,7 @@ async fn busy_history(seed: u64) -> History {
         counters,
         by_id: HashMap::new(),
         now: 0,
-        dice: Dice(seed),
+        dice: Dice::new(seed),
         kiosk,
         manager,
         citizen,

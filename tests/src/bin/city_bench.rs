@@ -14,7 +14,7 @@
 use anyhow::{Result, ensure};
 use motcua::city::protocol::{self, Batch, Profile, ProfileService, WireEvent};
 use motcua::clock::ManualClock;
-use motcua_tests::{TestCity, opening_time};
+use motcua_tests::{Dice, TestCity, opening_time};
 use serde_json::json;
 use std::time::Instant;
 
@@ -22,13 +22,8 @@ const HALLS: usize = 200;
 
 /// A hall's day: about `tickets` tickets, as events numbered from 1.
 fn a_day(tickets: usize, seed: u64) -> Vec<WireEvent> {
-    let mut dice = seed | 1;
-    let mut roll = move |n: u64| {
-        dice ^= dice << 13;
-        dice ^= dice >> 7;
-        dice ^= dice << 17;
-        dice % n
-    };
+    let mut dice = Dice::new(seed | 1);
+    let mut roll = move |n: u64| dice.below(n);
     let start = opening_time().timestamp_millis();
     let mut events = Vec::new();
     let mut push = |at: i64,

@@ -18,7 +18,7 @@
 use anyhow::{Context, Result};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
 use motcua::domain::Role;
-use motcua_tests::{Client, TestHall};
+use motcua_tests::{Client, Dice, TestHall};
 use rusqlite::params;
 use std::time::Instant;
 
@@ -26,23 +26,6 @@ const TICKETS_PER_DAY: u32 = 400;
 const DAYS: i64 = 365;
 const HOUR: i64 = 3_600_000;
 const MIN: i64 = 60_000;
-
-struct Dice(u64);
-
-impl Dice {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 << 13;
-        self.0 ^= self.0 >> 7;
-        self.0 ^= self.0 << 17;
-        self.0
-    }
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-    fn between(&mut self, lo: i64, hi: i64) -> i64 {
-        lo + self.below((hi - lo + 1) as u64) as i64
-    }
-}
 
 /// Local midnight of `day` in Hanoi (UTC+7), in milliseconds.
 fn midnight(day: NaiveDate) -> i64 {
@@ -55,7 +38,7 @@ fn write_a_year(path: &std::path::Path, last_day: NaiveDate) -> Result<u64> {
     let mut conn = rusqlite::Connection::open(path)?;
     conn.busy_timeout(std::time::Duration::from_secs(30))?;
     let tx = conn.transaction()?;
-    let mut dice = Dice(0x1234_5678_9ABC_DEF1);
+    let mut dice = Dice::new(0x1234_5678_9ABC_DEF1);
     let fields = ["A", "B", "C", "D", "E"];
     // The demo hall's counters and the fields each serves.
     let counters: [(u16, &[&str]); 4] = [
