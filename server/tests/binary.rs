@@ -2,100 +2,11 @@
 
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
-use std::io::{BufRead, BufReader, Write};
-use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 
-const BIN: &str = env!("CARGO_BIN_EXE_motcua");
+mod common;
 
-/// A running `motcua serve`, the address it printed, and its start-up banner.
-struct Server {
-    child: Child,
-    base: String,
-    banner: String,
-}
-
-impl Server {
-    /// Start the binary on a free port. The banner ends with an empty line, printed before
-    /// serving starts; the listener is bound before the first line, so no waiting is needed.
-    fn start(data: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(data)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start motcua");
-        let stdout = child.stdout.take().expect("stdout");
-        let mut lines = BufReader::new(stdout).lines();
-        let first = lines.next().expect("a first line").expect("text");
-        let base = first
-            .strip_prefix("motcua listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .to_owned();
-        let mut banner = first.clone();
-        for line in lines.by_ref() {
-            let line = line.expect("text");
-            if line.is_empty() {
-                break;
-            }
-            banner.push('\n');
-            banner.push_str(&line);
-        }
-        // Keep draining stdout so the server never blocks on a full pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server {
-            child,
-            base,
-            banner,
-        }
-    }
-
-    fn kill_9(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reaped");
-    }
-}
-
-fn motcua(args: &[&str], data: &Path, stdin: Option<&str>) -> std::process::Output {
-    let mut child = Command::new(BIN)
-        .args(args)
-        .arg("--data")
-        .arg(data)
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("run motcua");
-    if let Some(input) = stdin {
-        child
-            .stdin
-            .take()
-            .expect("stdin")
-            .write_all(input.as_bytes())
-            .expect("write stdin");
-    }
-    drop(child.stdin.take());
-    child.wait_with_output().expect("output")
-}
-
-fn add_kiosk(data: &Path, name: &str) -> String {
-    let out = motcua(&["device", "add", name, "--kind", "kiosk"], data, None);
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let token = String::from_utf8(out.stdout).expect("utf-8");
-    let token = token.trim_end_matches('\n');
-    assert!(
-        !token.contains('\n'),
-        "the token is alone on standard output"
-    );
-    assert_eq!(token.len(), 64);
-    token.to_owned()
-}
+use common::{BIN, Server, add_kiosk, motcua};
 
 #[test]
 fn the_demo_starts_with_no_config_and_shows_its_accounts_only_the_first_time() {
@@ -329,31 +240,17 @@ fn the_config_may_be_named_in_the_environment_beside_the_collectors_variables() 
     let data = tempfile::tempdir().expect("temp dir");
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/motcua.example.toml");
     // MOTCUA_CONFIG and MOTCUA_CITY_DATA belong to the command line, not to the settings.
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args(["serve", "--listen", "127.0.0.1:0", "--data"])
         .arg(data.path())
         .env("MOTCUA_CONFIG", example)
-        .env("MOTCUA_CITY_DATA", data.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("start motcua");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut banner = String::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("text");
-        if line.is_empty() {
-            break;
-        }
-        banner.push_str(&line);
-        banner.push('\n');
-    }
-    child.kill().expect("SIGKILL");
-    let output = child.wait_with_output().expect("reaped");
+        .env("MOTCUA_CITY_DATA", data.path());
+    let server = Server::spawn(command);
     assert!(
-        banner.contains("5 fields, 4 counters") && !banner.contains("demo accounts"),
-        "started on the example config: {banner}\n{}",
-        String::from_utf8_lossy(&output.stderr)
+        server.banner.contains("5 fields, 4 counters") && !server.banner.contains("demo accounts"),
+        "started on the example config: {}",
+        server.banner
     );
 }
 
@@ -421,25 +318,11 @@ fn city_hall_add_prints_the_code_and_secret_once_and_keeps_no_secret_in_the_data
 #[test]
 fn a_new_collector_says_how_to_add_an_account_and_a_hall() {
     let data = tempfile::tempdir().expect("temp dir");
-    let mut child = Command::new(BIN)
+    let mut command = Command::new(BIN);
+    command
         .args(["city", "serve", "--listen", "127.0.0.1:0", "--data"])
-        .arg(data.path())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("start the collector");
-    let stdout = child.stdout.take().expect("stdout");
-    let mut banner = String::new();
-    for line in BufReader::new(stdout).lines() {
-        let line = line.expect("text");
-        if line.is_empty() {
-            break;
-        }
-        banner.push_str(&line);
-        banner.push('\n');
-    }
-    child.kill().expect("SIGKILL");
-    child.wait().expect("reaped");
+        .arg(data.path());
+    let banner = Server::spawn(command).banner.clone();
     assert!(banner.contains("/city/"), "{banner}");
     assert!(banner.contains("motcua city user add"), "{banner}");
     assert!(banner.contains("motcua city hall add"), "{banner}");

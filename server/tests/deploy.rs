@@ -11,14 +11,15 @@ use motcua::config::{PrinterSettings, ServiceSettings, Settings};
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{BufRead, BufReader};
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, mpsc};
 
-const BIN: &str = env!("CARGO_BIN_EXE_motcua");
+mod common;
+
+use common::{BIN, Server, motcua};
 
 fn repo() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
@@ -35,61 +36,12 @@ fn read(path: &Path) -> String {
     std::fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
-/// A running `motcua serve` on a free port.
-struct Server {
-    child: Child,
-    base: String,
-}
-
-impl Server {
-    fn start(data: &Path, extra: &[&str]) -> Server {
-        let mut child = Command::new(BIN)
-            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
-            .arg(data)
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("start motcua");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let first = lines.next().expect("a first line").expect("text");
-        let base = first
-            .strip_prefix("motcua listening on ")
-            .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
-            .to_owned();
-        // Drain the banner and whatever follows, so the server never blocks on the pipe.
-        std::thread::spawn(move || for _ in lines {});
-        Server { child, base }
-    }
-
-    fn port(&self) -> &str {
-        self.base.rsplit(':').next().expect("a port")
-    }
-
-    fn kill_9(mut self) {
-        self.child.kill().expect("SIGKILL");
-        self.child.wait().expect("reaped");
-    }
-}
-
-fn motcua(args: &[&str], data: &Path) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .arg("--data")
-        .arg(data)
-        .stdin(Stdio::null())
-        .output()
-        .expect("run motcua")
-}
-
 fn text(bytes: &[u8]) -> String {
     String::from_utf8_lossy(bytes).into_owned()
 }
 
 fn add_kiosk(data: &Path) -> String {
-    let out = motcua(&["device", "add", "kiosk-1", "--kind", "kiosk"], data);
-    assert!(out.status.success(), "{}", text(&out.stderr));
-    text(&out.stdout).trim().to_owned()
+    common::add_kiosk(data, "kiosk-1")
 }
 
 /// A tool the tests drive; `scripts/test` installs it. Missing fails, it never skips.
@@ -164,7 +116,11 @@ fn a_backup_taken_while_kiosks_issue_restores_to_a_hall_with_every_acknowledged_
     // Everything acknowledged up to here must be in the backup.
     before.extend(rx.try_iter());
     let backup = dir.path().join("backups/motcua-today.sqlite3");
-    let out = motcua(&["backup", "--out", backup.to_str().expect("path")], &data);
+    let out = motcua(
+        &["backup", "--out", backup.to_str().expect("path")],
+        &data,
+        None,
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
     assert!(
@@ -217,13 +173,13 @@ fn a_backup_taken_while_kiosks_issue_restores_to_a_hall_with_every_acknowledged_
     }
 
     // A server holds the database: restoring now is refused, and says what to do.
-    let refused = motcua(&["restore", backup.to_str().expect("path")], &data);
+    let refused = motcua(&["restore", backup.to_str().expect("path")], &data, None);
     assert!(!refused.status.success());
     let why = text(&refused.stderr);
     assert!(why.contains("in use") && why.contains("stop"), "{why}");
 
     server.kill_9();
-    let restored = motcua(&["restore", backup.to_str().expect("path")], &data);
+    let restored = motcua(&["restore", backup.to_str().expect("path")], &data, None);
     assert!(restored.status.success(), "{}", text(&restored.stderr));
     let said = text(&restored.stdout);
     assert!(
@@ -284,7 +240,7 @@ fn restore_refuses_a_file_that_is_not_a_whole_motcua_database_or_is_from_a_newer
     let data = dir.path().join("data");
     add_kiosk(&data);
     let restore = |file: &Path| {
-        let out = motcua(&["restore", file.to_str().expect("path")], &data);
+        let out = motcua(&["restore", file.to_str().expect("path")], &data, None);
         assert!(!out.status.success(), "{} was restored", file.display());
         text(&out.stderr)
     };
@@ -300,7 +256,11 @@ fn restore_refuses_a_file_that_is_not_a_whole_motcua_database_or_is_from_a_newer
     assert!(restore(&other).contains("is not a motcua database"));
 
     let backup = dir.path().join("good.sqlite3");
-    let out = motcua(&["backup", "--out", backup.to_str().expect("path")], &data);
+    let out = motcua(
+        &["backup", "--out", backup.to_str().expect("path")],
+        &data,
+        None,
+    );
     assert!(out.status.success(), "{}", text(&out.stderr));
 
     let newer = dir.path().join("newer.sqlite3");
@@ -367,7 +327,7 @@ fn a_backup_from_an_older_motcua_is_brought_up_to_date_and_the_hall_starts_on_it
     drop(conn);
 
     let data = dir.path().join("data");
-    let out = motcua(&["restore", old.to_str().expect("path")], &data);
+    let out = motcua(&["restore", old.to_str().expect("path")], &data, None);
     assert!(out.status.success(), "{}", text(&out.stderr));
     let said = text(&out.stdout);
     assert!(said.contains("schema 3 brought up to"), "{said}");
@@ -392,7 +352,7 @@ fn the_server_refuses_to_start_on_a_database_from_a_newer_motcua_and_says_to_upg
     open(&db)
         .pragma_update(None, "user_version", 42)
         .expect("a future schema");
-    let out = motcua(&["serve", "--listen", "127.0.0.1:0"], data.path());
+    let out = motcua(&["serve", "--listen", "127.0.0.1:0"], data.path(), None);
     assert!(!out.status.success(), "it served a database it cannot read");
     let why = text(&out.stderr);
     assert!(
