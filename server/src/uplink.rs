@@ -91,6 +91,15 @@ impl Uplink {
                 return;
             }
         };
+        // Where the last run left off (its last success and error), until this run says more.
+        let hall = store.hall.clone();
+        if let Ok(Some((success, attempt, error))) = store.read(last_outcome).await {
+            self.note(|s| {
+                s.last_success_at = success.map(|ms| views::local_time(&hall, ms));
+                s.last_attempt_at = attempt.map(|ms| views::local_time(&hall, ms));
+                s.last_error = error;
+            });
+        }
         let profile = profile_of(&store);
         let url = format!(
             "{}{}",
@@ -249,6 +258,18 @@ async fn send(
         error["code"].as_str().unwrap_or_default(),
         error["message"].as_str().unwrap_or(&text)
     ))
+}
+
+/// When the uplink last succeeded and last tried, and its last error, as stored.
+type LastOutcome = (Option<i64>, Option<i64>, Option<String>);
+
+fn last_outcome(conn: &Connection) -> Result<Option<LastOutcome>, AppError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT last_success_at, last_attempt_at, last_error FROM uplink_state WHERE id = 1",
+        )?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
 }
 
 /// The city's acknowledged point and the log's end.

@@ -134,6 +134,11 @@ async fn a_busy_morning_reaches_the_city_complete_and_exactly_once_through_outag
     // The hall restarts while the city is still down; more work after it.
     let hall = hall.restart_in_place().await;
     let manager = hall.sign_in("quanly").await;
+    // It remembers when the city last took a batch, though the city is still down.
+    until("the restarted hall to remember its last success", || async {
+        uplink(&manager).await["last_success_at"].is_string()
+    })
+    .await;
     let clerks = vec![
         (1, hall.sign_in("canbo1").await),
         (2, hall.sign_in("canbo2").await),

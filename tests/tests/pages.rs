@@ -49,7 +49,7 @@ async fn the_phone_page_follows_a_ticket_from_waiting_to_called_to_rated() {
             .await,
         "1"
     );
-    phone.screenshot("phone-waiting-390x844").await;
+    phone.screenshot("pages-phone-waiting-390x844").await;
 
     // The citizen ahead is called and absent: one fewer ahead, live.
     let first = clerk.call_next(1).await.expect("A001");
@@ -70,7 +70,7 @@ async fn the_phone_page_follows_a_ticket_from_waiting_to_called_to_rated() {
             .await,
         "Quầy 1"
     );
-    phone.screenshot("phone-called-390x844").await;
+    phone.screenshot("pages-phone-called-390x844").await;
 
     clerk.act(&called, "start", serde_json::json!({})).await;
     clerk.act(&called, "finish", serde_json::json!({})).await;
