@@ -7,6 +7,7 @@
 //! (`Lagged`) is not dropped: it gets a fresh snapshot and carries on. The hall and counter
 //! frames are serialised once by the writer and shared by every display.
 
+use crate::domain::event::Event;
 use crate::domain::{CounterNo, ServiceCode};
 use crate::store::{Store, views};
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
@@ -38,7 +39,8 @@ pub fn citizen_view(view: &views::TicketView) -> Result<String, crate::http::App
 #[derive(Debug)]
 pub struct Change {
     pub seq: i64,
-    pub kind: &'static str,
+    /// What happened; `None` when a new day began (feeds start again from a snapshot).
+    pub event: Option<Event>,
     pub ticket_id: Option<i64>,
     pub counter: Option<CounterNo>,
     /// Fields whose waiting lists changed.
@@ -54,16 +56,15 @@ pub struct Change {
 
 impl Change {
     pub fn new(
-        seq: i64,
-        kind: &'static str,
+        event: Event,
         ticket_id: Option<i64>,
         counter: Option<CounterNo>,
         services: Vec<ServiceCode>,
         frame: &serde_json::Value,
     ) -> Self {
         Change {
-            seq,
-            kind,
+            seq: 0,
+            event: Some(event),
             ticket_id,
             counter,
             services,
@@ -71,6 +72,31 @@ impl Change {
             frame: Utf8Bytes::from(frame.to_string()),
             resync: false,
         }
+    }
+
+    /// A new local day began at `seq`: every feed starts again from a snapshot.
+    pub fn day_started(seq: i64) -> Self {
+        Change {
+            seq,
+            event: None,
+            ticket_id: None,
+            counter: None,
+            services: Vec::new(),
+            counter_fields: Vec::new(),
+            frame: Utf8Bytes::from_static("{}"),
+            resync: true,
+        }
+    }
+
+    /// The event's name in frames.
+    pub fn kind(&self) -> &'static str {
+        self.event.as_ref().map_or("day_started", Event::kind)
+    }
+
+    /// Only the waiting counts moved (a ticket joined the back of a queue, a rating): the
+    /// hall feed may merge it with the next.
+    fn is_quiet(&self) -> bool {
+        !self.resync && self.event.as_ref().is_some_and(|e| !e.moves_queue())
     }
 }
 
@@ -140,7 +166,7 @@ impl Hub {
         let _ = self.tx.send(change.clone());
         // Under the lock, so a held quiet change never overtakes a newer call.
         let mut held = self.quiet.lock().unwrap_or_else(|e| e.into_inner());
-        if !views::moves_queue(change.kind) && !change.resync {
+        if change.is_quiet() {
             *held = Some(change);
         } else {
             // This frame carries newer waiting counts than the held one.
@@ -304,7 +330,8 @@ impl FeedState {
                 self.last_ticket = Some(ticket.clone());
                 Some(Utf8Bytes::from(format!(
                     r#"{{"type":"update","seq":{},"kind":"{}","ticket":{ticket}}}"#,
-                    change.seq, change.kind
+                    change.seq,
+                    change.kind()
                 )))
             }
         }

@@ -17,6 +17,7 @@
 //! sequence number once). The answer is an [`Ack`]: the last sequence number the city
 //! holds, which is where the hall resumes.
 
+use crate::domain::event::{Event, Logged, UnreadableEvent};
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
@@ -40,6 +41,37 @@ pub struct WireEvent {
     /// The hall's id of the clerk, not the name.
     pub clerk: Option<i64>,
     pub data: serde_json::Value,
+}
+
+impl WireEvent {
+    /// The event as the hall logged it: from the hall's typed event, with the city's view
+    /// of it (see [`Event::for_city`]).
+    pub fn of(logged: Logged, share_comments: bool) -> WireEvent {
+        let (kind, data) = logged.event.for_city(share_comments).to_parts();
+        WireEvent {
+            seq: logged.seq,
+            at: logged.at,
+            kind: kind.to_owned(),
+            ticket: logged.ticket,
+            service: logged.service,
+            counter: logged.counter,
+            clerk: logged.user,
+            data,
+        }
+    }
+
+    /// The typed event, or why it cannot be read.
+    pub fn logged(&self) -> Result<Logged, UnreadableEvent> {
+        Ok(Logged {
+            seq: self.seq,
+            at: self.at,
+            ticket: self.ticket,
+            service: self.service.clone(),
+            counter: self.counter,
+            user: self.clerk,
+            event: Event::from_parts(&self.kind, self.data.clone())?,
+        })
+    }
 }
 
 /// What the city needs to read a hall's figures the way the hall does: its name, time

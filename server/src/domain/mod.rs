@@ -5,6 +5,7 @@
 //! so unit tests drive the rules directly and storage can apply them inside one transaction.
 
 pub mod estimate;
+pub mod event;
 pub mod hall;
 pub mod numbering;
 pub mod policy;

@@ -5,6 +5,7 @@
 
 use super::views::{self, CounterRow, TicketRow, TicketView};
 use super::{Ctx, millis, stats};
+use crate::domain::event::{EndReason, Event, Logged, RatingChannel};
 use crate::domain::policy::{self, Candidate};
 use crate::domain::{
     Action, CounterNo, CounterState, Hall, Priority, Refusal, Role, ServiceCode, Status,
@@ -23,22 +24,7 @@ pub struct Staff {
     pub role: Role,
 }
 
-/// Where a ticket was taken.
-#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
-#[serde(rename_all = "snake_case")]
-pub enum IssuedBy {
-    Kiosk,
-    Counter,
-}
-
-impl IssuedBy {
-    fn as_str(self) -> &'static str {
-        match self {
-            IssuedBy::Kiosk => "kiosk",
-            IssuedBy::Counter => "counter",
-        }
-    }
-}
+pub use crate::domain::event::IssuedBy;
 
 /// A new ticket: what the kiosk shows and prints. The token is in it, once.
 #[derive(Debug, Serialize)]
@@ -58,15 +44,15 @@ pub fn prepare_counters(conn: &Connection, hall: &Hall) -> rusqlite::Result<()> 
     Ok(())
 }
 
-/// Append one event to the log; returns its sequence number.
+/// Append one event to the log, and fold it into the figures; returns it as logged.
 fn record(
     ctx: &Ctx<'_>,
-    kind: &str,
+    event: Event,
     ticket: Option<&TicketRow>,
     counter: Option<CounterNo>,
     user_id: Option<i64>,
-    data: serde_json::Value,
-) -> Result<i64, AppError> {
+) -> Result<Logged, AppError> {
+    let (kind, data) = event.to_parts();
     ctx.conn
         .prepare_cached(
             "INSERT INTO events (at, kind, ticket_id, service, counter_no, user_id, data)
@@ -82,34 +68,28 @@ fn record(
             data.to_string(),
         ])?;
     let seq = ctx.conn.last_insert_rowid();
-    if views::moves_queue(kind) {
+    if event.moves_queue() {
         ctx.replay.queue_changed();
     }
-    stats::fold(
-        ctx.conn,
-        ctx.hall.tz,
-        0,
-        &stats::Event {
-            at: millis(ctx.now),
-            kind,
-            ticket_id: ticket.map(|t| t.id),
-            service: ticket.map(|t| t.service.as_str()),
-            counter: counter.map(CounterNo::get),
-            user: user_id,
-            data: &data,
-        },
-    )?;
-    Ok(seq)
+    let logged = Logged {
+        seq,
+        at: millis(ctx.now),
+        ticket: ticket.map(|t| t.id),
+        service: ticket.map(|t| t.service.to_string()),
+        counter: counter.map(CounterNo::get),
+        user: user_id,
+        event,
+    };
+    stats::fold(ctx.conn, ctx.hall.tz, 0, &logged)?;
+    Ok(logged)
 }
 
 /// Queue the live update for an event: the ticket and counter as they are now, and the
 /// waiting counts of every field.
 fn announce(
     ctx: &mut Ctx<'_>,
-    seq: i64,
-    kind: &'static str,
+    logged: Logged,
     ticket_id: Option<i64>,
-    counter: Option<CounterNo>,
     also_affects: Option<ServiceCode>,
 ) -> Result<(), AppError> {
     let ticket = match ticket_id {
@@ -120,18 +100,22 @@ fn announce(
         Some(t) => Some(views::ticket_view(ctx.conn, ctx.hall, t)?),
         None => None,
     };
-    announce_view(ctx, seq, kind, ticket_view.as_ref(), counter, also_affects)
+    announce_view(ctx, logged, ticket_view.as_ref(), also_affects)
 }
 
 /// [`announce`] for a ticket whose view is already at hand.
 fn announce_view(
     ctx: &mut Ctx<'_>,
-    seq: i64,
-    kind: &'static str,
+    logged: Logged,
     ticket_view: Option<&TicketView>,
-    counter: Option<CounterNo>,
     also_affects: Option<ServiceCode>,
 ) -> Result<(), AppError> {
+    let (seq, kind) = (logged.seq, logged.event.kind());
+    // A rating is the citizen's, not the counter's: counter feeds do not follow it.
+    let counter = match logged.event {
+        Event::Rated { .. } => None,
+        _ => logged.counter_no(),
+    };
     let counter_view = match counter {
         Some(no) => Some(views::counter_view(ctx.conn, ctx.hall, no)?),
         None => None,
@@ -149,7 +133,8 @@ fn announce_view(
         "waiting": waiting,
     });
     let ticket_id = ticket_view.map(|t| t.id);
-    let mut change = Change::new(seq, kind, ticket_id, counter, services, &frame);
+    let mut change = Change::new(logged.event, ticket_id, counter, services, &frame);
+    change.seq = seq;
     if ticket_id.is_none() {
         change.counter_fields = counter
             .and_then(|no| ctx.hall.counter(no))
@@ -285,15 +270,15 @@ pub fn issue_once(
         rating: None,
     };
     let view = views::ticket_view_known(ctx.hall, &row, Some((ahead, eta)));
-    let seq = record(
-        ctx,
-        "issued",
-        Some(&row),
-        None,
-        None,
-        json!({"code": code, "priority": priority, "issued_by": issued_by, "eta_minutes": eta, "ahead": ahead}),
-    )?;
-    announce_view(ctx, seq, "issued", Some(&view), None, None)?;
+    let issued = Event::Issued {
+        code: code.clone(),
+        priority,
+        issued_by,
+        eta_minutes: eta,
+        ahead: Some(ahead),
+    };
+    let logged = record(ctx, issued, Some(&row), None, None)?;
+    announce_view(ctx, logged, Some(&view), None)?;
     let url = ctx.hall.ticket_url(&token);
     Ok((
         Issued {
@@ -366,15 +351,14 @@ pub fn open_counter(
     ctx.conn
         .prepare_cached("UPDATE counters SET priority_streak = 0 WHERE no = ?1")?
         .execute([no.get()])?;
-    let seq = record(
+    let logged = record(
         ctx,
-        "counter_opened",
+        Event::CounterOpened {},
         None,
         Some(no),
         Some(staff.user_id),
-        json!({}),
     )?;
-    announce(ctx, seq, "counter_opened", None, Some(no), None)?;
+    announce(ctx, logged, None, None)?;
     views::counter_view(ctx.conn, ctx.hall, no)
 }
 
@@ -403,15 +387,14 @@ pub fn close_counter(
         .into());
     }
     set_counter(ctx, no, &CounterState::Closed, None)?;
-    let seq = record(
+    let logged = record(
         ctx,
-        "counter_closed",
+        Event::CounterClosed { reason: None },
         None,
         Some(no),
         Some(staff.user_id),
-        json!({}),
     )?;
-    announce(ctx, seq, "counter_closed", None, Some(no), None)?;
+    announce(ctx, logged, None, None)?;
     views::counter_view(ctx.conn, ctx.hall, no)
 }
 
@@ -425,15 +408,11 @@ pub fn pause_counter(
     let busy = views::ticket_at_counter(ctx.conn, no)?.is_some();
     let paused = counter.state.pause(reason, busy)?;
     set_counter(ctx, no, &paused, Some(staff.user_id))?;
-    let seq = record(
-        ctx,
-        "counter_paused",
-        None,
-        Some(no),
-        Some(staff.user_id),
-        json!({"reason": reason}),
-    )?;
-    announce(ctx, seq, "counter_paused", None, Some(no), None)?;
+    let paused = Event::CounterPaused {
+        reason: reason.to_owned(),
+    };
+    let logged = record(ctx, paused, None, Some(no), Some(staff.user_id))?;
+    announce(ctx, logged, None, None)?;
     views::counter_view(ctx.conn, ctx.hall, no)
 }
 
@@ -445,15 +424,14 @@ pub fn resume_counter(
     let counter = held_counter(ctx, no, staff)?;
     let open = counter.state.resume()?;
     set_counter(ctx, no, &open, Some(staff.user_id))?;
-    let seq = record(
+    let logged = record(
         ctx,
-        "counter_resumed",
+        Event::CounterResumed {},
         None,
         Some(no),
         Some(staff.user_id),
-        json!({}),
     )?;
-    announce(ctx, seq, "counter_resumed", None, Some(no), None)?;
+    announce(ctx, logged, None, None)?;
     views::counter_view(ctx.conn, ctx.hall, no)
 }
 
@@ -525,15 +503,13 @@ fn call(
     };
     ctx.conn.prepare_cached(streak_sql)?.execute([no.get()])?;
     let waited_ms = now - ticket.queued_at;
-    let seq = record(
-        ctx,
-        "called",
-        Some(&ticket),
-        Some(no),
-        Some(staff.user_id),
-        json!({"code": ticket.code, "priority": ticket.priority, "waited_ms": waited_ms}),
-    )?;
-    announce(ctx, seq, "called", Some(ticket.id), Some(no), None)?;
+    let called = Event::Called {
+        code: ticket.code.clone(),
+        priority: ticket.priority,
+        waited_ms,
+    };
+    let logged = record(ctx, called, Some(&ticket), Some(no), Some(staff.user_id))?;
+    announce(ctx, logged, Some(ticket.id), None)?;
     let row = views::ticket_by_id(ctx.conn, ticket.id)?.ok_or(AppError::Internal)?;
     views::ticket_view(ctx.conn, ctx.hall, &row)
 }
@@ -572,72 +548,76 @@ pub fn act(
     }
     let now = millis(ctx.now);
     let counter = ticket.counter_no;
-    let (kind, sql, data, affects): (&'static str, &str, serde_json::Value, Option<ServiceCode>) =
-        match &action {
-            Action::Call { .. } => return Err(AppError::Internal),
-            Action::Recall => (
-                "recalled",
-                "UPDATE tickets SET recalls = recalls + 1, called_at = ?2 WHERE id = ?1",
-                json!({"recall": ticket.recalls + 1}),
-                None,
-            ),
-            Action::Start => (
-                "serving",
-                "UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1",
-                json!({}),
-                None,
-            ),
-            Action::Finish => (
-                "served",
-                "UPDATE tickets SET status = 'served', finished_at = ?2 WHERE id = ?1",
-                json!({}),
-                None,
-            ),
-            Action::NoShow => (
-                "absent",
-                "UPDATE tickets SET status = 'absent', finished_at = ?2 WHERE id = ?1",
-                json!({}),
-                None,
-            ),
-            Action::Cancel => (
-                "cancelled",
-                "UPDATE tickets SET status = 'cancelled', finished_at = ?2 WHERE id = ?1",
-                json!({"from": ticket.status}),
-                None,
-            ),
-            Action::Return => (
-                "returned",
-                // Back of the queue: the citizen went to complete the dossier.
-                "UPDATE tickets SET status = 'waiting', counter_no = NULL, started_at = NULL, queued_at = ?2 WHERE id = ?1",
-                json!({"from": ticket.status}),
-                None,
-            ),
-            Action::Transfer { to } => {
-                if to == &ticket.service {
-                    return Err(Refusal::other(
-                        "same_service",
-                        format!("the ticket is already in field {to}"),
-                    )
-                    .into());
-                }
-                if ctx.hall.service(to).is_none() {
-                    return Err(AppError::invalid(
-                        "unknown_service",
-                        format!("no field has the code {to}"),
-                    ));
-                }
-                // Keeping the place means keeping the original queue time.
-                let sql = "UPDATE tickets SET status = 'waiting', service = ?3, counter_no = NULL,
+    let (event, sql, affects): (Event, &str, Option<ServiceCode>) = match &action {
+        Action::Call { .. } => return Err(AppError::Internal),
+        Action::Recall => (
+            Event::Recalled {
+                recall: ticket.recalls + 1,
+            },
+            "UPDATE tickets SET recalls = recalls + 1, called_at = ?2 WHERE id = ?1",
+            None,
+        ),
+        Action::Start => (
+            Event::Serving {},
+            "UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1",
+            None,
+        ),
+        Action::Finish => (
+            Event::Served {},
+            "UPDATE tickets SET status = 'served', finished_at = ?2 WHERE id = ?1",
+            None,
+        ),
+        Action::NoShow => (
+            Event::Absent {},
+            "UPDATE tickets SET status = 'absent', finished_at = ?2 WHERE id = ?1",
+            None,
+        ),
+        Action::Cancel => (
+            Event::Cancelled {
+                from: ticket.status,
+                reason: None,
+            },
+            "UPDATE tickets SET status = 'cancelled', finished_at = ?2 WHERE id = ?1",
+            None,
+        ),
+        Action::Return => (
+            Event::Returned {
+                from: ticket.status,
+            },
+            // Back of the queue: the citizen went to complete the dossier.
+            "UPDATE tickets SET status = 'waiting', counter_no = NULL, started_at = NULL, queued_at = ?2 WHERE id = ?1",
+            None,
+        ),
+        Action::Transfer { to } => {
+            if to == &ticket.service {
+                return Err(Refusal::other(
+                    "same_service",
+                    format!("the ticket is already in field {to}"),
+                )
+                .into());
+            }
+            if ctx.hall.service(to).is_none() {
+                return Err(AppError::invalid(
+                    "unknown_service",
+                    format!("no field has the code {to}"),
+                ));
+            }
+            // Keeping the place means keeping the original queue time.
+            let sql = "UPDATE tickets SET status = 'waiting', service = ?3, counter_no = NULL,
                     started_at = NULL, queued_at = CASE WHEN ?4 THEN queued_at ELSE ?2 END
                 WHERE id = ?1";
-                (
-                    "transferred",
-                    sql,
-                    json!({"from_service": ticket.service, "to_service": to, "from": ticket.status, "keeps_place": ctx.hall.transfer_keeps_place}),
-                    Some(ticket.service.clone()),
-                )
-            }
-        };
+            (
+                Event::Transferred {
+                    from_service: ticket.service.clone(),
+                    to_service: to.clone(),
+                    from: ticket.status,
+                    keeps_place: ctx.hall.transfer_keeps_place,
+                },
+                sql,
+                Some(ticket.service.clone()),
+            )
+        }
+    };
     if let Action::Transfer { to } = &action {
         let keeps_place = ctx.hall.transfer_keeps_place;
         ctx.conn
@@ -646,9 +626,9 @@ pub fn act(
     } else {
         ctx.conn.prepare_cached(sql)?.execute(params![id, now])?;
     }
-    let seq = record(ctx, kind, Some(&ticket), counter, Some(staff.user_id), data)?;
+    let logged = record(ctx, event, Some(&ticket), counter, Some(staff.user_id))?;
     let touched = views::ticket_by_id(ctx.conn, id)?.ok_or(AppError::Internal)?;
-    announce(ctx, seq, kind, Some(id), counter, affects)?;
+    announce(ctx, logged, Some(id), affects)?;
     views::ticket_view(ctx.conn, ctx.hall, &touched)
 }
 
@@ -685,7 +665,7 @@ pub fn rate(
 ) -> Result<TicketView, AppError> {
     let ticket = views::ticket_by_token(ctx.conn, token)?
         .ok_or_else(|| AppError::not_found("ticket_not_found", "no such ticket"))?;
-    record_rating(ctx, ticket, level, comment, "phone")
+    record_rating(ctx, ticket, level, comment, RatingChannel::Phone)
 }
 
 /// The citizen rates on the tablet at the counter that served them: the tablet is signed
@@ -704,7 +684,7 @@ pub fn rate_at_counter(
         );
     };
     held_counter(ctx, no, staff)?;
-    record_rating(ctx, ticket, level, None, "counter")
+    record_rating(ctx, ticket, level, None, RatingChannel::Counter)
 }
 
 fn record_rating(
@@ -712,7 +692,7 @@ fn record_rating(
     ticket: TicketRow,
     level: u8,
     comment: Option<String>,
-    channel: &str,
+    channel: RatingChannel,
 ) -> Result<TicketView, AppError> {
     if ticket.status != Status::Served {
         return Err(
@@ -734,15 +714,14 @@ fn record_rating(
     ctx.conn
         .prepare_cached("UPDATE tickets SET rating = ?1 WHERE id = ?2")?
         .execute(params![level, ticket.id])?;
-    let seq = record(
-        ctx,
-        "rated",
-        Some(&ticket),
-        ticket.counter_no,
-        None,
-        json!({"level": level, "scale": ctx.hall.rating_scale, "comment": comment, "channel": channel}),
-    )?;
-    announce(ctx, seq, "rated", Some(ticket.id), None, None)?;
+    let rated = Event::Rated {
+        level,
+        scale: ctx.hall.rating_scale,
+        comment,
+        channel: Some(channel),
+    };
+    let logged = record(ctx, rated, Some(&ticket), ticket.counter_no, None)?;
+    announce(ctx, logged, Some(ticket.id), None)?;
     let row = views::ticket_by_id(ctx.conn, ticket.id)?.ok_or(AppError::Internal)?;
     views::ticket_view(ctx.conn, ctx.hall, &row)
 }
@@ -766,14 +745,11 @@ pub fn close_previous_days(ctx: &mut Ctx<'_>) -> Result<(), AppError> {
                 "UPDATE tickets SET status = 'cancelled', finished_at = ?1 WHERE id = ?2",
             )?
             .execute(params![millis(ctx.now), t.id])?;
-        record(
-            ctx,
-            "cancelled",
-            Some(&t),
-            t.counter_no,
-            None,
-            json!({"from": t.status, "reason": "day_ended"}),
-        )?;
+        let cancelled = Event::Cancelled {
+            from: t.status,
+            reason: Some(EndReason::DayEnded),
+        };
+        record(ctx, cancelled, Some(&t), t.counter_no, None)?;
     }
     // Counters still open from a day before today (the clerk went home without closing).
     let day_start = ctx
@@ -792,21 +768,16 @@ pub fn close_previous_days(ctx: &mut Ctx<'_>) -> Result<(), AppError> {
             continue;
         };
         set_counter(ctx, no, &CounterState::Closed, None)?;
-        record(
-            ctx,
-            "counter_closed",
-            None,
-            Some(no),
-            None,
-            json!({"reason": "day_ended"}),
-        )?;
+        let closed = Event::CounterClosed {
+            reason: Some(EndReason::DayEnded),
+        };
+        record(ctx, closed, None, Some(no), None)?;
     }
     if ids.is_empty() && stale.is_empty() {
         return Ok(());
     }
     let seq = views::last_seq(ctx.conn)?;
-    let mut change = Change::new(seq, "day_started", None, None, Vec::new(), &json!({}));
-    change.resync = true;
+    let change = Change::day_started(seq);
     ctx.outbox.push(change);
     tracing::info!(tickets = ids.len(), counters = stale.len(), day = %today, "a new day: what was left open is closed");
     Ok(())

@@ -5,24 +5,13 @@
 //! figures are never behind the log. A database from before statistics existed is folded
 //! from its whole log once, when the server opens it ([`fold_history`]).
 
+use crate::domain::event::{EndReason, Event, Logged, UnreadableEvent};
 use crate::domain::stats::{BeganBy, Outcome, Span, Visit, local_hour};
 use crate::domain::{Hall, numbering::local_day};
 use crate::http::AppError;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use rusqlite::{Connection, OptionalExtension, named_params, params};
-use serde_json::Value;
-
-/// One event of the log, as the fold reads it.
-pub struct Event<'a> {
-    pub at: i64,
-    pub kind: &'a str,
-    pub ticket_id: Option<i64>,
-    pub service: Option<&'a str>,
-    pub counter: Option<u16>,
-    pub user: Option<i64>,
-    pub data: &'a Value,
-}
 
 fn day_of(ms: i64, tz: Tz) -> String {
     local_day(super::from_millis(ms), tz).to_string()
@@ -30,134 +19,170 @@ fn day_of(ms: i64, tz: Tz) -> String {
 
 /// Fold one event into the statistics tables, as hall `hall` (0 in a hall's own database;
 /// the city's collector folds every hall's events into the same tables).
-pub fn fold(conn: &Connection, tz: Tz, hall: i64, e: &Event<'_>) -> rusqlite::Result<()> {
-    let text = |key: &str| e.data.get(key).and_then(Value::as_str);
-    let current = "(SELECT MAX(visit) FROM stat_visits WHERE hall = :hall AND ticket_id = :ticket)";
-    let visit = format!("hall = :hall AND ticket_id = :ticket AND visit = {current}");
-    if let Some(ticket) = e.ticket_id {
-        match e.kind {
-            "issued" => {
-                let priority = text("priority").is_some_and(|p| p != "none");
-                let quoted = e.data.get("eta_minutes").and_then(Value::as_u64);
-                conn.prepare_cached(
-                    "INSERT OR IGNORE INTO stat_visits (hall, ticket_id, visit, day, service,
-                         began_by, issued_at, queued_at, hour, priority, quoted_minutes)
-                     VALUES (:hall, :ticket, 0, :day, :service, 'issued', :at, :at, :hour,
-                         :priority, :quoted)",
-                )?
-                .execute(named_params! {
-                    ":hall": hall,
-                    ":ticket": ticket,
-                    ":day": day_of(e.at, tz),
-                    ":service": e.service.unwrap_or_default(),
-                    ":at": e.at,
-                    ":hour": local_hour(e.at, tz),
-                    ":priority": priority,
-                    ":quoted": quoted,
-                })?;
-            }
-            "called" => {
-                conn.prepare_cached(&format!(
-                    "UPDATE stat_visits SET first_call = COALESCE(first_call, :at), last_call = :at,
-                         counter_no = :counter, user_id = :user
-                     WHERE {visit}"
-                ))?
-                .execute(named_params! {
-                    ":hall": hall, ":ticket": ticket, ":at": e.at,
-                    ":counter": e.counter, ":user": e.user,
-                })?;
-            }
-            "recalled" => {
-                conn.prepare_cached(&format!(
-                    "UPDATE stat_visits SET last_call = :at, recalls = recalls + 1 WHERE {visit}"
-                ))?
-                .execute(named_params! {":hall": hall, ":ticket": ticket, ":at": e.at})?;
-            }
-            "serving" => {
-                conn.prepare_cached(&format!(
-                    "UPDATE stat_visits SET started_at = :at WHERE {visit}"
-                ))?
-                .execute(named_params! {":hall": hall, ":ticket": ticket, ":at": e.at})?;
-            }
-            "served" | "absent" | "cancelled" | "transferred" | "returned" => {
-                let reason = if e.kind == "cancelled" {
-                    text("reason")
-                } else {
-                    None
-                };
-                // Back in a queue: a new visit, in the new field or the same one.
-                let to = match e.kind {
-                    "transferred" => text("to_service"),
-                    "returned" => e.service,
-                    _ => None,
-                };
-                if let Some(to) = to {
-                    conn.prepare_cached(&format!(
-                        "INSERT INTO stat_visits (hall, ticket_id, visit, day, service, began_by,
-                             issued_at, queued_at, hour, priority)
-                         SELECT hall, ticket_id, visit + 1, day, :to, :kind, issued_at, :at,
-                             :hour, priority
-                         FROM stat_visits WHERE {visit}"
-                    ))?
-                    .execute(named_params! {
-                        ":hall": hall, ":ticket": ticket, ":to": to, ":kind": e.kind,
-                        ":at": e.at, ":hour": local_hour(e.at, tz),
-                    })?;
-                }
-                // The visit that ends is the one before the new one, if there is one.
-                let ending = if to.is_some() {
-                    format!("hall = :hall AND ticket_id = :ticket AND visit = {current} - 1")
-                } else {
-                    visit.clone()
-                };
-                conn.prepare_cached(&format!(
-                    "UPDATE stat_visits SET ended_at = :at, outcome = :kind, end_reason = :reason
-                     WHERE {ending}"
-                ))?
-                .execute(named_params! {
-                    ":hall": hall, ":ticket": ticket, ":at": e.at,
-                    ":kind": e.kind, ":reason": reason,
-                })?;
-            }
-            "rated" => {
-                conn.prepare_cached(
-                    "UPDATE stat_visits SET rating = :level, rating_scale = :scale,
-                         comment = :comment, rated_at = :at
-                     WHERE hall = :hall AND ticket_id = :ticket AND visit = (
-                         SELECT MAX(visit) FROM stat_visits
-                         WHERE hall = :hall AND ticket_id = :ticket AND outcome = 'served')",
-                )?
-                .execute(named_params! {
-                    ":hall": hall,
-                    ":ticket": ticket,
-                    ":level": e.data.get("level").and_then(Value::as_u64),
-                    ":scale": e.data.get("scale").and_then(Value::as_u64),
-                    ":comment": text("comment").filter(|c| !c.trim().is_empty()),
-                    ":at": e.at,
-                })?;
-            }
-            _ => {}
-        }
-        // A call or a finish is the counter at work: where a span nobody closed ends. (Not a
-        // cancellation: the day's end cancels what a counter held the next morning.)
-        if let (
-            Some(no),
-            "called" | "recalled" | "serving" | "served" | "absent" | "transferred" | "returned",
-        ) = (e.counter, e.kind)
-        {
-            conn.prepare_cached(
-                "UPDATE stat_counter_spans SET last_activity = :at
-                 WHERE hall = :hall AND counter_no = :counter AND ended_at IS NULL",
-            )?
-            .execute(named_params! {":hall": hall, ":counter": no, ":at": e.at})?;
-        }
-        return Ok(());
+pub fn fold(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusqlite::Result<()> {
+    match e.ticket {
+        Some(ticket) => fold_ticket_event(conn, tz, hall, ticket, e)?,
+        None => fold_counter_event(conn, tz, hall, e)?,
     }
+    // A call or a finish is the counter at work: where a span nobody closed ends.
+    if let (Some(no), Some(_), true) = (e.counter, e.ticket, e.event.is_counter_activity()) {
+        conn.prepare_cached(
+            "UPDATE stat_counter_spans SET last_activity = :at
+             WHERE hall = :hall AND counter_no = :counter AND ended_at IS NULL",
+        )?
+        .execute(named_params! {":hall": hall, ":counter": no, ":at": e.at})?;
+    }
+    Ok(())
+}
+
+/// The visit of a ticket that is open now.
+const CURRENT_VISIT: &str = "hall = :hall AND ticket_id = :ticket AND visit = \
+     (SELECT MAX(visit) FROM stat_visits WHERE hall = :hall AND ticket_id = :ticket)";
+
+fn fold_ticket_event(
+    conn: &Connection,
+    tz: Tz,
+    hall: i64,
+    ticket: i64,
+    e: &Logged,
+) -> rusqlite::Result<()> {
+    match &e.event {
+        Event::Issued {
+            priority,
+            eta_minutes,
+            ..
+        } => {
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO stat_visits (hall, ticket_id, visit, day, service,
+                     began_by, issued_at, queued_at, hour, priority, quoted_minutes)
+                 VALUES (:hall, :ticket, 0, :day, :service, 'issued', :at, :at, :hour,
+                     :priority, :quoted)",
+            )?
+            .execute(named_params! {
+                ":hall": hall,
+                ":ticket": ticket,
+                ":day": day_of(e.at, tz),
+                ":service": e.service.as_deref().unwrap_or_default(),
+                ":at": e.at,
+                ":hour": local_hour(e.at, tz),
+                ":priority": priority.is_priority(),
+                ":quoted": eta_minutes,
+            })?;
+        }
+        Event::Called { .. } => {
+            conn.prepare_cached(&format!(
+                "UPDATE stat_visits SET first_call = COALESCE(first_call, :at), last_call = :at,
+                     counter_no = :counter, user_id = :user
+                 WHERE {CURRENT_VISIT}"
+            ))?
+            .execute(named_params! {
+                ":hall": hall, ":ticket": ticket, ":at": e.at,
+                ":counter": e.counter, ":user": e.user,
+            })?;
+        }
+        Event::Recalled { .. } => {
+            conn.prepare_cached(&format!(
+                "UPDATE stat_visits SET last_call = :at, recalls = recalls + 1 WHERE {CURRENT_VISIT}"
+            ))?
+            .execute(named_params! {":hall": hall, ":ticket": ticket, ":at": e.at})?;
+        }
+        Event::Serving {} => {
+            conn.prepare_cached(&format!(
+                "UPDATE stat_visits SET started_at = :at WHERE {CURRENT_VISIT}"
+            ))?
+            .execute(named_params! {":hall": hall, ":ticket": ticket, ":at": e.at})?;
+        }
+        Event::Served {} | Event::Absent {} => end_visit(conn, hall, ticket, e, None, None)?,
+        Event::Cancelled { reason, .. } => {
+            let reason = reason.map(|EndReason::DayEnded| "day_ended");
+            end_visit(conn, hall, ticket, e, reason, None)?;
+        }
+        // Back in a queue: a new visit, in the new field or the same one.
+        Event::Transferred { to_service, .. } => {
+            end_visit(conn, hall, ticket, e, None, Some((to_service.as_str(), tz)))?;
+        }
+        Event::Returned { .. } => {
+            let to = e.service.as_deref().unwrap_or_default();
+            end_visit(conn, hall, ticket, e, None, Some((to, tz)))?;
+        }
+        Event::Rated {
+            level,
+            scale,
+            comment,
+            ..
+        } => {
+            conn.prepare_cached(
+                "UPDATE stat_visits SET rating = :level, rating_scale = :scale,
+                     comment = :comment, rated_at = :at
+                 WHERE hall = :hall AND ticket_id = :ticket AND visit = (
+                     SELECT MAX(visit) FROM stat_visits
+                     WHERE hall = :hall AND ticket_id = :ticket AND outcome = 'served')",
+            )?
+            .execute(named_params! {
+                ":hall": hall,
+                ":ticket": ticket,
+                ":level": level,
+                ":scale": scale,
+                ":comment": comment.as_deref().filter(|c| !c.trim().is_empty()),
+                ":at": e.at,
+            })?;
+        }
+        // Counter events concern no ticket.
+        Event::CounterOpened {}
+        | Event::CounterClosed { .. }
+        | Event::CounterPaused { .. }
+        | Event::CounterResumed {} => {}
+    }
+    Ok(())
+}
+
+/// End the ticket's current visit with the event's kind as its outcome; when the ticket
+/// goes back into a queue (`requeued_in`: the field, and the hall's zone for the hour), a
+/// new visit begins there first, and the one before it is the one that ends.
+fn end_visit(
+    conn: &Connection,
+    hall: i64,
+    ticket: i64,
+    e: &Logged,
+    reason: Option<&str>,
+    requeued_in: Option<(&str, Tz)>,
+) -> rusqlite::Result<()> {
+    let kind = e.event.kind();
+    if let Some((to, tz)) = requeued_in {
+        conn.prepare_cached(&format!(
+            "INSERT INTO stat_visits (hall, ticket_id, visit, day, service, began_by,
+                 issued_at, queued_at, hour, priority)
+             SELECT hall, ticket_id, visit + 1, day, :to, :kind, issued_at, :at,
+                 :hour, priority
+             FROM stat_visits WHERE {CURRENT_VISIT}"
+        ))?
+        .execute(named_params! {
+            ":hall": hall, ":ticket": ticket, ":to": to, ":kind": kind,
+            ":at": e.at, ":hour": local_hour(e.at, tz),
+        })?;
+    }
+    let ending = if requeued_in.is_some() {
+        format!("{CURRENT_VISIT} - 1")
+    } else {
+        CURRENT_VISIT.to_owned()
+    };
+    conn.prepare_cached(&format!(
+        "UPDATE stat_visits SET ended_at = :at, outcome = :kind, end_reason = :reason
+         WHERE {ending}"
+    ))?
+    .execute(named_params! {
+        ":hall": hall, ":ticket": ticket, ":at": e.at,
+        ":kind": kind, ":reason": reason,
+    })?;
+    Ok(())
+}
+
+fn fold_counter_event(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusqlite::Result<()> {
     let Some(no) = e.counter else {
         return Ok(());
     };
-    match e.kind {
-        "counter_opened" => {
+    match &e.event {
+        Event::CounterOpened {} => {
             conn.prepare_cached(
                 "INSERT INTO stat_counter_spans (hall, counter_no, user_id, kind, day, began_at,
                      last_activity)
@@ -168,7 +193,7 @@ pub fn fold(conn: &Connection, tz: Tz, hall: i64, e: &Event<'_>) -> rusqlite::Re
                 ":day": day_of(e.at, tz), ":at": e.at,
             })?;
         }
-        "counter_paused" => {
+        Event::CounterPaused { reason } => {
             // The pause belongs to whoever holds the counter.
             conn.prepare_cached(
                 "INSERT INTO stat_counter_spans (hall, counter_no, user_id, kind, reason, day,
@@ -179,11 +204,11 @@ pub fn fold(conn: &Connection, tz: Tz, hall: i64, e: &Event<'_>) -> rusqlite::Re
                      'paused', :reason, :day, :at, :at",
             )?
             .execute(named_params! {
-                ":hall": hall, ":counter": no, ":user": e.user, ":reason": text("reason"),
+                ":hall": hall, ":counter": no, ":user": e.user, ":reason": reason,
                 ":day": day_of(e.at, tz), ":at": e.at,
             })?;
         }
-        "counter_resumed" => {
+        Event::CounterResumed {} => {
             conn.prepare_cached(
                 "UPDATE stat_counter_spans SET ended_at = :at
                  WHERE hall = :hall AND counter_no = :counter AND kind = 'paused'
@@ -191,20 +216,33 @@ pub fn fold(conn: &Connection, tz: Tz, hall: i64, e: &Event<'_>) -> rusqlite::Re
             )?
             .execute(named_params! {":hall": hall, ":counter": no, ":at": e.at})?;
         }
-        "counter_closed" => {
+        Event::CounterClosed { reason } => {
             // Closed by the day's end (nobody closed it): it counts until its last call or
             // finish that day, not overnight.
-            let sql = if text("reason") == Some("day_ended") {
-                "UPDATE stat_counter_spans SET ended_at = MAX(began_at, MIN(last_activity, :at))
-                 WHERE hall = :hall AND counter_no = :counter AND ended_at IS NULL"
-            } else {
-                "UPDATE stat_counter_spans SET ended_at = :at
-                 WHERE hall = :hall AND counter_no = :counter AND ended_at IS NULL"
+            let sql = match reason {
+                Some(EndReason::DayEnded) => {
+                    "UPDATE stat_counter_spans SET ended_at = MAX(began_at, MIN(last_activity, :at))
+                     WHERE hall = :hall AND counter_no = :counter AND ended_at IS NULL"
+                }
+                None => {
+                    "UPDATE stat_counter_spans SET ended_at = :at
+                     WHERE hall = :hall AND counter_no = :counter AND ended_at IS NULL"
+                }
             };
             conn.prepare_cached(sql)?
                 .execute(named_params! {":hall": hall, ":counter": no, ":at": e.at})?;
         }
-        _ => {}
+        // Ticket events without a ticket do not happen; nothing to fold.
+        Event::Issued { .. }
+        | Event::Called { .. }
+        | Event::Recalled { .. }
+        | Event::Serving {}
+        | Event::Served {}
+        | Event::Absent {}
+        | Event::Cancelled { .. }
+        | Event::Returned { .. }
+        | Event::Transferred { .. }
+        | Event::Rated { .. } => {}
     }
     Ok(())
 }
@@ -227,24 +265,10 @@ pub fn fold_history(conn: &Connection, hall: &Hall) -> rusqlite::Result<()> {
         let mut rows = stmt.query([])?;
         while let Some(r) = rows.next()? {
             last = r.get(0)?;
-            let kind: String = r.get(2)?;
-            let service: Option<String> = r.get(4)?;
-            let data: String = r.get(7)?;
-            let data: Value = serde_json::from_str(&data).unwrap_or(Value::Null);
-            fold(
-                &tx,
-                hall.tz,
-                0,
-                &Event {
-                    at: r.get(1)?,
-                    kind: &kind,
-                    ticket_id: r.get(3)?,
-                    service: service.as_deref(),
-                    counter: r.get(5)?,
-                    user: r.get(6)?,
-                    data: &data,
-                },
-            )?;
+            match logged_from_row(r)? {
+                Ok(e) => fold(&tx, hall.tz, 0, &e)?,
+                Err(e) => tracing::warn!(seq = last, error = %e, "an event left out of the figures"),
+            }
         }
     }
     tx.execute("UPDATE stat_state SET folded_through = ?1", [last])?;
@@ -253,6 +277,30 @@ pub fn fold_history(conn: &Connection, hall: &Hall) -> rusqlite::Result<()> {
         tracing::info!(events = last, "statistics folded from the event log");
     }
     Ok(())
+}
+
+/// The columns `seq, at, kind, ticket_id, service, counter_no, user_id, data` of the
+/// event log, read back as a typed event. A row whose kind or data this build cannot read
+/// is an error of its own (the inner one), so a caller can pass over it and go on.
+pub fn logged_from_row(
+    r: &rusqlite::Row<'_>,
+) -> rusqlite::Result<Result<Logged, UnreadableEvent>> {
+    let kind: String = r.get(2)?;
+    let data: String = r.get(7)?;
+    let data = serde_json::from_str(&data).unwrap_or(serde_json::Value::Null);
+    let event = match Event::from_parts(&kind, data) {
+        Ok(event) => event,
+        Err(e) => return Ok(Err(e)),
+    };
+    Ok(Ok(Logged {
+        seq: r.get(0)?,
+        at: r.get(1)?,
+        ticket: r.get(3)?,
+        service: r.get(4)?,
+        counter: r.get(5)?,
+        user: r.get(6)?,
+        event,
+    }))
 }
 
 fn parse_day(s: &str) -> rusqlite::Result<NaiveDate> {

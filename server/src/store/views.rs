@@ -412,13 +412,6 @@ fn typical(
     Ok((sample + TYPICAL_PRIOR_VISITS * configured) / (n + TYPICAL_PRIOR_VISITS))
 }
 
-/// Whether an event can move anyone's place or estimate. A ticket joining the back of a
-/// queue moves nobody already in it, and a rating moves nobody: only the waiting counts
-/// change. (The hall feed merges such changes; the writer keeps its replay across them.)
-pub fn moves_queue(kind: &str) -> bool {
-    !matches!(kind, "issued" | "rated")
-}
-
 /// The writer's last replay of the hall, for the quotes it makes at issue. Replaying reads
 /// every waiting ticket, and a burst of tickets at a busy kiosk would pay that once per
 /// ticket: so the replay is kept while nothing but new tickets changed the queues, within
@@ -427,7 +420,7 @@ pub fn moves_queue(kind: &str) -> bool {
 /// writer thread, lent to each transaction's [`super::Ctx`].
 #[derive(Default)]
 pub struct Replay {
-    /// Bumped by every change that [`moves_queue`].
+    /// Bumped by every change that moves the queues ([`crate::domain::event::Event::moves_queue`]).
     version: Cell<u64>,
     last: RefCell<Option<(u64, i64, Rc<Estimates>)>>,
 }

@@ -1,0 +1,397 @@
+//! What happened in the hall, as typed values: the event log's entries.
+//!
+//! Every change of a ticket or a counter appends one [`Event`] to the log in the same
+//! transaction. The log is the single source the statistics fold, the estimates'
+//! invalidation, the live frames, the uplink to the city and the city's collector all read;
+//! each of them matches on [`Event`] exhaustively, so a new kind of event is a compile
+//! error wherever it must be handled, not a string silently missed.
+//!
+//! Stored as two columns, `kind` (e.g. `"called"`) and `data` (the variant's fields as a
+//! JSON object), the format every release has written: [`Event::to_parts`] and
+//! [`Event::from_parts`] are the only places that know it.
+
+use super::{CounterNo, Priority, ServiceCode, Status};
+use serde::{Deserialize, Serialize};
+
+/// Where a ticket was taken.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum IssuedBy {
+    Kiosk,
+    Counter,
+}
+
+impl IssuedBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            IssuedBy::Kiosk => "kiosk",
+            IssuedBy::Counter => "counter",
+        }
+    }
+}
+
+/// Why something ended without anyone ending it.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// A new local day began: what the previous day left open was closed.
+    DayEnded,
+}
+
+/// Where a rating was given.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum RatingChannel {
+    /// The citizen's phone, through the ticket's QR code.
+    Phone,
+    /// The tablet at the counter.
+    Counter,
+}
+
+/// One thing that happened. The fields are what the figures and the city need; the
+/// envelope ([`Logged`]) says when, to which ticket, at which counter and by whom.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "kind", content = "data", rename_all = "snake_case")]
+pub enum Event {
+    /// A ticket was issued and joined its field's queue.
+    Issued {
+        code: String,
+        priority: Priority,
+        issued_by: IssuedBy,
+        /// The wait quoted at issue, in minutes (kept to report the estimate's accuracy).
+        eta_minutes: u32,
+        /// People ahead at issue.
+        #[serde(default)]
+        ahead: Option<u32>,
+    },
+    /// A counter called the ticket (Next, or the clerk chose it).
+    Called {
+        code: String,
+        priority: Priority,
+        waited_ms: i64,
+    },
+    /// Called again; `recall` counts the recalls so far, this one included.
+    Recalled { recall: u32 },
+    /// The citizen arrived at the counter.
+    Serving {},
+    Served {},
+    /// Called, never came.
+    Absent {},
+    Cancelled {
+        from: Status,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<EndReason>,
+    },
+    /// Back to the back of its queue (the citizen went to complete the dossier).
+    Returned { from: Status },
+    /// Into another field's queue.
+    Transferred {
+        from_service: ServiceCode,
+        to_service: ServiceCode,
+        from: Status,
+        keeps_place: bool,
+    },
+    /// The citizen rated the visit (level 1 the worst, on a scale of 3 or 5).
+    Rated {
+        level: u8,
+        scale: u8,
+        comment: Option<String>,
+        /// Older logs did not say where.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        channel: Option<RatingChannel>,
+    },
+    CounterOpened {},
+    CounterClosed {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        reason: Option<EndReason>,
+    },
+    CounterPaused { reason: String },
+    CounterResumed {},
+}
+
+/// An event that cannot be read back: a kind this build does not know, or data that does
+/// not fit it.
+#[derive(Debug, thiserror::Error)]
+#[error("event {kind:?} cannot be read: {cause}")]
+pub struct UnreadableEvent {
+    pub kind: String,
+    pub cause: String,
+}
+
+impl Event {
+    /// The name stored in the log's `kind` column and sent in live frames.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Event::Issued { .. } => "issued",
+            Event::Called { .. } => "called",
+            Event::Recalled { .. } => "recalled",
+            Event::Serving {} => "serving",
+            Event::Served {} => "served",
+            Event::Absent {} => "absent",
+            Event::Cancelled { .. } => "cancelled",
+            Event::Returned { .. } => "returned",
+            Event::Transferred { .. } => "transferred",
+            Event::Rated { .. } => "rated",
+            Event::CounterOpened {} => "counter_opened",
+            Event::CounterClosed { .. } => "counter_closed",
+            Event::CounterPaused { .. } => "counter_paused",
+            Event::CounterResumed {} => "counter_resumed",
+        }
+    }
+
+    /// The two stored columns: the kind, and the data as a JSON object.
+    pub fn to_parts(&self) -> (&'static str, serde_json::Value) {
+        let data = match serde_json::to_value(self) {
+            Ok(serde_json::Value::Object(mut tagged)) => tagged
+                .remove("data")
+                .unwrap_or_else(|| serde_json::json!({})),
+            // Every variant is a struct of plain values: serialising cannot fail.
+            _ => serde_json::json!({}),
+        };
+        (self.kind(), data)
+    }
+
+    /// Read an event back from its stored columns.
+    pub fn from_parts(kind: &str, data: serde_json::Value) -> Result<Event, UnreadableEvent> {
+        let data = match data {
+            serde_json::Value::Null => serde_json::json!({}),
+            other => other,
+        };
+        serde_json::from_value(serde_json::json!({"kind": kind, "data": data})).map_err(|e| {
+            UnreadableEvent {
+                kind: kind.to_owned(),
+                cause: e.to_string(),
+            }
+        })
+    }
+
+    /// Whether the event can move anyone's place or estimate. A ticket joining the back of
+    /// a queue moves nobody already in it, and a rating moves nobody: only the waiting
+    /// counts change. (The hall feed merges such changes; the writer keeps its replay
+    /// across them.)
+    pub fn moves_queue(&self) -> bool {
+        match self {
+            Event::Issued { .. } | Event::Rated { .. } => false,
+            Event::Called { .. }
+            | Event::Recalled { .. }
+            | Event::Serving {}
+            | Event::Served {}
+            | Event::Absent {}
+            | Event::Cancelled { .. }
+            | Event::Returned { .. }
+            | Event::Transferred { .. }
+            | Event::CounterOpened {}
+            | Event::CounterClosed { .. }
+            | Event::CounterPaused { .. }
+            | Event::CounterResumed {} => true,
+        }
+    }
+
+    /// Whether the event shows a counter at work (a call or the end of a visit): where a
+    /// counter's open span that nobody closed is taken to end. A cancellation is not: the
+    /// day's end cancels what a counter held, the next morning.
+    pub fn is_counter_activity(&self) -> bool {
+        match self {
+            Event::Called { .. }
+            | Event::Recalled { .. }
+            | Event::Serving {}
+            | Event::Served {}
+            | Event::Absent {}
+            | Event::Transferred { .. }
+            | Event::Returned { .. } => true,
+            Event::Issued { .. }
+            | Event::Cancelled { .. }
+            | Event::Rated { .. }
+            | Event::CounterOpened {}
+            | Event::CounterClosed { .. }
+            | Event::CounterPaused { .. }
+            | Event::CounterResumed {} => false,
+        }
+    }
+
+    /// The event as the city may see it: a comment's text only when the hall shares
+    /// comments. Nothing else in an event is personal (no token, no names).
+    pub fn for_city(self, share_comments: bool) -> Event {
+        match self {
+            Event::Rated {
+                level,
+                scale,
+                comment,
+                channel,
+            } => Event::Rated {
+                level,
+                scale,
+                comment: comment.filter(|_| share_comments),
+                channel,
+            },
+            other => other,
+        }
+    }
+}
+
+/// An event as logged: its place in the log, its time, and what it concerns.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Logged {
+    /// The log's sequence number (0 before it is appended).
+    pub seq: i64,
+    /// Milliseconds since the epoch.
+    pub at: i64,
+    /// The ticket's row number in its hall.
+    pub ticket: Option<i64>,
+    /// The ticket's field when it happened (before a transfer: the field it left).
+    pub service: Option<String>,
+    pub counter: Option<u16>,
+    /// The member of staff who did it (their number, never their name).
+    pub user: Option<i64>,
+    pub event: Event,
+}
+
+impl Logged {
+    /// The event concerns this counter (opened, closed, a call there, ...).
+    pub fn counter_no(&self) -> Option<CounterNo> {
+        self.counter.and_then(|n| CounterNo::try_from(n).ok())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn code(s: &str) -> ServiceCode {
+        ServiceCode::try_from(s.to_owned()).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    /// One of each kind, with the data every release has written for it.
+    fn every_kind() -> Vec<(Event, serde_json::Value)> {
+        vec![
+            (
+                Event::Issued {
+                    code: "A001".into(),
+                    priority: Priority::Elderly,
+                    issued_by: IssuedBy::Kiosk,
+                    eta_minutes: 12,
+                    ahead: Some(3),
+                },
+                json!({"code": "A001", "priority": "elderly", "issued_by": "kiosk", "eta_minutes": 12, "ahead": 3}),
+            ),
+            (
+                Event::Called {
+                    code: "A001".into(),
+                    priority: Priority::None,
+                    waited_ms: 60_000,
+                },
+                json!({"code": "A001", "priority": "none", "waited_ms": 60000}),
+            ),
+            (Event::Recalled { recall: 2 }, json!({"recall": 2})),
+            (Event::Serving {}, json!({})),
+            (Event::Served {}, json!({})),
+            (Event::Absent {}, json!({})),
+            (
+                Event::Cancelled {
+                    from: Status::Waiting,
+                    reason: None,
+                },
+                json!({"from": "waiting"}),
+            ),
+            (
+                Event::Cancelled {
+                    from: Status::Called,
+                    reason: Some(EndReason::DayEnded),
+                },
+                json!({"from": "called", "reason": "day_ended"}),
+            ),
+            (
+                Event::Returned {
+                    from: Status::Serving,
+                },
+                json!({"from": "serving"}),
+            ),
+            (
+                Event::Transferred {
+                    from_service: code("A"),
+                    to_service: code("B"),
+                    from: Status::Serving,
+                    keeps_place: true,
+                },
+                json!({"from_service": "A", "to_service": "B", "from": "serving", "keeps_place": true}),
+            ),
+            (
+                Event::Rated {
+                    level: 5,
+                    scale: 5,
+                    comment: None,
+                    channel: Some(RatingChannel::Phone),
+                },
+                json!({"level": 5, "scale": 5, "comment": null, "channel": "phone"}),
+            ),
+            (Event::CounterOpened {}, json!({})),
+            (Event::CounterClosed { reason: None }, json!({})),
+            (
+                Event::CounterClosed {
+                    reason: Some(EndReason::DayEnded),
+                },
+                json!({"reason": "day_ended"}),
+            ),
+            (
+                Event::CounterPaused {
+                    reason: "Nghỉ trưa".into(),
+                },
+                json!({"reason": "Nghỉ trưa"}),
+            ),
+            (Event::CounterResumed {}, json!({})),
+        ]
+    }
+
+    #[test]
+    fn every_kind_is_stored_as_every_release_wrote_it_and_read_back_the_same() {
+        for (event, stored) in every_kind() {
+            let (kind, data) = event.to_parts();
+            assert_eq!(data, stored, "{kind}");
+            let back = Event::from_parts(kind, stored).unwrap_or_else(|e| panic!("{e}"));
+            assert_eq!(back, event);
+        }
+    }
+
+    #[test]
+    fn events_of_older_releases_are_read() {
+        // Before the rating channel and with a null "ahead" (the first releases).
+        let rated = Event::from_parts("rated", json!({"level": 2, "scale": 3, "comment": "chậm"}));
+        assert!(matches!(
+            rated,
+            Ok(Event::Rated {
+                channel: None,
+                level: 2,
+                ..
+            })
+        ));
+        let issued = Event::from_parts(
+            "issued",
+            json!({"code": "B002", "priority": "none", "issued_by": "counter", "eta_minutes": 0, "ahead": null}),
+        );
+        assert!(matches!(issued, Ok(Event::Issued { ahead: None, .. })));
+        assert!(Event::from_parts("served", serde_json::Value::Null).is_ok());
+    }
+
+    #[test]
+    fn an_unknown_kind_or_wrong_data_is_refused_with_its_kind() {
+        let unknown = Event::from_parts("teleported", json!({}));
+        assert!(unknown.is_err_and(|e| e.kind == "teleported"));
+        assert!(Event::from_parts("recalled", json!({"recall": "twice"})).is_err());
+    }
+
+    #[test]
+    fn only_the_city_copy_of_a_rating_loses_its_comment() {
+        let rated = Event::Rated {
+            level: 1,
+            scale: 3,
+            comment: Some("Chờ lâu".into()),
+            channel: Some(RatingChannel::Counter),
+        };
+        assert_eq!(rated.clone().for_city(true), rated);
+        assert!(matches!(
+            rated.for_city(false),
+            Event::Rated { comment: None, .. }
+        ));
+    }
+}
