@@ -6,7 +6,7 @@
 //! When espeak-ng is not installed the answer is 404 `no_voice`, and the display falls
 //! back to the browser's own vi-VN voice if the device has one, else the chime alone.
 
-use crate::http::AppError;
+use crate::domain::Error;
 use axum::body::Bytes;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -106,7 +106,7 @@ impl Announcer {
     }
 
     /// WAV audio of `text`.
-    pub async fn speak(&self, text: String) -> Result<Bytes, AppError> {
+    pub async fn speak(&self, text: String) -> Result<Bytes, Error> {
         if let Some(hit) = self
             .cache
             .lock()
@@ -115,7 +115,7 @@ impl Announcer {
         {
             return Ok(hit.clone());
         }
-        let _voice = self.voices.acquire().await.map_err(AppError::internal)?;
+        let _voice = self.voices.acquire().await.map_err(Error::internal)?;
         let output = tokio::process::Command::new("espeak-ng")
             .args([
                 "-v",
@@ -132,14 +132,14 @@ impl Announcer {
             Ok(o) if o.status.success() && !o.stdout.is_empty() => o.stdout,
             Ok(o) => {
                 tracing::warn!(stderr = %String::from_utf8_lossy(&o.stderr), "espeak-ng failed");
-                return Err(AppError::not_found(
+                return Err(Error::not_found(
                     "no_voice",
                     "the server could not synthesise this announcement",
                 ));
             }
             Err(e) => {
                 tracing::warn!(error = %e, "espeak-ng is not available");
-                return Err(AppError::not_found(
+                return Err(Error::not_found(
                     "no_voice",
                     "no voice on this server: install espeak-ng",
                 ));

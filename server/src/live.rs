@@ -7,6 +7,7 @@
 //! (`Lagged`) is not dropped: it gets a fresh snapshot and carries on. The hall and counter
 //! frames are serialised once by the writer and shared by every display.
 
+use crate::domain::Error;
 use crate::domain::event::Event;
 use crate::domain::{CounterNo, ServiceCode};
 use crate::store::{Store, views};
@@ -27,8 +28,8 @@ pub(crate) const PING_EVERY: Duration = Duration::from_secs(20);
 /// A ticket as its holder sees it (the phone page, the rating answer): the view without its
 /// priority category. The token is printed on a paper ticket anyone may pick up, and
 /// "pregnant" or "disabled" is nobody else's business; the phone page has no use for it.
-pub fn citizen_view(view: &views::TicketView) -> Result<String, crate::http::AppError> {
-    let mut value = serde_json::to_value(view).map_err(crate::http::AppError::internal)?;
+pub fn citizen_view(view: &views::TicketView) -> Result<String, crate::domain::Error> {
+    let mut value = serde_json::to_value(view).map_err(crate::domain::Error::internal)?;
     if let Some(fields) = value.as_object_mut() {
         fields.remove("priority");
     }
@@ -254,7 +255,7 @@ impl FeedState {
         let feed = self.feed.clone();
         let read = store
             .read(
-                move |conn| -> Result<(i64, Vec<ServiceCode>, String), crate::http::AppError> {
+                move |conn| -> Result<(i64, Vec<ServiceCode>, String), crate::domain::Error> {
                     Ok(match feed {
                         Feed::Hall => {
                             let s = views::hall_snapshot(conn, &hall)?;
@@ -262,7 +263,7 @@ impl FeedState {
                                 s.seq,
                                 Vec::new(),
                                 serde_json::to_string(&s)
-                                    .map_err(crate::http::AppError::internal)?,
+                                    .map_err(crate::domain::Error::internal)?,
                             )
                         }
                         Feed::Counter(no) => {
@@ -272,13 +273,13 @@ impl FeedState {
                                 s.seq,
                                 services,
                                 serde_json::to_string(&s)
-                                    .map_err(crate::http::AppError::internal)?,
+                                    .map_err(crate::domain::Error::internal)?,
                             )
                         }
                         Feed::Ticket { token, .. } => {
                             let seq = views::last_seq(conn)?;
                             let t = views::ticket_by_token(conn, &token)?.ok_or_else(|| {
-                                crate::http::AppError::not_found("ticket_not_found", "gone")
+                                crate::domain::Error::not_found("ticket_not_found", "gone")
                             })?;
                             let view = views::ticket_view(conn, &hall, &t)?;
                             (seq, vec![t.service], citizen_view(&view)?)
@@ -314,9 +315,9 @@ impl FeedState {
             Feed::Ticket { id, .. } => {
                 let (hall, id) = (store.hall.clone(), *id);
                 let read = store
-                    .read(move |conn| {
+                    .read::<_, Error, _>(move |conn| {
                         let t = views::ticket_by_id(conn, id)?.ok_or_else(|| {
-                            crate::http::AppError::not_found("ticket_not_found", "gone")
+                            crate::domain::Error::not_found("ticket_not_found", "gone")
                         })?;
                         let view = views::ticket_view(conn, &hall, &t)?;
                         Ok((t.service, citizen_view(&view)?))

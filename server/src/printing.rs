@@ -16,7 +16,7 @@
 
 use crate::clock::Clock;
 use crate::domain::Hall;
-use crate::http::AppError;
+use crate::domain::Error;
 use crate::live::{drive, until_closed};
 use crate::store::accounts::Device;
 use crate::store::queue::Issued;
@@ -179,8 +179,8 @@ impl Printing {
         ticket_id: i64,
         kiosk_id: i64,
         payload: &TicketPrint,
-    ) -> Result<i64, AppError> {
-        let payload = serde_json::to_string(payload).map_err(AppError::internal)?;
+    ) -> Result<i64, Error> {
+        let payload = serde_json::to_string(payload).map_err(Error::internal)?;
         let now = millis(ctx.now);
         ctx.conn
             .prepare_cached(
@@ -192,7 +192,7 @@ impl Printing {
     }
 
     /// What became of a ticket's print job so far (for a retried request).
-    pub fn job_of(ctx: &Ctx<'_>, ticket_id: i64) -> Result<PrintOutcome, AppError> {
+    pub fn job_of(ctx: &Ctx<'_>, ticket_id: i64) -> Result<PrintOutcome, Error> {
         let found: Option<(i64, String, Option<String>)> = ctx
             .conn
             .prepare_cached("SELECT id, status, reason FROM print_jobs WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1")?
@@ -299,7 +299,7 @@ impl Printing {
         };
         let reason = failure.clone();
         let changed = store
-            .write(move |ctx| {
+            .write::<_, Error, _>(move |ctx| {
                 let n = ctx
                     .conn
                     .prepare_cached(
@@ -347,7 +347,7 @@ impl Printing {
     }
 
     /// Every printer the hall knows, with what it last said.
-    pub async fn printers(&self, store: &Store) -> Result<Vec<PrinterView>, AppError> {
+    pub async fn printers(&self, store: &Store) -> Result<Vec<PrinterView>, Error> {
         let known = store.read(crate::store::accounts::printers).await?;
         let states = self
             .0
@@ -386,10 +386,10 @@ impl Printing {
         printer_name: &str,
         kiosk_id: i64,
         jobs: mpsc::UnboundedSender<Utf8Bytes>,
-    ) -> Result<u64, AppError> {
+    ) -> Result<u64, Error> {
         let connection = self.0.connections.fetch_add(1, Ordering::Relaxed) + 1;
         let kiosk_name = store
-            .read(move |conn| {
+            .read::<_, Error, _>(move |conn| {
                 Ok(conn
                     .prepare_cached("SELECT name FROM devices WHERE id = ?1")?
                     .query_row([kiosk_id], |r| r.get::<_, String>(0))?)
@@ -413,7 +413,7 @@ impl Printing {
         let expiry_ms = self.0.expiry.as_millis() as i64;
         let now = millis(self.0.clock.now());
         let pending: Vec<(i64, String, bool)> = store
-            .read(move |conn| {
+            .read::<_, Error, _>(move |conn| {
                 let mut stmt = conn.prepare_cached(
                     "SELECT id, payload, created_at FROM print_jobs
                      WHERE kiosk_id = ?1 AND status IN ('queued', 'sent') ORDER BY id",

@@ -11,7 +11,7 @@
 use crate::city::protocol::{self, Ack, Batch, Profile, ProfileService, WireEvent};
 use crate::clock::Clock;
 use crate::config::UplinkSettings;
-use crate::http::AppError;
+use crate::domain::Error;
 use crate::store::{Store, millis, views};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
@@ -132,7 +132,7 @@ impl Uplink {
             } else {
                 let (limit, share) = (settings.batch_events, settings.share_comments);
                 match store
-                    .read(move |conn| events_after(conn, acked, limit, share))
+                    .read::<_, Error, _>(move |conn| events_after(conn, acked, limit, share))
                     .await
                 {
                     Ok(e) if !e.is_empty() => e,
@@ -162,7 +162,7 @@ impl Uplink {
                     pause = Duration::from_secs(1);
                     last_contact = Some(std::time::Instant::now());
                     let written = store
-                        .write(move |ctx| {
+                        .write::<_, Error, _>(move |ctx| {
                             ctx.conn
                                 .prepare_cached(
                                     "UPDATE uplink_state SET acked_seq = ?1, last_attempt_at = ?2,
@@ -193,7 +193,7 @@ impl Uplink {
                     tracing::warn!(%error, pause_s = pause.as_secs(), "the city did not take the batch");
                     let message = error.clone();
                     let _ = store
-                        .write(move |ctx| {
+                        .write::<_, Error, _>(move |ctx| {
                             ctx.conn
                                 .prepare_cached(
                                     "UPDATE uplink_state SET last_attempt_at = ?1, last_error = ?2 WHERE id = 1",
@@ -263,7 +263,7 @@ async fn send(
 /// When the uplink last succeeded and last tried, and its last error, as stored.
 type LastOutcome = (Option<i64>, Option<i64>, Option<String>);
 
-fn last_outcome(conn: &Connection) -> Result<Option<LastOutcome>, AppError> {
+fn last_outcome(conn: &Connection) -> Result<Option<LastOutcome>, Error> {
     Ok(conn
         .prepare_cached(
             "SELECT last_success_at, last_attempt_at, last_error FROM uplink_state WHERE id = 1",
@@ -273,7 +273,7 @@ fn last_outcome(conn: &Connection) -> Result<Option<LastOutcome>, AppError> {
 }
 
 /// The city's acknowledged point and the log's end.
-fn positions(conn: &Connection) -> Result<(i64, i64), AppError> {
+fn positions(conn: &Connection) -> Result<(i64, i64), Error> {
     let acked: i64 = conn
         .prepare_cached("SELECT acked_seq FROM uplink_state WHERE id = 1")?
         .query_row([], |r| r.get(0))
@@ -289,7 +289,7 @@ fn events_after(
     after: i64,
     limit: u32,
     share_comments: bool,
-) -> Result<Vec<WireEvent>, AppError> {
+) -> Result<Vec<WireEvent>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT seq, at, kind, ticket_id, service, counter_no, user_id, data
          FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",

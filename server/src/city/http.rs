@@ -1,6 +1,7 @@
 //! The collector's HTTP side: halls post signed batches; the city office signs in and
 //! reads every hall's figures side by side, one hall in detail, and the exports.
 
+use crate::domain::Error;
 use super::protocol::{self, Ack};
 use super::store::{self as city_store, Check, CityStore, HallRow};
 use crate::clock::Clock;
@@ -188,9 +189,9 @@ async fn receive_batch(
         let master = state.master.clone();
         let now_ms = millis(state.clock.now());
         let max_skew_ms = state.settings.max_skew_seconds * 1000;
-        state
+        let ack = state
             .store
-            .write(move |conn| {
+            .write::<_, Error, _>(move |conn| {
                 city_store::accept(
                     conn,
                     &Check {
@@ -204,7 +205,8 @@ async fn receive_batch(
                     },
                 )
             })
-            .await
+            .await?;
+        Ok::<_, AppError>(ack)
     }
     .await;
     let counts = &state.counts;
@@ -241,7 +243,7 @@ async fn login(
     Body(req): Body<LoginRequest>,
 ) -> Result<Response, AppError> {
     if req.name.len() > 256 || req.password.len() > 1024 {
-        return Err(AppError::WrongPassword);
+        return Err(AppError::Command(Error::WrongPassword));
     }
     let name = req.name.clone();
     let found = state
@@ -254,7 +256,7 @@ async fn login(
     })
     .await
     .map_err(AppError::internal)?
-    .ok_or(AppError::WrongPassword)?;
+    .ok_or(AppError::Command(Error::WrongPassword))?;
     let now = millis(state.clock.now());
     let user_id = user.id;
     let token = state
@@ -273,13 +275,13 @@ async fn signed_in(state: &CityState, jar: &CookieJar) -> Result<User, AppError>
         .get(SESSION_COOKIE)
         .map(|c| c.value().to_owned())
         .filter(|t| t.len() <= 128)
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(AppError::Command(Error::Unauthenticated))?;
     let now = millis(state.clock.now());
     state
         .store
         .read(move |conn| accounts::user_by_session(conn, &token, now))
         .await?
-        .ok_or(AppError::Unauthenticated)
+        .ok_or(AppError::Command(Error::Unauthenticated))
 }
 
 /// The city office: admins and managers read the figures.
@@ -442,7 +444,7 @@ async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Overview, AppE
     let day = today(state).to_string();
     state
         .store
-        .read(move |conn| {
+        .read::<_, AppError, _>(move |conn| {
             let halls = city_store::halls(conn)?;
             let waiting = city_store::waiting_now(conn, &day)?;
             let mut all_visits = Vec::new();
@@ -569,7 +571,7 @@ async fn one_hall(state: &CityState, code: String, q: &RangeQuery) -> Result<Sta
     let now = millis(state.clock.now());
     state
         .store
-        .read(move |conn| {
+        .read::<_, AppError, _>(move |conn| {
             let row = city_store::hall(conn, &code)?
                 .ok_or_else(|| AppError::not_found("hall_not_found", "no hall has this code"))?;
             let r = figures_of(conn, &row, &settings, from, to, now)?;

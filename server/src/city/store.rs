@@ -6,8 +6,8 @@
 use super::protocol::{self, Ack, Batch, Profile};
 use crate::domain::hall::Fairness;
 use crate::domain::{CounterDef, Hall, Series, Service, ServiceCode};
-use crate::http::AppError;
-use crate::store::{JobResult, Readers, StoreError, migrate_with, open_writer, stats};
+use crate::domain::Error;
+use crate::store::{FromStore, Readers, StoreError, migrate_with, open_writer, stats};
 use chrono_tz::Tz;
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
@@ -40,20 +40,25 @@ impl CityStore {
     }
 
     /// Run `job` in a transaction of its own: all of it is stored, or none.
-    pub async fn write<T, F>(&self, job: F) -> JobResult<T>
+    pub async fn write<T, E, F>(&self, job: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> JobResult<T> + Send + 'static,
+        E: FromStore,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         let writer = self.writer.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = writer
-                .lock()
-                .map_err(|_| AppError::internal("the city's writer panicked"))?;
-            conn.execute_batch("BEGIN IMMEDIATE")?;
+            let conn = writer.lock().map_err(|_| {
+                E::from(StoreError::CommitFailed(
+                    "the city's writer panicked".into(),
+                ))
+            })?;
+            conn.execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| E::from(e.into()))?;
             match job(&conn) {
                 Ok(answer) => {
-                    conn.execute_batch("COMMIT")?;
+                    conn.execute_batch("COMMIT")
+                        .map_err(|e| E::from(e.into()))?;
                     Ok(answer)
                 }
                 Err(e) => {
@@ -63,13 +68,14 @@ impl CityStore {
             }
         })
         .await
-        .map_err(AppError::internal)?
+        .map_err(|e| E::from(StoreError::ReaderFailed(e.to_string())))?
     }
 
-    pub async fn read<T, F>(&self, query: F) -> JobResult<T>
+    pub async fn read<T, E, F>(&self, query: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> JobResult<T> + Send + 'static,
+        E: FromStore,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         self.readers.run(query).await
     }
@@ -132,10 +138,10 @@ pub fn register_hall(
     master: &[u8],
     name: &str,
     now_ms: i64,
-) -> Result<Registered, AppError> {
+) -> Result<Registered, Error> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             "bad_name",
             "a hall's name is 1 to 200 characters",
         ));
@@ -160,7 +166,7 @@ pub fn register_hall(
 
 /// Give a hall a new secret (the old one stops working at once): for a secret that leaked,
 /// or a hall box replaced.
-pub fn rotate_secret(conn: &Connection, master: &[u8], code: &str) -> Result<Registered, AppError> {
+pub fn rotate_secret(conn: &Connection, master: &[u8], code: &str) -> Result<Registered, Error> {
     let version: Option<u32> = conn
         .query_row(
             "SELECT key_version FROM halls WHERE code = ?1",
@@ -169,7 +175,7 @@ pub fn rotate_secret(conn: &Connection, master: &[u8], code: &str) -> Result<Reg
         )
         .optional()?;
     let Some(version) = version else {
-        return Err(AppError::not_found(
+        return Err(Error::not_found(
             "hall_not_found",
             format!("no hall has the code {code:?}"),
         ));
@@ -204,13 +210,13 @@ pub struct Check<'a> {
 /// event the city does not have yet, in order, and fold it into the statistics. A batch
 /// refused for any reason stores nothing; a batch the city already has is acknowledged
 /// and ignored; a batch that skips ahead is refused with where to resume.
-pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, AppError> {
+pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, Error> {
     let hall: Option<(i64, u32, i64)> = conn
         .prepare_cached("SELECT id, key_version, acked_seq FROM halls WHERE code = ?1")?
         .query_row([check.hall], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((hall_id, version, acked)) = hall else {
-        return Err(AppError::rejected(
+        return Err(Error::rejected(
             "unknown_hall",
             "no hall is registered with this code",
         ));
@@ -223,14 +229,14 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, AppError> {
         check.body,
         check.signature,
     ) {
-        return Err(AppError::rejected(
+        return Err(Error::rejected(
             "bad_signature",
             "the signature does not match this batch: it was changed on the way, or not signed with this hall's secret",
         ));
     }
     let skew = (check.now_ms - check.timestamp_ms).abs();
     if skew > check.max_skew_ms {
-        return Err(AppError::rejected(
+        return Err(Error::rejected(
             "stale_batch",
             format!(
                 "the batch was signed {} s away from the collector's clock (at most {} s): an old batch sent again, or a clock to set right",
@@ -240,21 +246,21 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, AppError> {
         ));
     }
     let batch: Batch = serde_json::from_slice(check.body)
-        .map_err(|e| AppError::invalid("bad_batch", format!("the batch cannot be read: {e}")))?;
+        .map_err(|e| Error::invalid("bad_batch", format!("the batch cannot be read: {e}")))?;
     if batch.hall != check.hall {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             "hall_mismatch",
             "the batch names another hall than its sender",
         ));
     }
     if batch.from_seq < 1 || !(batch.is_contiguous() || batch.is_heartbeat()) {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             "bad_batch",
             "a batch holds the events from_seq..=to_seq, each once, in order",
         ));
     }
     let tz: Tz = batch.profile.timezone.parse().map_err(|_| {
-        AppError::invalid(
+        Error::invalid(
             "bad_batch",
             format!("unknown time zone {:?}", batch.profile.timezone),
         )
@@ -263,7 +269,7 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, AppError> {
         // An idle hall: alive, its log ends at to_seq. Behind us: it resends; ahead: it
         // resumes from what we hold.
         if batch.to_seq > acked {
-            return Err(AppError::SequenceGap {
+            return Err(Error::SequenceGap {
                 acked_through: acked,
             });
         }
@@ -271,7 +277,7 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, AppError> {
             .execute(params![
                 hall_id,
                 check.now_ms,
-                serde_json::to_string(&batch.profile).map_err(AppError::internal)?
+                serde_json::to_string(&batch.profile).map_err(Error::internal)?
             ])?;
         return Ok(Ack {
             acked_through: acked,
@@ -292,7 +298,7 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, AppError> {
                 })
                 .optional()?;
             if stored.as_ref() != Some(&(e.at, e.kind.clone(), e.ticket)) {
-                return Err(AppError::refused(
+                return Err(Error::refused(
                     "log_diverged",
                     format!(
                         "event {} is not the one the city holds under that number: was the hall's database restored from an older backup? The city keeps what it has; ask the city to register the hall again",
@@ -309,7 +315,7 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, AppError> {
         });
     }
     if batch.from_seq > acked + 1 {
-        return Err(AppError::SequenceGap {
+        return Err(Error::SequenceGap {
             acked_through: acked,
         });
     }
@@ -348,7 +354,7 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, AppError> {
         hall_id,
         batch.to_seq,
         check.now_ms,
-        serde_json::to_string(&batch.profile).map_err(AppError::internal)?
+        serde_json::to_string(&batch.profile).map_err(Error::internal)?
     ])?;
     Ok(Ack {
         acked_through: batch.to_seq,
@@ -370,7 +376,7 @@ pub struct HallRow {
 
 const HALL_COLUMNS: &str = "id, code, name, acked_seq, profile, registered_at, last_report_at";
 
-pub fn halls(conn: &Connection) -> Result<Vec<HallRow>, AppError> {
+pub fn halls(conn: &Connection) -> Result<Vec<HallRow>, Error> {
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT {HALL_COLUMNS} FROM halls ORDER BY name, code"
     ))?;
@@ -379,7 +385,7 @@ pub fn halls(conn: &Connection) -> Result<Vec<HallRow>, AppError> {
 }
 
 /// One registered hall, by its code.
-pub fn hall(conn: &Connection, code: &str) -> Result<Option<HallRow>, AppError> {
+pub fn hall(conn: &Connection, code: &str) -> Result<Option<HallRow>, Error> {
     Ok(conn
         .prepare_cached(&format!("SELECT {HALL_COLUMNS} FROM halls WHERE code = ?1"))?
         .query_row([code], hall_from_row)
@@ -449,7 +455,7 @@ impl HallRow {
 pub fn waiting_now(
     conn: &Connection,
     day: &str,
-) -> Result<std::collections::HashMap<i64, u64>, AppError> {
+) -> Result<std::collections::HashMap<i64, u64>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT hall, COUNT(*) FROM stat_visits
          WHERE day = ?1 AND outcome IS NULL AND first_call IS NULL GROUP BY hall",

@@ -4,6 +4,7 @@
 //! Nothing here touches axum, SQL or the clock: every function takes "now" as an argument,
 //! so unit tests drive the rules directly and storage can apply them inside one transaction.
 
+pub mod error;
 pub mod estimate;
 pub mod event;
 pub mod hall;
@@ -13,6 +14,7 @@ pub mod stats;
 pub mod ticket;
 
 pub use hall::{CallOrder, CounterDef, Hall, Service};
+pub use error::Error;
 pub use numbering::Series;
 pub use ticket::{Action, CounterState, Priority, Refusal, Status};
 

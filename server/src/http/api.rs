@@ -1,6 +1,7 @@
 //! The JSON API's handlers: each validates its input into domain values, checks who is
 //! asking, and hands the change to the store's writer (or a read to a reader).
 
+use crate::domain::Error;
 use super::AppError;
 use super::extract::{Admin, Body, Caller, Issuer, Path, Query, SESSION_COOKIE, StaffUser};
 use crate::clock::Clock;
@@ -134,7 +135,7 @@ pub async fn issue_ticket(
     // gets its ticket and the state of its job, and prints nothing again.
     let (for_job, kiosk_id) = (printing.clone(), kiosk.id);
     let (issued, paper, job) = store
-        .write(move |ctx| {
+        .write::<_, AppError, _>(move |ctx| {
             let (issued, new) =
                 queue::issue_once(ctx, &service, priority, issued_by, request_id.as_deref())?;
             let paper = for_job.ticket_print(ctx.hall, &issued);
@@ -195,11 +196,11 @@ async fn device_of(
     let token = query
         .token
         .filter(|t| !t.is_empty() && t.len() <= 128)
-        .ok_or(AppError::Unauthenticated)?;
+        .ok_or(AppError::Command(Error::Unauthenticated))?;
     store
         .read(move |conn| accounts::device_by_token(conn, &token))
         .await?
-        .ok_or(AppError::Unauthenticated)
+        .ok_or(AppError::Command(Error::Unauthenticated))
 }
 
 /// The print agent's link: jobs out, results and printer status in.
@@ -313,10 +314,10 @@ pub async fn ticket_status(
     let token = ticket_token(&token)?;
     let hall = store.hall.clone();
     let view = store
-        .read(move |conn| {
+        .read::<_, AppError, _>(move |conn| {
             let t = views::ticket_by_token(conn, &token)?
                 .ok_or_else(|| AppError::not_found("ticket_not_found", "no such ticket"))?;
-            views::ticket_view(conn, &hall, &t)
+            Ok(views::ticket_view(conn, &hall, &t)?)
         })
         .await?;
     citizen_json(StatusCode::OK, &view)
@@ -596,7 +597,7 @@ pub async fn login(
     Body(req): Body<LoginRequest>,
 ) -> Result<Response, AppError> {
     if req.name.len() > 256 || req.password.len() > 1024 {
-        return Err(AppError::WrongPassword);
+        return Err(AppError::Command(Error::WrongPassword));
     }
     let name = req.name.clone();
     let found = store
@@ -610,7 +611,7 @@ pub async fn login(
     .await
     .map_err(AppError::internal)?;
     let Some(user) = user else {
-        return Err(AppError::WrongPassword);
+        return Err(AppError::Command(Error::WrongPassword));
     };
     let now = millis(clock.now());
     let user_id = user.id;
@@ -639,7 +640,7 @@ pub async fn whoami(
             Ok(Json(json!({"user": user, "counter": counter})))
         }
         Caller::Device(device) => Ok(Json(json!({"device": device}))),
-        Caller::Nobody => Err(AppError::Unauthenticated),
+        Caller::Nobody => Err(AppError::Command(Error::Unauthenticated)),
     }
 }
 
@@ -701,9 +702,9 @@ pub async fn add_device(
         .ok_or_else(|| AppError::invalid("unknown_kind", "kind is kiosk, display or printer"))?;
     let now = millis(clock.now());
     let (device, token) = store
-        .write(move |ctx| match (kind, req.kiosk.as_deref()) {
+        .write::<_, AppError, _>(move |ctx| match (kind, req.kiosk.as_deref()) {
             (DeviceKind::Printer, Some(kiosk)) => {
-                accounts::add_printer(ctx.conn, &req.name, kiosk, now)
+                Ok(accounts::add_printer(ctx.conn, &req.name, kiosk, now)?)
             }
             (DeviceKind::Printer, None) => Err(AppError::invalid(
                 "missing_kiosk",
@@ -713,7 +714,7 @@ pub async fn add_device(
                 "unexpected_kiosk",
                 "only a printer belongs to a kiosk",
             )),
-            (_, None) => accounts::add_device(ctx.conn, &req.name, kind, now),
+            (_, None) => Ok(accounts::add_device(ctx.conn, &req.name, kind, now)?),
         })
         .await?;
     Ok((

@@ -2,7 +2,7 @@
 //! `{"error": {"code": "ticket_not_waiting", "message": "..."}}`.
 //! A 5xx body says nothing internal; the log says everything.
 
-use crate::domain::Refusal;
+use crate::domain::{Error, Refusal};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -13,108 +13,80 @@ pub enum AppError {
     /// The request cannot be read (malformed JSON, wrong content type).
     #[error("{message}")]
     BadRequest { code: &'static str, message: String },
-    /// The request is well formed but a value is wrong (unknown field, bad reason).
-    #[error("{message}")]
-    Invalid { code: &'static str, message: String },
-    #[error("sign in first, or send a device token")]
-    Unauthenticated,
-    #[error("wrong name or password")]
-    WrongPassword,
-    /// A signed request whose signature, time or sender does not hold (the city's
-    /// collector): nothing is stored.
-    #[error("{message}")]
-    Rejected { code: &'static str, message: String },
-    /// A batch that does not follow the last one the city holds: resend from after
-    /// `acked_through`.
-    #[error("the city holds events up to {acked_through}: resend from {}", acked_through + 1)]
-    SequenceGap { acked_through: i64 },
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{message}")]
-    NotFound { code: &'static str, message: String },
     #[error("method not allowed")]
     MethodNotAllowed,
-    /// The rules refuse the move: illegal ticket moves, a busy counter.
-    #[error(transparent)]
-    Refused(#[from] Refusal),
     #[error("request body too large")]
     TooLarge,
     #[error("unsupported media type: send application/json")]
     UnsupportedMediaType,
-    /// Something broke on our side; the detail is logged, not sent.
-    #[error("internal error")]
-    Internal,
+    /// What the application answered: a refusal, a wrong value, not allowed, ...
+    #[error(transparent)]
+    Command(#[from] Error),
 }
 
 impl AppError {
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::Invalid {
-            code,
-            message: message.into(),
-        }
+        Error::invalid(code, message).into()
     }
 
     pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::NotFound {
-            code,
-            message: message.into(),
-        }
+        Error::not_found(code, message).into()
     }
 
     pub fn forbidden(message: impl Into<String>) -> Self {
-        AppError::Forbidden(message.into())
+        Error::forbidden(message).into()
     }
 
     pub fn rejected(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::Rejected {
-            code,
-            message: message.into(),
-        }
+        Error::rejected(code, message).into()
     }
 
     pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
-        AppError::Refused(Refusal::other(code, message))
+        Error::refused(code, message).into()
     }
 
     /// Log the cause, answer a bare 500.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        tracing::error!(error = %cause, "internal error");
-        AppError::Internal
+        Error::internal(cause).into()
     }
 
+    /// The one place where an answer gets its status code.
     pub fn status(&self) -> StatusCode {
         match self {
             AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
-            AppError::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
-            AppError::Unauthenticated | AppError::WrongPassword | AppError::Rejected { .. } => {
-                StatusCode::UNAUTHORIZED
-            }
-            AppError::SequenceGap { .. } => StatusCode::CONFLICT,
-            AppError::Forbidden(_) => StatusCode::FORBIDDEN,
-            AppError::NotFound { .. } => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            AppError::Refused(_) => StatusCode::CONFLICT,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            AppError::Command(e) => match e {
+                Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                Error::Unauthenticated | Error::WrongPassword | Error::Rejected { .. } => {
+                    StatusCode::UNAUTHORIZED
+                }
+                Error::SequenceGap { .. } | Error::Refused(_) => StatusCode::CONFLICT,
+                Error::Forbidden(_) => StatusCode::FORBIDDEN,
+                Error::NotFound { .. } => StatusCode::NOT_FOUND,
+                Error::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            },
         }
     }
 
     pub fn code(&self) -> &'static str {
         match self {
-            AppError::BadRequest { code, .. }
-            | AppError::Invalid { code, .. }
-            | AppError::NotFound { code, .. }
-            | AppError::Rejected { code, .. } => code,
-            AppError::SequenceGap { .. } => "sequence_gap",
-            AppError::Refused(r) => r.code,
-            AppError::Unauthenticated => "unauthenticated",
-            AppError::WrongPassword => "bad_credentials",
-            AppError::Forbidden(_) => "forbidden",
+            AppError::BadRequest { code, .. } => code,
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::TooLarge => "body_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
-            AppError::Internal => "internal",
+            AppError::Command(e) => match e {
+                Error::Invalid { code, .. }
+                | Error::NotFound { code, .. }
+                | Error::Rejected { code, .. } => code,
+                Error::SequenceGap { .. } => "sequence_gap",
+                Error::Refused(r) => r.code,
+                Error::Unauthenticated => "unauthenticated",
+                Error::WrongPassword => "bad_credentials",
+                Error::Forbidden(_) => "forbidden",
+                Error::Internal => "internal",
+            },
         }
     }
 }
@@ -125,10 +97,22 @@ impl From<rusqlite::Error> for AppError {
     }
 }
 
+impl From<crate::store::StoreError> for AppError {
+    fn from(e: crate::store::StoreError) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        Error::Refused(r).into()
+    }
+}
+
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
         let mut body = json!({"error": {"code": self.code(), "message": self.to_string()}});
-        if let AppError::SequenceGap { acked_through } = self {
+        if let AppError::Command(Error::SequenceGap { acked_through }) = self {
             body["error"]["acked_through"] = json!(acked_through);
         }
         (self.status(), Json(body)).into_response()

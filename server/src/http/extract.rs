@@ -2,6 +2,7 @@
 //! a JSON body (malformed -> 400, wrong values -> 422, too large -> 413) and the caller
 //! (a device token, a staff session, or nobody).
 
+use crate::domain::Error;
 use super::{AppError, AppState};
 use crate::domain::{DeviceKind, Role};
 use crate::store::accounts::{self, Device, User};
@@ -115,7 +116,7 @@ impl Caller {
     pub fn staff(&self) -> Result<&User, AppError> {
         match self {
             Caller::Staff(user) => Ok(user),
-            Caller::Nobody => Err(AppError::Unauthenticated),
+            Caller::Nobody => Err(AppError::Command(Error::Unauthenticated)),
             Caller::Device(_) => Err(AppError::forbidden("devices may not do this")),
         }
     }
@@ -145,7 +146,7 @@ impl Caller {
             Caller::Device(d) if d.kind == DeviceKind::Kiosk => Ok(()),
             Caller::Device(_) => Err(AppError::forbidden("only a kiosk may issue tickets")),
             Caller::Staff(_) => Ok(()),
-            Caller::Nobody => Err(AppError::Unauthenticated),
+            Caller::Nobody => Err(AppError::Command(Error::Unauthenticated)),
         }
     }
 }
@@ -213,13 +214,13 @@ impl FromRequestParts<AppState> for Caller {
                 .and_then(|v| v.strip_prefix("Bearer "))
                 .map(str::trim)
                 .filter(|t| !t.is_empty() && t.len() <= 128)
-                .ok_or(AppError::Unauthenticated)?
+                .ok_or(AppError::Command(Error::Unauthenticated))?
                 .to_owned();
             let device = state
                 .store
                 .read(move |conn| accounts::device_by_token(conn, &token))
                 .await?;
-            return device.map(Caller::Device).ok_or(AppError::Unauthenticated);
+            return device.map(Caller::Device).ok_or(AppError::Command(Error::Unauthenticated));
         }
         let jar = CookieJar::from_headers(&parts.headers);
         let Some(cookie) = jar.get(SESSION_COOKIE) else {

@@ -49,7 +49,7 @@ pub async fn metrics(
     let hall = store.hall.clone();
     let day = crate::domain::numbering::local_day(clock.now(), hall.tz).to_string();
     let (waiting, statuses, counters, seq) = store
-        .read(move |conn| {
+        .read::<_, AppError, _>(move |conn| {
             let waiting = views::waiting_counts(conn, &hall)?;
             let mut stmt = conn.prepare_cached(
                 "SELECT status, COUNT(*) FROM tickets WHERE local_day = ?1 GROUP BY status",

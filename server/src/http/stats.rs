@@ -295,7 +295,7 @@ pub async fn now(
     let now = millis(clock.now());
     let day = today(&store, &clock).to_string();
     let (fields, counters) = store
-        .read(move |conn| {
+        .read::<_, AppError, _>(move |conn| {
             let services = views::services(conn, &hall)?;
             let mut oldest: BTreeMap<String, (i64, u32)> = BTreeMap::new();
             {

@@ -3,7 +3,7 @@
 //! look up; the tokens themselves are shown once and never stored or logged.
 
 use crate::domain::{DeviceKind, Role};
-use crate::http::AppError;
+use crate::domain::Error;
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use rand::RngCore;
@@ -39,12 +39,12 @@ pub fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-pub fn hash_password(password: &str) -> Result<String, AppError> {
+pub fn hash_password(password: &str) -> Result<String, Error> {
     let salt = SaltString::generate(&mut rand::rngs::OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(AppError::internal)
+        .map_err(Error::internal)
 }
 
 /// Checks a password against a stored hash; slow on purpose (run it off the async workers).
@@ -58,10 +58,10 @@ pub fn verify_password(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn valid_name(name: &str) -> Result<(), AppError> {
+fn valid_name(name: &str) -> Result<(), Error> {
     let n = name.chars().count();
     if n == 0 || n > 64 || name.chars().any(char::is_control) || name.trim() != name {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             "bad_name",
             "a name is 1 to 64 characters, no spaces at the ends",
         ));
@@ -75,17 +75,17 @@ pub fn add_user(
     role: Role,
     password: &str,
     now_ms: i64,
-) -> Result<User, AppError> {
+) -> Result<User, Error> {
     let hash = new_user_hash(name, password)?;
     insert_user(conn, name, role, &hash, now_ms)
 }
 
 /// Check a new user's name and password and hash the password (slow on purpose: off the
 /// async workers and off the writer thread).
-pub fn new_user_hash(name: &str, password: &str) -> Result<String, AppError> {
+pub fn new_user_hash(name: &str, password: &str) -> Result<String, Error> {
     valid_name(name)?;
     if password.chars().count() < 8 {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             "weak_password",
             "a password has at least 8 characters",
         ));
@@ -100,7 +100,7 @@ pub fn insert_user(
     role: Role,
     hash: &str,
     now_ms: i64,
-) -> Result<User, AppError> {
+) -> Result<User, Error> {
     let inserted = conn.execute(
         "INSERT INTO users (name, role, password_hash, created_at) VALUES (?1, ?2, ?3, ?4)",
         params![name, role.as_str(), hash, now_ms],
@@ -124,7 +124,7 @@ pub fn insert_user(
     }
 }
 
-pub fn count_users(conn: &Connection) -> Result<i64, AppError> {
+pub fn count_users(conn: &Connection) -> Result<i64, Error> {
     Ok(conn.query_row("SELECT COUNT(*) FROM users", [], |r| r.get(0))?)
 }
 
@@ -135,7 +135,7 @@ pub fn add_device(
     name: &str,
     kind: DeviceKind,
     now_ms: i64,
-) -> Result<(Device, String), AppError> {
+) -> Result<(Device, String), Error> {
     insert_device(conn, name, kind, None, now_ms)
 }
 
@@ -145,7 +145,7 @@ pub fn add_printer(
     name: &str,
     kiosk: &str,
     now_ms: i64,
-) -> Result<(Device, String), AppError> {
+) -> Result<(Device, String), Error> {
     insert_device(conn, name, DeviceKind::Printer, Some(kiosk), now_ms)
 }
 
@@ -155,22 +155,22 @@ fn insert_device(
     kind: DeviceKind,
     kiosk: Option<&str>,
     now_ms: i64,
-) -> Result<(Device, String), AppError> {
+) -> Result<(Device, String), Error> {
     valid_name(name)?;
     let kiosk_id = match (kind, kiosk) {
         (DeviceKind::Printer, Some(kiosk)) => {
             Some(kiosk_id_by_name(conn, kiosk)?.ok_or_else(|| {
-                AppError::invalid("unknown_kiosk", format!("no kiosk named {kiosk:?}"))
+                Error::invalid("unknown_kiosk", format!("no kiosk named {kiosk:?}"))
             })?)
         }
         (DeviceKind::Printer, None) => {
-            return Err(AppError::invalid(
+            return Err(Error::invalid(
                 "missing_kiosk",
                 "a printer prints for a kiosk: name it",
             ));
         }
         (_, Some(_)) => {
-            return Err(AppError::invalid(
+            return Err(Error::invalid(
                 "unexpected_kiosk",
                 "only a printer belongs to a kiosk",
             ));
@@ -205,7 +205,7 @@ fn insert_device(
     }
 }
 
-pub fn kiosk_id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>, AppError> {
+pub fn kiosk_id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>, Error> {
     Ok(conn
         .prepare_cached("SELECT id FROM devices WHERE name = ?1 AND kind = 'kiosk'")?
         .query_row([name], |r| r.get(0))
@@ -213,7 +213,7 @@ pub fn kiosk_id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>, Ap
 }
 
 /// Every printer with the kiosk it serves: (printer id, printer name, kiosk id, kiosk name).
-pub fn printers(conn: &Connection) -> Result<Vec<(i64, String, i64, String)>, AppError> {
+pub fn printers(conn: &Connection) -> Result<Vec<(i64, String, i64, String)>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT p.id, p.name, k.id, k.name FROM devices p JOIN devices k ON k.id = p.kiosk_id
          WHERE p.kind = 'printer' ORDER BY p.name",
@@ -222,7 +222,7 @@ pub fn printers(conn: &Connection) -> Result<Vec<(i64, String, i64, String)>, Ap
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<Device>, AppError> {
+pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<Device>, Error> {
     let row = conn
         .prepare_cached("SELECT id, name, kind, kiosk_id FROM devices WHERE token_hash = ?1")?
         .query_row([token_hash(token)], |r| {
@@ -245,7 +245,7 @@ pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<Device>,
 }
 
 /// A user and their password hash, for signing in.
-pub fn user_for_login(conn: &Connection, name: &str) -> Result<Option<(User, String)>, AppError> {
+pub fn user_for_login(conn: &Connection, name: &str) -> Result<Option<(User, String)>, Error> {
     let row = conn
         .prepare_cached("SELECT id, role, password_hash FROM users WHERE name = ?1")?
         .query_row([name], |r| {
@@ -273,7 +273,7 @@ pub fn user_for_login(conn: &Connection, name: &str) -> Result<Option<(User, Str
 /// How long a session lasts: a working day and a bit.
 pub const SESSION_MS: i64 = 14 * 60 * 60 * 1000;
 
-pub fn create_session(conn: &Connection, user_id: i64, now_ms: i64) -> Result<String, AppError> {
+pub fn create_session(conn: &Connection, user_id: i64, now_ms: i64) -> Result<String, Error> {
     let token = random_token();
     conn.prepare_cached("DELETE FROM sessions WHERE expires_at < ?1")?
         .execute([now_ms])?;
@@ -288,7 +288,7 @@ pub fn user_by_session(
     conn: &Connection,
     token: &str,
     now_ms: i64,
-) -> Result<Option<User>, AppError> {
+) -> Result<Option<User>, Error> {
     let row = conn
         .prepare_cached(
             "SELECT u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id
@@ -305,7 +305,7 @@ pub fn user_by_session(
     Ok(row.and_then(|(id, name, role)| Role::parse(&role).map(|role| User { id, name, role })))
 }
 
-pub fn delete_session(conn: &Connection, token: &str) -> Result<(), AppError> {
+pub fn delete_session(conn: &Connection, token: &str) -> Result<(), Error> {
     conn.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
         .execute([token_hash(token)])?;
     Ok(())

@@ -47,12 +47,21 @@ pub enum StoreError {
     TooNew { found: i64, known: i64 },
     #[error("the storage thread has stopped")]
     Stopped,
+    #[error("the commit failed: {0}")]
+    CommitFailed(String),
+    #[error("a reader failed: {0}")]
+    ReaderFailed(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }
 
 /// The outcome of a job: done, or refused by the rules (nothing written).
-pub type JobResult<T> = Result<T, crate::http::AppError>;
+pub type JobResult<T> = Result<T, crate::domain::Error>;
+
+/// What a caller's error must be able to say of the store's own failures (the storage
+/// thread stopped, the commit failed): each caller keeps its own error type.
+pub trait FromStore: From<StoreError> + Send + 'static {}
+impl<E: From<StoreError> + Send + 'static> FromStore for E {}
 
 /// What a job sees: the open transaction, the time of the job, the hall, and the live
 /// changes to publish once the transaction has committed.
@@ -112,18 +121,19 @@ impl Store {
     }
 
     /// Run `job` in the writer's transaction; the answer comes after the commit.
-    pub async fn write<T, F>(&self, job: F) -> JobResult<T>
+    pub async fn write<T, E, F>(&self, job: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: for<'a> FnOnce(&mut Ctx<'a>) -> JobResult<T> + Send + 'static,
+        E: FromStore,
+        F: for<'a> FnOnce(&mut Ctx<'a>) -> Result<T, E> + Send + 'static,
     {
-        let (reply, answer) = oneshot::channel::<JobResult<T>>();
+        let (reply, answer) = oneshot::channel::<Result<T, E>>();
         let job: Job = Box::new(move |ctx| {
             let outcome = job(ctx);
             let succeeded = outcome.is_ok();
             let deliver: Deliver = Box::new(move |commit_error: Option<&StoreError>| {
                 let outcome = match (outcome, commit_error) {
-                    (Ok(_), Some(e)) => Err(crate::http::AppError::internal(e)),
+                    (Ok(_), Some(e)) => Err(E::from(StoreError::CommitFailed(e.to_string()))),
                     (outcome, _) => outcome,
                 };
                 // The caller may have gone (client hung up): the change stands regardless.
@@ -133,17 +143,16 @@ impl Store {
         });
         self.jobs
             .send(job)
-            .map_err(|_| crate::http::AppError::internal(StoreError::Stopped))?;
-        answer
-            .await
-            .map_err(|_| crate::http::AppError::internal(StoreError::Stopped))?
+            .map_err(|_| E::from(StoreError::Stopped))?;
+        answer.await.map_err(|_| E::from(StoreError::Stopped))?
     }
 
     /// Run `query` on a read-only connection, off the async workers.
-    pub async fn read<T, F>(&self, query: F) -> JobResult<T>
+    pub async fn read<T, E, F>(&self, query: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> JobResult<T> + Send + 'static,
+        E: FromStore,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         self.readers.run(query).await
     }
@@ -323,20 +332,21 @@ impl Readers {
         }
     }
 
-    pub(crate) async fn run<T, F>(&self, query: F) -> JobResult<T>
+    pub(crate) async fn run<T, E, F>(&self, query: F) -> Result<T, E>
     where
         T: Send + 'static,
-        F: FnOnce(&Connection) -> JobResult<T> + Send + 'static,
+        E: FromStore,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
     {
         let readers = self.clone();
         tokio::task::spawn_blocking(move || {
-            let conn = readers.take().map_err(crate::http::AppError::internal)?;
+            let conn = readers.take()?;
             let outcome = query(&conn);
             readers.give_back(conn);
             outcome
         })
         .await
-        .map_err(crate::http::AppError::internal)?
+        .map_err(|e| E::from(StoreError::ReaderFailed(e.to_string())))?
     }
 }
 
@@ -348,4 +358,16 @@ pub fn millis(at: DateTime<Utc>) -> i64 {
 /// Back from stored milliseconds.
 pub fn from_millis(ms: i64) -> DateTime<Utc> {
     DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+impl From<StoreError> for crate::domain::Error {
+    fn from(e: StoreError) -> Self {
+        crate::domain::Error::internal(e)
+    }
+}
+
+impl From<rusqlite::Error> for crate::domain::Error {
+    fn from(e: rusqlite::Error) -> Self {
+        crate::domain::Error::internal(e)
+    }
 }

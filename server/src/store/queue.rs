@@ -10,7 +10,7 @@ use crate::domain::policy::{self, Candidate};
 use crate::domain::{
     Action, CounterNo, CounterState, Hall, Priority, Refusal, Role, ServiceCode, Status,
 };
-use crate::http::AppError;
+use crate::domain::Error;
 use crate::live::Change;
 use rand::RngCore;
 use rusqlite::{Connection, OptionalExtension, params};
@@ -51,7 +51,7 @@ fn record(
     ticket: Option<&TicketRow>,
     counter: Option<CounterNo>,
     user_id: Option<i64>,
-) -> Result<Logged, AppError> {
+) -> Result<Logged, Error> {
     let (kind, data) = event.to_parts();
     ctx.conn
         .prepare_cached(
@@ -91,7 +91,7 @@ fn announce(
     logged: Logged,
     ticket_id: Option<i64>,
     also_affects: Option<ServiceCode>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let ticket = match ticket_id {
         Some(id) => views::ticket_by_id(ctx.conn, id)?,
         None => None,
@@ -109,7 +109,7 @@ fn announce_view(
     logged: Logged,
     ticket_view: Option<&TicketView>,
     also_affects: Option<ServiceCode>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let (seq, kind) = (logged.seq, logged.event.kind());
     // A rating is the citizen's, not the counter's: counter feeds do not follow it.
     let counter = match logged.event {
@@ -161,7 +161,7 @@ pub fn issue_once(
     priority: Priority,
     issued_by: IssuedBy,
     request_id: Option<&str>,
-) -> Result<(Issued, bool), AppError> {
+) -> Result<(Issued, bool), Error> {
     if let Some(request_id) = request_id {
         let id: Option<i64> = ctx
             .conn
@@ -169,7 +169,7 @@ pub fn issue_once(
             .query_row([request_id], |r| r.get(0))
             .optional()?;
         if let Some(id) = id {
-            let row = views::ticket_by_id(ctx.conn, id)?.ok_or(AppError::Internal)?;
+            let row = views::ticket_by_id(ctx.conn, id)?.ok_or(Error::Internal)?;
             if &row.first_service != service || row.priority != priority {
                 return Err(Refusal::other(
                     "request_id_reused",
@@ -190,7 +190,7 @@ pub fn issue_once(
         }
     }
     let field = ctx.hall.service(service).ok_or_else(|| {
-        AppError::invalid(
+        Error::invalid(
             "unknown_service",
             format!("no field has the code {service}"),
         )
@@ -291,10 +291,10 @@ pub fn issue_once(
 }
 
 /// The counter, checked to be held by `staff`.
-fn held_counter(ctx: &Ctx<'_>, no: CounterNo, staff: &Staff) -> Result<CounterRow, AppError> {
+fn held_counter(ctx: &Ctx<'_>, no: CounterNo, staff: &Staff) -> Result<CounterRow, Error> {
     let counter = views::counter_row(ctx.conn, no)?;
     if counter.state == CounterState::Closed || counter.user_id != Some(staff.user_id) {
-        return Err(AppError::forbidden(format!(
+        return Err(Error::forbidden(format!(
             "counter {no} is not open in your name: open it first"
         )));
     }
@@ -306,7 +306,7 @@ fn set_counter(
     no: CounterNo,
     state: &CounterState,
     user_id: Option<i64>,
-) -> Result<(), AppError> {
+) -> Result<(), Error> {
     let reason = match state {
         CounterState::Paused { reason } => Some(reason.as_str()),
         _ => None,
@@ -324,7 +324,7 @@ pub fn open_counter(
     ctx: &mut Ctx<'_>,
     no: CounterNo,
     staff: &Staff,
-) -> Result<views::CounterView, AppError> {
+) -> Result<views::CounterView, Error> {
     let counter = views::counter_row(ctx.conn, no)?;
     match (&counter.state, counter.user_id) {
         (CounterState::Closed, _) => {}
@@ -367,7 +367,7 @@ pub fn close_counter(
     ctx: &mut Ctx<'_>,
     no: CounterNo,
     staff: &Staff,
-) -> Result<views::CounterView, AppError> {
+) -> Result<views::CounterView, Error> {
     let counter = views::counter_row(ctx.conn, no)?;
     if counter.state == CounterState::Closed {
         return Err(
@@ -375,7 +375,7 @@ pub fn close_counter(
         );
     }
     if counter.user_id != Some(staff.user_id) && !staff.role.reads_everything() {
-        return Err(AppError::forbidden(format!(
+        return Err(Error::forbidden(format!(
             "counter {no} is open in another clerk's name"
         )));
     }
@@ -403,7 +403,7 @@ pub fn pause_counter(
     no: CounterNo,
     staff: &Staff,
     reason: &str,
-) -> Result<views::CounterView, AppError> {
+) -> Result<views::CounterView, Error> {
     let counter = held_counter(ctx, no, staff)?;
     let busy = views::ticket_at_counter(ctx.conn, no)?.is_some();
     let paused = counter.state.pause(reason, busy)?;
@@ -420,7 +420,7 @@ pub fn resume_counter(
     ctx: &mut Ctx<'_>,
     no: CounterNo,
     staff: &Staff,
-) -> Result<views::CounterView, AppError> {
+) -> Result<views::CounterView, Error> {
     let counter = held_counter(ctx, no, staff)?;
     let open = counter.state.resume()?;
     set_counter(ctx, no, &open, Some(staff.user_id))?;
@@ -441,14 +441,14 @@ pub fn call_next(
     ctx: &mut Ctx<'_>,
     no: CounterNo,
     staff: &Staff,
-) -> Result<Option<TicketView>, AppError> {
+) -> Result<Option<TicketView>, Error> {
     let counter = held_counter(ctx, no, staff)?;
     let busy = views::ticket_at_counter(ctx.conn, no)?.is_some();
     counter.state.may_call(busy)?;
     let def = ctx
         .hall
         .counter(no)
-        .ok_or_else(|| AppError::not_found("counter_not_found", format!("no counter {no}")))?;
+        .ok_or_else(|| Error::not_found("counter_not_found", format!("no counter {no}")))?;
     let waiting = views::waiting_in(ctx.conn, &def.services)?;
     let candidates: Vec<Candidate> = waiting
         .iter()
@@ -475,7 +475,7 @@ pub fn call_next(
     let ticket = waiting
         .into_iter()
         .find(|t| t.id == choice.id)
-        .ok_or(AppError::Internal)?;
+        .ok_or(Error::Internal)?;
     call(ctx, ticket, no, staff).map(Some)
 }
 
@@ -485,7 +485,7 @@ fn call(
     ticket: TicketRow,
     no: CounterNo,
     staff: &Staff,
-) -> Result<TicketView, AppError> {
+) -> Result<TicketView, Error> {
     ticket.status.after(&Action::Call { counter: no })?;
     let now = millis(ctx.now);
     ctx.conn
@@ -510,7 +510,7 @@ fn call(
     };
     let logged = record(ctx, called, Some(&ticket), Some(no), Some(staff.user_id))?;
     announce(ctx, logged, Some(ticket.id), None)?;
-    let row = views::ticket_by_id(ctx.conn, ticket.id)?.ok_or(AppError::Internal)?;
+    let row = views::ticket_by_id(ctx.conn, ticket.id)?.ok_or(Error::Internal)?;
     views::ticket_view(ctx.conn, ctx.hall, &row)
 }
 
@@ -521,9 +521,9 @@ pub fn act(
     id: i64,
     action: Action,
     staff: &Staff,
-) -> Result<TicketView, AppError> {
+) -> Result<TicketView, Error> {
     let ticket = views::ticket_by_id(ctx.conn, id)?
-        .ok_or_else(|| AppError::not_found("ticket_not_found", format!("no ticket {id}")))?;
+        .ok_or_else(|| Error::not_found("ticket_not_found", format!("no ticket {id}")))?;
     // The rules first: an illegal move is a 409 whoever asks.
     ticket.status.after(&action)?;
     match &action {
@@ -549,7 +549,7 @@ pub fn act(
     let now = millis(ctx.now);
     let counter = ticket.counter_no;
     let (event, sql, affects): (Event, &str, Option<ServiceCode>) = match &action {
-        Action::Call { .. } => return Err(AppError::Internal),
+        Action::Call { .. } => return Err(Error::Internal),
         Action::Recall => (
             Event::Recalled {
                 recall: ticket.recalls + 1,
@@ -597,7 +597,7 @@ pub fn act(
                 .into());
             }
             if ctx.hall.service(to).is_none() {
-                return Err(AppError::invalid(
+                return Err(Error::invalid(
                     "unknown_service",
                     format!("no field has the code {to}"),
                 ));
@@ -627,14 +627,14 @@ pub fn act(
         ctx.conn.prepare_cached(sql)?.execute(params![id, now])?;
     }
     let logged = record(ctx, event, Some(&ticket), counter, Some(staff.user_id))?;
-    let touched = views::ticket_by_id(ctx.conn, id)?.ok_or(AppError::Internal)?;
+    let touched = views::ticket_by_id(ctx.conn, id)?.ok_or(Error::Internal)?;
     announce(ctx, logged, Some(id), affects)?;
     views::ticket_view(ctx.conn, ctx.hall, &touched)
 }
 
 /// A ticket at a counter is moved only by the clerk holding that counter. A waiting ticket
 /// (transfer, cancel) by a manager, or by a clerk whose open counter serves its field.
-fn check_may_touch(ctx: &Ctx<'_>, ticket: &TicketRow, staff: &Staff) -> Result<(), AppError> {
+fn check_may_touch(ctx: &Ctx<'_>, ticket: &TicketRow, staff: &Staff) -> Result<(), Error> {
     if let Some(no) = ticket.counter_no.filter(|_| ticket.status.at_counter()) {
         held_counter(ctx, no, staff)?;
         return Ok(());
@@ -650,7 +650,7 @@ fn check_may_touch(ctx: &Ctx<'_>, ticket: &TicketRow, staff: &Staff) -> Result<(
     if serves {
         Ok(())
     } else {
-        Err(AppError::forbidden(
+        Err(Error::forbidden(
             "only a clerk at a counter serving this field may change this ticket",
         ))
     }
@@ -662,9 +662,9 @@ pub fn rate(
     token: &str,
     level: u8,
     comment: Option<String>,
-) -> Result<TicketView, AppError> {
+) -> Result<TicketView, Error> {
     let ticket = views::ticket_by_token(ctx.conn, token)?
-        .ok_or_else(|| AppError::not_found("ticket_not_found", "no such ticket"))?;
+        .ok_or_else(|| Error::not_found("ticket_not_found", "no such ticket"))?;
     record_rating(ctx, ticket, level, comment, RatingChannel::Phone)
 }
 
@@ -675,9 +675,9 @@ pub fn rate_at_counter(
     id: i64,
     level: u8,
     staff: &Staff,
-) -> Result<TicketView, AppError> {
+) -> Result<TicketView, Error> {
     let ticket = views::ticket_by_id(ctx.conn, id)?
-        .ok_or_else(|| AppError::not_found("ticket_not_found", format!("no ticket {id}")))?;
+        .ok_or_else(|| Error::not_found("ticket_not_found", format!("no ticket {id}")))?;
     let Some(no) = ticket.counter_no else {
         return Err(
             Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
@@ -693,7 +693,7 @@ fn record_rating(
     level: u8,
     comment: Option<String>,
     channel: RatingChannel,
-) -> Result<TicketView, AppError> {
+) -> Result<TicketView, Error> {
     if ticket.status != Status::Served {
         return Err(
             Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
@@ -703,7 +703,7 @@ fn record_rating(
         return Err(Refusal::other("already_rated", "this ticket has already been rated").into());
     }
     if !(1..=ctx.hall.rating_scale).contains(&level) {
-        return Err(AppError::invalid(
+        return Err(Error::invalid(
             "bad_rating",
             format!(
                 "a rating is 1 to {} on this hall's scale",
@@ -722,14 +722,14 @@ fn record_rating(
     };
     let logged = record(ctx, rated, Some(&ticket), ticket.counter_no, None)?;
     announce(ctx, logged, Some(ticket.id), None)?;
-    let row = views::ticket_by_id(ctx.conn, ticket.id)?.ok_or(AppError::Internal)?;
+    let row = views::ticket_by_id(ctx.conn, ticket.id)?.ok_or(Error::Internal)?;
     views::ticket_view(ctx.conn, ctx.hall, &row)
 }
 
 /// A new local day has begun: tickets the previous days left open are cancelled and
 /// counters left open are closed (each with its event), so today starts clean and
 /// statistics see how yesterday ended.
-pub fn close_previous_days(ctx: &mut Ctx<'_>) -> Result<(), AppError> {
+pub fn close_previous_days(ctx: &mut Ctx<'_>) -> Result<(), Error> {
     let today = ctx.today().to_string();
     let ids: Vec<i64> = ctx
         .conn

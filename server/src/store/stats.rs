@@ -8,7 +8,7 @@
 use crate::domain::event::{EndReason, Event, Logged, UnreadableEvent};
 use crate::domain::stats::{BeganBy, Outcome, Span, Visit, local_hour};
 use crate::domain::{Hall, numbering::local_day};
-use crate::http::AppError;
+use crate::domain::Error;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use rusqlite::{Connection, OptionalExtension, named_params, params};
@@ -319,7 +319,7 @@ pub fn visits(
     hall: i64,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<Visit>, AppError> {
+) -> Result<Vec<Visit>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT day, service, began_by, issued_at, queued_at, hour, priority, first_call, last_call,
              counter_no, user_id, recalls, started_at, ended_at, outcome, end_reason,
@@ -382,7 +382,7 @@ pub fn spans(
     hall: i64,
     from: NaiveDate,
     to: NaiveDate,
-) -> Result<Vec<Span>, AppError> {
+) -> Result<Vec<Span>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT counter_no, user_id, kind, reason, day, began_at, last_activity, ended_at
          FROM stat_counter_spans WHERE hall = ?3 AND day BETWEEN ?1 AND ?2",
@@ -404,7 +404,7 @@ pub fn spans(
 }
 
 /// Every user's name, by id (clerks are shown by name).
-pub fn user_names(conn: &Connection) -> Result<std::collections::BTreeMap<i64, String>, AppError> {
+pub fn user_names(conn: &Connection) -> Result<std::collections::BTreeMap<i64, String>, Error> {
     let mut stmt = conn.prepare_cached("SELECT id, name FROM users")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)

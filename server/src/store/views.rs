@@ -4,7 +4,7 @@
 use super::from_millis;
 use crate::domain::estimate::{self, Availability, CounterNow, Field, Forecast, Visit};
 use crate::domain::{CounterNo, CounterState, Hall, Priority, ServiceCode, Status};
-use crate::http::AppError;
+use crate::domain::Error;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use serde::Serialize;
 use std::cell::{Cell, RefCell};
@@ -77,7 +77,7 @@ fn ticket_from_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
     })
 }
 
-pub fn ticket_by_id(conn: &Connection, id: i64) -> Result<Option<TicketRow>, AppError> {
+pub fn ticket_by_id(conn: &Connection, id: i64) -> Result<Option<TicketRow>, Error> {
     let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1");
     Ok(conn
         .prepare_cached(&sql)?
@@ -85,7 +85,7 @@ pub fn ticket_by_id(conn: &Connection, id: i64) -> Result<Option<TicketRow>, App
         .optional()?)
 }
 
-pub fn ticket_by_token(conn: &Connection, token: &str) -> Result<Option<TicketRow>, AppError> {
+pub fn ticket_by_token(conn: &Connection, token: &str) -> Result<Option<TicketRow>, Error> {
     let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE token = ?1");
     Ok(conn
         .prepare_cached(&sql)?
@@ -94,7 +94,7 @@ pub fn ticket_by_token(conn: &Connection, token: &str) -> Result<Option<TicketRo
 }
 
 /// The ticket a counter holds now (called or serving), if any.
-pub fn ticket_at_counter(conn: &Connection, no: CounterNo) -> Result<Option<TicketRow>, AppError> {
+pub fn ticket_at_counter(conn: &Connection, no: CounterNo) -> Result<Option<TicketRow>, Error> {
     let sql = format!(
         "SELECT {TICKET_COLUMNS} FROM tickets WHERE counter_no = ?1 AND status IN ('called', 'serving')"
     );
@@ -110,7 +110,7 @@ pub fn tickets_of_day(
     day: &str,
     status: Option<Status>,
     service: Option<&ServiceCode>,
-) -> Result<Vec<TicketRow>, AppError> {
+) -> Result<Vec<TicketRow>, Error> {
     let sql = format!(
         "SELECT {TICKET_COLUMNS} FROM tickets WHERE local_day = ?1
            AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR service = ?3)
@@ -129,7 +129,7 @@ pub fn tickets_of_day(
 }
 
 /// Waiting tickets of some fields, in no particular order.
-pub fn waiting_in(conn: &Connection, services: &[ServiceCode]) -> Result<Vec<TicketRow>, AppError> {
+pub fn waiting_in(conn: &Connection, services: &[ServiceCode]) -> Result<Vec<TicketRow>, Error> {
     let sql =
         format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE status = 'waiting' AND service = ?1");
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -173,7 +173,7 @@ pub fn local_time(hall: &Hall, ms: i64) -> String {
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
 
-pub fn ticket_view(conn: &Connection, hall: &Hall, t: &TicketRow) -> Result<TicketView, AppError> {
+pub fn ticket_view(conn: &Connection, hall: &Hall, t: &TicketRow) -> Result<TicketView, Error> {
     let estimate = if t.status == Status::Waiting {
         let ahead = people_ahead(conn, t)?;
         let now = hall_time(conn)?;
@@ -213,7 +213,7 @@ pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<(u32, u32)
 /// Waiting tickets of the same field that will be called first: every priority ticket
 /// queued before it, and for a normal ticket also every priority ticket and every normal
 /// ticket queued before it.
-pub fn people_ahead(conn: &Connection, t: &TicketRow) -> Result<u32, AppError> {
+pub fn people_ahead(conn: &Connection, t: &TicketRow) -> Result<u32, Error> {
     let n: u32 = conn
         .prepare_cached(
             "SELECT COUNT(*) FROM tickets
@@ -248,7 +248,7 @@ const VISIT_CAP: f64 = 4.0;
 /// with an event is exact; a view read later in a quiet moment is as of the last change
 /// (it does not yet count the minutes the clerks have spent since). The kiosk's quote is
 /// made in the change itself, with its own time.
-pub fn hall_time(conn: &Connection) -> Result<i64, AppError> {
+pub fn hall_time(conn: &Connection) -> Result<i64, Error> {
     Ok(conn
         .prepare_cached("SELECT at FROM events ORDER BY seq DESC LIMIT 1")?
         .query_row([], |r| r.get(0))
@@ -268,7 +268,7 @@ pub struct Estimates {
 
 impl Estimates {
     /// Read the hall as it is at `now` (milliseconds).
-    pub fn read(conn: &Connection, hall: &Hall, now: i64) -> Result<Estimates, AppError> {
+    pub fn read(conn: &Connection, hall: &Hall, now: i64) -> Result<Estimates, Error> {
         let mut states: HashMap<u16, (String, Option<Visit>)> = HashMap::new();
         let mut stmt = conn.prepare_cached(
             "SELECT c.no, c.state, t.service, t.called_at FROM counters c
@@ -389,7 +389,7 @@ fn typical(
     service: &ServiceCode,
     day_start: i64,
     configured: f64,
-) -> Result<f64, AppError> {
+) -> Result<f64, Error> {
     let cap = (configured * VISIT_CAP * 60_000.0) as i64;
     let (n, mean): (u32, Option<f64>) = conn
         .prepare_cached(
@@ -439,7 +439,7 @@ impl Replay {
         service: &ServiceCode,
         ahead: u32,
         now: i64,
-    ) -> Result<u32, AppError> {
+    ) -> Result<u32, Error> {
         let key = (self.version.get(), now.div_euclid(60_000));
         let kept = self
             .last
@@ -467,7 +467,7 @@ pub fn wait_estimate(
     service: &ServiceCode,
     ahead: u32,
     now: i64,
-) -> Result<u32, AppError> {
+) -> Result<u32, Error> {
     Ok(Estimates::read(conn, hall, now)?.wait(service, ahead))
 }
 
@@ -480,7 +480,7 @@ pub fn queue_views(
     conn: &Connection,
     hall: &Hall,
     rows: &[TicketRow],
-) -> Result<Vec<TicketView>, AppError> {
+) -> Result<Vec<TicketView>, Error> {
     let mut order: Vec<&TicketRow> = rows
         .iter()
         .filter(|t| t.status == Status::Waiting)
@@ -503,7 +503,7 @@ pub fn queue_views(
 }
 
 /// The counter a member of staff holds (open or paused), if any.
-pub fn counter_held_by(conn: &Connection, user_id: i64) -> Result<Option<u16>, AppError> {
+pub fn counter_held_by(conn: &Connection, user_id: i64) -> Result<Option<u16>, Error> {
     Ok(conn
         .prepare_cached("SELECT no FROM counters WHERE user_id = ?1 AND state <> 'closed'")?
         .query_row([user_id], |r| r.get(0))
@@ -519,7 +519,7 @@ pub struct CounterRow {
     pub priority_streak: u32,
 }
 
-pub fn counter_row(conn: &Connection, no: CounterNo) -> Result<CounterRow, AppError> {
+pub fn counter_row(conn: &Connection, no: CounterNo) -> Result<CounterRow, Error> {
     let row = conn
         .prepare_cached(
             "SELECT state, pause_reason, user_id, priority_streak FROM counters WHERE no = ?1",
@@ -534,7 +534,7 @@ pub fn counter_row(conn: &Connection, no: CounterNo) -> Result<CounterRow, AppEr
         })
         .optional()?;
     let Some((state, reason, user_id, priority_streak)) = row else {
-        return Err(AppError::not_found(
+        return Err(Error::not_found(
             "counter_not_found",
             format!("no counter {no}"),
         ));
@@ -568,7 +568,7 @@ pub fn counter_view(
     conn: &Connection,
     hall: &Hall,
     no: CounterNo,
-) -> Result<CounterView, AppError> {
+) -> Result<CounterView, Error> {
     let row = counter_row(conn, no)?;
     let current = match ticket_at_counter(conn, no)? {
         Some(t) => Some(ticket_view(conn, hall, &t)?),
@@ -586,7 +586,7 @@ pub fn counter_view(
 }
 
 /// How many wait in each field (every field listed, zero included).
-pub fn waiting_counts(conn: &Connection, hall: &Hall) -> Result<BTreeMap<String, u32>, AppError> {
+pub fn waiting_counts(conn: &Connection, hall: &Hall) -> Result<BTreeMap<String, u32>, Error> {
     let mut counts: BTreeMap<String, u32> = hall
         .services
         .iter()
@@ -602,7 +602,7 @@ pub fn waiting_counts(conn: &Connection, hall: &Hall) -> Result<BTreeMap<String,
 }
 
 /// Waiting in one field: (priority, normal).
-pub fn waiting_in_field(conn: &Connection, service: &ServiceCode) -> Result<(u32, u32), AppError> {
+pub fn waiting_in_field(conn: &Connection, service: &ServiceCode) -> Result<(u32, u32), Error> {
     Ok(conn
         .prepare_cached("SELECT priority, normal FROM waiting_counts WHERE service = ?1")?
         .query_row([service.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
@@ -611,7 +611,7 @@ pub fn waiting_in_field(conn: &Connection, service: &ServiceCode) -> Result<(u32
 }
 
 /// The sequence number of the last event written.
-pub fn last_seq(conn: &Connection) -> Result<i64, AppError> {
+pub fn last_seq(conn: &Connection) -> Result<i64, Error> {
     Ok(conn
         .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM events")?
         .query_row([], |r| r.get(0))?)
@@ -630,7 +630,7 @@ pub struct ServiceView {
     pub counters_open: u32,
 }
 
-pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, AppError> {
+pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, Error> {
     let counts = waiting_counts(conn, hall)?;
     let estimates = Estimates::read(conn, hall, hall_time(conn)?)?;
     let mut out = Vec::new();
@@ -661,7 +661,7 @@ pub struct CallView {
 }
 
 /// The latest calls and recalls of the hall's latest day, newest first.
-pub fn recent_calls(conn: &Connection, hall: &Hall, limit: u32) -> Result<Vec<CallView>, AppError> {
+pub fn recent_calls(conn: &Connection, hall: &Hall, limit: u32) -> Result<Vec<CallView>, Error> {
     let mut stmt = conn.prepare_cached(
         "SELECT e.seq, t.code, e.service, e.counter_no, e.at, e.kind
          FROM events e JOIN tickets t ON t.id = e.ticket_id
@@ -696,7 +696,7 @@ pub struct HallSnapshot {
     pub recent_calls: Vec<CallView>,
 }
 
-pub fn hall_snapshot(conn: &Connection, hall: &Hall) -> Result<HallSnapshot, AppError> {
+pub fn hall_snapshot(conn: &Connection, hall: &Hall) -> Result<HallSnapshot, Error> {
     let seq = last_seq(conn)?;
     let mut counters = Vec::new();
     for c in &hall.counters {
@@ -727,7 +727,7 @@ pub fn counter_snapshot(
     conn: &Connection,
     hall: &Hall,
     no: CounterNo,
-) -> Result<CounterSnapshot, AppError> {
+) -> Result<CounterSnapshot, Error> {
     let seq = last_seq(conn)?;
     let counter = counter_view(conn, hall, no)?;
     let mut waiting = waiting_in(conn, &counter.services)?;
