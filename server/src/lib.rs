@@ -10,6 +10,7 @@
 //! `127.0.0.1:0`.
 
 pub mod announce;
+pub mod app;
 pub mod backup;
 pub mod city;
 pub mod clock;
@@ -56,9 +57,12 @@ pub fn build_state_with(
     limits: Limits,
     printing: Printing,
 ) -> Result<AppState, StoreError> {
+    let store = Store::open(data_dir, Arc::new(hall), clock.clone())?;
+    let app = app::App::new(store.clone());
     let hub = Hub::new();
-    let store = Store::open(data_dir, Arc::new(hall), clock.clone(), hub.clone())?;
+    hub.follow(&app);
     Ok(AppState {
+        app,
         store,
         hub,
         clock,

@@ -1,16 +1,20 @@
 //! Live updates over WebSocket: the hall feed (`/ws/hall`), one feed per counter
 //! (`/ws/counters/{no}`) and one per ticket (`/ws/tickets/{token}`).
 //!
-//! The writer publishes one [`Change`] per event after its transaction commits, on a single
-//! broadcast channel. Each socket starts with a full snapshot, then forwards the changes
-//! that concern it, each carrying the event's sequence number. A socket that falls behind
-//! (`Lagged`) is not dropped: it gets a fresh snapshot and carries on. The hall and counter
-//! frames are serialised once by the writer and shared by every display.
+//! The hub follows the application's feed of committed changes ([`crate::app::Committed`],
+//! in commit order) and turns each into one [`Change`]: its frame for hall and counter
+//! displays is serialised once, here, and shared by every display. Each socket starts with
+//! a full snapshot, then forwards the changes that concern it, each carrying the event's
+//! sequence number. A socket that falls behind (`Lagged`) is not dropped: it gets a fresh
+//! snapshot and carries on.
 
 use crate::domain::Error;
 use crate::domain::event::Event;
 use crate::domain::{CounterNo, ServiceCode};
-use crate::store::{Store, views};
+use crate::app::views::{self, TicketView};
+use crate::app::{App, Committed};
+use crate::domain::Hall;
+use crate::store::{Store, events, tickets};
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
@@ -28,7 +32,7 @@ pub(crate) const PING_EVERY: Duration = Duration::from_secs(20);
 /// A ticket as its holder sees it (the phone page, the rating answer): the view without its
 /// priority category. The token is printed on a paper ticket anyone may pick up, and
 /// "pregnant" or "disabled" is nobody else's business; the phone page has no use for it.
-pub fn citizen_view(view: &views::TicketView) -> Result<String, crate::domain::Error> {
+pub fn citizen_view(view: &TicketView) -> Result<String, crate::domain::Error> {
     let mut value = serde_json::to_value(view).map_err(crate::domain::Error::internal)?;
     if let Some(fields) = value.as_object_mut() {
         fields.remove("priority");
@@ -56,20 +60,28 @@ pub struct Change {
 }
 
 impl Change {
-    pub fn new(
-        event: Event,
-        ticket_id: Option<i64>,
-        counter: Option<CounterNo>,
-        services: Vec<ServiceCode>,
-        frame: &serde_json::Value,
-    ) -> Self {
+    /// The change the screens see of a committed one.
+    pub fn of(committed: &Committed, hall: &Hall) -> Change {
+        let e = match committed {
+            Committed::DayStarted { seq } => return Change::day_started(*seq),
+            Committed::Event(e) => e,
+        };
+        let frame = serde_json::json!({
+            "type": "event",
+            "seq": e.logged.seq,
+            "kind": e.logged.event.kind(),
+            "at": views::local_time(hall, e.logged.at),
+            "ticket": e.ticket,
+            "counter": e.counter,
+            "waiting": e.waiting,
+        });
         Change {
-            seq: 0,
-            event: Some(event),
-            ticket_id,
-            counter,
-            services,
-            counter_fields: Vec::new(),
+            seq: e.logged.seq,
+            event: Some(e.logged.event.clone()),
+            ticket_id: e.ticket.as_ref().map(|t| t.id),
+            counter: e.counter.as_ref().map(|c| c.no),
+            services: e.services.clone(),
+            counter_fields: e.counter_fields.clone(),
             frame: Utf8Bytes::from(frame.to_string()),
             resync: false,
         }
@@ -159,6 +171,25 @@ impl Hub {
             stats: Arc::new(LiveStats::default()),
             closing: Arc::new(tokio::sync::watch::Sender::new(false)),
         }
+    }
+
+    /// Follow the application's committed changes until it goes away. A hub that falls
+    /// behind its feed (it never should) tells every screen to start again.
+    pub fn follow(&self, app: &App) {
+        let mut committed = app.subscribe();
+        let (hub, hall) = (self.clone(), app.hall.clone());
+        let _ = std::thread::Builder::new()
+            .name("motcua-hub".into())
+            .spawn(move || {
+                use tokio::sync::broadcast::error::RecvError;
+                loop {
+                    match committed.blocking_recv() {
+                        Ok(c) => hub.publish(Change::of(&c, &hall)),
+                        Err(RecvError::Lagged(_)) => hub.publish(Change::day_started(0)),
+                        Err(RecvError::Closed) => break,
+                    }
+                }
+            });
     }
 
     pub fn publish(&self, change: Change) {
@@ -277,8 +308,8 @@ impl FeedState {
                             )
                         }
                         Feed::Ticket { token, .. } => {
-                            let seq = views::last_seq(conn)?;
-                            let t = views::ticket_by_token(conn, &token)?.ok_or_else(|| {
+                            let seq = events::last_seq(conn)?;
+                            let t = tickets::by_token(conn, &token)?.ok_or_else(|| {
                                 crate::domain::Error::not_found("ticket_not_found", "gone")
                             })?;
                             let view = views::ticket_view(conn, &hall, &t)?;
@@ -316,7 +347,7 @@ impl FeedState {
                 let (hall, id) = (store.hall.clone(), *id);
                 let read = store
                     .read::<_, Error, _>(move |conn| {
-                        let t = views::ticket_by_id(conn, id)?.ok_or_else(|| {
+                        let t = tickets::by_id(conn, id)?.ok_or_else(|| {
                             crate::domain::Error::not_found("ticket_not_found", "gone")
                         })?;
                         let view = views::ticket_view(conn, &hall, &t)?;

@@ -15,18 +15,15 @@
 //! disk, and a job is resent only to the same agent, which remembers what it printed.
 
 use crate::clock::Clock;
-use crate::domain::Hall;
 use crate::domain::Error;
 use crate::live::{drive, until_closed};
 use crate::store::accounts::Device;
-use crate::store::queue::Issued;
-use crate::store::{Ctx, Store, millis};
+use crate::store::{Store, StoreError, millis, print_jobs};
 use axum::extract::ws::Utf8Bytes;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use motcua_printer::transport::{Deadlines, Target};
 use motcua_printer::{Layout, TicketPrint};
-use rusqlite::{OptionalExtension, params};
 use serde::{Deserialize, Serialize};
 use serde_json::json;
 use std::collections::HashMap;
@@ -75,14 +72,7 @@ pub struct DirectPrinter {
     pub layout: Layout,
 }
 
-/// The outcome of a print request, as the kiosk is told.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct PrintOutcome {
-    pub job: i64,
-    /// `sent` (to an agent; the result follows on the kiosk feed), `printed` or `failed`.
-    pub status: &'static str,
-    pub reason: Option<String>,
-}
+pub use crate::app::queue::PrintOutcome;
 
 struct AgentLink {
     printer_name: String,
@@ -151,71 +141,9 @@ impl Printing {
             .send((kiosk_id, Utf8Bytes::from(frame.to_string())));
     }
 
-    /// What goes on paper for a ticket just issued.
-    pub fn ticket_print(&self, hall: &Hall, issued: &Issued) -> TicketPrint {
-        let t = &issued.ticket;
-        let issued_at = chrono::DateTime::parse_from_rfc3339(&t.issued_at)
-            .map(|at| at.format("%H:%M  %d/%m/%Y").to_string())
-            .unwrap_or_else(|_| t.issued_at.clone());
-        TicketPrint {
-            hall: hall.name.clone(),
-            service: t.service_name_vi.clone(),
-            code: t.code.clone(),
-            priority: t
-                .priority
-                .is_priority()
-                .then(|| t.priority.label().0.to_owned()),
-            issued_at,
-            ahead: t.ahead.unwrap_or(0),
-            eta_minutes: t.eta_minutes.unwrap_or(0),
-            url: issued.url.clone(),
-            footer: self.0.footer.clone(),
-        }
-    }
-
-    /// Write a job for a kiosk's ticket (inside the ticket's own transaction).
-    pub fn queue_job(
-        ctx: &Ctx<'_>,
-        ticket_id: i64,
-        kiosk_id: i64,
-        payload: &TicketPrint,
-    ) -> Result<i64, Error> {
-        let payload = serde_json::to_string(payload).map_err(Error::internal)?;
-        let now = millis(ctx.now);
-        ctx.conn
-            .prepare_cached(
-                "INSERT INTO print_jobs (ticket_id, kiosk_id, status, payload, created_at, updated_at)
-                 VALUES (?1, ?2, 'queued', ?3, ?4, ?4)",
-            )?
-            .execute(params![ticket_id, kiosk_id, payload, now])?;
-        Ok(ctx.conn.last_insert_rowid())
-    }
-
-    /// What became of a ticket's print job so far (for a retried request).
-    pub fn job_of(ctx: &Ctx<'_>, ticket_id: i64) -> Result<PrintOutcome, Error> {
-        let found: Option<(i64, String, Option<String>)> = ctx
-            .conn
-            .prepare_cached("SELECT id, status, reason FROM print_jobs WHERE ticket_id = ?1 ORDER BY id DESC LIMIT 1")?
-            .query_row([ticket_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-            .optional()?;
-        // A ticket first asked for at a counter has no job: nothing was to be printed.
-        let Some((job, status, reason)) = found else {
-            return Ok(PrintOutcome {
-                job: 0,
-                status: "failed",
-                reason: Some("no_printer".into()),
-            });
-        };
-        let status = match status.as_str() {
-            "printed" => "printed",
-            "failed" => "failed",
-            _ => "sent",
-        };
-        Ok(PrintOutcome {
-            job,
-            status,
-            reason,
-        })
+    /// The line printed at the bottom of every ticket.
+    pub fn footer(&self) -> &str {
+        &self.0.footer
     }
 
     /// Send a queued job on its way and say what became of it so far. A job stays
@@ -299,20 +227,9 @@ impl Printing {
         };
         let reason = failure.clone();
         let changed = store
-            .write::<_, Error, _>(move |ctx| {
-                let n = ctx
-                    .conn
-                    .prepare_cached(
-                        "UPDATE print_jobs SET status = ?1, reason = ?2, updated_at = ?3
-                         WHERE id = ?4 AND kiosk_id = ?5 AND status IN ('queued', 'sent')",
-                    )?
-                    .execute(params![status, reason, millis(ctx.now), job, kiosk_id])?;
-                let code: Option<String> = ctx
-                    .conn
-                    .prepare_cached("SELECT t.code FROM print_jobs j JOIN tickets t ON t.id = j.ticket_id WHERE j.id = ?1")?
-                    .query_row([job], |r| r.get(0))
-                    .ok();
-                Ok((n > 0, code))
+            .write::<_, StoreError, _>(move |tx| {
+                let at = millis(tx.now);
+                print_jobs::finish(tx.conn, job, kiosk_id, status, reason.as_deref(), at)
             })
             .await;
         match changed {
@@ -389,11 +306,7 @@ impl Printing {
     ) -> Result<u64, Error> {
         let connection = self.0.connections.fetch_add(1, Ordering::Relaxed) + 1;
         let kiosk_name = store
-            .read::<_, Error, _>(move |conn| {
-                Ok(conn
-                    .prepare_cached("SELECT name FROM devices WHERE id = ?1")?
-                    .query_row([kiosk_id], |r| r.get::<_, String>(0))?)
-            })
+            .read(move |conn| crate::store::accounts::device_name(conn, kiosk_id))
             .await?;
         {
             let mut states = self.0.states.lock().unwrap_or_else(|e| e.into_inner());
@@ -412,20 +325,11 @@ impl Printing {
         }
         let expiry_ms = self.0.expiry.as_millis() as i64;
         let now = millis(self.0.clock.now());
-        let pending: Vec<(i64, String, bool)> = store
-            .read::<_, Error, _>(move |conn| {
-                let mut stmt = conn.prepare_cached(
-                    "SELECT id, payload, created_at FROM print_jobs
-                     WHERE kiosk_id = ?1 AND status IN ('queued', 'sent') ORDER BY id",
-                )?;
-                let rows = stmt.query_map([kiosk_id], |r| {
-                    let created: i64 = r.get(2)?;
-                    Ok((r.get(0)?, r.get(1)?, now - created > expiry_ms))
-                })?;
-                Ok(rows.collect::<Result<Vec<_>, _>>()?)
-            })
+        let pending = store
+            .read::<_, Error, _>(move |conn| Ok(print_jobs::waiting_for_kiosk(conn, kiosk_id)?))
             .await?;
-        for (job, payload, expired) in pending {
+        for (job, payload, created) in pending {
+            let expired = now - created > expiry_ms;
             if expired {
                 self.finish(store, kiosk_id, job, Some("expired".into()))
                     .await;

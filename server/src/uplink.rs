@@ -12,7 +12,8 @@ use crate::city::protocol::{self, Ack, Batch, Profile, ProfileService, WireEvent
 use crate::clock::Clock;
 use crate::config::UplinkSettings;
 use crate::domain::Error;
-use crate::store::{Store, millis, views};
+use crate::domain::local_time;
+use crate::store::{Store, millis};
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 use std::future::Future;
@@ -95,8 +96,8 @@ impl Uplink {
         let hall = store.hall.clone();
         if let Ok(Some((success, attempt, error))) = store.read(last_outcome).await {
             self.note(|s| {
-                s.last_success_at = success.map(|ms| views::local_time(&hall, ms));
-                s.last_attempt_at = attempt.map(|ms| views::local_time(&hall, ms));
+                s.last_success_at = success.map(|ms| local_time(&hall, ms));
+                s.last_attempt_at = attempt.map(|ms| local_time(&hall, ms));
                 s.last_error = error;
             });
         }
@@ -184,7 +185,7 @@ impl Uplink {
                     }
                     self.note(|s| {
                         s.last_error = None;
-                        s.last_success_at = Some(views::local_time(&store.hall, now));
+                        s.last_success_at = Some(local_time(&store.hall, now));
                         s.last_attempt_at = s.last_success_at.clone();
                     });
                 }
@@ -204,7 +205,7 @@ impl Uplink {
                         .await;
                     self.note(|s| {
                         s.last_error = Some(error);
-                        s.last_attempt_at = Some(views::local_time(&store.hall, now));
+                        s.last_attempt_at = Some(local_time(&store.hall, now));
                     });
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(max_pause);
@@ -279,7 +280,7 @@ fn positions(conn: &Connection) -> Result<(i64, i64), Error> {
         .query_row([], |r| r.get(0))
         .optional()?
         .unwrap_or(0);
-    Ok((acked, views::last_seq(conn)?))
+    Ok((acked, crate::store::events::last_seq(conn)?))
 }
 
 /// Up to `limit` events after `after`, as the city gets them: anonymous, and a comment's

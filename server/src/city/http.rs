@@ -14,7 +14,7 @@ use crate::http::metrics::Exposition;
 use crate::http::pages::file;
 use crate::http::stats::{self as hall_stats, RangeQuery, StatsView};
 use crate::store::accounts::User;
-use crate::store::{accounts, millis, stats as stored, views};
+use crate::store::{accounts, millis, stats as stored};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
@@ -582,7 +582,7 @@ async fn one_hall(state: &CityState, code: String, q: &RangeQuery) -> Result<Sta
                 &names,
                 from,
                 to,
-                views::local_time(&r.hall, now),
+                crate::domain::local_time(&r.hall, now),
                 r.report,
             ))
         })

@@ -78,3 +78,12 @@ impl Hall {
         format!("{}/t/{}", self.public_url.trim_end_matches('/'), token)
     }
 }
+
+/// An instant (milliseconds since the epoch) as the hall reads it: RFC 3339 with the
+/// hall's offset.
+pub fn local_time(hall: &Hall, ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .with_timezone(&hall.tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}

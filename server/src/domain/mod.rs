@@ -13,7 +13,7 @@ pub mod policy;
 pub mod stats;
 pub mod ticket;
 
-pub use hall::{CallOrder, CounterDef, Hall, Service};
+pub use hall::{CallOrder, CounterDef, Hall, Service, local_time};
 pub use error::Error;
 pub use numbering::Series;
 pub use ticket::{Action, CounterState, Priority, Refusal, Status};

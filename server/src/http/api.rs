@@ -8,8 +8,9 @@ use crate::clock::Clock;
 use crate::domain::{Action, CounterNo, DeviceKind, Priority, Role, ServiceCode};
 use crate::live::{Feed, Hub, run_feed};
 use crate::printing::Printing;
-use crate::store::queue::{self, Staff};
-use crate::store::{Store, accounts, millis, views};
+use crate::app::queue::{self, Staff};
+use crate::app::{App, views};
+use crate::store::{Store, accounts, events, millis, tickets};
 use axum::Json;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{State, WebSocketUpgrade};
@@ -93,13 +94,13 @@ pub struct IssueRequest {
 
 #[tracing::instrument(skip_all, fields(service = %req.service))]
 pub async fn issue_ticket(
-    State(store): State<Store>,
+    State(app): State<App>,
     State(printing): State<Printing>,
     issuer: Issuer,
     Body(req): Body<IssueRequest>,
 ) -> Result<Response, AppError> {
     let issued_by = issuer.issued_by;
-    let service = service_code(&store.hall, &req.service)?;
+    let service = service_code(&app.hall, &req.service)?;
     let priority = match req.priority.as_deref() {
         None => Priority::None,
         Some(p) => Priority::parse(p).ok_or_else(|| {
@@ -124,38 +125,24 @@ pub async fn issue_ticket(
         None => None,
     };
     let Some(kiosk) = issuer.kiosk else {
-        let (issued, _) = store
-            .write(move |ctx| {
+        let (issued, _) = app
+            .run(move |ctx| {
                 queue::issue_once(ctx, &service, priority, issued_by, request_id.as_deref())
             })
             .await?;
         return Ok((StatusCode::CREATED, Json(issued)).into_response());
     };
-    // At a kiosk the print job is written in the ticket's own transaction; a retried request
-    // gets its ticket and the state of its job, and prints nothing again.
-    let (for_job, kiosk_id) = (printing.clone(), kiosk.id);
-    let (issued, paper, job) = store
-        .write::<_, AppError, _>(move |ctx| {
-            let (issued, new) =
-                queue::issue_once(ctx, &service, priority, issued_by, request_id.as_deref())?;
-            let paper = for_job.ticket_print(ctx.hall, &issued);
-            let job = if new {
-                Ok(Printing::queue_job(
-                    ctx,
-                    issued.ticket.id,
-                    kiosk_id,
-                    &paper,
-                )?)
-            } else {
-                Err(Printing::job_of(ctx, issued.ticket.id)?)
-            };
-            Ok((issued, paper, job))
+    let (footer, kiosk_id) = (printing.footer().to_owned(), kiosk.id);
+    let queue::KioskTicket { issued, paper, job } = app
+        .run(move |ctx| {
+            let request_id = request_id.as_deref();
+            queue::issue_at_kiosk(ctx, &service, priority, request_id, kiosk_id, &footer)
         })
         .await?;
     let print = match job {
         Ok(job) => {
             printing
-                .dispatch(&store, kiosk.id, &kiosk.name, job, &paper)
+                .dispatch(&app.store, kiosk.id, &kiosk.name, job, &paper)
                 .await
         }
         Err(known) => known,
@@ -255,7 +242,7 @@ pub async fn ticket_qr(
     let token = ticket_token(&token)?;
     let lookup = token.clone();
     let found = store
-        .read(move |conn| views::ticket_by_token(conn, &lookup))
+        .read(move |conn| tickets::by_token(conn, &lookup))
         .await?;
     if found.is_none() {
         return Err(AppError::not_found("ticket_not_found", "no such ticket"));
@@ -315,7 +302,7 @@ pub async fn ticket_status(
     let hall = store.hall.clone();
     let view = store
         .read::<_, AppError, _>(move |conn| {
-            let t = views::ticket_by_token(conn, &token)?
+            let t = tickets::by_token(conn, &token)?
                 .ok_or_else(|| AppError::not_found("ticket_not_found", "no such ticket"))?;
             Ok(views::ticket_view(conn, &hall, &t)?)
         })
@@ -362,7 +349,7 @@ pub async fn list_tickets(
     let day = crate::domain::numbering::local_day(clock.now(), hall.tz).to_string();
     let tickets = store
         .read(move |conn| {
-            let rows = views::tickets_of_day(conn, &day, status, service.as_ref())?;
+            let rows = tickets::of_day(conn, &day, status, service.as_ref())?;
             views::queue_views(conn, &hall, &rows)
         })
         .await?;
@@ -380,7 +367,7 @@ pub struct ActionBody {
 
 #[tracing::instrument(skip_all, fields(ticket = %id, action = %action))]
 pub async fn ticket_action(
-    State(store): State<Store>,
+    State(app): State<App>,
     StaffUser(user): StaffUser,
     Path((id, action)): Path<(String, String)>,
     Body(body): Body<ActionBody>,
@@ -395,15 +382,15 @@ pub async fn ticket_action(
         let level = body
             .level
             .ok_or_else(|| AppError::invalid("missing_level", "say the rating: {\"level\": 5}"))?;
-        let scale = store.hall.rating_scale;
+        let scale = app.hall.rating_scale;
         if !(1..=scale).contains(&level) {
             return Err(AppError::invalid(
                 "bad_rating",
                 format!("a rating is 1 to {scale} on this hall's scale"),
             ));
         }
-        let view = store
-            .write(move |ctx| queue::rate_at_counter(ctx, id, level, &staff))
+        let view = app
+            .run(move |ctx| queue::rate_at_counter(ctx, id, level, &staff))
             .await?;
         return Ok(Json(view));
     }
@@ -416,7 +403,7 @@ pub async fn ticket_action(
                 )
             })?;
             Action::Call {
-                counter: counter_no(&store.hall, &no.to_string())?,
+                counter: counter_no(&app.hall, &no.to_string())?,
             }
         }
         "recall" => Action::Recall,
@@ -433,7 +420,7 @@ pub async fn ticket_action(
                 )
             })?;
             Action::Transfer {
-                to: service_code(&store.hall, &to)?,
+                to: service_code(&app.hall, &to)?,
             }
         }
         other => {
@@ -445,8 +432,8 @@ pub async fn ticket_action(
             ));
         }
     };
-    let view = store
-        .write(move |ctx| queue::act(ctx, id, action, &staff))
+    let view = app
+        .run(move |ctx| queue::act(ctx, id, action, &staff))
         .await?;
     Ok(Json(view))
 }
@@ -465,7 +452,7 @@ const COMMENT_MAX: usize = 500;
 
 /// A citizen rates their served ticket; the token is the credential.
 pub async fn rate(
-    State(store): State<Store>,
+    State(app): State<App>,
     Body(req): Body<RatingRequest>,
 ) -> Result<Response, AppError> {
     let token = ticket_token(&req.token)?;
@@ -483,8 +470,8 @@ pub async fn rate(
         ));
     }
     let level = req.level;
-    let view = store
-        .write(move |ctx| queue::rate(ctx, &token, level, comment))
+    let view = app
+        .run(move |ctx| queue::rate(ctx, &token, level, comment))
         .await?;
     citizen_json(StatusCode::CREATED, &view)
 }
@@ -526,27 +513,27 @@ pub struct CounterBody {
 
 #[tracing::instrument(skip_all, fields(counter = %no, action = %action))]
 pub async fn counter_action(
-    State(store): State<Store>,
+    State(app): State<App>,
     StaffUser(user): StaffUser,
     Path((no, action)): Path<(String, String)>,
     Body(body): Body<CounterBody>,
 ) -> Result<Response, AppError> {
     let staff = staff(&user);
-    let no = counter_no(&store.hall, &no)?;
+    let no = counter_no(&app.hall, &no)?;
     let view = match action.as_str() {
         "open" => {
-            store
-                .write(move |ctx| queue::open_counter(ctx, no, &staff))
+            app
+                .run(move |ctx| queue::open_counter(ctx, no, &staff))
                 .await?
         }
         "close" => {
-            store
-                .write(move |ctx| queue::close_counter(ctx, no, &staff))
+            app
+                .run(move |ctx| queue::close_counter(ctx, no, &staff))
                 .await?
         }
         "resume" => {
-            store
-                .write(move |ctx| queue::resume_counter(ctx, no, &staff))
+            app
+                .run(move |ctx| queue::resume_counter(ctx, no, &staff))
                 .await?
         }
         "pause" => {
@@ -560,13 +547,13 @@ pub async fn counter_action(
                     "a pause reason is 1 to 100 characters, e.g. lunch, meeting, system_fault",
                 ));
             }
-            store
-                .write(move |ctx| queue::pause_counter(ctx, no, &staff, &reason))
+            app
+                .run(move |ctx| queue::pause_counter(ctx, no, &staff, &reason))
                 .await?
         }
         "call-next" => {
-            return match store
-                .write(move |ctx| queue::call_next(ctx, no, &staff))
+            return match app
+                .run(move |ctx| queue::call_next(ctx, no, &staff))
                 .await?
             {
                 Some(ticket) => Ok(Json(ticket).into_response()),
@@ -635,7 +622,7 @@ pub async fn whoami(
             // The counter this clerk holds, so a console reloaded mid-day goes straight back.
             let id = user.id;
             let counter = store
-                .read(move |conn| views::counter_held_by(conn, id))
+                .read(move |conn| crate::store::counters::held_by(conn, id))
                 .await?;
             Ok(Json(json!({"user": user, "counter": counter})))
         }
@@ -725,7 +712,7 @@ pub async fn add_device(
 }
 
 pub async fn healthz(State(store): State<Store>) -> Result<Json<serde_json::Value>, AppError> {
-    let seq = store.read(views::last_seq).await?;
+    let seq = store.read(events::last_seq).await?;
     Ok(Json(json!({"status": "ok", "seq": seq})))
 }
 
@@ -769,7 +756,7 @@ pub async fn ws_ticket(
     let token = ticket_token(&token)?;
     let lookup = token.clone();
     let ticket = store
-        .read(move |conn| views::ticket_by_token(conn, &lookup))
+        .read(move |conn| tickets::by_token(conn, &lookup))
         .await?;
     let ticket = ticket.ok_or_else(|| AppError::not_found("ticket_not_found", "no such ticket"))?;
     Ok(upgrade(ws)?.on_upgrade(move |socket| {

@@ -6,7 +6,7 @@ use crate::domain::Error;
 use super::{AppError, AppState};
 use crate::domain::{DeviceKind, Role};
 use crate::store::accounts::{self, Device, User};
-use crate::store::queue::IssuedBy;
+use crate::domain::event::IssuedBy;
 use axum::body::Bytes;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};

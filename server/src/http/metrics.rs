@@ -5,7 +5,8 @@
 use super::AppError;
 use crate::clock::Clock;
 use crate::live::Hub;
-use crate::store::{Store, views};
+use crate::app::views;
+use crate::store::Store;
 use axum::extract::State;
 use axum::response::IntoResponse;
 use std::fmt::Write;
@@ -61,10 +62,11 @@ pub async fn metrics(
             for c in &hall.counters {
                 counters.push((
                     c.no.to_string(),
-                    views::counter_row(conn, c.no)?.state.name(),
+                    crate::store::counters::get(conn, c.no)?
+                        .map_or("closed", |r| r.state.name()),
                 ));
             }
-            Ok((waiting, statuses, counters, views::last_seq(conn)?))
+            Ok((waiting, statuses, counters, crate::store::events::last_seq(conn)?))
         })
         .await?;
     let mut out = Exposition(String::new());

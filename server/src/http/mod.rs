@@ -24,6 +24,7 @@ use tower_http::trace::TraceLayer;
 /// Everything a handler may need; handlers take only their part through `FromRef`.
 #[derive(Clone, FromRef)]
 pub struct AppState {
+    pub app: crate::app::App,
     pub store: Store,
     pub hub: Hub,
     pub clock: Arc<dyn Clock>,

@@ -8,7 +8,7 @@
 //! upgrade without anyone clearing its browser.
 
 use super::AppState;
-use crate::store::{Store, views};
+use crate::store::Store;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
@@ -109,7 +109,7 @@ async fn phone_page(State(store): State<Store>, Path(token): Path<String>) -> Re
         let token = token.clone();
         matches!(
             store
-                .read(move |conn| views::ticket_by_token(conn, &token))
+                .read(move |conn| crate::store::tickets::by_token(conn, &token))
                 .await,
             Ok(Some(_))
         )

@@ -8,7 +8,8 @@ use crate::clock::Clock;
 use crate::domain::stats::{self, Figures, Report, Setup};
 use crate::domain::{Hall, numbering::local_day};
 use crate::printing::Printing;
-use crate::store::{Store, millis, stats as stored, views};
+use crate::app::views;
+use crate::store::{Store, millis, stats as stored};
 use axum::Json;
 use axum::extract::State;
 use axum::http::header;
@@ -342,8 +343,10 @@ pub async fn now(
             }
             let mut counters = Vec::new();
             for c in &hall.counters {
-                let row = views::counter_row(conn, c.no)?;
-                let current = views::ticket_at_counter(conn, c.no)?;
+                let row = crate::store::counters::get(conn, c.no)?.ok_or(AppError::internal(
+                    format!("counter {} has no row", c.no),
+                ))?;
+                let current = crate::store::tickets::at_counter(conn, c.no)?;
                 let reason = match &row.state {
                     crate::domain::CounterState::Paused { reason } => Some(reason.clone()),
                     _ => None,

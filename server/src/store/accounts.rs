@@ -205,6 +205,13 @@ fn insert_device(
     }
 }
 
+/// A device's name.
+pub fn device_name(conn: &Connection, id: i64) -> Result<String, Error> {
+    Ok(conn
+        .prepare_cached("SELECT name FROM devices WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))?)
+}
+
 pub fn kiosk_id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>, Error> {
     Ok(conn
         .prepare_cached("SELECT id FROM devices WHERE name = ?1 AND kind = 'kiosk'")?

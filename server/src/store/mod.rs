@@ -11,14 +11,15 @@
 //! Reads go to a small pool of read-only connections on the blocking thread pool.
 
 pub mod accounts;
-pub mod queue;
+pub mod counters;
+pub mod events;
+pub mod print_jobs;
 pub mod stats;
-pub mod views;
+pub mod tickets;
 
 use crate::clock::Clock;
 use crate::domain::Hall;
-use crate::live::{Change, Hub};
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
@@ -63,33 +64,37 @@ pub type JobResult<T> = Result<T, crate::domain::Error>;
 pub trait FromStore: From<StoreError> + Send + 'static {}
 impl<E: From<StoreError> + Send + 'static> FromStore for E {}
 
-/// What a job sees: the open transaction, the time of the job, the hall, and the live
-/// changes to publish once the transaction has committed.
-pub struct Ctx<'a> {
+/// What a job sees: the open transaction and the time of the job. What it asks to run
+/// after the commit ([`Tx::after_commit`]) runs on the writer thread in commit order, and
+/// not at all if the job is refused or the commit fails.
+pub struct Tx<'a> {
     pub conn: &'a Connection,
     pub now: DateTime<Utc>,
-    pub hall: &'a Hall,
-    pub(crate) outbox: Vec<Change>,
-    /// The writer's replay of the hall, kept across transactions for quotes at issue.
-    pub(crate) replay: &'a views::Replay,
+    after_commit: Vec<AfterCommit>,
 }
 
-impl Ctx<'_> {
-    pub fn today(&self) -> NaiveDate {
-        crate::domain::numbering::local_day(self.now, self.hall.tz)
+type AfterCommit = Box<dyn FnOnce() + Send>;
+
+impl Tx<'_> {
+    pub fn after_commit(&mut self, then: impl FnOnce() + Send + 'static) {
+        self.after_commit.push(Box::new(then));
     }
 }
+
+/// Run by the writer before each batch of jobs, in a savepoint of its own.
+type BeforeBatch = Box<dyn FnMut(&mut Tx<'_>) -> Result<(), String> + Send>;
 
 type Deliver = Box<dyn FnOnce(Option<&StoreError>) + Send>;
 /// A job runs in the open transaction and says whether it succeeded (else its savepoint
 /// is rolled back); its answer is delivered after the commit.
-type Job = Box<dyn for<'a> FnOnce(&mut Ctx<'a>) -> (bool, Deliver) + Send>;
+type Job = Box<dyn for<'a> FnOnce(&mut Tx<'a>) -> (bool, Deliver) + Send>;
 
 /// The handle every part of the server holds. Cheap to clone.
 #[derive(Clone)]
 pub struct Store {
     jobs: mpsc::Sender<Job>,
     readers: Readers,
+    before_batch: Arc<Mutex<Option<BeforeBatch>>>,
     pub hall: Arc<Hall>,
 }
 
@@ -100,24 +105,38 @@ impl Store {
         data_dir: &Path,
         hall: Arc<Hall>,
         clock: Arc<dyn Clock>,
-        hub: Hub,
     ) -> Result<Store, StoreError> {
         std::fs::create_dir_all(data_dir)?;
         let path = data_dir.join("motcua.sqlite3");
         let mut conn = open_writer(&path)?;
         migrate(&mut conn)?;
         stats::fold_history(&conn, &hall)?;
-        queue::prepare_counters(&conn, &hall)?;
+        let numbers: Vec<_> = hall.counters.iter().map(|c| c.no).collect();
+        counters::prepare(&conn, &numbers)?;
         let (jobs, rx) = mpsc::channel::<Job>();
-        let writer_hall = hall.clone();
+        let before_batch: Arc<Mutex<Option<BeforeBatch>>> = Arc::default();
+        let writer_before = before_batch.clone();
         std::thread::Builder::new()
             .name("motcua-writer".into())
-            .spawn(move || run_writer(conn, rx, writer_hall, clock, hub))?;
+            .spawn(move || run_writer(conn, rx, clock, writer_before))?;
         Ok(Store {
             jobs,
             readers: Readers::new(path),
+            before_batch,
             hall,
         })
+    }
+
+    /// Have the writer run `hook` before each batch of jobs (a new day's closing, say),
+    /// in a savepoint of its own: refused, it leaves nothing written.
+    pub fn before_each_batch<E: std::fmt::Display>(
+        &self,
+        mut hook: impl FnMut(&mut Tx<'_>) -> Result<(), E> + Send + 'static,
+    ) {
+        let hook: BeforeBatch = Box::new(move |tx| hook(tx).map_err(|e| e.to_string()));
+        if let Ok(mut slot) = self.before_batch.lock() {
+            *slot = Some(hook);
+        }
     }
 
     /// Run `job` in the writer's transaction; the answer comes after the commit.
@@ -125,7 +144,7 @@ impl Store {
     where
         T: Send + 'static,
         E: FromStore,
-        F: for<'a> FnOnce(&mut Ctx<'a>) -> Result<T, E> + Send + 'static,
+        F: for<'a> FnOnce(&mut Tx<'a>) -> Result<T, E> + Send + 'static,
     {
         let (reply, answer) = oneshot::channel::<Result<T, E>>();
         let job: Job = Box::new(move |ctx| {
@@ -209,12 +228,9 @@ pub(crate) fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result
 fn run_writer(
     conn: Connection,
     rx: mpsc::Receiver<Job>,
-    hall: Arc<Hall>,
     clock: Arc<dyn Clock>,
-    hub: Hub,
+    before_batch: Arc<Mutex<Option<BeforeBatch>>>,
 ) {
-    let mut day_checked: Option<NaiveDate> = None;
-    let replay = views::Replay::default();
     // Block for the first job, then take whatever else is already queued.
     while let Ok(first) = rx.recv() {
         let mut batch = vec![first];
@@ -224,13 +240,10 @@ fn run_writer(
                 Err(_) => break,
             }
         }
-        let now = clock.now();
-        let mut ctx = Ctx {
+        let mut tx = Tx {
             conn: &conn,
-            now,
-            hall: &hall,
-            outbox: Vec::new(),
-            replay: &replay,
+            now: clock.now(),
+            after_commit: Vec::new(),
         };
         let mut delivers = Vec::with_capacity(batch.len());
         let begun = conn.execute_batch("BEGIN IMMEDIATE");
@@ -239,62 +252,63 @@ fn run_writer(
             tracing::error!(error = %e, "cannot begin a transaction");
             continue;
         }
-        // A new local day: close what the previous day left open, before anything else.
-        let today = ctx.today();
-        if day_checked != Some(today) {
-            let _ = conn.execute_batch("SAVEPOINT day");
-            match queue::close_previous_days(&mut ctx) {
-                Ok(()) => {
-                    let _ = conn.execute_batch("RELEASE day");
-                    day_checked = Some(today);
-                }
+        if let Ok(mut hook) = before_batch.lock()
+            && let Some(hook) = hook.as_mut()
+        {
+            in_savepoint(&mut tx, |tx| match hook(tx) {
+                Ok(()) => true,
                 Err(e) => {
-                    ctx.outbox.clear();
-                    let _ = conn.execute_batch("ROLLBACK TO day; RELEASE day");
-                    tracing::error!(error = %e, "closing the previous day failed");
+                    tracing::error!(error = %e, "the writer's hook failed; it was rolled back");
+                    false
                 }
-            }
+            });
         }
         for job in batch {
-            let mark = ctx.outbox.len();
-            if let Err(e) = conn.execute_batch("SAVEPOINT job") {
-                tracing::error!(error = %e, "savepoint failed");
-                continue;
-            }
-            ctx.now = clock.now().max(ctx.now);
-            // A bug in one job must not take the writer (and so the hall) down with it.
-            let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| job(&mut ctx)));
-            let (succeeded, deliver) = match ran {
-                Ok(ran) => ran,
-                Err(_) => {
-                    tracing::error!("a storage job panicked; it was rolled back");
-                    (false, Box::new(|_: Option<&StoreError>| {}) as Deliver)
-                }
-            };
-            if succeeded {
-                let _ = conn.execute_batch("RELEASE job");
-            } else {
-                // A refused job leaves no trace and publishes nothing.
-                ctx.outbox.truncate(mark);
-                let _ = conn.execute_batch("ROLLBACK TO job; RELEASE job");
-            }
-            delivers.push(deliver);
+            tx.now = clock.now().max(tx.now);
+            let mut deliver = None;
+            in_savepoint(&mut tx, |tx| {
+                let (succeeded, then) = job(tx);
+                deliver = Some(then);
+                succeeded
+            });
+            delivers.extend(deliver);
         }
         let committed = conn.execute_batch("COMMIT").map_err(StoreError::from);
         if let Err(e) = &committed {
             tracing::error!(error = %e, "commit failed");
             let _ = conn.execute_batch("ROLLBACK");
-            ctx.outbox.clear();
-            day_checked = None;
+            tx.after_commit.clear();
         }
         for deliver in delivers {
             deliver(committed.as_ref().err());
         }
-        for change in ctx.outbox.drain(..) {
-            hub.publish(change);
+        for then in tx.after_commit.drain(..) {
+            then();
         }
     }
     tracing::info!("storage writer stopped");
+}
+
+/// Run `step` in a savepoint: kept if it says it succeeded, else rolled back with what it
+/// asked to run after the commit. A panic in it (a bug) is rolled back too, and must not
+/// take the writer (and so the hall) down with it.
+fn in_savepoint(tx: &mut Tx<'_>, step: impl FnOnce(&mut Tx<'_>) -> bool) {
+    let mark = tx.after_commit.len();
+    if let Err(e) = tx.conn.execute_batch("SAVEPOINT job") {
+        tracing::error!(error = %e, "savepoint failed");
+        return;
+    }
+    let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| step(tx)));
+    if ran.is_err() {
+        tracing::error!("a storage job panicked; it was rolled back");
+    }
+    if matches!(ran, Ok(true)) {
+        let _ = tx.conn.execute_batch("RELEASE job");
+    } else {
+        // A refused job leaves no trace and publishes nothing.
+        tx.after_commit.truncate(mark);
+        let _ = tx.conn.execute_batch("ROLLBACK TO job; RELEASE job");
+    }
 }
 
 /// Read-only connections, reused.
