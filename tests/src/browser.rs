@@ -3,6 +3,7 @@
 //! the command that installs it; it never skips.
 
 use fantoccini::{Client, ClientBuilder, Locator};
+use hyper_util::client::legacy::connect::HttpConnector;
 use serde_json::json;
 use std::io::{BufRead, BufReader};
 use std::path::PathBuf;
@@ -74,11 +75,8 @@ impl Browser {
             serde_json::Value::Object(map) => map,
             _ => unreachable!("an object literal"),
         };
-        // The server's uplink brings a second TLS backend into this process: say which one
-        // the WebDriver client uses (once; later calls find it set).
-        let _ = rustls::crypto::aws_lc_rs::default_provider().install_default();
-        let client = ClientBuilder::rustls()
-            .expect("tls")
+        // chromedriver listens on plain HTTP on this machine: no TLS.
+        let client = ClientBuilder::new(HttpConnector::new())
             .capabilities(capabilities)
             .connect(&format!("http://127.0.0.1:{port}"))
             .await

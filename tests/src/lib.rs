@@ -77,6 +77,23 @@ impl TestHall {
         Self::launch(settings, DataDir::Temp(dir), clock).await
     }
 
+    /// The demo hall on a copy of the database in `dir` (a fixture written by an earlier
+    /// release, say: the original is never touched), with the clock at `at`.
+    pub async fn start_on_copy_of(dir: &Path, at: DateTime<Utc>) -> TestHall {
+        let copy = tempfile::tempdir().expect("temp dir");
+        std::fs::copy(
+            dir.join("motcua.sqlite3"),
+            copy.path().join("motcua.sqlite3"),
+        )
+        .expect("copy the database");
+        Self::launch(
+            Settings::default(),
+            DataDir::Temp(copy),
+            ManualClock::starting_at(at),
+        )
+        .await
+    }
+
     async fn launch(settings: Settings, dir: DataDir, clock: ManualClock) -> TestHall {
         Self::launch_at("127.0.0.1:0", settings, dir, clock).await
     }
