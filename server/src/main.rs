@@ -3,11 +3,11 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
-use motcua::clock::{Clock, SystemClock};
-use motcua::config::{Settings, default_public_url};
-use motcua::domain::{DeviceKind, Role};
-use motcua::http::Limits;
-use motcua::store::{self, accounts};
+use motcua_domain::{DeviceKind, Role};
+use motcua_hall::config::{Settings, default_public_url};
+use motcua_store::clock::{Clock, SystemClock};
+use motcua_store::{self as store, accounts};
+use motcua_web::accounts as staff;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -209,7 +209,7 @@ fn run() -> anyhow::Result<()> {
             std::io::stdin().lock().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
             let conn = store::open_for_admin(&settings.server.data_dir)?;
-            let user = accounts::add_user(&conn, &name, role, password, now_ms())
+            let user = staff::add_user(&conn, &name, role, password, now_ms())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             eprintln!("added {} {:?} ({})", user.role.as_str(), user.name, user.id);
             Ok(())
@@ -227,9 +227,9 @@ fn run() -> anyhow::Result<()> {
             let conn = store::open_for_admin(&settings.server.data_dir)?;
             let added = match (kind, kiosk) {
                 (DeviceKind::Printer, Some(kiosk)) => {
-                    accounts::add_printer(&conn, &name, &kiosk, now_ms())
+                    staff::add_printer(&conn, &name, &kiosk, now_ms())
                 }
-                (_, None) => accounts::add_device(&conn, &name, kind, now_ms()),
+                (_, None) => staff::add_device(&conn, &name, kind, now_ms()),
                 (_, Some(_)) => anyhow::bail!("--kiosk is only for printers"),
             };
             let (device, token) = added.map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -245,7 +245,7 @@ fn run() -> anyhow::Result<()> {
             let settings = settings(&common)?;
             println!(
                 "{}",
-                motcua::backup::backup(&settings.server.data_dir, &out)?
+                motcua_store::backup::backup(&settings.server.data_dir, &out)?
             );
             Ok(())
         }
@@ -254,7 +254,7 @@ fn run() -> anyhow::Result<()> {
             let settings = settings(&common)?;
             println!(
                 "{}",
-                motcua::backup::restore(&settings.server.data_dir, &file)?
+                motcua_store::backup::restore(&settings.server.data_dir, &file)?
             );
             Ok(())
         }
@@ -272,9 +272,9 @@ fn city(command: CityCommand) -> anyhow::Result<()> {
         CityCommand::Hall {
             command: CityHallCommand::Add { name, common },
         } => {
-            let conn = motcua::city::store::open_for_admin(&common.data)?;
-            let master = motcua::city::store::master_key(&common.data)?;
-            let hall = motcua::city::store::register_hall(&conn, &master, &name, now_ms())
+            let conn = motcua_city::store::open_for_admin(&common.data)?;
+            let master = motcua_city::store::master_key(&common.data)?;
+            let hall = motcua_city::store::register_hall(&conn, &master, &name, now_ms())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             eprintln!(
                 "registered {name:?}; put these in the hall's settings ([city] hall and secret). The secret is shown this once:"
@@ -286,9 +286,9 @@ fn city(command: CityCommand) -> anyhow::Result<()> {
         CityCommand::Hall {
             command: CityHallCommand::Rotate { code, common },
         } => {
-            let conn = motcua::city::store::open_for_admin(&common.data)?;
-            let master = motcua::city::store::master_key(&common.data)?;
-            let hall = motcua::city::store::rotate_secret(&conn, &master, &code)
+            let conn = motcua_city::store::open_for_admin(&common.data)?;
+            let master = motcua_city::store::master_key(&common.data)?;
+            let hall = motcua_city::store::rotate_secret(&conn, &master, &code)
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             eprintln!("{code}: a new secret, shown this once; the old one no longer works:");
             println!("hall = \"{}\"", hall.code);
@@ -301,8 +301,8 @@ fn city(command: CityCommand) -> anyhow::Result<()> {
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
-            let conn = motcua::city::store::open_for_admin(&common.data)?;
-            let user = accounts::add_user(&conn, &name, role, password, now_ms())
+            let conn = motcua_city::store::open_for_admin(&common.data)?;
+            let user = staff::add_user(&conn, &name, role, password, now_ms())
                 .map_err(|e| anyhow::anyhow!("{e}"))?;
             eprintln!("added {} {:?} ({})", user.role.as_str(), user.name, user.id);
             Ok(())
@@ -317,12 +317,12 @@ async fn city_serve(
     max_skew_seconds: i64,
     silent_after_minutes: i64,
 ) -> anyhow::Result<()> {
-    let settings = motcua::city::CitySettings {
+    let settings = motcua_city::CitySettings {
         max_skew_seconds,
         silent_after_minutes,
         ..Default::default()
     };
-    let state = motcua::city::build_state(&common.data, Arc::new(SystemClock), settings)
+    let state = motcua_city::build_state(&common.data, Arc::new(SystemClock), settings)
         .with_context(|| {
             format!(
                 "cannot open the collector's data in {}",
@@ -338,16 +338,16 @@ async fn city_serve(
     println!("  dashboard:   {base}/city/");
     println!(
         "  halls post:  {base}{}",
-        motcua::city::protocol::BATCH_PATH
+        motcua_web::protocol::BATCH_PATH
     );
     println!("  API:         {base}/api/openapi.json");
     let data = common.data.display();
-    let conn = motcua::city::store::open_for_admin(&common.data)?;
+    let conn = motcua_city::store::open_for_admin(&common.data)?;
     if accounts::count_users(&conn).map_err(|e| anyhow::anyhow!("{e}"))? == 0 {
         println!("  no account yet for the city office; add one (password on standard input):");
         println!("    motcua city user add NAME --role manager --data {data}");
     }
-    if motcua::city::store::halls(&conn)
+    if motcua_city::store::halls(&conn)
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .is_empty()
     {
@@ -356,7 +356,7 @@ async fn city_serve(
     }
     drop(conn);
     println!();
-    motcua::city::serve(listener, state, shutdown_signal()).await?;
+    motcua_city::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -380,24 +380,8 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
     }
     let data_dir = settings.server.data_dir.clone();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
-    let printing = motcua::printing::Printing::new(
-        settings.direct_printers()?,
-        settings.printing.footer.clone(),
-        std::time::Duration::from_secs(settings.printing.job_expiry_seconds),
-        clock.clone(),
-        hall.tz,
-    );
-    let mut state = motcua::build_state_with(
-        &data_dir,
-        hall,
-        clock,
-        Limits {
-            body_bytes: settings.server.body_limit_bytes,
-        },
-        printing,
-    )
-    .with_context(|| format!("cannot open the database in {}", data_dir.display()))?;
-    state.announcer = motcua::announce::Announcer::new(&settings.announcements);
+    let state = motcua_hall::wire(&settings, hall, &data_dir, clock)
+        .with_context(|| format!("cannot start the hall on {}", data_dir.display()))?;
     if settings.city.enabled() {
         // Runs until the process ends; an acknowledgement lost at exit is sent again.
         state.uplink.start(
@@ -443,7 +427,7 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
     writeln!(out)?;
     out.flush()?;
     drop(out);
-    motcua::serve(listener, state, shutdown_signal()).await?;
+    motcua_hall::serve(listener, state, shutdown_signal()).await?;
     Ok(())
 }
 
@@ -467,7 +451,7 @@ fn demo_accounts(data_dir: &Path, base: &str, out: &mut impl Write) -> anyhow::R
     ];
     for (name, role) in people {
         let password = accounts::random_token()[..12].to_owned();
-        accounts::add_user(&conn, name, role, &password, now_ms())
+        staff::add_user(&conn, name, role, &password, now_ms())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         writeln!(
             out,
@@ -478,7 +462,7 @@ fn demo_accounts(data_dir: &Path, base: &str, out: &mut impl Write) -> anyhow::R
         )?;
     }
     give_back_hashing_memory();
-    let (_, kiosk) = accounts::add_device(&conn, "kiosk-demo", DeviceKind::Kiosk, now_ms())
+    let (_, kiosk) = staff::add_device(&conn, "kiosk-demo", DeviceKind::Kiosk, now_ms())
         .map_err(|e| anyhow::anyhow!("{e}"))?;
     writeln!(
         out,

@@ -7,7 +7,7 @@
 //! `scripts/test`; a missing one fails the test, it never skips it.
 
 use figment::providers::Format;
-use motcua::config::{PrinterSettings, ServiceSettings, Settings};
+use motcua_hall::config::{PrinterSettings, ServiceSettings, Settings};
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, BTreeSet};
@@ -308,7 +308,7 @@ fn a_backup_from_an_older_motcua_is_brought_up_to_date_and_the_hall_starts_on_it
     // A hall as the first three migrations left it, with a kiosk.
     let old = dir.path().join("old.sqlite3");
     let conn = open(&old);
-    let mut migrations: Vec<PathBuf> = std::fs::read_dir(repo().join("server/migrations"))
+    let mut migrations: Vec<PathBuf> = std::fs::read_dir(repo().join("server/store/migrations"))
         .expect("migrations")
         .filter_map(|e| e.ok().map(|e| e.path()))
         .collect();
@@ -321,7 +321,7 @@ fn a_backup_from_an_older_motcua_is_brought_up_to_date_and_the_hall_starts_on_it
     let token = "0123456789abcdef".repeat(4);
     conn.execute(
         "INSERT INTO devices (name, kind, token_hash, created_at) VALUES ('kiosk-old', 'kiosk', ?1, 0)",
-        [motcua::store::accounts::token_hash(&token)],
+        [motcua_store::accounts::token_hash(&token)],
     )
     .expect("a kiosk");
     drop(conn);
@@ -401,7 +401,7 @@ fn the_daily_backup_script_writes_a_backup_and_keeps_only_the_newest() {
         left[3], "motcua-before-upgrade.sqlite3",
         "a named copy is kept"
     );
-    let schema = motcua::backup::inspect(&backups.join(&left[2])).expect("a whole backup");
+    let schema = motcua_store::backup::inspect(&backups.join(&left[2])).expect("a whole backup");
     assert!(schema >= 5);
 }
 

@@ -9,11 +9,11 @@ pub mod simulation;
 
 use chrono::{DateTime, TimeZone, Utc};
 use futures_util::StreamExt;
-use motcua::clock::ManualClock;
-use motcua::config::Settings;
-use motcua::domain::{DeviceKind, Role};
-use motcua::http::Limits;
-use motcua::store::{self, accounts};
+use motcua_store::clock::ManualClock;
+use motcua_hall::config::Settings;
+use motcua_domain::{DeviceKind, Role};
+use motcua_hall::http::Limits;
+use motcua_store::{self as store};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
@@ -39,7 +39,7 @@ pub struct TestHall {
     pub ws_base: String,
     pub clock: ManualClock,
     pub settings: Settings,
-    pub state: motcua::http::AppState,
+    pub state: motcua_hall::http::AppState,
     dir: DataDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
@@ -104,14 +104,14 @@ impl TestHall {
         let addr = listener.local_addr().expect("addr");
         let mut hall = settings.hall().expect("valid settings");
         hall.public_url = format!("http://{addr}");
-        let printing = motcua::printing::Printing::new(
+        let printing = motcua_hall::printing::Printing::new(
             settings.direct_printers().expect("valid printers"),
             settings.printing.footer.clone(),
             std::time::Duration::from_secs(settings.printing.job_expiry_seconds),
             Arc::new(clock.clone()),
             hall.tz,
         );
-        let state = motcua::build_state_with(
+        let state = motcua_hall::build_state_with(
             dir.path(),
             hall,
             Arc::new(clock.clone()),
@@ -122,7 +122,7 @@ impl TestHall {
         )
         .expect("open the store");
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(motcua::serve(listener, state.clone(), async move {
+        let task = tokio::spawn(motcua_hall::serve(listener, state.clone(), async move {
             let _ = stopped.await;
         }));
         // Reporting to a city, when the settings say where (as `motcua serve` does).
@@ -202,7 +202,7 @@ impl TestHall {
         let password = format!("{name}-secret-pw");
         {
             let conn = store::open_for_admin(self.data_dir()).expect("open db");
-            accounts::add_user(&conn, name, role, &password, 0).expect("add user");
+            motcua_web::accounts::add_user(&conn, name, role, &password, 0).expect("add user");
         }
         let client = Client::new(self.base.clone(), None);
         let (status, body) = client
@@ -232,7 +232,7 @@ impl TestHall {
     /// printer --kiosk KIOSK` prints it).
     pub fn printer(&self, name: &str, kiosk: &str) -> String {
         let conn = store::open_for_admin(self.data_dir()).expect("open db");
-        let (_, token) = accounts::add_printer(&conn, name, kiosk, 0).expect("add printer");
+        let (_, token) = motcua_web::accounts::add_printer(&conn, name, kiosk, 0).expect("add printer");
         token
     }
 
@@ -246,7 +246,7 @@ impl TestHall {
     /// pair with.
     pub fn device_token(&self, name: &str, kind: DeviceKind) -> String {
         let conn = store::open_for_admin(self.data_dir()).expect("open db");
-        accounts::add_device(&conn, name, kind, 0)
+        motcua_web::accounts::add_device(&conn, name, kind, 0)
             .expect("add device")
             .1
     }
@@ -291,7 +291,7 @@ impl Drop for TestHall {
 /// halls' clock: batches are signed with the time they are sent).
 pub struct TestCity {
     pub base: String,
-    pub state: motcua::city::CityState,
+    pub state: motcua_city::CityState,
     dir: DataDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
@@ -306,14 +306,14 @@ impl TestCity {
     async fn launch(at: &str, dir: DataDir, clock: ManualClock) -> TestCity {
         let listener = TcpListener::bind(at).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = motcua::city::build_state(
+        let state = motcua_city::build_state(
             dir.path(),
             Arc::new(clock),
-            motcua::city::CitySettings::default(),
+            motcua_city::CitySettings::default(),
         )
         .expect("open the collector");
         let (stop, stopped) = oneshot::channel::<()>();
-        let task = tokio::spawn(motcua::city::serve(listener, state.clone(), async move {
+        let task = tokio::spawn(motcua_city::serve(listener, state.clone(), async move {
             let _ = stopped.await;
         }));
         TestCity {
@@ -349,16 +349,16 @@ impl TestCity {
 
     /// Register a hall as `motcua city hall add` does: its code and secret.
     pub fn register(&self, name: &str) -> (String, String) {
-        let conn = motcua::city::store::open_for_admin(self.data_dir()).expect("open db");
-        let master = motcua::city::store::master_key(self.data_dir()).expect("master key");
-        let now = motcua::clock::Clock::now(&*self.state.clock).timestamp_millis();
-        let hall = motcua::city::store::register_hall(&conn, &master, name, now).expect("register");
+        let conn = motcua_city::store::open_for_admin(self.data_dir()).expect("open db");
+        let master = motcua_city::store::master_key(self.data_dir()).expect("master key");
+        let now = motcua_store::clock::Clock::now(&*self.state.clock).timestamp_millis();
+        let hall = motcua_city::store::register_hall(&conn, &master, name, now).expect("register");
         (hall.code, hall.secret)
     }
 
     /// A hall's `[city]` settings for reporting here.
-    pub fn uplink(&self, code: &str, secret: &str) -> motcua::config::UplinkSettings {
-        motcua::config::UplinkSettings {
+    pub fn uplink(&self, code: &str, secret: &str) -> motcua_hall::config::UplinkSettings {
+        motcua_hall::config::UplinkSettings {
             url: self.base.clone(),
             hall: code.to_owned(),
             secret: secret.to_owned(),
@@ -372,8 +372,8 @@ impl TestCity {
     pub async fn staff(&self, name: &str, role: Role) -> Client {
         let password = format!("{name}-secret-pw");
         {
-            let conn = motcua::city::store::open_for_admin(self.data_dir()).expect("open db");
-            accounts::add_user(&conn, name, role, &password, 0).expect("add user");
+            let conn = motcua_city::store::open_for_admin(self.data_dir()).expect("open db");
+            motcua_web::accounts::add_user(&conn, name, role, &password, 0).expect("add user");
         }
         let client = Client::new(self.base.clone(), None);
         let (status, body) = client

@@ -37,13 +37,13 @@ fn strip_line_comments(source: &str) -> String {
 
 /// Every `.route("PATH", get(..).post(..))` of the route table: path -> methods.
 pub fn router_routes() -> BTreeMap<String, BTreeSet<String>> {
-    routes_in("../server/src/http/mod.rs", ".merge(pages::routes())")
+    routes_in("../server/hall/src/http/mod.rs", ".merge(pages::routes())")
 }
 
 /// The city collector's route table (`server/src/city/http.rs`).
 pub fn city_routes() -> BTreeMap<String, BTreeSet<String>> {
     let source = std::fs::read_to_string(
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/src/city/http.rs"),
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/city/src/http.rs"),
     )
     .expect("read the city's routes");
     // Only the route table itself, not the pages' function after it.

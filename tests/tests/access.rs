@@ -6,8 +6,8 @@
 //! ticket in the right state, a counter held by the caller), so a refusal can only mean
 //! "not you", never "bad input".
 
-use motcua::domain::{DeviceKind, Role};
-use motcua::store::{self, accounts};
+use motcua_domain::{DeviceKind, Role};
+use motcua_store::{self as store, accounts};
 use motcua_tests::{Client, Socket, TestHall, error_code, next_json};
 use reqwest::Method;
 use serde_json::{Value, json};
@@ -77,13 +77,13 @@ fn password_of(name: &str) -> String {
 /// Create a member of staff in the database, as `motcua user add` does.
 fn add_user(hall: &TestHall, name: &str, role: Role) {
     let conn = store::open_for_admin(hall.data_dir()).expect("open db");
-    accounts::add_user(&conn, name, role, &password_of(name), 0).expect("add user");
+    motcua_web::accounts::add_user(&conn, name, role, &password_of(name), 0).expect("add user");
 }
 
 /// A kiosk or a display, as `motcua device add` makes it: its token.
 fn add_device(hall: &TestHall, name: &str, kind: DeviceKind) -> String {
     let conn = store::open_for_admin(hall.data_dir()).expect("open db");
-    let (_, token) = accounts::add_device(&conn, name, kind, 0).expect("add device");
+    let (_, token) = motcua_web::accounts::add_device(&conn, name, kind, 0).expect("add device");
     token
 }
 

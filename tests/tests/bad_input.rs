@@ -7,7 +7,7 @@
 //! rated, absent, cancelled, called at counter 1, being served at counter 2, waiting; and
 //! counters open and busy (1, 2), paused (3) and closed (4).
 
-use motcua::domain::{DeviceKind, Role};
+use motcua_domain::{DeviceKind, Role};
 use motcua_tests::{Client, TestHall, error_code};
 use reqwest::Method;
 use serde_json::{Value, json};

@@ -2,10 +2,10 @@
 //! signed batch protocol over HTTP.
 
 use chrono::Duration;
-use motcua::city::protocol::{self, Batch, Profile, WireEvent};
-use motcua::clock::ManualClock;
-use motcua::config::Settings;
-use motcua::domain::{DeviceKind, Role};
+use motcua_web::protocol::{self, Batch, Profile, WireEvent};
+use motcua_store::clock::ManualClock;
+use motcua_hall::config::Settings;
+use motcua_domain::{DeviceKind, Role};
 use motcua_tests::{Client, Dice, TestCity, TestHall, error_code, opening_time, until};
 use serde_json::{Value, json};
 
@@ -380,9 +380,9 @@ async fn forged_tampered_replayed_and_out_of_order_batches_are_refused_and_store
     assert_eq!(city_log(&city, &a), (3, 1, 3));
     assert_eq!(city_log(&city, &b), (0, 0, 0));
     // A new secret for A: the old one stops working at once, the new one signs.
-    let conn = motcua::city::store::open_for_admin(city.data_dir()).expect("open");
-    let master = motcua::city::store::master_key(city.data_dir()).expect("key");
-    let rotated = motcua::city::store::rotate_secret(&conn, &master, &a).expect("rotate");
+    let conn = motcua_city::store::open_for_admin(city.data_dir()).expect("open");
+    let master = motcua_city::store::master_key(city.data_dir()).expect("key");
+    let rotated = motcua_city::store::rotate_secret(&conn, &master, &a).expect("rotate");
     assert_ne!(rotated.secret, secret_a);
     let (status, body) = signed(&city, &a, &secret_a, &batch(&a, 4..=5), now).await;
     assert_eq!(
@@ -436,7 +436,7 @@ async fn the_collectors_routes_are_all_documented_and_nothing_else_is() {
     assert_eq!(status, 200);
     let on_disk: Value = serde_json::from_str(
         &std::fs::read_to_string(
-            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/city-openapi.json"),
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../server/city/city-openapi.json"),
         )
         .expect("read"),
     )

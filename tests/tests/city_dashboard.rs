@@ -8,9 +8,9 @@
 use chrono::Duration;
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use motcua::clock::ManualClock;
-use motcua::config::Settings;
-use motcua::domain::Role;
+use motcua_store::clock::ManualClock;
+use motcua_hall::config::Settings;
+use motcua_domain::Role;
 use motcua_tests::browser::Browser;
 use motcua_tests::{TestCity, TestHall, opening_time};
 use serde_json::{Value, json};
@@ -95,7 +95,7 @@ async fn the_city_office_compares_every_hall_sorts_them_opens_one_and_sees_the_s
     // Hoàn Kiếm: one citizen served after 6 minutes (within the 15-minute target), one
     // after 26 (not), one still waiting; the first rates the service. Ba Đình: one served
     // after 3 minutes.
-    let kiem_kiosk = kiem.device("kiosk-1", motcua::domain::DeviceKind::Kiosk);
+    let kiem_kiosk = kiem.device("kiosk-1", motcua_domain::DeviceKind::Kiosk);
     let kiem_clerk = kiem.clerk_at("canbo1", 1).await;
     let first = serve_after(&kiem, &clocks, &kiem_kiosk, &kiem_clerk, 6).await;
     let (status, body) = kiem
@@ -116,7 +116,7 @@ async fn the_city_office_compares_every_hall_sorts_them_opens_one_and_sees_the_s
         let (status, body) = kiem_clerk.act(&called, action, json!({})).await;
         assert_eq!(status, 200, "{action}: {body}");
     }
-    let dinh_kiosk = dinh.device("kiosk-1", motcua::domain::DeviceKind::Kiosk);
+    let dinh_kiosk = dinh.device("kiosk-1", motcua_domain::DeviceKind::Kiosk);
     let dinh_clerk = dinh.clerk_at("canbo1", 1).await;
     serve_after(&dinh, &clocks, &dinh_kiosk, &dinh_clerk, 3).await;
 

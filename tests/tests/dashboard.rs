@@ -4,7 +4,7 @@
 //! `target/test-artifacts/` for people to look at.
 
 use chrono::Duration;
-use motcua::domain::{DeviceKind, Role};
+use motcua_domain::{DeviceKind, Role};
 use motcua_tests::TestHall;
 use motcua_tests::browser::Browser;
 use serde_json::json;

@@ -37,7 +37,7 @@ async fn on_a_simulated_morning_the_quoted_waits_are_close_to_the_real_ones() {
 /// minutes (configured), and no other counter of C is open.
 async fn hall_with_one_counter_for_c() -> (TestHall, motcua_tests::Client, motcua_tests::Client) {
     let hall = TestHall::start().await;
-    let kiosk = hall.device("kiosk-1", motcua::domain::DeviceKind::Kiosk);
+    let kiosk = hall.device("kiosk-1", motcua_domain::DeviceKind::Kiosk);
     let clerk = hall.clerk_at("lan", 3).await;
     (hall, kiosk, clerk)
 }

@@ -1,7 +1,7 @@
 //! A working day in a hall, end to end: a kiosk issues, clerks call, recall, serve,
 //! transfer, return and mark absent, displays follow live, and the event log keeps it all.
 
-use motcua::domain::{DeviceKind, Role};
+use motcua_domain::{DeviceKind, Role};
 use motcua_tests::{TestHall, error_code, next_event};
 use serde_json::json;
 

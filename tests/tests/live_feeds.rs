@@ -2,7 +2,7 @@
 //! and reconnecting to the same address starts from a snapshot with nothing lost.
 
 use futures_util::StreamExt;
-use motcua::domain::DeviceKind;
+use motcua_domain::DeviceKind;
 use motcua_tests::TestHall;
 use serde_json::json;
 use std::time::Duration;
@@ -103,7 +103,7 @@ async fn a_phone_hears_when_a_counter_for_its_field_opens_and_its_estimate_moves
     let before = snap["ticket"]["eta_minutes"].as_u64().expect("an estimate");
     // Counter 1 opens, alone: the others no longer count, so the wait grows, and the phone
     // is told without a ticket of its field moving.
-    let clerk = hall.staff("canbo1", motcua::domain::Role::Clerk).await;
+    let clerk = hall.staff("canbo1", motcua_domain::Role::Clerk).await;
     let (status, body) = clerk.post("/api/counters/1/open", json!({})).await;
     assert_eq!(status, 200, "{body}");
     let update = motcua_tests::next_json(&mut phone).await;

@@ -2,7 +2,7 @@
 //! also across restarts; a restart on the same data dir loses nothing.
 
 use chrono::Duration;
-use motcua::domain::DeviceKind;
+use motcua_domain::DeviceKind;
 use motcua_tests::TestHall;
 use serde_json::json;
 
@@ -95,7 +95,7 @@ async fn a_restart_on_the_same_data_dir_loses_nothing_and_continues_the_numberin
 
 #[tokio::test]
 async fn a_used_up_series_is_refused_clearly_and_never_repeats() {
-    let mut settings = motcua::config::Settings::default();
+    let mut settings = motcua_hall::config::Settings::default();
     settings.services[0].last = 3; // A1..A3
     let hall = TestHall::start_with(settings).await;
     let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);

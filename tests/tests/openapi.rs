@@ -24,7 +24,7 @@ fn read(relative: &str) -> String {
 
 /// The document as it is on disk (the server embeds this very file).
 fn spec_on_disk() -> Value {
-    serde_json::from_str(&read("../server/openapi.json")).expect("server/openapi.json is JSON")
+    serde_json::from_str(&read("../server/hall/openapi.json")).expect("server/openapi.json is JSON")
 }
 
 /// Every path of the document and the methods documented for it.

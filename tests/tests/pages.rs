@@ -25,7 +25,7 @@ async fn the_home_page_lists_every_page_in_vietnamese() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_phone_page_follows_a_ticket_from_waiting_to_called_to_rated() {
     let hall = TestHall::start().await;
-    let kiosk = hall.device("kiosk-1", motcua::domain::DeviceKind::Kiosk);
+    let kiosk = hall.device("kiosk-1", motcua_domain::DeviceKind::Kiosk);
     let clerk = hall.clerk_at("lan", 1).await;
     kiosk.issue("A", "none").await;
     let ticket = kiosk.issue("A", "none").await;
@@ -105,9 +105,9 @@ async fn the_phone_page_follows_a_ticket_from_waiting_to_called_to_rated() {
 /// behaves like one; then the server restarts and the TV carries on.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_citizen_takes_a_ticket_is_called_served_and_rates_and_the_tv_survives_a_restart() {
-    use motcua::domain::Role;
+    use motcua_domain::Role;
     let hall = TestHall::start().await;
-    let kiosk_token = hall.device_token("kiosk-1", motcua::domain::DeviceKind::Kiosk);
+    let kiosk_token = hall.device_token("kiosk-1", motcua_domain::DeviceKind::Kiosk);
     let printer = motcua_tests::fake_printer::FakePrinter::start().await;
     let printer_token = hall.printer("printer-1", "kiosk-1");
     let state = tempfile::tempdir().expect("agent state");
@@ -349,7 +349,7 @@ async fn a_citizen_takes_a_ticket_is_called_served_and_rates_and_the_tv_survives
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn at_lunch_the_kiosk_still_gives_numbers_and_a_closed_field_gives_none() {
     let hall = TestHall::start().await;
-    let kiosk_token = hall.device_token("kiosk-1", motcua::domain::DeviceKind::Kiosk);
+    let kiosk_token = hall.device_token("kiosk-1", motcua_domain::DeviceKind::Kiosk);
     let clerk = hall.clerk_at("lan", 1).await; // serves A and D
     let (status, _) = clerk
         .post(

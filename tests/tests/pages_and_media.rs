@@ -3,7 +3,7 @@
 //! which must be installed: without it these tests fail, they do not skip), the rating
 //! given on the counter's tablet, and the web pages and fonts served from the binary.
 
-use motcua::domain::DeviceKind;
+use motcua_domain::DeviceKind;
 use motcua_tests::{Client, TestHall, error_code};
 use reqwest::header::{CACHE_CONTROL, CONTENT_TYPE, HeaderMap, LOCATION};
 use serde_json::{Value, json};
@@ -479,7 +479,7 @@ async fn served_at(kiosk: &Client, clerk: &Client, counter: u16) -> Value {
 
 /// The `rated` events of a ticket in the event log: (counter, data).
 fn rated_events(hall: &TestHall, ticket: &Value) -> Vec<(Option<i64>, Value)> {
-    let conn = motcua::store::open_for_admin(hall.data_dir()).expect("open db");
+    let conn = motcua_store::open_for_admin(hall.data_dir()).expect("open db");
     let mut stmt = conn
         .prepare("SELECT counter_no, data FROM events WHERE kind = 'rated' AND ticket_id = ?1 ORDER BY seq")
         .expect("query events");

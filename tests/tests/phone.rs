@@ -5,7 +5,7 @@
 //! cancelled, offline), and the friendly page for an address that is no ticket.
 //! Screenshots of every state land in `target/test-artifacts/phone-*.png`.
 
-use motcua::domain::{DeviceKind, Role};
+use motcua_domain::{DeviceKind, Role};
 use motcua_tests::browser::Browser;
 use motcua_tests::{Client, TestHall};
 use serde_json::{Value, json};
@@ -240,7 +240,7 @@ async fn a_citizen_follows_their_ticket_on_the_phone_from_waiting_to_called_to_r
         .await;
     assert_eq!(status, 200);
     assert_eq!(seen["rating"], 4);
-    let conn = motcua::store::open_for_admin(hall.data_dir()).expect("open db");
+    let conn = motcua_store::open_for_admin(hall.data_dir()).expect("open db");
     let data: String = conn
         .query_row(
             "SELECT data FROM events WHERE kind = 'rated' AND ticket_id = ?1",
@@ -300,7 +300,7 @@ async fn a_citizen_follows_their_ticket_on_the_phone_from_waiting_to_called_to_r
 /// page when the hall's server is gone.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn moves_a_citizen_did_not_choose_are_explained_in_plain_words() {
-    let mut settings = motcua::config::Settings::default();
+    let mut settings = motcua_hall::config::Settings::default();
     settings.hall.rating_scale = 3;
     let hall = TestHall::start_with(settings).await;
     let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);

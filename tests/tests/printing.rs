@@ -3,7 +3,7 @@
 //! went. Paper out, a dead printer, a dropped link, and printing with no agent at all.
 
 use futures_util::{SinkExt, StreamExt};
-use motcua::domain::DeviceKind;
+use motcua_domain::DeviceKind;
 use motcua_printer::agent::{self, AgentConfig};
 use motcua_printer::transport::Deadlines;
 use motcua_printer::{Layout, Paper};
@@ -175,7 +175,7 @@ async fn out_of_paper_the_kiosk_is_told_at_once_and_the_ticket_still_stands() {
     assert_eq!(printer.tickets(), 0);
 
     // Managers see the printer's state.
-    let manager = hall.staff("quanly", motcua::domain::Role::Manager).await;
+    let manager = hall.staff("quanly", motcua_domain::Role::Manager).await;
     let (_, printers) = manager.get("/api/printers").await;
     assert_eq!(printers["printers"][0]["name"], "printer-1");
     assert_eq!(printers["printers"][0]["report"]["paper_out"], true);
@@ -214,7 +214,7 @@ async fn with_no_printer_the_kiosk_is_told_at_once() {
     assert_eq!(ticket["print"]["status"], "failed");
     assert_eq!(ticket["print"]["reason"], "no_printer");
     // Staff issuing at a counter print nothing.
-    let clerk = hall.staff("lan", motcua::domain::Role::Clerk).await;
+    let clerk = hall.staff("lan", motcua_domain::Role::Clerk).await;
     let at_counter = clerk.issue("D", "none").await;
     assert!(at_counter.get("print").is_none());
 }
@@ -222,8 +222,8 @@ async fn with_no_printer_the_kiosk_is_told_at_once() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_server_prints_straight_to_a_network_printer_configured_for_the_kiosk() {
     let printer = FakePrinter::start().await;
-    let mut settings = motcua::config::Settings::default();
-    settings.printers.push(motcua::config::PrinterSettings {
+    let mut settings = motcua_hall::config::Settings::default();
+    settings.printers.push(motcua_hall::config::PrinterSettings {
         kiosk: "kiosk-1".into(),
         address: printer.target(),
         paper: 58,

@@ -1,15 +1,15 @@
 //! Two clerks pressing Next at the same instant never get the same ticket.
 
-use motcua::domain::DeviceKind;
+use motcua_domain::DeviceKind;
 use motcua_tests::TestHall;
 use std::collections::HashSet;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn twenty_clerks_racing_on_call_next_never_get_the_same_ticket() {
     // Twenty counters that all serve field A.
-    let settings = motcua::config::Settings {
+    let settings = motcua_hall::config::Settings {
         counters: (1..=20)
-            .map(|no| motcua::config::CounterSettings {
+            .map(|no| motcua_hall::config::CounterSettings {
                 no,
                 services: vec!["A".into()],
             })

@@ -8,7 +8,7 @@
 //! with its own plain code, and compares with what `/api/stats` and the exports say.
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use motcua::domain::{DeviceKind, Role};
+use motcua_domain::{DeviceKind, Role};
 use motcua_tests::{Client, Dice, TestHall, error_code, opening_time};
 use serde_json::{Value, json};
 use std::collections::{BTreeMap, HashMap};

@@ -29,11 +29,11 @@
 
 use anyhow::{Context, Result, anyhow, bail};
 use futures_util::StreamExt;
-use motcua::clock::SystemClock;
-use motcua::config::Settings;
-use motcua::domain::{DeviceKind, Role};
-use motcua::http::{AppState, Limits};
-use motcua::store::{self, accounts};
+use motcua_store::clock::SystemClock;
+use motcua_hall::config::Settings;
+use motcua_domain::{DeviceKind, Role};
+use motcua_hall::http::{AppState, Limits};
+use motcua_store::{self as store};
 use serde::Deserialize;
 use std::collections::HashMap;
 use std::io::BufRead;
@@ -414,12 +414,12 @@ fn start_hall(server_rt: &Runtime, root: &Path, name: &str) -> Result<Hall> {
     let (kiosk, clerks) = {
         let conn =
             store::open_for_admin(&dir).map_err(|e| anyhow!("open {}: {e}", dir.display()))?;
-        let (_, kiosk) = accounts::add_device(&conn, "bench-kiosk", DeviceKind::Kiosk, now_ms())
+        let (_, kiosk) = motcua_web::accounts::add_device(&conn, "bench-kiosk", DeviceKind::Kiosk, now_ms())
             .map_err(|e| anyhow!("add kiosk: {e:?}"))?;
         let mut clerks = Vec::new();
         for i in 1..=CLERKS {
             let (user, password) = (format!("clerk{i}"), format!("clerk{i}-bench-pw"));
-            accounts::add_user(&conn, &user, Role::Clerk, &password, now_ms())
+            motcua_web::accounts::add_user(&conn, &user, Role::Clerk, &password, now_ms())
                 .map_err(|e| anyhow!("add clerk: {e:?}"))?;
             clerks.push((user, password));
         }
@@ -431,7 +431,7 @@ fn start_hall(server_rt: &Runtime, root: &Path, name: &str) -> Result<Hall> {
     let addr = listener.local_addr()?;
     let mut hall = settings.hall().map_err(|e| anyhow!("settings: {e}"))?;
     hall.public_url = format!("http://{addr}");
-    let state = motcua::build_state(
+    let state = motcua_hall::build_state(
         &dir,
         hall,
         Arc::new(SystemClock),
@@ -444,7 +444,7 @@ fn start_hall(server_rt: &Runtime, root: &Path, name: &str) -> Result<Hall> {
     let task = {
         let _in_server_rt = server_rt.enter();
         let listener = tokio::net::TcpListener::from_std(listener)?;
-        server_rt.spawn(motcua::serve(listener, state.clone(), async move {
+        server_rt.spawn(motcua_hall::serve(listener, state.clone(), async move {
             let _ = stopped.await;
         }))
     };

@@ -12,8 +12,8 @@
 //! exactly once. Target: at least 20,000 events per second from 200 halls at once.
 
 use anyhow::{Result, ensure};
-use motcua::city::protocol::{self, Batch, Profile, ProfileService, WireEvent};
-use motcua::clock::ManualClock;
+use motcua_web::protocol::{self, Batch, Profile, ProfileService, WireEvent};
+use motcua_store::clock::ManualClock;
 use motcua_tests::{Dice, TestCity, opening_time};
 use serde_json::json;
 use std::time::Instant;
@@ -249,7 +249,7 @@ async fn main() -> Result<()> {
         );
         if size == 500 {
             // What the city office then reads: every hall side by side.
-            let office = city.staff("thongke", motcua::domain::Role::Manager).await;
+            let office = city.staff("thongke", motcua_domain::Role::Manager).await;
             let mut times = Vec::new();
             for _ in 0..5 {
                 let asked = Instant::now();

@@ -5,11 +5,11 @@
 //! Run: `cargo run --release -p motcua-tests --bin page_bench` (needs chromium and
 //! chromium-driver, which `./scripts/test` installs).
 
-use motcua::clock::SystemClock;
-use motcua::config::Settings;
-use motcua::domain::{DeviceKind, Role};
-use motcua::http::Limits;
-use motcua::store::{self, accounts};
+use motcua_store::clock::SystemClock;
+use motcua_hall::config::Settings;
+use motcua_domain::{DeviceKind, Role};
+use motcua_hall::http::Limits;
+use motcua_store::{self as store};
 use motcua_tests::browser::Browser;
 use serde_json::json;
 use std::sync::Arc;
@@ -30,7 +30,7 @@ async fn main() {
     let addr = listener.local_addr().expect("addr");
     let mut hall = settings.hall().expect("hall");
     hall.public_url = format!("http://{addr}");
-    let state = motcua::build_state(
+    let state = motcua_hall::build_state(
         dir.path(),
         hall,
         Arc::new(SystemClock),
@@ -39,13 +39,13 @@ async fn main() {
         },
     )
     .expect("state");
-    tokio::spawn(motcua::serve(listener, state, std::future::pending()));
+    tokio::spawn(motcua_hall::serve(listener, state, std::future::pending()));
     let base = format!("http://{addr}");
 
     let (kiosk_token, password) = {
         let conn = store::open_for_admin(dir.path()).expect("db");
-        let (_, token) = accounts::add_device(&conn, "kiosk", DeviceKind::Kiosk, 0).expect("kiosk");
-        accounts::add_user(&conn, "lan", Role::Clerk, "lan-secret-pw", 0).expect("clerk");
+        let (_, token) = motcua_web::accounts::add_device(&conn, "kiosk", DeviceKind::Kiosk, 0).expect("kiosk");
+        motcua_web::accounts::add_user(&conn, "lan", Role::Clerk, "lan-secret-pw", 0).expect("clerk");
         (token, "lan-secret-pw")
     };
     let http = reqwest::Client::builder()

@@ -14,7 +14,7 @@
 //! missed.
 
 use clap::Parser;
-use motcua::domain::CallOrder;
+use motcua_domain::CallOrder;
 use motcua_tests::simulation::{self, Options, Summary};
 
 #[derive(Parser)]

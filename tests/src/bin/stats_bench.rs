@@ -17,7 +17,7 @@
 
 use anyhow::{Context, Result};
 use chrono::{Duration, NaiveDate, TimeZone, Utc};
-use motcua::domain::Role;
+use motcua_domain::Role;
 use motcua_tests::{Client, Dice, TestHall};
 use rusqlite::params;
 use std::time::Instant;
@@ -232,7 +232,7 @@ async fn time(client: &Client, path: &str, runs: usize) -> Result<(f64, f64, f64
 #[tokio::main]
 async fn main() -> Result<()> {
     let hall = TestHall::start().await;
-    let today = motcua::domain::numbering::local_day(
+    let today = motcua_domain::numbering::local_day(
         motcua_tests::opening_time(),
         hall.state.store.hall.tz,
     );
@@ -291,10 +291,10 @@ async fn main() -> Result<()> {
         // Where a year's answer goes: reading the rows, and computing the figures.
         let conn = rusqlite::Connection::open(&db)?;
         let from = today - Duration::days(DAYS - 1);
-        motcua::store::stats::visits(&conn, 0, from, today)?;
+        motcua_store::stats::visits(&conn, 0, from, today)?;
         let read = Instant::now();
-        let visits = motcua::store::stats::visits(&conn, 0, from, today)?;
-        let spans = motcua::store::stats::spans(&conn, 0, from, today)?;
+        let visits = motcua_store::stats::visits(&conn, 0, from, today)?;
+        let spans = motcua_store::stats::spans(&conn, 0, from, today)?;
         let read = read.elapsed();
         let hall_def = hall.state.store.hall.clone();
         let targets = hall_def
@@ -303,10 +303,10 @@ async fn main() -> Result<()> {
             .map(|s| (s.code.to_string(), s.target_wait_minutes))
             .collect();
         let computed = Instant::now();
-        let report = motcua::domain::stats::report(
+        let report = motcua_domain::stats::report(
             &visits,
             &spans,
-            &motcua::domain::stats::Setup {
+            &motcua_domain::stats::Setup {
                 tz: hall_def.tz,
                 scale: 5,
                 targets: &targets,
@@ -327,9 +327,9 @@ async fn main() -> Result<()> {
         let from = today - Duration::days(DAYS - 1);
         let store = hall.state.store.clone();
         let clock = hall.state.clock.clone();
-        motcua::http::stats::figures(&store, &clock, from, today).await?;
+        motcua_hall::http::stats::figures(&store, &clock, from, today).await?;
         let started = Instant::now();
-        let v = motcua::http::stats::figures(&store, &clock, from, today).await?;
+        let v = motcua_hall::http::stats::figures(&store, &clock, from, today).await?;
         let json = serde_json::to_vec(&v)?;
         println!(
             "a year through the store: {:.1} ms with the JSON ({} bytes)",

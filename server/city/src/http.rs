@@ -1,0 +1,675 @@
+//! The collector's HTTP side: halls post signed batches; the city office signs in and
+//! reads every hall's figures side by side, one hall in detail, and the exports.
+
+use motcua_domain::Error;
+use motcua_web::protocol::{self, Ack};
+use super::store::{self as city_store, Check, CityStore, HallRow};
+use motcua_store::clock::Clock;
+use motcua_domain::Role;
+use motcua_domain::numbering::local_day;
+use motcua_domain::stats::{self as domain_stats, Figures, Setup};
+use motcua_web::AppError;
+use motcua_web::extract::{Body, Path, Query, SESSION_COOKIE};
+use motcua_web::Exposition;
+use motcua_web::pages::file;
+use motcua_web::figures::{self as hall_stats, RangeQuery, StatsView};
+use motcua_store::accounts::User;
+use motcua_store::{accounts, millis, stats as stored};
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum_extra::extract::CookieJar;
+use axum_extra::extract::cookie::{Cookie, SameSite};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use include_dir::{Dir, include_dir};
+use serde::{Deserialize, Serialize};
+use serde_json::json;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+static PAGES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../city-web");
+/// The hall dashboard's modules the city's page reuses (API client, formats, charts,
+/// styles, uPlot), served at `/shared/`.
+static DASHBOARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../dashboard-web");
+const SHARED: [&str; 6] = [
+    "lib.js",
+    "charts.js",
+    "history.js",
+    "strings.js",
+    "common.css",
+    "vendor/uplot/",
+];
+static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../printer/fonts");
+
+/// The OpenAPI description of the collector's API.
+pub const OPENAPI: &str = include_str!("../city-openapi.json");
+
+/// How the collector behaves.
+#[derive(Debug, Clone)]
+pub struct CitySettings {
+    /// How far a batch's timestamp may be from the collector's clock.
+    pub max_skew_seconds: i64,
+    /// A hall without a report for longer is shown as gone silent.
+    pub silent_after_minutes: i64,
+    /// The city's time zone (days and hours of the overview).
+    pub tz: Tz,
+    pub body_limit_bytes: usize,
+}
+
+impl Default for CitySettings {
+    fn default() -> Self {
+        CitySettings {
+            max_skew_seconds: 300,
+            silent_after_minutes: 60,
+            tz: chrono_tz::Asia::Ho_Chi_Minh,
+            body_limit_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// What the collector counts for `/metrics`.
+#[derive(Default)]
+pub struct Counts {
+    pub batches: AtomicU64,
+    pub events_stored: AtomicU64,
+    pub duplicates: AtomicU64,
+    pub refused: AtomicU64,
+}
+
+#[derive(Clone, FromRef)]
+pub struct CityState {
+    pub store: CityStore,
+    pub master: Arc<Vec<u8>>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<CitySettings>,
+    pub counts: Arc<Counts>,
+}
+
+/// The collector's whole route table (the pages are in [`pages`]).
+pub fn router(state: CityState) -> Router {
+    let limit = state.settings.body_limit_bytes;
+    Router::new()
+        .route("/api/city/batches", post(receive_batch))
+        .route("/api/city/halls", get(list_halls))
+        .route("/api/city/stats", get(overview))
+        .route("/api/city/stats.csv", get(overview_csv))
+        .route("/api/city/stats.xlsx", get(overview_xlsx))
+        .route("/api/city/halls/{code}/stats", get(hall_figures))
+        .route("/api/city/halls/{code}/stats.xlsx", get(hall_xlsx))
+        .route("/api/session", post(login).get(whoami).delete(logout))
+        .route("/api/openapi.json", get(openapi))
+        .route("/healthz", get(healthz))
+        .route("/metrics", get(metrics))
+        .merge(pages())
+        .fallback(|| async { AppError::not_found("no_route", "no such address") })
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+/// The city's dashboard (`/city/`) and its fonts: static documents, not API.
+fn pages() -> Router<CityState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::temporary("/city/") }))
+        .route("/city", get(|| async { Redirect::permanent("/city/") }))
+        .route("/city/", get(|| async { file(&PAGES, "index.html") }))
+        .route(
+            "/city/{*path}",
+            get(|Path(p): Path<String>| async move { file(&PAGES, &p) }),
+        )
+        .route(
+            "/shared/{*path}",
+            get(|Path(p): Path<String>| async move {
+                let shared = SHARED
+                    .iter()
+                    .any(|s| p == *s || (s.ends_with('/') && p.starts_with(s)));
+                if shared {
+                    file(&DASHBOARD, &p)
+                } else {
+                    AppError::not_found("no_page", "no such page").into_response()
+                }
+            }),
+        )
+        .route(
+            "/fonts/{*path}",
+            get(|Path(p): Path<String>| async move { file(&FONTS, &p) }),
+        )
+}
+
+async fn healthz() -> Json<serde_json::Value> {
+    Json(json!({"status": "ok"}))
+}
+
+async fn openapi() -> impl IntoResponse {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+}
+
+fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, AppError> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+        .ok_or_else(|| {
+            AppError::rejected(
+                "unsigned_batch",
+                format!(
+                    "a batch carries the headers {}, {} and {}",
+                    protocol::HALL_HEADER,
+                    protocol::TIMESTAMP_HEADER,
+                    protocol::SIGNATURE_HEADER
+                ),
+            )
+        })
+}
+
+/// `POST /api/city/batches`: a hall's next events, signed.
+#[tracing::instrument(skip_all, fields(hall))]
+async fn receive_batch(
+    State(state): State<CityState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Ack>, AppError> {
+    let answer = async {
+        let hall = header_text(&headers, protocol::HALL_HEADER)?.to_owned();
+        tracing::Span::current().record("hall", hall.as_str());
+        let timestamp_ms: i64 = header_text(&headers, protocol::TIMESTAMP_HEADER)?
+            .parse()
+            .map_err(|_| {
+                AppError::rejected(
+                    "unsigned_batch",
+                    "the timestamp is milliseconds since the epoch",
+                )
+            })?;
+        let signature = header_text(&headers, protocol::SIGNATURE_HEADER)?.to_owned();
+        let master = state.master.clone();
+        let now_ms = millis(state.clock.now());
+        let max_skew_ms = state.settings.max_skew_seconds * 1000;
+        let ack = state
+            .store
+            .write::<_, city_store::Error, _>(move |conn| {
+                city_store::accept(
+                    conn,
+                    &Check {
+                        master: &master,
+                        now_ms,
+                        max_skew_ms,
+                        hall: &hall,
+                        timestamp_ms,
+                        signature: &signature,
+                        body: &body,
+                    },
+                )
+            })
+            .await?;
+        Ok::<_, AppError>(ack)
+    }
+    .await;
+    let counts = &state.counts;
+    match &answer {
+        Ok(ack) if ack.stored == 0 => {
+            counts.duplicates.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(ack) => {
+            counts.batches.fetch_add(1, Ordering::Relaxed);
+            counts
+                .events_stored
+                .fetch_add(ack.stored, Ordering::Relaxed);
+        }
+        Err(e) => {
+            counts.refused.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(code = e.code(), "batch refused");
+        }
+    }
+    answer.map(Json)
+}
+
+// ---- Signing in (the city office's own accounts) --------------------------------------
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct LoginRequest {
+    name: String,
+    password: String,
+}
+
+async fn login(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Body(req): Body<LoginRequest>,
+) -> Result<Response, AppError> {
+    if req.name.len() > 256 || req.password.len() > 1024 {
+        return Err(AppError::Command(Error::WrongPassword));
+    }
+    let name = req.name.clone();
+    let found = state
+        .store
+        .read(move |conn| accounts::user_for_login(conn, &name))
+        .await?;
+    let password = req.password;
+    let user = tokio::task::spawn_blocking(move || {
+        found.and_then(|(user, hash)| motcua_web::accounts::verify_password(&hash, &password).then_some(user))
+    })
+    .await
+    .map_err(AppError::internal)?
+    .ok_or(AppError::Command(Error::WrongPassword))?;
+    let now = millis(state.clock.now());
+    let user_id = user.id;
+    let token = state
+        .store
+        .write(move |conn| accounts::create_session(conn, user_id, now))
+        .await?;
+    let cookie = Cookie::build((SESSION_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::Strict)
+        .path("/");
+    Ok((jar.add(cookie), Json(json!({"user": user}))).into_response())
+}
+
+async fn signed_in(state: &CityState, jar: &CookieJar) -> Result<User, AppError> {
+    let token = jar
+        .get(SESSION_COOKIE)
+        .map(|c| c.value().to_owned())
+        .filter(|t| t.len() <= 128)
+        .ok_or(AppError::Command(Error::Unauthenticated))?;
+    let now = millis(state.clock.now());
+    state
+        .store
+        .read(move |conn| accounts::user_by_session(conn, &token, now))
+        .await?
+        .ok_or(AppError::Command(Error::Unauthenticated))
+}
+
+/// The city office: admins and managers read the figures.
+async fn reader(state: &CityState, jar: &CookieJar) -> Result<User, AppError> {
+    let user = signed_in(state, jar).await?;
+    if matches!(user.role, Role::Admin | Role::Manager) {
+        Ok(user)
+    } else {
+        Err(AppError::forbidden(
+            "the city office's managers and admins only",
+        ))
+    }
+}
+
+async fn whoami(
+    State(state): State<CityState>,
+    jar: CookieJar,
+) -> Result<Json<serde_json::Value>, AppError> {
+    let user = signed_in(&state, &jar).await?;
+    Ok(Json(json!({"user": user})))
+}
+
+async fn logout(State(state): State<CityState>, jar: CookieJar) -> Result<Response, AppError> {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        let token = cookie.value().to_owned();
+        state
+            .store
+            .write(move |conn| accounts::delete_session(conn, &token))
+            .await?;
+    }
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    Ok((jar, StatusCode::NO_CONTENT).into_response())
+}
+
+// ---- Reading ---------------------------------------------------------------------------
+
+#[derive(Debug, Serialize)]
+pub struct HallListed {
+    pub code: String,
+    pub name: String,
+    pub registered_at: String,
+    pub last_report_at: Option<String>,
+    pub acked_seq: i64,
+    pub silent: bool,
+    pub minutes_since_report: Option<i64>,
+}
+
+fn listed(h: &HallRow, settings: &CitySettings, now_ms: i64) -> HallListed {
+    let time = |ms| city_time(settings, ms);
+    let minutes = h.last_report_at.map(|at| (now_ms - at).max(0) / 60_000);
+    HallListed {
+        code: h.code.clone(),
+        // The name the city registered it under (the hall's own is in its profile).
+        name: h.name.clone(),
+        registered_at: time(h.registered_at),
+        last_report_at: h.last_report_at.map(time),
+        acked_seq: h.acked_seq,
+        silent: minutes.is_none_or(|m| m >= settings.silent_after_minutes),
+        minutes_since_report: minutes,
+    }
+}
+
+async fn list_halls(
+    State(state): State<CityState>,
+    jar: CookieJar,
+) -> Result<Json<serde_json::Value>, AppError> {
+    reader(&state, &jar).await?;
+    let now = millis(state.clock.now());
+    let halls = state.store.read(city_store::halls).await?;
+    let listed: Vec<HallListed> = halls
+        .iter()
+        .map(|h| listed(h, &state.settings, now))
+        .collect();
+    Ok(Json(json!({
+        "at": city_time(&state.settings, now),
+        "silent_after_minutes": state.settings.silent_after_minutes,
+        "halls": listed,
+    })))
+}
+
+/// An instant as the city office reads it: RFC 3339 in the city's time zone.
+fn city_time(settings: &CitySettings, ms: i64) -> String {
+    motcua_store::from_millis(ms)
+        .with_timezone(&settings.tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+fn today(state: &CityState) -> NaiveDate {
+    local_day(state.clock.now(), state.settings.tz)
+}
+
+/// One hall's figures, from its rows in the statistics tables; the visits and spans are
+/// handed back for the city's total.
+fn figures_of(
+    conn: &rusqlite::Connection,
+    row: &HallRow,
+    settings: &CitySettings,
+    from: NaiveDate,
+    to: NaiveDate,
+    now_ms: i64,
+) -> Result<HallReport, AppError> {
+    let hall = row.as_hall(settings.tz);
+    let visits = stored::visits(conn, row.id, from, to)?;
+    let spans = stored::spans(conn, row.id, from, to)?;
+    let targets: BTreeMap<String, u32> = hall
+        .services
+        .iter()
+        .map(|s| (s.code.to_string(), s.target_wait_minutes))
+        .collect();
+    let report = domain_stats::report(
+        &visits,
+        &spans,
+        &Setup {
+            tz: hall.tz,
+            scale: hall.rating_scale,
+            targets: &targets,
+            now: now_ms,
+        },
+    );
+    Ok(HallReport {
+        hall,
+        report,
+        visits,
+        spans,
+        targets,
+    })
+}
+
+struct HallReport {
+    hall: motcua_domain::Hall,
+    report: domain_stats::Report,
+    visits: Vec<domain_stats::Visit>,
+    spans: Vec<domain_stats::Span>,
+    targets: BTreeMap<String, u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HallFigures {
+    #[serde(flatten)]
+    pub hall: HallListed,
+    pub waiting_now: u64,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Overview {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub generated_at: String,
+    pub silent_after_minutes: i64,
+    pub total: Figures,
+    pub halls: Vec<HallFigures>,
+}
+
+async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Overview, AppError> {
+    let (from, to) = hall_stats::range(q, today(state))?;
+    let settings = state.settings.clone();
+    let now = millis(state.clock.now());
+    let day = today(state).to_string();
+    state
+        .store
+        .read::<_, AppError, _>(move |conn| {
+            let halls = city_store::halls(conn)?;
+            let waiting = city_store::waiting_now(conn, &day)?;
+            let mut all_visits = Vec::new();
+            let mut all_spans = Vec::new();
+            let mut rows = Vec::new();
+            let mut targets: BTreeMap<String, u32> = BTreeMap::new();
+            for h in &halls {
+                let r = figures_of(conn, h, &settings, from, to, now)?;
+                // The city's total counts every hall's visits together, each against its
+                // own hall's targets: fields are told apart by hall.
+                for (code, minutes) in r.targets {
+                    targets.insert(format!("{}/{code}", h.id), minutes);
+                }
+                all_visits.extend(r.visits.into_iter().map(|mut v| {
+                    v.service = format!("{}/{}", h.id, v.service);
+                    v
+                }));
+                all_spans.extend(r.spans.into_iter().map(|mut s| {
+                    // Counter numbers repeat from hall to hall.
+                    s.counter = 0;
+                    s
+                }));
+                rows.push(HallFigures {
+                    hall: listed(h, &settings, now),
+                    waiting_now: waiting.get(&h.id).copied().unwrap_or(0),
+                    figures: r.report.total,
+                });
+            }
+            let total = domain_stats::report(
+                &all_visits,
+                &all_spans,
+                &Setup {
+                    tz: settings.tz,
+                    scale: 5,
+                    targets: &targets,
+                    now,
+                },
+            )
+            .total;
+            Ok(Overview {
+                from,
+                to,
+                generated_at: city_time(&settings, now),
+                silent_after_minutes: settings.silent_after_minutes,
+                total,
+                halls: rows,
+            })
+        })
+        .await
+}
+
+/// `GET /api/city/stats`: every hall's figures side by side, and the city's.
+async fn overview(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<Overview>, AppError> {
+    reader(&state, &jar).await?;
+    Ok(Json(overview_of(&state, &q).await?))
+}
+
+fn overview_rows(o: &Overview) -> Vec<(String, String, &Figures)> {
+    let mut rows: Vec<(String, String, &Figures)> = o
+        .halls
+        .iter()
+        .map(|h| (h.hall.code.clone(), h.hall.name.clone(), &h.figures))
+        .collect();
+    rows.push(("".into(), "Toàn thành phố".into(), &o.total));
+    rows
+}
+
+async fn overview_csv(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, AppError> {
+    reader(&state, &jar).await?;
+    let o = overview_of(&state, &q).await?;
+    let body = hall_stats::rows_csv("Mã bộ phận", &overview_rows(&o), 5)?;
+    Ok(hall_stats::download(
+        "text/csv; charset=utf-8",
+        format!("motcua-thanh-pho-{}-{}.csv", o.from, o.to),
+        body,
+    ))
+}
+
+async fn overview_xlsx(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, AppError> {
+    reader(&state, &jar).await?;
+    let o = overview_of(&state, &q).await?;
+    let body =
+        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet().set_name("Các bộ phận một cửa")?;
+            sheet.write_string(
+                0,
+                0,
+                format!(
+                    "{} – {} · lập lúc {}",
+                    o.from.format("%d/%m/%Y"),
+                    o.to.format("%d/%m/%Y"),
+                    o.generated_at
+                ),
+            )?;
+            hall_stats::rows_sheet(sheet, 2, "Mã bộ phận", &overview_rows(&o), 5)?;
+            book.save_to_buffer()
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    Ok(hall_stats::download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "motcua-thanh-pho.xlsx".to_owned(),
+        body,
+    ))
+}
+
+async fn one_hall(state: &CityState, code: String, q: &RangeQuery) -> Result<StatsView, AppError> {
+    let (from, to) = hall_stats::range(q, today(state))?;
+    let settings = state.settings.clone();
+    let now = millis(state.clock.now());
+    state
+        .store
+        .read::<_, AppError, _>(move |conn| {
+            let row = city_store::hall(conn, &code)?
+                .ok_or_else(|| AppError::not_found("hall_not_found", "no hall has this code"))?;
+            let r = figures_of(conn, &row, &settings, from, to, now)?;
+            // Clerks are known to the city by their number in the hall, never by name.
+            let names = BTreeMap::new();
+            Ok(hall_stats::view(
+                &r.hall,
+                &names,
+                from,
+                to,
+                motcua_domain::local_time(&r.hall, now),
+                r.report,
+            ))
+        })
+        .await
+}
+
+/// `GET /api/city/halls/{code}/stats`: one hall's figures, as its own dashboard has them.
+async fn hall_figures(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Path(code): Path<String>,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<StatsView>, AppError> {
+    reader(&state, &jar).await?;
+    Ok(Json(one_hall(&state, code, &q).await?))
+}
+
+async fn hall_xlsx(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Path(code): Path<String>,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, AppError> {
+    reader(&state, &jar).await?;
+    let v = one_hall(&state, code.clone(), &q).await?;
+    let (from, to) = (v.from, v.to);
+    let body = tokio::task::spawn_blocking(move || hall_stats::workbook(&v))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    Ok(hall_stats::download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("motcua-{code}-{from}-{to}.xlsx"),
+        body,
+    ))
+}
+
+async fn metrics(State(state): State<CityState>) -> Result<Response, AppError> {
+    let c = &state.counts;
+    let halls = state.store.read(city_store::halls).await?;
+    let now = millis(state.clock.now());
+    let silent = halls
+        .iter()
+        .filter(|h| listed(h, &state.settings, now).silent)
+        .count();
+    let mut out = Exposition::default();
+    for (name, kind, help, value) in [
+        (
+            "motcua_city_batches_total",
+            "counter",
+            "Batches stored.",
+            c.batches.load(Ordering::Relaxed),
+        ),
+        (
+            "motcua_city_events_stored_total",
+            "counter",
+            "Events stored, each once.",
+            c.events_stored.load(Ordering::Relaxed),
+        ),
+        (
+            "motcua_city_duplicate_batches_total",
+            "counter",
+            "Batches the city already had (acknowledged, ignored).",
+            c.duplicates.load(Ordering::Relaxed),
+        ),
+        (
+            "motcua_city_refused_batches_total",
+            "counter",
+            "Batches refused (signature, time, sequence, form).",
+            c.refused.load(Ordering::Relaxed),
+        ),
+        (
+            "motcua_city_halls",
+            "gauge",
+            "Registered halls.",
+            halls.len() as u64,
+        ),
+        (
+            "motcua_city_silent_halls",
+            "gauge",
+            "Halls without a report for longer than the silent limit.",
+            silent as u64,
+        ),
+    ] {
+        out.family(name, kind, help);
+        out.sample(name, &[], value);
+    }
+    let text = out.0;
+    Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
+}

@@ -1,0 +1,46 @@
+//! Reporting to the city: the wire format both sides share ([`protocol`]), the city's
+//! collector (`motcua city serve`: [`store`], [`http`]) that takes every hall's signed
+//! batches and computes the same figures as the halls, with the same code.
+//!
+//! The hall's side, the store-and-forward uplink, is [`crate::uplink`].
+
+pub mod http;
+pub mod store;
+
+use motcua_store::clock::Clock;
+use motcua_store::StoreError;
+use std::future::Future;
+use std::path::Path;
+use std::sync::Arc;
+use tokio::net::TcpListener;
+
+pub use http::{CitySettings, CityState};
+
+/// Open the collector's data dir (database and master key) and build its state.
+pub fn build_state(
+    data_dir: &Path,
+    clock: Arc<dyn Clock>,
+    settings: CitySettings,
+) -> Result<CityState, StoreError> {
+    let store = store::CityStore::open(data_dir)?;
+    let master = store::master_key(data_dir)?;
+    Ok(CityState {
+        store,
+        master: Arc::new(master),
+        clock,
+        settings: Arc::new(settings),
+        counts: Arc::default(),
+    })
+}
+
+/// Serve the collector on `listener` until `shutdown` resolves.
+pub async fn serve(
+    listener: TcpListener,
+    state: CityState,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let app = http::router(state).layer(tower_http::trace::TraceLayer::new_for_http());
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown)
+        .await
+}

@@ -1,0 +1,490 @@
+//! The collector's storage: one SQLite file (`city.sqlite3`) with the halls, every event
+//! each hall sent, and the same statistics tables a hall keeps, filled by the same fold.
+//! Plus the master key (`city.key`) every hall's secret is derived from, kept beside the
+//! database and never in it.
+
+use motcua_web::protocol::{self, Ack, Batch, Profile};
+use motcua_domain::hall::Fairness;
+use motcua_domain::{CounterDef, Hall, Series, Service, ServiceCode};
+use motcua_domain::Error as Denied;
+use motcua_store::{FromStore, Readers, StoreError, migrate_with, open_writer, stats};
+use chrono_tz::Tz;
+use rusqlite::{Connection, OptionalExtension, params};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+const MIGRATIONS: &[&str] = &[
+    include_str!("../migrations/001_collector.sql"),
+    motcua_store::STATISTICS_SCHEMA,
+];
+
+const DATABASE: &str = "city.sqlite3";
+
+/// What the collector's store answers when it does not take a request: a refusal in the
+/// hall's terms (forged, out of order, unknown hall), or a failure of the database.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Denied(#[from] Denied),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Store(e.into())
+    }
+}
+
+impl From<Error> for motcua_web::AppError {
+    fn from(e: Error) -> Self {
+        match e {
+            Error::Denied(d) => d.into(),
+            Error::Store(s) => s.into(),
+        }
+    }
+}
+const MASTER_KEY: &str = "city.key";
+
+/// The collector's database: one writer (a mutex: batches are few and large), pooled
+/// readers.
+#[derive(Clone)]
+pub struct CityStore {
+    writer: Arc<Mutex<Connection>>,
+    readers: Readers,
+}
+
+impl CityStore {
+    pub fn open(data_dir: &Path) -> Result<CityStore, StoreError> {
+        let conn = open_for_admin(data_dir)?;
+        Ok(CityStore {
+            writer: Arc::new(Mutex::new(conn)),
+            readers: Readers::new(data_dir.join(DATABASE)),
+        })
+    }
+
+    /// Run `job` in a transaction of its own: all of it is stored, or none.
+    pub async fn write<T, E, F>(&self, job: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: FromStore,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        let writer = self.writer.clone();
+        tokio::task::spawn_blocking(move || {
+            let conn = writer.lock().map_err(|_| {
+                E::from(StoreError::CommitFailed(
+                    "the city's writer panicked".into(),
+                ))
+            })?;
+            conn.execute_batch("BEGIN IMMEDIATE")
+                .map_err(|e| E::from(e.into()))?;
+            match job(&conn) {
+                Ok(answer) => {
+                    conn.execute_batch("COMMIT")
+                        .map_err(|e| E::from(e.into()))?;
+                    Ok(answer)
+                }
+                Err(e) => {
+                    let _ = conn.execute_batch("ROLLBACK");
+                    Err(e)
+                }
+            }
+        })
+        .await
+        .map_err(|e| E::from(StoreError::ReaderFailed(e.to_string())))?
+    }
+
+    pub async fn read<T, E, F>(&self, query: F) -> Result<T, E>
+    where
+        T: Send + 'static,
+        E: FromStore,
+        F: FnOnce(&Connection) -> Result<T, E> + Send + 'static,
+    {
+        self.readers.run(query).await
+    }
+}
+
+/// Open (creating and migrating) the collector's database, for the server or a
+/// command-line tool.
+pub fn open_for_admin(data_dir: &Path) -> Result<Connection, StoreError> {
+    std::fs::create_dir_all(data_dir)?;
+    let mut conn = open_writer(&data_dir.join(DATABASE))?;
+    migrate_with(&mut conn, MIGRATIONS)?;
+    // The statistics tables are filled as batches arrive; there is no earlier log to fold.
+    conn.execute(
+        "UPDATE stat_state SET folded_through = 0 WHERE folded_through IS NULL",
+        [],
+    )?;
+    Ok(conn)
+}
+
+/// The master key every hall's secret is derived from: `city.key` in the data dir (64 hex
+/// characters), made on first use with permissions for the owner only.
+pub fn master_key(data_dir: &Path) -> Result<Vec<u8>, StoreError> {
+    let path: PathBuf = data_dir.join(MASTER_KEY);
+    match std::fs::read_to_string(&path) {
+        Ok(text) => hex::decode(text.trim()).map_err(|_| {
+            StoreError::Io(std::io::Error::other(format!(
+                "{} is not a key (64 hex characters)",
+                path.display()
+            )))
+        }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            use rand::RngCore;
+            use std::io::Write;
+            use std::os::unix::fs::OpenOptionsExt;
+            std::fs::create_dir_all(data_dir)?;
+            let mut key = vec![0u8; 32];
+            rand::rngs::OsRng.fill_bytes(&mut key);
+            let mut file = std::fs::OpenOptions::new()
+                .write(true)
+                .create_new(true)
+                .mode(0o600)
+                .open(&path)?;
+            writeln!(file, "{}", hex::encode(&key))?;
+            file.sync_all()?;
+            Ok(key)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// A hall registered with the collector: its code and secret (shown once).
+pub struct Registered {
+    pub code: String,
+    pub secret: String,
+}
+
+/// Register a hall: a new code, and its secret derived from the master key.
+pub fn register_hall(
+    conn: &Connection,
+    master: &[u8],
+    name: &str,
+    now_ms: i64,
+) -> Result<Registered, Error> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(Denied::invalid(
+            "bad_name",
+            "a hall's name is 1 to 200 characters",
+        ).into());
+    }
+    use rand::RngCore;
+    let mut id = [0u8; 6];
+    rand::rngs::OsRng.fill_bytes(&mut id);
+    let code = format!("hall-{}", hex::encode(id));
+    let secret = protocol::derive_secret(master, &code, 1);
+    conn.execute(
+        "INSERT INTO halls (code, name, key_version, secret_hash, registered_at)
+         VALUES (?1, ?2, 1, ?3, ?4)",
+        params![
+            code,
+            name,
+            hex::encode(Sha256::digest(secret.as_bytes())),
+            now_ms
+        ],
+    )?;
+    Ok(Registered { code, secret })
+}
+
+/// Give a hall a new secret (the old one stops working at once): for a secret that leaked,
+/// or a hall box replaced.
+pub fn rotate_secret(conn: &Connection, master: &[u8], code: &str) -> Result<Registered, Error> {
+    let version: Option<u32> = conn
+        .query_row(
+            "SELECT key_version FROM halls WHERE code = ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(version) = version else {
+        return Err(Denied::not_found(
+            "hall_not_found",
+            format!("no hall has the code {code:?}"),
+        ).into());
+    };
+    let secret = protocol::derive_secret(master, code, version + 1);
+    conn.execute(
+        "UPDATE halls SET key_version = ?2, secret_hash = ?3 WHERE code = ?1",
+        params![
+            code,
+            version + 1,
+            hex::encode(Sha256::digest(secret.as_bytes()))
+        ],
+    )?;
+    Ok(Registered {
+        code: code.to_owned(),
+        secret,
+    })
+}
+
+/// What a batch is checked against.
+pub struct Check<'a> {
+    pub master: &'a [u8],
+    pub now_ms: i64,
+    pub max_skew_ms: i64,
+    pub hall: &'a str,
+    pub timestamp_ms: i64,
+    pub signature: &'a str,
+    pub body: &'a [u8],
+}
+
+/// Take a batch: check who sent it, when and that nothing was changed, then store each
+/// event the city does not have yet, in order, and fold it into the statistics. A batch
+/// refused for any reason stores nothing; a batch the city already has is acknowledged
+/// and ignored; a batch that skips ahead is refused with where to resume.
+pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, Error> {
+    let hall: Option<(i64, u32, i64)> = conn
+        .prepare_cached("SELECT id, key_version, acked_seq FROM halls WHERE code = ?1")?
+        .query_row([check.hall], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((hall_id, version, acked)) = hall else {
+        return Err(Denied::rejected(
+            "unknown_hall",
+            "no hall is registered with this code",
+        ).into());
+    };
+    let secret = protocol::derive_secret(check.master, check.hall, version);
+    if !protocol::verify(
+        &secret,
+        check.hall,
+        check.timestamp_ms,
+        check.body,
+        check.signature,
+    ) {
+        return Err(Denied::rejected(
+            "bad_signature",
+            "the signature does not match this batch: it was changed on the way, or not signed with this hall's secret",
+        ).into());
+    }
+    let skew = (check.now_ms - check.timestamp_ms).abs();
+    if skew > check.max_skew_ms {
+        return Err(Denied::rejected(
+            "stale_batch",
+            format!(
+                "the batch was signed {} s away from the collector's clock (at most {} s): an old batch sent again, or a clock to set right",
+                skew / 1000,
+                check.max_skew_ms / 1000
+            ),
+        ).into());
+    }
+    let batch: Batch = serde_json::from_slice(check.body)
+        .map_err(|e| Denied::invalid("bad_batch", format!("the batch cannot be read: {e}")))?;
+    if batch.hall != check.hall {
+        return Err(Denied::invalid(
+            "hall_mismatch",
+            "the batch names another hall than its sender",
+        ).into());
+    }
+    if batch.from_seq < 1 || !(batch.is_contiguous() || batch.is_heartbeat()) {
+        return Err(Denied::invalid(
+            "bad_batch",
+            "a batch holds the events from_seq..=to_seq, each once, in order",
+        ).into());
+    }
+    let tz: Tz = batch.profile.timezone.parse().map_err(|_| {
+        Denied::invalid(
+            "bad_batch",
+            format!("unknown time zone {:?}", batch.profile.timezone),
+        )
+    })?;
+    if batch.is_heartbeat() {
+        // An idle hall: alive, its log ends at to_seq. Behind us: it resends; ahead: it
+        // resumes from what we hold.
+        if batch.to_seq > acked {
+            return Err(Denied::SequenceGap {
+                acked_through: acked,
+            }.into());
+        }
+        conn.prepare_cached("UPDATE halls SET last_report_at = ?2, profile = ?3 WHERE id = ?1")?
+            .execute(params![
+                hall_id,
+                check.now_ms,
+                serde_json::to_string(&batch.profile).map_err(Denied::internal)?
+            ])?;
+        return Ok(Ack {
+            acked_through: acked,
+            stored: 0,
+        });
+    }
+    // Events the city already holds must be the same events: a hall restored from an
+    // older backup numbers new events with numbers the city has, and taking them for the
+    // old ones would silently lose them.
+    {
+        let mut held = conn.prepare_cached(
+            "SELECT at, kind, ticket_id FROM events WHERE hall = ?1 AND seq = ?2",
+        )?;
+        for e in batch.events.iter().filter(|e| e.seq <= acked) {
+            let stored: Option<(i64, String, Option<i64>)> = held
+                .query_row(params![hall_id, e.seq], |r| {
+                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+                })
+                .optional()?;
+            if stored.as_ref() != Some(&(e.at, e.kind.clone(), e.ticket)) {
+                return Err(Denied::refused(
+                    "log_diverged",
+                    format!(
+                        "event {} is not the one the city holds under that number: was the hall's database restored from an older backup? The city keeps what it has; ask the city to register the hall again",
+                        e.seq
+                    ),
+                ).into());
+            }
+        }
+    }
+    if batch.to_seq <= acked {
+        return Ok(Ack {
+            acked_through: acked,
+            stored: 0,
+        });
+    }
+    if batch.from_seq > acked + 1 {
+        return Err(Denied::SequenceGap {
+            acked_through: acked,
+        }.into());
+    }
+    let mut insert = conn.prepare_cached(
+        "INSERT INTO events (hall, seq, at, kind, ticket_id, service, counter_no, user_id, data, received_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+    )?;
+    let mut stored = 0;
+    for e in batch.events.iter().filter(|e| e.seq > acked) {
+        insert.execute(params![
+            hall_id,
+            e.seq,
+            e.at,
+            e.kind,
+            e.ticket,
+            e.service,
+            e.counter,
+            e.clerk,
+            e.data.to_string(),
+            check.now_ms
+        ])?;
+        // Folded as the hall folds it; an event this build cannot read (a newer hall's
+        // kind) is kept in the log, and left out of the figures until it can be.
+        match e.logged() {
+            Ok(logged) => stats::fold(conn, tz, hall_id, &logged)?,
+            Err(error) => {
+                tracing::warn!(hall = hall_id, seq = e.seq, %error, "an event left out of the figures");
+            }
+        }
+        stored += 1;
+    }
+    conn.prepare_cached(
+        "UPDATE halls SET acked_seq = ?2, last_report_at = ?3, profile = ?4 WHERE id = ?1",
+    )?
+    .execute(params![
+        hall_id,
+        batch.to_seq,
+        check.now_ms,
+        serde_json::to_string(&batch.profile).map_err(Denied::internal)?
+    ])?;
+    Ok(Ack {
+        acked_through: batch.to_seq,
+        stored,
+    })
+}
+
+/// A registered hall as the city lists it.
+#[derive(Debug, Clone)]
+pub struct HallRow {
+    pub id: i64,
+    pub code: String,
+    pub name: String,
+    pub acked_seq: i64,
+    pub profile: Option<Profile>,
+    pub registered_at: i64,
+    pub last_report_at: Option<i64>,
+}
+
+const HALL_COLUMNS: &str = "id, code, name, acked_seq, profile, registered_at, last_report_at";
+
+pub fn halls(conn: &Connection) -> Result<Vec<HallRow>, Error> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT {HALL_COLUMNS} FROM halls ORDER BY name, code"
+    ))?;
+    let rows = stmt.query_map([], hall_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// One registered hall, by its code.
+pub fn hall(conn: &Connection, code: &str) -> Result<Option<HallRow>, Error> {
+    Ok(conn
+        .prepare_cached(&format!("SELECT {HALL_COLUMNS} FROM halls WHERE code = ?1"))?
+        .query_row([code], hall_from_row)
+        .optional()?)
+}
+
+fn hall_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HallRow> {
+    let profile: Option<String> = r.get(4)?;
+    Ok(HallRow {
+        id: r.get(0)?,
+        code: r.get(1)?,
+        name: r.get(2)?,
+        acked_seq: r.get(3)?,
+        profile: profile.and_then(|p| serde_json::from_str(&p).ok()),
+        registered_at: r.get(5)?,
+        last_report_at: r.get(6)?,
+    })
+}
+
+impl HallRow {
+    /// The hall as its figures need it: its name, time zone, scale and fields with their
+    /// targets, as it last reported them (the registered name until it has).
+    pub fn as_hall(&self, default_tz: Tz) -> Hall {
+        let profile = self.profile.as_ref();
+        let services = profile
+            .map(|p| {
+                p.services
+                    .iter()
+                    .filter_map(|s| {
+                        Some(Service {
+                            code: ServiceCode::try_from(s.code.clone()).ok()?,
+                            name_vi: s.name_vi.clone(),
+                            name_en: s.name_en.clone(),
+                            series: Series {
+                                prefix: s.code.clone(),
+                                first: 1,
+                                last: 999,
+                            },
+                            target_wait_minutes: s.target_wait_minutes,
+                            service_minutes: 10,
+                        })
+                    })
+                    .collect()
+            })
+            .unwrap_or_default();
+        Hall {
+            name: self.name.clone(),
+            tz: profile
+                .and_then(|p| p.timezone.parse().ok())
+                .unwrap_or(default_tz),
+            services,
+            counters: Vec::<CounterDef>::new(),
+            fairness: Fairness {
+                priority_streak_limit: 0,
+                normal_wait_limit_minutes: 0,
+            },
+            call_order: Default::default(),
+            transfer_keeps_place: false,
+            rating_scale: profile.map(|p| p.rating_scale).unwrap_or(5),
+            notice: String::new(),
+            public_url: String::new(),
+        }
+    }
+}
+
+/// People waiting now in each hall, as last reported: today's visits not yet called.
+pub fn waiting_now(
+    conn: &Connection,
+    day: &str,
+) -> Result<std::collections::HashMap<i64, u64>, Error> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT hall, COUNT(*) FROM stat_visits
+         WHERE day = ?1 AND outcome IS NULL AND first_call IS NULL GROUP BY hall",
+    )?;
+    let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -1,0 +1,789 @@
+//! The hall's figures: waiting, service and satisfaction, per field, counter, clerk, hour
+//! and day, from the event log folded into visits and counter spans.
+//!
+//! The definitions live here and in the README ("How the figures are counted"); storage
+//! only folds events into [`Visit`]s and [`Span`]s and hands them over. In short:
+//! - A **visit** is one stay of a ticket in one field's queue: it begins when the ticket is
+//!   issued, transferred in or returned to the queue, and ends when it is served, marked
+//!   absent, cancelled, transferred out or returned. A ticket served at once is one visit.
+//! - **wait** = first call of the visit − its beginning (recalls do not restart it);
+//!   **walk** = start − the last call or recall before it; **service** = finish − start;
+//!   **total** = finish − the ticket's issue (the citizen's whole time in the hall, earlier
+//!   visits included). Service and total count served visits only.
+//! - A visit belongs to its ticket's issue day, the hour it began, its field, and the
+//!   counter and clerk of its last call (a visit never called belongs to no counter).
+//! - A visit still open, or cancelled because its day ended, is **unfinished**.
+//! - Percentiles are nearest-rank: the median and the 90th percentile are always times
+//!   that were observed.
+
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// How a visit began.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BeganBy {
+    Issued,
+    Transferred,
+    Returned,
+}
+
+impl BeganBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            BeganBy::Issued => "issued",
+            BeganBy::Transferred => "transferred",
+            BeganBy::Returned => "returned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "issued" => BeganBy::Issued,
+            "transferred" => BeganBy::Transferred,
+            "returned" => BeganBy::Returned,
+            _ => return None,
+        })
+    }
+}
+
+/// How a visit ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Served,
+    Absent,
+    Cancelled,
+    Transferred,
+    Returned,
+}
+
+impl Outcome {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Outcome::Served => "served",
+            Outcome::Absent => "absent",
+            Outcome::Cancelled => "cancelled",
+            Outcome::Transferred => "transferred",
+            Outcome::Returned => "returned",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "served" => Outcome::Served,
+            "absent" => Outcome::Absent,
+            "cancelled" => Outcome::Cancelled,
+            "transferred" => Outcome::Transferred,
+            "returned" => Outcome::Returned,
+            _ => return None,
+        })
+    }
+}
+
+/// One stay of a ticket in one field's queue. Times are milliseconds since the epoch.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Visit {
+    /// The local day the ticket was issued.
+    pub day: NaiveDate,
+    pub service: String,
+    pub began_by: BeganBy,
+    pub issued_at: i64,
+    pub queued_at: i64,
+    /// The local hour the visit began.
+    pub hour: u8,
+    pub priority: bool,
+    pub first_call: Option<i64>,
+    pub last_call: Option<i64>,
+    pub counter: Option<u16>,
+    pub clerk: Option<i64>,
+    pub recalls: u32,
+    pub started_at: Option<i64>,
+    pub ended_at: Option<i64>,
+    pub outcome: Option<Outcome>,
+    /// Cancelled because its day ended, not by anyone.
+    pub ended_with_day: bool,
+    /// The estimate quoted when the ticket was issued (first visits only).
+    pub quoted_minutes: Option<u32>,
+    /// The citizen's rating: (level, scale), level 1 the worst.
+    pub rating: Option<(u8, u8)>,
+    pub comment: Option<String>,
+    pub rated_at: Option<i64>,
+}
+
+impl Visit {
+    pub fn wait(&self) -> Option<i64> {
+        self.first_call.map(|c| c - self.queued_at)
+    }
+
+    pub fn walk(&self) -> Option<i64> {
+        Some(self.started_at? - self.last_call?)
+    }
+
+    pub fn service(&self) -> Option<i64> {
+        match self.outcome {
+            Some(Outcome::Served) => Some(self.ended_at? - self.started_at?),
+            _ => None,
+        }
+    }
+
+    pub fn total(&self) -> Option<i64> {
+        match self.outcome {
+            Some(Outcome::Served) => Some(self.ended_at? - self.issued_at),
+            _ => None,
+        }
+    }
+
+    /// Still open, or cancelled by the day's end: nobody finished it.
+    pub fn unfinished(&self) -> bool {
+        self.outcome.is_none() || self.ended_with_day
+    }
+}
+
+/// A counter open, or paused within its open time.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Span {
+    pub counter: u16,
+    pub clerk: Option<i64>,
+    /// `Some(reason)` for a pause, `None` for the open span.
+    pub pause: Option<String>,
+    pub day: NaiveDate,
+    pub began_at: i64,
+    /// The counter's last call or finish within the span.
+    pub last_activity: i64,
+    pub ended_at: Option<i64>,
+}
+
+impl Span {
+    /// When the span ended, or ends for counting: closed, still running today (until
+    /// `now`), or left running on a past day (until the counter's last activity that day).
+    pub fn end(&self, today: NaiveDate, now: i64) -> i64 {
+        match self.ended_at {
+            Some(end) => end,
+            None if self.day == today => now.max(self.began_at),
+            None => self.last_activity.max(self.began_at),
+        }
+    }
+}
+
+/// What the figures need to know about the hall.
+pub struct Setup<'a> {
+    pub tz: Tz,
+    /// The hall's rating scale now (3 or 5).
+    pub scale: u8,
+    /// Target wait per field, in minutes.
+    pub targets: &'a BTreeMap<String, u32>,
+    pub now: i64,
+}
+
+/// A spread of durations, in seconds. Empty: every figure but `n` is null.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Durations {
+    pub n: usize,
+    pub mean: Option<f64>,
+    pub median: Option<f64>,
+    pub p90: Option<f64>,
+    pub max: Option<f64>,
+}
+
+impl Durations {
+    /// From durations in milliseconds, in any order (reordered here).
+    pub fn of(mut ms: Vec<i64>) -> Durations {
+        let n = ms.len();
+        let secs = |v: i64| v as f64 / 1000.0;
+        if n == 0 {
+            return Durations {
+                n,
+                mean: None,
+                median: None,
+                p90: None,
+                max: None,
+            };
+        }
+        let mean = ms.iter().map(|&v| v as f64).sum::<f64>() / n as f64 / 1000.0;
+        // Selection, not a full sort: a year's figures pick ranks among millions of times.
+        // Each rank is looked for only above the one before.
+        let (m, q) = (nearest_rank(0.5, n), nearest_rank(0.9, n));
+        let (_, median, above) = ms.select_nth_unstable(m);
+        let median = *median;
+        let p90 = if q == m {
+            median
+        } else {
+            *above.select_nth_unstable(q - m - 1).1
+        };
+        let max = ms[q..].iter().max().copied().unwrap_or(p90);
+        Durations {
+            n,
+            mean: Some(mean),
+            median: Some(secs(median)),
+            p90: Some(secs(p90)),
+            max: Some(secs(max)),
+        }
+    }
+}
+
+/// The index of the nearest-rank `p` percentile in `n` sorted values: the smallest value
+/// with at least a share `p` of the values at or below it.
+pub fn nearest_rank(p: f64, n: usize) -> usize {
+    ((p * n as f64).ceil() as usize).clamp(1, n.max(1)) - 1
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ReasonTime {
+    pub reason: String,
+    pub seconds: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Satisfaction {
+    /// Ratings per level of the hall's scale now, level 1 (the worst) first.
+    pub levels: Vec<u64>,
+    pub rated: u64,
+    /// Share of ratings in the top two levels of their scale.
+    pub satisfied_share: Option<f64>,
+    /// Share of served visits that were rated.
+    pub coverage: Option<f64>,
+}
+
+/// The figures of one group of visits and counter time.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Figures {
+    pub issued: u64,
+    pub transferred_in: u64,
+    pub returned: u64,
+    pub served: u64,
+    pub absent: u64,
+    pub transferred: u64,
+    pub cancelled: u64,
+    pub unfinished: u64,
+    pub recalls: u64,
+    pub wait: Durations,
+    pub walk: Durations,
+    pub service: Durations,
+    pub total: Durations,
+    /// Share of served visits whose wait was at most their field's target.
+    pub within_target: Option<f64>,
+    /// absent ÷ (served + absent).
+    pub absent_rate: Option<f64>,
+    pub open_seconds: f64,
+    pub paused_seconds: f64,
+    pub paused_reasons: Vec<ReasonTime>,
+    pub satisfaction: Satisfaction,
+}
+
+#[derive(Debug, Default)]
+struct Tally {
+    issued: u64,
+    transferred_in: u64,
+    returned: u64,
+    served: u64,
+    absent: u64,
+    transferred: u64,
+    cancelled: u64,
+    unfinished: u64,
+    recalls: u64,
+    wait: Vec<i64>,
+    walk: Vec<i64>,
+    service: Vec<i64>,
+    total: Vec<i64>,
+    within_target: u64,
+    levels: Vec<u64>,
+    rated: u64,
+    satisfied: u64,
+    open_ms: i64,
+    paused_ms: i64,
+    reasons: BTreeMap<String, i64>,
+}
+
+/// What one visit adds, worked out once for all the groups it belongs to.
+struct Facts {
+    wait: Option<i64>,
+    walk: Option<i64>,
+    service: Option<i64>,
+    total: Option<i64>,
+    within_target: bool,
+}
+
+impl Facts {
+    fn of(v: &Visit, setup: &Setup<'_>) -> Facts {
+        let wait = v.wait();
+        let within_target = v.outcome == Some(Outcome::Served) && {
+            let target = setup.targets.get(&v.service).copied().unwrap_or(u32::MAX);
+            wait.is_some_and(|w| w <= i64::from(target) * 60_000)
+        };
+        Facts {
+            wait,
+            walk: v.walk(),
+            service: v.service(),
+            total: v.total(),
+            within_target,
+        }
+    }
+}
+
+impl Tally {
+    fn add_visit(&mut self, v: &Visit, f: &Facts, scale_now: u8) {
+        match v.began_by {
+            BeganBy::Issued => self.issued += 1,
+            BeganBy::Transferred => self.transferred_in += 1,
+            BeganBy::Returned => {}
+        }
+        if v.unfinished() {
+            self.unfinished += 1;
+        } else {
+            match v.outcome {
+                Some(Outcome::Served) => self.served += 1,
+                Some(Outcome::Absent) => self.absent += 1,
+                Some(Outcome::Cancelled) => self.cancelled += 1,
+                Some(Outcome::Transferred) => self.transferred += 1,
+                Some(Outcome::Returned) => self.returned += 1,
+                None => {}
+            }
+        }
+        self.recalls += u64::from(v.recalls);
+        self.wait.extend(f.wait);
+        self.walk.extend(f.walk);
+        self.service.extend(f.service);
+        self.total.extend(f.total);
+        if v.outcome == Some(Outcome::Served) {
+            self.within_target += u64::from(f.within_target);
+            if let Some((level, scale)) = v.rating {
+                self.rated += 1;
+                if level + 1 >= scale {
+                    self.satisfied += 1;
+                }
+                if scale == scale_now && (1..=scale).contains(&level) {
+                    if self.levels.is_empty() {
+                        self.levels = vec![0; usize::from(scale_now)];
+                    }
+                    self.levels[usize::from(level - 1)] += 1;
+                }
+            }
+        }
+    }
+
+    fn add_time(&mut self, pause: Option<&str>, ms: i64) {
+        match pause {
+            None => self.open_ms += ms,
+            Some(reason) => {
+                self.paused_ms += ms;
+                *self.reasons.entry(reason.to_owned()).or_default() += ms;
+            }
+        }
+    }
+
+    fn figures(self, scale: u8) -> Figures {
+        let share = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
+        let mut levels = self.levels;
+        levels.resize(usize::from(scale), 0);
+        Figures {
+            issued: self.issued,
+            transferred_in: self.transferred_in,
+            returned: self.returned,
+            served: self.served,
+            absent: self.absent,
+            transferred: self.transferred,
+            cancelled: self.cancelled,
+            unfinished: self.unfinished,
+            recalls: self.recalls,
+            wait: Durations::of(self.wait),
+            walk: Durations::of(self.walk),
+            service: Durations::of(self.service),
+            total: Durations::of(self.total),
+            within_target: share(self.within_target, self.served),
+            absent_rate: share(self.absent, self.served + self.absent),
+            open_seconds: self.open_ms as f64 / 1000.0,
+            paused_seconds: self.paused_ms as f64 / 1000.0,
+            paused_reasons: self
+                .reasons
+                .into_iter()
+                .map(|(reason, ms)| ReasonTime {
+                    reason,
+                    seconds: ms as f64 / 1000.0,
+                })
+                .collect(),
+            satisfaction: Satisfaction {
+                levels,
+                rated: self.rated,
+                satisfied_share: share(self.satisfied, self.rated),
+                coverage: share(self.rated, self.served),
+            },
+        }
+    }
+}
+
+/// One bucket of the wait distribution, in minutes; the last has no upper end.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bucket {
+    pub from_minutes: u32,
+    pub to_minutes: Option<u32>,
+    pub count: u64,
+}
+
+/// The bucket edges of the wait distribution, in minutes.
+pub const WAIT_BUCKETS: [u32; 8] = [0, 5, 10, 15, 20, 30, 45, 60];
+
+/// How well the estimate quoted at issue matched the wait that followed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Accuracy {
+    /// First visits that were quoted an estimate and have been called.
+    pub quoted: u64,
+    pub mean_abs_error_minutes: Option<f64>,
+    /// Share who waited longer than quoted.
+    pub share_longer: Option<f64>,
+    /// Share who waited more than 5 minutes longer than quoted.
+    pub share_5_min_longer: Option<f64>,
+}
+
+/// A citizen's comment with its rating.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comment {
+    pub at: i64,
+    pub field: String,
+    pub counter: Option<u16>,
+    pub clerk: Option<i64>,
+    pub level: u8,
+    pub comment: String,
+}
+
+/// The figures of a range of days, in every breakdown.
+#[derive(Debug)]
+pub struct Report {
+    pub total: Figures,
+    pub by_field: Vec<(String, Figures)>,
+    pub by_counter: Vec<(u16, Figures)>,
+    pub by_clerk: Vec<(i64, Figures)>,
+    pub by_hour: Vec<(u8, Figures)>,
+    pub by_day: Vec<(NaiveDate, Figures)>,
+    pub wait_histogram: Vec<Bucket>,
+    pub estimate: Accuracy,
+    /// Newest first.
+    pub comments: Vec<Comment>,
+}
+
+/// At most this many comments are listed.
+pub const COMMENTS_LISTED: usize = 200;
+
+/// The figures of `visits` and `spans` (already limited to the days asked for).
+pub fn report(visits: &[Visit], spans: &[Span], setup: &Setup<'_>) -> Report {
+    let mut total = Tally::default();
+    let mut by_field: BTreeMap<String, Tally> = BTreeMap::new();
+    let mut by_counter: BTreeMap<u16, Tally> = BTreeMap::new();
+    let mut by_clerk: BTreeMap<i64, Tally> = BTreeMap::new();
+    let mut by_hour: BTreeMap<u8, Tally> = BTreeMap::new();
+    let mut by_day: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
+    let mut histogram = vec![0u64; WAIT_BUCKETS.len()];
+    let mut errors: Vec<f64> = Vec::new();
+    let (mut longer, mut much_longer) = (0u64, 0u64);
+    let mut comments = Vec::new();
+    let scale = setup.scale;
+    for v in visits {
+        let f = Facts::of(v, setup);
+        total.add_visit(v, &f, scale);
+        match by_field.get_mut(&v.service) {
+            Some(t) => t.add_visit(v, &f, scale),
+            None => by_field
+                .entry(v.service.clone())
+                .or_default()
+                .add_visit(v, &f, scale),
+        }
+        if let Some(no) = v.counter {
+            by_counter.entry(no).or_default().add_visit(v, &f, scale);
+        }
+        if let Some(clerk) = v.clerk {
+            by_clerk.entry(clerk).or_default().add_visit(v, &f, scale);
+        }
+        by_hour.entry(v.hour).or_default().add_visit(v, &f, scale);
+        by_day.entry(v.day).or_default().add_visit(v, &f, scale);
+        if let Some(wait) = f.wait {
+            let minutes = wait as f64 / 60_000.0;
+            let bucket = WAIT_BUCKETS
+                .iter()
+                .rposition(|&edge| minutes >= f64::from(edge))
+                .unwrap_or(0);
+            histogram[bucket] += 1;
+            if let (BeganBy::Issued, Some(quoted)) = (v.began_by, v.quoted_minutes) {
+                let quoted = f64::from(quoted);
+                errors.push((minutes - quoted).abs());
+                longer += u64::from(minutes > quoted);
+                much_longer += u64::from(minutes > quoted + 5.0);
+            }
+        }
+        if let (Some(text), Some((level, _))) = (&v.comment, v.rating) {
+            comments.push(Comment {
+                at: v.rated_at.or(v.ended_at).unwrap_or(v.queued_at),
+                field: v.service.clone(),
+                counter: v.counter,
+                clerk: v.clerk,
+                level,
+                comment: text.clone(),
+            });
+        }
+    }
+    let today = crate::numbering::local_day(at(setup.now), setup.tz);
+    for span in spans {
+        let end = span.end(today, setup.now);
+        let pause = span.pause.as_deref();
+        let ms = (end - span.began_at).max(0);
+        total.add_time(pause, ms);
+        by_counter
+            .entry(span.counter)
+            .or_default()
+            .add_time(pause, ms);
+        if let Some(clerk) = span.clerk {
+            by_clerk.entry(clerk).or_default().add_time(pause, ms);
+        }
+        by_day.entry(span.day).or_default().add_time(pause, ms);
+        for (hour, ms) in split_by_hour(span.began_at, end, setup.tz) {
+            by_hour.entry(hour).or_default().add_time(pause, ms);
+        }
+    }
+    comments.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.comment.cmp(&b.comment)));
+    comments.truncate(COMMENTS_LISTED);
+    let n = errors.len() as u64;
+    let share = |part: u64| (n > 0).then(|| part as f64 / n as f64);
+    fn finish<K>(groups: BTreeMap<K, Tally>, scale: u8) -> Vec<(K, Figures)> {
+        groups
+            .into_iter()
+            .map(|(k, t)| (k, t.figures(scale)))
+            .collect()
+    }
+    Report {
+        total: total.figures(scale),
+        by_field: finish(by_field, scale),
+        by_counter: finish(by_counter, scale),
+        by_clerk: finish(by_clerk, scale),
+        by_hour: finish(by_hour, scale),
+        by_day: finish(by_day, scale),
+        wait_histogram: WAIT_BUCKETS
+            .iter()
+            .enumerate()
+            .map(|(i, &from)| Bucket {
+                from_minutes: from,
+                to_minutes: WAIT_BUCKETS.get(i + 1).copied(),
+                count: histogram[i],
+            })
+            .collect(),
+        estimate: Accuracy {
+            quoted: n,
+            mean_abs_error_minutes: (n > 0).then(|| errors.iter().sum::<f64>() / n as f64),
+            share_longer: share(longer),
+            share_5_min_longer: share(much_longer),
+        },
+        comments,
+    }
+}
+
+fn at(ms: i64) -> DateTime<Utc> {
+    DateTime::from_timestamp_millis(ms).unwrap_or_default()
+}
+
+/// The local hour an instant falls in.
+pub fn local_hour(ms: i64, tz: Tz) -> u8 {
+    at(ms).with_timezone(&tz).hour() as u8
+}
+
+/// The part of `[from, to)` in each local hour, in milliseconds.
+pub fn split_by_hour(from: i64, to: i64, tz: Tz) -> Vec<(u8, i64)> {
+    let mut parts = Vec::new();
+    let mut cursor = from;
+    while cursor < to {
+        let local = at(cursor).with_timezone(&tz);
+        let hour_start = local
+            .date_naive()
+            .and_hms_opt(local.hour(), 0, 0)
+            .and_then(|t| tz.from_local_datetime(&t).earliest());
+        let next = hour_start
+            .map(|t| (t + Duration::hours(1)).timestamp_millis())
+            .filter(|&n| n > cursor)
+            // A zone whose hours do not start on the hour: step an hour at a time.
+            .unwrap_or(cursor + 3_600_000);
+        let end = next.min(to);
+        parts.push((local.hour() as u8, end - cursor));
+        cursor = end;
+    }
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: i64 = 60_000;
+
+    fn tz() -> Tz {
+        chrono_tz::Asia::Ho_Chi_Minh
+    }
+
+    /// 08:00 in Hanoi on 2026-11-25.
+    fn eight() -> i64 {
+        Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0)
+            .single()
+            .map(|t| t.timestamp_millis())
+            .unwrap_or_default()
+    }
+
+    fn day() -> NaiveDate {
+        NaiveDate::from_ymd_opt(2026, 11, 25).unwrap_or_default()
+    }
+
+    fn served(queued: i64, call: i64, start: i64, end: i64) -> Visit {
+        Visit {
+            day: day(),
+            service: "A".into(),
+            began_by: BeganBy::Issued,
+            issued_at: queued,
+            queued_at: queued,
+            hour: local_hour(queued, tz()),
+            priority: false,
+            first_call: Some(call),
+            last_call: Some(call),
+            counter: Some(1),
+            clerk: Some(7),
+            recalls: 0,
+            started_at: Some(start),
+            ended_at: Some(end),
+            outcome: Some(Outcome::Served),
+            ended_with_day: false,
+            quoted_minutes: Some(10),
+            rating: None,
+            comment: None,
+            rated_at: None,
+        }
+    }
+
+    fn setup(targets: &BTreeMap<String, u32>) -> Setup<'_> {
+        Setup {
+            tz: tz(),
+            scale: 5,
+            targets,
+            now: eight() + 600 * MIN,
+        }
+    }
+
+    #[test]
+    fn percentiles_are_nearest_rank() {
+        let d = Durations::of((1..=10).rev().map(|s| s * 1000).collect());
+        assert_eq!(d.n, 10);
+        assert_eq!(d.median, Some(5.0));
+        assert_eq!(d.p90, Some(9.0));
+        assert_eq!(d.max, Some(10.0));
+        assert_eq!(d.mean, Some(5.5));
+        let one = Durations::of(vec![4000]);
+        assert_eq!((one.median, one.p90), (Some(4.0), Some(4.0)));
+        let none = Durations::of(Vec::new());
+        assert_eq!((none.n, none.mean, none.median), (0, None, None));
+    }
+
+    #[test]
+    fn a_served_visit_gives_each_time_once() {
+        let t = eight();
+        let v = served(t, t + 12 * MIN, t + 13 * MIN, t + 20 * MIN);
+        let targets = BTreeMap::from([("A".to_owned(), 15)]);
+        let r = report(&[v], &[], &setup(&targets));
+        assert_eq!(r.total.served, 1);
+        assert_eq!(r.total.wait.mean, Some(720.0));
+        assert_eq!(r.total.walk.mean, Some(60.0));
+        assert_eq!(r.total.service.mean, Some(420.0));
+        assert_eq!(r.total.total.mean, Some(1200.0));
+        assert_eq!(r.total.within_target, Some(1.0));
+        assert_eq!(r.by_hour[0].0, 8);
+        assert_eq!(r.estimate.mean_abs_error_minutes, Some(2.0));
+        assert_eq!(r.estimate.share_longer, Some(1.0));
+        assert_eq!(r.estimate.share_5_min_longer, Some(0.0));
+    }
+
+    #[test]
+    fn a_wait_longer_than_the_target_is_not_within_it() {
+        let t = eight();
+        let targets = BTreeMap::from([("A".to_owned(), 10)]);
+        let on_time = served(t, t + 10 * MIN, t + 11 * MIN, t + 12 * MIN);
+        let late = served(t, t + 10 * MIN + 1, t + 11 * MIN, t + 12 * MIN);
+        let r = report(&[on_time, late], &[], &setup(&targets));
+        assert_eq!(r.total.within_target, Some(0.5));
+    }
+
+    #[test]
+    fn a_ticket_cancelled_by_the_day_end_is_unfinished_not_cancelled() {
+        let t = eight();
+        let mut v = served(t, t, t, t);
+        v.first_call = None;
+        v.last_call = None;
+        v.started_at = None;
+        v.outcome = Some(Outcome::Cancelled);
+        v.ended_with_day = true;
+        let targets = BTreeMap::new();
+        let r = report(&[v], &[], &setup(&targets));
+        assert_eq!((r.total.cancelled, r.total.unfinished), (0, 1));
+        assert_eq!(r.total.wait.n, 0);
+    }
+
+    #[test]
+    fn satisfied_means_the_top_two_levels_of_the_scale() {
+        let t = eight();
+        let mut visits = Vec::new();
+        for (level, scale) in [(5, 5), (4, 5), (3, 5), (1, 5), (2, 3)] {
+            let mut v = served(t, t, t, t + MIN);
+            v.rating = Some((level, scale));
+            visits.push(v);
+        }
+        visits.push(served(t, t, t, t + MIN));
+        let targets = BTreeMap::new();
+        let r = report(&visits, &[], &setup(&targets));
+        let s = &r.total.satisfaction;
+        assert_eq!(s.levels, vec![1, 0, 1, 1, 1]);
+        assert_eq!(s.rated, 5);
+        assert_eq!(s.satisfied_share, Some(3.0 / 5.0));
+        assert_eq!(s.coverage, Some(5.0 / 6.0));
+    }
+
+    #[test]
+    fn counter_time_is_split_by_hour_and_pauses_by_reason() {
+        let t = eight();
+        let open = Span {
+            counter: 2,
+            clerk: Some(3),
+            pause: None,
+            day: day(),
+            began_at: t + 30 * MIN,
+            last_activity: t + 30 * MIN,
+            ended_at: Some(t + 150 * MIN),
+        };
+        let lunch = Span {
+            pause: Some("Nghỉ trưa".into()),
+            began_at: t + 60 * MIN,
+            ended_at: Some(t + 90 * MIN),
+            ..open.clone()
+        };
+        let targets = BTreeMap::new();
+        let r = report(&[], &[open, lunch], &setup(&targets));
+        assert_eq!(r.total.open_seconds, 7200.0);
+        assert_eq!(r.total.paused_seconds, 1800.0);
+        assert_eq!(r.total.paused_reasons[0].reason, "Nghỉ trưa");
+        let hours: Vec<(u8, f64)> = r
+            .by_hour
+            .iter()
+            .map(|(h, f)| (*h, f.open_seconds))
+            .collect();
+        assert_eq!(hours, vec![(8, 1800.0), (9, 3600.0), (10, 1800.0)]);
+        assert_eq!(r.by_counter[0].0, 2);
+    }
+
+    #[test]
+    fn a_span_left_open_on_a_past_day_ends_at_its_last_activity() {
+        let t = eight();
+        let span = Span {
+            counter: 1,
+            clerk: None,
+            pause: None,
+            day: day(),
+            began_at: t,
+            last_activity: t + 90 * MIN,
+            ended_at: None,
+        };
+        let tomorrow = t + 24 * 60 * MIN;
+        assert_eq!(span.end(day(), t + 100 * MIN), t + 100 * MIN);
+        let next_day = day().succ_opt().unwrap_or_default();
+        assert_eq!(span.end(next_day, tomorrow), t + 90 * MIN);
+    }
+}

@@ -1,0 +1,168 @@
+//! The hall application: what each command does, in one place, between the web edge and
+//! the store.
+//!
+//! A command is a plain function (in [`queue`]) that takes the writer's open
+//! transaction through a [`Ctx`], applies the domain's rules, changes the rows through the
+//! store's repositories, appends its typed events, and answers (or refuses with a
+//! [`motcua_domain::Error`], leaving nothing written). Each event it appends goes out,
+//! once the transaction has committed and in commit order, as a [`Committed`] on the
+//! application's feed: the live module builds the screens' frames from it; nothing here
+//! knows of WebSockets or HTTP.
+
+pub mod queue;
+pub mod views;
+
+use motcua_domain::event::Logged;
+use motcua_domain::{CounterNo, Error, Hall, ServiceCode};
+use motcua_store::{Store, Tx};
+use chrono::{DateTime, NaiveDate, Utc};
+use rusqlite::Connection;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use tokio::sync::broadcast;
+use views::{CounterView, Replay, TicketView};
+
+/// How many committed changes the feed keeps for a slow listener before it lags.
+const FEED_BACKLOG: usize = 1024;
+
+/// What the screens need to know of one committed change.
+#[derive(Debug)]
+pub enum Committed {
+    /// One event, with what it touched as it stood right after it.
+    Event(Box<EventCommitted>),
+    /// A new local day began at `seq`: what the days before left open was closed, and
+    /// every screen starts again from a snapshot.
+    DayStarted { seq: i64 },
+}
+
+#[derive(Debug)]
+pub struct EventCommitted {
+    pub logged: Logged,
+    /// The ticket it moved, as its views show it now.
+    pub ticket: Option<TicketView>,
+    /// The counter it happened at, as it is now.
+    pub counter: Option<CounterView>,
+    /// How many wait in each field now.
+    pub waiting: BTreeMap<String, u32>,
+    /// Fields whose waiting lists changed.
+    pub services: Vec<ServiceCode>,
+    /// The fields of a counter that opened, paused, resumed or closed: their waiting
+    /// tickets' estimates moved (their lists did not).
+    pub counter_fields: Vec<ServiceCode>,
+}
+
+impl Committed {
+    pub fn seq(&self) -> i64 {
+        match self {
+            Committed::Event(e) => e.logged.seq,
+            Committed::DayStarted { seq } => *seq,
+        }
+    }
+}
+
+/// The application: the store, the hall as configured, and the feed of committed changes.
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct App {
+    pub store: Store,
+    pub hall: Arc<Hall>,
+    replay: Replay,
+    feed: broadcast::Sender<Arc<Committed>>,
+}
+
+impl App {
+    /// The application on an open store. A new local day is noticed by the writer before
+    /// the first command of the day, which then finds yesterday closed.
+    pub fn new(store: Store) -> App {
+        let (feed, _) = broadcast::channel(FEED_BACKLOG);
+        let app = App {
+            hall: store.hall.clone(),
+            store,
+            replay: Replay::default(),
+            feed,
+        };
+        let on_new_day = app.clone();
+        app.store.before_each_batch(move |tx| on_new_day.close_previous_days(tx));
+        app
+    }
+
+    /// Listen to every change committed from now on, in commit order.
+    pub fn subscribe(&self) -> broadcast::Receiver<Arc<Committed>> {
+        self.feed.subscribe()
+    }
+
+    /// Run a command in the writer's transaction: its answer comes after the commit.
+    pub async fn run<T, F>(&self, command: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: for<'c, 'a> FnOnce(&mut Ctx<'c, 'a>) -> Result<T, Error> + Send + 'static,
+    {
+        let app = self.clone();
+        self.store
+            .write(move |tx| command(&mut Ctx { tx, app: &app }))
+            .await
+    }
+
+    /// Run a query on a reader, off the async workers.
+    pub async fn read<T, F>(&self, query: F) -> Result<T, Error>
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection, &Hall) -> Result<T, Error> + Send + 'static,
+    {
+        let hall = self.hall.clone();
+        self.store.read(move |conn| query(conn, &hall)).await
+    }
+
+    /// The writer's hook before each batch of commands: on a new local day, close what the
+    /// days before left open.
+    fn close_previous_days(&self, tx: &mut Tx<'_>) -> Result<(), Error> {
+        queue::close_previous_days(&mut Ctx { tx, app: self })
+    }
+}
+
+/// What a command sees: the open transaction and its time, and the application.
+pub struct Ctx<'c, 'a> {
+    pub tx: &'c mut Tx<'a>,
+    app: &'c App,
+}
+
+impl<'a> Ctx<'_, 'a> {
+    pub fn conn(&self) -> &'a Connection {
+        self.tx.conn
+    }
+
+    pub fn now(&self) -> DateTime<Utc> {
+        self.tx.now
+    }
+
+    pub fn hall(&self) -> &Hall {
+        &self.app.hall
+    }
+
+    /// The local day of the command.
+    pub fn today(&self) -> NaiveDate {
+        motcua_domain::numbering::local_day(self.tx.now, self.app.hall.tz)
+    }
+
+    pub fn replay(&self) -> &Replay {
+        &self.app.replay
+    }
+
+    /// Send `change` on the feed once the transaction has committed (not at all if this
+    /// command is refused or the commit fails).
+    pub fn publish(&mut self, change: Committed) {
+        let feed = self.app.feed.clone();
+        self.tx.after_commit(move || {
+            // Nobody listening is fine: no screen is open.
+            let _ = feed.send(Arc::new(change));
+        });
+    }
+
+    /// The counter's definition, or not found.
+    pub fn counter_def(&self, no: CounterNo) -> Result<&motcua_domain::CounterDef, Error> {
+        self.app
+            .hall
+            .counter(no)
+            .ok_or_else(|| Error::not_found("counter_not_found", format!("no counter {no}")))
+    }
+}

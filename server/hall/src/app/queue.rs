@@ -1,0 +1,723 @@
+//! What happens when a kiosk issues a ticket or a clerk presses a button: one function per
+//! command. Each checks who asks and what the rules allow (the domain's
+//! [`Status::after`], [`CounterState`], [`policy::choose_next`]), changes the rows through
+//! the store's repositories, appends its typed [`Event`] and publishes what the screens need,
+//! all in the writer's one transaction. A refusal leaves nothing written.
+
+use super::views::{self, CounterView, TicketView};
+use super::{Committed, Ctx, EventCommitted};
+use motcua_domain::event::{EndReason, Event, IssuedBy, Logged, RatingChannel};
+use motcua_domain::policy::{self, Candidate};
+use motcua_domain::{
+    Action, CounterNo, CounterState, Error, Priority, Refusal, Role, ServiceCode, Status,
+};
+use motcua_store::counters::{self, CounterRow};
+use motcua_store::tickets::{self, TicketRow, Update};
+use motcua_store::{events, from_millis, millis, print_jobs};
+use motcua_printer::TicketPrint;
+use rand::RngCore;
+use serde::Serialize;
+
+/// Who asks for a change at a counter.
+#[derive(Debug, Clone)]
+pub struct Staff {
+    pub user_id: i64,
+    pub role: Role,
+}
+
+/// A new ticket: what the kiosk shows and prints. The token is in it, once.
+#[derive(Debug, Serialize)]
+pub struct Issued {
+    #[serde(flatten)]
+    pub ticket: TicketView,
+    pub token: String,
+    pub url: String,
+}
+
+/// Append one event to the log (folded into the figures in the same step); returns it as
+/// logged.
+fn record(
+    ctx: &Ctx<'_, '_>,
+    event: Event,
+    ticket: Option<&TicketRow>,
+    counter: Option<CounterNo>,
+    user: Option<i64>,
+) -> Result<Logged, Error> {
+    let mut logged = Logged {
+        seq: 0,
+        at: millis(ctx.now()),
+        ticket: ticket.map(|t| t.id),
+        service: ticket.map(|t| t.service.to_string()),
+        counter: counter.map(CounterNo::get),
+        user,
+        event,
+    };
+    logged.seq = events::append(ctx.conn(), ctx.hall().tz, &logged)?;
+    if logged.event.moves_queue() {
+        ctx.replay().queue_changed();
+    }
+    Ok(logged)
+}
+
+/// Publish an event with the ticket (read now) and counter it touched.
+fn announce(
+    ctx: &mut Ctx<'_, '_>,
+    logged: Logged,
+    ticket_id: Option<i64>,
+    also_affects: Option<ServiceCode>,
+) -> Result<(), Error> {
+    let ticket = match ticket_id {
+        Some(id) => tickets::by_id(ctx.conn(), id)?,
+        None => None,
+    };
+    let view = match &ticket {
+        Some(t) => Some(views::ticket_view(ctx.conn(), ctx.hall(), t)?),
+        None => None,
+    };
+    announce_view(ctx, logged, view, also_affects)
+}
+
+/// [`announce`] for a ticket whose view is already at hand.
+fn announce_view(
+    ctx: &mut Ctx<'_, '_>,
+    logged: Logged,
+    ticket: Option<TicketView>,
+    also_affects: Option<ServiceCode>,
+) -> Result<(), Error> {
+    // A rating is the citizen's, not the counter's: counter feeds do not follow it.
+    let counter = match logged.event {
+        Event::Rated { .. } => None,
+        _ => logged.counter_no(),
+    };
+    let counter_view = match counter {
+        Some(no) => Some(views::counter_view(ctx.conn(), ctx.hall(), no)?),
+        None => None,
+    };
+    let mut services: Vec<ServiceCode> = ticket.iter().map(|t| t.service.clone()).collect();
+    services.extend(also_affects);
+    // A counter opening, pausing, resuming or closing moves its fields' estimates.
+    let counter_fields = match (&ticket, counter) {
+        (None, Some(no)) => ctx
+            .hall()
+            .counter(no)
+            .map(|c| c.services.clone())
+            .unwrap_or_default(),
+        _ => Vec::new(),
+    };
+    let waiting = views::waiting_counts(ctx.conn(), ctx.hall())?;
+    ctx.publish(Committed::Event(Box::new(EventCommitted {
+        logged,
+        ticket,
+        counter: counter_view,
+        waiting,
+        services,
+        counter_fields,
+    })));
+    Ok(())
+}
+
+fn new_token() -> String {
+    let mut bytes = [0u8; 16];
+    rand::rngs::OsRng.fill_bytes(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// Issue a ticket in a field (the next number of the day, a fresh token, an estimate),
+/// once per `request_id`: asked again with the same id (a kiosk retrying a request whose
+/// answer was lost), it answers with the ticket already issued. The flag says whether the
+/// ticket is new.
+pub fn issue_once(
+    ctx: &mut Ctx<'_, '_>,
+    service: &ServiceCode,
+    priority: Priority,
+    issued_by: IssuedBy,
+    request_id: Option<&str>,
+) -> Result<(Issued, bool), Error> {
+    if let Some(request_id) = request_id
+        && let Some(id) = tickets::by_request_id(ctx.conn(), request_id)?
+    {
+        let row = tickets::by_id(ctx.conn(), id)?.ok_or(Error::Internal)?;
+        if &row.first_service != service || row.priority != priority {
+            return Err(Refusal::other(
+                "request_id_reused",
+                "this request id was used for another ticket",
+            )
+            .into());
+        }
+        let url = ctx.hall().ticket_url(&row.token);
+        let ticket = views::ticket_view(ctx.conn(), ctx.hall(), &row)?;
+        let issued = Issued {
+            ticket,
+            token: row.token,
+            url,
+        };
+        return Ok((issued, false));
+    }
+    let field = ctx.hall().service(service).ok_or_else(|| {
+        Error::invalid(
+            "unknown_service",
+            format!("no field has the code {service}"),
+        )
+    })?;
+    let day = ctx.today().to_string();
+    let last = tickets::last_number(ctx.conn(), &day, service)?;
+    let number = field.series.next(last).ok_or_else(|| {
+        Refusal::other(
+            "series_exhausted",
+            format!("every number of field {service} has been given out today"),
+        )
+    })?;
+    let code = field.series.code(number);
+    tickets::set_last_number(ctx.conn(), &day, service, number)?;
+    // Everyone waiting in the field is ahead of a new normal ticket (they all queued
+    // earlier); only the waiting priority tickets are ahead of a new priority one.
+    let (priority_waiting, normal_waiting) = tickets::waiting_in_field(ctx.conn(), service)?;
+    let ahead = if priority.is_priority() {
+        priority_waiting
+    } else {
+        priority_waiting + normal_waiting
+    };
+    let now = millis(ctx.now());
+    // The estimate quoted at issue is kept, so its accuracy can be reported later.
+    let eta = ctx
+        .replay()
+        .quote(ctx.conn(), ctx.hall(), service, ahead, now)?;
+    let token = new_token();
+    let row = tickets::insert(
+        ctx.conn(),
+        &tickets::NewTicket {
+            token: &token,
+            day: &day,
+            service,
+            number,
+            code: &code,
+            priority,
+            issued_by: issued_by.as_str(),
+            at: now,
+            eta_minutes: eta,
+            request_id,
+        },
+    )?;
+    let view = views::ticket_view_known(ctx.hall(), &row, Some((ahead, eta)));
+    let issued = Event::Issued {
+        code,
+        priority,
+        issued_by,
+        eta_minutes: eta,
+        ahead: Some(ahead),
+    };
+    let logged = record(ctx, issued, Some(&row), None, None)?;
+    announce_view(ctx, logged, Some(view.clone()), None)?;
+    let url = ctx.hall().ticket_url(&token);
+    Ok((
+        Issued {
+            ticket: view,
+            token,
+            url,
+        },
+        true,
+    ))
+}
+
+/// The outcome of a print request, as the kiosk is told.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct PrintOutcome {
+    pub job: i64,
+    /// `sent` (to an agent; the result follows on the kiosk feed), `printed` or `failed`.
+    pub status: &'static str,
+    pub reason: Option<String>,
+}
+
+/// A ticket issued at a kiosk, with what goes on paper and its print job: a new job to send
+/// (its id), or for a retried request the job's state so far.
+pub struct KioskTicket {
+    pub issued: Issued,
+    pub paper: TicketPrint,
+    pub job: Result<i64, PrintOutcome>,
+}
+
+/// Issue a ticket at a kiosk (as [`issue_once`]) and write its print job in the same
+/// transaction: a ticket on disk always has its job, and a retried request gets its ticket
+/// and the state of its job, and prints nothing again.
+pub fn issue_at_kiosk(
+    ctx: &mut Ctx<'_, '_>,
+    service: &ServiceCode,
+    priority: Priority,
+    request_id: Option<&str>,
+    kiosk_id: i64,
+    footer: &str,
+) -> Result<KioskTicket, Error> {
+    let (issued, new) = issue_once(ctx, service, priority, IssuedBy::Kiosk, request_id)?;
+    let paper = views::ticket_paper(ctx.hall(), &issued.ticket, &issued.url, footer);
+    let job = if new {
+        let payload = serde_json::to_string(&paper).map_err(Error::internal)?;
+        let now = millis(ctx.now());
+        Ok(print_jobs::insert(
+            ctx.conn(),
+            issued.ticket.id,
+            kiosk_id,
+            &payload,
+            now,
+        )?)
+    } else {
+        Err(print_outcome_of(ctx, issued.ticket.id)?)
+    };
+    Ok(KioskTicket { issued, paper, job })
+}
+
+/// What became of a ticket's print job so far (for a retried request).
+fn print_outcome_of(ctx: &Ctx<'_, '_>, ticket_id: i64) -> Result<PrintOutcome, Error> {
+    // A ticket first asked for at a counter has no job: nothing was to be printed.
+    let Some((job, status, reason)) = print_jobs::latest_of_ticket(ctx.conn(), ticket_id)? else {
+        return Ok(PrintOutcome {
+            job: 0,
+            status: "failed",
+            reason: Some("no_printer".into()),
+        });
+    };
+    let status = match status.as_str() {
+        "printed" => "printed",
+        "failed" => "failed",
+        _ => "sent",
+    };
+    Ok(PrintOutcome {
+        job,
+        status,
+        reason,
+    })
+}
+
+/// The counter's row (every configured counter has one).
+fn counter_row(ctx: &Ctx<'_, '_>, no: CounterNo) -> Result<CounterRow, Error> {
+    counters::get(ctx.conn(), no)?
+        .ok_or_else(|| Error::not_found("counter_not_found", format!("no counter {no}")))
+}
+
+/// The counter, checked to be held by `staff`.
+fn held_counter(ctx: &Ctx<'_, '_>, no: CounterNo, staff: &Staff) -> Result<CounterRow, Error> {
+    let counter = counter_row(ctx, no)?;
+    if counter.state == CounterState::Closed || counter.user_id != Some(staff.user_id) {
+        return Err(Error::forbidden(format!(
+            "counter {no} is not open in your name: open it first"
+        )));
+    }
+    Ok(counter)
+}
+
+/// Whether the counter holds a called or serving ticket.
+fn busy(ctx: &Ctx<'_, '_>, no: CounterNo) -> Result<bool, Error> {
+    Ok(tickets::at_counter(ctx.conn(), no)?.is_some())
+}
+
+/// Set a counter's state, log the event and publish it; answers the counter as it is now.
+fn change_counter(
+    ctx: &mut Ctx<'_, '_>,
+    no: CounterNo,
+    state: &CounterState,
+    holder: Option<i64>,
+    event: Event,
+    staff: &Staff,
+) -> Result<CounterView, Error> {
+    counters::set_state(ctx.conn(), no, state, holder, millis(ctx.now()))?;
+    let logged = record(ctx, event, None, Some(no), Some(staff.user_id))?;
+    announce(ctx, logged, None, None)?;
+    Ok(views::counter_view(ctx.conn(), ctx.hall(), no)?)
+}
+
+/// A clerk takes a counter. Opening a counter one already holds changes nothing.
+pub fn open_counter(
+    ctx: &mut Ctx<'_, '_>,
+    no: CounterNo,
+    staff: &Staff,
+) -> Result<CounterView, Error> {
+    let counter = counter_row(ctx, no)?;
+    match (&counter.state, counter.user_id) {
+        (CounterState::Closed, _) => {}
+        (_, Some(holder)) if holder == staff.user_id => {
+            return Ok(views::counter_view(ctx.conn(), ctx.hall(), no)?);
+        }
+        _ => {
+            return Err(Refusal::other(
+                "counter_taken",
+                format!("counter {no} is open in another clerk's name"),
+            )
+            .into());
+        }
+    }
+    if let Some(other) = counters::held_by(ctx.conn(), staff.user_id)? {
+        return Err(Refusal::other(
+            "already_at_counter",
+            format!("you are at counter {other}: close it first"),
+        )
+        .into());
+    }
+    // A counter opens with a fresh fairness streak.
+    counters::note_call(ctx.conn(), no, false)?;
+    let open = CounterState::Open;
+    change_counter(
+        ctx,
+        no,
+        &open,
+        Some(staff.user_id),
+        Event::CounterOpened {},
+        staff,
+    )
+}
+
+/// A clerk leaves a counter (a manager may close one a clerk forgot).
+pub fn close_counter(
+    ctx: &mut Ctx<'_, '_>,
+    no: CounterNo,
+    staff: &Staff,
+) -> Result<CounterView, Error> {
+    let counter = counter_row(ctx, no)?;
+    if counter.state == CounterState::Closed {
+        return Err(
+            Refusal::other("counter_closed", format!("counter {no} is already closed")).into(),
+        );
+    }
+    if counter.user_id != Some(staff.user_id) && !staff.role.reads_everything() {
+        return Err(Error::forbidden(format!(
+            "counter {no} is open in another clerk's name"
+        )));
+    }
+    if busy(ctx, no)? {
+        return Err(Refusal::other(
+            "counter_busy",
+            "finish, mark absent or return the current ticket first",
+        )
+        .into());
+    }
+    let closed = Event::CounterClosed { reason: None };
+    change_counter(ctx, no, &CounterState::Closed, None, closed, staff)
+}
+
+pub fn pause_counter(
+    ctx: &mut Ctx<'_, '_>,
+    no: CounterNo,
+    staff: &Staff,
+    reason: &str,
+) -> Result<CounterView, Error> {
+    let counter = held_counter(ctx, no, staff)?;
+    let paused = counter.state.pause(reason, busy(ctx, no)?)?;
+    let event = Event::CounterPaused {
+        reason: reason.to_owned(),
+    };
+    change_counter(ctx, no, &paused, Some(staff.user_id), event, staff)
+}
+
+pub fn resume_counter(
+    ctx: &mut Ctx<'_, '_>,
+    no: CounterNo,
+    staff: &Staff,
+) -> Result<CounterView, Error> {
+    let counter = held_counter(ctx, no, staff)?;
+    let open = counter.state.resume()?;
+    let event = Event::CounterResumed {};
+    change_counter(ctx, no, &open, Some(staff.user_id), event, staff)
+}
+
+/// The clerk pressed Next: call the ticket the policy picks among the fields this counter
+/// serves. `None` when nobody waits.
+pub fn call_next(
+    ctx: &mut Ctx<'_, '_>,
+    no: CounterNo,
+    staff: &Staff,
+) -> Result<Option<TicketView>, Error> {
+    let counter = held_counter(ctx, no, staff)?;
+    counter.state.may_call(busy(ctx, no)?)?;
+    let serves = ctx.counter_def(no)?.services.clone();
+    let waiting = tickets::waiting_in(ctx.conn(), &serves)?;
+    let candidates: Vec<Candidate> = waiting
+        .iter()
+        .map(|t| Candidate {
+            id: t.id,
+            queued_at: from_millis(t.queued_at),
+            priority: t.priority.is_priority(),
+            preference: serves
+                .iter()
+                .position(|s| s == &t.service)
+                .unwrap_or(usize::MAX),
+        })
+        .collect();
+    let hall = ctx.hall();
+    let Some(choice) = policy::choose_next(
+        &candidates,
+        counter.priority_streak,
+        hall.fairness,
+        hall.call_order,
+        ctx.now(),
+    ) else {
+        return Ok(None);
+    };
+    let ticket = waiting
+        .into_iter()
+        .find(|t| t.id == choice.id)
+        .ok_or(Error::Internal)?;
+    call(ctx, ticket, no, staff).map(Some)
+}
+
+/// Call `ticket` to counter `no` (already checked: held, free, open).
+fn call(
+    ctx: &mut Ctx<'_, '_>,
+    ticket: TicketRow,
+    no: CounterNo,
+    staff: &Staff,
+) -> Result<TicketView, Error> {
+    ticket.status.after(&Action::Call { counter: no })?;
+    let now = millis(ctx.now());
+    tickets::update(ctx.conn(), ticket.id, now, &Update::Called { counter: no })?;
+    // Keep the streak of priority calls for the fairness rule.
+    counters::note_call(ctx.conn(), no, ticket.priority.is_priority())?;
+    let called = Event::Called {
+        code: ticket.code.clone(),
+        priority: ticket.priority,
+        waited_ms: now - ticket.queued_at,
+    };
+    let logged = record(ctx, called, Some(&ticket), Some(no), Some(staff.user_id))?;
+    announce(ctx, logged, Some(ticket.id), None)?;
+    let row = tickets::by_id(ctx.conn(), ticket.id)?.ok_or(Error::Internal)?;
+    Ok(views::ticket_view(ctx.conn(), ctx.hall(), &row)?)
+}
+
+/// Any move of one ticket asked by a clerk: call it, recall, start, finish, no-show,
+/// transfer, return, cancel.
+pub fn act(
+    ctx: &mut Ctx<'_, '_>,
+    id: i64,
+    action: Action,
+    staff: &Staff,
+) -> Result<TicketView, Error> {
+    let ticket = tickets::by_id(ctx.conn(), id)?
+        .ok_or_else(|| Error::not_found("ticket_not_found", format!("no ticket {id}")))?;
+    // The rules first: an illegal move is a 409 whoever asks.
+    ticket.status.after(&action)?;
+    if let Action::Call { counter } = action {
+        let c = held_counter(ctx, counter, staff)?;
+        if !ctx.counter_def(counter)?.services.contains(&ticket.service) {
+            return Err(Refusal::other(
+                "service_not_served",
+                format!("counter {counter} does not serve field {}", ticket.service),
+            )
+            .into());
+        }
+        c.state.may_call(busy(ctx, counter)?)?;
+        return call(ctx, ticket, counter, staff);
+    }
+    check_may_touch(ctx, &ticket, staff)?;
+    let (event, update, affects) = move_of(ctx, &ticket, &action)?;
+    tickets::update(ctx.conn(), id, millis(ctx.now()), &update)?;
+    let logged = record(
+        ctx,
+        event,
+        Some(&ticket),
+        ticket.counter_no,
+        Some(staff.user_id),
+    )?;
+    let touched = tickets::by_id(ctx.conn(), id)?.ok_or(Error::Internal)?;
+    announce(ctx, logged, Some(id), affects)?;
+    Ok(views::ticket_view(ctx.conn(), ctx.hall(), &touched)?)
+}
+
+/// What a move (other than a call) logs, how it changes the row, and the field it leaves
+/// (a transfer: that queue changed too).
+fn move_of<'t>(
+    ctx: &Ctx<'_, '_>,
+    ticket: &TicketRow,
+    action: &'t Action,
+) -> Result<(Event, Update<'t>, Option<ServiceCode>), Error> {
+    let closed = |status| Update::Closed { status };
+    Ok(match action {
+        Action::Call { .. } => return Err(Error::Internal),
+        Action::Recall => (
+            Event::Recalled {
+                recall: ticket.recalls + 1,
+            },
+            Update::Recalled,
+            None,
+        ),
+        Action::Start => (Event::Serving {}, Update::Started, None),
+        Action::Finish => (Event::Served {}, closed(Status::Served), None),
+        Action::NoShow => (Event::Absent {}, closed(Status::Absent), None),
+        Action::Cancel => (
+            Event::Cancelled {
+                from: ticket.status,
+                reason: None,
+            },
+            closed(Status::Cancelled),
+            None,
+        ),
+        // Back of the queue: the citizen went to complete the dossier.
+        Action::Return => (
+            Event::Returned {
+                from: ticket.status,
+            },
+            Update::Requeued,
+            None,
+        ),
+        Action::Transfer { to } => {
+            if to == &ticket.service {
+                return Err(Refusal::other(
+                    "same_service",
+                    format!("the ticket is already in field {to}"),
+                )
+                .into());
+            }
+            if ctx.hall().service(to).is_none() {
+                return Err(Error::invalid(
+                    "unknown_service",
+                    format!("no field has the code {to}"),
+                ));
+            }
+            let keeps_place = ctx.hall().transfer_keeps_place;
+            (
+                Event::Transferred {
+                    from_service: ticket.service.clone(),
+                    to_service: to.clone(),
+                    from: ticket.status,
+                    keeps_place,
+                },
+                Update::Moved { to, keeps_place },
+                Some(ticket.service.clone()),
+            )
+        }
+    })
+}
+
+/// A ticket at a counter is moved only by the clerk holding that counter. A waiting ticket
+/// (transfer, cancel) by a manager, or by a clerk whose open counter serves its field.
+fn check_may_touch(ctx: &Ctx<'_, '_>, ticket: &TicketRow, staff: &Staff) -> Result<(), Error> {
+    if let Some(no) = ticket.counter_no.filter(|_| ticket.status.at_counter()) {
+        held_counter(ctx, no, staff)?;
+        return Ok(());
+    }
+    if staff.role.reads_everything() {
+        return Ok(());
+    }
+    let mine = counters::held_by(ctx.conn(), staff.user_id)?;
+    let serves = mine
+        .and_then(|n| CounterNo::try_from(n).ok())
+        .and_then(|n| ctx.hall().counter(n))
+        .is_some_and(|c| c.services.contains(&ticket.service));
+    if serves {
+        Ok(())
+    } else {
+        Err(Error::forbidden(
+            "only a clerk at a counter serving this field may change this ticket",
+        ))
+    }
+}
+
+/// A citizen rates a served ticket, once.
+pub fn rate(
+    ctx: &mut Ctx<'_, '_>,
+    token: &str,
+    level: u8,
+    comment: Option<String>,
+) -> Result<TicketView, Error> {
+    let ticket = tickets::by_token(ctx.conn(), token)?
+        .ok_or_else(|| Error::not_found("ticket_not_found", "no such ticket"))?;
+    record_rating(ctx, ticket, level, comment, RatingChannel::Phone)
+}
+
+/// The citizen rates on the tablet at the counter that served them: the tablet is signed
+/// in as that counter's clerk, so only a ticket served at the clerk's own counter.
+pub fn rate_at_counter(
+    ctx: &mut Ctx<'_, '_>,
+    id: i64,
+    level: u8,
+    staff: &Staff,
+) -> Result<TicketView, Error> {
+    let ticket = tickets::by_id(ctx.conn(), id)?
+        .ok_or_else(|| Error::not_found("ticket_not_found", format!("no ticket {id}")))?;
+    let Some(no) = ticket.counter_no else {
+        return Err(
+            Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
+        );
+    };
+    held_counter(ctx, no, staff)?;
+    record_rating(ctx, ticket, level, None, RatingChannel::Counter)
+}
+
+fn record_rating(
+    ctx: &mut Ctx<'_, '_>,
+    ticket: TicketRow,
+    level: u8,
+    comment: Option<String>,
+    channel: RatingChannel,
+) -> Result<TicketView, Error> {
+    if ticket.status != Status::Served {
+        return Err(
+            Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
+        );
+    }
+    if ticket.rating.is_some() {
+        return Err(Refusal::other("already_rated", "this ticket has already been rated").into());
+    }
+    let scale = ctx.hall().rating_scale;
+    if !(1..=scale).contains(&level) {
+        return Err(Error::invalid(
+            "bad_rating",
+            format!("a rating is 1 to {scale} on this hall's scale"),
+        ));
+    }
+    tickets::update(
+        ctx.conn(),
+        ticket.id,
+        millis(ctx.now()),
+        &Update::Rated { level },
+    )?;
+    let rated = Event::Rated {
+        level,
+        scale,
+        comment,
+        channel: Some(channel),
+    };
+    let logged = record(ctx, rated, Some(&ticket), ticket.counter_no, None)?;
+    announce(ctx, logged, Some(ticket.id), None)?;
+    let row = tickets::by_id(ctx.conn(), ticket.id)?.ok_or(Error::Internal)?;
+    Ok(views::ticket_view(ctx.conn(), ctx.hall(), &row)?)
+}
+
+/// A new local day has begun: tickets the previous days left open are cancelled and
+/// counters left open are closed (each with its event), so today starts clean and
+/// statistics see how yesterday ended.
+pub fn close_previous_days(ctx: &mut Ctx<'_, '_>) -> Result<(), Error> {
+    let today = ctx.today().to_string();
+    let left_open = tickets::open_before(ctx.conn(), &today)?;
+    let now = millis(ctx.now());
+    for t in &left_open {
+        let cancelled = Status::Cancelled;
+        tickets::update(ctx.conn(), t.id, now, &Update::Closed { status: cancelled })?;
+        let event = Event::Cancelled {
+            from: t.status,
+            reason: Some(EndReason::DayEnded),
+        };
+        record(ctx, event, Some(t), t.counter_no, None)?;
+    }
+    // Counters still open from a day before today (the clerk went home without closing).
+    let day_start = ctx
+        .today()
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(ctx.hall().tz).earliest())
+        .map(|t| t.timestamp_millis())
+        .unwrap_or(0);
+    let stale = counters::open_since_before(ctx.conn(), day_start)?;
+    for no in &stale {
+        let Ok(no) = CounterNo::try_from(*no) else {
+            continue;
+        };
+        counters::set_state(ctx.conn(), no, &CounterState::Closed, None, now)?;
+        let event = Event::CounterClosed {
+            reason: Some(EndReason::DayEnded),
+        };
+        record(ctx, event, None, Some(no), None)?;
+    }
+    if left_open.is_empty() && stale.is_empty() {
+        return Ok(());
+    }
+    let seq = events::last_seq(ctx.conn())?;
+    ctx.publish(Committed::DayStarted { seq });
+    tracing::info!(tickets = left_open.len(), counters = stale.len(), day = %today, "a new day: what was left open is closed");
+    Ok(())
+}

@@ -1,0 +1,490 @@
+//! The hall as its screens and clients read it: tickets, counters, fields and the
+//! snapshots live feeds start with, with each waiting ticket's place and estimate. Built
+//! from the store's rows and the domain's estimate; used inside the writer's transaction
+//! (for the answer of a command and its live update) and by readers alike.
+
+use motcua_domain::estimate::{self, Availability, CounterNow, Field, Forecast, Visit};
+use motcua_domain::{CounterNo, CounterState, Hall, Priority, ServiceCode, Status};
+use motcua_store::tickets::{self, TicketRow};
+use motcua_store::{StoreError, counters, events, from_millis};
+use rusqlite::Connection;
+use serde::Serialize;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex};
+
+/// A ticket as the outside world sees it: no token, nothing personal.
+#[derive(Debug, Clone, Serialize)]
+pub struct TicketView {
+    pub id: i64,
+    pub code: String,
+    pub service: ServiceCode,
+    pub service_name_vi: String,
+    pub service_name_en: String,
+    pub priority: Priority,
+    pub status: Status,
+    pub counter: Option<CounterNo>,
+    pub issued_at: String,
+    pub called_at: Option<String>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub recalls: u32,
+    /// People who will be called before this ticket (waiting tickets only).
+    pub ahead: Option<u32>,
+    /// Minutes until this ticket is likely called (waiting tickets only).
+    pub eta_minutes: Option<u32>,
+    pub rating: Option<u8>,
+}
+
+pub use motcua_domain::local_time;
+
+pub fn ticket_view(conn: &Connection, hall: &Hall, t: &TicketRow) -> Result<TicketView, StoreError> {
+    let estimate = if t.status == Status::Waiting {
+        let ahead = tickets::people_ahead(conn, t)?;
+        let now = hall_time(conn)?;
+        Some((ahead, wait_estimate(conn, hall, &t.service, ahead, now)?))
+    } else {
+        None
+    };
+    Ok(ticket_view_known(hall, t, estimate))
+}
+
+/// A ticket's view when its place in the queue (people ahead, minutes) is already known.
+pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<(u32, u32)>) -> TicketView {
+    let (name_vi, name_en) = hall
+        .service(&t.service)
+        .map(|s| (s.name_vi.clone(), s.name_en.clone()))
+        .unwrap_or_else(|| (t.service.to_string(), t.service.to_string()));
+    TicketView {
+        id: t.id,
+        code: t.code.clone(),
+        service: t.service.clone(),
+        service_name_vi: name_vi,
+        service_name_en: name_en,
+        priority: t.priority,
+        status: t.status,
+        counter: t.counter_no,
+        issued_at: local_time(hall, t.issued_at),
+        called_at: t.called_at.map(|ms| local_time(hall, ms)),
+        started_at: t.started_at.map(|ms| local_time(hall, ms)),
+        finished_at: t.finished_at.map(|ms| local_time(hall, ms)),
+        recalls: t.recalls,
+        ahead: estimate.map(|e| e.0),
+        eta_minutes: estimate.map(|e| e.1),
+        rating: t.rating,
+    }
+}
+
+/// How many of a field's latest finished visits of the day make its typical occupation...
+const TYPICAL_SAMPLE: u32 = 20;
+/// ...together with the configured service time, counted as this many visits. (On
+/// simulated days a weight of 5 did a little better than switching from the configured
+/// time to the mean at the third visit: a mean of three or four visits is often far off.)
+const TYPICAL_PRIOR_VISITS: f64 = 5.0;
+/// A visit counts for at most this many configured service times, so one ticket a clerk
+/// forgot to finish does not stretch every estimate of the field.
+const VISIT_CAP: f64 = 4.0;
+
+/// The hall's "now" for estimates read outside a change (views are read without a clock):
+/// the time of its latest event. Every live update goes out at an event, so a view pushed
+/// with an event is exact; a view read later in a quiet moment is as of the last change
+/// (it does not yet count the minutes the clerks have spent since). The kiosk's quote is
+/// made in the change itself, with its own time.
+pub fn hall_time(conn: &Connection) -> Result<i64, StoreError> {
+    events::last_at(conn)
+}
+
+/// The wait estimates of one moment, for every place of every queue: the hall read once
+/// (its counters and since when their citizens are there, the waiting tickets, the typical
+/// occupation of the fields that have someone waiting or at a counter) and replayed once.
+/// See [`motcua_domain::estimate`] for the model.
+pub struct Estimates {
+    forecast: Forecast,
+    /// The fields of each open counter.
+    open: Vec<Vec<ServiceCode>>,
+}
+
+impl Estimates {
+    /// Read the hall as it is at `now` (milliseconds).
+    pub fn read(conn: &Connection, hall: &Hall, now: i64) -> Result<Estimates, StoreError> {
+        let mut states: HashMap<u16, (CounterState, Option<Visit>)> = HashMap::new();
+        for (no, state, visit) in counters::now(conn)? {
+            let visit = visit.map(|(service, called_at)| Visit {
+                service,
+                elapsed: (now - called_at) as f64 / 60_000.0,
+            });
+            states.insert(no, (state, visit));
+        }
+        let counters: Vec<CounterNow<'_>> = hall
+            .counters
+            .iter()
+            .map(|c| {
+                let (state, visit) = states
+                    .remove(&c.no.get())
+                    .unwrap_or((CounterState::Closed, None));
+                CounterNow {
+                    serves: &c.services,
+                    availability: match state {
+                        CounterState::Open => Availability::Open,
+                        CounterState::Paused { .. } => Availability::Paused,
+                        CounterState::Closed => Availability::Closed,
+                    },
+                    visit,
+                }
+            })
+            .collect();
+        let mut waiting = Vec::new();
+        for (service, priority, queued_at, id) in tickets::all_waiting(conn)? {
+            if let Ok(service) = ServiceCode::try_from(service) {
+                waiting.push(estimate::Waiting {
+                    service,
+                    priority,
+                    queued_at,
+                    id,
+                });
+            }
+        }
+        // Only the fields someone waits in or is served in need today's figure: the others'
+        // typical time changes no estimate.
+        let day = motcua_domain::numbering::local_day(from_millis(now), hall.tz);
+        let day_start = day
+            .and_hms_opt(0, 0, 0)
+            .and_then(|t| t.and_local_timezone(hall.tz).earliest())
+            .map(|t| t.timestamp_millis())
+            .unwrap_or(0);
+        let mut fields = Vec::with_capacity(hall.services.len());
+        for s in &hall.services {
+            let busy = waiting.iter().any(|w| w.service == s.code)
+                || counters
+                    .iter()
+                    .any(|c| c.visit.as_ref().is_some_and(|v| v.service == s.code));
+            let configured = f64::from(s.service_minutes);
+            let typical = if busy {
+                typical(conn, &s.code, day_start, configured)?
+            } else {
+                configured
+            };
+            fields.push(Field {
+                code: s.code.clone(),
+                typical,
+            });
+        }
+        let forecast = estimate::forecast(&fields, &counters, &waiting, hall.call_order);
+        let open = counters
+            .iter()
+            .filter(|c| c.availability == Availability::Open)
+            .map(|c| c.serves.to_vec())
+            .collect();
+        Ok(Estimates { forecast, open })
+    }
+
+    /// Minutes a ticket of `service` with `ahead` people before it should expect to wait.
+    pub fn wait(&self, service: &ServiceCode, ahead: u32) -> u32 {
+        self.forecast.wait(service, ahead)
+    }
+
+    /// How many counters serving a field are open.
+    pub fn counters_open(&self, service: &ServiceCode) -> u32 {
+        self.open.iter().filter(|s| s.contains(service)).count() as u32
+    }
+}
+
+/// A field's typical occupation per call, in minutes: the mean of today's latest finished
+/// visits (call to served or absent), with the configured service time weighing as
+/// [`TYPICAL_PRIOR_VISITS`] visits more.
+///
+/// The latest visits by call, not by finish, and only those called before every visit of
+/// the field still at a counter: the visits that finished last are the short ones (a long
+/// one started at the same time is still going), and would make every estimate short.
+fn typical(
+    conn: &Connection,
+    service: &ServiceCode,
+    day_start: i64,
+    configured: f64,
+) -> Result<f64, StoreError> {
+    let cap = (configured * VISIT_CAP * 60_000.0) as i64;
+    let (n, mean) = tickets::recent_visits(conn, service, day_start, cap, TYPICAL_SAMPLE)?;
+    // The configured time counts as a few visits, so the first visits of the day move
+    // the figure gently and a quiet field keeps near it.
+    let n = f64::from(n);
+    let sample = n * mean.unwrap_or(0.0) / 60_000.0;
+    Ok((sample + TYPICAL_PRIOR_VISITS * configured) / (n + TYPICAL_PRIOR_VISITS))
+}
+
+/// The writer's last replay of the hall, for the quotes it makes at issue. Replaying reads
+/// every waiting ticket, and a burst of tickets at a busy kiosk would pay that once per
+/// ticket: so the replay is kept while nothing but new tickets changed the queues, within
+/// the same minute. A ticket issued since sits behind everyone the replay knew, and
+/// [`Estimates::wait`] counts one typical visit per person beyond them. Only the writer's
+/// jobs use it (one at a time): the lock is never contended.
+#[derive(Default, Clone)]
+pub struct Replay(Arc<Mutex<ReplayState>>);
+
+#[derive(Default)]
+struct ReplayState {
+    /// Bumped by every change that moves the queues.
+    version: u64,
+    last: Option<(u64, i64, Arc<Estimates>)>,
+}
+
+impl Replay {
+    /// The queues changed in a way that moves estimates: the next quote replays afresh.
+    pub fn queue_changed(&self) {
+        if let Ok(mut r) = self.0.lock() {
+            r.version += 1;
+        }
+    }
+
+    /// The quote for a ticket issued now.
+    pub fn quote(
+        &self,
+        conn: &Connection,
+        hall: &Hall,
+        service: &ServiceCode,
+        ahead: u32,
+        now: i64,
+    ) -> Result<u32, StoreError> {
+        let mut r = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        let key = (r.version, now.div_euclid(60_000));
+        let kept = r
+            .last
+            .as_ref()
+            .filter(|(v, m, _)| (*v, *m) == key)
+            .map(|(_, _, e)| e.clone());
+        let estimates = match kept {
+            Some(e) => e,
+            None => {
+                let e = Arc::new(Estimates::read(conn, hall, now)?);
+                r.last = Some((key.0, key.1, e.clone()));
+                e
+            }
+        };
+        Ok(estimates.wait(service, ahead))
+    }
+}
+
+/// Minutes a ticket of `service` with `ahead` people before it should expect to wait, as
+/// of `now` (milliseconds).
+pub fn wait_estimate(
+    conn: &Connection,
+    hall: &Hall,
+    service: &ServiceCode,
+    ahead: u32,
+    now: i64,
+) -> Result<u32, StoreError> {
+    Ok(Estimates::read(conn, hall, now)?.wait(service, ahead))
+}
+
+/// Views of tickets, in the order given, with the places of the waiting ones worked out
+/// together: in each field the call order (priority first, then by queue time) is the
+/// number of people ahead, so one sort replaces a count per ticket, and the hall's
+/// estimates are read once for all of them. `rows` must hold every waiting ticket of the
+/// fields it touches.
+pub fn queue_views(
+    conn: &Connection,
+    hall: &Hall,
+    rows: &[TicketRow],
+) -> Result<Vec<TicketView>, StoreError> {
+    let mut order: Vec<&TicketRow> = rows
+        .iter()
+        .filter(|t| t.status == Status::Waiting)
+        .collect();
+    order.sort_by_key(|t| (&t.service, !t.priority.is_priority(), t.queued_at, t.id));
+    let mut places: HashMap<i64, (u32, u32)> = HashMap::with_capacity(order.len());
+    if !order.is_empty() {
+        let estimates = Estimates::read(conn, hall, hall_time(conn)?)?;
+        for queue in order.chunk_by(|a, b| a.service == b.service) {
+            for (ahead, t) in queue.iter().enumerate() {
+                let ahead = ahead as u32;
+                places.insert(t.id, (ahead, estimates.wait(&t.service, ahead)));
+            }
+        }
+    }
+    Ok(rows
+        .iter()
+        .map(|t| ticket_view_known(hall, t, places.get(&t.id).copied()))
+        .collect())
+}
+
+/// A counter as displays and consoles see it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CounterView {
+    pub no: CounterNo,
+    #[serde(flatten)]
+    pub state: CounterState,
+    pub services: Vec<ServiceCode>,
+    pub current: Option<TicketView>,
+}
+
+pub fn counter_view(
+    conn: &Connection,
+    hall: &Hall,
+    no: CounterNo,
+) -> Result<CounterView, StoreError> {
+    let state = counters::get(conn, no)?.map_or(CounterState::Closed, |c| c.state);
+    let current = match tickets::at_counter(conn, no)? {
+        Some(t) => Some(ticket_view(conn, hall, &t)?),
+        None => None,
+    };
+    Ok(CounterView {
+        no,
+        state,
+        services: hall
+            .counter(no)
+            .map(|c| c.services.clone())
+            .unwrap_or_default(),
+        current,
+    })
+}
+
+/// How many wait in each field (every field listed, zero included).
+pub fn waiting_counts(conn: &Connection, hall: &Hall) -> Result<BTreeMap<String, u32>, StoreError> {
+    let mut counts: BTreeMap<String, u32> = hall
+        .services
+        .iter()
+        .map(|s| (s.code.to_string(), 0))
+        .collect();
+    counts.extend(tickets::waiting_counts(conn)?);
+    Ok(counts)
+}
+
+#[derive(Debug, Serialize)]
+pub struct ServiceView {
+    pub code: ServiceCode,
+    pub name_vi: String,
+    pub name_en: String,
+    pub target_wait_minutes: u32,
+    pub waiting: u32,
+    /// Minutes a ticket taken now should expect to wait (normal priority).
+    pub eta_minutes: u32,
+    /// Counters open for this field now.
+    pub counters_open: u32,
+}
+
+pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, StoreError> {
+    let counts = waiting_counts(conn, hall)?;
+    let estimates = Estimates::read(conn, hall, hall_time(conn)?)?;
+    let mut out = Vec::new();
+    for s in &hall.services {
+        let waiting = counts.get(s.code.as_str()).copied().unwrap_or(0);
+        out.push(ServiceView {
+            code: s.code.clone(),
+            name_vi: s.name_vi.clone(),
+            name_en: s.name_en.clone(),
+            target_wait_minutes: s.target_wait_minutes,
+            waiting,
+            eta_minutes: estimates.wait(&s.code, waiting),
+            counters_open: estimates.counters_open(&s.code),
+        });
+    }
+    Ok(out)
+}
+
+/// A call as the hall display lists it.
+#[derive(Debug, Serialize)]
+pub struct CallView {
+    pub seq: i64,
+    pub code: String,
+    pub service: String,
+    pub counter: Option<u16>,
+    pub at: String,
+    pub kind: String,
+}
+
+/// The latest calls and recalls of the hall's latest day, newest first.
+pub fn recent_calls(conn: &Connection, hall: &Hall, limit: u32) -> Result<Vec<CallView>, StoreError> {
+    let day = tickets::latest_day(conn)?.unwrap_or_default();
+    Ok(events::recent_calls(conn, &day, limit)?
+        .into_iter()
+        .map(|(seq, code, service, counter, at, kind)| CallView {
+            seq,
+            code,
+            service: service.unwrap_or_default(),
+            counter,
+            at: local_time(hall, at),
+            kind,
+        })
+        .collect())
+}
+
+/// Everything a hall display needs to draw itself from nothing.
+#[derive(Debug, Serialize)]
+pub struct HallSnapshot {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub seq: i64,
+    pub hall: String,
+    pub services: Vec<ServiceView>,
+    pub counters: Vec<CounterView>,
+    pub recent_calls: Vec<CallView>,
+}
+
+pub fn hall_snapshot(conn: &Connection, hall: &Hall) -> Result<HallSnapshot, StoreError> {
+    let seq = events::last_seq(conn)?;
+    let mut counters = Vec::new();
+    for c in &hall.counters {
+        counters.push(counter_view(conn, hall, c.no)?);
+    }
+    Ok(HallSnapshot {
+        kind: "snapshot",
+        seq,
+        hall: hall.name.clone(),
+        services: services(conn, hall)?,
+        counters,
+        recent_calls: recent_calls(conn, hall, 10)?,
+    })
+}
+
+/// Everything a counter display or console needs: the counter and its waiting list, in
+/// the order "Next" would take them (priority first).
+#[derive(Debug, Serialize)]
+pub struct CounterSnapshot {
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    pub seq: i64,
+    pub counter: CounterView,
+    pub waiting: Vec<TicketView>,
+}
+
+pub fn counter_snapshot(
+    conn: &Connection,
+    hall: &Hall,
+    no: CounterNo,
+) -> Result<CounterSnapshot, StoreError> {
+    let seq = events::last_seq(conn)?;
+    let counter = counter_view(conn, hall, no)?;
+    let mut waiting = tickets::waiting_in(conn, &counter.services)?;
+    waiting.sort_by_key(|t| (!t.priority.is_priority(), t.queued_at, t.id));
+    let waiting = queue_views(conn, hall, &waiting)?;
+    Ok(CounterSnapshot {
+        kind: "snapshot",
+        seq,
+        counter,
+        waiting,
+    })
+}
+
+/// What goes on paper for a ticket just issued.
+pub fn ticket_paper(
+    hall: &Hall,
+    t: &TicketView,
+    url: &str,
+    footer: &str,
+) -> motcua_printer::TicketPrint {
+    let issued_at = chrono::DateTime::parse_from_rfc3339(&t.issued_at)
+        .map(|at| at.format("%H:%M  %d/%m/%Y").to_string())
+        .unwrap_or_else(|_| t.issued_at.clone());
+    motcua_printer::TicketPrint {
+        hall: hall.name.clone(),
+        service: t.service_name_vi.clone(),
+        code: t.code.clone(),
+        priority: t
+            .priority
+            .is_priority()
+            .then(|| t.priority.label().0.to_owned()),
+        issued_at,
+        ahead: t.ahead.unwrap_or(0),
+        eta_minutes: t.eta_minutes.unwrap_or(0),
+        url: url.to_owned(),
+        footer: footer.to_owned(),
+    }
+}

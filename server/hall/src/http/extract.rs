@@ -1,0 +1,149 @@
+//! Who is asking: a device token, a staff session, or nobody; and what each may do.
+
+use super::{AppError, AppState};
+use motcua_domain::Error;
+use motcua_domain::event::IssuedBy;
+use motcua_domain::{DeviceKind, Role};
+use motcua_store::accounts::{self, Device, User};
+use axum::extract::FromRequestParts;
+use axum::http::header;
+use axum::http::request::Parts;
+use axum_extra::extract::CookieJar;
+pub use motcua_web::extract::{Body, Path, Query, SESSION_COOKIE};
+
+/// Who is asking.
+#[derive(Debug, Clone)]
+pub enum Caller {
+    Nobody,
+    Staff(User),
+    Device(Device),
+}
+
+impl Caller {
+    /// Any signed-in member of staff.
+    pub fn staff(&self) -> Result<&User, AppError> {
+        match self {
+            Caller::Staff(user) => Ok(user),
+            Caller::Nobody => Err(AppError::Command(Error::Unauthenticated)),
+            Caller::Device(_) => Err(AppError::forbidden("devices may not do this")),
+        }
+    }
+
+    /// A manager or admin.
+    pub fn reader(&self) -> Result<&User, AppError> {
+        let user = self.staff()?;
+        if user.role.reads_everything() {
+            Ok(user)
+        } else {
+            Err(AppError::forbidden("managers and admins only"))
+        }
+    }
+
+    pub fn admin(&self) -> Result<&User, AppError> {
+        let user = self.staff()?;
+        if user.role == Role::Admin {
+            Ok(user)
+        } else {
+            Err(AppError::forbidden("admins only"))
+        }
+    }
+
+    /// A kiosk, or staff issuing at a counter.
+    pub fn may_issue(&self) -> Result<(), AppError> {
+        match self {
+            Caller::Device(d) if d.kind == DeviceKind::Kiosk => Ok(()),
+            Caller::Device(_) => Err(AppError::forbidden("only a kiosk may issue tickets")),
+            Caller::Staff(_) => Ok(()),
+            Caller::Nobody => Err(AppError::Command(Error::Unauthenticated)),
+        }
+    }
+}
+
+/// A signed-in member of staff. As a parts extractor it refuses (401/403) before the
+/// body is read, so who you are is checked before what you sent.
+pub struct StaffUser(pub User);
+
+impl FromRequestParts<AppState> for StaffUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.staff().cloned().map(StaffUser)
+    }
+}
+
+/// An admin, checked before the body is read.
+pub struct Admin(pub User);
+
+impl FromRequestParts<AppState> for Admin {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.admin().cloned().map(Admin)
+    }
+}
+
+/// Whoever may issue a ticket (a kiosk, or staff at a counter), checked before the body
+/// is read.
+pub struct Issuer {
+    pub issued_by: IssuedBy,
+    /// The kiosk, when a kiosk issues (its printer prints the ticket).
+    pub kiosk: Option<Device>,
+}
+
+impl FromRequestParts<AppState> for Issuer {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        let caller = Caller::from_request_parts(parts, state).await?;
+        caller.may_issue()?;
+        Ok(match caller {
+            Caller::Device(kiosk) => Issuer {
+                issued_by: IssuedBy::Kiosk,
+                kiosk: Some(kiosk),
+            },
+            _ => Issuer {
+                issued_by: IssuedBy::Counter,
+                kiosk: None,
+            },
+        })
+    }
+}
+
+impl FromRequestParts<AppState> for Caller {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        if let Some(value) = parts.headers.get(header::AUTHORIZATION) {
+            let token = value
+                .to_str()
+                .ok()
+                .and_then(|v| v.strip_prefix("Bearer "))
+                .map(str::trim)
+                .filter(|t| !t.is_empty() && t.len() <= 128)
+                .ok_or(AppError::Command(Error::Unauthenticated))?
+                .to_owned();
+            let device = state
+                .store
+                .read(move |conn| accounts::device_by_token(conn, &token))
+                .await?;
+            return device.map(Caller::Device).ok_or(AppError::Command(Error::Unauthenticated));
+        }
+        let jar = CookieJar::from_headers(&parts.headers);
+        let Some(cookie) = jar.get(SESSION_COOKIE) else {
+            return Ok(Caller::Nobody);
+        };
+        let token = cookie.value().to_owned();
+        if token.len() > 128 {
+            return Ok(Caller::Nobody);
+        }
+        let now = motcua_store::millis(state.clock.now());
+        let user = state
+            .store
+            .read(move |conn| accounts::user_by_session(conn, &token, now))
+            .await?;
+        // An expired or unknown cookie is simply nobody: the login page will follow.
+        Ok(user.map(Caller::Staff).unwrap_or(Caller::Nobody))
+    }
+}

@@ -1,0 +1,184 @@
+//! `GET /metrics` in the Prometheus text format: the hall's state read at scrape time
+//! (waiting per field, today's tickets per status, counters per state, the event log's
+//! length) and the live feeds' counts.
+
+use super::AppError;
+use motcua_store::clock::Clock;
+use crate::live::Hub;
+use crate::app::views;
+use motcua_store::Store;
+use axum::extract::State;
+use axum::response::IntoResponse;
+use std::sync::Arc;
+use std::sync::atomic::Ordering;
+
+use motcua_web::Exposition;
+
+pub async fn metrics(
+    State(store): State<Store>,
+    State(hub): State<Hub>,
+    State(clock): State<Arc<dyn Clock>>,
+    State(printing): State<crate::printing::Printing>,
+    State(uplink): State<crate::uplink::Uplink>,
+) -> Result<impl IntoResponse, AppError> {
+    let hall = store.hall.clone();
+    let day = motcua_domain::numbering::local_day(clock.now(), hall.tz).to_string();
+    let (waiting, statuses, counters, seq) = store
+        .read::<_, AppError, _>(move |conn| {
+            let waiting = views::waiting_counts(conn, &hall)?;
+            let mut stmt = conn.prepare_cached(
+                "SELECT status, COUNT(*) FROM tickets WHERE local_day = ?1 GROUP BY status",
+            )?;
+            let statuses: Vec<(String, i64)> = stmt
+                .query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<Result<_, _>>()?;
+            let mut counters = Vec::new();
+            for c in &hall.counters {
+                counters.push((
+                    c.no.to_string(),
+                    motcua_store::counters::get(conn, c.no)?
+                        .map_or("closed", |r| r.state.name()),
+                ));
+            }
+            Ok((waiting, statuses, counters, motcua_store::events::last_seq(conn)?))
+        })
+        .await?;
+    let mut out = Exposition(String::new());
+    out.family("motcua_waiting", "gauge", "Tickets waiting now, per field.");
+    for (service, n) in &waiting {
+        out.sample("motcua_waiting", &[("service", service)], n);
+    }
+    out.family(
+        "motcua_tickets_today",
+        "gauge",
+        "Tickets of the local day, per status.",
+    );
+    for (status, n) in &statuses {
+        out.sample("motcua_tickets_today", &[("status", status)], n);
+    }
+    out.family(
+        "motcua_counter_state",
+        "gauge",
+        "1 for the state each counter is in.",
+    );
+    for (no, state) in &counters {
+        for s in ["open", "paused", "closed"] {
+            out.sample(
+                "motcua_counter_state",
+                &[("counter", no), ("state", s)],
+                u8::from(s == *state),
+            );
+        }
+    }
+    out.family(
+        "motcua_event_seq",
+        "counter",
+        "Sequence number of the last event in the log.",
+    );
+    out.sample("motcua_event_seq", &[], seq);
+    let up = uplink.status();
+    out.family(
+        "motcua_uplink_enabled",
+        "gauge",
+        "1 when the hall reports to the city's collector.",
+    );
+    out.sample("motcua_uplink_enabled", &[], u8::from(up.enabled));
+    out.family(
+        "motcua_uplink_acked_seq",
+        "gauge",
+        "The last event of the log the city has acknowledged.",
+    );
+    out.sample("motcua_uplink_acked_seq", &[], up.acked_seq);
+    out.family(
+        "motcua_uplink_backlog_events",
+        "gauge",
+        "Events not yet acknowledged by the city.",
+    );
+    out.sample("motcua_uplink_backlog_events", &[], up.backlog);
+    out.family(
+        "motcua_uplink_failures_total",
+        "counter",
+        "Batches the city did not take (unreachable or refused), since the start.",
+    );
+    out.sample("motcua_uplink_failures_total", &[], uplink.failures());
+    out.family(
+        "motcua_printer_connected",
+        "gauge",
+        "1 when the printer's agent is connected (or a direct printer answered last time).",
+    );
+    out.family(
+        "motcua_printer_online",
+        "gauge",
+        "1 when the printer last said it is online.",
+    );
+    out.family(
+        "motcua_printer_paper_near_end",
+        "gauge",
+        "1 when the printer last said its paper is nearly out.",
+    );
+    out.family(
+        "motcua_printer_paper_out",
+        "gauge",
+        "1 when the printer last said it is out of paper.",
+    );
+    for p in printing.printers(&store).await? {
+        let labels = [("printer", p.name.as_str())];
+        let report = p.report.clone().unwrap_or_default();
+        out.sample("motcua_printer_connected", &labels, u8::from(p.connected));
+        out.sample("motcua_printer_online", &labels, u8::from(report.online));
+        out.sample(
+            "motcua_printer_paper_near_end",
+            &labels,
+            u8::from(report.paper_near_end),
+        );
+        out.sample(
+            "motcua_printer_paper_out",
+            &labels,
+            u8::from(report.paper_out),
+        );
+    }
+    let stats = &hub.stats;
+    out.family(
+        "motcua_live_sockets",
+        "gauge",
+        "Open WebSocket feeds, per kind.",
+    );
+    for (feed, gauge) in [
+        ("hall", &stats.hall_sockets),
+        ("counter", &stats.counter_sockets),
+        ("ticket", &stats.ticket_sockets),
+    ] {
+        out.sample(
+            "motcua_live_sockets",
+            &[("feed", feed)],
+            gauge.load(Ordering::Relaxed),
+        );
+    }
+    out.family(
+        "motcua_live_frames_total",
+        "counter",
+        "Frames sent on live feeds.",
+    );
+    out.sample(
+        "motcua_live_frames_total",
+        &[],
+        stats.frames_sent.load(Ordering::Relaxed),
+    );
+    out.family(
+        "motcua_live_resyncs_total",
+        "counter",
+        "Snapshots sent to feeds that fell behind.",
+    );
+    out.sample(
+        "motcua_live_resyncs_total",
+        &[],
+        stats.resyncs.load(Ordering::Relaxed),
+    );
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        out.0,
+    ))
+}

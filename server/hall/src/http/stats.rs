@@ -1,0 +1,252 @@
+//! The manager's figures over HTTP: the hall now, the figures of a range of days, and the
+//! same figures as CSV and as an Excel workbook (Vietnamese headers, one sheet per
+//! breakdown) to attach to a report upward. Managers and admins only.
+
+use super::AppError;
+use motcua_web::figures::{
+    Breakdown, RangeQuery, StatsView, clerk_name, csv_table, download, range, view, workbook,
+};
+use super::extract::{Caller, Query};
+use motcua_store::clock::Clock;
+use motcua_domain::stats::{self, Setup};
+use motcua_domain::numbering::local_day;
+use crate::printing::Printing;
+use crate::app::views;
+use motcua_store::{Store, millis, stats as stored};
+use axum::Json;
+use axum::extract::State;
+use axum::response::Response;
+use chrono::NaiveDate;
+use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+/// Read and compute the figures of `from..=to`.
+pub async fn figures(
+    store: &Store,
+    clock: &Arc<dyn Clock>,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<StatsView, AppError> {
+    let hall = store.hall.clone();
+    let now = clock.now();
+    // A long range is read in two halves at once, on two reader connections: reading the
+    // rows is most of a year's answer, and a hall box has two cores. The halves hold
+    // different days, so every visit is read once.
+    let mut halves = vec![(from, to)];
+    if (to - from).num_days() >= 60 {
+        let middle = from + (to - from) / 2;
+        halves = vec![(from, middle), (middle + chrono::Duration::days(1), to)];
+    }
+    let reads = halves.into_iter().map(|(a, b)| {
+        store.read(move |conn| {
+            Ok((
+                stored::visits(conn, 0, a, b)?,
+                stored::spans(conn, 0, a, b)?,
+            ))
+        })
+    });
+    let (parts, names) = tokio::try_join!(
+        futures_util::future::try_join_all(reads),
+        store.read(stored::user_names)
+    )?;
+    let (mut visits, mut spans) = (Vec::new(), Vec::new());
+    for (v, s) in parts {
+        visits.extend(v);
+        spans.extend(s);
+    }
+    tokio::task::spawn_blocking(move || {
+        let targets: BTreeMap<String, u32> = hall
+            .services
+            .iter()
+            .map(|s| (s.code.to_string(), s.target_wait_minutes))
+            .collect();
+        let report = stats::report(
+            &visits,
+            &spans,
+            &Setup {
+                tz: hall.tz,
+                scale: hall.rating_scale,
+                targets: &targets,
+                now: millis(now),
+            },
+        );
+        view(
+            &hall,
+            &names,
+            from,
+            to,
+            views::local_time(&hall, millis(now)),
+            report,
+        )
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+fn today(store: &Store, clock: &Arc<dyn Clock>) -> NaiveDate {
+    local_day(clock.now(), store.hall.tz)
+}
+
+/// `GET /api/stats`: the figures of a range of days.
+pub async fn range_figures(
+    State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
+    caller: Caller,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<StatsView>, AppError> {
+    caller.reader()?;
+    let (from, to) = range(&q, today(&store, &clock))?;
+    Ok(Json(figures(&store, &clock, from, to).await?))
+}
+
+/// `GET /api/stats/now`: the hall at this moment, for the dashboard's first tab.
+pub async fn now(
+    State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
+    State(printing): State<Printing>,
+    State(uplink): State<crate::uplink::Uplink>,
+    caller: Caller,
+) -> Result<Json<Value>, AppError> {
+    caller.reader()?;
+    let hall = store.hall.clone();
+    let now = millis(clock.now());
+    let day = today(&store, &clock).to_string();
+    let (fields, counters) = store
+        .read::<_, AppError, _>(move |conn| {
+            let services = views::services(conn, &hall)?;
+            let mut oldest: BTreeMap<String, (i64, u32)> = BTreeMap::new();
+            {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT service, MIN(queued_at), SUM(priority <> 'none') FROM tickets
+                     WHERE status = 'waiting' GROUP BY service",
+                )?;
+                let rows = stmt.query_map([], |r| Ok((r.get(0)?, (r.get(1)?, r.get(2)?))))?;
+                for row in rows {
+                    let (service, v) = row?;
+                    oldest.insert(service, v);
+                }
+            }
+            let fields: Vec<Value> = services
+                .iter()
+                .map(|s| {
+                    let (since, priority) = oldest.get(s.code.as_str()).copied().unzip();
+                    json!({
+                        "code": s.code,
+                        "name_vi": s.name_vi,
+                        "name_en": s.name_en,
+                        "waiting": s.waiting,
+                        "priority_waiting": priority.unwrap_or(0),
+                        "longest_wait_seconds": since.map(|t| (now - t).max(0) as f64 / 1000.0),
+                        "eta_minutes": s.eta_minutes,
+                        "counters_open": s.counters_open,
+                        "target_wait_minutes": s.target_wait_minutes,
+                    })
+                })
+                .collect();
+            let names = stored::user_names(conn)?;
+            let mut served_today: BTreeMap<u16, u64> = BTreeMap::new();
+            {
+                let mut stmt = conn.prepare_cached(
+                    "SELECT counter_no, COUNT(*) FROM stat_visits
+                     WHERE hall = 0 AND day = ?1 AND outcome = 'served' AND counter_no IS NOT NULL
+                     GROUP BY counter_no",
+                )?;
+                let rows = stmt.query_map([&day], |r| Ok((r.get(0)?, r.get(1)?)))?;
+                for row in rows {
+                    let (no, n) = row?;
+                    served_today.insert(no, n);
+                }
+            }
+            let mut counters = Vec::new();
+            for c in &hall.counters {
+                let row = motcua_store::counters::get(conn, c.no)?.ok_or(AppError::internal(
+                    format!("counter {} has no row", c.no),
+                ))?;
+                let current = motcua_store::tickets::at_counter(conn, c.no)?;
+                let reason = match &row.state {
+                    motcua_domain::CounterState::Paused { reason } => Some(reason.clone()),
+                    _ => None,
+                };
+                counters.push(json!({
+                    "no": c.no,
+                    "state": row.state.name(),
+                    "reason": reason,
+                    "clerk": row.user_id.map(|id| clerk_name(&names, id)),
+                    "services": c.services,
+                    "current": current.map(|t| json!({
+                        "code": t.code,
+                        "status": t.status,
+                        "since": views::local_time(&hall, t.started_at.or(t.called_at).unwrap_or(t.queued_at)),
+                    })),
+                    "served_today": served_today.get(&c.no.get()).copied().unwrap_or(0),
+                }));
+            }
+            Ok((fields, counters))
+        })
+        .await?;
+    let printers = printing.printers(&store).await?;
+    Ok(Json(json!({
+        "at": views::local_time(&store.hall, now),
+        "fields": fields,
+        "counters": counters,
+        "printers": printers,
+        "uplink": uplink.status(),
+    })))
+}
+
+/// `GET /api/stats.csv?by=field`: one breakdown as CSV.
+pub async fn csv_export(
+    State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
+    caller: Caller,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, AppError> {
+    caller.reader()?;
+    let by_name = q.by.clone().unwrap_or_else(|| "field".to_owned());
+    let by = Breakdown::parse(&by_name).ok_or_else(|| {
+        AppError::invalid(
+            "bad_breakdown",
+            format!("by must be one of total, field, counter, clerk, hour, day, not {by_name:?}"),
+        )
+    })?;
+    let (from, to) = range(&q, today(&store, &clock))?;
+    let v = figures(&store, &clock, from, to).await?;
+    let body = csv_table(&v, by)?;
+    Ok(download(
+        "text/csv; charset=utf-8",
+        format!("motcua-{}-{from}-{to}.csv", by.slug()),
+        body,
+    ))
+}
+
+/// `GET /api/stats.xlsx`: every breakdown, one sheet each, plus the wait distribution,
+/// the estimate's accuracy and the comments.
+pub async fn xlsx_export(
+    State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
+    caller: Caller,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, AppError> {
+    caller.reader()?;
+    let (from, to) = range(&q, today(&store, &clock))?;
+    let v = figures(&store, &clock, from, to).await?;
+    let body = tokio::task::spawn_blocking(move || workbook(&v))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("motcua-thong-ke-{from}-{to}.xlsx"),
+        body,
+    ))
+}
+
+/// `GET /api/uplink`: how the report to the city stands.
+pub async fn uplink(
+    State(uplink): State<crate::uplink::Uplink>,
+    caller: Caller,
+) -> Result<Json<crate::uplink::UplinkStatus>, AppError> {
+    caller.reader()?;
+    Ok(Json(uplink.status()))
+}

@@ -1,0 +1,110 @@
+//! The hall application: one server per service point (a hall).
+//!
+//! - [`app`]: what each command does (issue, call, recall, ...) and the read models, on
+//!   the store's transaction; its feed of committed changes;
+//! - [`live`]: WebSocket feeds for displays, consoles and phones, built from that feed;
+//! - [`http`]: the JSON API, the pages and the route table (the web edge);
+//! - [`printing`], [`uplink`], [`announce`]: the printers, the report to the city, the
+//!   spoken calls;
+//! - [`config`]: the settings, and [`wire`], which builds the hall from them.
+//!
+//! Below it: `motcua_domain` (the rules, plain Rust), `motcua_store` (SQLite) and
+//! `motcua_web` (what the hall and the city's collector share at the web edge). The
+//! `motcua` binary parses the command line and calls [`wire`] and [`serve`]; the tests and
+//! the benches call the same two on `127.0.0.1:0`.
+
+pub mod announce;
+pub mod app;
+pub mod config;
+pub mod http;
+pub mod live;
+pub mod printing;
+pub mod uplink;
+
+use config::{ConfigError, Settings};
+use http::{AppState, Limits};
+use live::Hub;
+use motcua_domain::Hall;
+use motcua_store::clock::Clock;
+use motcua_store::{Store, StoreError};
+use printing::Printing;
+use std::path::Path;
+use std::sync::Arc;
+
+/// Why the hall could not be built.
+#[derive(Debug, thiserror::Error)]
+pub enum WireError {
+    #[error(transparent)]
+    Settings(#[from] ConfigError),
+    #[error("cannot open the database: {0}")]
+    Store(#[from] StoreError),
+}
+
+/// Build the hall from its settings, on the database in `data_dir`: printing, voices,
+/// the store, the application and its live feeds. The one wiring the `motcua` command,
+/// the tests and the benches use. `hall` is `settings.hall()` with the address the server
+/// is reached at.
+pub fn wire(
+    settings: &Settings,
+    hall: Hall,
+    data_dir: &Path,
+    clock: Arc<dyn Clock>,
+) -> Result<AppState, WireError> {
+    let printing = Printing::new(
+        settings.direct_printers()?,
+        settings.printing.footer.clone(),
+        std::time::Duration::from_secs(settings.printing.job_expiry_seconds),
+        clock.clone(),
+        hall.tz,
+    );
+    let limits = Limits {
+        body_bytes: settings.server.body_limit_bytes,
+    };
+    let mut state = build_state_with(data_dir, hall, clock, limits, printing)?;
+    state.announcer = announce::Announcer::new(&settings.announcements);
+    Ok(state)
+}
+
+/// Open the hall's database in `data_dir` and build the state the server runs on, with
+/// printing through agents only.
+pub fn build_state(
+    data_dir: &Path,
+    hall: Hall,
+    clock: Arc<dyn Clock>,
+    limits: Limits,
+) -> Result<AppState, StoreError> {
+    let printing = Printing::new(
+        Vec::new(),
+        String::new(),
+        std::time::Duration::from_secs(120),
+        clock.clone(),
+        hall.tz,
+    );
+    build_state_with(data_dir, hall, clock, limits, printing)
+}
+
+/// As [`build_state`], with the printing set up from the settings.
+pub fn build_state_with(
+    data_dir: &Path,
+    hall: Hall,
+    clock: Arc<dyn Clock>,
+    limits: Limits,
+    printing: Printing,
+) -> Result<AppState, StoreError> {
+    let store = Store::open(data_dir, Arc::new(hall), clock.clone())?;
+    let app = app::App::new(store.clone());
+    let hub = Hub::new();
+    hub.follow(&app);
+    Ok(AppState {
+        app,
+        store,
+        hub,
+        clock,
+        limits,
+        printing,
+        announcer: announce::Announcer::new(&announce::VoiceSettings::default()),
+        uplink: uplink::Uplink::default(),
+    })
+}
+
+pub use http::serve;

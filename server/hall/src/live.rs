@@ -1,0 +1,453 @@
+//! Live updates over WebSocket: the hall feed (`/ws/hall`), one feed per counter
+//! (`/ws/counters/{no}`) and one per ticket (`/ws/tickets/{token}`).
+//!
+//! The hub follows the application's feed of committed changes ([`crate::app::Committed`],
+//! in commit order) and turns each into one [`Change`]: its frame for hall and counter
+//! displays is serialised once, here, and shared by every display. Each socket starts with
+//! a full snapshot, then forwards the changes that concern it, each carrying the event's
+//! sequence number. A socket that falls behind (`Lagged`) is not dropped: it gets a fresh
+//! snapshot and carries on.
+
+use motcua_domain::Error;
+use motcua_domain::event::Event;
+use motcua_domain::{CounterNo, ServiceCode};
+use crate::app::views::{self, TicketView};
+use crate::app::{App, Committed};
+use motcua_domain::Hall;
+use motcua_store::{Store, events, tickets};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use futures_util::{SinkExt, StreamExt};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
+use std::time::Duration;
+use tokio::sync::broadcast::{self, error::RecvError};
+
+/// How many changes a slow socket may fall behind before it is resynchronised.
+const BACKLOG: usize = 1024;
+/// How long the hall feed may hold a quiet change (see [`Hub`]).
+const HOLD_QUIET: Duration = Duration::from_secs(1);
+/// Pings keep idle connections (and the proxies between) alive.
+pub(crate) const PING_EVERY: Duration = Duration::from_secs(20);
+
+/// A ticket as its holder sees it (the phone page, the rating answer): the view without its
+/// priority category. The token is printed on a paper ticket anyone may pick up, and
+/// "pregnant" or "disabled" is nobody else's business; the phone page has no use for it.
+pub fn citizen_view(view: &TicketView) -> Result<String, motcua_domain::Error> {
+    let mut value = serde_json::to_value(view).map_err(motcua_domain::Error::internal)?;
+    if let Some(fields) = value.as_object_mut() {
+        fields.remove("priority");
+    }
+    Ok(value.to_string())
+}
+
+/// One committed change, as the live feeds need it.
+#[derive(Debug)]
+pub struct Change {
+    pub seq: i64,
+    /// What happened; `None` when a new day began (feeds start again from a snapshot).
+    pub event: Option<Event>,
+    pub ticket_id: Option<i64>,
+    pub counter: Option<CounterNo>,
+    /// Fields whose waiting lists changed.
+    pub services: Vec<ServiceCode>,
+    /// The fields of a counter that opened, paused, resumed or closed: their waiting
+    /// tickets' estimates moved (their lists did not).
+    pub counter_fields: Vec<ServiceCode>,
+    /// The frame sent to hall and counter feeds.
+    pub frame: Utf8Bytes,
+    /// Feeds should start again from a snapshot (a new day began).
+    pub resync: bool,
+}
+
+impl Change {
+    /// The change the screens see of a committed one.
+    pub fn of(committed: &Committed, hall: &Hall) -> Change {
+        let e = match committed {
+            Committed::DayStarted { seq } => return Change::day_started(*seq),
+            Committed::Event(e) => e,
+        };
+        let frame = serde_json::json!({
+            "type": "event",
+            "seq": e.logged.seq,
+            "kind": e.logged.event.kind(),
+            "at": views::local_time(hall, e.logged.at),
+            "ticket": e.ticket,
+            "counter": e.counter,
+            "waiting": e.waiting,
+        });
+        Change {
+            seq: e.logged.seq,
+            event: Some(e.logged.event.clone()),
+            ticket_id: e.ticket.as_ref().map(|t| t.id),
+            counter: e.counter.as_ref().map(|c| c.no),
+            services: e.services.clone(),
+            counter_fields: e.counter_fields.clone(),
+            frame: Utf8Bytes::from(frame.to_string()),
+            resync: false,
+        }
+    }
+
+    /// A new local day began at `seq`: every feed starts again from a snapshot.
+    pub fn day_started(seq: i64) -> Self {
+        Change {
+            seq,
+            event: None,
+            ticket_id: None,
+            counter: None,
+            services: Vec::new(),
+            counter_fields: Vec::new(),
+            frame: Utf8Bytes::from_static("{}"),
+            resync: true,
+        }
+    }
+
+    /// The event's name in frames.
+    pub fn kind(&self) -> &'static str {
+        self.event.as_ref().map_or("day_started", Event::kind)
+    }
+
+    /// Only the waiting counts moved (a ticket joined the back of a queue, a rating): the
+    /// hall feed may merge it with the next.
+    fn is_quiet(&self) -> bool {
+        !self.resync && self.event.as_ref().is_some_and(|e| !e.moves_queue())
+    }
+}
+
+/// Counts shown in `/metrics`.
+#[derive(Debug, Default)]
+pub struct LiveStats {
+    pub hall_sockets: AtomicI64,
+    pub counter_sockets: AtomicI64,
+    pub ticket_sockets: AtomicI64,
+    pub frames_sent: AtomicU64,
+    pub resyncs: AtomicU64,
+}
+
+/// Where changes are published and feeds subscribe.
+#[derive(Clone)]
+pub struct Hub {
+    /// Every change, for counter and ticket feeds.
+    tx: broadcast::Sender<Arc<Change>>,
+    /// What the hall displays get: calls and counter changes at once; quiet changes (a
+    /// ticket issued: only the waiting counts move) merged, the latest at most every
+    /// [`HOLD_QUIET`], so a busy kiosk does not wake a thousand TVs for every ticket.
+    hall: broadcast::Sender<Arc<Change>>,
+    /// The latest quiet change not yet sent to the hall displays.
+    quiet: Arc<std::sync::Mutex<Option<Arc<Change>>>>,
+    pub stats: Arc<LiveStats>,
+    /// Turns true when the server shuts down: every feed closes its socket, so clients see
+    /// the outage and reconnect to whatever serves next.
+    closing: Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub::new()
+    }
+}
+
+impl Hub {
+    pub fn new() -> Self {
+        let (tx, _) = broadcast::channel(BACKLOG);
+        let (hall, _) = broadcast::channel(BACKLOG);
+        let quiet: Arc<std::sync::Mutex<Option<Arc<Change>>>> = Arc::default();
+        // The pacer sends the held quiet change to the hall; it ends with the hub.
+        let (pacer_hall, pacer_quiet) = (hall.clone(), Arc::downgrade(&quiet));
+        let _ = std::thread::Builder::new()
+            .name("motcua-hall-pacer".into())
+            .spawn(move || {
+                while let Some(quiet) = pacer_quiet.upgrade() {
+                    if let Some(change) = quiet.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                        let _ = pacer_hall.send(change);
+                    }
+                    drop(quiet);
+                    std::thread::sleep(HOLD_QUIET);
+                }
+            });
+        Hub {
+            tx,
+            hall,
+            quiet,
+            stats: Arc::new(LiveStats::default()),
+            closing: Arc::new(tokio::sync::watch::Sender::new(false)),
+        }
+    }
+
+    /// Follow the application's committed changes until it goes away. A hub that falls
+    /// behind its feed (it never should) tells every screen to start again.
+    pub fn follow(&self, app: &App) {
+        let mut committed = app.subscribe();
+        let (hub, hall) = (self.clone(), app.hall.clone());
+        let _ = std::thread::Builder::new()
+            .name("motcua-hub".into())
+            .spawn(move || {
+                use tokio::sync::broadcast::error::RecvError;
+                loop {
+                    match committed.blocking_recv() {
+                        Ok(c) => hub.publish(Change::of(&c, &hall)),
+                        Err(RecvError::Lagged(_)) => hub.publish(Change::day_started(0)),
+                        Err(RecvError::Closed) => break,
+                    }
+                }
+            });
+    }
+
+    pub fn publish(&self, change: Change) {
+        let change = Arc::new(change);
+        // No subscriber is fine: nobody is watching.
+        let _ = self.tx.send(change.clone());
+        // Under the lock, so a held quiet change never overtakes a newer call.
+        let mut held = self.quiet.lock().unwrap_or_else(|e| e.into_inner());
+        if change.is_quiet() {
+            *held = Some(change);
+        } else {
+            // This frame carries newer waiting counts than the held one.
+            *held = None;
+            let _ = self.hall.send(change);
+        }
+    }
+
+    /// The changes a feed follows.
+    pub fn subscribe(&self, feed: &Feed) -> broadcast::Receiver<Arc<Change>> {
+        match feed {
+            Feed::Hall => self.hall.subscribe(),
+            _ => self.tx.subscribe(),
+        }
+    }
+
+    /// Resolves when the server is shutting down.
+    pub fn closing(&self) -> impl std::future::Future<Output = ()> + Send + use<> {
+        let mut rx = self.closing.subscribe();
+        async move {
+            let _ = rx.wait_for(|closing| *closing).await;
+        }
+    }
+
+    /// Close every feed (at shutdown).
+    pub fn close_all(&self) {
+        self.closing.send_replace(true);
+    }
+}
+
+/// Which feed a socket follows.
+#[derive(Debug, Clone)]
+pub enum Feed {
+    Hall,
+    Counter(CounterNo),
+    /// A citizen's ticket, found by its token.
+    Ticket {
+        id: i64,
+        token: String,
+    },
+}
+
+impl Feed {
+    fn gauge<'a>(&self, stats: &'a LiveStats) -> &'a AtomicI64 {
+        match self {
+            Feed::Hall => &stats.hall_sockets,
+            Feed::Counter(_) => &stats.counter_sockets,
+            Feed::Ticket { .. } => &stats.ticket_sockets,
+        }
+    }
+}
+
+/// What one feed has sent so far, to decide what to send next.
+struct FeedState {
+    feed: Feed,
+    seq: i64,
+    /// The counter's fields, or the ticket's current field.
+    services: Vec<ServiceCode>,
+    /// The last ticket frame sent (ticket feeds send only real changes).
+    last_ticket: Option<String>,
+}
+
+impl FeedState {
+    fn concerns(&self, change: &Change) -> bool {
+        match &self.feed {
+            Feed::Hall => true,
+            Feed::Counter(no) => {
+                change.counter == Some(*no)
+                    || change.services.iter().any(|s| self.services.contains(s))
+            }
+            Feed::Ticket { id, .. } => {
+                change.ticket_id == Some(*id)
+                    || change
+                        .services
+                        .iter()
+                        .chain(&change.counter_fields)
+                        .any(|s| self.services.contains(s))
+            }
+        }
+    }
+
+    /// A full snapshot for this feed, read now.
+    async fn snapshot(&mut self, store: &Store) -> Option<Utf8Bytes> {
+        let hall = store.hall.clone();
+        let feed = self.feed.clone();
+        let read = store
+            .read(
+                move |conn| -> Result<(i64, Vec<ServiceCode>, String), motcua_domain::Error> {
+                    Ok(match feed {
+                        Feed::Hall => {
+                            let s = views::hall_snapshot(conn, &hall)?;
+                            (
+                                s.seq,
+                                Vec::new(),
+                                serde_json::to_string(&s)
+                                    .map_err(motcua_domain::Error::internal)?,
+                            )
+                        }
+                        Feed::Counter(no) => {
+                            let s = views::counter_snapshot(conn, &hall, no)?;
+                            let services = s.counter.services.clone();
+                            (
+                                s.seq,
+                                services,
+                                serde_json::to_string(&s)
+                                    .map_err(motcua_domain::Error::internal)?,
+                            )
+                        }
+                        Feed::Ticket { token, .. } => {
+                            let seq = events::last_seq(conn)?;
+                            let t = tickets::by_token(conn, &token)?.ok_or_else(|| {
+                                motcua_domain::Error::not_found("ticket_not_found", "gone")
+                            })?;
+                            let view = views::ticket_view(conn, &hall, &t)?;
+                            (seq, vec![t.service], citizen_view(&view)?)
+                        }
+                    })
+                },
+            )
+            .await;
+        let (seq, services, body) = read.ok()?;
+        self.seq = seq;
+        self.services = services;
+        let frame = match self.feed {
+            Feed::Ticket { .. } => {
+                self.last_ticket = Some(body.clone());
+                format!(r#"{{"type":"snapshot","seq":{seq},"ticket":{body}}}"#)
+            }
+            _ => body,
+        };
+        Some(Utf8Bytes::from(frame))
+    }
+
+    /// The frame to send for a change, if any.
+    async fn frame_for(&mut self, change: &Change, store: &Store) -> Option<Utf8Bytes> {
+        if change.resync {
+            return self.snapshot(store).await;
+        }
+        if change.seq <= self.seq || !self.concerns(change) {
+            return None;
+        }
+        self.seq = change.seq;
+        match &self.feed {
+            Feed::Hall | Feed::Counter(_) => Some(change.frame.clone()),
+            Feed::Ticket { id, .. } => {
+                let (hall, id) = (store.hall.clone(), *id);
+                let read = store
+                    .read::<_, Error, _>(move |conn| {
+                        let t = tickets::by_id(conn, id)?.ok_or_else(|| {
+                            motcua_domain::Error::not_found("ticket_not_found", "gone")
+                        })?;
+                        let view = views::ticket_view(conn, &hall, &t)?;
+                        Ok((t.service, citizen_view(&view)?))
+                    })
+                    .await;
+                let (service, ticket) = read.ok()?;
+                self.services = vec![service];
+                if self.last_ticket.as_deref() == Some(ticket.as_str()) {
+                    return None;
+                }
+                self.last_ticket = Some(ticket.clone());
+                Some(Utf8Bytes::from(format!(
+                    r#"{{"type":"update","seq":{},"kind":"{}","ticket":{ticket}}}"#,
+                    change.seq,
+                    change.kind()
+                )))
+            }
+        }
+    }
+}
+
+/// Serve one socket until the client goes away.
+pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
+    let gauge = feed.gauge(&hub.stats);
+    gauge.fetch_add(1, Ordering::Relaxed);
+    let (mut sink, stream) = socket.split();
+    // Subscribe before reading the snapshot, so nothing falls between the two.
+    let mut changes = hub.subscribe(&feed);
+    let mut state = FeedState {
+        feed,
+        seq: 0,
+        services: Vec::new(),
+        last_ticket: None,
+    };
+    let stats = hub.stats.clone();
+    let send = async move {
+        let Some(first) = state.snapshot(&store).await else {
+            return;
+        };
+        if sink.send(Message::Text(first)).await.is_err() {
+            return;
+        }
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        loop {
+            let frame = tokio::select! {
+                received = changes.recv() => match received {
+                    Ok(change) => state.frame_for(&change, &store).await,
+                    Err(RecvError::Lagged(_)) => {
+                        stats.resyncs.fetch_add(1, Ordering::Relaxed);
+                        state.snapshot(&store).await
+                    }
+                    Err(RecvError::Closed) => break,
+                },
+                _ = ping.tick() => {
+                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
+            };
+            if let Some(frame) = frame {
+                if sink.send(Message::Text(frame)).await.is_err() {
+                    break;
+                }
+                stats.frames_sent.fetch_add(1, Ordering::Relaxed);
+            }
+        }
+        let _ = sink.close().await;
+    };
+    drive(send, until_closed(stream), hub.closing()).await;
+    gauge.fetch_sub(1, Ordering::Relaxed);
+}
+
+/// Run a socket's two halves, each on its own task, until either ends or the server
+/// shuts down; then stop the other.
+pub async fn drive(
+    send: impl std::future::Future<Output = ()> + Send + 'static,
+    receive: impl std::future::Future<Output = ()> + Send + 'static,
+    closing: impl std::future::Future<Output = ()>,
+) {
+    let mut send = tokio::spawn(send);
+    let mut receive = tokio::spawn(receive);
+    tokio::select! {
+        _ = &mut send => receive.abort(),
+        _ = &mut receive => send.abort(),
+        _ = closing => {
+            send.abort();
+            receive.abort();
+        }
+    }
+}
+
+/// The receive side of a feed that takes no commands: it only watches for the client
+/// closing.
+pub async fn until_closed(mut stream: futures_util::stream::SplitStream<WebSocket>) {
+    while let Some(Ok(message)) = stream.next().await {
+        if matches!(message, Message::Close(_)) {
+            break;
+        }
+    }
+}

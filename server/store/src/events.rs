@@ -1,0 +1,111 @@
+//! The event log: every change of the hall, appended in the transaction that makes it, and
+//! folded into the statistics tables at once (see [`super::stats::fold`]).
+
+use super::{StoreError, stats};
+use motcua_domain::event::{Logged, UnreadableEvent};
+use chrono_tz::Tz;
+use rusqlite::{Connection, OptionalExtension, params};
+
+/// Append `e` to the log (its `seq` is ignored) and fold it into the figures; returns its
+/// sequence number.
+pub fn append(conn: &Connection, tz: Tz, e: &Logged) -> Result<i64, StoreError> {
+    let (kind, data) = e.event.to_parts();
+    conn.prepare_cached(
+        "INSERT INTO events (at, kind, ticket_id, service, counter_no, user_id, data)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+    )?
+    .execute(params![
+        e.at,
+        kind,
+        e.ticket,
+        e.service,
+        e.counter,
+        e.user,
+        data.to_string(),
+    ])?;
+    let seq = conn.last_insert_rowid();
+    stats::fold(conn, tz, 0, e)?;
+    Ok(seq)
+}
+
+/// The sequence number of the last event written.
+pub fn last_seq(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT COALESCE(MAX(seq), 0) FROM events")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// The time of the latest event (milliseconds), 0 in an empty log.
+pub fn last_at(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT at FROM events ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0))
+}
+
+/// A call or recall as the hall display lists it: (seq, code, field, counter, at, kind).
+pub type CallRow = (i64, String, Option<String>, Option<u16>, i64, String);
+
+/// The latest calls and recalls of tickets of `day`, newest first.
+pub fn recent_calls(conn: &Connection, day: &str, limit: u32) -> Result<Vec<CallRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT e.seq, t.code, e.service, e.counter_no, e.at, e.kind
+         FROM events e JOIN tickets t ON t.id = e.ticket_id
+         WHERE e.kind IN ('called', 'recalled') AND t.local_day = ?1
+         ORDER BY e.seq DESC LIMIT ?2",
+    )?;
+    let rows = stmt.query_map(params![day, limit], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// An event of the log this build cannot read (a kind it does not know): where it stands.
+#[derive(Debug)]
+pub struct Unreadable {
+    pub seq: i64,
+    pub at: i64,
+    pub ticket: Option<i64>,
+    pub service: Option<String>,
+    pub counter: Option<u16>,
+    pub user: Option<i64>,
+    pub error: UnreadableEvent,
+}
+
+/// Up to `limit` events after `after`, in order; one this build cannot read comes as
+/// [`Unreadable`], so a reader can pass over it and keep the log's order.
+pub fn after(
+    conn: &Connection,
+    after: i64,
+    limit: u32,
+) -> Result<Vec<Result<Logged, Unreadable>>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, at, kind, ticket_id, service, counter_no, user_id, data
+         FROM events WHERE seq > ?1 ORDER BY seq LIMIT ?2",
+    )?;
+    let mut rows = stmt.query(params![after, limit])?;
+    let mut events = Vec::new();
+    while let Some(r) = rows.next()? {
+        events.push(match stats::logged_from_row(r)? {
+            Ok(logged) => Ok(logged),
+            Err(error) => Err(Unreadable {
+                seq: r.get(0)?,
+                at: r.get(1)?,
+                ticket: r.get(3)?,
+                service: r.get(4)?,
+                counter: r.get(5)?,
+                user: r.get(6)?,
+                error,
+            }),
+        });
+    }
+    Ok(events)
+}

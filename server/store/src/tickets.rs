@@ -1,0 +1,389 @@
+//! The tickets table: rows in and out, nothing decided here. Which move is legal and who may
+//! ask for it is the application's (`app::queue`) and the domain's business.
+
+use super::StoreError;
+use motcua_domain::{CounterNo, Priority, ServiceCode, Status};
+use rusqlite::{Connection, OptionalExtension, Row, params};
+use std::collections::BTreeMap;
+
+/// A ticket as stored.
+#[derive(Debug, Clone)]
+pub struct TicketRow {
+    pub id: i64,
+    pub token: String,
+    pub local_day: String,
+    pub service: ServiceCode,
+    pub first_service: ServiceCode,
+    pub code: String,
+    pub priority: Priority,
+    pub status: Status,
+    pub counter_no: Option<CounterNo>,
+    pub issued_at: i64,
+    pub queued_at: i64,
+    pub first_called_at: Option<i64>,
+    pub called_at: Option<i64>,
+    pub started_at: Option<i64>,
+    pub finished_at: Option<i64>,
+    pub recalls: u32,
+    pub eta_minutes: u32,
+    pub rating: Option<u8>,
+}
+
+const TICKET_COLUMNS: &str = "id, token, local_day, service, first_service, code, priority, status, \
+     counter_no, issued_at, queued_at, first_called_at, called_at, started_at, finished_at, \
+     recalls, eta_minutes, rating";
+
+pub(crate) fn bad_value(column: &str, value: String) -> rusqlite::Error {
+    rusqlite::Error::FromSqlConversionFailure(
+        0,
+        rusqlite::types::Type::Text,
+        format!("unexpected {column} {value:?}").into(),
+    )
+}
+
+fn ticket_from_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
+    let text = |i: usize| row.get::<_, String>(i);
+    let service = text(3)?;
+    let first_service = text(4)?;
+    let priority = text(6)?;
+    let status = text(7)?;
+    let counter: Option<u16> = row.get(8)?;
+    Ok(TicketRow {
+        id: row.get(0)?,
+        token: text(1)?,
+        local_day: text(2)?,
+        service: ServiceCode::try_from(service.clone())
+            .map_err(|_| bad_value("service", service))?,
+        first_service: ServiceCode::try_from(first_service.clone())
+            .map_err(|_| bad_value("service", first_service))?,
+        code: text(5)?,
+        priority: Priority::parse(&priority).ok_or_else(|| bad_value("priority", priority))?,
+        status: Status::parse(&status).ok_or_else(|| bad_value("status", status))?,
+        counter_no: counter.and_then(|n| CounterNo::try_from(n).ok()),
+        issued_at: row.get(9)?,
+        queued_at: row.get(10)?,
+        first_called_at: row.get(11)?,
+        called_at: row.get(12)?,
+        started_at: row.get(13)?,
+        finished_at: row.get(14)?,
+        recalls: row.get(15)?,
+        eta_minutes: row.get(16)?,
+        rating: row.get(17)?,
+    })
+}
+
+pub fn by_id(conn: &Connection, id: i64) -> Result<Option<TicketRow>, StoreError> {
+    let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE id = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([id], ticket_from_row)
+        .optional()?)
+}
+
+pub fn by_token(conn: &Connection, token: &str) -> Result<Option<TicketRow>, StoreError> {
+    let sql = format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE token = ?1");
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([token], ticket_from_row)
+        .optional()?)
+}
+
+/// The ticket issued for a kiosk's request id, if any.
+pub fn by_request_id(conn: &Connection, request_id: &str) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM tickets WHERE request_id = ?1")?
+        .query_row([request_id], |r| r.get(0))
+        .optional()?)
+}
+
+/// The ticket a counter holds now (called or serving), if any.
+pub fn at_counter(conn: &Connection, no: CounterNo) -> Result<Option<TicketRow>, StoreError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE counter_no = ?1 AND status IN ('called', 'serving')"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([no.get()], ticket_from_row)
+        .optional()?)
+}
+
+/// The tickets of a local day, optionally of one status and one field, in issue order.
+pub fn of_day(
+    conn: &Connection,
+    day: &str,
+    status: Option<Status>,
+    service: Option<&ServiceCode>,
+) -> Result<Vec<TicketRow>, StoreError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE local_day = ?1
+           AND (?2 IS NULL OR status = ?2) AND (?3 IS NULL OR service = ?3)
+         ORDER BY id LIMIT 5000"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            day,
+            status.map(Status::as_str),
+            service.map(ServiceCode::as_str)
+        ],
+        ticket_from_row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Waiting tickets of some fields, in no particular order.
+pub fn waiting_in(
+    conn: &Connection,
+    services: &[ServiceCode],
+) -> Result<Vec<TicketRow>, StoreError> {
+    let sql =
+        format!("SELECT {TICKET_COLUMNS} FROM tickets WHERE status = 'waiting' AND service = ?1");
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut tickets = Vec::new();
+    for code in services {
+        let rows = stmt.query_map([code.as_str()], ticket_from_row)?;
+        for row in rows {
+            tickets.push(row?);
+        }
+    }
+    Ok(tickets)
+}
+
+/// Tickets of days before `today` still open (waiting, called or serving).
+pub fn open_before(conn: &Connection, today: &str) -> Result<Vec<TicketRow>, StoreError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets
+         WHERE local_day < ?1 AND status IN ('waiting', 'called', 'serving') ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([today], ticket_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Waiting tickets of the same field that will be called first: every priority ticket
+/// queued before it, and for a normal ticket also every priority ticket and every normal
+/// ticket queued before it.
+pub fn people_ahead(conn: &Connection, t: &TicketRow) -> Result<u32, StoreError> {
+    let n: u32 = conn
+        .prepare_cached(
+            "SELECT COUNT(*) FROM tickets
+             WHERE status = 'waiting' AND service = ?1 AND id <> ?2
+               AND ((priority <> 'none' AND (?3 = 0 OR (queued_at, id) < (?4, ?2)))
+                 OR (?3 = 0 AND priority = 'none' AND (queued_at, id) < (?4, ?2)))",
+        )?
+        .query_row(
+            params![
+                t.service.as_str(),
+                t.id,
+                t.priority.is_priority(),
+                t.queued_at
+            ],
+            |r| r.get(0),
+        )?;
+    Ok(n)
+}
+
+/// How many wait in each field that has anyone waiting (kept by triggers).
+pub fn waiting_counts(conn: &Connection) -> Result<BTreeMap<String, u32>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT service, priority + normal FROM waiting_counts")?;
+    let rows = stmt.query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// Waiting in one field: (priority, normal).
+pub fn waiting_in_field(
+    conn: &Connection,
+    service: &ServiceCode,
+) -> Result<(u32, u32), StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT priority, normal FROM waiting_counts WHERE service = ?1")?
+        .query_row([service.as_str()], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?
+        .unwrap_or((0, 0)))
+}
+
+/// Every waiting ticket, as the estimate replays them: (field, priority, queued at, id).
+pub fn all_waiting(conn: &Connection) -> Result<Vec<(String, bool, i64, i64)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT service, priority <> 'none', queued_at, id FROM tickets WHERE status = 'waiting'",
+    )?;
+    let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A field's latest finished visits of the day (since `day_start`), at most `sample` of
+/// them, each capped at `cap_ms`: how many, and their mean length in milliseconds. Only
+/// visits called before every visit of the field still at a counter count (see
+/// `app::views::typical`).
+pub fn recent_visits(
+    conn: &Connection,
+    service: &ServiceCode,
+    day_start: i64,
+    cap_ms: i64,
+    sample: u32,
+) -> Result<(u32, Option<f64>), StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT COUNT(*), AVG(MAX(MIN(finished_at - called_at, ?3), 0)) FROM (
+                 SELECT finished_at, called_at FROM tickets
+                 WHERE service = ?1 AND status IN ('served', 'absent')
+                   AND finished_at >= ?2 AND called_at IS NOT NULL
+                   AND called_at < COALESCE((SELECT MIN(called_at) FROM tickets
+                       WHERE status IN ('called', 'serving') AND service = ?1), ?5)
+                 ORDER BY called_at DESC LIMIT ?4)",
+        )?
+        .query_row(
+            params![service.as_str(), day_start, cap_ms, sample, i64::MAX],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )?)
+}
+
+/// The last local day any ticket was issued.
+pub fn latest_day(conn: &Connection) -> Result<Option<String>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT MAX(local_day) FROM tickets")?
+        .query_row([], |r| r.get(0))?)
+}
+
+// ---- Writes ---------------------------------------------------------------------------
+
+/// The last number given out today in a field.
+pub fn last_number(
+    conn: &Connection,
+    day: &str,
+    service: &ServiceCode,
+) -> Result<Option<u32>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT last_number FROM day_numbers WHERE local_day = ?1 AND service = ?2",
+        )?
+        .query_row(params![day, service.as_str()], |r| r.get(0))
+        .optional()?)
+}
+
+pub fn set_last_number(
+    conn: &Connection,
+    day: &str,
+    service: &ServiceCode,
+    number: u32,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO day_numbers (local_day, service, last_number) VALUES (?1, ?2, ?3)
+         ON CONFLICT (local_day, service) DO UPDATE SET last_number = excluded.last_number",
+    )?
+    .execute(params![day, service.as_str(), number])?;
+    Ok(())
+}
+
+/// A new ticket, waiting in its first field.
+pub struct NewTicket<'a> {
+    pub token: &'a str,
+    pub day: &'a str,
+    pub service: &'a ServiceCode,
+    pub number: u32,
+    pub code: &'a str,
+    pub priority: Priority,
+    pub issued_by: &'a str,
+    pub at: i64,
+    pub eta_minutes: u32,
+    pub request_id: Option<&'a str>,
+}
+
+/// Insert a new ticket; returns its row as written.
+pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreError> {
+    conn.prepare_cached(
+        "INSERT INTO tickets (token, local_day, first_service, service, number, code, priority,
+             status, issued_by, issued_at, queued_at, eta_minutes, request_id)
+         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?8, ?9, ?10)",
+    )?
+    .execute(params![
+        t.token,
+        t.day,
+        t.service.as_str(),
+        t.number,
+        t.code,
+        t.priority.as_str(),
+        t.issued_by,
+        t.at,
+        t.eta_minutes,
+        t.request_id
+    ])?;
+    // The row as just written: nothing to read back.
+    Ok(TicketRow {
+        id: conn.last_insert_rowid(),
+        token: t.token.to_owned(),
+        local_day: t.day.to_owned(),
+        service: t.service.clone(),
+        first_service: t.service.clone(),
+        code: t.code.to_owned(),
+        priority: t.priority,
+        status: Status::Waiting,
+        counter_no: None,
+        issued_at: t.at,
+        queued_at: t.at,
+        first_called_at: None,
+        called_at: None,
+        started_at: None,
+        finished_at: None,
+        recalls: 0,
+        eta_minutes: t.eta_minutes,
+        rating: None,
+    })
+}
+
+/// A change of one ticket's row, as a move of its life makes it.
+#[derive(Debug, Clone)]
+pub enum Update<'a> {
+    Called { counter: CounterNo },
+    Recalled,
+    Started,
+    /// Served, absent or cancelled: the ticket's life is over.
+    Closed { status: Status },
+    /// Back to the back of its queue.
+    Requeued,
+    /// Into another field's queue, keeping its queue time or not.
+    Moved { to: &'a ServiceCode, keeps_place: bool },
+    Rated { level: u8 },
+}
+
+/// Apply `update` to ticket `id` at `at` (milliseconds).
+pub fn update(conn: &Connection, id: i64, at: i64, update: &Update<'_>) -> Result<(), StoreError> {
+    match update {
+        Update::Called { counter } => conn
+            .prepare_cached(
+                "UPDATE tickets SET status = 'called', counter_no = ?3, called_at = ?2,
+                     first_called_at = COALESCE(first_called_at, ?2), started_at = NULL
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, at, counter.get()])?,
+        Update::Recalled => conn
+            .prepare_cached(
+                "UPDATE tickets SET recalls = recalls + 1, called_at = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id, at])?,
+        Update::Started => conn
+            .prepare_cached("UPDATE tickets SET status = 'serving', started_at = ?2 WHERE id = ?1")?
+            .execute(params![id, at])?,
+        Update::Closed { status } => conn
+            .prepare_cached("UPDATE tickets SET status = ?3, finished_at = ?2 WHERE id = ?1")?
+            .execute(params![id, at, status.as_str()])?,
+        Update::Requeued => conn
+            .prepare_cached(
+                "UPDATE tickets SET status = 'waiting', counter_no = NULL, started_at = NULL,
+                     queued_at = ?2 WHERE id = ?1",
+            )?
+            .execute(params![id, at])?,
+        // Keeping the place means keeping the original queue time.
+        Update::Moved { to, keeps_place } => conn
+            .prepare_cached(
+                "UPDATE tickets SET status = 'waiting', service = ?3, counter_no = NULL,
+                     started_at = NULL, queued_at = CASE WHEN ?4 THEN queued_at ELSE ?2 END
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, at, to.as_str(), keeps_place])?,
+        Update::Rated { level } => conn
+            .prepare_cached("UPDATE tickets SET rating = ?2 WHERE id = ?1")?
+            .execute(params![id, level])?,
+    };
+    Ok(())
+}

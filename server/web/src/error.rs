@@ -1,0 +1,120 @@
+//! One error type for every handler, one status match, one JSON body:
+//! `{"error": {"code": "ticket_not_waiting", "message": "..."}}`.
+//! A 5xx body says nothing internal; the log says everything.
+
+use motcua_domain::{Error, Refusal};
+use axum::Json;
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use serde_json::json;
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    /// The request cannot be read (malformed JSON, wrong content type).
+    #[error("{message}")]
+    BadRequest { code: &'static str, message: String },
+    #[error("method not allowed")]
+    MethodNotAllowed,
+    #[error("request body too large")]
+    TooLarge,
+    #[error("unsupported media type: send application/json")]
+    UnsupportedMediaType,
+    /// What the application answered: a refusal, a wrong value, not allowed, ...
+    #[error(transparent)]
+    Command(#[from] Error),
+}
+
+impl AppError {
+    pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
+        Error::invalid(code, message).into()
+    }
+
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Error::not_found(code, message).into()
+    }
+
+    pub fn forbidden(message: impl Into<String>) -> Self {
+        Error::forbidden(message).into()
+    }
+
+    pub fn rejected(code: &'static str, message: impl Into<String>) -> Self {
+        Error::rejected(code, message).into()
+    }
+
+    pub fn refused(code: &'static str, message: impl Into<String>) -> Self {
+        Error::refused(code, message).into()
+    }
+
+    /// Log the cause, answer a bare 500.
+    pub fn internal(cause: impl std::fmt::Display) -> Self {
+        Error::internal(cause).into()
+    }
+
+    /// The one place where an answer gets its status code.
+    pub fn status(&self) -> StatusCode {
+        match self {
+            AppError::BadRequest { .. } => StatusCode::BAD_REQUEST,
+            AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::Command(e) => match e {
+                Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
+                Error::Unauthenticated | Error::WrongPassword | Error::Rejected { .. } => {
+                    StatusCode::UNAUTHORIZED
+                }
+                Error::SequenceGap { .. } | Error::Refused(_) => StatusCode::CONFLICT,
+                Error::Forbidden(_) => StatusCode::FORBIDDEN,
+                Error::NotFound { .. } => StatusCode::NOT_FOUND,
+                Error::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            },
+        }
+    }
+
+    pub fn code(&self) -> &'static str {
+        match self {
+            AppError::BadRequest { code, .. } => code,
+            AppError::MethodNotAllowed => "method_not_allowed",
+            AppError::TooLarge => "body_too_large",
+            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::Command(e) => match e {
+                Error::Invalid { code, .. }
+                | Error::NotFound { code, .. }
+                | Error::Rejected { code, .. } => code,
+                Error::SequenceGap { .. } => "sequence_gap",
+                Error::Refused(r) => r.code,
+                Error::Unauthenticated => "unauthenticated",
+                Error::WrongPassword => "bad_credentials",
+                Error::Forbidden(_) => "forbidden",
+                Error::Internal => "internal",
+            },
+        }
+    }
+}
+
+impl From<rusqlite::Error> for AppError {
+    fn from(e: rusqlite::Error) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl From<motcua_store::StoreError> for AppError {
+    fn from(e: motcua_store::StoreError) -> Self {
+        AppError::internal(e)
+    }
+}
+
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        Error::Refused(r).into()
+    }
+}
+
+impl IntoResponse for AppError {
+    fn into_response(self) -> Response {
+        let mut body = json!({"error": {"code": self.code(), "message": self.to_string()}});
+        if let AppError::Command(Error::SequenceGap { acked_through }) = self {
+            body["error"]["acked_through"] = json!(acked_through);
+        }
+        (self.status(), Json(body)).into_response()
+    }
+}

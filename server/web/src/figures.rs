@@ -1,0 +1,598 @@
+//! The manager's figures as both servers show them: a range of days read from a query, the
+//! figures of a hall laid out for screens ([`StatsView`]), and the same figures as CSV and
+//! as an Excel workbook (Vietnamese headers, one sheet per breakdown).
+
+use crate::AppError;
+use chrono::NaiveDate;
+use motcua_domain::Hall;
+use motcua_domain::stats::{self, Figures, Report};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
+
+/// The longest range one question may ask for, in days.
+pub const MAX_RANGE_DAYS: i64 = 1096;
+
+#[derive(Deserialize)]
+pub struct RangeQuery {
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub by: Option<String>,
+}
+
+/// A range of local days, both ends included; today when not given.
+pub fn range(q: &RangeQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate), AppError> {
+    let day = |s: &Option<String>, name: &str| -> Result<Option<NaiveDate>, AppError> {
+        s.as_deref()
+            .filter(|s| !s.is_empty())
+            .map(|s| {
+                NaiveDate::parse_from_str(s, "%Y-%m-%d").map_err(|_| {
+                    AppError::invalid(
+                        "bad_range",
+                        format!("{name} must be a date written YYYY-MM-DD, not {s:?}"),
+                    )
+                })
+            })
+            .transpose()
+    };
+    let from = day(&q.from, "from")?;
+    let to = day(&q.to, "to")?;
+    let (from, to) = match (from, to) {
+        (Some(f), Some(t)) => (f, t),
+        (Some(f), None) => (f, today.max(f)),
+        (None, Some(t)) => (t, t),
+        (None, None) => (today, today),
+    };
+    if from > to {
+        return Err(AppError::invalid(
+            "bad_range",
+            format!("the range starts ({from}) after it ends ({to})"),
+        ));
+    }
+    if (to - from).num_days() >= MAX_RANGE_DAYS {
+        return Err(AppError::invalid(
+            "bad_range",
+            format!("a range may cover at most {MAX_RANGE_DAYS} days"),
+        ));
+    }
+    Ok((from, to))
+}
+
+/// A row of a breakdown: what it is, in both languages, and its figures.
+#[derive(Debug, Serialize)]
+pub struct Row {
+    pub key: String,
+    pub name_vi: String,
+    pub name_en: String,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+#[derive(Debug, Serialize)]
+pub struct CommentView {
+    pub at: String,
+    pub field: String,
+    pub counter: Option<u16>,
+    pub clerk: Option<String>,
+    pub level: u8,
+    pub comment: String,
+}
+
+/// The figures of a range, as the dashboard and the exports read them.
+#[derive(Debug, Serialize)]
+pub struct StatsView {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub hall: String,
+    pub rating_scale: u8,
+    pub generated_at: String,
+    pub total: Figures,
+    pub by_field: Vec<Row>,
+    pub by_counter: Vec<Row>,
+    pub by_clerk: Vec<Row>,
+    pub by_hour: Vec<Row>,
+    pub by_day: Vec<Row>,
+    pub wait_histogram: Vec<stats::Bucket>,
+    pub estimate: stats::Accuracy,
+    pub comments: Vec<CommentView>,
+}
+
+fn name_of_field(hall: &Hall, code: &str) -> (String, String) {
+    hall.services
+        .iter()
+        .find(|s| s.code.as_str() == code)
+        .map(|s| (s.name_vi.clone(), s.name_en.clone()))
+        .unwrap_or_else(|| (code.to_owned(), code.to_owned()))
+}
+
+pub fn clerk_name(names: &BTreeMap<i64, String>, id: i64) -> String {
+    names.get(&id).cloned().unwrap_or_else(|| format!("#{id}"))
+}
+
+pub fn view(
+    hall: &Hall,
+    names: &BTreeMap<i64, String>,
+    from: NaiveDate,
+    to: NaiveDate,
+    generated_at: String,
+    report: Report,
+) -> StatsView {
+    let row = |key: String, (name_vi, name_en): (String, String), figures| Row {
+        key,
+        name_vi,
+        name_en,
+        figures,
+    };
+    StatsView {
+        from,
+        to,
+        hall: hall.name.clone(),
+        rating_scale: hall.rating_scale,
+        generated_at,
+        total: report.total,
+        by_field: report
+            .by_field
+            .into_iter()
+            .map(|(code, f)| row(code.clone(), name_of_field(hall, &code), f))
+            .collect(),
+        by_counter: report
+            .by_counter
+            .into_iter()
+            .map(|(no, f)| {
+                row(
+                    no.to_string(),
+                    (format!("Quầy {no}"), format!("Counter {no}")),
+                    f,
+                )
+            })
+            .collect(),
+        by_clerk: {
+            let mut rows: Vec<Row> = report
+                .by_clerk
+                .into_iter()
+                .map(|(id, f)| {
+                    let name = clerk_name(names, id);
+                    row(name.clone(), (name.clone(), name), f)
+                })
+                .collect();
+            rows.sort_by(|a, b| a.key.cmp(&b.key));
+            rows
+        },
+        by_hour: report
+            .by_hour
+            .into_iter()
+            .map(|(h, f)| {
+                let name = format!("{h:02}:00–{:02}:00", (h + 1) % 24);
+                row(format!("{h:02}"), (name.clone(), name), f)
+            })
+            .collect(),
+        by_day: report
+            .by_day
+            .into_iter()
+            .map(|(d, f)| {
+                row(
+                    d.to_string(),
+                    (d.format("%d/%m/%Y").to_string(), d.to_string()),
+                    f,
+                )
+            })
+            .collect(),
+        wait_histogram: report.wait_histogram,
+        estimate: report.estimate,
+        comments: report
+            .comments
+            .into_iter()
+            .map(|c| CommentView {
+                at: motcua_domain::local_time(hall, c.at),
+                field: c.field,
+                counter: c.counter,
+                clerk: c.clerk.map(|id| clerk_name(names, id)),
+                level: c.level,
+                comment: c.comment,
+            })
+            .collect(),
+    }
+}
+
+/// One column of an exported table.
+struct Column {
+    header: String,
+    value: fn(&Figures) -> Cell,
+}
+
+enum Cell {
+    Count(u64),
+    /// Minutes, from seconds.
+    Minutes(Option<f64>),
+    /// A share, written as a percentage.
+    Share(Option<f64>),
+}
+
+fn columns(scale: u8) -> Vec<Column> {
+    macro_rules! col {
+        ($h:expr, $f:expr) => {
+            Column {
+                header: $h.to_owned(),
+                value: $f,
+            }
+        };
+    }
+    let mut cols = vec![
+        col!("Số phiếu cấp", |f| Cell::Count(f.issued)),
+        col!("Chuyển đến", |f| Cell::Count(f.transferred_in)),
+        col!("Đã phục vụ", |f| Cell::Count(f.served)),
+        col!("Vắng mặt", |f| Cell::Count(f.absent)),
+        col!("Chuyển đi", |f| Cell::Count(f.transferred)),
+        col!("Trở lại hàng chờ", |f| Cell::Count(f.returned)),
+        col!("Hủy", |f| Cell::Count(f.cancelled)),
+        col!("Chưa xong", |f| Cell::Count(f.unfinished)),
+        col!("Số lần gọi lại", |f| Cell::Count(f.recalls)),
+        col!("Chờ trung bình (phút)", |f| Cell::Minutes(f.wait.mean)),
+        col!("Chờ trung vị (phút)", |f| Cell::Minutes(f.wait.median)),
+        col!("Chờ P90 (phút)", |f| Cell::Minutes(f.wait.p90)),
+        col!("Chờ lâu nhất (phút)", |f| Cell::Minutes(f.wait.max)),
+        col!("Đến quầy trung bình (phút)", |f| Cell::Minutes(
+            f.walk.mean
+        )),
+        col!("Đến quầy trung vị (phút)", |f| Cell::Minutes(
+            f.walk.median
+        )),
+        col!("Đến quầy P90 (phút)", |f| Cell::Minutes(f.walk.p90)),
+        col!("Đến quầy lâu nhất (phút)", |f| Cell::Minutes(
+            f.walk.max
+        )),
+        col!("Phục vụ trung bình (phút)", |f| Cell::Minutes(
+            f.service.mean
+        )),
+        col!("Phục vụ trung vị (phút)", |f| Cell::Minutes(
+            f.service.median
+        )),
+        col!("Phục vụ P90 (phút)", |f| Cell::Minutes(f.service.p90)),
+        col!("Phục vụ lâu nhất (phút)", |f| Cell::Minutes(
+            f.service.max
+        )),
+        col!("Tổng thời gian trung bình (phút)", |f| Cell::Minutes(
+            f.total.mean
+        )),
+        col!("Tổng thời gian trung vị (phút)", |f| Cell::Minutes(
+            f.total.median
+        )),
+        col!("Tổng thời gian P90 (phút)", |f| Cell::Minutes(
+            f.total.p90
+        )),
+        col!("Tổng thời gian lâu nhất (phút)", |f| Cell::Minutes(
+            f.total.max
+        )),
+        col!("Đúng thời gian chờ mục tiêu (%)", |f| Cell::Share(
+            f.within_target
+        )),
+        col!("Tỷ lệ vắng mặt (%)", |f| Cell::Share(f.absent_rate)),
+        col!("Thời gian mở quầy (phút)", |f| Cell::Minutes(Some(
+            f.open_seconds
+        ))),
+        col!("Thời gian tạm dừng (phút)", |f| Cell::Minutes(Some(
+            f.paused_seconds
+        ))),
+        col!("Số lượt đánh giá", |f| Cell::Count(
+            f.satisfaction.rated
+        )),
+        col!("Tỷ lệ hài lòng (%)", |f| Cell::Share(
+            f.satisfaction.satisfied_share
+        )),
+        col!("Tỷ lệ được đánh giá (%)", |f| Cell::Share(
+            f.satisfaction.coverage
+        )),
+    ];
+    const LEVEL: [fn(&Figures) -> Cell; 5] = [
+        |f| Cell::Count(f.satisfaction.levels.first().copied().unwrap_or(0)),
+        |f| Cell::Count(f.satisfaction.levels.get(1).copied().unwrap_or(0)),
+        |f| Cell::Count(f.satisfaction.levels.get(2).copied().unwrap_or(0)),
+        |f| Cell::Count(f.satisfaction.levels.get(3).copied().unwrap_or(0)),
+        |f| Cell::Count(f.satisfaction.levels.get(4).copied().unwrap_or(0)),
+    ];
+    for (i, name) in level_names(scale).iter().enumerate() {
+        if let Some(&value) = LEVEL.get(i) {
+            cols.push(Column {
+                header: format!("Mức {}: {name}", i + 1),
+                value,
+            });
+        }
+    }
+    cols
+}
+
+/// The hall's satisfaction levels, level 1 (the worst) first.
+pub fn level_names(scale: u8) -> &'static [&'static str] {
+    if scale == 3 {
+        &["Không hài lòng", "Hài lòng", "Rất hài lòng"]
+    } else {
+        &[
+            "Rất không hài lòng",
+            "Không hài lòng",
+            "Bình thường",
+            "Hài lòng",
+            "Rất hài lòng",
+        ]
+    }
+}
+
+/// A breakdown of the figures, as an exported table names it.
+#[derive(Clone, Copy)]
+pub enum Breakdown {
+    Total,
+    Field,
+    Counter,
+    Clerk,
+    Hour,
+    Day,
+}
+
+impl Breakdown {
+    const ALL: [Breakdown; 6] = [
+        Breakdown::Total,
+        Breakdown::Field,
+        Breakdown::Counter,
+        Breakdown::Clerk,
+        Breakdown::Hour,
+        Breakdown::Day,
+    ];
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "total" => Breakdown::Total,
+            "field" => Breakdown::Field,
+            "counter" => Breakdown::Counter,
+            "clerk" => Breakdown::Clerk,
+            "hour" => Breakdown::Hour,
+            "day" => Breakdown::Day,
+            _ => return None,
+        })
+    }
+
+    pub fn slug(self) -> &'static str {
+        match self {
+            Breakdown::Total => "tong-hop",
+            Breakdown::Field => "theo-linh-vuc",
+            Breakdown::Counter => "theo-quay",
+            Breakdown::Clerk => "theo-can-bo",
+            Breakdown::Hour => "theo-gio",
+            Breakdown::Day => "theo-ngay",
+        }
+    }
+
+    /// The sheet's name and the first column's header.
+    fn titles(self) -> (&'static str, &'static str) {
+        match self {
+            Breakdown::Total => ("Tổng hợp", "Phạm vi"),
+            Breakdown::Field => ("Theo lĩnh vực", "Lĩnh vực"),
+            Breakdown::Counter => ("Theo quầy", "Quầy"),
+            Breakdown::Clerk => ("Theo cán bộ", "Cán bộ"),
+            Breakdown::Hour => ("Theo giờ", "Giờ"),
+            Breakdown::Day => ("Theo ngày", "Ngày"),
+        }
+    }
+
+    /// The rows: (code, name, figures).
+    fn rows(self, v: &StatsView) -> Vec<(String, String, &Figures)> {
+        fn of(rows: &[Row]) -> Vec<(String, String, &Figures)> {
+            rows.iter()
+                .map(|r| (r.key.clone(), r.name_vi.clone(), &r.figures))
+                .collect()
+        }
+        match self {
+            Breakdown::Total => vec![(
+                format!(
+                    "{} – {}",
+                    v.from.format("%d/%m/%Y"),
+                    v.to.format("%d/%m/%Y")
+                ),
+                v.hall.clone(),
+                &v.total,
+            )],
+            Breakdown::Field => of(&v.by_field),
+            Breakdown::Counter => of(&v.by_counter),
+            Breakdown::Clerk => of(&v.by_clerk),
+            Breakdown::Hour => of(&v.by_hour),
+            Breakdown::Day => of(&v.by_day),
+        }
+    }
+}
+
+fn round2(x: f64) -> f64 {
+    (x * 100.0).round() / 100.0
+}
+
+fn cell_number(cell: &Cell) -> Option<f64> {
+    match cell {
+        Cell::Count(n) => Some(*n as f64),
+        Cell::Minutes(s) => s.map(|s| round2(s / 60.0)),
+        Cell::Share(s) => s.map(|s| round2(s * 100.0)),
+    }
+}
+
+pub fn csv_table(v: &StatsView, by: Breakdown) -> Result<Vec<u8>, AppError> {
+    rows_csv(by.titles().1, &by.rows(v), v.rating_scale)
+}
+
+/// Rows of figures as CSV: the group's code and name, then every figure (Vietnamese
+/// headers, times in minutes, shares in percent).
+pub fn rows_csv(
+    first: &str,
+    rows: &[(String, String, &Figures)],
+    scale: u8,
+) -> Result<Vec<u8>, AppError> {
+    // A byte-order mark, so spreadsheet programs read the Vietnamese right.
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let cols = columns(scale);
+        let mut header = vec![first.to_owned(), "Tên".to_owned()];
+        header.extend(cols.iter().map(|c| c.header.clone()));
+        w.write_record(&header).map_err(AppError::internal)?;
+        for (key, name, figures) in rows {
+            let mut record = vec![key.clone(), name.clone()];
+            record.extend(cols.iter().map(|c| {
+                cell_number(&(c.value)(figures))
+                    .map(|x| x.to_string())
+                    .unwrap_or_default()
+            }));
+            w.write_record(&record).map_err(AppError::internal)?;
+        }
+        w.flush().map_err(AppError::internal)?;
+    }
+    Ok(out)
+}
+
+/// Rows of figures as one worksheet, headers in row `top`.
+pub fn rows_sheet(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    top: u32,
+    first: &str,
+    rows: &[(String, String, &Figures)],
+    scale: u8,
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::Format;
+    let bold = Format::new().set_bold().set_text_wrap();
+    let minutes = Format::new().set_num_format("0.00");
+    let percent = Format::new().set_num_format("0.0");
+    let cols = columns(scale);
+    sheet.write_string_with_format(top, 0, first, &bold)?;
+    sheet.write_string_with_format(top, 1, "Tên", &bold)?;
+    for (i, c) in cols.iter().enumerate() {
+        sheet.write_string_with_format(top, i as u16 + 2, &c.header, &bold)?;
+    }
+    sheet.set_row_height(top, 45)?;
+    sheet.set_column_width(1, 28)?;
+    for (r, (key, name, figures)) in rows.iter().enumerate() {
+        let row = top + 1 + r as u32;
+        sheet.write_string(row, 0, key)?;
+        sheet.write_string(row, 1, name)?;
+        for (i, c) in cols.iter().enumerate() {
+            let cell = (c.value)(figures);
+            let col = i as u16 + 2;
+            match (&cell, cell_number(&cell)) {
+                (_, None) => {}
+                (Cell::Count(_), Some(x)) => {
+                    sheet.write_number(row, col, x)?;
+                }
+                (Cell::Minutes(_), Some(x)) => {
+                    sheet.write_number_with_format(row, col, x, &minutes)?;
+                }
+                (Cell::Share(_), Some(x)) => {
+                    sheet.write_number_with_format(row, col, x, &percent)?;
+                }
+            }
+        }
+    }
+    sheet.set_freeze_panes(top + 1, 2)?;
+    Ok(())
+}
+
+pub fn download(content_type: &str, filename: String, body: Vec<u8>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+        ],
+        body,
+    )
+        .into_response()
+}
+
+pub fn workbook(v: &StatsView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::{Format, Workbook};
+    let mut book = Workbook::new();
+    let bold = Format::new().set_bold().set_text_wrap();
+    for by in Breakdown::ALL {
+        let (title, first) = by.titles();
+        let sheet = book.add_worksheet().set_name(title)?;
+        let top: u32 = if let Breakdown::Total = by {
+            sheet.write_string(
+                0,
+                0,
+                format!(
+                    "{} · {} – {}",
+                    v.hall,
+                    v.from.format("%d/%m/%Y"),
+                    v.to.format("%d/%m/%Y")
+                ),
+            )?;
+            sheet.write_string(1, 0, format!("Lập lúc {}", v.generated_at))?;
+            3
+        } else {
+            0
+        };
+        rows_sheet(sheet, top, first, &by.rows(v), v.rating_scale)?;
+    }
+    let sheet = book.add_worksheet().set_name("Phân bố thời gian chờ")?;
+    sheet.write_string_with_format(0, 0, "Từ (phút)", &bold)?;
+    sheet.write_string_with_format(0, 1, "Đến (phút)", &bold)?;
+    sheet.write_string_with_format(0, 2, "Số lượt", &bold)?;
+    for (i, b) in v.wait_histogram.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_number(row, 0, b.from_minutes)?;
+        if let Some(to) = b.to_minutes {
+            sheet.write_number(row, 1, to)?;
+        }
+        sheet.write_number(row, 2, b.count as f64)?;
+    }
+    let sheet = book.add_worksheet().set_name("Độ chính xác ước tính")?;
+    let e = &v.estimate;
+    let lines: [(&str, Option<f64>); 4] = [
+        ("Số phiếu có ước tính", Some(e.quoted as f64)),
+        (
+            "Sai số tuyệt đối trung bình (phút)",
+            e.mean_abs_error_minutes.map(round2),
+        ),
+        (
+            "Chờ lâu hơn ước tính (%)",
+            e.share_longer.map(|s| round2(s * 100.0)),
+        ),
+        (
+            "Chờ lâu hơn ước tính trên 5 phút (%)",
+            e.share_5_min_longer.map(|s| round2(s * 100.0)),
+        ),
+    ];
+    sheet.set_column_width(0, 40)?;
+    for (i, (label, value)) in lines.into_iter().enumerate() {
+        sheet.write_string(i as u32, 0, label)?;
+        if let Some(x) = value {
+            sheet.write_number(i as u32, 1, x)?;
+        }
+    }
+    let sheet = book.add_worksheet().set_name("Góp ý")?;
+    for (i, h) in ["Thời gian", "Lĩnh vực", "Quầy", "Cán bộ", "Mức", "Góp ý"]
+        .iter()
+        .enumerate()
+    {
+        sheet.write_string_with_format(0, i as u16, *h, &bold)?;
+    }
+    sheet.set_column_width(0, 26)?;
+    sheet.set_column_width(5, 60)?;
+    for (i, c) in v.comments.iter().enumerate() {
+        let row = i as u32 + 1;
+        sheet.write_string(row, 0, &c.at)?;
+        sheet.write_string(row, 1, name_of_field_in(v, &c.field))?;
+        if let Some(no) = c.counter {
+            sheet.write_number(row, 2, no)?;
+        }
+        sheet.write_string(row, 3, c.clerk.as_deref().unwrap_or(""))?;
+        sheet.write_number(row, 4, c.level)?;
+        sheet.write_string(row, 5, &c.comment)?;
+    }
+    book.save_to_buffer()
+}
+
+fn name_of_field_in<'a>(v: &'a StatsView, code: &'a str) -> &'a str {
+    v.by_field
+        .iter()
+        .find(|r| r.key == code)
+        .map(|r| r.name_vi.as_str())
+        .unwrap_or(code)
+}
+

@@ -1,0 +1,19 @@
+//! What both servers, the hall and the city's collector, share at the web edge:
+//! - [`accounts`]: staff and devices added and signed in, passwords checked and hashed;
+//! - [`AppError`]: one error type, one status match, one JSON body;
+//! - [`extract`]: request bodies, paths and queries with that error shape;
+//! - [`pages`]: the embedded page folders, served file by file;
+//! - [`figures`]: the manager's figures laid out for screens, CSV and Excel;
+//! - [`Exposition`]: `/metrics` in Prometheus's text format;
+//! - [`protocol`]: the uplink's wire format, signed by the hall and checked by the city.
+
+pub mod accounts;
+pub mod error;
+pub mod exposition;
+pub mod extract;
+pub mod figures;
+pub mod pages;
+pub mod protocol;
+
+pub use error::AppError;
+pub use exposition::Exposition;
