@@ -12,7 +12,6 @@ use futures_util::StreamExt;
 use motcua_store::clock::ManualClock;
 use motcua_hall::config::Settings;
 use motcua_domain::{DeviceKind, Role};
-use motcua_hall::http::Limits;
 use motcua_store::{self as store};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -104,23 +103,9 @@ impl TestHall {
         let addr = listener.local_addr().expect("addr");
         let mut hall = settings.hall().expect("valid settings");
         hall.public_url = format!("http://{addr}");
-        let printing = motcua_hall::printing::Printing::new(
-            settings.direct_printers().expect("valid printers"),
-            settings.printing.footer.clone(),
-            std::time::Duration::from_secs(settings.printing.job_expiry_seconds),
-            Arc::new(clock.clone()),
-            hall.tz,
-        );
-        let state = motcua_hall::build_state_with(
-            dir.path(),
-            hall,
-            Arc::new(clock.clone()),
-            Limits {
-                body_bytes: settings.server.body_limit_bytes,
-            },
-            printing,
-        )
-        .expect("open the store");
+        // The same wiring as `motcua serve`: printing, voices, store, feeds.
+        let state = motcua_hall::wire(&settings, hall, dir.path(), Arc::new(clock.clone()))
+            .expect("open the hall");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(motcua_hall::serve(listener, state.clone(), async move {
             let _ = stopped.await;
