@@ -100,6 +100,17 @@ fn other_processes() -> HashMap<u32, (String, f64)> {
     out
 }
 
+/// CPU seconds this whole process has used: one file read, cheap enough to ask every
+/// 100 ms (the per-thread split in [`cpu_note`] reads a file per thread, and the server's
+/// blocking pool can hold hundreds).
+pub fn process_seconds() -> f64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .as_deref()
+        .and_then(parse_stat)
+        .map_or(0.0, |(_, t)| t)
+}
+
 fn cpu_now() -> Cpu {
     let mut cpu = Cpu {
         machine: machine_busy(),

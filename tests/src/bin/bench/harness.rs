@@ -211,19 +211,27 @@ pub fn field_of(i: usize) -> &'static str {
     FIELDS[i % FIELDS.len()]
 }
 
+/// What the kiosk's answer says about a ticket it issued.
+#[derive(Deserialize)]
+pub struct Issued {
+    pub id: i64,
+    /// The phone's key to `/ws/tickets/{token}` (printed as a QR code on the paper).
+    pub token: String,
+}
+
 /// Issue `n` tickets from many kiosk clients at once, the `i`th in `fields[i % len]`, as
 /// fast as the hall takes them: to fill a waiting list, not to time it. Gives up after
-/// `within`.
+/// `within`. The answers come in the order the hall answered, not the order sent.
 pub async fn fill(
     http: &reqwest::Client,
     hall: &Hall,
     fields: &[&str],
     n: usize,
     within: Duration,
-) -> Result<()> {
+) -> Result<Vec<Issued>> {
     let url = format!("{}/api/tickets", hall.base);
     let started = Instant::now();
-    let issued: Vec<Result<()>> = futures_util::stream::iter(0..n)
+    let issued: Vec<Result<Issued>> = futures_util::stream::iter(0..n)
         .map(|i| {
             let (url, field) = (&url, fields[i % fields.len()]);
             async move {
@@ -240,9 +248,7 @@ pub async fn fill(
                 if resp.status() != 201 {
                     bail!("issue in {field}: {}", resp.status());
                 }
-                // Read the whole body so the connection goes back to the pool.
-                let _ = resp.bytes().await?;
-                Ok(())
+                Ok(resp.json::<Issued>().await?)
             }
         })
         .buffer_unordered(FILL_AT_ONCE)
@@ -320,6 +326,12 @@ impl Clerk {
             );
         }
         Ok(())
+    }
+
+    /// Serve a called ticket to the end (start, then finish), so the counter is free.
+    pub async fn serve(&self, ticket: i64) -> Result<()> {
+        self.act(ticket, "start").await?;
+        self.act(ticket, "finish").await
     }
 }
 

@@ -6,6 +6,7 @@
 //! cargo build --release -p motcua            # the binary measured in (5)
 //! cargo run --release -p motcua-tests --bin bench
 //! cargo run --release -p motcua-tests --bin bench -- --only tickets,memory
+//! cargo run --release -p motcua-tests --bin bench -- --only call-cost
 //! ```
 //!
 //! 1. the physical limit: bare single-row SQLite commits (WAL, synchronous=FULL);
@@ -13,7 +14,11 @@
 //! 3. issue latency at an open-loop offered load of 200 requests/s;
 //! 4. call-to-display latency: Next pressed -> every one of 1,000 displays has the frame;
 //! 5. resident memory of the real binary: idle on its first start, with 1,000 displays,
-//!    idle on a second start of the same data, and after the staff sign in.
+//!    idle on a second start of the same data, and after the staff sign in;
+//! 6. a clerk's call-next against the length of the waiting list (100 to 20,000 in one
+//!    field): p50, p99 and calls per second at each length;
+//! 7. 1,000 phones following their own tickets on `/ws/tickets/{token}`: a call until
+//!    every phone has its new place in the queue.
 //!
 //! (2) and (3) run with 1,000 displays on `/ws/hall`; (2b) and (3b) repeat them on a hall
 //! with none, to tell the cost of the fan-out from the cost of the ticket itself. Each
@@ -26,14 +31,18 @@
 //! says when other processes disturbed a phase). Every request loop is bounded in count
 //! and time, and only 127.0.0.1 is contacted. The open-file limit is raised to the hard
 //! limit (1,000 displays in one process need about 2,100 descriptors; if the hard limit
-//! is lower, run `ulimit -n 4096` first). Takes about 50 s.
+//! is lower, run `ulimit -n 4096` first). (1) to (5) take about 50 s, (6) about 10 s;
+//! (7) stops calling after 50 calls or two minutes, whichever comes first.
 
+mod call_cost;
 mod commit_limit;
 mod cpu;
 mod displays;
 mod harness;
 mod issuing;
 mod memory;
+mod phone_feeds;
+mod phones;
 mod report;
 
 use anyhow::{Result, bail};
@@ -44,7 +53,7 @@ use report::Report;
 use std::time::Instant;
 
 #[derive(Parser)]
-#[command(about = "Measure the hall server: commits, tickets/s, latencies, memory")]
+#[command(about = "Measure the hall server: commits, tickets/s, latencies, memory, live feeds")]
 struct Cli {
     /// Run only these sections (comma-separated or repeated), in the usual order; all of
     /// them when absent.
@@ -65,6 +74,10 @@ enum Section {
     Displays,
     /// (5) resident memory of the real binary
     Memory,
+    /// (6) call-next against the length of the waiting list
+    CallCost,
+    /// (7) a call until all 1,000 phones following their tickets have their new place
+    Phones,
 }
 
 fn main() -> Result<()> {
@@ -77,10 +90,12 @@ fn main() -> Result<()> {
         Section::Latency,
         Section::Displays,
         Section::Memory,
+        Section::Phones,
     ]
     .into_iter()
     .any(wanted);
-    if many_sockets && files < 2 * DISPLAYS as u64 + 500 {
+    // A client and a server socket per display or phone, plus SQLite's and the runtime's.
+    if many_sockets && files < 2 * DISPLAYS.max(phones::PHONES) as u64 + 500 {
         bail!("the open-file limit is {files}: run `ulimit -n 4096` first");
     }
     let bench = Bench::new()?;
@@ -126,6 +141,12 @@ fn run(bench: &Bench, report: &mut Report, wanted: impl Fn(Section) -> bool) -> 
     }
     if wanted(Section::Memory) {
         memory::section(bench, report)?;
+    }
+    if wanted(Section::CallCost) {
+        call_cost::section(bench, report)?;
+    }
+    if wanted(Section::Phones) {
+        phones::section(bench, report)?;
     }
     Ok(())
 }

@@ -1,6 +1,7 @@
-//! The report: one table row per figure with its target and verdict, notes under it, and
-//! the phases the rest of the machine disturbed. Rows and notes are also echoed to stderr
-//! as they come, so a long run shows its progress.
+//! The report: one table row per figure with its target and verdict, a detail table for a
+//! section whose figures are a series, notes under them, and the phases the rest of the
+//! machine disturbed. Rows, tables and notes are also echoed to stderr as they come, so a
+//! long run shows its progress.
 
 use std::time::Duration;
 
@@ -12,9 +13,17 @@ struct Row {
     verdict: &'static str,
 }
 
+/// A section's own table, printed under the main one.
+struct Detail {
+    title: String,
+    head: Vec<String>,
+    rows: Vec<Vec<String>>,
+}
+
 #[derive(Default)]
 pub struct Report {
     rows: Vec<Row>,
+    details: Vec<Detail>,
     notes: Vec<String>,
     /// Phases during which the rest of the machine took a noticeable share of the CPU.
     disturbed: Vec<String>,
@@ -50,6 +59,19 @@ impl Report {
         self.disturbed.push(format!("{phase} ({why})"));
     }
 
+    /// A table of its own (a series, such as one figure against a queue length).
+    pub fn table(&mut self, title: &str, head: &[&str], rows: Vec<Vec<String>>) {
+        eprintln!("  {title}");
+        for row in &rows {
+            eprintln!("    {}", row.join(" | "));
+        }
+        self.details.push(Detail {
+            title: title.to_owned(),
+            head: head.iter().map(|h| (*h).to_owned()).collect(),
+            rows,
+        });
+    }
+
     pub fn note(&mut self, line: String) {
         eprintln!("      {line}");
         self.notes.push(line);
@@ -72,6 +94,17 @@ impl Report {
             .collect();
         println!();
         print_table(&head, &cells);
+        for detail in &self.details {
+            println!();
+            println!("{}", detail.title);
+            let head: Vec<&str> = detail.head.iter().map(String::as_str).collect();
+            let rows: Vec<Vec<&str>> = detail
+                .rows
+                .iter()
+                .map(|r| r.iter().map(String::as_str).collect())
+                .collect();
+            print_table(&head, &rows);
+        }
         if !self.disturbed.is_empty() {
             println!();
             println!(
