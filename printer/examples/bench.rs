@@ -4,6 +4,9 @@
 //!
 //! `cargo run --release -p motcua-printer --example bench`
 
+// An example prints what it made.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::expect_used)]
+
 use motcua_printer::{Layout, Paper, QrMode, TextMode, TicketPrint, encode, render};
 use std::hint::black_box;
 use std::time::{Duration, Instant};

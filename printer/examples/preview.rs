@@ -2,6 +2,9 @@
 //! `cargo run -p motcua-printer --example preview [-- OUT_DIR]` writes `ticket80.png`,
 //! `ticket58.png` and the text-mode variants to OUT_DIR (default `/tmp`).
 
+// An example prints what it made.
+#![allow(clippy::print_stdout, clippy::print_stderr, clippy::expect_used)]
+
 use motcua_printer::{Layout, Paper, QrMode, TextMode, TicketPrint, encode, render};
 use std::path::PathBuf;
 

@@ -1,6 +1,9 @@
 //! `motcua-printer`: write a sample ticket's byte stream, draw a byte stream as it would
 //! print, ask a printer its status, or run the print agent beside a printer.
 
+// A command-line tool answers on its standard output and error.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use motcua_printer::agent::{self, AgentConfig};

@@ -1,5 +1,8 @@
 //! The `motcua-printer` command line: a sample ticket's bytes, drawn back as a picture.
 
+// The helpers outside the #[test] functions assert too.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use std::process::Command;
 
 const BIN: &str = env!("CARGO_BIN_EXE_motcua-printer");

@@ -5,6 +5,9 @@
 //! `UPDATE_GOLDEN=1 cargo test -p motcua-printer --test golden`, look at the tickets
 //! (`cargo run -p motcua-printer --example preview`), and commit the new files with the change.
 
+// The helpers outside the #[test] functions assert too.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use motcua_printer::{Layout, Paper, QrMode, TextMode, TicketPrint, encode};
 use std::path::PathBuf;
 

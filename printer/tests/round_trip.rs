@@ -1,5 +1,8 @@
 //! Tickets read back from their own bytes: what a citizen would hold in their hand.
 
+// The helpers outside the #[test] functions assert too.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use image::GrayImage;
 use motcua_printer::{
     DecodeError, Layout, Paper, QrMode, TextMode, TicketPrint, encode, encode_cp1258, render,

@@ -1,6 +1,9 @@
 //! The `motcua` command: parse the command line, load the settings, start tracing, and
 //! hand over to the library.
 
+// A command-line tool answers on its standard output and error.
+#![allow(clippy::print_stdout, clippy::print_stderr)]
+
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use motcua_domain::{DeviceKind, Role};
@@ -473,6 +476,9 @@ fn demo_accounts(data_dir: &Path, base: &str, out: &mut impl Write) -> anyhow::R
 
 /// Argon2 hashing takes 19 MiB a time; glibc keeps the freed pages in the heap, so a
 /// first start would sit on ~80 MB it no longer uses. Hand them back to the system.
+// The one `unsafe` of the workspace: glibc keeps the 19 MiB each argon2 hash used, and
+// only malloc_trim gives it back to the system (a hall box has 2 to 4 GB).
+#[allow(unsafe_code)]
 fn give_back_hashing_memory() {
     #[cfg(all(target_os = "linux", target_env = "gnu"))]
     // SAFETY: malloc_trim only releases free heap memory; it touches no live allocation.

@@ -1,5 +1,8 @@
 //! The real `motcua` binary: its command line, its start-up, and what survives `kill -9`.
 
+// The helpers outside the #[test] functions assert too.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use reqwest::blocking::Client;
 use serde_json::{Value, json};
 use std::process::Command;

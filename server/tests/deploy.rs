@@ -6,6 +6,9 @@
 //! The linters these tests run (shellcheck, hadolint, systemd-analyze) are installed by
 //! `scripts/test`; a missing one fails the test, it never skips it.
 
+// The helpers outside the #[test] functions assert too.
+#![allow(clippy::expect_used, clippy::unwrap_used, clippy::panic)]
+
 use figment::providers::Format;
 use motcua_hall::config::{PrinterSettings, ServiceSettings, Settings};
 use reqwest::blocking::Client;
