@@ -236,15 +236,58 @@ pub struct Check<'a> {
 /// refused for any reason stores nothing; a batch the city already has is acknowledged
 /// and ignored; a batch that skips ahead is refused with where to resume.
 pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, Error> {
+    let (hall_id, acked) = signed_by(conn, check)?;
+    let (batch, tz) = read_batch(check)?;
+    let profile = serde_json::to_string(&batch.profile).map_err(Denied::internal)?;
+    if batch.is_heartbeat() {
+        // An idle hall: alive, its log ends at to_seq. Behind us: it resends; ahead: it
+        // resumes from what we hold.
+        if batch.to_seq > acked {
+            return Err(Denied::SequenceGap {
+                acked_through: acked,
+            }
+            .into());
+        }
+        conn.prepare_cached("UPDATE halls SET last_report_at = ?2, profile = ?3 WHERE id = ?1")?
+            .execute(params![hall_id, check.now_ms, profile])?;
+        return Ok(Ack {
+            acked_through: acked,
+            stored: 0,
+        });
+    }
+    check_held_events(conn, hall_id, acked, &batch)?;
+    if batch.to_seq <= acked {
+        return Ok(Ack {
+            acked_through: acked,
+            stored: 0,
+        });
+    }
+    if batch.from_seq > acked + 1 {
+        return Err(Denied::SequenceGap {
+            acked_through: acked,
+        }
+        .into());
+    }
+    let stored = store_new_events(conn, hall_id, acked, &batch, tz, check.now_ms)?;
+    conn.prepare_cached(
+        "UPDATE halls SET acked_seq = ?2, last_report_at = ?3, profile = ?4 WHERE id = ?1",
+    )?
+    .execute(params![hall_id, batch.to_seq, check.now_ms, profile])?;
+    Ok(Ack {
+        acked_through: batch.to_seq,
+        stored,
+    })
+}
+
+/// The registered hall that signed the batch, now, with this body: its id and what the city
+/// holds of its log.
+fn signed_by(conn: &Connection, check: &Check<'_>) -> Result<(i64, i64), Error> {
     let hall: Option<(i64, u32, i64)> = conn
         .prepare_cached("SELECT id, key_version, acked_seq FROM halls WHERE code = ?1")?
         .query_row([check.hall], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((hall_id, version, acked)) = hall else {
-        return Err(Denied::rejected(
-            "unknown_hall",
-            "no hall is registered with this code",
-        ).into());
+        return Err(Denied::rejected("unknown_hall", "no hall is registered with this code").into());
     };
     let secret = protocol::derive_secret(check.master, check.hall, version);
     if !protocol::verify(
@@ -270,19 +313,27 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, Error> {
             ),
         ).into());
     }
+    Ok((hall_id, acked))
+}
+
+/// The batch in the body, checked to be the sender's, whole and in order, with its hall's
+/// time zone.
+fn read_batch(check: &Check<'_>) -> Result<(Batch, Tz), Error> {
     let batch: Batch = serde_json::from_slice(check.body)
         .map_err(|e| Denied::invalid("bad_batch", format!("the batch cannot be read: {e}")))?;
     if batch.hall != check.hall {
         return Err(Denied::invalid(
             "hall_mismatch",
             "the batch names another hall than its sender",
-        ).into());
+        )
+        .into());
     }
     if batch.from_seq < 1 || !(batch.is_contiguous() || batch.is_heartbeat()) {
         return Err(Denied::invalid(
             "bad_batch",
             "a batch holds the events from_seq..=to_seq, each once, in order",
-        ).into());
+        )
+        .into());
     }
     let tz: Tz = batch.profile.timezone.parse().map_err(|_| {
         Denied::invalid(
@@ -290,60 +341,48 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, Error> {
             format!("unknown time zone {:?}", batch.profile.timezone),
         )
     })?;
-    if batch.is_heartbeat() {
-        // An idle hall: alive, its log ends at to_seq. Behind us: it resends; ahead: it
-        // resumes from what we hold.
-        if batch.to_seq > acked {
-            return Err(Denied::SequenceGap {
-                acked_through: acked,
-            }.into());
-        }
-        conn.prepare_cached("UPDATE halls SET last_report_at = ?2, profile = ?3 WHERE id = ?1")?
-            .execute(params![
-                hall_id,
-                check.now_ms,
-                serde_json::to_string(&batch.profile).map_err(Denied::internal)?
-            ])?;
-        return Ok(Ack {
-            acked_through: acked,
-            stored: 0,
-        });
-    }
-    // Events the city already holds must be the same events: a hall restored from an
-    // older backup numbers new events with numbers the city has, and taking them for the
-    // old ones would silently lose them.
-    {
-        let mut held = conn.prepare_cached(
-            "SELECT at, kind, ticket_id FROM events WHERE hall = ?1 AND seq = ?2",
-        )?;
-        for e in batch.events.iter().filter(|e| e.seq <= acked) {
-            let stored: Option<(i64, String, Option<i64>)> = held
-                .query_row(params![hall_id, e.seq], |r| {
-                    Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-                })
-                .optional()?;
-            if stored.as_ref() != Some(&(e.at, e.kind.clone(), e.ticket)) {
-                return Err(Denied::refused(
-                    "log_diverged",
-                    format!(
-                        "event {} is not the one the city holds under that number: was the hall's database restored from an older backup? The city keeps what it has; ask the city to register the hall again",
-                        e.seq
-                    ),
-                ).into());
-            }
+    Ok((batch, tz))
+}
+
+/// Events the city already holds must be the same events: a hall restored from an older
+/// backup numbers new events with numbers the city has, and taking them for the old ones
+/// would silently lose them.
+fn check_held_events(
+    conn: &Connection,
+    hall_id: i64,
+    acked: i64,
+    batch: &Batch,
+) -> Result<(), Error> {
+    let mut held =
+        conn.prepare_cached("SELECT at, kind, ticket_id FROM events WHERE hall = ?1 AND seq = ?2")?;
+    for e in batch.events.iter().filter(|e| e.seq <= acked) {
+        let stored: Option<(i64, String, Option<i64>)> = held
+            .query_row(params![hall_id, e.seq], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .optional()?;
+        if stored.as_ref() != Some(&(e.at, e.kind.clone(), e.ticket)) {
+            return Err(Denied::refused(
+                "log_diverged",
+                format!(
+                    "event {} is not the one the city holds under that number: was the hall's database restored from an older backup? The city keeps what it has; ask the city to register the hall again",
+                    e.seq
+                ),
+            ).into());
         }
     }
-    if batch.to_seq <= acked {
-        return Ok(Ack {
-            acked_through: acked,
-            stored: 0,
-        });
-    }
-    if batch.from_seq > acked + 1 {
-        return Err(Denied::SequenceGap {
-            acked_through: acked,
-        }.into());
-    }
+    Ok(())
+}
+
+/// Store the batch's events after `acked`, each folded as the hall folds it; how many.
+fn store_new_events(
+    conn: &Connection,
+    hall_id: i64,
+    acked: i64,
+    batch: &Batch,
+    tz: Tz,
+    now_ms: i64,
+) -> Result<u64, Error> {
     let mut insert = conn.prepare_cached(
         "INSERT INTO events (hall, seq, at, kind, ticket_id, service, counter_no, user_id, data, received_at)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
@@ -360,10 +399,10 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, Error> {
             e.counter,
             e.clerk,
             e.data.to_string(),
-            check.now_ms
+            now_ms
         ])?;
-        // Folded as the hall folds it; an event this build cannot read (a newer hall's
-        // kind) is kept in the log, and left out of the figures until it can be.
+        // An event this build cannot read (a newer hall's kind) is kept in the log, and
+        // left out of the figures until it can be.
         match e.logged() {
             Ok(logged) => stats::fold(conn, tz, hall_id, &logged)?,
             Err(error) => {
@@ -372,19 +411,7 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, Error> {
         }
         stored += 1;
     }
-    conn.prepare_cached(
-        "UPDATE halls SET acked_seq = ?2, last_report_at = ?3, profile = ?4 WHERE id = ?1",
-    )?
-    .execute(params![
-        hall_id,
-        batch.to_seq,
-        check.now_ms,
-        serde_json::to_string(&batch.profile).map_err(Denied::internal)?
-    ])?;
-    Ok(Ack {
-        acked_through: batch.to_seq,
-        stored,
-    })
+    Ok(stored)
 }
 
 /// A registered hall as the city lists it.

@@ -176,39 +176,72 @@ pub fn forecast(
         .map(|(i, f)| (&f.code, i))
         .collect();
     let typical: Vec<f64> = fields.iter().map(|f| f.typical.max(0.1)).collect();
-    let field_of = |code: &ServiceCode| index.get(code).copied();
+    let queues = queues_in_call_order(fields.len(), &index, waiting);
+    let (desks, free_at, counted) = desks_that_call(fields.len(), &index, &typical, counters);
+    let (mut calls, newcomer) = replay(&queues, &desks, &free_at, &typical, order);
+    let queues = fields
+        .iter()
+        .enumerate()
+        .map(|(f, field)| Queue {
+            code: field.code.clone(),
+            typical: typical[f],
+            counters: counted[f],
+            newcomer: newcomer[f].unwrap_or(0.0),
+            calls: std::mem::take(&mut calls[f]),
+        })
+        .collect();
+    Forecast { queues }
+}
 
-    // Each field's queue in its call order.
-    let mut queues: Vec<Vec<(bool, i64, i64)>> = vec![Vec::new(); fields.len()];
+/// A waiting ticket in the replay: (priority, queued at, id).
+type Place = (bool, i64, i64);
+
+/// Each field's queue in its call order: priority first, then by queue time.
+fn queues_in_call_order(
+    n: usize,
+    index: &HashMap<&ServiceCode, usize>,
+    waiting: &[Waiting],
+) -> Vec<Vec<Place>> {
+    let mut queues: Vec<Vec<Place>> = vec![Vec::new(); n];
     for w in waiting {
-        if let Some(f) = field_of(&w.service) {
+        if let Some(&f) = index.get(&w.service) {
             queues[f].push((w.priority, w.queued_at, w.id));
         }
     }
     for q in &mut queues {
         q.sort_by_key(|&(priority, queued_at, id)| (!priority, queued_at, id));
     }
+    queues
+}
 
-    // The counters that call: the open ones, from when they are free; for a field none of
-    // whose counters is open, its other counters (for that field only), free now; for a
-    // field no counter serves, one counter of its own, so its estimate stays finite.
-    let mut open_for = vec![false; fields.len()];
+/// The counters that call: the open ones, from when they are free; for a field none of
+/// whose counters is open, its other counters (for that field only), free now; for a
+/// field no counter serves, one counter of its own, so its estimate stays finite. Returns
+/// the desks, when each is free (minutes from now), and how many counters each field has.
+fn desks_that_call(
+    n: usize,
+    index: &HashMap<&ServiceCode, usize>,
+    typical: &[f64],
+    counters: &[CounterNow<'_>],
+) -> (Vec<Desk>, Vec<f64>, Vec<usize>) {
+    let field_of = |code: &ServiceCode| index.get(code).copied();
+    let mut open_for = vec![false; n];
     for c in counters
         .iter()
         .filter(|c| c.availability == Availability::Open)
     {
-        for f in c.serves.iter().filter_map(&field_of) {
+        for f in c.serves.iter().filter_map(field_of) {
             open_for[f] = true;
         }
     }
     let mut desks = Vec::new();
     let mut free_at = Vec::new();
-    let mut counted = vec![0usize; fields.len()];
+    let mut counted = vec![0usize; n];
     for c in counters {
         let serves: Vec<usize> = c
             .serves
             .iter()
-            .filter_map(&field_of)
+            .filter_map(field_of)
             .filter(|&f| c.availability == Availability::Open || !open_for[f])
             .collect();
         if serves.is_empty() {
@@ -234,15 +267,26 @@ pub fn forecast(
             desks.push(Desk { serves: vec![f] });
         }
     }
+    (desks, free_at, counted)
+}
 
+/// Run the desks over the queues, each calling as soon as it is free: when each waiting
+/// ticket is called, per field, and when a ticket taken now would be.
+fn replay(
+    queues: &[Vec<Place>],
+    desks: &[Desk],
+    free_at: &[f64],
+    typical: &[f64],
+    order: CallOrder,
+) -> (Vec<Vec<f64>>, Vec<Option<f64>>) {
     let mut heap: BinaryHeap<Reverse<Slot>> = free_at
         .iter()
         .enumerate()
         .map(|(desk, &at)| Reverse(Slot { at, desk }))
         .collect();
-    let mut next = vec![0usize; fields.len()];
+    let mut next = vec![0usize; queues.len()];
     let mut calls: Vec<Vec<f64>> = queues.iter().map(|q| Vec::with_capacity(q.len())).collect();
-    let mut newcomer: Vec<Option<f64>> = vec![None; fields.len()];
+    let mut newcomer: Vec<Option<f64>> = vec![None; queues.len()];
     while let Some(Reverse(Slot { at, desk })) = heap.pop() {
         // A newcomer costs the counter no time (it is not there yet): the counter picks
         // again until it calls someone waiting, or has nobody left.
@@ -271,19 +315,7 @@ pub fn forecast(
             newcomer[f] = Some(at);
         }
     }
-
-    let queues = fields
-        .iter()
-        .enumerate()
-        .map(|(f, field)| Queue {
-            code: field.code.clone(),
-            typical: typical[f],
-            counters: counted[f],
-            newcomer: newcomer[f].unwrap_or(0.0),
-            calls: std::mem::take(&mut calls[f]),
-        })
-        .collect();
-    Forecast { queues }
+    (calls, newcomer)
 }
 
 /// The field whose head a counter calls, as [`super::policy::choose_next`] picks (without

@@ -370,6 +370,50 @@ impl Settings {
         if self.services.is_empty() {
             return Err(invalid("services", "a hall needs at least one field"));
         }
+        let services = self.checked_services()?;
+        let counters = self.checked_counters(&services)?;
+        let listen: std::net::SocketAddr = self.server.listen.parse().map_err(|_| {
+            invalid(
+                "server.listen",
+                format!(
+                    "{:?} is not an address like 0.0.0.0:8080",
+                    self.server.listen
+                ),
+            )
+        })?;
+        let public_url = match &self.server.public_url {
+            Some(url) if url.starts_with("http://") || url.starts_with("https://") => url.clone(),
+            Some(url) => {
+                return Err(invalid(
+                    "server.public_url",
+                    format!("{url:?} must start with http:// or https://"),
+                ));
+            }
+            None => default_public_url(listen),
+        };
+        if self.server.body_limit_bytes < 1024 {
+            return Err(invalid("server.body_limit_bytes", "at least 1024"));
+        }
+        Ok(Hall {
+            name: self.hall.name.clone(),
+            tz,
+            services,
+            counters,
+            fairness: Fairness {
+                priority_streak_limit: self.queue.priority_streak_limit,
+                normal_wait_limit_minutes: self.queue.normal_wait_limit_minutes,
+            },
+            call_order: self.queue.call_order,
+            transfer_keeps_place: self.queue.transfer_keeps_place,
+            rating_scale: self.hall.rating_scale,
+            notice: self.hall.notice.clone(),
+            public_url,
+        })
+    }
+
+    /// The fields, checked: codes unique, names given, series within 1..=99999, prefixes
+    /// unique.
+    fn checked_services(&self) -> Result<Vec<Service>, ConfigError> {
         let mut services = Vec::new();
         let mut prefixes = HashSet::new();
         for (i, s) in self.services.iter().enumerate() {
@@ -417,6 +461,11 @@ impl Settings {
                 service_minutes: s.service_minutes.max(1),
             });
         }
+        Ok(services)
+    }
+
+    /// The counters, checked: numbers unique, each serving known fields.
+    fn checked_counters(&self, services: &[Service]) -> Result<Vec<CounterDef>, ConfigError> {
         let mut counters: Vec<CounterDef> = Vec::new();
         for (i, c) in self.counters.iter().enumerate() {
             let key = |k: &str| format!("counters[{i}].{k}");
@@ -447,43 +496,7 @@ impl Settings {
                 services: codes,
             });
         }
-        let listen: std::net::SocketAddr = self.server.listen.parse().map_err(|_| {
-            invalid(
-                "server.listen",
-                format!(
-                    "{:?} is not an address like 0.0.0.0:8080",
-                    self.server.listen
-                ),
-            )
-        })?;
-        let public_url = match &self.server.public_url {
-            Some(url) if url.starts_with("http://") || url.starts_with("https://") => url.clone(),
-            Some(url) => {
-                return Err(invalid(
-                    "server.public_url",
-                    format!("{url:?} must start with http:// or https://"),
-                ));
-            }
-            None => default_public_url(listen),
-        };
-        if self.server.body_limit_bytes < 1024 {
-            return Err(invalid("server.body_limit_bytes", "at least 1024"));
-        }
-        Ok(Hall {
-            name: self.hall.name.clone(),
-            tz,
-            services,
-            counters,
-            fairness: Fairness {
-                priority_streak_limit: self.queue.priority_streak_limit,
-                normal_wait_limit_minutes: self.queue.normal_wait_limit_minutes,
-            },
-            call_order: self.queue.call_order,
-            transfer_keeps_place: self.queue.transfer_keeps_place,
-            rating_scale: self.hall.rating_scale,
-            notice: self.hall.notice.clone(),
-            public_url,
-        })
+        Ok(counters)
     }
 }
 

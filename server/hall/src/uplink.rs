@@ -92,15 +92,7 @@ impl Uplink {
                 return;
             }
         };
-        // Where the last run left off (its last success and error), until this run says more.
-        let hall = store.hall.clone();
-        if let Ok(Some((success, attempt, error))) = store.read(stored::last_outcome).await {
-            self.note(|s| {
-                s.last_success_at = success.map(|ms| local_time(&hall, ms));
-                s.last_attempt_at = attempt.map(|ms| local_time(&hall, ms));
-                s.last_error = error;
-            });
-        }
+        self.resume_status(&store).await;
         let profile = profile_of(&store);
         let url = format!(
             "{}{}",
@@ -111,50 +103,13 @@ impl Uplink {
         let mut pause = Duration::from_secs(1);
         let mut last_contact: Option<std::time::Instant> = None;
         loop {
-            let (acked, last) = match store.read(stored::positions).await {
-                Ok(p) => p,
-                Err(_) => {
-                    tokio::time::sleep(IDLE_POLL).await;
-                    continue;
-                }
-            };
-            self.note(|s| {
-                s.acked_seq = acked;
-                s.last_seq = last;
-                s.backlog = (last - acked).max(0);
-            });
-            let idle = acked >= last;
-            if idle && last_contact.is_some_and(|t| t.elapsed() < HEARTBEAT) {
+            let heartbeat_due = last_contact.is_none_or(|t| t.elapsed() >= HEARTBEAT);
+            let Some((batch, last)) = self
+                .next_batch(&store, &settings, &profile, heartbeat_due)
+                .await
+            else {
                 tokio::time::sleep(IDLE_POLL).await;
                 continue;
-            }
-            let events = if idle {
-                Vec::new()
-            } else {
-                let (limit, share) = (settings.batch_events, settings.share_comments);
-                match store
-                    .read(move |conn| events_after(conn, acked, limit, share))
-                    .await
-                {
-                    Ok(e) if !e.is_empty() => e,
-                    _ => {
-                        tokio::time::sleep(IDLE_POLL).await;
-                        continue;
-                    }
-                }
-            };
-            // Nothing new: a heartbeat (no events) saying where the log stands, so the city
-            // does not take a quiet hall for a silent one.
-            let (from_seq, to_seq) = match (events.first(), events.last()) {
-                (Some(first), Some(last)) => (first.seq, last.seq),
-                _ => (acked + 1, acked),
-            };
-            let batch = Batch {
-                hall: settings.hall.clone(),
-                from_seq,
-                to_seq,
-                profile: profile.clone(),
-                events,
             };
             let outcome = send(&client, &url, &settings, &batch, millis(clock.now())).await;
             let now = millis(clock.now());
@@ -162,41 +117,111 @@ impl Uplink {
                 Ok(acked_through) => {
                     pause = Duration::from_secs(1);
                     last_contact = Some(std::time::Instant::now());
-                    let written = store
-                        .write(move |tx| stored::note_success(tx.conn, acked_through, now))
-                        .await;
-                    if written.is_err() {
-                        tokio::time::sleep(IDLE_POLL).await;
-                    }
-                    if acked_through > last {
-                        tracing::warn!(
-                            acked_through,
-                            last,
-                            "the city holds more of this hall's log than the hall: was the database restored from an older backup?"
-                        );
-                    }
-                    self.note(|s| {
-                        s.last_error = None;
-                        s.last_success_at = Some(local_time(&store.hall, now));
-                        s.last_attempt_at = s.last_success_at.clone();
-                    });
+                    self.acknowledged(&store, acked_through, last, now).await;
                 }
                 Err(error) => {
-                    self.failures.fetch_add(1, Ordering::Relaxed);
-                    tracing::warn!(%error, pause_s = pause.as_secs(), "the city did not take the batch");
-                    let message = error.clone();
-                    let _ = store
-                        .write(move |tx| stored::note_failure(tx.conn, now, &message))
-                        .await;
-                    self.note(|s| {
-                        s.last_error = Some(error);
-                        s.last_attempt_at = Some(local_time(&store.hall, now));
-                    });
+                    self.failed(&store, error, pause, now).await;
                     tokio::time::sleep(pause).await;
                     pause = (pause * 2).min(max_pause);
                 }
             }
         }
+    }
+
+    /// Where the last run left off (its last success and error), until this run says more.
+    async fn resume_status(&self, store: &Store) {
+        let hall = store.hall.clone();
+        if let Ok(Some((success, attempt, error))) = store.read(stored::last_outcome).await {
+            self.note(|s| {
+                s.last_success_at = success.map(|ms| local_time(&hall, ms));
+                s.last_attempt_at = attempt.map(|ms| local_time(&hall, ms));
+                s.last_error = error;
+            });
+        }
+    }
+
+    /// The next batch to send and where the log ends: the events after the city's
+    /// acknowledgement, or, when there are none and a heartbeat is due, an empty batch
+    /// saying where the log stands (so the city does not take a quiet hall for a silent
+    /// one). `None`: nothing to send now.
+    async fn next_batch(
+        &self,
+        store: &Store,
+        settings: &UplinkSettings,
+        profile: &Profile,
+        heartbeat_due: bool,
+    ) -> Option<(Batch, i64)> {
+        let (acked, last) = store.read(stored::positions).await.ok()?;
+        self.note(|s| {
+            s.acked_seq = acked;
+            s.last_seq = last;
+            s.backlog = (last - acked).max(0);
+        });
+        let idle = acked >= last;
+        if idle && !heartbeat_due {
+            return None;
+        }
+        let events = if idle {
+            Vec::new()
+        } else {
+            let (limit, share) = (settings.batch_events, settings.share_comments);
+            let events = store
+                .read(move |conn| events_after(conn, acked, limit, share))
+                .await
+                .ok()?;
+            if events.is_empty() {
+                return None;
+            }
+            events
+        };
+        let (from_seq, to_seq) = match (events.first(), events.last()) {
+            (Some(first), Some(last)) => (first.seq, last.seq),
+            _ => (acked + 1, acked),
+        };
+        let batch = Batch {
+            hall: settings.hall.clone(),
+            from_seq,
+            to_seq,
+            profile: profile.clone(),
+            events,
+        };
+        Some((batch, last))
+    }
+
+    /// The city holds everything up to `acked_through`: remember it.
+    async fn acknowledged(&self, store: &Store, acked_through: i64, last: i64, now: i64) {
+        let written = store
+            .write(move |tx| stored::note_success(tx.conn, acked_through, now))
+            .await;
+        if written.is_err() {
+            tokio::time::sleep(IDLE_POLL).await;
+        }
+        if acked_through > last {
+            tracing::warn!(
+                acked_through,
+                last,
+                "the city holds more of this hall's log than the hall: was the database restored from an older backup?"
+            );
+        }
+        self.note(|s| {
+            s.last_error = None;
+            s.last_success_at = Some(local_time(&store.hall, now));
+            s.last_attempt_at = s.last_success_at.clone();
+        });
+    }
+
+    /// The city did not take the batch: say why, and count it.
+    async fn failed(&self, store: &Store, error: String, pause: Duration, now: i64) {
+        self.failures.fetch_add(1, Ordering::Relaxed);
+        tracing::warn!(%error, pause_s = pause.as_secs(), "the city did not take the batch");
+        let message = error.clone();
+        let _ = store
+            .write(move |tx| stored::note_failure(tx.conn, now, &message))
+            .await;
+        self.note(|s| {
+            s.last_error = Some(error);
+            s.last_attempt_at = Some(local_time(&store.hall, now));
+        });
     }
 
     fn note(&self, change: impl FnOnce(&mut UplinkStatus)) {

@@ -21,6 +21,11 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+mod breakdown;
+pub use breakdown::{
+    Accuracy, Bucket, COMMENTS_LISTED, Comment, Report, WAIT_BUCKETS, report,
+};
+
 /// How a visit began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum BeganBy {
@@ -272,7 +277,7 @@ pub struct Figures {
 }
 
 #[derive(Debug, Default)]
-struct Tally {
+pub(crate) struct Tally {
     issued: u64,
     transferred_in: u64,
     returned: u64,
@@ -409,168 +414,6 @@ impl Tally {
                 coverage: share(self.rated, self.served),
             },
         }
-    }
-}
-
-/// One bucket of the wait distribution, in minutes; the last has no upper end.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Bucket {
-    pub from_minutes: u32,
-    pub to_minutes: Option<u32>,
-    pub count: u64,
-}
-
-/// The bucket edges of the wait distribution, in minutes.
-pub const WAIT_BUCKETS: [u32; 8] = [0, 5, 10, 15, 20, 30, 45, 60];
-
-/// How well the estimate quoted at issue matched the wait that followed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Accuracy {
-    /// First visits that were quoted an estimate and have been called.
-    pub quoted: u64,
-    pub mean_abs_error_minutes: Option<f64>,
-    /// Share who waited longer than quoted.
-    pub share_longer: Option<f64>,
-    /// Share who waited more than 5 minutes longer than quoted.
-    pub share_5_min_longer: Option<f64>,
-}
-
-/// A citizen's comment with its rating.
-#[derive(Debug, Clone, PartialEq, Serialize)]
-pub struct Comment {
-    pub at: i64,
-    pub field: String,
-    pub counter: Option<u16>,
-    pub clerk: Option<i64>,
-    pub level: u8,
-    pub comment: String,
-}
-
-/// The figures of a range of days, in every breakdown.
-#[derive(Debug)]
-pub struct Report {
-    pub total: Figures,
-    pub by_field: Vec<(String, Figures)>,
-    pub by_counter: Vec<(u16, Figures)>,
-    pub by_clerk: Vec<(i64, Figures)>,
-    pub by_hour: Vec<(u8, Figures)>,
-    pub by_day: Vec<(NaiveDate, Figures)>,
-    pub wait_histogram: Vec<Bucket>,
-    pub estimate: Accuracy,
-    /// Newest first.
-    pub comments: Vec<Comment>,
-}
-
-/// At most this many comments are listed.
-pub const COMMENTS_LISTED: usize = 200;
-
-/// The figures of `visits` and `spans` (already limited to the days asked for).
-pub fn report(visits: &[Visit], spans: &[Span], setup: &Setup<'_>) -> Report {
-    let mut total = Tally::default();
-    let mut by_field: BTreeMap<String, Tally> = BTreeMap::new();
-    let mut by_counter: BTreeMap<u16, Tally> = BTreeMap::new();
-    let mut by_clerk: BTreeMap<i64, Tally> = BTreeMap::new();
-    let mut by_hour: BTreeMap<u8, Tally> = BTreeMap::new();
-    let mut by_day: BTreeMap<NaiveDate, Tally> = BTreeMap::new();
-    let mut histogram = vec![0u64; WAIT_BUCKETS.len()];
-    let mut errors: Vec<f64> = Vec::new();
-    let (mut longer, mut much_longer) = (0u64, 0u64);
-    let mut comments = Vec::new();
-    let scale = setup.scale;
-    for v in visits {
-        let f = Facts::of(v, setup);
-        total.add_visit(v, &f, scale);
-        match by_field.get_mut(&v.service) {
-            Some(t) => t.add_visit(v, &f, scale),
-            None => by_field
-                .entry(v.service.clone())
-                .or_default()
-                .add_visit(v, &f, scale),
-        }
-        if let Some(no) = v.counter {
-            by_counter.entry(no).or_default().add_visit(v, &f, scale);
-        }
-        if let Some(clerk) = v.clerk {
-            by_clerk.entry(clerk).or_default().add_visit(v, &f, scale);
-        }
-        by_hour.entry(v.hour).or_default().add_visit(v, &f, scale);
-        by_day.entry(v.day).or_default().add_visit(v, &f, scale);
-        if let Some(wait) = f.wait {
-            let minutes = wait as f64 / 60_000.0;
-            let bucket = WAIT_BUCKETS
-                .iter()
-                .rposition(|&edge| minutes >= f64::from(edge))
-                .unwrap_or(0);
-            histogram[bucket] += 1;
-            if let (BeganBy::Issued, Some(quoted)) = (v.began_by, v.quoted_minutes) {
-                let quoted = f64::from(quoted);
-                errors.push((minutes - quoted).abs());
-                longer += u64::from(minutes > quoted);
-                much_longer += u64::from(minutes > quoted + 5.0);
-            }
-        }
-        if let (Some(text), Some((level, _))) = (&v.comment, v.rating) {
-            comments.push(Comment {
-                at: v.rated_at.or(v.ended_at).unwrap_or(v.queued_at),
-                field: v.service.clone(),
-                counter: v.counter,
-                clerk: v.clerk,
-                level,
-                comment: text.clone(),
-            });
-        }
-    }
-    let today = crate::numbering::local_day(at(setup.now), setup.tz);
-    for span in spans {
-        let end = span.end(today, setup.now);
-        let pause = span.pause.as_deref();
-        let ms = (end - span.began_at).max(0);
-        total.add_time(pause, ms);
-        by_counter
-            .entry(span.counter)
-            .or_default()
-            .add_time(pause, ms);
-        if let Some(clerk) = span.clerk {
-            by_clerk.entry(clerk).or_default().add_time(pause, ms);
-        }
-        by_day.entry(span.day).or_default().add_time(pause, ms);
-        for (hour, ms) in split_by_hour(span.began_at, end, setup.tz) {
-            by_hour.entry(hour).or_default().add_time(pause, ms);
-        }
-    }
-    comments.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.comment.cmp(&b.comment)));
-    comments.truncate(COMMENTS_LISTED);
-    let n = errors.len() as u64;
-    let share = |part: u64| (n > 0).then(|| part as f64 / n as f64);
-    fn finish<K>(groups: BTreeMap<K, Tally>, scale: u8) -> Vec<(K, Figures)> {
-        groups
-            .into_iter()
-            .map(|(k, t)| (k, t.figures(scale)))
-            .collect()
-    }
-    Report {
-        total: total.figures(scale),
-        by_field: finish(by_field, scale),
-        by_counter: finish(by_counter, scale),
-        by_clerk: finish(by_clerk, scale),
-        by_hour: finish(by_hour, scale),
-        by_day: finish(by_day, scale),
-        wait_histogram: WAIT_BUCKETS
-            .iter()
-            .enumerate()
-            .map(|(i, &from)| Bucket {
-                from_minutes: from,
-                to_minutes: WAIT_BUCKETS.get(i + 1).copied(),
-                count: histogram[i],
-            })
-            .collect(),
-        estimate: Accuracy {
-            quoted: n,
-            mean_abs_error_minutes: (n > 0).then(|| errors.iter().sum::<f64>() / n as f64),
-            share_longer: share(longer),
-            share_5_min_longer: share(much_longer),
-        },
-        comments,
     }
 }
 

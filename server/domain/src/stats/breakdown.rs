@@ -1,0 +1,211 @@
+//! The figures of a range of days in every breakdown (field, counter, clerk, hour, day),
+//! the wait distribution, the estimate's accuracy and the comments: what the manager's
+//! dashboard, the exports and the city read. The definitions are in [`super`].
+
+use super::{BeganBy, Facts, Figures, Setup, Span, Tally, Visit, at, split_by_hour};
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use serde::Serialize;
+use std::collections::BTreeMap;
+
+/// One bucket of the wait distribution, in minutes; the last has no upper end.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Bucket {
+    pub from_minutes: u32,
+    pub to_minutes: Option<u32>,
+    pub count: u64,
+}
+
+/// The bucket edges of the wait distribution, in minutes.
+pub const WAIT_BUCKETS: [u32; 8] = [0, 5, 10, 15, 20, 30, 45, 60];
+
+/// How well the estimate quoted at issue matched the wait that followed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Accuracy {
+    /// First visits that were quoted an estimate and have been called.
+    pub quoted: u64,
+    pub mean_abs_error_minutes: Option<f64>,
+    /// Share who waited longer than quoted.
+    pub share_longer: Option<f64>,
+    /// Share who waited more than 5 minutes longer than quoted.
+    pub share_5_min_longer: Option<f64>,
+}
+
+/// A citizen's comment with its rating.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Comment {
+    pub at: i64,
+    pub field: String,
+    pub counter: Option<u16>,
+    pub clerk: Option<i64>,
+    pub level: u8,
+    pub comment: String,
+}
+
+/// The figures of a range of days, in every breakdown.
+#[derive(Debug)]
+pub struct Report {
+    pub total: Figures,
+    pub by_field: Vec<(String, Figures)>,
+    pub by_counter: Vec<(u16, Figures)>,
+    pub by_clerk: Vec<(i64, Figures)>,
+    pub by_hour: Vec<(u8, Figures)>,
+    pub by_day: Vec<(NaiveDate, Figures)>,
+    pub wait_histogram: Vec<Bucket>,
+    pub estimate: Accuracy,
+    /// Newest first.
+    pub comments: Vec<Comment>,
+}
+
+/// At most this many comments are listed.
+pub const COMMENTS_LISTED: usize = 200;
+
+/// The figures of `visits` and `spans` (already limited to the days asked for).
+pub fn report(visits: &[Visit], spans: &[Span], setup: &Setup<'_>) -> Report {
+    let scale = setup.scale;
+    let mut groups = Groups::default();
+    let mut waits = Waits::default();
+    let mut comments = Vec::new();
+    for v in visits {
+        let f = Facts::of(v, setup);
+        groups.add_visit(v, &f, scale);
+        waits.add(v, &f);
+        if let (Some(text), Some((level, _))) = (&v.comment, v.rating) {
+            comments.push(Comment {
+                at: v.rated_at.or(v.ended_at).unwrap_or(v.queued_at),
+                field: v.service.clone(),
+                counter: v.counter,
+                clerk: v.clerk,
+                level,
+                comment: text.clone(),
+            });
+        }
+    }
+    let today = crate::numbering::local_day(at(setup.now), setup.tz);
+    for span in spans {
+        groups.add_span(span, span.end(today, setup.now), setup.tz);
+    }
+    comments.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.comment.cmp(&b.comment)));
+    comments.truncate(COMMENTS_LISTED);
+    fn finish<K>(groups: BTreeMap<K, Tally>, scale: u8) -> Vec<(K, Figures)> {
+        groups
+            .into_iter()
+            .map(|(k, t)| (k, t.figures(scale)))
+            .collect()
+    }
+    Report {
+        total: groups.total.figures(scale),
+        by_field: finish(groups.by_field, scale),
+        by_counter: finish(groups.by_counter, scale),
+        by_clerk: finish(groups.by_clerk, scale),
+        by_hour: finish(groups.by_hour, scale),
+        by_day: finish(groups.by_day, scale),
+        wait_histogram: waits.histogram(),
+        estimate: waits.accuracy(),
+        comments,
+    }
+}
+
+/// The tallies of every breakdown at once.
+#[derive(Default)]
+struct Groups {
+    total: Tally,
+    by_field: BTreeMap<String, Tally>,
+    by_counter: BTreeMap<u16, Tally>,
+    by_clerk: BTreeMap<i64, Tally>,
+    by_hour: BTreeMap<u8, Tally>,
+    by_day: BTreeMap<NaiveDate, Tally>,
+}
+
+impl Groups {
+    fn add_visit(&mut self, v: &Visit, f: &Facts, scale: u8) {
+        self.total.add_visit(v, f, scale);
+        // Look the field up before cloning its name: a year is millions of visits.
+        match self.by_field.get_mut(&v.service) {
+            Some(t) => t.add_visit(v, f, scale),
+            None => self
+                .by_field
+                .entry(v.service.clone())
+                .or_default()
+                .add_visit(v, f, scale),
+        }
+        if let Some(no) = v.counter {
+            self.by_counter.entry(no).or_default().add_visit(v, f, scale);
+        }
+        if let Some(clerk) = v.clerk {
+            self.by_clerk.entry(clerk).or_default().add_visit(v, f, scale);
+        }
+        self.by_hour.entry(v.hour).or_default().add_visit(v, f, scale);
+        self.by_day.entry(v.day).or_default().add_visit(v, f, scale);
+    }
+
+    /// A counter's open or paused time, until `end`.
+    fn add_span(&mut self, span: &Span, end: i64, tz: Tz) {
+        let pause = span.pause.as_deref();
+        let ms = (end - span.began_at).max(0);
+        self.total.add_time(pause, ms);
+        self.by_counter
+            .entry(span.counter)
+            .or_default()
+            .add_time(pause, ms);
+        if let Some(clerk) = span.clerk {
+            self.by_clerk.entry(clerk).or_default().add_time(pause, ms);
+        }
+        self.by_day.entry(span.day).or_default().add_time(pause, ms);
+        for (hour, ms) in split_by_hour(span.began_at, end, tz) {
+            self.by_hour.entry(hour).or_default().add_time(pause, ms);
+        }
+    }
+}
+
+/// The wait distribution, and how the estimates quoted at issue held.
+#[derive(Default)]
+struct Waits {
+    histogram: [u64; WAIT_BUCKETS.len()],
+    errors: Vec<f64>,
+    longer: u64,
+    much_longer: u64,
+}
+
+impl Waits {
+    fn add(&mut self, v: &Visit, f: &Facts) {
+        let Some(wait) = f.wait else {
+            return;
+        };
+        let minutes = wait as f64 / 60_000.0;
+        let bucket = WAIT_BUCKETS
+            .iter()
+            .rposition(|&edge| minutes >= f64::from(edge))
+            .unwrap_or(0);
+        self.histogram[bucket] += 1;
+        if let (BeganBy::Issued, Some(quoted)) = (v.began_by, v.quoted_minutes) {
+            let quoted = f64::from(quoted);
+            self.errors.push((minutes - quoted).abs());
+            self.longer += u64::from(minutes > quoted);
+            self.much_longer += u64::from(minutes > quoted + 5.0);
+        }
+    }
+
+    fn histogram(&self) -> Vec<Bucket> {
+        WAIT_BUCKETS
+            .iter()
+            .enumerate()
+            .map(|(i, &from)| Bucket {
+                from_minutes: from,
+                to_minutes: WAIT_BUCKETS.get(i + 1).copied(),
+                count: self.histogram[i],
+            })
+            .collect()
+    }
+
+    fn accuracy(&self) -> Accuracy {
+        let n = self.errors.len() as u64;
+        let share = |part: u64| (n > 0).then(|| part as f64 / n as f64);
+        Accuracy {
+            quoted: n,
+            mean_abs_error_minutes: (n > 0).then(|| self.errors.iter().sum::<f64>() / n as f64),
+            share_longer: share(self.longer),
+            share_5_min_longer: share(self.much_longer),
+        }
+    }
+}
