@@ -10,10 +10,10 @@
 
 use crate::status::{PrinterStatus, Report};
 use crate::transport::{Deadlines, Target, TransportError, print_ticket, printer_status};
-use crate::{Layout, TicketPrint};
+use crate::Layout;
+use crate::protocol::{FromAgent, ToAgent};
 use futures_util::{SinkExt, StreamExt};
-use serde::Deserialize;
-use serde_json::json;
+
 use std::collections::HashSet;
 use std::io::{BufRead, Write};
 use std::path::PathBuf;
@@ -92,19 +92,13 @@ impl Printed {
     }
 }
 
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-enum FromServer {
-    Job { job: i64, ticket: TicketPrint },
-}
-
 fn status_message(status: Result<Option<PrinterStatus>, TransportError>) -> String {
     let report = match status {
         Ok(Some(s)) => Report::of(&s),
         Ok(None) => Report::one_way(),
         Err(e) => Report::unreachable(e.reason()),
     };
-    json!({"type": "status", "status": report}).to_string()
+    FromAgent::Status { status: report }.to_json()
 }
 
 /// Run the agent until `shutdown` resolves.
@@ -186,13 +180,13 @@ async fn session(config: &AgentConfig, printed: &mut Printed) -> Result<bool, Se
                     Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(true),
                     Some(Ok(_)) => continue,
                 };
-                let Ok(FromServer::Job { job, ticket }) = serde_json::from_str::<FromServer>(&text) else {
+                let Ok(ToAgent::Job { job, ticket }) = serde_json::from_str::<ToAgent>(&text) else {
                     tracing::warn!("an unknown message from the server was ignored");
                     continue;
                 };
                 let answer = if printed.contains(job) {
                     // Printed before the link dropped: say so again, print nothing.
-                    json!({"type": "done", "job": job})
+                    FromAgent::Done { job }
                 } else {
                     let (target, layout, deadlines) = (config.printer.clone(), config.layout, config.deadlines);
                     let result = tokio::task::spawn_blocking(move || print_ticket(&target, &layout, &ticket, deadlines))
@@ -205,15 +199,15 @@ async fn session(config: &AgentConfig, printed: &mut Printed) -> Result<bool, Se
                                 source,
                             }))?;
                             tracing::info!(job, "printed");
-                            json!({"type": "done", "job": job})
+                            FromAgent::Done { job }
                         }
                         Err(reason) => {
                             tracing::warn!(job, %reason, "could not print");
-                            json!({"type": "failed", "job": job, "reason": reason})
+                            FromAgent::Failed { job, reason }
                         }
                     }
                 };
-                if sink.send(Message::text(answer.to_string())).await.is_err() {
+                if sink.send(Message::text(answer.to_json())).await.is_err() {
                     return Ok(true);
                 }
             }

@@ -113,6 +113,7 @@ impl<'f> Pen<'f> {
             .sum()
     }
 
+    #[cfg(feature = "render")]
     /// Horizontal advance of one character, in dots.
     pub(crate) fn advance(&self, c: char) -> f32 {
         self.font.as_scaled(self.scale).h_advance(self.glyph_id(c))

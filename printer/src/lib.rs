@@ -8,25 +8,30 @@
 //! page, and plain ASCII without diacritics for the cheapest printers.
 //!
 //! - [`encode`] turns a [`TicketPrint`] into the exact bytes to send, for a [`Layout`].
-//! - [`render`] reads such bytes back into the picture a printer would print, so previews and
-//!   tests look at what the bytes say rather than at a second drawing of the ticket.
+//! - `render` (the `render` feature, on by default) reads such bytes back into the picture a
+//!   printer would print, so previews and tests look at what the bytes say rather than at a
+//!   second drawing of the ticket.
 //! - [`status`] speaks the real-time status queries (`DLE EOT`) of a two-way link.
+//! - [`protocol`] is what a print agent and the hall's server say to each other.
 //!
 //! This crate knows nothing of HTTP or the database, and it carries no bytes to a printer:
 //! transports and the print agent live beside it.
 
 pub mod agent;
 mod bitmap;
+#[cfg(feature = "render")]
 mod decode;
 mod encode;
 mod error;
 mod font;
+pub mod protocol;
 mod raster;
 pub mod status;
 mod text;
 mod ticket;
 pub mod transport;
 
+#[cfg(feature = "render")]
 pub use decode::render;
 pub use encode::encode;
 pub use error::{DecodeError, PrintError};

@@ -8,7 +8,9 @@ use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use motcua_printer::agent::{self, AgentConfig};
 use motcua_printer::transport::{Deadlines, Target};
-use motcua_printer::{Layout, Paper, TicketPrint};
+use motcua_printer::{Layout, TicketPrint};
+#[cfg(feature = "render")]
+use motcua_printer::Paper;
 use std::path::PathBuf;
 use std::time::Duration;
 
@@ -66,6 +68,7 @@ enum Command {
         out: PathBuf,
     },
     /// Draw a byte stream as the printer would print it (decoded from the bytes).
+    #[cfg(feature = "render")]
     Render {
         input: PathBuf,
         #[arg(long, default_value = "80")]
@@ -142,6 +145,7 @@ fn run(command: Command) -> anyhow::Result<()> {
             eprintln!("{} bytes written to {}", bytes.len(), out.display());
             Ok(())
         }
+        #[cfg(feature = "render")]
         Command::Render { input, paper, out } => {
             let bytes = std::fs::read(&input)
                 .with_context(|| format!("cannot read {}", input.display()))?;

@@ -23,8 +23,9 @@ use axum::extract::ws::Utf8Bytes;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use motcua_printer::transport::{Deadlines, Target};
+use motcua_printer::protocol::ToAgent;
 use motcua_printer::{Layout, TicketPrint};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use serde_json::json;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -436,17 +437,15 @@ impl Printing {
     }
 }
 
-/// What an agent sends.
-#[derive(Debug, Deserialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
-pub enum AgentMessage {
-    Status { status: PrinterReport },
-    Done { job: i64 },
-    Failed { job: i64, reason: String },
-}
+/// What an agent sends (the protocol is the printer crate's).
+pub use motcua_printer::protocol::FromAgent as AgentMessage;
 
 fn job_frame(job: i64, ticket: &TicketPrint) -> Utf8Bytes {
-    Utf8Bytes::from(json!({"type": "job", "job": job, "ticket": ticket}).to_string())
+    let job = ToAgent::Job {
+        job,
+        ticket: ticket.clone(),
+    };
+    Utf8Bytes::from(job.to_json())
 }
 
 /// Print straight to a network printer: check its status, then send the ticket (the
