@@ -238,6 +238,15 @@ pub fn recent_visits(
         )?)
 }
 
+/// How many tickets of `day` are in each status.
+pub fn count_by_status(conn: &Connection, day: &str) -> Result<Vec<(String, i64)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT status, COUNT(*) FROM tickets WHERE local_day = ?1 GROUP BY status",
+    )?;
+    let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The last local day any ticket was issued.
 pub fn latest_day(conn: &Connection) -> Result<Option<String>, StoreError> {
     Ok(conn

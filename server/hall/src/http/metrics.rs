@@ -6,7 +6,7 @@ use super::AppError;
 use motcua_store::clock::Clock;
 use crate::live::Hub;
 use crate::app::views;
-use motcua_store::Store;
+use motcua_store::{Store, counters, events, tickets};
 use axum::extract::State;
 use axum::response::IntoResponse;
 use std::sync::Arc;
@@ -23,29 +23,46 @@ pub async fn metrics(
 ) -> Result<impl IntoResponse, AppError> {
     let hall = store.hall.clone();
     let day = motcua_domain::numbering::local_day(clock.now(), hall.tz).to_string();
-    let (waiting, statuses, counters, seq) = store
+    let now = store
         .read::<_, AppError, _>(move |conn| {
-            let waiting = views::waiting_counts(conn, &hall)?;
-            let mut stmt = conn.prepare_cached(
-                "SELECT status, COUNT(*) FROM tickets WHERE local_day = ?1 GROUP BY status",
-            )?;
-            let statuses: Vec<(String, i64)> = stmt
-                .query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))?
-                .collect::<Result<_, _>>()?;
             let mut counters = Vec::new();
             for c in &hall.counters {
-                counters.push((
-                    c.no.to_string(),
-                    motcua_store::counters::get(conn, c.no)?
-                        .map_or("closed", |r| r.state.name()),
-                ));
+                let state = counters::get(conn, c.no)?.map_or("closed", |r| r.state.name());
+                counters.push((c.no.to_string(), state));
             }
-            Ok((waiting, statuses, counters, motcua_store::events::last_seq(conn)?))
+            Ok(HallNow {
+                waiting: views::waiting_counts(conn, &hall)?,
+                statuses: tickets::count_by_status(conn, &day)?,
+                counters,
+                seq: events::last_seq(conn)?,
+            })
         })
         .await?;
     let mut out = Exposition(String::new());
+    hall_families(&mut out, &now);
+    uplink_families(&mut out, &uplink);
+    printer_families(&mut out, &printing.printers(&store).await?);
+    live_families(&mut out, &hub.stats);
+    Ok((
+        [(
+            axum::http::header::CONTENT_TYPE,
+            "text/plain; version=0.0.4",
+        )],
+        out.0,
+    ))
+}
+
+/// The hall as read at scrape time.
+struct HallNow {
+    waiting: std::collections::BTreeMap<String, u32>,
+    statuses: Vec<(String, i64)>,
+    counters: Vec<(String, &'static str)>,
+    seq: i64,
+}
+
+fn hall_families(out: &mut Exposition, now: &HallNow) {
     out.family("motcua_waiting", "gauge", "Tickets waiting now, per field.");
-    for (service, n) in &waiting {
+    for (service, n) in &now.waiting {
         out.sample("motcua_waiting", &[("service", service)], n);
     }
     out.family(
@@ -53,7 +70,7 @@ pub async fn metrics(
         "gauge",
         "Tickets of the local day, per status.",
     );
-    for (status, n) in &statuses {
+    for (status, n) in &now.statuses {
         out.sample("motcua_tickets_today", &[("status", status)], n);
     }
     out.family(
@@ -61,7 +78,7 @@ pub async fn metrics(
         "gauge",
         "1 for the state each counter is in.",
     );
-    for (no, state) in &counters {
+    for (no, state) in &now.counters {
         for s in ["open", "paused", "closed"] {
             out.sample(
                 "motcua_counter_state",
@@ -75,7 +92,10 @@ pub async fn metrics(
         "counter",
         "Sequence number of the last event in the log.",
     );
-    out.sample("motcua_event_seq", &[], seq);
+    out.sample("motcua_event_seq", &[], now.seq);
+}
+
+fn uplink_families(out: &mut Exposition, uplink: &crate::uplink::Uplink) {
     let up = uplink.status();
     out.family(
         "motcua_uplink_enabled",
@@ -101,6 +121,9 @@ pub async fn metrics(
         "Batches the city did not take (unreachable or refused), since the start.",
     );
     out.sample("motcua_uplink_failures_total", &[], uplink.failures());
+}
+
+fn printer_families(out: &mut Exposition, printers: &[crate::printing::PrinterView]) {
     out.family(
         "motcua_printer_connected",
         "gauge",
@@ -121,7 +144,7 @@ pub async fn metrics(
         "gauge",
         "1 when the printer last said it is out of paper.",
     );
-    for p in printing.printers(&store).await? {
+    for p in printers {
         let labels = [("printer", p.name.as_str())];
         let report = p.report.clone().unwrap_or_default();
         out.sample("motcua_printer_connected", &labels, u8::from(p.connected));
@@ -137,7 +160,9 @@ pub async fn metrics(
             u8::from(report.paper_out),
         );
     }
-    let stats = &hub.stats;
+}
+
+fn live_families(out: &mut Exposition, stats: &crate::live::LiveStats) {
     out.family(
         "motcua_live_sockets",
         "gauge",
@@ -174,11 +199,4 @@ pub async fn metrics(
         &[],
         stats.resyncs.load(Ordering::Relaxed),
     );
-    Ok((
-        [(
-            axum::http::header::CONTENT_TYPE,
-            "text/plain; version=0.0.4",
-        )],
-        out.0,
-    ))
 }
