@@ -65,26 +65,8 @@ pub fn wire(
     Ok(state)
 }
 
-/// Open the hall's database in `data_dir` and build the state the server runs on, with
-/// printing through agents only.
-pub fn build_state(
-    data_dir: &Path,
-    hall: Hall,
-    clock: Arc<dyn Clock>,
-    limits: Limits,
-) -> Result<AppState, StoreError> {
-    let printing = Printing::new(
-        Vec::new(),
-        String::new(),
-        std::time::Duration::from_secs(120),
-        clock.clone(),
-        hall.tz,
-    );
-    build_state_with(data_dir, hall, clock, limits, printing)
-}
-
-/// As [`build_state`], with the printing set up from the settings.
-pub fn build_state_with(
+/// The store, the application and its live feeds on `data_dir`, with `printing`.
+fn build_state_with(
     data_dir: &Path,
     hall: Hall,
     clock: Arc<dyn Clock>,

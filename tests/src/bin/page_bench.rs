@@ -8,7 +8,6 @@
 use motcua_store::clock::SystemClock;
 use motcua_hall::config::Settings;
 use motcua_domain::{DeviceKind, Role};
-use motcua_hall::http::Limits;
 use motcua_store::{self as store};
 use motcua_tests::browser::Browser;
 use serde_json::json;
@@ -30,15 +29,8 @@ async fn main() {
     let addr = listener.local_addr().expect("addr");
     let mut hall = settings.hall().expect("hall");
     hall.public_url = format!("http://{addr}");
-    let state = motcua_hall::build_state(
-        dir.path(),
-        hall,
-        Arc::new(SystemClock),
-        Limits {
-            body_bytes: 16 * 1024,
-        },
-    )
-    .expect("state");
+    let state =
+        motcua_hall::wire(&settings, hall, dir.path(), Arc::new(SystemClock)).expect("the hall");
     tokio::spawn(motcua_hall::serve(listener, state, std::future::pending()));
     let base = format!("http://{addr}");
 

@@ -7,7 +7,7 @@ use futures_util::StreamExt;
 use motcua_store::clock::SystemClock;
 use motcua_hall::config::Settings;
 use motcua_domain::{DeviceKind, Role};
-use motcua_hall::http::{AppState, Limits};
+use motcua_hall::http::AppState;
 use motcua_store::{self as store};
 use serde::Deserialize;
 use std::path::Path;
@@ -119,15 +119,8 @@ fn start_hall(server_rt: &Runtime, root: &Path, name: &str) -> Result<Hall> {
     let addr = listener.local_addr()?;
     let mut hall = settings.hall().map_err(|e| anyhow!("settings: {e}"))?;
     hall.public_url = format!("http://{addr}");
-    let state = motcua_hall::build_state(
-        &dir,
-        hall,
-        Arc::new(SystemClock),
-        Limits {
-            body_bytes: settings.server.body_limit_bytes,
-        },
-    )
-    .map_err(|e| anyhow!("build state: {e}"))?;
+    let state = motcua_hall::wire(&settings, hall, &dir, Arc::new(SystemClock))
+        .map_err(|e| anyhow!("wire the hall: {e}"))?;
     let (stop, stopped) = oneshot::channel::<()>();
     let task = {
         let _in_server_rt = server_rt.enter();
