@@ -39,6 +39,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/004_request_ids.sql"),
     include_str!("../migrations/005_statistics.sql"),
     include_str!("../migrations/006_uplink.sql"),
+    include_str!("../migrations/007_queue_heads.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.
