@@ -2,13 +2,24 @@
 //! waiting, however the queues were shuffled, and a call costs the same with fifty people
 //! waiting or thousands.
 
+use motcua_domain::event::IssuedBy;
 use motcua_domain::policy::{self, Candidate};
-use motcua_domain::{CallOrder, CounterNo, Error};
+use motcua_domain::{CallOrder, CounterNo, Error, Priority, ServiceCode};
+use motcua_hall::app::queue;
 use motcua_hall::config::Settings;
 use motcua_store::clock::Clock;
 use motcua_store::{counters, from_millis, tickets};
 use motcua_tests::{Client, Dice, TestHall};
+use rusqlite::StatementStatus;
+use rusqlite::trace::{TraceEvent, TraceEventCodes};
 use serde_json::{Value, json};
+use std::collections::BTreeMap;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicI64, Ordering};
+
+fn code(s: &str) -> ServiceCode {
+    ServiceCode::try_from(s.to_owned()).expect("a field code")
+}
 
 /// The ticket the policy picks at counter `no` when shown every waiting ticket of its
 /// fields (as Next did before it read only the heads of the queues), now.
@@ -139,4 +150,102 @@ async fn next_calls_exactly_whom_the_policy_picks_among_everyone_waiting() {
         }
         assert!(calls > 5, "seed {seed}: only {calls} calls");
     }
+}
+
+/// Each statement's count of SQLite's virtual machine steps when its current run began,
+/// by its text (a cached statement's count grows over its runs).
+static RUNNING: Mutex<BTreeMap<String, i32>> = Mutex::new(BTreeMap::new());
+/// Steps run by the statements of the traced connection since the last look.
+static STEPS: AtomicI64 = AtomicI64::new(0);
+
+/// The trace hook: the steps of each statement's run, from its start to its end.
+fn count_steps(event: TraceEvent<'_>) {
+    let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
+    match event {
+        TraceEvent::Stmt(stmt, _) => {
+            // Also sent as each trigger starts: the run began at the first.
+            let so_far = stmt.get_status(StatementStatus::VmStep);
+            running.entry(stmt.sql().into_owned()).or_insert(so_far);
+        }
+        TraceEvent::Profile(stmt, _) => {
+            if let Some(began) = running.remove(stmt.sql().as_ref()) {
+                let ran = stmt.get_status(StatementStatus::VmStep) - began;
+                STEPS.fetch_add(i64::from(ran), Ordering::SeqCst);
+            }
+        }
+        _ => {}
+    }
+}
+
+/// Count the steps of every statement the hall's writer runs from now on.
+async fn trace_the_writer(hall: &TestHall) {
+    hall.state
+        .store
+        .write::<_, Error, _>(|tx| {
+            let events = TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_PROFILE;
+            tx.conn.trace_v2(events, Some(count_steps));
+            Ok(())
+        })
+        .await
+        .expect("trace the writer");
+}
+
+/// Issue `n` tickets in field `field` at once through the application (every fifth a
+/// priority ticket): the writer takes them in a few transactions.
+async fn issue_many(hall: &TestHall, field: &str, n: usize) {
+    let issues = (0..n).map(|i| {
+        let (app, field) = (hall.state.app.clone(), code(field));
+        let priority = if i % 5 == 0 {
+            Priority::Elderly
+        } else {
+            Priority::None
+        };
+        async move {
+            app.run(move |ctx| queue::issue_once(ctx, &field, priority, IssuedBy::Counter, None))
+                .await
+                .expect("issued")
+        }
+    });
+    futures_util::future::join_all(issues).await;
+}
+
+#[tokio::test]
+async fn a_call_runs_as_many_database_steps_with_thousands_waiting_as_with_fifty() {
+    let mut settings = Settings::default();
+    // Numbers enough for thousands of tickets in a field.
+    for s in &mut settings.services {
+        s.last = 99_999;
+    }
+    let hall = TestHall::start_with(settings).await;
+    // Counter 1 calls A first, then D.
+    let clerk = hall.clerk_at("lan", 1).await;
+    trace_the_writer(&hall).await;
+    let mut steps = Vec::new();
+    for waiting in [50, 3_000] {
+        for field in ["A", "D", "C"] {
+            let now = hall
+                .state
+                .app
+                .read(|conn, _| Ok(tickets::waiting_counts(conn)?))
+                .await;
+            let have = now.expect("counts").get(field).copied().unwrap_or(0) as usize;
+            issue_many(&hall, field, waiting - have).await;
+        }
+        // Two calls, the first to warm the statement cache. Nothing else writes meanwhile.
+        for round in 0..2 {
+            STEPS.store(0, Ordering::SeqCst);
+            let ticket = clerk.call_next(1).await.expect("someone waits");
+            let counted = STEPS.swap(0, Ordering::SeqCst);
+            let (status, body) = clerk.act(&ticket, "no-show", json!({})).await;
+            assert_eq!(status, 200, "{body}");
+            if round == 1 {
+                steps.push(counted);
+            }
+        }
+    }
+    let (few, many) = (steps[0], steps[1]);
+    assert!(
+        many <= few + few / 10,
+        "a call ran {few} SQLite steps with 50 waiting per field, {many} with 3,000"
+    );
 }
