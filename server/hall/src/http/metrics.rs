@@ -174,6 +174,16 @@ pub async fn metrics(
         &[],
         stats.resyncs.load(Ordering::Relaxed),
     );
+    out.family(
+        "motcua_live_ticket_replays_total",
+        "counter",
+        "Replays of the hall's estimates for phones following their tickets: one per change, shared by every phone of its fields, and one per phone connecting.",
+    );
+    out.sample(
+        "motcua_live_ticket_replays_total",
+        &[],
+        stats.ticket_replays.load(Ordering::Relaxed),
+    );
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
