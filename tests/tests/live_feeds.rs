@@ -117,3 +117,67 @@ async fn a_phone_hears_when_a_counter_for_its_field_opens_and_its_estimate_moves
         "one counter instead of three: {before} -> {after}"
     );
 }
+
+/// How many times the hall's estimates were replayed for phones, as `/metrics` says.
+async fn ticket_replays(hall: &TestHall) -> u64 {
+    let (status, _, body) = hall.anonymous().get_bytes("/metrics").await;
+    assert_eq!(status, 200);
+    let text = String::from_utf8(body).expect("text");
+    text.lines()
+        .find_map(|l| l.strip_prefix("motcua_live_ticket_replays_total "))
+        .and_then(|n| n.parse().ok())
+        .unwrap_or_else(|| panic!("no motcua_live_ticket_replays_total in:\n{text}"))
+}
+
+#[tokio::test]
+async fn forty_phones_of_a_field_each_see_their_ticket_page_after_a_call_from_one_replay() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    // Counter 1 serves A, then D; counters 3 and 4 (also serving A) stay closed.
+    let clerk = hall.clerk_at("lan", 1).await;
+    let mut tokens = Vec::new();
+    for i in 0..40 {
+        let priority = if i % 9 == 4 { "pregnant" } else { "none" };
+        let ticket = kiosk.issue("A", priority).await;
+        tokens.push(ticket["token"].as_str().expect("token").to_owned());
+        hall.clock.advance(chrono::Duration::seconds(20));
+        if i % 10 == 0 {
+            kiosk.issue("D", "none").await;
+        }
+    }
+    let mut phones = Vec::new();
+    for token in tokens {
+        let (socket, _) = hall.feed(&format!("/ws/tickets/{token}")).await;
+        phones.push((token, socket));
+    }
+    let before = ticket_replays(&hall).await;
+
+    // A ticket joins the back of A: nobody's page changes, so no phone hears of it...
+    kiosk.issue("A", "none").await;
+    // (once the phones have the queue as it is now: read later, it could already hold the
+    // call below)
+    motcua_tests::until("the phones' replay after the new ticket", || async {
+        ticket_replays(&hall).await > before
+    })
+    .await;
+    hall.clock.advance(chrono::Duration::minutes(3));
+    // ...and the first frame each gets is the call (the first priority ticket of A).
+    let called = clerk.call_next(1).await.expect("someone waits");
+    assert_eq!(called["code"], "A005", "{called}");
+    for (token, phone) in &mut phones {
+        let frame = motcua_tests::next_json(phone).await;
+        assert_eq!(frame["type"], "update", "{frame}");
+        assert_eq!(frame["kind"], "called", "{frame}");
+        let (status, page) = hall.anonymous().get(&format!("/api/tickets/{token}")).await;
+        assert_eq!(status, 200, "{page}");
+        assert_eq!(
+            frame["ticket"], page,
+            "the phone shows what the ticket's page says"
+        );
+        assert!(page.get("priority").is_none(), "{page}");
+    }
+    let waiting_pages = phones.len() - 1;
+    assert!(waiting_pages > 30);
+    // One replay for the ticket that joined, one for the call: not one per phone.
+    assert_eq!(ticket_replays(&hall).await - before, 2);
+}

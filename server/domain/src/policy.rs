@@ -29,6 +29,10 @@ pub struct Choice {
 
 /// Choose the next ticket among `waiting` (tickets of the fields the counter serves).
 /// `streak` is how many priority tickets this counter has called in a row.
+///
+/// Within one field and one kind (priority or normal) the choice is always the oldest, by
+/// queue time then id: a caller may show it only those heads of the queues instead of
+/// everyone waiting, and gets the same answer.
 pub fn choose_next(
     waiting: &[Candidate],
     streak: u32,
@@ -127,6 +131,48 @@ mod tests {
                 as_priority: true
             }
         );
+    }
+
+    /// Each field's oldest priority and oldest normal ticket (by queue time, then id).
+    fn heads(waiting: &[Candidate]) -> Vec<Candidate> {
+        let mut heads: Vec<Candidate> = Vec::new();
+        for c in waiting {
+            let same = heads
+                .iter_mut()
+                .find(|h| h.preference == c.preference && h.priority == c.priority);
+            match same {
+                Some(h) if (c.queued_at, c.id) < (h.queued_at, h.id) => *h = c.clone(),
+                Some(_) => {}
+                None => heads.push(c.clone()),
+            }
+        }
+        heads
+    }
+
+    #[test]
+    fn shown_only_the_heads_of_the_queues_it_chooses_as_among_everyone() {
+        // A small xorshift: the same queues on every run.
+        let mut state = 0x2545_f491_4f6c_dd1d_u64;
+        let mut roll = |n: u64| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            state % n
+        };
+        for _ in 0..2_000 {
+            let waiting: Vec<Candidate> = (0..roll(12))
+                .map(|id| ticket(id as i64, roll(30) as u32, roll(3) == 0, roll(3) as usize))
+                .collect();
+            let streak = roll(5) as u32;
+            let now = at(roll(60) as u32);
+            for order in [CallOrder::Oldest, CallOrder::Preference] {
+                assert_eq!(
+                    choose_next(&heads(&waiting), streak, FAIR, order, now),
+                    choose_next(&waiting, streak, FAIR, order, now),
+                    "{waiting:?}, streak {streak}, {order:?}"
+                );
+            }
+        }
     }
 
     #[test]

@@ -8,13 +8,14 @@
 //! sequence number. A socket that falls behind (`Lagged`) is not dropped: it gets a fresh
 //! snapshot and carries on.
 
-use motcua_domain::Error;
-use motcua_domain::event::Event;
-use motcua_domain::{CounterNo, ServiceCode};
-use crate::app::views::{self, TicketView};
+use crate::app::views::{self, Places, TicketView};
 use crate::app::{App, Committed};
+use motcua_domain::Error;
 use motcua_domain::Hall;
-use motcua_store::{Store, events, tickets};
+use motcua_domain::event::Event;
+use motcua_domain::{CounterNo, ServiceCode, Status};
+use motcua_store::tickets::{self, TicketRow};
+use motcua_store::{Store, StoreError, events};
 use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
 use futures_util::{SinkExt, StreamExt};
 use std::sync::Arc;
@@ -57,6 +58,9 @@ pub struct Change {
     pub frame: Utf8Bytes,
     /// Feeds should start again from a snapshot (a new day began).
     pub resync: bool,
+    /// The places of the waiting tickets in the fields this change touches: read by the
+    /// first ticket feed that needs them, once, and shared by all the others.
+    places: tokio::sync::OnceCell<Arc<Places>>,
 }
 
 impl Change {
@@ -84,6 +88,7 @@ impl Change {
             counter_fields: e.counter_fields.clone(),
             frame: Utf8Bytes::from(frame.to_string()),
             resync: false,
+            places: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -98,12 +103,32 @@ impl Change {
             counter_fields: Vec::new(),
             frame: Utf8Bytes::from_static("{}"),
             resync: true,
+            places: tokio::sync::OnceCell::new(),
         }
     }
 
     /// The event's name in frames.
     pub fn kind(&self) -> &'static str {
         self.event.as_ref().map_or("day_started", Event::kind)
+    }
+
+    /// The waiting tickets' places in the fields this change touches, as they are just
+    /// after it (or a little later, if more changes were committed meanwhile: see
+    /// [`Places::seq`]). Read once, by the first ticket feed that asks; `None` if the read
+    /// failed (the feed then counts its ticket's place itself).
+    async fn places(&self, store: &Store, stats: &LiveStats) -> Option<Arc<Places>> {
+        let read = self.places.get_or_try_init(|| {
+            stats.ticket_replays.fetch_add(1, Ordering::Relaxed);
+            let hall = store.hall.clone();
+            let fields: Vec<ServiceCode> = self
+                .services
+                .iter()
+                .chain(&self.counter_fields)
+                .cloned()
+                .collect();
+            store.read::<_, Error, _>(move |conn| Ok(Arc::new(Places::read(conn, &hall, &fields)?)))
+        });
+        read.await.ok().cloned()
     }
 
     /// Only the waiting counts moved (a ticket joined the back of a queue, a rating): the
@@ -121,6 +146,9 @@ pub struct LiveStats {
     pub ticket_sockets: AtomicI64,
     pub frames_sent: AtomicU64,
     pub resyncs: AtomicU64,
+    /// Times the hall's estimates were replayed for ticket feeds: once per change of their
+    /// fields (shared by every phone), plus a phone's own when it connects or catches up.
+    pub ticket_replays: AtomicU64,
 }
 
 /// Where changes are published and feeds subscribe.
@@ -259,6 +287,9 @@ struct FeedState {
     services: Vec<ServiceCode>,
     /// The last ticket frame sent (ticket feeds send only real changes).
     last_ticket: Option<String>,
+    /// The ticket's row as last read (ticket feeds).
+    ticket: Option<TicketRow>,
+    stats: Arc<LiveStats>,
 }
 
 impl FeedState {
@@ -282,49 +313,44 @@ impl FeedState {
 
     /// A full snapshot for this feed, read now.
     async fn snapshot(&mut self, store: &Store) -> Option<Utf8Bytes> {
-        let hall = store.hall.clone();
+        let (hall, stats) = (store.hall.clone(), self.stats.clone());
         let feed = self.feed.clone();
         let read = store
-            .read(
-                move |conn| -> Result<(i64, Vec<ServiceCode>, String), motcua_domain::Error> {
-                    Ok(match feed {
-                        Feed::Hall => {
-                            let s = views::hall_snapshot(conn, &hall)?;
-                            (
-                                s.seq,
-                                Vec::new(),
-                                serde_json::to_string(&s)
-                                    .map_err(motcua_domain::Error::internal)?,
-                            )
+            .read(move |conn| -> Result<Snapshot, Error> {
+                Ok(match feed {
+                    Feed::Hall => {
+                        let s = views::hall_snapshot(conn, &hall)?;
+                        let body = serde_json::to_string(&s).map_err(Error::internal)?;
+                        (s.seq, Vec::new(), body, None)
+                    }
+                    Feed::Counter(no) => {
+                        let s = views::counter_snapshot(conn, &hall, no)?;
+                        let services = s.counter.services.clone();
+                        let body = serde_json::to_string(&s).map_err(Error::internal)?;
+                        (s.seq, services, body, None)
+                    }
+                    Feed::Ticket { token, .. } => {
+                        let tx = conn.unchecked_transaction().map_err(StoreError::from)?;
+                        let seq = events::last_seq(conn)?;
+                        let t = tickets::by_token(conn, &token)?
+                            .ok_or_else(|| Error::not_found("ticket_not_found", "gone"))?;
+                        if t.status == Status::Waiting {
+                            stats.ticket_replays.fetch_add(1, Ordering::Relaxed);
                         }
-                        Feed::Counter(no) => {
-                            let s = views::counter_snapshot(conn, &hall, no)?;
-                            let services = s.counter.services.clone();
-                            (
-                                s.seq,
-                                services,
-                                serde_json::to_string(&s)
-                                    .map_err(motcua_domain::Error::internal)?,
-                            )
-                        }
-                        Feed::Ticket { token, .. } => {
-                            let seq = events::last_seq(conn)?;
-                            let t = tickets::by_token(conn, &token)?.ok_or_else(|| {
-                                motcua_domain::Error::not_found("ticket_not_found", "gone")
-                            })?;
-                            let view = views::ticket_view(conn, &hall, &t)?;
-                            (seq, vec![t.service], citizen_view(&view)?)
-                        }
-                    })
-                },
-            )
+                        let view = views::ticket_view(conn, &hall, &t)?;
+                        tx.finish().map_err(StoreError::from)?;
+                        (seq, vec![t.service.clone()], citizen_view(&view)?, Some(t))
+                    }
+                })
+            })
             .await;
-        let (seq, services, body) = read.ok()?;
+        let (seq, services, body, ticket) = read.ok()?;
         self.seq = seq;
         self.services = services;
         let frame = match self.feed {
             Feed::Ticket { .. } => {
                 self.last_ticket = Some(body.clone());
+                self.ticket = ticket;
                 format!(r#"{{"type":"snapshot","seq":{seq},"ticket":{body}}}"#)
             }
             _ => body,
@@ -344,18 +370,8 @@ impl FeedState {
         match &self.feed {
             Feed::Hall | Feed::Counter(_) => Some(change.frame.clone()),
             Feed::Ticket { id, .. } => {
-                let (hall, id) = (store.hall.clone(), *id);
-                let read = store
-                    .read::<_, Error, _>(move |conn| {
-                        let t = tickets::by_id(conn, id)?.ok_or_else(|| {
-                            motcua_domain::Error::not_found("ticket_not_found", "gone")
-                        })?;
-                        let view = views::ticket_view(conn, &hall, &t)?;
-                        Ok((t.service, citizen_view(&view)?))
-                    })
-                    .await;
-                let (service, ticket) = read.ok()?;
-                self.services = vec![service];
+                let view = self.ticket_after(*id, change, store).await?;
+                let ticket = citizen_view(&view).ok()?;
                 if self.last_ticket.as_deref() == Some(ticket.as_str()) {
                     return None;
                 }
@@ -368,7 +384,69 @@ impl FeedState {
             }
         }
     }
+
+    /// A phone's ticket as it stands after `change`, or `None` when its page cannot have
+    /// moved. Its row changes only with an event about it; otherwise only its place moves,
+    /// and that is taken from the places the change shares with every phone of the
+    /// field, so a call with a thousand phones watching replays the hall once, not a
+    /// thousand times.
+    async fn ticket_after(
+        &mut self,
+        id: i64,
+        change: &Change,
+        store: &Store,
+    ) -> Option<TicketView> {
+        let about_it = change.ticket_id == Some(id);
+        if !about_it && let Some(row) = &self.ticket {
+            // Called, served or gone: its page shows no place, and nothing but an event
+            // about it changes the rest.
+            if row.status != Status::Waiting {
+                return None;
+            }
+            let places = change.places(store, &self.stats).await;
+            // Places read just after this change (nothing committed since) go with the row
+            // as it stood then, which is the row read before: nothing about it came since.
+            if let Some(place) = places
+                .as_ref()
+                .filter(|p| p.seq == change.seq)
+                .and_then(|p| p.of(row))
+            {
+                return Some(views::ticket_view_known(&store.hall, row, Some(place)));
+            }
+        }
+        // Read the row again; its place from the change's places when they have it (it was
+        // waiting in that field when they were read), else counted afresh.
+        let places = change.places(store, &self.stats).await;
+        let (hall, stats) = (store.hall.clone(), self.stats.clone());
+        let read = store
+            .read::<_, Error, _>(move |conn| {
+                let t = tickets::by_id(conn, id)?
+                    .ok_or_else(|| Error::not_found("ticket_not_found", "gone"))?;
+                let known = places.as_deref().and_then(|p| p.of(&t));
+                let view = match known {
+                    Some(place) if t.status == Status::Waiting => {
+                        views::ticket_view_known(&hall, &t, Some(place))
+                    }
+                    _ => {
+                        if t.status == Status::Waiting {
+                            stats.ticket_replays.fetch_add(1, Ordering::Relaxed);
+                        }
+                        views::ticket_view(conn, &hall, &t)?
+                    }
+                };
+                Ok((t, view))
+            })
+            .await;
+        let (row, view) = read.ok()?;
+        self.services = vec![row.service.clone()];
+        self.ticket = Some(row);
+        Some(view)
+    }
 }
+
+/// What a feed's snapshot read: its sequence number, the fields it follows, its body, and
+/// for a ticket feed the ticket's row.
+type Snapshot = (i64, Vec<ServiceCode>, String, Option<TicketRow>);
 
 /// Serve one socket until the client goes away.
 pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
@@ -382,6 +460,8 @@ pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
         seq: 0,
         services: Vec::new(),
         last_ticket: None,
+        ticket: None,
+        stats: hub.stats.clone(),
     };
     let stats = hub.stats.clone();
     let send = async move {

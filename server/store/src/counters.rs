@@ -96,8 +96,9 @@ pub fn note_call(conn: &Connection, no: CounterNo, priority: bool) -> Result<(),
 
 /// Counters left open or paused since before `day_start` (milliseconds).
 pub fn open_since_before(conn: &Connection, day_start: i64) -> Result<Vec<u16>, StoreError> {
-    let mut stmt =
-        conn.prepare("SELECT no FROM counters WHERE state <> 'closed' AND changed_at < ?1")?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT no FROM counters WHERE state <> 'closed' AND changed_at < ?1",
+    )?;
     let rows = stmt.query_map([day_start], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

@@ -39,6 +39,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/004_request_ids.sql"),
     include_str!("../migrations/005_statistics.sql"),
     include_str!("../migrations/006_uplink.sql"),
+    include_str!("../migrations/007_queue_heads.sql"),
+    include_str!("../migrations/008_open_tickets_by_day.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

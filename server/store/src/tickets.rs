@@ -29,9 +29,16 @@ pub struct TicketRow {
     pub rating: Option<u8>,
 }
 
-const TICKET_COLUMNS: &str = "id, token, local_day, service, first_service, code, priority, status, \
-     counter_no, issued_at, queued_at, first_called_at, called_at, started_at, finished_at, \
-     recalls, eta_minutes, rating";
+/// The columns [`ticket_from_row`] reads, as a literal (for `concat!`).
+macro_rules! ticket_columns {
+    () => {
+        "id, token, local_day, service, first_service, code, priority, status, \
+         counter_no, issued_at, queued_at, first_called_at, called_at, started_at, \
+         finished_at, recalls, eta_minutes, rating"
+    };
+}
+
+const TICKET_COLUMNS: &str = ticket_columns!();
 
 pub(crate) fn bad_value(column: &str, value: String) -> rusqlite::Error {
     rusqlite::Error::FromSqlConversionFailure(
@@ -149,13 +156,55 @@ pub fn waiting_in(
     Ok(tickets)
 }
 
-/// Tickets of days before `today` still open (waiting, called or serving).
+/// The first waiting ticket of one kind (priority or not) in a field, by queue time then
+/// id: one step down `tickets_queue_heads`, however long the queue.
+pub const QUEUE_HEAD: &str = concat!(
+    "SELECT ",
+    ticket_columns!(),
+    " FROM tickets
+     WHERE status = 'waiting' AND service = ?1 AND (priority <> 'none') = ?2
+     ORDER BY queued_at, id LIMIT 1"
+);
+
+/// The heads of some fields' queues: in each, the first waiting priority ticket and the
+/// first waiting normal ticket (by queue time, then id). Every call policy picks among
+/// these, since within a field and a kind it always takes the oldest.
+pub fn queue_heads(
+    conn: &Connection,
+    services: &[ServiceCode],
+) -> Result<Vec<TicketRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(QUEUE_HEAD)?;
+    let mut heads = Vec::with_capacity(services.len() * 2);
+    for (i, code) in services.iter().enumerate() {
+        // A field listed twice has the same heads.
+        if services[..i].contains(code) {
+            continue;
+        }
+        for priority in [true, false] {
+            if let Some(head) = stmt
+                .query_row(params![code.as_str(), priority], ticket_from_row)
+                .optional()?
+            {
+                heads.push(head);
+            }
+        }
+    }
+    Ok(heads)
+}
+
+const OPEN_BEFORE: &str = concat!(
+    "SELECT ",
+    ticket_columns!(),
+    " FROM tickets INDEXED BY tickets_open_by_day
+     WHERE local_day < ?1 AND status IN ('waiting', 'called', 'serving') ORDER BY id"
+);
+
+/// Tickets of days before `today` still open (waiting, called or serving). Run before
+/// every batch of commands: the partial index holds open tickets only, so this is one
+/// index step when the previous days are closed (the planner would otherwise pick an index
+/// by status and read the day of every waiting ticket).
 pub fn open_before(conn: &Connection, today: &str) -> Result<Vec<TicketRow>, StoreError> {
-    let sql = format!(
-        "SELECT {TICKET_COLUMNS} FROM tickets
-         WHERE local_day < ?1 AND status IN ('waiting', 'called', 'serving') ORDER BY id"
-    );
-    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut stmt = conn.prepare_cached(OPEN_BEFORE)?;
     let rows = stmt.query_map([today], ticket_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
@@ -343,16 +392,25 @@ pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreEr
 /// A change of one ticket's row, as a move of its life makes it.
 #[derive(Debug, Clone)]
 pub enum Update<'a> {
-    Called { counter: CounterNo },
+    Called {
+        counter: CounterNo,
+    },
     Recalled,
     Started,
     /// Served, absent or cancelled: the ticket's life is over.
-    Closed { status: Status },
+    Closed {
+        status: Status,
+    },
     /// Back to the back of its queue.
     Requeued,
     /// Into another field's queue, keeping its queue time or not.
-    Moved { to: &'a ServiceCode, keeps_place: bool },
-    Rated { level: u8 },
+    Moved {
+        to: &'a ServiceCode,
+        keeps_place: bool,
+    },
+    Rated {
+        level: u8,
+    },
 }
 
 /// Apply `update` to ticket `id` at `at` (milliseconds).
@@ -395,4 +453,136 @@ pub fn update(conn: &Connection, id: i64, at: i64, update: &Update<'_>) -> Resul
             .execute(params![id, level])?,
     };
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use rusqlite::StatementStatus;
+
+    /// A migrated database in memory with `n` tickets waiting in fields A and B, every
+    /// third a priority ticket, queued a second apart in a shuffled order.
+    fn hall_with_waiting(n: u32) -> Connection {
+        let mut conn = Connection::open_in_memory().expect("open");
+        crate::migrate(&mut conn).expect("migrate");
+        let kinds = [Priority::None, Priority::Elderly, Priority::None];
+        for i in 0..n {
+            let service =
+                ServiceCode::try_from(if i % 2 == 0 { "A" } else { "B" }.to_owned()).expect("code");
+            let token = format!("t{i}");
+            let code = format!("{service}{i:05}");
+            // Queue times out of id order, so "oldest" and "first issued" differ.
+            let at = 1_000_000 + i64::from((i * 7919) % n.max(1)) * 1_000;
+            insert(
+                &conn,
+                &NewTicket {
+                    token: &token,
+                    day: "2026-11-25",
+                    service: &service,
+                    number: i + 1,
+                    code: &code,
+                    priority: kinds[(i % 3) as usize],
+                    issued_by: "kiosk",
+                    at,
+                    eta_minutes: 0,
+                    request_id: None,
+                },
+            )
+            .expect("insert");
+        }
+        conn
+    }
+
+    fn plan(conn: &Connection, sql: &str) -> String {
+        let mut stmt = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .expect("explain");
+        let rows = stmt
+            .query_map(params!["A", true], |r| r.get::<_, String>(3))
+            .expect("plan");
+        rows.collect::<Result<Vec<_>, _>>()
+            .expect("plan rows")
+            .join("\n")
+    }
+
+    /// SQLite's count of virtual machine steps and full-scan steps of a cached statement
+    /// since the last look (the counters are reset).
+    fn steps(conn: &Connection, sql: &str) -> (i32, i32) {
+        let stmt = conn.prepare_cached(sql).expect("cached");
+        let counts = (
+            stmt.get_status(StatementStatus::VmStep),
+            stmt.get_status(StatementStatus::FullscanStep),
+        );
+        stmt.reset_status(StatementStatus::VmStep);
+        stmt.reset_status(StatementStatus::FullscanStep);
+        counts
+    }
+
+    fn code(s: &str) -> ServiceCode {
+        ServiceCode::try_from(s.to_owned()).expect("code")
+    }
+
+    #[test]
+    fn a_queue_head_is_read_from_its_index_without_a_scan_or_a_sort() {
+        let conn = hall_with_waiting(200);
+        let plan = plan(&conn, QUEUE_HEAD);
+        assert!(
+            plan.contains("SEARCH tickets USING INDEX tickets_queue_heads (status=? AND service=? AND <expr>=?)"),
+            "{plan}"
+        );
+        assert!(!plan.contains("SCAN"), "{plan}");
+        assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+    }
+
+    #[test]
+    fn reading_the_queue_heads_costs_the_same_with_twenty_or_four_thousand_waiting() {
+        let mut counts = Vec::new();
+        for n in [20, 4_000] {
+            let conn = hall_with_waiting(n);
+            let heads = queue_heads(&conn, &[code("A"), code("B")]).expect("heads");
+            assert_eq!(heads.len(), 4, "a priority and a normal head in A and B");
+            counts.push(steps(&conn, QUEUE_HEAD));
+        }
+        let ((small, small_scan), (large, large_scan)) = (counts[0], counts[1]);
+        assert_eq!((small_scan, large_scan), (0, 0), "no full scan");
+        assert_eq!(small, large, "SQLite steps with 20 and 4,000 waiting");
+    }
+
+    #[test]
+    fn the_heads_are_the_oldest_priority_and_normal_ticket_of_each_field() {
+        let conn = hall_with_waiting(300);
+        let all = waiting_in(&conn, &[code("A"), code("B")]).expect("all");
+        let heads = queue_heads(&conn, &[code("B"), code("A"), code("B")]).expect("heads");
+        let mut expected = Vec::new();
+        for field in ["B", "A"] {
+            for priority in [true, false] {
+                let oldest = all
+                    .iter()
+                    .filter(|t| t.service.as_str() == field && t.priority.is_priority() == priority)
+                    .min_by_key(|t| (t.queued_at, t.id))
+                    .map(|t| t.id);
+                expected.extend(oldest);
+            }
+        }
+        let got: Vec<i64> = heads.iter().map(|t| t.id).collect();
+        assert_eq!(got, expected);
+    }
+
+    #[test]
+    fn looking_for_tickets_a_previous_day_left_open_does_not_walk_the_queue() {
+        let mut counts = Vec::new();
+        for n in [20, 4_000] {
+            let conn = hall_with_waiting(n);
+            assert!(open_before(&conn, "2026-11-25").expect("open").is_empty());
+            assert_eq!(
+                open_before(&conn, "2026-11-26").expect("open").len(),
+                n as usize
+            );
+            // Only the look on the day itself (nothing left open) is counted.
+            let _ = steps(&conn, OPEN_BEFORE);
+            open_before(&conn, "2026-11-25").expect("open");
+            counts.push(steps(&conn, OPEN_BEFORE));
+        }
+        assert_eq!(counts[0], counts[1], "steps with 20 and 4,000 waiting");
+    }
 }

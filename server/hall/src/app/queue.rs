@@ -419,6 +419,11 @@ pub fn resume_counter(
 
 /// The clerk pressed Next: call the ticket the policy picks among the fields this counter
 /// serves. `None` when nobody waits.
+///
+/// The policy is shown only the head of each queue (per field, the first priority and the
+/// first normal ticket): whatever the call order and the fairness rule, it takes the oldest
+/// of a field and a kind, so the others could never be chosen, and a call costs the same
+/// with ten people waiting or twenty thousand.
 pub fn call_next(
     ctx: &mut Ctx<'_, '_>,
     no: CounterNo,
@@ -427,7 +432,7 @@ pub fn call_next(
     let counter = held_counter(ctx, no, staff)?;
     counter.state.may_call(busy(ctx, no)?)?;
     let serves = ctx.counter_def(no)?.services.clone();
-    let waiting = tickets::waiting_in(ctx.conn(), &serves)?;
+    let waiting = tickets::queue_heads(ctx.conn(), &serves)?;
     let candidates: Vec<Candidate> = waiting
         .iter()
         .map(|t| Candidate {

@@ -37,7 +37,11 @@ pub struct TicketView {
 
 pub use motcua_domain::local_time;
 
-pub fn ticket_view(conn: &Connection, hall: &Hall, t: &TicketRow) -> Result<TicketView, StoreError> {
+pub fn ticket_view(
+    conn: &Connection,
+    hall: &Hall,
+    t: &TicketRow,
+) -> Result<TicketView, StoreError> {
     let estimate = if t.status == Status::Waiting {
         let ahead = tickets::people_ahead(conn, t)?;
         let now = hall_time(conn)?;
@@ -106,6 +110,16 @@ pub struct Estimates {
 impl Estimates {
     /// Read the hall as it is at `now` (milliseconds).
     pub fn read(conn: &Connection, hall: &Hall, now: i64) -> Result<Estimates, StoreError> {
+        Estimates::read_with(conn, hall, now, &all_waiting(conn)?)
+    }
+
+    /// [`Estimates::read`] with the waiting tickets already read (every one of the hall).
+    fn read_with(
+        conn: &Connection,
+        hall: &Hall,
+        now: i64,
+        waiting: &[estimate::Waiting],
+    ) -> Result<Estimates, StoreError> {
         let mut states: HashMap<u16, (CounterState, Option<Visit>)> = HashMap::new();
         for (no, state, visit) in counters::now(conn)? {
             let visit = visit.map(|(service, called_at)| Visit {
@@ -132,17 +146,6 @@ impl Estimates {
                 }
             })
             .collect();
-        let mut waiting = Vec::new();
-        for (service, priority, queued_at, id) in tickets::all_waiting(conn)? {
-            if let Ok(service) = ServiceCode::try_from(service) {
-                waiting.push(estimate::Waiting {
-                    service,
-                    priority,
-                    queued_at,
-                    id,
-                });
-            }
-        }
         // Only the fields someone waits in or is served in need today's figure: the others'
         // typical time changes no estimate.
         let day = motcua_domain::numbering::local_day(from_millis(now), hall.tz);
@@ -168,7 +171,7 @@ impl Estimates {
                 typical,
             });
         }
-        let forecast = estimate::forecast(&fields, &counters, &waiting, hall.call_order);
+        let forecast = estimate::forecast(&fields, &counters, waiting, hall.call_order);
         let open = counters
             .iter()
             .filter(|c| c.availability == Availability::Open)
@@ -186,6 +189,22 @@ impl Estimates {
     pub fn counters_open(&self, service: &ServiceCode) -> u32 {
         self.open.iter().filter(|s| s.contains(service)).count() as u32
     }
+}
+
+/// Every waiting ticket of the hall, as the estimate replays them.
+fn all_waiting(conn: &Connection) -> Result<Vec<estimate::Waiting>, StoreError> {
+    let mut waiting = Vec::new();
+    for (service, priority, queued_at, id) in tickets::all_waiting(conn)? {
+        if let Ok(service) = ServiceCode::try_from(service) {
+            waiting.push(estimate::Waiting {
+                service,
+                priority,
+                queued_at,
+                id,
+            });
+        }
+    }
+    Ok(waiting)
 }
 
 /// A field's typical occupation per call, in minutes: the mean of today's latest finished
@@ -275,34 +294,108 @@ pub fn wait_estimate(
 }
 
 /// Views of tickets, in the order given, with the places of the waiting ones worked out
-/// together: in each field the call order (priority first, then by queue time) is the
-/// number of people ahead, so one sort replaces a count per ticket, and the hall's
-/// estimates are read once for all of them. `rows` must hold every waiting ticket of the
-/// fields it touches.
+/// together (see [`places_in_order`]), the hall's estimates read once for all of them.
+/// `rows` must hold every waiting ticket of the fields it touches.
 pub fn queue_views(
     conn: &Connection,
     hall: &Hall,
     rows: &[TicketRow],
 ) -> Result<Vec<TicketView>, StoreError> {
-    let mut order: Vec<&TicketRow> = rows
+    let order: Vec<Queued<'_>> = rows
         .iter()
         .filter(|t| t.status == Status::Waiting)
+        .map(|t| (&t.service, t.priority.is_priority(), t.queued_at, t.id))
         .collect();
-    order.sort_by_key(|t| (&t.service, !t.priority.is_priority(), t.queued_at, t.id));
-    let mut places: HashMap<i64, (u32, u32)> = HashMap::with_capacity(order.len());
+    let mut places = HashMap::with_capacity(order.len());
     if !order.is_empty() {
         let estimates = Estimates::read(conn, hall, hall_time(conn)?)?;
-        for queue in order.chunk_by(|a, b| a.service == b.service) {
-            for (ahead, t) in queue.iter().enumerate() {
-                let ahead = ahead as u32;
-                places.insert(t.id, (ahead, estimates.wait(&t.service, ahead)));
-            }
-        }
+        places_in_order(order, &estimates, |_, id, place| {
+            places.insert(id, place);
+        });
     }
     Ok(rows
         .iter()
         .map(|t| ticket_view_known(hall, t, places.get(&t.id).copied()))
         .collect())
+}
+
+/// A waiting ticket as its place is worked out: (field, priority, queued at, id).
+type Queued<'a> = (&'a ServiceCode, bool, i64, i64);
+
+/// The place (people ahead, minutes) of each of `waiting`, every waiting ticket of the
+/// fields it touches, given to `found` with its field and id: in each field the call order
+/// (priority first, then by queue time, then id) is the number of people ahead, as
+/// [`tickets::people_ahead`] counts them, so one sort replaces a count per ticket.
+fn places_in_order<'a>(
+    mut waiting: Vec<Queued<'a>>,
+    estimates: &Estimates,
+    mut found: impl FnMut(&'a ServiceCode, i64, (u32, u32)),
+) {
+    waiting.sort_by_key(|&(service, priority, queued_at, id)| (service, !priority, queued_at, id));
+    for queue in waiting.chunk_by(|a, b| a.0 == b.0) {
+        for (ahead, &(service, _, _, id)) in queue.iter().enumerate() {
+            let ahead = ahead as u32;
+            found(service, id, (ahead, estimates.wait(service, ahead)));
+        }
+    }
+}
+
+/// Every waiting ticket's place in some fields at one moment (as of event `seq`), read
+/// together: one replay of the hall and one sort, instead of a count and a replay per
+/// ticket. The live feeds read it once per change and share it among all the phones that
+/// follow a ticket of those fields.
+#[derive(Debug)]
+pub struct Places {
+    /// The last event when the places were read.
+    pub seq: i64,
+    /// The fields read, sorted.
+    fields: Vec<ServiceCode>,
+    /// Each waiting ticket's field (its index in `fields`) and place.
+    places: HashMap<i64, (usize, (u32, u32))>,
+}
+
+impl Places {
+    /// Read the places of every waiting ticket of `fields` as they are now, in one read
+    /// transaction.
+    pub fn read(
+        conn: &Connection,
+        hall: &Hall,
+        fields: &[ServiceCode],
+    ) -> Result<Places, StoreError> {
+        let tx = conn.unchecked_transaction()?;
+        let seq = events::last_seq(conn)?;
+        let mut fields = fields.to_vec();
+        fields.sort();
+        fields.dedup();
+        let waiting = all_waiting(conn)?;
+        let order: Vec<Queued<'_>> = waiting
+            .iter()
+            .filter(|w| fields.binary_search(&w.service).is_ok())
+            .map(|w| (&w.service, w.priority, w.queued_at, w.id))
+            .collect();
+        let mut places = HashMap::with_capacity(order.len());
+        if !order.is_empty() {
+            let estimates = Estimates::read_with(conn, hall, hall_time(conn)?, &waiting)?;
+            places_in_order(order, &estimates, |service, id, place| {
+                if let Ok(field) = fields.binary_search(service) {
+                    places.insert(id, (field, place));
+                }
+            });
+        }
+        tx.finish()?;
+        Ok(Places {
+            seq,
+            fields,
+            places,
+        })
+    }
+
+    /// The place of ticket `t` (people ahead, minutes) as of [`Places::seq`]: `None` unless
+    /// it was waiting then, in `t`'s field, among the fields read.
+    pub fn of(&self, t: &TicketRow) -> Option<(u32, u32)> {
+        let (field, place) = self.places.get(&t.id)?;
+        (self.fields.get(*field) == Some(&t.service)).then_some(*place)
+    }
 }
 
 /// A counter as displays and consoles see it.
@@ -391,7 +484,11 @@ pub struct CallView {
 }
 
 /// The latest calls and recalls of the hall's latest day, newest first.
-pub fn recent_calls(conn: &Connection, hall: &Hall, limit: u32) -> Result<Vec<CallView>, StoreError> {
+pub fn recent_calls(
+    conn: &Connection,
+    hall: &Hall,
+    limit: u32,
+) -> Result<Vec<CallView>, StoreError> {
     let day = tickets::latest_day(conn)?.unwrap_or_default();
     Ok(events::recent_calls(conn, &day, limit)?
         .into_iter()

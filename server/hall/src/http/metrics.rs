@@ -199,4 +199,14 @@ fn live_families(out: &mut Exposition, stats: &crate::live::LiveStats) {
         &[],
         stats.resyncs.load(Ordering::Relaxed),
     );
+    out.family(
+        "motcua_live_ticket_replays_total",
+        "counter",
+        "Replays of the hall's estimates for phones following their tickets: one per change, shared by every phone of its fields, and one per phone connecting.",
+    );
+    out.sample(
+        "motcua_live_ticket_replays_total",
+        &[],
+        stats.ticket_replays.load(Ordering::Relaxed),
+    );
 }
