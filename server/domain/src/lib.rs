@@ -13,8 +13,8 @@ pub mod policy;
 pub mod stats;
 pub mod ticket;
 
-pub use hall::{CallOrder, CounterDef, Hall, Service, local_time};
 pub use error::Error;
+pub use hall::{CallOrder, CounterDef, Hall, Service, local_time};
 pub use numbering::Series;
 pub use ticket::{Action, CounterState, Priority, Refusal, Status};
 
@@ -22,7 +22,9 @@ use serde::{Deserialize, Serialize};
 use std::fmt;
 
 /// The code of a field of procedures (a service queue), e.g. `A` or `TP`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, utoipa::ToSchema,
+)]
 #[serde(try_from = "String", into = "String")]
 pub struct ServiceCode(String);
 
@@ -61,7 +63,19 @@ impl fmt::Display for ServiceCode {
 }
 
 /// A counter (quầy) number as shown on the wall: 1 to 999.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    Hash,
+    PartialOrd,
+    Ord,
+    Serialize,
+    Deserialize,
+    utoipa::ToSchema,
+)]
 #[serde(try_from = "u16", into = "u16")]
 pub struct CounterNo(u16);
 
@@ -104,7 +118,7 @@ impl fmt::Display for CounterNo {
 }
 
 /// Who works at the hall, and so what they may do.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Role {
     /// Configures the hall: users, devices.
@@ -140,7 +154,7 @@ impl Role {
 }
 
 /// The kinds of unattended device that hold a token.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum DeviceKind {
     /// Issues tickets.

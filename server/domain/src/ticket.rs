@@ -9,7 +9,7 @@ use super::{CounterNo, ServiceCode};
 use serde::{Deserialize, Serialize};
 
 /// Where a ticket stands now.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Waiting,
@@ -74,7 +74,7 @@ impl Status {
 }
 
 /// Who may be served ahead of the normal queue (ưu tiên), in the order they arrived.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
 pub enum Priority {
     #[default]
@@ -202,7 +202,7 @@ impl Refusal {
 }
 
 /// A counter's state through the day.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case", tag = "state")]
 pub enum CounterState {
     Closed,

@@ -2,11 +2,30 @@
 //! `{"error": {"code": "ticket_not_waiting", "message": "..."}}`.
 //! A 5xx body says nothing internal; the log says everything.
 
-use motcua_domain::{Error, Refusal};
 use axum::Json;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use serde_json::json;
+use motcua_domain::{Error, Refusal};
+use serde::Serialize;
+
+/// Every refusal's body: `{"error": {"code": ..., "message": ...}}`.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorBody {
+    pub error: ErrorDetail,
+}
+
+/// Why a request was refused: a stable code for programs, a message for people.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ErrorDetail {
+    /// Stable, snake_case: `unauthenticated`, `forbidden`, `ticket_not_waiting`, ...
+    #[schema(example = "ticket_not_waiting")]
+    pub code: String,
+    /// For people; may change between versions.
+    pub message: String,
+    /// Only with `sequence_gap` (the city's collector): the last event it holds.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub acked_through: Option<i64>,
+}
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
@@ -111,10 +130,17 @@ impl From<Refusal> for AppError {
 
 impl IntoResponse for AppError {
     fn into_response(self) -> Response {
-        let mut body = json!({"error": {"code": self.code(), "message": self.to_string()}});
-        if let AppError::Command(Error::SequenceGap { acked_through }) = self {
-            body["error"]["acked_through"] = json!(acked_through);
-        }
+        let acked_through = match &self {
+            AppError::Command(Error::SequenceGap { acked_through }) => Some(*acked_through),
+            _ => None,
+        };
+        let body = ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+                acked_through,
+            },
+        };
         (self.status(), Json(body)).into_response()
     }
 }

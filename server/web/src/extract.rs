@@ -46,6 +46,9 @@ impl<T: DeserializeOwned, S: Send + Sync> FromRequest<S> for Body<T> {
                 Err(e) => malformed(e),
             });
         }
+        // Syntax first, so a body cut off after a key this body does not take is still
+        // "not JSON" (400), whatever the fields.
+        serde_json::from_slice::<serde::de::IgnoredAny>(text).map_err(malformed)?;
         let body = serde_json::from_slice(text).map_err(|e| match e.classify() {
             serde_json::error::Category::Data => AppError::invalid("invalid_body", e.to_string()),
             _ => malformed(e),
@@ -95,4 +98,3 @@ fn json_content_type(headers: &axum::http::HeaderMap) -> bool {
         .and_then(|v| v.split(';').next())
         .is_some_and(|v| v.trim().eq_ignore_ascii_case("application/json"))
 }
-

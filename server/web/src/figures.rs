@@ -3,21 +3,26 @@
 //! as an Excel workbook (Vietnamese headers, one sheet per breakdown).
 
 use crate::AppError;
+use axum::http::header;
+use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use motcua_domain::Hall;
 use motcua_domain::stats::{self, Figures, Report};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
 
 /// The longest range one question may ask for, in days.
 pub const MAX_RANGE_DAYS: i64 = 1096;
 
-#[derive(Deserialize)]
+/// A range of days (`from`, `to`: `YYYY-MM-DD`, both included; today when left out).
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct RangeQuery {
+    /// The first day, `YYYY-MM-DD`.
     pub from: Option<String>,
+    /// The last day, `YYYY-MM-DD`.
     pub to: Option<String>,
+    /// For a CSV: the breakdown (total, field, counter, clerk, hour, day; field when left out).
     pub by: Option<String>,
 }
 
@@ -60,7 +65,7 @@ pub fn range(q: &RangeQuery, today: NaiveDate) -> Result<(NaiveDate, NaiveDate),
 }
 
 /// A row of a breakdown: what it is, in both languages, and its figures.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Row {
     pub key: String,
     pub name_vi: String,
@@ -69,7 +74,7 @@ pub struct Row {
     pub figures: Figures,
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CommentView {
     pub at: String,
     pub field: String,
@@ -80,7 +85,7 @@ pub struct CommentView {
 }
 
 /// The figures of a range, as the dashboard and the exports read them.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct StatsView {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -595,4 +600,3 @@ fn name_of_field_in<'a>(v: &'a StatsView, code: &'a str) -> &'a str {
         .map(|r| r.name_vi.as_str())
         .unwrap_or(code)
 }
-

@@ -15,5 +15,5 @@ pub mod figures;
 pub mod pages;
 pub mod protocol;
 
-pub use error::AppError;
+pub use error::{AppError, ErrorBody};
 pub use exposition::Exposition;

@@ -17,8 +17,8 @@
 //! sequence number once). The answer is an [`Ack`]: the last sequence number the city
 //! holds, which is where the hall resumes.
 
-use motcua_domain::event::{Event, Logged, UnreadableEvent};
 use hmac::{Hmac, Mac};
+use motcua_domain::event::{Event, Logged, UnreadableEvent};
 use serde::{Deserialize, Serialize};
 use sha2::Sha256;
 
@@ -29,7 +29,7 @@ pub const SIGNATURE_HEADER: &str = "x-motcua-signature";
 
 /// One event of a hall's log as the city gets it: anonymous (no ticket token, no names;
 /// a comment's text only if the hall allows it).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct WireEvent {
     pub seq: i64,
     pub at: i64,
@@ -40,6 +40,8 @@ pub struct WireEvent {
     pub counter: Option<u16>,
     /// The hall's id of the clerk, not the name.
     pub clerk: Option<i64>,
+    /// The event's own fields (by `kind`).
+    #[schema(value_type = Object)]
     pub data: serde_json::Value,
 }
 
@@ -76,7 +78,7 @@ impl WireEvent {
 
 /// What the city needs to read a hall's figures the way the hall does: its name, time
 /// zone, rating scale and fields (with their targets).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Profile {
     pub name: String,
     pub timezone: String,
@@ -84,7 +86,7 @@ pub struct Profile {
     pub services: Vec<ProfileService>,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct ProfileService {
     pub code: String,
     pub name_vi: String,
@@ -93,7 +95,7 @@ pub struct ProfileService {
 }
 
 /// A run of consecutive events, `from_seq..=to_seq`.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Batch {
     pub hall: String,
     pub from_seq: i64,
@@ -124,7 +126,7 @@ impl Batch {
 }
 
 /// The collector's answer: everything up to `acked_through` is stored.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, utoipa::ToSchema)]
 pub struct Ack {
     pub acked_through: i64,
     /// Events of this batch stored now (0 for a batch the city already had).

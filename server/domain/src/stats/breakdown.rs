@@ -9,7 +9,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 /// One bucket of the wait distribution, in minutes; the last has no upper end.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Bucket {
     pub from_minutes: u32,
     pub to_minutes: Option<u32>,
@@ -20,7 +20,7 @@ pub struct Bucket {
 pub const WAIT_BUCKETS: [u32; 8] = [0, 5, 10, 15, 20, 30, 45, 60];
 
 /// How well the estimate quoted at issue matched the wait that followed.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Accuracy {
     /// First visits that were quoted an estimate and have been called.
     pub quoted: u64,
@@ -32,7 +32,7 @@ pub struct Accuracy {
 }
 
 /// A citizen's comment with its rating.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Comment {
     pub at: i64,
     pub field: String,

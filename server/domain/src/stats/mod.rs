@@ -182,7 +182,7 @@ pub struct Setup<'a> {
 }
 
 /// A spread of durations, in seconds. Empty: every figure but `n` is null.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Durations {
     pub n: usize,
     pub mean: Option<f64>,
@@ -233,13 +233,13 @@ pub fn nearest_rank(p: f64, n: usize) -> usize {
     ((p * n as f64).ceil() as usize).clamp(1, n.max(1)) - 1
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct ReasonTime {
     pub reason: String,
     pub seconds: f64,
 }
 
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Satisfaction {
     /// Ratings per level of the hall's scale now, level 1 (the worst) first.
     pub levels: Vec<u64>,
@@ -251,7 +251,7 @@ pub struct Satisfaction {
 }
 
 /// The figures of one group of visits and counter time.
-#[derive(Debug, Clone, PartialEq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Figures {
     pub issued: u64,
     pub transferred_in: u64,
