@@ -8,20 +8,30 @@ use serde::{Deserialize, Serialize};
 
 /// From the server to an agent.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToAgent {
     /// Print this ticket. `job` is the server's number for it: an agent that printed a
     /// job answers `done` again and prints nothing when the same job comes back (after a
     /// dropped link).
-    Job { job: i64, ticket: TicketPrint },
+    Job {
+        job: i64,
+        /// What goes on paper.
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+        ticket: TicketPrint,
+    },
 }
 
 /// From an agent to the server.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum FromAgent {
     /// What the printer says of itself now (paper, cover, errors), every few seconds.
-    Status { status: Report },
+    Status {
+        #[cfg_attr(feature = "openapi", schema(value_type = Object))]
+        status: Report,
+    },
     /// The job is on paper.
     Done { job: i64 },
     /// The job could not be printed, and why (`paper_out`, `printer_io_error`, ...).

@@ -10,7 +10,6 @@ fn main() {
         "../../phone-web",
         "../../dashboard-web",
         "../../printer/fonts",
-        "openapi.json",
         "src/http/home.html",
     ] {
         println!("cargo:rerun-if-changed={folder}");

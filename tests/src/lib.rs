@@ -4,14 +4,15 @@
 
 pub mod browser;
 pub mod fake_printer;
+pub mod openapi;
 pub mod route_table;
 pub mod simulation;
 
 use chrono::{DateTime, TimeZone, Utc};
 use futures_util::StreamExt;
-use motcua_store::clock::ManualClock;
-use motcua_hall::config::Settings;
 use motcua_domain::{DeviceKind, Role};
+use motcua_hall::config::Settings;
+use motcua_store::clock::ManualClock;
 use motcua_store::{self as store};
 use serde_json::{Value, json};
 use std::path::{Path, PathBuf};
@@ -217,7 +218,8 @@ impl TestHall {
     /// printer --kiosk KIOSK` prints it).
     pub fn printer(&self, name: &str, kiosk: &str) -> String {
         let conn = store::open_for_admin(self.data_dir()).expect("open db");
-        let (_, token) = motcua_web::accounts::add_printer(&conn, name, kiosk, 0).expect("add printer");
+        let (_, token) =
+            motcua_web::accounts::add_printer(&conn, name, kiosk, 0).expect("add printer");
         token
     }
 

@@ -882,15 +882,18 @@ fn all_cells() -> Vec<Cell> {
 
 #[tokio::test]
 async fn the_access_table_covers_every_route_of_the_route_table() {
-    let routes = motcua_tests::route_table::router_routes();
+    // The route table and the OpenAPI document are made from the same `#[utoipa::path]`s
+    // (tests/tests/openapi.rs checks the router answers each): its operations are the routes.
+    let document = serde_json::to_value(motcua_hall::http::openapi_document()).expect("JSON");
+    let routes = motcua_tests::openapi::Document(document).routes();
     assert!(
         routes.len() >= 20,
-        "the route table parsed into too few routes: {routes:?}"
+        "the document has too few routes: {routes:?}"
     );
     assert_eq!(
         routes.get("/api/session"),
         Some(&["delete", "get", "post"].map(String::from).into()),
-        "the parser reads chained methods"
+        "a path with several methods"
     );
     // The table's rows as (method, path); a WebSocket is opened with a GET.
     let rows: Vec<(String, &str)> = MATRIX

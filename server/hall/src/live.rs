@@ -8,16 +8,18 @@
 //! sequence number. A socket that falls behind (`Lagged`) is not dropped: it gets a fresh
 //! snapshot and carries on.
 
-use crate::app::views::{self, Places, TicketView};
+use crate::app::views::{self, CitizenTicket, CounterView, Places, TicketView};
 use crate::app::{App, Committed};
+use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
+use futures_util::{SinkExt, StreamExt};
 use motcua_domain::Error;
 use motcua_domain::Hall;
 use motcua_domain::event::Event;
 use motcua_domain::{CounterNo, ServiceCode, Status};
 use motcua_store::tickets::{self, TicketRow};
 use motcua_store::{Store, StoreError, events};
-use axum::extract::ws::{Message, Utf8Bytes, WebSocket};
-use futures_util::{SinkExt, StreamExt};
+use serde::Serialize;
+use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, AtomicU64, Ordering};
 use std::time::Duration;
@@ -30,15 +32,67 @@ const HOLD_QUIET: Duration = Duration::from_secs(1);
 /// Pings keep idle connections (and the proxies between) alive.
 pub(crate) const PING_EVERY: Duration = Duration::from_secs(20);
 
-/// A ticket as its holder sees it (the phone page, the rating answer): the view without its
-/// priority category. The token is printed on a paper ticket anyone may pick up, and
-/// "pregnant" or "disabled" is nobody else's business; the phone page has no use for it.
+/// A ticket as its holder sees it, as JSON: see [`views::CitizenTicket`].
 pub fn citizen_view(view: &TicketView) -> Result<String, motcua_domain::Error> {
-    let mut value = serde_json::to_value(view).map_err(motcua_domain::Error::internal)?;
-    if let Some(fields) = value.as_object_mut() {
-        fields.remove("priority");
-    }
-    Ok(value.to_string())
+    serde_json::to_string(&CitizenTicket::from(view)).map_err(motcua_domain::Error::internal)
+}
+
+/// A change as the hall and counter feeds send it (written once for every screen).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct EventFrame {
+    /// Always `event`.
+    #[serde(rename = "type")]
+    #[schema(value_type = String, example = "event")]
+    pub frame: &'static str,
+    /// The event's sequence number: a gap means a frame was missed (ask for a snapshot by
+    /// reconnecting).
+    pub seq: i64,
+    /// What happened: issued, called, recalled, started, finished, no_show, ...
+    #[schema(value_type = String, example = "called")]
+    pub kind: &'static str,
+    pub at: String,
+    /// The ticket the event moved, as it now stands.
+    pub ticket: Option<TicketView>,
+    /// The counter the event touched, as it now stands.
+    pub counter: Option<CounterView>,
+    /// How many wait in each field now.
+    pub waiting: BTreeMap<String, u32>,
+}
+
+/// What the hall feed (`/ws/hall`) sends: a snapshot first (and again after falling
+/// behind or at a new day), then events.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum HallFrame {
+    Snapshot(views::HallSnapshot),
+    Event(Box<EventFrame>),
+}
+
+/// What a counter's feed (`/ws/counters/{no}`) sends: its snapshot, then the events that
+/// concern its fields.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(untagged)]
+pub enum CounterFrame {
+    Snapshot(Box<views::CounterSnapshot>),
+    Event(Box<EventFrame>),
+}
+
+/// What a ticket's feed (`/ws/tickets/{token}`) sends: the ticket, then the ticket again
+/// each time it (or its place in the queue) changes.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum TicketFrame {
+    Snapshot {
+        seq: i64,
+        ticket: CitizenTicket,
+    },
+    Update {
+        seq: i64,
+        /// The event that moved it.
+        #[schema(value_type = String, example = "called")]
+        kind: &'static str,
+        ticket: CitizenTicket,
+    },
 }
 
 /// One committed change, as the live feeds need it.
@@ -70,15 +124,17 @@ impl Change {
             Committed::DayStarted { seq } => return Change::day_started(*seq),
             Committed::Event(e) => e,
         };
-        let frame = serde_json::json!({
-            "type": "event",
-            "seq": e.logged.seq,
-            "kind": e.logged.event.kind(),
-            "at": views::local_time(hall, e.logged.at),
-            "ticket": e.ticket,
-            "counter": e.counter,
-            "waiting": e.waiting,
-        });
+        let frame = EventFrame {
+            frame: "event",
+            seq: e.logged.seq,
+            kind: e.logged.event.kind(),
+            at: views::local_time(hall, e.logged.at),
+            ticket: e.ticket.clone(),
+            counter: e.counter.clone(),
+            waiting: e.waiting.clone(),
+        };
+        // Plain data: serialising it cannot fail.
+        let frame = serde_json::to_string(&frame).unwrap_or_default();
         Change {
             seq: e.logged.seq,
             event: Some(e.logged.event.clone()),
@@ -86,7 +142,7 @@ impl Change {
             counter: e.counter.as_ref().map(|c| c.no),
             services: e.services.clone(),
             counter_fields: e.counter_fields.clone(),
-            frame: Utf8Bytes::from(frame.to_string()),
+            frame: Utf8Bytes::from(frame),
             resync: false,
             places: tokio::sync::OnceCell::new(),
         }
@@ -371,16 +427,18 @@ impl FeedState {
             Feed::Hall | Feed::Counter(_) => Some(change.frame.clone()),
             Feed::Ticket { id, .. } => {
                 let view = self.ticket_after(*id, change, store).await?;
-                let ticket = citizen_view(&view).ok()?;
-                if self.last_ticket.as_deref() == Some(ticket.as_str()) {
+                let ticket = CitizenTicket::from(&view);
+                let text = serde_json::to_string(&ticket).ok()?;
+                if self.last_ticket.as_deref() == Some(text.as_str()) {
                     return None;
                 }
-                self.last_ticket = Some(ticket.clone());
-                Some(Utf8Bytes::from(format!(
-                    r#"{{"type":"update","seq":{},"kind":"{}","ticket":{ticket}}}"#,
-                    change.seq,
-                    change.kind()
-                )))
+                self.last_ticket = Some(text);
+                let frame = TicketFrame::Update {
+                    seq: change.seq,
+                    kind: change.kind(),
+                    ticket,
+                };
+                Some(Utf8Bytes::from(serde_json::to_string(&frame).ok()?))
             }
         }
     }

@@ -14,19 +14,18 @@
 //! ticket itself is never lost or issued twice: printing happens after the ticket is on
 //! disk, and a job is resent only to the same agent, which remembers what it printed.
 
-use motcua_store::clock::Clock;
-use motcua_domain::Error;
 use crate::live::{drive, until_closed};
-use motcua_store::accounts::Device;
-use motcua_store::{Store, StoreError, millis, print_jobs};
 use axum::extract::ws::Utf8Bytes;
 use axum::extract::ws::{Message, WebSocket};
 use futures_util::{SinkExt, StreamExt};
+use motcua_domain::Error;
 use motcua_printer::transport::{Deadlines, Target};
 use motcua_printer::protocol::ToAgent;
 use motcua_printer::{Layout, TicketPrint};
+use motcua_store::accounts::Device;
+use motcua_store::clock::Clock;
+use motcua_store::{Store, StoreError, millis, print_jobs};
 use serde::Serialize;
-use serde_json::json;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -37,7 +36,7 @@ use tokio::sync::{broadcast, mpsc};
 pub use motcua_printer::status::Report as PrinterReport;
 
 /// A printer as managers see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct PrinterView {
     pub name: String,
     pub kiosk: String,
@@ -45,6 +44,8 @@ pub struct PrinterView {
     pub via: String,
     /// An agent is connected now (always true for a reachable direct printer).
     pub connected: bool,
+    /// The printer's own status (paper, cover, errors) as its agent last read it.
+    #[schema(value_type = Option<Object>)]
     pub report: Option<PrinterReport>,
     pub last_seen: Option<String>,
     pub last_error: Option<String>,
@@ -134,12 +135,11 @@ impl Printing {
     }
 
     /// Send a frame to one kiosk's feed, numbered.
-    fn tell_kiosk(&self, kiosk_id: i64, mut frame: serde_json::Value) {
-        frame["seq"] = json!(self.0.seq.fetch_add(1, Ordering::Relaxed) + 1);
-        let _ = self
-            .0
-            .kiosk_feed
-            .send((kiosk_id, Utf8Bytes::from(frame.to_string())));
+    fn tell_kiosk(&self, kiosk_id: i64, frame: impl FnOnce(u64) -> KioskFrame) {
+        let frame = frame(self.0.seq.fetch_add(1, Ordering::Relaxed) + 1);
+        if let Ok(text) = serde_json::to_string(&frame) {
+            let _ = self.0.kiosk_feed.send((kiosk_id, Utf8Bytes::from(text)));
+        }
     }
 
     /// The line printed at the bottom of every ticket.
@@ -235,8 +235,13 @@ impl Printing {
             .await;
         match changed {
             Ok((true, code)) => {
-                let frame = json!({"type": "print", "job": job, "code": code, "status": status, "reason": failure});
-                self.tell_kiosk(kiosk_id, frame);
+                self.tell_kiosk(kiosk_id, |seq| KioskFrame::Print {
+                    seq,
+                    job,
+                    code,
+                    status,
+                    reason: failure,
+                });
             }
             Ok((false, _)) => {}
             Err(e) => tracing::error!(job, error = %e, "could not record a print result"),
@@ -425,8 +430,7 @@ impl Printing {
             .unwrap_or_else(|e| e.into_inner())
             .get(printer_name)
             .cloned();
-        let frame = json!({"type": "printer", "printer": view});
-        self.tell_kiosk(kiosk_id, frame);
+        self.tell_kiosk(kiosk_id, |seq| KioskFrame::Printer { seq, printer: view });
     }
 
     /// The printer of a kiosk as the kiosk feed's snapshot shows it (known printers
@@ -435,6 +439,33 @@ impl Printing {
         let printers = self.printers(store).await.ok()?;
         printers.into_iter().find(|v| v.kiosk == kiosk_name)
     }
+}
+
+/// What a kiosk's feed (`/ws/kiosk`) sends.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum KioskFrame {
+    /// First, and again after falling behind: the kiosk's printer as it stands.
+    Snapshot {
+        kiosk: String,
+        printer: Option<PrinterView>,
+    },
+    /// A print job ended.
+    Print {
+        seq: u64,
+        job: i64,
+        /// The ticket's code.
+        code: Option<String>,
+        /// `printed` or `failed`.
+        #[schema(value_type = String, example = "printed")]
+        status: &'static str,
+        reason: Option<String>,
+    },
+    /// The printer's state changed.
+    Printer {
+        seq: u64,
+        printer: Option<PrinterView>,
+    },
 }
 
 /// What an agent sends (the protocol is the printer crate's).
@@ -523,9 +554,14 @@ pub async fn serve_kiosk(
 ) {
     let (mut sink, stream) = socket.split();
     let mut feed = printing.kiosk_feed();
-    let snapshot = json!({"type": "snapshot", "kiosk": kiosk.name, "printer": printing.printer_of_kiosk(&store, &kiosk.name).await});
+    let snapshot = KioskFrame::Snapshot {
+        kiosk: kiosk.name.clone(),
+        printer: printing.printer_of_kiosk(&store, &kiosk.name).await,
+    };
     if sink
-        .send(Message::Text(Utf8Bytes::from(snapshot.to_string())))
+        .send(Message::Text(Utf8Bytes::from(
+            serde_json::to_string(&snapshot).unwrap_or_default(),
+        )))
         .await
         .is_err()
     {
@@ -541,9 +577,13 @@ pub async fn serve_kiosk(
                     Ok((id, frame)) if id == kiosk.id => frame,
                     Ok(_) => continue,
                     // Behind: what matters is the printer's state now.
-                    Err(broadcast::error::RecvError::Lagged(_)) => Utf8Bytes::from(
-                        json!({"type": "snapshot", "kiosk": name, "printer": printing_out.printer_of_kiosk(&store, &name).await}).to_string(),
-                    ),
+                    Err(broadcast::error::RecvError::Lagged(_)) => {
+                        let snapshot = KioskFrame::Snapshot {
+                            kiosk: name.clone(),
+                            printer: printing_out.printer_of_kiosk(&store, &name).await,
+                        };
+                        Utf8Bytes::from(serde_json::to_string(&snapshot).unwrap_or_default())
+                    }
                     Err(broadcast::error::RecvError::Closed) => break,
                 },
                 _ = ping.tick() => {

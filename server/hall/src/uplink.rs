@@ -8,12 +8,12 @@
 //! the acknowledgement left off. Issuing never waits for any of it: the task only reads,
 //! and writes one small row per acknowledged batch.
 
-use motcua_web::protocol::{self, Ack, Batch, Profile, ProfileService, WireEvent};
-use motcua_store::clock::Clock;
 use crate::config::UplinkSettings;
 use motcua_domain::local_time;
+use motcua_store::clock::Clock;
 use motcua_store::uplink as stored;
 use motcua_store::{Store, StoreError, millis};
+use motcua_web::protocol::{self, Ack, Batch, Profile, ProfileService, WireEvent};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::future::Future;
@@ -27,7 +27,7 @@ const IDLE_POLL: Duration = Duration::from_secs(2);
 const HEARTBEAT: Duration = Duration::from_secs(5 * 60);
 
 /// What the manager's dashboard and `/metrics` show of the uplink.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, utoipa::ToSchema)]
 pub struct UplinkStatus {
     pub enabled: bool,
     pub url: String,

@@ -11,10 +11,10 @@ use motcua_domain::policy::{self, Candidate};
 use motcua_domain::{
     Action, CounterNo, CounterState, Error, Priority, Refusal, Role, ServiceCode, Status,
 };
+use motcua_printer::TicketPrint;
 use motcua_store::counters::{self, CounterRow};
 use motcua_store::tickets::{self, TicketRow, Update};
 use motcua_store::{events, from_millis, millis, print_jobs};
-use motcua_printer::TicketPrint;
 use rand::RngCore;
 use serde::Serialize;
 
@@ -26,7 +26,7 @@ pub struct Staff {
 }
 
 /// A new ticket: what the kiosk shows and prints. The token is in it, once.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Issued {
     #[serde(flatten)]
     pub ticket: TicketView,
@@ -220,10 +220,11 @@ pub fn issue_once(
 }
 
 /// The outcome of a print request, as the kiosk is told.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct PrintOutcome {
     pub job: i64,
     /// `sent` (to an agent; the result follows on the kiosk feed), `printed` or `failed`.
+    #[schema(value_type = String, example = "sent")]
     pub status: &'static str,
     pub reason: Option<String>,
 }

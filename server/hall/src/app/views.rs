@@ -13,7 +13,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::sync::{Arc, Mutex};
 
 /// A ticket as the outside world sees it: no token, nothing personal.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TicketView {
     pub id: i64,
     pub code: String,
@@ -33,6 +33,52 @@ pub struct TicketView {
     /// Minutes until this ticket is likely called (waiting tickets only).
     pub eta_minutes: Option<u32>,
     pub rating: Option<u8>,
+}
+
+/// A ticket as its holder sees it (the phone page, the rating answer): the view without
+/// its priority category. The token is printed on a paper ticket anyone may pick up, and
+/// "pregnant" or "disabled" is nobody else's business; the phone page has no use for it.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct CitizenTicket {
+    pub id: i64,
+    pub code: String,
+    pub service: ServiceCode,
+    pub service_name_vi: String,
+    pub service_name_en: String,
+    pub status: Status,
+    pub counter: Option<CounterNo>,
+    pub issued_at: String,
+    pub called_at: Option<String>,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub recalls: u32,
+    /// People who will be called before this ticket (waiting tickets only).
+    pub ahead: Option<u32>,
+    /// Minutes until this ticket is likely called (waiting tickets only).
+    pub eta_minutes: Option<u32>,
+    pub rating: Option<u8>,
+}
+
+impl From<&TicketView> for CitizenTicket {
+    fn from(v: &TicketView) -> Self {
+        CitizenTicket {
+            id: v.id,
+            code: v.code.clone(),
+            service: v.service.clone(),
+            service_name_vi: v.service_name_vi.clone(),
+            service_name_en: v.service_name_en.clone(),
+            status: v.status,
+            counter: v.counter,
+            issued_at: v.issued_at.clone(),
+            called_at: v.called_at.clone(),
+            started_at: v.started_at.clone(),
+            finished_at: v.finished_at.clone(),
+            recalls: v.recalls,
+            ahead: v.ahead,
+            eta_minutes: v.eta_minutes,
+            rating: v.rating,
+        }
+    }
 }
 
 pub use motcua_domain::local_time;
@@ -399,7 +445,7 @@ impl Places {
 }
 
 /// A counter as displays and consoles see it.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct CounterView {
     pub no: CounterNo,
     #[serde(flatten)]
@@ -440,7 +486,7 @@ pub fn waiting_counts(conn: &Connection, hall: &Hall) -> Result<BTreeMap<String,
     Ok(counts)
 }
 
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ServiceView {
     pub code: ServiceCode,
     pub name_vi: String,
@@ -473,7 +519,7 @@ pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, Stor
 }
 
 /// A call as the hall display lists it.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CallView {
     pub seq: i64,
     pub code: String,
@@ -504,9 +550,11 @@ pub fn recent_calls(
 }
 
 /// Everything a hall display needs to draw itself from nothing.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HallSnapshot {
+    /// Always `snapshot`.
     #[serde(rename = "type")]
+    #[schema(value_type = String, example = "snapshot")]
     pub kind: &'static str,
     pub seq: i64,
     pub hall: String,
@@ -533,9 +581,11 @@ pub fn hall_snapshot(conn: &Connection, hall: &Hall) -> Result<HallSnapshot, Sto
 
 /// Everything a counter display or console needs: the counter and its waiting list, in
 /// the order "Next" would take them (priority first).
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct CounterSnapshot {
+    /// Always `snapshot`.
     #[serde(rename = "type")]
+    #[schema(value_type = String, example = "snapshot")]
     pub kind: &'static str,
     pub seq: i64,
     pub counter: CounterView,

@@ -1,16 +1,12 @@
 //! The JSON API's handlers: each validates its input into domain values, checks who is
 //! asking, and hands the change to the store's writer (or a read to a reader).
 
-use motcua_domain::Error;
 use super::AppError;
 use super::extract::{Admin, Body, Caller, Issuer, Path, Query, SESSION_COOKIE, StaffUser};
-use motcua_store::clock::Clock;
-use motcua_domain::{Action, CounterNo, DeviceKind, Priority, Role, ServiceCode};
-use crate::live::{Feed, Hub, run_feed};
-use crate::printing::Printing;
 use crate::app::queue::{self, Staff};
 use crate::app::{App, views};
-use motcua_store::{Store, accounts, events, millis, tickets};
+use crate::live::{Feed, Hub, run_feed};
+use crate::printing::{PrinterView, Printing};
 use axum::Json;
 use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::{State, WebSocketUpgrade};
@@ -18,9 +14,14 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
-use serde::Deserialize;
-use serde_json::json;
+use motcua_domain::Error;
+use motcua_domain::{Action, CounterNo, DeviceKind, Priority, Role, ServiceCode};
+use motcua_store::clock::Clock;
+use motcua_store::{Store, accounts, events, millis, tickets};
+use motcua_web::ErrorBody;
+use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use utoipa::{IntoParams, ToSchema};
 
 fn service_code(hall: &motcua_domain::Hall, code: &str) -> Result<ServiceCode, AppError> {
     ServiceCode::try_from(code.to_owned())
@@ -63,27 +64,81 @@ fn staff(user: &accounts::User) -> Staff {
     }
 }
 
+/// The hall as a kiosk, a display or a phone starts from: its name, fields and priorities.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HallInfo {
+    pub hall: String,
+    /// The hall's time zone (IANA name), e.g. `Asia/Ho_Chi_Minh`.
+    pub timezone: String,
+    /// Ratings are 1 to this.
+    pub rating_scale: u8,
+    /// A line the kiosk and the displays show (may be empty).
+    pub notice: String,
+    pub announcements: AnnouncementSettings,
+    pub priorities: Vec<PriorityLabel>,
+    pub services: Vec<views::ServiceView>,
+}
+
+/// How the displays speak a call.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnouncementSettings {
+    /// 0 to 100.
+    pub volume: u8,
+    /// Ring a chime before each announcement.
+    pub chime: bool,
+}
+
+/// A priority category as the kiosk offers it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PriorityLabel {
+    pub code: Priority,
+    pub label_vi: String,
+    pub label_en: String,
+}
+
+/// The hall's fields, their queues and the priority categories.
+///
+/// Who may call: anyone (the kiosk, the displays and the phone page read it first).
+#[utoipa::path(
+    get,
+    path = "/api/services",
+    tags = ["kiosk", "display", "phone"],
+    responses((status = 200, description = "the hall, its fields and priorities", body = HallInfo)),
+)]
 pub async fn services(
     State(store): State<Store>,
     State(announcer): State<crate::announce::Announcer>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<HallInfo>, AppError> {
     let hall = store.hall.clone();
     let list = store.read(move |conn| views::services(conn, &hall)).await?;
-    Ok(Json(json!({
-        "hall": store.hall.name,
-        "timezone": store.hall.tz.name(),
-        "rating_scale": store.hall.rating_scale,
-        "notice": store.hall.notice,
-        "announcements": {"volume": announcer.volume, "chime": announcer.chime},
-        "priorities": Priority::ALL.iter().map(|p| json!({"code": p, "label_vi": p.label().0, "label_en": p.label().1})).collect::<Vec<_>>(),
-        "services": list,
-    })))
+    Ok(Json(HallInfo {
+        hall: store.hall.name.clone(),
+        timezone: store.hall.tz.name().to_owned(),
+        rating_scale: store.hall.rating_scale,
+        notice: store.hall.notice.clone(),
+        announcements: AnnouncementSettings {
+            volume: announcer.volume,
+            chime: announcer.chime,
+        },
+        priorities: Priority::ALL
+            .iter()
+            .map(|p| PriorityLabel {
+                code: *p,
+                label_vi: p.label().0.to_owned(),
+                label_en: p.label().1.to_owned(),
+            })
+            .collect(),
+        services: list,
+    }))
 }
 
-#[derive(Deserialize)]
+/// A ticket asked for at a kiosk (or by staff).
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct IssueRequest {
+    /// The field's code, e.g. `A`.
     service: String,
+    /// none, elderly, disabled, pregnant, war_invalid or meritorious (none when left out).
     #[serde(default)]
     priority: Option<String>,
     /// Chosen by the kiosk for each citizen's request and sent again on a retry: the same
@@ -92,6 +147,32 @@ pub struct IssueRequest {
     request_id: Option<String>,
 }
 
+/// A new ticket, and for a kiosk what became of its print job.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuedTicket {
+    #[serde(flatten)]
+    pub issued: queue::Issued,
+    /// Only when a kiosk asked: its print job (`sent` to the agent, `printed` or `failed`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub print: Option<queue::PrintOutcome>,
+}
+
+/// Issue a ticket (the kiosk's button). The same `request_id` never issues a second one.
+///
+/// Who may call: a kiosk (its ticket is printed) or any member of staff.
+#[utoipa::path(
+    post,
+    path = "/api/tickets",
+    tag = "kiosk",
+    request_body = IssueRequest,
+    responses(
+        (status = 201, description = "the ticket, its token and status page", body = IssuedTicket),
+        (status = 401, description = "`unauthenticated`: no kiosk token, no session", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a display or a printer", body = ErrorBody),
+        (status = 409, description = "the field is closed for the day, the numbers ran out, ...", body = ErrorBody),
+        (status = 422, description = "`unknown_service`, `unknown_priority`, `bad_request_id`, `invalid_body`", body = ErrorBody),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(service = %req.service))]
 pub async fn issue_ticket(
     State(app): State<App>,
@@ -130,7 +211,11 @@ pub async fn issue_ticket(
                 queue::issue_once(ctx, &service, priority, issued_by, request_id.as_deref())
             })
             .await?;
-        return Ok((StatusCode::CREATED, Json(issued)).into_response());
+        let answer = IssuedTicket {
+            issued,
+            print: None,
+        };
+        return Ok((StatusCode::CREATED, Json(answer)).into_response());
     };
     let (footer, kiosk_id) = (printing.footer().to_owned(), kiosk.id);
     let queue::KioskTicket { issued, paper, job } = app
@@ -147,23 +232,48 @@ pub async fn issue_ticket(
         }
         Err(known) => known,
     };
-    let mut body = serde_json::to_value(&issued).map_err(AppError::internal)?;
-    body["print"] = serde_json::to_value(&print).map_err(AppError::internal)?;
-    Ok((StatusCode::CREATED, Json(body)).into_response())
+    let answer = IssuedTicket {
+        issued,
+        print: Some(print),
+    };
+    Ok((StatusCode::CREATED, Json(answer)).into_response())
 }
 
-/// Printers and what they last said (managers and admins).
+/// The kiosks' printers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PrinterList {
+    pub printers: Vec<PrinterView>,
+}
+
+/// Printers and what they last said.
+///
+/// Who may call: managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/printers",
+    tags = ["manager", "devices"],
+    responses(
+        (status = 200, description = "every printer", body = PrinterList),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+    ),
+)]
 pub async fn list_printers(
     State(store): State<Store>,
     State(printing): State<Printing>,
     caller: Caller,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<PrinterList>, AppError> {
     caller.reader()?;
-    Ok(Json(json!({"printers": printing.printers(&store).await?})))
+    Ok(Json(PrinterList {
+        printers: printing.printers(&store).await?,
+    }))
 }
 
-#[derive(Deserialize)]
+/// A device's token in the query, for browsers that cannot set headers on a WebSocket.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TokenParam {
+    /// The device's token (instead of `Authorization: Bearer`).
     token: Option<String>,
 }
 
@@ -190,7 +300,23 @@ async fn device_of(
         .ok_or(AppError::Command(Error::Unauthenticated))
 }
 
-/// The print agent's link: jobs out, results and printer status in.
+/// The print agent's link (WebSocket): jobs out, results and printer status in.
+///
+/// Frames sent: [`motcua_printer::protocol::ToAgent`]; frames read: [`motcua_printer::protocol::FromAgent`].
+///
+/// Who may call: a printer (its token as a bearer or `?token=`).
+#[utoipa::path(
+    get,
+    path = "/ws/printer",
+    tag = "devices",
+    params(TokenParam),
+    responses(
+        (status = 101, description = "a WebSocket: `job` frames out; `status`, `done` and `failed` in", body = motcua_printer::protocol::ToAgent),
+        (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a printer", body = ErrorBody),
+    ),
+)]
 pub async fn ws_printer(
     ws: Upgrade,
     State(store): State<Store>,
@@ -216,7 +342,21 @@ pub async fn ws_printer(
     }))
 }
 
-/// The kiosk's own feed: its print results and its printer's state.
+/// The kiosk's own feed (WebSocket): its print results and its printer's state.
+///
+/// Who may call: a kiosk (its token as a bearer or `?token=`).
+#[utoipa::path(
+    get,
+    path = "/ws/kiosk",
+    tags = ["kiosk", "devices"],
+    params(TokenParam),
+    responses(
+        (status = 101, description = "a WebSocket: a `snapshot`, then `print` and `printer` frames", body = crate::printing::KioskFrame),
+        (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a kiosk", body = ErrorBody),
+    ),
+)]
 pub async fn ws_kiosk(
     ws: Upgrade,
     State(store): State<Store>,
@@ -235,6 +375,18 @@ pub async fn ws_kiosk(
 }
 
 /// The ticket's QR code (its status page's address), as SVG for the kiosk's screen.
+///
+/// Who may call: anyone with the ticket's token.
+#[utoipa::path(
+    get,
+    path = "/api/tickets/{token}/qr.svg",
+    tag = "kiosk",
+    params(("token" = String, Path, description = "the ticket's token (32 hex digits)")),
+    responses(
+        (status = 200, description = "the QR code", body = String, content_type = "image/svg+xml"),
+        (status = 404, description = "`ticket_not_found`", body = ErrorBody),
+    ),
+)]
 pub async fn ticket_qr(
     State(store): State<Store>,
     Path(token): Path<String>,
@@ -258,13 +410,30 @@ pub async fn ticket_qr(
     Ok(([(axum::http::header::CONTENT_TYPE, "image/svg+xml")], svg).into_response())
 }
 
-#[derive(Deserialize)]
+/// Which call to speak.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct AnnouncementQuery {
+    /// The ticket's code, e.g. `A012`.
     code: String,
+    /// The counter's number.
     counter: String,
 }
 
 /// The spoken call for a ticket code at a counter, as WAV (displays fetch it on each call).
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    get,
+    path = "/api/announcements",
+    tag = "display",
+    params(AnnouncementQuery),
+    responses(
+        (status = 200, description = "the call, spoken", body = [u8], content_type = "audio/wav"),
+        (status = 404, description = "`counter_not_found`", body = ErrorBody),
+        (status = 422, description = "`bad_code`", body = ErrorBody),
+    ),
+)]
 pub async fn announcement(
     State(store): State<Store>,
     State(announcer): State<crate::announce::Announcer>,
@@ -294,6 +463,19 @@ pub async fn announcement(
         .into_response())
 }
 
+/// A ticket as its holder sees it (the phone page): status, place and estimate.
+///
+/// Who may call: anyone with the ticket's token.
+#[utoipa::path(
+    get,
+    path = "/api/tickets/{token}",
+    tag = "phone",
+    params(("token" = String, Path, description = "the ticket's token (32 hex digits)")),
+    responses(
+        (status = 200, description = "the ticket", body = views::CitizenTicket),
+        (status = 404, description = "`ticket_not_found`", body = ErrorBody),
+    ),
+)]
 pub async fn ticket_status(
     State(store): State<Store>,
     Path(token): Path<String>,
@@ -320,19 +502,43 @@ fn citizen_json(status: StatusCode, view: &views::TicketView) -> Result<Response
         .into_response())
 }
 
-#[derive(Deserialize)]
+/// Which of today's tickets to list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct TicketFilter {
+    /// waiting, called, serving, served, absent or cancelled.
     status: Option<String>,
+    /// A field's code.
     service: Option<String>,
 }
 
-/// Today's tickets (staff): the waiting list and what happened to the rest.
+/// Tickets, as staff see them.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct TicketList {
+    pub tickets: Vec<views::TicketView>,
+}
+
+/// Today's tickets: the waiting list and what happened to the rest.
+///
+/// Who may call: any member of staff.
+#[utoipa::path(
+    get,
+    path = "/api/tickets",
+    tag = "counter",
+    params(TicketFilter),
+    responses(
+        (status = 200, description = "today's tickets", body = TicketList),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a device", body = ErrorBody),
+        (status = 422, description = "`unknown_status`, `unknown_service`", body = ErrorBody),
+    ),
+)]
 pub async fn list_tickets(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
     _staff: StaffUser,
     Query(filter): Query<TicketFilter>,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<TicketList>, AppError> {
     let status = match filter.status.as_deref() {
         None => None,
         Some(s) => Some(
@@ -353,96 +559,291 @@ pub async fn list_tickets(
             views::queue_views(conn, &hall, &rows)
         })
         .await?;
-    Ok(Json(json!({"tickets": tickets})))
+    Ok(Json(TicketList { tickets }))
 }
 
-#[derive(Deserialize, Default)]
-#[serde(deny_unknown_fields)]
-pub struct ActionBody {
-    counter: Option<u16>,
-    service: Option<String>,
-    /// For `rate`: the citizen's level on the hall's scale.
-    level: Option<u8>,
-}
-
-#[tracing::instrument(skip_all, fields(ticket = %id, action = %action))]
-pub async fn ticket_action(
-    State(app): State<App>,
-    StaffUser(user): StaffUser,
-    Path((id, action)): Path<(String, String)>,
-    Body(body): Body<ActionBody>,
-) -> Result<Json<views::TicketView>, AppError> {
-    let staff = staff(&user);
-    let id: i64 = id
-        .parse()
+/// The ticket a move is for: a positive id, or no such ticket.
+fn ticket_id(id: &str) -> Result<i64, AppError> {
+    id.parse()
         .ok()
         .filter(|n| *n > 0)
-        .ok_or_else(|| AppError::not_found("ticket_not_found", format!("no ticket {id:?}")))?;
-    if action == "rate" {
-        let level = body
-            .level
-            .ok_or_else(|| AppError::invalid("missing_level", "say the rating: {\"level\": 5}"))?;
-        let scale = app.hall.rating_scale;
-        if !(1..=scale).contains(&level) {
-            return Err(AppError::invalid(
-                "bad_rating",
-                format!("a rating is 1 to {scale} on this hall's scale"),
-            ));
-        }
-        let view = app
-            .run(move |ctx| queue::rate_at_counter(ctx, id, level, &staff))
-            .await?;
-        return Ok(Json(view));
-    }
-    let action = match action.as_str() {
-        "call" => {
-            let no = body.counter.ok_or_else(|| {
-                AppError::invalid(
-                    "missing_counter",
-                    "say which counter calls: {\"counter\": 3}",
-                )
-            })?;
-            Action::Call {
-                counter: counter_no(&app.hall, &no.to_string())?,
-            }
-        }
-        "recall" => Action::Recall,
-        "start" => Action::Start,
-        "finish" => Action::Finish,
-        "no-show" => Action::NoShow,
-        "return" => Action::Return,
-        "cancel" => Action::Cancel,
-        "transfer" => {
-            let to = body.service.ok_or_else(|| {
-                AppError::invalid(
-                    "missing_service",
-                    "say which field to transfer to: {\"service\": \"B\"}",
-                )
-            })?;
-            Action::Transfer {
-                to: service_code(&app.hall, &to)?,
-            }
-        }
-        other => {
-            return Err(AppError::not_found(
-                "unknown_action",
-                format!(
-                    "no action {other:?}: call, recall, start, finish, no-show, transfer, return, cancel"
-                ),
-            ));
-        }
-    };
+        .ok_or_else(|| AppError::not_found("ticket_not_found", format!("no ticket {id:?}")))
+}
+
+/// Move a ticket as a member of staff: the answer is the ticket as it now stands.
+async fn act(
+    app: &App,
+    user: &accounts::User,
+    id: &str,
+    action: impl FnOnce(&App) -> Result<Action, AppError>,
+) -> Result<Json<views::TicketView>, AppError> {
+    let staff = staff(user);
+    let id = ticket_id(id)?;
+    let action = action(app)?;
     let view = app
         .run(move |ctx| queue::act(ctx, id, action, &staff))
         .await?;
     Ok(Json(view))
 }
 
-#[derive(Deserialize)]
+/// The body of a move that takes nothing but its address: `{}`, or no body at all.
+#[derive(Deserialize, ToSchema, Default)]
+#[serde(deny_unknown_fields)]
+pub struct NoBody {}
+
+/// Which counter calls the ticket.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CallBody {
+    /// The counter's number (required).
+    counter: Option<u16>,
+}
+
+/// Where a ticket goes.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct TransferBody {
+    /// The field's code (required).
+    service: Option<String>,
+}
+
+/// The citizen's rating, given on the counter's tablet.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CounterRatingBody {
+    /// 1 to the hall's `rating_scale` (required).
+    level: Option<u8>,
+    /// Ignored (the counter is the one that served the ticket); accepted, as the tablet
+    /// may send it.
+    #[serde(default)]
+    #[allow(dead_code)]
+    counter: Option<u16>,
+}
+
+/// Call this ticket to a counter (out of turn).
+///
+/// Who may call: a member of staff holding that counter.
+#[utoipa::path(
+    post,
+    path = "/api/tickets/{id}/call",
+    tag = "counter",
+    params(("id" = i64, Path, description = "the ticket's id")),
+    request_body = CallBody,
+    responses(
+        (status = 200, description = "the ticket, called", body = views::TicketView),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a device, or not the counter's clerk", body = ErrorBody),
+        (status = 404, description = "`ticket_not_found`, `counter_not_found`", body = ErrorBody),
+        (status = 409, description = "the ticket is not waiting, the counter is busy or paused, ...", body = ErrorBody),
+        (status = 422, description = "`missing_counter`, `invalid_body`", body = ErrorBody),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(ticket = %id, action = "call"))]
+pub async fn call_ticket(
+    State(app): State<App>,
+    StaffUser(user): StaffUser,
+    Path(id): Path<String>,
+    Body(body): Body<CallBody>,
+) -> Result<Json<views::TicketView>, AppError> {
+    act(&app, &user, &id, |app| {
+        let no = body.counter.ok_or_else(|| {
+            AppError::invalid(
+                "missing_counter",
+                "say which counter calls: {\"counter\": 3}",
+            )
+        })?;
+        Ok(Action::Call {
+            counter: counter_no(&app.hall, &no.to_string())?,
+        })
+    })
+    .await
+}
+
+/// A move of a ticket that takes no body, as a handler of its own.
+macro_rules! plain_move {
+    ($name:ident, $path:literal, $action:expr, $summary:literal, $answer:literal) => {
+        #[doc = $summary]
+        ///
+        /// Who may call: a member of staff holding the ticket's counter (a manager or admin
+        /// anywhere).
+        #[utoipa::path(
+            post,
+            path = $path,
+            tag = "counter",
+            params(("id" = i64, Path, description = "the ticket's id")),
+            request_body = NoBody,
+            responses(
+                (status = 200, description = $answer, body = views::TicketView),
+                (status = 401, description = "`unauthenticated`", body = ErrorBody),
+                (status = 403, description = "`forbidden`: a device, or another counter's ticket", body = ErrorBody),
+                (status = 404, description = "`ticket_not_found`", body = ErrorBody),
+                (status = 409, description = "the move is not allowed from the ticket's status", body = ErrorBody),
+                (status = 422, description = "`invalid_body`", body = ErrorBody),
+            ),
+        )]
+        #[tracing::instrument(skip_all, fields(ticket = %id, action = $path))]
+        pub async fn $name(
+            State(app): State<App>,
+            StaffUser(user): StaffUser,
+            Path(id): Path<String>,
+            Body(NoBody {}): Body<NoBody>,
+        ) -> Result<Json<views::TicketView>, AppError> {
+            act(&app, &user, &id, |_| Ok($action)).await
+        }
+    };
+}
+
+plain_move!(
+    recall_ticket,
+    "/api/tickets/{id}/recall",
+    Action::Recall,
+    "Call the ticket again (the display repeats it).",
+    "the ticket, recalled"
+);
+plain_move!(
+    start_ticket,
+    "/api/tickets/{id}/start",
+    Action::Start,
+    "The citizen is at the counter: serving starts.",
+    "the ticket, being served"
+);
+plain_move!(
+    finish_ticket,
+    "/api/tickets/{id}/finish",
+    Action::Finish,
+    "The citizen has been served.",
+    "the ticket, served"
+);
+plain_move!(
+    no_show_ticket,
+    "/api/tickets/{id}/no-show",
+    Action::NoShow,
+    "The citizen did not come when called.",
+    "the ticket, absent"
+);
+plain_move!(
+    return_ticket,
+    "/api/tickets/{id}/return",
+    Action::Return,
+    "Send the ticket back to the waiting list (the citizen must fetch a paper, ...).",
+    "the ticket, waiting again"
+);
+plain_move!(
+    cancel_ticket,
+    "/api/tickets/{id}/cancel",
+    Action::Cancel,
+    "Cancel the ticket.",
+    "the ticket, cancelled"
+);
+
+/// Send the ticket to another field's queue.
+///
+/// Who may call: a member of staff holding the ticket's counter (a manager or admin
+/// anywhere).
+#[utoipa::path(
+    post,
+    path = "/api/tickets/{id}/transfer",
+    tag = "counter",
+    params(("id" = i64, Path, description = "the ticket's id")),
+    request_body = TransferBody,
+    responses(
+        (status = 200, description = "the ticket, waiting in its new field", body = views::TicketView),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a device, or another counter's ticket", body = ErrorBody),
+        (status = 404, description = "`ticket_not_found`", body = ErrorBody),
+        (status = 409, description = "the move is not allowed from the ticket's status", body = ErrorBody),
+        (status = 422, description = "`missing_service`, `unknown_service`, `invalid_body`", body = ErrorBody),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(ticket = %id, action = "transfer"))]
+pub async fn transfer_ticket(
+    State(app): State<App>,
+    StaffUser(user): StaffUser,
+    Path(id): Path<String>,
+    Body(body): Body<TransferBody>,
+) -> Result<Json<views::TicketView>, AppError> {
+    act(&app, &user, &id, |app| {
+        let to = body.service.ok_or_else(|| {
+            AppError::invalid(
+                "missing_service",
+                "say which field to transfer to: {\"service\": \"B\"}",
+            )
+        })?;
+        Ok(Action::Transfer {
+            to: service_code(&app.hall, &to)?,
+        })
+    })
+    .await
+}
+
+/// The citizen rates the visit on the counter's tablet.
+///
+/// Who may call: the member of staff holding the counter that served the ticket.
+#[utoipa::path(
+    post,
+    path = "/api/tickets/{id}/rate",
+    tag = "counter",
+    params(("id" = i64, Path, description = "the ticket's id")),
+    request_body = CounterRatingBody,
+    responses(
+        (status = 200, description = "the ticket, rated", body = views::TicketView),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a device, or another counter's ticket", body = ErrorBody),
+        (status = 404, description = "`ticket_not_found`", body = ErrorBody),
+        (status = 409, description = "not served, or rated already", body = ErrorBody),
+        (status = 422, description = "`missing_level`, `bad_rating`, `invalid_body`", body = ErrorBody),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(ticket = %id, action = "rate"))]
+pub async fn rate_ticket(
+    State(app): State<App>,
+    StaffUser(user): StaffUser,
+    Path(id): Path<String>,
+    Body(body): Body<CounterRatingBody>,
+) -> Result<Json<views::TicketView>, AppError> {
+    let staff = staff(&user);
+    let id = ticket_id(&id)?;
+    let level = body
+        .level
+        .ok_or_else(|| AppError::invalid("missing_level", "say the rating: {\"level\": 5}"))?;
+    let scale = app.hall.rating_scale;
+    if !(1..=scale).contains(&level) {
+        return Err(AppError::invalid(
+            "bad_rating",
+            format!("a rating is 1 to {scale} on this hall's scale"),
+        ));
+    }
+    let view = app
+        .run(move |ctx| queue::rate_at_counter(ctx, id, level, &staff))
+        .await?;
+    Ok(Json(view))
+}
+
+/// What `POST /api/tickets/{id}/<anything else>` answers: there is no such move.
+pub async fn unknown_ticket_action(
+    _staff: StaffUser,
+    Path((id, action)): Path<(String, String)>,
+) -> AppError {
+    if let Err(not_found) = ticket_id(&id) {
+        return not_found;
+    }
+    AppError::not_found(
+        "unknown_action",
+        format!(
+            "no action {action:?}: call, recall, start, finish, no-show, transfer, return, cancel, rate"
+        ),
+    )
+}
+
+/// A citizen's rating of their visit.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct RatingRequest {
+    /// The ticket's token: it is the credential.
     token: String,
+    /// 1 to the hall's `rating_scale`.
     level: u8,
+    /// At most 500 characters.
     #[serde(default)]
     comment: Option<String>,
 }
@@ -450,7 +851,21 @@ pub struct RatingRequest {
 /// The most a rating comment may hold, in characters.
 const COMMENT_MAX: usize = 500;
 
-/// A citizen rates their served ticket; the token is the credential.
+/// A citizen rates their served ticket (the phone page).
+///
+/// Who may call: anyone with the ticket's token (it is in the body).
+#[utoipa::path(
+    post,
+    path = "/api/ratings",
+    tag = "phone",
+    request_body = RatingRequest,
+    responses(
+        (status = 201, description = "the rated ticket", body = views::CitizenTicket),
+        (status = 404, description = "`ticket_not_found`", body = ErrorBody),
+        (status = 409, description = "not served yet, or rated already", body = ErrorBody),
+        (status = 422, description = "`bad_rating`, `comment_too_long`, `invalid_body`", body = ErrorBody),
+    ),
+)]
 pub async fn rate(
     State(app): State<App>,
     Body(req): Body<RatingRequest>,
@@ -476,9 +891,22 @@ pub async fn rate(
     citizen_json(StatusCode::CREATED, &view)
 }
 
-pub async fn list_counters(
-    State(store): State<Store>,
-) -> Result<Json<serde_json::Value>, AppError> {
+/// The hall's counters.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct CounterList {
+    pub counters: Vec<views::CounterView>,
+}
+
+/// Every counter: its state, fields and the ticket at it.
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    get,
+    path = "/api/counters",
+    tags = ["counter", "display"],
+    responses((status = 200, description = "every counter", body = CounterList)),
+)]
+pub async fn list_counters(State(store): State<Store>) -> Result<Json<CounterList>, AppError> {
     let hall = store.hall.clone();
     let counters = store
         .read(move |conn| {
@@ -488,9 +916,22 @@ pub async fn list_counters(
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;
-    Ok(Json(json!({"counters": counters})))
+    Ok(Json(CounterList { counters }))
 }
 
+/// A counter and its waiting list, in the order "Next" would take them.
+///
+/// Who may call: anyone (the counter's display, the clerk's console).
+#[utoipa::path(
+    get,
+    path = "/api/counters/{no}",
+    tags = ["counter", "display"],
+    params(("no" = u16, Path, description = "the counter's number")),
+    responses(
+        (status = 200, description = "the counter and its waiting list", body = views::CounterSnapshot),
+        (status = 404, description = "`counter_not_found`", body = ErrorBody),
+    ),
+)]
 pub async fn counter_detail(
     State(store): State<Store>,
     Path(no): Path<String>,
@@ -504,79 +945,194 @@ pub async fn counter_detail(
     ))
 }
 
-#[derive(Deserialize)]
+/// Why a counter pauses.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
-pub struct CounterBody {
-    /// Why the counter pauses (only for pause).
+pub struct PauseBody {
+    /// 1 to 100 characters, e.g. lunch, meeting, system_fault (required).
     reason: Option<String>,
 }
 
-#[tracing::instrument(skip_all, fields(counter = %no, action = %action))]
-pub async fn counter_action(
+/// A change of a counter's state, as a handler of its own: the answer is the counter as it
+/// now stands.
+macro_rules! counter_move {
+    ($name:ident, $path:literal, $command:path, $summary:literal, $refusals:literal) => {
+        #[doc = $summary]
+        ///
+        /// Who may call: a member of staff (the clerk holding the counter; a manager or admin
+        /// any counter).
+        #[utoipa::path(
+            post,
+            path = $path,
+            tag = "counter",
+            params(("no" = u16, Path, description = "the counter's number")),
+            request_body = NoBody,
+            responses(
+                (status = 200, description = "the counter", body = views::CounterView),
+                (status = 401, description = "`unauthenticated`", body = ErrorBody),
+                (status = 403, description = "`forbidden`: a device, or another clerk's counter", body = ErrorBody),
+                (status = 404, description = "`counter_not_found`", body = ErrorBody),
+                (status = 409, description = $refusals, body = ErrorBody),
+                (status = 422, description = "`invalid_body`", body = ErrorBody),
+            ),
+        )]
+        #[tracing::instrument(skip_all, fields(counter = %no, action = $path))]
+        pub async fn $name(
+            State(app): State<App>,
+            StaffUser(user): StaffUser,
+            Path(no): Path<String>,
+            Body(NoBody {}): Body<NoBody>,
+        ) -> Result<Json<views::CounterView>, AppError> {
+            let staff = staff(&user);
+            let no = counter_no(&app.hall, &no)?;
+            Ok(Json(app.run(move |ctx| $command(ctx, no, &staff)).await?))
+        }
+    };
+}
+
+counter_move!(
+    open_counter,
+    "/api/counters/{no}/open",
+    queue::open_counter,
+    "Open the counter in the caller's name.",
+    "held by someone else, or the clerk holds another counter"
+);
+counter_move!(
+    close_counter,
+    "/api/counters/{no}/close",
+    queue::close_counter,
+    "Close the counter (its citizen must be finished first).",
+    "closed already, or a citizen is still at it"
+);
+counter_move!(
+    resume_counter,
+    "/api/counters/{no}/resume",
+    queue::resume_counter,
+    "Back from a pause.",
+    "not paused"
+);
+
+/// Pause the counter (lunch, a meeting, a fault): nobody is called to it meanwhile.
+///
+/// Who may call: a member of staff (the clerk holding the counter; a manager or admin any
+/// counter).
+#[utoipa::path(
+    post,
+    path = "/api/counters/{no}/pause",
+    tag = "counter",
+    params(("no" = u16, Path, description = "the counter's number")),
+    request_body = PauseBody,
+    responses(
+        (status = 200, description = "the counter, paused", body = views::CounterView),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a device, or another clerk's counter", body = ErrorBody),
+        (status = 404, description = "`counter_not_found`", body = ErrorBody),
+        (status = 409, description = "not open, or a citizen is at it", body = ErrorBody),
+        (status = 422, description = "`bad_reason`, `invalid_body`", body = ErrorBody),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(counter = %no, action = "pause"))]
+pub async fn pause_counter(
     State(app): State<App>,
     StaffUser(user): StaffUser,
-    Path((no, action)): Path<(String, String)>,
-    Body(body): Body<CounterBody>,
+    Path(no): Path<String>,
+    Body(body): Body<PauseBody>,
+) -> Result<Json<views::CounterView>, AppError> {
+    let staff = staff(&user);
+    let no = counter_no(&app.hall, &no)?;
+    let reason = body.reason.unwrap_or_default().trim().to_owned();
+    if reason.is_empty() || reason.chars().count() > 100 || reason.chars().any(char::is_control) {
+        return Err(AppError::invalid(
+            "bad_reason",
+            "a pause reason is 1 to 100 characters, e.g. lunch, meeting, system_fault",
+        ));
+    }
+    let view = app
+        .run(move |ctx| queue::pause_counter(ctx, no, &staff, &reason))
+        .await?;
+    Ok(Json(view))
+}
+
+/// "Next": call whom the hall's rules say this counter serves next.
+///
+/// Who may call: the member of staff holding the counter.
+#[utoipa::path(
+    post,
+    path = "/api/counters/{no}/call-next",
+    tag = "counter",
+    params(("no" = u16, Path, description = "the counter's number")),
+    request_body = NoBody,
+    responses(
+        (status = 200, description = "the ticket called", body = views::TicketView),
+        (status = 204, description = "nobody is waiting for this counter's fields"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a device, or another clerk's counter", body = ErrorBody),
+        (status = 404, description = "`counter_not_found`", body = ErrorBody),
+        (status = 409, description = "the counter is closed, paused or busy", body = ErrorBody),
+        (status = 422, description = "`invalid_body`", body = ErrorBody),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(counter = %no, action = "call-next"))]
+pub async fn call_next(
+    State(app): State<App>,
+    StaffUser(user): StaffUser,
+    Path(no): Path<String>,
+    Body(NoBody {}): Body<NoBody>,
 ) -> Result<Response, AppError> {
     let staff = staff(&user);
     let no = counter_no(&app.hall, &no)?;
-    let view = match action.as_str() {
-        "open" => {
-            app
-                .run(move |ctx| queue::open_counter(ctx, no, &staff))
-                .await?
-        }
-        "close" => {
-            app
-                .run(move |ctx| queue::close_counter(ctx, no, &staff))
-                .await?
-        }
-        "resume" => {
-            app
-                .run(move |ctx| queue::resume_counter(ctx, no, &staff))
-                .await?
-        }
-        "pause" => {
-            let reason = body.reason.unwrap_or_default().trim().to_owned();
-            if reason.is_empty()
-                || reason.chars().count() > 100
-                || reason.chars().any(char::is_control)
-            {
-                return Err(AppError::invalid(
-                    "bad_reason",
-                    "a pause reason is 1 to 100 characters, e.g. lunch, meeting, system_fault",
-                ));
-            }
-            app
-                .run(move |ctx| queue::pause_counter(ctx, no, &staff, &reason))
-                .await?
-        }
-        "call-next" => {
-            return match app
-                .run(move |ctx| queue::call_next(ctx, no, &staff))
-                .await?
-            {
-                Some(ticket) => Ok(Json(ticket).into_response()),
-                None => Ok(StatusCode::NO_CONTENT.into_response()),
-            };
-        }
-        other => {
-            return Err(AppError::not_found(
-                "unknown_action",
-                format!("no counter action {other:?}: open, close, call-next, pause, resume"),
-            ));
-        }
-    };
-    Ok(Json(view).into_response())
+    match app
+        .run(move |ctx| queue::call_next(ctx, no, &staff))
+        .await?
+    {
+        Some(ticket) => Ok(Json(ticket).into_response()),
+        None => Ok(StatusCode::NO_CONTENT.into_response()),
+    }
 }
 
-#[derive(Deserialize)]
+/// What `POST /api/counters/{no}/<anything else>` answers: there is no such move.
+pub async fn unknown_counter_action(
+    State(app): State<App>,
+    _staff: StaffUser,
+    Path((no, action)): Path<(String, String)>,
+) -> AppError {
+    if let Err(not_found) = counter_no(&app.hall, &no) {
+        return not_found;
+    }
+    AppError::not_found(
+        "unknown_action",
+        format!("no counter action {action:?}: open, close, call-next, pause, resume"),
+    )
+}
+
+/// A member of staff signing in.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LoginRequest {
     name: String,
     password: String,
 }
 
+/// A member of staff.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct UserAnswer {
+    pub user: accounts::User,
+}
+
+/// Sign in: the answer sets the session cookie (`motcua_session`, HttpOnly, SameSite=Strict).
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    post,
+    path = "/api/session",
+    tags = ["counter", "manager", "admin"],
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "signed in; the cookie is set", body = UserAnswer),
+        (status = 401, description = "`bad_credentials`", body = ErrorBody),
+        (status = 422, description = "`invalid_body`", body = ErrorBody),
+    ),
+)]
 pub async fn login(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
@@ -593,7 +1149,9 @@ pub async fn login(
     // Verify off the async workers: argon2 is slow on purpose.
     let password = req.password;
     let user = tokio::task::spawn_blocking(move || {
-        found.and_then(|(user, hash)| motcua_web::accounts::verify_password(&hash, &password).then_some(user))
+        found.and_then(|(user, hash)| {
+            motcua_web::accounts::verify_password(&hash, &password).then_some(user)
+        })
     })
     .await
     .map_err(AppError::internal)?;
@@ -610,13 +1168,36 @@ pub async fn login(
         .same_site(SameSite::Strict)
         .path("/")
         .build();
-    Ok((jar.add(cookie), Json(json!({"user": user}))).into_response())
+    Ok((jar.add(cookie), Json(UserAnswer { user })).into_response())
 }
 
-pub async fn whoami(
-    State(store): State<Store>,
-    caller: Caller,
-) -> Result<Json<serde_json::Value>, AppError> {
+/// Who is asking: a member of staff (and the counter they hold) or a device.
+#[derive(Debug, Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum Session {
+    Staff {
+        user: accounts::User,
+        /// The counter this clerk holds, so a console reloaded mid-day goes straight back.
+        counter: Option<u16>,
+    },
+    Device {
+        device: accounts::Device,
+    },
+}
+
+/// Who the session cookie or the device token belongs to.
+///
+/// Who may call: a signed-in member of staff or a known device.
+#[utoipa::path(
+    get,
+    path = "/api/session",
+    tags = ["counter", "manager", "devices"],
+    responses(
+        (status = 200, description = "the caller", body = Session),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+    ),
+)]
+pub async fn whoami(State(store): State<Store>, caller: Caller) -> Result<Json<Session>, AppError> {
     match caller {
         Caller::Staff(user) => {
             // The counter this clerk holds, so a console reloaded mid-day goes straight back.
@@ -624,13 +1205,22 @@ pub async fn whoami(
             let counter = store
                 .read(move |conn| motcua_store::counters::held_by(conn, id))
                 .await?;
-            Ok(Json(json!({"user": user, "counter": counter})))
+            Ok(Json(Session::Staff { user, counter }))
         }
-        Caller::Device(device) => Ok(Json(json!({"device": device}))),
+        Caller::Device(device) => Ok(Json(Session::Device { device })),
         Caller::Nobody => Err(AppError::Command(Error::Unauthenticated)),
     }
 }
 
+/// Sign out: the session ends and its cookie is removed.
+///
+/// Who may call: anyone (without a session it does nothing).
+#[utoipa::path(
+    delete,
+    path = "/api/session",
+    tags = ["counter", "manager", "admin"],
+    responses((status = 204, description = "signed out")),
+)]
 pub async fn logout(State(store): State<Store>, jar: CookieJar) -> Result<Response, AppError> {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let token = cookie.value().to_owned();
@@ -642,14 +1232,32 @@ pub async fn logout(State(store): State<Store>, jar: CookieJar) -> Result<Respon
     Ok((jar, StatusCode::NO_CONTENT).into_response())
 }
 
-#[derive(Deserialize)]
+/// A new member of staff.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewUser {
     name: String,
+    /// admin, manager or clerk.
     role: String,
     password: String,
 }
 
+/// Add a member of staff.
+///
+/// Who may call: admins.
+#[utoipa::path(
+    post,
+    path = "/api/users",
+    tag = "admin",
+    request_body = NewUser,
+    responses(
+        (status = 201, description = "the new member of staff", body = UserAnswer),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
+        (status = 409, description = "the name is taken", body = ErrorBody),
+        (status = 422, description = "`unknown_role`, a weak password, `invalid_body`", body = ErrorBody),
+    ),
+)]
 pub async fn add_user(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
@@ -660,25 +1268,52 @@ pub async fn add_user(
         .ok_or_else(|| AppError::invalid("unknown_role", "role is admin, manager or clerk"))?;
     let now = millis(clock.now());
     let (name, password) = (req.name.clone(), req.password);
-    let hash = tokio::task::spawn_blocking(move || motcua_web::accounts::new_user_hash(&name, &password))
-        .await
-        .map_err(AppError::internal)??;
+    let hash =
+        tokio::task::spawn_blocking(move || motcua_web::accounts::new_user_hash(&name, &password))
+            .await
+            .map_err(AppError::internal)??;
     let user = store
         .write(move |ctx| motcua_web::accounts::insert_user(ctx.conn, &req.name, role, &hash, now))
         .await?;
-    Ok((StatusCode::CREATED, Json(json!({"user": user}))).into_response())
+    Ok((StatusCode::CREATED, Json(UserAnswer { user })).into_response())
 }
 
-#[derive(Deserialize)]
+/// A new kiosk, display or printer.
+#[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct NewDevice {
     name: String,
+    /// kiosk, display or printer.
     kind: String,
     /// For a printer: the name of the kiosk whose tickets it prints.
     #[serde(default)]
     kiosk: Option<String>,
 }
 
+/// A new device and its token (shown once).
+#[derive(Debug, Serialize, ToSchema)]
+pub struct NewDeviceAnswer {
+    pub device: accounts::Device,
+    /// The device's credential: shown this once, stored only as a hash.
+    pub token: String,
+}
+
+/// Add a kiosk, a display or a printer (for a kiosk).
+///
+/// Who may call: admins.
+#[utoipa::path(
+    post,
+    path = "/api/devices",
+    tags = ["admin", "devices"],
+    request_body = NewDevice,
+    responses(
+        (status = 201, description = "the new device and its token", body = NewDeviceAnswer),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
+        (status = 409, description = "the name is taken", body = ErrorBody),
+        (status = 422, description = "`unknown_kind`, `missing_kiosk`, `unexpected_kiosk`, `invalid_body`", body = ErrorBody),
+    ),
+)]
 pub async fn add_device(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
@@ -690,9 +1325,9 @@ pub async fn add_device(
     let now = millis(clock.now());
     let (device, token) = store
         .write::<_, AppError, _>(move |ctx| match (kind, req.kiosk.as_deref()) {
-            (DeviceKind::Printer, Some(kiosk)) => {
-                Ok(motcua_web::accounts::add_printer(ctx.conn, &req.name, kiosk, now)?)
-            }
+            (DeviceKind::Printer, Some(kiosk)) => Ok(motcua_web::accounts::add_printer(
+                ctx.conn, &req.name, kiosk, now,
+            )?),
             (DeviceKind::Printer, None) => Err(AppError::invalid(
                 "missing_kiosk",
                 "a printer prints for a kiosk: add \"kiosk\": \"<kiosk name>\"",
@@ -701,19 +1336,39 @@ pub async fn add_device(
                 "unexpected_kiosk",
                 "only a printer belongs to a kiosk",
             )),
-            (_, None) => Ok(motcua_web::accounts::add_device(ctx.conn, &req.name, kind, now)?),
+            (_, None) => Ok(motcua_web::accounts::add_device(
+                ctx.conn, &req.name, kind, now,
+            )?),
         })
         .await?;
-    Ok((
-        StatusCode::CREATED,
-        Json(json!({"device": device, "token": token})),
-    )
-        .into_response())
+    Ok((StatusCode::CREATED, Json(NewDeviceAnswer { device, token })).into_response())
 }
 
-pub async fn healthz(State(store): State<Store>) -> Result<Json<serde_json::Value>, AppError> {
+/// The server is up and its database answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    #[schema(example = "ok")]
+    pub status: String,
+    /// The last event written.
+    pub seq: i64,
+}
+
+/// Is the server up, and how far is its log.
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "admin",
+    responses((status = 200, description = "up", body = Health)),
+)]
+pub async fn healthz(State(store): State<Store>) -> Result<Json<Health>, AppError> {
     let seq = store.read(events::last_seq).await?;
-    Ok(Json(json!({"status": "ok", "seq": seq})))
+    Ok(Json(Health {
+        status: "ok".to_owned(),
+        seq,
+    }))
 }
 
 /// A WebSocket handshake, or our JSON error for a plain request to a feed.
@@ -729,6 +1384,18 @@ fn upgrade(ws: Upgrade) -> Result<WebSocketUpgrade, AppError> {
     })
 }
 
+/// The hall feed (WebSocket): a snapshot, then every call and change, numbered.
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    get,
+    path = "/ws/hall",
+    tag = "display",
+    responses(
+        (status = 101, description = "a WebSocket: a `snapshot`, then `event` frames", body = crate::live::HallFrame),
+        (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+    ),
+)]
 pub async fn ws_hall(
     ws: Upgrade,
     State(store): State<Store>,
@@ -737,6 +1404,20 @@ pub async fn ws_hall(
     Ok(upgrade(ws)?.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Hall)))
 }
 
+/// One counter's feed (WebSocket): its snapshot with the waiting list, then its changes.
+///
+/// Who may call: anyone (the counter's display, the clerk's console).
+#[utoipa::path(
+    get,
+    path = "/ws/counters/{no}",
+    tags = ["counter", "display"],
+    params(("no" = u16, Path, description = "the counter's number")),
+    responses(
+        (status = 101, description = "a WebSocket: a `snapshot`, then `event` frames", body = crate::live::CounterFrame),
+        (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 404, description = "`counter_not_found`", body = ErrorBody),
+    ),
+)]
 pub async fn ws_counter(
     ws: Upgrade,
     State(store): State<Store>,
@@ -747,6 +1428,20 @@ pub async fn ws_counter(
     Ok(upgrade(ws)?.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Counter(no))))
 }
 
+/// One ticket's feed (WebSocket): the ticket as its holder sees it, on every change.
+///
+/// Who may call: anyone with the ticket's token.
+#[utoipa::path(
+    get,
+    path = "/ws/tickets/{token}",
+    tag = "phone",
+    params(("token" = String, Path, description = "the ticket's token (32 hex digits)")),
+    responses(
+        (status = 101, description = "a WebSocket: the ticket, then the ticket again on each change", body = crate::live::TicketFrame),
+        (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 404, description = "`ticket_not_found`", body = ErrorBody),
+    ),
+)]
 pub async fn ws_ticket(
     ws: Upgrade,
     State(store): State<Store>,

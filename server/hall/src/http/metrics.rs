@@ -3,17 +3,26 @@
 //! length) and the live feeds' counts.
 
 use super::AppError;
-use motcua_store::clock::Clock;
-use crate::live::Hub;
 use crate::app::views;
-use motcua_store::{Store, counters, events, tickets};
+use crate::live::Hub;
 use axum::extract::State;
 use axum::response::IntoResponse;
+use motcua_store::clock::Clock;
+use motcua_store::{Store, counters, events, tickets};
 use std::sync::Arc;
 use std::sync::atomic::Ordering;
 
 use motcua_web::Exposition;
 
+/// The hall's state for Prometheus, read at scrape time.
+///
+/// Who may call: anyone (keep it off the public network).
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "admin",
+    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain; version=0.0.4")),
+)]
 pub async fn metrics(
     State(store): State<Store>,
     State(hub): State<Hub>,

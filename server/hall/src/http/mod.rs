@@ -1,4 +1,9 @@
 //! HTTP: the route table, the shared state, and `serve`.
+//!
+//! The API's routes and its OpenAPI document come from one place, [`api_routes`]: each
+//! handler carries its `#[utoipa::path]` (address, method, body, answers), and
+//! `OpenApiRouter` adds the route and its description together, so the document cannot
+//! name an address the router lacks, nor the router serve one the document leaves out.
 
 pub mod api;
 pub mod extract;
@@ -6,19 +11,22 @@ pub mod metrics;
 pub mod pages;
 pub mod stats;
 
-pub use motcua_web::AppError;
+pub use motcua_web::{AppError, ErrorBody};
 
-use motcua_store::clock::Clock;
 use crate::live::Hub;
-use motcua_store::Store;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, Request};
-use axum::routing::{get, post};
+use axum::routing::post;
 use axum::serve::ListenerExt;
+use motcua_store::Store;
+use motcua_store::clock::Clock;
 use std::future::Future;
 use std::sync::Arc;
 use tokio::net::TcpListener;
 use tower_http::trace::TraceLayer;
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Everything a handler may need; handlers take only their part through `FromRef`.
 #[derive(Clone, FromRef)]
@@ -39,46 +47,105 @@ pub struct Limits {
     pub body_bytes: usize,
 }
 
-/// The OpenAPI description of this API.
-pub const OPENAPI: &str = include_str!("../../openapi.json");
+/// The document's frame: what the API is, its areas, and the schemas only WebSocket frames
+/// use; the operations come from the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "motcua",
+        description = "Máy chủ xếp hàng của một bộ phận một cửa: lấy số, gọi số, màn hình, điện thoại, thống kê.\n\n\
+            The queue-ticket server of a public-service hall: tickets, calls, displays, phones and figures.\n\n\
+            Staff sign in with `POST /api/session` (a session cookie); devices (kiosks, displays, print agents) send their \
+            token as `Authorization: Bearer`. Every refusal is `{\"error\": {\"code\", \"message\"}}` (`ErrorBody`).",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    tags(
+        (name = "kiosk", description = "Lấy số / taking a ticket"),
+        (name = "counter", description = "Quầy / the clerk's console and the counter's tablet"),
+        (name = "display", description = "Màn hình / the hall's and counters' displays"),
+        (name = "phone", description = "Điện thoại / a citizen following their ticket"),
+        (name = "manager", description = "Quản lý / figures and the hall now"),
+        (name = "admin", description = "Quản trị / staff, devices and the server itself"),
+        (name = "devices", description = "Thiết bị / kiosks, displays and print agents"),
+    ),
+    components(schemas(
+        ErrorBody,
+        motcua_printer::protocol::FromAgent,
+        crate::printing::KioskFrame,
+        motcua_printer::protocol::ToAgent,
+        crate::live::HallFrame,
+        crate::live::CounterFrame,
+        crate::live::TicketFrame,
+    )),
+)]
+struct ApiDoc;
+
+/// The API: every route with its description. The pages and the fallbacks are added by
+/// [`router`].
+pub fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(ApiDoc::openapi())
+        .routes(routes!(api::services))
+        .routes(routes!(api::issue_ticket, api::list_tickets))
+        .routes(routes!(api::ticket_status))
+        .routes(routes!(api::ticket_qr))
+        .routes(routes!(api::call_ticket))
+        .routes(routes!(api::recall_ticket))
+        .routes(routes!(api::start_ticket))
+        .routes(routes!(api::finish_ticket))
+        .routes(routes!(api::no_show_ticket))
+        .routes(routes!(api::transfer_ticket))
+        .routes(routes!(api::return_ticket))
+        .routes(routes!(api::cancel_ticket))
+        .routes(routes!(api::rate_ticket))
+        .routes(routes!(api::announcement))
+        .routes(routes!(api::rate))
+        .routes(routes!(api::list_counters))
+        .routes(routes!(api::counter_detail))
+        .routes(routes!(api::open_counter))
+        .routes(routes!(api::close_counter))
+        .routes(routes!(api::call_next))
+        .routes(routes!(api::pause_counter))
+        .routes(routes!(api::resume_counter))
+        .routes(routes!(api::login, api::whoami, api::logout))
+        .routes(routes!(api::add_user))
+        .routes(routes!(api::add_device))
+        .routes(routes!(openapi))
+        .routes(routes!(api::healthz))
+        .routes(routes!(metrics::metrics))
+        .routes(routes!(api::ws_hall))
+        .routes(routes!(api::ws_counter))
+        .routes(routes!(api::ws_ticket))
+        .routes(routes!(api::ws_kiosk))
+        .routes(routes!(api::ws_printer))
+        .routes(routes!(api::list_printers))
+        .routes(routes!(stats::uplink))
+        .routes(routes!(stats::range_figures))
+        .routes(routes!(stats::now))
+        .routes(routes!(stats::csv_export))
+        .routes(routes!(stats::xlsx_export))
+}
+
+/// The hall's OpenAPI document, made once from [`api_routes`].
+pub fn openapi_document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> =
+        std::sync::LazyLock::new(|| api_routes().into_openapi());
+    &DOCUMENT
+}
 
 /// The whole route table.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.body_bytes;
-    Router::new()
-        .route("/api/services", get(api::services))
+    let (api, _) = api_routes().split_for_parts();
+    api
+        // An action no route names: say so (documented as the actions themselves).
         .route(
-            "/api/tickets",
-            post(api::issue_ticket).get(api::list_tickets),
+            "/api/tickets/{id}/{action}",
+            post(api::unknown_ticket_action),
         )
-        .route("/api/tickets/{token}", get(api::ticket_status))
-        .route("/api/tickets/{id}/{action}", post(api::ticket_action))
-        .route("/api/tickets/{token}/qr.svg", get(api::ticket_qr))
-        .route("/api/announcements", get(api::announcement))
-        .route("/api/ratings", post(api::rate))
-        .route("/api/counters", get(api::list_counters))
-        .route("/api/counters/{no}", get(api::counter_detail))
-        .route("/api/counters/{no}/{action}", post(api::counter_action))
         .route(
-            "/api/session",
-            post(api::login).get(api::whoami).delete(api::logout),
+            "/api/counters/{no}/{action}",
+            post(api::unknown_counter_action),
         )
-        .route("/api/users", post(api::add_user))
-        .route("/api/devices", post(api::add_device))
-        .route("/api/openapi.json", get(openapi))
-        .route("/healthz", get(api::healthz))
-        .route("/metrics", get(metrics::metrics))
-        .route("/ws/hall", get(api::ws_hall))
-        .route("/ws/counters/{no}", get(api::ws_counter))
-        .route("/ws/tickets/{token}", get(api::ws_ticket))
-        .route("/ws/kiosk", get(api::ws_kiosk))
-        .route("/ws/printer", get(api::ws_printer))
-        .route("/api/printers", get(api::list_printers))
-        .route("/api/uplink", get(stats::uplink))
-        .route("/api/stats", get(stats::range_figures))
-        .route("/api/stats/now", get(stats::now))
-        .route("/api/stats.csv", get(stats::csv_export))
-        .route("/api/stats.xlsx", get(stats::xlsx_export))
         .merge(pages::routes())
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
@@ -94,11 +161,17 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-async fn openapi() -> impl axum::response::IntoResponse {
-    (
-        [(axum::http::header::CONTENT_TYPE, "application/json")],
-        OPENAPI,
-    )
+/// This document: every operation, its body and answers, and the schemas they use.
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "admin",
+    responses((status = 200, description = "the OpenAPI 3.1 document", body = Object)),
+)]
+async fn openapi() -> axum::Json<&'static utoipa::openapi::OpenApi> {
+    axum::Json(openapi_document())
 }
 
 async fn not_found() -> AppError {

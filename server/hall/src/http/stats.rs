@@ -3,21 +3,22 @@
 //! breakdown) to attach to a report upward. Managers and admins only.
 
 use super::AppError;
-use motcua_web::figures::{
-    Breakdown, RangeQuery, StatsView, clerk_name, csv_table, download, range, view, workbook,
-};
 use super::extract::{Caller, Query};
-use motcua_store::clock::Clock;
-use motcua_domain::stats::{self, Setup};
-use motcua_domain::numbering::local_day;
-use crate::printing::Printing;
 use crate::app::views;
-use motcua_store::{Store, millis, stats as stored};
+use crate::printing::Printing;
 use axum::Json;
 use axum::extract::State;
 use axum::response::Response;
 use chrono::NaiveDate;
-use serde_json::{Value, json};
+use motcua_domain::numbering::local_day;
+use motcua_domain::stats::{self, Setup};
+use motcua_store::clock::Clock;
+use motcua_store::{Store, millis, stats as stored};
+use motcua_web::ErrorBody;
+use motcua_web::figures::{
+    Breakdown, RangeQuery, StatsView, clerk_name, csv_table, download, range, view, workbook,
+};
+use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
@@ -88,7 +89,22 @@ fn today(store: &Store, clock: &Arc<dyn Clock>) -> NaiveDate {
     local_day(clock.now(), store.hall.tz)
 }
 
-/// `GET /api/stats`: the figures of a range of days.
+/// The figures of a range of days (`GET /api/stats`): every breakdown, the wait
+/// distribution, the estimate's accuracy and the comments.
+///
+/// Who may call: managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/stats",
+    tag = "manager",
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "the figures", body = StatsView),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
 pub async fn range_figures(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
@@ -100,14 +116,75 @@ pub async fn range_figures(
     Ok(Json(figures(&store, &clock, from, to).await?))
 }
 
-/// `GET /api/stats/now`: the hall at this moment, for the dashboard's first tab.
+/// The hall at this moment, for the dashboard's first tab.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HallNow {
+    pub at: String,
+    pub fields: Vec<FieldNow>,
+    pub counters: Vec<CounterNow>,
+    pub printers: Vec<crate::printing::PrinterView>,
+    pub uplink: crate::uplink::UplinkStatus,
+}
+
+/// A field's queue now.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct FieldNow {
+    pub code: motcua_domain::ServiceCode,
+    pub name_vi: String,
+    pub name_en: String,
+    pub waiting: u32,
+    pub priority_waiting: u32,
+    /// How long the longest-waiting ticket has waited (none waiting: null).
+    pub longest_wait_seconds: Option<f64>,
+    pub eta_minutes: u32,
+    pub counters_open: u32,
+    pub target_wait_minutes: u32,
+}
+
+/// A counter now, with its clerk and today's count.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CounterNow {
+    pub no: motcua_domain::CounterNo,
+    /// closed, open or paused.
+    #[schema(value_type = String, example = "open")]
+    pub state: &'static str,
+    /// Why it is paused.
+    pub reason: Option<String>,
+    pub clerk: Option<String>,
+    pub services: Vec<motcua_domain::ServiceCode>,
+    pub current: Option<CurrentTicket>,
+    pub served_today: u64,
+}
+
+/// The ticket at a counter, as the dashboard shows it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct CurrentTicket {
+    pub code: String,
+    pub status: motcua_domain::Status,
+    /// Since when it is at the counter (serving, else called).
+    pub since: String,
+}
+
+/// The hall at this moment (`GET /api/stats/now`): queues, counters, printers, the uplink.
+///
+/// Who may call: managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/stats/now",
+    tag = "manager",
+    responses(
+        (status = 200, description = "the hall now", body = HallNow),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+    ),
+)]
 pub async fn now(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
     State(printing): State<Printing>,
     State(uplink): State<crate::uplink::Uplink>,
     caller: Caller,
-) -> Result<Json<Value>, AppError> {
+) -> Result<Json<HallNow>, AppError> {
     caller.reader()?;
     let hall = store.hall.clone();
     let now = millis(clock.now());
@@ -127,21 +204,21 @@ pub async fn now(
                     oldest.insert(service, v);
                 }
             }
-            let fields: Vec<Value> = services
-                .iter()
+            let fields: Vec<FieldNow> = services
+                .into_iter()
                 .map(|s| {
                     let (since, priority) = oldest.get(s.code.as_str()).copied().unzip();
-                    json!({
-                        "code": s.code,
-                        "name_vi": s.name_vi,
-                        "name_en": s.name_en,
-                        "waiting": s.waiting,
-                        "priority_waiting": priority.unwrap_or(0),
-                        "longest_wait_seconds": since.map(|t| (now - t).max(0) as f64 / 1000.0),
-                        "eta_minutes": s.eta_minutes,
-                        "counters_open": s.counters_open,
-                        "target_wait_minutes": s.target_wait_minutes,
-                    })
+                    FieldNow {
+                        code: s.code,
+                        name_vi: s.name_vi,
+                        name_en: s.name_en,
+                        waiting: s.waiting,
+                        priority_waiting: priority.unwrap_or(0),
+                        longest_wait_seconds: since.map(|t| (now - t).max(0) as f64 / 1000.0),
+                        eta_minutes: s.eta_minutes,
+                        counters_open: s.counters_open,
+                        target_wait_minutes: s.target_wait_minutes,
+                    }
                 })
                 .collect();
             let names = stored::user_names(conn)?;
@@ -160,42 +237,58 @@ pub async fn now(
             }
             let mut counters = Vec::new();
             for c in &hall.counters {
-                let row = motcua_store::counters::get(conn, c.no)?.ok_or(AppError::internal(
-                    format!("counter {} has no row", c.no),
-                ))?;
+                let row = motcua_store::counters::get(conn, c.no)?
+                    .ok_or(AppError::internal(format!("counter {} has no row", c.no)))?;
                 let current = motcua_store::tickets::at_counter(conn, c.no)?;
                 let reason = match &row.state {
                     motcua_domain::CounterState::Paused { reason } => Some(reason.clone()),
                     _ => None,
                 };
-                counters.push(json!({
-                    "no": c.no,
-                    "state": row.state.name(),
-                    "reason": reason,
-                    "clerk": row.user_id.map(|id| clerk_name(&names, id)),
-                    "services": c.services,
-                    "current": current.map(|t| json!({
-                        "code": t.code,
-                        "status": t.status,
-                        "since": views::local_time(&hall, t.started_at.or(t.called_at).unwrap_or(t.queued_at)),
-                    })),
-                    "served_today": served_today.get(&c.no.get()).copied().unwrap_or(0),
-                }));
+                counters.push(CounterNow {
+                    no: c.no,
+                    state: row.state.name(),
+                    reason,
+                    clerk: row.user_id.map(|id| clerk_name(&names, id)),
+                    services: c.services.clone(),
+                    current: current.map(|t| CurrentTicket {
+                        since: views::local_time(
+                            &hall,
+                            t.started_at.or(t.called_at).unwrap_or(t.queued_at),
+                        ),
+                        code: t.code,
+                        status: t.status,
+                    }),
+                    served_today: served_today.get(&c.no.get()).copied().unwrap_or(0),
+                });
             }
             Ok((fields, counters))
         })
         .await?;
     let printers = printing.printers(&store).await?;
-    Ok(Json(json!({
-        "at": views::local_time(&store.hall, now),
-        "fields": fields,
-        "counters": counters,
-        "printers": printers,
-        "uplink": uplink.status(),
-    })))
+    Ok(Json(HallNow {
+        at: views::local_time(&store.hall, now),
+        fields,
+        counters,
+        printers,
+        uplink: uplink.status(),
+    }))
 }
 
-/// `GET /api/stats.csv?by=field`: one breakdown as CSV.
+/// One breakdown of the figures of a range of days as CSV (`?by=field`, ...).
+///
+/// Who may call: managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/stats.csv",
+    tag = "manager",
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "a CSV download", body = String, content_type = "text/csv; charset=utf-8"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 422, description = "`bad_range`, `bad_breakdown`", body = ErrorBody),
+    ),
+)]
 pub async fn csv_export(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
@@ -220,8 +313,22 @@ pub async fn csv_export(
     ))
 }
 
-/// `GET /api/stats.xlsx`: every breakdown, one sheet each, plus the wait distribution,
-/// the estimate's accuracy and the comments.
+/// The figures of a range of days as an Excel workbook: every breakdown, one sheet each,
+/// plus the wait distribution, the estimate's accuracy and the comments.
+///
+/// Who may call: managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/stats.xlsx",
+    tag = "manager",
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "an Excel download", body = [u8], content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
 pub async fn xlsx_export(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
@@ -242,7 +349,19 @@ pub async fn xlsx_export(
     ))
 }
 
-/// `GET /api/uplink`: how the report to the city stands.
+/// How the report to the city stands.
+///
+/// Who may call: managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/uplink",
+    tag = "manager",
+    responses(
+        (status = 200, description = "the uplink", body = crate::uplink::UplinkStatus),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+    ),
+)]
 pub async fn uplink(
     State(uplink): State<crate::uplink::Uplink>,
     caller: Caller,
