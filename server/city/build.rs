@@ -6,7 +6,6 @@ fn main() {
         "../../city-web",
         "../../dashboard-web",
         "../../printer/fonts",
-        "city-openapi.json",
         "migrations",
     ] {
         println!("cargo:rerun-if-changed={folder}");

@@ -5,7 +5,6 @@
 pub mod browser;
 pub mod fake_printer;
 pub mod openapi;
-pub mod route_table;
 pub mod simulation;
 
 use chrono::{DateTime, TimeZone, Utc};

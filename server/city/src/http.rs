@@ -1,37 +1,39 @@
 //! The collector's HTTP side: halls post signed batches; the city office signs in and
 //! reads every hall's figures side by side, one hall in detail, and the exports.
 
-use motcua_domain::Error;
-use motcua_web::protocol::{self, Ack};
 use super::store::{self as city_store, Check, CityStore, HallRow};
-use motcua_store::clock::Clock;
-use motcua_domain::Role;
-use motcua_domain::numbering::local_day;
-use motcua_domain::stats::{self as domain_stats, Figures, Setup};
-use motcua_web::AppError;
-use motcua_web::extract::{Body, Path, Query, SESSION_COOKIE};
-use motcua_web::Exposition;
-use motcua_web::pages::file;
-use motcua_web::figures::{self as hall_stats, RangeQuery, StatsView};
-use motcua_store::accounts::User;
-use motcua_store::{accounts, millis, stats as stored};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
 use axum::extract::{DefaultBodyLimit, FromRef, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use include_dir::{Dir, include_dir};
+use motcua_domain::Error;
+use motcua_domain::Role;
+use motcua_domain::numbering::local_day;
+use motcua_domain::stats::{self as domain_stats, Figures, Setup};
+use motcua_store::accounts::User;
+use motcua_store::clock::Clock;
+use motcua_store::{accounts, millis, stats as stored};
+use motcua_web::Exposition;
+use motcua_web::extract::{Body, Path, Query, SESSION_COOKIE};
+use motcua_web::figures::{self as hall_stats, RangeQuery, StatsView};
+use motcua_web::pages::file;
+use motcua_web::protocol::{self, Ack};
+use motcua_web::{AppError, ErrorBody};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 static PAGES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../city-web");
 /// The hall dashboard's modules the city's page reuses (API client, formats, charts,
@@ -47,8 +49,49 @@ const SHARED: [&str; 6] = [
 ];
 static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../printer/fonts");
 
-/// The OpenAPI description of the collector's API.
-pub const OPENAPI: &str = include_str!("../city-openapi.json");
+/// The document's frame: what the collector is and its areas; the operations come from
+/// the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "motcua",
+        description = "Máy chủ thu thập của thành phố: mỗi bộ phận một cửa gửi nhật ký sự kiện đã ký; \
+            văn phòng thành phố xem số liệu các bộ phận cạnh nhau.\n\n\
+            The city's collector: every hall sends its signed event log; the city office reads \
+            every hall's figures side by side. Every refusal is `{\"error\": {\"code\", \"message\"}}` (`ErrorBody`).",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    tags(
+        (name = "city", description = "Thành phố / the city office's figures"),
+        (name = "devices", description = "Bộ phận / what halls send"),
+        (name = "admin", description = "Quản trị / signing in and the server itself"),
+    ),
+    components(schemas(ErrorBody)),
+)]
+struct CityDoc;
+
+/// The collector's API: every route with its description (the pages are in [`pages`]).
+pub fn api_routes() -> OpenApiRouter<CityState> {
+    OpenApiRouter::with_openapi(CityDoc::openapi())
+        .routes(routes!(receive_batch))
+        .routes(routes!(list_halls))
+        .routes(routes!(overview))
+        .routes(routes!(overview_csv))
+        .routes(routes!(overview_xlsx))
+        .routes(routes!(hall_figures))
+        .routes(routes!(hall_xlsx))
+        .routes(routes!(login, whoami, logout))
+        .routes(routes!(openapi))
+        .routes(routes!(healthz))
+        .routes(routes!(metrics))
+}
+
+/// The collector's OpenAPI document, made once from [`api_routes`].
+pub fn openapi_document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> =
+        std::sync::LazyLock::new(|| api_routes().into_openapi());
+    &DOCUMENT
+}
 
 /// How the collector behaves.
 #[derive(Debug, Clone)]
@@ -94,19 +137,8 @@ pub struct CityState {
 /// The collector's whole route table (the pages are in [`pages`]).
 pub fn router(state: CityState) -> Router {
     let limit = state.settings.body_limit_bytes;
-    Router::new()
-        .route("/api/city/batches", post(receive_batch))
-        .route("/api/city/halls", get(list_halls))
-        .route("/api/city/stats", get(overview))
-        .route("/api/city/stats.csv", get(overview_csv))
-        .route("/api/city/stats.xlsx", get(overview_xlsx))
-        .route("/api/city/halls/{code}/stats", get(hall_figures))
-        .route("/api/city/halls/{code}/stats.xlsx", get(hall_xlsx))
-        .route("/api/session", post(login).get(whoami).delete(logout))
-        .route("/api/openapi.json", get(openapi))
-        .route("/healthz", get(healthz))
-        .route("/metrics", get(metrics))
-        .merge(pages())
+    let (api, _) = api_routes().split_for_parts();
+    api.merge(pages())
         .fallback(|| async { AppError::not_found("no_route", "no such address") })
         .layer(DefaultBodyLimit::max(limit))
         .with_state(state)
@@ -141,12 +173,40 @@ fn pages() -> Router<CityState> {
         )
 }
 
-async fn healthz() -> Json<serde_json::Value> {
-    Json(json!({"status": "ok"}))
+/// The collector is up.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    #[schema(example = "ok")]
+    pub status: String,
 }
 
-async fn openapi() -> impl IntoResponse {
-    ([(header::CONTENT_TYPE, "application/json")], OPENAPI)
+/// Is the collector up.
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "admin",
+    responses((status = 200, description = "up", body = Health)),
+)]
+async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".to_owned(),
+    })
+}
+
+/// This document: every operation, its body and answers, and the schemas they use.
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "admin",
+    responses((status = 200, description = "the OpenAPI 3.1 document", body = Object)),
+)]
+async fn openapi() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(openapi_document())
 }
 
 fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, AppError> {
@@ -167,7 +227,29 @@ fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, AppErr
         })
 }
 
-/// `POST /api/city/batches`: a hall's next events, signed.
+/// A hall's next events, signed (`x-motcua-hall`, `x-motcua-timestamp`,
+/// `x-motcua-signature`: HMAC-SHA256 of hall, timestamp and body with the hall's secret).
+///
+/// Who may call: a registered hall, with its signature.
+#[utoipa::path(
+    post,
+    path = "/api/city/batches",
+    tag = "devices",
+    params(
+        ("x-motcua-hall" = String, Header, description = "the hall's code"),
+        ("x-motcua-timestamp" = i64, Header, description = "milliseconds since the epoch"),
+        ("x-motcua-signature" = String, Header, description = "hex HMAC-SHA256 of hall, timestamp and body"),
+    ),
+    request_body = protocol::Batch,
+    responses(
+        (status = 200, description = "stored (or had already)", body = Ack),
+        (status = 400, description = "the body is not a batch", body = ErrorBody),
+        (status = 401, description = "`unsigned_batch`, a bad signature, an unknown hall, a clock too far off", body = ErrorBody),
+        (status = 409, description = "`sequence_gap`: resend from `acked_through` + 1", body = ErrorBody),
+        (status = 413, description = "`body_too_large`", body = ErrorBody),
+        (status = 422, description = "the batch does not hold together", body = ErrorBody),
+    ),
+)]
 #[tracing::instrument(skip_all, fields(hall))]
 async fn receive_batch(
     State(state): State<CityState>,
@@ -230,13 +312,34 @@ async fn receive_batch(
 
 // ---- Signing in (the city office's own accounts) --------------------------------------
 
-#[derive(Deserialize)]
+/// A member of the city office signing in.
+#[derive(Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 struct LoginRequest {
     name: String,
     password: String,
 }
 
+/// A member of the city office.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct UserAnswer {
+    pub user: User,
+}
+
+/// Sign in: the answer sets the session cookie (`motcua_session`).
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    post,
+    path = "/api/session",
+    tag = "city",
+    request_body = LoginRequest,
+    responses(
+        (status = 200, description = "signed in; the cookie is set", body = UserAnswer),
+        (status = 401, description = "`bad_credentials`", body = ErrorBody),
+        (status = 422, description = "`invalid_body`", body = ErrorBody),
+    ),
+)]
 async fn login(
     State(state): State<CityState>,
     jar: CookieJar,
@@ -252,7 +355,9 @@ async fn login(
         .await?;
     let password = req.password;
     let user = tokio::task::spawn_blocking(move || {
-        found.and_then(|(user, hash)| motcua_web::accounts::verify_password(&hash, &password).then_some(user))
+        found.and_then(|(user, hash)| {
+            motcua_web::accounts::verify_password(&hash, &password).then_some(user)
+        })
     })
     .await
     .map_err(AppError::internal)?
@@ -267,7 +372,7 @@ async fn login(
         .http_only(true)
         .same_site(SameSite::Strict)
         .path("/");
-    Ok((jar.add(cookie), Json(json!({"user": user}))).into_response())
+    Ok((jar.add(cookie), Json(UserAnswer { user })).into_response())
 }
 
 async fn signed_in(state: &CityState, jar: &CookieJar) -> Result<User, AppError> {
@@ -296,14 +401,35 @@ async fn reader(state: &CityState, jar: &CookieJar) -> Result<User, AppError> {
     }
 }
 
+/// Who the session cookie belongs to.
+///
+/// Who may call: a signed-in member of the city office.
+#[utoipa::path(
+    get,
+    path = "/api/session",
+    tag = "city",
+    responses(
+        (status = 200, description = "the caller", body = UserAnswer),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+    ),
+)]
 async fn whoami(
     State(state): State<CityState>,
     jar: CookieJar,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<UserAnswer>, AppError> {
     let user = signed_in(&state, &jar).await?;
-    Ok(Json(json!({"user": user})))
+    Ok(Json(UserAnswer { user }))
 }
 
+/// Sign out: the session ends and its cookie is removed.
+///
+/// Who may call: anyone (without a session it does nothing).
+#[utoipa::path(
+    delete,
+    path = "/api/session",
+    tag = "city",
+    responses((status = 204, description = "signed out")),
+)]
 async fn logout(State(state): State<CityState>, jar: CookieJar) -> Result<Response, AppError> {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let token = cookie.value().to_owned();
@@ -318,7 +444,8 @@ async fn logout(State(state): State<CityState>, jar: CookieJar) -> Result<Respon
 
 // ---- Reading ---------------------------------------------------------------------------
 
-#[derive(Debug, Serialize)]
+/// A registered hall and how recently it reported.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HallListed {
     pub code: String,
     pub name: String,
@@ -344,10 +471,32 @@ fn listed(h: &HallRow, settings: &CitySettings, now_ms: i64) -> HallListed {
     }
 }
 
+/// Every registered hall.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HallList {
+    pub at: String,
+    /// A hall without a report for this long is shown as silent.
+    pub silent_after_minutes: i64,
+    pub halls: Vec<HallListed>,
+}
+
+/// Every registered hall, and which have gone silent.
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/halls",
+    tag = "city",
+    responses(
+        (status = 200, description = "the halls", body = HallList),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+    ),
+)]
 async fn list_halls(
     State(state): State<CityState>,
     jar: CookieJar,
-) -> Result<Json<serde_json::Value>, AppError> {
+) -> Result<Json<HallList>, AppError> {
     reader(&state, &jar).await?;
     let now = millis(state.clock.now());
     let halls = state.store.read(city_store::halls).await?;
@@ -355,11 +504,11 @@ async fn list_halls(
         .iter()
         .map(|h| listed(h, &state.settings, now))
         .collect();
-    Ok(Json(json!({
-        "at": city_time(&state.settings, now),
-        "silent_after_minutes": state.settings.silent_after_minutes,
-        "halls": listed,
-    })))
+    Ok(Json(HallList {
+        at: city_time(&state.settings, now),
+        silent_after_minutes: state.settings.silent_after_minutes,
+        halls: listed,
+    }))
 }
 
 /// An instant as the city office reads it: RFC 3339 in the city's time zone.
@@ -418,7 +567,8 @@ struct HallReport {
     targets: BTreeMap<String, u32>,
 }
 
-#[derive(Debug, Serialize)]
+/// A hall's line of the overview: the hall, who waits there now, its figures.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct HallFigures {
     #[serde(flatten)]
     pub hall: HallListed,
@@ -427,7 +577,8 @@ pub struct HallFigures {
     pub figures: Figures,
 }
 
-#[derive(Debug, Serialize)]
+/// Every hall's figures side by side, and the city's.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct Overview {
     pub from: NaiveDate,
     pub to: NaiveDate,
@@ -496,7 +647,21 @@ async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Overview, AppE
         .await
 }
 
-/// `GET /api/city/stats`: every hall's figures side by side, and the city's.
+/// Every hall's figures side by side, and the city's.
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/stats",
+    tag = "city",
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "the overview", body = Overview),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
 async fn overview(
     State(state): State<CityState>,
     jar: CookieJar,
@@ -516,6 +681,21 @@ fn overview_rows(o: &Overview) -> Vec<(String, String, &Figures)> {
     rows
 }
 
+/// The overview as CSV.
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/stats.csv",
+    tag = "city",
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "a CSV download", body = String, content_type = "text/csv; charset=utf-8"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
 async fn overview_csv(
     State(state): State<CityState>,
     jar: CookieJar,
@@ -531,6 +711,21 @@ async fn overview_csv(
     ))
 }
 
+/// The overview as an Excel workbook.
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/stats.xlsx",
+    tag = "city",
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "an Excel download", body = [u8], content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
 async fn overview_xlsx(
     State(state): State<CityState>,
     jar: CookieJar,
@@ -589,7 +784,22 @@ async fn one_hall(state: &CityState, code: String, q: &RangeQuery) -> Result<Sta
         .await
 }
 
-/// `GET /api/city/halls/{code}/stats`: one hall's figures, as its own dashboard has them.
+/// One hall's figures, as its own dashboard has them (clerks by number, not name).
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/halls/{code}/stats",
+    tag = "city",
+    params(("code" = String, Path, description = "the hall's code"), RangeQuery),
+    responses(
+        (status = 200, description = "the hall's figures", body = StatsView),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 404, description = "`hall_not_found`", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
 async fn hall_figures(
     State(state): State<CityState>,
     jar: CookieJar,
@@ -600,6 +810,22 @@ async fn hall_figures(
     Ok(Json(one_hall(&state, code, &q).await?))
 }
 
+/// One hall's figures as an Excel workbook.
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/halls/{code}/stats.xlsx",
+    tag = "city",
+    params(("code" = String, Path, description = "the hall's code"), RangeQuery),
+    responses(
+        (status = 200, description = "an Excel download", body = [u8], content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 404, description = "`hall_not_found`", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
 async fn hall_xlsx(
     State(state): State<CityState>,
     jar: CookieJar,
@@ -620,6 +846,15 @@ async fn hall_xlsx(
     ))
 }
 
+/// The collector's counts for Prometheus.
+///
+/// Who may call: anyone (keep it off the public network).
+#[utoipa::path(
+    get,
+    path = "/metrics",
+    tag = "admin",
+    responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain; version=0.0.4")),
+)]
 async fn metrics(State(state): State<CityState>) -> Result<Response, AppError> {
     let c = &state.counts;
     let halls = state.store.read(city_store::halls).await?;
