@@ -62,6 +62,15 @@ async fn the_hall_serves_a_valid_openapi_3_1_document_made_from_its_handlers() {
         description.contains("xếp hàng") && description.contains("queue"),
         "the description is in Vietnamese and English: {description}"
     );
+    let schemes = &spec["components"]["securitySchemes"];
+    assert_eq!(
+        schemes["session"]["in"], "cookie",
+        "staff: the session cookie"
+    );
+    assert_eq!(
+        schemes["device"]["scheme"], "bearer",
+        "devices: a bearer token"
+    );
     let tags: BTreeSet<String> = parsed.tags.iter().map(|t| t.name.clone()).collect();
     for area in [
         "kiosk", "counter", "display", "phone", "manager", "admin", "devices",
@@ -312,6 +321,18 @@ async fn every_operation_declares_its_path_parameters_and_responses() {
                 description.contains("Who may call"),
                 "{what} says who may call it"
             );
+            // Who must say who they are is declared, and may be told 401 (signing in itself
+            // is told 401 for a wrong password).
+            let secured = operation["security"]
+                .as_array()
+                .is_some_and(|s| !s.is_empty());
+            let unauthenticated = document.statuses(&method, &path).contains(&401);
+            if path != "/api/session" || method != "post" {
+                assert_eq!(
+                    secured, unauthenticated,
+                    "{what}: a security requirement exactly when 401 is documented"
+                );
+            }
             // Every refusal has the one error shape.
             for status in document.statuses(&method, &path) {
                 if status >= 400 {

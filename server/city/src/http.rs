@@ -66,9 +66,30 @@ static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../printer/fon
         (name = "devices", description = "Bộ phận / what halls send"),
         (name = "admin", description = "Quản trị / signing in and the server itself"),
     ),
+    modifiers(&Credentials),
     components(schemas(ErrorBody)),
 )]
 struct CityDoc;
+
+/// How the city office says who it is: the session cookie `POST /api/session` sets. (Halls
+/// sign each batch instead: see `POST /api/city/batches`.)
+struct Credentials;
+
+impl utoipa::Modify for Credentials {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "session",
+                SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                    SESSION_COOKIE,
+                    "a member of the city office, signed in with POST /api/session",
+                ))),
+            );
+    }
+}
 
 /// The collector's API: every route with its description (the pages are in [`pages`]).
 pub fn api_routes() -> OpenApiRouter<CityState> {
@@ -408,6 +429,7 @@ async fn reader(state: &CityState, jar: &CookieJar) -> Result<User, AppError> {
     get,
     path = "/api/session",
     tag = "city",
+    security(("session" = [])),
     responses(
         (status = 200, description = "the caller", body = UserAnswer),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
@@ -487,6 +509,7 @@ pub struct HallList {
     get,
     path = "/api/city/halls",
     tag = "city",
+    security(("session" = [])),
     responses(
         (status = 200, description = "the halls", body = HallList),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
@@ -654,6 +677,7 @@ async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Overview, AppE
     get,
     path = "/api/city/stats",
     tag = "city",
+    security(("session" = [])),
     params(RangeQuery),
     responses(
         (status = 200, description = "the overview", body = Overview),
@@ -688,6 +712,7 @@ fn overview_rows(o: &Overview) -> Vec<(String, String, &Figures)> {
     get,
     path = "/api/city/stats.csv",
     tag = "city",
+    security(("session" = [])),
     params(RangeQuery),
     responses(
         (status = 200, description = "a CSV download", body = String, content_type = "text/csv; charset=utf-8"),
@@ -718,6 +743,7 @@ async fn overview_csv(
     get,
     path = "/api/city/stats.xlsx",
     tag = "city",
+    security(("session" = [])),
     params(RangeQuery),
     responses(
         (status = 200, description = "an Excel download", body = [u8], content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -791,6 +817,7 @@ async fn one_hall(state: &CityState, code: String, q: &RangeQuery) -> Result<Sta
     get,
     path = "/api/city/halls/{code}/stats",
     tag = "city",
+    security(("session" = [])),
     params(("code" = String, Path, description = "the hall's code"), RangeQuery),
     responses(
         (status = 200, description = "the hall's figures", body = StatsView),
@@ -817,6 +844,7 @@ async fn hall_figures(
     get,
     path = "/api/city/halls/{code}/stats.xlsx",
     tag = "city",
+    security(("session" = [])),
     params(("code" = String, Path, description = "the hall's code"), RangeQuery),
     responses(
         (status = 200, description = "an Excel download", body = [u8], content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),

@@ -164,6 +164,7 @@ pub struct IssuedTicket {
     post,
     path = "/api/tickets",
     tag = "kiosk",
+    security(("device" = []), ("session" = [])),
     request_body = IssueRequest,
     responses(
         (status = 201, description = "the ticket, its token and status page", body = IssuedTicket),
@@ -252,6 +253,7 @@ pub struct PrinterList {
     get,
     path = "/api/printers",
     tags = ["manager", "devices"],
+    security(("session" = [])),
     responses(
         (status = 200, description = "every printer", body = PrinterList),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
@@ -309,6 +311,7 @@ async fn device_of(
     get,
     path = "/ws/printer",
     tag = "devices",
+    security(("device" = []), ("device_query" = [])),
     params(TokenParam),
     responses(
         (status = 101, description = "a WebSocket: `job` frames out; `status`, `done` and `failed` in", body = motcua_printer::protocol::ToAgent),
@@ -349,6 +352,7 @@ pub async fn ws_printer(
     get,
     path = "/ws/kiosk",
     tags = ["kiosk", "devices"],
+    security(("device" = []), ("device_query" = [])),
     params(TokenParam),
     responses(
         (status = 101, description = "a WebSocket: a `snapshot`, then `print` and `printer` frames", body = crate::printing::KioskFrame),
@@ -525,6 +529,7 @@ pub struct TicketList {
     get,
     path = "/api/tickets",
     tag = "counter",
+    security(("session" = [])),
     params(TicketFilter),
     responses(
         (status = 200, description = "today's tickets", body = TicketList),
@@ -627,6 +632,7 @@ pub struct CounterRatingBody {
     post,
     path = "/api/tickets/{id}/call",
     tag = "counter",
+    security(("session" = [])),
     params(("id" = i64, Path, description = "the ticket's id")),
     request_body = CallBody,
     responses(
@@ -670,6 +676,7 @@ macro_rules! plain_move {
             post,
             path = $path,
             tag = "counter",
+            security(("session" = [])),
             params(("id" = i64, Path, description = "the ticket's id")),
             request_body = NoBody,
             responses(
@@ -744,6 +751,7 @@ plain_move!(
     post,
     path = "/api/tickets/{id}/transfer",
     tag = "counter",
+    security(("session" = [])),
     params(("id" = i64, Path, description = "the ticket's id")),
     request_body = TransferBody,
     responses(
@@ -783,6 +791,7 @@ pub async fn transfer_ticket(
     post,
     path = "/api/tickets/{id}/rate",
     tag = "counter",
+    security(("session" = [])),
     params(("id" = i64, Path, description = "the ticket's id")),
     request_body = CounterRatingBody,
     responses(
@@ -965,6 +974,7 @@ macro_rules! counter_move {
             post,
             path = $path,
             tag = "counter",
+            security(("session" = [])),
             params(("no" = u16, Path, description = "the counter's number")),
             request_body = NoBody,
             responses(
@@ -1020,6 +1030,7 @@ counter_move!(
     post,
     path = "/api/counters/{no}/pause",
     tag = "counter",
+    security(("session" = [])),
     params(("no" = u16, Path, description = "the counter's number")),
     request_body = PauseBody,
     responses(
@@ -1060,6 +1071,7 @@ pub async fn pause_counter(
     post,
     path = "/api/counters/{no}/call-next",
     tag = "counter",
+    security(("session" = [])),
     params(("no" = u16, Path, description = "the counter's number")),
     request_body = NoBody,
     responses(
@@ -1192,6 +1204,7 @@ pub enum Session {
     get,
     path = "/api/session",
     tags = ["counter", "manager", "devices"],
+    security(("session" = []), ("device" = [])),
     responses(
         (status = 200, description = "the caller", body = Session),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
@@ -1249,6 +1262,7 @@ pub struct NewUser {
     post,
     path = "/api/users",
     tag = "admin",
+    security(("session" = [])),
     request_body = NewUser,
     responses(
         (status = 201, description = "the new member of staff", body = UserAnswer),
@@ -1305,6 +1319,7 @@ pub struct NewDeviceAnswer {
     post,
     path = "/api/devices",
     tags = ["admin", "devices"],
+    security(("session" = [])),
     request_body = NewDevice,
     responses(
         (status = 201, description = "the new device and its token", body = NewDeviceAnswer),

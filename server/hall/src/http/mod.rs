@@ -68,6 +68,7 @@ pub struct Limits {
         (name = "admin", description = "Quản trị / staff, devices and the server itself"),
         (name = "devices", description = "Thiết bị / kiosks, displays and print agents"),
     ),
+    modifiers(&Credentials),
     components(schemas(
         ErrorBody,
         motcua_printer::protocol::FromAgent,
@@ -79,6 +80,42 @@ pub struct Limits {
     )),
 )]
 struct ApiDoc;
+
+/// How callers say who they are: staff by the session cookie `POST /api/session` sets,
+/// devices by their token (as a bearer, or `?token=` where a browser cannot set headers).
+struct Credentials;
+
+impl utoipa::Modify for Credentials {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{
+            ApiKey, ApiKeyValue, HttpAuthScheme, HttpBuilder, SecurityScheme,
+        };
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                motcua_web::extract::SESSION_COOKIE,
+                "a member of staff, signed in with POST /api/session",
+            ))),
+        );
+        components.add_security_scheme(
+            "device",
+            SecurityScheme::Http(
+                HttpBuilder::new()
+                    .scheme(HttpAuthScheme::Bearer)
+                    .description(Some("a kiosk's, display's or print agent's token"))
+                    .build(),
+            ),
+        );
+        components.add_security_scheme(
+            "device_query",
+            SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
+                "token",
+                "a device's token, for a WebSocket a browser opens",
+            ))),
+        );
+    }
+}
 
 /// The API: every route with its description. The pages and the fallbacks are added by
 /// [`router`].

@@ -97,6 +97,7 @@ fn today(store: &Store, clock: &Arc<dyn Clock>) -> NaiveDate {
     get,
     path = "/api/stats",
     tag = "manager",
+    security(("session" = [])),
     params(RangeQuery),
     responses(
         (status = 200, description = "the figures", body = StatsView),
@@ -172,6 +173,7 @@ pub struct CurrentTicket {
     get,
     path = "/api/stats/now",
     tag = "manager",
+    security(("session" = [])),
     responses(
         (status = 200, description = "the hall now", body = HallNow),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
@@ -281,6 +283,7 @@ pub async fn now(
     get,
     path = "/api/stats.csv",
     tag = "manager",
+    security(("session" = [])),
     params(RangeQuery),
     responses(
         (status = 200, description = "a CSV download", body = String, content_type = "text/csv; charset=utf-8"),
@@ -321,6 +324,7 @@ pub async fn csv_export(
     get,
     path = "/api/stats.xlsx",
     tag = "manager",
+    security(("session" = [])),
     params(RangeQuery),
     responses(
         (status = 200, description = "an Excel download", body = [u8], content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
@@ -356,6 +360,7 @@ pub async fn xlsx_export(
     get,
     path = "/api/uplink",
     tag = "manager",
+    security(("session" = [])),
     responses(
         (status = 200, description = "the uplink", body = crate::uplink::UplinkStatus),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
