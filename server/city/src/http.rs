@@ -10,7 +10,6 @@ use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use include_dir::{Dir, include_dir};
@@ -20,12 +19,13 @@ use motcua_domain::numbering::local_day;
 use motcua_domain::stats::{self as domain_stats, Figures, Setup};
 use motcua_store::accounts::User;
 use motcua_store::clock::Clock;
-use motcua_store::{accounts, millis, stats as stored};
+use motcua_store::{millis, stats as stored};
 use motcua_web::Exposition;
 use motcua_web::extract::{Body, Path, Query, SESSION_COOKIE};
 use motcua_web::figures::{self as hall_stats, RangeQuery, StatsView};
 use motcua_web::pages::file;
 use motcua_web::protocol::{self, Ack};
+use motcua_web::session;
 use motcua_web::{AppError, ErrorBody};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -366,46 +366,18 @@ async fn login(
     jar: CookieJar,
     Body(req): Body<LoginRequest>,
 ) -> Result<Response, AppError> {
-    if req.name.len() > 256 || req.password.len() > 1024 {
-        return Err(AppError::Command(Error::WrongPassword));
-    }
-    let name = req.name.clone();
-    let found = state
-        .store
-        .read(move |conn| accounts::user_for_login(conn, &name))
-        .await?;
-    let password = req.password;
-    let user = tokio::task::spawn_blocking(move || {
-        found.and_then(|(user, hash)| {
-            motcua_web::accounts::verify_password(&hash, &password).then_some(user)
-        })
-    })
-    .await
-    .map_err(AppError::internal)?
-    .ok_or(AppError::Command(Error::WrongPassword))?;
     let now = millis(state.clock.now());
-    let user_id = user.id;
-    let token = state
-        .store
-        .write(move |conn| accounts::create_session(conn, user_id, now))
-        .await?;
-    let cookie = Cookie::build((SESSION_COOKIE, token))
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .path("/");
-    Ok((jar.add(cookie), Json(UserAnswer { user })).into_response())
+    let sign_in = session::SignIn {
+        name: req.name,
+        password: req.password,
+    };
+    let (user, jar) = session::sign_in(&state.store, jar, sign_in, now).await?;
+    Ok((jar, Json(UserAnswer { user })).into_response())
 }
 
 async fn signed_in(state: &CityState, jar: &CookieJar) -> Result<User, AppError> {
-    let token = jar
-        .get(SESSION_COOKIE)
-        .map(|c| c.value().to_owned())
-        .filter(|t| t.len() <= 128)
-        .ok_or(AppError::Command(Error::Unauthenticated))?;
     let now = millis(state.clock.now());
-    state
-        .store
-        .read(move |conn| accounts::user_by_session(conn, &token, now))
+    session::staff_of(&state.store, jar, now)
         .await?
         .ok_or(AppError::Command(Error::Unauthenticated))
 }
@@ -453,14 +425,7 @@ async fn whoami(
     responses((status = 204, description = "signed out")),
 )]
 async fn logout(State(state): State<CityState>, jar: CookieJar) -> Result<Response, AppError> {
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        let token = cookie.value().to_owned();
-        state
-            .store
-            .write(move |conn| accounts::delete_session(conn, &token))
-            .await?;
-    }
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    let jar = session::sign_out(&state.store, jar).await?;
     Ok((jar, StatusCode::NO_CONTENT).into_response())
 }
 

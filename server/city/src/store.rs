@@ -3,12 +3,12 @@
 //! Plus the master key (`city.key`) every hall's secret is derived from, kept beside the
 //! database and never in it.
 
-use motcua_web::protocol::{self, Ack, Batch, Profile};
+use chrono_tz::Tz;
+use motcua_domain::Error as Denied;
 use motcua_domain::hall::Fairness;
 use motcua_domain::{CounterDef, Hall, Series, Service, ServiceCode};
-use motcua_domain::Error as Denied;
 use motcua_store::{FromStore, Readers, StoreError, migrate_with, open_writer, stats};
-use chrono_tz::Tz;
+use motcua_web::protocol::{self, Ack, Batch, Profile};
 use rusqlite::{Connection, OptionalExtension, params};
 use sha2::{Digest, Sha256};
 use std::path::{Path, PathBuf};
@@ -106,6 +106,30 @@ impl CityStore {
     }
 }
 
+impl motcua_web::session::SessionStore for CityStore {
+    fn read_accounts<T, F>(
+        &self,
+        query: F,
+    ) -> impl std::future::Future<Output = Result<T, StoreError>> + Send
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.read(query)
+    }
+
+    fn write_accounts<T, F>(
+        &self,
+        change: F,
+    ) -> impl std::future::Future<Output = Result<T, StoreError>> + Send
+    where
+        T: Send + 'static,
+        F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static,
+    {
+        self.write(change)
+    }
+}
+
 /// Open (creating and migrating) the collector's database, for the server or a
 /// command-line tool.
 pub fn open_for_admin(data_dir: &Path) -> Result<Connection, StoreError> {
@@ -166,10 +190,7 @@ pub fn register_hall(
 ) -> Result<Registered, Error> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err(Denied::invalid(
-            "bad_name",
-            "a hall's name is 1 to 200 characters",
-        ).into());
+        return Err(Denied::invalid("bad_name", "a hall's name is 1 to 200 characters").into());
     }
     use rand::RngCore;
     let mut id = [0u8; 6];
@@ -200,10 +221,9 @@ pub fn rotate_secret(conn: &Connection, master: &[u8], code: &str) -> Result<Reg
         )
         .optional()?;
     let Some(version) = version else {
-        return Err(Denied::not_found(
-            "hall_not_found",
-            format!("no hall has the code {code:?}"),
-        ).into());
+        return Err(
+            Denied::not_found("hall_not_found", format!("no hall has the code {code:?}")).into(),
+        );
     };
     let secret = protocol::derive_secret(master, code, version + 1);
     conn.execute(
@@ -287,7 +307,9 @@ fn signed_by(conn: &Connection, check: &Check<'_>) -> Result<(i64, i64), Error> 
         .query_row([check.hall], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
         .optional()?;
     let Some((hall_id, version, acked)) = hall else {
-        return Err(Denied::rejected("unknown_hall", "no hall is registered with this code").into());
+        return Err(
+            Denied::rejected("unknown_hall", "no hall is registered with this code").into(),
+        );
     };
     let secret = protocol::derive_secret(check.master, check.hall, version);
     if !protocol::verify(

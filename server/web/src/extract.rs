@@ -8,8 +8,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::header;
 use serde::de::DeserializeOwned;
 
-/// The session cookie's name.
-pub const SESSION_COOKIE: &str = "motcua_session";
+pub use crate::session::SESSION_COOKIE;
 
 /// A JSON body. An empty body reads as `{}`, so optional bodies need no special case and
 /// required fields still get a clear "missing field" error.

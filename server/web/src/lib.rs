@@ -5,6 +5,7 @@
 //! - [`pages`]: the embedded page folders, served file by file;
 //! - [`figures`]: the manager's figures laid out for screens, CSV and Excel;
 //! - [`Exposition`]: `/metrics` in Prometheus's text format;
+//! - [`session`]: staff signing in and out, the same on both servers;
 //! - [`protocol`]: the uplink's wire format, signed by the hall and checked by the city.
 
 pub mod accounts;
@@ -14,6 +15,7 @@ pub mod extract;
 pub mod figures;
 pub mod pages;
 pub mod protocol;
+pub mod session;
 
 pub use error::{AppError, ErrorBody};
 pub use exposition::Exposition;

@@ -2,7 +2,7 @@
 //! asking, and hands the change to the store's writer (or a read to a reader).
 
 use super::AppError;
-use super::extract::{Admin, Body, Caller, Issuer, Path, Query, SESSION_COOKIE, StaffUser};
+use super::extract::{Admin, Body, Caller, Issuer, Path, Query, StaffUser};
 use crate::app::queue::{self, Staff};
 use crate::app::{App, views};
 use crate::live::{Feed, Hub, run_feed};
@@ -13,12 +13,12 @@ use axum::extract::{State, WebSocketUpgrade};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum_extra::extract::CookieJar;
-use axum_extra::extract::cookie::{Cookie, SameSite};
 use motcua_domain::Error;
 use motcua_domain::{Action, CounterNo, DeviceKind, Priority, Role, ServiceCode};
 use motcua_store::clock::Clock;
 use motcua_store::{Store, accounts, events, millis, tickets};
 use motcua_web::ErrorBody;
+use motcua_web::session;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
@@ -1151,36 +1151,13 @@ pub async fn login(
     jar: CookieJar,
     Body(req): Body<LoginRequest>,
 ) -> Result<Response, AppError> {
-    if req.name.len() > 256 || req.password.len() > 1024 {
-        return Err(AppError::Command(Error::WrongPassword));
-    }
-    let name = req.name.clone();
-    let found = store
-        .read(move |conn| accounts::user_for_login(conn, &name))
-        .await?;
-    // Verify off the async workers: argon2 is slow on purpose.
-    let password = req.password;
-    let user = tokio::task::spawn_blocking(move || {
-        found.and_then(|(user, hash)| {
-            motcua_web::accounts::verify_password(&hash, &password).then_some(user)
-        })
-    })
-    .await
-    .map_err(AppError::internal)?;
-    let Some(user) = user else {
-        return Err(AppError::Command(Error::WrongPassword));
-    };
     let now = millis(clock.now());
-    let user_id = user.id;
-    let token = store
-        .write(move |ctx| accounts::create_session(ctx.conn, user_id, now))
-        .await?;
-    let cookie = Cookie::build((SESSION_COOKIE, token))
-        .http_only(true)
-        .same_site(SameSite::Strict)
-        .path("/")
-        .build();
-    Ok((jar.add(cookie), Json(UserAnswer { user })).into_response())
+    let sign_in = session::SignIn {
+        name: req.name,
+        password: req.password,
+    };
+    let (user, jar) = session::sign_in(&store, jar, sign_in, now).await?;
+    Ok((jar, Json(UserAnswer { user })).into_response())
 }
 
 /// Who is asking: a member of staff (and the counter they hold) or a device.
@@ -1235,13 +1212,7 @@ pub async fn whoami(State(store): State<Store>, caller: Caller) -> Result<Json<S
     responses((status = 204, description = "signed out")),
 )]
 pub async fn logout(State(store): State<Store>, jar: CookieJar) -> Result<Response, AppError> {
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        let token = cookie.value().to_owned();
-        store
-            .write(move |ctx| accounts::delete_session(ctx.conn, &token))
-            .await?;
-    }
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    let jar = session::sign_out(&store, jar).await?;
     Ok((jar, StatusCode::NO_CONTENT).into_response())
 }
 

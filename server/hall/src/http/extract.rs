@@ -1,14 +1,14 @@
 //! Who is asking: a device token, a staff session, or nobody; and what each may do.
 
 use super::{AppError, AppState};
-use motcua_domain::Error;
-use motcua_domain::event::IssuedBy;
-use motcua_domain::{DeviceKind, Role};
-use motcua_store::accounts::{self, Device, User};
 use axum::extract::FromRequestParts;
 use axum::http::header;
 use axum::http::request::Parts;
 use axum_extra::extract::CookieJar;
+use motcua_domain::Error;
+use motcua_domain::event::IssuedBy;
+use motcua_domain::{DeviceKind, Role};
+use motcua_store::accounts::{self, Device, User};
 pub use motcua_web::extract::{Body, Path, Query, SESSION_COOKIE};
 
 /// Who is asking.
@@ -128,21 +128,13 @@ impl FromRequestParts<AppState> for Caller {
                 .store
                 .read(move |conn| accounts::device_by_token(conn, &token))
                 .await?;
-            return device.map(Caller::Device).ok_or(AppError::Command(Error::Unauthenticated));
+            return device
+                .map(Caller::Device)
+                .ok_or(AppError::Command(Error::Unauthenticated));
         }
         let jar = CookieJar::from_headers(&parts.headers);
-        let Some(cookie) = jar.get(SESSION_COOKIE) else {
-            return Ok(Caller::Nobody);
-        };
-        let token = cookie.value().to_owned();
-        if token.len() > 128 {
-            return Ok(Caller::Nobody);
-        }
         let now = motcua_store::millis(state.clock.now());
-        let user = state
-            .store
-            .read(move |conn| accounts::user_by_session(conn, &token, now))
-            .await?;
+        let user = motcua_web::session::staff_of(&state.store, &jar, now).await?;
         // An expired or unknown cookie is simply nobody: the login page will follow.
         Ok(user.map(Caller::Staff).unwrap_or(Caller::Nobody))
     }
