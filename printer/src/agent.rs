@@ -8,10 +8,10 @@
 //! unanswered jobs again after a reconnect, and the agent remembers (on disk, across its
 //! own restarts) which job ids it has printed, answering `done` for those without printing.
 
-use crate::status::{PrinterStatus, Report};
-use crate::transport::{Deadlines, Target, TransportError, print_ticket, printer_status};
 use crate::Layout;
 use crate::protocol::{FromAgent, ToAgent};
+use crate::status::{PrinterStatus, Report};
+use crate::transport::{Deadlines, Target, TransportError, print_ticket, printer_status};
 use futures_util::{SinkExt, StreamExt};
 
 use std::collections::HashSet;

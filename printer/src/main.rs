@@ -6,11 +6,11 @@
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
+#[cfg(feature = "render")]
+use motcua_printer::Paper;
 use motcua_printer::agent::{self, AgentConfig};
 use motcua_printer::transport::{Deadlines, Target};
 use motcua_printer::{Layout, TicketPrint};
-#[cfg(feature = "render")]
-use motcua_printer::Paper;
 use std::path::PathBuf;
 use std::time::Duration;
 

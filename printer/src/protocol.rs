@@ -74,7 +74,10 @@ mod tests {
             ticket: TicketPrint::sample(),
         };
         let text = job.to_json();
-        assert!(text.starts_with(r#"{"type":"job","job":9,"ticket":{"#), "{text}");
+        assert!(
+            text.starts_with(r#"{"type":"job","job":9,"ticket":{"#),
+            "{text}"
+        );
         assert_eq!(serde_json::from_str::<ToAgent>(&text).unwrap(), job);
     }
 }

@@ -339,10 +339,7 @@ async fn city_serve(
     println!("motcua city collector listening on {base}");
     println!("  data:        {}", common.data.display());
     println!("  dashboard:   {base}/city/");
-    println!(
-        "  halls post:  {base}{}",
-        motcua_web::protocol::BATCH_PATH
-    );
+    println!("  halls post:  {base}{}", motcua_web::protocol::BATCH_PATH);
     println!("  API:         {base}/api/openapi.json");
     let data = common.data.display();
     let conn = motcua_city::store::open_for_admin(&common.data)?;

@@ -32,8 +32,8 @@
 
 use crate::TestHall;
 use chrono::{DateTime, Duration, TimeZone, Utc};
-use motcua_hall::config::{CounterSettings, QueueSettings, ServiceSettings, Settings};
 use motcua_domain::{CallOrder, DeviceKind, Role};
+use motcua_hall::config::{CounterSettings, QueueSettings, ServiceSettings, Settings};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rand_distr::{Distribution, Exp, LogNormal};

@@ -8,9 +8,9 @@
 use chrono::Duration;
 use fantoccini::Locator;
 use fantoccini::key::Key;
-use motcua_store::clock::ManualClock;
-use motcua_hall::config::Settings;
 use motcua_domain::Role;
+use motcua_hall::config::Settings;
+use motcua_store::clock::ManualClock;
 use motcua_tests::browser::Browser;
 use motcua_tests::{TestCity, TestHall, opening_time};
 use serde_json::{Value, json};

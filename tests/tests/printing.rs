@@ -223,14 +223,16 @@ async fn with_no_printer_the_kiosk_is_told_at_once() {
 async fn the_server_prints_straight_to_a_network_printer_configured_for_the_kiosk() {
     let printer = FakePrinter::start().await;
     let mut settings = motcua_hall::config::Settings::default();
-    settings.printers.push(motcua_hall::config::PrinterSettings {
-        kiosk: "kiosk-1".into(),
-        address: printer.target(),
-        paper: 58,
-        text: "raster".into(),
-        code_page: 52,
-        qr: "native".into(),
-    });
+    settings
+        .printers
+        .push(motcua_hall::config::PrinterSettings {
+            kiosk: "kiosk-1".into(),
+            address: printer.target(),
+            paper: 58,
+            text: "raster".into(),
+            code_page: 52,
+            qr: "native".into(),
+        });
     let hall = TestHall::start_with(settings).await;
     let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
     let ticket = kiosk.issue("A", "elderly").await;

@@ -17,9 +17,9 @@
 //! ```
 
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
-use motcua_store::clock::{Clock, ManualClock};
-use motcua_hall::config::Settings;
 use motcua_domain::{DeviceKind, Role};
+use motcua_hall::config::Settings;
+use motcua_store::clock::{Clock, ManualClock};
 use motcua_tests::{Client, TestHall};
 use serde_json::{Map, Value, json};
 use std::collections::BTreeMap;

@@ -7,8 +7,8 @@
 pub mod http;
 pub mod store;
 
-use motcua_store::clock::Clock;
 use motcua_store::StoreError;
+use motcua_store::clock::Clock;
 use std::future::Future;
 use std::path::Path;
 use std::sync::Arc;

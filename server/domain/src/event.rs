@@ -71,7 +71,9 @@ pub enum Event {
         waited_ms: i64,
     },
     /// Called again; `recall` counts the recalls so far, this one included.
-    Recalled { recall: u32 },
+    Recalled {
+        recall: u32,
+    },
     /// The citizen arrived at the counter.
     Serving {},
     Served {},
@@ -83,7 +85,9 @@ pub enum Event {
         reason: Option<EndReason>,
     },
     /// Back to the back of its queue (the citizen went to complete the dossier).
-    Returned { from: Status },
+    Returned {
+        from: Status,
+    },
     /// Into another field's queue.
     Transferred {
         from_service: ServiceCode,
@@ -105,7 +109,9 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<EndReason>,
     },
-    CounterPaused { reason: String },
+    CounterPaused {
+        reason: String,
+    },
     CounterResumed {},
 }
 

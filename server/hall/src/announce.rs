@@ -6,8 +6,8 @@
 //! When espeak-ng is not installed the answer is 404 `no_voice`, and the display falls
 //! back to the browser's own vi-VN voice if the device has one, else the chime alone.
 
-use motcua_domain::Error;
 use axum::body::Bytes;
+use motcua_domain::Error;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};

@@ -2,11 +2,11 @@
 //! variables (`MOTCUA_SERVER__LISTEN=0.0.0.0:80`: two underscores between the section and
 //! the key). A bad value is refused at start-up with the key that holds it.
 
+use figment::Figment;
+use figment::providers::{Env, Format, Serialized, Toml};
 use motcua_domain::{
     CallOrder, CounterDef, CounterNo, Hall, Series, Service, ServiceCode, hall::Fairness,
 };
-use figment::Figment;
-use figment::providers::{Env, Format, Serialized, Toml};
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -82,7 +82,14 @@ impl std::fmt::Debug for UplinkSettings {
         f.debug_struct("UplinkSettings")
             .field("url", &self.url)
             .field("hall", &self.hall)
-            .field("secret", &if self.secret.is_empty() { "" } else { "<hidden>" })
+            .field(
+                "secret",
+                &if self.secret.is_empty() {
+                    ""
+                } else {
+                    "<hidden>"
+                },
+            )
             .field("share_comments", &self.share_comments)
             .field("batch_events", &self.batch_events)
             .field("retry_max_seconds", &self.retry_max_seconds)
@@ -101,13 +108,22 @@ impl UplinkSettings {
             return Ok(());
         }
         if !(self.url.starts_with("http://") || self.url.starts_with("https://")) {
-            return Err(invalid("city.url", "must start with https:// (or http:// on a closed network)"));
+            return Err(invalid(
+                "city.url",
+                "must start with https:// (or http:// on a closed network)",
+            ));
         }
         if self.hall.is_empty() || self.hall.len() > 100 {
-            return Err(invalid("city.hall", "the hall's code from `motcua city hall add` is needed"));
+            return Err(invalid(
+                "city.hall",
+                "the hall's code from `motcua city hall add` is needed",
+            ));
         }
         if self.secret.len() < 32 {
-            return Err(invalid("city.secret", "the hall's secret from `motcua city hall add` is needed (64 characters)"));
+            return Err(invalid(
+                "city.secret",
+                "the hall's secret from `motcua city hall add` is needed (64 characters)",
+            ));
         }
         if !(1..=10_000).contains(&self.batch_events) {
             return Err(invalid("city.batch_events", "must be 1 to 10000"));

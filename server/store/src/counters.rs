@@ -48,12 +48,14 @@ pub fn get(conn: &Connection, no: CounterNo) -> Result<Option<CounterRow>, Store
             ))
         })
         .optional()?;
-    Ok(row.map(|(state, reason, user_id, priority_streak)| CounterRow {
-        no,
-        state: state_of(&state, reason),
-        user_id,
-        priority_streak,
-    }))
+    Ok(
+        row.map(|(state, reason, user_id, priority_streak)| CounterRow {
+            no,
+            state: state_of(&state, reason),
+            user_id,
+            priority_streak,
+        }),
+    )
 }
 
 /// The counter a member of staff holds (open or paused), if any.
@@ -96,9 +98,8 @@ pub fn note_call(conn: &Connection, no: CounterNo, priority: bool) -> Result<(),
 
 /// Counters left open or paused since before `day_start` (milliseconds).
 pub fn open_since_before(conn: &Connection, day_start: i64) -> Result<Vec<u16>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT no FROM counters WHERE state <> 'closed' AND changed_at < ?1",
-    )?;
+    let mut stmt =
+        conn.prepare_cached("SELECT no FROM counters WHERE state <> 'closed' AND changed_at < ?1")?;
     let rows = stmt.query_map([day_start], |r| r.get(0))?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

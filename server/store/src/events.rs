@@ -2,8 +2,8 @@
 //! folded into the statistics tables at once (see [`super::stats::fold`]).
 
 use super::{StoreError, stats};
-use motcua_domain::event::{Logged, UnreadableEvent};
 use chrono_tz::Tz;
+use motcua_domain::event::{Logged, UnreadableEvent};
 use rusqlite::{Connection, OptionalExtension, params};
 
 /// Append `e` to the log (its `seq` is ignored) and fold it into the figures; returns its

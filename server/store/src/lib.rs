@@ -21,8 +21,8 @@ pub mod tickets;
 pub mod uplink;
 
 use crate::clock::Clock;
-use motcua_domain::Hall;
 use chrono::{DateTime, Utc};
+use motcua_domain::Hall;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
@@ -390,4 +390,3 @@ impl From<StoreError> for motcua_domain::Error {
         motcua_domain::Error::internal(e)
     }
 }
-

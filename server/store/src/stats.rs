@@ -5,12 +5,12 @@
 //! figures are never behind the log. A database from before statistics existed is folded
 //! from its whole log once, when the server opens it ([`fold_history`]).
 
-use motcua_domain::event::{EndReason, Event, Logged, UnreadableEvent};
-use motcua_domain::stats::{BeganBy, Outcome, Span, Visit, local_hour};
-use motcua_domain::{Hall, numbering::local_day};
 use crate::StoreError;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
+use motcua_domain::event::{EndReason, Event, Logged, UnreadableEvent};
+use motcua_domain::stats::{BeganBy, Outcome, Span, Visit, local_hour};
+use motcua_domain::{Hall, numbering::local_day};
 use rusqlite::{Connection, OptionalExtension, named_params, params};
 
 fn day_of(ms: i64, tz: Tz) -> String {
@@ -267,7 +267,9 @@ pub fn fold_history(conn: &Connection, hall: &Hall) -> rusqlite::Result<()> {
             last = r.get(0)?;
             match logged_from_row(r)? {
                 Ok(e) => fold(&tx, hall.tz, 0, &e)?,
-                Err(e) => tracing::warn!(seq = last, error = %e, "an event left out of the figures"),
+                Err(e) => {
+                    tracing::warn!(seq = last, error = %e, "an event left out of the figures")
+                }
             }
         }
     }
@@ -282,9 +284,7 @@ pub fn fold_history(conn: &Connection, hall: &Hall) -> rusqlite::Result<()> {
 /// The columns `seq, at, kind, ticket_id, service, counter_no, user_id, data` of the
 /// event log, read back as a typed event. A row whose kind or data this build cannot read
 /// is an error of its own (the inner one), so a caller can pass over it and go on.
-pub fn logged_from_row(
-    r: &rusqlite::Row<'_>,
-) -> rusqlite::Result<Result<Logged, UnreadableEvent>> {
+pub fn logged_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Result<Logged, UnreadableEvent>> {
     let kind: String = r.get(2)?;
     let data: String = r.get(7)?;
     let data = serde_json::from_str(&data).unwrap_or(serde_json::Value::Null);
@@ -404,7 +404,9 @@ pub fn spans(
 }
 
 /// Every user's name, by id (clerks are shown by name).
-pub fn user_names(conn: &Connection) -> Result<std::collections::BTreeMap<i64, String>, StoreError> {
+pub fn user_names(
+    conn: &Connection,
+) -> Result<std::collections::BTreeMap<i64, String>, StoreError> {
     let mut stmt = conn.prepare_cached("SELECT id, name FROM users")?;
     let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)

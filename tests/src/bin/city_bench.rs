@@ -12,9 +12,9 @@
 //! exactly once. Target: at least 20,000 events per second from 200 halls at once.
 
 use anyhow::{Result, ensure};
-use motcua_web::protocol::{self, Batch, Profile, ProfileService, WireEvent};
 use motcua_store::clock::ManualClock;
 use motcua_tests::{Dice, TestCity, opening_time};
+use motcua_web::protocol::{self, Batch, Profile, ProfileService, WireEvent};
 use serde_json::json;
 use std::time::Instant;
 

@@ -5,9 +5,9 @@
 //! Run: `cargo run --release -p motcua-tests --bin page_bench` (needs chromium and
 //! chromium-driver, which `./scripts/test` installs).
 
-use motcua_store::clock::SystemClock;
-use motcua_hall::config::Settings;
 use motcua_domain::{DeviceKind, Role};
+use motcua_hall::config::Settings;
+use motcua_store::clock::SystemClock;
 use motcua_store::{self as store};
 use motcua_tests::browser::Browser;
 use serde_json::json;
@@ -36,8 +36,10 @@ async fn main() {
 
     let (kiosk_token, password) = {
         let conn = store::open_for_admin(dir.path()).expect("db");
-        let (_, token) = motcua_web::accounts::add_device(&conn, "kiosk", DeviceKind::Kiosk, 0).expect("kiosk");
-        motcua_web::accounts::add_user(&conn, "lan", Role::Clerk, "lan-secret-pw", 0).expect("clerk");
+        let (_, token) =
+            motcua_web::accounts::add_device(&conn, "kiosk", DeviceKind::Kiosk, 0).expect("kiosk");
+        motcua_web::accounts::add_user(&conn, "lan", Role::Clerk, "lan-secret-pw", 0)
+            .expect("clerk");
         (token, "lan-secret-pw")
     };
     let http = reqwest::Client::builder()

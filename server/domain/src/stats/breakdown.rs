@@ -130,12 +130,21 @@ impl Groups {
                 .add_visit(v, f, scale),
         }
         if let Some(no) = v.counter {
-            self.by_counter.entry(no).or_default().add_visit(v, f, scale);
+            self.by_counter
+                .entry(no)
+                .or_default()
+                .add_visit(v, f, scale);
         }
         if let Some(clerk) = v.clerk {
-            self.by_clerk.entry(clerk).or_default().add_visit(v, f, scale);
+            self.by_clerk
+                .entry(clerk)
+                .or_default()
+                .add_visit(v, f, scale);
         }
-        self.by_hour.entry(v.hour).or_default().add_visit(v, f, scale);
+        self.by_hour
+            .entry(v.hour)
+            .or_default()
+            .add_visit(v, f, scale);
         self.by_day.entry(v.day).or_default().add_visit(v, f, scale);
     }
 

@@ -22,9 +22,7 @@ use serde::Serialize;
 use std::collections::BTreeMap;
 
 mod breakdown;
-pub use breakdown::{
-    Accuracy, Bucket, COMMENTS_LISTED, Comment, Report, WAIT_BUCKETS, report,
-};
+pub use breakdown::{Accuracy, Bucket, COMMENTS_LISTED, Comment, Report, WAIT_BUCKETS, report};
 
 /// How a visit began.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,10 +12,10 @@
 pub mod queue;
 pub mod views;
 
+use chrono::{DateTime, NaiveDate, Utc};
 use motcua_domain::event::Logged;
 use motcua_domain::{CounterNo, Error, Hall, ServiceCode};
 use motcua_store::{Store, Tx};
-use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -82,7 +82,8 @@ impl App {
             feed,
         };
         let on_new_day = app.clone();
-        app.store.before_each_batch(move |tx| on_new_day.close_previous_days(tx));
+        app.store
+            .before_each_batch(move |tx| on_new_day.close_previous_days(tx));
         app
     }
 

@@ -8,13 +8,13 @@
 //! upgrade without anyone clearing its browser.
 
 use super::AppState;
-use motcua_store::Store;
 use axum::Router;
 use axum::extract::{Path, State};
 use axum::http::{StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use include_dir::{Dir, include_dir};
+use motcua_store::Store;
 use motcua_web::pages::file;
 
 static KIOSK: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../kiosk-web");
@@ -70,7 +70,6 @@ pub fn routes() -> Router<AppState> {
             get(|Path(p): Path<String>| async move { file(&FONTS, &p) }),
         )
 }
-
 
 /// The citizen's own page, what the ticket's QR code opens. An unknown or malformed token
 /// gets a friendly page saying so.

@@ -4,10 +4,10 @@
 
 use anyhow::{Context, Result, anyhow, bail};
 use futures_util::StreamExt;
-use motcua_store::clock::SystemClock;
-use motcua_hall::config::Settings;
 use motcua_domain::{DeviceKind, Role};
+use motcua_hall::config::Settings;
 use motcua_hall::http::AppState;
+use motcua_store::clock::SystemClock;
 use motcua_store::{self as store};
 use serde::Deserialize;
 use std::path::Path;
@@ -102,8 +102,9 @@ fn start_hall(server_rt: &Runtime, root: &Path, name: &str) -> Result<Hall> {
     let (kiosk, clerks) = {
         let conn =
             store::open_for_admin(&dir).map_err(|e| anyhow!("open {}: {e}", dir.display()))?;
-        let (_, kiosk) = motcua_web::accounts::add_device(&conn, "bench-kiosk", DeviceKind::Kiosk, now_ms())
-            .map_err(|e| anyhow!("add kiosk: {e:?}"))?;
+        let (_, kiosk) =
+            motcua_web::accounts::add_device(&conn, "bench-kiosk", DeviceKind::Kiosk, now_ms())
+                .map_err(|e| anyhow!("add kiosk: {e:?}"))?;
         let mut clerks = Vec::new();
         for i in 1..=CLERKS {
             let (user, password) = (format!("clerk{i}"), format!("clerk{i}-bench-pw"));
