@@ -9,6 +9,8 @@
 //! application's feed: the live module builds the screens' frames from it; nothing here
 //! knows of WebSockets or HTTP.
 
+pub mod counters;
+pub mod estimate;
 pub mod queue;
 pub mod views;
 
@@ -117,7 +119,7 @@ impl App {
     /// The writer's hook before each batch of commands: on a new local day, close what the
     /// days before left open.
     fn close_previous_days(&self, tx: &mut Tx<'_>) -> Result<(), Error> {
-        queue::close_previous_days(&mut Ctx { tx, app: self })
+        counters::close_previous_days(&mut Ctx { tx, app: self })
     }
 }
 

@@ -4,9 +4,9 @@
 //! the store's repositories, appends its typed [`Event`] and publishes what the screens need,
 //! all in the writer's one transaction. A refusal leaves nothing written.
 
-use super::views::{self, CounterView, TicketView};
+use super::views::{self, TicketView};
 use super::{Committed, Ctx, EventCommitted};
-use motcua_domain::event::{EndReason, Event, IssuedBy, Logged, RatingChannel};
+use motcua_domain::event::{Event, IssuedBy, Logged, RatingChannel};
 use motcua_domain::policy::{self, Candidate};
 use motcua_domain::{
     Action, CounterNo, CounterState, Error, Priority, Refusal, Role, ServiceCode, Status,
@@ -36,7 +36,7 @@ pub struct Issued {
 
 /// Append one event to the log (folded into the figures in the same step); returns it as
 /// logged.
-fn record(
+pub(super) fn record(
     ctx: &Ctx<'_, '_>,
     event: Event,
     ticket: Option<&TicketRow>,
@@ -60,7 +60,7 @@ fn record(
 }
 
 /// Publish an event with the ticket (read now) and counter it touched.
-fn announce(
+pub(super) fn announce(
     ctx: &mut Ctx<'_, '_>,
     logged: Logged,
     ticket_id: Option<i64>,
@@ -289,13 +289,17 @@ fn print_outcome_of(ctx: &Ctx<'_, '_>, ticket_id: i64) -> Result<PrintOutcome, E
 }
 
 /// The counter's row (every configured counter has one).
-fn counter_row(ctx: &Ctx<'_, '_>, no: CounterNo) -> Result<CounterRow, Error> {
+pub(super) fn counter_row(ctx: &Ctx<'_, '_>, no: CounterNo) -> Result<CounterRow, Error> {
     counters::get(ctx.conn(), no)?
         .ok_or_else(|| Error::not_found("counter_not_found", format!("no counter {no}")))
 }
 
 /// The counter, checked to be held by `staff`.
-fn held_counter(ctx: &Ctx<'_, '_>, no: CounterNo, staff: &Staff) -> Result<CounterRow, Error> {
+pub(super) fn held_counter(
+    ctx: &Ctx<'_, '_>,
+    no: CounterNo,
+    staff: &Staff,
+) -> Result<CounterRow, Error> {
     let counter = counter_row(ctx, no)?;
     if counter.state == CounterState::Closed || counter.user_id != Some(staff.user_id) {
         return Err(Error::forbidden(format!(
@@ -306,116 +310,8 @@ fn held_counter(ctx: &Ctx<'_, '_>, no: CounterNo, staff: &Staff) -> Result<Count
 }
 
 /// Whether the counter holds a called or serving ticket.
-fn busy(ctx: &Ctx<'_, '_>, no: CounterNo) -> Result<bool, Error> {
+pub(super) fn busy(ctx: &Ctx<'_, '_>, no: CounterNo) -> Result<bool, Error> {
     Ok(tickets::at_counter(ctx.conn(), no)?.is_some())
-}
-
-/// Set a counter's state, log the event and publish it; answers the counter as it is now.
-fn change_counter(
-    ctx: &mut Ctx<'_, '_>,
-    no: CounterNo,
-    state: &CounterState,
-    holder: Option<i64>,
-    event: Event,
-    staff: &Staff,
-) -> Result<CounterView, Error> {
-    counters::set_state(ctx.conn(), no, state, holder, millis(ctx.now()))?;
-    let logged = record(ctx, event, None, Some(no), Some(staff.user_id))?;
-    announce(ctx, logged, None, None)?;
-    Ok(views::counter_view(ctx.conn(), ctx.hall(), no)?)
-}
-
-/// A clerk takes a counter. Opening a counter one already holds changes nothing.
-pub fn open_counter(
-    ctx: &mut Ctx<'_, '_>,
-    no: CounterNo,
-    staff: &Staff,
-) -> Result<CounterView, Error> {
-    let counter = counter_row(ctx, no)?;
-    match (&counter.state, counter.user_id) {
-        (CounterState::Closed, _) => {}
-        (_, Some(holder)) if holder == staff.user_id => {
-            return Ok(views::counter_view(ctx.conn(), ctx.hall(), no)?);
-        }
-        _ => {
-            return Err(Refusal::other(
-                "counter_taken",
-                format!("counter {no} is open in another clerk's name"),
-            )
-            .into());
-        }
-    }
-    if let Some(other) = counters::held_by(ctx.conn(), staff.user_id)? {
-        return Err(Refusal::other(
-            "already_at_counter",
-            format!("you are at counter {other}: close it first"),
-        )
-        .into());
-    }
-    // A counter opens with a fresh fairness streak.
-    counters::note_call(ctx.conn(), no, false)?;
-    let open = CounterState::Open;
-    change_counter(
-        ctx,
-        no,
-        &open,
-        Some(staff.user_id),
-        Event::CounterOpened {},
-        staff,
-    )
-}
-
-/// A clerk leaves a counter (a manager may close one a clerk forgot).
-pub fn close_counter(
-    ctx: &mut Ctx<'_, '_>,
-    no: CounterNo,
-    staff: &Staff,
-) -> Result<CounterView, Error> {
-    let counter = counter_row(ctx, no)?;
-    if counter.state == CounterState::Closed {
-        return Err(
-            Refusal::other("counter_closed", format!("counter {no} is already closed")).into(),
-        );
-    }
-    if counter.user_id != Some(staff.user_id) && !staff.role.reads_everything() {
-        return Err(Error::forbidden(format!(
-            "counter {no} is open in another clerk's name"
-        )));
-    }
-    if busy(ctx, no)? {
-        return Err(Refusal::other(
-            "counter_busy",
-            "finish, mark absent or return the current ticket first",
-        )
-        .into());
-    }
-    let closed = Event::CounterClosed { reason: None };
-    change_counter(ctx, no, &CounterState::Closed, None, closed, staff)
-}
-
-pub fn pause_counter(
-    ctx: &mut Ctx<'_, '_>,
-    no: CounterNo,
-    staff: &Staff,
-    reason: &str,
-) -> Result<CounterView, Error> {
-    let counter = held_counter(ctx, no, staff)?;
-    let paused = counter.state.pause(reason, busy(ctx, no)?)?;
-    let event = Event::CounterPaused {
-        reason: reason.to_owned(),
-    };
-    change_counter(ctx, no, &paused, Some(staff.user_id), event, staff)
-}
-
-pub fn resume_counter(
-    ctx: &mut Ctx<'_, '_>,
-    no: CounterNo,
-    staff: &Staff,
-) -> Result<CounterView, Error> {
-    let counter = held_counter(ctx, no, staff)?;
-    let open = counter.state.resume()?;
-    let event = Event::CounterResumed {};
-    change_counter(ctx, no, &open, Some(staff.user_id), event, staff)
 }
 
 /// The clerk pressed Next: call the ticket the policy picks among the fields this counter
@@ -683,47 +579,4 @@ fn record_rating(
     announce(ctx, logged, Some(ticket.id), None)?;
     let row = tickets::by_id(ctx.conn(), ticket.id)?.ok_or(Error::Internal)?;
     Ok(views::ticket_view(ctx.conn(), ctx.hall(), &row)?)
-}
-
-/// A new local day has begun: tickets the previous days left open are cancelled and
-/// counters left open are closed (each with its event), so today starts clean and
-/// statistics see how yesterday ended.
-pub fn close_previous_days(ctx: &mut Ctx<'_, '_>) -> Result<(), Error> {
-    let today = ctx.today().to_string();
-    let left_open = tickets::open_before(ctx.conn(), &today)?;
-    let now = millis(ctx.now());
-    for t in &left_open {
-        let cancelled = Status::Cancelled;
-        tickets::update(ctx.conn(), t.id, now, &Update::Closed { status: cancelled })?;
-        let event = Event::Cancelled {
-            from: t.status,
-            reason: Some(EndReason::DayEnded),
-        };
-        record(ctx, event, Some(t), t.counter_no, None)?;
-    }
-    // Counters still open from a day before today (the clerk went home without closing).
-    let day_start = ctx
-        .today()
-        .and_hms_opt(0, 0, 0)
-        .and_then(|t| t.and_local_timezone(ctx.hall().tz).earliest())
-        .map(|t| t.timestamp_millis())
-        .unwrap_or(0);
-    let stale = counters::open_since_before(ctx.conn(), day_start)?;
-    for no in &stale {
-        let Ok(no) = CounterNo::try_from(*no) else {
-            continue;
-        };
-        counters::set_state(ctx.conn(), no, &CounterState::Closed, None, now)?;
-        let event = Event::CounterClosed {
-            reason: Some(EndReason::DayEnded),
-        };
-        record(ctx, event, None, Some(no), None)?;
-    }
-    if left_open.is_empty() && stale.is_empty() {
-        return Ok(());
-    }
-    let seq = events::last_seq(ctx.conn())?;
-    ctx.publish(Committed::DayStarted { seq });
-    tracing::info!(tickets = left_open.len(), counters = stale.len(), day = %today, "a new day: what was left open is closed");
-    Ok(())
 }

@@ -1,0 +1,104 @@
+//! Receiving a hall's signed batch of events.
+
+use super::*;
+
+pub(super) fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, AppError> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .filter(|v| !v.is_empty() && v.len() <= 200)
+        .ok_or_else(|| {
+            AppError::rejected(
+                "unsigned_batch",
+                format!(
+                    "a batch carries the headers {}, {} and {}",
+                    protocol::HALL_HEADER,
+                    protocol::TIMESTAMP_HEADER,
+                    protocol::SIGNATURE_HEADER
+                ),
+            )
+        })
+}
+
+/// A hall's next events, signed (`x-motcua-hall`, `x-motcua-timestamp`,
+/// `x-motcua-signature`: HMAC-SHA256 of hall, timestamp and body with the hall's secret).
+///
+/// Who may call: a registered hall, with its signature.
+#[utoipa::path(
+    post,
+    path = "/api/city/batches",
+    tag = "devices",
+    params(
+        ("x-motcua-hall" = String, Header, description = "the hall's code"),
+        ("x-motcua-timestamp" = i64, Header, description = "milliseconds since the epoch"),
+        ("x-motcua-signature" = String, Header, description = "hex HMAC-SHA256 of hall, timestamp and body"),
+    ),
+    request_body = protocol::Batch,
+    responses(
+        (status = 200, description = "stored (or had already)", body = Ack),
+        (status = 400, description = "the body is not a batch", body = ErrorBody),
+        (status = 401, description = "`unsigned_batch`, a bad signature, an unknown hall, a clock too far off", body = ErrorBody),
+        (status = 409, description = "`sequence_gap`: resend from `acked_through` + 1", body = ErrorBody),
+        (status = 413, description = "`body_too_large`", body = ErrorBody),
+        (status = 422, description = "the batch does not hold together", body = ErrorBody),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(hall))]
+pub(super) async fn receive_batch(
+    State(state): State<CityState>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Result<Json<Ack>, AppError> {
+    let answer = async {
+        let hall = header_text(&headers, protocol::HALL_HEADER)?.to_owned();
+        tracing::Span::current().record("hall", hall.as_str());
+        let timestamp_ms: i64 = header_text(&headers, protocol::TIMESTAMP_HEADER)?
+            .parse()
+            .map_err(|_| {
+                AppError::rejected(
+                    "unsigned_batch",
+                    "the timestamp is milliseconds since the epoch",
+                )
+            })?;
+        let signature = header_text(&headers, protocol::SIGNATURE_HEADER)?.to_owned();
+        let master = state.master.clone();
+        let now_ms = millis(state.clock.now());
+        let max_skew_ms = state.settings.max_skew_seconds * 1000;
+        let ack = state
+            .store
+            .write::<_, city_store::Error, _>(move |conn| {
+                city_store::accept(
+                    conn,
+                    &Check {
+                        master: &master,
+                        now_ms,
+                        max_skew_ms,
+                        hall: &hall,
+                        timestamp_ms,
+                        signature: &signature,
+                        body: &body,
+                    },
+                )
+            })
+            .await?;
+        Ok::<_, AppError>(ack)
+    }
+    .await;
+    let counts = &state.counts;
+    match &answer {
+        Ok(ack) if ack.stored == 0 => {
+            counts.duplicates.fetch_add(1, Ordering::Relaxed);
+        }
+        Ok(ack) => {
+            counts.batches.fetch_add(1, Ordering::Relaxed);
+            counts
+                .events_stored
+                .fetch_add(ack.stored, Ordering::Relaxed);
+        }
+        Err(e) => {
+            counts.refused.fetch_add(1, Ordering::Relaxed);
+            tracing::warn!(code = e.code(), "batch refused");
+        }
+    }
+    answer.map(Json)
+}

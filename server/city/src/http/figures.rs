@@ -1,0 +1,415 @@
+//! Reading: the halls, every hall's figures side by side, one hall's, and their exports.
+
+use super::*;
+
+/// A registered hall and how recently it reported.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HallListed {
+    pub code: String,
+    pub name: String,
+    pub registered_at: String,
+    pub last_report_at: Option<String>,
+    pub acked_seq: i64,
+    pub silent: bool,
+    pub minutes_since_report: Option<i64>,
+}
+
+pub(super) fn listed(h: &HallRow, settings: &CitySettings, now_ms: i64) -> HallListed {
+    let time = |ms| city_time(settings, ms);
+    let minutes = h.last_report_at.map(|at| (now_ms - at).max(0) / 60_000);
+    HallListed {
+        code: h.code.clone(),
+        // The name the city registered it under (the hall's own is in its profile).
+        name: h.name.clone(),
+        registered_at: time(h.registered_at),
+        last_report_at: h.last_report_at.map(time),
+        acked_seq: h.acked_seq,
+        silent: minutes.is_none_or(|m| m >= settings.silent_after_minutes),
+        minutes_since_report: minutes,
+    }
+}
+
+/// Every registered hall.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HallList {
+    pub at: String,
+    /// A hall without a report for this long is shown as silent.
+    pub silent_after_minutes: i64,
+    pub halls: Vec<HallListed>,
+}
+
+/// Every registered hall, and which have gone silent.
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/halls",
+    tag = "city",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "the halls", body = HallList),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+    ),
+)]
+pub(super) async fn list_halls(
+    State(state): State<CityState>,
+    jar: CookieJar,
+) -> Result<Json<HallList>, AppError> {
+    reader(&state, &jar).await?;
+    let now = millis(state.clock.now());
+    let halls = state.store.read(city_store::halls).await?;
+    let listed: Vec<HallListed> = halls
+        .iter()
+        .map(|h| listed(h, &state.settings, now))
+        .collect();
+    Ok(Json(HallList {
+        at: city_time(&state.settings, now),
+        silent_after_minutes: state.settings.silent_after_minutes,
+        halls: listed,
+    }))
+}
+
+/// An instant as the city office reads it: RFC 3339 in the city's time zone.
+pub(super) fn city_time(settings: &CitySettings, ms: i64) -> String {
+    motcua_store::from_millis(ms)
+        .with_timezone(&settings.tz)
+        .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
+}
+
+pub(super) fn today(state: &CityState) -> NaiveDate {
+    local_day(state.clock.now(), state.settings.tz)
+}
+
+/// One hall's figures, from its rows in the statistics tables; the visits and spans are
+/// handed back for the city's total.
+pub(super) fn figures_of(
+    conn: &rusqlite::Connection,
+    row: &HallRow,
+    settings: &CitySettings,
+    from: NaiveDate,
+    to: NaiveDate,
+    now_ms: i64,
+) -> Result<HallReport, AppError> {
+    let hall = row.as_hall(settings.tz);
+    let visits = stored::visits(conn, row.id, from, to)?;
+    let spans = stored::spans(conn, row.id, from, to)?;
+    let targets: BTreeMap<String, u32> = hall
+        .services
+        .iter()
+        .map(|s| (s.code.to_string(), s.target_wait_minutes))
+        .collect();
+    let report = domain_stats::report(
+        &visits,
+        &spans,
+        &Setup {
+            tz: hall.tz,
+            scale: hall.rating_scale,
+            targets: &targets,
+            now: now_ms,
+        },
+    );
+    Ok(HallReport {
+        hall,
+        report,
+        visits,
+        spans,
+        targets,
+    })
+}
+
+pub(super) struct HallReport {
+    hall: motcua_domain::Hall,
+    report: domain_stats::Report,
+    visits: Vec<domain_stats::Visit>,
+    spans: Vec<domain_stats::Span>,
+    targets: BTreeMap<String, u32>,
+}
+
+/// A hall's line of the overview: the hall, who waits there now, its figures.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct HallFigures {
+    #[serde(flatten)]
+    pub hall: HallListed,
+    pub waiting_now: u64,
+    #[serde(flatten)]
+    pub figures: Figures,
+}
+
+/// Every hall's figures side by side, and the city's.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Overview {
+    pub from: NaiveDate,
+    pub to: NaiveDate,
+    pub generated_at: String,
+    pub silent_after_minutes: i64,
+    pub total: Figures,
+    pub halls: Vec<HallFigures>,
+}
+
+pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Overview, AppError> {
+    let (from, to) = hall_stats::range(q, today(state))?;
+    let settings = state.settings.clone();
+    let now = millis(state.clock.now());
+    let day = today(state).to_string();
+    state
+        .store
+        .read::<_, AppError, _>(move |conn| {
+            let halls = city_store::halls(conn)?;
+            let waiting = city_store::waiting_now(conn, &day)?;
+            let mut all_visits = Vec::new();
+            let mut all_spans = Vec::new();
+            let mut rows = Vec::new();
+            let mut targets: BTreeMap<String, u32> = BTreeMap::new();
+            for h in &halls {
+                let r = figures_of(conn, h, &settings, from, to, now)?;
+                // The city's total counts every hall's visits together, each against its
+                // own hall's targets: fields are told apart by hall.
+                for (code, minutes) in r.targets {
+                    targets.insert(format!("{}/{code}", h.id), minutes);
+                }
+                all_visits.extend(r.visits.into_iter().map(|mut v| {
+                    v.service = format!("{}/{}", h.id, v.service);
+                    v
+                }));
+                all_spans.extend(r.spans.into_iter().map(|mut s| {
+                    // Counter numbers repeat from hall to hall.
+                    s.counter = 0;
+                    s
+                }));
+                rows.push(HallFigures {
+                    hall: listed(h, &settings, now),
+                    waiting_now: waiting.get(&h.id).copied().unwrap_or(0),
+                    figures: r.report.total,
+                });
+            }
+            let total = domain_stats::report(
+                &all_visits,
+                &all_spans,
+                &Setup {
+                    tz: settings.tz,
+                    scale: 5,
+                    targets: &targets,
+                    now,
+                },
+            )
+            .total;
+            Ok(Overview {
+                from,
+                to,
+                generated_at: city_time(&settings, now),
+                silent_after_minutes: settings.silent_after_minutes,
+                total,
+                halls: rows,
+            })
+        })
+        .await
+}
+
+/// Every hall's figures side by side, and the city's.
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/stats",
+    tag = "city",
+    security(("session" = [])),
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "the overview", body = Overview),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
+pub(super) async fn overview(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<Overview>, AppError> {
+    reader(&state, &jar).await?;
+    Ok(Json(overview_of(&state, &q).await?))
+}
+
+pub(super) fn overview_rows(o: &Overview) -> Vec<(String, String, &Figures)> {
+    let mut rows: Vec<(String, String, &Figures)> = o
+        .halls
+        .iter()
+        .map(|h| (h.hall.code.clone(), h.hall.name.clone(), &h.figures))
+        .collect();
+    rows.push(("".into(), "Toàn thành phố".into(), &o.total));
+    rows
+}
+
+/// The overview as CSV.
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/stats.csv",
+    tag = "city",
+    security(("session" = [])),
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "a CSV download", body = String, content_type = "text/csv; charset=utf-8"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
+pub(super) async fn overview_csv(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, AppError> {
+    reader(&state, &jar).await?;
+    let o = overview_of(&state, &q).await?;
+    let body = hall_stats::rows_csv("Mã bộ phận", &overview_rows(&o), 5)?;
+    Ok(hall_stats::download(
+        "text/csv; charset=utf-8",
+        format!("motcua-thanh-pho-{}-{}.csv", o.from, o.to),
+        body,
+    ))
+}
+
+/// The overview as an Excel workbook.
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/stats.xlsx",
+    tag = "city",
+    security(("session" = [])),
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "an Excel download", body = [u8], content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
+pub(super) async fn overview_xlsx(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, AppError> {
+    reader(&state, &jar).await?;
+    let o = overview_of(&state, &q).await?;
+    let body =
+        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
+            let mut book = rust_xlsxwriter::Workbook::new();
+            let sheet = book.add_worksheet().set_name("Các bộ phận một cửa")?;
+            sheet.write_string(
+                0,
+                0,
+                format!(
+                    "{} – {} · lập lúc {}",
+                    o.from.format("%d/%m/%Y"),
+                    o.to.format("%d/%m/%Y"),
+                    o.generated_at
+                ),
+            )?;
+            hall_stats::rows_sheet(sheet, 2, "Mã bộ phận", &overview_rows(&o), 5)?;
+            book.save_to_buffer()
+        })
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    Ok(hall_stats::download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "motcua-thanh-pho.xlsx".to_owned(),
+        body,
+    ))
+}
+
+pub(super) async fn one_hall(
+    state: &CityState,
+    code: String,
+    q: &RangeQuery,
+) -> Result<StatsView, AppError> {
+    let (from, to) = hall_stats::range(q, today(state))?;
+    let settings = state.settings.clone();
+    let now = millis(state.clock.now());
+    state
+        .store
+        .read::<_, AppError, _>(move |conn| {
+            let row = city_store::hall(conn, &code)?
+                .ok_or_else(|| AppError::not_found("hall_not_found", "no hall has this code"))?;
+            let r = figures_of(conn, &row, &settings, from, to, now)?;
+            // Clerks are known to the city by their number in the hall, never by name.
+            let names = BTreeMap::new();
+            Ok(hall_stats::view(
+                &r.hall,
+                &names,
+                from,
+                to,
+                motcua_domain::local_time(&r.hall, now),
+                r.report,
+            ))
+        })
+        .await
+}
+
+/// One hall's figures, as its own dashboard has them (clerks by number, not name).
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/halls/{code}/stats",
+    tag = "city",
+    security(("session" = [])),
+    params(("code" = String, Path, description = "the hall's code"), RangeQuery),
+    responses(
+        (status = 200, description = "the hall's figures", body = StatsView),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 404, description = "`hall_not_found`", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
+pub(super) async fn hall_figures(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Path(code): Path<String>,
+    Query(q): Query<RangeQuery>,
+) -> Result<Json<StatsView>, AppError> {
+    reader(&state, &jar).await?;
+    Ok(Json(one_hall(&state, code, &q).await?))
+}
+
+/// One hall's figures as an Excel workbook.
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/halls/{code}/stats.xlsx",
+    tag = "city",
+    security(("session" = [])),
+    params(("code" = String, Path, description = "the hall's code"), RangeQuery),
+    responses(
+        (status = 200, description = "an Excel download", body = [u8], content_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 404, description = "`hall_not_found`", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
+pub(super) async fn hall_xlsx(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Path(code): Path<String>,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, AppError> {
+    reader(&state, &jar).await?;
+    let v = one_hall(&state, code.clone(), &q).await?;
+    let (from, to) = (v.from, v.to);
+    let body = tokio::task::spawn_blocking(move || hall_stats::workbook(&v))
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    Ok(hall_stats::download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        format!("motcua-{code}-{from}-{to}.xlsx"),
+        body,
+    ))
+}

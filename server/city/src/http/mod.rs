@@ -1,0 +1,241 @@
+//! The collector's HTTP side: halls post signed batches; the city office signs in and
+//! reads every hall's figures side by side, one hall in detail, and the exports.
+
+use super::store::{self as city_store, Check, CityStore, HallRow};
+use axum::Json;
+use axum::Router;
+use axum::body::Bytes;
+use axum::extract::{DefaultBodyLimit, FromRef, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum_extra::extract::CookieJar;
+use chrono::NaiveDate;
+use chrono_tz::Tz;
+use include_dir::{Dir, include_dir};
+use motcua_domain::Error;
+use motcua_domain::Role;
+use motcua_domain::numbering::local_day;
+use motcua_domain::stats::{self as domain_stats, Figures, Setup};
+use motcua_store::accounts::User;
+use motcua_store::clock::Clock;
+use motcua_store::{millis, stats as stored};
+use motcua_web::Exposition;
+use motcua_web::extract::{Body, Path, Query, SESSION_COOKIE};
+use motcua_web::figures::{self as hall_stats, RangeQuery, StatsView};
+use motcua_web::pages::file;
+use motcua_web::protocol::{self, Ack};
+use motcua_web::session;
+use motcua_web::{AppError, ErrorBody};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+use utoipa::OpenApi;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+static PAGES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../city-web");
+/// The hall dashboard's modules the city's page reuses (API client, formats, charts,
+/// styles, uPlot), served at `/shared/`.
+static DASHBOARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../dashboard-web");
+const SHARED: [&str; 6] = [
+    "lib.js",
+    "charts.js",
+    "history.js",
+    "strings.js",
+    "common.css",
+    "vendor/uplot/",
+];
+static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../printer/fonts");
+
+/// The document's frame: what the collector is and its areas; the operations come from
+/// the routes.
+#[derive(OpenApi)]
+#[openapi(
+    info(
+        title = "motcua",
+        description = "Máy chủ thu thập của thành phố: mỗi bộ phận một cửa gửi nhật ký sự kiện đã ký; \
+            văn phòng thành phố xem số liệu các bộ phận cạnh nhau.\n\n\
+            The city's collector: every hall sends its signed event log; the city office reads \
+            every hall's figures side by side. Every refusal is `{\"error\": {\"code\", \"message\"}}` (`ErrorBody`).",
+        license(name = "AGPL-3.0-or-later", identifier = "AGPL-3.0-or-later"),
+    ),
+    tags(
+        (name = "city", description = "Thành phố / the city office's figures"),
+        (name = "devices", description = "Bộ phận / what halls send"),
+        (name = "admin", description = "Quản trị / signing in and the server itself"),
+    ),
+    modifiers(&Credentials),
+    components(schemas(ErrorBody)),
+)]
+struct CityDoc;
+
+/// How the city office says who it is: the session cookie `POST /api/session` sets. (Halls
+/// sign each batch instead: see `POST /api/city/batches`.)
+struct Credentials;
+
+impl utoipa::Modify for Credentials {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme(
+                "session",
+                SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                    SESSION_COOKIE,
+                    "a member of the city office, signed in with POST /api/session",
+                ))),
+            );
+    }
+}
+
+/// The collector's API: every route with its description (the pages are in [`pages`]).
+pub fn api_routes() -> OpenApiRouter<CityState> {
+    OpenApiRouter::with_openapi(CityDoc::openapi())
+        .routes(routes!(receive_batch))
+        .routes(routes!(list_halls))
+        .routes(routes!(overview))
+        .routes(routes!(overview_csv))
+        .routes(routes!(overview_xlsx))
+        .routes(routes!(hall_figures))
+        .routes(routes!(hall_xlsx))
+        .routes(routes!(login, whoami, logout))
+        .routes(routes!(openapi))
+        .routes(routes!(healthz))
+        .routes(routes!(metrics))
+}
+
+/// The collector's OpenAPI document, made once from [`api_routes`].
+pub fn openapi_document() -> &'static utoipa::openapi::OpenApi {
+    static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> =
+        std::sync::LazyLock::new(|| api_routes().into_openapi());
+    &DOCUMENT
+}
+
+/// How the collector behaves.
+#[derive(Debug, Clone)]
+pub struct CitySettings {
+    /// How far a batch's timestamp may be from the collector's clock.
+    pub max_skew_seconds: i64,
+    /// A hall without a report for longer is shown as gone silent.
+    pub silent_after_minutes: i64,
+    /// The city's time zone (days and hours of the overview).
+    pub tz: Tz,
+    pub body_limit_bytes: usize,
+}
+
+impl Default for CitySettings {
+    fn default() -> Self {
+        CitySettings {
+            max_skew_seconds: 300,
+            silent_after_minutes: 60,
+            tz: chrono_tz::Asia::Ho_Chi_Minh,
+            body_limit_bytes: 16 * 1024 * 1024,
+        }
+    }
+}
+
+/// What the collector counts for `/metrics`.
+#[derive(Default)]
+pub struct Counts {
+    pub batches: AtomicU64,
+    pub events_stored: AtomicU64,
+    pub duplicates: AtomicU64,
+    pub refused: AtomicU64,
+}
+
+#[derive(Clone, FromRef)]
+pub struct CityState {
+    pub store: CityStore,
+    pub master: Arc<Vec<u8>>,
+    pub clock: Arc<dyn Clock>,
+    pub settings: Arc<CitySettings>,
+    pub counts: Arc<Counts>,
+}
+
+/// The collector's whole route table (the pages are in [`pages`]).
+pub fn router(state: CityState) -> Router {
+    let limit = state.settings.body_limit_bytes;
+    let (api, _) = api_routes().split_for_parts();
+    api.merge(pages())
+        .fallback(|| async { AppError::not_found("no_route", "no such address") })
+        .layer(DefaultBodyLimit::max(limit))
+        .with_state(state)
+}
+
+/// The city's dashboard (`/city/`) and its fonts: static documents, not API.
+fn pages() -> Router<CityState> {
+    Router::new()
+        .route("/", get(|| async { Redirect::temporary("/city/") }))
+        .route("/city", get(|| async { Redirect::permanent("/city/") }))
+        .route("/city/", get(|| async { file(&PAGES, "index.html") }))
+        .route(
+            "/city/{*path}",
+            get(|Path(p): Path<String>| async move { file(&PAGES, &p) }),
+        )
+        .route(
+            "/shared/{*path}",
+            get(|Path(p): Path<String>| async move {
+                let shared = SHARED
+                    .iter()
+                    .any(|s| p == *s || (s.ends_with('/') && p.starts_with(s)));
+                if shared {
+                    file(&DASHBOARD, &p)
+                } else {
+                    AppError::not_found("no_page", "no such page").into_response()
+                }
+            }),
+        )
+        .route(
+            "/fonts/{*path}",
+            get(|Path(p): Path<String>| async move { file(&FONTS, &p) }),
+        )
+}
+
+/// The collector is up.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    #[schema(example = "ok")]
+    pub status: String,
+}
+
+/// Is the collector up.
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "admin",
+    responses((status = 200, description = "up", body = Health)),
+)]
+async fn healthz() -> Json<Health> {
+    Json(Health {
+        status: "ok".to_owned(),
+    })
+}
+
+/// This document: every operation, its body and answers, and the schemas they use.
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    get,
+    path = "/api/openapi.json",
+    tag = "admin",
+    responses((status = 200, description = "the OpenAPI 3.1 document", body = Object)),
+)]
+async fn openapi() -> Json<&'static utoipa::openapi::OpenApi> {
+    Json(openapi_document())
+}
+
+mod batches;
+mod figures;
+mod metrics;
+mod sign_in;
+
+use batches::*;
+use figures::*;
+use metrics::*;
+use sign_in::*;

@@ -1,0 +1,152 @@
+//! The hall as the kiosk and the screens first read it: its fields, voices and notice; a
+//! spoken call; whether the server is up.
+
+use super::*;
+
+/// The hall as a kiosk, a display or a phone starts from: its name, fields and priorities.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct HallInfo {
+    pub hall: String,
+    /// The hall's time zone (IANA name), e.g. `Asia/Ho_Chi_Minh`.
+    pub timezone: String,
+    /// Ratings are 1 to this.
+    pub rating_scale: u8,
+    /// A line the kiosk and the displays show (may be empty).
+    pub notice: String,
+    pub announcements: AnnouncementSettings,
+    pub priorities: Vec<PriorityLabel>,
+    pub services: Vec<views::ServiceView>,
+}
+
+/// How the displays speak a call.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct AnnouncementSettings {
+    /// 0 to 100.
+    pub volume: u8,
+    /// Ring a chime before each announcement.
+    pub chime: bool,
+}
+
+/// A priority category as the kiosk offers it.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct PriorityLabel {
+    pub code: Priority,
+    pub label_vi: String,
+    pub label_en: String,
+}
+
+/// The hall's fields, their queues and the priority categories.
+///
+/// Who may call: anyone (the kiosk, the displays and the phone page read it first).
+#[utoipa::path(
+    get,
+    path = "/api/services",
+    tags = ["kiosk", "display", "phone"],
+    responses((status = 200, description = "the hall, its fields and priorities", body = HallInfo)),
+)]
+pub async fn services(
+    State(store): State<Store>,
+    State(announcer): State<crate::announce::Announcer>,
+) -> Result<Json<HallInfo>, AppError> {
+    let hall = store.hall.clone();
+    let list = store.read(move |conn| views::services(conn, &hall)).await?;
+    Ok(Json(HallInfo {
+        hall: store.hall.name.clone(),
+        timezone: store.hall.tz.name().to_owned(),
+        rating_scale: store.hall.rating_scale,
+        notice: store.hall.notice.clone(),
+        announcements: AnnouncementSettings {
+            volume: announcer.volume,
+            chime: announcer.chime,
+        },
+        priorities: Priority::ALL
+            .iter()
+            .map(|p| PriorityLabel {
+                code: *p,
+                label_vi: p.label().0.to_owned(),
+                label_en: p.label().1.to_owned(),
+            })
+            .collect(),
+        services: list,
+    }))
+}
+
+/// Which call to speak.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct AnnouncementQuery {
+    /// The ticket's code, e.g. `A012`.
+    code: String,
+    /// The counter's number.
+    counter: String,
+}
+
+/// The spoken call for a ticket code at a counter, as WAV (displays fetch it on each call).
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    get,
+    path = "/api/announcements",
+    tag = "display",
+    params(AnnouncementQuery),
+    responses(
+        (status = 200, description = "the call, spoken", body = [u8], content_type = "audio/wav"),
+        (status = 404, description = "`counter_not_found`", body = ErrorBody),
+        (status = 422, description = "`bad_code`", body = ErrorBody),
+    ),
+)]
+pub async fn announcement(
+    State(store): State<Store>,
+    State(announcer): State<crate::announce::Announcer>,
+    Query(q): Query<AnnouncementQuery>,
+) -> Result<Response, AppError> {
+    let counter = counter_no(&store.hall, &q.counter)?;
+    let valid = (1..=9).contains(&q.code.len())
+        && q.code
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit());
+    if !valid {
+        return Err(AppError::invalid(
+            "bad_code",
+            "a ticket code is 1 to 9 capital letters or digits",
+        ));
+    }
+    let audio = announcer
+        .speak(crate::announce::phrase(&q.code, counter.get()))
+        .await?;
+    Ok((
+        [
+            (axum::http::header::CONTENT_TYPE, "audio/wav"),
+            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+        ],
+        audio,
+    )
+        .into_response())
+}
+
+/// The server is up and its database answers.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Health {
+    /// Always `ok`.
+    #[schema(example = "ok")]
+    pub status: String,
+    /// The last event written.
+    pub seq: i64,
+}
+
+/// Is the server up, and how far is its log.
+///
+/// Who may call: anyone.
+#[utoipa::path(
+    get,
+    path = "/healthz",
+    tag = "admin",
+    responses((status = 200, description = "up", body = Health)),
+)]
+pub async fn healthz(State(store): State<Store>) -> Result<Json<Health>, AppError> {
+    let seq = store.read(events::last_seq).await?;
+    Ok(Json(Health {
+        status: "ok".to_owned(),
+        seq,
+    }))
+}
