@@ -67,9 +67,6 @@ pub enum StoreError {
     Io(#[from] std::io::Error),
 }
 
-/// The outcome of a job: done, or refused by the rules (nothing written).
-pub type JobResult<T> = Result<T, motcua_domain::Error>;
-
 /// What a caller's error must be able to say of the store's own failures (the storage
 /// thread stopped, the commit failed): each caller keeps its own error type.
 pub trait FromStore: From<StoreError> + Send + 'static {}

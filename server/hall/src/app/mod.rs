@@ -68,6 +68,14 @@ impl Committed {
 pub struct App {
     pub store: Store,
     pub hall: Arc<Hall>,
+    parts: Parts,
+}
+
+/// What a command needs besides its transaction. Held by the writer's hook too, so it must
+/// not hold the store: the writer stops when the last store handle goes.
+#[derive(Clone)]
+struct Parts {
+    hall: Arc<Hall>,
     replay: Replay,
     feed: broadcast::Sender<Arc<Committed>>,
 }
@@ -77,21 +85,42 @@ impl App {
     /// the first command of the day, which then finds yesterday closed.
     pub fn new(store: Store) -> App {
         let (feed, _) = broadcast::channel(FEED_BACKLOG);
-        let app = App {
+        let parts = Parts {
             hall: store.hall.clone(),
-            store,
             replay: Replay::default(),
             feed,
         };
-        let on_new_day = app.clone();
-        app.store
-            .before_each_batch(move |tx| on_new_day.close_previous_days(tx));
-        app
+        // Yesterday is closed once per local day: the day is marked only once the closing
+        // has committed, so a failed commit tries again with the next batch.
+        let on_new_day = parts.clone();
+        let closed_day: Arc<std::sync::Mutex<Option<NaiveDate>>> = Arc::default();
+        store.before_each_batch(move |tx| -> Result<(), Error> {
+            let today = motcua_domain::numbering::local_day(tx.now, on_new_day.hall.tz);
+            if closed_day.lock().is_ok_and(|d| *d == Some(today)) {
+                return Ok(());
+            }
+            counters::close_previous_days(&mut Ctx {
+                tx,
+                app: &on_new_day,
+            })?;
+            let closed_day = closed_day.clone();
+            tx.after_commit(move || {
+                if let Ok(mut d) = closed_day.lock() {
+                    *d = Some(today);
+                }
+            });
+            Ok(())
+        });
+        App {
+            hall: store.hall.clone(),
+            store,
+            parts,
+        }
     }
 
     /// Listen to every change committed from now on, in commit order.
     pub fn subscribe(&self) -> broadcast::Receiver<Arc<Committed>> {
-        self.feed.subscribe()
+        self.parts.feed.subscribe()
     }
 
     /// Run a command in the writer's transaction: its answer comes after the commit.
@@ -100,9 +129,9 @@ impl App {
         T: Send + 'static,
         F: for<'c, 'a> FnOnce(&mut Ctx<'c, 'a>) -> Result<T, Error> + Send + 'static,
     {
-        let app = self.clone();
+        let parts = self.parts.clone();
         self.store
-            .write(move |tx| command(&mut Ctx { tx, app: &app }))
+            .write(move |tx| command(&mut Ctx { tx, app: &parts }))
             .await
     }
 
@@ -115,18 +144,12 @@ impl App {
         let hall = self.hall.clone();
         self.store.read(move |conn| query(conn, &hall)).await
     }
-
-    /// The writer's hook before each batch of commands: on a new local day, close what the
-    /// days before left open.
-    fn close_previous_days(&self, tx: &mut Tx<'_>) -> Result<(), Error> {
-        counters::close_previous_days(&mut Ctx { tx, app: self })
-    }
 }
 
 /// What a command sees: the open transaction and its time, and the application.
 pub struct Ctx<'c, 'a> {
     pub tx: &'c mut Tx<'a>,
-    app: &'c App,
+    app: &'c Parts,
 }
 
 impl<'a> Ctx<'_, 'a> {
