@@ -171,13 +171,14 @@ impl Event {
         })
     }
 
-    /// Whether the event can move anyone's place or estimate. A ticket joining the back of
-    /// a queue moves nobody already in it, and a rating moves nobody: only the waiting
-    /// counts change. (The hall feed merges such changes; the writer keeps its replay
-    /// across them.)
+    /// Whether the event can move anyone's place or estimate. A normal ticket joins the
+    /// back of its queue and moves nobody already in it, and a rating moves nobody: only
+    /// the waiting counts change. (The hall feed merges such changes; the writer keeps its
+    /// replay across them.) A priority ticket goes ahead of every normal one of its field.
     pub fn moves_queue(&self) -> bool {
         match self {
-            Event::Issued { .. } | Event::Rated { .. } => false,
+            Event::Issued { priority, .. } => priority.is_priority(),
+            Event::Rated { .. } => false,
             Event::Called { .. }
             | Event::Recalled { .. }
             | Event::Serving {}
@@ -384,6 +385,19 @@ mod tests {
         let unknown = Event::from_parts("teleported", json!({}));
         assert!(unknown.is_err_and(|e| e.kind == "teleported"));
         assert!(Event::from_parts("recalled", json!({"recall": "twice"})).is_err());
+    }
+
+    #[test]
+    fn a_priority_ticket_moves_the_queue_a_normal_one_joins_its_back() {
+        let issued = |priority| Event::Issued {
+            code: "A001".into(),
+            priority,
+            issued_by: IssuedBy::Kiosk,
+            eta_minutes: 0,
+            ahead: Some(0),
+        };
+        assert!(issued(Priority::Pregnant).moves_queue());
+        assert!(!issued(Priority::None).moves_queue());
     }
 
     #[test]
