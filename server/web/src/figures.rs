@@ -494,7 +494,7 @@ pub fn rows_sheet(
     Ok(())
 }
 
-pub fn download(content_type: &str, filename: String, body: Vec<u8>) -> Response {
+fn download(content_type: &str, filename: String, body: Vec<u8>) -> Response {
     (
         [
             (header::CONTENT_TYPE, content_type.to_owned()),
@@ -507,6 +507,28 @@ pub fn download(content_type: &str, filename: String, body: Vec<u8>) -> Response
         body,
     )
         .into_response()
+}
+
+/// A CSV table as a download named `filename`.
+pub fn csv_download(filename: String, body: Vec<u8>) -> Response {
+    download("text/csv; charset=utf-8", filename, body)
+}
+
+/// An Excel workbook built by `build` (off the async workers: writing one is CPU work) as
+/// a download named `filename`.
+pub async fn xlsx_download(
+    filename: String,
+    build: impl FnOnce() -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> + Send + 'static,
+) -> Result<Response, AppError> {
+    let body = tokio::task::spawn_blocking(build)
+        .await
+        .map_err(AppError::internal)?
+        .map_err(AppError::internal)?;
+    Ok(download(
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        filename,
+        body,
+    ))
 }
 
 pub fn workbook(v: &StatsView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {

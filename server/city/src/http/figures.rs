@@ -265,8 +265,7 @@ pub(super) async fn overview_csv(
     reader(&state, &jar).await?;
     let o = overview_of(&state, &q).await?;
     let body = hall_stats::rows_csv("Mã bộ phận", &overview_rows(&o), 5)?;
-    Ok(hall_stats::download(
-        "text/csv; charset=utf-8",
+    Ok(hall_stats::csv_download(
         format!("motcua-thanh-pho-{}-{}.csv", o.from, o.to),
         body,
     ))
@@ -295,31 +294,23 @@ pub(super) async fn overview_xlsx(
 ) -> Result<Response, AppError> {
     reader(&state, &jar).await?;
     let o = overview_of(&state, &q).await?;
-    let body =
-        tokio::task::spawn_blocking(move || -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
-            let mut book = rust_xlsxwriter::Workbook::new();
-            let sheet = book.add_worksheet().set_name("Các bộ phận một cửa")?;
-            sheet.write_string(
-                0,
-                0,
-                format!(
-                    "{} – {} · lập lúc {}",
-                    o.from.format("%d/%m/%Y"),
-                    o.to.format("%d/%m/%Y"),
-                    o.generated_at
-                ),
-            )?;
-            hall_stats::rows_sheet(sheet, 2, "Mã bộ phận", &overview_rows(&o), 5)?;
-            book.save_to_buffer()
-        })
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
-    Ok(hall_stats::download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        "motcua-thanh-pho.xlsx".to_owned(),
-        body,
-    ))
+    hall_stats::xlsx_download("motcua-thanh-pho.xlsx".to_owned(), move || {
+        let mut book = rust_xlsxwriter::Workbook::new();
+        let sheet = book.add_worksheet().set_name("Các bộ phận một cửa")?;
+        sheet.write_string(
+            0,
+            0,
+            format!(
+                "{} – {} · lập lúc {}",
+                o.from.format("%d/%m/%Y"),
+                o.to.format("%d/%m/%Y"),
+                o.generated_at
+            ),
+        )?;
+        hall_stats::rows_sheet(sheet, 2, "Mã bộ phận", &overview_rows(&o), 5)?;
+        book.save_to_buffer()
+    })
+    .await
 }
 
 pub(super) async fn one_hall(
@@ -403,13 +394,8 @@ pub(super) async fn hall_xlsx(
     reader(&state, &jar).await?;
     let v = one_hall(&state, code.clone(), &q).await?;
     let (from, to) = (v.from, v.to);
-    let body = tokio::task::spawn_blocking(move || hall_stats::workbook(&v))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
-    Ok(hall_stats::download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("motcua-{code}-{from}-{to}.xlsx"),
-        body,
-    ))
+    hall_stats::xlsx_download(format!("motcua-{code}-{from}-{to}.xlsx"), move || {
+        hall_stats::workbook(&v)
+    })
+    .await
 }

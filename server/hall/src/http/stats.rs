@@ -16,7 +16,8 @@ use motcua_store::clock::Clock;
 use motcua_store::{Store, millis, stats as stored};
 use motcua_web::ErrorBody;
 use motcua_web::figures::{
-    Breakdown, RangeQuery, StatsView, clerk_name, csv_table, download, range, view, workbook,
+    Breakdown, RangeQuery, StatsView, clerk_name, csv_download, csv_table, range, view, workbook,
+    xlsx_download,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -309,8 +310,7 @@ pub async fn csv_export(
     let (from, to) = range(&q, today(&store, &clock))?;
     let v = figures(&store, &clock, from, to).await?;
     let body = csv_table(&v, by)?;
-    Ok(download(
-        "text/csv; charset=utf-8",
+    Ok(csv_download(
         format!("motcua-{}-{from}-{to}.csv", by.slug()),
         body,
     ))
@@ -342,15 +342,10 @@ pub async fn xlsx_export(
     caller.reader()?;
     let (from, to) = range(&q, today(&store, &clock))?;
     let v = figures(&store, &clock, from, to).await?;
-    let body = tokio::task::spawn_blocking(move || workbook(&v))
-        .await
-        .map_err(AppError::internal)?
-        .map_err(AppError::internal)?;
-    Ok(download(
-        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-        format!("motcua-thong-ke-{from}-{to}.xlsx"),
-        body,
-    ))
+    xlsx_download(format!("motcua-thong-ke-{from}-{to}.xlsx"), move || {
+        workbook(&v)
+    })
+    .await
 }
 
 /// How the report to the city stands.
