@@ -106,6 +106,10 @@ enum CityCommand {
         /// A hall without a report for this long is shown as gone silent.
         #[arg(long, default_value_t = 60)]
         silent_after_minutes: i64,
+        /// A reverse proxy in front of the collector, whose X-Forwarded-For is believed
+        /// (repeat for each).
+        #[arg(long = "trusted-proxy", value_name = "ADDRESS")]
+        trusted_proxies: Vec<std::net::IpAddr>,
     },
     /// Halls that report to the collector.
     Hall {
@@ -271,7 +275,14 @@ fn city(command: CityCommand) -> anyhow::Result<()> {
             listen,
             max_skew_seconds,
             silent_after_minutes,
-        } => city_serve(common, listen, max_skew_seconds, silent_after_minutes),
+            trusted_proxies,
+        } => city_serve(
+            common,
+            listen,
+            max_skew_seconds,
+            silent_after_minutes,
+            trusted_proxies,
+        ),
         CityCommand::Hall {
             command: CityHallCommand::Add { name, common },
         } => {
@@ -319,10 +330,12 @@ async fn city_serve(
     listen: String,
     max_skew_seconds: i64,
     silent_after_minutes: i64,
+    trusted_proxies: Vec<std::net::IpAddr>,
 ) -> anyhow::Result<()> {
     let settings = motcua_city::CitySettings {
         max_skew_seconds,
         silent_after_minutes,
+        trusted_proxies: motcua_web::client::TrustedProxies::new(trusted_proxies),
         ..Default::default()
     };
     let state = motcua_city::build_state(&common.data, Arc::new(SystemClock), settings)

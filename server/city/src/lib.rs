@@ -39,7 +39,9 @@ pub async fn serve(
     state: CityState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = http::router(state).layer(tower_http::trace::TraceLayer::new_for_http());
+    let app = http::router(state)
+        .layer(tower_http::trace::TraceLayer::new_for_http())
+        .into_make_service_with_connect_info::<std::net::SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await

@@ -28,12 +28,29 @@ pub enum Error {
     /// `acked_through`.
     #[error("the city holds events up to {acked_through}: resend from {}", acked_through + 1)]
     SequenceGap { acked_through: i64 },
+    /// Too many attempts or requests from one caller (sign-ins, tickets, connections): try
+    /// again after `retry_after_secs`. Nothing was done.
+    #[error("{message}")]
+    TooMany {
+        code: &'static str,
+        message: String,
+        retry_after_secs: u64,
+    },
     /// Something broke on our side; the cause was logged where it happened.
     #[error("internal error")]
     Internal,
 }
 
 impl Error {
+    /// Too many attempts: refused, to be tried again after `retry_after_secs` (at least 1).
+    pub fn too_many(code: &'static str, message: impl Into<String>, retry_after_secs: u64) -> Self {
+        Error::TooMany {
+            code,
+            message: message.into(),
+            retry_after_secs: retry_after_secs.max(1),
+        }
+    }
+
     pub fn invalid(code: &'static str, message: impl Into<String>) -> Self {
         Error::Invalid {
             code,

@@ -210,6 +210,9 @@ pub struct ServerSettings {
     pub data_dir: PathBuf,
     /// Largest request body accepted, in bytes.
     pub body_limit_bytes: usize,
+    /// Reverse proxies in front of the server (their addresses): only theirs are
+    /// `X-Forwarded-For` and `X-Forwarded-Proto` believed. Empty: clients connect directly.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -280,6 +283,7 @@ impl Default for ServerSettings {
             public_url: None,
             data_dir: PathBuf::from("motcua-data"),
             body_limit_bytes: 16 * 1024,
+            trusted_proxies: Vec::new(),
         }
     }
 }

@@ -62,6 +62,8 @@ pub fn wire(
     };
     let mut state = build_state_with(data_dir, hall, clock, limits, printing)?;
     state.announcer = announce::Announcer::new(&settings.announcements);
+    state.proxies =
+        motcua_web::client::TrustedProxies::new(settings.server.trusted_proxies.iter().copied());
     Ok(state)
 }
 
@@ -86,6 +88,7 @@ fn build_state_with(
         printing,
         announcer: announce::Announcer::new(&announce::VoiceSettings::default()),
         uplink: uplink::Uplink::default(),
+        proxies: motcua_web::client::TrustedProxies::default(),
     })
 }
 

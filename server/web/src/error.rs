@@ -25,6 +25,9 @@ pub struct ErrorDetail {
     /// Only with `sequence_gap` (the city's collector): the last event it holds.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub acked_through: Option<i64>,
+    /// Only with a 429: how many seconds to wait before trying again (also `Retry-After`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub retry_after_seconds: Option<u64>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -84,6 +87,7 @@ impl AppError {
                 Error::SequenceGap { .. } | Error::Refused(_) => StatusCode::CONFLICT,
                 Error::Forbidden(_) => StatusCode::FORBIDDEN,
                 Error::NotFound { .. } => StatusCode::NOT_FOUND,
+                Error::TooMany { .. } => StatusCode::TOO_MANY_REQUESTS,
                 Error::Internal => StatusCode::INTERNAL_SERVER_ERROR,
             },
         }
@@ -98,7 +102,8 @@ impl AppError {
             AppError::Command(e) => match e {
                 Error::Invalid { code, .. }
                 | Error::NotFound { code, .. }
-                | Error::Rejected { code, .. } => code,
+                | Error::Rejected { code, .. }
+                | Error::TooMany { code, .. } => code,
                 Error::SequenceGap { .. } => "sequence_gap",
                 Error::Refused(r) => r.code,
                 Error::Unauthenticated => "unauthenticated",
@@ -134,13 +139,26 @@ impl IntoResponse for AppError {
             AppError::Command(Error::SequenceGap { acked_through }) => Some(*acked_through),
             _ => None,
         };
+        let retry_after = match &self {
+            AppError::Command(Error::TooMany {
+                retry_after_secs, ..
+            }) => Some(*retry_after_secs),
+            _ => None,
+        };
         let body = ErrorBody {
             error: ErrorDetail {
                 code: self.code().to_owned(),
                 message: self.to_string(),
                 acked_through,
+                retry_after_seconds: retry_after,
             },
         };
-        (self.status(), Json(body)).into_response()
+        let mut response = (self.status(), Json(body)).into_response();
+        if let Some(secs) = retry_after {
+            response
+                .headers_mut()
+                .insert(axum::http::header::RETRY_AFTER, secs.into());
+        }
+        response
     }
 }

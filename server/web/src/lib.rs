@@ -1,5 +1,6 @@
 //! What both servers, the hall and the city's collector, share at the web edge:
 //! - [`accounts`]: staff and devices added and signed in, passwords checked and hashed;
+//! - [`client`]: the client's address, through the operator's trusted proxies;
 //! - [`AppError`]: one error type, one status match, one JSON body;
 //! - [`extract`]: request bodies, paths and queries with that error shape;
 //! - [`pages`]: the embedded page folders, served file by file;
@@ -9,6 +10,7 @@
 //! - [`protocol`]: the uplink's wire format, signed by the hall and checked by the city.
 
 pub mod accounts;
+pub mod client;
 pub mod error;
 pub mod exposition;
 pub mod extract;

@@ -124,6 +124,8 @@ pub struct CitySettings {
     /// The city's time zone (days and hours of the overview).
     pub tz: Tz,
     pub body_limit_bytes: usize,
+    /// Whose `X-Forwarded-For` is believed (`motcua_web::client::ClientAddr`).
+    pub trusted_proxies: motcua_web::client::TrustedProxies,
 }
 
 impl Default for CitySettings {
@@ -133,6 +135,7 @@ impl Default for CitySettings {
             silent_after_minutes: 60,
             tz: chrono_tz::Asia::Ho_Chi_Minh,
             body_limit_bytes: 16 * 1024 * 1024,
+            trusted_proxies: motcua_web::client::TrustedProxies::default(),
         }
     }
 }
@@ -153,6 +156,12 @@ pub struct CityState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<CitySettings>,
     pub counts: Arc<Counts>,
+}
+
+impl axum::extract::FromRef<CityState> for motcua_web::client::TrustedProxies {
+    fn from_ref(state: &CityState) -> Self {
+        state.settings.trusted_proxies.clone()
+    }
 }
 
 /// The collector's whole route table (the pages are in [`pages`]).

@@ -40,6 +40,8 @@ pub struct AppState {
     pub announcer: crate::announce::Announcer,
     /// The report to the city (disabled unless started).
     pub uplink: crate::uplink::Uplink,
+    /// Whose `X-Forwarded-For` is believed (`motcua_web::client::ClientAddr`).
+    pub proxies: motcua_web::client::TrustedProxies,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -235,7 +237,8 @@ pub async fn serve(
         // Upgraded sockets outlive the HTTP server: close them too.
         hub.close_all();
     };
-    axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
+    axum::serve(listener, app)
         .with_graceful_shutdown(shutdown)
         .await
 }
