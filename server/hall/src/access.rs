@@ -344,3 +344,64 @@ fn user_by_id(conn: &Connection, id: i64) -> Result<UserRecord, Error> {
     accounts::user_by_id(conn, id)?
         .ok_or_else(|| Error::not_found("user_not_found", format!("no user {id}")))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use motcua_store::clock::ManualClock;
+
+    fn access() -> Access {
+        Access::new(Arc::new(ManualClock::starting_at(
+            chrono::DateTime::UNIX_EPOCH,
+        )))
+    }
+
+    #[test]
+    fn a_device_is_written_down_once_a_minute_or_when_its_address_changes() {
+        let access = access();
+        let (here, there): (IpAddr, IpAddr) =
+            ("10.0.0.5".parse().unwrap(), "10.0.0.6".parse().unwrap());
+        assert!(
+            access.seen(1, 1_000, here).is_some(),
+            "the first sign of life"
+        );
+        assert!(
+            access.seen(1, 30_000, here).is_none(),
+            "not again within the minute"
+        );
+        assert_eq!(access.last_seen(1).unwrap().at_ms, 30_000, "but remembered");
+        assert!(
+            access.seen(1, 31_000, there).is_some(),
+            "a new address at once"
+        );
+        assert!(access.seen(1, 90_000, there).is_none());
+        assert!(
+            access.seen(1, 91_000, there).is_some(),
+            "a minute after the last write"
+        );
+        assert!(
+            access.seen(2, 91_000, there).is_some(),
+            "each device on its own"
+        );
+    }
+
+    #[tokio::test]
+    async fn ending_an_owner_closes_only_its_sockets_and_a_dropped_one_leaves() {
+        let access = access();
+        let kiosk = access.hold(Owner::Device(1));
+        let other = access.hold(Owner::Device(2));
+        let clerk = access.hold(Owner::User(1));
+        assert_eq!(access.open_sockets(), 3);
+        assert_eq!(access.end(Owner::Device(1)), 1, "one socket of device 1");
+        kiosk.or(std::future::pending()).await;
+        assert_eq!(access.open_sockets(), 2, "its socket has left the register");
+        drop(other);
+        assert_eq!(access.open_sockets(), 1);
+        assert_eq!(access.end(Owner::Device(2)), 0, "nothing left of device 2");
+        use futures_util::FutureExt;
+        assert!(
+            clerk.or(std::future::pending()).now_or_never().is_none(),
+            "user 1 (not device 1) is still connected"
+        );
+    }
+}
