@@ -15,6 +15,8 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod revocation;
+
 #[derive(Parser)]
 #[command(
     name = "motcua",
@@ -162,6 +164,29 @@ enum UserCommand {
         #[command(flatten)]
         common: Common,
     },
+    /// List the staff, disabled ones too.
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Disable a user: no more sign-ins; their sessions and console sockets end at once.
+    Disable {
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Let a disabled user sign in again.
+    Enable {
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Give a user a new password, read from standard input; their sessions end.
+    ResetPassword {
+        name: String,
+        #[command(flatten)]
+        common: Common,
+    },
 }
 
 #[derive(Subcommand)]
@@ -174,6 +199,17 @@ enum DeviceCommand {
         /// For a printer: the kiosk (by name) whose tickets it prints.
         #[arg(long, required_if_eq("kind", "printer"))]
         kiosk: Option<String>,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// List the devices with their last sign of life, revoked ones too.
+    List {
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Revoke a device's token: refused from now on; its open sockets close at once.
+    Revoke {
+        name: String,
         #[command(flatten)]
         common: Common,
     },
@@ -248,6 +284,24 @@ fn run() -> anyhow::Result<()> {
             println!("{token}");
             Ok(())
         }
+        Command::User {
+            command: UserCommand::List { common },
+        } => revocation::list_users(&settings(&common)?),
+        Command::User {
+            command: UserCommand::Disable { name, common },
+        } => revocation::disable_user(&settings(&common)?, &name),
+        Command::User {
+            command: UserCommand::Enable { name, common },
+        } => revocation::enable_user(&settings(&common)?, &name),
+        Command::User {
+            command: UserCommand::ResetPassword { name, common },
+        } => revocation::reset_password(&settings(&common)?, &name),
+        Command::Device {
+            command: DeviceCommand::List { common },
+        } => revocation::list_devices(&settings(&common)?),
+        Command::Device {
+            command: DeviceCommand::Revoke { name, common },
+        } => revocation::revoke_device(&settings(&common)?, &name),
         Command::Backup { out, common } => {
             let settings = settings(&common)?;
             println!(

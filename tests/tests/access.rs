@@ -252,6 +252,12 @@ enum Endpoint {
     Logout,
     AddUser,
     AddDevice,
+    ListUsers,
+    ListDevices,
+    RevokeDevice,
+    DisableUser,
+    EnableUser,
+    ResetPassword,
     ListPrinters,
     /// A manager's read with nothing to set up: the figures, their exports, the uplink.
     ManagerRead(&'static str),
@@ -302,6 +308,12 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("DELETE /api/session",              Logout,               [OK204, OK204, OK204, OK204, OK204, OK204, OK204, OK204]),
     ("POST /api/users",                  AddUser,              [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK201]),
     ("POST /api/devices",                AddDevice,            [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK201]),
+    ("GET /api/users",                   ListUsers,            [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("GET /api/devices",                 ListDevices,          [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("POST /api/devices/{id}/revoke",    RevokeDevice,         [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("POST /api/users/{id}/disable",     DisableUser,          [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("POST /api/users/{id}/enable",      EnableUser,           [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("POST /api/users/{id}/password",    ResetPassword,        [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("GET /api/printers",                ListPrinters,         [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/stats",                   ManagerRead("/api/stats"),      [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/stats/now",               ManagerRead("/api/stats/now"),  [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
@@ -311,8 +323,10 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("GET /api/openapi.json",            OpenApi,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /healthz",                     Healthz,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /metrics",                     Metrics,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
-    ("WS /ws/hall",                      WsHall,               [WS101, WS101, WS101, WS101, WS101, WS101, WS101, WS101]),
-    ("WS /ws/counters/{no}",             WsCounter,            [WS101, WS101, WS101, WS101, WS101, WS101, WS101, WS101]),
+    // Open to all, but a token that is sent is checked: an unknown (or revoked) one is
+    // refused, and a socket opened with a credential closes when it is taken away.
+    ("WS /ws/hall",                      WsHall,               [WS101, WS101, WS101, WS101, NO401, WS101, WS101, WS101]),
+    ("WS /ws/counters/{no}",             WsCounter,            [WS101, WS101, WS101, WS101, NO401, WS101, WS101, WS101]),
     ("WS /ws/tickets/{token}",           WsTicket,             [WS101, WS101, WS101, WS101, WS101, WS101, WS101, WS101]),
     // A device's own links: staff are known callers of the wrong kind, so 403 as a device
     // is on a staff route, not 401 (signing in again would not help).
@@ -601,6 +615,34 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             ),
             Watch::DeviceAbsent("kiosk-2"),
         ),
+        ListUsers => (get("/api/users".into()), Watch::Nothing),
+        ListDevices => (get("/api/devices".into()), Watch::Nothing),
+        RevokeDevice => {
+            let id = device_id(hall, "setup-kiosk");
+            (
+                post(format!("/api/devices/{id}/revoke"), json!({})),
+                Watch::Nothing,
+            )
+        }
+        DisableUser | EnableUser | ResetPassword => {
+            add_user(hall, "colleague", Role::Clerk);
+            let conn = store::open_for_admin(hall.data_dir()).expect("open db");
+            let id = accounts::user_id_by_name(&conn, "colleague")
+                .expect("look up user")
+                .expect("the colleague");
+            let request = match endpoint {
+                DisableUser => post(format!("/api/users/{id}/disable"), json!({})),
+                EnableUser => {
+                    accounts::set_user_disabled(&conn, id, Some(0)).expect("disable");
+                    post(format!("/api/users/{id}/enable"), json!({}))
+                }
+                _ => post(
+                    format!("/api/users/{id}/password"),
+                    json!({"password": "a-long-new-password"}),
+                ),
+            };
+            (request, Watch::Nothing)
+        }
         OpenApi => (get("/api/openapi.json".into()), Watch::Nothing),
         Healthz => (get("/healthz".into()), Watch::Nothing),
         Metrics => (get("/metrics".into()), Watch::Nothing),
@@ -644,6 +686,14 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             )
         }
     }
+}
+
+/// A device's id, by name.
+fn device_id(hall: &TestHall, name: &str) -> i64 {
+    let conn = store::open_for_admin(hall.data_dir()).expect("open db");
+    accounts::device_id_by_name(&conn, name)
+        .expect("look up device")
+        .expect("the device")
 }
 
 /// A kiosk's own feed, opened as a kiosk browser does (`?token=`), past its snapshot.

@@ -13,6 +13,7 @@
 //! `motcua` binary parses the command line and calls [`wire`] and [`serve`]; the tests and
 //! the benches call the same two on `127.0.0.1:0`.
 
+pub mod access;
 pub mod announce;
 pub mod app;
 pub mod config;
@@ -79,6 +80,8 @@ fn build_state_with(
     let app = app::App::new(store.clone());
     let hub = Hub::new();
     hub.follow(&app);
+    let access = access::Access::new(clock.clone());
+    access.watch(data_dir.join(motcua_store::backup::DATABASE_FILE));
     Ok(AppState {
         app,
         store,
@@ -89,6 +92,7 @@ fn build_state_with(
         announcer: announce::Announcer::new(&announce::VoiceSettings::default()),
         uplink: uplink::Uplink::default(),
         proxies: motcua_web::client::TrustedProxies::default(),
+        access,
     })
 }
 

@@ -506,8 +506,15 @@ impl FeedState {
 /// for a ticket feed the ticket's row.
 type Snapshot = (i64, Vec<ServiceCode>, String, Option<TicketRow>);
 
-/// Serve one socket until the client goes away.
-pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
+/// Serve one socket until the client goes away (or, for a socket opened with a
+/// credential, `held`, until that credential is taken away).
+pub async fn run_feed(
+    socket: WebSocket,
+    store: Store,
+    hub: Hub,
+    feed: Feed,
+    held: Option<crate::access::Held>,
+) {
     let gauge = feed.gauge(&hub.stats);
     gauge.fetch_add(1, Ordering::Relaxed);
     let (mut sink, stream) = socket.split();
@@ -557,7 +564,11 @@ pub async fn run_feed(socket: WebSocket, store: Store, hub: Hub, feed: Feed) {
         }
         let _ = sink.close().await;
     };
-    drive(send, until_closed(stream), hub.closing()).await;
+    let receive = until_closed(stream);
+    match held {
+        Some(held) => drive(send, receive, held.or(hub.closing())).await,
+        None => drive(send, receive, hub.closing()).await,
+    }
     gauge.fetch_sub(1, Ordering::Relaxed);
 }
 

@@ -1,6 +1,11 @@
 //! People and devices: staff accounts with argon2 password hashes, device tokens and
 //! login sessions. Tokens are random and long, so a SHA-256 of them is what we keep and
 //! look up; the tokens themselves are shown once and never stored or logged.
+//!
+//! Nothing is deleted to take a credential away: a device's token is revoked
+//! (`revoked_at`) and a member of staff disabled (`disabled_at`), so the event log and the
+//! figures keep pointing at real rows. A revoked token and a disabled name are simply
+//! never found when signing in.
 
 use crate::StoreError;
 use motcua_domain::{DeviceKind, Role};
@@ -127,7 +132,10 @@ pub fn printers(conn: &Connection) -> Result<Vec<(i64, String, i64, String)>, St
 
 pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<Device>, StoreError> {
     let row = conn
-        .prepare_cached("SELECT id, name, kind, kiosk_id FROM devices WHERE token_hash = ?1")?
+        .prepare_cached(
+            "SELECT id, name, kind, kiosk_id FROM devices
+             WHERE token_hash = ?1 AND revoked_at IS NULL",
+        )?
         .query_row([token_hash(token)], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -150,7 +158,9 @@ pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<Device>,
 /// A user and their password hash, for signing in.
 pub fn user_for_login(conn: &Connection, name: &str) -> Result<Option<(User, String)>, StoreError> {
     let row = conn
-        .prepare_cached("SELECT id, role, password_hash FROM users WHERE name = ?1")?
+        .prepare_cached(
+            "SELECT id, role, password_hash FROM users WHERE name = ?1 AND disabled_at IS NULL",
+        )?
         .query_row([name], |r| {
             Ok((
                 r.get::<_, i64>(0)?,
@@ -180,10 +190,18 @@ pub fn create_session(conn: &Connection, user_id: i64, now_ms: i64) -> Result<St
     let token = random_token();
     conn.prepare_cached("DELETE FROM sessions WHERE expires_at < ?1")?
         .execute([now_ms])?;
+    // Only for a user still enabled: one disabled while their password was being checked
+    // gets no session (the insert finds no row to copy and the cookie names nothing).
     conn.prepare_cached(
-        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO sessions (token_hash, user_id, created_at, expires_at)
+         SELECT ?1, id, ?3, ?4 FROM users WHERE id = ?2 AND disabled_at IS NULL",
     )?
-    .execute(params![token_hash(&token), user_id, now_ms, now_ms + SESSION_MS])?;
+    .execute(params![
+        token_hash(&token),
+        user_id,
+        now_ms,
+        now_ms + SESSION_MS
+    ])?;
     Ok(token)
 }
 
@@ -195,7 +213,7 @@ pub fn user_by_session(
     let row = conn
         .prepare_cached(
             "SELECT u.id, u.name, u.role FROM sessions s JOIN users u ON u.id = s.user_id
-             WHERE s.token_hash = ?1 AND s.expires_at > ?2",
+             WHERE s.token_hash = ?1 AND s.expires_at > ?2 AND u.disabled_at IS NULL",
         )?
         .query_row(params![token_hash(token), now_ms], |r| {
             Ok((
@@ -212,4 +230,203 @@ pub fn delete_session(conn: &Connection, token: &str) -> Result<(), StoreError> 
     conn.prepare_cached("DELETE FROM sessions WHERE token_hash = ?1")?
         .execute([token_hash(token)])?;
     Ok(())
+}
+
+/// A device as the admins' list shows it (times in milliseconds).
+#[derive(Debug, Clone)]
+pub struct DeviceRecord {
+    pub device: Device,
+    pub created_at: i64,
+    pub revoked_at: Option<i64>,
+    /// Its last sign of life as written down (the server keeps fresher ones in memory).
+    pub last_seen_at: Option<i64>,
+    pub last_seen_addr: Option<String>,
+}
+
+const DEVICE_RECORD: &str = "SELECT id, name, kind, kiosk_id, created_at, revoked_at, last_seen_at,
+     last_seen_addr FROM devices";
+
+fn device_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<DeviceRecord>> {
+    let kind: String = r.get(2)?;
+    let Some(kind) = DeviceKind::parse(&kind) else {
+        return Ok(None);
+    };
+    Ok(Some(DeviceRecord {
+        device: Device {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            kind,
+            kiosk_id: r.get(3)?,
+        },
+        created_at: r.get(4)?,
+        revoked_at: r.get(5)?,
+        last_seen_at: r.get(6)?,
+        last_seen_addr: r.get(7)?,
+    }))
+}
+
+/// Every device, revoked ones included, by name.
+pub fn devices(conn: &Connection) -> Result<Vec<DeviceRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("{DEVICE_RECORD} ORDER BY name"))?;
+    let rows = stmt.query_map([], device_record)?;
+    Ok(rows
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+/// One device, revoked or not.
+pub fn device_by_id(conn: &Connection, id: i64) -> Result<Option<DeviceRecord>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!("{DEVICE_RECORD} WHERE id = ?1"))?
+        .query_row([id], device_record)
+        .optional()?
+        .flatten())
+}
+
+pub fn device_id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM devices WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?)
+}
+
+/// Revoke a device's token; false if it was revoked already (or is unknown).
+pub fn revoke_device(conn: &Connection, id: i64, now_ms: i64) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("UPDATE devices SET revoked_at = ?2 WHERE id = ?1 AND revoked_at IS NULL")?
+        .execute(params![id, now_ms])?
+        == 1)
+}
+
+/// Write down a device's last sign of life.
+pub fn note_device_seen(
+    conn: &Connection,
+    id: i64,
+    at_ms: i64,
+    addr: &str,
+) -> Result<(), StoreError> {
+    conn.prepare_cached(
+        "UPDATE devices SET last_seen_at = ?2, last_seen_addr = ?3
+         WHERE id = ?1 AND (last_seen_at IS NULL OR last_seen_at < ?2)",
+    )?
+    .execute(params![id, at_ms, addr])?;
+    Ok(())
+}
+
+/// The ids of every revoked device.
+pub fn revoked_device_ids(conn: &Connection) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM devices WHERE revoked_at IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A member of staff as the admins' list shows them (times in milliseconds).
+#[derive(Debug, Clone)]
+pub struct UserRecord {
+    pub user: User,
+    pub created_at: i64,
+    pub disabled_at: Option<i64>,
+}
+
+const USER_RECORD: &str = "SELECT id, name, role, created_at, disabled_at FROM users";
+
+fn user_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<UserRecord>> {
+    let role: String = r.get(2)?;
+    let Some(role) = Role::parse(&role) else {
+        return Ok(None);
+    };
+    Ok(Some(UserRecord {
+        user: User {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            role,
+        },
+        created_at: r.get(3)?,
+        disabled_at: r.get(4)?,
+    }))
+}
+
+/// Every member of staff, disabled ones included, by name.
+pub fn users(conn: &Connection) -> Result<Vec<UserRecord>, StoreError> {
+    let mut stmt = conn.prepare_cached(&format!("{USER_RECORD} ORDER BY name"))?;
+    let rows = stmt.query_map([], user_record)?;
+    Ok(rows
+        .collect::<Result<Vec<_>, _>>()?
+        .into_iter()
+        .flatten()
+        .collect())
+}
+
+pub fn user_by_id(conn: &Connection, id: i64) -> Result<Option<UserRecord>, StoreError> {
+    Ok(conn
+        .prepare_cached(&format!("{USER_RECORD} WHERE id = ?1"))?
+        .query_row([id], user_record)
+        .optional()?
+        .flatten())
+}
+
+pub fn user_id_by_name(conn: &Connection, name: &str) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT id FROM users WHERE name = ?1")?
+        .query_row([name], |r| r.get(0))
+        .optional()?)
+}
+
+/// Disable (`Some(now)`) or enable (`None`) a member of staff; false if nothing changed.
+pub fn set_user_disabled(
+    conn: &Connection,
+    id: i64,
+    disabled_at: Option<i64>,
+) -> Result<bool, StoreError> {
+    let changed = match disabled_at {
+        Some(at) => conn
+            .prepare_cached(
+                "UPDATE users SET disabled_at = ?2 WHERE id = ?1 AND disabled_at IS NULL",
+            )?
+            .execute(params![id, at])?,
+        None => conn
+            .prepare_cached(
+                "UPDATE users SET disabled_at = NULL WHERE id = ?1 AND disabled_at IS NOT NULL",
+            )?
+            .execute([id])?,
+    };
+    Ok(changed == 1)
+}
+
+/// End every session of a member of staff; how many there were.
+pub fn delete_sessions_of(conn: &Connection, user_id: i64) -> Result<usize, StoreError> {
+    Ok(conn
+        .prepare_cached("DELETE FROM sessions WHERE user_id = ?1")?
+        .execute([user_id])?)
+}
+
+/// Give a member of staff a new password hash; false if there is no such user.
+pub fn set_password_hash(conn: &Connection, id: i64, hash: &str) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("UPDATE users SET password_hash = ?2 WHERE id = ?1")?
+        .execute(params![id, hash])?
+        == 1)
+}
+
+/// How many admins are enabled.
+pub fn enabled_admins(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled_at IS NULL")?
+        .query_row([], |r| r.get(0))?)
+}
+
+/// The ids of every disabled member of staff.
+pub fn disabled_user_ids(conn: &Connection) -> Result<Vec<i64>, StoreError> {
+    let mut stmt = conn.prepare_cached("SELECT id FROM users WHERE disabled_at IS NOT NULL")?;
+    let rows = stmt.query_map([], |r| r.get(0))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A number that changes whenever another connection commits to the database (SQLite's
+/// `data_version`): a cheap way for a long-lived connection to see that the command-line
+/// tools changed something.
+pub fn data_version(conn: &Connection) -> Result<i64, StoreError> {
+    Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
 }

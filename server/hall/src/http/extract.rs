@@ -124,13 +124,10 @@ impl FromRequestParts<AppState> for Caller {
                 .filter(|t| !t.is_empty() && t.len() <= 128)
                 .ok_or(AppError::Command(Error::Unauthenticated))?
                 .to_owned();
-            let device = state
-                .store
-                .read(move |conn| accounts::device_by_token(conn, &token))
-                .await?;
-            return device
-                .map(Caller::Device)
-                .ok_or(AppError::Command(Error::Unauthenticated));
+            let addr = client_addr(parts, state);
+            return device_by_token(state, token, addr)
+                .await
+                .map(Caller::Device);
         }
         let jar = CookieJar::from_headers(&parts.headers);
         let now = motcua_store::millis(state.clock.now());
@@ -138,4 +135,26 @@ impl FromRequestParts<AppState> for Caller {
         // An expired or unknown cookie is simply nobody: the login page will follow.
         Ok(user.map(Caller::Staff).unwrap_or(Caller::Nobody))
     }
+}
+
+/// The client's address (through the trusted proxies).
+pub fn client_addr(parts: &Parts, state: &AppState) -> std::net::IpAddr {
+    state
+        .proxies
+        .client(motcua_web::client::peer(parts), &parts.headers)
+}
+
+/// The device a token names (a revoked token names none: 401), its sign of life noted.
+pub async fn device_by_token(
+    state: &AppState,
+    token: String,
+    addr: std::net::IpAddr,
+) -> Result<Device, AppError> {
+    let device = state
+        .store
+        .read(move |conn| accounts::device_by_token(conn, &token))
+        .await?
+        .ok_or(AppError::Command(Error::Unauthenticated))?;
+    state.access.note_seen(&state.store, device.id, addr);
+    Ok(device)
 }

@@ -42,6 +42,8 @@ pub struct AppState {
     pub uplink: crate::uplink::Uplink,
     /// Whose `X-Forwarded-For` is believed (`motcua_web::client::ClientAddr`).
     pub proxies: motcua_web::client::TrustedProxies,
+    /// Who holds each open socket, and devices' last signs of life (revocation).
+    pub access: crate::access::Access,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -148,6 +150,12 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::login, api::whoami, api::logout))
         .routes(routes!(api::add_user))
         .routes(routes!(api::add_device))
+        .routes(routes!(api::list_users))
+        .routes(routes!(api::list_devices))
+        .routes(routes!(api::revoke_device))
+        .routes(routes!(api::disable_user))
+        .routes(routes!(api::enable_user))
+        .routes(routes!(api::reset_password))
         .routes(routes!(openapi))
         .routes(routes!(api::healthz))
         .routes(routes!(metrics::metrics))

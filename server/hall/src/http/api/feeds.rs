@@ -45,11 +45,12 @@ pub struct TokenParam {
 }
 
 /// A device by the token in `Authorization: Bearer` or, for browsers that cannot set
-/// headers on a WebSocket, `?token=`.
+/// headers on a WebSocket, `?token=` (a revoked token names none: 401).
 async fn device_of(
-    store: &Store,
+    state: &AppState,
     caller: Caller,
     query: TokenParam,
+    addr: ClientAddr,
 ) -> Result<accounts::Device, AppError> {
     if let Caller::Device(device) = caller {
         return Ok(device);
@@ -61,10 +62,28 @@ async fn device_of(
         .token
         .filter(|t| !t.is_empty() && t.len() <= 128)
         .ok_or(AppError::Command(Error::Unauthenticated))?;
-    store
-        .read(move |conn| accounts::device_by_token(conn, &token))
-        .await?
-        .ok_or(AppError::Command(Error::Unauthenticated))
+    device_by_token(state, token, addr.0).await
+}
+
+/// Whose credential a public feed was opened with, if any: a device's token (as a bearer
+/// or `?token=`; a revoked one is refused) or a staff session. Its socket closes when that
+/// credential is taken away.
+async fn owner_of(
+    state: &AppState,
+    caller: Caller,
+    query: TokenParam,
+    addr: ClientAddr,
+) -> Result<Option<Owner>, AppError> {
+    if query.token.is_some() {
+        return Ok(Some(Owner::Device(
+            device_of(state, Caller::Nobody, query, addr).await?.id,
+        )));
+    }
+    Ok(match caller {
+        Caller::Device(device) => Some(Owner::Device(device.id)),
+        Caller::Staff(user) => Some(Owner::User(user.id)),
+        Caller::Nobody => None,
+    })
 }
 
 /// The print agent's link (WebSocket): jobs out, results and printer status in.
@@ -87,17 +106,23 @@ async fn device_of(
 )]
 pub async fn ws_printer(
     ws: Upgrade,
-    State(store): State<Store>,
-    State(printing): State<Printing>,
-    State(hub): State<Hub>,
+    State(state): State<AppState>,
     caller: Caller,
+    addr: ClientAddr,
     Query(query): Query<TokenParam>,
 ) -> Result<Response, AppError> {
-    let printer = device_of(&store, caller, query).await?;
+    let printer = device_of(&state, caller, query, addr).await?;
     let kiosk_id = match (printer.kind, printer.kiosk_id) {
         (DeviceKind::Printer, Some(kiosk)) => kiosk,
         _ => return Err(AppError::forbidden("only a printer may take print jobs")),
     };
+    let held = state.access.hold(Owner::Device(printer.id));
+    let AppState {
+        store,
+        printing,
+        hub,
+        ..
+    } = state;
     Ok(upgrade(ws)?.on_upgrade(move |socket| {
         crate::printing::serve_agent(
             socket,
@@ -105,7 +130,7 @@ pub async fn ws_printer(
             printing,
             printer.name,
             kiosk_id,
-            hub.closing(),
+            held.or(hub.closing()),
         )
     }))
 }
@@ -128,18 +153,24 @@ pub async fn ws_printer(
 )]
 pub async fn ws_kiosk(
     ws: Upgrade,
-    State(store): State<Store>,
-    State(printing): State<Printing>,
-    State(hub): State<Hub>,
+    State(state): State<AppState>,
     caller: Caller,
+    addr: ClientAddr,
     Query(query): Query<TokenParam>,
 ) -> Result<Response, AppError> {
-    let kiosk = device_of(&store, caller, query).await?;
+    let kiosk = device_of(&state, caller, query, addr).await?;
     if kiosk.kind != DeviceKind::Kiosk {
         return Err(AppError::forbidden("only a kiosk has a kiosk feed"));
     }
+    let held = state.access.hold(Owner::Device(kiosk.id));
+    let AppState {
+        store,
+        printing,
+        hub,
+        ..
+    } = state;
     Ok(upgrade(ws)?.on_upgrade(move |socket| {
-        crate::printing::serve_kiosk(socket, store, printing, kiosk, hub.closing())
+        crate::printing::serve_kiosk(socket, store, printing, kiosk, held.or(hub.closing()))
     }))
 }
 
@@ -155,46 +186,70 @@ fn upgrade(ws: Upgrade) -> Result<WebSocketUpgrade, AppError> {
 
 /// The hall feed (WebSocket): a snapshot, then every call and change, numbered.
 ///
-/// Who may call: anyone.
+/// Who may call: anyone. Opened with a device's token (or a staff session), it closes
+/// when that token is revoked (or that member of staff disabled).
 #[utoipa::path(
     get,
     path = "/ws/hall",
     tag = "display",
+    // Anyone; a credential, if sent, is checked.
+    security((), ("device" = []), ("device_query" = []), ("session" = [])),
+    params(TokenParam),
     responses(
         (status = 101, description = "a WebSocket: a `snapshot`, then `event` frames", body = crate::live::HallFrame),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: the token given is unknown or revoked", body = ErrorBody),
     ),
 )]
 pub async fn ws_hall(
     ws: Upgrade,
-    State(store): State<Store>,
-    State(hub): State<Hub>,
+    State(state): State<AppState>,
+    caller: Caller,
+    addr: ClientAddr,
+    Query(query): Query<TokenParam>,
 ) -> Result<Response, AppError> {
-    Ok(upgrade(ws)?.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Hall)))
+    let ws = upgrade(ws)?;
+    let held = owner_of(&state, caller, query, addr)
+        .await?
+        .map(|owner| state.access.hold(owner));
+    let AppState { store, hub, .. } = state;
+    Ok(ws.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Hall, held)))
 }
 
 /// One counter's feed (WebSocket): its snapshot with the waiting list, then its changes.
 ///
-/// Who may call: anyone (the counter's display, the clerk's console).
+/// Who may call: anyone (the counter's display, the clerk's console). Opened with a
+/// staff session (the console) or a device's token, it closes when that member of staff
+/// is disabled (or that token revoked).
 #[utoipa::path(
     get,
     path = "/ws/counters/{no}",
     tags = ["counter", "display"],
-    params(("no" = u16, Path, description = "the counter's number")),
+    // Anyone; a credential, if sent, is checked.
+    security((), ("session" = []), ("device" = []), ("device_query" = [])),
+    params(("no" = u16, Path, description = "the counter's number"), TokenParam),
     responses(
         (status = 101, description = "a WebSocket: a `snapshot`, then `event` frames", body = crate::live::CounterFrame),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 401, description = "`unauthenticated`: the token given is unknown or revoked", body = ErrorBody),
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
     ),
 )]
 pub async fn ws_counter(
     ws: Upgrade,
-    State(store): State<Store>,
-    State(hub): State<Hub>,
+    State(state): State<AppState>,
+    caller: Caller,
+    addr: ClientAddr,
     Path(no): Path<String>,
+    Query(query): Query<TokenParam>,
 ) -> Result<Response, AppError> {
-    let no = counter_no(&store.hall, &no)?;
-    Ok(upgrade(ws)?.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Counter(no))))
+    let no = counter_no(&state.store.hall, &no)?;
+    let ws = upgrade(ws)?;
+    let held = owner_of(&state, caller, query, addr)
+        .await?
+        .map(|owner| state.access.hold(owner));
+    let AppState { store, hub, .. } = state;
+    Ok(ws.on_upgrade(move |socket| run_feed(socket, store, hub, Feed::Counter(no), held)))
 }
 
 /// One ticket's feed (WebSocket): the ticket as its holder sees it, on every change.
@@ -232,6 +287,7 @@ pub async fn ws_ticket(
                 id: ticket.id,
                 token,
             },
+            None,
         )
     }))
 }

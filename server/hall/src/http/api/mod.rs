@@ -4,8 +4,9 @@
 //! staff and devices, and the live feeds. Each handler carries its `#[utoipa::path]`: the
 //! route table and the API's description are made together (`super::api_routes`).
 
-use super::AppError;
-use super::extract::{Admin, Body, Caller, Issuer, Path, Query, StaffUser};
+use super::extract::{Admin, Body, Caller, Issuer, Path, Query, StaffUser, device_by_token};
+use super::{AppError, AppState};
+use crate::access::Owner;
 use crate::app::queue::{self, Staff};
 use crate::app::{App, views};
 use crate::live::{Feed, Hub, run_feed};
@@ -21,17 +22,20 @@ use motcua_domain::{Action, CounterNo, DeviceKind, Priority, Role, ServiceCode};
 use motcua_store::clock::Clock;
 use motcua_store::{Store, accounts, events, millis, tickets};
 use motcua_web::ErrorBody;
+use motcua_web::client::ClientAddr;
 use motcua_web::session;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
+mod admin;
 mod counters;
 mod feeds;
 mod hall;
 mod staff;
 mod ticketing;
 
+pub use admin::*;
 pub use counters::*;
 pub use feeds::*;
 pub use hall::*;
