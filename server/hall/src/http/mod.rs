@@ -174,6 +174,11 @@ pub fn openapi_document() -> &'static utoipa::openapi::OpenApi {
 /// The whole route table.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.body_bytes;
+    // Changes only from our own pages; the security headers on every answer.
+    let guard = motcua_web::guard::Guard::new(
+        state.proxies.clone(),
+        [state.store.hall.public_url.as_str()],
+    );
     let (api, _) = api_routes().split_for_parts();
     api
         // An action no route names: say so (documented as the actions themselves).
@@ -189,6 +194,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            motcua_web::guard::protect,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let path = req
                 .extensions()
