@@ -1003,7 +1003,10 @@ fn the_proxy_examples_publish_exactly_what_the_phone_page_loads() {
             .join("\n")
             .replace("\\.", ".");
         for file in ["phone.js", "phone.css", "missing.css"] {
-            assert!(rules.contains(file), "{file}: the phone page's /phone/{file}");
+            assert!(
+                rules.contains(file),
+                "{file}: the phone page's /phone/{file}"
+            );
         }
         assert!(
             config.contains(catch_all),

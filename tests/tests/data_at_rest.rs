@@ -181,10 +181,7 @@ async fn a_csv_export_shows_a_formula_in_a_name_as_text_and_figures_as_numbers()
         .expect("the clerk's row");
     let after_name = row.rsplit("\"").next().expect("the figures");
     let figures: Vec<&str> = after_name.split(',').skip(1).collect();
-    assert!(
-        figures.contains(&"1"),
-        "served 1, as a plain number: {row}"
-    );
+    assert!(figures.contains(&"1"), "served 1, as a plain number: {row}");
     assert!(
         figures
             .iter()
