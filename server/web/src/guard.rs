@@ -12,7 +12,8 @@
 //!   (`same-site`, `cross-site`) is refused;
 //! - without it (browsers send it only to `https://` and `localhost`), the `Origin` must be
 //!   ours: the scheme and `Host` the request came with (https through our own TLS or a
-//!   trusted proxy's `X-Forwarded-Proto`), or the configured public address;
+//!   trusted proxy's `X-Forwarded-Proto`; a trusted proxy's `X-Forwarded-Host` too), or the
+//!   configured public address;
 //! - with neither header the request is not from a page (the print agent, the hall's
 //!   uplink, `curl`) and passes.
 //!
@@ -72,12 +73,22 @@ impl Guard {
         if self.origins.contains(&origin) {
             return Ok(());
         }
+        let peer = peer_of(req);
         let https = req.extensions().get::<OverTls>().is_some()
-            || self.proxies.forwarded_https(peer_of(req), headers);
+            || self.proxies.forwarded_https(peer, headers);
         let scheme = if https { "https" } else { "http" };
-        match own_host(req) {
-            Some(host) if origin_of(&format!("{scheme}://{host}")) == Some(origin) => Ok(()),
-            _ => Err("origin"),
+        // A trusted proxy that rewrites `Host` says the original in `X-Forwarded-Host`.
+        let forwarded_host = headers
+            .get("x-forwarded-host")
+            .filter(|_| self.proxies.trusts(peer))
+            .and_then(|h| h.to_str().ok())
+            .and_then(|h| h.split(',').next())
+            .map(str::trim);
+        let ours = |host: &str| origin_of(&format!("{scheme}://{host}")) == Some(origin.clone());
+        if own_host(req).is_some_and(ours) || forwarded_host.is_some_and(ours) {
+            Ok(())
+        } else {
+            Err("origin")
         }
     }
 }
@@ -276,6 +287,39 @@ mod tests {
                 ("sec-fetch-site", "same-site")
             ]),
             "Sec-Fetch-Site decides when the browser sends it"
+        );
+    }
+
+    #[test]
+    fn a_trusted_proxy_names_the_host_and_scheme_the_browser_used() {
+        use axum::extract::ConnectInfo;
+        let proxy: std::net::SocketAddr = "10.0.0.2:40000".parse().unwrap();
+        let stranger: std::net::SocketAddr = "10.0.0.9:40000".parse().unwrap();
+        let guard = Guard::new(TrustedProxies::new([proxy.ip()]), []);
+        let from = |peer, origin: &str| {
+            let mut req = request(
+                Method::POST,
+                &[
+                    ("origin", origin),
+                    ("x-forwarded-host", "hall.example"),
+                    ("x-forwarded-proto", "https"),
+                ],
+            );
+            req.extensions_mut().insert(ConnectInfo(peer));
+            guard.same_origin(&req).is_ok()
+        };
+        assert!(from(proxy, "https://hall.example"));
+        assert!(
+            !from(proxy, "http://hall.example"),
+            "the browser used https"
+        );
+        assert!(
+            !from(stranger, "https://hall.example"),
+            "only a trusted proxy is believed"
+        );
+        assert!(
+            from(stranger, "http://10.0.0.5:8080"),
+            "the Host itself still counts"
         );
     }
 
