@@ -129,6 +129,31 @@ async fn a_clerks_change_from_another_origin_is_refused_and_changes_nothing() {
 }
 
 #[tokio::test]
+async fn the_api_document_says_every_change_may_be_refused_as_cross_origin() {
+    let hall = TestHall::start().await;
+    let (status, document) = hall.anonymous().get("/api/openapi.json").await;
+    assert_eq!(status, 200);
+    let paths = document["paths"].as_object().expect("paths");
+    let mut changes = 0;
+    for (path, item) in paths {
+        for method in ["post", "put", "patch", "delete"] {
+            let Some(operation) = item.get(method) else {
+                continue;
+            };
+            changes += 1;
+            let refusal = operation["responses"]["403"]["description"]
+                .as_str()
+                .unwrap_or_default();
+            assert!(
+                refusal.contains("cross_origin"),
+                "{method} {path}: 403 {refusal:?}"
+            );
+        }
+    }
+    assert!(changes > 10, "{changes} changes documented");
+}
+
+#[tokio::test]
 async fn signing_in_from_another_origin_is_refused_and_sets_no_cookie() {
     let hall = TestHall::start().await;
     let _account = hall.staff("lan", Role::Clerk).await;

@@ -225,6 +225,43 @@ fn add_headers(headers: &mut HeaderMap, host: Option<&str>, api: bool) {
     }
 }
 
+/// Say in an OpenAPI document that every change may be refused with 403 `cross_origin`
+/// (when it carries the session cookie from another origin's page), beside the operation's
+/// own 403s if it has any.
+pub fn document(openapi: &mut utoipa::openapi::OpenApi) {
+    use utoipa::openapi::{ContentBuilder, Ref, RefOr, ResponseBuilder};
+    const WHY: &str = "`cross_origin`: sent with the session cookie from another origin's page";
+    for item in openapi.paths.paths.values_mut() {
+        let changes = [
+            &mut item.post,
+            &mut item.put,
+            &mut item.patch,
+            &mut item.delete,
+        ];
+        for operation in changes.into_iter().flatten() {
+            match operation.responses.responses.get_mut("403") {
+                Some(RefOr::T(response)) => {
+                    response.description = format!("{}; {WHY}", response.description);
+                }
+                Some(RefOr::Ref(_)) => {}
+                None => {
+                    let body = ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build();
+                    let response = ResponseBuilder::new()
+                        .description(WHY)
+                        .content("application/json", body)
+                        .build();
+                    operation
+                        .responses
+                        .responses
+                        .insert("403".to_owned(), RefOr::T(response));
+                }
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,7 +167,11 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 /// The hall's OpenAPI document, made once from [`api_routes`].
 pub fn openapi_document() -> &'static utoipa::openapi::OpenApi {
     static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> =
-        std::sync::LazyLock::new(|| api_routes().into_openapi());
+        std::sync::LazyLock::new(|| {
+            let mut document = api_routes().into_openapi();
+            motcua_web::guard::document(&mut document);
+            document
+        });
     &DOCUMENT
 }
 
