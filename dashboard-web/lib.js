@@ -264,6 +264,8 @@ export function h(tag, attrs = {}, ...children) {
     if (k === 'dataset') Object.assign(el.dataset, v);
     else if (k === 'class') el.className = v;
     else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    // Through the CSSOM: a style attribute would be inline style, which the CSP forbids.
+    else if (k === 'style') el.style.cssText = v;
     else el.setAttribute(k, v === true ? '' : v);
   }
   el.append(...children.flat().filter((c) => c != null && c !== false));

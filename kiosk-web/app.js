@@ -57,6 +57,8 @@ function h(tag, props = {}, ...kids) {
     if (k === 'class') el.className = v;
     else if (k === 'html') el.innerHTML = v; // our own icons only
     else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
+    // Through the CSSOM: a style attribute would be inline style, which the CSP forbids.
+    else if (k === 'style') el.style.cssText = v;
     else el.setAttribute(k, v === true ? '' : v);
   }
   el.append(...kids.flat().filter((c) => c != null && c !== false));

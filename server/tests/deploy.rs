@@ -974,7 +974,9 @@ fn hall_paths(text: &str, comment: &str) -> BTreeSet<String> {
 #[test]
 fn the_proxy_examples_publish_exactly_what_the_phone_page_loads() {
     let page = read(&repo().join("phone-web/index.html"));
-    let needed = hall_paths(&page, "//");
+    let script = read(&repo().join("phone-web/phone.js"));
+    let mut needed = hall_paths(&page, "//");
+    needed.extend(hall_paths(&script, "//"));
     assert!(
         needed.contains("/api/services") && needed.contains("/ws/tickets/"),
         "{needed:?}"
@@ -993,6 +995,19 @@ fn the_proxy_examples_publish_exactly_what_the_phone_page_loads() {
             config.contains("/t/") && config.contains("[0-9a-f]{32}"),
             "{file}: the page itself, /t/{{token}}"
         );
+        // The page's script and styles, named outside the comments (a dot may be escaped).
+        let rules: String = config
+            .lines()
+            .filter(|l| !l.trim_start().starts_with(comment))
+            .collect::<Vec<_>>()
+            .join("\n")
+            .replace("\\.", ".");
+        for file in ["phone.js", "phone.css", "missing.css"] {
+            assert!(
+                rules.contains(file),
+                "{file}: the phone page's /phone/{file}"
+            );
+        }
         assert!(
             config.contains(catch_all),
             "{file}: everything else is refused"

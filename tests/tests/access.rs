@@ -542,10 +542,23 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
                 Watch::Ticket { token, before },
             )
         }
-        Announcement => (
-            get(format!("/api/announcements?code=A012&counter={HOME}")),
-            Watch::Nothing,
-        ),
+        Announcement => {
+            // Only a call the hall made today is spoken: a ticket called at the counter.
+            let ticket = kiosk.issue(HOME_FIELD, "none").await;
+            open_home().await;
+            ok(
+                "call-next",
+                operator
+                    .post(&format!("/api/counters/{HOME}/call-next"), json!({}))
+                    .await,
+                200,
+            );
+            let code = ticket["code"].as_str().expect("code").to_owned();
+            (
+                get(format!("/api/announcements?code={code}&counter={HOME}")),
+                Watch::Nothing,
+            )
+        }
         ListCounters => (get("/api/counters".into()), Watch::Nothing),
         CounterDetail => (get(format!("/api/counters/{HOME}")), Watch::Nothing),
         CounterAction(action) => {

@@ -377,9 +377,33 @@ fn read_wav(bytes: &[u8]) -> Wav {
     panic!("no data chunk in the WAV file");
 }
 
+/// The call as a member of staff trying the voice hears it (any code; a display hears
+/// only the calls made today: tests/tests/announcements.rs).
 async fn announcement(hall: &TestHall, code: &str, counter: u16) -> Vec<u8> {
+    {
+        let conn = motcua_store::open_for_admin(hall.data_dir()).expect("open db");
+        // Made once per hall; later calls find it there.
+        let _ = motcua_web::accounts::add_user(
+            &conn,
+            "voice",
+            motcua_domain::Role::Manager,
+            "voice-secret-pw",
+            0,
+        );
+    }
+    let staff = reqwest::Client::builder()
+        .cookie_store(true)
+        .build()
+        .expect("client");
+    let resp = staff
+        .post(hall.url("/api/session"))
+        .json(&json!({"name": "voice", "password": "voice-secret-pw"}))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(resp.status().as_u16(), 200, "the voice tester signs in");
     let path = format!("/api/announcements?code={code}&counter={counter}");
-    let (status, headers, body) = fetch(hall, &path).await;
+    let (status, headers, body) = fetch_with(&staff, hall, &path).await;
     assert_eq!(
         status,
         200,

@@ -463,27 +463,42 @@ async fn an_address_that_is_no_ticket_gets_a_friendly_page_in_both_languages() {
     phone.close().await;
 }
 
-/// The page a cheap phone downloads on a weak network: one small file, nothing else to
-/// fetch before the ticket shows (the live feed and the hall's settings aside).
+/// The page a cheap phone downloads on a weak network: the page, its script and its
+/// stylesheet (kept out of the page so the Content-Security-Policy can forbid inline
+/// script), small, all from the hall, no fonts, nothing else before the ticket shows (the
+/// live feed and the hall's settings aside).
 #[tokio::test]
-async fn the_phone_page_is_one_small_file() {
+async fn the_phone_page_is_three_small_files_from_the_hall() {
     let hall = TestHall::start().await;
     let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
     let ticket = kiosk.issue("A", "none").await;
     let resp = reqwest::get(url(&ticket)).await.expect("request");
     assert_eq!(resp.status().as_u16(), 200);
     let page = resp.text().await.expect("body");
-    assert!(
-        page.len() < 25_000,
-        "the page weighs {} bytes (budget 25 KB)",
-        page.len()
+    let loads: Vec<&str> = page
+        .split(['"', '\''])
+        .filter(|piece| piece.starts_with("/phone/"))
+        .collect();
+    assert_eq!(
+        loads,
+        ["/phone/phone.css", "/phone/phone.js"],
+        "the page loads its stylesheet and script from the hall, nothing else"
     );
-    for outside in [
-        "<script src",
-        "<link rel=\"stylesheet\"",
-        "@font-face",
-        "url(",
-    ] {
-        assert!(!page.contains(outside), "the page loads {outside:?}");
+    let mut weight = page.len();
+    for path in &loads {
+        let resp = reqwest::get(hall.url(path)).await.expect("request");
+        assert_eq!(resp.status().as_u16(), 200, "{path}");
+        let text = resp.text().await.expect("body");
+        for outside in ["@font-face", "url(", "@import"] {
+            assert!(!text.contains(outside), "{path} loads {outside:?}");
+        }
+        weight += text.len();
+    }
+    assert!(
+        weight < 25_000,
+        "the page weighs {weight} bytes with its script and styles (budget 25 KB)"
+    );
+    for inline in ["<script>", "<style>", " style=", " onclick="] {
+        assert!(!page.contains(inline), "the page has inline {inline:?}");
     }
 }

@@ -134,7 +134,7 @@ impl motcua_web::session::SessionStore for CityStore {
 /// Open (creating and migrating) the collector's database, for the server or a
 /// command-line tool.
 pub fn open_for_admin(data_dir: &Path) -> Result<Connection, StoreError> {
-    std::fs::create_dir_all(data_dir)?;
+    motcua_store::private::dir(data_dir)?;
     let mut conn = open_writer(&data_dir.join(DATABASE))?;
     migrate_with(&mut conn, MIGRATIONS)?;
     // The statistics tables are filled as batches arrive; there is no earlier log to fold.
@@ -149,6 +149,10 @@ pub fn open_for_admin(data_dir: &Path) -> Result<Connection, StoreError> {
 /// characters), made on first use with permissions for the owner only.
 pub fn master_key(data_dir: &Path) -> Result<Vec<u8>, StoreError> {
     let path: PathBuf = data_dir.join(MASTER_KEY);
+    if path.exists() {
+        // A key copied in by hand may be readable by all: it is the city's every secret.
+        motcua_store::private::tighten(&path)?;
+    }
     match std::fs::read_to_string(&path) {
         Ok(text) => hex::decode(text.trim()).map_err(|_| {
             StoreError::Io(std::io::Error::other(format!(
@@ -160,7 +164,7 @@ pub fn master_key(data_dir: &Path) -> Result<Vec<u8>, StoreError> {
             use rand::RngCore;
             use std::io::Write;
             use std::os::unix::fs::OpenOptionsExt;
-            std::fs::create_dir_all(data_dir)?;
+            motcua_store::private::dir(data_dir)?;
             let mut key = vec![0u8; 32];
             rand::rngs::OsRng.fill_bytes(&mut key);
             let mut file = std::fs::OpenOptions::new()
@@ -168,6 +172,8 @@ pub fn master_key(data_dir: &Path) -> Result<Vec<u8>, StoreError> {
                 .create_new(true)
                 .mode(0o600)
                 .open(&path)?;
+            // Exactly 0600 whatever the umask.
+            motcua_store::private::tighten(&path)?;
             writeln!(file, "{}", hex::encode(&key))?;
             file.sync_all()?;
             Ok(key)

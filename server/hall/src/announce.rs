@@ -3,13 +3,21 @@
 //! female variant, from the settings), so the hall needs no internet, and cached: a hall
 //! calls the same few hundred phrases all day.
 //!
+//! Anyone may ask (the displays hold no credentials), so the server speaks only what the
+//! hall has said: a ticket called or recalled today at that counter (signed-in staff may
+//! hear any code, to try the voice). The cache is bounded in bytes
+//! (`announcements.cache_mib`), the least recently heard phrase going first: each phrase
+//! is a WAV of a few hundred KB, and a bound in entries let 1,700 invented codes grow the
+//! server by 478 MB.
+//!
 //! When espeak-ng is not installed the answer is 404 `no_voice`, and the display falls
 //! back to the browser's own vi-VN voice if the device has one, else the chime alone.
 
 use axum::body::Bytes;
 use motcua_domain::Error;
 use serde::{Deserialize, Serialize};
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 /// The voice, as configured.
@@ -26,6 +34,8 @@ pub struct VoiceSettings {
     pub volume: u8,
     /// Ring a chime before each announcement.
     pub chime: bool,
+    /// The most the spoken calls kept in memory may weigh, in MiB (1 to 1024).
+    pub cache_mib: u32,
 }
 
 impl Default for VoiceSettings {
@@ -36,6 +46,7 @@ impl Default for VoiceSettings {
             speed: 135,
             volume: 90,
             chime: true,
+            cache_mib: 32,
         }
     }
 }
@@ -63,6 +74,12 @@ impl VoiceSettings {
         if self.volume > 100 {
             return Err(("volume", "0 to 100".into()));
         }
+        if !(1..=1024).contains(&self.cache_mib) {
+            return Err((
+                "cache_mib",
+                format!("{} MiB: use 1 to 1024", self.cache_mib),
+            ));
+        }
         Ok(format!("{base}+{variant}"))
     }
 }
@@ -85,13 +102,12 @@ pub struct Announcer {
     /// What the displays need to know: loudness and whether to chime.
     pub volume: u8,
     pub chime: bool,
-    cache: Arc<Mutex<HashMap<String, Bytes>>>,
+    cache: Arc<Mutex<Cache>>,
     /// At most two synthesisers at once, whoever asks.
     voices: Arc<tokio::sync::Semaphore>,
+    /// How many times espeak-ng was asked to speak (for the tests and `/metrics`).
+    synthesised: Arc<AtomicU64>,
 }
-
-/// How many phrases to keep: a busy day's worth of codes and counters.
-const CACHE_LIMIT: usize = 4096;
 
 impl Announcer {
     pub fn new(settings: &VoiceSettings) -> Self {
@@ -100,12 +116,25 @@ impl Announcer {
             speed: settings.speed,
             volume: settings.volume,
             chime: settings.chime,
-            cache: Arc::new(Mutex::new(HashMap::new())),
+            cache: Arc::new(Mutex::new(Cache::new(
+                settings.cache_mib.clamp(1, 1024) as usize * 1024 * 1024,
+            ))),
             voices: Arc::new(tokio::sync::Semaphore::new(2)),
+            synthesised: Arc::default(),
         }
     }
 
-    /// WAV audio of `text`.
+    /// How many times espeak-ng was asked to speak since the start.
+    pub fn synthesised(&self) -> u64 {
+        self.synthesised.load(Ordering::Relaxed)
+    }
+
+    /// What the kept phrases weigh, in bytes.
+    pub fn cached_bytes(&self) -> usize {
+        self.cache.lock().unwrap_or_else(|e| e.into_inner()).bytes
+    }
+
+    /// WAV audio of `text` (the caller has checked that it may be said).
     pub async fn speak(&self, text: String) -> Result<Bytes, Error> {
         if let Some(hit) = self
             .cache
@@ -113,7 +142,7 @@ impl Announcer {
             .unwrap_or_else(|e| e.into_inner())
             .get(&text)
         {
-            return Ok(hit.clone());
+            return Ok(hit);
         }
         let _voice = self.voices.acquire().await.map_err(Error::internal)?;
         let output = tokio::process::Command::new("espeak-ng")
@@ -128,6 +157,7 @@ impl Announcer {
             .kill_on_drop(true)
             .output()
             .await;
+        self.synthesised.fetch_add(1, Ordering::Relaxed);
         let output = match output {
             Ok(o) if o.status.success() && !o.stdout.is_empty() => o.stdout,
             Ok(o) => {
@@ -146,12 +176,66 @@ impl Announcer {
             }
         };
         let audio = Bytes::from(fix_wav_sizes(output));
-        let mut cache = self.cache.lock().unwrap_or_else(|e| e.into_inner());
-        if cache.len() >= CACHE_LIMIT {
-            cache.clear();
-        }
-        cache.insert(text, audio.clone());
+        self.cache
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .put(text, audio.clone());
         Ok(audio)
+    }
+}
+
+/// Phrases kept by how recently they were heard, within a bound in bytes.
+struct Cache {
+    /// Each phrase's audio and when it was last heard (a counter, not a clock).
+    phrases: HashMap<String, (Bytes, u64)>,
+    /// The same phrases, least recently heard first.
+    by_use: BTreeMap<u64, String>,
+    bytes: usize,
+    limit: usize,
+    tick: u64,
+}
+
+impl Cache {
+    fn new(limit: usize) -> Self {
+        Cache {
+            phrases: HashMap::new(),
+            by_use: BTreeMap::new(),
+            bytes: 0,
+            limit,
+            tick: 0,
+        }
+    }
+
+    fn get(&mut self, text: &str) -> Option<Bytes> {
+        self.tick += 1;
+        let (audio, used) = self.phrases.get_mut(text)?;
+        let text = self.by_use.remove(used)?;
+        *used = self.tick;
+        let audio = audio.clone();
+        self.by_use.insert(self.tick, text);
+        Some(audio)
+    }
+
+    fn put(&mut self, text: String, audio: Bytes) {
+        if audio.len() > self.limit {
+            return;
+        }
+        self.tick += 1;
+        if let Some((old, used)) = self.phrases.remove(&text) {
+            self.bytes -= old.len();
+            self.by_use.remove(&used);
+        }
+        self.bytes += audio.len();
+        self.by_use.insert(self.tick, text.clone());
+        self.phrases.insert(text, (audio, self.tick));
+        while self.bytes > self.limit {
+            let Some((_, oldest)) = self.by_use.pop_first() else {
+                break;
+            };
+            if let Some((gone, _)) = self.phrases.remove(&oldest) {
+                self.bytes -= gone.len();
+            }
+        }
     }
 }
 
@@ -198,6 +282,30 @@ mod tests {
             u32::from_le_bytes([fixed[40], fixed[41], fixed[42], fixed[43]]),
             10
         );
+    }
+
+    #[test]
+    fn the_cache_keeps_the_most_recently_heard_within_its_bytes() {
+        let mut cache = Cache::new(10);
+        let audio = |n: usize| Bytes::from(vec![0u8; n]);
+        cache.put("a".into(), audio(4));
+        cache.put("b".into(), audio(4));
+        assert!(
+            cache.get("a").is_some(),
+            "a heard again: b is now the oldest"
+        );
+        cache.put("c".into(), audio(4));
+        assert_eq!(cache.bytes, 8);
+        assert!(cache.get("b").is_none(), "the least recently heard went");
+        assert!(cache.get("a").is_some() && cache.get("c").is_some());
+        cache.put("huge".into(), audio(11));
+        assert!(
+            cache.get("huge").is_none(),
+            "larger than the whole cache: not kept"
+        );
+        cache.put("c".into(), audio(6));
+        assert_eq!(cache.bytes, 10, "a phrase said again replaces its audio");
+        assert_eq!(cache.phrases.len(), cache.by_use.len());
     }
 
     #[test]

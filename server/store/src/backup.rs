@@ -198,8 +198,7 @@ pub fn restore(data_dir: &Path, file: &Path) -> Result<RestoreReport, BackupErro
         return Err(BackupError::NoFile(file.to_owned()));
     }
     let found = inspect(file)?;
-    std::fs::create_dir_all(data_dir)
-        .map_err(io(format!("cannot create {}", data_dir.display())))?;
+    store::private::dir(data_dir).map_err(io(format!("cannot create {}", data_dir.display())))?;
     let database = data_dir.join(DATABASE_FILE);
     let had_database = database.is_file();
     let mut live = lock_exclusively(data_dir)?;
@@ -381,7 +380,10 @@ fn copy_to_file(source: &Connection, out: &Path) -> Result<Copied, BackupError> 
         Some(p) if !p.as_os_str().is_empty() => p.to_owned(),
         _ => PathBuf::from("."),
     };
-    std::fs::create_dir_all(&parent).map_err(io(format!("cannot create {}", parent.display())))?;
+    // A folder we make for backups is the owner's; one the operator chose stays as it is.
+    if !parent.is_dir() {
+        store::private::dir(&parent).map_err(io(format!("cannot create {}", parent.display())))?;
+    }
     let name = out
         .file_name()
         .ok_or_else(|| BackupError::Io {
@@ -392,6 +394,9 @@ fn copy_to_file(source: &Connection, out: &Path) -> Result<Copied, BackupError> 
         .into_owned();
     let partial = TempFile(parent.join(format!(".{name}.partial-{}", std::process::id())));
     partial.remove();
+    // The copy holds everything the database does: for the owner only, like it.
+    store::private::file(&partial.0)
+        .map_err(io(format!("cannot create {}", partial.0.display())))?;
     let (schema, tickets) = {
         let mut copy = Connection::open(&partial.0)
             .map_err(sqlite(format!("cannot create {}", partial.0.display())))?;
@@ -486,7 +491,7 @@ impl Staging {
     fn new(data_dir: &Path) -> Result<Staging, BackupError> {
         let dir = data_dir.join(format!(".restore-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).map_err(io(format!("cannot create {}", dir.display())))?;
+        store::private::dir(&dir).map_err(io(format!("cannot create {}", dir.display())))?;
         Ok(Staging { dir })
     }
 }

@@ -16,6 +16,7 @@ pub mod clock;
 pub mod counters;
 pub mod events;
 pub mod print_jobs;
+pub mod private;
 pub mod stats;
 pub mod tickets;
 pub mod uplink;
@@ -115,7 +116,7 @@ impl Store {
         hall: Arc<Hall>,
         clock: Arc<dyn Clock>,
     ) -> Result<Store, StoreError> {
-        std::fs::create_dir_all(data_dir)?;
+        private::dir(data_dir)?;
         let path = data_dir.join("motcua.sqlite3");
         let mut conn = open_writer(&path)?;
         migrate(&mut conn)?;
@@ -187,6 +188,8 @@ impl Store {
 }
 
 pub fn open_writer(path: &Path) -> Result<Connection, StoreError> {
+    // For the server's user only (see `private`), before SQLite makes it with 0644.
+    private::database(path)?;
     let conn = Connection::open(path)?;
     configure(&conn)?;
     // WAL lets readers and the command-line tools work beside the server; FULL makes each
@@ -205,7 +208,7 @@ fn configure(conn: &Connection) -> Result<(), StoreError> {
 /// Open the database for a command-line tool (user add, device add) that may run while
 /// the server is serving: an ordinary connection that waits its turn to write.
 pub fn open_for_admin(data_dir: &Path) -> Result<Connection, StoreError> {
-    std::fs::create_dir_all(data_dir)?;
+    private::dir(data_dir)?;
     let mut conn = open_writer(&data_dir.join("motcua.sqlite3"))?;
     migrate(&mut conn)?;
     Ok(conn)

@@ -455,6 +455,23 @@ pub fn update(conn: &Connection, id: i64, at: i64, update: &Update<'_>) -> Resul
     Ok(())
 }
 
+/// Whether the ticket `code` of `day` was called (or recalled) at counter `counter`: what
+/// a display may have to announce. Two index steps (the day's code, the ticket's events).
+pub fn called_at(
+    conn: &Connection,
+    day: &str,
+    code: &str,
+    counter: u16,
+) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT EXISTS (SELECT 1 FROM tickets t JOIN events e ON e.ticket_id = t.id
+             WHERE t.local_day = ?1 AND t.code = ?2
+               AND e.kind IN ('called', 'recalled') AND e.counter_no = ?3)",
+        )?
+        .query_row(params![day, code, counter], |r| r.get(0))?)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -404,6 +404,19 @@ impl Breakdown {
     }
 }
 
+/// Text from people (a clerk's or a field's name, a comment, a hall's name) as a spreadsheet
+/// cell: text that starts like a formula (`=`, `+`, `-`, `@`, a tab or a carriage return)
+/// gets a leading `'`, so Excel, LibreOffice and Google Sheets show it instead of running it
+/// (a clerk named `=HYPERLINK("http://…","Bấm")` would otherwise be a link in the manager's
+/// report). Figures are written as numbers and never go through this.
+pub fn text_cell(text: &str) -> std::borrow::Cow<'_, str> {
+    if text.starts_with(['=', '+', '-', '@', '\t', '\r']) {
+        std::borrow::Cow::Owned(format!("'{text}"))
+    } else {
+        std::borrow::Cow::Borrowed(text)
+    }
+}
+
 fn round2(x: f64) -> f64 {
     (x * 100.0).round() / 100.0
 }
@@ -436,7 +449,7 @@ pub fn rows_csv(
         header.extend(cols.iter().map(|c| c.header.clone()));
         w.write_record(&header).map_err(AppError::internal)?;
         for (key, name, figures) in rows {
-            let mut record = vec![key.clone(), name.clone()];
+            let mut record = vec![text_cell(key).into_owned(), text_cell(name).into_owned()];
             record.extend(cols.iter().map(|c| {
                 cell_number(&(c.value)(figures))
                     .map(|x| x.to_string())
@@ -471,8 +484,8 @@ pub fn rows_sheet(
     sheet.set_column_width(1, 28)?;
     for (r, (key, name, figures)) in rows.iter().enumerate() {
         let row = top + 1 + r as u32;
-        sheet.write_string(row, 0, key)?;
-        sheet.write_string(row, 1, name)?;
+        sheet.write_string(row, 0, text_cell(key))?;
+        sheet.write_string(row, 1, text_cell(name))?;
         for (i, c) in cols.iter().enumerate() {
             let cell = (c.value)(figures);
             let col = i as u16 + 2;
@@ -539,16 +552,13 @@ pub fn workbook(v: &StatsView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         let (title, first) = by.titles();
         let sheet = book.add_worksheet().set_name(title)?;
         let top: u32 = if let Breakdown::Total = by {
-            sheet.write_string(
-                0,
-                0,
-                format!(
-                    "{} · {} – {}",
-                    v.hall,
-                    v.from.format("%d/%m/%Y"),
-                    v.to.format("%d/%m/%Y")
-                ),
-            )?;
+            let title = format!(
+                "{} · {} – {}",
+                v.hall,
+                v.from.format("%d/%m/%Y"),
+                v.to.format("%d/%m/%Y")
+            );
+            sheet.write_string(0, 0, text_cell(&title))?;
             sheet.write_string(1, 0, format!("Lập lúc {}", v.generated_at))?;
             3
         } else {
@@ -604,13 +614,13 @@ pub fn workbook(v: &StatsView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
     for (i, c) in v.comments.iter().enumerate() {
         let row = i as u32 + 1;
         sheet.write_string(row, 0, &c.at)?;
-        sheet.write_string(row, 1, name_of_field_in(v, &c.field))?;
+        sheet.write_string(row, 1, text_cell(name_of_field_in(v, &c.field)))?;
         if let Some(no) = c.counter {
             sheet.write_number(row, 2, no)?;
         }
-        sheet.write_string(row, 3, c.clerk.as_deref().unwrap_or(""))?;
+        sheet.write_string(row, 3, text_cell(c.clerk.as_deref().unwrap_or("")))?;
         sheet.write_number(row, 4, c.level)?;
-        sheet.write_string(row, 5, &c.comment)?;
+        sheet.write_string(row, 5, text_cell(&c.comment))?;
     }
     book.save_to_buffer()
 }

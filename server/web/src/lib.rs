@@ -2,6 +2,7 @@
 //! - [`accounts`]: staff and devices added and signed in, passwords checked and hashed;
 //! - [`client`]: the client's address, through the operator's trusted proxies;
 //! - [`AppError`]: one error type, one status match, one JSON body;
+//! - [`guard`]: changes only from our own pages, and the security headers on every answer;
 //! - [`extract`]: request bodies, paths and queries with that error shape;
 //! - [`pages`]: the embedded page folders, served file by file;
 //! - [`figures`]: the manager's figures laid out for screens, CSV and Excel;
@@ -15,6 +16,7 @@ pub mod error;
 pub mod exposition;
 pub mod extract;
 pub mod figures;
+pub mod guard;
 pub mod pages;
 pub mod protocol;
 pub mod session;

@@ -30,4 +30,4 @@ pub fn file(dir: &'static Dir<'static>, path: &str) -> Response {
 }
 
 const NOT_FOUND: &str = "<!doctype html><html lang=\"vi\"><meta charset=\"utf-8\"><title>Không tìm thấy</title>\
-<body style=\"font-family:sans-serif;padding:3em\"><h1>Không tìm thấy trang</h1><p>Page not found.</p></body></html>";
+<body><h1>Không tìm thấy trang</h1><p>Page not found.</p></body></html>";

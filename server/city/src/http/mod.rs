@@ -110,7 +110,11 @@ pub fn api_routes() -> OpenApiRouter<CityState> {
 /// The collector's OpenAPI document, made once from [`api_routes`].
 pub fn openapi_document() -> &'static utoipa::openapi::OpenApi {
     static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> =
-        std::sync::LazyLock::new(|| api_routes().into_openapi());
+        std::sync::LazyLock::new(|| {
+            let mut document = api_routes().into_openapi();
+            motcua_web::guard::document(&mut document);
+            document
+        });
     &DOCUMENT
 }
 
@@ -167,10 +171,16 @@ impl axum::extract::FromRef<CityState> for motcua_web::client::TrustedProxies {
 /// The collector's whole route table (the pages are in [`pages`]).
 pub fn router(state: CityState) -> Router {
     let limit = state.settings.body_limit_bytes;
+    // Changes only from the city's own pages; the security headers on every answer.
+    let guard = motcua_web::guard::Guard::new(state.settings.trusted_proxies.clone(), []);
     let (api, _) = api_routes().split_for_parts();
     api.merge(pages())
         .fallback(|| async { AppError::not_found("no_route", "no such address") })
         .layer(DefaultBodyLimit::max(limit))
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            motcua_web::guard::protect,
+        ))
         .with_state(state)
 }
 

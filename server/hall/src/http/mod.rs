@@ -175,13 +175,22 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
 /// The hall's OpenAPI document, made once from [`api_routes`].
 pub fn openapi_document() -> &'static utoipa::openapi::OpenApi {
     static DOCUMENT: std::sync::LazyLock<utoipa::openapi::OpenApi> =
-        std::sync::LazyLock::new(|| api_routes().into_openapi());
+        std::sync::LazyLock::new(|| {
+            let mut document = api_routes().into_openapi();
+            motcua_web::guard::document(&mut document);
+            document
+        });
     &DOCUMENT
 }
 
 /// The whole route table.
 pub fn router(state: AppState) -> Router {
     let body_limit = state.limits.body_bytes;
+    // Changes only from our own pages; the security headers on every answer.
+    let guard = motcua_web::guard::Guard::new(
+        state.proxies.clone(),
+        [state.store.hall.public_url.as_str()],
+    );
     let (api, _) = api_routes().split_for_parts();
     api
         // An action no route names: say so (documented as the actions themselves).
@@ -197,6 +206,10 @@ pub fn router(state: AppState) -> Router {
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         .layer(DefaultBodyLimit::max(body_limit))
+        .layer(axum::middleware::from_fn_with_state(
+            guard,
+            motcua_web::guard::protect,
+        ))
         .layer(TraceLayer::new_for_http().make_span_with(|req: &Request| {
             let path = req
                 .extensions()

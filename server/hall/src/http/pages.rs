@@ -1,6 +1,7 @@
 //! The web pages, embedded in the binary so a hall needs nothing but `motcua`: the kiosk
 //! (`/kiosk/`), the hall and counter displays (`/display/`), the clerk's console and the
-//! counter's rating tablet (`/counter/`), the manager's dashboard (`/dashboard/`), and the bundled fonts (`/fonts/`). No CDN, no
+//! counter's rating tablet (`/counter/`), the manager's dashboard (`/dashboard/`), the citizen's page
+//! (`/t/{token}`, its script and styles under `/phone/`) and the bundled fonts (`/fonts/`). No CDN, no
 //! internet at run time.
 //!
 //! Pages are static files; everything live comes from the JSON API and the WebSocket
@@ -65,6 +66,18 @@ pub fn routes() -> Router<AppState> {
             get(|Path(p): Path<String>| async move { file(&DASHBOARD, &p) }),
         )
         .route("/t/{token}", get(phone_page))
+        // The phone page's script and styles (the page itself is only ever `/t/{token}`).
+        .route(
+            "/phone/{*path}",
+            get(|Path(p): Path<String>| async move {
+                if p == "index.html" {
+                    (StatusCode::NOT_FOUND, Html(NO_TICKET)).into_response()
+                } else {
+                    file(&PHONE, &p)
+                }
+            }),
+        )
+        .route("/home.css", get(home_css))
         .route(
             "/fonts/{*path}",
             get(|Path(p): Path<String>| async move { file(&FONTS, &p) }),
@@ -105,16 +118,7 @@ const NO_TICKET: &str = r##"<!doctype html>
 <meta name="theme-color" content="#0b4f9c">
 <title>Không tìm thấy phiếu · Ticket not found</title>
 <link rel="icon" href="data:,">
-<style>
-body { margin: 0; font: 17px/1.45 system-ui, Roboto, "Noto Sans", "Segoe UI", Arial, sans-serif; color: #14213d; background: #eef2f7; }
-header { background: #0b4f9c; color: #fff; padding: .7rem 1rem; font-size: .95rem; }
-main { max-width: 30rem; margin: 0 auto; padding: 1rem .8rem 2rem; }
-.card { background: #fff; border-radius: 16px; padding: 1.2rem 1.1rem; margin-bottom: .8rem; box-shadow: 0 1px 4px #14213d1a; }
-.sign { display: block; width: 84px; height: 54px; margin: 0 auto; }
-h1 { font-size: 1.5rem; text-align: center; margin: .2rem 0 .8rem; }
-h2 { font-size: 1.15rem; color: #5b6678; margin: 0 0 .5rem; }
-p { margin: .4rem 0; }
-</style>
+<link rel="stylesheet" href="/phone/missing.css">
 </head>
 <body>
 <header>Bộ phận một cửa · One-stop service hall</header>
@@ -134,6 +138,18 @@ p { margin: .4rem 0; }
 </body>
 </html>
 "##;
+
+/// The home page's look (no inline style: the Content-Security-Policy forbids it).
+async fn home_css() -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "no-cache"),
+        ],
+        include_str!("home.css"),
+    )
+        .into_response()
+}
 
 /// A plain index of the pages, for the person setting the hall up.
 async fn home() -> Response {

@@ -82,8 +82,10 @@ pub struct AnnouncementQuery {
 }
 
 /// The spoken call for a ticket code at a counter, as WAV (displays fetch it on each call).
+/// Only for a ticket called (or recalled) today at that counter; signed-in staff may hear
+/// any code, to try the voice.
 ///
-/// Who may call: anyone.
+/// Who may call: anyone, for a call the hall has made today; staff, for any code.
 #[utoipa::path(
     get,
     path = "/api/announcements",
@@ -91,13 +93,15 @@ pub struct AnnouncementQuery {
     params(AnnouncementQuery),
     responses(
         (status = 200, description = "the call, spoken", body = [u8], content_type = "audio/wav"),
-        (status = 404, description = "`counter_not_found`", body = ErrorBody),
+        (status = 404, description = "`counter_not_found`; `not_called`: no ticket of this code was called at this counter today; `no_voice`: espeak-ng is missing or failed", body = ErrorBody),
         (status = 422, description = "`bad_code`", body = ErrorBody),
     ),
 )]
 pub async fn announcement(
     State(store): State<Store>,
     State(announcer): State<crate::announce::Announcer>,
+    State(clock): State<Arc<dyn Clock>>,
+    caller: Result<Caller, AppError>,
     Query(q): Query<AnnouncementQuery>,
 ) -> Result<Response, AppError> {
     let counter = counter_no(&store.hall, &q.counter)?;
@@ -111,13 +115,34 @@ pub async fn announcement(
             "a ticket code is 1 to 9 capital letters or digits",
         ));
     }
+    // Synthesis costs a process and a few hundred KB: only for what the hall has said.
+    let preview = matches!(caller, Ok(Caller::Staff(_)));
+    if !preview {
+        let day = motcua_domain::numbering::local_day(clock.now(), store.hall.tz).to_string();
+        let code = q.code.clone();
+        let no = counter.get();
+        let called = store
+            .read(move |conn| tickets::called_at(conn, &day, &code, no))
+            .await?;
+        if !called {
+            return Err(AppError::not_found(
+                "not_called",
+                "no ticket of this code was called at this counter today",
+            ));
+        }
+    }
     let audio = announcer
         .speak(crate::announce::phrase(&q.code, counter.get()))
         .await?;
+    let cache = if preview {
+        "no-store"
+    } else {
+        "public, max-age=86400"
+    };
     Ok((
         [
             (axum::http::header::CONTENT_TYPE, "audio/wav"),
-            (axum::http::header::CACHE_CONTROL, "public, max-age=86400"),
+            (axum::http::header::CACHE_CONTROL, cache),
         ],
         audio,
     )
