@@ -64,6 +64,11 @@ pub fn wire(
     state.announcer = announce::Announcer::new(&settings.announcements);
     state.proxies =
         motcua_web::client::TrustedProxies::new(settings.server.trusted_proxies.iter().copied());
+    state.issuing = http::issuing_limits::IssuingLimits::new(
+        &settings.limits,
+        state.clock.clone(),
+        state.store.hall.clone(),
+    );
     Ok(state)
 }
 
@@ -79,6 +84,11 @@ fn build_state_with(
     let app = app::App::new(store.clone());
     let hub = Hub::new();
     hub.follow(&app);
+    let issuing = http::issuing_limits::IssuingLimits::new(
+        &http::issuing_limits::LimitSettings::off(),
+        clock.clone(),
+        store.hall.clone(),
+    );
     Ok(AppState {
         app,
         store,
@@ -89,6 +99,7 @@ fn build_state_with(
         announcer: announce::Announcer::new(&announce::VoiceSettings::default()),
         uplink: uplink::Uplink::default(),
         proxies: motcua_web::client::TrustedProxies::default(),
+        issuing,
     })
 }
 

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod extract;
+pub mod issuing_limits;
 pub mod metrics;
 pub mod pages;
 pub mod stats;
@@ -42,6 +43,8 @@ pub struct AppState {
     pub uplink: crate::uplink::Uplink,
     /// Whose `X-Forwarded-For` is believed (`motcua_web::client::ClientAddr`).
     pub proxies: motcua_web::client::TrustedProxies,
+    /// How fast each kiosk and member of staff may issue tickets, and the alerts.
+    pub issuing: issuing_limits::IssuingLimits,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -162,6 +165,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stats::now))
         .routes(routes!(stats::csv_export))
         .routes(routes!(stats::xlsx_export))
+        .routes(routes!(api::bulk_cancel))
+        .routes(routes!(api::acknowledge_issuing_alert))
 }
 
 /// The hall's OpenAPI document, made once from [`api_routes`].

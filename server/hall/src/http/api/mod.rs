@@ -8,6 +8,7 @@ use super::AppError;
 use super::extract::{Admin, Body, Caller, Issuer, Path, Query, StaffUser};
 use crate::app::queue::{self, Staff};
 use crate::app::{App, views};
+use crate::http::issuing_limits::{Allowed, IssuerKey, IssuingLimits, Requester};
 use crate::live::{Feed, Hub, run_feed};
 use crate::printing::{PrinterView, Printing};
 use axum::Json;
@@ -26,12 +27,14 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
+mod bulk;
 mod counters;
 mod feeds;
 mod hall;
 mod staff;
 mod ticketing;
 
+pub use bulk::*;
 pub use counters::*;
 pub use feeds::*;
 pub use hall::*;
