@@ -9,6 +9,7 @@ use motcua_domain::{DeviceKind, Role};
 use motcua_hall::config::Settings;
 use motcua_hall::http::issuing_limits::LimitSettings;
 use motcua_store as store;
+use motcua_tests::browser::Browser;
 use motcua_tests::{Client, TestHall, error_code, next_json};
 use serde_json::{Value, json};
 
@@ -516,4 +517,137 @@ async fn one_token_trying_thousands_of_priority_tickets_leaves_the_series_to_eve
         assert!(ticket["code"].as_str().is_some_and(|c| c.starts_with('A')));
     }
     hall.clerk_at("lan", 1).await.issue("A", "none").await;
+}
+
+/// The text of the first element matching a CSS selector, trimmed ("" when absent).
+fn text_of(css: &str) -> String {
+    let css = css.replace('\\', "\\\\").replace('\'', "\\'");
+    format!("(document.querySelector('{css}')?.textContent ?? '').trim()")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosk_asks_the_citizen_to_wait_in_both_languages_when_it_issues_too_fast() {
+    let hall = TestHall::start_limited(Settings::default()).await;
+    let _clerk = hall.clerk_at("lan", 1).await; // field A is served
+    let token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
+    for _ in 0..10 {
+        let (status, _, body) = ask(&hall, &token, "A", "none").await;
+        assert_eq!(status, 201, "{body}");
+    }
+    let kiosk = Browser::open(1080, 1920).await;
+    kiosk
+        .goto(&hall.url(&format!("/kiosk/?token={token}")))
+        .await;
+    kiosk
+        .wait_for(
+            "the start screen",
+            "document.body.dataset.screen === 'start'",
+        )
+        .await;
+    kiosk.click("button[data-field='A']").await;
+    kiosk.click("button[data-priority='none']").await;
+    kiosk.click("button[data-action='confirm']").await;
+    let said = kiosk
+        .wait_for(
+            "the message",
+            &format!("{} || null", text_of("[data-error='too_fast']")),
+        )
+        .await;
+    let said = said.as_str().expect("text");
+    assert!(said.contains("Vui lòng chờ 6 giây"), "{said}");
+    assert!(said.contains("Please wait 6 seconds"), "{said}");
+    kiosk.screenshot("kiosk-too-fast-1080x1920").await;
+    kiosk.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_dashboard_alerts_the_manager_who_cancels_that_kiosks_tickets_after_confirming() {
+    let hall = TestHall::start_limited(Settings::default()).await;
+    let manager = hall.staff("quanly", Role::Manager).await; // password "quanly-secret-pw"
+    let token = hall.device_token("kiosk-sanh", DeviceKind::Kiosk);
+    for _ in 0..10 {
+        ask(&hall, &token, "B", "none").await;
+    }
+    let (status, _, body) = ask(&hall, &token, "B", "none").await;
+    assert_refused_for_rate("past the burst", status, &body);
+
+    let browser = Browser::open(1920, 1080).await;
+    browser.goto(&hall.url("/dashboard/")).await;
+    browser
+        .wait_for("the sign-in form", "document.body.dataset.view === 'login'")
+        .await;
+    browser.type_into("#login-name", "quanly").await;
+    browser
+        .type_into("#login-password", "quanly-secret-pw")
+        .await;
+    browser.click("button[data-action='login']").await;
+    let alert = browser
+        .wait_for(
+            "the alert",
+            &format!("{} || null", text_of("#now-alerts [data-alert='kiosk-1']")),
+        )
+        .await;
+    let alert = alert.as_str().expect("text");
+    assert!(
+        alert.contains("kiosk-sanh") && alert.contains("từ chối 1 lần"),
+        "{alert}"
+    );
+    browser
+        .screenshot("dashboard-issuing-alert-1920x1080")
+        .await;
+
+    // From the alert to the form, counted, confirmed.
+    // Clicked in the page: the alerts are drawn again on every refresh of the tab.
+    browser
+        .eval("document.querySelector(\"#now-alerts [data-alert='kiosk-1'] button[data-action='alert-bulk']\").click()")
+        .await;
+    assert_eq!(
+        browser
+            .eval("document.getElementById('bulk-kiosk').value")
+            .await,
+        "kiosk-sanh"
+    );
+    browser.click("button[data-action='bulk-check']").await;
+    let asked = browser
+        .wait_for(
+            "the confirmation",
+            &format!(
+                "!document.getElementById('bulk-confirm').hidden && {}",
+                text_of("#bulk-confirm-text")
+            ),
+        )
+        .await;
+    assert!(
+        asked.as_str().is_some_and(|t| t.contains("Sẽ hủy 10 số")),
+        "{asked}"
+    );
+    assert_eq!(
+        tickets(&manager)
+            .await
+            .iter()
+            .filter(|t| t.1 == "waiting")
+            .count(),
+        10
+    );
+    browser.click("button[data-action='bulk-confirm']").await;
+    browser
+        .wait_for(
+            "the result",
+            &format!("{} === 'Đã hủy 10 số.'", text_of("#bulk-result")),
+        )
+        .await;
+    assert!(tickets(&manager).await.iter().all(|t| t.1 == "cancelled"));
+
+    // Seen: the alert goes.
+    // Clicked in the page: the alerts are drawn again on every refresh of the tab.
+    browser
+        .eval("document.querySelector(\"#now-alerts [data-alert='kiosk-1'] button[data-action='alert-ack']\").click()")
+        .await;
+    browser
+        .wait_for(
+            "no alert",
+            "document.querySelectorAll('#now-alerts [data-alert]').length === 0",
+        )
+        .await;
+    browser.close().await;
 }
