@@ -534,7 +534,7 @@ async function issue() {
   if (res?.status === 401 || res?.status === 403) return unpair(true);
   const code = res?.body?.error?.code;
   S.retryAfter = Math.max(1, res?.retryAfter ?? 10);
-  S.error = code === 'series_exhausted' ? 'exhausted' : res?.status === 429 ? 'too_fast' : 'try_again';
+  S.error = code === 'series_exhausted' ? 'exhausted' : code === 'issue_rate_exceeded' ? 'too_fast' : 'try_again';
   if (S.screen === 'confirm') draw();
   armIdle();
 }
