@@ -129,6 +129,11 @@ async fn a_kiosk_retrying_a_request_it_already_got_a_ticket_for_is_never_refused
         .await;
     assert_eq!(status, 201, "{again}");
     assert_eq!(again["code"], first.expect("the first")["code"]);
+    // Only the new request counts as refused.
+    let manager = hall.staff("quanly", Role::Manager).await;
+    let shown = alerts(&manager).await;
+    assert_eq!(shown.len(), 1, "{shown:?}");
+    assert_eq!(shown[0]["refused"], 1, "{shown:?}");
 }
 
 #[tokio::test]

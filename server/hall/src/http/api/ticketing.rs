@@ -146,7 +146,7 @@ async fn within_allowance(
         Ok(allowed) => Ok(Some(allowed)),
         Err(refused) => {
             let Some(request_id) = request_id else {
-                return Err(refused.into());
+                return Err(refused.count().into());
             };
             let known = app
                 .store
@@ -154,7 +154,7 @@ async fn within_allowance(
                 .await?;
             match known {
                 Some(_) => Ok(None),
-                None => Err(refused.into()),
+                None => Err(refused.count().into()),
             }
         }
     }

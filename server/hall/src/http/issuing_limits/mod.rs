@@ -25,91 +25,18 @@ use motcua_domain::{Error, Hall};
 use motcua_store::clock::Clock;
 use motcua_store::millis;
 use motcua_web::Exposition;
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
+
+mod settings;
+pub use settings::LimitSettings;
 
 /// The most issuers whose allowance is tracked at once.
 pub const MAX_ISSUERS: usize = 4096;
 /// The most alerts kept (one per issuer and day).
 const MAX_ALERTS: usize = 256;
-
-/// The `[limits]` settings: tickets a minute, and the burst allowed at once, per kiosk,
-/// per member of staff issuing at a counter, and for priority tickets per issuer. `0`
-/// tickets a minute: no limit of that kind.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(default, deny_unknown_fields)]
-pub struct LimitSettings {
-    pub kiosk_tickets_per_minute: u32,
-    pub kiosk_burst: u32,
-    pub clerk_tickets_per_minute: u32,
-    pub clerk_burst: u32,
-    pub priority_tickets_per_minute: u32,
-    pub priority_burst: u32,
-}
-
-impl Default for LimitSettings {
-    /// A busy ward's kiosk issues a few tickets a minute (each citizen spends 15-20 s at
-    /// it): 10 a minute, 10 at once, is several times that. Priority tickets are a small
-    /// share of a day's: 2 a minute, 4 at once.
-    fn default() -> Self {
-        LimitSettings {
-            kiosk_tickets_per_minute: 10,
-            kiosk_burst: 10,
-            clerk_tickets_per_minute: 10,
-            clerk_burst: 10,
-            priority_tickets_per_minute: 2,
-            priority_burst: 4,
-        }
-    }
-}
-
-impl LimitSettings {
-    /// No limits at all (tests and benches that issue thousands of tickets).
-    pub fn off() -> Self {
-        LimitSettings {
-            kiosk_tickets_per_minute: 0,
-            kiosk_burst: 0,
-            clerk_tickets_per_minute: 0,
-            clerk_burst: 0,
-            priority_tickets_per_minute: 0,
-            priority_burst: 0,
-        }
-    }
-
-    /// Check the values: the key (under `limits.`) and why, if one is wrong.
-    pub fn check(&self) -> Result<(), (String, String)> {
-        for (rate, burst, rate_key, burst_key) in [
-            (
-                self.kiosk_tickets_per_minute,
-                self.kiosk_burst,
-                "kiosk_tickets_per_minute",
-                "kiosk_burst",
-            ),
-            (
-                self.clerk_tickets_per_minute,
-                self.clerk_burst,
-                "clerk_tickets_per_minute",
-                "clerk_burst",
-            ),
-            (
-                self.priority_tickets_per_minute,
-                self.priority_burst,
-                "priority_tickets_per_minute",
-                "priority_burst",
-            ),
-        ] {
-            if rate > 6_000 {
-                return Err((rate_key.into(), "at most 6000 (0: no limit)".into()));
-            }
-            if rate > 0 && !(1..=1_000).contains(&burst) {
-                return Err((burst_key.into(), "1 to 1000".into()));
-            }
-        }
-        Ok(())
-    }
-}
 
 /// Who issues: a kiosk (its device's id) or a member of staff (their user id).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -253,6 +180,59 @@ struct Inner {
     refused: [AtomicU64; 4],
 }
 
+/// A request past its issuer's allowance.
+#[must_use]
+pub struct Refused {
+    limits: IssuingLimits,
+    issuer: Requester,
+    class: Class,
+    retry_secs: u64,
+}
+
+impl std::fmt::Debug for Refused {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Refused")
+            .field("issuer", &self.issuer)
+            .field("class", &self.class)
+            .field("retry_secs", &self.retry_secs)
+            .finish()
+    }
+}
+
+impl Refused {
+    /// The refusal as answered (429 `issue_rate_exceeded`, try again in so many seconds),
+    /// counted in `/metrics` and in the issuer's alert. (Not called for a retried request
+    /// that gets the ticket it already had: that is no refusal.)
+    pub fn count(self) -> Error {
+        let now = millis(self.limits.inner.clock.now());
+        {
+            let mut state = self
+                .limits
+                .inner
+                .state
+                .lock()
+                .unwrap_or_else(|e| e.into_inner());
+            self.limits
+                .note_refusal(&mut state, &self.issuer, self.class, now);
+        }
+        let what = if self.class == Class::Priority {
+            "priority tickets"
+        } else {
+            "tickets"
+        };
+        let who = match self.issuer.key {
+            IssuerKey::Kiosk(_) => "kiosk",
+            IssuerKey::Staff(_) => "member of staff",
+        };
+        let retry = self.retry_secs;
+        Error::too_many(
+            "issue_rate_exceeded",
+            format!("this {who} is issuing {what} too fast: try again in {retry} s"),
+            retry,
+        )
+    }
+}
+
 /// A ticket allowed: give it back with [`Allowed::refund`] if none was issued after all
 /// (the command was refused, or a retried request got the ticket it already had).
 #[must_use]
@@ -306,16 +286,17 @@ impl IssuingLimits {
     }
 
     /// Take one ticket of `issuer`'s allowance (and of its priority allowance for a
-    /// priority ticket), or refuse with 429 `issue_rate_exceeded` and when to try again.
-    /// A refusal takes nothing.
-    pub fn take(&self, issuer: &Requester, priority: bool) -> Result<Allowed, Error> {
+    /// priority ticket), or say it is refused and for how long ([`Refused::count`] makes
+    /// the 429 and counts it). A refusal takes nothing.
+    pub fn take(&self, issuer: &Requester, priority: bool) -> Result<Allowed, Refused> {
         let inner = &self.inner;
         let now = millis(inner.clock.now());
         let mut checks = vec![(Class::All, self.all_of(issuer.key))];
         if priority {
             checks.push((Class::Priority, inner.priority));
         }
-        let mut state = inner.state.lock().map_err(Error::internal)?;
+        // A poisoned lock (a panic elsewhere) is no reason to refuse citizens.
+        let mut state = inner.state.lock().unwrap_or_else(|e| e.into_inner());
         let mut refused_by = None;
         for (class, allowance) in &checks {
             let Some(a) = allowance else { continue };
@@ -327,23 +308,12 @@ impl IssuingLimits {
             }
         }
         if let Some((class, wait_ms)) = refused_by {
-            self.note_refusal(&mut state, issuer, class, now);
-            drop(state);
-            let retry = u64::try_from(wait_ms).unwrap_or(1).div_ceil(1000);
-            let what = if class == Class::Priority {
-                "priority tickets"
-            } else {
-                "tickets"
-            };
-            let who = match issuer.key {
-                IssuerKey::Kiosk(_) => "kiosk",
-                IssuerKey::Staff(_) => "member of staff",
-            };
-            return Err(Error::too_many(
-                "issue_rate_exceeded",
-                format!("this {who} is issuing {what} too fast: try again in {retry} s"),
-                retry,
-            ));
+            return Err(Refused {
+                limits: self.clone(),
+                issuer: issuer.clone(),
+                class,
+                retry_secs: u64::try_from(wait_ms).unwrap_or(1).div_ceil(1000),
+            });
         }
         for (class, allowance) in checks {
             let Some(a) = allowance else { continue };
@@ -520,94 +490,4 @@ fn forget_an_alert(alerts: &mut HashMap<IssuerKey, Alert>, today: NaiveDate) {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use chrono::{Duration, TimeZone, Utc};
-    use motcua_store::clock::ManualClock;
-
-    fn limits(settings: &LimitSettings) -> (IssuingLimits, ManualClock) {
-        let clock = ManualClock::starting_at(
-            Utc.with_ymd_and_hms(2026, 11, 25, 1, 0, 0)
-                .single()
-                .expect("time"),
-        );
-        let hall = crate::config::Settings::default()
-            .hall()
-            .expect("demo hall");
-        let limits = IssuingLimits::new(settings, Arc::new(clock.clone()), Arc::new(hall));
-        (limits, clock)
-    }
-
-    fn kiosk(id: i64) -> Requester {
-        Requester {
-            key: IssuerKey::Kiosk(id),
-            name: format!("kiosk-{id}"),
-        }
-    }
-
-    #[test]
-    fn a_burst_is_allowed_then_one_ticket_per_interval() {
-        let (limits, clock) = limits(&LimitSettings::default());
-        for _ in 0..10 {
-            let _ = limits.take(&kiosk(1), false).expect("within the burst");
-        }
-        let refused = limits.take(&kiosk(1), false).err().expect("past the burst");
-        assert!(matches!(
-            refused,
-            Error::TooMany {
-                code: "issue_rate_exceeded",
-                retry_after_secs: 6,
-                ..
-            }
-        ));
-        clock.advance(Duration::seconds(6));
-        let _ = limits.take(&kiosk(1), false).expect("one more after 6 s");
-        assert!(limits.take(&kiosk(1), false).is_err());
-    }
-
-    #[test]
-    fn a_refund_gives_the_ticket_back() {
-        let (limits, _) = limits(&LimitSettings::default());
-        for _ in 0..20 {
-            limits
-                .take(&kiosk(1), true)
-                .expect("refunded each time")
-                .refund();
-        }
-        assert!(limits.alerts().is_empty());
-    }
-
-    #[test]
-    fn the_table_never_holds_more_than_its_bound() {
-        let (limits, _) = limits(&LimitSettings::default());
-        for id in 0..(MAX_ISSUERS as i64 + 500) {
-            let _ = limits.take(&kiosk(id), false).expect("a first ticket");
-        }
-        let state = limits.inner.state.lock().expect("lock");
-        assert!(
-            state.buckets.len() <= MAX_ISSUERS,
-            "{}",
-            state.buckets.len()
-        );
-    }
-
-    #[test]
-    fn zero_a_minute_is_no_limit() {
-        let (limits, _) = limits(&LimitSettings::off());
-        for _ in 0..1_000 {
-            let _ = limits.take(&kiosk(1), true).expect("no limit");
-        }
-    }
-
-    #[test]
-    fn a_bad_burst_is_refused_with_its_key() {
-        let settings = LimitSettings {
-            kiosk_burst: 0,
-            ..LimitSettings::default()
-        };
-        assert_eq!(
-            settings.check().err().map(|(k, _)| k).as_deref(),
-            Some("kiosk_burst")
-        );
-    }
-}
+mod tests;
