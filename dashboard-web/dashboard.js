@@ -9,6 +9,7 @@
 import { api, ApiError, applyStatic, dates, errorText, h, hallFeed, makeFormat, makeI18n, mayRead } from './lib.js';
 import { strings } from './strings.js';
 import { makeHistoryView } from './history.js';
+import { makeAbuse } from './abuse.js';
 
 const t = makeI18n(strings);
 const fmt = makeFormat(t);
@@ -32,6 +33,8 @@ const state = {
   statsError: null,
   charts: null,
 };
+
+const abuse = makeAbuse({ t, fmt, $, refresh: () => refreshNow() });
 
 const nameOf = (row) => (t.lang() === 'en' ? row.name_en : row.name_vi) || row.key || row.code || '';
 
@@ -284,6 +287,9 @@ function renderNow() {
   // Counters.
   $('#now-counter-list').replaceChildren(...counters.map(counterCard));
 
+  // Kiosks and staff refused for issuing too fast.
+  abuse.renderAlerts(now);
+
   // Printers.
   $('#now-printers-list').replaceChildren(...(printers.length
     ? printers.map(printerItem)
@@ -445,6 +451,7 @@ function renderStats() {
 
 function wire() {
   $('#login-form').addEventListener('submit', login);
+  abuse.wire();
   $('#logout-btn').addEventListener('click', logout);
   $('button[data-action="switch-user"]').addEventListener('click', logout);
   $('#lang-btn').addEventListener('click', () => {

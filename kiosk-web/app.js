@@ -257,7 +257,21 @@ function drawConfirm() {
   const s = service(S.field) || { code: S.field, name_vi: S.field, name_en: '' };
   const [name, name2] = names(s.name_vi, s.name_en);
   const prio = S.priority === 'none' ? t('no_priority') : priorityName(S.priority);
-  const error = S.error
+  // Too many tickets from this kiosk at once (429): how long to wait, in both languages.
+  const error = S.error === 'too_fast'
+    ? h(
+        'p',
+        { class: 'error', role: 'alert', 'data-error': 'too_fast' },
+        ico('warning'),
+        h(
+          'span',
+          {},
+          h('strong', {}, t('too_fast')),
+          h('small', {}, t('too_fast_sub', S.retryAfter)),
+          h('small', { class: 'other-lang' }, `${t2('too_fast')}. ${t2('too_fast_sub', S.retryAfter)}`),
+        ),
+      )
+    : S.error
     ? h(
         'p',
         { class: 'error', role: 'alert' },
@@ -520,7 +534,9 @@ async function issue() {
   S.busy = false;
   if (res?.status === 201 && res.body?.code) return showTicket(res.body);
   if (res?.status === 401 || res?.status === 403) return unpair(true);
-  S.error = res?.body?.error?.code === 'series_exhausted' ? 'exhausted' : 'try_again';
+  const code = res?.body?.error?.code;
+  S.retryAfter = Math.max(1, res?.retryAfter ?? 10);
+  S.error = code === 'series_exhausted' ? 'exhausted' : code === 'issue_rate_exceeded' ? 'too_fast' : 'try_again';
   if (S.screen === 'confirm') draw();
   armIdle();
 }

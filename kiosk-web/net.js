@@ -6,7 +6,10 @@ const DEADLINE_MS = 8000;
 /** Thrown when the server could not be reached at all (not for an HTTP error). */
 export class NetworkError extends Error {}
 
-/** A JSON request: resolves to {status, body} for any HTTP answer, throws NetworkError otherwise. */
+/**
+ * A JSON request: resolves to {status, body, retryAfter} for any HTTP answer (retryAfter: the
+ * seconds of a Retry-After header, else null), throws NetworkError otherwise.
+ */
 export async function request(method, path, { body, token } = {}) {
   const headers = { Accept: 'application/json' };
   if (body !== undefined) headers['Content-Type'] = 'application/json';
@@ -33,7 +36,8 @@ export async function request(method, path, { body, token } = {}) {
   } catch {
     // An empty or non-JSON body: keep the status alone.
   }
-  return { status: res.status, body: data };
+  const retryAfter = Number.parseInt(res.headers.get('Retry-After') ?? '', 10);
+  return { status: res.status, body: data, retryAfter: Number.isFinite(retryAfter) ? retryAfter : null };
 }
 
 function wsUrl(path) {

@@ -40,6 +40,11 @@ const T = {
   try_again_sub: ['Chưa lấy được số. Vui lòng bấm nút lần nữa.', 'We could not get your number. Please press the button again.'],
   exhausted: ['Lĩnh vực này đã hết số hôm nay', 'No more numbers for this service today'],
   exhausted_sub: ['Vui lòng hỏi cán bộ hướng dẫn.', 'Please ask a member of staff.'],
+  too_fast: ['Máy đang cấp quá nhiều số cùng lúc', 'This kiosk is issuing too many numbers at once'],
+  too_fast_sub: [
+    (n) => `Vui lòng chờ ${n} giây rồi bấm lại, hoặc hỏi cán bộ hướng dẫn.`,
+    (n) => `Please wait ${n} seconds and press again, or ask a member of staff.`,
+  ],
 
   your_number: ['Số thứ tự của bạn', 'Your number'],
   ahead: [(n) => `Số người chờ trước bạn: ${n}`, (n) => `People ahead of you: ${n}`],

@@ -37,7 +37,7 @@ fn the_demo_starts_with_no_config_and_shows_its_accounts_only_the_first_time() {
 fn every_acknowledged_ticket_survives_kill_9_and_numbering_continues() {
     let data = tempfile::tempdir().expect("temp dir");
     let token = add_kiosk(data.path(), "kiosk-1");
-    let server = Server::start(data.path(), &[]);
+    let server = Server::start_unlimited(data.path(), &[]);
     // Four kiosks issue as fast as they can; the server is killed while they do.
     let (tx, rx) = std::sync::mpsc::channel::<Value>();
     let mut kiosks = Vec::new();

@@ -82,7 +82,7 @@ fn a_backup_taken_while_kiosks_issue_restores_to_a_hall_with_every_acknowledged_
     let dir = tempfile::tempdir().expect("temp dir");
     let data = dir.path().join("data");
     let token = add_kiosk(&data);
-    let server = Server::start(&data, &[]);
+    let server = Server::start_unlimited(&data, &[]);
 
     // Four kiosks issue as fast as they can, before, during and after the backup.
     let stop = Arc::new(AtomicBool::new(false));

@@ -70,9 +70,19 @@ impl TestHall {
         Self::start_with_clock(settings, ManualClock::starting_at(opening_time())).await
     }
 
-    /// A hall on a clock the test shares (with a city collector, say).
-    pub async fn start_with_clock(settings: Settings, clock: ManualClock) -> TestHall {
+    /// A hall on a clock the test shares (with a city collector, say). Kiosks and staff
+    /// issue as fast as they like: tests issue hundreds of tickets in a test millisecond
+    /// (the limits have their own tests, through [`TestHall::start_limited`]).
+    pub async fn start_with_clock(mut settings: Settings, clock: ManualClock) -> TestHall {
+        settings.limits = motcua_hall::http::issuing_limits::LimitSettings::off();
         let dir = tempfile::tempdir().expect("temp dir");
+        Self::launch(settings, DataDir::Temp(dir), clock).await
+    }
+
+    /// A hall with its issuing limits as `settings` say (the defaults, unless changed).
+    pub async fn start_limited(settings: Settings) -> TestHall {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let clock = ManualClock::starting_at(opening_time());
         Self::launch(settings, DataDir::Temp(dir), clock).await
     }
 
@@ -85,12 +95,11 @@ impl TestHall {
             copy.path().join("motcua.sqlite3"),
         )
         .expect("copy the database");
-        Self::launch(
-            Settings::default(),
-            DataDir::Temp(copy),
-            ManualClock::starting_at(at),
-        )
-        .await
+        let settings = Settings {
+            limits: motcua_hall::http::issuing_limits::LimitSettings::off(),
+            ..Settings::default()
+        };
+        Self::launch(settings, DataDir::Temp(copy), ManualClock::starting_at(at)).await
     }
 
     async fn launch(settings: Settings, dir: DataDir, clock: ManualClock) -> TestHall {

@@ -259,6 +259,10 @@ enum Endpoint {
     EnableUser,
     ResetPassword,
     ListPrinters,
+    /// A manager cancels the waiting tickets of a kiosk in bulk.
+    BulkCancel,
+    /// A manager acknowledges an issuing alert.
+    AcknowledgeAlert,
     /// A manager's read with nothing to set up: the figures, their exports, the uplink.
     ManagerRead(&'static str),
     OpenApi,
@@ -315,6 +319,8 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/users/{id}/enable",      EnableUser,           [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/users/{id}/password",    ResetPassword,        [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("GET /api/printers",                ListPrinters,         [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("POST /api/bulk-cancellations",     BulkCancel,           [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("POST /api/issuing-alerts/{id}/acknowledge", AcknowledgeAlert, [NO401, NO403, NO403, NO403, NO401, NO403, OK204, OK204]),
     ("GET /api/stats",                   ManagerRead("/api/stats"),      [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/stats/now",               ManagerRead("/api/stats/now"),  [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/stats.csv",               ManagerRead("/api/stats.csv"),  [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
@@ -676,6 +682,22 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             (get("/api/printers".into()), Watch::Nothing)
         }
         ManagerRead(path) => (get(path.into()), Watch::Nothing),
+        BulkCancel => {
+            let ticket = kiosk.issue(HOME_FIELD, "none").await;
+            let token = ticket["token"].as_str().expect("token").to_owned();
+            let before = ticket_by_token(hall, &token).await;
+            (
+                post(
+                    "/api/bulk-cancellations".into(),
+                    json!({"kiosk": "setup-kiosk", "reason": "access table"}),
+                ),
+                Watch::Ticket { token, before },
+            )
+        }
+        AcknowledgeAlert => (
+            post("/api/issuing-alerts/kiosk-1/acknowledge".into(), json!({})),
+            Watch::Nothing,
+        ),
         WsKiosk => (
             Request::Ws {
                 path: "/ws/kiosk".into(),

@@ -83,6 +83,10 @@ pub enum Event {
         from: Status,
         #[serde(default, skip_serializing_if = "Option::is_none")]
         reason: Option<EndReason>,
+        /// Why staff cancelled it, when they said (`bulk: <the manager's reason>` for a
+        /// bulk cancellation). The hall's own record: the city does not get it.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
     /// Back to the back of its queue (the citizen went to complete the dossier).
     Returned {
@@ -217,7 +221,8 @@ impl Event {
     }
 
     /// The event as the city may see it: a comment's text only when the hall shares
-    /// comments. Nothing else in an event is personal (no token, no names).
+    /// comments, and never staff's note on a cancellation. Nothing else in an event is
+    /// personal (no token, no names).
     pub fn for_city(self, share_comments: bool) -> Event {
         match self {
             Event::Rated {
@@ -230,6 +235,11 @@ impl Event {
                 scale,
                 comment: comment.filter(|_| share_comments),
                 channel,
+            },
+            Event::Cancelled { from, reason, .. } => Event::Cancelled {
+                from,
+                reason,
+                note: None,
             },
             other => other,
         }
@@ -298,13 +308,23 @@ mod tests {
                 Event::Cancelled {
                     from: Status::Waiting,
                     reason: None,
+                    note: None,
                 },
                 json!({"from": "waiting"}),
             ),
             (
                 Event::Cancelled {
+                    from: Status::Waiting,
+                    reason: None,
+                    note: Some("bulk: kiosk-2 stolen".into()),
+                },
+                json!({"from": "waiting", "note": "bulk: kiosk-2 stolen"}),
+            ),
+            (
+                Event::Cancelled {
                     from: Status::Called,
                     reason: Some(EndReason::DayEnded),
+                    note: None,
                 },
                 json!({"from": "called", "reason": "day_ended"}),
             ),
@@ -413,5 +433,22 @@ mod tests {
             rated.for_city(false),
             Event::Rated { comment: None, .. }
         ));
+    }
+
+    #[test]
+    fn the_city_copy_of_a_cancellation_loses_the_staff_note() {
+        let cancelled = Event::Cancelled {
+            from: Status::Waiting,
+            reason: None,
+            note: Some("bulk: kiosk-2 stolen".into()),
+        };
+        assert_eq!(
+            cancelled.for_city(true),
+            Event::Cancelled {
+                from: Status::Waiting,
+                reason: None,
+                note: None,
+            }
+        );
     }
 }

@@ -43,6 +43,8 @@ pub struct Settings {
     pub printers: Vec<PrinterSettings>,
     /// Reporting to the city's collector (off until `city.url` is set).
     pub city: UplinkSettings,
+    /// How fast one kiosk or one member of staff may issue tickets.
+    pub limits: crate::http::issuing_limits::LimitSettings,
 }
 
 /// Where and how the hall reports its events to the city.
@@ -343,6 +345,7 @@ impl Default for Settings {
             announcements: crate::announce::VoiceSettings::default(),
             printers: Vec::new(),
             city: UplinkSettings::default(),
+            limits: Default::default(),
         }
     }
 }
@@ -378,6 +381,7 @@ impl Settings {
             )
         })?;
         self.city.check()?;
+        (self.limits.check()).map_err(|(key, reason)| invalid(format!("limits.{key}"), reason))?;
         if ![3, 5].contains(&self.hall.rating_scale) {
             return Err(invalid("hall.rating_scale", "must be 3 or 5"));
         }

@@ -65,6 +65,11 @@ pub fn wire(
     state.announcer = announce::Announcer::new(&settings.announcements);
     state.proxies =
         motcua_web::client::TrustedProxies::new(settings.server.trusted_proxies.iter().copied());
+    state.issuing = http::issuing_limits::IssuingLimits::new(
+        &settings.limits,
+        state.clock.clone(),
+        state.store.hall.clone(),
+    );
     Ok(state)
 }
 
@@ -82,6 +87,11 @@ fn build_state_with(
     hub.follow(&app);
     let access = access::Access::new(clock.clone());
     access.watch(data_dir.join(motcua_store::backup::DATABASE_FILE));
+    let issuing = http::issuing_limits::IssuingLimits::new(
+        &http::issuing_limits::LimitSettings::off(),
+        clock.clone(),
+        store.hall.clone(),
+    );
     Ok(AppState {
         app,
         store,
@@ -93,6 +103,7 @@ fn build_state_with(
         uplink: uplink::Uplink::default(),
         proxies: motcua_web::client::TrustedProxies::default(),
         access,
+        issuing,
     })
 }
 

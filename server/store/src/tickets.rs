@@ -303,6 +303,48 @@ pub fn latest_day(conn: &Connection) -> Result<Option<String>, StoreError> {
         .query_row([], |r| r.get(0))?)
 }
 
+/// Which waiting tickets a bulk cancellation takes: every condition given must hold.
+#[derive(Debug, Clone, Default)]
+pub struct WaitingFilter<'a> {
+    /// Issued by this kiosk (a device's id).
+    pub issued_device: Option<i64>,
+    /// Issued at a counter by this member of staff.
+    pub issued_user: Option<i64>,
+    /// Issued at or after (milliseconds).
+    pub issued_from: Option<i64>,
+    /// Issued before (milliseconds).
+    pub issued_to: Option<i64>,
+    /// Waiting in this field.
+    pub service: Option<&'a ServiceCode>,
+}
+
+/// The waiting tickets `filter` picks, in issue order.
+pub fn waiting_matching(
+    conn: &Connection,
+    filter: &WaitingFilter<'_>,
+) -> Result<Vec<TicketRow>, StoreError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets
+         WHERE status = 'waiting'
+           AND (?1 IS NULL OR issued_device = ?1) AND (?2 IS NULL OR issued_user = ?2)
+           AND (?3 IS NULL OR issued_at >= ?3) AND (?4 IS NULL OR issued_at < ?4)
+           AND (?5 IS NULL OR service = ?5)
+         ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(
+        params![
+            filter.issued_device,
+            filter.issued_user,
+            filter.issued_from,
+            filter.issued_to,
+            filter.service.map(ServiceCode::as_str)
+        ],
+        ticket_from_row,
+    )?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 // ---- Writes ---------------------------------------------------------------------------
 
 /// The last number given out today in a field.
@@ -345,14 +387,19 @@ pub struct NewTicket<'a> {
     pub at: i64,
     pub eta_minutes: u32,
     pub request_id: Option<&'a str>,
+    /// The kiosk that issued it (a device's id), if a kiosk did.
+    pub issued_device: Option<i64>,
+    /// The member of staff who issued it at a counter, if staff did.
+    pub issued_user: Option<i64>,
 }
 
 /// Insert a new ticket; returns its row as written.
 pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreError> {
     conn.prepare_cached(
         "INSERT INTO tickets (token, local_day, first_service, service, number, code, priority,
-             status, issued_by, issued_at, queued_at, eta_minutes, request_id)
-         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?8, ?9, ?10)",
+             status, issued_by, issued_at, queued_at, eta_minutes, request_id, issued_device,
+             issued_user)
+         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?8, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         t.token,
@@ -364,7 +411,9 @@ pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreEr
         t.issued_by,
         t.at,
         t.eta_minutes,
-        t.request_id
+        t.request_id,
+        t.issued_device,
+        t.issued_user
     ])?;
     // The row as just written: nothing to read back.
     Ok(TicketRow {
@@ -503,6 +552,8 @@ mod tests {
                     at,
                     eta_minutes: 0,
                     request_id: None,
+                    issued_device: None,
+                    issued_user: None,
                 },
             )
             .expect("insert");

@@ -29,6 +29,18 @@ impl Server {
         Server::spawn(command)
     }
 
+    /// `motcua serve` as [`Server::start`], with no issuing limits: for tests whose kiosks
+    /// issue as fast as the server answers.
+    pub fn start_unlimited(data: &Path, extra: &[&str]) -> Server {
+        let mut command = Command::new(BIN);
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--data"])
+            .arg(data)
+            .args(extra)
+            .env("MOTCUA_LIMITS__KIOSK_TICKETS_PER_MINUTE", "0");
+        Server::spawn(command)
+    }
+
     /// Start `command` and read its banner. The banner ends with an empty line, printed
     /// before serving starts; the listener is bound before the first line ("… listening on
     /// http://…"), so no waiting is needed.

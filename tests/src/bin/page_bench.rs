@@ -23,6 +23,7 @@ async fn main() {
     for s in &mut settings.services {
         s.last = 99_999;
     }
+    settings.limits = motcua_hall::http::issuing_limits::LimitSettings::off();
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
         .await
         .expect("bind");

@@ -131,6 +131,7 @@ pub fn close_previous_days(ctx: &mut Ctx<'_, '_>) -> Result<(), Error> {
         let event = Event::Cancelled {
             from: t.status,
             reason: Some(EndReason::DayEnded),
+            note: None,
         };
         record(ctx, event, Some(t), t.counter_no, None)?;
     }

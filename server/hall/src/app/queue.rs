@@ -122,10 +122,18 @@ fn new_token() -> String {
     hex::encode(bytes)
 }
 
-/// Issue a ticket in a field (the next number of the day, a fresh token, an estimate),
-/// once per `request_id`: asked again with the same id (a kiosk retrying a request whose
-/// answer was lost), it answers with the ticket already issued. The flag says whether the
-/// ticket is new.
+/// Where a ticket is asked for: a kiosk or a counter, and which kiosk or member of staff
+/// (kept with the ticket, so what one of them issued can be cancelled at once).
+#[derive(Debug, Clone, Copy)]
+pub struct Origin {
+    pub by: IssuedBy,
+    /// The kiosk's device id.
+    pub device: Option<i64>,
+    /// The member of staff's user id.
+    pub user: Option<i64>,
+}
+
+/// [`issue`] with no kiosk or member of staff named.
 pub fn issue_once(
     ctx: &mut Ctx<'_, '_>,
     service: &ServiceCode,
@@ -133,6 +141,26 @@ pub fn issue_once(
     issued_by: IssuedBy,
     request_id: Option<&str>,
 ) -> Result<(Issued, bool), Error> {
+    let origin = Origin {
+        by: issued_by,
+        device: None,
+        user: None,
+    };
+    issue(ctx, service, priority, origin, request_id)
+}
+
+/// Issue a ticket in a field (the next number of the day, a fresh token, an estimate),
+/// once per `request_id`: asked again with the same id (a kiosk retrying a request whose
+/// answer was lost), it answers with the ticket already issued. The flag says whether the
+/// ticket is new.
+pub fn issue(
+    ctx: &mut Ctx<'_, '_>,
+    service: &ServiceCode,
+    priority: Priority,
+    origin: Origin,
+    request_id: Option<&str>,
+) -> Result<(Issued, bool), Error> {
+    let issued_by = origin.by;
     if let Some(request_id) = request_id
         && let Some(id) = tickets::by_request_id(ctx.conn(), request_id)?
     {
@@ -196,6 +224,8 @@ pub fn issue_once(
             at: now,
             eta_minutes: eta,
             request_id,
+            issued_device: origin.device,
+            issued_user: origin.user,
         },
     )?;
     let view = views::ticket_view_known(ctx.hall(), &row, Some((ahead, eta)));
@@ -248,7 +278,12 @@ pub fn issue_at_kiosk(
     kiosk_id: i64,
     footer: &str,
 ) -> Result<KioskTicket, Error> {
-    let (issued, new) = issue_once(ctx, service, priority, IssuedBy::Kiosk, request_id)?;
+    let origin = Origin {
+        by: IssuedBy::Kiosk,
+        device: Some(kiosk_id),
+        user: None,
+    };
+    let (issued, new) = issue(ctx, service, priority, origin, request_id)?;
     let paper = views::ticket_paper(ctx.hall(), &issued.ticket, &issued.url, footer);
     let job = if new {
         let payload = serde_json::to_string(&paper).map_err(Error::internal)?;
@@ -445,6 +480,7 @@ fn move_of<'t>(
             Event::Cancelled {
                 from: ticket.status,
                 reason: None,
+                note: None,
             },
             closed(Status::Cancelled),
             None,

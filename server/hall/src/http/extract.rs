@@ -90,6 +90,8 @@ pub struct Issuer {
     pub issued_by: IssuedBy,
     /// The kiosk, when a kiosk issues (its printer prints the ticket).
     pub kiosk: Option<Device>,
+    /// The member of staff, when staff issue at a counter.
+    pub staff: Option<User>,
 }
 
 impl FromRequestParts<AppState> for Issuer {
@@ -102,11 +104,14 @@ impl FromRequestParts<AppState> for Issuer {
             Caller::Device(kiosk) => Issuer {
                 issued_by: IssuedBy::Kiosk,
                 kiosk: Some(kiosk),
+                staff: None,
             },
-            _ => Issuer {
+            Caller::Staff(user) => Issuer {
                 issued_by: IssuedBy::Counter,
                 kiosk: None,
+                staff: Some(user),
             },
+            Caller::Nobody => return Err(AppError::Command(Error::Unauthenticated)),
         })
     }
 }

@@ -7,6 +7,7 @@
 
 pub mod api;
 pub mod extract;
+pub mod issuing_limits;
 pub mod metrics;
 pub mod pages;
 pub mod stats;
@@ -44,6 +45,8 @@ pub struct AppState {
     pub proxies: motcua_web::client::TrustedProxies,
     /// Who holds each open socket, and devices' last signs of life (revocation).
     pub access: crate::access::Access,
+    /// How fast each kiosk and member of staff may issue tickets, and the alerts.
+    pub issuing: issuing_limits::IssuingLimits,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -170,6 +173,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stats::now))
         .routes(routes!(stats::csv_export))
         .routes(routes!(stats::xlsx_export))
+        .routes(routes!(api::bulk_cancel))
+        .routes(routes!(api::acknowledge_issuing_alert))
 }
 
 /// The hall's OpenAPI document, made once from [`api_routes`].

@@ -126,6 +126,8 @@ pub struct HallNow {
     pub counters: Vec<CounterNow>,
     pub printers: Vec<crate::printing::PrinterView>,
     pub uplink: crate::uplink::UplinkStatus,
+    /// Kiosks and staff refused today for issuing too fast, until acknowledged.
+    pub issuing_alerts: Vec<super::issuing_limits::IssuingAlert>,
 }
 
 /// A field's queue now.
@@ -186,6 +188,7 @@ pub async fn now(
     State(clock): State<Arc<dyn Clock>>,
     State(printing): State<Printing>,
     State(uplink): State<crate::uplink::Uplink>,
+    State(issuing): State<super::issuing_limits::IssuingLimits>,
     caller: Caller,
 ) -> Result<Json<HallNow>, AppError> {
     caller.reader()?;
@@ -274,6 +277,7 @@ pub async fn now(
         counters,
         printers,
         uplink: uplink.status(),
+        issuing_alerts: issuing.alerts(),
     }))
 }
 

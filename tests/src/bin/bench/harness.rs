@@ -89,6 +89,8 @@ fn bench_settings() -> Settings {
     for s in &mut settings.services {
         s.last = 99_999;
     }
+    // A few kiosks stand in for a city's worth: no issuing limits.
+    settings.limits = motcua_hall::http::issuing_limits::LimitSettings::off();
     settings
 }
 

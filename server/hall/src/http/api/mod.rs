@@ -9,6 +9,7 @@ use super::{AppError, AppState};
 use crate::access::Owner;
 use crate::app::queue::{self, Staff};
 use crate::app::{App, views};
+use crate::http::issuing_limits::{Allowed, IssuerKey, IssuingLimits, Requester};
 use crate::live::{Feed, Hub, run_feed};
 use crate::printing::{PrinterView, Printing};
 use axum::Json;
@@ -29,6 +30,7 @@ use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
 mod admin;
+mod bulk;
 mod counters;
 mod feeds;
 mod hall;
@@ -36,6 +38,7 @@ mod staff;
 mod ticketing;
 
 pub use admin::*;
+pub use bulk::*;
 pub use counters::*;
 pub use feeds::*;
 pub use hall::*;

@@ -29,6 +29,9 @@ pub struct IssuedTicket {
 }
 
 /// Issue a ticket (the kiosk's button). The same `request_id` never issues a second one.
+/// Each kiosk and each member of staff has an allowance of tickets a minute (a smaller one
+/// for priority tickets): past it, 429 `issue_rate_exceeded` with Retry-After, nothing
+/// issued.
 ///
 /// Who may call: a kiosk (its ticket is printed) or any member of staff.
 #[utoipa::path(
@@ -43,12 +46,14 @@ pub struct IssuedTicket {
         (status = 403, description = "`forbidden`: a display or a printer", body = ErrorBody),
         (status = 409, description = "the field is closed for the day, the numbers ran out, ...", body = ErrorBody),
         (status = 422, description = "`unknown_service`, `unknown_priority`, `bad_request_id`, `invalid_body`", body = ErrorBody),
+        (status = 429, description = "`issue_rate_exceeded`: this kiosk or member of staff is issuing too fast (see Retry-After)", body = ErrorBody),
     ),
 )]
 #[tracing::instrument(skip_all, fields(service = %req.service))]
 pub async fn issue_ticket(
     State(app): State<App>,
     State(printing): State<Printing>,
+    State(limits): State<IssuingLimits>,
     issuer: Issuer,
     Body(req): Body<IssueRequest>,
 ) -> Result<Response, AppError> {
@@ -77,12 +82,17 @@ pub async fn issue_ticket(
         }
         None => None,
     };
+    let allowed = within_allowance(&app, &limits, &issuer, priority, request_id.clone()).await?;
     let Some(kiosk) = issuer.kiosk else {
-        let (issued, _) = app
-            .run(move |ctx| {
-                queue::issue_once(ctx, &service, priority, issued_by, request_id.as_deref())
-            })
-            .await?;
+        let origin = queue::Origin {
+            by: issued_by,
+            device: None,
+            user: issuer.staff.map(|u| u.id),
+        };
+        let issued = app
+            .run(move |ctx| queue::issue(ctx, &service, priority, origin, request_id.as_deref()))
+            .await;
+        let (issued, _) = settle(allowed, issued, |(_, new)| *new)?;
         let answer = IssuedTicket {
             issued,
             print: None,
@@ -90,12 +100,13 @@ pub async fn issue_ticket(
         return Ok((StatusCode::CREATED, Json(answer)).into_response());
     };
     let (footer, kiosk_id) = (printing.footer().to_owned(), kiosk.id);
-    let queue::KioskTicket { issued, paper, job } = app
+    let issued = app
         .run(move |ctx| {
             let request_id = request_id.as_deref();
             queue::issue_at_kiosk(ctx, &service, priority, request_id, kiosk_id, &footer)
         })
-        .await?;
+        .await;
+    let queue::KioskTicket { issued, paper, job } = settle(allowed, issued, |t| t.job.is_ok())?;
     let print = match job {
         Ok(job) => {
             printing
@@ -109,6 +120,58 @@ pub async fn issue_ticket(
         print: Some(print),
     };
     Ok((StatusCode::CREATED, Json(answer)).into_response())
+}
+
+/// Take a ticket of the issuer's allowance (none for a retried request whose ticket
+/// exists: it only gets its ticket back), or refuse with 429.
+async fn within_allowance(
+    app: &App,
+    limits: &IssuingLimits,
+    issuer: &Issuer,
+    priority: Priority,
+    request_id: Option<String>,
+) -> Result<Option<Allowed>, AppError> {
+    let requester = match (&issuer.kiosk, &issuer.staff) {
+        (Some(kiosk), _) => Requester {
+            key: IssuerKey::Kiosk(kiosk.id),
+            name: kiosk.name.clone(),
+        },
+        (None, Some(user)) => Requester {
+            key: IssuerKey::Staff(user.id),
+            name: user.name.clone(),
+        },
+        (None, None) => return Ok(None),
+    };
+    match limits.take(&requester, priority.is_priority()) {
+        Ok(allowed) => Ok(Some(allowed)),
+        Err(refused) => {
+            let Some(request_id) = request_id else {
+                return Err(refused.count().into());
+            };
+            let known = app
+                .store
+                .read(move |conn| tickets::by_request_id(conn, &request_id))
+                .await?;
+            match known {
+                Some(_) => Ok(None),
+                None => Err(refused.count().into()),
+            }
+        }
+    }
+}
+
+/// The allowance taken for a request is given back unless a new ticket was issued.
+fn settle<T>(
+    allowed: Option<Allowed>,
+    outcome: Result<T, Error>,
+    new: impl FnOnce(&T) -> bool,
+) -> Result<T, Error> {
+    if let Some(allowed) = allowed
+        && !outcome.as_ref().is_ok_and(new)
+    {
+        allowed.refund();
+    }
+    outcome
 }
 
 /// The ticket's QR code (its status page's address), as SVG for the kiosk's screen.
