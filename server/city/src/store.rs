@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_collector.sql"),
     motcua_store::STATISTICS_SCHEMA,
+    include_str!("../migrations/002_rating_source.sql"),
 ];
 
 const DATABASE: &str = "city.sqlite3";

@@ -41,6 +41,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/006_uplink.sql"),
     include_str!("../migrations/007_queue_heads.sql"),
     include_str!("../migrations/008_open_tickets_by_day.sql"),
+    include_str!("../migrations/011_rating_source.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

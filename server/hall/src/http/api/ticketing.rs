@@ -466,7 +466,12 @@ pub async fn transfer_ticket(
 
 /// The citizen rates the visit on the counter's tablet.
 ///
-/// Who may call: the member of staff holding the counter that served the ticket.
+/// The tablet is signed in as the counter's clerk, so it rates only the ticket its counter
+/// finished last, finished by that clerk at most 5 minutes ago, and only if nobody rated
+/// it; the citizen's own rating on the phone replaces this one.
+///
+/// Who may call: the member of staff holding the counter that served the ticket, who
+/// finished it.
 #[utoipa::path(
     post,
     path = "/api/tickets/{id}/rate",
@@ -479,7 +484,7 @@ pub async fn transfer_ticket(
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: a device, or another counter's ticket", body = ErrorBody),
         (status = 404, description = "`ticket_not_found`", body = ErrorBody),
-        (status = 409, description = "not served, or rated already", body = ErrorBody),
+        (status = 409, description = "`ticket_not_served`; `already_rated`; `rating_not_allowed`: not the ticket this counter finished last, finished by another clerk, or finished more than 5 minutes ago", body = ErrorBody),
         (status = 422, description = "`missing_level`, `bad_rating`, `invalid_body`", body = ErrorBody),
     ),
 )]
@@ -540,7 +545,8 @@ pub struct RatingRequest {
 /// The most a rating comment may hold, in characters.
 const COMMENT_MAX: usize = 500;
 
-/// A citizen rates their served ticket (the phone page).
+/// A citizen rates their served ticket (the phone page), once. A rating the counter's
+/// tablet gave first does not block it: this one replaces it (the log keeps both).
 ///
 /// Who may call: anyone with the ticket's token (it is in the body).
 #[utoipa::path(
@@ -551,7 +557,7 @@ const COMMENT_MAX: usize = 500;
     responses(
         (status = 201, description = "the rated ticket", body = views::CitizenTicket),
         (status = 404, description = "`ticket_not_found`", body = ErrorBody),
-        (status = 409, description = "not served yet, or rated already", body = ErrorBody),
+        (status = 409, description = "`ticket_not_served`; `already_rated`: rated on the phone already", body = ErrorBody),
         (status = 422, description = "`bad_rating`, `comment_too_long`, `invalid_body`", body = ErrorBody),
     ),
 )]
