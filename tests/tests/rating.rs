@@ -314,6 +314,59 @@ async fn the_figures_and_the_exports_count_ratings_by_where_they_were_given() {
             .unwrap_or_else(|| panic!("a column {name:?} in {header:?}"));
         assert_eq!(row[at].as_f64(), Some(value), "{name}");
     }
+
+    // The dashboard's ratings section says where they were given.
+    let browser = Browser::open(1600, 1000).await;
+    browser.goto(&hall.url("/dashboard/")).await;
+    browser
+        .wait_for("the sign-in form", "document.body.dataset.view === 'login'")
+        .await;
+    browser.type_into("#login-name", "quanly").await;
+    browser
+        .type_into("#login-password", "quanly-secret-pw")
+        .await;
+    browser.click("button[data-action='login']").await;
+    browser
+        .wait_for("the dashboard", "document.body.dataset.view === 'dash'")
+        .await;
+    browser.click(".tabs button[data-tab='history']").await;
+    browser
+        .wait_for("today's figures", "document.body.dataset.hist === 'ready'")
+        .await;
+    let line = |source: &str| {
+        format!(
+            "(document.querySelector(\"#hist-satisfaction dd[data-source='{source}']\") || {{}}).textContent"
+        )
+    };
+    browser
+        .wait_for(
+            "the ratings by source",
+            &format!("{} === '2 lượt, 50% hài lòng'", line("phone")),
+        )
+        .await;
+    assert_eq!(
+        browser.eval(&line("counter")).await,
+        "1 lượt, 100% hài lòng"
+    );
+    assert_eq!(browser.eval(&line("replaced")).await, "0");
+    let terms = browser
+        .eval("[...document.querySelectorAll('#hist-satisfaction dt')].map(d => d.textContent)")
+        .await;
+    for term in ["Qua điện thoại của công dân", "Trên máy tính bảng tại quầy"] {
+        assert!(
+            terms
+                .as_array()
+                .is_some_and(|t| t.iter().any(|x| x == term)),
+            "{term} in {terms}"
+        );
+    }
+    browser
+        .eval("document.getElementById('hist-satisfaction').scrollIntoView()")
+        .await;
+    browser
+        .screenshot("rating-dashboard-by-source-1600x1000")
+        .await;
+    browser.close().await;
 }
 
 #[tokio::test]
