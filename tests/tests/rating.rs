@@ -415,3 +415,70 @@ async fn the_city_hears_where_each_rating_was_given() {
     assert_eq!(s["by_source"]["counter"]["rated"], 1, "{s}");
     assert_eq!(s["replaced"], 1, "{s}");
 }
+
+/// A collector's database from before ratings said where, in its figures: opening it learns
+/// each rating's source from the events the halls sent (a ticket's last rating counts).
+#[tokio::test]
+async fn a_collector_database_from_before_rating_sources_learns_them_from_the_log() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = dir.path().join("city.sqlite3");
+    {
+        let conn = rusqlite::Connection::open(&db).expect("a new database");
+        conn.execute_batch(include_str!(
+            "../../server/city/migrations/001_collector.sql"
+        ))
+        .expect("the collector's first schema");
+        conn.execute_batch(motcua_store::STATISTICS_SCHEMA)
+            .expect("the statistics tables");
+        conn.pragma_update(None, "user_version", 2)
+            .expect("schema version 2");
+        conn.execute_batch(
+            r#"
+            INSERT INTO halls (id, code, name, secret_hash, registered_at)
+            VALUES (1, 'hall-a', 'Phường A', 'x', 0), (2, 'hall-b', 'Phường B', 'x', 0);
+            INSERT INTO events (hall, seq, at, kind, ticket_id, data, received_at) VALUES
+              (1, 1, 0, 'rated', 1, '{"level":5,"scale":5,"comment":null,"channel":"counter"}', 0),
+              (1, 2, 0, 'rated', 2, '{"level":5,"scale":5,"comment":null,"channel":"counter"}', 0),
+              (1, 3, 0, 'rated', 2, '{"level":1,"scale":5,"comment":null,"channel":"phone"}', 0),
+              (2, 1, 0, 'rated', 1, '{"level":4,"scale":5,"comment":null}', 0),
+              (2, 2, 0, 'rated', 2, '{"level":4,"scale":5,"comment":null,"channel":"phone"}', 0);
+            INSERT INTO stat_visits (hall, ticket_id, visit, day, service, began_by, issued_at,
+                queued_at, hour, priority, outcome, rating, rating_scale) VALUES
+              (1, 1, 0, '2026-11-25', 'A', 'issued', 0, 0, 8, 0, 'served', 5, 5),
+              (1, 2, 0, '2026-11-25', 'A', 'issued', 0, 0, 8, 0, 'served', 1, 5),
+              (1, 3, 0, '2026-11-25', 'A', 'issued', 0, 0, 8, 0, 'served', NULL, NULL),
+              (2, 1, 0, '2026-11-25', 'A', 'issued', 0, 0, 8, 0, 'served', 4, 5),
+              (2, 2, 0, '2026-11-25', 'A', 'issued', 0, 0, 8, 0, 'served', 4, 5);
+            "#,
+        )
+        .expect("an older collector's rows");
+    }
+    let clock = ManualClock::starting_at(opening_time());
+    let state = motcua_city::build_state(
+        dir.path(),
+        std::sync::Arc::new(clock),
+        motcua_city::CitySettings::default(),
+    )
+    .expect("the collector opens and migrates it");
+    drop(state);
+
+    let conn = rusqlite::Connection::open(&db).expect("the migrated database");
+    let sources: Vec<(i64, i64, Option<String>)> = conn
+        .prepare("SELECT hall, ticket_id, rating_source FROM stat_visits ORDER BY hall, ticket_id")
+        .and_then(|mut s| {
+            s.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+                .collect::<Result<_, _>>()
+        })
+        .expect("the visits");
+    let source = |s: &str| Some(s.to_owned());
+    assert_eq!(
+        sources,
+        [
+            (1, 1, source("counter")),
+            (1, 2, source("phone")),
+            (1, 3, None),
+            (2, 1, None),
+            (2, 2, source("phone")),
+        ]
+    );
+}
