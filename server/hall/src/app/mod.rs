@@ -12,6 +12,7 @@
 pub mod counters;
 pub mod estimate;
 pub mod queue;
+pub mod rating;
 pub mod views;
 
 use chrono::{DateTime, NaiveDate, Utc};

@@ -2,6 +2,7 @@
 //! move a clerk makes of one (one route and handler per action), and the citizen's rating.
 
 use super::*;
+use crate::app::rating;
 
 /// A ticket asked for at a kiosk (or by staff).
 #[derive(Deserialize, ToSchema)]
@@ -508,7 +509,7 @@ pub async fn rate_ticket(
         ));
     }
     let view = app
-        .run(move |ctx| queue::rate_at_counter(ctx, id, level, &staff))
+        .run(move |ctx| rating::rate_at_counter(ctx, id, level, &staff))
         .await?;
     Ok(Json(view))
 }
@@ -581,7 +582,7 @@ pub async fn rate(
     }
     let level = req.level;
     let view = app
-        .run(move |ctx| queue::rate(ctx, &token, level, comment))
+        .run(move |ctx| rating::rate(ctx, &token, level, comment))
         .await?;
     citizen_json(StatusCode::CREATED, &view)
 }
