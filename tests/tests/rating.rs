@@ -366,6 +366,24 @@ async fn the_figures_and_the_exports_count_ratings_by_where_they_were_given() {
     browser
         .screenshot("rating-dashboard-by-source-1600x1000")
         .await;
+
+    // And so does the day's printable report.
+    browser
+        .goto(&hall.url("/dashboard/report.html?day=2026-11-25"))
+        .await;
+    browser
+        .wait_for("the report", "document.body.dataset.state === 'ready'")
+        .await;
+    let coverage = browser
+        .eval("document.getElementById('r-coverage').textContent")
+        .await;
+    assert!(
+        coverage.as_str().is_some_and(|c| c.contains(
+            "Qua điện thoại của công dân: 2 lượt; trên máy tính bảng tại quầy: 1 lượt; \
+             công dân đánh giá lại thay máy tính bảng: 0."
+        )),
+        "{coverage}"
+    );
     browser.close().await;
 }
 
