@@ -407,6 +407,9 @@ function columns() {
     num('absentRate', (r) => r.absent_rate, (v) => fmt.percent(v, 1)),
     num('satisfied', (r) => r.satisfaction?.satisfied_share, (v) => fmt.percent(v), { share: true }),
     num('coverage', (r) => r.satisfaction?.coverage, (v) => fmt.percent(v), { label: 'col.coverage' }),
+    // How much of the hall's satisfaction the citizens gave on their own phones (the rest on
+    // the counters' tablets, which are signed in as the clerks).
+    num('phoneShare', (r) => (r.satisfaction?.rated ? (r.satisfaction.by_source?.phone?.rated ?? 0) / r.satisfaction.rated : null), (v) => fmt.percent(v), { label: 'col.phoneShare' }),
     num('waitMean', (r) => r.wait?.mean, minutes, { minutes: true }),
     num('waitMedian', (r) => r.wait?.median, minutes, { minutes: true }),
     num('waitP90', (r) => r.wait?.p90, minutes, { minutes: true }),

@@ -1,11 +1,15 @@
 // The rating tablet at a counter. Signed in as the counter's clerk, it follows the counter
 // feed; when a ticket is served there it asks the citizen to rate it, once, and goes back
-// to its idle screen after a thank-you or 30 s without a tap.
+// to its idle screen after a thank-you or 30 s without a tap. The server takes its rating
+// only for the ticket the counter finished last, at most 5 minutes after (the citizen's
+// own rating on the phone replaces it).
 
-import { api, ApiError, counterFeed, errorText, h } from './lib.js';
+import { api, ApiError, clock, counterFeed, errorText, h } from './lib.js';
 import { ratingStrings as S, SCALES } from './strings.js';
 
 const RATE_SECONDS = 30;
+/** How long after the finish the server still takes the tablet's rating. */
+const WINDOW_MS = 5 * 60 * 1000;
 const THANKS_SECONDS = 5;
 const SAVED = 'motcua.tablet.counter';
 const $ = (sel) => document.querySelector(sel);
@@ -125,7 +129,8 @@ async function rate(level) {
       finish();
       return;
     } catch (err) {
-      if (err.code === 'already_rated') { finish(); return; }
+      // Rated already, or no longer this tablet's to rate: the citizen is thanked all the same.
+      if (err.code === 'already_rated' || err.code === 'rating_not_allowed') { finish(); return; }
       if (err.status === 401 && !thanked) { signIn(vi('err.unauthenticated')); return; }
       if (err.code === 'network' && attempt < 3) {
         finish(); // a blip: keep trying behind the thank-you
@@ -162,9 +167,11 @@ async function catchUp(since) {
   try {
     const { tickets } = await api('GET', '/api/tickets?status=served');
     const missed = tickets
-      .filter((t) => t.counter === state.no && t.rating == null && t.finished_at && Date.parse(t.finished_at) >= Date.parse(since))
+      .filter((t) => t.counter === state.no && t.finished_at && Date.parse(t.finished_at) >= Date.parse(since))
       .sort((a, b) => Date.parse(b.finished_at) - Date.parse(a.finished_at))[0];
-    if (missed && document.body.dataset.view === 'idle') offer(missed);
+    // Only the counter's last ticket, and only while the server still takes its rating.
+    const fresh = missed && missed.rating == null && clock.now() - Date.parse(missed.finished_at) < WINDOW_MS;
+    if (fresh && document.body.dataset.view === 'idle') offer(missed);
   } catch { /* nothing to catch up with */ }
 }
 

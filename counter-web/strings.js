@@ -27,6 +27,7 @@ const errorsVi = {
   'err.already_rated': 'Số này đã được đánh giá.',
   'err.ticket_not_served': 'Chỉ đánh giá được số đã phục vụ xong.',
   'err.bad_rating': 'Mức đánh giá không hợp lệ.',
+  'err.rating_not_allowed': 'Máy tính bảng chỉ đánh giá được số quầy vừa phục vụ xong, trong vòng 5 phút.',
 };
 
 const errorsEn = {
@@ -56,6 +57,7 @@ const errorsEn = {
   'err.already_rated': 'This ticket has already been rated.',
   'err.ticket_not_served': 'Only a served ticket can be rated.',
   'err.bad_rating': 'Not a valid rating.',
+  'err.rating_not_allowed': 'The tablet rates only the ticket this counter has just finished, within 5 minutes.',
 };
 
 export const consoleStrings = {

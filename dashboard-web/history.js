@@ -114,7 +114,22 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
       h('dl', { class: 'facts' },
         h('dt', {}, t('sat.rated')), h('dd', {}, fmt.int(rated)),
         h('dt', {}, t('kpi.satisfied')), h('dd', {}, fmt.percent(sat.satisfied_share)),
-        h('dt', {}, t('sat.coverage')), h('dd', {}, fmt.percent(sat.coverage))));
+        h('dt', {}, t('sat.coverage')), h('dd', {}, fmt.percent(sat.coverage)),
+        ...bySource(sat)));
+  }
+
+  /** Where the ratings were given: the citizen's phone or the counter's tablet. */
+  function bySource(sat) {
+    const by = sat.by_source ?? {};
+    const line = (key, source) => [
+      h('dt', {}, t(key)),
+      h('dd', { dataset: { source: source } }, t('sat.sourceLine', { rated: fmt.int(by[source]?.rated ?? 0), satisfied: fmt.percent(by[source]?.satisfied_share) }))];
+    return [
+      ...line('sat.phone', 'phone'),
+      ...line('sat.counter', 'counter'),
+      ...((by.unknown?.rated ?? 0) > 0 ? line('sat.unknown', 'unknown') : []),
+      h('dt', {}, t('sat.replaced')), h('dd', { dataset: { source: 'replaced' } }, fmt.int(sat.replaced ?? 0)),
+    ];
   }
 
   function renderEstimate(est = {}) {

@@ -95,7 +95,12 @@ function render() {
     h('td', { class: 'name' }, t('sat.rated')),
     h('td', { class: 'num' }, fmt.int(rated)),
     h('td', { class: 'num' }, rated ? fmt.percent(1) : fmt.DASH)));
-  $('#r-coverage').textContent = t('report.coverage', { share: fmt.percent(sat.coverage) });
+  const by = sat.by_source ?? {};
+  $('#r-coverage').textContent = `${t('report.coverage', { share: fmt.percent(sat.coverage) })} ${t('report.sources', {
+    phone: fmt.int(by.phone?.rated ?? 0),
+    counter: fmt.int(by.counter?.rated ?? 0),
+    replaced: fmt.int(sat.replaced ?? 0),
+  })}`;
 
   const est = s.estimate ?? {};
   $('#r-estimate').replaceChildren(

@@ -1561,13 +1561,22 @@ async fn bad_ratings_at_the_counter_are_refused_and_a_ticket_is_rated_once() {
         )
         .await;
     }
+    // Counter 1 finished `rated` after it: its own tablet may not rate `served` either.
+    fx.refused(
+        "the clerk of counter 1: rate a ticket the counter finished before its last",
+        c1.post(&rate(&t.served), json!({"level": 5})).await,
+        409,
+        "rating_not_allowed",
+    )
+    .await;
     fx.assert_nothing_changed().await;
 
-    // The served ticket can still be rated, once.
-    let (status, body) = c1.post(&rate(&t.served), json!({"level": 3})).await;
-    assert_eq!(status, 200, "clerk 1 rates the served ticket: {body}");
+    // The served ticket can still be rated by its citizen, once.
+    let rate_on_phone = json!({"token": token(&t.served), "level": 3});
+    let (status, body) = fx.nobody.post("/api/ratings", rate_on_phone.clone()).await;
+    assert_eq!(status, 201, "the citizen rates the served ticket: {body}");
     assert_eq!(body["rating"], 3, "{body}");
-    let (status, body) = c1.post(&rate(&t.served), json!({"level": 3})).await;
+    let (status, body) = fx.nobody.post("/api/ratings", rate_on_phone).await;
     assert_eq!(status, 409, "and only once: {body}");
     assert_eq!(error_code(&body), "already_rated", "{body}");
 }

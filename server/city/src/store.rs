@@ -18,6 +18,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_collector.sql"),
     motcua_store::STATISTICS_SCHEMA,
     include_str!("../migrations/002_disabled_users.sql"),
+    include_str!("../migrations/003_rating_source.sql"),
 ];
 
 const DATABASE: &str = "city.sqlite3";

@@ -38,14 +38,33 @@ pub enum EndReason {
     DayEnded,
 }
 
-/// Where a rating was given.
-#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+/// Where a rating was given: its source, in the log, the tickets and the figures. Which
+/// one counts when both rated is [`crate::rating`]'s rule.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq, PartialOrd, Ord)]
 #[serde(rename_all = "snake_case")]
 pub enum RatingChannel {
     /// The citizen's phone, through the ticket's QR code.
     Phone,
-    /// The tablet at the counter.
+    /// The tablet at the counter (signed in as the counter's clerk).
     Counter,
+}
+
+impl RatingChannel {
+    /// The name stored in the log, the tickets and the figures.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RatingChannel::Phone => "phone",
+            RatingChannel::Counter => "counter",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        match s {
+            "phone" => Some(RatingChannel::Phone),
+            "counter" => Some(RatingChannel::Counter),
+            _ => None,
+        }
+    }
 }
 
 /// One thing that happened. The fields are what the figures and the city need; the
@@ -99,7 +118,9 @@ pub enum Event {
         from: Status,
         keeps_place: bool,
     },
-    /// The citizen rated the visit (level 1 the worst, on a scale of 3 or 5).
+    /// The citizen rated the visit (level 1 the worst, on a scale of 3 or 5), on their phone
+    /// or on the counter's tablet. A phone rating after the tablet's replaces it (both stay
+    /// in the log; see [`crate::rating`]).
     Rated {
         level: u8,
         scale: u8,

@@ -10,6 +10,7 @@ pub mod event;
 pub mod hall;
 pub mod numbering;
 pub mod policy;
+pub mod rating;
 pub mod stats;
 pub mod ticket;
 

@@ -28,6 +28,18 @@ pub fn append(conn: &Connection, tz: Tz, e: &Logged) -> Result<i64, StoreError> 
     Ok(seq)
 }
 
+/// The member of staff who last finished (served) the ticket, from the log.
+pub fn finished_by(conn: &Connection, ticket: i64) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT user_id FROM events WHERE ticket_id = ?1 AND kind = 'served'
+             ORDER BY seq DESC LIMIT 1",
+        )?
+        .query_row([ticket], |r| r.get(0))
+        .optional()?
+        .flatten())
+}
+
 /// The sequence number of the last event written.
 pub fn last_seq(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn

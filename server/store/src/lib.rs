@@ -44,6 +44,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/008_open_tickets_by_day.sql"),
     include_str!("../migrations/009_revocation.sql"),
     include_str!("../migrations/010_ticket_issuers.sql"),
+    include_str!("../migrations/011_rating_source.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

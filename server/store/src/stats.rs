@@ -8,7 +8,7 @@
 use crate::StoreError;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use motcua_domain::event::{EndReason, Event, Logged, UnreadableEvent};
+use motcua_domain::event::{EndReason, Event, Logged, RatingChannel, UnreadableEvent};
 use motcua_domain::stats::{BeganBy, Outcome, Span, Visit, local_hour};
 use motcua_domain::{Hall, numbering::local_day};
 use rusqlite::{Connection, OptionalExtension, named_params, params};
@@ -109,11 +109,16 @@ fn fold_ticket_event(
             level,
             scale,
             comment,
-            ..
+            channel,
         } => {
+            // A phone rating after the tablet's replaces it (the app allows nothing else
+            // over a rating); the visit remembers that it did.
             conn.prepare_cached(
                 "UPDATE stat_visits SET rating = :level, rating_scale = :scale,
-                     comment = :comment, rated_at = :at
+                     comment = :comment, rated_at = :at, rating_source = :source,
+                     rating_replaced = rating_replaced
+                         OR (rating IS NOT NULL AND rating_source = 'counter'
+                             AND :source = 'phone')
                  WHERE hall = :hall AND ticket_id = :ticket AND visit = (
                      SELECT MAX(visit) FROM stat_visits
                      WHERE hall = :hall AND ticket_id = :ticket AND outcome = 'served')",
@@ -125,6 +130,7 @@ fn fold_ticket_event(
                 ":scale": scale,
                 ":comment": comment.as_deref().filter(|c| !c.trim().is_empty()),
                 ":at": e.at,
+                ":source": channel.map(RatingChannel::as_str),
             })?;
         }
         // Counter events concern no ticket.
@@ -323,7 +329,8 @@ pub fn visits(
     let mut stmt = conn.prepare_cached(
         "SELECT day, service, began_by, issued_at, queued_at, hour, priority, first_call, last_call,
              counter_no, user_id, recalls, started_at, ended_at, outcome, end_reason,
-             quoted_minutes, rating, rating_scale, comment, rated_at
+             quoted_minutes, rating, rating_scale, comment, rated_at, rating_source,
+             rating_replaced
          FROM stat_visits WHERE hall = ?3 AND day BETWEEN ?1 AND ?2",
     )?;
     // Rows come in day order: parse each day once. Text is read borrowed where it can be,
@@ -369,6 +376,8 @@ pub fn visits(
             ended_with_day,
             quoted_minutes: r.get(16)?,
             rating: rating.zip(scale),
+            rating_source: text(21)?.and_then(RatingChannel::parse),
+            rating_replaced: r.get(22)?,
             comment: r.get(19)?,
             rated_at: r.get(20)?,
         })

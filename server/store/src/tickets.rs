@@ -2,6 +2,7 @@
 //! ask for it is the application's (`app::queue`) and the domain's business.
 
 use super::StoreError;
+use motcua_domain::event::RatingChannel;
 use motcua_domain::{CounterNo, Priority, ServiceCode, Status};
 use rusqlite::{Connection, OptionalExtension, Row, params};
 use std::collections::BTreeMap;
@@ -27,6 +28,8 @@ pub struct TicketRow {
     pub recalls: u32,
     pub eta_minutes: u32,
     pub rating: Option<u8>,
+    /// Where the rating was given (`None`: not rated, or before ratings said where).
+    pub rating_source: Option<RatingChannel>,
 }
 
 /// The columns [`ticket_from_row`] reads, as a literal (for `concat!`).
@@ -34,7 +37,7 @@ macro_rules! ticket_columns {
     () => {
         "id, token, local_day, service, first_service, code, priority, status, \
          counter_no, issued_at, queued_at, first_called_at, called_at, started_at, \
-         finished_at, recalls, eta_minutes, rating"
+         finished_at, recalls, eta_minutes, rating, rating_source"
     };
 }
 
@@ -76,6 +79,9 @@ fn ticket_from_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
         recalls: row.get(15)?,
         eta_minutes: row.get(16)?,
         rating: row.get(17)?,
+        rating_source: row
+            .get::<_, Option<String>>(18)?
+            .and_then(|s| RatingChannel::parse(&s)),
     })
 }
 
@@ -111,6 +117,19 @@ pub fn at_counter(conn: &Connection, no: CounterNo) -> Result<Option<TicketRow>,
     Ok(conn
         .prepare_cached(&sql)?
         .query_row([no.get()], ticket_from_row)
+        .optional()?)
+}
+
+/// The ticket a counter finished (served) last, if any: one step down
+/// `tickets_served_at_counter`.
+pub fn last_served_at(conn: &Connection, no: CounterNo) -> Result<Option<i64>, StoreError> {
+    Ok(conn
+        .prepare_cached(
+            "SELECT id FROM tickets INDEXED BY tickets_served_at_counter
+             WHERE counter_no = ?1 AND status = 'served'
+             ORDER BY finished_at DESC, id DESC LIMIT 1",
+        )?
+        .query_row([no.get()], |r| r.get(0))
         .optional()?)
 }
 
@@ -435,6 +454,7 @@ pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreEr
         recalls: 0,
         eta_minutes: t.eta_minutes,
         rating: None,
+        rating_source: None,
     })
 }
 
@@ -457,8 +477,10 @@ pub enum Update<'a> {
         to: &'a ServiceCode,
         keeps_place: bool,
     },
+    /// Rated, or rated again (the citizen's phone over the tablet).
     Rated {
         level: u8,
+        source: RatingChannel,
     },
 }
 
@@ -497,9 +519,9 @@ pub fn update(conn: &Connection, id: i64, at: i64, update: &Update<'_>) -> Resul
                  WHERE id = ?1",
             )?
             .execute(params![id, at, to.as_str(), keeps_place])?,
-        Update::Rated { level } => conn
-            .prepare_cached("UPDATE tickets SET rating = ?2 WHERE id = ?1")?
-            .execute(params![id, level])?,
+        Update::Rated { level, source } => conn
+            .prepare_cached("UPDATE tickets SET rating = ?2, rating_source = ?3 WHERE id = ?1")?
+            .execute(params![id, level, source.as_str()])?,
     };
     Ok(())
 }

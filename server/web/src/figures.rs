@@ -288,6 +288,26 @@ fn columns(scale: u8) -> Vec<Column> {
         col!("Tỷ lệ được đánh giá (%)", |f| Cell::Share(
             f.satisfaction.coverage
         )),
+        // Where the ratings were given: the citizen's phone, or the counter's tablet.
+        col!("Đánh giá qua điện thoại", |f| Cell::Count(
+            f.satisfaction.by_source.phone.rated
+        )),
+        col!("Hài lòng qua điện thoại (%)", |f| Cell::Share(
+            f.satisfaction.by_source.phone.satisfied_share
+        )),
+        col!("Đánh giá tại quầy", |f| Cell::Count(
+            f.satisfaction.by_source.counter.rated
+        )),
+        col!("Hài lòng tại quầy (%)", |f| Cell::Share(
+            f.satisfaction.by_source.counter.satisfied_share
+        )),
+        col!("Đánh giá không rõ nguồn", |f| Cell::Count(
+            f.satisfaction.by_source.unknown.rated
+        )),
+        col!(
+            "Đánh giá tại quầy được công dân đánh giá lại",
+            |f| { Cell::Count(f.satisfaction.replaced) }
+        ),
     ];
     const LEVEL: [fn(&Figures) -> Cell; 5] = [
         |f| Cell::Count(f.satisfaction.levels.first().copied().unwrap_or(0)),

@@ -16,6 +16,7 @@
 //! - Percentiles are nearest-rank: the median and the 90th percentile are always times
 //!   that were observed.
 
+use crate::event::RatingChannel;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -110,6 +111,10 @@ pub struct Visit {
     pub quoted_minutes: Option<u32>,
     /// The citizen's rating: (level, scale), level 1 the worst.
     pub rating: Option<(u8, u8)>,
+    /// Where the rating that counts was given (`None`: before ratings said where).
+    pub rating_source: Option<RatingChannel>,
+    /// The citizen's phone rating replaced the counter tablet's.
+    pub rating_replaced: bool,
     pub comment: Option<String>,
     pub rated_at: Option<i64>,
 }
@@ -246,6 +251,40 @@ pub struct Satisfaction {
     pub satisfied_share: Option<f64>,
     /// Share of served visits that were rated.
     pub coverage: Option<f64>,
+    /// The ratings by where they were given (a phone rating that replaced the tablet's
+    /// counts as the phone's).
+    pub by_source: BySource,
+    /// Tablet ratings the citizen's own phone rating replaced: many of them at one counter
+    /// say its tablet is not the citizens' voice.
+    pub replaced: u64,
+}
+
+/// Ratings by where they were given.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct BySource {
+    /// On the citizen's phone.
+    pub phone: SourceRatings,
+    /// On the counter's tablet.
+    pub counter: SourceRatings,
+    /// Given before ratings said where.
+    pub unknown: SourceRatings,
+}
+
+/// The ratings from one source.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct SourceRatings {
+    pub rated: u64,
+    /// Share of these ratings in the top two levels of their scale.
+    pub satisfied_share: Option<f64>,
+}
+
+/// The place of a source in [`Tally`]'s counts.
+fn source_index(source: Option<RatingChannel>) -> usize {
+    match source {
+        Some(RatingChannel::Phone) => 0,
+        Some(RatingChannel::Counter) => 1,
+        None => 2,
+    }
 }
 
 /// The figures of one group of visits and counter time.
@@ -293,6 +332,9 @@ pub(crate) struct Tally {
     levels: Vec<u64>,
     rated: u64,
     satisfied: u64,
+    /// (rated, satisfied) by [`source_index`].
+    by_source: [(u64, u64); 3],
+    replaced: u64,
     open_ms: i64,
     paused_ms: i64,
     reasons: BTreeMap<String, i64>,
@@ -351,10 +393,13 @@ impl Tally {
         if v.outcome == Some(Outcome::Served) {
             self.within_target += u64::from(f.within_target);
             if let Some((level, scale)) = v.rating {
+                let satisfied = level + 1 >= scale;
                 self.rated += 1;
-                if level + 1 >= scale {
-                    self.satisfied += 1;
-                }
+                self.satisfied += u64::from(satisfied);
+                let source = &mut self.by_source[source_index(v.rating_source)];
+                source.0 += 1;
+                source.1 += u64::from(satisfied);
+                self.replaced += u64::from(v.rating_replaced);
                 if scale == scale_now && (1..=scale).contains(&level) {
                     if self.levels.is_empty() {
                         self.levels = vec![0; usize::from(scale_now)];
@@ -410,6 +455,19 @@ impl Tally {
                 rated: self.rated,
                 satisfied_share: share(self.satisfied, self.rated),
                 coverage: share(self.rated, self.served),
+                by_source: {
+                    let of = |(rated, satisfied): (u64, u64)| SourceRatings {
+                        rated,
+                        satisfied_share: share(satisfied, rated),
+                    };
+                    let [phone, counter, unknown] = self.by_source;
+                    BySource {
+                        phone: of(phone),
+                        counter: of(counter),
+                        unknown: of(unknown),
+                    }
+                },
+                replaced: self.replaced,
             },
         }
     }
@@ -488,6 +546,8 @@ mod tests {
             ended_with_day: false,
             quoted_minutes: Some(10),
             rating: None,
+            rating_source: None,
+            rating_replaced: false,
             comment: None,
             rated_at: None,
         }
@@ -576,6 +636,39 @@ mod tests {
         assert_eq!(s.rated, 5);
         assert_eq!(s.satisfied_share, Some(3.0 / 5.0));
         assert_eq!(s.coverage, Some(5.0 / 6.0));
+    }
+
+    #[test]
+    fn ratings_are_counted_by_where_they_were_given() {
+        let t = eight();
+        let rated = |level, source, replaced| {
+            let mut v = served(t, t, t, t + MIN);
+            v.rating = Some((level, 5));
+            v.rating_source = source;
+            v.rating_replaced = replaced;
+            v
+        };
+        let (phone, counter) = (Some(RatingChannel::Phone), Some(RatingChannel::Counter));
+        let visits = [
+            rated(5, phone, false),
+            rated(1, phone, true),
+            rated(5, counter, false),
+            rated(4, counter, false),
+            rated(2, None, false),
+        ];
+        let targets = BTreeMap::new();
+        let s = report(&visits, &[], &setup(&targets)).total.satisfaction;
+        let by = &s.by_source;
+        assert_eq!((by.phone.rated, by.phone.satisfied_share), (2, Some(0.5)));
+        assert_eq!(
+            (by.counter.rated, by.counter.satisfied_share),
+            (2, Some(1.0))
+        );
+        assert_eq!(
+            (by.unknown.rated, by.unknown.satisfied_share),
+            (1, Some(0.0))
+        );
+        assert_eq!((s.rated, s.replaced), (5, 1));
     }
 
     #[test]

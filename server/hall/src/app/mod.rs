@@ -13,6 +13,7 @@ pub mod bulk;
 pub mod counters;
 pub mod estimate;
 pub mod queue;
+pub mod rating;
 pub mod views;
 
 use chrono::{DateTime, NaiveDate, Utc};

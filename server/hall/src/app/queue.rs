@@ -6,7 +6,7 @@
 
 use super::views::{self, TicketView};
 use super::{Committed, Ctx, EventCommitted};
-use motcua_domain::event::{Event, IssuedBy, Logged, RatingChannel};
+use motcua_domain::event::{Event, IssuedBy, Logged};
 use motcua_domain::policy::{self, Candidate};
 use motcua_domain::{
     Action, CounterNo, CounterState, Error, Priority, Refusal, Role, ServiceCode, Status,
@@ -544,75 +544,4 @@ fn check_may_touch(ctx: &Ctx<'_, '_>, ticket: &TicketRow, staff: &Staff) -> Resu
             "only a clerk at a counter serving this field may change this ticket",
         ))
     }
-}
-
-/// A citizen rates a served ticket, once.
-pub fn rate(
-    ctx: &mut Ctx<'_, '_>,
-    token: &str,
-    level: u8,
-    comment: Option<String>,
-) -> Result<TicketView, Error> {
-    let ticket = tickets::by_token(ctx.conn(), token)?
-        .ok_or_else(|| Error::not_found("ticket_not_found", "no such ticket"))?;
-    record_rating(ctx, ticket, level, comment, RatingChannel::Phone)
-}
-
-/// The citizen rates on the tablet at the counter that served them: the tablet is signed
-/// in as that counter's clerk, so only a ticket served at the clerk's own counter.
-pub fn rate_at_counter(
-    ctx: &mut Ctx<'_, '_>,
-    id: i64,
-    level: u8,
-    staff: &Staff,
-) -> Result<TicketView, Error> {
-    let ticket = tickets::by_id(ctx.conn(), id)?
-        .ok_or_else(|| Error::not_found("ticket_not_found", format!("no ticket {id}")))?;
-    let Some(no) = ticket.counter_no else {
-        return Err(
-            Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
-        );
-    };
-    held_counter(ctx, no, staff)?;
-    record_rating(ctx, ticket, level, None, RatingChannel::Counter)
-}
-
-fn record_rating(
-    ctx: &mut Ctx<'_, '_>,
-    ticket: TicketRow,
-    level: u8,
-    comment: Option<String>,
-    channel: RatingChannel,
-) -> Result<TicketView, Error> {
-    if ticket.status != Status::Served {
-        return Err(
-            Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
-        );
-    }
-    if ticket.rating.is_some() {
-        return Err(Refusal::other("already_rated", "this ticket has already been rated").into());
-    }
-    let scale = ctx.hall().rating_scale;
-    if !(1..=scale).contains(&level) {
-        return Err(Error::invalid(
-            "bad_rating",
-            format!("a rating is 1 to {scale} on this hall's scale"),
-        ));
-    }
-    tickets::update(
-        ctx.conn(),
-        ticket.id,
-        millis(ctx.now()),
-        &Update::Rated { level },
-    )?;
-    let rated = Event::Rated {
-        level,
-        scale,
-        comment,
-        channel: Some(channel),
-    };
-    let logged = record(ctx, rated, Some(&ticket), ticket.counter_no, None)?;
-    announce(ctx, logged, Some(ticket.id), None)?;
-    let row = tickets::by_id(ctx.conn(), ticket.id)?.ok_or(Error::Internal)?;
-    Ok(views::ticket_view(ctx.conn(), ctx.hall(), &row)?)
 }

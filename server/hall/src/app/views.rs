@@ -3,6 +3,7 @@
 //! from the store's rows and the domain's estimate; used inside the writer's transaction
 //! (for the answer of a command and its live update) and by readers alike.
 
+use motcua_domain::event::RatingChannel;
 use motcua_domain::{CounterNo, CounterState, Hall, Priority, ServiceCode, Status};
 use motcua_store::tickets::{self, TicketRow};
 use motcua_store::{StoreError, counters, events};
@@ -31,6 +32,9 @@ pub struct TicketView {
     /// Minutes until this ticket is likely called (waiting tickets only).
     pub eta_minutes: Option<u32>,
     pub rating: Option<u8>,
+    /// Where the rating was given: kept from the holder's view (below), not sent.
+    #[serde(skip)]
+    pub rating_source: Option<RatingChannel>,
 }
 
 /// A ticket as its holder sees it (the phone page, the rating answer): the view without
@@ -54,6 +58,8 @@ pub struct CitizenTicket {
     pub ahead: Option<u32>,
     /// Minutes until this ticket is likely called (waiting tickets only).
     pub eta_minutes: Option<u32>,
+    /// The citizen's own rating. A rating the counter's tablet gave is not shown: the
+    /// phone still asks, and the citizen's answer replaces it.
     pub rating: Option<u8>,
 }
 
@@ -74,7 +80,9 @@ impl From<&TicketView> for CitizenTicket {
             recalls: v.recalls,
             ahead: v.ahead,
             eta_minutes: v.eta_minutes,
-            rating: v.rating,
+            rating: v
+                .rating
+                .filter(|_| v.rating_source != Some(RatingChannel::Counter)),
         }
     }
 }
@@ -119,6 +127,7 @@ pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<(u32, u32)
         ahead: estimate.map(|e| e.0),
         eta_minutes: estimate.map(|e| e.1),
         rating: t.rating,
+        rating_source: t.rating_source,
     }
 }
 

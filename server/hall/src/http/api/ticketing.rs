@@ -2,6 +2,7 @@
 //! move a clerk makes of one (one route and handler per action), and the citizen's rating.
 
 use super::*;
+use crate::app::rating;
 
 /// A ticket asked for at a kiosk (or by staff).
 #[derive(Deserialize, ToSchema)]
@@ -529,7 +530,12 @@ pub async fn transfer_ticket(
 
 /// The citizen rates the visit on the counter's tablet.
 ///
-/// Who may call: the member of staff holding the counter that served the ticket.
+/// The tablet is signed in as the counter's clerk, so it rates only the ticket its counter
+/// finished last, finished by that clerk at most 5 minutes ago, and only if nobody rated
+/// it; the citizen's own rating on the phone replaces this one.
+///
+/// Who may call: the member of staff holding the counter that served the ticket, who
+/// finished it.
 #[utoipa::path(
     post,
     path = "/api/tickets/{id}/rate",
@@ -542,7 +548,7 @@ pub async fn transfer_ticket(
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: a device, or another counter's ticket", body = ErrorBody),
         (status = 404, description = "`ticket_not_found`", body = ErrorBody),
-        (status = 409, description = "not served, or rated already", body = ErrorBody),
+        (status = 409, description = "`ticket_not_served`; `already_rated`; `rating_not_allowed`: not the ticket this counter finished last, finished by another clerk, or finished more than 5 minutes ago", body = ErrorBody),
         (status = 422, description = "`missing_level`, `bad_rating`, `invalid_body`", body = ErrorBody),
     ),
 )]
@@ -566,7 +572,7 @@ pub async fn rate_ticket(
         ));
     }
     let view = app
-        .run(move |ctx| queue::rate_at_counter(ctx, id, level, &staff))
+        .run(move |ctx| rating::rate_at_counter(ctx, id, level, &staff))
         .await?;
     Ok(Json(view))
 }
@@ -603,7 +609,8 @@ pub struct RatingRequest {
 /// The most a rating comment may hold, in characters.
 const COMMENT_MAX: usize = 500;
 
-/// A citizen rates their served ticket (the phone page).
+/// A citizen rates their served ticket (the phone page), once. A rating the counter's
+/// tablet gave first does not block it: this one replaces it (the log keeps both).
 ///
 /// Who may call: anyone with the ticket's token (it is in the body).
 #[utoipa::path(
@@ -614,7 +621,7 @@ const COMMENT_MAX: usize = 500;
     responses(
         (status = 201, description = "the rated ticket", body = views::CitizenTicket),
         (status = 404, description = "`ticket_not_found`", body = ErrorBody),
-        (status = 409, description = "not served yet, or rated already", body = ErrorBody),
+        (status = 409, description = "`ticket_not_served`; `already_rated`: rated on the phone already", body = ErrorBody),
         (status = 422, description = "`bad_rating`, `comment_too_long`, `invalid_body`", body = ErrorBody),
     ),
 )]
@@ -638,7 +645,7 @@ pub async fn rate(
     }
     let level = req.level;
     let view = app
-        .run(move |ctx| queue::rate(ctx, &token, level, comment))
+        .run(move |ctx| rating::rate(ctx, &token, level, comment))
         .await?;
     citizen_json(StatusCode::CREATED, &view)
 }

@@ -1,0 +1,109 @@
+//! A visit's rating: by the citizen on their phone (the ticket's token), or on the tablet
+//! at the counter that served them (signed in as the counter's clerk). Who may rate and
+//! which rating counts is [`motcua_domain::rating`]'s rule; here it is applied in the
+//! writer's transaction, and the rating is logged with its source.
+
+use super::Ctx;
+use super::queue::{Staff, announce, held_counter, record};
+use super::views::{self, TicketView};
+use motcua_domain::event::{Event, RatingChannel};
+use motcua_domain::rating::{self, TabletAsk};
+use motcua_domain::{Error, Refusal, Status};
+use motcua_store::tickets::{self, TicketRow, Update};
+use motcua_store::{events, millis};
+
+/// A citizen rates a served ticket on their phone, once; over the counter tablet's rating
+/// if it gave one (see [`motcua_domain::rating`]).
+pub fn rate(
+    ctx: &mut Ctx<'_, '_>,
+    token: &str,
+    level: u8,
+    comment: Option<String>,
+) -> Result<TicketView, Error> {
+    let ticket = tickets::by_token(ctx.conn(), token)?
+        .ok_or_else(|| Error::not_found("ticket_not_found", "no such ticket"))?;
+    record_rating(ctx, ticket, level, comment, RatingChannel::Phone, None)
+}
+
+/// The citizen rates on the tablet at the counter that served them. The tablet is signed
+/// in as that counter's clerk, so it may rate only the ticket the counter finished last,
+/// finished by that clerk a few minutes ago at most, and not rated yet
+/// ([`rating::tablet_may_rate`]).
+pub fn rate_at_counter(
+    ctx: &mut Ctx<'_, '_>,
+    id: i64,
+    level: u8,
+    staff: &Staff,
+) -> Result<TicketView, Error> {
+    let ticket = tickets::by_id(ctx.conn(), id)?
+        .ok_or_else(|| Error::not_found("ticket_not_found", format!("no ticket {id}")))?;
+    let Some(no) = ticket
+        .counter_no
+        .filter(|_| ticket.status == Status::Served)
+    else {
+        return Err(
+            Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
+        );
+    };
+    held_counter(ctx, no, staff)?;
+    rating::tablet_may_rate(&TabletAsk {
+        ticket: ticket.id,
+        last_finished_here: tickets::last_served_at(ctx.conn(), no)?,
+        finished_by: events::finished_by(ctx.conn(), ticket.id)?,
+        clerk: staff.user_id,
+        finished_at: ticket.finished_at,
+        now: millis(ctx.now()),
+    })?;
+    // The log says whose session the tablet rated in.
+    record_rating(
+        ctx,
+        ticket,
+        level,
+        None,
+        RatingChannel::Counter,
+        Some(staff.user_id),
+    )
+}
+
+fn record_rating(
+    ctx: &mut Ctx<'_, '_>,
+    ticket: TicketRow,
+    level: u8,
+    comment: Option<String>,
+    source: RatingChannel,
+    by: Option<i64>,
+) -> Result<TicketView, Error> {
+    if ticket.status != Status::Served {
+        return Err(
+            Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
+        );
+    }
+    let held = ticket.rating.map(|level| rating::Held {
+        level,
+        source: ticket.rating_source,
+    });
+    rating::may_replace(held, source)?;
+    let scale = ctx.hall().rating_scale;
+    if !(1..=scale).contains(&level) {
+        return Err(Error::invalid(
+            "bad_rating",
+            format!("a rating is 1 to {scale} on this hall's scale"),
+        ));
+    }
+    tickets::update(
+        ctx.conn(),
+        ticket.id,
+        millis(ctx.now()),
+        &Update::Rated { level, source },
+    )?;
+    let rated = Event::Rated {
+        level,
+        scale,
+        comment,
+        channel: Some(source),
+    };
+    let logged = record(ctx, rated, Some(&ticket), ticket.counter_no, by)?;
+    announce(ctx, logged, Some(ticket.id), None)?;
+    let row = tickets::by_id(ctx.conn(), ticket.id)?.ok_or(Error::Internal)?;
+    Ok(views::ticket_view(ctx.conn(), ctx.hall(), &row)?)
+}
