@@ -91,6 +91,17 @@ struct CityCommon {
     data: PathBuf,
 }
 
+/// The collector's built-in HTTPS (both, or neither: then plain HTTP, e.g. behind a proxy).
+#[derive(clap::Args)]
+struct CityTls {
+    /// The collector's certificate chain (PEM); with --tls-key, it serves HTTPS itself.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
 #[derive(Subcommand)]
 enum CityCommand {
     /// Run the city's collector: halls report to it, the city office reads their figures.
@@ -110,6 +121,8 @@ enum CityCommand {
         /// (repeat for each).
         #[arg(long = "trusted-proxy", value_name = "ADDRESS")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        #[command(flatten)]
+        tls: CityTls,
     },
     /// Halls that report to the collector.
     Hall {
@@ -276,12 +289,14 @@ fn city(command: CityCommand) -> anyhow::Result<()> {
             max_skew_seconds,
             silent_after_minutes,
             trusted_proxies,
+            tls,
         } => city_serve(
             common,
             listen,
             max_skew_seconds,
             silent_after_minutes,
             trusted_proxies,
+            tls,
         ),
         CityCommand::Hall {
             command: CityHallCommand::Add { name, common },
@@ -331,11 +346,26 @@ async fn city_serve(
     max_skew_seconds: i64,
     silent_after_minutes: i64,
     trusted_proxies: Vec<std::net::IpAddr>,
+    tls: CityTls,
 ) -> anyhow::Result<()> {
+    let tls = match (&tls.tls_cert, &tls.tls_key) {
+        (Some(cert), Some(key)) => Some(motcua_web::tls::Tls::from_pem_files(cert, key).map_err(
+            |e| {
+                let flag = match e {
+                    motcua_web::tls::TlsError::Certificate { .. } => "--tls-cert",
+                    motcua_web::tls::TlsError::Key { .. } => "--tls-key",
+                };
+                anyhow::anyhow!("bad {flag}: {e}")
+            },
+        )?),
+        _ => None,
+    };
+    let https = tls.is_some();
     let settings = motcua_city::CitySettings {
         max_skew_seconds,
         silent_after_minutes,
         trusted_proxies: motcua_web::client::TrustedProxies::new(trusted_proxies),
+        tls,
         ..Default::default()
     };
     let state = motcua_city::build_state(&common.data, Arc::new(SystemClock), settings)
@@ -348,7 +378,10 @@ async fn city_serve(
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
-    let base = default_public_url(listener.local_addr()?);
+    let mut base = default_public_url(listener.local_addr()?);
+    if https {
+        base = base.replacen("http://", "https://", 1);
+    }
     println!("motcua city collector listening on {base}");
     println!("  data:        {}", common.data.display());
     println!("  dashboard:   {base}/city/");
@@ -389,7 +422,7 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", settings.server.listen))?;
     let addr = listener.local_addr()?;
     if settings.server.public_url.is_none() {
-        hall.public_url = default_public_url(addr);
+        hall.public_url = settings.server.default_scheme(default_public_url(addr));
     }
     let data_dir = settings.server.data_dir.clone();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -404,7 +437,7 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
             std::future::pending(),
         );
     }
-    let base = default_public_url(addr);
+    let base = settings.server.default_scheme(default_public_url(addr));
     let mut out = std::io::stdout().lock();
     writeln!(out, "motcua listening on {base}")?;
     writeln!(

@@ -64,6 +64,11 @@ pub fn wire(
     state.announcer = announce::Announcer::new(&settings.announcements);
     state.proxies =
         motcua_web::client::TrustedProxies::new(settings.server.trusted_proxies.iter().copied());
+    state.connections = motcua_web::connections::Connections::new(
+        settings.server.connections()?,
+        settings.server.tls()?,
+        state.proxies.clone(),
+    );
     Ok(state)
 }
 
@@ -89,6 +94,7 @@ fn build_state_with(
         announcer: announce::Announcer::new(&announce::VoiceSettings::default()),
         uplink: uplink::Uplink::default(),
         proxies: motcua_web::client::TrustedProxies::default(),
+        connections: motcua_web::connections::Connections::default(),
     })
 }
 

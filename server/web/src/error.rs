@@ -41,6 +41,9 @@ pub enum AppError {
     TooLarge,
     #[error("unsupported media type: send application/json")]
     UnsupportedMediaType,
+    /// The request took longer than the server's request timeout (a slow body, most often).
+    #[error("the request took too long")]
+    TimedOut,
     /// What the application answered: a refusal, a wrong value, not allowed, ...
     #[error(transparent)]
     Command(#[from] Error),
@@ -79,6 +82,7 @@ impl AppError {
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             AppError::Command(e) => match e {
                 Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 Error::Unauthenticated | Error::WrongPassword | Error::Rejected { .. } => {
@@ -99,6 +103,7 @@ impl AppError {
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::TooLarge => "body_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::TimedOut => "request_timeout",
             AppError::Command(e) => match e {
                 Error::Invalid { code, .. }
                 | Error::NotFound { code, .. }

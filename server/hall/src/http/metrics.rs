@@ -29,6 +29,7 @@ pub async fn metrics(
     State(clock): State<Arc<dyn Clock>>,
     State(printing): State<crate::printing::Printing>,
     State(uplink): State<crate::uplink::Uplink>,
+    State(connections): State<motcua_web::connections::Connections>,
 ) -> Result<impl IntoResponse, AppError> {
     let hall = store.hall.clone();
     let day = motcua_domain::numbering::local_day(clock.now(), hall.tz).to_string();
@@ -52,6 +53,7 @@ pub async fn metrics(
     uplink_families(&mut out, &uplink);
     printer_families(&mut out, &printing.printers(&store).await?);
     live_families(&mut out, &hub.stats);
+    connections.expose(&mut out, "motcua");
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,

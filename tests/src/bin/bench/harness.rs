@@ -89,6 +89,12 @@ fn bench_settings() -> Settings {
     for s in &mut settings.services {
         s.last = 99_999;
     }
+    // Every simulated display and phone connects from this one address.
+    let server = &mut settings.server;
+    server.max_connections = 16_384;
+    server.max_connections_per_client = 16_384;
+    server.max_websockets_per_client = 8_192;
+    server.max_phone_feeds_per_client = 8_192;
     settings
 }
 

@@ -81,6 +81,7 @@ async fn device_of(
     responses(
         (status = 101, description = "a WebSocket: `job` frames out; `status`, `done` and `failed` in", body = motcua_printer::protocol::ToAgent),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 429, description = "`too_many_sockets`: this client address holds its share of live feeds", body = ErrorBody),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not a printer", body = ErrorBody),
     ),
@@ -98,7 +99,10 @@ pub async fn ws_printer(
         (DeviceKind::Printer, Some(kiosk)) => kiosk,
         _ => return Err(AppError::forbidden("only a printer may take print jobs")),
     };
-    Ok(upgrade(ws)?.on_upgrade(move |socket| {
+    let ws = upgrade(ws)?
+        .max_message_size(AGENT_MESSAGE_BYTES)
+        .max_frame_size(AGENT_MESSAGE_BYTES);
+    Ok(ws.on_upgrade(move |socket| {
         crate::printing::serve_agent(
             socket,
             store,
@@ -122,6 +126,7 @@ pub async fn ws_printer(
     responses(
         (status = 101, description = "a WebSocket: a `snapshot`, then `print` and `printer` frames", body = crate::printing::KioskFrame),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 429, description = "`too_many_sockets`: this client address holds its share of live feeds", body = ErrorBody),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not a kiosk", body = ErrorBody),
     ),
@@ -143,8 +148,19 @@ pub async fn ws_kiosk(
     }))
 }
 
+/// The largest message a feed takes from its client: screens and phones send nothing but
+/// pongs and a close, so a few KiB; a larger one closes that socket only.
+const FEED_MESSAGE_BYTES: usize = 4 * 1024;
+/// The largest message a print agent sends (its printer's status, a job's result).
+const AGENT_MESSAGE_BYTES: usize = 64 * 1024;
+
 fn upgrade(ws: Upgrade) -> Result<WebSocketUpgrade, AppError> {
-    ws.map_err(|rejection| AppError::BadRequest {
+    ws.map(|ws| {
+        ws.max_message_size(FEED_MESSAGE_BYTES)
+            .max_frame_size(FEED_MESSAGE_BYTES)
+            .read_buffer_size(FEED_MESSAGE_BYTES)
+    })
+    .map_err(|rejection| AppError::BadRequest {
         code: "not_a_websocket",
         message: format!(
             "this address is a WebSocket feed: {}",
@@ -163,6 +179,7 @@ fn upgrade(ws: Upgrade) -> Result<WebSocketUpgrade, AppError> {
     responses(
         (status = 101, description = "a WebSocket: a `snapshot`, then `event` frames", body = crate::live::HallFrame),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 429, description = "`too_many_sockets`: this client address holds its share of live feeds", body = ErrorBody),
     ),
 )]
 pub async fn ws_hall(
@@ -184,6 +201,7 @@ pub async fn ws_hall(
     responses(
         (status = 101, description = "a WebSocket: a `snapshot`, then `event` frames", body = crate::live::CounterFrame),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 429, description = "`too_many_sockets`: this client address holds its share of live feeds", body = ErrorBody),
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
     ),
 )]
@@ -208,6 +226,7 @@ pub async fn ws_counter(
     responses(
         (status = 101, description = "a WebSocket: the ticket, then the ticket again on each change", body = crate::live::TicketFrame),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 429, description = "`too_many_sockets`: this client address holds its share of live feeds", body = ErrorBody),
         (status = 404, description = "`ticket_not_found`", body = ErrorBody),
     ),
 )]
