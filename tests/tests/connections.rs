@@ -284,3 +284,145 @@ async fn an_oversized_message_on_the_ticket_feed_closes_that_socket_only() {
     next_event(&mut phone, "serving").await;
     next_event(&mut tv, "serving").await;
 }
+
+/// A certificate authority, and a certificate it signed for `localhost` and `127.0.0.1`,
+/// written to `dir`: (the authority's PEM, the certificate's file, its key's file).
+fn certificates(dir: &std::path::Path) -> (String, std::path::PathBuf, std::path::PathBuf) {
+    let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+    ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+    ca.distinguished_name
+        .push(rcgen::DnType::CommonName, "Phường thử — CA");
+    let ca = rcgen::CertifiedIssuer::self_signed(ca, rcgen::KeyPair::generate().unwrap()).unwrap();
+    let key = rcgen::KeyPair::generate().unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["localhost".into(), "127.0.0.1".into()])
+        .unwrap()
+        .signed_by(&key, &ca)
+        .unwrap();
+    let (cert_path, key_path) = (dir.join("motcua.crt"), dir.join("motcua.key"));
+    std::fs::write(&cert_path, cert.pem()).unwrap();
+    std::fs::write(&key_path, key.serialize_pem()).unwrap();
+    (ca.pem(), cert_path, key_path)
+}
+
+fn trusting(ca_pem: &str) -> reqwest::Client {
+    reqwest::Client::builder()
+        .add_root_certificate(reqwest::Certificate::from_pem(ca_pem.as_bytes()).unwrap())
+        .cookie_store(true)
+        .build()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn with_a_certificate_the_hall_serves_https_and_only_https() {
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(dir.path());
+    let mut settings = Settings::default();
+    settings.server.tls_cert = Some(cert);
+    settings.server.tls_key = Some(key);
+    // The phones' address follows: https unless set otherwise.
+    assert!(
+        settings.hall().unwrap().public_url.starts_with("https://"),
+        "the default public address is https"
+    );
+    let hall = TestHall::start_with(settings).await;
+    assert!(hall.url("/").starts_with("https://"));
+    let client = trusting(&ca);
+    let health = client.get(hall.url("/healthz")).send().await.unwrap();
+    assert_eq!(health.status(), 200);
+    // A member of staff signs in over it.
+    {
+        let conn = motcua_store::open_for_admin(hall.data_dir()).unwrap();
+        motcua_web::accounts::add_user(
+            &conn,
+            "quanly",
+            motcua_domain::Role::Manager,
+            "quanly-secret-pw",
+            0,
+        )
+        .unwrap();
+    }
+    let signed_in = client
+        .post(hall.url("/api/session"))
+        .json(&json!({"name": "quanly", "password": "quanly-secret-pw"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(signed_in.status(), 200);
+    let me = client.get(hall.url("/api/session")).send().await.unwrap();
+    assert_eq!(me.status(), 200);
+    // Plain HTTP on the same port is not served.
+    let plain = reqwest::get(hall.url("/healthz").replacen("https://", "http://", 1)).await;
+    assert!(
+        plain.map_or(true, |r| r.status() != 200),
+        "plain HTTP must not be answered"
+    );
+}
+
+#[tokio::test]
+async fn every_request_read_over_tls_is_marked_so_and_plain_ones_are_not() {
+    use axum::routing::get;
+    use motcua_web::client::{Https, TrustedProxies};
+    use motcua_web::connections::{ConnectionSettings, Connections, serve};
+    let dir = tempfile::tempdir().unwrap();
+    let (ca, cert, key) = certificates(dir.path());
+    let echo = || {
+        axum::Router::new()
+            .route(
+                "/",
+                get(|Https(https): Https| async move { if https { "https" } else { "http" } }),
+            )
+            .with_state(TrustedProxies::default())
+    };
+    let mut urls = Vec::new();
+    for tls in [
+        Some(motcua_web::tls::Tls::from_pem_files(&cert, &key).unwrap()),
+        None,
+    ] {
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let port = listener.local_addr().unwrap().port();
+        let scheme = if tls.is_some() { "https" } else { "http" };
+        urls.push(format!("{scheme}://localhost:{port}/"));
+        let guard = Connections::new(
+            ConnectionSettings::default(),
+            tls,
+            TrustedProxies::default(),
+        );
+        tokio::spawn(serve(listener, echo(), guard, std::future::pending()));
+    }
+    let client = trusting(&ca);
+    for url in urls {
+        let said = client.get(&url).send().await.unwrap().text().await.unwrap();
+        assert_eq!(said, url.split(':').next().unwrap(), "{url}");
+    }
+}
+
+#[tokio::test]
+async fn a_missing_or_mismatched_certificate_stops_the_start_naming_its_setting() {
+    let dir = tempfile::tempdir().unwrap();
+    let (_, cert, key) = certificates(dir.path());
+    let other = tempfile::tempdir().unwrap();
+    let (_, _, other_key) = certificates(other.path());
+    let missing = dir.path().join("nothing.pem");
+    for (cert, key, setting) in [
+        (missing.clone(), key.clone(), "server.tls_cert"),
+        (cert.clone(), missing.clone(), "server.tls_key"),
+        (key.clone(), key.clone(), "server.tls_cert"),
+        (cert.clone(), other_key, "server.tls_key"),
+    ] {
+        let mut settings = Settings::default();
+        settings.server.tls_cert = Some(cert);
+        settings.server.tls_key = Some(key);
+        let hall = settings.hall().unwrap();
+        let data = tempfile::tempdir().unwrap();
+        let clock = motcua_store::clock::ManualClock::starting_at(motcua_tests::opening_time());
+        let refused = motcua_hall::wire(&settings, hall, data.path(), std::sync::Arc::new(clock))
+            .map(|_| ())
+            .unwrap_err()
+            .to_string();
+        assert!(refused.contains(setting), "{setting}: {refused}");
+    }
+    let mut settings = Settings::default();
+    settings.server.tls_cert = Some(cert);
+    let refused = settings.server.tls().unwrap_err().to_string();
+    assert!(refused.contains("server.tls_key"), "{refused}");
+}
