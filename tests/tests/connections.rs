@@ -426,3 +426,70 @@ async fn a_missing_or_mismatched_certificate_stops_the_start_naming_its_setting(
     let refused = settings.server.tls().unwrap_err().to_string();
     assert!(refused.contains("server.tls_key"), "{refused}");
 }
+
+/// Serve `router` through the servers' own accept loop with `settings`, on 127.0.0.1:0.
+async fn guarded(
+    router: axum::Router,
+    settings: motcua_web::connections::ConnectionSettings,
+) -> SocketAddr {
+    use motcua_web::client::TrustedProxies;
+    use motcua_web::connections::{Connections, serve};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let guard = Connections::new(settings, None, TrustedProxies::default());
+    tokio::spawn(serve(listener, router, guard, std::future::pending()));
+    addr
+}
+
+#[tokio::test]
+async fn a_websocket_from_which_nothing_arrives_past_the_idle_timeout_is_closed() {
+    use axum::extract::ws::WebSocketUpgrade;
+    use axum::routing::get;
+    // A feed that never pings: only the idle timeout can end a silent client.
+    let router = axum::Router::new().route(
+        "/ws",
+        get(|ws: WebSocketUpgrade| async move {
+            ws.on_upgrade(
+                |mut socket| async move { while let Some(Ok(_)) = socket.recv().await {} },
+            )
+        }),
+    );
+    let settings = motcua_web::connections::ConnectionSettings {
+        idle_timeout: Duration::from_secs(1),
+        header_timeout: Duration::from_secs(60),
+        ..Default::default()
+    };
+    let addr = guarded(router, settings).await;
+    let (mut silent, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws"))
+        .await
+        .unwrap();
+    let next = tokio::time::timeout(HANG, silent.next())
+        .await
+        .expect("the server closes a silent socket");
+    assert!(
+        matches!(next, None | Some(Err(_)) | Some(Ok(Message::Close(_)))),
+        "{next:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_request_whose_body_trickles_is_answered_408_at_the_request_timeout() {
+    use axum::routing::post;
+    let router = axum::Router::new().route("/", post(|body: String| async move { body }));
+    let settings = motcua_web::connections::ConnectionSettings {
+        request_timeout: Duration::from_secs(1),
+        header_timeout: Duration::from_secs(60),
+        idle_timeout: Duration::from_secs(60),
+        ..Default::default()
+    };
+    let addr = guarded(router, settings).await;
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    // Ten bytes promised, one sent.
+    stream
+        .write_all(b"POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 10\r\n\r\nx")
+        .await
+        .unwrap();
+    let answer = read_to_close(&mut stream).await;
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("\"code\":\"request_timeout\""), "{answer}");
+}
