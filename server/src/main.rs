@@ -15,6 +15,8 @@ use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
+mod tls_tool;
+
 #[derive(Parser)]
 #[command(
     name = "motcua",
@@ -70,6 +72,11 @@ enum Command {
         #[command(subcommand)]
         command: CityCommand,
     },
+    /// Certificates for the built-in HTTPS (`motcua tls self-signed --name 192.168.1.10`).
+    Tls {
+        #[command(subcommand)]
+        command: TlsCommand,
+    },
     /// Bring back a backup; the server must be stopped. The database it replaces is kept.
     Restore {
         /// A file written by `motcua backup`.
@@ -100,6 +107,20 @@ struct CityTls {
     /// The certificate's private key (PEM).
     #[arg(long, value_name = "FILE", requires = "tls_cert")]
     tls_key: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum TlsCommand {
+    /// A local certificate authority and the hall's certificate it signs (ca.crt, ca.key,
+    /// motcua.crt, motcua.key in --out); existing files are never overwritten.
+    SelfSigned {
+        /// Where to write the four files.
+        #[arg(long, default_value = "./motcua-tls")]
+        out: PathBuf,
+        /// A host name or IP address devices reach the hall by (repeat for each).
+        #[arg(long = "name", value_name = "NAME_OR_IP")]
+        names: Vec<String>,
+    },
 }
 
 #[derive(Subcommand)]
@@ -270,6 +291,9 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::City { command } => city(command),
+        Command::Tls {
+            command: TlsCommand::SelfSigned { out, names },
+        } => tls_tool::self_signed(&out, &names, &mut std::io::stdout().lock()),
         Command::Restore { file, common } => {
             let settings = settings(&common)?;
             println!(
