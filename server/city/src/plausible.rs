@@ -261,7 +261,7 @@ mod tests {
         let called = |waited: i64, at: i64| {
             batch_of(
                 "called",
-                serde_json::json!({"code": "A001", "priority": "normal", "waited_ms": waited}),
+                serde_json::json!({"code": "A001", "priority": "none", "waited_ms": waited}),
                 at,
             )
         };
