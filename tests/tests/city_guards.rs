@@ -215,3 +215,45 @@ async fn an_unsigned_oversized_body_is_refused_413_before_it_is_read() {
         "{metrics}"
     );
 }
+
+#[tokio::test]
+async fn forged_and_implausible_batches_are_refused_while_the_writer_is_busy() {
+    let city = TestCity::start(ManualClock::starting_at(opening_time())).await;
+    let (hall, secret) = city.register("Phường thử");
+    // Something holds the collector's one writer (a long batch, a slow disk).
+    let (release, held_until) = std::sync::mpsc::channel::<()>();
+    let (holding, held) = tokio::sync::oneshot::channel::<()>();
+    let store = city.state.store.clone();
+    let writer = tokio::spawn(async move {
+        store
+            .write::<_, motcua_store::StoreError, _>(move |_| {
+                let _ = holding.send(());
+                let _ = held_until.recv();
+                Ok(())
+            })
+            .await
+    });
+    held.await.unwrap();
+    // A forged batch and an absurd one are answered without waiting for it.
+    let real = visit(now() - 30 * MINUTE, 5 * MINUTE, 20 * MINUTE, 4);
+    let forged = tokio::time::timeout(
+        Duration::from_secs(30),
+        send(&city, &hall, &"0".repeat(64), &batch(&hall, real)),
+    )
+    .await
+    .expect("refused without the writer");
+    assert_eq!((forged.0, error_code(&forged.1)), (401, "bad_signature"));
+    let absurd = visit(now() - 30 * MINUTE, -MINUTE, 20 * MINUTE, 4);
+    let absurd = tokio::time::timeout(
+        Duration::from_secs(30),
+        send(&city, &hall, &secret, &batch(&hall, absurd)),
+    )
+    .await
+    .expect("refused without the writer");
+    assert_eq!(
+        (absurd.0, error_code(&absurd.1)),
+        (422, "implausible_value")
+    );
+    release.send(()).unwrap();
+    writer.await.unwrap().unwrap();
+}
