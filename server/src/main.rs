@@ -16,6 +16,7 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 
 mod revocation;
+mod tls_tool;
 
 #[derive(Parser)]
 #[command(
@@ -72,6 +73,11 @@ enum Command {
         #[command(subcommand)]
         command: CityCommand,
     },
+    /// Certificates for the built-in HTTPS (`motcua tls self-signed --name 192.168.1.10`).
+    Tls {
+        #[command(subcommand)]
+        command: TlsCommand,
+    },
     /// Bring back a backup; the server must be stopped. The database it replaces is kept.
     Restore {
         /// A file written by `motcua backup`.
@@ -93,6 +99,31 @@ struct CityCommon {
     data: PathBuf,
 }
 
+/// The collector's built-in HTTPS (both, or neither: then plain HTTP, e.g. behind a proxy).
+#[derive(clap::Args)]
+struct CityTls {
+    /// The collector's certificate chain (PEM); with --tls-key, it serves HTTPS itself.
+    #[arg(long, value_name = "FILE", requires = "tls_key")]
+    tls_cert: Option<PathBuf>,
+    /// The certificate's private key (PEM).
+    #[arg(long, value_name = "FILE", requires = "tls_cert")]
+    tls_key: Option<PathBuf>,
+}
+
+#[derive(Subcommand)]
+enum TlsCommand {
+    /// A local certificate authority and the hall's certificate it signs (ca.crt, ca.key,
+    /// motcua.crt, motcua.key in --out); existing files are never overwritten.
+    SelfSigned {
+        /// Where to write the four files.
+        #[arg(long, default_value = "./motcua-tls")]
+        out: PathBuf,
+        /// A host name or IP address devices reach the hall by (repeat for each).
+        #[arg(long = "name", value_name = "NAME_OR_IP")]
+        names: Vec<String>,
+    },
+}
+
 #[derive(Subcommand)]
 enum CityCommand {
     /// Run the city's collector: halls report to it, the city office reads their figures.
@@ -112,6 +143,8 @@ enum CityCommand {
         /// (repeat for each).
         #[arg(long = "trusted-proxy", value_name = "ADDRESS")]
         trusted_proxies: Vec<std::net::IpAddr>,
+        #[command(flatten)]
+        tls: CityTls,
     },
     /// Halls that report to the collector.
     Hall {
@@ -311,6 +344,9 @@ fn run() -> anyhow::Result<()> {
             Ok(())
         }
         Command::City { command } => city(command),
+        Command::Tls {
+            command: TlsCommand::SelfSigned { out, names },
+        } => tls_tool::self_signed(&out, &names, &mut std::io::stdout().lock()),
         Command::Restore { file, common } => {
             let settings = settings(&common)?;
             println!(
@@ -330,12 +366,14 @@ fn city(command: CityCommand) -> anyhow::Result<()> {
             max_skew_seconds,
             silent_after_minutes,
             trusted_proxies,
+            tls,
         } => city_serve(
             common,
             listen,
             max_skew_seconds,
             silent_after_minutes,
             trusted_proxies,
+            tls,
         ),
         CityCommand::Hall {
             command: CityHallCommand::Add { name, common },
@@ -385,11 +423,26 @@ async fn city_serve(
     max_skew_seconds: i64,
     silent_after_minutes: i64,
     trusted_proxies: Vec<std::net::IpAddr>,
+    tls: CityTls,
 ) -> anyhow::Result<()> {
+    let tls = match (&tls.tls_cert, &tls.tls_key) {
+        (Some(cert), Some(key)) => Some(motcua_web::tls::Tls::from_pem_files(cert, key).map_err(
+            |e| {
+                let flag = match e {
+                    motcua_web::tls::TlsError::Certificate { .. } => "--tls-cert",
+                    motcua_web::tls::TlsError::Key { .. } => "--tls-key",
+                };
+                anyhow::anyhow!("bad {flag}: {e}")
+            },
+        )?),
+        _ => None,
+    };
+    let https = tls.is_some();
     let settings = motcua_city::CitySettings {
         max_skew_seconds,
         silent_after_minutes,
         trusted_proxies: motcua_web::client::TrustedProxies::new(trusted_proxies),
+        tls,
         ..Default::default()
     };
     let state = motcua_city::build_state(&common.data, Arc::new(SystemClock), settings)
@@ -402,7 +455,10 @@ async fn city_serve(
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
-    let base = default_public_url(listener.local_addr()?);
+    let mut base = default_public_url(listener.local_addr()?);
+    if https {
+        base = base.replacen("http://", "https://", 1);
+    }
     println!("motcua city collector listening on {base}");
     println!("  data:        {}", common.data.display());
     println!("  dashboard:   {base}/city/");
@@ -443,7 +499,7 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
         .with_context(|| format!("cannot listen on {}", settings.server.listen))?;
     let addr = listener.local_addr()?;
     if settings.server.public_url.is_none() {
-        hall.public_url = default_public_url(addr);
+        hall.public_url = settings.server.default_scheme(default_public_url(addr));
     }
     let data_dir = settings.server.data_dir.clone();
     let clock: Arc<dyn Clock> = Arc::new(SystemClock);
@@ -458,7 +514,7 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
             std::future::pending(),
         );
     }
-    let base = default_public_url(addr);
+    let base = settings.server.default_scheme(default_public_url(addr));
     let mut out = std::io::stdout().lock();
     writeln!(out, "motcua listening on {base}")?;
     writeln!(

@@ -111,7 +111,12 @@ impl TestHall {
         let listener = TcpListener::bind(at).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let mut hall = settings.hall().expect("valid settings");
-        hall.public_url = format!("http://{addr}");
+        // Over the hall's own TLS (server.tls_cert) the addresses are https and wss.
+        let (http, ws) = match settings.server.tls_cert {
+            Some(_) => ("https", "wss"),
+            None => ("http", "ws"),
+        };
+        hall.public_url = format!("{http}://{addr}");
         // The same wiring as `motcua serve`: printing, voices, store, feeds.
         let state = motcua_hall::wire(&settings, hall, dir.path(), Arc::new(clock.clone()))
             .expect("open the hall");
@@ -133,8 +138,8 @@ impl TestHall {
             stop
         });
         TestHall {
-            base: format!("http://{addr}"),
-            ws_base: format!("ws://{addr}"),
+            base: format!("{http}://{addr}"),
+            ws_base: format!("{ws}://{addr}"),
             clock,
             settings,
             state,

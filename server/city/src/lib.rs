@@ -5,6 +5,7 @@
 //! The hall's side, the store-and-forward uplink, is [`crate::uplink`].
 
 pub mod http;
+pub mod plausible;
 pub mod store;
 
 use motcua_store::StoreError;
@@ -24,7 +25,13 @@ pub fn build_state(
 ) -> Result<CityState, StoreError> {
     let store = store::CityStore::open(data_dir)?;
     let master = store::master_key(data_dir)?;
+    let connections = motcua_web::connections::Connections::new(
+        settings.connections.clone(),
+        settings.tls.clone(),
+        settings.trusted_proxies.clone(),
+    );
     Ok(CityState {
+        connections,
         store,
         master: Arc::new(master),
         clock,
@@ -33,16 +40,14 @@ pub fn build_state(
     })
 }
 
-/// Serve the collector on `listener` until `shutdown` resolves.
+/// Serve the collector on `listener` until `shutdown` resolves, behind the connection
+/// guard (`motcua_web::connections`: caps, timeouts, TLS).
 pub async fn serve(
     listener: TcpListener,
     state: CityState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = http::router(state)
-        .layer(tower_http::trace::TraceLayer::new_for_http())
-        .into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let connections = state.connections.clone();
+    let app = http::router(state).layer(tower_http::trace::TraceLayer::new_for_http());
+    motcua_web::connections::serve(listener, app, connections, shutdown).await
 }

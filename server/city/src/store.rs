@@ -259,13 +259,64 @@ pub struct Check<'a> {
     pub body: &'a [u8],
 }
 
-/// Take a batch: check who sent it, when and that nothing was changed, then store each
-/// event the city does not have yet, in order, and fold it into the statistics. A batch
-/// refused for any reason stores nothing; a batch the city already has is acknowledged
-/// and ignored; a batch that skips ahead is refused with where to resume.
-pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, Error> {
-    let (hall_id, acked) = signed_by(conn, check)?;
+/// A batch whose signature, time and values were checked, before the writer was asked.
+pub struct Verified {
+    pub hall_id: i64,
+    /// The hall's key version that signed it: a secret rotated meanwhile voids it.
+    pub key_version: u32,
+    pub batch: Batch,
+    pub tz: Tz,
+    pub now_ms: i64,
+}
+
+/// Who may have signed batches as `code`: the registered hall's id and key version (a
+/// read, outside the writer).
+pub fn signer(conn: &Connection, code: &str) -> Result<Option<(i64, u32)>, Error> {
+    Ok(conn
+        .prepare_cached("SELECT id, key_version FROM halls WHERE code = ?1")?
+        .query_row([code], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?)
+}
+
+/// Check a batch before anything is written: the hall that signed it (`signer`), now,
+/// with this body; the batch whole and in order; every value plausible
+/// ([`crate::plausible`]). CPU only, no database: run it off the writer, so a flood of
+/// forged or absurd batches never holds the collector's one write lock.
+pub fn verify(check: &Check<'_>, signer: Option<(i64, u32)>) -> Result<Verified, Error> {
+    let (hall_id, key_version) = signed_by(check, signer)?;
     let (batch, tz) = read_batch(check)?;
+    crate::plausible::batch(&batch, check.now_ms, check.max_skew_ms)?;
+    Ok(Verified {
+        hall_id,
+        key_version,
+        batch,
+        tz,
+        now_ms: check.now_ms,
+    })
+}
+
+/// Take a verified batch: store each event the city does not have yet, in order, and
+/// fold it into the statistics. A batch refused for any reason stores nothing; a batch
+/// the city already has is acknowledged and ignored; a batch that skips ahead is refused
+/// with where to resume.
+pub fn accept(conn: &Connection, verified: &Verified) -> Result<Ack, Error> {
+    let Verified {
+        hall_id,
+        ref batch,
+        tz,
+        now_ms,
+        ..
+    } = *verified;
+    let (version, acked): (u32, i64) = conn
+        .prepare_cached("SELECT key_version, acked_seq FROM halls WHERE id = ?1")?
+        .query_row([hall_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    if version != verified.key_version {
+        return Err(Denied::rejected(
+            "bad_signature",
+            "the hall's secret changed while its batch was checked: sign it with the new one",
+        )
+        .into());
+    }
     let profile = serde_json::to_string(&batch.profile).map_err(Denied::internal)?;
     if batch.is_heartbeat() {
         // An idle hall: alive, its log ends at to_seq. Behind us: it resends; ahead: it
@@ -277,13 +328,13 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, Error> {
             .into());
         }
         conn.prepare_cached("UPDATE halls SET last_report_at = ?2, profile = ?3 WHERE id = ?1")?
-            .execute(params![hall_id, check.now_ms, profile])?;
+            .execute(params![hall_id, now_ms, profile])?;
         return Ok(Ack {
             acked_through: acked,
             stored: 0,
         });
     }
-    check_held_events(conn, hall_id, acked, &batch)?;
+    check_held_events(conn, hall_id, acked, batch)?;
     if batch.to_seq <= acked {
         return Ok(Ack {
             acked_through: acked,
@@ -296,25 +347,20 @@ pub fn accept(conn: &Connection, check: &Check<'_>) -> Result<Ack, Error> {
         }
         .into());
     }
-    let stored = store_new_events(conn, hall_id, acked, &batch, tz, check.now_ms)?;
+    let stored = store_new_events(conn, hall_id, acked, batch, tz, now_ms)?;
     conn.prepare_cached(
         "UPDATE halls SET acked_seq = ?2, last_report_at = ?3, profile = ?4 WHERE id = ?1",
     )?
-    .execute(params![hall_id, batch.to_seq, check.now_ms, profile])?;
+    .execute(params![hall_id, batch.to_seq, now_ms, profile])?;
     Ok(Ack {
         acked_through: batch.to_seq,
         stored,
     })
 }
 
-/// The registered hall that signed the batch, now, with this body: its id and what the city
-/// holds of its log.
-fn signed_by(conn: &Connection, check: &Check<'_>) -> Result<(i64, i64), Error> {
-    let hall: Option<(i64, u32, i64)> = conn
-        .prepare_cached("SELECT id, key_version, acked_seq FROM halls WHERE code = ?1")?
-        .query_row([check.hall], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
-        .optional()?;
-    let Some((hall_id, version, acked)) = hall else {
+/// The registered hall that signed the batch, now, with this body: its id and key version.
+fn signed_by(check: &Check<'_>, signer: Option<(i64, u32)>) -> Result<(i64, u32), Error> {
+    let Some((hall_id, version)) = signer else {
         return Err(
             Denied::rejected("unknown_hall", "no hall is registered with this code").into(),
         );
@@ -343,7 +389,7 @@ fn signed_by(conn: &Connection, check: &Check<'_>) -> Result<(i64, i64), Error> 
             ),
         ).into());
     }
-    Ok((hall_id, acked))
+    Ok((hall_id, version))
 }
 
 /// The batch in the body, checked to be the sender's, whole and in order, with its hall's
@@ -434,7 +480,10 @@ fn store_new_events(
         // An event this build cannot read (a newer hall's kind) is kept in the log, and
         // left out of the figures until it can be.
         match e.logged() {
-            Ok(logged) => stats::fold(conn, tz, hall_id, &logged)?,
+            Ok(logged) => {
+                crate::plausible::ticket_times(conn, hall_id, &logged)?;
+                stats::fold(conn, tz, hall_id, &logged)?
+            }
             Err(error) => {
                 tracing::warn!(hall = hall_id, seq = e.seq, %error, "an event left out of the figures");
             }

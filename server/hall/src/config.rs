@@ -11,6 +11,8 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+mod server;
+
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
     #[error("config file {0} does not exist")]
@@ -127,8 +129,9 @@ impl UplinkSettings {
                 "the hall's secret from `motcua city hall add` is needed (64 characters)",
             ));
         }
-        if !(1..=10_000).contains(&self.batch_events) {
-            return Err(invalid("city.batch_events", "must be 1 to 10000"));
+        // The collector takes at most 2,000 events a batch (its body limit is sized on it).
+        if !(1..=2_000).contains(&self.batch_events) {
+            return Err(invalid("city.batch_events", "must be 1 to 2000"));
         }
         if self.retry_max_seconds == 0 {
             return Err(invalid("city.retry_max_seconds", "must be at least 1"));
@@ -215,6 +218,18 @@ pub struct ServerSettings {
     /// Reverse proxies in front of the server (their addresses): only theirs are
     /// `X-Forwarded-For` and `X-Forwarded-Proto` believed. Empty: clients connect directly.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Built-in HTTPS: the certificate chain and its private key (PEM files); both or
+    /// neither. Checked at start-up ([`server`]).
+    pub tls_cert: Option<PathBuf>,
+    pub tls_key: Option<PathBuf>,
+    /// Connection caps and timeouts (see `motcua_web::connections` and deploy/CONFIG.md).
+    pub max_connections: usize,
+    pub max_connections_per_client: usize,
+    pub max_websockets_per_client: usize,
+    pub max_phone_feeds_per_client: usize,
+    pub header_timeout_seconds: u64,
+    pub request_timeout_seconds: u64,
+    pub idle_timeout_seconds: u64,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -286,6 +301,15 @@ impl Default for ServerSettings {
             data_dir: PathBuf::from("motcua-data"),
             body_limit_bytes: 16 * 1024,
             trusted_proxies: Vec::new(),
+            tls_cert: None,
+            tls_key: None,
+            max_connections: 4096,
+            max_connections_per_client: 1024,
+            max_websockets_per_client: 50,
+            max_phone_feeds_per_client: 500,
+            header_timeout_seconds: 10,
+            request_timeout_seconds: 30,
+            idle_timeout_seconds: 120,
         }
     }
 }
@@ -413,8 +437,9 @@ impl Settings {
                     format!("{url:?} must start with http:// or https://"),
                 ));
             }
-            None => default_public_url(listen),
+            None => self.server.default_scheme(default_public_url(listen)),
         };
+        self.server.connections()?;
         if self.server.body_limit_bytes < 1024 {
             return Err(invalid("server.body_limit_bytes", "at least 1024"));
         }

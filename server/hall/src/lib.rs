@@ -70,6 +70,11 @@ pub fn wire(
         state.clock.clone(),
         state.store.hall.clone(),
     );
+    state.connections = motcua_web::connections::Connections::new(
+        settings.server.connections()?,
+        settings.server.tls()?,
+        state.proxies.clone(),
+    );
     Ok(state)
 }
 
@@ -104,6 +109,7 @@ fn build_state_with(
         proxies: motcua_web::client::TrustedProxies::default(),
         access,
         issuing,
+        connections: motcua_web::connections::Connections::default(),
     })
 }
 

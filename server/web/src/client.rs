@@ -62,7 +62,7 @@ impl TrustedProxies {
 }
 
 /// An IPv4 address written as IPv6 (`::ffff:a.b.c.d`) is the IPv4 address.
-fn canonical(addr: IpAddr) -> IpAddr {
+pub(crate) fn canonical(addr: IpAddr) -> IpAddr {
     match addr {
         IpAddr::V6(v6) => v6.to_ipv4_mapped().map_or(addr, IpAddr::V4),
         v4 => v4,

@@ -44,6 +44,9 @@ pub enum AppError {
     /// A signed-in browser's change sent from another site's page (`motcua_web::guard`).
     #[error("refused: this change comes from a page of another origin")]
     CrossOrigin,
+    /// The request took longer than the server's request timeout (a slow body, most often).
+    #[error("the request took too long")]
+    TimedOut,
     /// What the application answered: a refusal, a wrong value, not allowed, ...
     #[error(transparent)]
     Command(#[from] Error),
@@ -83,6 +86,7 @@ impl AppError {
             AppError::TooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::CrossOrigin => StatusCode::FORBIDDEN,
+            AppError::TimedOut => StatusCode::REQUEST_TIMEOUT,
             AppError::Command(e) => match e {
                 Error::Invalid { .. } => StatusCode::UNPROCESSABLE_ENTITY,
                 Error::Unauthenticated | Error::WrongPassword | Error::Rejected { .. } => {
@@ -104,6 +108,7 @@ impl AppError {
             AppError::TooLarge => "body_too_large",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::CrossOrigin => "cross_origin",
+            AppError::TimedOut => "request_timeout",
             AppError::Command(e) => match e {
                 Error::Invalid { code, .. }
                 | Error::NotFound { code, .. }

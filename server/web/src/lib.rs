@@ -1,6 +1,8 @@
 //! What both servers, the hall and the city's collector, share at the web edge:
 //! - [`accounts`]: staff and devices added and signed in, passwords checked and hashed;
 //! - [`client`]: the client's address, through the operator's trusted proxies;
+//! - [`connections`]: the accept loop both servers run, with its caps and timeouts, and
+//!   [`tls`], its optional built-in HTTPS;
 //! - [`AppError`]: one error type, one status match, one JSON body;
 //! - [`guard`]: changes only from our own pages, and the security headers on every answer;
 //! - [`extract`]: request bodies, paths and queries with that error shape;
@@ -12,6 +14,7 @@
 
 pub mod accounts;
 pub mod client;
+pub mod connections;
 pub mod error;
 pub mod exposition;
 pub mod extract;
@@ -20,6 +23,7 @@ pub mod guard;
 pub mod pages;
 pub mod protocol;
 pub mod session;
+pub mod tls;
 
 pub use error::{AppError, ErrorBody};
 pub use exposition::Exposition;

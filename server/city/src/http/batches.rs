@@ -39,17 +39,20 @@ pub(super) fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a 
         (status = 400, description = "the body is not a batch", body = ErrorBody),
         (status = 401, description = "`unsigned_batch`, a bad signature, an unknown hall, a clock too far off", body = ErrorBody),
         (status = 409, description = "`sequence_gap`: resend from `acked_through` + 1", body = ErrorBody),
-        (status = 413, description = "`body_too_large`", body = ErrorBody),
-        (status = 422, description = "the batch does not hold together", body = ErrorBody),
+        (status = 413, description = "`body_too_large`: over 4 MiB, refused before the signature is checked", body = ErrorBody),
+        (status = 422, description = "the batch does not hold together, or `implausible_value`: a value no hall logs (the message names the field); nothing stored", body = ErrorBody),
     ),
 )]
 #[tracing::instrument(skip_all, fields(hall))]
 pub(super) async fn receive_batch(
     State(state): State<CityState>,
     headers: HeaderMap,
-    body: Bytes,
+    body: axum::body::Body,
 ) -> Result<Json<Ack>, AppError> {
     let answer = async {
+        // The size first: nobody is known yet, so no more than the largest real batch is
+        // read (a declared length over it is refused before a byte of the body).
+        let body = read_limited(&headers, body, state.settings.batch_limit_bytes).await?;
         let hall = header_text(&headers, protocol::HALL_HEADER)?.to_owned();
         tracing::Span::current().record("hall", hall.as_str());
         let timestamp_ms: i64 = header_text(&headers, protocol::TIMESTAMP_HEADER)?
@@ -64,22 +67,32 @@ pub(super) async fn receive_batch(
         let master = state.master.clone();
         let now_ms = millis(state.clock.now());
         let max_skew_ms = state.settings.max_skew_seconds * 1000;
+        // Who signed it, its signature, time and values: checked on a reader and a
+        // blocking thread, so the writer only ever sees batches from a hall.
+        let lookup = hall.clone();
+        let signer = state
+            .store
+            .read::<_, city_store::Error, _>(move |conn| city_store::signer(conn, &lookup))
+            .await?;
+        let verified = tokio::task::spawn_blocking(move || {
+            city_store::verify(
+                &Check {
+                    master: &master,
+                    now_ms,
+                    max_skew_ms,
+                    hall: &hall,
+                    timestamp_ms,
+                    signature: &signature,
+                    body: &body,
+                },
+                signer,
+            )
+        })
+        .await
+        .map_err(AppError::internal)??;
         let ack = state
             .store
-            .write::<_, city_store::Error, _>(move |conn| {
-                city_store::accept(
-                    conn,
-                    &Check {
-                        master: &master,
-                        now_ms,
-                        max_skew_ms,
-                        hall: &hall,
-                        timestamp_ms,
-                        signature: &signature,
-                        body: &body,
-                    },
-                )
-            })
+            .write::<_, city_store::Error, _>(move |conn| city_store::accept(conn, &verified))
             .await?;
         Ok::<_, AppError>(ack)
     }
@@ -97,8 +110,31 @@ pub(super) async fn receive_batch(
         }
         Err(e) => {
             counts.refused.fetch_add(1, Ordering::Relaxed);
+            if let Ok(mut by) = counts.refused_by.lock() {
+                *by.entry(e.code()).or_default() += 1;
+            }
             tracing::warn!(code = e.code(), "batch refused");
         }
     }
     answer.map(Json)
+}
+
+/// The body, if it is at most `limit` bytes: a declared length over it is refused at once,
+/// an undeclared one as soon as it passes it.
+async fn read_limited(
+    headers: &HeaderMap,
+    body: axum::body::Body,
+    limit: usize,
+) -> Result<Bytes, AppError> {
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > limit as u64) {
+        return Err(AppError::TooLarge);
+    }
+    // Past the limit, or the sender gone mid-body: either way the batch is not taken.
+    axum::body::to_bytes(body, limit)
+        .await
+        .map_err(|_| AppError::TooLarge)
 }

@@ -61,6 +61,17 @@ pub(super) async fn metrics(State(state): State<CityState>) -> Result<Response, 
         out.family(name, kind, help);
         out.sample(name, &[], value);
     }
+    let name = "motcua_city_batches_refused_total";
+    out.family(
+        name,
+        "counter",
+        "Batches refused, by reason (implausible_value, bad_signature, body_too_large, ...).",
+    );
+    let by_reason = c.refused_by.lock().map(|m| m.clone()).unwrap_or_default();
+    for (reason, value) in by_reason {
+        out.sample(name, &[("reason", reason)], value);
+    }
+    state.connections.expose(&mut out, "motcua_city");
     let text = out.0;
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }

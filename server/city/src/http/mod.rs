@@ -127,10 +127,24 @@ pub struct CitySettings {
     pub silent_after_minutes: i64,
     /// The city's time zone (days and hours of the overview).
     pub tz: Tz,
+    /// The largest body of any request but a batch.
     pub body_limit_bytes: usize,
+    /// The largest batch, refused (413) before its signature is checked: see
+    /// [`BATCH_LIMIT_BYTES`].
+    pub batch_limit_bytes: usize,
     /// Whose `X-Forwarded-For` is believed (`motcua_web::client::ClientAddr`).
     pub trusted_proxies: motcua_web::client::TrustedProxies,
+    /// Connection caps and timeouts (`motcua_web::connections`).
+    pub connections: motcua_web::connections::ConnectionSettings,
+    /// Built-in HTTPS (`--tls-cert`, `--tls-key`).
+    pub tls: Option<motcua_web::tls::Tls>,
 }
+
+/// The largest batch a hall sends: at most 2,000 events (`city.batch_events`), the
+/// largest of which is a rating with a 500-character comment (under 1.8 KiB as JSON, every
+/// Vietnamese letter 3 bytes), so under 3.6 MiB even if every event were one; plus the
+/// hall's profile.
+pub const BATCH_LIMIT_BYTES: usize = 4 * 1024 * 1024;
 
 impl Default for CitySettings {
     fn default() -> Self {
@@ -138,8 +152,11 @@ impl Default for CitySettings {
             max_skew_seconds: 300,
             silent_after_minutes: 60,
             tz: chrono_tz::Asia::Ho_Chi_Minh,
-            body_limit_bytes: 16 * 1024 * 1024,
+            body_limit_bytes: 64 * 1024,
+            batch_limit_bytes: BATCH_LIMIT_BYTES,
             trusted_proxies: motcua_web::client::TrustedProxies::default(),
+            connections: motcua_web::connections::ConnectionSettings::default(),
+            tls: None,
         }
     }
 }
@@ -151,6 +168,8 @@ pub struct Counts {
     pub events_stored: AtomicU64,
     pub duplicates: AtomicU64,
     pub refused: AtomicU64,
+    /// Batches refused, by the refusal's code (`implausible_value`, `bad_signature`, ...).
+    pub refused_by: std::sync::Mutex<BTreeMap<&'static str, u64>>,
 }
 
 #[derive(Clone, FromRef)]
@@ -160,6 +179,8 @@ pub struct CityState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<CitySettings>,
     pub counts: Arc<Counts>,
+    /// Connection caps, timeouts and TLS, with their counts.
+    pub connections: motcua_web::connections::Connections,
 }
 
 impl axum::extract::FromRef<CityState> for motcua_web::client::TrustedProxies {

@@ -30,6 +30,7 @@ pub async fn metrics(
     State(printing): State<crate::printing::Printing>,
     State(uplink): State<crate::uplink::Uplink>,
     State(issuing): State<super::issuing_limits::IssuingLimits>,
+    State(connections): State<motcua_web::connections::Connections>,
 ) -> Result<impl IntoResponse, AppError> {
     let hall = store.hall.clone();
     let day = motcua_domain::numbering::local_day(clock.now(), hall.tz).to_string();
@@ -54,6 +55,7 @@ pub async fn metrics(
     printer_families(&mut out, &printing.printers(&store).await?);
     live_families(&mut out, &hub.stats);
     issuing.write_metrics(&mut out);
+    connections.expose(&mut out, "motcua");
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,

@@ -18,7 +18,6 @@ use crate::live::Hub;
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, FromRef, MatchedPath, Request};
 use axum::routing::post;
-use axum::serve::ListenerExt;
 use motcua_store::Store;
 use motcua_store::clock::Clock;
 use std::future::Future;
@@ -47,6 +46,8 @@ pub struct AppState {
     pub access: crate::access::Access,
     /// How fast each kiosk and member of staff may issue tickets, and the alerts.
     pub issuing: issuing_limits::IssuingLimits,
+    /// Connection caps, timeouts and TLS (`motcua_web::connections`), with their counts.
+    pub connections: motcua_web::connections::Connections,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -247,24 +248,19 @@ async fn method_not_allowed() -> AppError {
     AppError::MethodNotAllowed
 }
 
-/// Serve `router` on `listener` until `shutdown` resolves.
+/// Serve `router` on `listener` until `shutdown` resolves, behind the connection guard
+/// (`motcua_web::connections`: caps, timeouts, TLS).
 pub async fn serve(
     listener: TcpListener,
     state: AppState,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    // Live frames are small and should leave at once: no Nagle delay.
-    let listener = listener.tap_io(|tcp| {
-        let _ = tcp.set_nodelay(true);
-    });
     let hub = state.hub.clone();
     let shutdown = async move {
         shutdown.await;
         // Upgraded sockets outlive the HTTP server: close them too.
         hub.close_all();
     };
-    let app = router(state).into_make_service_with_connect_info::<std::net::SocketAddr>();
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown)
-        .await
+    let connections = state.connections.clone();
+    motcua_web::connections::serve(listener, router(state), connections, shutdown).await
 }

@@ -91,6 +91,12 @@ fn bench_settings() -> Settings {
     }
     // A few kiosks stand in for a city's worth: no issuing limits.
     settings.limits = motcua_hall::http::issuing_limits::LimitSettings::off();
+    // Every simulated display and phone connects from this one address.
+    let server = &mut settings.server;
+    server.max_connections = 16_384;
+    server.max_connections_per_client = 16_384;
+    server.max_websockets_per_client = 8_192;
+    server.max_phone_feeds_per_client = 8_192;
     settings
 }
 

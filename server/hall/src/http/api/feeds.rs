@@ -100,6 +100,7 @@ async fn owner_of(
     responses(
         (status = 101, description = "a WebSocket: `job` frames out; `status`, `done` and `failed` in", body = motcua_printer::protocol::ToAgent),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 429, description = "`too_many_sockets`: this client address holds its share of live feeds", body = ErrorBody),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not a printer", body = ErrorBody),
     ),
@@ -123,7 +124,10 @@ pub async fn ws_printer(
         hub,
         ..
     } = state;
-    Ok(upgrade(ws)?.on_upgrade(move |socket| {
+    let ws = upgrade(ws)?
+        .max_message_size(AGENT_MESSAGE_BYTES)
+        .max_frame_size(AGENT_MESSAGE_BYTES);
+    Ok(ws.on_upgrade(move |socket| {
         crate::printing::serve_agent(
             socket,
             store,
@@ -147,6 +151,7 @@ pub async fn ws_printer(
     responses(
         (status = 101, description = "a WebSocket: a `snapshot`, then `print` and `printer` frames", body = crate::printing::KioskFrame),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 429, description = "`too_many_sockets`: this client address holds its share of live feeds", body = ErrorBody),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not a kiosk", body = ErrorBody),
     ),
@@ -174,8 +179,19 @@ pub async fn ws_kiosk(
     }))
 }
 
+/// The largest message a feed takes from its client: screens and phones send nothing but
+/// pongs and a close, so a few KiB; a larger one closes that socket only.
+const FEED_MESSAGE_BYTES: usize = 4 * 1024;
+/// The largest message a print agent sends (its printer's status, a job's result).
+const AGENT_MESSAGE_BYTES: usize = 64 * 1024;
+
 fn upgrade(ws: Upgrade) -> Result<WebSocketUpgrade, AppError> {
-    ws.map_err(|rejection| AppError::BadRequest {
+    ws.map(|ws| {
+        ws.max_message_size(FEED_MESSAGE_BYTES)
+            .max_frame_size(FEED_MESSAGE_BYTES)
+            .read_buffer_size(FEED_MESSAGE_BYTES)
+    })
+    .map_err(|rejection| AppError::BadRequest {
         code: "not_a_websocket",
         message: format!(
             "this address is a WebSocket feed: {}",
@@ -199,6 +215,7 @@ fn upgrade(ws: Upgrade) -> Result<WebSocketUpgrade, AppError> {
         (status = 101, description = "a WebSocket: a `snapshot`, then `event` frames", body = crate::live::HallFrame),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
         (status = 401, description = "`unauthenticated`: the token given is unknown or revoked", body = ErrorBody),
+        (status = 429, description = "`too_many_sockets`: this client address holds its share of live feeds", body = ErrorBody),
     ),
 )]
 pub async fn ws_hall(
@@ -232,6 +249,7 @@ pub async fn ws_hall(
         (status = 101, description = "a WebSocket: a `snapshot`, then `event` frames", body = crate::live::CounterFrame),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
         (status = 401, description = "`unauthenticated`: the token given is unknown or revoked", body = ErrorBody),
+        (status = 429, description = "`too_many_sockets`: this client address holds its share of live feeds", body = ErrorBody),
         (status = 404, description = "`counter_not_found`", body = ErrorBody),
     ),
 )]
@@ -263,6 +281,7 @@ pub async fn ws_counter(
     responses(
         (status = 101, description = "a WebSocket: the ticket, then the ticket again on each change", body = crate::live::TicketFrame),
         (status = 400, description = "`not_a_websocket`", body = ErrorBody),
+        (status = 429, description = "`too_many_sockets`: this client address holds its share of live feeds", body = ErrorBody),
         (status = 404, description = "`ticket_not_found`", body = ErrorBody),
     ),
 )]
