@@ -252,6 +252,8 @@ enum Endpoint {
     Logout,
     AddUser,
     AddDevice,
+    SignInLocks,
+    LiftSignInLock,
     ListPrinters,
     /// A manager's read with nothing to set up: the figures, their exports, the uplink.
     ManagerRead(&'static str),
@@ -302,6 +304,8 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("DELETE /api/session",              Logout,               [OK204, OK204, OK204, OK204, OK204, OK204, OK204, OK204]),
     ("POST /api/users",                  AddUser,              [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK201]),
     ("POST /api/devices",                AddDevice,            [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK201]),
+    ("GET /api/security/sign-in",        SignInLocks,          [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("POST /api/security/sign-in/unlock", LiftSignInLock,      [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK204]),
     ("GET /api/printers",                ListPrinters,         [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/stats",                   ManagerRead("/api/stats"),      [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/stats/now",               ManagerRead("/api/stats/now"),  [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
@@ -590,10 +594,26 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
         AddUser => (
             post(
                 "/api/users".into(),
-                json!({"name": "new-clerk", "role": "clerk", "password": "a-long-new-password"}),
+                json!({"name": "new-clerk", "role": "clerk", "password": "tulip ferry granite 88"}),
             ),
             Watch::UserAbsent("new-clerk"),
         ),
+        SignInLocks => (get("/api/security/sign-in".into()), Watch::Nothing),
+        LiftSignInLock => {
+            // A mistyped password: one failure counted for the name, for an admin to clear.
+            let (status, _) = hall
+                .anonymous()
+                .post("/api/session", json!({"name": "mistyped", "password": "x"}))
+                .await;
+            assert_eq!(status, 401);
+            (
+                post(
+                    "/api/security/sign-in/unlock".into(),
+                    json!({"name": "mistyped"}),
+                ),
+                Watch::Nothing,
+            )
+        }
         AddDevice => (
             post(
                 "/api/devices".into(),

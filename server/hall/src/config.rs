@@ -213,6 +213,8 @@ pub struct ServerSettings {
     /// Reverse proxies in front of the server (their addresses): only theirs are
     /// `X-Forwarded-For` and `X-Forwarded-Proto` believed. Empty: clients connect directly.
     pub trusted_proxies: Vec<std::net::IpAddr>,
+    /// Passwords checked at once (argon2, 19 MiB each); more sign-ins wait their turn.
+    pub hashing_threads: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -284,6 +286,7 @@ impl Default for ServerSettings {
             data_dir: PathBuf::from("motcua-data"),
             body_limit_bytes: 16 * 1024,
             trusted_proxies: Vec::new(),
+            hashing_threads: 2,
         }
     }
 }
@@ -411,6 +414,9 @@ impl Settings {
             }
             None => default_public_url(listen),
         };
+        if !(1..=16).contains(&self.server.hashing_threads) {
+            return Err(invalid("server.hashing_threads", "must be 1 to 16"));
+        }
         if self.server.body_limit_bytes < 1024 {
             return Err(invalid("server.body_limit_bytes", "at least 1024"));
         }

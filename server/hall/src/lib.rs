@@ -64,6 +64,10 @@ pub fn wire(
     state.announcer = announce::Announcer::new(&settings.announcements);
     state.proxies =
         motcua_web::client::TrustedProxies::new(settings.server.trusted_proxies.iter().copied());
+    state.sign_ins = motcua_web::session::SignIns::new(motcua_web::hashing::HashingSettings {
+        threads: settings.server.hashing_threads,
+        ..Default::default()
+    });
     Ok(state)
 }
 
@@ -89,6 +93,7 @@ fn build_state_with(
         announcer: announce::Announcer::new(&announce::VoiceSettings::default()),
         uplink: uplink::Uplink::default(),
         proxies: motcua_web::client::TrustedProxies::default(),
+        sign_ins: motcua_web::session::SignIns::default(),
     })
 }
 

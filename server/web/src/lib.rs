@@ -6,7 +6,8 @@
 //! - [`pages`]: the embedded page folders, served file by file;
 //! - [`figures`]: the manager's figures laid out for screens, CSV and Excel;
 //! - [`Exposition`]: `/metrics` in Prometheus's text format;
-//! - [`session`]: staff signing in and out, the same on both servers;
+//! - [`session`]: staff signing in and out, the same on both servers, through [`hashing`]
+//!   (argon2 on a few fixed threads) and [`throttle`] (failures per name and address);
 //! - [`protocol`]: the uplink's wire format, signed by the hall and checked by the city.
 
 pub mod accounts;
@@ -15,9 +16,11 @@ pub mod error;
 pub mod exposition;
 pub mod extract;
 pub mod figures;
+pub mod hashing;
 pub mod pages;
 pub mod protocol;
 pub mod session;
+pub mod throttle;
 
 pub use error::{AppError, ErrorBody};
 pub use exposition::Exposition;

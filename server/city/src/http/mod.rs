@@ -102,6 +102,8 @@ pub fn api_routes() -> OpenApiRouter<CityState> {
         .routes(routes!(hall_figures))
         .routes(routes!(hall_xlsx))
         .routes(routes!(login, whoami, logout))
+        .routes(routes!(sign_in_locks))
+        .routes(routes!(lift_sign_in_lock))
         .routes(routes!(openapi))
         .routes(routes!(healthz))
         .routes(routes!(metrics))
@@ -156,6 +158,8 @@ pub struct CityState {
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<CitySettings>,
     pub counts: Arc<Counts>,
+    /// Password hashing, bounded, and the sign-in throttle.
+    pub sign_ins: session::SignIns,
 }
 
 impl axum::extract::FromRef<CityState> for motcua_web::client::TrustedProxies {

@@ -42,6 +42,8 @@ pub struct AppState {
     pub uplink: crate::uplink::Uplink,
     /// Whose `X-Forwarded-For` is believed (`motcua_web::client::ClientAddr`).
     pub proxies: motcua_web::client::TrustedProxies,
+    /// Password hashing, bounded, and the sign-in throttle.
+    pub sign_ins: motcua_web::session::SignIns,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -147,6 +149,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::resume_counter))
         .routes(routes!(api::login, api::whoami, api::logout))
         .routes(routes!(api::add_user))
+        .routes(routes!(api::sign_in_locks))
+        .routes(routes!(api::lift_sign_in_lock))
         .routes(routes!(api::add_device))
         .routes(routes!(openapi))
         .routes(routes!(api::healthz))
