@@ -4,7 +4,7 @@
 //! ([`motcua_store::accounts`]).
 
 use argon2::Argon2;
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
+use argon2::password_hash::{PasswordHasher, SaltString};
 use motcua_domain::{DeviceKind, Error, Refusal, Role};
 use motcua_store::StoreError;
 use motcua_store::accounts::{self, Device, User};
@@ -18,18 +18,6 @@ pub fn hash_password(password: &str) -> Result<String, Error> {
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
         .map_err(Error::internal)
-}
-
-/// Checks a password against a stored hash on this thread; slow on purpose (servers use
-/// [`crate::hashing::Hasher`]).
-pub fn verify_password(hash: &str, password: &str) -> bool {
-    PasswordHash::new(hash)
-        .map(|parsed| {
-            Argon2::default()
-                .verify_password(password.as_bytes(), &parsed)
-                .is_ok()
-        })
-        .unwrap_or(false)
 }
 
 fn valid_name(name: &str) -> Result<(), Error> {

@@ -152,16 +152,6 @@ impl Hasher {
             _ => Err(Error::internal("a check answered a hash")),
         }
     }
-
-    /// [`Hasher::hash`] for a caller that is not async (a command-line tool). Never call it
-    /// on an async worker.
-    pub fn hash_blocking(&self, password: String) -> Result<String, Error> {
-        let answer = self.submit(Work::Hash(password))?;
-        match Self::answer(answer.blocking_recv())? {
-            Outcome::Hashed(phc) => Ok(phc),
-            _ => Err(Error::internal("hashing answered a check")),
-        }
-    }
 }
 
 /// A hashing thread: take jobs until the last [`Hasher`] is gone, in one work area.
