@@ -213,7 +213,8 @@ pub struct ServerSettings {
     /// Reverse proxies in front of the server (their addresses): only theirs are
     /// `X-Forwarded-For` and `X-Forwarded-Proto` believed. Empty: clients connect directly.
     pub trusted_proxies: Vec<std::net::IpAddr>,
-    /// Passwords checked at once (argon2, 19 MiB each); more sign-ins wait their turn.
+    /// Passwords checked at once (argon2, 19 MiB each); more sign-ins wait their turn. One
+    /// checks about 100 a second and leaves the other cores to the hall during a burst.
     pub hashing_threads: usize,
 }
 
@@ -286,7 +287,7 @@ impl Default for ServerSettings {
             data_dir: PathBuf::from("motcua-data"),
             body_limit_bytes: 16 * 1024,
             trusted_proxies: Vec::new(),
-            hashing_threads: 2,
+            hashing_threads: 1,
         }
     }
 }

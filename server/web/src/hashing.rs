@@ -6,8 +6,8 @@
 //! that glibc kept after the burst (200 wrong passwords at once left a hall at 4.7 GB).
 //! Here at most `threads` hashes run at once, each in the work area its thread allocated
 //! once and reuses for ever, so the memory is `threads × 19 MiB` whatever the load, with no
-//! `unsafe` and nothing to give back. The rest wait in a bounded queue; one that cannot get
-//! in, or waited past its deadline, is refused (`sign_in_busy`) unhashed.
+//! `unsafe` and nothing to give back. The rest wait for a place in a bounded queue, asleep;
+//! one that waited past its deadline is refused (`sign_in_busy`) unhashed.
 //!
 //! An unknown name is checked against nothing with the same work as a real hash, so the
 //! answer's timing does not tell which names exist.
@@ -18,7 +18,7 @@ use motcua_domain::Error;
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
-use tokio::sync::oneshot;
+use tokio::sync::{OwnedSemaphorePermit, Semaphore, oneshot};
 
 /// How many hashes at once, and how long the rest may wait.
 #[derive(Clone, Copy, Debug)]
@@ -34,7 +34,7 @@ pub struct HashingSettings {
 impl Default for HashingSettings {
     fn default() -> Self {
         HashingSettings {
-            threads: 2,
+            threads: 1,
             queue: 64,
             wait: Duration::from_secs(5),
         }
@@ -60,12 +60,18 @@ struct Job {
     work: Work,
     deadline: Instant,
     reply: oneshot::Sender<Outcome>,
+    /// The job's place in the queue, given back when it is done.
+    _place: OwnedSemaphorePermit,
 }
 
 /// The server's hashing threads (cheap to clone; the threads end with the last clone).
 #[derive(Clone)]
 pub struct Hasher {
     jobs: SyncSender<Job>,
+    /// Places in the queue and at the threads: a sign-in waits for one (asleep, costing
+    /// nothing and holding its client's request, so a guesser cannot spin on refusals)
+    /// until its deadline.
+    places: Arc<Semaphore>,
     wait: Duration,
 }
 
@@ -94,7 +100,8 @@ fn busy() -> Error {
 impl Hasher {
     /// Start `settings.threads` hashing threads (at least one).
     pub fn new(settings: HashingSettings) -> Hasher {
-        let (jobs, queue) = sync_channel::<Job>(settings.queue.max(1));
+        let places = settings.queue.max(1) + settings.threads.max(1);
+        let (jobs, queue) = sync_channel::<Job>(places);
         let queue = Arc::new(Mutex::new(queue));
         for n in 0..settings.threads.max(1) {
             let queue = queue.clone();
@@ -107,16 +114,23 @@ impl Hasher {
         }
         Hasher {
             jobs,
+            places: Arc::new(Semaphore::new(places)),
             wait: settings.wait,
         }
     }
 
-    fn submit(&self, work: Work) -> Result<oneshot::Receiver<Outcome>, Error> {
+    async fn submit(&self, work: Work) -> Result<oneshot::Receiver<Outcome>, Error> {
+        let deadline = Instant::now() + self.wait;
+        let place = tokio::time::timeout(self.wait, self.places.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|_| Error::internal("the hashing queue is closed"))?;
         let (reply, answer) = oneshot::channel();
         let job = Job {
             work,
-            deadline: Instant::now() + self.wait,
+            deadline,
             reply,
+            _place: place,
         };
         match self.jobs.try_send(job) {
             Ok(()) => Ok(answer),
@@ -136,7 +150,7 @@ impl Hasher {
 
     /// Hash a new password (a new user, a reset).
     pub async fn hash(&self, password: String) -> Result<String, Error> {
-        let answer = self.submit(Work::Hash(password))?;
+        let answer = self.submit(Work::Hash(password)).await?;
         match Self::answer(answer.await)? {
             Outcome::Hashed(phc) => Ok(phc),
             _ => Err(Error::internal("hashing answered a check")),
@@ -146,7 +160,7 @@ impl Hasher {
     /// Check `password` against a stored hash; `None` (an unknown name) does the same work
     /// and answers false.
     pub async fn verify(&self, hash: Option<String>, password: String) -> Result<bool, Error> {
-        let answer = self.submit(Work::Verify(hash, password))?;
+        let answer = self.submit(Work::Verify(hash, password)).await?;
         match Self::answer(answer.await)? {
             Outcome::Verified(ok) => Ok(ok),
             _ => Err(Error::internal("a check answered a hash")),
@@ -300,11 +314,12 @@ mod tests {
 
     #[tokio::test]
     async fn past_the_queue_a_sign_in_is_refused_unhashed_as_busy() {
-        // One thread, a queue of one: of many at once, most must be refused, none fail.
+        // One thread, a queue of one, a short wait: of many at once, most must be
+        // refused, none fail.
         let hasher = Hasher::new(HashingSettings {
             threads: 1,
             queue: 1,
-            wait: Duration::from_secs(30),
+            wait: Duration::from_millis(30),
         });
         let tries = (0..16).map(|_| {
             let hasher = hasher.clone();
@@ -322,7 +337,10 @@ mod tests {
                 Err(other) => panic!("{other:?}"),
             }
         }
-        assert!(busy >= 1, "at most two of sixteen fit");
+        assert!(
+            busy >= 1,
+            "sixteen hashes do not fit in 30 ms on one thread"
+        );
     }
 
     #[tokio::test]
