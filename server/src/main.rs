@@ -285,8 +285,9 @@ fn run() -> anyhow::Result<()> {
             std::io::stdin().lock().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
             let conn = store::open_for_admin(&settings.server.data_dir)?;
-            let user = staff::add_user(&conn, &name, role, password, now_ms())
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let hall = settings.hall.name.clone();
+            let user = staff::add_user_in(&conn, &name, role, password, &[&hall], now_ms())
+                .map_err(refused_user)?;
             eprintln!("added {} {:?} ({})", user.role.as_str(), user.name, user.id);
             Ok(())
         }
@@ -408,8 +409,9 @@ fn city(command: CityCommand) -> anyhow::Result<()> {
             std::io::stdin().lock().read_line(&mut password)?;
             let password = password.trim_end_matches(['\r', '\n']);
             let conn = motcua_city::store::open_for_admin(&common.data)?;
-            let user = staff::add_user(&conn, &name, role, password, now_ms())
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let office = ["thành phố", "thống kê", "city", "thongke"];
+            let user = staff::add_user_in(&conn, &name, role, password, &office, now_ms())
+                .map_err(refused_user)?;
             eprintln!("added {} {:?} ({})", user.role.as_str(), user.name, user.id);
             Ok(())
         }
@@ -481,6 +483,21 @@ async fn city_serve(
     println!();
     motcua_city::serve(listener, state, shutdown_signal()).await?;
     Ok(())
+}
+
+/// Why a new user was refused, for the person at the console (a weak password in
+/// Vietnamese first).
+fn refused_user(e: motcua_domain::Error) -> anyhow::Error {
+    match e {
+        motcua_domain::Error::Invalid {
+            code: "weak_password",
+            message,
+        } => anyhow::anyhow!(
+            "mật khẩu quá yếu: cần ít nhất 10 ký tự, không phổ biến, không lặp lại, không dựa \
+             trên tên, vai trò hay tên bộ phận / weak password: {message}"
+        ),
+        other => anyhow::anyhow!("{other}"),
+    }
 }
 
 fn now_ms() -> i64 {
@@ -573,7 +590,12 @@ fn demo_accounts(data_dir: &Path, base: &str, out: &mut impl Write) -> anyhow::R
         ("canbo4", Role::Clerk),
     ];
     for (name, role) in people {
-        let password = accounts::random_token()[..12].to_owned();
+        // 16 random hex digits (64 bits), drawn again in the rare case the password policy
+        // finds a pattern in them.
+        let password = std::iter::repeat_with(|| accounts::random_token()[..16].to_owned())
+            .take(8)
+            .find(|p| staff::check_password(p, name, role, &[]).is_ok())
+            .ok_or_else(|| anyhow::anyhow!("no demo password passed the policy"))?;
         staff::add_user(&conn, name, role, &password, now_ms())
             .map_err(|e| anyhow::anyhow!("{e}"))?;
         writeln!(

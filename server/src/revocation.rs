@@ -89,7 +89,12 @@ pub fn reset_password(settings: &Settings, name: &str) -> anyhow::Result<()> {
     let password = password.trim_end_matches(['\r', '\n']);
     let conn = store::open_for_admin(&settings.server.data_dir)?;
     let id = access::user_named(&conn, name).map_err(refused)?;
-    let hash = motcua_web::accounts::new_user_hash(name, password).map_err(refused)?;
+    let role = accounts::user_by_id(&conn, id)?
+        .map(|record| record.user.role)
+        .ok_or_else(|| anyhow::anyhow!("no user {name:?}"))?;
+    let hall = settings.hall()?;
+    let hash = motcua_web::accounts::new_user_hash(name, role, password, &[&hall.name])
+        .map_err(refused)?;
     in_transaction(&conn, |c| access::reset_password(c, id, &hash))?;
     eprintln!(
         "đã đặt mật khẩu mới cho {name:?}; các phiên cũ đã kết thúc / new password set for {name:?}; their old sessions have ended"

@@ -163,6 +163,38 @@ fn user_add_reads_the_password_from_stdin_and_that_user_can_sign_in() {
 }
 
 #[test]
+fn user_add_refuses_a_weak_password_and_says_why_vietnamese_first() {
+    let data = tempfile::tempdir().expect("temp dir");
+    for weak in [
+        "12345678\n",
+        "        \n",
+        "motcua2025!\n",
+        "phuongmau2025\n",
+    ] {
+        let out = motcua(
+            &["user", "add", "lan", "--role", "clerk"],
+            data.path(),
+            Some(weak),
+        );
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(!out.status.success(), "{weak:?} was accepted");
+        let (vi, en) = (err.find("mật khẩu quá yếu"), err.find("weak password"));
+        assert!(vi.is_some() && vi < en, "{weak:?}: {err}");
+    }
+    // Nothing was added: the name is still free for a good password.
+    let out = motcua(
+        &["user", "add", "lan", "--role", "clerk"],
+        data.path(),
+        Some("tulip ferry granite 88\n"),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
 fn a_bad_config_is_refused_with_the_key_and_the_reason() {
     let data = tempfile::tempdir().expect("temp dir");
     let config = data.path().join("hall.toml");

@@ -258,6 +258,8 @@ enum Endpoint {
     DisableUser,
     EnableUser,
     ResetPassword,
+    SignInLocks,
+    LiftSignInLock,
     ListPrinters,
     /// A manager cancels the waiting tickets of a kiosk in bulk.
     BulkCancel,
@@ -318,6 +320,8 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/users/{id}/disable",     DisableUser,          [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/users/{id}/enable",      EnableUser,           [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/users/{id}/password",    ResetPassword,        [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("GET /api/security/sign-in",        SignInLocks,          [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("POST /api/security/sign-in/unlock", LiftSignInLock,      [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK204]),
     ("GET /api/printers",                ListPrinters,         [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("POST /api/bulk-cancellations",     BulkCancel,           [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("POST /api/issuing-alerts/{id}/acknowledge", AcknowledgeAlert, [NO401, NO403, NO403, NO403, NO401, NO403, OK204, OK204]),
@@ -623,10 +627,26 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
         AddUser => (
             post(
                 "/api/users".into(),
-                json!({"name": "new-clerk", "role": "clerk", "password": "a-long-new-password"}),
+                json!({"name": "new-clerk", "role": "clerk", "password": "tulip ferry granite 88"}),
             ),
             Watch::UserAbsent("new-clerk"),
         ),
+        SignInLocks => (get("/api/security/sign-in".into()), Watch::Nothing),
+        LiftSignInLock => {
+            // A mistyped password: one failure counted for the name, for an admin to clear.
+            let (status, _) = hall
+                .anonymous()
+                .post("/api/session", json!({"name": "mistyped", "password": "x"}))
+                .await;
+            assert_eq!(status, 401);
+            (
+                post(
+                    "/api/security/sign-in/unlock".into(),
+                    json!({"name": "mistyped"}),
+                ),
+                Watch::Nothing,
+            )
+        }
         AddDevice => (
             post(
                 "/api/devices".into(),

@@ -511,7 +511,7 @@ async fn a_json_array_in_place_of_an_object_is_the_wrong_shape() {
             "add a user",
             &fx.admin,
             "/api/users".into(),
-            json!(["newbie", "clerk", "a-long-password"]),
+            json!(["newbie", "clerk", "tulip ferry granite 88"]),
         ),
         (
             "add a device",
@@ -1746,13 +1746,13 @@ async fn bad_new_users_and_devices_are_refused_and_nothing_is_half_made() {
     for (what, body, status, code) in [
         (
             "an unknown role",
-            json!({"name": "newbie", "role": "superuser", "password": "a-long-password"}),
+            json!({"name": "newbie", "role": "superuser", "password": "tulip ferry granite 88"}),
             422,
             "unknown_role",
         ),
         (
             "a role in capitals",
-            json!({"name": "newbie", "role": "Clerk", "password": "a-long-password"}),
+            json!({"name": "newbie", "role": "Clerk", "password": "tulip ferry granite 88"}),
             422,
             "unknown_role",
         ),
@@ -1764,43 +1764,43 @@ async fn bad_new_users_and_devices_are_refused_and_nothing_is_half_made() {
         ),
         (
             "an empty name",
-            json!({"name": "", "role": "clerk", "password": "a-long-password"}),
+            json!({"name": "", "role": "clerk", "password": "tulip ferry granite 88"}),
             422,
             "bad_name",
         ),
         (
             "a name with spaces at the ends",
-            json!({"name": " newbie ", "role": "clerk", "password": "a-long-password"}),
+            json!({"name": " newbie ", "role": "clerk", "password": "tulip ferry granite 88"}),
             422,
             "bad_name",
         ),
         (
             "a name of 65 characters",
-            json!({"name": "n".repeat(65), "role": "clerk", "password": "a-long-password"}),
+            json!({"name": "n".repeat(65), "role": "clerk", "password": "tulip ferry granite 88"}),
             422,
             "bad_name",
         ),
         (
             "a name with a tab",
-            json!({"name": "new\tbie", "role": "clerk", "password": "a-long-password"}),
+            json!({"name": "new\tbie", "role": "clerk", "password": "tulip ferry granite 88"}),
             422,
             "bad_name",
         ),
         (
             "the name of an existing user",
-            json!({"name": "clerk-1", "role": "clerk", "password": "a-long-password"}),
+            json!({"name": "clerk-1", "role": "clerk", "password": "tulip ferry granite 88"}),
             409,
             "name_taken",
         ),
         (
             "no role",
-            json!({"name": "newbie", "password": "a-long-password"}),
+            json!({"name": "newbie", "password": "tulip ferry granite 88"}),
             422,
             "invalid_body",
         ),
         (
             "an unknown extra key",
-            json!({"name": "newbie", "role": "clerk", "password": "a-long-password", "counter": 1}),
+            json!({"name": "newbie", "role": "clerk", "password": "tulip ferry granite 88", "counter": 1}),
             422,
             "invalid_body",
         ),
@@ -1831,7 +1831,9 @@ async fn bad_new_users_and_devices_are_refused_and_nothing_is_half_made() {
         fx.raw(
             a,
             "/api/users",
-            huge_body(json!({"name": "newbie", "role": "clerk", "password": "a-long-password"})),
+            huge_body(
+                json!({"name": "newbie", "role": "clerk", "password": "tulip ferry granite 88"}),
+            ),
         )
         .await,
         413,
@@ -1910,7 +1912,7 @@ async fn bad_new_users_and_devices_are_refused_and_nothing_is_half_made() {
     let (status, body) = a
         .post(
             "/api/users",
-            json!({"name": "newbie", "role": "clerk", "password": "a-long-password"}),
+            json!({"name": "newbie", "role": "clerk", "password": "tulip ferry granite 88"}),
         )
         .await;
     assert_eq!(status, 201, "add newbie: {body}");
@@ -1919,7 +1921,7 @@ async fn bad_new_users_and_devices_are_refused_and_nothing_is_half_made() {
         .anonymous()
         .post(
             "/api/session",
-            json!({"name": "newbie", "password": "a-long-password"}),
+            json!({"name": "newbie", "password": "tulip ferry granite 88"}),
         )
         .await;
     assert_eq!(status, 200, "newbie signs in: {body}");
@@ -1997,7 +1999,7 @@ async fn unknown_routes_and_wrong_methods_get_json_errors() {
         (Method::PATCH, "/api/counters/1"),
         (Method::GET, "/api/counters/1/open"),
         (Method::PUT, "/api/session"),
-        (Method::GET, "/api/users"),
+        (Method::DELETE, "/api/users"),
         (Method::DELETE, "/api/devices"),
         (Method::POST, "/api/openapi.json"),
         (Method::POST, "/healthz"),
@@ -2146,7 +2148,7 @@ async fn a_body_that_is_not_declared_json_is_unsupported_on_every_endpoint_that_
         (
             &fx.admin,
             "/api/users".into(),
-            json!({"name": "newbie", "role": "clerk", "password": "a-long-password"}),
+            json!({"name": "newbie", "role": "clerk", "password": "tulip ferry granite 88"}),
         ),
         (
             &fx.admin,

@@ -37,6 +37,7 @@ pub fn build_state(
         clock,
         settings: Arc::new(settings),
         counts: Arc::default(),
+        sign_ins: motcua_web::session::SignIns::default(),
     })
 }
 

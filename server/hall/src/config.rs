@@ -230,6 +230,9 @@ pub struct ServerSettings {
     pub header_timeout_seconds: u64,
     pub request_timeout_seconds: u64,
     pub idle_timeout_seconds: u64,
+    /// Passwords checked at once (argon2, 19 MiB each); more sign-ins wait their turn. One
+    /// checks about 100 a second and leaves the other cores to the hall during a burst.
+    pub hashing_threads: usize,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -310,6 +313,7 @@ impl Default for ServerSettings {
             header_timeout_seconds: 10,
             request_timeout_seconds: 30,
             idle_timeout_seconds: 120,
+            hashing_threads: 1,
         }
     }
 }
@@ -440,6 +444,9 @@ impl Settings {
             None => self.server.default_scheme(default_public_url(listen)),
         };
         self.server.connections()?;
+        if !(1..=16).contains(&self.server.hashing_threads) {
+            return Err(invalid("server.hashing_threads", "must be 1 to 16"));
+        }
         if self.server.body_limit_bytes < 1024 {
             return Err(invalid("server.body_limit_bytes", "at least 1024"));
         }

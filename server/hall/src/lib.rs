@@ -75,6 +75,10 @@ pub fn wire(
         settings.server.tls()?,
         state.proxies.clone(),
     );
+    state.sign_ins = motcua_web::session::SignIns::new(motcua_web::hashing::HashingSettings {
+        threads: settings.server.hashing_threads,
+        ..Default::default()
+    });
     Ok(state)
 }
 
@@ -110,6 +114,7 @@ fn build_state_with(
         access,
         issuing,
         connections: motcua_web::connections::Connections::default(),
+        sign_ins: motcua_web::session::SignIns::default(),
     })
 }
 

@@ -9,7 +9,8 @@
 //! - [`pages`]: the embedded page folders, served file by file;
 //! - [`figures`]: the manager's figures laid out for screens, CSV and Excel;
 //! - [`Exposition`]: `/metrics` in Prometheus's text format;
-//! - [`session`]: staff signing in and out, the same on both servers;
+//! - [`session`]: staff signing in and out, the same on both servers, through [`hashing`]
+//!   (argon2 on a few fixed threads) and [`throttle`] (failures per name and address);
 //! - [`protocol`]: the uplink's wire format, signed by the hall and checked by the city.
 
 pub mod accounts;
@@ -20,9 +21,11 @@ pub mod exposition;
 pub mod extract;
 pub mod figures;
 pub mod guard;
+pub mod hashing;
 pub mod pages;
 pub mod protocol;
 pub mod session;
+pub mod throttle;
 pub mod tls;
 
 pub use error::{AppError, ErrorBody};

@@ -1,13 +1,16 @@
 //! Staff signing in and out, the same way on both servers: a name and password checked
-//! with argon2 (off the async workers), a random session token in an HTTP-only,
-//! same-site cookie (only its hash is stored), and the member of staff a cookie names.
+//! with argon2 on the server's bounded hashing threads ([`crate::hashing`]), after the
+//! throttle let the try through ([`crate::throttle`]); a random session token in an
+//! HTTP-only, same-site cookie (`Secure` over HTTPS; only its hash is stored), and the
+//! member of staff a cookie names.
 //!
 //! Each server's database implements [`SessionStore`]; its handlers call [`sign_in`],
 //! [`sign_out`] and [`staff_of`] and add what is theirs (the hall: the counter a clerk
 //! holds).
 
 use crate::AppError;
-use crate::accounts::verify_password;
+use crate::hashing::{Hasher, HashingSettings};
+use crate::throttle::Throttle;
 use axum_extra::extract::CookieJar;
 use axum_extra::extract::cookie::{Cookie, SameSite};
 use motcua_domain::Error;
@@ -16,6 +19,7 @@ use motcua_store::accounts::{self, User};
 use rusqlite::Connection;
 use serde::Deserialize;
 use std::future::Future;
+use std::net::IpAddr;
 
 /// The session cookie's name.
 pub const SESSION_COOKIE: &str = "motcua_session";
@@ -65,29 +69,74 @@ pub struct SignIn {
     pub password: String,
 }
 
+/// What guards signing in on a server: the bounded hasher every password goes through and
+/// the throttle counting failures per name and per address. Cheap to clone.
+#[derive(Clone, Debug, Default)]
+pub struct SignIns {
+    pub hasher: Hasher,
+    pub throttle: Throttle,
+}
+
+impl SignIns {
+    pub fn new(hashing: HashingSettings) -> SignIns {
+        SignIns {
+            hasher: Hasher::new(hashing),
+            throttle: Throttle::default(),
+        }
+    }
+}
+
+/// Where a sign-in comes from: the client's address (for the throttle) and whether it came
+/// over HTTPS (the cookie is `Secure` then).
+#[derive(Clone, Copy, Debug)]
+pub struct Origin {
+    pub address: IpAddr,
+    pub https: bool,
+}
+
 /// Check the name and password and open a session: the user, and the jar with the
-/// session's cookie. A wrong name and a wrong password get the same answer.
+/// session's cookie. A wrong name and a wrong password get the same answer after the same
+/// work; a name or address with too many failures is refused before any
+/// (`sign_in_locked`, see [`crate::throttle`]).
 pub async fn sign_in(
     db: &impl SessionStore,
+    guard: &SignIns,
     jar: CookieJar,
     req: SignIn,
+    from: Origin,
     now_ms: i64,
 ) -> Result<(User, CookieJar), AppError> {
     if req.name.len() > NAME_MAX || req.password.len() > PASSWORD_MAX {
         return Err(Error::WrongPassword.into());
     }
+    let attempt = guard.throttle.begin(&req.name, from.address, now_ms)?;
     let name = req.name;
-    let found = db
+    let found = match db
         .read_accounts(move |conn| accounts::user_for_login(conn, &name))
-        .await?;
-    // argon2 is slow on purpose: never on the async workers.
-    let password = req.password;
-    let user = tokio::task::spawn_blocking(move || {
-        found.and_then(|(user, hash)| verify_password(&hash, &password).then_some(user))
-    })
-    .await
-    .map_err(AppError::internal)?
-    .ok_or(AppError::Command(Error::WrongPassword))?;
+        .await
+    {
+        Ok(found) => found,
+        Err(e) => {
+            guard.throttle.unchecked(attempt);
+            return Err(e.into());
+        }
+    };
+    let (user, hash) = found.unzip();
+    let checked = guard.hasher.verify(hash, req.password).await;
+    let user = match (checked, user) {
+        (Ok(true), Some(user)) => {
+            guard.throttle.succeeded(attempt);
+            user
+        }
+        (Ok(_), _) => {
+            guard.throttle.failed(attempt);
+            return Err(Error::WrongPassword.into());
+        }
+        (Err(e), _) => {
+            guard.throttle.unchecked(attempt);
+            return Err(e.into());
+        }
+    };
     let user_id = user.id;
     let token = db
         .write_accounts(move |conn| accounts::create_session(conn, user_id, now_ms))
@@ -95,9 +144,53 @@ pub async fn sign_in(
     let cookie = Cookie::build((SESSION_COOKIE, token))
         .http_only(true)
         .same_site(SameSite::Strict)
+        .secure(from.https)
         .path("/")
         .build();
     Ok((user, jar.add(cookie)))
+}
+
+/// What an admin lifts: exactly one of a name and an address.
+#[derive(Deserialize, utoipa::ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LiftLock {
+    /// The account name as it was typed.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// The client's address (an IPv6 one: any address of its /64).
+    #[serde(default)]
+    pub address: Option<String>,
+}
+
+/// Lift a lock for `admin` (logged with who lifted it).
+pub fn lift_lock(guard: &SignIns, admin: &User, req: LiftLock) -> Result<(), AppError> {
+    let lifted = match (req.name, req.address) {
+        (Some(name), None) => {
+            tracing::warn!(name = ?name, by = ?admin.name, "sign-in lock lifted");
+            guard.throttle.lift_name(&name)
+        }
+        (None, Some(address)) => {
+            let address: IpAddr = address.trim().parse().map_err(|_| {
+                AppError::invalid("bad_address", "address is an IPv4 or IPv6 address")
+            })?;
+            tracing::warn!(address = %address, by = ?admin.name, "sign-in lock lifted");
+            guard.throttle.lift_address(address)
+        }
+        _ => {
+            return Err(AppError::invalid(
+                "invalid_body",
+                "name exactly one of \"name\" and \"address\"",
+            ));
+        }
+    };
+    if lifted {
+        Ok(())
+    } else {
+        Err(AppError::not_found(
+            "not_locked",
+            "no failed sign-in is counted for it",
+        ))
+    }
 }
 
 /// End the cookie's session (if any) and clear the cookie.

@@ -102,6 +102,8 @@ pub fn api_routes() -> OpenApiRouter<CityState> {
         .routes(routes!(hall_figures))
         .routes(routes!(hall_xlsx))
         .routes(routes!(login, whoami, logout))
+        .routes(routes!(sign_in_locks))
+        .routes(routes!(lift_sign_in_lock))
         .routes(routes!(openapi))
         .routes(routes!(healthz))
         .routes(routes!(metrics))
@@ -181,6 +183,8 @@ pub struct CityState {
     pub counts: Arc<Counts>,
     /// Connection caps, timeouts and TLS, with their counts.
     pub connections: motcua_web::connections::Connections,
+    /// Password hashing, bounded, and the sign-in throttle.
+    pub sign_ins: session::SignIns,
 }
 
 impl axum::extract::FromRef<CityState> for motcua_web::client::TrustedProxies {

@@ -48,6 +48,8 @@ pub struct AppState {
     pub issuing: issuing_limits::IssuingLimits,
     /// Connection caps, timeouts and TLS (`motcua_web::connections`), with their counts.
     pub connections: motcua_web::connections::Connections,
+    /// Password hashing, bounded, and the sign-in throttle.
+    pub sign_ins: motcua_web::session::SignIns,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -153,6 +155,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::resume_counter))
         .routes(routes!(api::login, api::whoami, api::logout))
         .routes(routes!(api::add_user))
+        .routes(routes!(api::sign_in_locks))
+        .routes(routes!(api::lift_sign_in_lock))
         .routes(routes!(api::add_device))
         .routes(routes!(api::list_users))
         .routes(routes!(api::list_devices))

@@ -61,7 +61,14 @@ impl Bench {
     /// A fresh hall in its own data dir under the root, so the waiting list one phase
     /// leaves does not slow the next.
     pub fn start_hall(&self, name: &str) -> Result<Hall> {
-        start_hall(&self.server_rt, self.root.path(), name)
+        start_hall(&self.server_rt, self.root.path(), name, bench_settings())
+    }
+
+    /// [`Bench::start_hall`] with settings of the section's own, from the bench's.
+    pub fn start_hall_with(&self, name: &str, change: impl FnOnce(&mut Settings)) -> Result<Hall> {
+        let mut settings = bench_settings();
+        change(&mut settings);
+        start_hall(&self.server_rt, self.root.path(), name, settings)
     }
 
     pub fn shut_down(self) {
@@ -104,7 +111,7 @@ fn now_ms() -> i64 {
     chrono::Utc::now().timestamp_millis()
 }
 
-fn start_hall(server_rt: &Runtime, root: &Path, name: &str) -> Result<Hall> {
+fn start_hall(server_rt: &Runtime, root: &Path, name: &str, settings: Settings) -> Result<Hall> {
     let dir = root.join(name);
     // The accounts, as `motcua device add` and `motcua user add` make them.
     let (kiosk, clerks) = {
@@ -122,7 +129,6 @@ fn start_hall(server_rt: &Runtime, root: &Path, name: &str) -> Result<Hall> {
         }
         (kiosk, clerks)
     };
-    let settings = bench_settings();
     let listener = std::net::TcpListener::bind("127.0.0.1:0")?;
     listener.set_nonblocking(true)?;
     let addr = listener.local_addr()?;

@@ -18,7 +18,10 @@
 //! 6. a clerk's call-next against the length of the waiting list (100 to 20,000 in one
 //!    field): p50, p99 and calls per second at each length;
 //! 7. 1,000 phones following their own tickets on `/ws/tickets/{token}`: a call until
-//!    every phone has its new place in the queue.
+//!    every phone has its new place in the queue;
+//! 8. 200 wrong sign-ins kept in flight (each from another address, for another name):
+//!    peak resident memory, and a kiosk's issue p99 against the quiet figure
+//!    (`--only sign-in-burst`).
 //!
 //! (2) and (3) run with 1,000 displays on `/ws/hall`; (2b) and (3b) repeat them on a hall
 //! with none, to tell the cost of the fan-out from the cost of the ticket itself. Each
@@ -44,6 +47,7 @@ mod memory;
 mod phone_feeds;
 mod phones;
 mod report;
+mod sign_in_burst;
 
 use anyhow::{Result, bail};
 use clap::{Parser, ValueEnum};
@@ -78,6 +82,8 @@ enum Section {
     CallCost,
     /// (7) a call until all 1,000 phones following their tickets have their new place
     Phones,
+    /// (8) 200 wrong sign-ins in flight: peak memory and the kiosk's issue p99
+    SignInBurst,
 }
 
 fn main() -> Result<()> {
@@ -147,6 +153,9 @@ fn run(bench: &Bench, report: &mut Report, wanted: impl Fn(Section) -> bool) -> 
     }
     if wanted(Section::Phones) {
         phones::section(bench, report)?;
+    }
+    if wanted(Section::SignInBurst) {
+        sign_in_burst::section(bench, report)?;
     }
     Ok(())
 }

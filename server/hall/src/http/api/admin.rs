@@ -291,22 +291,25 @@ pub struct NewPassword {
 pub async fn reset_password(
     State(store): State<Store>,
     State(access): State<access::Access>,
+    State(guard): State<session::SignIns>,
     _admin: Admin,
     Path(id): Path<String>,
     Body(req): Body<NewPassword>,
 ) -> Result<Json<StaffAnswer>, AppError> {
     let id = row_id(&id, "user_not_found")?;
-    let name = store
+    let user = store
         .read(move |conn| accounts::user_by_id(conn, id))
         .await?
         .ok_or_else(|| AppError::not_found("user_not_found", format!("no user {id}")))?
-        .user
-        .name;
-    let hash = tokio::task::spawn_blocking(move || {
-        motcua_web::accounts::new_user_hash(&name, &req.password)
-    })
-    .await
-    .map_err(AppError::internal)??;
+        .user;
+    // The same policy as a new member of staff, hashed on the server's hashing threads.
+    motcua_web::accounts::check_new_user(
+        &user.name,
+        user.role,
+        &req.password,
+        &[&store.hall.name],
+    )?;
+    let hash = guard.hasher.hash(req.password).await?;
     let record = store
         .write::<_, Error, _>(move |tx| access::reset_password(tx.conn, id, &hash))
         .await?;

@@ -1,6 +1,10 @@
-//! Staff and devices: signing in and out, who is asking, adding users and devices.
+//! Staff and devices: signing in and out, who is asking, adding users and devices, and the
+//! sign-in locks an admin sees and lifts.
 
 use super::*;
+use motcua_web::client::{ClientAddr, Https};
+use motcua_web::session::LiftLock;
+use motcua_web::throttle::SignInLocks;
 
 /// A member of staff signing in.
 #[derive(Deserialize, ToSchema)]
@@ -16,7 +20,13 @@ pub struct UserAnswer {
     pub user: accounts::User,
 }
 
-/// Sign in: the answer sets the session cookie (`motcua_session`, HttpOnly, SameSite=Strict).
+/// Sign in: the answer sets the session cookie (`motcua_session`, HttpOnly,
+/// SameSite=Strict, and Secure when the request came over HTTPS).
+///
+/// A name may fail 5 times freely, then waits 1, 2, 4, 8 and 16 s between tries, and is
+/// locked for 15 minutes at the 10th failure; an address, 20 free failures and a lock at
+/// the 30th. A refused try is not checked and not counted. A success clears the name's
+/// count.
 ///
 /// Who may call: anyone.
 #[utoipa::path(
@@ -26,13 +36,17 @@ pub struct UserAnswer {
     request_body = LoginRequest,
     responses(
         (status = 200, description = "signed in; the cookie is set", body = UserAnswer),
-        (status = 401, description = "`bad_credentials`", body = ErrorBody),
+        (status = 401, description = "`bad_credentials` (an unknown name and a wrong password alike)", body = ErrorBody),
         (status = 422, description = "`invalid_body`", body = ErrorBody),
+        (status = 429, description = "`sign_in_locked`: too many failures for this name or address (`Retry-After`); `sign_in_busy`: too many sign-ins at once", body = ErrorBody),
     ),
 )]
 pub async fn login(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
+    State(guard): State<session::SignIns>,
+    ClientAddr(address): ClientAddr,
+    Https(https): Https,
     jar: CookieJar,
     Body(req): Body<LoginRequest>,
 ) -> Result<Response, AppError> {
@@ -41,7 +55,8 @@ pub async fn login(
         name: req.name,
         password: req.password,
     };
-    let (user, jar) = session::sign_in(&store, jar, sign_in, now).await?;
+    let from = session::Origin { address, https };
+    let (user, jar) = session::sign_in(&store, &guard, jar, sign_in, from, now).await?;
     Ok((jar, Json(UserAnswer { user })).into_response())
 }
 
@@ -125,23 +140,23 @@ pub struct NewUser {
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
         (status = 409, description = "the name is taken", body = ErrorBody),
-        (status = 422, description = "`unknown_role`, a weak password, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`unknown_role`, `bad_name`, `weak_password` (fewer than 10 characters, common, repeated, or built on the name, the role or the hall's name; the message says which), `invalid_body`", body = ErrorBody),
+        (status = 429, description = "`sign_in_busy`: the password hashing threads are all busy", body = ErrorBody),
     ),
 )]
 pub async fn add_user(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
+    State(guard): State<session::SignIns>,
     _admin: Admin,
     Body(req): Body<NewUser>,
 ) -> Result<Response, AppError> {
     let role = Role::parse(&req.role)
         .ok_or_else(|| AppError::invalid("unknown_role", "role is admin, manager or clerk"))?;
     let now = millis(clock.now());
-    let (name, password) = (req.name.clone(), req.password);
-    let hash =
-        tokio::task::spawn_blocking(move || motcua_web::accounts::new_user_hash(&name, &password))
-            .await
-            .map_err(AppError::internal)??;
+    let hall = store.hall.name.clone();
+    motcua_web::accounts::check_new_user(&req.name, role, &req.password, &[&hall])?;
+    let hash = guard.hasher.hash(req.password).await?;
     let user = store
         .write(move |ctx| motcua_web::accounts::insert_user(ctx.conn, &req.name, role, &hash, now))
         .await?;
@@ -213,4 +228,54 @@ pub async fn add_device(
         })
         .await?;
     Ok((StatusCode::CREATED, Json(NewDeviceAnswer { device, token })).into_response())
+}
+
+/// Every account name and client address whose sign-ins must wait now (slowed down or
+/// locked out), with when each may try again.
+///
+/// Who may call: admins.
+#[utoipa::path(
+    get,
+    path = "/api/security/sign-in",
+    tag = "admin",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "the names and addresses that must wait", body = SignInLocks),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
+    ),
+)]
+pub async fn sign_in_locks(
+    State(clock): State<Arc<dyn Clock>>,
+    State(guard): State<session::SignIns>,
+    _admin: Admin,
+) -> Json<SignInLocks> {
+    Json(guard.throttle.waiting(millis(clock.now())))
+}
+
+/// Lift the lock of a name or an address: its failures are forgotten at once (a clerk
+/// who mistyped, once the admin has checked it was them).
+///
+/// Who may call: admins.
+#[utoipa::path(
+    post,
+    path = "/api/security/sign-in/unlock",
+    tag = "admin",
+    security(("session" = [])),
+    request_body = LiftLock,
+    responses(
+        (status = 204, description = "lifted"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
+        (status = 404, description = "`not_locked`: no failure counted for it", body = ErrorBody),
+        (status = 422, description = "`bad_address`, `invalid_body` (name one of name and address)", body = ErrorBody),
+    ),
+)]
+pub async fn lift_sign_in_lock(
+    State(guard): State<session::SignIns>,
+    admin: Admin,
+    Body(req): Body<LiftLock>,
+) -> Result<StatusCode, AppError> {
+    session::lift_lock(&guard, &admin.0, req)?;
+    Ok(StatusCode::NO_CONTENT)
 }
