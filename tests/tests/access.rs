@@ -677,7 +677,7 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
                 }
                 _ => post(
                     format!("/api/users/{id}/password"),
-                    json!({"password": "a-long-new-password"}),
+                    json!({"password": "tulip ferry granite 88"}),
                 ),
             };
             (request, Watch::Nothing)
