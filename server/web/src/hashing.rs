@@ -170,6 +170,14 @@ impl Hasher {
 
 /// A hashing thread: take jobs until the last [`Hasher`] is gone, in one work area.
 fn work(queue: &Mutex<Receiver<Job>>) {
+    // Guessing passwords must not slow the hall: at the lowest priority (niceness 19) a
+    // hash only takes what the kiosks, consoles and displays leave. On an idle box it
+    // runs as fast as ever.
+    if let Err(e) =
+        thread_priority::set_current_thread_priority(thread_priority::ThreadPriority::Min)
+    {
+        tracing::warn!(error = ?e, "cannot lower the priority of a password hashing thread");
+    }
     let mut area = WorkArea::default();
     loop {
         let job = {
