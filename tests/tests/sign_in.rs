@@ -130,6 +130,56 @@ async fn an_unknown_name_gets_the_same_answers_as_a_known_one() {
     }
 }
 
+/// `motcua_password_hashes_total` from the hall's `/metrics`.
+async fn argon2_runs(http: &reqwest::Client, base: &str) -> u64 {
+    let text = http
+        .get(format!("{base}/metrics"))
+        .send()
+        .await
+        .expect("metrics")
+        .text()
+        .await
+        .expect("metrics text");
+    text.lines()
+        .find_map(|l| l.strip_prefix("motcua_password_hashes_total "))
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no motcua_password_hashes_total in /metrics:\n{text}"))
+}
+
+/// The issue measured unknown names answering in about 1 ms and known ones in about 30:
+/// the names could be listed by timing. An unknown name now runs argon2 exactly as a known
+/// one does (counted, not timed), and a locked name runs it not at all.
+#[tokio::test]
+async fn an_unknown_name_costs_the_same_argon2_work_as_a_known_one() {
+    let _one = ONE_AT_A_TIME.lock().await;
+    let hall = TestHall::start().await;
+    hall.staff("lan", Role::Clerk).await;
+    let http = reqwest::Client::new();
+    let before = argon2_runs(&http, &hall.base).await;
+    sign_in(&http, &hall.base, "lan", "wrong-password-1").await;
+    let after_known = argon2_runs(&http, &hall.base).await;
+    sign_in(&http, &hall.base, "nobody", "wrong-password-1").await;
+    let after_unknown = argon2_runs(&http, &hall.base).await;
+    assert_eq!(
+        after_known - before,
+        1,
+        "a known name's wrong password: one check"
+    );
+    assert_eq!(
+        after_unknown - after_known,
+        1,
+        "an unknown name: the same one check"
+    );
+    // Once locked, refusals cost no hashing at all.
+    fail_until_locked(&http, &hall.base, &hall.clock, "nobody").await;
+    let locked = argon2_runs(&http, &hall.base).await;
+    for _ in 0..5 {
+        let (status, _) = sign_in(&http, &hall.base, "nobody", "x").await;
+        assert_eq!(status, 429);
+    }
+    assert_eq!(argon2_runs(&http, &hall.base).await, locked);
+}
+
 #[tokio::test]
 async fn an_admin_sees_the_locked_name_and_lifts_the_lock() {
     let _one = ONE_AT_A_TIME.lock().await;

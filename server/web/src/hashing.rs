@@ -15,6 +15,7 @@
 use argon2::password_hash::{Output, ParamsString, PasswordHash, SaltString};
 use argon2::{Algorithm, Argon2, Block, Params, Version};
 use motcua_domain::Error;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::mpsc::{Receiver, SyncSender, TrySendError, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -73,6 +74,8 @@ pub struct Hasher {
     /// until its deadline.
     places: Arc<Semaphore>,
     wait: Duration,
+    /// argon2 runs done since the start: checks (an unknown name's included) and hashes.
+    runs: Arc<AtomicU64>,
 }
 
 impl std::fmt::Debug for Hasher {
@@ -103,11 +106,12 @@ impl Hasher {
         let places = settings.queue.max(1) + settings.threads.max(1);
         let (jobs, queue) = sync_channel::<Job>(places);
         let queue = Arc::new(Mutex::new(queue));
+        let runs = Arc::new(AtomicU64::new(0));
         for n in 0..settings.threads.max(1) {
-            let queue = queue.clone();
+            let (queue, runs) = (queue.clone(), runs.clone());
             let spawned = std::thread::Builder::new()
                 .name(format!("argon2-{n}"))
-                .spawn(move || work(&queue));
+                .spawn(move || work(&queue, &runs));
             if let Err(e) = spawned {
                 tracing::error!(error = %e, "cannot start a password hashing thread");
             }
@@ -116,7 +120,14 @@ impl Hasher {
             jobs,
             places: Arc::new(Semaphore::new(places)),
             wait: settings.wait,
+            runs,
         }
+    }
+
+    /// How many times argon2 ran since the start (`/metrics`): every check, an unknown
+    /// name's as well, and every new hash; not a sign-in refused before hashing.
+    pub fn runs(&self) -> u64 {
+        self.runs.load(Ordering::Relaxed)
     }
 
     async fn submit(&self, work: Work) -> Result<oneshot::Receiver<Outcome>, Error> {
@@ -169,7 +180,7 @@ impl Hasher {
 }
 
 /// A hashing thread: take jobs until the last [`Hasher`] is gone, in one work area.
-fn work(queue: &Mutex<Receiver<Job>>) {
+fn work(queue: &Mutex<Receiver<Job>>, runs: &AtomicU64) {
     // Guessing passwords must not slow the hall: at the lowest priority (niceness 19) a
     // hash only takes what the kiosks, consoles and displays leave. On an idle box it
     // runs as fast as ever.
@@ -190,6 +201,7 @@ fn work(queue: &Mutex<Receiver<Job>>) {
         let outcome = if Instant::now() > job.deadline {
             Outcome::Late
         } else {
+            runs.fetch_add(1, Ordering::Relaxed);
             match job.work {
                 Work::Hash(password) => area
                     .hash(&password)

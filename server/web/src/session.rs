@@ -84,6 +84,18 @@ impl SignIns {
             throttle: Throttle::default(),
         }
     }
+
+    /// `{prefix}_password_hashes_total` for `/metrics`: how hard the hashing threads work
+    /// (a steady climb with no staff signing in is someone guessing).
+    pub fn expose(&self, out: &mut crate::Exposition, prefix: &str) {
+        let name = format!("{prefix}_password_hashes_total");
+        out.family(
+            &name,
+            "counter",
+            "Passwords checked or hashed with argon2 since the start (an unknown name's check included; sign-ins refused before hashing are not).",
+        );
+        out.sample(&name, &[], self.hasher.runs());
+    }
 }
 
 /// Where a sign-in comes from: the client's address (for the throttle) and whether it came

@@ -72,6 +72,7 @@ pub(super) async fn metrics(State(state): State<CityState>) -> Result<Response, 
         out.sample(name, &[("reason", reason)], value);
     }
     state.connections.expose(&mut out, "motcua_city");
+    state.sign_ins.expose(&mut out, "motcua_city");
     let text = out.0;
     Ok(([(header::CONTENT_TYPE, "text/plain; version=0.0.4")], text).into_response())
 }

@@ -4,12 +4,9 @@
 
 use super::AppError;
 use crate::app::views;
-use crate::live::Hub;
 use axum::extract::State;
 use axum::response::IntoResponse;
-use motcua_store::clock::Clock;
-use motcua_store::{Store, counters, events, tickets};
-use std::sync::Arc;
+use motcua_store::{counters, events, tickets};
 use std::sync::atomic::Ordering;
 
 use motcua_web::Exposition;
@@ -23,15 +20,18 @@ use motcua_web::Exposition;
     tag = "admin",
     responses((status = 200, description = "Prometheus text format", body = String, content_type = "text/plain; version=0.0.4")),
 )]
-pub async fn metrics(
-    State(store): State<Store>,
-    State(hub): State<Hub>,
-    State(clock): State<Arc<dyn Clock>>,
-    State(printing): State<crate::printing::Printing>,
-    State(uplink): State<crate::uplink::Uplink>,
-    State(issuing): State<super::issuing_limits::IssuingLimits>,
-    State(connections): State<motcua_web::connections::Connections>,
-) -> Result<impl IntoResponse, AppError> {
+pub async fn metrics(State(state): State<super::AppState>) -> Result<impl IntoResponse, AppError> {
+    let super::AppState {
+        store,
+        hub,
+        clock,
+        printing,
+        uplink,
+        issuing,
+        connections,
+        sign_ins,
+        ..
+    } = state;
     let hall = store.hall.clone();
     let day = motcua_domain::numbering::local_day(clock.now(), hall.tz).to_string();
     let now = store
@@ -56,6 +56,7 @@ pub async fn metrics(
     live_families(&mut out, &hub.stats);
     issuing.write_metrics(&mut out);
     connections.expose(&mut out, "motcua");
+    sign_ins.expose(&mut out, "motcua");
     Ok((
         [(
             axum::http::header::CONTENT_TYPE,
