@@ -112,31 +112,51 @@ pub async fn ws_printer(
     addr: ClientAddr,
     Query(query): Query<TokenParam>,
 ) -> Result<Response, AppError> {
-    let printer = device_of(&state, caller, query, addr).await?;
-    let kiosk_id = match (printer.kind, printer.kiosk_id) {
-        (DeviceKind::Printer, Some(kiosk)) => kiosk,
-        _ => return Err(AppError::forbidden("only a printer may take print jobs")),
+    let (printer, closed) = device_socket(
+        &state,
+        caller,
+        query,
+        addr,
+        DeviceKind::Printer,
+        "only a printer may take print jobs",
+    )
+    .await?;
+    let Some(kiosk_id) = printer.kiosk_id else {
+        return Err(AppError::forbidden("only a printer may take print jobs"));
     };
-    let held = state.access.hold(Owner::Device(printer.id));
     let AppState {
-        store,
-        printing,
-        hub,
-        ..
+        store, printing, ..
     } = state;
     let ws = upgrade(ws)?
         .max_message_size(AGENT_MESSAGE_BYTES)
         .max_frame_size(AGENT_MESSAGE_BYTES);
     Ok(ws.on_upgrade(move |socket| {
-        crate::printing::serve_agent(
-            socket,
-            store,
-            printing,
-            printer.name,
-            kiosk_id,
-            held.or(hub.closing()),
-        )
+        crate::printing::serve_agent(socket, store, printing, printer.name, kiosk_id, closed)
     }))
+}
+
+/// A device's own socket: the device the token names if it is a `kind` (else 403 with
+/// `refusal`), and what closes the socket: its revocation, or the server stopping.
+async fn device_socket(
+    state: &AppState,
+    caller: Caller,
+    query: TokenParam,
+    addr: ClientAddr,
+    kind: DeviceKind,
+    refusal: &'static str,
+) -> Result<
+    (
+        accounts::Device,
+        impl std::future::Future<Output = ()> + Send + 'static,
+    ),
+    AppError,
+> {
+    let device = device_of(state, caller, query, addr).await?;
+    if device.kind != kind {
+        return Err(AppError::forbidden(refusal));
+    }
+    let held = state.access.hold(Owner::Device(device.id));
+    Ok((device, held.or(state.hub.closing())))
 }
 
 /// The kiosk's own feed (WebSocket): its print results and its printer's state.
@@ -163,19 +183,20 @@ pub async fn ws_kiosk(
     addr: ClientAddr,
     Query(query): Query<TokenParam>,
 ) -> Result<Response, AppError> {
-    let kiosk = device_of(&state, caller, query, addr).await?;
-    if kiosk.kind != DeviceKind::Kiosk {
-        return Err(AppError::forbidden("only a kiosk has a kiosk feed"));
-    }
-    let held = state.access.hold(Owner::Device(kiosk.id));
+    let (kiosk, closed) = device_socket(
+        &state,
+        caller,
+        query,
+        addr,
+        DeviceKind::Kiosk,
+        "only a kiosk has a kiosk feed",
+    )
+    .await?;
     let AppState {
-        store,
-        printing,
-        hub,
-        ..
+        store, printing, ..
     } = state;
     Ok(upgrade(ws)?.on_upgrade(move |socket| {
-        crate::printing::serve_kiosk(socket, store, printing, kiosk, held.or(hub.closing()))
+        crate::printing::serve_kiosk(socket, store, printing, kiosk, closed)
     }))
 }
 
