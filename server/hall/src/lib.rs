@@ -51,6 +51,7 @@ pub fn wire(
     data_dir: &Path,
     clock: Arc<dyn Clock>,
 ) -> Result<AppState, WireError> {
+    // Every setting is read (and refused, naming it) before the database is touched.
     let printing = Printing::new(
         settings.direct_printers()?,
         settings.printing.footer.clone(),
@@ -61,35 +62,13 @@ pub fn wire(
     let limits = Limits {
         body_bytes: settings.server.body_limit_bytes,
     };
-    let mut state = build_state_with(data_dir, hall, clock, limits, printing)?;
-    state.announcer = announce::Announcer::new(&settings.announcements);
-    state.proxies =
+    let proxies =
         motcua_web::client::TrustedProxies::new(settings.server.trusted_proxies.iter().copied());
-    state.issuing = http::issuing_limits::IssuingLimits::new(
-        &settings.limits,
-        state.clock.clone(),
-        state.store.hall.clone(),
-    );
-    state.connections = motcua_web::connections::Connections::new(
+    let connections = motcua_web::connections::Connections::new(
         settings.server.connections()?,
         settings.server.tls()?,
-        state.proxies.clone(),
+        proxies.clone(),
     );
-    state.sign_ins = motcua_web::session::SignIns::new(motcua_web::hashing::HashingSettings {
-        threads: settings.server.hashing_threads,
-        ..Default::default()
-    });
-    Ok(state)
-}
-
-/// The store, the application and its live feeds on `data_dir`, with `printing`.
-fn build_state_with(
-    data_dir: &Path,
-    hall: Hall,
-    clock: Arc<dyn Clock>,
-    limits: Limits,
-    printing: Printing,
-) -> Result<AppState, StoreError> {
     let store = Store::open(data_dir, Arc::new(hall), clock.clone())?;
     let app = app::App::new(store.clone());
     let hub = Hub::new();
@@ -97,10 +76,14 @@ fn build_state_with(
     let access = access::Access::new(clock.clone());
     access.watch(data_dir.join(motcua_store::backup::DATABASE_FILE));
     let issuing = http::issuing_limits::IssuingLimits::new(
-        &http::issuing_limits::LimitSettings::off(),
+        &settings.limits,
         clock.clone(),
         store.hall.clone(),
     );
+    let sign_ins = motcua_web::session::SignIns::new(motcua_web::hashing::HashingSettings {
+        threads: settings.server.hashing_threads,
+        ..Default::default()
+    });
     Ok(AppState {
         app,
         store,
@@ -108,13 +91,13 @@ fn build_state_with(
         clock,
         limits,
         printing,
-        announcer: announce::Announcer::new(&announce::VoiceSettings::default()),
+        announcer: announce::Announcer::new(&settings.announcements),
         uplink: uplink::Uplink::default(),
-        proxies: motcua_web::client::TrustedProxies::default(),
+        proxies,
         access,
         issuing,
-        connections: motcua_web::connections::Connections::default(),
-        sign_ins: motcua_web::session::SignIns::default(),
+        connections,
+        sign_ins,
     })
 }
 
