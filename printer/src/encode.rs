@@ -132,7 +132,9 @@ fn text_ticket(
         TextMode::CodePage { .. } => encode_cp1258(s),
         _ => ascii_fold(s).into_bytes(),
     };
-    let columns: u32 = layout.paper.dots() / 12;
+    // Lines as wide as the ticket's content, not the head: the printer centres each line, so
+    // the margins stay white as in raster mode, and a narrower head does not wrap them.
+    let columns: u32 = layout.paper.content_dots() / 12;
     // Wrap by printed cells: in CP1258 a combining tone mark takes a cell of its own.
     let lines = |s: &str, magnify: u32| {
         wrap_balanced(s, (columns / magnify) as f32, &|l: &str| {

@@ -36,6 +36,15 @@ impl Item {
             Item::NativeQr { side, .. } => *side,
         }
     }
+
+    /// Dots across the paper the printer gives the item and centres: a raster's whole bytes,
+    /// white padding included.
+    pub(crate) fn width(&self) -> u32 {
+        match self {
+            Item::Raster { bits, scale } => bits.stride() as u32 * 8 * scale,
+            Item::NativeQr { side, .. } => *side,
+        }
+    }
 }
 
 /// An item and the dot row its top is printed at.
@@ -54,9 +63,9 @@ pub(crate) struct Sheet {
 }
 
 /// Type sizes (em, in dots) and spacing per paper width. 58 mm is not simply 80 mm scaled down:
-/// small text must stay readable, so it shrinks less than the big number.
+/// small text must stay readable, so it shrinks less than the big number. The width everything
+/// fits in is [`Paper::content_dots`], which says why.
 struct Sizes {
-    margin: u32,
     hall: f32,
     heading: f32,
     code_ink: f32,
@@ -71,8 +80,7 @@ struct Sizes {
 fn sizes(paper: Paper) -> Sizes {
     match paper {
         Paper::Mm80 => Sizes {
-            margin: 12,
-            hall: 24.0,
+            hall: 22.0,
             heading: 30.0,
             code_ink: 168.0,
             field: 36.0,
@@ -83,19 +91,22 @@ fn sizes(paper: Paper) -> Sizes {
             gap: 18,
         },
         Paper::Mm58 => Sizes {
-            margin: 8,
             hall: 21.0,
             heading: 26.0,
             code_ink: 120.0,
-            field: 30.0,
+            field: 27.0,
             priority: 24.0,
             info: 22.0,
-            caption: 20.0,
-            footer: 20.0,
+            caption: 19.0,
+            footer: 19.0,
             gap: 14,
         },
     }
 }
+
+/// Dots kept back from the content width when wrapping text: a line's ink may overhang its
+/// advance by a dot or two, and its picture is rounded up to whole bytes.
+const WRAP_SLACK: u32 = 8;
 
 /// Height of a line box above the baseline, in ems. Stacked Vietnamese capitals (Ế, Ộ) reach
 /// about 1 em above the baseline in Noto Sans; a box any lower lets their marks touch the line above.
@@ -161,8 +172,8 @@ pub(crate) fn compose(
     fonts: &Fonts,
 ) -> Result<Sheet, PrintError> {
     let s = sizes(paper);
-    let width = paper.dots();
-    let text_width = width - 2 * s.margin;
+    let width = paper.content_dots();
+    let text_width = width - WRAP_SLACK;
     let mut sheet = Sheet::new();
 
     sheet.text(
@@ -180,7 +191,7 @@ pub(crate) fn compose(
         text_width,
     );
     sheet.gap(s.gap);
-    big_number(&mut sheet, &ticket.code, s.code_ink, text_width, fonts)?;
+    big_number(&mut sheet, &ticket.code, s.code_ink, width, fonts)?;
     sheet.gap(s.gap);
 
     sheet.text(
@@ -220,8 +231,9 @@ pub(crate) fn compose(
     Ok(sheet)
 }
 
-/// The ticket code as big as the paper allows, up to `ink_height` dots tall, drawn at half
-/// resolution and printed at double size.
+/// The ticket code as big as the paper allows, up to `ink_height` dots tall and at most
+/// `max_width` dots wide once printed, drawn at half resolution and printed at double size.
+/// A long code ("WWWW99999") comes out smaller rather than running into the margins.
 fn big_number(
     sheet: &mut Sheet,
     code: &str,
@@ -239,21 +251,30 @@ fn big_number(
     let (ink_top, ink_bottom) = probe.bits.ink_rows().unwrap_or((0, probe.bits.height()));
     let probe_h = (ink_bottom - ink_top).max(1) as f32;
     let probe_w = probe.bits.width().max(1) as f32;
-    let em = (PROBE_EM * ink_height / probe_h).min(PROBE_EM * max_width as f32 / probe_w);
-    // Half resolution; whatever the rounding, the ink is at most `ink_height` dots once doubled.
-    let pen = Pen::new(fonts, Weight::Bold, em / 2.0);
-    if let Some(ink) = pen.draw(code) {
-        let top = i64::from(sheet.cursor);
-        sheet.place(
-            top,
-            Item::Raster {
-                bits: ink.bits,
-                scale: 2,
-            },
-        );
-        sheet.cursor = sheet.bottom;
+    let mut em = (PROBE_EM * ink_height / probe_h).min(PROBE_EM * max_width as f32 / probe_w);
+    // Half resolution, so the picture is printed at twice its width in whole bytes: the
+    // rounding can add up to 16 dots to the ink, so shrink until the printed width fits.
+    // Each try is 3% smaller; ten cover far more than the rounding.
+    for _ in 0..10 {
+        let Some(ink) = Pen::new(fonts, Weight::Bold, em / 2.0).draw(code) else {
+            return Ok(());
+        };
+        let item = Item::Raster {
+            bits: ink.bits,
+            scale: 2,
+        };
+        if item.width() <= max_width {
+            let top = i64::from(sheet.cursor);
+            sheet.place(top, item);
+            sheet.cursor = sheet.bottom;
+            return Ok(());
+        }
+        em *= 0.97;
     }
-    Ok(())
+    Err(PrintError::InvalidTicket {
+        field: "code",
+        reason: "it does not fit on the paper".to_owned(),
+    })
 }
 
 /// The priority label as white text in a black box, so the clerk sees it from across the counter.
@@ -284,12 +305,12 @@ pub(crate) struct Qr {
     pub(crate) module: u32,
 }
 
-/// The status URL as a QR code (error correction M) about 27 mm wide, with room for its quiet
-/// zone on the paper.
+/// The status URL as a QR code (error correction M) about 27 mm wide, with its quiet zone
+/// inside the ticket's width (so the paper's margins add to it, never eat into it).
 pub(crate) fn qr_code(url: &str, paper: Paper, mode: QrMode) -> Result<Qr, PrintError> {
     let code = QrCode::with_error_correction_level(url.as_bytes(), EcLevel::M)?;
     let modules = code.width() as u32;
-    let fits = |module: u32| (modules + 2 * QR_QUIET_MODULES) * module <= paper.dots();
+    let fits = |module: u32| (modules + 2 * QR_QUIET_MODULES) * module <= paper.content_dots();
     match mode {
         QrMode::Native => {
             // GS ( k takes module sizes 1-16; escpos caps them at 15.
@@ -353,20 +374,86 @@ mod tests {
         }
     }
 
+    /// Sample tickets with the widest codes a hall can give out and a long field name.
+    fn wide_tickets() -> Vec<TicketPrint> {
+        ["A012", "WWWW99999", "MMMM88888", "LD-1234", "W"]
+            .into_iter()
+            .map(|code| TicketPrint {
+                code: code.to_owned(),
+                service: "Chứng thực bản sao, chữ ký – Hộ tịch – Đất đai và Xây dựng".to_owned(),
+                priority: Some("Người khuyết tật, phụ nữ mang thai".to_owned()),
+                ..TicketPrint::sample()
+            })
+            .collect()
+    }
+
     #[test]
     fn nothing_on_the_sheet_overlaps() {
         let fonts = Fonts::load().expect("fonts");
-        let sheet = compose(
-            &TicketPrint::sample().normalized(),
-            Paper::Mm58,
-            QrMode::Raster,
-            &fonts,
-        )
-        .expect("sheet");
-        let mut bottom = 0;
-        for p in &sheet.items {
-            assert!(p.top >= bottom);
-            bottom = p.top + p.item.height();
+        for ticket in wide_tickets() {
+            for paper in [Paper::Mm80, Paper::Mm58] {
+                let sheet =
+                    compose(&ticket.normalized(), paper, QrMode::Raster, &fonts).expect("sheet");
+                let mut bottom = 0;
+                for p in &sheet.items {
+                    assert!(p.top >= bottom, "{} on {paper} mm", ticket.code);
+                    bottom = p.top + p.item.height();
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn every_item_fits_the_narrowest_printer_of_its_paper() {
+        // The printer centres each item, so an item no wider than the content width prints
+        // whole on a head that narrow, with the margins white on a wider one.
+        let fonts = Fonts::load().expect("fonts");
+        for ticket in wide_tickets() {
+            for paper in [Paper::Mm80, Paper::Mm58] {
+                for qr in [QrMode::Raster, QrMode::Native] {
+                    let sheet = compose(&ticket.normalized(), paper, qr, &fonts).expect("sheet");
+                    for p in &sheet.items {
+                        assert!(
+                            p.item.width() <= paper.content_dots(),
+                            "{} on {paper} mm, {qr:?}: an item {} dots wide at row {}",
+                            ticket.code,
+                            p.item.width(),
+                            p.top
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_short_code_is_as_tall_as_the_paper_allows_and_a_long_one_shrinks_to_fit() {
+        let fonts = Fonts::load().expect("fonts");
+        let number = |code: &str, paper: Paper| {
+            let ticket = TicketPrint {
+                code: code.to_owned(),
+                ..TicketPrint::sample()
+            };
+            let sheet = compose(&ticket, paper, QrMode::Raster, &fonts).expect("sheet");
+            // The big number is the first item printed at double size (the QR code follows).
+            sheet
+                .items
+                .iter()
+                .find_map(|p| match &p.item {
+                    Item::Raster { scale: 2, .. } => Some((p.item.width(), p.item.height())),
+                    _ => None,
+                })
+                .expect("a big number")
+        };
+        for paper in [Paper::Mm80, Paper::Mm58] {
+            let (short_w, short_h) = number("A1", paper);
+            let (long_w, long_h) = number("WWWW99999", paper);
+            assert!(
+                short_h as f32 >= sizes(paper).code_ink * 0.9,
+                "{paper} mm: {short_h}"
+            );
+            assert!(short_w < paper.content_dots() && long_w <= paper.content_dots());
+            assert!(long_h * 2 < short_h, "{paper} mm: {long_h} vs {short_h}");
         }
     }
 }

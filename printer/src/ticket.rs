@@ -123,6 +123,33 @@ impl Paper {
         }
     }
 
+    /// Width the ticket is laid out in, in dots: every line, the big number and the QR code
+    /// with its quiet zone fit in it, and the printer centres each of them (`ESC a 1`), so
+    /// [`margin_dots`](Paper::margin_dots) stay white on either side.
+    ///
+    /// These are the numbers that keep a ticket whole on the narrowest printers halls buy, not
+    /// only on the head widths above:
+    /// - 80 mm: 512 dots (64 mm). Heads are 576 dots (72 mm) on Epson TM-T20, TM-T82, TM-T88V
+    ///   and later and on Xprinter XP-80-class clones, but 512 on 180 dpi Epsons (TM-T81,
+    ///   TM-T88IV) and on printers set to TM-T88 compatibility, which many 80 mm clones ship
+    ///   with. 4 mm stays white on each side of a 576-dot head.
+    /// - 58 mm: 336 dots (42 mm). Most clones (Xprinter XP-58, Zijiang ZJ-58, GOOJPRT) have a
+    ///   384-dot (48 mm) head, but 180 dpi printers at 58-60 mm (older Epsons, Bixolon
+    ///   SRP-350plus) print 360 dots, and some clones are sold with 42 mm of printable width.
+    ///   A printer drops what is wider than its head, it does not shrink it. 3 mm stays white
+    ///   on each side of a 384-dot head.
+    pub fn content_dots(self) -> u32 {
+        match self {
+            Paper::Mm80 => 512,
+            Paper::Mm58 => 336,
+        }
+    }
+
+    /// White on each side of the ticket, in dots, on a head of [`dots`](Paper::dots).
+    pub fn margin_dots(self) -> u32 {
+        (self.dots() - self.content_dots()) / 2
+    }
+
     /// Roll width in millimetres.
     pub fn mm(self) -> u32 {
         match self {

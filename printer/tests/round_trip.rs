@@ -349,10 +349,8 @@ fn a_crowded_ticket_stays_on_the_paper_and_still_scans() {
                     .filter(|&y| is_ink(&image, x, y))
                     .count()
             };
-            if text == TextMode::Raster {
-                // The printer's own font fills its cells edge to edge; the raster keeps a margin.
-                assert_eq!(edge(0) + edge(image.width() - 1), 0, "{paper} mm");
-            }
+            // The printer's own font is centred in the same width as the raster.
+            assert_eq!(edge(0) + edge(image.width() - 1), 0, "{paper} mm {text:?}");
             assert_eq!(
                 scan(&image),
                 std::slice::from_ref(&ticket.url),
@@ -377,4 +375,71 @@ fn a_wait_of_zero_minutes_reads_as_next_in_line() {
     .expect("encode");
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("sap den luot") && !text.contains("0 phut"));
+}
+
+/// White kept on each side of the paper, in dots (8 per mm): 4 mm on 80 mm, so a 512-dot
+/// printer prints the ticket whole; 3 mm on 58 mm, so a 42 mm (336-dot) one does.
+fn margin(paper: Paper) -> u32 {
+    match paper {
+        Paper::Mm80 => 32,
+        Paper::Mm58 => 24,
+    }
+}
+
+/// The crowded ticket with the widest codes a hall can give out (a prefix of up to four
+/// letters or digits, a series up to 99999), codes typed by hand elsewhere (`LD-1234`), and a
+/// footer with a word too long for any line.
+fn widest() -> Vec<TicketPrint> {
+    ["A001", "WWWW99999", "MMMM88888", "LD-1234", "W"]
+        .into_iter()
+        .map(|code| TicketPrint {
+            code: code.to_owned(),
+            footer: "Tổng đài hỗ trợ: 1900.1234.5678.9012.3456.7890.1234.5678.9012".to_owned(),
+            ..crowded()
+        })
+        .collect()
+}
+
+/// Columns within `margin` dots of either edge that have ink.
+fn inked_margin_columns(image: &GrayImage, margin: u32) -> Vec<u32> {
+    let w = image.width();
+    (0..margin)
+        .chain(w - margin..w)
+        .filter(|&x| (0..image.height()).any(|y| is_ink(image, x, y)))
+        .collect()
+}
+
+#[test]
+fn no_ink_reaches_the_margins_on_either_paper_in_any_text_mode() {
+    let mut inked = Vec::new();
+    for ticket in widest() {
+        for paper in PAPERS {
+            for (text, qr) in TEXT_MODES
+                .into_iter()
+                .flat_map(|t| QR_MODES.map(|q| (t, q)))
+            {
+                let image = printed(&ticket, Layout { paper, text, qr });
+                let columns = inked_margin_columns(&image, margin(paper));
+                if let (Some(first), Some(last)) = (columns.first(), columns.last()) {
+                    inked.push(format!(
+                        "{} on {paper} mm, {text:?}, {qr:?}: {} columns of {first}..={last} of {}",
+                        ticket.code,
+                        columns.len(),
+                        image.width()
+                    ));
+                }
+                assert_eq!(
+                    scan(&image),
+                    std::slice::from_ref(&ticket.url),
+                    "{} on {paper} mm, {text:?}, {qr:?}: the QR code",
+                    ticket.code
+                );
+            }
+        }
+    }
+    assert!(
+        inked.is_empty(),
+        "ink in the margins:\n{}",
+        inked.join("\n")
+    );
 }
