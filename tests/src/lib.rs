@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod fake_printer;
 pub mod openapi;
+pub mod print_agent;
 pub mod simulation;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -167,6 +168,18 @@ impl TestHall {
     /// a hall box restarting: pages and devices find it where it was.
     pub async fn restart_in_place(mut self) -> TestHall {
         self.shutdown().await;
+        let at = self.base.trim_start_matches("http://").to_owned();
+        let dir = std::mem::replace(&mut self.dir, DataDir::Kept(PathBuf::new()));
+        let clock = self.clock.clone();
+        let settings = self.settings.clone();
+        Self::launch_at(&at, settings, dir, clock).await
+    }
+
+    /// Stop the server, restore `backup` (a file from `motcua backup`) over its database as
+    /// `motcua restore` does, and start it again at the same address.
+    pub async fn restart_restored(mut self, backup: &Path) -> TestHall {
+        self.shutdown().await;
+        store::backup::restore(self.dir.path(), backup).expect("restore the backup");
         let at = self.base.trim_start_matches("http://").to_owned();
         let dir = std::mem::replace(&mut self.dir, DataDir::Kept(PathBuf::new()));
         let clock = self.clock.clone();
