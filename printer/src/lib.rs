@@ -23,6 +23,7 @@ mod bitmap;
 mod decode;
 mod encode;
 mod error;
+pub mod fake;
 mod font;
 pub mod protocol;
 mod raster;
