@@ -324,4 +324,30 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn every_ticket_encode_sends_is_paper_to_its_cut_and_the_query_after_it_is_one() {
+        use crate::{Layout, Paper, QrMode, TextMode, TicketPrint};
+        let mut ticket = TicketPrint::sample();
+        ticket.priority = Some("Người cao tuổi".to_owned());
+        for paper in [Paper::Mm80, Paper::Mm58] {
+            for text in [
+                TextMode::Raster,
+                TextMode::CodePage { page: 52 },
+                TextMode::Ascii,
+            ] {
+                for qr in [QrMode::Raster, QrMode::Native] {
+                    let layout = Layout { paper, text, qr };
+                    let bytes = crate::encode(&ticket, &layout).expect("encode");
+                    let mut stream = bytes.clone();
+                    stream.extend([DLE, EOT, 4]);
+                    assert_eq!(
+                        pieces(&[&stream]),
+                        vec![Piece::Paper(bytes), Piece::Cut, Piece::Query(4)],
+                        "{layout:?}"
+                    );
+                }
+            }
+        }
+    }
 }
