@@ -266,7 +266,7 @@ async fn fake_printer(
     printer.on_event(move |event| match event {
         Event::Connected(peer) => eprintln!("Kết nối từ {peer} / connection from {peer}"),
         Event::Query { n, answer } => {
-            eprintln!("DLE EOT {n} → 0x{answer:02x}");
+            eprintln!("Hỏi trạng thái DLE EOT {n} → 0x{answer:02x} / status query DLE EOT {n} → 0x{answer:02x}");
         }
         Event::Ticket { number, bytes } => {
             let saved = out.as_ref().map(|dir| {
