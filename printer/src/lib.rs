@@ -26,6 +26,7 @@ mod bitmap;
 mod decode;
 mod encode;
 mod error;
+pub mod fake;
 mod font;
 pub mod journal;
 pub mod protocol;
