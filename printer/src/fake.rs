@@ -87,6 +87,8 @@ struct State {
     paper_end_only_on_eot4: bool,
     hold: bool,
     held: usize,
+    /// Connections wedged now (unread until the mode changes).
+    wedged: usize,
     /// Every byte that came out on paper, in order.
     printed: Vec<u8>,
     /// The ticket coming out, and how many of its bytes were lost.
@@ -193,6 +195,7 @@ impl FakePrinter {
                 paper_end_only_on_eot4: false,
                 hold: false,
                 held: 0,
+                wedged: 0,
                 printed: Vec::new(),
                 current: Vec::new(),
                 lost_in_ticket: 0,
@@ -296,6 +299,11 @@ impl FakePrinter {
         self.shared.state().held
     }
 
+    /// Connections wedged right now ([`Mode::Silent`], [`Mode::StallAfter`]).
+    pub fn wedged(&self) -> usize {
+        self.shared.state().wedged
+    }
+
     /// Everything printed so far (status queries excluded, lost bytes excluded).
     pub fn printed(&self) -> Vec<u8> {
         self.shared.state().printed.clone()
@@ -383,6 +391,15 @@ impl FakePrinter {
         .await;
     }
 
+    /// Waits (at most 10 s) until a connection is wedged: the printer stopped reading it.
+    pub async fn wait_for_wedged(&self) {
+        self.wait_until(
+            |s| s.wedged > 0,
+            |_| "no connection was wedged within 10 s".to_owned(),
+        )
+        .await;
+    }
+
     /// Waits (at most 10 s) until a confirmation is being held back.
     pub async fn wait_for_held(&self) {
         self.wait_until(
@@ -456,8 +473,12 @@ async fn serve(shared: &Shared, mut socket: TcpStream, peer: SocketAddr) {
         let chunk = rate.map_or(buf.len(), |r| (r as usize / 20).max(1));
         let limit = readable.min(chunk).min(buf.len());
         if limit == 0 {
-            shared.record(|_, events| events.push(Event::Stalled));
+            shared.record(|state, events| {
+                state.wedged += 1;
+                events.push(Event::Stalled);
+            });
             wait_for_mode_change(shared, mode_changes).await;
+            shared.record(|state, _| state.wedged -= 1);
             break;
         }
         let read = tokio::select! {
