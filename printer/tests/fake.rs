@@ -228,7 +228,7 @@ fn a_stalled_printer_takes_n_bytes_then_nothing_until_its_mode_changes() {
     job.extend(query(1));
     // The socket's buffers take the whole ticket: the operating system accepted it all.
     link.write_all(&job).unwrap();
-    fake.wait(fake.printer.wait_for_taken(500));
+    fake.wait(fake.printer.wait_for_wedged());
     assert!(silent(&mut link), "a wedged printer answered");
     assert_eq!(fake.printer.taken(), 500);
     // What was taken came out, up to the last whole command header.
@@ -259,6 +259,7 @@ fn a_silent_printer_accepts_and_answers_nothing() {
     fake.printer.set(Mode::Silent);
     let mut link = fake.connect();
     link.write_all(&queries()).unwrap();
+    fake.wait(fake.printer.wait_for_wedged());
     assert!(silent(&mut link));
     assert_eq!(fake.printer.taken(), 0);
     fake.printer.set(Mode::Ready);
@@ -329,7 +330,7 @@ fn a_refusing_printer_is_unreachable_and_later_serves_on_the_same_port() {
     // its port then has a connection in TIME_WAIT, and must still listen again later.
     fake.printer.set(Mode::Silent);
     let mut wedged = fake.connect();
-    fake.wait(fake.printer.wait_for_connections(1));
+    fake.wait(fake.printer.wait_for_wedged());
     fake.printer.set(Mode::Refuse);
     assert_closed_unanswered(&mut wedged);
     drop(wedged);

@@ -4,7 +4,7 @@
 //! A printer answers `DLE EOT n` only where a command starts: inside the data of a raster
 //! block (`GS v 0`), a bit image (`ESC *`), a 2D code (`GS ( k`) or a barcode, the bytes
 //! 0x10 0x04 are ink, not a question. So the fake reads commands by their lengths, as a
-//! printer's parser does. The set covers what [`encode`](crate::encode) sends and the
+//! printer's parser does. The set covers what [`encode`](fn@crate::encode) sends and the
 //! common commands around it (what the decoder in `render` knows, and the usual others);
 //! an unknown command is taken as its first byte alone, which is what a printer that ignores
 //! it would do, so the stream is never lost track of for longer than that byte.
