@@ -191,7 +191,8 @@ mod tests {
     fn the_file_stays_bounded_and_keeps_the_newest_keys() {
         let dir = tempfile::tempdir().unwrap();
         let mut j = Journal::open(dir.path(), "h").unwrap();
-        for i in 0..(KEEP + 10) {
+        let keys = 3 * KEEP;
+        for i in 0..keys {
             let key = format!("k{i}");
             j.started(&key).unwrap();
             j.ended(&key, false).unwrap();
@@ -203,7 +204,7 @@ mod tests {
             .count();
         assert!(lines <= 2 * KEEP, "{lines} lines");
         let j = Journal::open(dir.path(), "h").unwrap();
-        assert_eq!(j.seen(&format!("k{}", KEEP + 9)), Seen::Started);
+        assert_eq!(j.seen(&format!("k{}", keys - 1)), Seen::Started);
         assert_eq!(j.seen("k0"), Seen::New, "the oldest are forgotten");
     }
 

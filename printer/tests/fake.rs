@@ -214,7 +214,10 @@ fn a_clone_tells_paper_end_only_to_dle_eot_4() {
     assert_eq!(clone[2] & 0x60, 0x60, "DLE EOT 4: paper end bits 5 and 6");
     let seen = status::try_parse(clone).expect("status bytes");
     assert!(seen.online && seen.paper_out);
-    assert_eq!(seen.blocking_reason(), Some("paper_out"));
+    assert_eq!(
+        seen.blocking_reason(),
+        Some(motcua_printer::Reason::PaperOut)
+    );
 }
 
 #[test]
@@ -340,7 +343,7 @@ fn a_refusing_printer_is_unreachable_and_later_serves_on_the_same_port() {
     let err = Link::open(&target, Deadlines::default())
         .err()
         .expect("refused");
-    assert_eq!(err.reason(), "printer_unreachable");
+    assert_eq!(err.reason(), motcua_printer::Reason::PrinterUnreachable);
 
     fake.printer.set(Mode::Ready);
     assert_eq!(fake.printer.addr, addr);

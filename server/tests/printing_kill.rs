@@ -23,12 +23,27 @@ const TICKETS: usize = 200;
 
 fn add_printer(data: &Path) -> String {
     let out = motcua(
-        &["device", "add", "printer-1", "--kind", "printer", "--kiosk", "kiosk-1"],
+        &[
+            "device",
+            "add",
+            "printer-1",
+            "--kind",
+            "printer",
+            "--kiosk",
+            "kiosk-1",
+        ],
         data,
         None,
     );
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    String::from_utf8(out.stdout).expect("utf-8").trim().to_owned()
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    String::from_utf8(out.stdout)
+        .expect("utf-8")
+        .trim()
+        .to_owned()
 }
 
 fn serve_at(data: &Path, listen: &str) -> Server {

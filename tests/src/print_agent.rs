@@ -4,9 +4,9 @@
 use crate::fake_printer::FakePrinter;
 use crate::{Socket, TestHall, next_json};
 use motcua_domain::DeviceKind;
+use motcua_printer::Layout;
 use motcua_printer::agent::{self, AgentConfig};
 use motcua_printer::transport::Deadlines;
-use motcua_printer::Layout;
 use serde_json::Value;
 use std::path::Path;
 use std::time::Duration;

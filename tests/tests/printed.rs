@@ -58,7 +58,11 @@ async fn after_a_restore_and_on_a_reinstalled_hall_the_first_tickets_print() {
         codes.push(ticket["code"].clone());
     }
     assert_eq!(codes, [json!("C001"), json!("C002"), json!("C003")]);
-    assert_eq!(printer.tickets(), 6, "the restored hall's tickets are on paper");
+    assert_eq!(
+        printer.tickets(),
+        6,
+        "the restored hall's tickets are on paper"
+    );
     agent.kill().await;
 
     // A reinstalled hall (a new database) and the same agent: its tickets print too.
@@ -144,10 +148,19 @@ async fn a_busy_printer_gets_its_next_job() {
     let mut ended = Vec::new();
     while ended.len() < 2 {
         let frame = next_print(&mut feed).await;
-        assert_eq!(frame["status"], "printed", "never waiting, never failed: {frame}");
+        assert_eq!(
+            frame["status"], "printed",
+            "never waiting, never failed: {frame}"
+        );
         ended.push(frame["job"].clone());
     }
-    assert_eq!(ended, [first["print"]["job"].clone(), second["print"]["job"].clone()]);
+    assert_eq!(
+        ended,
+        [
+            first["print"]["job"].clone(),
+            second["print"]["job"].clone()
+        ]
+    );
     assert_eq!(printer.tickets(), 2);
 }
 
@@ -165,7 +178,10 @@ async fn an_agent_away_for_30_s_prints_every_ticket_issued_meanwhile_once() {
     agent_connected(&mut feed).await;
     let kiosk = hall.device_with_token(kiosk_token);
     let before = issue(&kiosk, "B").await;
-    assert_eq!(end_of(&mut feed, &before["print"]["job"]).await["status"], "printed");
+    assert_eq!(
+        end_of(&mut feed, &before["print"]["job"]).await["status"],
+        "printed"
+    );
     agent.kill().await;
     agent_gone(&mut feed).await;
 
@@ -291,7 +307,10 @@ async fn reprinting_is_refused_for_a_closed_ticket_a_counter_ticket_and_a_clerk_
     let (status, refused) = manager
         .post(&format!("/api/tickets/{counter_id}/reprint"), json!({}))
         .await;
-    assert_eq!((status, motcua_tests::error_code(&refused)), (409, "not_from_a_kiosk"));
+    assert_eq!(
+        (status, motcua_tests::error_code(&refused)),
+        (409, "not_from_a_kiosk")
+    );
 
     let (status, _) = manager
         .post(&format!("/api/tickets/{id}/cancel"), json!({}))
@@ -300,9 +319,15 @@ async fn reprinting_is_refused_for_a_closed_ticket_a_counter_ticket_and_a_clerk_
     let (status, refused) = manager
         .post(&format!("/api/tickets/{id}/reprint"), json!({}))
         .await;
-    assert_eq!((status, motcua_tests::error_code(&refused)), (409, "ticket_closed"));
+    assert_eq!(
+        (status, motcua_tests::error_code(&refused)),
+        (409, "ticket_closed")
+    );
     let (status, refused) = manager.post("/api/tickets/999999/reprint", json!({})).await;
-    assert_eq!((status, motcua_tests::error_code(&refused)), (404, "ticket_not_found"));
+    assert_eq!(
+        (status, motcua_tests::error_code(&refused)),
+        (404, "ticket_not_found")
+    );
     let (status, _) = kiosk
         .post(&format!("/api/tickets/{id}/reprint"), json!({}))
         .await;
@@ -316,14 +341,16 @@ async fn the_servers_own_printer_is_polled_and_shows_paper_out() {
     let printer = FakePrinter::start().await;
     let mut settings = motcua_hall::config::Settings::default();
     settings.printing.status_every_seconds = 1;
-    settings.printers.push(motcua_hall::config::PrinterSettings {
-        kiosk: "kiosk-1".into(),
-        address: printer.target(),
-        paper: 80,
-        text: "raster".into(),
-        code_page: 52,
-        qr: "raster".into(),
-    });
+    settings
+        .printers
+        .push(motcua_hall::config::PrinterSettings {
+            kiosk: "kiosk-1".into(),
+            address: printer.target(),
+            paper: 80,
+            text: "raster".into(),
+            code_page: 52,
+            qr: "raster".into(),
+        });
     let hall = TestHall::start_with(settings).await;
     let manager = hall.staff("quanly", Role::Manager).await;
     let report = |printers: &Value| printers["printers"][0]["report"].clone();

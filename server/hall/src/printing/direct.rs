@@ -90,9 +90,8 @@ pub(super) fn start(printing: &Printing, store: &Store) -> Vec<JoinHandle<()>> {
         tasks.push(tokio::spawn(async move {
             me.resume(&store, &printer, &jobs).await;
             while let Some(update) = said.recv().await {
-                let Some(kiosk_id) = me.kiosk_id(&store, &printer.kiosk).await else {
-                    continue;
-                };
+                // A job's kiosk exists; a status report needs none (0: no kiosk to tell).
+                let kiosk_id = me.kiosk_id(&store, &printer.kiosk).await.unwrap_or(0);
                 let message = FromAgent::from(update);
                 me.agent_said(&store, &printer.name(), kiosk_id, message)
                     .await;

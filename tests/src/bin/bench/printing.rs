@@ -41,7 +41,10 @@ async fn wait_for(outs: &Outs, n: usize, within: Duration) -> Result<()> {
     let started = Instant::now();
     while outs.lock().map(|o| o.len()).unwrap_or(0) < n {
         if started.elapsed() > within {
-            return Err(anyhow!("only {} of {n} tickets came out", outs.lock().map(|o| o.len()).unwrap_or(0)));
+            return Err(anyhow!(
+                "only {} of {n} tickets came out",
+                outs.lock().map(|o| o.len()).unwrap_or(0)
+            ));
         }
         tokio::time::sleep(Duration::from_millis(2)).await;
     }
@@ -109,7 +112,9 @@ pub fn section(bench: &Bench, report: &mut Report) -> Result<()> {
             let (http, url, token) = (http.clone(), url.clone(), token.clone());
             tasks.push(tokio::spawn(async move {
                 let sent = Instant::now();
-                issue(&http, &url, &token, field_of(i)).await.map(|job| (job, sent))
+                issue(&http, &url, &token, field_of(i))
+                    .await
+                    .map(|job| (job, sent))
             }));
         }
         let mut sent = Vec::with_capacity(OPEN_LOOP);
@@ -118,7 +123,10 @@ pub fn section(bench: &Bench, report: &mut Report) -> Result<()> {
         }
         wait_for(&outs, before + OPEN_LOOP, Duration::from_secs(60)).await?;
         sent.sort_by_key(|(job, _)| *job);
-        let out = outs.lock().map(|o| o[before..].to_vec()).unwrap_or_default();
+        let out = outs
+            .lock()
+            .map(|o| o[before..].to_vec())
+            .unwrap_or_default();
         let mut lat: Vec<Duration> = sent
             .iter()
             .zip(out.iter())
