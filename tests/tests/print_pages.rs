@@ -1,11 +1,14 @@
 //! The pages' side of "printed means printed", in a real headless Chromium against the
 //! real hall: the kiosk shows the ticket and its QR code while its printer's agent is away,
-//! says so in Vietnamese, and says it did not print (and why) when the job expires.
-//! Screenshots land in `target/test-artifacts/`.
+//! says so in Vietnamese, and says it did not print (and why) when the job expires; a clerk
+//! sees the day's unprinted tickets in the console and prints them again, each reprint a new
+//! print job and a `reprinted` event with the clerk's name on it. Screenshots land in
+//! `target/test-artifacts/`.
 
-use motcua_domain::DeviceKind;
+use motcua_domain::{DeviceKind, Role};
 use motcua_tests::TestHall;
 use motcua_tests::browser::Browser;
+use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_kiosk_shows_the_ticket_and_its_qr_while_its_printer_is_away_then_says_why_it_did_not_print()
@@ -105,4 +108,192 @@ async fn the_kiosk_shows_the_ticket_and_its_qr_while_its_printer_is_away_then_sa
     );
     kiosk.screenshot("kiosk-print-failed-1080x1920").await;
     kiosk.close().await;
+}
+
+/// Press a button that asks before it acts (pressed twice within a few seconds): the
+/// first press, then, in one go so no time passes between them, the second (with one more
+/// before it if the first one's question has lapsed meanwhile, on a slow machine).
+async fn press_twice(browser: &Browser, css: &str) {
+    browser.click(css).await;
+    let css = css.replace('\'', "\\'");
+    browser
+        .eval(&format!(
+            "(function(){{ const q = () => document.querySelector('{css}'); if (!q().classList.contains('armed')) q().click(); q().click(); return true; }})()"
+        ))
+        .await;
+}
+
+/// The day's unprinted jobs as the API lists them: ticket code -> (job, status, reason).
+async fn unprinted(client: &motcua_tests::Client) -> Vec<(String, i64, String, Value)> {
+    let (status, body) = client.get("/api/print-jobs").await;
+    assert_eq!(status, 200, "{body}");
+    body["jobs"]
+        .as_array()
+        .expect("jobs")
+        .iter()
+        .map(|j| {
+            (
+                j["code"].as_str().expect("code").to_owned(),
+                j["job"].as_i64().expect("job"),
+                j["status"].as_str().expect("status").to_owned(),
+                j["reason"].clone(),
+            )
+        })
+        .collect()
+}
+
+fn job_of(list: &[(String, i64, String, Value)], code: &str) -> i64 {
+    list.iter()
+        .find(|j| j.0 == code)
+        .unwrap_or_else(|| panic!("{code} not in {list:?}"))
+        .1
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerk_reprints_from_the_unprinted_list_and_at_the_counter_each_a_new_job_and_an_event() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let _printer_token = hall.printer("printer-1", "kiosk-1"); // no agent: jobs wait
+    let clerk_api = hall.staff("lan", Role::Clerk).await; // password "lan-secret-pw"
+    let first = kiosk.issue("A", "none").await;
+    let second = kiosk.issue("A", "none").await;
+    assert_eq!(first["print"]["status"], "waiting");
+    // The second one's job was left uncertain by a crash (as the print room records it).
+    let before = unprinted(&clerk_api).await;
+    {
+        let conn = motcua_store::open_for_admin(hall.data_dir()).expect("open db");
+        conn.execute(
+            "UPDATE print_jobs SET status = 'failed', reason = 'print_uncertain' WHERE id = ?1",
+            [job_of(&before, "A002")],
+        )
+        .expect("mark uncertain");
+    }
+
+    // The clerk signs in and opens counter 1 (it serves A).
+    let console = Browser::open(1920, 1080).await;
+    console.goto(&hall.url("/counter/")).await;
+    console
+        .wait_for("the login form", "document.body.dataset.view === 'login'")
+        .await;
+    console.type_into("#login-name", "lan").await;
+    console.type_into("#login-password", "lan-secret-pw").await;
+    console.click("button[data-action='login']").await;
+    console
+        .wait_for(
+            "the counter choice",
+            "document.body.dataset.view === 'choose'",
+        )
+        .await;
+    console
+        .eval("(function(){ const s = document.getElementById('counter-select'); s.value = '1'; s.dispatchEvent(new Event('change')); return true; })()")
+        .await;
+    console.click("button[data-action='open']").await;
+    console
+        .wait_for("the work view", "document.body.dataset.view === 'work'")
+        .await;
+
+    // Both tickets are in the "not printed" list, each with its reason in Vietnamese.
+    console
+        .wait_for(
+            "the unprinted list",
+            "document.querySelectorAll('#unprinted li').length === 2",
+        )
+        .await;
+    let row = |code: &str| {
+        format!(
+            "[...document.querySelectorAll('#unprinted li')].find(li => li.querySelector('.code').textContent === '{code}')"
+        )
+    };
+    let waiting = console.eval(&format!("{}.innerText", row("A001"))).await;
+    assert!(
+        waiting
+            .as_str()
+            .is_some_and(|t| t.contains("Đang chờ máy in: máy in đang mất kết nối")),
+        "{waiting}"
+    );
+    let uncertain = console.eval(&format!("{}.innerText", row("A002"))).await;
+    assert!(
+        uncertain
+            .as_str()
+            .is_some_and(|t| t.contains("Không in được: không rõ đã in hay chưa")),
+        "{uncertain}"
+    );
+    // The waiting list marks them too.
+    console
+        .wait_for(
+            "the mark in the waiting list",
+            &format!(
+                "document.querySelector('#waiting li[data-ticket-id=\"{}\"] .badge.unprinted')",
+                second["id"]
+            ),
+        )
+        .await;
+    console.screenshot("console-unprinted-1920x1080").await;
+
+    // Reprint A002 from the list: the first press only asks, the second prints.
+    let button = format!(
+        "#unprinted li[data-ticket-id=\"{}\"] button[data-action='reprint-job']",
+        second["id"]
+    );
+    console.click(&button).await;
+    assert_eq!(
+        job_of(&unprinted(&clerk_api).await, "A002"),
+        job_of(&before, "A002"),
+        "one press prints nothing"
+    );
+    press_twice(&console, &button).await;
+    console
+        .wait_for(
+            "the outcome",
+            "document.getElementById('message').textContent.includes('Số A002 đang chờ máy in: máy in đang mất kết nối')",
+        )
+        .await;
+    let after = unprinted(&clerk_api).await;
+    let again = after.iter().find(|j| j.0 == "A002").expect("A002 listed");
+    assert!(again.1 > job_of(&before, "A002"), "a new job: {after:?}");
+    assert_eq!(
+        (again.2.as_str(), &again.3),
+        ("queued", &json!("printer_away")),
+        "the new job waits for the printer: {after:?}"
+    );
+
+    // At the counter: call A001 and reprint it with the desk's button (pressed twice).
+    console.click("button[data-action='next']").await;
+    console
+        .wait_for(
+            "A001 at the counter",
+            "document.getElementById('current-code').textContent.trim() === 'A001'",
+        )
+        .await;
+    press_twice(&console, ".desk button[data-action='reprint']").await;
+    console
+        .wait_for(
+            "the outcome",
+            "document.getElementById('message').textContent.includes('Số A001 đang chờ máy in')",
+        )
+        .await;
+    let last = unprinted(&clerk_api).await;
+    assert!(job_of(&last, "A001") > job_of(&before, "A001"), "{last:?}");
+
+    // Both reprints are in the log, in the clerk's name.
+    let conn = motcua_store::open_for_admin(hall.data_dir()).expect("open db");
+    let logged: Vec<(i64, String)> = conn
+        .prepare(
+            "SELECT e.ticket_id, u.name FROM events e JOIN users u ON u.id = e.user_id
+             WHERE e.kind = 'reprinted' ORDER BY e.seq",
+        )
+        .expect("query")
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .expect("rows")
+        .collect::<Result<_, _>>()
+        .expect("events");
+    assert_eq!(
+        logged,
+        vec![
+            (second["id"].as_i64().expect("id"), "lan".to_owned()),
+            (first["id"].as_i64().expect("id"), "lan".to_owned()),
+        ]
+    );
+    console.screenshot("console-reprinted-1920x1080").await;
+    console.close().await;
 }

@@ -1,5 +1,6 @@
 //! One list of reasons why a ticket did not print: the printer crate's `Reason::ALL` is the
-//! list, and the kiosk's texts and the README's table must say exactly these codes (no code without words, no words for a code that is not
+//! list, and the kiosk's texts, the console's, and the README's table
+//! must say exactly these codes (no code without words, no words for a code that is not
 //! in the list, the README's "waits" or "fails at once" as the code behaves).
 
 use motcua_printer::Reason;
@@ -41,6 +42,28 @@ fn object_keys<'a>(lines: impl Iterator<Item = &'a str>) -> Vec<String> {
                 .then(|| key.to_owned())
         })
         .collect()
+}
+
+/// The `vi` and `en` blocks of `const NAME = { vi: {…}, en: {…} }` in a strings file: the
+/// reasons' texts of the console and the dashboard.
+fn language_blocks(file: &str, name: &str) -> (Vec<String>, Vec<String>) {
+    let text = repo_file(file);
+    let start = text
+        .find(&format!("const {name} = {{"))
+        .unwrap_or_else(|| panic!("{file} has no `const {name}`"));
+    let mut lines = text[start..].lines().skip(1);
+    let mut block = |lang: &str| {
+        let head = lines.next().map(str::trim).unwrap_or_default().to_owned();
+        assert_eq!(
+            head,
+            format!("{lang}: {{"),
+            "{file}: {name}.{lang} expected"
+        );
+        object_keys(lines.by_ref().take_while(|l| l.trim() != "},"))
+    };
+    let vi = block("vi");
+    let en = block("en");
+    (vi, en)
 }
 
 #[test]
@@ -101,6 +124,16 @@ fn the_kiosk_names_no_reason_outside_the_list() {
                 );
             }
         }
+    }
+}
+
+#[test]
+fn the_staff_pages_have_words_for_exactly_the_reasons() {
+    let list: Vec<String> = codes().into_iter().map(str::to_owned).collect();
+    for (file, name) in [("counter-web/strings.js", "printReasons")] {
+        let (vi, en) = language_blocks(file, name);
+        assert_eq!(vi, list, "{file}: {name}.vi, in the order of Reason::ALL");
+        assert_eq!(en, list, "{file}: {name}.en, in the order of Reason::ALL");
     }
 }
 
