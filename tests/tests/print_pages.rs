@@ -1,9 +1,9 @@
 //! The pages' side of "printed means printed", in a real headless Chromium against the
 //! real hall: the kiosk shows the ticket and its QR code while its printer's agent is away,
 //! says so in Vietnamese, and says it did not print (and why) when the job expires; a clerk
-//! sees the day's unprinted tickets in the console and prints them again, each reprint a new
-//! print job and a `reprinted` event with the clerk's name on it. Screenshots land in
-//! `target/test-artifacts/`.
+//! sees the day's unprinted tickets in the console and prints them again, and so does a
+//! manager on the dashboard, each reprint a new print job and a `reprinted` event with their
+//! name on it. Screenshots land in `target/test-artifacts/`.
 
 use motcua_domain::{DeviceKind, Role};
 use motcua_tests::TestHall;
@@ -296,4 +296,78 @@ async fn a_clerk_reprints_from_the_unprinted_list_and_at_the_counter_each_a_new_
     );
     console.screenshot("console-reprinted-1920x1080").await;
     console.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_sees_the_printers_reason_and_reprints_an_unprinted_ticket_from_the_dashboard() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let _printer_token = hall.printer("printer-1", "kiosk-1"); // no agent: jobs wait
+    let manager = hall.staff("hoa", Role::Manager).await; // password "hoa-secret-pw"
+    let ticket = kiosk.issue("B", "none").await;
+    let before = job_of(&unprinted(&manager).await, "B001");
+
+    let browser = Browser::open(1920, 1080).await;
+    browser.goto(&hall.url("/dashboard/")).await;
+    browser
+        .wait_for("the sign-in form", "document.body.dataset.view === 'login'")
+        .await;
+    browser.type_into("#login-name", "hoa").await;
+    browser.type_into("#login-password", "hoa-secret-pw").await;
+    browser.click("button[data-action='login']").await;
+    browser
+        .wait_for("the dashboard", "document.body.dataset.view === 'dash'")
+        .await;
+    // The printer's state is the reason, in the shared words.
+    let printer = browser
+        .wait_for(
+            "the printer",
+            "document.querySelector('#now-printers-list li[data-printer=\"printer-1\"]')?.dataset.reason",
+        )
+        .await;
+    assert_eq!(printer, "printer_away");
+    assert_eq!(
+        browser
+            .eval("document.querySelector('#now-printers-list li[data-printer=\"printer-1\"] .status-dot').textContent")
+            .await,
+        "Mất kết nối"
+    );
+    // Today's unprinted ticket, with its reason.
+    let row = browser
+        .wait_for(
+            "the unprinted ticket",
+            "document.querySelector('#now-unprinted li[data-job]')?.innerText",
+        )
+        .await;
+    assert!(
+        row.as_str()
+            .is_some_and(|r| r.contains("B001") && r.contains("Đang chờ máy in: mất kết nối")),
+        "{row}"
+    );
+    browser.screenshot("dashboard-unprinted-1920x1080").await;
+
+    // Reprint, pressed twice.
+    let button = format!(
+        "#now-unprinted li[data-ticket-id=\"{}\"] button[data-action='reprint-job']",
+        ticket["id"]
+    );
+    press_twice(&browser, &button).await;
+    browser
+        .wait_for(
+            "the outcome",
+            "document.getElementById('now-unprinted-message').textContent.includes('Số B001 đang chờ máy in')",
+        )
+        .await;
+    let after = job_of(&unprinted(&manager).await, "B001");
+    assert!(after > before, "a new job ({before} then {after})");
+    let conn = motcua_store::open_for_admin(hall.data_dir()).expect("open db");
+    let by: String = conn
+        .query_row(
+            "SELECT u.name FROM events e JOIN users u ON u.id = e.user_id WHERE e.kind = 'reprinted'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("one reprinted event");
+    assert_eq!(by, "hoa");
+    browser.close().await;
 }

@@ -1,5 +1,5 @@
 //! One list of reasons why a ticket did not print: the printer crate's `Reason::ALL` is the
-//! list, and the kiosk's texts, the console's, and the README's table
+//! list, and the kiosk's texts, the console's and the dashboard's, and the README's table
 //! must say exactly these codes (no code without words, no words for a code that is not
 //! in the list, the README's "waits" or "fails at once" as the code behaves).
 
@@ -130,7 +130,10 @@ fn the_kiosk_names_no_reason_outside_the_list() {
 #[test]
 fn the_staff_pages_have_words_for_exactly_the_reasons() {
     let list: Vec<String> = codes().into_iter().map(str::to_owned).collect();
-    for (file, name) in [("counter-web/strings.js", "printReasons")] {
+    for (file, name) in [
+        ("counter-web/strings.js", "printReasons"),
+        ("dashboard-web/strings.js", "printerErrors"),
+    ] {
         let (vi, en) = language_blocks(file, name);
         assert_eq!(vi, list, "{file}: {name}.vi, in the order of Reason::ALL");
         assert_eq!(en, list, "{file}: {name}.en, in the order of Reason::ALL");
