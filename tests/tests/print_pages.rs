@@ -108,6 +108,26 @@ async fn the_kiosk_shows_the_ticket_and_its_qr_while_its_printer_is_away_then_sa
     );
     kiosk.screenshot("kiosk-print-failed-1080x1920").await;
     kiosk.close().await;
+
+    // The same on a landscape kiosk, for people to look at.
+    let landscape = Browser::open(1920, 1080).await;
+    landscape
+        .goto(&hall.url(&format!("/kiosk/?token={kiosk_token}")))
+        .await;
+    landscape.click("button[data-field='A']").await;
+    landscape.click("button[data-priority='none']").await;
+    landscape.click("button[data-action='confirm']").await;
+    landscape
+        .wait_for(
+            "the waiting ticket",
+            "document.getElementById('print-status')?.dataset.state === 'waiting'",
+        )
+        .await;
+    landscape.wait_for("the QR code", "document.getElementById('ticket-qr').complete && document.getElementById('ticket-qr').naturalWidth > 0").await;
+    landscape
+        .screenshot("kiosk-waiting-for-printer-1920x1080")
+        .await;
+    landscape.close().await;
 }
 
 /// Press a button that asks before it acts (pressed twice within a few seconds): the
