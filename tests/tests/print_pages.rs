@@ -261,6 +261,16 @@ async fn a_clerk_reprints_from_the_unprinted_list_and_at_the_counter_each_a_new_
         job_of(&before, "A002"),
         "one press prints nothing"
     );
+    // Left alone, the first press lapses (else the next press would confirm it).
+    console
+        .wait_for(
+            "the first press to lapse",
+            &format!(
+                "!document.querySelector('{}').classList.contains('armed')",
+                button.replace('\'', "\\'")
+            ),
+        )
+        .await;
     press_twice(&console, &button).await;
     console
         .wait_for(

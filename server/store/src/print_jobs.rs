@@ -100,18 +100,29 @@ pub fn mark_attempt(
     Ok(())
 }
 
-/// Jobs still open that were made before `before`: (id, kiosk id, reason it waits,
-/// created at).
-pub fn open_before(
-    conn: &Connection,
-    before: i64,
-) -> Result<Vec<(i64, i64, Option<String>, i64)>, StoreError> {
+/// A job still open past its time.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Overdue {
+    pub id: i64,
+    pub kiosk_id: i64,
+    /// Why it waits, if it was told.
+    pub reason: Option<String>,
+    pub created_at: i64,
+}
+
+/// Jobs still open that were made before `before`, oldest first (at most 1,000).
+pub fn open_before(conn: &Connection, before: i64) -> Result<Vec<Overdue>, StoreError> {
     let mut stmt = conn.prepare_cached(
         "SELECT id, kiosk_id, reason, created_at FROM print_jobs
          WHERE status IN ('queued', 'sent') AND created_at < ?1 ORDER BY id LIMIT 1000",
     )?;
     let rows = stmt.query_map([before], |r| {
-        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        Ok(Overdue {
+            id: r.get(0)?,
+            kiosk_id: r.get(1)?,
+            reason: r.get(2)?,
+            created_at: r.get(3)?,
+        })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }

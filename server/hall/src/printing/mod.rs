@@ -251,7 +251,7 @@ impl Printing {
         // No agent now: wait for it if the kiosk has one, else there is nothing to wait for.
         let name = kiosk_name.to_owned();
         let has_printer = store
-            .read(move |conn| motcua_store::accounts::printers(conn))
+            .read(motcua_store::accounts::printers)
             .await
             .map(|printers| printers.iter().any(|(_, _, _, kiosk)| *kiosk == name))
             .unwrap_or(true);
@@ -331,7 +331,13 @@ impl Printing {
             return;
         };
         let grace = OVERDUE_GRACE.as_millis() as i64;
-        for (job, kiosk_id, said, created) in overdue {
+        for print_jobs::Overdue {
+            id: job,
+            kiosk_id,
+            reason: said,
+            created_at: created,
+        } in overdue
+        {
             let held =
                 Self::lock(&self.0.agents).contains_key(&kiosk_id) || direct::holds(self, kiosk_id);
             if held && created >= now - expiry - grace {
