@@ -14,6 +14,44 @@ use std::time::Duration;
 
 const QUIET: Duration = Duration::from_secs(60);
 
+/// A hall, a fake printer, and the kiosk's agent running and connected, with the kiosk's
+/// feed open. (Take it apart into named bindings: a field left to `..` is dropped at once.)
+struct Rig {
+    hall: TestHall,
+    printer: FakePrinter,
+    feed: motcua_tests::Socket,
+    kiosk: motcua_tests::Client,
+    printer_token: String,
+    state: tempfile::TempDir,
+    agent: Agent,
+}
+
+async fn rig(status_every: Duration) -> Rig {
+    let hall = TestHall::start().await;
+    let printer = FakePrinter::start().await;
+    let (kiosk_token, printer_token) = kiosk_and_printer(&hall);
+    let state = tempfile::tempdir().expect("agent state");
+    let mut feed = kiosk_feed(&hall, &kiosk_token).await;
+    let agent = Agent::start(
+        &hall.base,
+        &printer_token,
+        &printer,
+        state.path(),
+        status_every,
+    );
+    agent_connected(&mut feed).await;
+    let kiosk = hall.device_with_token(kiosk_token);
+    Rig {
+        hall,
+        printer,
+        feed,
+        kiosk,
+        printer_token,
+        state,
+        agent,
+    }
+}
+
 async fn issue(kiosk: &motcua_tests::Client, service: &str) -> Value {
     let (status, ticket) = kiosk
         .post("/api/tickets", json!({"service": service}))
@@ -87,16 +125,17 @@ async fn after_a_restore_and_on_a_reinstalled_hall_the_first_tickets_print() {
 /// back.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_stall_is_reported_within_the_deadline_and_never_as_printed() {
-    let hall = TestHall::start().await;
-    let printer = FakePrinter::start().await;
-    let (kiosk_token, printer_token) = kiosk_and_printer(&hall);
-    let state = tempfile::tempdir().expect("agent state");
-    let mut feed = kiosk_feed(&hall, &kiosk_token).await;
-    let _agent = Agent::start(&hall.base, &printer_token, &printer, state.path(), QUIET);
-    agent_connected(&mut feed).await;
+    let Rig {
+        hall,
+        printer,
+        mut feed,
+        kiosk,
+        state: _state,
+        agent: _agent,
+        ..
+    } = rig(QUIET).await;
     printer.set(Mode::StallAfter(2_000));
 
-    let kiosk = hall.device_with_token(kiosk_token);
     let ticket = issue(&kiosk, "A").await;
     assert_eq!(ticket["print"]["status"], "sent");
     let said = next_print(&mut feed).await;
@@ -123,24 +162,19 @@ async fn a_stall_is_reported_within_the_deadline_and_never_as_printed() {
 /// like the hardware, and a slow link: both tickets print, neither waits.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_busy_printer_gets_its_next_job() {
-    let hall = TestHall::start().await;
-    let printer = FakePrinter::start().await;
-    let (kiosk_token, printer_token) = kiosk_and_printer(&hall);
-    let state = tempfile::tempdir().expect("agent state");
-    let mut feed = kiosk_feed(&hall, &kiosk_token).await;
     // Status every 100 ms: an agent that asks while a ticket prints would time out.
-    let _agent = Agent::start(
-        &hall.base,
-        &printer_token,
-        &printer,
-        state.path(),
-        Duration::from_millis(100),
-    );
-    agent_connected(&mut feed).await;
+    let Rig {
+        hall: _hall,
+        printer,
+        mut feed,
+        kiosk,
+        state: _state,
+        agent: _agent,
+        ..
+    } = rig(Duration::from_millis(100)).await;
     // About two seconds a ticket.
     printer.set_rate(Some(9_000));
 
-    let kiosk = hall.device_with_token(kiosk_token);
     let first = issue(&kiosk, "A").await;
     let second = issue(&kiosk, "A").await;
     assert_eq!(first["print"]["status"], "sent");
@@ -169,14 +203,15 @@ async fn a_busy_printer_gets_its_next_job() {
 /// every one of them, once; a job nobody printed by its expiry fails with why it waited.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_agent_away_for_30_s_prints_every_ticket_issued_meanwhile_once() {
-    let hall = TestHall::start().await;
-    let printer = FakePrinter::start().await;
-    let (kiosk_token, printer_token) = kiosk_and_printer(&hall);
-    let state = tempfile::tempdir().expect("agent state");
-    let mut feed = kiosk_feed(&hall, &kiosk_token).await;
-    let agent = Agent::start(&hall.base, &printer_token, &printer, state.path(), QUIET);
-    agent_connected(&mut feed).await;
-    let kiosk = hall.device_with_token(kiosk_token);
+    let Rig {
+        hall,
+        printer,
+        mut feed,
+        kiosk,
+        printer_token,
+        state,
+        agent,
+    } = rig(QUIET).await;
     let before = issue(&kiosk, "B").await;
     assert_eq!(
         end_of(&mut feed, &before["print"]["job"]).await["status"],
@@ -234,15 +269,15 @@ async fn a_job_whose_agent_never_comes_back_fails_at_its_expiry_with_the_reason(
 /// event of the log.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_job_cut_off_by_a_crash_is_marked_uncertain_and_staff_can_reprint_it() {
-    let hall = TestHall::start().await;
-    let printer = FakePrinter::start().await;
-    let (kiosk_token, printer_token) = kiosk_and_printer(&hall);
-    let state = tempfile::tempdir().expect("agent state");
-    let mut feed = kiosk_feed(&hall, &kiosk_token).await;
-    let agent = Agent::start(&hall.base, &printer_token, &printer, state.path(), QUIET);
-    agent_connected(&mut feed).await;
-    let kiosk = hall.device_with_token(kiosk_token);
-
+    let Rig {
+        hall,
+        printer,
+        mut feed,
+        kiosk,
+        printer_token,
+        state,
+        agent,
+    } = rig(QUIET).await;
     printer.hold_confirmations(true);
     let ticket = issue(&kiosk, "A").await;
     printer.wait_for_held().await;

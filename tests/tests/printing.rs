@@ -4,54 +4,13 @@
 
 use futures_util::{SinkExt, StreamExt};
 use motcua_domain::DeviceKind;
-use motcua_printer::agent::{self, AgentConfig};
-use motcua_printer::transport::Deadlines;
-use motcua_printer::{Layout, Paper};
+use motcua_printer::Paper;
 use motcua_tests::fake_printer::{FakePrinter, Mode};
+use motcua_tests::print_agent::{Agent, kiosk_and_printer, kiosk_feed, next_print};
 use motcua_tests::{Socket, TestHall, next_json};
 use serde_json::{Value, json};
 use std::time::Duration;
-use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::Message;
-
-/// A print agent running in the background until dropped.
-struct Agent {
-    _stop: oneshot::Sender<()>,
-    _state: tempfile::TempDir,
-}
-
-fn agent_config(
-    server: &str,
-    token: &str,
-    printer: &FakePrinter,
-    state: &std::path::Path,
-    status_every: Duration,
-) -> AgentConfig {
-    AgentConfig {
-        server: server.to_owned(),
-        token: token.to_owned(),
-        printer: printer.target().parse().expect("printer address"),
-        layout: Layout::default(),
-        state_dir: state.to_owned(),
-        status_every,
-        deadlines: Deadlines {
-            connect: Duration::from_secs(1),
-            io: Duration::from_millis(500),
-            job: Duration::from_secs(10),
-        },
-    }
-}
-
-fn start_agent(config: AgentConfig, state: tempfile::TempDir) -> Agent {
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(agent::run(config, async move {
-        let _ = stopped.await;
-    }));
-    Agent {
-        _stop: stop,
-        _state: state,
-    }
-}
 
 /// A kiosk with its printer, the printer's agent running, and the kiosk's feed open and
 /// past the agent's first status report.
@@ -59,27 +18,19 @@ struct Kiosk {
     client: motcua_tests::Client,
     feed: Socket,
     _agent: Agent,
+    _state: tempfile::TempDir,
 }
 
 async fn kiosk_with_agent(hall: &TestHall, printer: &FakePrinter, status_every: Duration) -> Kiosk {
-    let kiosk_token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
-    let printer_token = hall.printer("printer-1", "kiosk-1");
-    let (mut feed, _) =
-        tokio_tungstenite::connect_async(format!("{}/ws/kiosk?token={kiosk_token}", hall.ws_base))
-            .await
-            .expect("kiosk feed");
-    let snapshot = next_json(&mut feed).await;
-    assert_eq!(snapshot["type"], "snapshot");
+    let (kiosk_token, printer_token) = kiosk_and_printer(hall);
+    let mut feed = kiosk_feed(hall, &kiosk_token).await;
     let state = tempfile::tempdir().expect("state dir");
-    let agent = start_agent(
-        agent_config(
-            &hall.base,
-            &printer_token,
-            printer,
-            state.path(),
-            status_every,
-        ),
-        state,
+    let agent = Agent::start(
+        &hall.base,
+        &printer_token,
+        printer,
+        state.path(),
+        status_every,
     );
     // The agent is there once its first status report reaches the kiosk.
     loop {
@@ -92,15 +43,7 @@ async fn kiosk_with_agent(hall: &TestHall, printer: &FakePrinter, status_every: 
         client: hall.device_with_token(kiosk_token),
         feed,
         _agent: agent,
-    }
-}
-
-async fn next_print(feed: &mut Socket) -> Value {
-    loop {
-        let frame = next_json(feed).await;
-        if frame["type"] == "print" {
-            return frame;
-        }
+        _state: state,
     }
 }
 
@@ -320,16 +263,12 @@ async fn a_job_resent_after_the_link_dropped_is_not_printed_twice_even_after_a_r
     let ticket = motcua_printer::TicketPrint::sample();
 
     // The agents' memory outlives both of them.
-    let unused = tempfile::tempdir().expect("unused");
-    let first = start_agent(
-        agent_config(
-            &server,
-            "token",
-            &printer,
-            &state_path,
-            Duration::from_secs(60),
-        ),
-        unused,
+    let first = Agent::start(
+        &server,
+        "token",
+        &printer,
+        &state_path,
+        Duration::from_secs(60),
     );
     let answers = hall_side(&listener, &[(41, ticket.clone())]).await;
     assert_eq!(
@@ -343,19 +282,15 @@ async fn a_job_resent_after_the_link_dropped_is_not_printed_twice_even_after_a_r
         [json!({"type": "done", "job": 41, "confirmed": true})]
     );
     assert_eq!(printer.tickets(), 1, "printed once");
-    drop(first);
+    first.kill().await;
 
     // A restarted agent remembers too; a new job still prints.
-    let again = tempfile::tempdir().expect("unused");
-    let _second = start_agent(
-        agent_config(
-            &server,
-            "token",
-            &printer,
-            &state_path,
-            Duration::from_secs(60),
-        ),
-        again,
+    let _second = Agent::start(
+        &server,
+        "token",
+        &printer,
+        &state_path,
+        Duration::from_secs(60),
     );
     let answers = hall_side(&listener, &[(41, ticket.clone()), (42, ticket)]).await;
     assert_eq!(
