@@ -6,6 +6,7 @@
 
 import { api, ApiError, clock, counterFeed, makeI18n, applyStatic, errorText, h } from './lib.js';
 import { consoleStrings } from './strings.js';
+import { makeReprint } from './reprint.js';
 
 const t = makeI18n(consoleStrings);
 const $ = (sel) => document.querySelector(sel);
@@ -67,6 +68,8 @@ function say(kind, text) {
   if (text) messageTimer = setTimeout(() => say('', ''), kind === 'error' ? 15000 : 6000);
 }
 const info = (key, vars) => say('info', t(key, vars));
+
+const reprint = makeReprint({ t, $, say, failed: (err) => failed(err), onChange: () => { if (state.view === 'work') renderWaiting(legal().call && !state.pending); } });
 
 function showView(view) {
   state.view = view;
@@ -238,11 +241,13 @@ function startWork(counter) {
     document.body.dataset.connected = String(live);
   });
   refreshCounts();
+  reprint.start();
 }
 
 function stopWork() {
   state.feed?.close();
   state.feed = null;
+  reprint.stop();
   document.body.dataset.connected = 'false';
 }
 
@@ -299,6 +304,7 @@ function onFrame(frame) {
   if (frame.type === 'snapshot') {
     applySnapshot(frame);
     refreshCounts();
+    reprint.refresh();
     return;
   }
   if (frame.type !== 'event' || frame.seq <= state.seq) return;
@@ -310,6 +316,8 @@ function onFrame(frame) {
     // A transfer keeps the ticket's place: ask the server where it stands.
     if (frame.kind === 'transferred' && tk.status === 'waiting') refetch();
     if (tk.counter === state.no && (frame.kind === 'served' || frame.kind === 'absent')) refreshCounts();
+    // A ticket issued or printed again: its print result follows; read the list after it.
+    if (frame.kind === 'issued' || frame.kind === 'reprinted') reprint.later();
   }
   if (state.view === 'work') render();
 }
@@ -362,6 +370,7 @@ function legal() {
     'no-show': st === 'called',
     finish: st === 'serving',
     transfer: !!cur,
+    reprint: !!cur,
     return: !!cur,
     cancel: !!cur,
     pause: open && !cur,
@@ -428,7 +437,8 @@ function renderWaiting(callable) {
     h('span', { class: 'code' }, tk.code),
     h('span', { class: 'what' },
       h('span', { class: 'name' }, ticketField(tk)),
-      prio ? h('span', { class: 'badge prio' }, `${t('priority')} · ${priorityLabel(tk.priority)}`) : null),
+      prio ? h('span', { class: 'badge prio' }, `${t('priority')} · ${priorityLabel(tk.priority)}`) : null,
+      reprint.has(tk.id) ? h('span', { class: 'badge unprinted' }, t('unprinted.badge')) : null),
     h('span', { class: 'waited' }));
   }));
   $('#waiting-count').textContent = state.waiting.length;
@@ -478,6 +488,8 @@ async function act(action, ticketId) {
   }
   const no = state.no;
   const cur = state.counter.current;
+  // Printing again is asked twice, like cancelling (X X).
+  if (action === 'reprint' && !reprint.confirmed(`ticket:${cur.id}`, t('reprint.again', { code: cur.code }))) return;
   let body;
   if (action === 'transfer') {
     const to = $('#transfer-service').value;
@@ -531,6 +543,9 @@ async function act(action, ticketId) {
         if (action === 'finish' || action === 'no-show') refreshCounts();
         break;
       }
+      case 'reprint':
+        await reprint.send(cur.id, cur.code);
+        break;
       case 'pause':
       case 'resume':
         applyCounter(await api('POST', `/api/counters/${no}/${action}`, body));
@@ -574,6 +589,7 @@ const KEYS = [
   ['T', 'transfer', 'help.transferKey'],
   ['B', 'return', 'act.return'],
   ['X', 'cancel', 'help.cancelTwice'],
+  ['I', 'reprint', 'help.reprintTwice'],
   ['P', 'pause', 'help.pauseResume'],
   ['?', 'help', 'help.help'],
 ];

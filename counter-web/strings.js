@@ -28,6 +28,8 @@ const errorsVi = {
   'err.ticket_not_served': 'Chỉ đánh giá được số đã phục vụ xong.',
   'err.bad_rating': 'Mức đánh giá không hợp lệ.',
   'err.rating_not_allowed': 'Máy tính bảng chỉ đánh giá được số quầy vừa phục vụ xong, trong vòng 5 phút.',
+  'err.not_from_a_kiosk': 'Số này không lấy từ máy lấy số nên không có phiếu để in lại.',
+  'err.reprint_forbidden': 'Chỉ in lại được số ở quầy của bạn hoặc số thuộc lĩnh vực quầy bạn phục vụ.',
 };
 
 const errorsEn = {
@@ -58,7 +60,48 @@ const errorsEn = {
   'err.ticket_not_served': 'Only a served ticket can be rated.',
   'err.bad_rating': 'Not a valid rating.',
   'err.rating_not_allowed': 'The tablet rates only the ticket this counter has just finished, within 5 minutes.',
+  'err.not_from_a_kiosk': 'This ticket was not issued at a kiosk: there is no printed ticket to repeat.',
+  'err.reprint_forbidden': 'You can reprint only a ticket at your counter or in a field your counter serves.',
 };
+
+/**
+ * Why a ticket has not printed (yet): one text for every code of the printer crate's
+ * `Reason::ALL` (printer/src/reason.rs), in its order; tests/tests/print_reasons.rs checks it.
+ */
+const printReasons = {
+  vi: {
+    no_printer: 'máy lấy số không có máy in',
+    printer_away: 'máy in đang mất kết nối',
+    paper_out: 'hết giấy',
+    cover_open: 'nắp máy in đang mở',
+    printer_error: 'máy in báo lỗi',
+    printer_offline: 'máy in không sẵn sàng',
+    printer_timeout: 'máy in không phản hồi',
+    printer_unreachable: 'không kết nối được máy in',
+    printer_io_error: 'đường truyền tới máy in bị ngắt',
+    bad_printer_address: 'địa chỉ máy in bị cài sai',
+    render_failed: 'không tạo được phiếu để in',
+    print_uncertain: 'không rõ đã in hay chưa (máy chủ khởi động lại giữa chừng)',
+    expired: 'quá thời gian chờ in',
+  },
+  en: {
+    no_printer: 'the kiosk has no printer',
+    printer_away: 'the printer is not connected',
+    paper_out: 'out of paper',
+    cover_open: 'the cover is open',
+    printer_error: 'the printer reports an error',
+    printer_offline: 'the printer is offline',
+    printer_timeout: 'the printer is not responding',
+    printer_unreachable: 'the printer cannot be reached',
+    printer_io_error: 'the link to the printer broke',
+    bad_printer_address: 'the printer’s address is set wrong',
+    render_failed: 'the ticket could not be prepared for printing',
+    print_uncertain: 'not known whether it printed (a restart came in between)',
+    expired: 'printing took too long',
+  },
+};
+for (const [code, text] of Object.entries(printReasons.vi)) errorsVi[`why.${code}`] = text;
+for (const [code, text] of Object.entries(printReasons.en)) errorsEn[`why.${code}`] = text;
 
 export const consoleStrings = {
   vi: {
@@ -96,6 +139,21 @@ export const consoleStrings = {
     'act.transfer': 'Chuyển lĩnh vực',
     'act.return': 'Trả về hàng chờ',
     'act.cancel': 'Hủy số',
+    'act.reprint': 'In lại phiếu',
+    'reprint.again': 'Bấm “In lại phiếu” lần nữa để in lại số {code}.',
+    'reprint.sent': 'Đã gửi số {code} tới máy in.',
+    'reprint.printed': 'Đã in lại số {code}.',
+    'reprint.waiting': 'Số {code} đang chờ máy in: {why}.',
+    'reprint.failed': 'Chưa in lại được số {code}: {why}.',
+    'unprinted.title': 'Phiếu chưa in được',
+    'unprinted.hint': 'Hôm nay: phiếu in hỏng, chưa rõ đã in, hoặc đang chờ máy in. Bấm “In lại” hai lần.',
+    'unprinted.waiting': 'Đang chờ máy in',
+    'unprinted.failed': 'Không in được',
+    'unprinted.where': '{kiosk} · lúc {time}',
+    'unprinted.reprint': 'In lại',
+    'unprinted.confirm': 'Bấm lần nữa',
+    'unprinted.badge': 'Chưa in phiếu',
+    'help.reprintTwice': 'In lại phiếu của số đang ở quầy (nhấn I hai lần)',
     'act.pause': 'Tạm dừng',
     'act.resume': 'Tiếp tục',
     'act.close': 'Đóng quầy',
@@ -170,6 +228,21 @@ export const consoleStrings = {
     'act.transfer': 'Transfer',
     'act.return': 'Back to queue',
     'act.cancel': 'Cancel ticket',
+    'act.reprint': 'Reprint ticket',
+    'reprint.again': 'Press “Reprint ticket” again to print {code} again.',
+    'reprint.sent': '{code} sent to the printer.',
+    'reprint.printed': '{code} printed again.',
+    'reprint.waiting': '{code} is waiting for the printer: {why}.',
+    'reprint.failed': 'Could not print {code} again: {why}.',
+    'unprinted.title': 'Not printed',
+    'unprinted.hint': 'Today: tickets that failed to print, may not have printed, or wait for the printer. Press “Reprint” twice.',
+    'unprinted.waiting': 'Waiting for the printer',
+    'unprinted.failed': 'Not printed',
+    'unprinted.where': '{kiosk} · at {time}',
+    'unprinted.reprint': 'Reprint',
+    'unprinted.confirm': 'Press again',
+    'unprinted.badge': 'Not printed',
+    'help.reprintTwice': 'Reprint the ticket at the counter (press I twice)',
     'act.pause': 'Pause',
     'act.resume': 'Resume',
     'act.close': 'Close counter',

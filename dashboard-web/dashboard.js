@@ -10,6 +10,7 @@ import { api, ApiError, applyStatic, dates, errorText, h, hallFeed, makeFormat, 
 import { strings } from './strings.js';
 import { makeHistoryView } from './history.js';
 import { makeAbuse } from './abuse.js';
+import { makePrinters } from './printers.js';
 
 const t = makeI18n(strings);
 const fmt = makeFormat(t);
@@ -35,6 +36,7 @@ const state = {
 };
 
 const abuse = makeAbuse({ t, fmt, $, refresh: () => refreshNow() });
+const printers = makePrinters({ t, fmt, $ });
 
 const nameOf = (row) => (t.lang() === 'en' ? row.name_en : row.name_vi) || row.key || row.code || '';
 
@@ -211,6 +213,7 @@ async function refreshNow() {
   refresh.inflight = true;
   refresh.last = Date.now();
   try {
+    printers.refresh();
     state.now = await api('GET', '/api/stats/now');
     $('#now-error').textContent = '';
     renderNow();
@@ -252,7 +255,7 @@ function renderNow() {
   $('#now-updated').textContent = t('now.updated', { time: fmt.timeSeconds(now.at) });
   const fields = now.fields ?? [];
   const counters = now.counters ?? [];
-  const printers = now.printers ?? [];
+  const hallPrinters = now.printers ?? [];
 
   // The figures on top.
   const waiting = fields.reduce((s, f) => s + (f.waiting ?? 0), 0);
@@ -268,9 +271,9 @@ function renderNow() {
   $('#now-counters').textContent = t('now.countersOf', { open: by('open'), all: counters.length });
   $('#now-counters-more').textContent = t('now.countersMore', { paused: by('paused'), closed: by('closed') });
   $('#now-served').textContent = fmt.int(counters.reduce((s, c) => s + (c.served_today ?? 0), 0));
-  const troubled = printers.filter((p) => printerState(p).level !== 'ok').length;
-  $('#now-printers').textContent = printers.length ? `${printers.length - troubled} / ${printers.length}` : fmt.DASH;
-  $('#now-printers-hint').textContent = !printers.length ? t('now.printersNone')
+  const troubled = hallPrinters.filter((p) => printers.state(p).level !== 'ok').length;
+  $('#now-printers').textContent = hallPrinters.length ? `${hallPrinters.length - troubled} / ${hallPrinters.length}` : fmt.DASH;
+  $('#now-printers-hint').textContent = !hallPrinters.length ? t('now.printersNone')
     : troubled ? t('now.printersBad', { n: troubled }) : t('now.printersOk');
   $('[data-kpi="printers"]').classList.toggle('late', troubled > 0);
 
@@ -290,10 +293,8 @@ function renderNow() {
   // Kiosks and staff refused for issuing too fast.
   abuse.renderAlerts(now);
 
-  // Printers.
-  $('#now-printers-list').replaceChildren(...(printers.length
-    ? printers.map(printerItem)
-    : [h('li', { class: 'muted empty' }, t('now.noPrinters'))]));
+  // Printers, and today's tickets that did not print.
+  printers.render(hallPrinters);
 
   // The report to the city.
   const up = now.uplink ?? {};
@@ -331,33 +332,6 @@ function counterCard(c) {
     h('footer', {},
       h('span', { class: 'muted' }, t('counter.fields', { list: (c.services ?? []).join(', ') })),
       h('span', { class: 'served' }, t('counter.served', { n: fmt.int(c.served_today) }))));
-}
-
-/** What a printer's last report says, worst first. */
-function printerState(p) {
-  const r = p.report;
-  if (!p.connected) return { level: 'bad', text: t('printer.disconnected') };
-  if (!r) return { level: 'warn', text: t('printer.unknown') };
-  if (r.paper_out) return { level: 'bad', text: t('printer.paper_out') };
-  if (r.cover_open) return { level: 'bad', text: t('printer.cover_open') };
-  if (!r.online) return { level: 'bad', text: t('printer.offline') };
-  if (r.error) return { level: 'bad', text: t('printer.error') };
-  if (r.paper_near_end) return { level: 'warn', text: t('printer.paper_near_end') };
-  return { level: 'ok', text: t('printer.ready') };
-}
-
-function printerItem(p) {
-  const s = printerState(p);
-  const error = p.last_error ? (t.has(`perr.${p.last_error}`) ? t(`perr.${p.last_error}`) : p.last_error) : null;
-  return h('li', { class: 'printer', dataset: { printer: p.name, level: s.level } },
-    h('div', { class: 'printer-head' },
-      h('b', {}, p.name),
-      h('span', { class: 'status-dot', dataset: { level: s.level } }, s.text)),
-    h('div', { class: 'muted' },
-      `${t('col.kiosk')}: ${p.kiosk}`,
-      p.via && p.via !== 'agent' ? ` · ${p.via}` : '',
-      p.last_seen ? ` · ${t('col.lastSeen')}: ${fmt.timeSeconds(p.last_seen)}` : ''),
-    error ? h('div', { class: 'error-small' }, t('printer.lastError', { e: error })) : null);
 }
 
 // ---------- History ----------

@@ -6,7 +6,7 @@
 // unpaired|start|priority|confirm|ticket and body[data-connected] true|false;
 // button[data-field=CODE], button[data-priority=KIND], button[data-action=confirm|back|done|lang];
 // #ticket-code, #ticket-field, #ticket-ahead, #ticket-eta, img#ticket-qr,
-// #print-status[data-state=printing|printed|failed].
+// #print-status[data-state=printing|waiting|printed|failed] (and data-reason, the server's code).
 
 import { t, t2, has, setLang, getLang, reasonKey, names } from './text.js';
 import { icon, fieldIcon } from './icons.js';
@@ -15,7 +15,11 @@ import { request, liveFeed, NetworkError } from './net.js';
 const TOKEN_KEY = 'motcua.kiosk.token';
 const IDLE_MS = 30_000; // back to the start screen without a touch
 const PRINTED_MS = 15_000; // a printed ticket stays this long
-const PRINT_WAIT_MS = 25_000; // no word from the printer by then: say so
+// The server always says what became of a job (printed, failed, or waiting with a reason,
+// until the job expires), so the kiosk never guesses a failure. Only if no word at all came
+// by then (its feed dropped the frame) does the ticket say it waits for the printer, so the
+// citizen keeps a photo of the screen: a nudge, not a verdict; a later word still counts.
+const PRINT_QUIET_MS = 10_000;
 const TOUCH_GUARD_MS = 450; // the second tap of a double tap must not hit the next screen
 const PRIORITY_KINDS = ['elderly', 'disabled', 'pregnant', 'war_invalid', 'meritorious'];
 
@@ -40,7 +44,7 @@ const S = {
   busy: false,
   error: null,
   ticket: null,
-  print: null, // {job, state: printing|printed|failed, reason}
+  print: null, // {job, state: printing|waiting|printed|failed, reason}
   printResults: new Map(), // job -> the kiosk feed's word, in case it beats our own answer
   pointerDown: false,
   redrawLater: false,
@@ -117,13 +121,21 @@ function hallState() {
   return pausedFor(null) ? 'break' : 'closed';
 }
 
-/** The printer's trouble as a reason code, or null when it is fine (or unknown). */
+/**
+ * The printer's trouble as a reason code (the server's list: printer/src/reason.rs), or null
+ * when it is fine (or unknown). A report's `error` is a code of that list: why the printer
+ * could not be asked (`printer_timeout`, `printer_unreachable`, …) or `printer_error`, its
+ * own error bit, which the paper and cover bits explain better when they are set.
+ */
 function printerTrouble() {
   const p = S.printer;
   if (!p) return null;
-  if (!p.connected) return 'printer_offline';
   const r = p.report;
+  const said = r?.error && has(`why_${r.error}`) ? r.error : null;
+  // An agent that is away says nothing new; the server's own printer says why it is not reachable.
+  if (!p.connected) return p.via !== 'agent' && said ? said : 'printer_away';
   if (!r) return null;
+  if (said && said !== 'printer_error') return said;
   if (r.paper_out) return 'paper_out';
   if (r.cover_open) return 'cover_open';
   if (r.error) return 'printer_error';
@@ -369,11 +381,25 @@ function drawTicket() {
 
 function printStatus() {
   const p = S.print;
-  const el = h('div', { id: 'print-status', class: `print ${p.state}`, 'data-state': p.state, role: 'status' });
+  const el = h('div', {
+    id: 'print-status',
+    class: `print ${p.state}`,
+    'data-state': p.state,
+    'data-reason': p.reason || null,
+    role: 'status',
+  });
   if (p.state === 'printing') {
     el.append(h('span', { class: 'spinner' }), h('span', {}, t('printing')));
   } else if (p.state === 'printed') {
     el.append(ico('arrow_down'), h('span', {}, t('printed')));
+  } else if (p.state === 'waiting') {
+    // The ticket is valid and on screen; the printer may still print it (until the job expires).
+    const why = p.reason ? t(reasonKey(p.reason)) : '';
+    const why2 = p.reason ? t2(reasonKey(p.reason)) : '';
+    el.append(
+      h('span', { class: 'spinner' }),
+      h('span', {}, h('strong', {}, t('print_waiting', why)), h('small', {}, t2('print_waiting', why2))),
+    );
   } else {
     const key = reasonKey(p.reason);
     el.append(
@@ -545,29 +571,48 @@ async function issue() {
 
 let printTimer = null;
 
+/** The kiosk's word for a job's status from the server (the POST's answer or the feed). */
+function printState(status) {
+  switch (status) {
+    case 'sent':
+      return 'printing';
+    case 'waiting':
+    case 'printed':
+      return status;
+    default:
+      return 'failed';
+  }
+}
+
+const FINAL = new Set(['printed', 'failed']);
+
 function showTicket(tk) {
   const p = tk.print || { job: null, status: 'failed', reason: 'no_printer' };
-  const state = p.status === 'sent' ? 'printing' : p.status === 'printed' ? 'printed' : 'failed';
   S.ticket = tk;
-  S.print = { job: p.job, state, reason: p.reason };
+  S.print = { job: p.job, state: printState(p.status), reason: p.reason ?? null };
+  // The feed may have spoken before our own answer came back: its word is the later one,
+  // unless ours is already final.
   const early = p.job != null && S.printResults.get(p.job);
-  if (state === 'printing' && early) {
-    S.print.state = early.status === 'printed' ? 'printed' : 'failed';
-    S.print.reason = early.reason;
+  if (early && !FINAL.has(S.print.state)) {
+    S.print.state = printState(early.status);
+    S.print.reason = early.reason ?? null;
   }
   clearTimeout(printTimer);
   if (S.print.state === 'printing') {
     const job = p.job;
     printTimer = setTimeout(() => {
-      if (S.print?.job === job && S.print.state === 'printing') setPrint('failed', 'printer_timeout');
-    }, PRINT_WAIT_MS);
+      if (S.print?.job === job && S.print.state === 'printing') setPrint('waiting', null);
+    }, PRINT_QUIET_MS);
   }
   show('ticket');
 }
 
 function setPrint(state, reason) {
-  if (S.print.state === state && S.print.reason === reason) return;
-  Object.assign(S.print, { state, reason });
+  const p = S.print;
+  // Printed or failed is the end: a late "waiting" frame does not undo it.
+  if (FINAL.has(p.state) && !FINAL.has(state)) return;
+  if (p.state === state && p.reason === reason) return;
+  Object.assign(p, { state, reason: reason ?? null });
   if (state !== 'printing') clearTimeout(printTimer);
   if (S.screen === 'ticket') $('#print-status')?.replaceWith(printStatus());
   armIdle();
@@ -629,7 +674,7 @@ function onKiosk(m) {
   } else if (m.type === 'print') {
     S.printResults.set(m.job, m);
     if (S.printResults.size > 50) S.printResults.delete(S.printResults.keys().next().value);
-    if (S.print && S.print.job === m.job) setPrint(m.status === 'printed' ? 'printed' : 'failed', m.reason);
+    if (S.print && S.print.job === m.job) setPrint(printState(m.status), m.reason);
   }
 }
 

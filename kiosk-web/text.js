@@ -53,21 +53,33 @@ const T = {
   qr_hint: ['Quét mã để theo dõi lượt của bạn trên điện thoại', 'Scan the code to follow your turn on your phone'],
   printing: ['Đang in phiếu…', 'Printing your ticket…'],
   printed: ['Mời nhận phiếu bên dưới', 'Please take your ticket below'],
+  print_waiting: [
+    (why) => `Đang chờ máy in${why ? `: ${why}` : ''}… Phiếu vẫn có hiệu lực: hãy chụp ảnh màn hình hoặc quét mã QR.`,
+    (why) => `Waiting for the printer${why ? `: ${why}` : ''}… Your number is valid: take a photo of the screen or scan the QR code.`,
+  ],
   print_failed: [
-    (why) => `Máy in đang gặp sự cố (${why}). Vui lòng chụp ảnh màn hình này hoặc ghi lại số của bạn.`,
-    (why) => `The printer has a problem (${why}). Please take a photo of this screen or write down your number.`,
+    (why) => `Chưa in được phiếu (${why}). Số của bạn vẫn có hiệu lực: vui lòng chụp ảnh màn hình này hoặc ghi lại số.`,
+    (why) => `The ticket could not be printed (${why}). Your number is valid: please take a photo of this screen or write it down.`,
   ],
   ok: ['OK', 'OK'],
 
-  // Why a ticket was not printed (the server's reason codes).
+  // Why a ticket has not printed (yet): one text for every code of the printer crate's
+  // `Reason::ALL` (printer/src/reason.rs), in its order; tests/tests/print_reasons.rs holds
+  // this list, the README's and the code together.
+  why_no_printer: ['máy lấy số này không có máy in', 'this kiosk has no printer'],
+  why_printer_away: ['máy in đang mất kết nối', 'the printer is not connected'],
   why_paper_out: ['hết giấy', 'out of paper'],
   why_cover_open: ['nắp máy in đang mở', 'the cover is open'],
-  why_no_printer: ['chưa kết nối máy in', 'no printer connected'],
-  why_printer_offline: ['máy in không hoạt động', 'the printer is offline'],
+  why_printer_error: ['máy in báo lỗi', 'the printer reports an error'],
+  why_printer_offline: ['máy in không sẵn sàng', 'the printer is offline'],
   why_printer_timeout: ['máy in không phản hồi', 'the printer is not responding'],
   why_printer_unreachable: ['không kết nối được máy in', 'the printer cannot be reached'],
-  why_printer_error: ['máy in báo lỗi', 'the printer reports an error'],
+  why_printer_io_error: ['đường truyền tới máy in bị ngắt', 'the link to the printer broke'],
+  why_bad_printer_address: ['địa chỉ máy in bị cài sai', 'the printer’s address is set wrong'],
+  why_render_failed: ['không tạo được phiếu để in', 'the ticket could not be prepared for printing'],
+  why_print_uncertain: ['không rõ phiếu đã in hay chưa', 'it is not known whether the ticket printed'],
   why_expired: ['quá thời gian chờ in', 'printing took too long'],
+  // A code this page does not know (a newer server): said plainly, never as the raw code.
   why_other: ['lỗi máy in', 'printer error'],
 
   // Priority kinds, with who qualifies.

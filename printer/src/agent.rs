@@ -1,25 +1,27 @@
 //! The print agent: runs beside the printer (a USB printer on the kiosk PC, or anywhere
 //! for a network printer), holds a WebSocket to the hall server with its printer token,
-//! prints the jobs of its kiosk and answers `done` or `failed`, and reports the printer's
-//! status every few seconds.
+//! prints the jobs of its kiosk through a [`worker`](crate::worker) and answers `done`,
+//! `waiting` or `failed`, and reports the printer's status when it changes.
 //!
 //! It reconnects with backoff whenever the server or the network goes away. A job is
 //! printed once even if the link drops between printing and the answer: the server sends
-//! unanswered jobs again after a reconnect, and the agent remembers (on disk, across its
-//! own restarts) which job ids it has printed, answering `done` for those without printing.
+//! unanswered jobs again after a reconnect, and the agent's [`Journal`] (on disk, one per
+//! hall server, across its own restarts) answers `done` for the keys it printed.
 
 use crate::Layout;
+use crate::journal::Journal;
 use crate::protocol::{FromAgent, ToAgent};
-use crate::status::{PrinterStatus, Report};
-use crate::transport::{Deadlines, Target, TransportError, print_ticket, printer_status};
+use crate::transport::{Deadlines, Target};
+use crate::worker::{self, Job, Station};
 use futures_util::{SinkExt, StreamExt};
-
-use std::collections::HashSet;
-use std::io::{BufRead, Write};
 use std::path::PathBuf;
 use std::time::Duration;
+use tokio::sync::mpsc;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+
+/// How long a server has to introduce itself after the connection opens.
+const HELLO_WITHIN: Duration = Duration::from_secs(10);
 
 /// How an agent is set up.
 #[derive(Debug, Clone)]
@@ -30,7 +32,7 @@ pub struct AgentConfig {
     pub token: String,
     pub printer: Target,
     pub layout: Layout,
-    /// Where the agent remembers the jobs it printed.
+    /// Where the agent remembers the jobs it printed (a journal per hall server).
     pub state_dir: PathBuf,
     pub status_every: Duration,
     pub deadlines: Deadlines,
@@ -38,7 +40,7 @@ pub struct AgentConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
-    #[error("cannot keep the list of printed jobs in {path}: {source}")]
+    #[error("cannot keep the journal of print jobs in {path}: {source}")]
     State {
         path: PathBuf,
         source: std::io::Error,
@@ -49,56 +51,16 @@ pub enum AgentError {
     Refused,
 }
 
-/// The job ids this agent has printed, kept in a file so a restart remembers them.
-struct Printed {
-    path: PathBuf,
-    ids: HashSet<i64>,
-}
+/// The session's worker. Dropped with the session (the agent stopped), it stops at once,
+/// mid-attempt if need be, as a killed agent would: that job's key stays marked started.
+struct Printing(Option<tokio::task::JoinHandle<std::io::Result<()>>>);
 
-impl Printed {
-    fn load(dir: &std::path::Path) -> Result<Printed, AgentError> {
-        let path = dir.join("printed-jobs");
-        let state_error = |source| AgentError::State {
-            path: path.clone(),
-            source,
-        };
-        std::fs::create_dir_all(dir).map_err(state_error)?;
-        let ids = match std::fs::File::open(&path) {
-            Ok(file) => std::io::BufReader::new(file)
-                .lines()
-                .map_while(Result::ok)
-                .filter_map(|l| l.trim().parse().ok())
-                .collect(),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => HashSet::new(),
-            Err(e) => return Err(state_error(e)),
-        };
-        Ok(Printed { path, ids })
+impl Drop for Printing {
+    fn drop(&mut self) {
+        if let Some(handle) = &self.0 {
+            handle.abort();
+        }
     }
-
-    fn contains(&self, job: i64) -> bool {
-        self.ids.contains(&job)
-    }
-
-    /// Remember a printed job, durably, before the server is told.
-    fn remember(&mut self, job: i64) -> std::io::Result<()> {
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
-        writeln!(file, "{job}")?;
-        file.sync_data()?;
-        self.ids.insert(job);
-        Ok(())
-    }
-}
-
-fn status_message(status: Result<Option<PrinterStatus>, TransportError>) -> String {
-    let report = match status {
-        Ok(Some(s)) => Report::of(&s),
-        Ok(None) => Report::one_way(),
-        Err(e) => Report::unreachable(e.reason()),
-    };
-    FromAgent::Status { status: report }.to_json()
 }
 
 /// Run the agent until `shutdown` resolves.
@@ -106,13 +68,12 @@ pub async fn run(
     config: AgentConfig,
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), AgentError> {
-    let mut printed = Printed::load(&config.state_dir)?;
     tokio::pin!(shutdown);
     let mut backoff = Duration::from_millis(250);
     loop {
         let outcome = tokio::select! {
             _ = &mut shutdown => return Ok(()),
-            outcome = session(&config, &mut printed) => outcome,
+            outcome = session(&config) => outcome,
         };
         match outcome {
             Ok(true) => backoff = Duration::from_millis(250),
@@ -134,7 +95,7 @@ enum SessionEnd {
 }
 
 /// One connection to the server. `Ok(true)` if it got connected before it ended.
-async fn session(config: &AgentConfig, printed: &mut Printed) -> Result<bool, SessionEnd> {
+async fn session(config: &AgentConfig) -> Result<bool, SessionEnd> {
     let base = config
         .server
         .trim_end_matches('/')
@@ -160,57 +121,72 @@ async fn session(config: &AgentConfig, printed: &mut Printed) -> Result<bool, Se
             return Ok(false);
         }
     };
-    tracing::info!(server = %base, "connected to the hall server");
     let (mut sink, mut stream) = socket.split();
-    let mut ticker = tokio::time::interval(config.status_every);
+    let hello = tokio::time::timeout(HELLO_WITHIN, async {
+        while let Some(Ok(message)) = stream.next().await {
+            if let Message::Text(text) = message {
+                return serde_json::from_str::<ToAgent>(&text).ok();
+            }
+        }
+        None
+    })
+    .await;
+    let Ok(Some(ToAgent::Hello { server })) = hello else {
+        tracing::warn!("the hall server did not introduce itself; will retry");
+        return Ok(true);
+    };
+    let state_error = |source| {
+        SessionEnd::State(AgentError::State {
+            path: config.state_dir.clone(),
+            source,
+        })
+    };
+    let journal = Journal::open(&config.state_dir, &server).map_err(state_error)?;
+    tracing::info!(server = %base, identity = %server, "connected to the hall server");
+    let station = Station {
+        printer: config.printer.clone(),
+        layout: config.layout,
+        deadlines: config.deadlines,
+        status_every: config.status_every,
+    };
+    let (jobs, queue) = mpsc::unbounded_channel();
+    let (updates, mut said) = mpsc::unbounded_channel();
+    let mut printing = Printing(Some(tokio::spawn(worker::run(
+        station, journal, queue, updates,
+    ))));
     loop {
         tokio::select! {
-            _ = ticker.tick() => {
-                let (target, deadlines) = (config.printer.clone(), config.deadlines);
-                let status = tokio::task::spawn_blocking(move || printer_status(&target, deadlines))
-                    .await
-                    .unwrap_or(Ok(None));
-                if sink.send(Message::text(status_message(status))).await.is_err() {
-                    return Ok(true);
+            update = said.recv() => {
+                // None: the worker stopped (its journal failed); its error is read below.
+                let Some(update) = update else { break };
+                if sink.send(Message::text(FromAgent::from(update).to_json())).await.is_err() {
+                    break;
                 }
             }
             message = stream.next() => {
                 let text = match message {
                     Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => return Ok(true),
+                    Some(Ok(Message::Close(_))) | None | Some(Err(_)) => break,
                     Some(Ok(_)) => continue,
                 };
-                let Ok(ToAgent::Job { job, ticket }) = serde_json::from_str::<ToAgent>(&text) else {
-                    tracing::warn!("an unknown message from the server was ignored");
-                    continue;
-                };
-                let answer = if printed.contains(job) {
-                    // Printed before the link dropped: say so again, print nothing.
-                    FromAgent::Done { job }
-                } else {
-                    let (target, layout, deadlines) = (config.printer.clone(), config.layout, config.deadlines);
-                    let result = tokio::task::spawn_blocking(move || print_ticket(&target, &layout, &ticket, deadlines))
-                        .await
-                        .unwrap_or_else(|_| Err("printer_io_error".to_owned()));
-                    match result {
-                        Ok(()) => {
-                            printed.remember(job).map_err(|source| SessionEnd::State(AgentError::State {
-                                path: printed.path.clone(),
-                                source,
-                            }))?;
-                            tracing::info!(job, "printed");
-                            FromAgent::Done { job }
-                        }
-                        Err(reason) => {
-                            tracing::warn!(job, %reason, "could not print");
-                            FromAgent::Failed { job, reason }
-                        }
+                match serde_json::from_str::<ToAgent>(&text) {
+                    Ok(ToAgent::Job { job, key, expires_in_ms, ticket }) => {
+                        let expires = tokio::time::Instant::now() + Duration::from_millis(expires_in_ms);
+                        let _ = jobs.send(Job { job, key, ticket, expires });
                     }
-                };
-                if sink.send(Message::text(answer.to_json())).await.is_err() {
-                    return Ok(true);
+                    Ok(ToAgent::Hello { .. }) => {}
+                    Err(_) => tracing::warn!("an unknown message from the server was ignored"),
                 }
             }
         }
+    }
+    // The attempt under way finishes (and is written down) before the next connection.
+    drop(jobs);
+    let Some(handle) = printing.0.take() else {
+        return Ok(true);
+    };
+    match handle.await {
+        Ok(Err(e)) => Err(state_error(e)),
+        _ => Ok(true),
     }
 }

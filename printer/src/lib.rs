@@ -12,7 +12,10 @@
 //!   printer would print, so previews and tests look at what the bytes say rather than at a
 //!   second drawing of the ticket.
 //! - [`status`] speaks the real-time status queries (`DLE EOT`) of a two-way link.
-//! - [`protocol`] is what a print agent and the hall's server say to each other.
+//! - [`protocol`] is what a print agent and the hall's server say to each other; [`reason`]
+//!   the one list of why a ticket did not print.
+//! - [`worker`] prints one printer's jobs in turn, each confirmed by the printer, waiting
+//!   out its passing trouble; [`journal`] is what an agent remembers of them.
 //!
 //! This crate knows nothing of HTTP or the database, and it carries no bytes to a printer:
 //! transports and the print agent live beside it.
@@ -23,17 +26,22 @@ mod bitmap;
 mod decode;
 mod encode;
 mod error;
+pub mod fake;
 mod font;
+pub mod journal;
 pub mod protocol;
 mod raster;
+pub mod reason;
 pub mod status;
 mod text;
 mod ticket;
 pub mod transport;
+pub mod worker;
 
 #[cfg(feature = "render")]
 pub use decode::render;
 pub use encode::encode;
 pub use error::{DecodeError, PrintError};
+pub use reason::Reason;
 pub use text::{ascii_fold, encode_cp1258};
 pub use ticket::{Layout, Paper, QrMode, TextMode, TicketPrint, UnknownPaper};

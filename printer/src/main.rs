@@ -1,5 +1,6 @@
 //! `motcua-printer`: write a sample ticket's byte stream, draw a byte stream as it would
-//! print, ask a printer its status, or run the print agent beside a printer.
+//! print, ask a printer its status, run the print agent beside a printer, or be a network
+//! printer in software (`fake`).
 
 // A command-line tool answers on its standard output and error.
 #![allow(clippy::print_stdout, clippy::print_stderr)]
@@ -9,6 +10,7 @@ use clap::{Args, Parser, Subcommand};
 #[cfg(feature = "render")]
 use motcua_printer::Paper;
 use motcua_printer::agent::{self, AgentConfig};
+use motcua_printer::fake::{Event, FakePrinter, Mode};
 use motcua_printer::transport::{Deadlines, Target};
 use motcua_printer::{Layout, TicketPrint};
 use std::path::PathBuf;
@@ -18,7 +20,7 @@ use std::time::Duration;
 #[command(
     name = "motcua-printer",
     version,
-    about = "Printed tickets for motcua: samples, previews, printer status, and the print agent"
+    about = "Printed tickets for motcua: samples, previews, printer status, the print agent, and a fake printer"
 )]
 struct Cli {
     #[command(subcommand)]
@@ -102,6 +104,27 @@ enum Command {
         #[arg(long, default_value_t = 5)]
         status_every: u64,
     },
+    /// Be a network printer (ESC/POS on raw TCP, like port 9100) to try a hall without one.
+    Fake {
+        /// Where to listen.
+        #[arg(long, default_value = "127.0.0.1:9100")]
+        listen: std::net::SocketAddr,
+        /// Write each ticket's bytes here as it comes out (ticket-0001.bin, ...).
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Print this many bytes, then run out of paper.
+        #[arg(long, conflicts_with = "stall_after")]
+        paper_out_after: Option<usize>,
+        /// Take this many bytes, then stop reading (a wedged printer).
+        #[arg(long)]
+        stall_after: Option<usize>,
+        /// Read at most this many bytes a second (a slow link).
+        #[arg(long)]
+        rate: Option<u32>,
+        /// When out of paper, say so only to DLE EOT 4 (like some clones).
+        #[arg(long)]
+        paper_end_only_on_eot4: bool,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -174,6 +197,28 @@ fn run(command: Command) -> anyhow::Result<()> {
             }
             Ok(())
         }
+        Command::Fake {
+            listen,
+            out,
+            paper_out_after,
+            stall_after,
+            rate,
+            paper_end_only_on_eot4,
+        } => {
+            let mode = match (paper_out_after, stall_after) {
+                (Some(n), _) => Mode::PaperOutAfter(n),
+                (None, Some(n)) => Mode::StallAfter(n),
+                (None, None) => Mode::Ready,
+            };
+            let runtime = tokio::runtime::Runtime::new()?;
+            runtime.block_on(fake_printer(
+                listen,
+                out,
+                mode,
+                rate,
+                paper_end_only_on_eot4,
+            ))
+        }
         Command::Agent {
             server,
             token,
@@ -198,4 +243,70 @@ fn run(command: Command) -> anyhow::Result<()> {
             Ok(())
         }
     }
+}
+
+/// `motcua-printer fake`: a printer in software until Ctrl-C, telling what it is sent.
+async fn fake_printer(
+    listen: std::net::SocketAddr,
+    out: Option<PathBuf>,
+    mode: Mode,
+    rate: Option<u32>,
+    paper_end_only_on_eot4: bool,
+) -> anyhow::Result<()> {
+    if let Some(dir) = &out {
+        std::fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let printer = FakePrinter::bind(listen)
+        .await
+        .with_context(|| format!("cannot listen on {listen}"))?;
+    printer.set(mode);
+    printer.set_rate(rate);
+    printer.set_paper_end_only_on_eot4(paper_end_only_on_eot4);
+    let torn = std::sync::atomic::AtomicUsize::new(0);
+    printer.on_event(move |event| match event {
+        Event::Connected(peer) => eprintln!("Kết nối từ {peer} / connection from {peer}"),
+        Event::Query { n, answer } => {
+            eprintln!("Hỏi trạng thái DLE EOT {n} → 0x{answer:02x} / status query DLE EOT {n} → 0x{answer:02x}");
+        }
+        Event::Ticket { number, bytes } => {
+            let saved = out.as_ref().map(|dir| {
+                let path = dir.join(format!("ticket-{number:04}.bin"));
+                match std::fs::write(&path, bytes) {
+                    Ok(()) => format!(" → {}", path.display()),
+                    Err(e) => format!(" ({}: {e})", path.display()),
+                }
+            });
+            eprintln!(
+                "Phiếu {number}: {} byte / ticket {number}: {} bytes{}",
+                bytes.len(),
+                bytes.len(),
+                saved.unwrap_or_default()
+            );
+        }
+        Event::Torn { bytes } => {
+            let number = torn.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+            let saved = out.as_ref().map(|dir| {
+                let path = dir.join(format!("torn-{number:04}.bin"));
+                match std::fs::write(&path, bytes) {
+                    Ok(()) => format!(" → {}", path.display()),
+                    Err(e) => format!(" ({}: {e})", path.display()),
+                }
+            });
+            eprintln!(
+                "Phiếu dở dang (mất byte hoặc không cắt): {} byte / torn ticket (bytes lost or no cut): {} bytes{}",
+                bytes.len(),
+                bytes.len(),
+                saved.unwrap_or_default()
+            );
+        }
+        Event::PaperOut => eprintln!("Hết giấy / out of paper"),
+        Event::Stalled => eprintln!("Máy in treo: ngừng đọc / printer wedged: reading stopped"),
+        Event::Closed => eprintln!("Đóng kết nối / connection closed"),
+    });
+    eprintln!(
+        "Máy in giả đang nghe ở tcp://{addr} (Ctrl-C để dừng) / fake printer listening on tcp://{addr} (Ctrl-C stops it)",
+        addr = printer.addr
+    );
+    let _ = tokio::signal::ctrl_c().await;
+    Ok(())
 }

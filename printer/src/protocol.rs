@@ -3,6 +3,7 @@
 //! reads [`ToAgent`] and writes [`FromAgent`]; the server the other way round.
 
 use crate::TicketPrint;
+use crate::reason::Reason;
 use crate::status::Report;
 use serde::{Deserialize, Serialize};
 
@@ -11,11 +12,17 @@ use serde::{Deserialize, Serialize};
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ToAgent {
-    /// Print this ticket. `job` is the server's number for it: an agent that printed a
-    /// job answers `done` again and prints nothing when the same job comes back (after a
-    /// dropped link).
+    /// First on every connection: the server's identity. The agent keeps what it printed
+    /// per server, so another hall (or a reinstalled one) is never mistaken for this one.
+    Hello { server: String },
+    /// Print this ticket. `job` is the server's number for it, `key` its identity (random,
+    /// never reused even after a restore): an agent that printed a job answers `done`
+    /// again and prints nothing when the same key comes back (after a dropped link).
     Job {
         job: i64,
+        key: String,
+        /// The job fails instead of printing after this many milliseconds from now.
+        expires_in_ms: u64,
         /// What goes on paper.
         #[cfg_attr(feature = "openapi", schema(value_type = Object))]
         ticket: TicketPrint,
@@ -32,10 +39,34 @@ pub enum FromAgent {
         #[cfg_attr(feature = "openapi", schema(value_type = Object))]
         status: Report,
     },
-    /// The job is on paper.
-    Done { job: i64 },
-    /// The job could not be printed, and why (`paper_out`, `printer_io_error`, ...).
-    Failed { job: i64, reason: String },
+    /// The job is on paper: the printer confirmed it (`confirmed`), or on a one-way link
+    /// the operating system took every byte.
+    Done {
+        job: i64,
+        #[serde(default = "yes")]
+        confirmed: bool,
+    },
+    /// The job waits for the printer (paper out, cover open, ...): it is tried again until
+    /// it expires.
+    Waiting { job: i64, reason: Reason },
+    /// The job will not be printed, and why.
+    Failed { job: i64, reason: Reason },
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl From<crate::worker::Update> for FromAgent {
+    fn from(update: crate::worker::Update) -> FromAgent {
+        use crate::worker::Update;
+        match update {
+            Update::Status(status) => FromAgent::Status { status },
+            Update::Waiting { job, reason } => FromAgent::Waiting { job, reason },
+            Update::Done { job, confirmed } => FromAgent::Done { job, confirmed },
+            Update::Failed { job, reason } => FromAgent::Failed { job, reason },
+        }
+    }
 }
 
 impl ToAgent {
@@ -60,10 +91,16 @@ mod tests {
     #[test]
     fn frames_read_as_both_sides_wrote_them_before() {
         let done: FromAgent = serde_json::from_value(json!({"type": "done", "job": 7})).unwrap();
-        assert_eq!(done, FromAgent::Done { job: 7 });
+        assert_eq!(
+            done,
+            FromAgent::Done {
+                job: 7,
+                confirmed: true
+            }
+        );
         let failed = FromAgent::Failed {
             job: 8,
-            reason: "paper_out".into(),
+            reason: Reason::PaperOut,
         };
         assert_eq!(
             serde_json::to_value(&failed).unwrap(),
@@ -71,11 +108,13 @@ mod tests {
         );
         let job = ToAgent::Job {
             job: 9,
+            key: "k9".into(),
+            expires_in_ms: 1000,
             ticket: TicketPrint::sample(),
         };
         let text = job.to_json();
         assert!(
-            text.starts_with(r#"{"type":"job","job":9,"ticket":{"#),
+            text.starts_with(r#"{"type":"job","job":9,"key":"k9","expires_in_ms":1000,"ticket":{"#),
             "{text}"
         );
         assert_eq!(serde_json::from_str::<ToAgent>(&text).unwrap(), job);

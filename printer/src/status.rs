@@ -17,6 +17,7 @@
 //! In every answer bits 1 and 4 are 1 and bits 0 and 7 are 0; a byte that breaks this pattern is
 //! not a status answer (an echo, line noise, a printer in another mode).
 
+use crate::reason::Reason;
 use serde::{Deserialize, Serialize};
 
 const DLE: u8 = 0x10;
@@ -85,16 +86,16 @@ impl PrinterStatus {
         }
     }
 
-    /// Why a ticket cannot be printed now (a short stable code), or `None` if it can.
-    pub fn blocking_reason(&self) -> Option<&'static str> {
+    /// Why a ticket cannot be printed now, or `None` if it can.
+    pub fn blocking_reason(&self) -> Option<Reason> {
         if self.paper_out {
-            Some("paper_out")
+            Some(Reason::PaperOut)
         } else if self.cover_open {
-            Some("cover_open")
+            Some(Reason::CoverOpen)
         } else if self.error {
-            Some("printer_error")
+            Some(Reason::PrinterError)
         } else if !self.online {
-            Some("printer_offline")
+            Some(Reason::PrinterOffline)
         } else {
             None
         }
@@ -143,15 +144,19 @@ impl Report {
     }
 
     /// The printer could not be asked.
-    pub fn unreachable(reason: &str) -> Report {
+    pub fn unreachable(reason: Reason) -> Report {
         Report {
-            error: Some(reason.to_owned()),
+            error: Some(reason.as_str().to_owned()),
             ..Report::default()
         }
     }
 
-    /// Why a ticket cannot be printed now, if it cannot (as [`PrinterStatus::blocking_reason`]).
-    pub fn blocking_reason(&self) -> Option<&'static str> {
+    /// Why a ticket cannot be printed now, if it cannot (as [`PrinterStatus::blocking_reason`];
+    /// a printer that could not be asked gives the reason it could not).
+    pub fn blocking_reason(&self) -> Option<Reason> {
+        if let Some(reason) = self.error.as_deref().and_then(Reason::parse) {
+            return Some(reason);
+        }
         PrinterStatus {
             online: self.online,
             cover_open: self.cover_open,

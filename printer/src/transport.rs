@@ -6,6 +6,8 @@
 //! file cannot be given a timeout by the kernel, so they run on their own thread and the
 //! caller stops waiting at the deadline.
 
+use crate::reason::Reason;
+use crate::status::PrinterStatus;
 use std::io::{Read, Write};
 use std::net::{TcpStream, ToSocketAddrs};
 use std::path::PathBuf;
@@ -91,13 +93,13 @@ pub enum TransportError {
 }
 
 impl TransportError {
-    /// A short reason for logs, kiosks and the print job's record.
-    pub fn reason(&self) -> &'static str {
+    /// Why, as the job's record, the kiosk and the logs say it.
+    pub fn reason(&self) -> Reason {
         match self {
-            TransportError::BadTarget(_) => "bad_printer_address",
-            TransportError::Connect { .. } => "printer_unreachable",
-            TransportError::Timeout(_) => "printer_timeout",
-            TransportError::Io(_) | TransportError::Serial(_) => "printer_io_error",
+            TransportError::BadTarget(_) => Reason::BadPrinterAddress,
+            TransportError::Connect { .. } => Reason::PrinterUnreachable,
+            TransportError::Timeout(_) => Reason::PrinterTimeout,
+            TransportError::Io(_) | TransportError::Serial(_) => Reason::PrinterIoError,
         }
     }
 }
@@ -106,8 +108,11 @@ impl TransportError {
 #[derive(Debug, Clone, Copy)]
 pub struct Deadlines {
     pub connect: Duration,
-    /// For a whole ticket to be accepted, and for each status answer.
+    /// For each step: a status answer, or the printer taking more of the ticket. A printer
+    /// that is still reading (a long ticket, a slow serial link) is busy, not broken.
     pub io: Duration,
+    /// For a whole attempt: connect, status, the ticket and its confirmation.
+    pub job: Duration,
 }
 
 impl Default for Deadlines {
@@ -115,6 +120,7 @@ impl Default for Deadlines {
         Deadlines {
             connect: Duration::from_secs(2),
             io: Duration::from_secs(3),
+            job: Duration::from_secs(20),
         }
     }
 }
@@ -124,7 +130,16 @@ pub struct Link {
     port: Box<dyn Port>,
     two_way: bool,
     deadlines: Deadlines,
+    /// A network link's socket again, to change how long a read may wait.
+    tcp: Option<TcpStream>,
 }
+
+/// The slowest a working printer takes a ticket in, in bytes a second: a 58 mm clone
+/// printing 50 mm/s of raster takes about 19 KB/s, an Epson TM-T20 about 86 KB/s. A printer
+/// on a network takes bytes only as fast as it prints them (its buffer is a few KB), so the
+/// answer to a status query sent after the ticket comes once the ticket is nearly all on
+/// paper: the wait for it is [`Deadlines::io`] plus the ticket's size at this rate.
+pub const SLOWEST_BYTES_PER_SECOND: u64 = 4_096;
 
 trait Port: Read + Write + Send {}
 impl<T: Read + Write + Send> Port for T {}
@@ -184,10 +199,12 @@ impl Link {
                 stream.set_read_timeout(Some(deadlines.io))?;
                 stream.set_write_timeout(Some(deadlines.io))?;
                 stream.set_nodelay(true)?;
+                let tcp = stream.try_clone().ok();
                 Ok(Link {
                     port: Box::new(stream),
                     two_way: true,
                     deadlines,
+                    tcp,
                 })
             }
             Target::Device(path) => {
@@ -207,6 +224,7 @@ impl Link {
                     port: Box::new(WriteOnly(file)),
                     two_way: false,
                     deadlines,
+                    tcp: None,
                 })
             }
             Target::Serial { path, baud } => {
@@ -218,6 +236,7 @@ impl Link {
                     port: Box::new(port),
                     two_way: true,
                     deadlines,
+                    tcp: None,
                 })
             }
         }
@@ -234,13 +253,26 @@ impl Link {
         result.map_err(|e| timeout_or_io(e, self.deadlines.io))
     }
 
+    /// Let the next answers take up to `wait` (a network link; a serial link's writes
+    /// already wait for the printer to take each byte).
+    fn answers_within(&mut self, wait: Duration) -> Result<(), TransportError> {
+        if let Some(tcp) = &self.tcp {
+            tcp.set_read_timeout(Some(wait))?;
+        }
+        Ok(())
+    }
+
     /// Ask one real-time question (e.g. DLE EOT n) and read the one-byte answer.
     /// `None` on a one-way link.
     pub fn ask(&mut self, question: &[u8]) -> Result<Option<u8>, TransportError> {
         if !self.two_way {
             return Ok(None);
         }
-        let io = self.deadlines.io;
+        let io = self
+            .tcp
+            .as_ref()
+            .and_then(|t| t.read_timeout().ok().flatten())
+            .unwrap_or(self.deadlines.io);
         self.port
             .write_all(question)
             .map_err(|e| timeout_or_io(e, io))?;
@@ -284,33 +316,53 @@ pub fn printer_status(
     status(&mut link)
 }
 
-/// Print one ticket: check the printer can, then send it. The reason on failure is short
-/// and stable (`paper_out`, `printer_timeout`, ...), for the kiosk and the job's record.
-/// The whole of it runs within the deadlines, on its own thread: a write to a wedged USB
-/// device file cannot be timed out by the kernel, so the caller stops waiting instead.
+/// How a ticket came to be counted as printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Printed {
+    /// The printer answered a status round trip sent after the ticket on the same link:
+    /// it had read every byte of it, and still had paper and a closed cover. The status is
+    /// what it said then.
+    Confirmed(PrinterStatus),
+    /// A one-way link (a USB device file): the operating system took every byte, which is
+    /// all such a link can tell.
+    Unconfirmed,
+}
+
+/// Print one ticket and wait for the printer to confirm it: check the printer can print,
+/// send the ticket, then ask its status again on the same link. The printer reads its
+/// input in order, so an answer to a query sent after the ticket means it has taken the
+/// whole ticket; the paper and cover bits of that answer say whether it could print it
+/// (an empty roll mid-ticket shows here). A printer that stops reading, or never answers,
+/// fails within the deadlines and is never counted as printed.
+///
+/// The whole of it runs on its own thread and the caller stops waiting at
+/// [`Deadlines::job`]: a write to a wedged USB device file cannot be timed out by the
+/// kernel.
 pub fn print_ticket(
     target: &Target,
     layout: &crate::Layout,
     ticket: &crate::TicketPrint,
     deadlines: Deadlines,
-) -> Result<(), String> {
-    let bytes = crate::encode(ticket, layout).map_err(|_| "render_failed".to_owned())?;
+) -> Result<Printed, Reason> {
+    let bytes = crate::encode(ticket, layout).map_err(|_| Reason::RenderFailed)?;
     let target = target.clone();
-    // Connect, three status answers, and the ticket itself.
-    let deadline = deadlines.connect + deadlines.io * 4;
-    let blocked = within(deadline, move || {
+    within(deadlines.job, move || {
         let mut link = Link::open(&target, deadlines)?;
         if let Some(reason) = status(&mut link)?.and_then(|s| s.blocking_reason()) {
-            return Ok(Some(reason));
+            return Ok(Err(reason));
         }
         link.send(&bytes)?;
-        Ok(None)
+        let printing = Duration::from_millis(bytes.len() as u64 * 1000 / SLOWEST_BYTES_PER_SECOND);
+        link.answers_within(deadlines.io + printing)?;
+        Ok(match status(&mut link)? {
+            None => Ok(Printed::Unconfirmed),
+            Some(after) => match after.blocking_reason() {
+                Some(reason) => Err(reason),
+                None => Ok(Printed::Confirmed(after)),
+            },
+        })
     })
-    .map_err(|e| e.reason().to_owned())?;
-    match blocked {
-        Some(reason) => Err(reason.to_owned()),
-        None => Ok(()),
-    }
+    .unwrap_or_else(|e| Err(e.reason()))
 }
 
 #[cfg(test)]
@@ -361,7 +413,7 @@ mod tests {
             Deadlines::default(),
         )
         .expect_err("nobody there");
-        assert_eq!(err, "printer_unreachable");
+        assert_eq!(err, Reason::PrinterUnreachable);
     }
 
     #[test]
@@ -371,11 +423,12 @@ mod tests {
         let deadlines = Deadlines {
             connect: Duration::from_secs(1),
             io: Duration::from_millis(200),
+            job: Duration::from_secs(2),
         };
         let mut link = Link::open(&Target::Tcp(addr.to_string()), deadlines).expect("open");
         let _accepted = listener.accept().expect("accept");
         let err = link.ask(&[0x10, 0x04, 1]).expect_err("silent printer");
-        assert_eq!(err.reason(), "printer_timeout");
+        assert_eq!(err.reason(), Reason::PrinterTimeout);
     }
 
     #[test]
@@ -386,13 +439,18 @@ mod tests {
         std::fs::write(&lp0, b"").expect("create");
         let target = Target::Device(lp0.clone());
         let ticket = crate::TicketPrint::sample();
-        print_ticket(
+        let printed = print_ticket(
             &target,
             &crate::Layout::default(),
             &ticket,
             Deadlines::default(),
         )
         .expect("printed");
+        assert_eq!(
+            printed,
+            Printed::Unconfirmed,
+            "a device file cannot confirm"
+        );
         let written = std::fs::read(&lp0).expect("read back");
         assert_eq!(
             written,
@@ -408,6 +466,6 @@ mod tests {
     fn a_missing_usb_printer_is_reported_as_unreachable() {
         let target = Target::Device("/nonexistent/usb/lp9".into());
         let err = printer_status(&target, Deadlines::default()).expect_err("no device");
-        assert_eq!(err.reason(), "printer_unreachable");
+        assert_eq!(err.reason(), Reason::PrinterUnreachable);
     }
 }

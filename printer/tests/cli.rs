@@ -75,3 +75,83 @@ fn a_bad_layout_word_is_refused_with_the_option_that_holds_it() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("--paper"));
 }
+
+/// Kills the child when the test ends, passed or failed.
+struct Running(std::process::Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+#[test]
+fn the_fake_printer_writes_each_ticket_it_is_sent_and_says_paper_end_after_n_bytes() {
+    use std::io::{BufRead, BufReader, Read, Write};
+    let dir = tempfile::tempdir().expect("temp dir");
+    let mut child = Command::new(BIN)
+        .args([
+            "fake",
+            "--listen",
+            "127.0.0.1:0",
+            "--paper-out-after",
+            "30000",
+            "--out",
+        ])
+        .arg(dir.path())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run fake");
+    let stderr = child.stderr.take().expect("stderr");
+    let _child = Running(child);
+    let mut lines = BufReader::new(stderr).lines();
+    let mut next_line = || {
+        lines
+            .next()
+            .expect("the fake printer said more")
+            .expect("a line")
+    };
+    // "Máy in giả đang nghe ở tcp://127.0.0.1:PORT (…) / fake printer listening on …"
+    let first = next_line();
+    let addr = first
+        .split("tcp://")
+        .nth(1)
+        .and_then(|rest| rest.split_whitespace().next())
+        .unwrap_or_else(|| panic!("no address in {first:?}"))
+        .to_owned();
+    assert!(first.starts_with("Máy in giả"), "Vietnamese first: {first}");
+
+    let ticket = motcua_printer::encode(
+        &motcua_printer::TicketPrint::sample(),
+        &motcua_printer::Layout::default(),
+    )
+    .expect("encode");
+    assert!(ticket.len() < 30_000);
+    let mut link = std::net::TcpStream::connect(&addr).expect("connect");
+    link.write_all(&ticket).expect("send");
+    link.write_all(&ticket).expect("send again");
+    link.write_all(&[0x10, 0x04, 4]).expect("ask");
+    let mut answer = [0u8; 1];
+    link.read_exact(&mut answer).expect("an answer");
+    assert_eq!(answer[0] & 0x60, 0x60, "paper end after 30000 bytes");
+
+    loop {
+        let line = next_line();
+        if line.contains("DLE EOT 4") {
+            break;
+        }
+    }
+    assert_eq!(
+        std::fs::read(dir.path().join("ticket-0001.bin")).expect("ticket written"),
+        ticket
+    );
+    assert!(
+        !dir.path().join("ticket-0002.bin").exists(),
+        "the second tore"
+    );
+    assert_eq!(
+        std::fs::read(dir.path().join("torn-0001.bin")).expect("torn piece written"),
+        ticket[..30_000 - ticket.len()]
+    );
+}

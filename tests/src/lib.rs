@@ -5,6 +5,7 @@
 pub mod browser;
 pub mod fake_printer;
 pub mod openapi;
+pub mod print_agent;
 pub mod simulation;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -172,6 +173,20 @@ impl TestHall {
         let clock = self.clock.clone();
         let settings = self.settings.clone();
         Self::launch_at(&at, settings, dir, clock).await
+    }
+
+    /// Stop the server, restore `backup` (a file from `motcua backup`) over its database as
+    /// `motcua restore` does, and start it again at the same address.
+    /// (The backup is restored into a fresh data dir: this process still holds the old
+    /// database open, which `motcua restore` would refuse.)
+    pub async fn restart_restored(mut self, backup: &Path) -> TestHall {
+        self.shutdown().await;
+        let dir = tempfile::tempdir().expect("temp dir");
+        store::backup::restore(dir.path(), backup).expect("restore the backup");
+        let at = self.base.trim_start_matches("http://").to_owned();
+        let clock = self.clock.clone();
+        let settings = self.settings.clone();
+        Self::launch_at(&at, settings, DataDir::Temp(dir), clock).await
     }
 
     async fn shutdown(&mut self) {

@@ -261,6 +261,10 @@ enum Endpoint {
     SignInLocks,
     LiftSignInLock,
     ListPrinters,
+    /// Staff list the day's tickets that did not print.
+    UnprintedJobs,
+    /// Staff print a kiosk's ticket again.
+    Reprint,
     /// A manager cancels the waiting tickets of a kiosk in bulk.
     BulkCancel,
     /// A manager acknowledges an issuing alert.
@@ -323,6 +327,9 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("GET /api/security/sign-in",        SignInLocks,          [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/security/sign-in/unlock", LiftSignInLock,      [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK204]),
     ("GET /api/printers",                ListPrinters,         [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/print-jobs",              UnprintedJobs,        [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    // A clerk at a counter serving the ticket's field (each staff column at their own).
+    ("POST /api/tickets/{id}/reprint",   Reprint,              [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/bulk-cancellations",     BulkCancel,           [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("POST /api/issuing-alerts/{id}/acknowledge", AcknowledgeAlert, [NO401, NO403, NO403, NO403, NO401, NO403, OK204, OK204]),
     ("GET /api/stats",                   ManagerRead("/api/stats"),      [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
@@ -701,6 +708,20 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             hall.printer("setup-printer", "setup-kiosk");
             (get("/api/printers".into()), Watch::Nothing)
         }
+        UnprintedJobs => {
+            // The setup kiosk has no printer: its ticket's job failed.
+            kiosk.issue(HOME_FIELD, "none").await;
+            (get("/api/print-jobs".into()), Watch::Nothing)
+        }
+        Reprint => {
+            let ticket = kiosk.issue(HOME_FIELD, "none").await;
+            let id = ticket["id"].as_i64().expect("id");
+            open_home().await;
+            (
+                post(format!("/api/tickets/{id}/reprint"), json!({})),
+                Watch::Nothing,
+            )
+        }
         ManagerRead(path) => (get(path.into()), Watch::Nothing),
         BulkCancel => {
             let ticket = kiosk.issue(HOME_FIELD, "none").await;
@@ -779,6 +800,11 @@ async fn first_job(context: &str, kiosk: &Client, feed: &mut Socket, agent: &mut
         ticket["print"]["status"], "sent",
         "{context}: the kiosk's ticket went to its agent: {ticket}"
     );
+    let hello = next_json(agent).await;
+    assert_eq!(
+        hello["type"], "hello",
+        "{context}: the hall introduces itself first: {hello}"
+    );
     let job = next_json(agent).await;
     assert_eq!(
         job["type"], "job",
@@ -854,6 +880,20 @@ async fn walk_cell(label: &'static str, endpoint: Endpoint, who: Who, expect: Ex
                 "{context}: a success has no error: {body}"
             );
             match endpoint {
+                UnprintedJobs => {
+                    let jobs = body["jobs"].as_array().cloned().unwrap_or_default();
+                    assert!(
+                        jobs.iter()
+                            .any(|j| j["kiosk"] == "setup-kiosk" && j["reason"] == "no_printer"),
+                        "{context}: the unprinted ticket is listed: {body}"
+                    );
+                }
+                Reprint => {
+                    assert!(
+                        body["print"]["job"].is_i64() && body["print"]["reason"] == "no_printer",
+                        "{context}: a new job, for a kiosk with no printer: {body}"
+                    );
+                }
                 ListPrinters => {
                     let printers = body["printers"].as_array().cloned().unwrap_or_default();
                     assert!(

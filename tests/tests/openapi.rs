@@ -699,6 +699,8 @@ async fn the_kiosk_and_printer_feeds_send_the_documented_frames() {
         tokio_tungstenite::connect_async(format!("{}/ws/printer?token={printer}", hall.ws_base))
             .await
             .expect("the agent's link");
+    let hello = frame_fits(&document, "/ws/printer", &mut agent).await;
+    assert_eq!(hello["type"], "hello", "{hello}");
     loop {
         let frame = frame_fits(&document, "/ws/kiosk", &mut kiosk_feed).await;
         if frame["type"] == "printer" && frame["printer"]["connected"] == true {

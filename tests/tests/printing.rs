@@ -4,53 +4,13 @@
 
 use futures_util::{SinkExt, StreamExt};
 use motcua_domain::DeviceKind;
-use motcua_printer::agent::{self, AgentConfig};
-use motcua_printer::transport::Deadlines;
-use motcua_printer::{Layout, Paper};
+use motcua_printer::Paper;
 use motcua_tests::fake_printer::{FakePrinter, Mode};
+use motcua_tests::print_agent::{Agent, kiosk_and_printer, kiosk_feed, next_print};
 use motcua_tests::{Socket, TestHall, next_json};
 use serde_json::{Value, json};
 use std::time::Duration;
-use tokio::sync::oneshot;
 use tokio_tungstenite::tungstenite::Message;
-
-/// A print agent running in the background until dropped.
-struct Agent {
-    _stop: oneshot::Sender<()>,
-    _state: tempfile::TempDir,
-}
-
-fn agent_config(
-    server: &str,
-    token: &str,
-    printer: &FakePrinter,
-    state: &std::path::Path,
-    status_every: Duration,
-) -> AgentConfig {
-    AgentConfig {
-        server: server.to_owned(),
-        token: token.to_owned(),
-        printer: printer.target().parse().expect("printer address"),
-        layout: Layout::default(),
-        state_dir: state.to_owned(),
-        status_every,
-        deadlines: Deadlines {
-            connect: Duration::from_secs(1),
-            io: Duration::from_millis(500),
-        },
-    }
-}
-
-fn start_agent(config: AgentConfig, state: tempfile::TempDir) -> Agent {
-    let (stop, stopped) = oneshot::channel::<()>();
-    tokio::spawn(agent::run(config, async move {
-        let _ = stopped.await;
-    }));
-    Agent {
-        _stop: stop,
-        _state: state,
-    }
-}
 
 /// A kiosk with its printer, the printer's agent running, and the kiosk's feed open and
 /// past the agent's first status report.
@@ -58,27 +18,19 @@ struct Kiosk {
     client: motcua_tests::Client,
     feed: Socket,
     _agent: Agent,
+    _state: tempfile::TempDir,
 }
 
 async fn kiosk_with_agent(hall: &TestHall, printer: &FakePrinter, status_every: Duration) -> Kiosk {
-    let kiosk_token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
-    let printer_token = hall.printer("printer-1", "kiosk-1");
-    let (mut feed, _) =
-        tokio_tungstenite::connect_async(format!("{}/ws/kiosk?token={kiosk_token}", hall.ws_base))
-            .await
-            .expect("kiosk feed");
-    let snapshot = next_json(&mut feed).await;
-    assert_eq!(snapshot["type"], "snapshot");
+    let (kiosk_token, printer_token) = kiosk_and_printer(hall);
+    let mut feed = kiosk_feed(hall, &kiosk_token).await;
     let state = tempfile::tempdir().expect("state dir");
-    let agent = start_agent(
-        agent_config(
-            &hall.base,
-            &printer_token,
-            printer,
-            state.path(),
-            status_every,
-        ),
-        state,
+    let agent = Agent::start(
+        &hall.base,
+        &printer_token,
+        printer,
+        state.path(),
+        status_every,
     );
     // The agent is there once its first status report reaches the kiosk.
     loop {
@@ -91,15 +43,7 @@ async fn kiosk_with_agent(hall: &TestHall, printer: &FakePrinter, status_every: 
         client: hall.device_with_token(kiosk_token),
         feed,
         _agent: agent,
-    }
-}
-
-async fn next_print(feed: &mut Socket) -> Value {
-    loop {
-        let frame = next_json(feed).await;
-        if frame["type"] == "print" {
-            return frame;
-        }
+        _state: state,
     }
 }
 
@@ -148,11 +92,11 @@ async fn the_agent_prints_a_kiosk_ticket_and_the_kiosk_hears_it_printed() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn out_of_paper_the_kiosk_is_told_at_once_and_the_ticket_still_stands() {
+async fn out_of_paper_the_job_waits_the_kiosk_is_told_why_and_it_prints_once_paper_is_in() {
     let hall = TestHall::start().await;
     let printer = FakePrinter::start().await;
     printer.set(Mode::PaperOut);
-    let kiosk = kiosk_with_agent(&hall, &printer, Duration::from_secs(60)).await;
+    let mut kiosk = kiosk_with_agent(&hall, &printer, Duration::from_secs(60)).await;
 
     let (status, ticket) = kiosk
         .client
@@ -162,8 +106,10 @@ async fn out_of_paper_the_kiosk_is_told_at_once_and_the_ticket_still_stands() {
         status, 201,
         "the ticket is issued even when it cannot be printed"
     );
-    assert_eq!(ticket["print"]["status"], "failed");
-    assert_eq!(ticket["print"]["reason"], "paper_out");
+    assert_eq!(ticket["print"]["status"], "sent");
+    let waiting = next_print(&mut kiosk.feed).await;
+    assert_eq!(waiting["status"], "waiting", "{waiting}");
+    assert_eq!(waiting["reason"], "paper_out");
     let (status, seen) = hall
         .anonymous()
         .get(&format!(
@@ -185,10 +131,17 @@ async fn out_of_paper_the_kiosk_is_told_at_once_and_the_ticket_still_stands() {
         metrics.contains("motcua_printer_paper_out{printer=\"printer-1\"} 1"),
         "{metrics}"
     );
+
+    // A new roll: the waiting job prints, once.
+    printer.set(Mode::Ready);
+    let done = next_print(&mut kiosk.feed).await;
+    assert_eq!(done["status"], "printed", "{done}");
+    assert_eq!(done["job"], ticket["print"]["job"]);
+    assert_eq!(printer.tickets(), 1);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_printer_that_stops_answering_fails_the_job_within_its_deadline() {
+async fn a_printer_that_stops_answering_is_reported_within_its_deadline_and_never_as_printed() {
     let hall = TestHall::start().await;
     let printer = FakePrinter::start().await;
     let mut kiosk = kiosk_with_agent(&hall, &printer, Duration::from_secs(60)).await;
@@ -199,9 +152,9 @@ async fn a_printer_that_stops_answering_fails_the_job_within_its_deadline() {
         .post("/api/tickets", json!({"service": "B"}))
         .await;
     assert_eq!(ticket["print"]["status"], "sent");
-    let failed = next_print(&mut kiosk.feed).await;
-    assert_eq!(failed["status"], "failed");
-    assert_eq!(failed["reason"], "printer_timeout");
+    let waiting = next_print(&mut kiosk.feed).await;
+    assert_eq!(waiting["status"], "waiting", "{waiting}");
+    assert_eq!(waiting["reason"], "printer_timeout");
     assert_eq!(printer.tickets(), 0);
 }
 
@@ -234,17 +187,26 @@ async fn the_server_prints_straight_to_a_network_printer_configured_for_the_kios
             qr: "native".into(),
         });
     let hall = TestHall::start_with(settings).await;
-    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
+    let (mut feed, _) =
+        tokio_tungstenite::connect_async(format!("{}/ws/kiosk?token={token}", hall.ws_base))
+            .await
+            .expect("kiosk feed");
+    let kiosk = hall.device_with_token(token);
     let ticket = kiosk.issue("A", "elderly").await;
-    assert_eq!(ticket["print"]["status"], "printed", "{ticket}");
+    assert_eq!(ticket["print"]["status"], "sent", "{ticket}");
+    let done = next_print(&mut feed).await;
+    assert_eq!(done["status"], "printed", "{done}");
     assert_eq!(printer.tickets(), 1);
     let image = motcua_printer::render(&printer.ticket_bytes()[0], Paper::Mm58).expect("printable");
     assert_eq!(image.width(), 384);
 
     printer.set(Mode::PaperOut);
     let ticket = kiosk.issue("A", "none").await;
-    assert_eq!(ticket["print"]["status"], "failed");
-    assert_eq!(ticket["print"]["reason"], "paper_out");
+    assert_eq!(ticket["print"]["status"], "sent");
+    let waiting = next_print(&mut feed).await;
+    assert_eq!(waiting["status"], "waiting", "{waiting}");
+    assert_eq!(waiting["reason"], "paper_out");
     assert_eq!(printer.tickets(), 1);
 }
 
@@ -258,9 +220,15 @@ async fn hall_side(
     let mut ws = tokio_tungstenite::accept_async(tcp)
         .await
         .expect("handshake");
+    let hello = json!({"type": "hello", "server": "hall-under-test"}).to_string();
+    ws.send(Message::text(hello)).await.expect("send hello");
     let mut answers = Vec::new();
     for (job, ticket) in jobs {
-        let frame = json!({"type": "job", "job": job, "ticket": ticket}).to_string();
+        let frame = json!({
+            "type": "job", "job": job, "key": format!("key-{job}"),
+            "expires_in_ms": 60_000, "ticket": ticket
+        })
+        .to_string();
         ws.send(Message::text(frame)).await.expect("send job");
         loop {
             let message = tokio::time::timeout(Duration::from_secs(10), ws.next())
@@ -295,43 +263,41 @@ async fn a_job_resent_after_the_link_dropped_is_not_printed_twice_even_after_a_r
     let ticket = motcua_printer::TicketPrint::sample();
 
     // The agents' memory outlives both of them.
-    let unused = tempfile::tempdir().expect("unused");
-    let first = start_agent(
-        agent_config(
-            &server,
-            "token",
-            &printer,
-            &state_path,
-            Duration::from_secs(60),
-        ),
-        unused,
+    let first = Agent::start(
+        &server,
+        "token",
+        &printer,
+        &state_path,
+        Duration::from_secs(60),
     );
     let answers = hall_side(&listener, &[(41, ticket.clone())]).await;
-    assert_eq!(answers, [json!({"type": "done", "job": 41})]);
+    assert_eq!(
+        answers,
+        [json!({"type": "done", "job": 41, "confirmed": true})]
+    );
     // The server never heard that answer (say), so it sends job 41 again on reconnect.
     let answers = hall_side(&listener, &[(41, ticket.clone())]).await;
-    assert_eq!(answers, [json!({"type": "done", "job": 41})]);
+    assert_eq!(
+        answers,
+        [json!({"type": "done", "job": 41, "confirmed": true})]
+    );
     assert_eq!(printer.tickets(), 1, "printed once");
-    drop(first);
+    first.kill().await;
 
     // A restarted agent remembers too; a new job still prints.
-    let again = tempfile::tempdir().expect("unused");
-    let _second = start_agent(
-        agent_config(
-            &server,
-            "token",
-            &printer,
-            &state_path,
-            Duration::from_secs(60),
-        ),
-        again,
+    let _second = Agent::start(
+        &server,
+        "token",
+        &printer,
+        &state_path,
+        Duration::from_secs(60),
     );
     let answers = hall_side(&listener, &[(41, ticket.clone()), (42, ticket)]).await;
     assert_eq!(
         answers,
         [
-            json!({"type": "done", "job": 41}),
-            json!({"type": "done", "job": 42})
+            json!({"type": "done", "job": 41, "confirmed": true}),
+            json!({"type": "done", "job": 42, "confirmed": true})
         ]
     );
     printer.wait_for_tickets(2).await;

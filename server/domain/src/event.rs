@@ -129,6 +129,9 @@ pub enum Event {
         #[serde(default, skip_serializing_if = "Option::is_none")]
         channel: Option<RatingChannel>,
     },
+    /// Staff had the ticket printed again (its first copy did not print, or may not have:
+    /// a crash came between sending it and the printer's confirmation).
+    Reprinted {},
     CounterOpened {},
     CounterClosed {
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -167,6 +170,7 @@ impl Event {
             Event::CounterClosed { .. } => "counter_closed",
             Event::CounterPaused { .. } => "counter_paused",
             Event::CounterResumed {} => "counter_resumed",
+            Event::Reprinted {} => "reprinted",
         }
     }
 
@@ -203,7 +207,7 @@ impl Event {
     pub fn moves_queue(&self) -> bool {
         match self {
             Event::Issued { priority, .. } => priority.is_priority(),
-            Event::Rated { .. } => false,
+            Event::Rated { .. } | Event::Reprinted {} => false,
             Event::Called { .. }
             | Event::Recalled { .. }
             | Event::Serving {}
@@ -234,6 +238,7 @@ impl Event {
             Event::Issued { .. }
             | Event::Cancelled { .. }
             | Event::Rated { .. }
+            | Event::Reprinted {}
             | Event::CounterOpened {}
             | Event::CounterClosed { .. }
             | Event::CounterPaused { .. }
@@ -388,6 +393,7 @@ mod tests {
                 json!({"reason": "Nghỉ trưa"}),
             ),
             (Event::CounterResumed {}, json!({})),
+            (Event::Reprinted {}, json!({})),
         ]
     }
 

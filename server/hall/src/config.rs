@@ -145,9 +145,12 @@ impl UplinkSettings {
 pub struct PrintingSettings {
     /// Printed at the bottom of every ticket.
     pub footer: String,
-    /// A job not printed within this many seconds is dropped (the kiosk showed the
-    /// ticket on screen; the citizen has moved on).
+    /// A job waits for its printer (an agent away, paper out) at most this many seconds,
+    /// then fails (the kiosk showed the ticket on screen; the citizen has moved on).
     pub job_expiry_seconds: u64,
+    /// How often the server asks its own network printers (`[[printers]]`) how they are,
+    /// while they have nothing to print.
+    pub status_every_seconds: u64,
 }
 
 impl Default for PrintingSettings {
@@ -155,6 +158,7 @@ impl Default for PrintingSettings {
         PrintingSettings {
             footer: "Xin cảm ơn quý công dân! · Thank you!".into(),
             job_expiry_seconds: 120,
+            status_every_seconds: 5,
         }
     }
 }

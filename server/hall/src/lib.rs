@@ -56,6 +56,7 @@ pub fn wire(
         settings.direct_printers()?,
         settings.printing.footer.clone(),
         std::time::Duration::from_secs(settings.printing.job_expiry_seconds),
+        std::time::Duration::from_secs(settings.printing.status_every_seconds.max(1)),
         clock.clone(),
         hall.tz,
     );

@@ -45,6 +45,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/009_revocation.sql"),
     include_str!("../migrations/010_ticket_issuers.sql"),
     include_str!("../migrations/011_rating_source.sql"),
+    include_str!("../migrations/012_print_job_keys.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

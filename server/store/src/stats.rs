@@ -137,7 +137,9 @@ fn fold_ticket_event(
         Event::CounterOpened {}
         | Event::CounterClosed { .. }
         | Event::CounterPaused { .. }
-        | Event::CounterResumed {} => {}
+        | Event::CounterResumed {}
+        // A reprint changes no figure.
+        | Event::Reprinted {} => {}
     }
     Ok(())
 }
@@ -248,7 +250,8 @@ fn fold_counter_event(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusql
         | Event::Cancelled { .. }
         | Event::Returned { .. }
         | Event::Transferred { .. }
-        | Event::Rated { .. } => {}
+        | Event::Rated { .. }
+        | Event::Reprinted {} => {}
     }
     Ok(())
 }

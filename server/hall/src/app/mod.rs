@@ -14,6 +14,7 @@ pub mod counters;
 pub mod estimate;
 pub mod queue;
 pub mod rating;
+pub mod reprint;
 pub mod views;
 
 use chrono::{DateTime, NaiveDate, Utc};

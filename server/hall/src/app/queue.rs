@@ -253,9 +253,11 @@ pub fn issue(
 #[derive(Debug, Clone, Serialize, PartialEq, Eq, utoipa::ToSchema)]
 pub struct PrintOutcome {
     pub job: i64,
-    /// `sent` (to an agent; the result follows on the kiosk feed), `printed` or `failed`.
+    /// `sent` (to the printer; the result follows on the kiosk feed), `waiting` (for the
+    /// printer, `reason` says why; it is tried until it expires), `printed` or `failed`.
     #[schema(value_type = String, example = "sent")]
     pub status: &'static str,
+    /// Why it waits or failed: one of the codes in `motcua_printer::Reason`.
     pub reason: Option<String>,
 }
 
@@ -264,7 +266,7 @@ pub struct PrintOutcome {
 pub struct KioskTicket {
     pub issued: Issued,
     pub paper: TicketPrint,
-    pub job: Result<i64, PrintOutcome>,
+    pub job: Result<print_jobs::NewJob, PrintOutcome>,
 }
 
 /// Issue a ticket at a kiosk (as [`issue_once`]) and write its print job in the same
@@ -314,6 +316,7 @@ fn print_outcome_of(ctx: &Ctx<'_, '_>, ticket_id: i64) -> Result<PrintOutcome, E
     let status = match status.as_str() {
         "printed" => "printed",
         "failed" => "failed",
+        _ if reason.is_some() => "waiting",
         _ => "sent",
     };
     Ok(PrintOutcome {
@@ -524,7 +527,11 @@ fn move_of<'t>(
 
 /// A ticket at a counter is moved only by the clerk holding that counter. A waiting ticket
 /// (transfer, cancel) by a manager, or by a clerk whose open counter serves its field.
-fn check_may_touch(ctx: &Ctx<'_, '_>, ticket: &TicketRow, staff: &Staff) -> Result<(), Error> {
+pub(super) fn check_may_touch(
+    ctx: &Ctx<'_, '_>,
+    ticket: &TicketRow,
+    staff: &Staff,
+) -> Result<(), Error> {
     if let Some(no) = ticket.counter_no.filter(|_| ticket.status.at_counter()) {
         held_counter(ctx, no, staff)?;
         return Ok(());

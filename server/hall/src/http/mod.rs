@@ -144,6 +144,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::return_ticket))
         .routes(routes!(api::cancel_ticket))
         .routes(routes!(api::rate_ticket))
+        .routes(routes!(api::reprint_ticket))
+        .routes(routes!(api::unprinted_jobs))
         .routes(routes!(api::announcement))
         .routes(routes!(api::rate))
         .routes(routes!(api::list_counters))
@@ -266,5 +268,7 @@ pub async fn serve(
         hub.close_all();
     };
     let connections = state.connections.clone();
+    // The server's own printers and the sweep of jobs nobody will print, while serving.
+    let _printing = state.printing.start(&state.store);
     motcua_web::connections::serve(listener, router(state), connections, shutdown).await
 }

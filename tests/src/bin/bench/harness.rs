@@ -81,6 +81,7 @@ impl Bench {
 pub struct Hall {
     pub base: String,
     pub ws: String,
+    dir: std::path::PathBuf,
     state: AppState,
     /// The kiosk's device token.
     pub kiosk: String,
@@ -147,6 +148,7 @@ fn start_hall(server_rt: &Runtime, root: &Path, name: &str, settings: Settings) 
     Ok(Hall {
         base: format!("http://{addr}"),
         ws: format!("ws://{addr}"),
+        dir,
         state,
         kiosk,
         clerks,
@@ -156,6 +158,15 @@ fn start_hall(server_rt: &Runtime, root: &Path, name: &str, settings: Settings) 
 }
 
 impl Hall {
+    /// A printer for the bench's kiosk, as `motcua device add NAME --kind printer --kiosk
+    /// bench-kiosk` makes it: its token.
+    pub fn add_printer(&self, name: &str) -> Result<String> {
+        let conn = store::open_for_admin(&self.dir).map_err(|e| anyhow!("open: {e}"))?;
+        let (_, token) = motcua_web::accounts::add_printer(&conn, name, "bench-kiosk", now_ms())
+            .map_err(|e| anyhow!("add printer: {e:?}"))?;
+        Ok(token)
+    }
+
     pub async fn shut_down(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

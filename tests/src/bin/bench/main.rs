@@ -21,7 +21,9 @@
 //!    every phone has its new place in the queue;
 //! 8. 200 wrong sign-ins kept in flight (each from another address, for another name):
 //!    peak resident memory, and a kiosk's issue p99 against the quiet figure
-//!    (`--only sign-in-burst`).
+//!    (`--only sign-in-burst`);
+//! 9. tickets through the print agent to a fake printer on TCP: tickets on paper per
+//!    second, and request to last byte p50/p99 at 50 requests/s (`--only printing`).
 //!
 //! (2) and (3) run with 1,000 displays on `/ws/hall`; (2b) and (3b) repeat them on a hall
 //! with none, to tell the cost of the fan-out from the cost of the ticket itself. Each
@@ -46,6 +48,7 @@ mod issuing;
 mod memory;
 mod phone_feeds;
 mod phones;
+mod printing;
 mod report;
 mod sign_in_burst;
 
@@ -84,6 +87,8 @@ enum Section {
     Phones,
     /// (8) 200 wrong sign-ins in flight: peak memory and the kiosk's issue p99
     SignInBurst,
+    /// (9) tickets through the print agent to a printer: per second, request to last byte
+    Printing,
 }
 
 fn main() -> Result<()> {
@@ -156,6 +161,9 @@ fn run(bench: &Bench, report: &mut Report, wanted: impl Fn(Section) -> bool) -> 
     }
     if wanted(Section::SignInBurst) {
         sign_in_burst::section(bench, report)?;
+    }
+    if wanted(Section::Printing) {
+        printing::section(bench, report)?;
     }
     Ok(())
 }

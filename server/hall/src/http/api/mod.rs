@@ -34,6 +34,7 @@ mod bulk;
 mod counters;
 mod feeds;
 mod hall;
+mod printing;
 mod staff;
 mod ticketing;
 
@@ -42,6 +43,7 @@ pub use bulk::*;
 pub use counters::*;
 pub use feeds::*;
 pub use hall::*;
+pub use printing::*;
 pub use staff::*;
 pub use ticketing::*;
 

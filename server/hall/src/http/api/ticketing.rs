@@ -111,7 +111,7 @@ pub async fn issue_ticket(
     let print = match job {
         Ok(job) => {
             printing
-                .dispatch(&app.store, kiosk.id, &kiosk.name, job, &paper)
+                .dispatch(&app.store, kiosk.id, &kiosk.name, &job, &paper)
                 .await
         }
         Err(known) => known,
@@ -312,7 +312,7 @@ pub async fn list_tickets(
 }
 
 /// The ticket a move is for: a positive id, or no such ticket.
-fn ticket_id(id: &str) -> Result<i64, AppError> {
+pub(super) fn ticket_id(id: &str) -> Result<i64, AppError> {
     id.parse()
         .ok()
         .filter(|n| *n > 0)
@@ -588,7 +588,7 @@ pub async fn unknown_ticket_action(
     AppError::not_found(
         "unknown_action",
         format!(
-            "no action {action:?}: call, recall, start, finish, no-show, transfer, return, cancel, rate"
+            "no action {action:?}: call, recall, start, finish, no-show, transfer, return, cancel, rate, reprint"
         ),
     )
 }
