@@ -60,7 +60,10 @@ export function apply(frame) {
   const ours = frame.ticket && (frame.ticket.counter ?? frame.counter?.no) === state.no;
   const isCall = ours && (frame.kind === "called" || frame.kind === "recalled");
   render(isCall);
-  if (isCall) announce(frame.ticket.code, state.no);
+  if (isCall) {
+    const code = frame.ticket.code;
+    announce(code, state.no, () => state.counter?.current?.code === code);
+  }
 }
 
 function atCounter(t) {

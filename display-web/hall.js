@@ -97,7 +97,7 @@ export function apply(frame) {
     state.calls = latestFirst([c, ...state.calls]);
     renderLatest(true);
     renderRecent(true);
-    announce(c.code, c.counter);
+    announce(c.code, c.counter, () => holds(c));
   } else {
     renderLatest(false);
     renderRecent(false);

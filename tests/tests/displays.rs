@@ -225,6 +225,7 @@ async fn a_call_that_holds_goes_back_to_the_welcome_panel_after_two_minutes_of_h
         "D001",
         "a call that holds stays up within its two minutes"
     );
+    tv.screenshot("displays-tv-call-holds-1920x1080").await;
     // Past two minutes: the welcome panel; the call stays listed, and the counter display
     // still shows whom it serves.
     hall.clock.advance(chrono::Duration::seconds(61));
