@@ -322,6 +322,11 @@ pub struct CallView {
     pub counter: Option<u16>,
     pub at: String,
     pub kind: String,
+    /// Where the ticket stands now (`called` or `serving` while the call still holds;
+    /// `waiting` once returned or transferred; `served`, `absent`, `cancelled`): a display
+    /// never sends anyone to a counter for a call that no longer holds.
+    #[schema(value_type = String, example = "called")]
+    pub status: String,
 }
 
 /// The latest calls and recalls of the hall's latest day, newest first.
@@ -333,13 +338,14 @@ pub fn recent_calls(
     let day = tickets::latest_day(conn)?.unwrap_or_default();
     Ok(events::recent_calls(conn, &day, limit)?
         .into_iter()
-        .map(|(seq, code, service, counter, at, kind)| CallView {
+        .map(|(seq, code, service, counter, at, kind, status)| CallView {
             seq,
             code,
             service: service.unwrap_or_default(),
             counter,
             at: local_time(hall, at),
             kind,
+            status,
         })
         .collect())
 }
@@ -352,13 +358,21 @@ pub struct HallSnapshot {
     #[schema(value_type = String, example = "snapshot")]
     pub kind: &'static str,
     pub seq: i64,
+    /// The hall's time when the snapshot was read: displays time how long a call stays
+    /// up by the hall's clock, not their own.
+    pub now: String,
     pub hall: String,
     pub services: Vec<ServiceView>,
     pub counters: Vec<CounterView>,
     pub recent_calls: Vec<CallView>,
 }
 
-pub fn hall_snapshot(conn: &Connection, hall: &Hall) -> Result<HallSnapshot, StoreError> {
+/// `now_ms`: the hall's clock as the snapshot is read.
+pub fn hall_snapshot(
+    conn: &Connection,
+    hall: &Hall,
+    now_ms: i64,
+) -> Result<HallSnapshot, StoreError> {
     let seq = events::last_seq(conn)?;
     let mut counters = Vec::new();
     for c in &hall.counters {
@@ -367,6 +381,7 @@ pub fn hall_snapshot(conn: &Connection, hall: &Hall) -> Result<HallSnapshot, Sto
     Ok(HallSnapshot {
         kind: "snapshot",
         seq,
+        now: local_time(hall, now_ms),
         hall: hall.name.clone(),
         services: services(conn, hall)?,
         counters,
