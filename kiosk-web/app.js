@@ -15,6 +15,7 @@
 import { t, t2, has, setLang, getLang, reasonKey, names } from './text.js';
 import { icon, fieldIcon } from './icons.js';
 import { request, liveFeed, NetworkError } from './net.js';
+import { timeLimit } from './limit.js';
 
 const TOKEN_KEY = 'motcua.kiosk.token';
 // A step left untouched this long asks "more time?", then waits WARN_MS for an answer
@@ -554,45 +555,33 @@ function timeout() {
       return getLang() === 'vi' ? null : { kind: 'lang', ms: IDLE_MS, touch: true };
     case 'priority':
     case 'confirm':
-      return S.busy ? null : { kind: 'step', ms: IDLE_MS + WARN_MS, warn: true, touch: true };
+      return S.busy ? null : { kind: 'step', ms: IDLE_MS + WARN_MS, warnMs: WARN_MS, touch: true };
     case 'ticket':
       if (S.print?.state === 'printed') return { kind: 'printed', ms: PRINTED_MS, touch: true };
       if (S.print?.state === 'printing') return null; // the word comes within PRINT_QUIET_MS
       // Not printed: only the citizen's own "more time" keeps it, never a stranger's touch.
-      return { kind: 'unprinted', ms: UNPRINTED_MS, warn: true, shown: true };
+      return { kind: 'unprinted', ms: UNPRINTED_MS, warnMs: WARN_MS, shown: true };
     default:
       return null;
   }
 }
 
-// The page's own clock for its timeouts: performance.now(), plus what a test skipped.
-let skipped = 0;
-const clock = () => performance.now() + skipped;
-let idle = { kind: null }; // {kind, ms, warn, touch, shown, deadline, warning}
+const limit = timeLimit({
+  onExpire: goStart,
+  onWarn: drawTimeout,
+  onTick(seconds) {
+    for (const el of document.querySelectorAll('[data-seconds]')) {
+      if (el.dataset.shown === seconds) continue;
+      el.dataset.shown = seconds;
+      el.replaceChildren(...secondsText(el.dataset.seconds, seconds));
+    }
+  },
+});
 
 /** Start the screen's timeout again (`keep`: unless the same kind is already running). */
 function armIdle(keep = false) {
-  const next = timeout();
-  if (keep && next && next.kind === idle.kind) return;
-  idle = next ? { ...next, deadline: clock() + next.ms, warning: false } : { kind: null };
+  limit.arm(timeout(), keep);
   drawTimeout();
-}
-
-/** Once every quarter second: go back to the start, or warn, or count down. */
-function checkIdle() {
-  if (!idle.kind) return;
-  const left = idle.deadline - clock();
-  if (left <= 0) return goStart();
-  if (idle.warn && !idle.warning && left <= WARN_MS) {
-    idle.warning = true;
-    drawTimeout();
-  }
-  const seconds = String(Math.ceil(left / 1000));
-  for (const el of document.querySelectorAll('[data-seconds]')) {
-    if (el.dataset.shown === seconds) continue;
-    el.dataset.shown = seconds;
-    el.replaceChildren(...secondsText(el.dataset.seconds, seconds));
-  }
 }
 
 /** A sentence with the seconds left in it, in both languages. */
@@ -602,7 +591,8 @@ function secondsText(key, n) {
 
 /** The countdown under an unprinted ticket, and the "more time?" warning over any step. */
 function drawTimeout() {
-  const left = String(Math.max(0, Math.ceil((idle.deadline - clock()) / 1000)));
+  const idle = limit.now;
+  const left = limit.secondsLeft();
   const count = $('#ticket-countdown');
   if (count) {
     count.hidden = !(idle.shown && !idle.warning);
@@ -647,7 +637,7 @@ function drawTimeout() {
 
 /** The citizen asked for more time: the step's whole time again. */
 function moreTime() {
-  if (!idle.kind) return;
+  if (!limit.now.kind) return;
   armIdle();
 }
 
@@ -925,7 +915,7 @@ function lockDown() {
     () => {
       S.pointerDown = true;
       // A touch is a person still there; once the warning is up, only its button answers it.
-      if (idle.touch && !idle.warning) armIdle();
+      if (limit.now.touch && !limit.now.warning) armIdle();
     },
     true,
   );
@@ -947,15 +937,7 @@ function start() {
     armIdle();
   });
   setInterval(tick, 10_000);
-  setInterval(checkIdle, 250);
-  window.motcuaKiosk = {
-    /** Move the page's timeouts on by `seconds`, as if that much time had passed untouched. */
-    skip(seconds) {
-      skipped += Number(seconds) * 1000;
-      checkIdle();
-      return idle.kind;
-    },
-  };
+  window.motcuaKiosk = { skip: (seconds) => limit.skip(seconds) };
   window.addEventListener('resize', fit);
   document.fonts?.addEventListener?.('loadingdone', fit);
   S.token = pairFromAddress();

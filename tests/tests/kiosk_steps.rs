@@ -8,6 +8,7 @@
 //! hall's ManualClock moves the server's: no test waits for a timer. Screenshots land in
 //! `target/test-artifacts/`.
 
+use fantoccini::Locator;
 use motcua_domain::DeviceKind;
 use motcua_tests::TestHall;
 use motcua_tests::browser::Browser;
@@ -25,6 +26,30 @@ async fn kiosk_at(hall: &TestHall, token: &str, width: u32, height: u32) -> Brow
         )
         .await;
     kiosk
+}
+
+/// Tap a button as a finger would. The start screen redraws itself when the hall's figures
+/// change (a ticket issued a moment ago), so a button found just before a redraw may be gone
+/// by the click: find it again then, as a person's second look would.
+async fn tap(kiosk: &Browser, css: &str) {
+    for _ in 0..20 {
+        kiosk
+            .wait_for(
+                &format!("{css} to be clickable"),
+                &format!(
+                    "(function(e){{ return e && !e.disabled && e.offsetParent !== null; }})(document.querySelector('{}'))",
+                    css.replace('\'', "\\'")
+                ),
+            )
+            .await;
+        let element = kiosk.client.find(Locator::Css(css)).await.expect("element");
+        match element.click().await {
+            Ok(()) => return,
+            Err(e) if format!("{e:?}").contains("StaleElementReference") => continue,
+            Err(e) => panic!("click on {css}: {e:?}"),
+        }
+    }
+    panic!("{css} kept being redrawn under the finger");
 }
 
 async fn text(kiosk: &Browser, css: &str) -> String {
@@ -91,8 +116,8 @@ async fn a_ticket_that_did_not_print_counts_down_and_leaves_the_screen_for_the_n
     );
     kiosk.screenshot("kiosk-no-printer-1080x1920").await;
 
-    kiosk.click("button[data-field='A']").await;
-    kiosk.click("button[data-priority='none']").await;
+    tap(&kiosk, "button[data-field='A']").await;
+    tap(&kiosk, "button[data-priority='none']").await;
     kiosk
         .wait_for("the ticket", "document.body.dataset.screen === 'ticket'")
         .await;
@@ -153,14 +178,14 @@ async fn a_ticket_that_did_not_print_counts_down_and_leaves_the_screen_for_the_n
     assert_targets_big_enough(&kiosk, "the warning").await;
 
     // A stranger's touch on the screen does not keep it; the citizen's "more time" does.
-    kiosk.click("#ticket-code").await;
+    tap(&kiosk, "#ticket-code").await;
     assert_eq!(
         kiosk
             .eval("!!document.querySelector('#timeout[data-open]')")
             .await,
         true
     );
-    kiosk.click("button[data-action='more-time']").await;
+    tap(&kiosk, "button[data-action='more-time']").await;
     kiosk
         .wait_for(
             "the countdown from the top",
@@ -198,8 +223,8 @@ async fn i_have_my_number_ends_an_unprinted_ticket_at_once_on_a_landscape_kiosk(
         )
         .await;
     kiosk.screenshot("kiosk-no-printer-1920x1080").await;
-    kiosk.click("button[data-field='A']").await;
-    kiosk.click("button[data-priority='none']").await;
+    tap(&kiosk, "button[data-field='A']").await;
+    tap(&kiosk, "button[data-priority='none']").await;
     kiosk
         .wait_for(
             "the countdown",
@@ -221,7 +246,7 @@ async fn i_have_my_number_ends_an_unprinted_ticket_at_once_on_a_landscape_kiosk(
         .screenshot("kiosk-unprinted-more-time-1920x1080")
         .await;
     // The warning carries "I have my number" too.
-    kiosk.click("#timeout button[data-action='done']").await;
+    tap(&kiosk, "#timeout button[data-action='done']").await;
     kiosk
         .wait_for(
             "the start screen",
@@ -242,7 +267,7 @@ async fn a_timed_step_asks_for_more_time_before_it_goes_back_to_the_start() {
     let _clerk = hall.clerk_at("lan", 1).await;
     for (width, height) in [(1080, 1920), (1920, 1080)] {
         let kiosk = kiosk_at(&hall, &token, width, height).await;
-        kiosk.click("button[data-field='A']").await;
+        tap(&kiosk, "button[data-field='A']").await;
         kiosk
             .wait_for(
                 "the priority step",
@@ -274,7 +299,7 @@ async fn a_timed_step_asks_for_more_time_before_it_goes_back_to_the_start() {
         kiosk
             .screenshot(&format!("kiosk-more-time-{width}x{height}"))
             .await;
-        kiosk.click("button[data-action='more-time']").await;
+        tap(&kiosk, "button[data-action='more-time']").await;
         kiosk
             .wait_for(
                 "the warning to go",
@@ -284,7 +309,7 @@ async fn a_timed_step_asks_for_more_time_before_it_goes_back_to_the_start() {
         assert_eq!(kiosk.eval("document.body.dataset.screen").await, "priority");
 
         // The confirm step warns the same way, and without an answer goes back to the start.
-        kiosk.click("button[data-priority='elderly']").await;
+        tap(&kiosk, "button[data-priority='elderly']").await;
         kiosk
             .wait_for(
                 "the confirm step",
@@ -329,7 +354,7 @@ async fn a_regular_number_takes_two_taps_and_a_priority_claim_is_still_confirmed
         assert_targets_big_enough(&kiosk, "the start screen").await;
 
         // Two taps: the field, then "No: get a regular number".
-        kiosk.click("button[data-field='A']").await;
+        tap(&kiosk, "button[data-field='A']").await;
         kiosk
             .wait_for(
                 "the priority step",
@@ -345,7 +370,7 @@ async fn a_regular_number_takes_two_taps_and_a_priority_claim_is_still_confirmed
         kiosk
             .screenshot(&format!("kiosk-priority-{width}x{height}"))
             .await;
-        kiosk.click("button[data-priority='none']").await;
+        tap(&kiosk, "button[data-priority='none']").await;
         let code = kiosk
             .wait_for(
                 "the ticket after two taps",
@@ -360,11 +385,11 @@ async fn a_regular_number_takes_two_taps_and_a_priority_claim_is_still_confirmed
             true,
             "a regular number"
         );
-        kiosk.click("button[data-action='done']").await;
+        tap(&kiosk, "button[data-action='done']").await;
 
         // A priority claim: chosen, then confirmed on its own screen before any number.
-        kiosk.click("button[data-field='A']").await;
-        kiosk.click("button[data-priority='elderly']").await;
+        tap(&kiosk, "button[data-field='A']").await;
+        tap(&kiosk, "button[data-priority='elderly']").await;
         kiosk
             .wait_for(
                 "the confirm step",
@@ -373,7 +398,7 @@ async fn a_regular_number_takes_two_taps_and_a_priority_claim_is_still_confirmed
             .await;
         assert!(text(&kiosk, ".summary").await.contains("Người cao tuổi"));
         assert_targets_big_enough(&kiosk, "the confirm step").await;
-        kiosk.click("button[data-action='confirm']").await;
+        tap(&kiosk, "button[data-action='confirm']").await;
         let prio = kiosk
             .wait_for(
                 "the priority ticket",
