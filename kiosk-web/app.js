@@ -633,6 +633,8 @@ function drawTimeout() {
       ),
     ),
   );
+  // A screen reader (or a keyboard) lands on the answer.
+  layer.querySelector('.more')?.focus({ preventScroll: true });
 }
 
 /** The citizen asked for more time: the step's whole time again. */
