@@ -302,3 +302,26 @@ async fn the_console_and_the_kiosk_learn_the_absence_rules_from_the_hall() {
     assert_eq!(info["absent_after_seconds"], 45);
     assert_eq!(info["absent_undo_minutes"], 30);
 }
+
+#[tokio::test]
+async fn an_absence_of_yesterday_cannot_be_undone_after_midnight_even_within_the_window() {
+    let (hall, kiosk, _, _) = hall().await;
+    // 23:50, the hall's time (the morning's sessions have ended: sign in again).
+    hall.clock
+        .advance(Duration::hours(15) + Duration::minutes(50));
+    let clerk = hall.clerk_at("hoa", 3).await;
+    let ticket = kiosk.issue("A", "none").await;
+    let called = clerk.call_next(3).await.expect("called");
+    clerk.act(&called, "recall", json!({})).await;
+    let (status, _) = clerk.act(&called, "no-show", json!({})).await;
+    assert_eq!(status, 200);
+    // 00:02: twelve minutes later, but a new day: yesterday's queue is gone.
+    hall.clock.advance(Duration::minutes(12));
+    let manager = hall.sign_in("boss").await;
+    let (status, body) = undo(&manager, &ticket, json!({"to": "queue"})).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "absent_undo_expired"),
+        "{body}"
+    );
+}
