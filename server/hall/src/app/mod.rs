@@ -9,6 +9,7 @@
 //! application's feed: the live module builds the screens' frames from it; nothing here
 //! knows of WebSockets or HTTP.
 
+pub mod absence;
 pub mod bulk;
 pub mod counters;
 pub mod estimate;

@@ -478,7 +478,17 @@ fn move_of<'t>(
         ),
         Action::Start => (Event::Serving {}, Update::Started, None),
         Action::Finish => (Event::Served {}, closed(Status::Served), None),
-        Action::NoShow => (Event::Absent {}, closed(Status::Absent), None),
+        Action::NoShow => {
+            // Not before a recall or the hall's minimum time since the call.
+            if let Some(called_at) = ticket.called_at {
+                let now = millis(ctx.now());
+                ctx.hall()
+                    .absence
+                    .may_mark_absent(called_at, ticket.recalls, now)?;
+            }
+            (Event::Absent {}, closed(Status::Absent), None)
+        }
+        Action::UndoAbsent { .. } => return Err(Error::Internal),
         Action::Cancel => (
             Event::Cancelled {
                 from: ticket.status,
