@@ -1,0 +1,124 @@
+//! A field no open counter serves: the server says so in every view of a waiting ticket
+//! (`no_counter_open`), so the kiosk, the phone and the console tell the citizen and the
+//! clerk plainly instead of an estimate or "you are next"; and a transferred ticket says
+//! where it came from (`transferred_from`), so a phone opened afresh gives the right reason.
+//! The demo hall: counter 1 serves A and D, counter 2 B and E, 3 C and A, 4 D, A and C.
+
+use motcua_domain::{DeviceKind, Role};
+use motcua_tests::{TestHall, next_event};
+use serde_json::{Value, json};
+
+fn token(ticket: &Value) -> &str {
+    ticket["token"].as_str().expect("ticket token")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_transferred_into_a_field_no_counter_serves_says_so_everywhere() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let clerk = hall.clerk_at("lan", 1).await; // A and D; nobody at counter 2 (B and E)
+    let mine = kiosk.issue("A", "none").await;
+    assert_eq!(mine["no_counter_open"], false, "counter 1 serves A: {mine}");
+    assert_eq!(mine["transferred_from"], Value::Null);
+
+    let (mut phone, first) = hall.feed(&format!("/ws/tickets/{}", token(&mine))).await;
+    assert_eq!(first["ticket"]["no_counter_open"], false);
+
+    // Called, then sent to land and construction, which no open counter serves.
+    let called = clerk.call_next(1).await.expect("A001 is called");
+    assert_eq!(called["no_counter_open"], false, "not waiting: {called}");
+    let (status, moved) = clerk.act(&mine, "transfer", json!({"service": "B"})).await;
+    assert_eq!(status, 200, "{moved}");
+    assert_eq!(moved["status"], "waiting");
+    assert_eq!(moved["no_counter_open"], true, "{moved}");
+    assert_eq!(moved["transferred_from"], "A");
+
+    // The phone's live frame, its page read afresh, and its socket opened afresh.
+    let frame = next_event(&mut phone, "transferred").await;
+    assert_eq!(frame["ticket"]["no_counter_open"], true, "{frame}");
+    assert_eq!(frame["ticket"]["transferred_from"], "A", "{frame}");
+    let (status, seen) = hall
+        .anonymous()
+        .get(&format!("/api/tickets/{}", token(&mine)))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(seen["no_counter_open"], true, "{seen}");
+    assert_eq!(seen["transferred_from"], "A", "{seen}");
+    let (_fresh, snapshot) = hall.feed(&format!("/ws/tickets/{}", token(&mine))).await;
+    assert_eq!(snapshot["ticket"]["no_counter_open"], true, "{snapshot}");
+    assert_eq!(snapshot["ticket"]["transferred_from"], "A");
+
+    // The manager's list says it too, and the kiosk's list of fields counts no counter.
+    let manager = hall.staff("minh", Role::Manager).await;
+    let (_, list) = manager.get("/api/tickets?status=waiting").await;
+    let listed = list["tickets"]
+        .as_array()
+        .expect("tickets")
+        .iter()
+        .find(|t| t["id"] == mine["id"])
+        .cloned()
+        .expect("the ticket is listed");
+    assert_eq!(listed["no_counter_open"], true, "{listed}");
+    let (_, services) = hall.anonymous().get("/api/services").await;
+    let land = services["services"]
+        .as_array()
+        .expect("services")
+        .iter()
+        .find(|s| s["code"] == "B")
+        .cloned()
+        .expect("field B");
+    assert_eq!(land["counters_open"], 0);
+
+    // A counter serving B opens: the phone hears it at once, an estimate again.
+    let hoa = hall.clerk_at("hoa", 2).await;
+    let frame = next_event(&mut phone, "counter_opened").await;
+    assert_eq!(frame["ticket"]["no_counter_open"], false, "{frame}");
+    assert!(frame["ticket"]["eta_minutes"].is_u64(), "{frame}");
+
+    // Paused: no counter open again, live; and a paused counter's console sees it.
+    let (status, body) = hoa
+        .post("/api/counters/2/pause", json!({"reason": "Họp"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let frame = next_event(&mut phone, "counter_paused").await;
+    assert_eq!(frame["ticket"]["no_counter_open"], true, "{frame}");
+    let (_, snapshot) = hall.feed("/ws/counters/2").await;
+    let waiting = snapshot["waiting"].as_array().expect("waiting list");
+    assert_eq!(waiting.len(), 1, "{snapshot}");
+    assert_eq!(waiting[0]["no_counter_open"], true, "{snapshot}");
+
+    // A ticket of a field that is served says nothing of the kind, and is not "transferred".
+    let other = kiosk.issue("D", "none").await;
+    assert_eq!(other["no_counter_open"], false);
+    assert_eq!(other["transferred_from"], Value::Null);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_ticket_issued_while_its_fields_counters_are_closed_says_no_counter_is_open() {
+    let hall = TestHall::start().await;
+    let clerk = hall.staff("lan", Role::Clerk).await;
+    // Counter 2 opens and pauses: B has a counter, none open.
+    let (status, body) = clerk.post("/api/counters/2/open", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = clerk
+        .post("/api/counters/2/pause", json!({"reason": "Nghỉ trưa"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let ticket = kiosk.issue("B", "none").await;
+    assert_eq!(ticket["no_counter_open"], true, "{ticket}");
+    let (_, seen) = hall
+        .anonymous()
+        .get(&format!("/api/tickets/{}", token(&ticket)))
+        .await;
+    assert_eq!(seen["no_counter_open"], true, "{seen}");
+
+    // Resumed: served again.
+    let (status, body) = clerk.post("/api/counters/2/resume", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let (_, seen) = hall
+        .anonymous()
+        .get(&format!("/api/tickets/{}", token(&ticket)))
+        .await;
+    assert_eq!(seen["no_counter_open"], false, "{seen}");
+}
