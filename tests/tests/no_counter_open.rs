@@ -5,11 +5,35 @@
 //! The demo hall: counter 1 serves A and D, counter 2 B and E, 3 C and A, 4 D, A and C.
 
 use motcua_domain::{DeviceKind, Role};
+use motcua_tests::browser::Browser;
 use motcua_tests::{TestHall, next_event};
 use serde_json::{Value, json};
 
 fn token(ticket: &Value) -> &str {
     ticket["token"].as_str().expect("ticket token")
+}
+
+const PHONE: (u32, u32) = (390, 844);
+const NO_COUNTER: &str = "Hiện chưa có quầy phục vụ lĩnh vực này.";
+
+/// The text of an element as the citizen reads it ("" when hidden).
+async fn text(page: &Browser, id: &str) -> String {
+    page.eval(&format!(
+        "(document.getElementById('{id}')?.innerText ?? '').trim()"
+    ))
+    .await
+    .as_str()
+    .unwrap_or_default()
+    .to_owned()
+}
+
+async fn visible(page: &Browser, id: &str) -> bool {
+    page.eval(&format!(
+        "(document.getElementById('{id}')?.offsetParent ?? null) !== null"
+    ))
+    .await
+    .as_bool()
+    .unwrap_or(false)
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -31,22 +55,28 @@ async fn a_ticket_transferred_into_a_field_no_counter_serves_says_so_everywhere(
     assert_eq!(status, 200, "{moved}");
     assert_eq!(moved["status"], "waiting");
     assert_eq!(moved["no_counter_open"], true, "{moved}");
-    assert_eq!(moved["transferred_from"], "A");
+    assert_eq!(
+        moved["transferred_from"],
+        json!({"service": "A", "service_name_vi": "Tư pháp – Hộ tịch", "service_name_en": "Justice – Civil status"})
+    );
 
     // The phone's live frame, its page read afresh, and its socket opened afresh.
     let frame = next_event(&mut phone, "transferred").await;
     assert_eq!(frame["ticket"]["no_counter_open"], true, "{frame}");
-    assert_eq!(frame["ticket"]["transferred_from"], "A", "{frame}");
+    assert_eq!(
+        frame["ticket"]["transferred_from"]["service"], "A",
+        "{frame}"
+    );
     let (status, seen) = hall
         .anonymous()
         .get(&format!("/api/tickets/{}", token(&mine)))
         .await;
     assert_eq!(status, 200);
     assert_eq!(seen["no_counter_open"], true, "{seen}");
-    assert_eq!(seen["transferred_from"], "A", "{seen}");
+    assert_eq!(seen["transferred_from"]["service"], "A", "{seen}");
     let (_fresh, snapshot) = hall.feed(&format!("/ws/tickets/{}", token(&mine))).await;
     assert_eq!(snapshot["ticket"]["no_counter_open"], true, "{snapshot}");
-    assert_eq!(snapshot["ticket"]["transferred_from"], "A");
+    assert_eq!(snapshot["ticket"]["transferred_from"]["service"], "A");
 
     // The manager's list says it too, and the kiosk's list of fields counts no counter.
     let manager = hall.staff("minh", Role::Manager).await;
@@ -121,4 +151,105 @@ async fn a_ticket_issued_while_its_fields_counters_are_closed_says_no_counter_is
         .get(&format!("/api/tickets/{}", token(&ticket)))
         .await;
     assert_eq!(seen["no_counter_open"], false, "{seen}");
+}
+
+/// Defect 5 of issue 14 on the phone: after a transfer into a field with no open counter
+/// the page said "Bạn là người tiếp theo. Hãy ở gần quầy."; opened afresh it said the
+/// ticket had been sent back to the queue ("trả lại hàng chờ"), because a ticket called
+/// before and waiting again looked returned. Now it says no counter serves the field, live
+/// and afresh, and that the ticket was transferred; and it hears when a counter opens.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_phone_says_no_counter_serves_the_field_after_a_transfer_live_and_opened_afresh() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let clerk = hall.clerk_at("lan", 1).await; // A and D; counter 2 (B and E) is closed
+    let mine = kiosk.issue("A", "none").await;
+    let url = mine["url"].as_str().expect("url");
+
+    let phone = Browser::open(PHONE.0, PHONE.1).await;
+    phone.goto(url).await;
+    phone
+        .wait_for("waiting", "document.body.dataset.status === 'waiting'")
+        .await;
+    assert!(
+        !text(&phone, "eta").await.starts_with(NO_COUNTER),
+        "counter 1 serves A"
+    );
+    assert!(visible(&phone, "next").await, "nobody ahead: next");
+
+    clerk.call_next(1).await.expect("A001 is called");
+    phone
+        .wait_for("called", "document.body.dataset.status === 'called'")
+        .await;
+    let (status, body) = clerk.act(&mine, "transfer", json!({"service": "B"})).await;
+    assert_eq!(status, 200, "{body}");
+    phone
+        .wait_for(
+            "the new field",
+            "document.getElementById('field').textContent === 'Đất đai – Xây dựng'",
+        )
+        .await;
+    assert!(
+        !visible(&phone, "next").await,
+        "not \"you are next\" with no counter open: {}",
+        text(&phone, "queue").await
+    );
+    assert_eq!(
+        text(&phone, "eta").await,
+        NO_COUNTER,
+        "instead of an estimate"
+    );
+    let why = text(&phone, "note").await;
+    assert!(
+        why.contains("đã được chuyển từ lĩnh vực «Tư pháp – Hộ tịch»"),
+        "{why}"
+    );
+    phone.screenshot("phone-no-counter-live-390x844").await;
+
+    // Opened afresh on another phone (nothing remembered): the same reasons.
+    let fresh = Browser::open(PHONE.0, PHONE.1).await;
+    fresh.goto(url).await;
+    fresh
+        .wait_for("waiting", "document.body.dataset.status === 'waiting'")
+        .await;
+    fresh
+        .wait_for(
+            "the reason, with the hall's field names",
+            "!document.getElementById('note').hidden && document.getElementById('hall').textContent !== ''",
+        )
+        .await;
+    let why = text(&fresh, "note").await;
+    assert!(!why.contains("trả lại hàng chờ"), "not returned: {why}");
+    assert!(
+        why.contains("đã được chuyển từ lĩnh vực «Tư pháp – Hộ tịch» sang «Đất đai – Xây dựng»"),
+        "{why}"
+    );
+    assert_eq!(text(&fresh, "eta").await, NO_COUNTER);
+    assert!(!visible(&fresh, "next").await);
+    fresh.screenshot("phone-no-counter-fresh-390x844").await;
+    fresh.click("#lang").await;
+    fresh
+        .wait_for("English", "document.documentElement.lang === 'en'")
+        .await;
+    assert_eq!(
+        text(&fresh, "eta").await,
+        "No counter is serving this field right now."
+    );
+    assert!(
+        text(&fresh, "note")
+            .await
+            .contains("moved from “Justice – Civil status”")
+    );
+    fresh.close().await;
+
+    // A counter serving B opens: the estimate is back, live.
+    let _hoa = hall.clerk_at("hoa", 2).await;
+    phone
+        .wait_for(
+            "the estimate again",
+            "/phút|lượt/.test(document.getElementById('eta').textContent)",
+        )
+        .await;
+    assert!(visible(&phone, "next").await, "nobody ahead in B: next");
+    phone.close().await;
 }

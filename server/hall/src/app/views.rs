@@ -36,8 +36,7 @@ pub struct TicketView {
     pub no_counter_open: bool,
     /// The field the ticket was issued in, when it now waits in another (it was
     /// transferred): the phone explains the move even when opened afresh.
-    #[schema(value_type = Option<String>)]
-    pub transferred_from: Option<ServiceCode>,
+    pub transferred_from: Option<TicketField>,
     pub rating: Option<u8>,
     /// Where the rating was given: kept from the holder's view (below), not sent.
     #[serde(skip)]
@@ -69,11 +68,32 @@ pub struct CitizenTicket {
     /// the estimate.
     pub no_counter_open: bool,
     /// The field the ticket was issued in, when it now waits in another (it was transferred).
-    #[schema(value_type = Option<String>)]
-    pub transferred_from: Option<ServiceCode>,
+    pub transferred_from: Option<TicketField>,
     /// The citizen's own rating. A rating the counter's tablet gave is not shown: the
     /// phone still asks, and the citizen's answer replaces it.
     pub rating: Option<u8>,
+}
+
+/// A field named as a ticket names its own (`service`, `service_name_vi`, `service_name_en`).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct TicketField {
+    pub service: ServiceCode,
+    pub service_name_vi: String,
+    pub service_name_en: String,
+}
+
+impl TicketField {
+    fn of(hall: &Hall, code: &ServiceCode) -> TicketField {
+        let (vi, en) = hall
+            .service(code)
+            .map(|s| (s.name_vi.clone(), s.name_en.clone()))
+            .unwrap_or_else(|| (code.to_string(), code.to_string()));
+        TicketField {
+            service: code.clone(),
+            service_name_vi: vi,
+            service_name_en: en,
+        }
+    }
 }
 
 impl From<&TicketView> for CitizenTicket {
@@ -151,16 +171,13 @@ pub fn no_counter_open(
 
 /// A ticket's view when its place in the queue is already known.
 pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<Place>) -> TicketView {
-    let (name_vi, name_en) = hall
-        .service(&t.service)
-        .map(|s| (s.name_vi.clone(), s.name_en.clone()))
-        .unwrap_or_else(|| (t.service.to_string(), t.service.to_string()));
+    let field = TicketField::of(hall, &t.service);
     TicketView {
         id: t.id,
         code: t.code.clone(),
-        service: t.service.clone(),
-        service_name_vi: name_vi,
-        service_name_en: name_en,
+        service: field.service,
+        service_name_vi: field.service_name_vi,
+        service_name_en: field.service_name_en,
         priority: t.priority,
         status: t.status,
         counter: t.counter_no,
@@ -173,7 +190,7 @@ pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<Place>) ->
         eta_minutes: estimate.map(|e| e.eta_minutes),
         no_counter_open: estimate.is_some_and(|e| e.no_counter_open),
         transferred_from: (t.status == Status::Waiting && t.service != t.first_service)
-            .then(|| t.first_service.clone()),
+            .then(|| TicketField::of(hall, &t.first_service)),
         rating: t.rating,
         rating_source: t.rating_source,
     }
