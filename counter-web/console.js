@@ -27,6 +27,7 @@ const state = {
   pending: false, // a move is on its way: no double clicks
   feed: null,
   cancelArmed: 0, // when X was pressed once
+  transferArmed: null, // {id, to, at}: a transfer into a field no counter serves, asked once
 };
 
 // ---------- small helpers ----------
@@ -450,13 +451,14 @@ function fillTransfer() {
   const select = $('#transfer-service');
   const from = state.counter?.current?.service;
   const options = state.services.filter((s) => s.code !== from);
-  const key = `${t.lang()}|${from}|${options.map((s) => s.code).join()}`;
+  const key = `${t.lang()}|${from}|${options.map((s) => `${s.code}${s.counters_open > 0}`).join()}`;
   if (select.dataset.key === key) return;
   const keep = select.value;
   select.dataset.key = key;
   select.replaceChildren(
     h('option', { value: '' }, t('transfer.choose')),
-    ...options.map((s) => h('option', { value: s.code }, `${s.code} · ${t.lang() === 'en' ? s.name_en : s.name_vi}`)),
+    ...options.map((s) => h('option', { value: s.code, dataset: s.counters_open > 0 ? {} : { noCounter: '1' } },
+      `${s.code} · ${t.lang() === 'en' ? s.name_en : s.name_vi}${s.counters_open > 0 ? '' : ` — ${t('transfer.closed')}`}`)),
   );
   if (options.some((s) => s.code === keep)) select.value = keep;
 }
@@ -498,6 +500,7 @@ async function act(action, ticketId) {
       $('#transfer-service').focus();
       return;
     }
+    if (!transferConfirmed(cur, to)) return;
     body = { service: to };
   }
   if (action === 'pause') {
@@ -570,8 +573,34 @@ async function act(action, ticketId) {
   }
 }
 
+/** The fields' open counters change with other clerks: read them again (for the transfer list). */
+async function refreshServices() {
+  try {
+    state.services = (await api('GET', '/api/services')).services;
+    if (state.view === 'work') fillTransfer();
+  } catch { /* keep what we had */ }
+}
+
+/**
+ * A transfer into a field no open counter serves leaves the citizen waiting for nobody: the
+ * first press (click or Enter) warns, a second one within 10 s transfers anyway.
+ */
+function transferConfirmed(cur, to) {
+  const s = service(to);
+  if (!s || s.counters_open > 0) return true;
+  const armed = state.transferArmed;
+  if (armed && armed.id === cur.id && armed.to === to && Date.now() - armed.at < 10000) {
+    state.transferArmed = null;
+    return true;
+  }
+  state.transferArmed = { id: cur.id, to, at: Date.now() };
+  say('error', t('transfer.noCounter', { field: fieldName(to) }));
+  return false;
+}
+
 /** The counter now holds this called ticket. */
 function took(tk) {
+  refreshServices();
   state.counter = { ...state.counter, current: tk };
   clock.saw(tk.called_at);
   applyTicket(tk);
@@ -660,6 +689,7 @@ function wire() {
     if (state.view === 'work') render();
   });
   $('#counter-select').addEventListener('change', showChosenFields);
+  $('#transfer-service').addEventListener('focus', refreshServices);
   $('#message').addEventListener('click', () => say('', ''));
   $('button[data-action="open"]').addEventListener('click', () => {
     const no = Number($('#counter-select').value);

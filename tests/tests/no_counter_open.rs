@@ -253,3 +253,108 @@ async fn the_phone_says_no_counter_serves_the_field_after_a_transfer_live_and_op
     assert!(visible(&phone, "next").await, "nobody ahead in B: next");
     phone.close().await;
 }
+
+/// Defect 5 of issue 14 at the counter: the console transferred a citizen into a field no
+/// open counter serves without a word. Now such fields are marked in the list, and the
+/// first press warns; only a second press transfers.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_console_warns_before_transferring_into_a_field_no_counter_serves() {
+    let hall = TestHall::start().await;
+    hall.staff("lan", Role::Clerk).await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let mine = kiosk.issue("A", "none").await;
+
+    let console = Browser::open(1366, 768).await;
+    console.goto(&hall.url("/counter/")).await;
+    console
+        .wait_for("the login form", "document.body.dataset.view === 'login'")
+        .await;
+    console.type_into("#login-name", "lan").await;
+    console.type_into("#login-password", "lan-secret-pw").await;
+    console.click("button[data-action='login']").await;
+    console
+        .wait_for(
+            "the counter choice",
+            "document.body.dataset.view === 'choose'",
+        )
+        .await;
+    console
+        .eval("(function(){ const s = document.getElementById('counter-select'); s.value = '1'; s.dispatchEvent(new Event('change')); return true; })()")
+        .await;
+    console.click("button[data-action='open']").await;
+    console
+        .wait_for("the work view", "document.body.dataset.view === 'work'")
+        .await;
+    console.click("button[data-action='next']").await;
+    console
+        .wait_for(
+            "A001 at the counter",
+            "document.getElementById('current-code').textContent === 'A001'",
+        )
+        .await;
+
+    // Land and construction (B) has no open counter: marked in the list.
+    let options = console
+        .eval("[...document.querySelectorAll('#transfer-service option')].map(o => o.textContent)")
+        .await;
+    let land = options
+        .as_array()
+        .expect("options")
+        .iter()
+        .filter_map(Value::as_str)
+        .find(|o| o.starts_with("B ·"))
+        .expect("field B is offered")
+        .to_owned();
+    assert!(land.ends_with("— chưa có quầy mở"), "{options}");
+    assert!(
+        options
+            .as_array()
+            .expect("options")
+            .iter()
+            .any(|o| o.as_str() == Some("D · Chứng thực")),
+        "a served field is not marked: {options}"
+    );
+
+    // The first press warns and moves nothing.
+    console
+        .eval("(function(){ const s = document.getElementById('transfer-service'); s.value = 'B'; s.dispatchEvent(new Event('change')); return true; })()")
+        .await;
+    console.click("button[data-action='transfer']").await;
+    let said = console
+        .wait_for(
+            "a message",
+            "document.getElementById('message').textContent || null",
+        )
+        .await;
+    let said = said.as_str().expect("the message").to_owned();
+    assert!(
+        said.starts_with("Hiện chưa có quầy phục vụ lĩnh vực này (Đất đai – Xây dựng)"),
+        "{said}"
+    );
+    let (_, seen) = hall
+        .anonymous()
+        .get(&format!("/api/tickets/{}", token(&mine)))
+        .await;
+    assert_eq!(seen["status"], "called", "not transferred yet: {seen}");
+    assert_eq!(seen["service"], "A");
+    console
+        .screenshot("console-transfer-no-counter-1366x768")
+        .await;
+
+    // The second press transfers.
+    console.click("button[data-action='transfer']").await;
+    console
+        .wait_for(
+            "the counter free again",
+            "document.getElementById('current-code').textContent === '—'",
+        )
+        .await;
+    let (_, seen) = hall
+        .anonymous()
+        .get(&format!("/api/tickets/{}", token(&mine)))
+        .await;
+    assert_eq!(seen["status"], "waiting", "{seen}");
+    assert_eq!(seen["service"], "B");
+    assert_eq!(seen["no_counter_open"], true);
+    console.close().await;
+}
