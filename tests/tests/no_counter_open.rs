@@ -358,3 +358,72 @@ async fn the_console_warns_before_transferring_into_a_field_no_counter_serves() 
     assert_eq!(seen["no_counter_open"], true);
     console.close().await;
 }
+
+/// The kiosk's field buttons say when no counter serves a field: on a break (its counters
+/// paused, numbers still given) and closed (none open or paused, no numbers).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_kiosk_says_which_fields_no_counter_serves_right_now() {
+    let hall = TestHall::start().await;
+    let token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
+    let clerk = hall.clerk_at("lan", 2).await; // B and E
+    let (status, body) = clerk
+        .post("/api/counters/2/pause", json!({"reason": "Họp"}))
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let _other = hall.clerk_at("hoa", 1).await; // A and D open
+
+    let kiosk = Browser::open(1080, 1920).await;
+    kiosk
+        .goto(&hall.url(&format!("/kiosk/?token={token}")))
+        .await;
+    kiosk
+        .wait_for(
+            "the field buttons",
+            "document.querySelector(\"button[data-field='C']\")",
+        )
+        .await;
+    let button = |code: &str| {
+        format!(
+            "document.querySelector(\"button[data-field='{code}']\").innerText.replace(/\\s+/g, ' ')"
+        )
+    };
+    let land = kiosk.eval(&button("B")).await;
+    let land = land.as_str().unwrap_or_default().to_owned();
+    assert!(land.contains("Tạm nghỉ"), "{land}");
+    assert!(
+        land.contains("Hiện chưa có quầy phục vụ lĩnh vực này"),
+        "{land}"
+    );
+    let labour = kiosk.eval(&button("C")).await;
+    assert!(
+        labour
+            .as_str()
+            .is_some_and(|c| c.contains("Hiện chưa có quầy phục vụ lĩnh vực này")),
+        "{labour}"
+    );
+    let justice = kiosk.eval(&button("A")).await;
+    assert!(
+        justice
+            .as_str()
+            .is_some_and(|a| !a.contains("chưa có quầy")),
+        "{justice}"
+    );
+    // Nothing spills out of its button, upright or on its side.
+    let spills = "[...document.querySelectorAll('button[data-field]')].filter((b) => { const c = b.querySelector('.count').getBoundingClientRect(), r = b.getBoundingClientRect(); return c.right > r.right + 1 || c.bottom > r.bottom + 1 || c.left < r.left - 1; }).map((b) => b.dataset.field)";
+    assert_eq!(kiosk.eval(spills).await, json!([]), "portrait");
+    kiosk.screenshot("kiosk-no-counter-1080x1920").await;
+    kiosk.close().await;
+    let landscape = Browser::open(1920, 1080).await;
+    landscape
+        .goto(&hall.url(&format!("/kiosk/?token={token}")))
+        .await;
+    landscape
+        .wait_for(
+            "the field buttons",
+            "document.querySelector(\"button[data-field='C']\")",
+        )
+        .await;
+    assert_eq!(landscape.eval(spills).await, json!([]), "landscape");
+    landscape.screenshot("kiosk-no-counter-1920x1080").await;
+    landscape.close().await;
+}
