@@ -37,8 +37,10 @@ async fn the_now_tab_at_the_start_of_a_day_with_the_city_up_shows_no_null() {
     let clock = ManualClock::starting_at(motcua_tests::opening_time());
     let city = TestCity::start(clock.clone()).await;
     let (code, secret) = city.register("UBND phường Mẫu");
-    let mut settings = motcua_hall::config::Settings::default();
-    settings.city = city.uplink(&code, &secret);
+    let settings = motcua_hall::config::Settings {
+        city: city.uplink(&code, &secret),
+        ..Default::default()
+    };
     let hall = TestHall::start_with_clock(settings, clock).await;
     let manager = hall.staff("lan", Role::Manager).await;
     motcua_tests::until("the city's first answer", || {
@@ -72,12 +74,14 @@ async fn the_now_tab_at_the_start_of_a_day_shows_no_null_and_a_city_outage_in_vi
     let dead = std::net::TcpListener::bind("127.0.0.1:0")
         .and_then(|l| l.local_addr())
         .expect("a free port");
-    let mut settings = motcua_hall::config::Settings::default();
-    settings.city = motcua_hall::config::UplinkSettings {
-        url: format!("http://{dead}"),
-        hall: "H-TEST".to_owned(),
-        secret: "a-secret-for-a-city-that-is-not-there".to_owned(),
-        retry_max_seconds: 1,
+    let settings = motcua_hall::config::Settings {
+        city: motcua_hall::config::UplinkSettings {
+            url: format!("http://{dead}"),
+            hall: "H-TEST".to_owned(),
+            secret: "a-secret-for-a-city-that-is-not-there".to_owned(),
+            retry_max_seconds: 1,
+            ..Default::default()
+        },
         ..Default::default()
     };
     let hall = TestHall::start_with(settings).await;
