@@ -30,6 +30,7 @@ const state = {
   feed: null,
   absentAfter: 120, // seconds after a call before "absent" is offered (or a recall)
   undoMinutes: 15, // how long an absence may be undone
+  transferArmed: null, // {id, to, at}: a transfer into a field no counter serves, asked once
 };
 
 // ---------- small helpers ----------
@@ -485,13 +486,14 @@ function fillTransfer() {
   const select = $('#transfer-service');
   const from = state.counter?.current?.service;
   const options = state.services.filter((s) => s.code !== from);
-  const key = `${t.lang()}|${from}|${options.map((s) => s.code).join()}`;
+  const key = `${t.lang()}|${from}|${options.map((s) => `${s.code}${s.counters_open > 0}`).join()}`;
   if (select.dataset.key === key) return;
   const keep = select.value;
   select.dataset.key = key;
   select.replaceChildren(
     h('option', { value: '' }, t('transfer.choose')),
-    ...options.map((s) => h('option', { value: s.code }, `${s.code} · ${t.lang() === 'en' ? s.name_en : s.name_vi}`)),
+    ...options.map((s) => h('option', { value: s.code, dataset: s.counters_open > 0 ? {} : { noCounter: '1' } },
+      `${s.code} · ${t.lang() === 'en' ? s.name_en : s.name_vi}${s.counters_open > 0 ? '' : ` — ${t('transfer.closed')}`}`)),
   );
   if (options.some((s) => s.code === keep)) select.value = keep;
 }
@@ -538,6 +540,7 @@ async function act(action, ticketId) {
       $('#transfer-service').focus();
       return;
     }
+    if (!transferConfirmed(cur, to)) return;
     body = { service: to };
   }
   if (action === 'pause') {
@@ -636,8 +639,34 @@ async function undoAbsent(tk, to) {
   }
 }
 
+/** The fields' open counters change with other clerks: read them again (for the transfer list). */
+async function refreshServices() {
+  try {
+    state.services = (await api('GET', '/api/services')).services;
+    if (state.view === 'work') fillTransfer();
+  } catch { /* keep what we had */ }
+}
+
+/**
+ * A transfer into a field no open counter serves leaves the citizen waiting for nobody: the
+ * first press (click or Enter) warns, a second one within 10 s transfers anyway.
+ */
+function transferConfirmed(cur, to) {
+  const s = service(to);
+  if (!s || s.counters_open > 0) return true;
+  const armed = state.transferArmed;
+  if (armed && armed.id === cur.id && armed.to === to && Date.now() - armed.at < 10000) {
+    state.transferArmed = null;
+    return true;
+  }
+  state.transferArmed = { id: cur.id, to, at: Date.now() };
+  say('error', t('transfer.noCounter', { field: fieldName(to) }));
+  return false;
+}
+
 /** The counter now holds this called ticket. */
 function took(tk) {
+  refreshServices();
   state.counter = { ...state.counter, current: tk };
   clock.saw(tk.called_at);
   applyTicket(tk);
@@ -717,6 +746,7 @@ function wire() {
     if (state.view === 'work') render();
   });
   $('#counter-select').addEventListener('change', showChosenFields);
+  $('#transfer-service').addEventListener('focus', refreshServices);
   $('#message').addEventListener('click', () => say('', ''));
   $('button[data-action="open"]').addEventListener('click', () => {
     const no = Number($('#counter-select').value);

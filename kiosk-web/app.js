@@ -228,8 +228,8 @@ function fieldButton(s) {
     state === 'open'
       ? t('waiting', s.waiting ?? 0)
       : state === 'break'
-        ? `${t('field_break')} · ${t('waiting', s.waiting ?? 0)}`
-        : t('field_closed');
+        ? `${t('field_break')} · ${t('no_counter')} · ${t('waiting', s.waiting ?? 0)}`
+        : t('no_counter');
   return h(
     'button',
     {
@@ -241,7 +241,7 @@ function fieldButton(s) {
     },
     h('span', { class: 'icon', html: fieldIcon(s) }),
     h('span', { class: 'names' }, h('span', { class: 'name' }, name), h('span', { class: 'name2' }, name2)),
-    h('span', { class: 'count' }, count),
+    h('span', { class: state === 'open' ? 'count' : 'count long' }, count),
   );
 }
 
@@ -396,7 +396,7 @@ function drawTicket() {
         : null,
       h('div', { class: 'facts' },
         h('div', { id: 'ticket-ahead', class: 'fact' }, t('ahead', tk.ahead ?? 0)),
-        h('div', { id: 'ticket-eta', class: 'fact' }, eta > 0 ? t('eta', eta) : t('eta_soon')),
+        h('div', { id: 'ticket-eta', class: 'fact' }, tk.no_counter_open ? t('no_counter') : eta > 0 ? t('eta', eta) : t('eta_soon')),
       ),
     ),
     h(

@@ -17,7 +17,7 @@ const T = {
   hall_break: ['Bộ phận một cửa đang tạm nghỉ', 'The hall is on a short break'],
   hall_closed_sub: ['Xin vui lòng chờ hoặc hỏi cán bộ hướng dẫn.', 'Please wait or ask a member of staff.'],
   waiting: [(n) => `${n} người đang chờ`, (n) => `${n} waiting`],
-  field_closed: ['Chưa mở', 'Not open'],
+  no_counter: ['Hiện chưa có quầy phục vụ lĩnh vực này', 'No counter is serving this field right now'],
   field_break: ['Tạm nghỉ', 'On a break'],
   printer_down: [
     (why) => `Máy in tạm thời không in được phiếu${why ? ` (${why})` : ''}. Số của bạn sẽ hiện trên màn hình.`,

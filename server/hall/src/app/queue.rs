@@ -228,7 +228,12 @@ pub fn issue(
             issued_user: origin.user,
         },
     )?;
-    let view = views::ticket_view_known(ctx.hall(), &row, Some((ahead, eta)));
+    let place = views::Place {
+        ahead,
+        eta_minutes: eta,
+        no_counter_open: views::no_counter_open(ctx.conn(), ctx.hall(), service)?,
+    };
+    let view = views::ticket_view_known(ctx.hall(), &row, Some(place));
     let issued = Event::Issued {
         code,
         priority,

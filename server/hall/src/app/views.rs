@@ -31,6 +31,12 @@ pub struct TicketView {
     pub ahead: Option<u32>,
     /// Minutes until this ticket is likely called (waiting tickets only).
     pub eta_minutes: Option<u32>,
+    /// A waiting ticket whose field no open counter serves now (its counters are paused or
+    /// closed): the pages say so instead of the estimate, which cannot know when one opens.
+    pub no_counter_open: bool,
+    /// The field the ticket was issued in, when it now waits in another (it was
+    /// transferred): the phone explains the move even when opened afresh.
+    pub transferred_from: Option<TicketField>,
     pub rating: Option<u8>,
     /// Where the rating was given: kept from the holder's view (below), not sent.
     #[serde(skip)]
@@ -58,9 +64,36 @@ pub struct CitizenTicket {
     pub ahead: Option<u32>,
     /// Minutes until this ticket is likely called (waiting tickets only).
     pub eta_minutes: Option<u32>,
+    /// No open counter serves this waiting ticket's field now: the page says so instead of
+    /// the estimate.
+    pub no_counter_open: bool,
+    /// The field the ticket was issued in, when it now waits in another (it was transferred).
+    pub transferred_from: Option<TicketField>,
     /// The citizen's own rating. A rating the counter's tablet gave is not shown: the
     /// phone still asks, and the citizen's answer replaces it.
     pub rating: Option<u8>,
+}
+
+/// A field named as a ticket names its own (`service`, `service_name_vi`, `service_name_en`).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct TicketField {
+    pub service: ServiceCode,
+    pub service_name_vi: String,
+    pub service_name_en: String,
+}
+
+impl TicketField {
+    fn of(hall: &Hall, code: &ServiceCode) -> TicketField {
+        let (vi, en) = hall
+            .service(code)
+            .map(|s| (s.name_vi.clone(), s.name_en.clone()))
+            .unwrap_or_else(|| (code.to_string(), code.to_string()));
+        TicketField {
+            service: code.clone(),
+            service_name_vi: vi,
+            service_name_en: en,
+        }
+    }
 }
 
 impl From<&TicketView> for CitizenTicket {
@@ -80,6 +113,8 @@ impl From<&TicketView> for CitizenTicket {
             recalls: v.recalls,
             ahead: v.ahead,
             eta_minutes: v.eta_minutes,
+            no_counter_open: v.no_counter_open,
+            transferred_from: v.transferred_from.clone(),
             rating: v
                 .rating
                 .filter(|_| v.rating_source != Some(RatingChannel::Counter)),
@@ -96,26 +131,53 @@ pub fn ticket_view(
 ) -> Result<TicketView, StoreError> {
     let estimate = if t.status == Status::Waiting {
         let ahead = tickets::people_ahead(conn, t)?;
-        let now = hall_time(conn)?;
-        Some((ahead, wait_estimate(conn, hall, &t.service, ahead, now)?))
+        let estimates = Estimates::read(conn, hall, hall_time(conn)?)?;
+        Some(Place {
+            ahead,
+            eta_minutes: estimates.wait(&t.service, ahead),
+            no_counter_open: estimates.counters_open(&t.service) == 0,
+        })
     } else {
         None
     };
     Ok(ticket_view_known(hall, t, estimate))
 }
 
-/// A ticket's view when its place in the queue (people ahead, minutes) is already known.
-pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<(u32, u32)>) -> TicketView {
-    let (name_vi, name_en) = hall
-        .service(&t.service)
-        .map(|s| (s.name_vi.clone(), s.name_en.clone()))
-        .unwrap_or_else(|| (t.service.to_string(), t.service.to_string()));
+/// Where a waiting ticket stands: the people called before it, the minutes until its call,
+/// and whether any open counter serves its field now.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place {
+    pub ahead: u32,
+    pub eta_minutes: u32,
+    pub no_counter_open: bool,
+}
+
+/// Whether no open counter serves `service` now (its counters are all paused or closed).
+pub fn no_counter_open(
+    conn: &Connection,
+    hall: &Hall,
+    service: &ServiceCode,
+) -> Result<bool, StoreError> {
+    let open = counters::now(conn)?
+        .into_iter()
+        .filter(|(_, state, _)| *state == CounterState::Open)
+        .filter_map(|(no, _, _)| CounterNo::try_from(no).ok())
+        .any(|no| {
+            hall.counter(no)
+                .is_some_and(|c| c.services.contains(service))
+        });
+    Ok(!open)
+}
+
+/// A ticket's view when its place in the queue is already known.
+pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<Place>) -> TicketView {
+    let field = TicketField::of(hall, &t.service);
     TicketView {
         id: t.id,
         code: t.code.clone(),
-        service: t.service.clone(),
-        service_name_vi: name_vi,
-        service_name_en: name_en,
+        service: field.service,
+        service_name_vi: field.service_name_vi,
+        service_name_en: field.service_name_en,
         priority: t.priority,
         status: t.status,
         counter: t.counter_no,
@@ -124,8 +186,11 @@ pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<(u32, u32)
         started_at: t.started_at.map(|ms| local_time(hall, ms)),
         finished_at: t.finished_at.map(|ms| local_time(hall, ms)),
         recalls: t.recalls,
-        ahead: estimate.map(|e| e.0),
-        eta_minutes: estimate.map(|e| e.1),
+        ahead: estimate.map(|e| e.ahead),
+        eta_minutes: estimate.map(|e| e.eta_minutes),
+        no_counter_open: estimate.is_some_and(|e| e.no_counter_open),
+        transferred_from: (t.status == Status::Waiting && t.service != t.first_service)
+            .then(|| TicketField::of(hall, &t.first_service)),
         rating: t.rating,
         rating_source: t.rating_source,
     }
@@ -170,13 +235,21 @@ type Queued<'a> = (&'a ServiceCode, bool, i64, i64);
 fn places_in_order<'a>(
     mut waiting: Vec<Queued<'a>>,
     estimates: &Estimates,
-    mut found: impl FnMut(&'a ServiceCode, i64, (u32, u32)),
+    mut found: impl FnMut(&'a ServiceCode, i64, Place),
 ) {
     waiting.sort_by_key(|&(service, priority, queued_at, id)| (service, !priority, queued_at, id));
     for queue in waiting.chunk_by(|a, b| a.0 == b.0) {
+        let no_counter_open = queue
+            .first()
+            .is_some_and(|q| estimates.counters_open(q.0) == 0);
         for (ahead, &(service, _, _, id)) in queue.iter().enumerate() {
             let ahead = ahead as u32;
-            found(service, id, (ahead, estimates.wait(service, ahead)));
+            let place = Place {
+                ahead,
+                eta_minutes: estimates.wait(service, ahead),
+                no_counter_open,
+            };
+            found(service, id, place);
         }
     }
 }
@@ -192,7 +265,7 @@ pub struct Places {
     /// The fields read, sorted.
     fields: Vec<ServiceCode>,
     /// Each waiting ticket's field (its index in `fields`) and place.
-    places: HashMap<i64, (usize, (u32, u32))>,
+    places: HashMap<i64, (usize, Place)>,
 }
 
 impl Places {
@@ -231,9 +304,9 @@ impl Places {
         })
     }
 
-    /// The place of ticket `t` (people ahead, minutes) as of [`Places::seq`]: `None` unless
-    /// it was waiting then, in `t`'s field, among the fields read.
-    pub fn of(&self, t: &TicketRow) -> Option<(u32, u32)> {
+    /// The place of ticket `t` as of [`Places::seq`]: `None` unless it was waiting then, in
+    /// `t`'s field, among the fields read.
+    pub fn of(&self, t: &TicketRow) -> Option<Place> {
         let (field, place) = self.places.get(&t.id)?;
         (self.fields.get(*field) == Some(&t.service)).then_some(*place)
     }
