@@ -162,12 +162,23 @@ async fn played_out(hall: &TestHall, desks: &[Desk], minute: i64, ticket: &Value
     let field = ticket["service"].as_str().expect("field").to_owned();
     let mut counters = Vec::new();
     for d in desks {
-        let (_, name) = OPEN.iter().find(|o| o.0 == d.no).map(|o| (o.1, o.2)).expect("desk");
+        let (_, name) = OPEN
+            .iter()
+            .find(|o| o.0 == d.no)
+            .map(|o| (o.1, o.2))
+            .expect("desk");
         let clerk = fork.sign_in(name).await;
         let free_at = d.visit.as_ref().map_or(0.0, |(_, f, called)| {
             residual(typical(f), (minute - called) as f64)
         });
-        counters.push((d.no, d.fields, clerk, free_at, d.visit.clone().map(|v| v.0), true));
+        counters.push((
+            d.no,
+            d.fields,
+            clerk,
+            free_at,
+            d.visit.clone().map(|v| v.0),
+            true,
+        ));
     }
     let mut ahead = 0;
     loop {
@@ -268,19 +279,39 @@ async fn shared_counter_morning(play_out: bool) -> (u32, u32) {
             let code = ticket["code"].clone();
             // The phone, a moment later: its page and its feed say the same.
             let page = status(&hall, &ticket).await;
-            assert_eq!((page["ahead"].clone(), page["eta_minutes"].clone()), quote, "{code} page");
+            assert_eq!(
+                (page["ahead"].clone(), page["eta_minutes"].clone()),
+                quote,
+                "{code} page"
+            );
             let token = ticket["token"].as_str().expect("token");
             let (_feed, snapshot) = hall.feed(&format!("/ws/tickets/{token}")).await;
             let live = &snapshot["ticket"];
-            assert_eq!((live["ahead"].clone(), live["eta_minutes"].clone()), quote, "{code} feed");
+            assert_eq!(
+                (live["ahead"].clone(), live["eta_minutes"].clone()),
+                quote,
+                "{code} feed"
+            );
             // What the log keeps for the accuracy figures is what was shown.
             let event = issued_event(&hall, &ticket);
-            assert_eq!((event["ahead"].clone(), event["eta_minutes"].clone()), quote, "{code} event");
+            assert_eq!(
+                (event["ahead"].clone(), event["eta_minutes"].clone()),
+                quote,
+                "{code} event"
+            );
             // And it comes true when the morning plays on as the estimate assumes.
             if play_out {
                 let (called_before, at) = played_out(&hall, &desks, minute, &ticket).await;
-                assert_eq!(quote.0, json!(called_before), "{code}: people called before it");
-                assert_eq!(quote.1, json!(at.round() as u32), "{code}: minutes until its call");
+                assert_eq!(
+                    quote.0,
+                    json!(called_before),
+                    "{code}: people called before it"
+                );
+                assert_eq!(
+                    quote.1,
+                    json!(at.round() as u32),
+                    "{code}: minutes until its call"
+                );
             }
             // Tickets of other fields at shared counters are among those ahead: more than
             // the field's own queue (which is all today's main counted).
@@ -306,5 +337,8 @@ async fn people_ahead_at_issue_are_those_called_before_the_ticket_at_its_fields_
     let (tickets, behind_other_fields) = shared_counter_morning(true).await;
     println!("{tickets} tickets, {behind_other_fields} with other fields' tickets ahead");
     // Not just the field's own queue: older tickets of other fields at shared counters.
-    assert!(behind_other_fields >= 5, "{behind_other_fields} of {tickets}");
+    assert!(
+        behind_other_fields >= 5,
+        "{behind_other_fields} of {tickets}"
+    );
 }

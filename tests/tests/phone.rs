@@ -364,7 +364,11 @@ async fn moves_a_citizen_did_not_choose_are_explained_in_plain_words() {
         .wait_for("English", "document.documentElement.lang === 'en'")
         .await;
     assert!(text(&phone, "note").await.contains("back in the queue"));
-    assert!(text(&phone, "queue").await.contains("People called before you"));
+    assert!(
+        text(&phone, "queue")
+            .await
+            .contains("People called before you")
+    );
     assert_eq!(text(&phone, "field").await, "Land – Construction");
     assert_eq!(text(&phone, "lang").await, "Tiếng Việt");
     phone.screenshot("phone-returned-en-390x844").await;

@@ -207,10 +207,7 @@ pub fn forecast(
 
 /// Waiting tickets of fields the hall no longer has: their field's people before them,
 /// one typical visit each.
-fn unknown_fields(
-    index: &HashMap<&ServiceCode, usize>,
-    waiting: &[Waiting],
-) -> Vec<(i64, Place)> {
+fn unknown_fields(index: &HashMap<&ServiceCode, usize>, waiting: &[Waiting]) -> Vec<(i64, Place)> {
     let mut lost: Vec<&Waiting> = waiting
         .iter()
         .filter(|w| !index.contains_key(&w.service))
@@ -521,7 +518,10 @@ mod tests {
         // Two idle counters call at 0, 0, 10, 10, 20, 20, and the next one taken at 30.
         assert_eq!(waits(&f, &waiting, "A"), vec![0, 0, 10, 10, 20, 20, 30]);
         assert_eq!(
-            places(&f, &waiting, "A").iter().map(|p| p.0).collect::<Vec<_>>(),
+            places(&f, &waiting, "A")
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
             vec![0, 1, 2, 3, 4, 5, 6]
         );
     }
@@ -620,7 +620,10 @@ mod tests {
         // Everyone called at that counter before a ticket is ahead of it, whatever its
         // field: the first A ticket has the two older D tickets ahead, not nobody.
         assert_eq!(places(&f, &waiting, "A"), vec![(2, 10), (3, 20), (5, 35)]);
-        assert_eq!(places(&f, &waiting, "D"), vec![(0, 0), (1, 5), (4, 30), (5, 35)]);
+        assert_eq!(
+            places(&f, &waiting, "D"),
+            vec![(0, 0), (1, 5), (4, 30), (5, 35)]
+        );
     }
 
     #[test]

@@ -187,5 +187,7 @@ pub fn place_at_issue(
         id: NEW,
     });
     let estimates = Estimates::read_with(conn, hall, now, &waiting)?;
-    Ok(estimates.place(NEW).unwrap_or_else(|| estimates.newcomer(service)))
+    Ok(estimates
+        .place(NEW)
+        .unwrap_or_else(|| estimates.newcomer(service)))
 }
