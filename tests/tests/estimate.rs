@@ -342,3 +342,32 @@ async fn people_ahead_at_issue_are_those_called_before_the_ticket_at_its_fields_
         "{behind_other_fields} of {tickets}"
     );
 }
+
+#[tokio::test]
+async fn a_call_in_another_field_at_a_shared_counter_moves_the_phones_place_live() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", motcua_domain::DeviceKind::Kiosk);
+    // Counter 1 serves A and D, and is the only one open.
+    let clerk = hall.clerk_at("lan", 1).await;
+    for field in ["D", "D"] {
+        kiosk.issue(field, "none").await;
+        hall.clock.advance(chrono::Duration::minutes(1));
+    }
+    let mine = kiosk.issue("A", "none").await;
+    // Nobody waits in A, but both D tickets are called at counter 1 first.
+    assert_eq!(
+        (mine["ahead"].clone(), mine["eta_minutes"].clone()),
+        (json!(2), json!(8))
+    );
+    let token = mine["token"].as_str().expect("token");
+    let (mut phone, snapshot) = hall.feed(&format!("/ws/tickets/{token}")).await;
+    assert_eq!(snapshot["ticket"]["ahead"], 2);
+
+    let called = clerk.call_next(1).await.expect("D001 is called");
+    assert_eq!(called["code"], "D001");
+    let pushed = next_json(&mut phone).await;
+    assert_eq!(pushed["ticket"]["code"], "A001");
+    assert_eq!(pushed["ticket"]["ahead"], 1, "{pushed}");
+    // D001 now holds the counter for its 4 minutes, then D002: the call is still 8 away.
+    assert_eq!(pushed["ticket"]["eta_minutes"], 8, "{pushed}");
+}
