@@ -55,7 +55,7 @@ const T = {
   ],
 
   your_number: ['Số thứ tự của bạn', 'Your number'],
-  ahead: [(n) => `Số người chờ trước bạn: ${n}`, (n) => `People ahead of you: ${n}`],
+  ahead: [(n) => `Số người được gọi trước bạn: ${n}`, (n) => `People called before you: ${n}`],
   eta: [(n) => `Thời gian chờ dự kiến: khoảng ${n} phút`, (n) => `Estimated wait: about ${n} minutes`],
   eta_soon: ['Sắp đến lượt', 'Your turn is coming soon'],
   qr_hint: ['Quét mã để theo dõi lượt của bạn trên điện thoại', 'Scan the code to follow your turn on your phone'],

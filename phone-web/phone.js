@@ -12,7 +12,7 @@ const S = {
   offline: ["Mất kết nối – đang thử kết nối lại…", "Offline – reconnecting…"],
   goto: ["Mời bạn đến", "Please go to"],
   counter: ["Quầy {n}", "Counter {n}"],
-  ahead: ["Số người chờ trước bạn", "People ahead of you"],
+  ahead: ["Số người được gọi trước bạn", "People called before you"],
   eta: ["Thời gian chờ dự kiến:", "Estimated wait:"],
   about: ["khoảng {n} phút", "about {n} min"],
   soon: ["Sắp đến lượt", "Almost your turn"],

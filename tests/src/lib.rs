@@ -203,6 +203,19 @@ impl TestHall {
         Self::launch_at(&at, settings, DataDir::Temp(dir), clock).await
     }
 
+    /// A second hall on a copy of this one's database as it stands now (taken as `motcua
+    /// backup` takes it, so it is whole while this hall runs), its own clock at this one's
+    /// time: to play on from here without touching this hall.
+    pub async fn fork(&self) -> TestHall {
+        let backup = tempfile::tempdir().expect("temp dir");
+        let file = backup.path().join("fork.sqlite3");
+        store::backup::backup(self.data_dir(), &file).expect("back up the hall");
+        let dir = tempfile::tempdir().expect("temp dir");
+        store::backup::restore(dir.path(), &file).expect("restore the copy");
+        let clock = ManualClock::starting_at(store::clock::Clock::now(&self.clock));
+        Self::launch(self.settings.clone(), DataDir::Temp(dir), clock).await
+    }
+
     async fn shutdown(&mut self) {
         if let Some(stop) = self.uplink_stop.take() {
             let _ = stop.send(());

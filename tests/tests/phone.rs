@@ -88,7 +88,7 @@ async fn a_citizen_follows_their_ticket_on_the_phone_from_waiting_to_called_to_r
     assert_eq!(text(&phone, "field").await, "Tư pháp – Hộ tịch");
     assert_eq!(text(&phone, "ahead").await, "1");
     let queue = text(&phone, "queue").await;
-    assert!(queue.contains("Số người chờ trước bạn"), "{queue}");
+    assert!(queue.contains("Số người được gọi trước bạn"), "{queue}");
     assert!(queue.contains("Thời gian chờ dự kiến:"), "{queue}");
     assert_eq!(text(&phone, "eta").await, eta_words(&hall, &mine).await);
     assert!(
@@ -364,7 +364,11 @@ async fn moves_a_citizen_did_not_choose_are_explained_in_plain_words() {
         .wait_for("English", "document.documentElement.lang === 'en'")
         .await;
     assert!(text(&phone, "note").await.contains("back in the queue"));
-    assert!(text(&phone, "queue").await.contains("People ahead of you"));
+    assert!(
+        text(&phone, "queue")
+            .await
+            .contains("People called before you")
+    );
     assert_eq!(text(&phone, "field").await, "Land – Construction");
     assert_eq!(text(&phone, "lang").await, "Tiếng Việt");
     phone.screenshot("phone-returned-en-390x844").await;

@@ -208,8 +208,8 @@ impl Event {
 
     /// Whether the event can move anyone's place or estimate. A normal ticket joins the
     /// back of its queue and moves nobody already in it, and a rating moves nobody: only
-    /// the waiting counts change. (The hall feed merges such changes; the writer keeps its
-    /// replay across them.) A priority ticket goes ahead of every normal one of its field.
+    /// the waiting counts change. (The hall feed merges such changes.) A priority ticket
+    /// goes ahead of every normal one of its field.
     pub fn moves_queue(&self) -> bool {
         match self {
             Event::Issued { priority, .. } => priority.is_priority(),

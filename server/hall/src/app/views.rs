@@ -27,7 +27,8 @@ pub struct TicketView {
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     pub recalls: u32,
-    /// People who will be called before this ticket (waiting tickets only).
+    /// People who will be called before this ticket at the counters serving its field,
+    /// whatever their field (waiting tickets only).
     pub ahead: Option<u32>,
     /// Minutes until this ticket is likely called (waiting tickets only).
     pub eta_minutes: Option<u32>,
@@ -60,7 +61,8 @@ pub struct CitizenTicket {
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     pub recalls: u32,
-    /// People who will be called before this ticket (waiting tickets only).
+    /// People who will be called before this ticket at the counters serving its field,
+    /// whatever their field (waiting tickets only).
     pub ahead: Option<u32>,
     /// Minutes until this ticket is likely called (waiting tickets only).
     pub eta_minutes: Option<u32>,
@@ -130,13 +132,11 @@ pub fn ticket_view(
     t: &TicketRow,
 ) -> Result<TicketView, StoreError> {
     let estimate = if t.status == Status::Waiting {
-        let ahead = tickets::people_ahead(conn, t)?;
         let estimates = Estimates::read(conn, hall, hall_time(conn)?)?;
-        Some(Place {
-            ahead,
-            eta_minutes: estimates.wait(&t.service, ahead),
-            no_counter_open: estimates.counters_open(&t.service) == 0,
-        })
+        let place = estimates
+            .place(t.id)
+            .unwrap_or_else(|| estimates.newcomer(&t.service));
+        Some(Place::of(&estimates, &t.service, place))
     } else {
         None
     };
@@ -150,6 +150,18 @@ pub struct Place {
     pub ahead: u32,
     pub eta_minutes: u32,
     pub no_counter_open: bool,
+}
+
+impl Place {
+    /// The replay's (people ahead, minutes) for a ticket of `service`, with whether an open
+    /// counter serves the field.
+    pub fn of(estimates: &Estimates, service: &ServiceCode, (ahead, eta): (u32, u32)) -> Place {
+        Place {
+            ahead,
+            eta_minutes: eta,
+            no_counter_open: estimates.counters_open(service) == 0,
+        }
+    }
 }
 
 /// Whether no open counter serves `service` now (its counters are all paused or closed).
@@ -196,67 +208,34 @@ pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<Place>) ->
     }
 }
 
-use super::estimate::all_waiting;
-pub use super::estimate::{Estimates, Replay, hall_time, wait_estimate};
+pub use super::estimate::{Estimates, hall_time, place_at_issue};
 
-/// Views of tickets, in the order given, with the places of the waiting ones worked out
-/// together (see [`places_in_order`]), the hall's estimates read once for all of them.
-/// `rows` must hold every waiting ticket of the fields it touches.
+/// Views of tickets, in the order given, the places of the waiting ones read from one
+/// replay of the hall.
 pub fn queue_views(
     conn: &Connection,
     hall: &Hall,
     rows: &[TicketRow],
 ) -> Result<Vec<TicketView>, StoreError> {
-    let order: Vec<Queued<'_>> = rows
-        .iter()
-        .filter(|t| t.status == Status::Waiting)
-        .map(|t| (&t.service, t.priority.is_priority(), t.queued_at, t.id))
-        .collect();
-    let mut places = HashMap::with_capacity(order.len());
-    if !order.is_empty() {
-        let estimates = Estimates::read(conn, hall, hall_time(conn)?)?;
-        places_in_order(order, &estimates, |_, id, place| {
-            places.insert(id, place);
-        });
-    }
+    let estimates = if rows.iter().any(|t| t.status == Status::Waiting) {
+        Some(Estimates::read(conn, hall, hall_time(conn)?)?)
+    } else {
+        None
+    };
     Ok(rows
         .iter()
-        .map(|t| ticket_view_known(hall, t, places.get(&t.id).copied()))
+        .map(|t| {
+            let place = estimates
+                .as_ref()
+                .filter(|_| t.status == Status::Waiting)
+                .and_then(|e| e.place(t.id).map(|p| Place::of(e, &t.service, p)));
+            ticket_view_known(hall, t, place)
+        })
         .collect())
 }
 
-/// A waiting ticket as its place is worked out: (field, priority, queued at, id).
-type Queued<'a> = (&'a ServiceCode, bool, i64, i64);
-
-/// The place (people ahead, minutes) of each of `waiting`, every waiting ticket of the
-/// fields it touches, given to `found` with its field and id: in each field the call order
-/// (priority first, then by queue time, then id) is the number of people ahead, as
-/// [`tickets::people_ahead`] counts them, so one sort replaces a count per ticket.
-fn places_in_order<'a>(
-    mut waiting: Vec<Queued<'a>>,
-    estimates: &Estimates,
-    mut found: impl FnMut(&'a ServiceCode, i64, Place),
-) {
-    waiting.sort_by_key(|&(service, priority, queued_at, id)| (service, !priority, queued_at, id));
-    for queue in waiting.chunk_by(|a, b| a.0 == b.0) {
-        let no_counter_open = queue
-            .first()
-            .is_some_and(|q| estimates.counters_open(q.0) == 0);
-        for (ahead, &(service, _, _, id)) in queue.iter().enumerate() {
-            let ahead = ahead as u32;
-            let place = Place {
-                ahead,
-                eta_minutes: estimates.wait(service, ahead),
-                no_counter_open,
-            };
-            found(service, id, place);
-        }
-    }
-}
-
 /// Every waiting ticket's place in some fields at one moment (as of event `seq`), read
-/// together: one replay of the hall and one sort, instead of a count and a replay per
-/// ticket. The live feeds read it once per change and share it among all the phones that
+/// together: one replay of the hall, instead of one per ticket. The live feeds read it once per change and share it among all the phones that
 /// follow a ticket of those fields.
 #[derive(Debug)]
 pub struct Places {
@@ -281,20 +260,20 @@ impl Places {
         let mut fields = fields.to_vec();
         fields.sort();
         fields.dedup();
-        let waiting = all_waiting(conn)?;
-        let order: Vec<Queued<'_>> = waiting
+        let waiting = super::estimate::all_waiting(conn)?;
+        let mut places = HashMap::new();
+        if waiting
             .iter()
-            .filter(|w| fields.binary_search(&w.service).is_ok())
-            .map(|w| (&w.service, w.priority, w.queued_at, w.id))
-            .collect();
-        let mut places = HashMap::with_capacity(order.len());
-        if !order.is_empty() {
+            .any(|w| fields.binary_search(&w.service).is_ok())
+        {
             let estimates = Estimates::read_with(conn, hall, hall_time(conn)?, &waiting)?;
-            places_in_order(order, &estimates, |service, id, place| {
-                if let Ok(field) = fields.binary_search(service) {
-                    places.insert(id, (field, place));
+            for w in &waiting {
+                if let (Ok(field), Some(place)) =
+                    (fields.binary_search(&w.service), estimates.place(w.id))
+                {
+                    places.insert(w.id, (field, Place::of(&estimates, &w.service, place)));
                 }
-            });
+            }
         }
         tx.finish()?;
         Ok(Places {
@@ -310,6 +289,27 @@ impl Places {
         let (field, place) = self.places.get(&t.id)?;
         (self.fields.get(*field) == Some(&t.service)).then_some(*place)
     }
+}
+
+/// `fields` and every field linked to them through counters serving several fields: the
+/// fields whose waiting tickets' places can move when one of `fields` changes.
+pub fn linked_fields(hall: &Hall, fields: &[ServiceCode]) -> Vec<ServiceCode> {
+    let mut linked: Vec<ServiceCode> = fields.to_vec();
+    let mut grew = !linked.is_empty();
+    while grew {
+        grew = false;
+        for c in &hall.counters {
+            if c.services.iter().any(|s| linked.contains(s)) {
+                for s in &c.services {
+                    if !linked.contains(s) {
+                        linked.push(s.clone());
+                        grew = true;
+                    }
+                }
+            }
+        }
+    }
+    linked
 }
 
 /// A counter as displays and consoles see it.
@@ -361,6 +361,9 @@ pub struct ServiceView {
     pub name_en: String,
     pub target_wait_minutes: u32,
     pub waiting: u32,
+    /// People who would be called before a ticket taken now (normal priority) at the
+    /// counters serving this field: other fields' older tickets at shared counters too.
+    pub ahead: u32,
     /// Minutes a ticket taken now should expect to wait (normal priority).
     pub eta_minutes: u32,
     /// Counters open for this field now.
@@ -379,7 +382,8 @@ pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, Stor
             name_en: s.name_en.clone(),
             target_wait_minutes: s.target_wait_minutes,
             waiting,
-            eta_minutes: estimates.wait(&s.code, waiting),
+            ahead: estimates.newcomer(&s.code).0,
+            eta_minutes: estimates.newcomer(&s.code).1,
             counters_open: estimates.counters_open(&s.code),
         });
     }
