@@ -1,4 +1,4 @@
-// The phone page's script (not inline: the CSP forbids inline script).
+// The phone page's script (not inline: the CSP forbids it).
 "use strict";
 const token = location.pathname.split("/").pop();
 const $ = (id) => document.getElementById(id);
