@@ -7,6 +7,8 @@
 import { api, ApiError, clock, counterFeed, makeI18n, applyStatic, errorText, h } from './lib.js';
 import { consoleStrings } from './strings.js';
 import { makeReprint } from './reprint.js';
+import { makeConfirm } from './confirm.js';
+import { makeAbsents } from './absents.js';
 
 const t = makeI18n(consoleStrings);
 const $ = (sel) => document.querySelector(sel);
@@ -26,7 +28,9 @@ const state = {
   seq: 0,
   pending: false, // a move is on its way: no double clicks
   feed: null,
-  cancelArmed: 0, // when X was pressed once
+  absentAfter: 120, // seconds after a call before "absent" is offered (or a recall)
+  undoMinutes: 15, // how long an absence may be undone
+  transferArmed: null, // {id, to, at}: a transfer into a field no counter serves, asked once
 };
 
 // ---------- small helpers ----------
@@ -69,7 +73,10 @@ function say(kind, text) {
 }
 const info = (key, vars) => say('info', t(key, vars));
 
-const reprint = makeReprint({ t, $, say, failed: (err) => failed(err), onChange: () => { if (state.view === 'work') renderWaiting(legal().call && !state.pending); } });
+// Cancel, absent and reprint are asked twice, by click and by key alike (confirm.js).
+const confirm = makeConfirm({ say, onChange: () => { if (state.view === 'work') render(); reprint.render(); } });
+const reprint = makeReprint({ t, $, say, confirm, failed: (err) => failed(err), onChange: () => { if (state.view === 'work') renderWaiting(legal().call && !state.pending); } });
+const absents = makeAbsents({ t, $, state, fieldName, mayCall: () => legal().call && !state.pending, undo: (tk, to) => undoAbsent(tk, to) });
 
 function showView(view) {
   state.view = view;
@@ -103,6 +110,8 @@ async function loadHall() {
       state.hall = info.hall;
       state.services = info.services;
       state.priorities = Object.fromEntries(info.priorities.map((p) => [p.code, p]));
+      if (Number.isFinite(info.absent_after_seconds)) state.absentAfter = info.absent_after_seconds;
+      if (Number.isFinite(info.absent_undo_minutes)) state.undoMinutes = info.absent_undo_minutes;
       $('#hall-name').textContent = info.hall;
       return;
     } catch {
@@ -248,6 +257,7 @@ function stopWork() {
   state.feed?.close();
   state.feed = null;
   reprint.stop();
+  absents.set([]);
   document.body.dataset.connected = 'false';
 }
 
@@ -316,6 +326,8 @@ function onFrame(frame) {
     // A transfer keeps the ticket's place: ask the server where it stands.
     if (frame.kind === 'transferred' && tk.status === 'waiting') refetch();
     if (tk.counter === state.no && (frame.kind === 'served' || frame.kind === 'absent')) refreshCounts();
+    // The list of recent absents follows every absence and undo in our fields.
+    if ((frame.kind === 'absent' || frame.kind === 'absent_undone') && state.counter?.services.includes(tk.service)) refreshCounts();
     // A ticket issued or printed again: its print result follows; read the list after it.
     if (frame.kind === 'issued' || frame.kind === 'reprinted') reprint.later();
   }
@@ -348,6 +360,7 @@ function refreshCounts() {
       if (no !== state.no) return;
       $('#count-served').textContent = served.tickets.filter((x) => x.counter === no).length;
       $('#count-absent').textContent = absent.tickets.filter((x) => x.counter === no).length;
+      absents.set(absent.tickets);
     } catch (err) {
       if (err.status === 401) failed(err);
     }
@@ -355,6 +368,15 @@ function refreshCounts() {
 }
 
 // ---------- what may be done now ----------
+
+/** Seconds until the called ticket `cur` may be marked absent (0: now): after a recall, or
+ * the hall's minimum time since the call (the server refuses sooner: absent_too_soon). */
+function absentIn(cur) {
+  if (!cur || cur.status !== 'called' || cur.recalls > 0) return 0;
+  const at = Date.parse(cur.called_at);
+  if (Number.isNaN(at)) return 0;
+  return Math.max(0, Math.ceil((at + state.absentAfter * 1000 - clock.now()) / 1000));
+}
 
 function legal() {
   const c = state.counter;
@@ -367,7 +389,7 @@ function legal() {
     call: open && !cur,
     recall: st === 'called',
     start: st === 'called',
-    'no-show': st === 'called',
+    'no-show': st === 'called' && absentIn(cur) === 0,
     finish: st === 'serving',
     transfer: !!cur,
     reprint: !!cur,
@@ -410,8 +432,12 @@ function render() {
   tickTimer();
 
   for (const button of document.querySelectorAll('.desk button[data-action]')) {
-    button.disabled = state.pending || !may[button.dataset.action];
+    const action = button.dataset.action;
+    button.disabled = state.pending || !may[action];
+    // A first press of a move asked twice: the button waits for its second.
+    button.classList.toggle('armed', Boolean(cur) && confirm.isArmed(`${action}:${cur.id}`));
   }
+  renderAbsentSoon();
   const paused = c.state === 'paused';
   $('.pause-group').hidden = paused;
   $('button[data-action="pause"]').hidden = paused;
@@ -421,6 +447,16 @@ function render() {
   $('#transfer-service').disabled = !may.transfer;
   fillTransfer();
   renderWaiting(may.call && !state.pending);
+  absents.render();
+}
+
+/** Under the Absent button: how long before it is offered, while it is not. */
+function renderAbsentSoon() {
+  const cur = state.counter?.current;
+  const wait = absentIn(cur);
+  const soon = $('#absent-soon');
+  soon.textContent = cur?.status === 'called' && wait > 0 ? t('absent.in', { s: wait }) : '';
+  $('button[data-action="no-show"]').title = cur?.status === 'called' && wait > 0 ? t('absent.why', { s: state.absentAfter }) : '';
 }
 
 function renderWaiting(callable) {
@@ -450,13 +486,14 @@ function fillTransfer() {
   const select = $('#transfer-service');
   const from = state.counter?.current?.service;
   const options = state.services.filter((s) => s.code !== from);
-  const key = `${t.lang()}|${from}|${options.map((s) => s.code).join()}`;
+  const key = `${t.lang()}|${from}|${options.map((s) => `${s.code}${s.counters_open > 0}`).join()}`;
   if (select.dataset.key === key) return;
   const keep = select.value;
   select.dataset.key = key;
   select.replaceChildren(
     h('option', { value: '' }, t('transfer.choose')),
-    ...options.map((s) => h('option', { value: s.code }, `${s.code} · ${t.lang() === 'en' ? s.name_en : s.name_vi}`)),
+    ...options.map((s) => h('option', { value: s.code, dataset: s.counters_open > 0 ? {} : { noCounter: '1' } },
+      `${s.code} · ${t.lang() === 'en' ? s.name_en : s.name_vi}${s.counters_open > 0 ? '' : ` — ${t('transfer.closed')}`}`)),
   );
   if (options.some((s) => s.code === keep)) select.value = keep;
 }
@@ -482,14 +519,19 @@ async function act(action, ticketId) {
   const may = legal();
   if (state.view !== 'work' || state.pending) return;
   if (!may[action]) {
+    if (action === 'no-show' && state.counter?.current?.status === 'called') {
+      say('error', t('absent.notYet', { s: absentIn(state.counter.current), after: state.absentAfter }));
+    }
     if (action === 'call' && state.counter?.current) say('error', t('err.counter_busy'));
     if (action === 'call' && state.counter?.state === 'paused') say('error', t('err.counter_paused'));
     return;
   }
   const no = state.no;
   const cur = state.counter.current;
-  // Printing again is asked twice, like cancelling (X X).
-  if (action === 'reprint' && !reprint.confirmed(`ticket:${cur.id}`, t('reprint.again', { code: cur.code }))) return;
+  // What cannot be taken back is asked twice, by click and by key alike.
+  const twice = { cancel: 'confirm.cancel', 'no-show': 'confirm.absent', reprint: 'reprint.again' };
+  if (twice[action] && !confirm.confirmed(`${action}:${cur.id}`, t(twice[action], { code: cur.code }))) return;
+  confirm.disarm();
   let body;
   if (action === 'transfer') {
     const to = $('#transfer-service').value;
@@ -498,6 +540,7 @@ async function act(action, ticketId) {
       $('#transfer-service').focus();
       return;
     }
+    if (!transferConfirmed(cur, to)) return;
     body = { service: to };
   }
   if (action === 'pause') {
@@ -570,8 +613,60 @@ async function act(action, ticketId) {
   }
 }
 
+/** Undo an absence: call the ticket again here (`counter`) or send it to the front of its
+ * queue (`queue`). */
+async function undoAbsent(tk, to) {
+  if (state.view !== 'work' || state.pending) return;
+  if (to === 'counter' && !legal().call) {
+    say('error', t(state.counter?.current ? 'err.counter_busy' : 'err.counter_paused'));
+    return;
+  }
+  state.pending = true;
+  render();
+  try {
+    const body = to === 'counter' ? { to, counter: state.no } : { to };
+    const back = await api('POST', `/api/tickets/${tk.id}/undo-absent`, body);
+    if (to === 'counter') took(back);
+    else refetch(); // its place is at the front: the server says where
+    info(to === 'counter' ? 'info.absentCalled' : 'info.absentQueued', { code: back.code });
+  } catch (err) {
+    failed(err);
+    if (err instanceof ApiError && (err.status === 409 || err.status === 403)) refetch();
+  } finally {
+    state.pending = false;
+    refreshCounts();
+    if (state.view === 'work') render();
+  }
+}
+
+/** The fields' open counters change with other clerks: read them again (for the transfer list). */
+async function refreshServices() {
+  try {
+    state.services = (await api('GET', '/api/services')).services;
+    if (state.view === 'work') fillTransfer();
+  } catch { /* keep what we had */ }
+}
+
+/**
+ * A transfer into a field no open counter serves leaves the citizen waiting for nobody: the
+ * first press (click or Enter) warns, a second one within 10 s transfers anyway.
+ */
+function transferConfirmed(cur, to) {
+  const s = service(to);
+  if (!s || s.counters_open > 0) return true;
+  const armed = state.transferArmed;
+  if (armed && armed.id === cur.id && armed.to === to && Date.now() - armed.at < 10000) {
+    state.transferArmed = null;
+    return true;
+  }
+  state.transferArmed = { id: cur.id, to, at: Date.now() };
+  say('error', t('transfer.noCounter', { field: fieldName(to) }));
+  return false;
+}
+
 /** The counter now holds this called ticket. */
 function took(tk) {
+  refreshServices();
   state.counter = { ...state.counter, current: tk };
   clock.saw(tk.called_at);
   applyTicket(tk);
@@ -585,7 +680,7 @@ const KEYS = [
   ['R', 'recall', 'act.recall'],
   ['S', 'start', 'act.start'],
   ['F', 'finish', 'act.finish'],
-  ['A', 'no-show', 'act.no-show'],
+  ['A', 'no-show', 'help.absentTwice'],
   ['T', 'transfer', 'help.transferKey'],
   ['B', 'return', 'act.return'],
   ['X', 'cancel', 'help.cancelTwice'],
@@ -619,15 +714,6 @@ function onKey(e) {
     const select = $('#transfer-service');
     select.focus();
     try { select.showPicker(); } catch { /* older browsers: the focused select will do */ }
-  } else if (action === 'cancel') {
-    if (!legal().cancel) return;
-    if (Date.now() - state.cancelArmed < 3000) {
-      state.cancelArmed = 0;
-      act('cancel');
-    } else {
-      state.cancelArmed = Date.now();
-      info('info.cancelAgain', { code: state.counter.current.code });
-    }
   } else if (action === 'pause') {
     act(state.counter?.state === 'paused' ? 'resume' : 'pause');
   } else {
@@ -660,6 +746,7 @@ function wire() {
     if (state.view === 'work') render();
   });
   $('#counter-select').addEventListener('change', showChosenFields);
+  $('#transfer-service').addEventListener('focus', refreshServices);
   $('#message').addEventListener('click', () => say('', ''));
   $('button[data-action="open"]').addEventListener('click', () => {
     const no = Number($('#counter-select').value);
@@ -682,6 +769,11 @@ function wire() {
     if (state.view !== 'work') return;
     tickTimer();
     tickWaiting();
+    // Absent becomes possible once the minimum time since the call has passed.
+    const button = $('button[data-action="no-show"]');
+    if (button.disabled !== (state.pending || !legal()['no-show'])) render();
+    else renderAbsentSoon();
+    absents.render();
   }, 1000);
 }
 

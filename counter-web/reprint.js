@@ -9,34 +9,16 @@ import { api, ApiError, errorText, h } from './lib.js';
 const REFRESH_MS = 30_000;
 /** After the feed says something changed: the print result follows within a moment. */
 const SETTLE_MS = 1_500;
-/** A first press arms a reprint for this long. */
-const CONFIRM_MS = 3_000;
-
-export function makeReprint({ t, $, say, failed, onChange }) {
+// `confirm`: the console's one way of asking twice (confirm.js), keyed `job:<id>` here.
+export function makeReprint({ t, $, say, failed, onChange, confirm }) {
   let jobs = []; // the last answer's jobs
   let timer = null;
   let soon = null;
-  let armed = { key: null, at: 0 };
   let busy = false;
 
   const reason = (code) => (code ? t(`why.${code}`) : '');
   /** "08:05" from the hall's local time stamp ("2026-11-25T08:05:00+07:00"). */
   const time = (iso) => (typeof iso === 'string' && iso.length >= 16 ? iso.slice(11, 16) : '');
-
-  /** Ask twice: true on the second press of the same thing within a few seconds. */
-  function confirmed(key, prompt) {
-    const now = Date.now();
-    if (armed.key === key && now - armed.at < CONFIRM_MS) {
-      armed = { key: null, at: 0 };
-      render();
-      return true;
-    }
-    armed = { key, at: now };
-    say('info', prompt);
-    render();
-    setTimeout(() => { if (armed.key === key && Date.now() - armed.at >= CONFIRM_MS) { armed = { key: null, at: 0 }; render(); } }, CONFIRM_MS + 50);
-    return false;
-  }
 
   /** Print ticket `id` again and say what became of it. Throws the API's refusal. */
   async function send(id, code) {
@@ -61,7 +43,7 @@ export function makeReprint({ t, $, say, failed, onChange }) {
 
   /** The list's own button: pressed twice, then the reprint. */
   async function fromList(job) {
-    if (busy || !confirmed(`job:${job.job}`, t('reprint.again', { code: job.code }))) return;
+    if (busy || !confirm.confirmed(`job:${job.job}`, t('reprint.again', { code: job.code }))) return;
     busy = true;
     render();
     try {
@@ -96,12 +78,9 @@ export function makeReprint({ t, $, say, failed, onChange }) {
 
   let drawn = ''; // what the list shows now: redrawn only when that changes
   function render() {
-    const fresh = Date.now() - armed.at < CONFIRM_MS;
-    // The desk's button says it waits for its second press.
-    $('.desk button[data-action="reprint"]')?.classList.toggle('armed', fresh && Boolean(armed.key?.startsWith('ticket:')));
     const box = $('#unprinted-box');
     if (!box) return;
-    const isArmed = (job) => armed.key === `job:${job.job}` && fresh;
+    const isArmed = (job) => confirm.isArmed(`job:${job.job}`);
     // The same list is not drawn again: a button is not replaced under the clerk's mouse.
     const key = JSON.stringify([t.lang(), busy, jobs.map((j) => [j.job, j.status, j.reason, isArmed(j)])]);
     if (key === drawn) return;
@@ -143,7 +122,6 @@ export function makeReprint({ t, $, say, failed, onChange }) {
     later,
     render,
     send,
-    confirmed,
     /** The ticket ids whose print did not (or not yet) come out. */
     has: (ticketId) => jobs.some((j) => j.ticket === ticketId),
   };

@@ -303,11 +303,13 @@ function renderNow() {
   uplink.replaceChildren(...(!up.enabled
     ? [h('span', { class: 'muted' }, t('now.uplinkOff'))]
     : [
-      h('span', {}, up.backlog > 0 ? t('now.uplinkBacklog', { n: fmt.int(up.backlog) }) : t('now.uplinkCaughtUp')),
-      h('br'),
+      // "Caught up" is not said while the city cannot be told anything.
+      up.backlog > 0 || !up.last_error ? h('span', {}, up.backlog > 0 ? t('now.uplinkBacklog', { n: fmt.int(up.backlog) }) : t('now.uplinkCaughtUp'), h('br')) : null,
       h('span', { class: 'muted' }, up.last_success_at ? t('now.uplinkLast', { time: fmt.time(up.last_success_at) }) : t('now.uplinkNever')),
-      up.last_error ? h('span', { class: 'error-inline' }, h('br'), t('now.uplinkError', { error: up.last_error })) : null,
-    ]));
+      // Why, in the manager's words; the server's English detail is for the technician (title).
+      up.last_error ? h('span', { class: 'error-inline', title: up.last_error }, h('br'),
+        t(t.has(`uplink.${up.last_error_code}`) ? `uplink.${up.last_error_code}` : 'uplink.uplink_failed')) : null,
+    ].filter(Boolean))); // replaceChildren writes a null as the text "null"
 }
 
 /** A field whose oldest ticket has waited longer than its target. */

@@ -69,9 +69,10 @@ export function setupSound(el) {
   if ("speechSynthesis" in window) speechSynthesis.getVoices(); // starts loading the list
 }
 
-/// Queue the announcement of a call (or a recall: it is said again).
-export function announce(code, counter) {
-  queue.push({ code, counter, queued: Date.now(), voice: fetchVoice(code, counter) });
+/// Queue the announcement of a call (or a recall: it is said again). `holds` says, when
+/// its turn comes, whether the call still stands (a call taken down meanwhile is not said).
+export function announce(code, counter, holds = () => true) {
+  queue.push({ code, counter, holds, queued: Date.now(), voice: fetchVoice(code, counter) });
   pump();
 }
 
@@ -94,7 +95,7 @@ async function pump() {
     while (queue.length) {
       await soundAllowed();
       const item = queue.shift();
-      if (Date.now() - item.queued > STALE_MS) continue;
+      if (Date.now() - item.queued > STALE_MS || !item.holds()) continue;
       const buffer = await within(item.voice, 4000, null);
       const viVoice = buffer ? null : browserVoice();
       const source = buffer ? "server" : viVoice ? "browser" : "chime";

@@ -47,19 +47,34 @@ export function apply(frame) {
     return;
   }
   if (frame.counter && frame.counter.no === state.no) state.counter = frame.counter;
+  // A ticket that left this counter (by whatever event) is no longer shown here, even if
+  // the frame spoke of the counter it went to.
+  const t = frame.ticket;
+  const shown = state.counter?.current;
+  if (t && shown && t.code === shown.code && !(atCounter(t) && (t.counter ?? state.no) === state.no)) {
+    state.counter = { ...state.counter, current: null };
+  }
   if (frame.waiting && state.counter) {
     state.waiting = state.counter.services.reduce((n, code) => n + (frame.waiting[code] ?? 0), 0);
   }
   const ours = frame.ticket && (frame.ticket.counter ?? frame.counter?.no) === state.no;
   const isCall = ours && (frame.kind === "called" || frame.kind === "recalled");
   render(isCall);
-  if (isCall) announce(frame.ticket.code, state.no);
+  if (isCall) {
+    const code = frame.ticket.code;
+    announce(code, state.no, () => state.counter?.current?.code === code);
+  }
+}
+
+function atCounter(t) {
+  return t.status === "called" || t.status === "serving";
 }
 
 function render(flash) {
   const c = state.counter;
   const live = state.connected && c;
-  const current = live ? c.current : null;
+  // Only an open counter has someone at it: never a ticket under "paused" or "closed".
+  const current = live && c.state === "open" && c.current && atCounter(c.current) ? c.current : null;
 
   const code = $("counter-current");
   code.textContent = current ? current.code : "—";
@@ -78,12 +93,17 @@ function render(flash) {
 
   const st = $("counter-state");
   st.dataset.state = c ? c.state : "closed";
+  delete st.dataset.activity;
   st.replaceChildren();
   if (!live) {
     // Offline: what we knew may be stale, so say nothing about the counter until the snapshot.
     st.innerHTML = 'Đang kết nối lại… <span class="en">Reconnecting</span>';
   } else if (c.state === "open") {
-    st.innerHTML = 'Đang phục vụ <span class="en">Now serving</span>';
+    // "Now serving" only with someone to serve.
+    st.dataset.activity = current?.status ?? "ready";
+    if (current?.status === "serving") st.innerHTML = 'Đang phục vụ <span class="en">Now serving</span>';
+    else if (current) st.innerHTML = 'Đang gọi số <span class="en">Calling</span>';
+    else st.innerHTML = 'Sẵn sàng phục vụ <span class="en">Ready</span>';
   } else if (c.state === "paused") {
     const reason = document.createElement("span");
     reason.className = "reason";

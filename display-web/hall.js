@@ -1,17 +1,52 @@
 // Hall TV: the latest call, huge; the recent calls; people waiting per field; the notice.
+//
+// The big panel shows only a call that still holds: its ticket is still called (or being
+// served) at that counter and the counter is open. A ticket returned, transferred,
+// cancelled or marked absent, or a counter paused or closed, takes the call down at once
+// (the event's frame carries the ticket and the counter as they now stand). A call that
+// holds goes back to the welcome panel CALL_SHOWN_MS after it was made (or recalled),
+// timed by the hall's clock: the snapshot's `now` and each event's `at`.
+//
+// The recent-calls list keeps every call (one line per ticket, its latest call): a call
+// whose ticket left the counter without being served is struck through and says why
+// ("Về hàng chờ", "Vắng mặt", "Đã hủy"), so nobody walks to a counter for it, and a
+// citizen who missed their call sees what became of their number.
 
 import { announce } from "./announce.js";
 
 const $ = (id) => document.getElementById(id);
 const MAX_CALLS = 10;
+// Two minutes: time enough to hear the call, look up and walk to any counter of the hall
+// (a recall starts it again); after that the call has been answered or the clerk will
+// recall or mark absent, and a call left up for longer only sends latecomers astray.
+// A constant, not a setting: it is about people walking across a hall, not about a hall.
+export const CALL_SHOWN_MS = 2 * 60 * 1000;
 
 const state = {
   services: [], // [{code, name_vi, name_en}]
   waiting: {}, // code -> count
-  counters: new Map(), // no -> {state, services}
-  calls: [], // newest first: {code, counter, service, kind}
+  counters: new Map(), // no -> {state, services, current}
+  calls: [], // newest first: {code, counter, service, kind, at (ms), status}
   connected: false,
 };
+
+// The hall's clock, as last heard (a snapshot's `now`, an event's `at`), run on by this
+// screen's monotonic clock in between.
+const hallClock = { at: 0, perf: 0 };
+let expiry = null;
+
+function hallNow() {
+  return hallClock.at + (performance.now() - hallClock.perf);
+}
+
+function heard(iso, always) {
+  const t = Date.parse(iso ?? "");
+  if (!Number.isFinite(t)) return;
+  if (always || t > hallNow()) {
+    hallClock.at = t;
+    hallClock.perf = performance.now();
+  }
+}
 
 export function init() {
   // How many recent calls fit depends on the screen; a TV does not resize, a test window may.
@@ -42,26 +77,76 @@ export function apply(frame) {
     state.services = frame.services ?? [];
     state.waiting = Object.fromEntries(state.services.map((f) => [f.code, f.waiting]));
     state.counters = new Map((frame.counters ?? []).map((c) => [c.no, c]));
+    heard(frame.now, true);
     state.calls = latestFirst((frame.recent_calls ?? []).map(call));
     renderLatest(false);
     renderRecent(false);
     renderWaiting(true);
     return;
   }
+  heard(frame.at, false);
   if (frame.counter) state.counters.set(frame.counter.no, frame.counter);
   if (frame.waiting) Object.assign(state.waiting, frame.waiting);
-  if ((frame.kind === "called" || frame.kind === "recalled") && frame.ticket) {
-    const c = call({ ...frame.ticket, counter: frame.ticket.counter ?? frame.counter?.no, kind: frame.kind });
+  const t = frame.ticket;
+  if (t) {
+    // Where the ticket stands now: a call of it that no longer holds comes down.
+    for (const c of state.calls) if (c.code === t.code) c.status = t.status;
+  }
+  if ((frame.kind === "called" || frame.kind === "recalled") && t) {
+    const c = call({ ...t, counter: t.counter ?? frame.counter?.no, kind: frame.kind, at: frame.at });
     state.calls = latestFirst([c, ...state.calls]);
     renderLatest(true);
     renderRecent(true);
-    announce(c.code, c.counter);
+    announce(c.code, c.counter, () => holds(c));
+  } else {
+    renderLatest(false);
+    renderRecent(false);
   }
   renderWaiting(false);
 }
 
 function call(c) {
-  return { code: c.code, counter: c.counter, service: c.service, kind: c.kind };
+  const at = Date.parse(c.at ?? "");
+  return {
+    code: c.code,
+    counter: c.counter,
+    service: c.service,
+    kind: c.kind,
+    at: Number.isFinite(at) ? at : hallNow(),
+    status: c.status ?? "called",
+  };
+}
+
+// The call is still an invitation: its ticket is at that counter and the counter open.
+function holds(c) {
+  const counter = state.counters.get(c.counter);
+  return (
+    (c.status === "called" || c.status === "serving") &&
+    counter?.state === "open" &&
+    counter.current?.code === c.code
+  );
+}
+
+// What became of a call, for the recent list: "holds", "done" (served), or why it was
+// taken down.
+function fate(c) {
+  if (holds(c)) return "holds";
+  if (c.status === "waiting") return "requeued";
+  if (c.status === "absent") return "absent";
+  if (c.status === "cancelled") return "cancelled";
+  return "done";
+}
+
+const FATES = {
+  requeued: ["Về hàng chờ", "Back in queue"],
+  absent: ["Vắng mặt", "Absent"],
+  cancelled: ["Đã hủy", "Cancelled"],
+};
+
+// The newest call that still holds and is not yet CALL_SHOWN_MS old.
+function shownCall() {
+  const now = hallNow();
+  return state.calls.find((c) => holds(c) && now - c.at < CALL_SHOWN_MS);
 }
 
 // One line per ticket: a recall moves the ticket back to the top.
@@ -75,7 +160,15 @@ function fieldName(code) {
 }
 
 function renderLatest(flash) {
-  const latest = state.calls[0];
+  const latest = shownCall();
+  clearTimeout(expiry);
+  if (latest) {
+    // Back to the welcome panel when this call's time is up (or the next one's shows).
+    expiry = setTimeout(() => {
+      renderLatest(false);
+      renderRecent(false);
+    }, Math.max(0, latest.at + CALL_SHOWN_MS - hallNow()) + 50);
+  }
   const code = $("latest-code");
   code.textContent = latest ? latest.code : "—";
   code.dataset.len = latest ? String(latest.code.length) : "1";
@@ -84,8 +177,9 @@ function renderLatest(flash) {
   $("latest-field").textContent = f ? f.name_vi : "";
   const box = $("latest");
   box.classList.toggle("empty", !latest);
+  box.dataset.code = latest ? latest.code : "";
   box.classList.remove("flash");
-  if (flash) {
+  if (flash && latest) {
     void box.offsetWidth; // restart the animation on a recall
     box.classList.add("flash");
   }
@@ -100,14 +194,25 @@ function renderRecent(fresh) {
       const li = document.createElement("li");
       li.dataset.code = c.code;
       li.dataset.counter = String(c.counter);
-      if (fresh && i === 0) li.className = "new";
+      const f = fate(c);
+      li.dataset.fate = f;
+      if (fresh && i === 0) li.classList.add("new");
+      if (FATES[f]) li.classList.add("moved");
       const code = document.createElement("span");
       code.className = "rc-code";
-      code.textContent = c.code;
-      if (c.kind === "recalled") {
+      const number = document.createElement("span");
+      number.className = "rc-number";
+      number.textContent = c.code;
+      code.append(number);
+      const [vi, en] = FATES[f] ?? (c.kind === "recalled" ? ["Gọi lại", "Recall"] : []);
+      if (vi) {
         const tag = document.createElement("span");
         tag.className = "rc-tag";
-        tag.textContent = "Gọi lại";
+        tag.textContent = vi;
+        const tagEn = document.createElement("span");
+        tagEn.className = "en";
+        tagEn.textContent = en;
+        tag.append(tagEn);
         code.append(tag);
       }
       const counter = document.createElement("span");

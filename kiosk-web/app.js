@@ -1,20 +1,33 @@
-// The citizen kiosk: choose a field, say whether priority applies, confirm, get a number.
-// Screens are drawn from the state `S` into <main id="screen">; the server's live feeds
-// keep the fields' waiting counts, their open counters and the printer's state current.
+// The citizen kiosk: choose a field, then either take a regular number at once (two taps)
+// or claim a priority and confirm it. Screens are drawn from the state `S` into
+// <main id="screen">; the server's live feeds keep the fields' waiting counts, their open
+// counters and the printer's state current.
 //
 // Hooks other people's browser tests rely on (keep them): body[data-screen] is
 // unpaired|start|priority|confirm|ticket and body[data-connected] true|false;
-// button[data-field=CODE], button[data-priority=KIND], button[data-action=confirm|back|done|lang];
-// #ticket-code, #ticket-field, #ticket-ahead, #ticket-eta, img#ticket-qr,
-// #print-status[data-state=printing|waiting|printed|failed] (and data-reason, the server's code).
+// button[data-field=CODE], button[data-priority=KIND] ('none' issues the regular number),
+// button[data-action=confirm|back|done|lang|more-time]; .banner[data-banner=no-printer|printer-down];
+// #ticket-code, #ticket-field, #ticket-ahead, #ticket-eta, img#ticket-qr, #ticket-countdown,
+// #print-status[data-state=printing|waiting|printed|failed] (and data-reason, the server's code);
+// #timeout[data-open] (the "more time?" warning) and window.motcuaKiosk.skip(seconds), which
+// moves the page's own timers on (the clock the steps time out by), as a test would.
 
 import { t, t2, has, setLang, getLang, reasonKey, names } from './text.js';
 import { icon, fieldIcon } from './icons.js';
 import { request, liveFeed, NetworkError } from './net.js';
+import { timeLimit } from './limit.js';
 
 const TOKEN_KEY = 'motcua.kiosk.token';
-const IDLE_MS = 30_000; // back to the start screen without a touch
-const PRINTED_MS = 15_000; // a printed ticket stays this long
+// A step left untouched this long asks "more time?", then waits WARN_MS for an answer
+// before it goes back to the start (WCAG 2.2.1 asks for a warning and at least 20 s).
+const IDLE_MS = 30_000;
+const WARN_MS = 20_000;
+const PRINTED_MS = 15_000; // a printed ticket stays this long: it is in the citizen's hand
+// A ticket that did not print stays 90 s, counting down on screen, unless the citizen taps
+// "I have my number" sooner: long enough for someone slow with a phone to photograph the
+// number or scan the QR code (the last 20 s ask "more time?"), short enough that the next
+// person in the queue does not find it on the screen and follow or rate someone else's ticket.
+const UNPRINTED_MS = 90_000;
 // The server always says what became of a job (printed, failed, or waiting with a reason,
 // until the job expires), so the kiosk never guesses a failure. Only if no word at all came
 // by then (its feed dropped the frame) does the ticket say it waits for the printer, so the
@@ -35,6 +48,7 @@ const S = {
   priorities: [],
   counters: new Map(),
   printer: null,
+  noPrinter: false, // the kiosk feed's snapshot says this kiosk has no printer at all
   hallUp: false, // the hall feed is open
   hallLost: false, // it closed (or never opened within a few seconds) and is not back yet
   metaOk: false, // /api/services answered (since the hall feed last opened)
@@ -82,6 +96,11 @@ function tap(fn) {
 /** A heading in the chosen language, with the other language small beneath. */
 function title(key, cls = 'title') {
   return h('div', { class: cls }, h('h1', {}, t(key)), h('p', { class: 'sub' }, t2(key)));
+}
+
+/** A sentence in the chosen language, the other one small beneath. */
+function bilingual(key, ...args) {
+  return h('span', { class: 'both' }, h('strong', {}, t(key, ...args)), h('small', {}, t2(key, ...args)));
 }
 
 /** A big button's words: the chosen language, the other one small. */
@@ -179,7 +198,7 @@ function drawStart() {
           h('p', { class: 'sub' }, t2(state === 'break' ? 'hall_break' : 'hall_closed')),
           h('p', { class: 'hint' }, t('hall_closed_sub')),
         );
-  const trouble = printerTrouble();
+  const trouble = S.noPrinter ? null : printerTrouble();
   const n = S.services.length;
   const grid = h(
     'div',
@@ -191,7 +210,12 @@ function drawStart() {
     { class: 'screen start' },
     head,
     state === 'break' ? h('p', { class: 'banner' }, t('hall_break')) : null,
-    trouble ? h('p', { class: 'banner' }, ico('printer'), t('printer_down', t(reasonKey(trouble)))) : null,
+    S.noPrinter
+      ? h('p', { class: 'banner', 'data-banner': 'no-printer' }, ico('printer'), bilingual('no_printer'))
+      : null,
+    trouble
+      ? h('p', { class: 'banner', 'data-banner': 'printer-down' }, ico('printer'), t('printer_down', t(reasonKey(trouble))))
+      : null,
     grid,
     S.notice ? h('p', { class: 'notice' }, S.notice) : null,
   );
@@ -204,8 +228,8 @@ function fieldButton(s) {
     state === 'open'
       ? t('waiting', s.waiting ?? 0)
       : state === 'break'
-        ? `${t('field_break')} · ${t('waiting', s.waiting ?? 0)}`
-        : t('field_closed');
+        ? `${t('field_break')} · ${t('no_counter')} · ${t('waiting', s.waiting ?? 0)}`
+        : t('no_counter');
   return h(
     'button',
     {
@@ -217,7 +241,7 @@ function fieldButton(s) {
     },
     h('span', { class: 'icon', html: fieldIcon(s) }),
     h('span', { class: 'names' }, h('span', { class: 'name' }, name), h('span', { class: 'name2' }, name2)),
-    h('span', { class: 'count' }, count),
+    h('span', { class: state === 'open' ? 'count' : 'count long' }, count),
   );
 }
 
@@ -243,17 +267,33 @@ function drawPriority() {
   const choice = (code, iconName, name, why, cls) =>
     h(
       'button',
-      { type: 'button', class: `choice ${cls}`, 'data-priority': code, onclick: tap(() => choosePriority(code)) },
+      {
+        type: 'button',
+        class: `choice ${cls}`,
+        'data-priority': code,
+        disabled: S.busy,
+        onclick: tap(() => choosePriority(code)),
+      },
       ico(iconName),
       h('span', { class: 'names' }, h('span', { class: 'name' }, name), why ? h('span', { class: 'why' }, why) : null),
     );
+  // "No" takes the regular number at once; a priority claim goes on to be confirmed.
+  const regular = S.busy
+    ? h(
+        'button',
+        { type: 'button', class: 'choice no', 'data-priority': 'none', disabled: true },
+        h('span', { class: 'spinner' }),
+        h('span', { class: 'names' }, h('span', { class: 'name' }, t('getting'))),
+      )
+    : choice('none', 'person', t('no'), t('no_sub'), 'no');
   return h(
     'section',
     { class: 'screen priority' },
     chosenField(),
     title('priority_title'),
     h('p', { class: 'hint' }, t('priority_sub')),
-    choice('none', 'person', t('no'), t('no_sub'), 'no'),
+    issueError(),
+    regular,
     h(
       'div',
       { class: 'prios', 'data-fit': 0 },
@@ -261,7 +301,34 @@ function drawPriority() {
         choice(code, code, priorityName(code), has(`prio_${code}_why`) ? t(`prio_${code}_why`) : '', 'prio'),
       ),
     ),
-    backButton(() => show('start')),
+    backButton(() => show('start'), S.busy),
+  );
+}
+
+/** Why the last try at a number failed (on the screen that asked for it), or null. */
+function issueError() {
+  // Too many tickets from this kiosk at once (429): how long to wait, in both languages.
+  if (S.error === 'too_fast') {
+    return h(
+      'p',
+      { class: 'error', role: 'alert', 'data-error': 'too_fast' },
+      ico('warning'),
+      h(
+        'span',
+        {},
+        h('strong', {}, t('too_fast')),
+        h('small', {}, t('too_fast_sub', S.retryAfter)),
+        h('small', { class: 'other-lang' }, `${t2('too_fast')}. ${t2('too_fast_sub', S.retryAfter)}`),
+      ),
+    );
+  }
+  if (!S.error) return null;
+  const key = S.error === 'exhausted' ? 'exhausted' : 'try_again';
+  return h(
+    'p',
+    { class: 'error', role: 'alert', 'data-error': S.error },
+    ico('warning'),
+    h('span', {}, h('strong', {}, t(key)), h('small', {}, t(`${key}_sub`))),
   );
 }
 
@@ -269,33 +336,7 @@ function drawConfirm() {
   const s = service(S.field) || { code: S.field, name_vi: S.field, name_en: '' };
   const [name, name2] = names(s.name_vi, s.name_en);
   const prio = S.priority === 'none' ? t('no_priority') : priorityName(S.priority);
-  // Too many tickets from this kiosk at once (429): how long to wait, in both languages.
-  const error = S.error === 'too_fast'
-    ? h(
-        'p',
-        { class: 'error', role: 'alert', 'data-error': 'too_fast' },
-        ico('warning'),
-        h(
-          'span',
-          {},
-          h('strong', {}, t('too_fast')),
-          h('small', {}, t('too_fast_sub', S.retryAfter)),
-          h('small', { class: 'other-lang' }, `${t2('too_fast')}. ${t2('too_fast_sub', S.retryAfter)}`),
-        ),
-      )
-    : S.error
-    ? h(
-        'p',
-        { class: 'error', role: 'alert' },
-        ico('warning'),
-        h(
-          'span',
-          {},
-          h('strong', {}, t(S.error === 'exhausted' ? 'exhausted' : 'try_again')),
-          h('small', {}, t(S.error === 'exhausted' ? 'exhausted_sub' : 'try_again_sub')),
-        ),
-      )
-    : null;
+  const error = issueError();
   return h(
     'section',
     { class: 'screen confirm' },
@@ -355,7 +396,7 @@ function drawTicket() {
         : null,
       h('div', { class: 'facts' },
         h('div', { id: 'ticket-ahead', class: 'fact' }, t('ahead', tk.ahead ?? 0)),
-        h('div', { id: 'ticket-eta', class: 'fact' }, eta > 0 ? t('eta', eta) : t('eta_soon')),
+        h('div', { id: 'ticket-eta', class: 'fact' }, tk.no_counter_open ? t('no_counter') : eta > 0 ? t('eta', eta) : t('eta_soon')),
       ),
     ),
     h(
@@ -374,8 +415,21 @@ function drawTicket() {
         h('figcaption', {}, t('qr_hint')),
       ),
       printStatus(),
-      h('button', { type: 'button', class: 'done', 'data-action': 'done', onclick: tap(goStart) }, t('ok')),
+      // Not printed: the screen counts down to closing (see UNPRINTED_MS).
+      h('p', { id: 'ticket-countdown', class: 'countdown', hidden: true }),
+      doneButton(),
     ),
+  );
+}
+
+/** "OK" under a printed ticket; "I have my number" under one the citizen must note down. */
+function doneButton() {
+  const printed = ['printed', 'printing'].includes(S.print?.state);
+  return h(
+    'button',
+    { type: 'button', class: 'done', 'data-action': 'done', onclick: tap(goStart) },
+    printed ? t('ok') : h('span', { class: 'main' }, t('have_number')),
+    printed ? null : h('span', { class: 'other' }, t2('have_number')),
   );
 }
 
@@ -430,6 +484,7 @@ function draw() {
   S.redrawLater = false;
   $('#screen').replaceChildren(SCREENS[S.screen]());
   drawChrome();
+  drawTimeout();
   fit();
 }
 
@@ -488,27 +543,104 @@ function tick() {
 
 // ---- going back to the start -----------------------------------------------------
 
-let idleTimer = null;
-
-function idleAfter() {
+/**
+ * How the screen shown now times out, or null when it stays: `ms` until it goes back to the
+ * start, whether it first warns (the last WARN_MS ask "more time?"), whether any touch
+ * starts it again, whether it counts down on screen.
+ */
+function timeout() {
   switch (S.screen) {
     case 'start':
-      return getLang() === 'vi' ? 0 : IDLE_MS; // back to Vietnamese for the next person
+      // Back to Vietnamese for the next person: nothing is lost, so no warning.
+      return getLang() === 'vi' ? null : { kind: 'lang', ms: IDLE_MS, touch: true };
     case 'priority':
     case 'confirm':
-      return S.busy ? 0 : IDLE_MS;
+      return S.busy ? null : { kind: 'step', ms: IDLE_MS + WARN_MS, warnMs: WARN_MS, touch: true };
     case 'ticket':
-      // A ticket that did not print stays until the citizen taps OK.
-      return S.print?.state === 'printed' ? PRINTED_MS : 0;
+      if (S.print?.state === 'printed') return { kind: 'printed', ms: PRINTED_MS, touch: true };
+      if (S.print?.state === 'printing') return null; // the word comes within PRINT_QUIET_MS
+      // Not printed: only the citizen's own "more time" keeps it, never a stranger's touch.
+      return { kind: 'unprinted', ms: UNPRINTED_MS, warnMs: WARN_MS, shown: true };
     default:
-      return 0;
+      return null;
   }
 }
 
-function armIdle() {
-  clearTimeout(idleTimer);
-  const ms = idleAfter();
-  if (ms) idleTimer = setTimeout(goStart, ms);
+const limit = timeLimit({
+  onExpire: goStart,
+  onWarn: drawTimeout,
+  onTick(seconds) {
+    for (const el of document.querySelectorAll('[data-seconds]')) {
+      if (el.dataset.shown === seconds) continue;
+      el.dataset.shown = seconds;
+      el.replaceChildren(...secondsText(el.dataset.seconds, seconds));
+    }
+  },
+});
+
+/** Start the screen's timeout again (`keep`: unless the same kind is already running). */
+function armIdle(keep = false) {
+  limit.arm(timeout(), keep);
+  drawTimeout();
+}
+
+/** A sentence with the seconds left in it, in both languages. */
+function secondsText(key, n) {
+  return [h('strong', {}, t(key, n)), h('small', {}, t2(key, n))];
+}
+
+/** The countdown under an unprinted ticket, and the "more time?" warning over any step. */
+function drawTimeout() {
+  const idle = limit.now;
+  const left = limit.secondsLeft();
+  const count = $('#ticket-countdown');
+  if (count) {
+    count.hidden = !(idle.shown && !idle.warning);
+    const words = h('span', { 'data-seconds': 'closes_in', 'data-shown': left }, secondsText('closes_in', left));
+    count.replaceChildren(...(count.hidden ? [] : [ico('clock'), words]));
+  }
+  const layer = $('#timeout');
+  if (!idle.warning) {
+    layer.removeAttribute('data-open');
+    layer.className = 'timeout';
+    layer.replaceChildren();
+    return;
+  }
+  layer.dataset.open = '';
+  // Over a step the warning hides the screen; over a ticket it leaves the number and QR
+  // in sight (the citizen may be photographing them) and offers "I have my number" too.
+  layer.className = `timeout on ${S.screen === 'ticket' ? 'over-ticket' : 'over-step'}`;
+  layer.replaceChildren(
+    h(
+      'div',
+      { class: 'timeout-card', role: 'alertdialog', 'aria-modal': 'true', 'aria-labelledby': 'timeout-q' },
+      h(
+        'div',
+        { class: 'timeout-head' },
+        ico('clock'),
+        h('div', {}, h('h2', { id: 'timeout-q' }, t('more_time_q')), h('p', { class: 'sub' }, t2('more_time_q'))),
+      ),
+      h('p', { class: 'left', 'data-seconds': 'more_time_left', 'data-shown': left }, secondsText('more_time_left', left)),
+      h(
+        'div',
+        { class: 'timeout-actions' },
+        h(
+          'button',
+          { type: 'button', class: 'more', 'data-action': 'more-time', onclick: () => moreTime() },
+          label('more_time'),
+        ),
+        S.screen === 'ticket' ? doneButton() : null,
+      ),
+    ),
+  );
+  // A screen reader (or a keyboard) lands on the answer.
+  layer.querySelector('.more')?.focus({ preventScroll: true });
+}
+
+/** The citizen asked for more time: the step's whole time again. */
+function moreTime() {
+  if (!limit.now.kind) return;
+  armIdle();
 }
 
 function goStart() {
@@ -528,8 +660,11 @@ function chooseField(code) {
 }
 
 function choosePriority(code) {
+  if (S.busy) return;
   Object.assign(S, { priority: code, error: null });
-  show('confirm');
+  // A regular number needs no confirming: this tap takes it. A priority claim is confirmed.
+  if (code === 'none') issue();
+  else show('confirm');
 }
 
 function requestId() {
@@ -563,7 +698,7 @@ async function issue() {
   const code = res?.body?.error?.code;
   S.retryAfter = Math.max(1, res?.retryAfter ?? 10);
   S.error = code === 'series_exhausted' ? 'exhausted' : code === 'issue_rate_exceeded' ? 'too_fast' : 'try_again';
-  if (S.screen === 'confirm') draw();
+  if (S.screen === 'confirm' || S.screen === 'priority') draw();
   armIdle();
 }
 
@@ -614,8 +749,12 @@ function setPrint(state, reason) {
   if (p.state === state && p.reason === reason) return;
   Object.assign(p, { state, reason: reason ?? null });
   if (state !== 'printing') clearTimeout(printTimer);
-  if (S.screen === 'ticket') $('#print-status')?.replaceWith(printStatus());
-  armIdle();
+  if (S.screen === 'ticket') {
+    $('#print-status')?.replaceWith(printStatus());
+    $('.ticket-side > .done')?.replaceWith(doneButton());
+  }
+  // Waiting then failed keeps its countdown running; printed at last starts its own.
+  armIdle(true);
 }
 
 // ---- the server's feeds ------------------------------------------------------------
@@ -670,6 +809,8 @@ async function loadMeta() {
 function onKiosk(m) {
   if (m.type === 'snapshot' || m.type === 'printer') {
     S.printer = m.printer ?? null;
+    // Only the snapshot says "no printer" (null); a printer frame always has one.
+    S.noPrinter = m.type === 'snapshot' && !m.printer;
     dataChanged();
   } else if (m.type === 'print') {
     S.printResults.set(m.job, m);
@@ -717,6 +858,7 @@ function connect() {
       onMessage: onKiosk,
       onClose(opened) {
         S.printer = null;
+        S.noPrinter = false;
         if (!opened) checkPairing();
       },
     }),
@@ -774,7 +916,8 @@ function lockDown() {
     'pointerdown',
     () => {
       S.pointerDown = true;
-      armIdle();
+      // A touch is a person still there; once the warning is up, only its button answers it.
+      if (limit.now.touch && !limit.now.warning) armIdle();
     },
     true,
   );
@@ -796,6 +939,7 @@ function start() {
     armIdle();
   });
   setInterval(tick, 10_000);
+  window.motcuaKiosk = { skip: (seconds) => limit.skip(seconds) };
   window.addEventListener('resize', fit);
   document.fonts?.addEventListener?.('loadingdone', fit);
   S.token = pairFromAddress();

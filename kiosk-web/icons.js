@@ -59,6 +59,7 @@ const ICONS = {
     '<path d="M16 24V6h32v18"/><rect x="6" y="24" width="52" height="22" rx="3"/><path d="M16 38h32v20H16Z"/>' +
     '<path d="M22 46h20M22 52h14"/>',
   back: '<path d="M40 12 20 32l20 20"/>',
+  clock: '<circle cx="32" cy="32" r="26"/><path d="M32 16v16l11 7"/>',
   link: '<path d="M26 38l12-12"/><path d="M22 30l-6 6a8.5 8.5 0 0 0 12 12l6-6"/><path d="M42 34l6-6a8.5 8.5 0 0 0-12-12l-6 6"/>',
   hall:
     '<path d="M6 22 32 8l26 14"/><path d="M10 22h44"/><path d="M14 26v22M24 26v22M40 26v22M50 26v22"/>' +

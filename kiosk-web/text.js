@@ -17,17 +17,25 @@ const T = {
   hall_break: ['Bộ phận một cửa đang tạm nghỉ', 'The hall is on a short break'],
   hall_closed_sub: ['Xin vui lòng chờ hoặc hỏi cán bộ hướng dẫn.', 'Please wait or ask a member of staff.'],
   waiting: [(n) => `${n} người đang chờ`, (n) => `${n} waiting`],
-  field_closed: ['Chưa mở', 'Not open'],
+  no_counter: ['Hiện chưa có quầy phục vụ lĩnh vực này', 'No counter is serving this field right now'],
   field_break: ['Tạm nghỉ', 'On a break'],
   printer_down: [
     (why) => `Máy in tạm thời không in được phiếu${why ? ` (${why})` : ''}. Số của bạn sẽ hiện trên màn hình.`,
     (why) => `The ticket printer is not working right now${why ? ` (${why})` : ''}. Your number will be shown on the screen.`,
   ],
+  no_printer: [
+    'Máy lấy số này không in phiếu: hãy chụp ảnh số của bạn hoặc quét mã QR trên màn hình.',
+    'This kiosk does not print tickets: please take a photo of your number or scan the QR code on the screen.',
+  ],
 
   priority_title: ['Bạn có thuộc diện ưu tiên không?', 'Do you qualify for priority service?'],
-  priority_sub: ['Người thuộc diện ưu tiên được gọi trước, theo thứ tự đến.', 'Priority visitors are called first, in the order they arrive.'],
-  no: ['Không', 'No'],
-  no_sub: ['Tôi lấy số thường', 'I take a regular number'],
+  priority_sub: [
+    'Người thuộc diện ưu tiên được gọi trước, theo thứ tự đến. Chọn diện của bạn, rồi xác nhận.',
+    'Priority visitors are called first, in the order they arrive. Choose yours, then confirm.',
+  ],
+  // The answer "no" takes the number at once: a regular ticket is two taps (field, this).
+  no: ['Không: lấy số thường', 'No: get a regular number'],
+  no_sub: ['Bấm để nhận số ngay', 'Tap to get your number now'],
   back: ['Quay lại', 'Back'],
 
   confirm_title: ['Vui lòng kiểm tra lại', 'Please check your choice'],
@@ -47,7 +55,7 @@ const T = {
   ],
 
   your_number: ['Số thứ tự của bạn', 'Your number'],
-  ahead: [(n) => `Số người chờ trước bạn: ${n}`, (n) => `People ahead of you: ${n}`],
+  ahead: [(n) => `Số người được gọi trước bạn: ${n}`, (n) => `People called before you: ${n}`],
   eta: [(n) => `Thời gian chờ dự kiến: khoảng ${n} phút`, (n) => `Estimated wait: about ${n} minutes`],
   eta_soon: ['Sắp đến lượt', 'Your turn is coming soon'],
   qr_hint: ['Quét mã để theo dõi lượt của bạn trên điện thoại', 'Scan the code to follow your turn on your phone'],
@@ -62,6 +70,19 @@ const T = {
     (why) => `The ticket could not be printed (${why}). Your number is valid: please take a photo of this screen or write it down.`,
   ],
   ok: ['OK', 'OK'],
+  have_number: ['Tôi đã ghi lại số', 'I have my number'],
+  closes_in: [
+    (n) => `Để giữ kín số của bạn, màn hình sẽ tự đóng sau ${n} giây.`,
+    (n) => `To keep your number private, this screen closes in ${n} seconds.`,
+  ],
+
+  // A timed step about to go back to the start (WCAG 2.2.1: warn, and offer more time).
+  more_time_q: ['Bạn cần thêm thời gian?', 'Do you need more time?'],
+  more_time_left: [
+    (n) => `Màn hình sẽ trở về trang đầu sau ${n} giây.`,
+    (n) => `The screen goes back to the start in ${n} seconds.`,
+  ],
+  more_time: ['Cho tôi thêm thời gian', 'Give me more time'],
 
   // Why a ticket has not printed (yet): one text for every code of the printer crate's
   // `Reason::ALL` (printer/src/reason.rs), in its order; tests/tests/print_reasons.rs holds

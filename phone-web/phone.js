@@ -1,4 +1,4 @@
-// The phone page's script (not inline: the CSP forbids inline script).
+// The phone page's script (not inline: the CSP forbids it).
 "use strict";
 const token = location.pathname.split("/").pop();
 const $ = (id) => document.getElementById(id);
@@ -12,11 +12,12 @@ const S = {
   offline: ["Mất kết nối – đang thử kết nối lại…", "Offline – reconnecting…"],
   goto: ["Mời bạn đến", "Please go to"],
   counter: ["Quầy {n}", "Counter {n}"],
-  ahead: ["Số người chờ trước bạn", "People ahead of you"],
+  ahead: ["Số người được gọi trước bạn", "People called before you"],
   eta: ["Thời gian chờ dự kiến:", "Estimated wait:"],
   about: ["khoảng {n} phút", "about {n} min"],
   soon: ["Sắp đến lượt", "Almost your turn"],
   next: ["Bạn là người tiếp theo. Hãy ở gần quầy.", "You are next. Please stay near the counters."],
+  nocounter: ["Hiện chưa có quầy phục vụ lĩnh vực này.", "No counter is serving this field right now."],
   issued: ["Lấy số lúc {t} ngày {d}", "Issued at {t} on {d}"],
   loading: ["Đang tải…", "Loading…"],
   waiting: ["Đang chờ đến lượt", "Waiting for your turn"],
@@ -86,7 +87,7 @@ const alerts = (window.motcuaAlerts = []);
 const saved = store.get(KEY); // what this phone saw last time, to explain a transfer after a reload
 
 const L = (k, v = {}) => S[k][lang === "en" ? 1 : 0].replace(/\{(\w+)\}/g, (_, n) => v[n] ?? "");
-// Times come as RFC 3339 in the hall's zone: show that clock time, whatever the phone's zone.
+// RFC 3339 in the hall's zone: show the hall's clock time.
 const hm = (s) => (s ? s.slice(11, 16) : "");
 const dmy = (s) => (s ? `${s.slice(8, 10)}/${s.slice(5, 7)}/${s.slice(0, 4)}` : "");
 const fieldName = (x) => (lang === "en" ? x.en ?? x.service_name_en : x.vi ?? x.service_name_vi);
@@ -137,8 +138,10 @@ function render() {
   $("status").textContent = statusLine();
   $("queue").hidden = st !== "waiting";
   $("ahead").textContent = t.ahead ?? "–";
-  $("eta").textContent = t.eta_minutes == null ? "–" : t.eta_minutes === 0 ? L("soon") : L("about", { n: t.eta_minutes });
-  $("next").hidden = t.ahead !== 0;
+  // No counter open for the field: no estimate then, and nobody is "next".
+  $("eta").textContent = t.no_counter_open ? L("nocounter") : t.eta_minutes == null ? "–"
+    : t.eta_minutes === 0 ? L("soon") : L("about", { n: t.eta_minutes });
+  $("next").hidden = t.no_counter_open || t.ahead !== 0;
   $("issued").textContent = L("issued", { t: hm(t.issued_at), d: dmy(t.issued_at) });
   $("sound").hidden = !(st === "waiting" || st === "called");
 
@@ -186,7 +189,7 @@ function audio() {
   }
   return ac;
 }
-// A call that came while sound was blocked chimes as soon as a tap unblocks it.
+// A call that came while sound was blocked chimes once a tap unblocks it.
 function payOwed() {
   if (!owed || !ac || ac.state !== "running") return;
   owed = false;
@@ -194,7 +197,7 @@ function payOwed() {
   const last = alerts[alerts.length - 1];
   if (chime() === "played" && last && last.sound === "blocked") last.sound = "played after tap";
 }
-// Phones keep audio blocked until a tap: any tap on the page unlocks it.
+// Phones block audio until a tap: any tap on the page unlocks it.
 function unlock() {
   const a = audio();
   if (a && a.state !== "running") a.resume().catch(() => {});
@@ -251,12 +254,12 @@ $("sound-btn").onclick = () => {
 
 
 function onTicket(nt) {
-  // Before the first frame, what this phone saw last time stands in for the previous view.
+  // Before the first frame, what this phone saw last time is the previous view.
   const prev = t || (saved && { service: saved.s, service_name_vi: saved.vi, service_name_en: saved.en, status: saved.st, recalls: saved.r });
   if (nt.status !== "waiting") note = null;
   else if (prev && prev.service !== nt.service) note = { k: "transferred", vi: prev.service_name_vi, en: prev.service_name_en };
   else if (prev && (prev.status === "called" || prev.status === "serving")) note = { k: "returned" };
-  else if (!t) note = saved ? saved.note : nt.called_at ? { k: "returned" } : null;
+  else if (!t) note = saved ? saved.note : nt.transferred_from ? { k: "transferred", ...nt.transferred_from } : nt.called_at ? { k: "returned" } : null;
   const isCall = nt.status === "called" && (!prev || prev.status !== "called" || nt.recalls > (prev.recalls || 0));
   t = nt;
   store.set(KEY, { s: t.service, vi: t.service_name_vi, en: t.service_name_en, st: t.status, r: t.recalls, note });
@@ -286,7 +289,7 @@ function connect() {
     ws = null;
     connected = false;
     render();
-    // Back off, up to 10 s, with a little jitter so a hall's phones do not all come back at once.
+    // Back off up to 10 s, jittered so a hall's phones do not all come back at once.
     retry = setTimeout(connect, delay + Math.random() * 300);
     delay = Math.min(delay * 2, 10000);
   };
@@ -296,7 +299,7 @@ function reconnectNow() {
   connect();
 }
 addEventListener("online", reconnectNow);
-// A phone asleep for a while may hold a dead socket: start again from a fresh snapshot.
+// A phone asleep a while may hold a dead socket: start again from a snapshot.
 document.addEventListener("visibilitychange", () => {
   if (document.hidden) { hiddenAt = Date.now(); return; }
   if (ws && hiddenAt && Date.now() - hiddenAt > 20000) { const old = ws; ws = null; old.close(); }
@@ -326,7 +329,7 @@ async function loadHall(wait = 1000) {
 function countLeft() {
   $("left").textContent = L("left", { n: COMMENT_MAX - [...$("comment").value.normalize("NFC")].length });
 }
-// The server counts characters (after NFC here), not UTF-16 units: bound it the same way.
+// The server counts characters (after NFC), not UTF-16 units: bound it so.
 $("comment").oninput = () => {
   const el = $("comment"), chars = [...el.value.normalize("NFC")];
   if (chars.length > COMMENT_MAX) el.value = chars.slice(0, COMMENT_MAX).join("");

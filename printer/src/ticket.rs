@@ -22,7 +22,8 @@ pub struct TicketPrint {
     pub priority: Option<String>,
     /// The issue time, already formatted in local time, e.g. "08:05 25/11/2026".
     pub issued_at: String,
-    /// How many people wait ahead of this ticket when it is issued.
+    /// How many people will be called before this ticket at the counters serving its
+    /// field, as estimated when it is issued.
     pub ahead: u32,
     /// The estimated wait in minutes; 0 prints "sắp đến lượt" (your turn is next) instead.
     pub eta_minutes: u32,
@@ -74,9 +75,10 @@ impl TicketPrint {
         }
     }
 
-    /// "Số người chờ trước bạn: N".
+    /// "Số người được gọi trước bạn: N": everyone called before this ticket at the
+    /// counters serving its field, other fields' tickets at shared counters included.
     pub(crate) fn ahead_line(&self) -> String {
-        format!("Số người chờ trước bạn: {}", self.ahead)
+        format!("Số người được gọi trước bạn: {}", self.ahead)
     }
 
     /// "Thời gian chờ dự kiến: khoảng N phút", or "sắp đến lượt" when nobody is expected to be

@@ -195,7 +195,7 @@ fn the_ascii_ticket_is_plain_ascii_without_diacritics() {
         "Lao dong - Thuong binh va Xa hoi",
         "SO THU TU",
         "Nguoi cao tuoi",
-        "So nguoi cho truoc ban: 7",
+        "So nguoi duoc goi truoc ban: 7",
         "khoang 25 phut",
     ] {
         assert!(text.contains(expected), "{expected:?} missing");

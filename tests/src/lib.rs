@@ -73,8 +73,21 @@ impl TestHall {
 
     /// A hall on a clock the test shares (with a city collector, say). Kiosks and staff
     /// issue as fast as they like: tests issue hundreds of tickets in a test millisecond
-    /// (the limits have their own tests, through [`TestHall::start_limited`]).
+    /// (the limits have their own tests, through [`TestHall::start_limited`]). And clerks
+    /// may mark a citizen absent right after the call (the minimum time has its own tests,
+    /// through [`TestHall::start_with_absence_rules`]).
     pub async fn start_with_clock(mut settings: Settings, clock: ManualClock) -> TestHall {
+        settings.queue.absent_after_seconds = 0;
+        Self::start_with_absence_rules_on(settings, clock).await
+    }
+
+    /// A hall without issuing limits whose absence rules (`queue.absent_after_seconds`,
+    /// `queue.absent_undo_minutes`) are as `settings` say, opening at 08:00.
+    pub async fn start_with_absence_rules(settings: Settings) -> TestHall {
+        Self::start_with_absence_rules_on(settings, ManualClock::starting_at(opening_time())).await
+    }
+
+    async fn start_with_absence_rules_on(mut settings: Settings, clock: ManualClock) -> TestHall {
         settings.limits = motcua_hall::http::issuing_limits::LimitSettings::off();
         let dir = tempfile::tempdir().expect("temp dir");
         Self::launch(settings, DataDir::Temp(dir), clock).await
@@ -96,10 +109,11 @@ impl TestHall {
             copy.path().join("motcua.sqlite3"),
         )
         .expect("copy the database");
-        let settings = Settings {
+        let mut settings = Settings {
             limits: motcua_hall::http::issuing_limits::LimitSettings::off(),
             ..Settings::default()
         };
+        settings.queue.absent_after_seconds = 0;
         Self::launch(settings, DataDir::Temp(copy), ManualClock::starting_at(at)).await
     }
 
@@ -187,6 +201,19 @@ impl TestHall {
         let clock = self.clock.clone();
         let settings = self.settings.clone();
         Self::launch_at(&at, settings, DataDir::Temp(dir), clock).await
+    }
+
+    /// A second hall on a copy of this one's database as it stands now (taken as `motcua
+    /// backup` takes it, so it is whole while this hall runs), its own clock at this one's
+    /// time: to play on from here without touching this hall.
+    pub async fn fork(&self) -> TestHall {
+        let backup = tempfile::tempdir().expect("temp dir");
+        let file = backup.path().join("fork.sqlite3");
+        store::backup::backup(self.data_dir(), &file).expect("back up the hall");
+        let dir = tempfile::tempdir().expect("temp dir");
+        store::backup::restore(dir.path(), &file).expect("restore the copy");
+        let clock = ManualClock::starting_at(store::clock::Clock::now(&self.clock));
+        Self::launch(self.settings.clone(), DataDir::Temp(dir), clock).await
     }
 
     async fn shutdown(&mut self) {

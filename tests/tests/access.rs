@@ -301,6 +301,8 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/tickets/{id}/transfer",  TicketAction("transfer"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/tickets/{id}/return",    TicketAction("return"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/tickets/{id}/cancel",    TicketAction("cancel"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    // Back to the front of its queue: a clerk whose counter serves the field, a manager.
+    ("POST /api/tickets/{id}/undo-absent", TicketAction("undo-absent"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     // Rated on the counter's tablet, signed in as the member of staff holding the counter
     // that served the ticket (each staff column serves it at their own counter).
     ("POST /api/tickets/{id}/rate",      TicketAction("rate"),     [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
@@ -478,7 +480,7 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             // The state each move starts from.
             let (called, serving, served) = match action {
                 "call" | "cancel" => (false, false, false),
-                "recall" | "start" | "no-show" | "transfer" => (true, false, false),
+                "recall" | "start" | "no-show" | "transfer" | "undo-absent" => (true, false, false),
                 "finish" | "return" => (true, true, false),
                 "rate" => (true, true, true),
                 other => panic!("no such action {other}"),
@@ -493,6 +495,15 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
                     200,
                 );
                 assert_eq!(called["id"], id, "the prepared ticket is the one called");
+            }
+            if action == "undo-absent" {
+                ok(
+                    "no-show",
+                    operator
+                        .post(&format!("/api/tickets/{id}/no-show"), json!({}))
+                        .await,
+                    200,
+                );
             }
             if serving {
                 ok(
@@ -516,6 +527,7 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
                 "call" => json!({"counter": HOME}),
                 "transfer" => json!({"service": "D"}),
                 "rate" => json!({"level": 4}),
+                "undo-absent" => json!({"to": "queue"}),
                 _ => json!({}),
             };
             let before = ticket_by_token(hall, &token).await;

@@ -181,3 +181,29 @@ async fn forty_phones_of_a_field_each_see_their_ticket_page_after_a_call_from_on
     // One replay for the ticket that joined, one for the call: not one per phone.
     assert_eq!(ticket_replays(&hall).await - before, 2);
 }
+
+/// What the TV needs to draw the truth from nothing: the hall's time, and where each
+/// called ticket stands now.
+#[tokio::test]
+async fn the_hall_snapshot_says_the_hall_time_and_where_each_called_ticket_stands_now() {
+    let hall = TestHall::start().await;
+    let clerk = hall.clerk_at("lan", 1).await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    kiosk.issue("A", "none").await;
+    kiosk.issue("D", "none").await;
+    let first = clerk.call_next(1).await.expect("A001 called");
+    assert_eq!(first["code"], "A001");
+    hall.clock.advance(chrono::Duration::minutes(1));
+    let (status, body) = clerk.act(&first, "return", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    let second = clerk.call_next(1).await.expect("D001 called");
+    assert_eq!(second["code"], "D001");
+    hall.clock.advance(chrono::Duration::minutes(7));
+    let (_socket, snapshot) = hall.feed("/ws/hall").await;
+    assert_eq!(snapshot["now"], "2026-11-25T08:08:00+07:00");
+    let calls = &snapshot["recent_calls"];
+    assert_eq!(calls[0]["code"], "D001");
+    assert_eq!(calls[0]["status"], "called");
+    assert_eq!(calls[1]["code"], "A001");
+    assert_eq!(calls[1]["status"], "waiting", "returned to the queue");
+}

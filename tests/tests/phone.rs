@@ -88,7 +88,7 @@ async fn a_citizen_follows_their_ticket_on_the_phone_from_waiting_to_called_to_r
     assert_eq!(text(&phone, "field").await, "Tư pháp – Hộ tịch");
     assert_eq!(text(&phone, "ahead").await, "1");
     let queue = text(&phone, "queue").await;
-    assert!(queue.contains("Số người chờ trước bạn"), "{queue}");
+    assert!(queue.contains("Số người được gọi trước bạn"), "{queue}");
     assert!(queue.contains("Thời gian chờ dự kiến:"), "{queue}");
     assert_eq!(text(&phone, "eta").await, eta_words(&hall, &mine).await);
     assert!(
@@ -364,7 +364,11 @@ async fn moves_a_citizen_did_not_choose_are_explained_in_plain_words() {
         .wait_for("English", "document.documentElement.lang === 'en'")
         .await;
     assert!(text(&phone, "note").await.contains("back in the queue"));
-    assert!(text(&phone, "queue").await.contains("People ahead of you"));
+    assert!(
+        text(&phone, "queue")
+            .await
+            .contains("People called before you")
+    );
     assert_eq!(text(&phone, "field").await, "Land – Construction");
     assert_eq!(text(&phone, "lang").await, "Tiếng Việt");
     phone.screenshot("phone-returned-en-390x844").await;
@@ -501,4 +505,68 @@ async fn the_phone_page_is_three_small_files_from_the_hall() {
     for inline in ["<script>", "<style>", " style=", " onclick="] {
         assert!(!page.contains(inline), "the page has inline {inline:?}");
     }
+}
+
+/// WCAG's contrast ratio of an element's text against its background, from the page's
+/// own computed colours (the buttons have solid backgrounds), with what was measured.
+async fn contrast(phone: &Browser, id: &str) -> (f64, Value) {
+    let seen = phone
+        .eval(&format!(
+            "(function(){{ const el = document.getElementById('{id}'), s = getComputedStyle(el);
+  const rgb = (c) => c.match(/[\\d.]+/g).slice(0, 3).map(Number);
+  const lum = (c) => {{ const [r, g, b] = rgb(c).map((v) => {{ v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; }});
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b; }};
+  const [a, b] = [lum(s.color), lum(s.backgroundColor)].sort((x, y) => y - x);
+  return {{ ratio: (a + 0.05) / (b + 0.05), color: s.color, background: s.backgroundColor, text: el.innerText.trim() }};
+}})()"
+        ))
+        .await;
+    (seen["ratio"].as_f64().expect("a ratio"), seen)
+}
+
+/// Defect 4 of issue 14: once sound was on, the "Nghe thử" button on the red call screen
+/// was an empty red bar (red text on red). Its text must stand out (WCAG AA, 4.5:1) with
+/// sound off and on, waiting and called.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_sound_button_is_legible_with_sound_off_and_on_waiting_and_called() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let clerk = hall.clerk_at("lan", 1).await;
+    let mine = kiosk.issue("A", "none").await;
+    let phone = Browser::open(PHONE.0, PHONE.1).await;
+    phone.goto(url(&mine)).await;
+    wait_status(&phone, "waiting").await;
+    // This browser lets sound play from the start; block it as a phone does before a tap.
+    phone
+        .eval("(function(){ audio().suspend(); return true; })()")
+        .await;
+    phone
+        .wait_for("sound blocked", "document.body.dataset.sound === 'off'")
+        .await;
+    for status in ["waiting", "called"] {
+        if status == "called" {
+            clerk.call_next(1).await.expect("A001 is called");
+            wait_status(&phone, "called").await;
+            phone
+                .eval("(function(){ audio().suspend(); return true; })()")
+                .await;
+            phone
+                .wait_for("sound blocked", "document.body.dataset.sound === 'off'")
+                .await;
+        }
+        let (ratio, seen) = contrast(&phone, "sound-btn").await;
+        assert_eq!(seen["text"], "Bật âm báo");
+        assert!(ratio >= 4.5, "{status}, sound off: {ratio:.2}: {seen}");
+        phone.click("#sound-btn").await;
+        phone
+            .wait_for("sound on", "document.body.dataset.sound === 'on'")
+            .await;
+        let (ratio, seen) = contrast(&phone, "sound-btn").await;
+        assert_eq!(seen["text"], "Nghe thử");
+        assert!(ratio >= 4.5, "{status}, sound on: {ratio:.2}: {seen}");
+        phone
+            .screenshot(&format!("phone-sound-on-{status}-390x844"))
+            .await;
+    }
+    phone.close().await;
 }

@@ -43,8 +43,8 @@ async fn the_kiosk_shows_the_ticket_and_its_qr_while_its_printer_is_away_then_sa
     );
 
     kiosk.click("button[data-field='A']").await;
+    // A regular number: two taps, no confirming.
     kiosk.click("button[data-priority='none']").await;
-    kiosk.click("button[data-action='confirm']").await;
     kiosk
         .wait_for("the ticket", "document.body.dataset.screen === 'ticket'")
         .await;
@@ -115,8 +115,8 @@ async fn the_kiosk_shows_the_ticket_and_its_qr_while_its_printer_is_away_then_sa
         .goto(&hall.url(&format!("/kiosk/?token={kiosk_token}")))
         .await;
     landscape.click("button[data-field='A']").await;
+    // A regular number: two taps, no confirming.
     landscape.click("button[data-priority='none']").await;
-    landscape.click("button[data-action='confirm']").await;
     landscape
         .wait_for(
             "the waiting ticket",

@@ -444,13 +444,26 @@ async fn ask(who: &Client, path: &str) -> Value {
     without_estimates(body)
 }
 
-/// `value` without the wait estimate of any waiting ticket in it.
+/// `value` without the live estimate of any waiting ticket in it (its wait, and the people
+/// called before it, which since release 0.3 count other fields' tickets at shared
+/// counters), and without what later releases added to a ticket (checked first: no counter
+/// closed and no transfer in release 0.1's day that would set them).
 fn without_estimates(mut value: Value) -> Value {
     fn strip(value: &mut Value) {
         match value {
             Value::Object(fields) => {
                 if fields.get("status") == Some(&json!("waiting")) {
                     fields.remove("eta_minutes");
+                    fields.remove("ahead");
+                }
+                if let Some(open) = fields.remove("no_counter_open") {
+                    assert!(open.is_boolean(), "no_counter_open: {open}");
+                }
+                if let Some(from) = fields.remove("transferred_from") {
+                    assert!(
+                        from.is_null() || from.is_object(),
+                        "transferred_from: {from}"
+                    );
                 }
                 fields.values_mut().for_each(strip);
             }
@@ -511,6 +524,8 @@ fn same_answers(got: &Value, expected: &Value) {
         "the same questions"
     );
     for (question, want) in expected {
+        // The estimates of release 0.1's answers are not compared either.
+        let want = &without_estimates(want.clone());
         if let Some(place) = first_difference(&got[question], want, String::new()) {
             panic!("{question}: differs at {place}");
         }

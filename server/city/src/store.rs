@@ -575,6 +575,7 @@ impl HallRow {
             },
             call_order: Default::default(),
             transfer_keeps_place: false,
+            absence: Default::default(),
             rating_scale: profile.map(|p| p.rating_scale).unwrap_or(5),
             notice: String::new(),
             public_url: String::new(),

@@ -25,6 +25,14 @@
 //!   first counter of its field that finds nobody older left in its fields. The replay
 //!   keeps the counters' next free times in a small min-heap, so it costs one heap step
 //!   per waiting ticket, for every field at once.
+//! - **People ahead.** The people before a ticket are everyone the replay calls before it
+//!   at the counters serving its field: older tickets of other fields at a shared counter
+//!   and priority tickets included (at the same minute, the counter listed first calls
+//!   first). Not the length of its own field's queue: with shared counters that says
+//!   "nobody ahead" to someone with a quarter of an hour to wait.
+//! - **One answer.** The kiosk's quote for a new ticket and the phone's live place come
+//!   from the same replay of the same hall ([`Forecast::place`]): the ticket is read as
+//!   one of the waiting, so what is printed is what the phone shows at that moment.
 //!
 //! Tickets yet to arrive are not foreseen: a priority ticket issued later, or (when counters
 //! call by preference) a later ticket of a preferred field, still goes ahead, and breaks
@@ -99,44 +107,45 @@ pub fn residual(typical: f64, elapsed: f64) -> f64 {
 }
 
 /// When every waiting ticket of the hall, and a ticket taken now in each field, should be
-/// called.
+/// called, and how many people are called before each at the counters serving its field.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Forecast {
-    queues: Vec<Queue>,
+    /// Each waiting ticket's place, by id.
+    places: HashMap<i64, Place>,
+    /// Each field's place for a ticket taken now.
+    newcomers: Vec<(ServiceCode, Place)>,
 }
 
-/// One field's forecast.
-#[derive(Debug, Clone, PartialEq)]
-struct Queue {
-    code: ServiceCode,
-    typical: f64,
-    /// Counters that call its tickets in the replay.
-    counters: usize,
-    /// Minutes from now to the call of each waiting ticket, in the field's call order
-    /// (priority first, then by queue time).
-    calls: Vec<f64>,
-    /// Minutes from now to the call of a ticket taken now.
-    newcomer: f64,
+/// Where a ticket stands in the replay.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Place {
+    /// People called before it at the counters serving its field.
+    ahead: u32,
+    /// Minutes from now to its call.
+    minutes: f64,
+}
+
+impl Place {
+    fn whole(self) -> (u32, u32) {
+        (self.ahead, whole_minutes(self.minutes))
+    }
 }
 
 impl Forecast {
-    /// Minutes a ticket of `service` with `ahead` people before it should expect to wait.
-    pub fn wait(&self, service: &ServiceCode, ahead: u32) -> u32 {
-        let ahead = ahead as usize;
-        let Some(q) = self.queues.iter().find(|q| &q.code == service) else {
-            // A field the hall no longer has: its people, one typical visit each.
-            return whole_minutes(ahead as f64 * UNKNOWN_TYPICAL);
-        };
-        let minutes = match q.calls.get(ahead) {
-            Some(at) => *at,
-            // Behind everyone waiting: the ticket taken now, and (should the count of
-            // people ahead be larger than the queue read) one visit per extra person.
-            None => {
-                let extra = (ahead - q.calls.len()) as f64;
-                q.newcomer + extra * q.typical / q.counters.max(1) as f64
-            }
-        };
-        whole_minutes(minutes)
+    /// The place of waiting ticket `id`: people who will be called before it at the
+    /// counters serving its field (older tickets of other fields at shared counters and
+    /// priority tickets included), and the minutes until it is called. `None` for a
+    /// ticket that was not waiting when the hall was read.
+    pub fn place(&self, id: i64) -> Option<(u32, u32)> {
+        self.places.get(&id).map(|p| p.whole())
+    }
+
+    /// The same for a normal ticket taken now in `service`.
+    pub fn newcomer(&self, service: &ServiceCode) -> (u32, u32) {
+        self.newcomers
+            .iter()
+            .find(|(code, _)| code == service)
+            .map_or((0, 0), |(_, p)| p.whole())
     }
 }
 
@@ -163,7 +172,9 @@ enum Head {
 }
 
 /// Replay the hall: when each waiting ticket, and a ticket taken now in each field, is
-/// called. `fields` are the hall's fields; waiting tickets of other fields are left out.
+/// called, and how many are called before it at the counters of its field. `fields` are
+/// the hall's fields; a waiting ticket of a field the hall no longer has gets one typical
+/// visit per person before it in its field.
 pub fn forecast(
     fields: &[Field],
     counters: &[CounterNow<'_>],
@@ -177,32 +188,54 @@ pub fn forecast(
         .collect();
     let typical: Vec<f64> = fields.iter().map(|f| f.typical.max(0.1)).collect();
     let queues = queues_in_call_order(fields.len(), &index, waiting);
-    let (desks, free_at, counted) = desks_that_call(fields.len(), &index, &typical, counters);
-    let (mut calls, newcomer) = replay(&queues, &desks, &free_at, &typical, order);
-    let queues = fields
+    let (desks, free_at) = desks_that_call(fields.len(), &index, &typical, counters);
+    let (mut places, newcomer) = replay(&queues, &desks, &free_at, &typical, order);
+    places.extend(unknown_fields(&index, waiting));
+    let newcomers = fields
         .iter()
-        .enumerate()
-        .map(|(f, field)| Queue {
-            code: field.code.clone(),
-            typical: typical[f],
-            counters: counted[f],
-            newcomer: newcomer[f].unwrap_or(0.0),
-            calls: std::mem::take(&mut calls[f]),
+        .zip(newcomer)
+        .map(|(field, place)| {
+            let place = place.unwrap_or(Place {
+                ahead: 0,
+                minutes: 0.0,
+            });
+            (field.code.clone(), place)
         })
         .collect();
-    Forecast { queues }
+    Forecast { places, newcomers }
+}
+
+/// Waiting tickets of fields the hall no longer has: their field's people before them,
+/// one typical visit each.
+fn unknown_fields(index: &HashMap<&ServiceCode, usize>, waiting: &[Waiting]) -> Vec<(i64, Place)> {
+    let mut lost: Vec<&Waiting> = waiting
+        .iter()
+        .filter(|w| !index.contains_key(&w.service))
+        .collect();
+    lost.sort_by_key(|w| (&w.service, !w.priority, w.queued_at, w.id));
+    let mut out = Vec::with_capacity(lost.len());
+    for queue in lost.chunk_by(|a, b| a.service == b.service) {
+        for (ahead, w) in queue.iter().enumerate() {
+            let place = Place {
+                ahead: ahead as u32,
+                minutes: ahead as f64 * UNKNOWN_TYPICAL,
+            };
+            out.push((w.id, place));
+        }
+    }
+    out
 }
 
 /// A waiting ticket in the replay: (priority, queued at, id).
-type Place = (bool, i64, i64);
+type Ticket = (bool, i64, i64);
 
 /// Each field's queue in its call order: priority first, then by queue time.
 fn queues_in_call_order(
     n: usize,
     index: &HashMap<&ServiceCode, usize>,
     waiting: &[Waiting],
-) -> Vec<Vec<Place>> {
-    let mut queues: Vec<Vec<Place>> = vec![Vec::new(); n];
+) -> Vec<Vec<Ticket>> {
+    let mut queues: Vec<Vec<Ticket>> = vec![Vec::new(); n];
     for w in waiting {
         if let Some(&f) = index.get(&w.service) {
             queues[f].push((w.priority, w.queued_at, w.id));
@@ -217,13 +250,13 @@ fn queues_in_call_order(
 /// The counters that call: the open ones, from when they are free; for a field none of
 /// whose counters is open, its other counters (for that field only), free now; for a
 /// field no counter serves, one counter of its own, so its estimate stays finite. Returns
-/// the desks, when each is free (minutes from now), and how many counters each field has.
+/// the desks and when each is free (minutes from now).
 fn desks_that_call(
     n: usize,
     index: &HashMap<&ServiceCode, usize>,
     typical: &[f64],
     counters: &[CounterNow<'_>],
-) -> (Vec<Desk>, Vec<f64>, Vec<usize>) {
+) -> (Vec<Desk>, Vec<f64>) {
     let field_of = |code: &ServiceCode| index.get(code).copied();
     let mut open_for = vec![false; n];
     for c in counters
@@ -267,26 +300,31 @@ fn desks_that_call(
             desks.push(Desk { serves: vec![f] });
         }
     }
-    (desks, free_at, counted)
+    (desks, free_at)
 }
 
 /// Run the desks over the queues, each calling as soon as it is free: when each waiting
-/// ticket is called, per field, and when a ticket taken now would be.
+/// ticket is called and how many were called before it by the desks serving its field,
+/// and the same for a ticket taken now in each field.
 fn replay(
-    queues: &[Vec<Place>],
+    queues: &[Vec<Ticket>],
     desks: &[Desk],
     free_at: &[f64],
     typical: &[f64],
     order: CallOrder,
-) -> (Vec<Vec<f64>>, Vec<Option<f64>>) {
+) -> (HashMap<i64, Place>, Vec<Option<Place>>) {
     let mut heap: BinaryHeap<Reverse<Slot>> = free_at
         .iter()
         .enumerate()
         .map(|(desk, &at)| Reverse(Slot { at, desk }))
         .collect();
     let mut next = vec![0usize; queues.len()];
-    let mut calls: Vec<Vec<f64>> = queues.iter().map(|q| Vec::with_capacity(q.len())).collect();
-    let mut newcomer: Vec<Option<f64>> = vec![None; queues.len()];
+    let mut places = HashMap::with_capacity(queues.iter().map(Vec::len).sum());
+    let mut newcomer: Vec<Option<Place>> = vec![None; queues.len()];
+    // Calls made so far by the desks serving each field: the people ahead of whoever such
+    // a desk calls next in that field. Ties in time go to the desk listed first, as when
+    // the clerks press Next counter by counter.
+    let mut called = vec![0u32; queues.len()];
     while let Some(Reverse(Slot { at, desk })) = heap.pop() {
         // A newcomer costs the counter no time (it is not there yet): the counter picks
         // again until it calls someone waiting, or has nobody left.
@@ -303,19 +341,26 @@ fn replay(
             let Some(f) = choose(&desks[desk].serves, head, order) else {
                 break;
             };
-            if next[f] < queues[f].len() {
+            let place = Place {
+                ahead: called[f],
+                minutes: at,
+            };
+            if let Some(&(_, _, id)) = queues[f].get(next[f]) {
                 next[f] += 1;
-                calls[f].push(at);
+                places.insert(id, place);
+                for &g in &desks[desk].serves {
+                    called[g] += 1;
+                }
                 heap.push(Reverse(Slot {
                     at: at + typical[f],
                     desk,
                 }));
                 break;
             }
-            newcomer[f] = Some(at);
+            newcomer[f] = Some(place);
         }
     }
-    (calls, newcomer)
+    (places, newcomer)
 }
 
 /// The field whose head a counter calls, as [`super::policy::choose_next`] picks (without
@@ -432,29 +477,53 @@ mod tests {
             .collect()
     }
 
-    fn waits(f: &Forecast, service: &str, n: u32) -> Vec<u32> {
-        (0..n).map(|ahead| f.wait(&code(service), ahead)).collect()
+    /// The minutes to the call of each waiting ticket of a field, in its call order, then
+    /// of a ticket taken now.
+    fn waits(f: &Forecast, waiting: &[Waiting], service: &str) -> Vec<u32> {
+        places(f, waiting, service).iter().map(|p| p.1).collect()
+    }
+
+    /// The same with the people ahead of each: (ahead, minutes).
+    fn places(f: &Forecast, waiting: &[Waiting], service: &str) -> Vec<(u32, u32)> {
+        let mut queue: Vec<&Waiting> = waiting
+            .iter()
+            .filter(|w| w.service.as_str() == service)
+            .collect();
+        queue.sort_by_key(|w| (!w.priority, w.queued_at, w.id));
+        let mut out: Vec<(u32, u32)> = queue
+            .iter()
+            .map(|w| f.place(w.id).expect("placed"))
+            .collect();
+        out.push(f.newcomer(&code(service)));
+        out
     }
 
     #[test]
     fn the_head_of_the_queue_waits_nothing_while_a_counter_is_idle() {
         let a = [code("A")];
         let f = forecast(&fields(&[("A", 10.0)]), &[open(&a)], &[], CallOrder::Oldest);
-        assert_eq!(f.wait(&a[0], 0), 0);
-        assert_eq!(f.wait(&a[0], 1), 10);
+        assert_eq!(f.newcomer(&a[0]), (0, 0));
     }
 
     #[test]
     fn people_ahead_are_shared_among_counters() {
         let a = [code("A")];
+        let waiting = queue("A", 0, 6);
         let f = forecast(
             &fields(&[("A", 10.0)]),
             &[open(&a), open(&a)],
-            &queue("A", 0, 6),
+            &waiting,
             CallOrder::Oldest,
         );
         // Two idle counters call at 0, 0, 10, 10, 20, 20, and the next one taken at 30.
-        assert_eq!(waits(&f, "A", 7), vec![0, 0, 10, 10, 20, 20, 30]);
+        assert_eq!(waits(&f, &waiting, "A"), vec![0, 0, 10, 10, 20, 20, 30]);
+        assert_eq!(
+            places(&f, &waiting, "A")
+                .iter()
+                .map(|p| p.0)
+                .collect::<Vec<_>>(),
+            vec![0, 1, 2, 3, 4, 5, 6]
+        );
     }
 
     #[test]
@@ -462,15 +531,18 @@ mod tests {
         let a = [code("A")];
         let f = fields(&[("A", 10.0)]);
         let wait_after = |elapsed: f64| {
-            forecast(&f, &[busy(&a, "A", elapsed)], &[], CallOrder::Oldest).wait(&a[0], 0)
+            forecast(&f, &[busy(&a, "A", elapsed)], &[], CallOrder::Oldest)
+                .newcomer(&a[0])
+                .1
         };
         assert_eq!(wait_after(0.0), 10);
         assert_eq!(wait_after(3.0), 7);
         assert_eq!(wait_after(5.0), 5);
         // Near the typical length, what is left of a visit stops shrinking.
         assert_eq!(wait_after(9.0), 4);
-        let nearly_done = forecast(&f, &[busy(&a, "A", 9.0)], &[], CallOrder::Oldest);
-        assert_eq!(nearly_done.wait(&a[0], 1), 14);
+        let one = queue("A", 0, 1);
+        let nearly_done = forecast(&f, &[busy(&a, "A", 9.0)], &one, CallOrder::Oldest);
+        assert_eq!(waits(&nearly_done, &one, "A"), vec![4, 14]);
     }
 
     #[test]
@@ -490,19 +562,20 @@ mod tests {
             CallOrder::Oldest,
         );
         // The D visit typically lasts 4 minutes: 3.5 left, not the 10 of an A visit.
-        assert_eq!(f.wait(&ad[0], 0), 4);
+        assert_eq!(f.newcomer(&ad[0]), (0, 4));
     }
 
     #[test]
     fn paused_counters_do_not_count_while_another_is_open() {
         let a = [code("A")];
+        let waiting = queue("A", 0, 3);
         let f = forecast(
             &fields(&[("A", 10.0)]),
             &[open(&a), shut(&a, Availability::Paused)],
-            &queue("A", 0, 3),
+            &waiting,
             CallOrder::Oldest,
         );
-        assert_eq!(waits(&f, "A", 4), vec![0, 10, 20, 30]);
+        assert_eq!(waits(&f, &waiting, "A"), vec![0, 10, 20, 30]);
     }
 
     #[test]
@@ -510,6 +583,7 @@ mod tests {
         let a = [code("A")];
         let ad = [code("A"), code("D")];
         let d = [code("D")];
+        let waiting = [queue("A", 0, 4), queue("D", 1, 4)].concat();
         let f = forecast(
             &fields(&[("A", 10.0), ("D", 5.0)]),
             &[
@@ -517,20 +591,16 @@ mod tests {
                 shut(&ad, Availability::Closed),
                 open(&d),
             ],
-            &[queue("A", 0, 4), queue("D", 0, 4)].concat(),
+            &waiting,
             CallOrder::Oldest,
         );
         // Both counters of A count, free now; the closed one does not help D.
-        assert_eq!(waits(&f, "A", 5), vec![0, 0, 10, 10, 20]);
-        assert_eq!(waits(&f, "D", 5), vec![0, 5, 10, 15, 20]);
+        assert_eq!(waits(&f, &waiting, "A"), vec![0, 0, 10, 10, 20]);
+        assert_eq!(waits(&f, &waiting, "D"), vec![0, 5, 10, 15, 20]);
         // A field no counter serves still gets a finite estimate.
-        let lonely = forecast(
-            &fields(&[("Z", 10.0)]),
-            &[],
-            &queue("Z", 0, 2),
-            CallOrder::Oldest,
-        );
-        assert_eq!(waits(&lonely, "Z", 3), vec![0, 10, 20]);
+        let z = queue("Z", 0, 2);
+        let lonely = forecast(&fields(&[("Z", 10.0)]), &[], &z, CallOrder::Oldest);
+        assert_eq!(waits(&lonely, &z, "Z"), vec![0, 10, 20]);
     }
 
     #[test]
@@ -545,8 +615,15 @@ mod tests {
             CallOrder::Oldest,
         );
         // D, D (0, 5), then A, A (10, 20), then D (30); a new A ticket after all of them.
-        assert_eq!(waits(&f, "A", 3), vec![10, 20, 35]);
-        assert_eq!(waits(&f, "D", 4), vec![0, 5, 30, 35]);
+        assert_eq!(waits(&f, &waiting, "A"), vec![10, 20, 35]);
+        assert_eq!(waits(&f, &waiting, "D"), vec![0, 5, 30, 35]);
+        // Everyone called at that counter before a ticket is ahead of it, whatever its
+        // field: the first A ticket has the two older D tickets ahead, not nobody.
+        assert_eq!(places(&f, &waiting, "A"), vec![(2, 10), (3, 20), (5, 35)]);
+        assert_eq!(
+            places(&f, &waiting, "D"),
+            vec![(0, 0), (1, 5), (4, 30), (5, 35)]
+        );
     }
 
     #[test]
@@ -562,8 +639,10 @@ mod tests {
         );
         // The four older D tickets go to both counters (0, 0, 5, 5), so the shared one
         // gets to A at 10 instead of 20.
-        assert_eq!(waits(&f, "D", 4), vec![0, 0, 5, 5]);
-        assert_eq!(waits(&f, "A", 3), vec![10, 20, 30]);
+        assert_eq!(waits(&f, &waiting, "D"), vec![0, 0, 5, 5, 10]);
+        assert_eq!(waits(&f, &waiting, "A"), vec![10, 20, 30]);
+        // Only the calls of the shared counter are ahead of an A ticket: two D tickets.
+        assert_eq!(places(&f, &waiting, "A")[0], (2, 10));
     }
 
     #[test]
@@ -576,8 +655,8 @@ mod tests {
             &waiting,
             CallOrder::Preference,
         );
-        assert_eq!(waits(&f, "D", 4), vec![0, 5, 10, 15]);
-        assert_eq!(waits(&f, "A", 3), vec![15, 25, 35]);
+        assert_eq!(waits(&f, &waiting, "D"), vec![0, 5, 10, 15]);
+        assert_eq!(waits(&f, &waiting, "A"), vec![15, 25, 35]);
     }
 
     #[test]
@@ -597,21 +676,23 @@ mod tests {
             CallOrder::Oldest,
         );
         // In call order the priority ticket is first (0 ahead).
-        assert_eq!(waits(&f, "A", 4), vec![0, 10, 20, 30]);
+        assert_eq!(waits(&f, &waiting, "A"), vec![0, 10, 20, 30]);
+        assert_eq!(f.place(99), Some((0, 0)));
     }
 
     #[test]
     fn a_new_ticket_waits_for_everyone_older_at_its_counters() {
         let ad = [code("A"), code("D")];
+        let waiting = [queue("D", 0, 3), queue("Q", 1, 3)].concat();
         let f = forecast(
             &fields(&[("A", 10.0), ("D", 5.0)]),
             &[open(&ad)],
-            &queue("D", 0, 3),
+            &waiting,
             CallOrder::Oldest,
         );
         // Nobody waits in A, but the shared counter has three older D tickets first.
-        assert_eq!(f.wait(&ad[0], 0), 15);
-        // An unknown field: one typical visit per person.
-        assert_eq!(f.wait(&code("Q"), 2), 20);
+        assert_eq!(f.newcomer(&ad[0]), (3, 15));
+        // A field the hall no longer has: one typical visit per person.
+        assert_eq!(places(&f, &waiting, "Q")[..3], [(0, 0), (1, 10), (2, 20)]);
     }
 }

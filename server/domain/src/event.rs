@@ -10,7 +10,7 @@
 //! JSON object), the format every release has written: [`Event::to_parts`] and
 //! [`Event::from_parts`] are the only places that know it.
 
-use super::{CounterNo, Priority, ServiceCode, Status};
+use super::{CounterNo, Priority, ServiceCode, Status, UndoTo};
 use serde::{Deserialize, Serialize};
 
 /// Where a ticket was taken.
@@ -98,6 +98,11 @@ pub enum Event {
     Served {},
     /// Called, never came.
     Absent {},
+    /// The absence was taken back (the citizen came back within the window): called again
+    /// at the event's counter, or back at the front of the queue with its queue time.
+    AbsentUndone {
+        to: UndoTo,
+    },
     Cancelled {
         from: Status,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -162,6 +167,7 @@ impl Event {
             Event::Serving {} => "serving",
             Event::Served {} => "served",
             Event::Absent {} => "absent",
+            Event::AbsentUndone { .. } => "absent_undone",
             Event::Cancelled { .. } => "cancelled",
             Event::Returned { .. } => "returned",
             Event::Transferred { .. } => "transferred",
@@ -202,8 +208,8 @@ impl Event {
 
     /// Whether the event can move anyone's place or estimate. A normal ticket joins the
     /// back of its queue and moves nobody already in it, and a rating moves nobody: only
-    /// the waiting counts change. (The hall feed merges such changes; the writer keeps its
-    /// replay across them.) A priority ticket goes ahead of every normal one of its field.
+    /// the waiting counts change. (The hall feed merges such changes.) A priority ticket
+    /// goes ahead of every normal one of its field.
     pub fn moves_queue(&self) -> bool {
         match self {
             Event::Issued { priority, .. } => priority.is_priority(),
@@ -213,6 +219,7 @@ impl Event {
             | Event::Serving {}
             | Event::Served {}
             | Event::Absent {}
+            | Event::AbsentUndone { .. }
             | Event::Cancelled { .. }
             | Event::Returned { .. }
             | Event::Transferred { .. }
@@ -233,6 +240,7 @@ impl Event {
             | Event::Serving {}
             | Event::Served {}
             | Event::Absent {}
+            | Event::AbsentUndone { .. }
             | Event::Transferred { .. }
             | Event::Returned { .. } => true,
             Event::Issued { .. }
@@ -330,6 +338,16 @@ mod tests {
             (Event::Serving {}, json!({})),
             (Event::Served {}, json!({})),
             (Event::Absent {}, json!({})),
+            (
+                Event::AbsentUndone {
+                    to: UndoTo::Counter,
+                },
+                json!({"to": "counter"}),
+            ),
+            (
+                Event::AbsentUndone { to: UndoTo::Queue },
+                json!({"to": "queue"}),
+            ),
             (
                 Event::Cancelled {
                     from: Status::Waiting,

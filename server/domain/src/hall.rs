@@ -1,7 +1,7 @@
 //! The hall as configured: its fields of procedures, its counters and its queue rules.
 //! Built once from the settings (which check every value) and shared read-only.
 
-use super::{CounterNo, Series, ServiceCode};
+use super::{AbsenceRules, CounterNo, Series, ServiceCode};
 use chrono_tz::Tz;
 use serde::Serialize;
 
@@ -56,6 +56,8 @@ pub struct Hall {
     pub call_order: CallOrder,
     /// Whether a transferred ticket keeps its place (its original queue time).
     pub transfer_keeps_place: bool,
+    /// When a citizen may be marked absent, and for how long that can be undone.
+    pub absence: AbsenceRules,
     /// 3 or 5 levels of satisfaction.
     pub rating_scale: u8,
     /// The line scrolling on the hall display.

@@ -4,6 +4,7 @@
 //! Nothing here touches axum, SQL or the clock: every function takes "now" as an argument,
 //! so unit tests drive the rules directly and storage can apply them inside one transaction.
 
+pub mod absence;
 pub mod error;
 pub mod estimate;
 pub mod event;
@@ -14,6 +15,7 @@ pub mod rating;
 pub mod stats;
 pub mod ticket;
 
+pub use absence::{AbsenceRules, UndoTo};
 pub use error::Error;
 pub use hall::{CallOrder, CounterDef, Hall, Service, local_time};
 pub use numbering::Series;

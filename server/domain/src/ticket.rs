@@ -54,6 +54,10 @@ impl Status {
         use Status::*;
         let refuse = |code: &'static str| Err(Refusal::new(code, self, action));
         match (action, self) {
+            // Taking back an absence (within its window: [`crate::AbsenceRules::may_undo`]).
+            (Action::UndoAbsent { counter: Some(_) }, Absent) => Ok(Called),
+            (Action::UndoAbsent { counter: None }, Absent) => Ok(Waiting),
+            (Action::UndoAbsent { .. }, _) => refuse("ticket_not_absent"),
             (_, Served | Absent | Cancelled) => refuse("ticket_closed"),
             (Action::Call { .. }, Waiting) => Ok(Called),
             (Action::Call { .. }, _) => refuse("ticket_not_waiting"),
@@ -155,6 +159,11 @@ pub enum Action {
     /// Back to the queue (the citizen went to complete the dossier).
     Return,
     Cancel,
+    /// Take back an absence: call the ticket again at `counter`, or (`None`) put it back
+    /// at the front of its queue with its original queue time.
+    UndoAbsent {
+        counter: Option<CounterNo>,
+    },
 }
 
 impl Action {
@@ -169,6 +178,7 @@ impl Action {
             Action::Transfer { .. } => "transfer",
             Action::Return => "return",
             Action::Cancel => "cancel",
+            Action::UndoAbsent { .. } => "undo-absent",
         }
     }
 }
@@ -280,13 +290,44 @@ mod tests {
             Action::Transfer { to },
             Action::Return,
             Action::Cancel,
+            Action::UndoAbsent {
+                counter: Some(counter),
+            },
+            Action::UndoAbsent { counter: None },
         ]
+    }
+
+    #[test]
+    fn only_an_absent_ticket_can_have_its_absence_undone() {
+        let counter = CounterNo::try_from(2).expect("valid");
+        let again = Action::UndoAbsent {
+            counter: Some(counter),
+        };
+        let back = Action::UndoAbsent { counter: None };
+        assert_eq!(Status::Absent.after(&again), Ok(Status::Called));
+        assert_eq!(Status::Absent.after(&back), Ok(Status::Waiting));
+        for s in [
+            Status::Waiting,
+            Status::Called,
+            Status::Serving,
+            Status::Served,
+            Status::Cancelled,
+        ] {
+            assert_eq!(
+                s.after(&back).expect_err("not absent").code,
+                "ticket_not_absent"
+            );
+        }
     }
 
     #[test]
     fn a_closed_ticket_refuses_every_move() {
         for status in [Status::Served, Status::Absent, Status::Cancelled] {
             for action in every_action() {
+                // Undoing an absence has its own refusals (below).
+                if matches!(action, Action::UndoAbsent { .. }) {
+                    continue;
+                }
                 let refusal = status
                     .after(&action)
                     .expect_err("closed tickets do not move");

@@ -5,7 +5,8 @@
 use figment::Figment;
 use figment::providers::{Env, Format, Serialized, Toml};
 use motcua_domain::{
-    CallOrder, CounterDef, CounterNo, Hall, Series, Service, ServiceCode, hall::Fairness,
+    AbsenceRules, CallOrder, CounterDef, CounterNo, Hall, Series, Service, ServiceCode,
+    hall::Fairness,
 };
 use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
@@ -246,6 +247,12 @@ pub struct QueueSettings {
     pub priority_streak_limit: u32,
     pub normal_wait_limit_minutes: u32,
     pub transfer_keeps_place: bool,
+    /// A called citizen may be marked absent this long after the call (0: at once), or
+    /// at any time after a recall.
+    pub absent_after_seconds: u32,
+    /// An absence may be undone (called again, or back to the front of the queue) this
+    /// many minutes (0: never).
+    pub absent_undo_minutes: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -329,6 +336,8 @@ impl Default for QueueSettings {
             priority_streak_limit: 3,
             normal_wait_limit_minutes: 20,
             transfer_keeps_place: true,
+            absent_after_seconds: 120,
+            absent_undo_minutes: 15,
         }
     }
 }
@@ -451,6 +460,12 @@ impl Settings {
         if !(1..=16).contains(&self.server.hashing_threads) {
             return Err(invalid("server.hashing_threads", "must be 1 to 16"));
         }
+        if self.queue.absent_after_seconds > 3600 {
+            return Err(invalid("queue.absent_after_seconds", "at most 3600"));
+        }
+        if self.queue.absent_undo_minutes > 240 {
+            return Err(invalid("queue.absent_undo_minutes", "at most 240"));
+        }
         if self.server.body_limit_bytes < 1024 {
             return Err(invalid("server.body_limit_bytes", "at least 1024"));
         }
@@ -465,6 +480,10 @@ impl Settings {
             },
             call_order: self.queue.call_order,
             transfer_keeps_place: self.queue.transfer_keeps_place,
+            absence: AbsenceRules {
+                after_call_secs: self.queue.absent_after_seconds,
+                undo_minutes: self.queue.absent_undo_minutes,
+            },
             rating_scale: self.hall.rating_scale,
             notice: self.hall.notice.clone(),
             public_url,

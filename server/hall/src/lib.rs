@@ -72,7 +72,7 @@ pub fn wire(
     );
     let store = Store::open(data_dir, Arc::new(hall), clock.clone())?;
     let app = app::App::new(store.clone());
-    let hub = Hub::new();
+    let hub = Hub::new().with_clock(clock.clone());
     hub.follow(&app);
     let access = access::Access::new(clock.clone());
     access.watch(data_dir.join(motcua_store::backup::DATABASE_FILE));

@@ -16,6 +16,7 @@ use motcua_domain::Error;
 use motcua_domain::Hall;
 use motcua_domain::event::Event;
 use motcua_domain::{CounterNo, ServiceCode, Status};
+use motcua_store::clock::Clock;
 use motcua_store::tickets::{self, TicketRow};
 use motcua_store::{Store, StoreError, events};
 use serde::Serialize;
@@ -222,6 +223,9 @@ pub struct Hub {
     /// Turns true when the server shuts down: every feed closes its socket, so clients see
     /// the outage and reconnect to whatever serves next.
     closing: Arc<tokio::sync::watch::Sender<bool>>,
+    /// The hall's clock, for the time a hall snapshot was read (without one: the time of
+    /// the latest event).
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl Default for Hub {
@@ -254,7 +258,15 @@ impl Hub {
             quiet,
             stats: Arc::new(LiveStats::default()),
             closing: Arc::new(tokio::sync::watch::Sender::new(false)),
+            clock: None,
         }
+    }
+
+    /// A hub whose hall snapshots say the hall's time, read from `clock`: the TV times
+    /// how long a call stays up by it.
+    pub fn with_clock(mut self, clock: Arc<dyn Clock>) -> Self {
+        self.clock = Some(clock);
+        self
     }
 
     /// Follow the application's committed changes until it goes away. A hub that falls
@@ -346,6 +358,7 @@ struct FeedState {
     /// The ticket's row as last read (ticket feeds).
     ticket: Option<TicketRow>,
     stats: Arc<LiveStats>,
+    clock: Option<Arc<dyn Clock>>,
 }
 
 impl FeedState {
@@ -371,11 +384,16 @@ impl FeedState {
     async fn snapshot(&mut self, store: &Store) -> Option<Utf8Bytes> {
         let (hall, stats) = (store.hall.clone(), self.stats.clone());
         let feed = self.feed.clone();
+        let now_ms = self.clock.as_ref().map(|c| c.now().timestamp_millis());
         let read = store
             .read(move |conn| -> Result<Snapshot, Error> {
                 Ok(match feed {
                     Feed::Hall => {
-                        let s = views::hall_snapshot(conn, &hall)?;
+                        let now_ms = match now_ms {
+                            Some(ms) => ms,
+                            None => events::last_at(conn)?,
+                        };
+                        let s = views::hall_snapshot(conn, &hall, now_ms)?;
                         let body = serde_json::to_string(&s).map_err(Error::internal)?;
                         (s.seq, Vec::new(), body, None)
                     }
@@ -527,6 +545,7 @@ pub async fn run_feed(
         last_ticket: None,
         ticket: None,
         stats: hub.stats.clone(),
+        clock: hub.clock.clone(),
     };
     let stats = hub.stats.clone();
     let send = async move {

@@ -41,6 +41,29 @@ pub struct UplinkStatus {
     pub last_attempt_at: Option<String>,
     pub last_success_at: Option<String>,
     pub last_error: Option<String>,
+    /// Why, as a stable code pages put in their own words: `city_unreachable`,
+    /// `city_refused`, `city_unreadable` or `uplink_failed` (the message above is the
+    /// technician's detail, in English).
+    pub last_error_code: Option<&'static str>,
+}
+
+/// The failures' messages begin with these, so their code survives a restart (only the
+/// message is stored).
+const UNREACHABLE: &str = "the collector cannot be reached";
+const UNREADABLE: &str = "the collector's answer cannot be read";
+const REFUSED: &str = "the collector refused the batch";
+
+/// The stable code of a failure's message (see [`UplinkStatus::last_error_code`]).
+fn error_code(message: &str) -> &'static str {
+    if message.starts_with(UNREACHABLE) {
+        "city_unreachable"
+    } else if message.starts_with(REFUSED) {
+        "city_refused"
+    } else if message.starts_with(UNREADABLE) {
+        "city_unreadable"
+    } else {
+        "uplink_failed"
+    }
 }
 
 /// The uplink's handle, in the server's state. Disabled unless started.
@@ -135,6 +158,7 @@ impl Uplink {
             self.note(|s| {
                 s.last_success_at = success.map(|ms| local_time(&hall, ms));
                 s.last_attempt_at = attempt.map(|ms| local_time(&hall, ms));
+                s.last_error_code = error.as_deref().map(error_code);
                 s.last_error = error;
             });
         }
@@ -205,6 +229,7 @@ impl Uplink {
         }
         self.note(|s| {
             s.last_error = None;
+            s.last_error_code = None;
             s.last_success_at = Some(local_time(&store.hall, now));
             s.last_attempt_at = s.last_success_at.clone();
         });
@@ -219,6 +244,7 @@ impl Uplink {
             .write(move |tx| stored::note_failure(tx.conn, now, &message))
             .await;
         self.note(|s| {
+            s.last_error_code = Some(error_code(&error));
             s.last_error = Some(error);
             s.last_attempt_at = Some(local_time(&store.hall, now));
         });
@@ -250,12 +276,11 @@ async fn send(
         .body(body)
         .send()
         .await
-        .map_err(|e| format!("the collector cannot be reached: {e}"))?;
+        .map_err(|e| format!("{UNREACHABLE}: {e}"))?;
     let status = response.status();
     let text = response.text().await.unwrap_or_default();
     if status.is_success() {
-        let ack: Ack = serde_json::from_str(&text)
-            .map_err(|e| format!("the collector's answer cannot be read: {e}"))?;
+        let ack: Ack = serde_json::from_str(&text).map_err(|e| format!("{UNREADABLE}: {e}"))?;
         return Ok(ack.acked_through);
     }
     let answer: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
@@ -265,7 +290,7 @@ async fn send(
         return Ok(acked);
     }
     Err(format!(
-        "the collector refused the batch ({status}): {} {}",
+        "{REFUSED} ({status}): {} {}",
         error["code"].as_str().unwrap_or_default(),
         error["message"].as_str().unwrap_or(&text)
     ))

@@ -56,13 +56,22 @@ pub fn last_at(conn: &Connection) -> Result<i64, StoreError> {
         .unwrap_or(0))
 }
 
-/// A call or recall as the hall display lists it: (seq, code, field, counter, at, kind).
-pub type CallRow = (i64, String, Option<String>, Option<u16>, i64, String);
+/// A call or recall as the hall display lists it: (seq, code, field, counter, at, kind,
+/// the ticket's status now).
+pub type CallRow = (
+    i64,
+    String,
+    Option<String>,
+    Option<u16>,
+    i64,
+    String,
+    String,
+);
 
 /// The latest calls and recalls of tickets of `day`, newest first.
 pub fn recent_calls(conn: &Connection, day: &str, limit: u32) -> Result<Vec<CallRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT e.seq, t.code, e.service, e.counter_no, e.at, e.kind
+        "SELECT e.seq, t.code, e.service, e.counter_no, e.at, e.kind, t.status
          FROM events e JOIN tickets t ON t.id = e.ticket_id
          WHERE e.kind IN ('called', 'recalled') AND t.local_day = ?1
          ORDER BY e.seq DESC LIMIT ?2",
@@ -75,6 +84,7 @@ pub fn recent_calls(conn: &Connection, day: &str, limit: u32) -> Result<Vec<Call
             r.get(3)?,
             r.get(4)?,
             r.get(5)?,
+            r.get(6)?,
         ))
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

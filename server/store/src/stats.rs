@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use chrono_tz::Tz;
 use motcua_domain::event::{EndReason, Event, Logged, RatingChannel, UnreadableEvent};
 use motcua_domain::stats::{BeganBy, Outcome, Span, Visit, local_hour};
-use motcua_domain::{Hall, numbering::local_day};
+use motcua_domain::{Hall, UndoTo, numbering::local_day};
 use rusqlite::{Connection, OptionalExtension, named_params, params};
 
 fn day_of(ms: i64, tz: Tz) -> String {
@@ -93,6 +93,23 @@ fn fold_ticket_event(
             .execute(named_params! {":hall": hall, ":ticket": ticket, ":at": e.at})?;
         }
         Event::Served {} | Event::Absent {} => end_visit(conn, hall, ticket, e, None, None)?,
+        // An absence taken back was no absence: the visit goes on, its wait still measured
+        // to its first call. Called again at a counter, that call is its last call.
+        Event::AbsentUndone { to } => {
+            conn.prepare_cached(&format!(
+                "UPDATE stat_visits SET ended_at = NULL, outcome = NULL, end_reason = NULL,
+                     started_at = NULL,
+                     last_call = CASE WHEN :again THEN :at ELSE last_call END,
+                     counter_no = CASE WHEN :again THEN :counter ELSE counter_no END,
+                     user_id = CASE WHEN :again THEN :user ELSE user_id END
+                 WHERE {CURRENT_VISIT} AND outcome = 'absent'"
+            ))?
+            .execute(named_params! {
+                ":hall": hall, ":ticket": ticket, ":at": e.at,
+                ":again": *to == UndoTo::Counter,
+                ":counter": e.counter, ":user": e.user,
+            })?;
+        }
         Event::Cancelled { reason, .. } => {
             let reason = reason.map(|EndReason::DayEnded| "day_ended");
             end_visit(conn, hall, ticket, e, reason, None)?;
@@ -247,6 +264,7 @@ fn fold_counter_event(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusql
         | Event::Serving {}
         | Event::Served {}
         | Event::Absent {}
+        | Event::AbsentUndone { .. }
         | Event::Cancelled { .. }
         | Event::Returned { .. }
         | Event::Transferred { .. }

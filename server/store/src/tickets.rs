@@ -477,6 +477,11 @@ pub enum Update<'a> {
         to: &'a ServiceCode,
         keeps_place: bool,
     },
+    /// An absence taken back: called again at `counter`, or (`None`) waiting again with
+    /// its original queue time, so at the front of its queue.
+    Reopened {
+        counter: Option<CounterNo>,
+    },
     /// Rated, or rated again (the citizen's phone over the tablet).
     Rated {
         level: u8,
@@ -519,6 +524,22 @@ pub fn update(conn: &Connection, id: i64, at: i64, update: &Update<'_>) -> Resul
                  WHERE id = ?1",
             )?
             .execute(params![id, at, to.as_str(), keeps_place])?,
+        Update::Reopened {
+            counter: Some(counter),
+        } => conn
+            .prepare_cached(
+                "UPDATE tickets SET status = 'called', counter_no = ?3, called_at = ?2,
+                     started_at = NULL, finished_at = NULL
+                 WHERE id = ?1",
+            )?
+            .execute(params![id, at, counter.get()])?,
+        Update::Reopened { counter: None } => conn
+            .prepare_cached(
+                "UPDATE tickets SET status = 'waiting', counter_no = NULL, started_at = NULL,
+                     finished_at = NULL
+                 WHERE id = ?1",
+            )?
+            .execute(params![id])?,
         Update::Rated { level, source } => conn
             .prepare_cached("UPDATE tickets SET rating = ?2, rating_source = ?3 WHERE id = ?1")?
             .execute(params![id, level, source.as_str()])?,

@@ -1,7 +1,7 @@
 //! The wait estimate as the hall reads it: the hall read once (its counters and how long
 //! their citizens have been there, the waiting tickets, each field's typical occupation
-//! today) and replayed by [`motcua_domain::estimate`]; and the writer's kept replay for the
-//! quotes it makes at issue.
+//! today) and replayed by [`motcua_domain::estimate`]. The quote at issue, the phone's
+//! page and feed, the consoles' lists and the kiosk's fields all read it this one way.
 
 use motcua_domain::estimate::{self, Availability, CounterNow, Field, Forecast, Visit};
 use motcua_domain::{CounterState, Hall, ServiceCode};
@@ -9,7 +9,6 @@ use motcua_store::tickets;
 use motcua_store::{StoreError, counters, events, from_millis};
 use rusqlite::Connection;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 
 /// How many of a field's latest finished visits of the day make its typical occupation...
 const TYPICAL_SAMPLE: u32 = 20;
@@ -25,7 +24,7 @@ const VISIT_CAP: f64 = 4.0;
 /// the time of its latest event. Every live update goes out at an event, so a view pushed
 /// with an event is exact; a view read later in a quiet moment is as of the last change
 /// (it does not yet count the minutes the clerks have spent since). The kiosk's quote is
-/// made in the change itself, with its own time.
+/// made in the change itself, at the time of its `Issued` event: the same moment.
 pub fn hall_time(conn: &Connection) -> Result<i64, StoreError> {
     events::last_at(conn)
 }
@@ -113,9 +112,15 @@ impl Estimates {
         Ok(Estimates { forecast, open })
     }
 
-    /// Minutes a ticket of `service` with `ahead` people before it should expect to wait.
-    pub fn wait(&self, service: &ServiceCode, ahead: u32) -> u32 {
-        self.forecast.wait(service, ahead)
+    /// The place of waiting ticket `id` (people called before it at the counters of its
+    /// field, minutes until its call); `None` if it was not waiting when read.
+    pub fn place(&self, id: i64) -> Option<(u32, u32)> {
+        self.forecast.place(id)
+    }
+
+    /// The place a normal ticket taken now in `service` would have.
+    pub fn newcomer(&self, service: &ServiceCode) -> (u32, u32) {
+        self.forecast.newcomer(service)
     }
 
     /// How many counters serving a field are open.
@@ -162,66 +167,27 @@ fn typical(
     Ok((sample + TYPICAL_PRIOR_VISITS * configured) / (n + TYPICAL_PRIOR_VISITS))
 }
 
-/// The writer's last replay of the hall, for the quotes it makes at issue. Replaying reads
-/// every waiting ticket, and a burst of tickets at a busy kiosk would pay that once per
-/// ticket: so the replay is kept while nothing but new tickets changed the queues, within
-/// the same minute. A ticket issued since sits behind everyone the replay knew, and
-/// [`Estimates::wait`] counts one typical visit per person beyond them. Only the writer's
-/// jobs use it (one at a time): the lock is never contended.
-#[derive(Default, Clone)]
-pub struct Replay(Arc<Mutex<ReplayState>>);
-
-#[derive(Default)]
-struct ReplayState {
-    /// Bumped by every change that moves the queues.
-    version: u64,
-    last: Option<(u64, i64, Arc<Estimates>)>,
-}
-
-impl Replay {
-    /// The queues changed in a way that moves estimates: the next quote replays afresh.
-    pub fn queue_changed(&self) {
-        if let Ok(mut r) = self.0.lock() {
-            r.version += 1;
-        }
-    }
-
-    /// The quote for a ticket issued now.
-    pub fn quote(
-        &self,
-        conn: &Connection,
-        hall: &Hall,
-        service: &ServiceCode,
-        ahead: u32,
-        now: i64,
-    ) -> Result<u32, StoreError> {
-        let mut r = self.0.lock().unwrap_or_else(|e| e.into_inner());
-        let key = (r.version, now.div_euclid(60_000));
-        let kept = r
-            .last
-            .as_ref()
-            .filter(|(v, m, _)| (*v, *m) == key)
-            .map(|(_, _, e)| e.clone());
-        let estimates = match kept {
-            Some(e) => e,
-            None => {
-                let e = Arc::new(Estimates::read(conn, hall, now)?);
-                r.last = Some((key.0, key.1, e.clone()));
-                e
-            }
-        };
-        Ok(estimates.wait(service, ahead))
-    }
-}
-
-/// Minutes a ticket of `service` with `ahead` people before it should expect to wait, as
-/// of `now` (milliseconds).
-pub fn wait_estimate(
+/// The place (people ahead, minutes) of a ticket of `service` issued now, read as the
+/// phone will read it a moment later: the hall replayed with the ticket among the waiting.
+/// Its row is not written yet; it joins the queue at `now` with an id above every other
+/// (ids only grow), which is all its place depends on.
+pub fn place_at_issue(
     conn: &Connection,
     hall: &Hall,
     service: &ServiceCode,
-    ahead: u32,
+    priority: bool,
     now: i64,
-) -> Result<u32, StoreError> {
-    Ok(Estimates::read(conn, hall, now)?.wait(service, ahead))
+) -> Result<(u32, u32), StoreError> {
+    const NEW: i64 = i64::MAX;
+    let mut waiting = all_waiting(conn)?;
+    waiting.push(estimate::Waiting {
+        service: service.clone(),
+        priority,
+        queued_at: now,
+        id: NEW,
+    });
+    let estimates = Estimates::read_with(conn, hall, now, &waiting)?;
+    Ok(estimates
+        .place(NEW)
+        .unwrap_or_else(|| estimates.newcomer(service)))
 }

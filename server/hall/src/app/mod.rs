@@ -9,6 +9,7 @@
 //! application's feed: the live module builds the screens' frames from it; nothing here
 //! knows of WebSockets or HTTP.
 
+pub mod absence;
 pub mod bulk;
 pub mod counters;
 pub mod estimate;
@@ -25,7 +26,7 @@ use rusqlite::Connection;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 use tokio::sync::broadcast;
-use views::{CounterView, Replay, TicketView};
+use views::{CounterView, TicketView};
 
 /// How many committed changes the feed keeps for a slow listener before it lags.
 const FEED_BACKLOG: usize = 1024;
@@ -79,7 +80,6 @@ pub struct App {
 #[derive(Clone)]
 struct Parts {
     hall: Arc<Hall>,
-    replay: Replay,
     feed: broadcast::Sender<Arc<Committed>>,
 }
 
@@ -90,7 +90,6 @@ impl App {
         let (feed, _) = broadcast::channel(FEED_BACKLOG);
         let parts = Parts {
             hall: store.hall.clone(),
-            replay: Replay::default(),
             feed,
         };
         // Yesterday is closed once per local day: the day is marked only once the closing
@@ -171,10 +170,6 @@ impl<'a> Ctx<'_, 'a> {
     /// The local day of the command.
     pub fn today(&self) -> NaiveDate {
         motcua_domain::numbering::local_day(self.tx.now, self.app.hall.tz)
-    }
-
-    pub fn replay(&self) -> &Replay {
-        &self.app.replay
     }
 
     /// Send `change` on the feed once the transaction has committed (not at all if this

@@ -53,9 +53,6 @@ pub(super) fn record(
         event,
     };
     logged.seq = events::append(ctx.conn(), ctx.hall().tz, &logged)?;
-    if logged.event.moves_queue() {
-        ctx.replay().queue_changed();
-    }
     Ok(logged)
 }
 
@@ -96,7 +93,7 @@ fn announce_view(
     let mut services: Vec<ServiceCode> = ticket.iter().map(|t| t.service.clone()).collect();
     services.extend(also_affects);
     // A counter opening, pausing, resuming or closing moves its fields' estimates.
-    let counter_fields = match (&ticket, counter) {
+    let mut counter_fields = match (&ticket, counter) {
         (None, Some(no)) => ctx
             .hall()
             .counter(no)
@@ -104,6 +101,12 @@ fn announce_view(
             .unwrap_or_default(),
         _ => Vec::new(),
     };
+    // A change in one field moves the places of the fields sharing a counter with it
+    // (and theirs, in turn): their phones follow it too. A rating moves nobody.
+    if !matches!(logged.event, Event::Rated { .. }) {
+        let touched: Vec<ServiceCode> = services.iter().chain(&counter_fields).cloned().collect();
+        counter_fields = views::linked_fields(ctx.hall(), &touched);
+    }
     let waiting = views::waiting_counts(ctx.conn(), ctx.hall())?;
     ctx.publish(Committed::Event(Box::new(EventCommitted {
         logged,
@@ -197,19 +200,13 @@ pub fn issue(
     })?;
     let code = field.series.code(number);
     tickets::set_last_number(ctx.conn(), &day, service, number)?;
-    // Everyone waiting in the field is ahead of a new normal ticket (they all queued
-    // earlier); only the waiting priority tickets are ahead of a new priority one.
-    let (priority_waiting, normal_waiting) = tickets::waiting_in_field(ctx.conn(), service)?;
-    let ahead = if priority.is_priority() {
-        priority_waiting
-    } else {
-        priority_waiting + normal_waiting
-    };
     let now = millis(ctx.now());
-    // The estimate quoted at issue is kept, so its accuracy can be reported later.
-    let eta = ctx
-        .replay()
-        .quote(ctx.conn(), ctx.hall(), service, ahead, now)?;
+    // The place quoted at issue is the one the phone shows a moment later (the same replay
+    // of the hall, this ticket among the waiting): everyone called before it at the
+    // counters of its field, and when it is called. Kept with the ticket and in its
+    // event, so the estimate's accuracy can be reported later.
+    let (ahead, eta) =
+        views::place_at_issue(ctx.conn(), ctx.hall(), service, priority.is_priority(), now)?;
     let token = new_token();
     let row = tickets::insert(
         ctx.conn(),
@@ -228,7 +225,12 @@ pub fn issue(
             issued_user: origin.user,
         },
     )?;
-    let view = views::ticket_view_known(ctx.hall(), &row, Some((ahead, eta)));
+    let place = views::Place {
+        ahead,
+        eta_minutes: eta,
+        no_counter_open: views::no_counter_open(ctx.conn(), ctx.hall(), service)?,
+    };
+    let view = views::ticket_view_known(ctx.hall(), &row, Some(place));
     let issued = Event::Issued {
         code,
         priority,
@@ -478,7 +480,17 @@ fn move_of<'t>(
         ),
         Action::Start => (Event::Serving {}, Update::Started, None),
         Action::Finish => (Event::Served {}, closed(Status::Served), None),
-        Action::NoShow => (Event::Absent {}, closed(Status::Absent), None),
+        Action::NoShow => {
+            // Not before a recall or the hall's minimum time since the call.
+            if let Some(called_at) = ticket.called_at {
+                let now = millis(ctx.now());
+                ctx.hall()
+                    .absence
+                    .may_mark_absent(called_at, ticket.recalls, now)?;
+            }
+            (Event::Absent {}, closed(Status::Absent), None)
+        }
+        Action::UndoAbsent { .. } => return Err(Error::Internal),
         Action::Cancel => (
             Event::Cancelled {
                 from: ticket.status,

@@ -27,10 +27,17 @@ pub struct TicketView {
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     pub recalls: u32,
-    /// People who will be called before this ticket (waiting tickets only).
+    /// People who will be called before this ticket at the counters serving its field,
+    /// whatever their field (waiting tickets only).
     pub ahead: Option<u32>,
     /// Minutes until this ticket is likely called (waiting tickets only).
     pub eta_minutes: Option<u32>,
+    /// A waiting ticket whose field no open counter serves now (its counters are paused or
+    /// closed): the pages say so instead of the estimate, which cannot know when one opens.
+    pub no_counter_open: bool,
+    /// The field the ticket was issued in, when it now waits in another (it was
+    /// transferred): the phone explains the move even when opened afresh.
+    pub transferred_from: Option<TicketField>,
     pub rating: Option<u8>,
     /// Where the rating was given: kept from the holder's view (below), not sent.
     #[serde(skip)]
@@ -54,13 +61,41 @@ pub struct CitizenTicket {
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
     pub recalls: u32,
-    /// People who will be called before this ticket (waiting tickets only).
+    /// People who will be called before this ticket at the counters serving its field,
+    /// whatever their field (waiting tickets only).
     pub ahead: Option<u32>,
     /// Minutes until this ticket is likely called (waiting tickets only).
     pub eta_minutes: Option<u32>,
+    /// No open counter serves this waiting ticket's field now: the page says so instead of
+    /// the estimate.
+    pub no_counter_open: bool,
+    /// The field the ticket was issued in, when it now waits in another (it was transferred).
+    pub transferred_from: Option<TicketField>,
     /// The citizen's own rating. A rating the counter's tablet gave is not shown: the
     /// phone still asks, and the citizen's answer replaces it.
     pub rating: Option<u8>,
+}
+
+/// A field named as a ticket names its own (`service`, `service_name_vi`, `service_name_en`).
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct TicketField {
+    pub service: ServiceCode,
+    pub service_name_vi: String,
+    pub service_name_en: String,
+}
+
+impl TicketField {
+    fn of(hall: &Hall, code: &ServiceCode) -> TicketField {
+        let (vi, en) = hall
+            .service(code)
+            .map(|s| (s.name_vi.clone(), s.name_en.clone()))
+            .unwrap_or_else(|| (code.to_string(), code.to_string()));
+        TicketField {
+            service: code.clone(),
+            service_name_vi: vi,
+            service_name_en: en,
+        }
+    }
 }
 
 impl From<&TicketView> for CitizenTicket {
@@ -80,6 +115,8 @@ impl From<&TicketView> for CitizenTicket {
             recalls: v.recalls,
             ahead: v.ahead,
             eta_minutes: v.eta_minutes,
+            no_counter_open: v.no_counter_open,
+            transferred_from: v.transferred_from.clone(),
             rating: v
                 .rating
                 .filter(|_| v.rating_source != Some(RatingChannel::Counter)),
@@ -95,27 +132,64 @@ pub fn ticket_view(
     t: &TicketRow,
 ) -> Result<TicketView, StoreError> {
     let estimate = if t.status == Status::Waiting {
-        let ahead = tickets::people_ahead(conn, t)?;
-        let now = hall_time(conn)?;
-        Some((ahead, wait_estimate(conn, hall, &t.service, ahead, now)?))
+        let estimates = Estimates::read(conn, hall, hall_time(conn)?)?;
+        let place = estimates
+            .place(t.id)
+            .unwrap_or_else(|| estimates.newcomer(&t.service));
+        Some(Place::of(&estimates, &t.service, place))
     } else {
         None
     };
     Ok(ticket_view_known(hall, t, estimate))
 }
 
-/// A ticket's view when its place in the queue (people ahead, minutes) is already known.
-pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<(u32, u32)>) -> TicketView {
-    let (name_vi, name_en) = hall
-        .service(&t.service)
-        .map(|s| (s.name_vi.clone(), s.name_en.clone()))
-        .unwrap_or_else(|| (t.service.to_string(), t.service.to_string()));
+/// Where a waiting ticket stands: the people called before it, the minutes until its call,
+/// and whether any open counter serves its field now.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Place {
+    pub ahead: u32,
+    pub eta_minutes: u32,
+    pub no_counter_open: bool,
+}
+
+impl Place {
+    /// The replay's (people ahead, minutes) for a ticket of `service`, with whether an open
+    /// counter serves the field.
+    pub fn of(estimates: &Estimates, service: &ServiceCode, (ahead, eta): (u32, u32)) -> Place {
+        Place {
+            ahead,
+            eta_minutes: eta,
+            no_counter_open: estimates.counters_open(service) == 0,
+        }
+    }
+}
+
+/// Whether no open counter serves `service` now (its counters are all paused or closed).
+pub fn no_counter_open(
+    conn: &Connection,
+    hall: &Hall,
+    service: &ServiceCode,
+) -> Result<bool, StoreError> {
+    let open = counters::now(conn)?
+        .into_iter()
+        .filter(|(_, state, _)| *state == CounterState::Open)
+        .filter_map(|(no, _, _)| CounterNo::try_from(no).ok())
+        .any(|no| {
+            hall.counter(no)
+                .is_some_and(|c| c.services.contains(service))
+        });
+    Ok(!open)
+}
+
+/// A ticket's view when its place in the queue is already known.
+pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<Place>) -> TicketView {
+    let field = TicketField::of(hall, &t.service);
     TicketView {
         id: t.id,
         code: t.code.clone(),
-        service: t.service.clone(),
-        service_name_vi: name_vi,
-        service_name_en: name_en,
+        service: field.service,
+        service_name_vi: field.service_name_vi,
+        service_name_en: field.service_name_en,
         priority: t.priority,
         status: t.status,
         counter: t.counter_no,
@@ -124,66 +198,44 @@ pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<(u32, u32)
         started_at: t.started_at.map(|ms| local_time(hall, ms)),
         finished_at: t.finished_at.map(|ms| local_time(hall, ms)),
         recalls: t.recalls,
-        ahead: estimate.map(|e| e.0),
-        eta_minutes: estimate.map(|e| e.1),
+        ahead: estimate.map(|e| e.ahead),
+        eta_minutes: estimate.map(|e| e.eta_minutes),
+        no_counter_open: estimate.is_some_and(|e| e.no_counter_open),
+        transferred_from: (t.status == Status::Waiting && t.service != t.first_service)
+            .then(|| TicketField::of(hall, &t.first_service)),
         rating: t.rating,
         rating_source: t.rating_source,
     }
 }
 
-use super::estimate::all_waiting;
-pub use super::estimate::{Estimates, Replay, hall_time, wait_estimate};
+pub use super::estimate::{Estimates, hall_time, place_at_issue};
 
-/// Views of tickets, in the order given, with the places of the waiting ones worked out
-/// together (see [`places_in_order`]), the hall's estimates read once for all of them.
-/// `rows` must hold every waiting ticket of the fields it touches.
+/// Views of tickets, in the order given, the places of the waiting ones read from one
+/// replay of the hall.
 pub fn queue_views(
     conn: &Connection,
     hall: &Hall,
     rows: &[TicketRow],
 ) -> Result<Vec<TicketView>, StoreError> {
-    let order: Vec<Queued<'_>> = rows
-        .iter()
-        .filter(|t| t.status == Status::Waiting)
-        .map(|t| (&t.service, t.priority.is_priority(), t.queued_at, t.id))
-        .collect();
-    let mut places = HashMap::with_capacity(order.len());
-    if !order.is_empty() {
-        let estimates = Estimates::read(conn, hall, hall_time(conn)?)?;
-        places_in_order(order, &estimates, |_, id, place| {
-            places.insert(id, place);
-        });
-    }
+    let estimates = if rows.iter().any(|t| t.status == Status::Waiting) {
+        Some(Estimates::read(conn, hall, hall_time(conn)?)?)
+    } else {
+        None
+    };
     Ok(rows
         .iter()
-        .map(|t| ticket_view_known(hall, t, places.get(&t.id).copied()))
+        .map(|t| {
+            let place = estimates
+                .as_ref()
+                .filter(|_| t.status == Status::Waiting)
+                .and_then(|e| e.place(t.id).map(|p| Place::of(e, &t.service, p)));
+            ticket_view_known(hall, t, place)
+        })
         .collect())
 }
 
-/// A waiting ticket as its place is worked out: (field, priority, queued at, id).
-type Queued<'a> = (&'a ServiceCode, bool, i64, i64);
-
-/// The place (people ahead, minutes) of each of `waiting`, every waiting ticket of the
-/// fields it touches, given to `found` with its field and id: in each field the call order
-/// (priority first, then by queue time, then id) is the number of people ahead, as
-/// [`tickets::people_ahead`] counts them, so one sort replaces a count per ticket.
-fn places_in_order<'a>(
-    mut waiting: Vec<Queued<'a>>,
-    estimates: &Estimates,
-    mut found: impl FnMut(&'a ServiceCode, i64, (u32, u32)),
-) {
-    waiting.sort_by_key(|&(service, priority, queued_at, id)| (service, !priority, queued_at, id));
-    for queue in waiting.chunk_by(|a, b| a.0 == b.0) {
-        for (ahead, &(service, _, _, id)) in queue.iter().enumerate() {
-            let ahead = ahead as u32;
-            found(service, id, (ahead, estimates.wait(service, ahead)));
-        }
-    }
-}
-
 /// Every waiting ticket's place in some fields at one moment (as of event `seq`), read
-/// together: one replay of the hall and one sort, instead of a count and a replay per
-/// ticket. The live feeds read it once per change and share it among all the phones that
+/// together: one replay of the hall, instead of one per ticket. The live feeds read it once per change and share it among all the phones that
 /// follow a ticket of those fields.
 #[derive(Debug)]
 pub struct Places {
@@ -192,7 +244,7 @@ pub struct Places {
     /// The fields read, sorted.
     fields: Vec<ServiceCode>,
     /// Each waiting ticket's field (its index in `fields`) and place.
-    places: HashMap<i64, (usize, (u32, u32))>,
+    places: HashMap<i64, (usize, Place)>,
 }
 
 impl Places {
@@ -208,20 +260,20 @@ impl Places {
         let mut fields = fields.to_vec();
         fields.sort();
         fields.dedup();
-        let waiting = all_waiting(conn)?;
-        let order: Vec<Queued<'_>> = waiting
+        let waiting = super::estimate::all_waiting(conn)?;
+        let mut places = HashMap::new();
+        if waiting
             .iter()
-            .filter(|w| fields.binary_search(&w.service).is_ok())
-            .map(|w| (&w.service, w.priority, w.queued_at, w.id))
-            .collect();
-        let mut places = HashMap::with_capacity(order.len());
-        if !order.is_empty() {
+            .any(|w| fields.binary_search(&w.service).is_ok())
+        {
             let estimates = Estimates::read_with(conn, hall, hall_time(conn)?, &waiting)?;
-            places_in_order(order, &estimates, |service, id, place| {
-                if let Ok(field) = fields.binary_search(service) {
-                    places.insert(id, (field, place));
+            for w in &waiting {
+                if let (Ok(field), Some(place)) =
+                    (fields.binary_search(&w.service), estimates.place(w.id))
+                {
+                    places.insert(w.id, (field, Place::of(&estimates, &w.service, place)));
                 }
-            });
+            }
         }
         tx.finish()?;
         Ok(Places {
@@ -231,12 +283,33 @@ impl Places {
         })
     }
 
-    /// The place of ticket `t` (people ahead, minutes) as of [`Places::seq`]: `None` unless
-    /// it was waiting then, in `t`'s field, among the fields read.
-    pub fn of(&self, t: &TicketRow) -> Option<(u32, u32)> {
+    /// The place of ticket `t` as of [`Places::seq`]: `None` unless it was waiting then, in
+    /// `t`'s field, among the fields read.
+    pub fn of(&self, t: &TicketRow) -> Option<Place> {
         let (field, place) = self.places.get(&t.id)?;
         (self.fields.get(*field) == Some(&t.service)).then_some(*place)
     }
+}
+
+/// `fields` and every field linked to them through counters serving several fields: the
+/// fields whose waiting tickets' places can move when one of `fields` changes.
+pub fn linked_fields(hall: &Hall, fields: &[ServiceCode]) -> Vec<ServiceCode> {
+    let mut linked: Vec<ServiceCode> = fields.to_vec();
+    let mut grew = !linked.is_empty();
+    while grew {
+        grew = false;
+        for c in &hall.counters {
+            if c.services.iter().any(|s| linked.contains(s)) {
+                for s in &c.services {
+                    if !linked.contains(s) {
+                        linked.push(s.clone());
+                        grew = true;
+                    }
+                }
+            }
+        }
+    }
+    linked
 }
 
 /// A counter as displays and consoles see it.
@@ -288,6 +361,9 @@ pub struct ServiceView {
     pub name_en: String,
     pub target_wait_minutes: u32,
     pub waiting: u32,
+    /// People who would be called before a ticket taken now (normal priority) at the
+    /// counters serving this field: other fields' older tickets at shared counters too.
+    pub ahead: u32,
     /// Minutes a ticket taken now should expect to wait (normal priority).
     pub eta_minutes: u32,
     /// Counters open for this field now.
@@ -306,7 +382,8 @@ pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, Stor
             name_en: s.name_en.clone(),
             target_wait_minutes: s.target_wait_minutes,
             waiting,
-            eta_minutes: estimates.wait(&s.code, waiting),
+            ahead: estimates.newcomer(&s.code).0,
+            eta_minutes: estimates.newcomer(&s.code).1,
             counters_open: estimates.counters_open(&s.code),
         });
     }
@@ -322,6 +399,11 @@ pub struct CallView {
     pub counter: Option<u16>,
     pub at: String,
     pub kind: String,
+    /// Where the ticket stands now (`called` or `serving` while the call still holds;
+    /// `waiting` once returned or transferred; `served`, `absent`, `cancelled`): a display
+    /// never sends anyone to a counter for a call that no longer holds.
+    #[schema(value_type = String, example = "called")]
+    pub status: String,
 }
 
 /// The latest calls and recalls of the hall's latest day, newest first.
@@ -333,13 +415,14 @@ pub fn recent_calls(
     let day = tickets::latest_day(conn)?.unwrap_or_default();
     Ok(events::recent_calls(conn, &day, limit)?
         .into_iter()
-        .map(|(seq, code, service, counter, at, kind)| CallView {
+        .map(|(seq, code, service, counter, at, kind, status)| CallView {
             seq,
             code,
             service: service.unwrap_or_default(),
             counter,
             at: local_time(hall, at),
             kind,
+            status,
         })
         .collect())
 }
@@ -352,13 +435,21 @@ pub struct HallSnapshot {
     #[schema(value_type = String, example = "snapshot")]
     pub kind: &'static str,
     pub seq: i64,
+    /// The hall's time when the snapshot was read: displays time how long a call stays
+    /// up by the hall's clock, not their own.
+    pub now: String,
     pub hall: String,
     pub services: Vec<ServiceView>,
     pub counters: Vec<CounterView>,
     pub recent_calls: Vec<CallView>,
 }
 
-pub fn hall_snapshot(conn: &Connection, hall: &Hall) -> Result<HallSnapshot, StoreError> {
+/// `now_ms`: the hall's clock as the snapshot is read.
+pub fn hall_snapshot(
+    conn: &Connection,
+    hall: &Hall,
+    now_ms: i64,
+) -> Result<HallSnapshot, StoreError> {
     let seq = events::last_seq(conn)?;
     let mut counters = Vec::new();
     for c in &hall.counters {
@@ -367,6 +458,7 @@ pub fn hall_snapshot(conn: &Connection, hall: &Hall) -> Result<HallSnapshot, Sto
     Ok(HallSnapshot {
         kind: "snapshot",
         seq,
+        now: local_time(hall, now_ms),
         hall: hall.name.clone(),
         services: services(conn, hall)?,
         counters,

@@ -143,6 +143,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::transfer_ticket))
         .routes(routes!(api::return_ticket))
         .routes(routes!(api::cancel_ticket))
+        .routes(routes!(api::undo_absent))
         .routes(routes!(api::rate_ticket))
         .routes(routes!(api::reprint_ticket))
         .routes(routes!(api::unprinted_jobs))

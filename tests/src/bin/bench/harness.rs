@@ -99,6 +99,8 @@ fn bench_settings() -> Settings {
     }
     // A few kiosks stand in for a city's worth: no issuing limits.
     settings.limits = motcua_hall::http::issuing_limits::LimitSettings::off();
+    // Simulated clerks mark a citizen absent when the script says, right after the call.
+    settings.queue.absent_after_seconds = 0;
     // Every simulated display and phone connects from this one address.
     let server = &mut settings.server;
     server.max_connections = 16_384;

@@ -16,6 +16,11 @@ pub struct HallInfo {
     pub announcements: AnnouncementSettings,
     pub priorities: Vec<PriorityLabel>,
     pub services: Vec<views::ServiceView>,
+    /// A called citizen may be marked absent this many seconds after the call, or after a
+    /// recall (the console offers it then).
+    pub absent_after_seconds: u32,
+    /// An absence may be undone for this many minutes.
+    pub absent_undo_minutes: u32,
 }
 
 /// How the displays speak a call.
@@ -68,6 +73,8 @@ pub async fn services(
             })
             .collect(),
         services: list,
+        absent_after_seconds: store.hall.absence.after_call_secs,
+        absent_undo_minutes: store.hall.absence.undo_minutes,
     }))
 }
 

@@ -29,6 +29,7 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use utoipa::{IntoParams, ToSchema};
 
+mod absence;
 mod admin;
 mod bulk;
 mod counters;
@@ -38,6 +39,7 @@ mod printing;
 mod staff;
 mod ticketing;
 
+pub use absence::*;
 pub use admin::*;
 pub use bulk::*;
 pub use counters::*;

@@ -588,7 +588,7 @@ pub async fn unknown_ticket_action(
     AppError::not_found(
         "unknown_action",
         format!(
-            "no action {action:?}: call, recall, start, finish, no-show, transfer, return, cancel, rate, reprint"
+            "no action {action:?}: call, recall, start, finish, no-show, transfer, return, cancel, undo-absent, rate, reprint"
         ),
     )
 }
