@@ -156,6 +156,29 @@ impl Browser {
             .expect("script runs")
     }
 
+    /// Sign in to the clerk's console at `url` as `name` and open counter `no`, waiting for
+    /// each step the page shows (login, counter choice, work view).
+    pub async fn open_counter(&self, url: &str, name: &str, password: &str, no: u16) {
+        self.goto(url).await;
+        self.wait_for("the login form", "document.body.dataset.view === 'login'")
+            .await;
+        self.type_into("#login-name", name).await;
+        self.type_into("#login-password", password).await;
+        self.click("button[data-action='login']").await;
+        self.wait_for(
+            "the counter choice",
+            "document.body.dataset.view === 'choose'",
+        )
+        .await;
+        self.eval(&format!(
+            "(function(){{ const s = document.getElementById('counter-select'); s.value = '{no}'; s.dispatchEvent(new Event('change')); return true; }})()"
+        ))
+        .await;
+        self.click("button[data-action='open']").await;
+        self.wait_for("the work view", "document.body.dataset.view === 'work'")
+            .await;
+    }
+
     /// Click the element matching a CSS selector (waiting until it is there and enabled).
     pub async fn click(&self, css: &str) {
         let escaped = css.replace('\\', "\\\\").replace('\'', "\\'");

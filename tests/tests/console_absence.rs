@@ -40,25 +40,8 @@ async fn the_console_asks_twice_before_ending_a_ticket_and_takes_an_absence_back
     let api = hall.staff("lan", Role::Clerk).await;
 
     let console = Browser::open(1366, 768).await;
-    console.goto(&hall.url("/counter/")).await;
     console
-        .wait_for("the login form", "document.body.dataset.view === 'login'")
-        .await;
-    console.type_into("#login-name", "lan").await;
-    console.type_into("#login-password", "lan-secret-pw").await;
-    console.click("button[data-action='login']").await;
-    console
-        .wait_for(
-            "the counter choice",
-            "document.body.dataset.view === 'choose'",
-        )
-        .await;
-    console
-        .eval("(function(){ const s = document.getElementById('counter-select'); s.value = '1'; s.dispatchEvent(new Event('change')); return true; })()")
-        .await;
-    console.click("button[data-action='open']").await;
-    console
-        .wait_for("the work view", "document.body.dataset.view === 'work'")
+        .open_counter(&hall.url("/counter/"), "lan", "lan-secret-pw", 1)
         .await;
     console.click("button[data-action='next']").await;
     console

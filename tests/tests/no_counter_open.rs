@@ -265,25 +265,8 @@ async fn the_console_warns_before_transferring_into_a_field_no_counter_serves() 
     let mine = kiosk.issue("A", "none").await;
 
     let console = Browser::open(1366, 768).await;
-    console.goto(&hall.url("/counter/")).await;
     console
-        .wait_for("the login form", "document.body.dataset.view === 'login'")
-        .await;
-    console.type_into("#login-name", "lan").await;
-    console.type_into("#login-password", "lan-secret-pw").await;
-    console.click("button[data-action='login']").await;
-    console
-        .wait_for(
-            "the counter choice",
-            "document.body.dataset.view === 'choose'",
-        )
-        .await;
-    console
-        .eval("(function(){ const s = document.getElementById('counter-select'); s.value = '1'; s.dispatchEvent(new Event('change')); return true; })()")
-        .await;
-    console.click("button[data-action='open']").await;
-    console
-        .wait_for("the work view", "document.body.dataset.view === 'work'")
+        .open_counter(&hall.url("/counter/"), "lan", "lan-secret-pw", 1)
         .await;
     console.click("button[data-action='next']").await;
     console

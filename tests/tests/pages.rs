@@ -147,25 +147,8 @@ async fn a_citizen_takes_a_ticket_is_called_served_and_rates_and_the_tv_survives
 
     // The clerk signs in and opens counter 1.
     let console = Browser::open(1920, 1080).await;
-    console.goto(&hall.url("/counter/")).await;
     console
-        .wait_for("the login form", "document.body.dataset.view === 'login'")
-        .await;
-    console.type_into("#login-name", "lan").await;
-    console.type_into("#login-password", "lan-secret-pw").await;
-    console.click("button[data-action='login']").await;
-    console
-        .wait_for(
-            "the counter choice",
-            "document.body.dataset.view === 'choose'",
-        )
-        .await;
-    console
-        .eval("(function(){ const s = document.getElementById('counter-select'); s.value = '1'; s.dispatchEvent(new Event('change')); return true; })()")
-        .await;
-    console.click("button[data-action='open']").await;
-    console
-        .wait_for("the work view", "document.body.dataset.view === 'work'")
+        .open_counter(&hall.url("/counter/"), "lan", "lan-secret-pw", 1)
         .await;
 
     // The rating tablet at counter 1, signed in as the clerk.

@@ -191,25 +191,8 @@ async fn a_clerk_reprints_from_the_unprinted_list_and_at_the_counter_each_a_new_
 
     // The clerk signs in and opens counter 1 (it serves A).
     let console = Browser::open(1920, 1080).await;
-    console.goto(&hall.url("/counter/")).await;
     console
-        .wait_for("the login form", "document.body.dataset.view === 'login'")
-        .await;
-    console.type_into("#login-name", "lan").await;
-    console.type_into("#login-password", "lan-secret-pw").await;
-    console.click("button[data-action='login']").await;
-    console
-        .wait_for(
-            "the counter choice",
-            "document.body.dataset.view === 'choose'",
-        )
-        .await;
-    console
-        .eval("(function(){ const s = document.getElementById('counter-select'); s.value = '1'; s.dispatchEvent(new Event('change')); return true; })()")
-        .await;
-    console.click("button[data-action='open']").await;
-    console
-        .wait_for("the work view", "document.body.dataset.view === 'work'")
+        .open_counter(&hall.url("/counter/"), "lan", "lan-secret-pw", 1)
         .await;
 
     // Both tickets are in the "not printed" list, each with its reason in Vietnamese.
