@@ -32,6 +32,7 @@ const errorsVi = {
   'err.bad_rating': 'Mức đánh giá không hợp lệ.',
   'err.rating_not_allowed': 'Máy tính bảng chỉ đánh giá được số quầy vừa phục vụ xong, trong vòng 5 phút.',
   'err.not_from_a_kiosk': 'Số này không lấy từ máy lấy số nên không có phiếu để in lại.',
+  'err.reprint_limit': 'Phiếu này đã được in lại 3 lần: không in thêm nữa.',
   'err.reprint_forbidden': 'Chỉ in lại được số ở quầy của bạn hoặc số thuộc lĩnh vực quầy bạn phục vụ.',
 };
 
@@ -67,6 +68,7 @@ const errorsEn = {
   'err.bad_rating': 'Not a valid rating.',
   'err.rating_not_allowed': 'The tablet rates only the ticket this counter has just finished, within 5 minutes.',
   'err.not_from_a_kiosk': 'This ticket was not issued at a kiosk: there is no printed ticket to repeat.',
+  'err.reprint_limit': 'This ticket was already printed again 3 times: no more copies.',
   'err.reprint_forbidden': 'You can reprint only a ticket at your counter or in a field your counter serves.',
 };
 

@@ -347,6 +347,21 @@ async fn reprinting_is_refused_for_a_closed_ticket_a_counter_ticket_and_a_clerk_
         (409, "not_from_a_kiosk")
     );
 
+    // Three reprints, then no more: a bound on the paper one session can spend.
+    for _ in 0..3 {
+        let (status, body) = manager
+            .post(&format!("/api/tickets/{id}/reprint"), json!({}))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, refused) = manager
+        .post(&format!("/api/tickets/{id}/reprint"), json!({}))
+        .await;
+    assert_eq!(
+        (status, motcua_tests::error_code(&refused)),
+        (409, "reprint_limit")
+    );
+
     let (status, _) = manager
         .post(&format!("/api/tickets/{id}/cancel"), json!({}))
         .await;

@@ -34,6 +34,13 @@ pub fn insert(
         })?)
 }
 
+/// How many print jobs a ticket has had (its first and every reprint).
+pub fn count_of_ticket(conn: &Connection, ticket_id: i64) -> Result<u32, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM print_jobs WHERE ticket_id = ?1")?
+        .query_row([ticket_id], |r| r.get(0))?)
+}
+
 /// The hall's identity, as print agents know it (made once with the database).
 pub fn hall_identity(conn: &Connection) -> Result<String, StoreError> {
     Ok(conn

@@ -10,6 +10,10 @@ use motcua_domain::{Error, Status};
 use motcua_printer::TicketPrint;
 use motcua_store::{accounts, millis, print_jobs, tickets};
 
+/// How many times one ticket may be printed again: enough for a jam and a lost copy, and a
+/// bound on the paper one careless or hostile session can spend.
+pub const MAX_REPRINTS: u32 = 3;
+
 /// A new print job for a ticket, ready to send.
 pub struct Reprint {
     pub code: String,
@@ -39,6 +43,13 @@ pub fn reprint(ctx: &mut Ctx<'_, '_>, id: i64, staff: &Staff) -> Result<Reprint,
         )
         .into());
     };
+    if print_jobs::count_of_ticket(ctx.conn(), id)? > MAX_REPRINTS {
+        return Err(Refusal::other(
+            "reprint_limit",
+            format!("the ticket was already printed again {MAX_REPRINTS} times"),
+        )
+        .into());
+    }
     let paper: TicketPrint = serde_json::from_str(&payload).map_err(Error::internal)?;
     let kiosk_name = accounts::device_name(ctx.conn(), kiosk_id)?;
     let job = print_jobs::insert(ctx.conn(), id, kiosk_id, &payload, millis(ctx.now()))?;

@@ -108,7 +108,7 @@ pub struct Reprinted {
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: a device, or a clerk whose counter does not serve the ticket", body = ErrorBody),
         (status = 404, description = "`ticket_not_found`", body = ErrorBody),
-        (status = 409, description = "`ticket_closed` (its visit is over), `not_from_a_kiosk` (it was never printed)", body = ErrorBody),
+        (status = 409, description = "`ticket_closed` (its visit is over), `not_from_a_kiosk` (it was never printed), `reprint_limit` (printed again 3 times already)", body = ErrorBody),
     ),
 )]
 #[tracing::instrument(skip_all, fields(ticket = %id, action = "reprint"))]
