@@ -20,20 +20,34 @@ export function makeCityCharts(t, fmt, onPick) {
     satisfied: new Chart(document.getElementById('chart-halls-satisfied'), height, noData),
   };
   const measures = {
-    within: { value: (F) => F?.within_target, label: () => t('series.within'), fill: 'rgba(11, 79, 156, .78)', stroke: BRAND },
-    satisfied: { value: (F) => F?.satisfaction?.satisfied_share, label: () => t('series.satisfied'), fill: 'rgba(46, 158, 91, .8)', stroke: '#2e9e5b' },
+    within: {
+      value: (F) => F?.within_target,
+      label: () => t('series.within'),
+      fill: 'rgba(11, 79, 156, .78)',
+      stroke: BRAND,
+    },
+    satisfied: {
+      value: (F) => F?.satisfaction?.satisfied_share,
+      label: () => t('series.satisfied'),
+      fill: 'rgba(46, 158, 91, .8)',
+      stroke: '#2e9e5b',
+    },
   };
   const collator = new Intl.Collator('vi');
   const pctAxis = (v) => fmt.percent(v / 100);
   // Hall names all start alike ("UBND phường …"): the label keeps the part that differs.
   const short = (name) => {
-    const s = String(name).replace(/^(UBND|Ủy ban nhân dân|Trung tâm Phục vụ hành chính công|Bộ phận một cửa)\s+/iu, '');
+    const s = String(name).replace(
+      /^(UBND|Ủy ban nhân dân|Trung tâm Phục vụ hành chính công|Bộ phận một cửa)\s+/iu,
+      '',
+    );
     return s.length > 20 ? `${s.slice(0, 19)}…` : s;
   };
 
   function build(which, stats) {
     const m = measures[which];
-    const rows = (stats.halls ?? []).filter((r) => m.value(r) != null)
+    const rows = (stats.halls ?? [])
+      .filter((r) => m.value(r) != null)
       .sort((a, b) => m.value(a) - m.value(b) || collator.compare(a.name, b.name));
     const n = rows.length;
     const city = m.value(stats.total);
@@ -60,7 +74,10 @@ export function makeCityCharts(t, fmt, onPick) {
             ticks: { show: false },
             // A name under each bar while they fit (a district's dozen halls); for the
             // whole city the bars speak as a spread and the hover names each hall.
-            splits: (u) => (u.bbox.width / (window.devicePixelRatio || 1) / Math.max(n, 1) >= 96 ? rows.map((_, i) => i) : []),
+            splits: (u) =>
+              u.bbox.width / (window.devicePixelRatio || 1) / Math.max(n, 1) >= 96
+                ? rows.map((_, i) => i)
+                : [],
             values: (u, splits) => splits.map((i) => labels[i] ?? ''),
             label: n ? t('chart.hallsSorted', { n: fmt.int(n) }) : '',
             labelFont: FONT,
@@ -71,40 +88,54 @@ export function makeCityCharts(t, fmt, onPick) {
           yAxis('pct', m.label(), pctAxis),
         ],
         series: [
-          { label: t('series.hall'), value: (u, i) => (i == null ? '' : rows[i]?.name ?? '') },
+          { label: t('series.hall'), value: (u, i) => (i == null ? '' : (rows[i]?.name ?? '')) },
           {
-            label: m.label(), scale: 'pct', paths: bars([0.7, 64]), points: { show: false },
-            fill: m.fill, stroke: m.stroke, width: 0,
+            label: m.label(),
+            scale: 'pct',
+            paths: bars([0.7, 64]),
+            points: { show: false },
+            fill: m.fill,
+            stroke: m.stroke,
+            width: 0,
             value: shown((v) => fmt.percent(v == null ? null : v / 100)),
           },
           {
-            label: t('series.city'), scale: 'pct', stroke: INK, width: 2, dash: [8, 5], points: { show: false },
+            label: t('series.city'),
+            scale: 'pct',
+            stroke: INK,
+            width: 2,
+            dash: [8, 5],
+            points: { show: false },
             value: () => fmt.percent(city),
           },
         ],
         hooks: {
-          draw: [(u) => {
-            if (city == null || n === 0) return;
-            const dpr = window.devicePixelRatio || 1;
-            const y = Math.round(u.valToPos(city * 100, 'pct', true));
-            const { ctx } = u;
-            ctx.save();
-            ctx.strokeStyle = INK;
-            ctx.lineWidth = 2 * dpr;
-            ctx.setLineDash([8 * dpr, 5 * dpr]);
-            ctx.beginPath();
-            ctx.moveTo(u.bbox.left, y);
-            ctx.lineTo(u.bbox.left + u.bbox.width, y);
-            ctx.stroke();
-            ctx.restore();
-          }],
-          ready: [(u) => {
-            u.over.style.cursor = 'pointer';
-            u.over.addEventListener('click', () => {
-              const i = u.cursor.idx;
-              if (i != null && rows[i]) onPick(rows[i].code);
-            });
-          }],
+          draw: [
+            (u) => {
+              if (city == null || n === 0) return;
+              const dpr = window.devicePixelRatio || 1;
+              const y = Math.round(u.valToPos(city * 100, 'pct', true));
+              const { ctx } = u;
+              ctx.save();
+              ctx.strokeStyle = INK;
+              ctx.lineWidth = 2 * dpr;
+              ctx.setLineDash([8 * dpr, 5 * dpr]);
+              ctx.beginPath();
+              ctx.moveTo(u.bbox.left, y);
+              ctx.lineTo(u.bbox.left + u.bbox.width, y);
+              ctx.stroke();
+              ctx.restore();
+            },
+          ],
+          ready: [
+            (u) => {
+              u.over.style.cursor = 'pointer';
+              u.over.addEventListener('click', () => {
+                const i = u.cursor.idx;
+                if (i != null && rows[i]) onPick(rows[i].code);
+              });
+            },
+          ],
         },
       },
     };

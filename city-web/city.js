@@ -7,7 +7,17 @@
 // read again every minute while the range reaches today. A hall opens on its own page
 // (#hall/{code}/{from}/{to}) from GET /api/city/halls/{code}/stats, drawn by the hall dashboard's history.js (/shared/).
 
-import { api, ApiError, applyStatic, dates, errorText, h, makeFormat, makeI18n, mayRead } from '/shared/lib.js';
+import {
+  api,
+  ApiError,
+  applyStatic,
+  dates,
+  errorText,
+  h,
+  makeFormat,
+  makeI18n,
+  mayRead,
+} from '/shared/lib.js';
 import { strings } from './strings.js';
 import { makeCityCharts } from './charts.js';
 import { makeHistoryView } from '/shared/history.js';
@@ -43,8 +53,12 @@ let hallView = null;
 
 const collator = new Intl.Collator('vi');
 /** A name folded for searching: "Hoàn Kiếm" is found by "hoan kiem" too. */
-const fold = (s) => String(s ?? '').normalize('NFD').replace(/[\u0300-\u036f]/g, '')
-  .replace(/[đĐ]/g, 'd').toLowerCase();
+const fold = (s) =>
+  String(s ?? '')
+    .normalize('NFD')
+    .replace(/[\u0300-\u036f]/g, '')
+    .replace(/[đĐ]/g, 'd')
+    .toLowerCase();
 const rangeKey = (r) => (r ? `${r.from}/${r.to}` : '');
 
 // ---------- views and addresses ----------
@@ -53,7 +67,7 @@ function showView(view) {
   state.view = view;
   document.body.dataset.view = view;
   $('#logout-btn').hidden = view !== 'dash' && view !== 'denied';
-  $('#user-name').textContent = view === 'dash' ? state.user?.name ?? '' : '';
+  $('#user-name').textContent = view === 'dash' ? (state.user?.name ?? '') : '';
 }
 
 function showDenied() {
@@ -74,7 +88,11 @@ function readHash() {
   let rest = parts.slice(1);
   if (parts[0] === 'hall' && parts[1]) {
     page = 'hall';
-    try { code = decodeURIComponent(parts[1]); } catch { code = parts[1]; }
+    try {
+      code = decodeURIComponent(parts[1]);
+    } catch {
+      code = parts[1];
+    }
     rest = parts.slice(2);
   }
   const [from, to] = rest;
@@ -173,7 +191,11 @@ async function login(e) {
 
 async function logout() {
   stopRefresh();
-  try { await api('DELETE', '/api/session'); } catch { /* the cookie goes anyway */ }
+  try {
+    await api('DELETE', '/api/session');
+  } catch {
+    /* the cookie goes anyway */
+  }
   state.user = null;
   state.stats = state.statsKey = null;
   state.hallStats = state.hallKey = null;
@@ -206,7 +228,8 @@ function route() {
     cityCharts.redraw();
     document.title = `${t('app.title')} · motcua`;
     // Back from a hall: where the reader was in the long table.
-    if (before === 'hall') window.scrollTo(0, state.statsKey === rangeKey(state.range) ? state.cityScroll : 0);
+    if (before === 'hall')
+      window.scrollTo(0, state.statsKey === rangeKey(state.range) ? state.cityScroll : 0);
   }
 }
 
@@ -225,10 +248,14 @@ function today() {
 function quickRange(which) {
   const to = today();
   switch (which) {
-    case '7': return { from: dates.add(to, -6), to };
-    case '30': return { from: dates.add(to, -29), to };
-    case 'month': return { from: dates.monthStart(to), to };
-    default: return { from: to, to };
+    case '7':
+      return { from: dates.add(to, -6), to };
+    case '30':
+      return { from: dates.add(to, -29), to };
+    case 'month':
+      return { from: dates.monthStart(to), to };
+    default:
+      return { from: to, to };
   }
 }
 
@@ -247,7 +274,10 @@ function setRange(range, load = true) {
 function markQuick() {
   for (const b of document.querySelectorAll('[data-quick]')) {
     const r = quickRange(b.dataset.quick);
-    b.setAttribute('aria-pressed', String(Boolean(state.range) && r.from === state.range.from && r.to === state.range.to));
+    b.setAttribute(
+      'aria-pressed',
+      String(Boolean(state.range) && r.from === state.range.from && r.to === state.range.to),
+    );
   }
 }
 
@@ -257,13 +287,16 @@ function updateLinks() {
   const q = `from=${r.from}&to=${r.to}`;
   $('#export-csv').href = `/api/city/stats.csv?${q}`;
   $('#export-xlsx').href = `/api/city/stats.xlsx?${q}`;
-  if (state.code) $('#export-hall-xlsx').href = `/api/city/halls/${encodeURIComponent(state.code)}/stats.xlsx?${q}`;
+  if (state.code)
+    $('#export-hall-xlsx').href = `/api/city/halls/${encodeURIComponent(state.code)}/stats.xlsx?${q}`;
   $('#back-link').href = hashFor('city', null, r);
 }
 
 function rangeText(from, to) {
   const days = Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86400000) + 1;
-  return from === to ? fmt.dateLong(from) : t('hist.range', { from: fmt.dateShort(from), to: fmt.dateShort(to), n: days });
+  return from === to
+    ? fmt.dateLong(from)
+    : t('hist.range', { from: fmt.dateShort(from), to: fmt.dateShort(to), n: days });
 }
 
 // ---------- loading ----------
@@ -318,7 +351,10 @@ async function loadHall() {
   document.body.dataset.hall = 'loading';
   $('#hall-error').textContent = '';
   try {
-    const stats = await api('GET', `/api/city/halls/${encodeURIComponent(code)}/stats?from=${r.from}&to=${r.to}`);
+    const stats = await api(
+      'GET',
+      `/api/city/halls/${encodeURIComponent(code)}/stats?from=${r.from}&to=${r.to}`,
+    );
     if (mine !== hallRequest) return;
     state.hallStats = stats;
     state.hallKey = `${code}|${rangeKey(r)}`;
@@ -354,7 +390,11 @@ function stopRefresh() {
 // ---------- the city ----------
 
 function hallInfo(code) {
-  return state.halls?.halls?.find((x) => x.code === code) ?? state.stats?.halls?.find((x) => x.code === code) ?? null;
+  return (
+    state.halls?.halls?.find((x) => x.code === code) ??
+    state.stats?.halls?.find((x) => x.code === code) ??
+    null
+  );
 }
 
 /** Minutes since an instant, by the collector's clock. */
@@ -391,7 +431,14 @@ function hallRows() {
   return rows;
 }
 
-const num = (key, value, cell, extra = {}) => ({ key, label: `th.${key}`, value, cell, desc: true, ...extra });
+const num = (key, value, cell, extra = {}) => ({
+  key,
+  label: `th.${key}`,
+  value,
+  cell,
+  desc: true,
+  ...extra,
+});
 
 /** The table's columns: what each shows, how it sorts (missing figures always last). */
 function columns() {
@@ -399,17 +446,60 @@ function columns() {
   return [
     { key: 'name', label: 'col.hall', value: (r) => r.name, text: true },
     // Longest silence first on the first click; "never reported" is the longest of all.
-    { key: 'lastReport', label: 'col.lastReport', value: (r) => (r.never ? Infinity : r.minutes), desc: true },
-    num('waiting', (r) => r.waiting_now, (v) => fmt.int(v), { label: 'col.waitingNow' }),
-    num('issued', (r) => r.issued, (v) => fmt.int(v)),
-    num('served', (r) => r.served, (v) => fmt.int(v)),
-    num('within', (r) => r.within_target, (v) => fmt.percent(v), { share: true }),
-    num('absentRate', (r) => r.absent_rate, (v) => fmt.percent(v, 1)),
-    num('satisfied', (r) => r.satisfaction?.satisfied_share, (v) => fmt.percent(v), { share: true }),
-    num('coverage', (r) => r.satisfaction?.coverage, (v) => fmt.percent(v), { label: 'col.coverage' }),
+    {
+      key: 'lastReport',
+      label: 'col.lastReport',
+      value: (r) => (r.never ? Infinity : r.minutes),
+      desc: true,
+    },
+    num(
+      'waiting',
+      (r) => r.waiting_now,
+      (v) => fmt.int(v),
+      { label: 'col.waitingNow' },
+    ),
+    num(
+      'issued',
+      (r) => r.issued,
+      (v) => fmt.int(v),
+    ),
+    num(
+      'served',
+      (r) => r.served,
+      (v) => fmt.int(v),
+    ),
+    num(
+      'within',
+      (r) => r.within_target,
+      (v) => fmt.percent(v),
+      { share: true },
+    ),
+    num(
+      'absentRate',
+      (r) => r.absent_rate,
+      (v) => fmt.percent(v, 1),
+    ),
+    num(
+      'satisfied',
+      (r) => r.satisfaction?.satisfied_share,
+      (v) => fmt.percent(v),
+      { share: true },
+    ),
+    num(
+      'coverage',
+      (r) => r.satisfaction?.coverage,
+      (v) => fmt.percent(v),
+      { label: 'col.coverage' },
+    ),
     // How much of the hall's satisfaction the citizens gave on their own phones (the rest on
     // the counters' tablets, which are signed in as the clerks).
-    num('phoneShare', (r) => (r.satisfaction?.rated ? (r.satisfaction.by_source?.phone?.rated ?? 0) / r.satisfaction.rated : null), (v) => fmt.percent(v), { label: 'col.phoneShare' }),
+    num(
+      'phoneShare',
+      (r) =>
+        r.satisfaction?.rated ? (r.satisfaction.by_source?.phone?.rated ?? 0) / r.satisfaction.rated : null,
+      (v) => fmt.percent(v),
+      { label: 'col.phoneShare' },
+    ),
     num('waitMean', (r) => r.wait?.mean, minutes, { minutes: true }),
     num('waitMedian', (r) => r.wait?.median, minutes, { minutes: true }),
     num('waitP90', (r) => r.wait?.p90, minutes, { minutes: true }),
@@ -430,7 +520,7 @@ function sortRows(rows, cols) {
   return rows.sort((a, b) => {
     const va = col.value(a);
     const vb = col.value(b);
-    if (missing(va) || missing(vb)) return (missing(va) - missing(vb)) || byName(a, b);
+    if (missing(va) || missing(vb)) return missing(va) - missing(vb) || byName(a, b);
     return (va === vb ? 0 : dir * (va < vb ? -1 : 1)) || byName(a, b);
   });
 }
@@ -448,7 +538,9 @@ function renderCity() {
   const s = state.stats;
   if (!s) return;
   $('#city-range').textContent = rangeText(s.from, s.to);
-  $('#city-generated').textContent = t('city.generated', { time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}` });
+  $('#city-generated').textContent = t('city.generated', {
+    time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}`,
+  });
   renderReporting();
   renderKpis();
   cityCharts.show(s);
@@ -466,10 +558,16 @@ function renderReporting() {
   box.dataset.silent = String(silent.length);
   let note;
   if (!all) note = [t('city.noHalls')];
-  else if (!silent.length) note = [h('b', {}, t('city.reporting', { ok: fmt.int(all), all: fmt.int(all) })), ' · ', t('city.allReporting', { m })];
+  else if (!silent.length)
+    note = [
+      h('b', {}, t('city.reporting', { ok: fmt.int(all), all: fmt.int(all) })),
+      ' · ',
+      t('city.allReporting', { m }),
+    ];
   else {
     note = [
-      h('b', {}, t('city.reporting', { ok: fmt.int(all - silent.length), all: fmt.int(all) })), ' · ',
+      h('b', {}, t('city.reporting', { ok: fmt.int(all - silent.length), all: fmt.int(all) })),
+      ' · ',
       h('span', { class: 'silent-count' }, t('city.silentNote', { n: fmt.int(silent.length), m })),
       never ? `, ${t('city.neverNote', { n: fmt.int(never) })}` : '',
     ];
@@ -478,21 +576,37 @@ function renderReporting() {
   const list = $('#silent-list');
   list.hidden = !silent.length;
   if (silent.length) {
-    const named = [...silent].sort((a, b) => (b.never - a.never) || ((b.minutes ?? 0) - (a.minutes ?? 0))).slice(0, SILENT_NAMED);
+    const named = [...silent]
+      .sort((a, b) => b.never - a.never || (b.minutes ?? 0) - (a.minutes ?? 0))
+      .slice(0, SILENT_NAMED);
     list.replaceChildren(
-      h('span', { class: 'muted' }, t('city.silentTitle', { m })), ' ',
-      ...named.map((r) => h('a', { class: 'silent-hall', href: hashFor('hall', r.code, state.range), dataset: { code: r.code } },
-        r.name, ' ', h('small', {}, r.never ? t('chip.never') : fmt.ago(r.minutes)))),
-      ...(silent.length > SILENT_NAMED ? [h('span', { class: 'muted' }, t('city.silentMore', { n: fmt.int(silent.length - SILENT_NAMED) }))] : []));
+      h('span', { class: 'muted' }, t('city.silentTitle', { m })),
+      ' ',
+      ...named.map((r) =>
+        h(
+          'a',
+          { class: 'silent-hall', href: hashFor('hall', r.code, state.range), dataset: { code: r.code } },
+          r.name,
+          ' ',
+          h('small', {}, r.never ? t('chip.never') : fmt.ago(r.minutes)),
+        ),
+      ),
+      ...(silent.length > SILENT_NAMED
+        ? [h('span', { class: 'muted' }, t('city.silentMore', { n: fmt.int(silent.length - SILENT_NAMED) }))]
+        : []),
+    );
   }
 }
 
 function kpi(key, value, hint) {
-  return h('div', { class: 'kpi', dataset: { kpi: key } },
+  return h(
+    'div',
+    { class: 'kpi', dataset: { kpi: key } },
     h('span', { class: 'label' }, t(`kpi.${key}`)),
     h('b', { class: 'value' }, value),
     // On a small screen the hint is one line, cut short: the whole of it on hover.
-    h('span', { class: 'hint', title: hint }, hint));
+    h('span', { class: 'hint', title: hint }, hint),
+  );
 }
 
 function renderKpis() {
@@ -501,11 +615,23 @@ function renderKpis() {
   const waiting = (state.stats.halls ?? []).reduce((sum, r) => sum + (r.waiting_now ?? 0), 0);
   $('#city-kpis').replaceChildren(
     kpi('waitingNow', fmt.int(waiting), t('kpi.waitingNowHint')),
-    kpi('issued', fmt.int(F.issued), t('kpi.issuedHint', { n: fmt.int(F.transferred_in), r: fmt.int(F.returned) })),
-    kpi('served', fmt.int(F.served), t('kpi.servedHint', { n: fmt.int(F.unfinished), c: fmt.int(F.cancelled) })),
+    kpi(
+      'issued',
+      fmt.int(F.issued),
+      t('kpi.issuedHint', { n: fmt.int(F.transferred_in), r: fmt.int(F.returned) }),
+    ),
+    kpi(
+      'served',
+      fmt.int(F.served),
+      t('kpi.servedHint', { n: fmt.int(F.unfinished), c: fmt.int(F.cancelled) }),
+    ),
     kpi('within', fmt.percent(F.within_target), t('kpi.withinHint')),
     kpi('absentRate', fmt.percent(F.absent_rate, 1), t('kpi.absentCount', { n: fmt.int(F.absent) })),
-    kpi('satisfied', fmt.percent(sat.satisfied_share), t('kpi.satisfiedShort', { rated: fmt.int(sat.rated ?? 0) })),
+    kpi(
+      'satisfied',
+      fmt.percent(sat.satisfied_share),
+      t('kpi.satisfiedShort', { rated: fmt.int(sat.rated ?? 0) }),
+    ),
     kpi('coverage', fmt.percent(sat.coverage), t('kpi.coverageHint', { rated: fmt.int(sat.rated ?? 0) })),
     kpi('wait', fmt.minutes(F.wait?.mean), t('kpi.waitHint', { p90: fmt.minutes(F.wait?.p90) })),
   );
@@ -526,35 +652,76 @@ function renderTable() {
   const focusedHall = focused?.closest('tr[data-code]')?.dataset.code;
   table.dataset.sort = sortKey;
   table.dataset.dir = dir > 0 ? 'asc' : 'desc';
-  table.tHead.replaceChildren(h('tr', {}, cols.map((c) => {
-    const sorted = c.key === sortKey;
-    const label = t(c.label);
-    return h('th', {
-      class: c.text ? 'name' : null,
-      dataset: { col: c.key },
-      'aria-sort': sorted ? (dir > 0 ? 'ascending' : 'descending') : null,
-      scope: 'col',
-    }, h('button', { type: 'button', class: 'sort', title: t('sort.by', { col: label }), onclick: () => setSort(c.key) },
-      h('span', {}, label, c.minutes ? h('small', {}, ` (${t('unit.minShort')})`) : null),
-      h('span', { class: 'arrow', 'aria-hidden': 'true' }, sorted ? (dir > 0 ? '▲' : '▼') : '↕')));
-  })));
+  table.tHead.replaceChildren(
+    h(
+      'tr',
+      {},
+      cols.map((c) => {
+        const sorted = c.key === sortKey;
+        const label = t(c.label);
+        return h(
+          'th',
+          {
+            class: c.text ? 'name' : null,
+            dataset: { col: c.key },
+            'aria-sort': sorted ? (dir > 0 ? 'ascending' : 'descending') : null,
+            scope: 'col',
+          },
+          h(
+            'button',
+            {
+              type: 'button',
+              class: 'sort',
+              title: t('sort.by', { col: label }),
+              onclick: () => setSort(c.key),
+            },
+            h('span', {}, label, c.minutes ? h('small', {}, ` (${t('unit.minShort')})`) : null),
+            h('span', { class: 'arrow', 'aria-hidden': 'true' }, sorted ? (dir > 0 ? '▲' : '▼') : '↕'),
+          ),
+        );
+      }),
+    ),
+  );
   $('#sort-reset').hidden = sortKey === 'default';
 
   const all = sortRows(hallRows(), cols);
   const q = fold(state.filter.trim());
   const rows = q ? all.filter((r) => fold(r.name).includes(q) || fold(r.code).includes(q)) : all;
-  $('#filter-count').textContent = q ? t('filter.count', { shown: fmt.int(rows.length), all: fmt.int(all.length) }) : '';
+  $('#filter-count').textContent = q
+    ? t('filter.count', { shown: fmt.int(rows.length), all: fmt.int(all.length) })
+    : '';
 
   const cell = (c, r) => {
     if (c.key === 'name') {
-      return h('td', { class: 'name', dataset: { col: 'name' } },
-        h('a', { href: hashFor('hall', r.code, state.range), class: 'hall-link', title: t('hall.open', { name: r.name }) }, r.name),
-        r.silent ? h('span', { class: 'chip silent-chip' }, r.never ? t('chip.never') : t('chip.silent')) : null);
+      return h(
+        'td',
+        { class: 'name', dataset: { col: 'name' } },
+        h(
+          'a',
+          {
+            href: hashFor('hall', r.code, state.range),
+            class: 'hall-link',
+            title: t('hall.open', { name: r.name }),
+          },
+          r.name,
+        ),
+        r.silent
+          ? h('span', { class: 'chip silent-chip' }, r.never ? t('chip.never') : t('chip.silent'))
+          : null,
+      );
     }
     if (c.key === 'lastReport') {
-      return h('td', { class: 'when', dataset: { col: 'lastReport' } },
-        r.never ? h('span', { class: 'muted' }, t('hall.none'))
-          : [h('span', { class: 'stamp' }, fmt.stamp(r.last_report_at, today)), ' ', h('small', { class: 'ago' }, fmt.ago(r.minutes))]);
+      return h(
+        'td',
+        { class: 'when', dataset: { col: 'lastReport' } },
+        r.never
+          ? h('span', { class: 'muted' }, t('hall.none'))
+          : [
+              h('span', { class: 'stamp' }, fmt.stamp(r.last_report_at, today)),
+              ' ',
+              h('small', { class: 'ago' }, fmt.ago(r.minutes)),
+            ],
+      );
     }
     const v = c.value(r);
     const attrs = { class: 'num', dataset: { col: c.key } };
@@ -564,27 +731,67 @@ function renderTable() {
     }
     return h('td', attrs, c.cell(v));
   };
-  $('#halls-table tbody').replaceChildren(...(rows.length
-    ? rows.map((r) => h('tr', { class: r.silent ? 'silent' : null, dataset: { code: r.code, silent: String(r.silent) } }, cols.map((c) => cell(c, r))))
-    : [h('tr', {}, h('td', { class: 'muted empty', colspan: cols.length },
-      all.length ? t('filter.none', { q: state.filter.trim() }) : t('city.noHalls')))]));
+  $('#halls-table tbody').replaceChildren(
+    ...(rows.length
+      ? rows.map((r) =>
+          h(
+            'tr',
+            { class: r.silent ? 'silent' : null, dataset: { code: r.code, silent: String(r.silent) } },
+            cols.map((c) => cell(c, r)),
+          ),
+        )
+      : [
+          h(
+            'tr',
+            {},
+            h(
+              'td',
+              { class: 'muted empty', colspan: cols.length },
+              all.length ? t('filter.none', { q: state.filter.trim() }) : t('city.noHalls'),
+            ),
+          ),
+        ]),
+  );
 
   // The whole city: the collector's own total (not a sum of shares), every hall included
   // whatever the filter shows.
-  const total = { ...(s.total ?? {}), waiting_now: (s.halls ?? []).reduce((sum, r) => sum + (r.waiting_now ?? 0), 0) };
+  const total = {
+    ...(s.total ?? {}),
+    waiting_now: (s.halls ?? []).reduce((sum, r) => sum + (r.waiting_now ?? 0), 0),
+  };
   const silent = all.filter((r) => r.silent).length;
   if (focusedCol) table.querySelector(`th[data-col="${focusedCol}"] button`)?.focus();
-  if (focusedHall) [...table.tBodies[0].rows].find((r) => r.dataset.code === focusedHall)?.querySelector('a')?.focus();
+  if (focusedHall)
+    [...table.tBodies[0].rows]
+      .find((r) => r.dataset.code === focusedHall)
+      ?.querySelector('a')
+      ?.focus();
 
-  $('#halls-table tfoot').replaceChildren(h('tr', {}, cols.map((c) => {
-    if (c.key === 'name') {
-      return h('td', { class: 'name', dataset: { col: 'name' } }, t('city.total'), ' ', h('small', { class: 'muted' }, t('city.totalHalls', { n: fmt.int(all.length) })));
-    }
-    if (c.key === 'lastReport') {
-      return h('td', { class: 'when', dataset: { col: 'lastReport' } }, t('city.reportingShort', { ok: fmt.int(all.length - silent), all: fmt.int(all.length) }));
-    }
-    return h('td', { class: 'num', dataset: { col: c.key } }, c.cell(c.value(total)));
-  })));
+  $('#halls-table tfoot').replaceChildren(
+    h(
+      'tr',
+      {},
+      cols.map((c) => {
+        if (c.key === 'name') {
+          return h(
+            'td',
+            { class: 'name', dataset: { col: 'name' } },
+            t('city.total'),
+            ' ',
+            h('small', { class: 'muted' }, t('city.totalHalls', { n: fmt.int(all.length) })),
+          );
+        }
+        if (c.key === 'lastReport') {
+          return h(
+            'td',
+            { class: 'when', dataset: { col: 'lastReport' } },
+            t('city.reportingShort', { ok: fmt.int(all.length - silent), all: fmt.int(all.length) }),
+          );
+        }
+        return h('td', { class: 'num', dataset: { col: c.key } }, c.cell(c.value(total)));
+      }),
+    ),
+  );
 }
 
 // ---------- one hall ----------
@@ -604,7 +811,9 @@ function renderHallHead() {
   $('#hall-head').dataset.silent = String(Boolean(row?.silent));
   const today = dates.of(state.halls?.at ?? '');
   const facts = [
-    row?.never || !row ? t('hall.never') : t('hall.lastReport', { time: fmt.stamp(row.last_report_at, today), ago: fmt.ago(row.minutes) }),
+    row?.never || !row
+      ? t('hall.never')
+      : t('hall.lastReport', { time: fmt.stamp(row.last_report_at, today), ago: fmt.ago(row.minutes) }),
     info?.registered_at ? t('hall.registered', { day: fmt.dateShort(dates.of(info.registered_at)) }) : null,
     info?.acked_seq != null ? t('hall.acked', { seq: fmt.int(info.acked_seq) }) : null,
     t('hall.code', { code }),
@@ -617,7 +826,9 @@ function renderHall() {
   renderHallHead();
   if (!s) return;
   $('#hall-range').textContent = rangeText(s.from, s.to);
-  $('#hall-generated').textContent = t('hist.generated', { time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}` });
+  $('#hall-generated').textContent = t('hist.generated', {
+    time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}`,
+  });
   document.title = `${s.hall} · ${t('app.title')}`;
   hallView.show(s);
 }
@@ -636,7 +847,8 @@ function wire() {
     if (state.hallStats) renderHall();
     else renderHallHead();
   });
-  for (const b of document.querySelectorAll('[data-quick]')) b.addEventListener('click', () => setRange(quickRange(b.dataset.quick)));
+  for (const b of document.querySelectorAll('[data-quick]'))
+    b.addEventListener('click', () => setRange(quickRange(b.dataset.quick)));
   $('#range-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const from = $('#range-from').value;

@@ -10,7 +10,8 @@ const vi = {
   'app.kicker': 'Bộ phận Một cửa các phường, xã',
   'login.title': 'Theo dõi bộ phận một cửa toàn thành phố',
   'login.hint': 'Dành cho lãnh đạo và quản trị viên của thành phố.',
-  'denied.text': 'Trang theo dõi chỉ dành cho lãnh đạo và quản trị viên. Tài khoản “{name}” không có quyền xem.',
+  'denied.text':
+    'Trang theo dõi chỉ dành cho lãnh đạo và quản trị viên. Tài khoản “{name}” không có quyền xem.',
 
   // units
 
@@ -87,9 +88,8 @@ const en = {
   'app.title': 'City overview',
   'app.kicker': 'One-stop halls of the wards and communes',
   'login.title': 'One-stop halls across the city',
-  'login.hint': 'For the city\'s managers and administrators.',
+  'login.hint': "For the city's managers and administrators.",
   'denied.text': 'This page is for managers and administrators only. The account “{name}” may not see it.',
-
 
   'city.title': 'One-stop halls',
   'city.reporting': '{ok} of {all} halls reporting',
@@ -150,10 +150,6 @@ const en = {
   'hall.clerks': 'Clerks are shown by number; their names stay in the hall.',
   'hall.open': 'Open {name}',
   'comments.notShared': 'No comments shared with the city.',
-
-
-
-
 
   'err.hall_not_found': 'No such hall.',
 };

@@ -37,24 +37,45 @@ export function makeAbsents({ t, $, state, fieldName, mayCall, undo }) {
     drawn = key;
     box.hidden = shown.length === 0;
     $('#absent-count').textContent = shown.length;
-    $('#absents').replaceChildren(...shown.map(({ tk, left }) => h('li', { dataset: { ticketId: tk.id } },
-      h('span', { class: 'code' }, tk.code),
-      h('span', { class: 'what' },
-        h('span', { class: 'name' }, fieldName(tk.service)),
-        h('span', { class: 'muted' }, t('absents.when', { time: time(tk.finished_at), n: left }))),
-      h('span', { class: 'moves' },
-        h('button', {
-          type: 'button',
-          dataset: { action: 'undo-counter' },
-          disabled: !callable,
-          title: callable ? '' : t('absents.busy'),
-          onclick: () => undo(tk, 'counter'),
-        }, t('absents.callHere')),
-        h('button', {
-          type: 'button',
-          dataset: { action: 'undo-queue' },
-          onclick: () => undo(tk, 'queue'),
-        }, t('absents.toQueue'))))));
+    $('#absents').replaceChildren(
+      ...shown.map(({ tk, left }) =>
+        h(
+          'li',
+          { dataset: { ticketId: tk.id } },
+          h('span', { class: 'code' }, tk.code),
+          h(
+            'span',
+            { class: 'what' },
+            h('span', { class: 'name' }, fieldName(tk.service)),
+            h('span', { class: 'muted' }, t('absents.when', { time: time(tk.finished_at), n: left })),
+          ),
+          h(
+            'span',
+            { class: 'moves' },
+            h(
+              'button',
+              {
+                type: 'button',
+                dataset: { action: 'undo-counter' },
+                disabled: !callable,
+                title: callable ? '' : t('absents.busy'),
+                onclick: () => undo(tk, 'counter'),
+              },
+              t('absents.callHere'),
+            ),
+            h(
+              'button',
+              {
+                type: 'button',
+                dataset: { action: 'undo-queue' },
+                onclick: () => undo(tk, 'queue'),
+              },
+              t('absents.toQueue'),
+            ),
+          ),
+        ),
+      ),
+    );
   }
 
   return {

@@ -41,12 +41,20 @@ const fieldName = (code) => {
   if (!s) return code;
   return t.lang() === 'en' ? s.name_en : s.name_vi;
 };
-const ticketField = (tk) => (t.lang() === 'en' ? tk.service_name_en : tk.service_name_vi) || fieldName(tk.service);
+const ticketField = (tk) =>
+  (t.lang() === 'en' ? tk.service_name_en : tk.service_name_vi) || fieldName(tk.service);
 const priorityLabel = (code) => {
   const p = state.priorities[code];
   return p ? (t.lang() === 'en' ? p.label_en : p.label_vi) : code;
 };
-const PAUSE_KEYS = { 'Nghỉ trưa': 'pause.lunch', lunch: 'pause.lunch', 'Họp': 'pause.meeting', meeting: 'pause.meeting', 'Lỗi hệ thống': 'pause.fault', system_fault: 'pause.fault' };
+const PAUSE_KEYS = {
+  'Nghỉ trưa': 'pause.lunch',
+  lunch: 'pause.lunch',
+  Họp: 'pause.meeting',
+  meeting: 'pause.meeting',
+  'Lỗi hệ thống': 'pause.fault',
+  system_fault: 'pause.fault',
+};
 const pauseLabel = (reason) => (PAUSE_KEYS[reason] ? t(PAUSE_KEYS[reason]) : reason || '');
 
 function minutesSince(iso) {
@@ -60,7 +68,9 @@ function duration(iso) {
   const s = Math.max(0, Math.floor((clock.now() - at) / 1000));
   const two = (n) => String(n).padStart(2, '0');
   const hours = Math.floor(s / 3600);
-  return hours ? `${hours}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}` : `${two(Math.floor(s / 60))}:${two(s % 60)}`;
+  return hours
+    ? `${hours}:${two(Math.floor(s / 60) % 60)}:${two(s % 60)}`
+    : `${two(Math.floor(s / 60))}:${two(s % 60)}`;
 }
 
 let messageTimer = null;
@@ -74,9 +84,31 @@ function say(kind, text) {
 const info = (key, vars) => say('info', t(key, vars));
 
 // Cancel, absent and reprint are asked twice, by click and by key alike (confirm.js).
-const confirm = makeConfirm({ say, onChange: () => { if (state.view === 'work') render(); reprint.render(); } });
-const reprint = makeReprint({ t, $, say, confirm, failed: (err) => failed(err), onChange: () => { if (state.view === 'work') renderWaiting(legal().call && !state.pending); } });
-const absents = makeAbsents({ t, $, state, fieldName, mayCall: () => legal().call && !state.pending, undo: (tk, to) => undoAbsent(tk, to) });
+const confirm = makeConfirm({
+  say,
+  onChange: () => {
+    if (state.view === 'work') render();
+    reprint.render();
+  },
+});
+const reprint = makeReprint({
+  t,
+  $,
+  say,
+  confirm,
+  failed: (err) => failed(err),
+  onChange: () => {
+    if (state.view === 'work') renderWaiting(legal().call && !state.pending);
+  },
+});
+const absents = makeAbsents({
+  t,
+  $,
+  state,
+  fieldName,
+  mayCall: () => legal().call && !state.pending,
+  undo: (tk, to) => undoAbsent(tk, to),
+});
 
 function showView(view) {
   state.view = view;
@@ -86,7 +118,7 @@ function showView(view) {
   $('#counts').hidden = view !== 'work';
   $('#bar-state').hidden = view !== 'work';
   if (view !== 'work') $('#bar-counter').textContent = 'motcua';
-  $('#user-name').textContent = view === 'login' ? '' : state.user?.name ?? '';
+  $('#user-name').textContent = view === 'login' ? '' : (state.user?.name ?? '');
 }
 
 /** A failed request: back to the login form if the session ended, else say why. */
@@ -167,7 +199,11 @@ async function login(e) {
 
 async function logout() {
   stopWork();
-  try { await api('DELETE', '/api/session'); } catch { /* the cookie goes anyway */ }
+  try {
+    await api('DELETE', '/api/session');
+  } catch {
+    /* the cookie goes anyway */
+  }
   state.user = null;
   say('', '');
   showView('login');
@@ -185,14 +221,22 @@ async function chooseCounter(resume) {
   }
   const wanted = Number(params.get('counter')) || Number(localStorage.getItem(SAVED)) || null;
   const select = $('#counter-select');
-  select.replaceChildren(...state.counters.map((c) => h('option', { value: c.no },
-    `${t('counter.n', { no: c.no })} — ${c.services.join(', ')} (${t(`state.${c.state}`)})`)));
+  select.replaceChildren(
+    ...state.counters.map((c) =>
+      h(
+        'option',
+        { value: c.no },
+        `${t('counter.n', { no: c.no })} — ${c.services.join(', ')} (${t(`state.${c.state}`)})`,
+      ),
+    ),
+  );
   if (wanted && state.counters.some((c) => c.no === wanted)) select.value = String(wanted);
   showChosenFields();
   if (resume) {
     // The server does not say which counter we hold; opening one we already hold changes
     // nothing and opening someone else's is refused, so trying the open ones finds ours.
-    const open = state.counters.filter((c) => c.state !== 'closed')
+    const open = state.counters
+      .filter((c) => c.state !== 'closed')
       .sort((a, b) => (b.no === wanted) - (a.no === wanted));
     for (const c of open) {
       const opened = await openCounter(c.no, true);
@@ -220,7 +264,10 @@ async function openCounter(no, quietly = false) {
     return true;
   } catch (err) {
     if (quietly && err.status !== 401) return false;
-    if (err.status === 401) { failed(err); return null; }
+    if (err.status === 401) {
+      failed(err);
+      return null;
+    }
     const elsewhere = err.code === 'already_at_counter' && /(\d+)/.exec(err.message);
     if (elsewhere && state.counters.some((c) => c.no === Number(elsewhere[1]))) {
       $('#counter-select').value = elsewhere[1];
@@ -266,7 +313,9 @@ function leaveWork(message) {
   stopWork();
   localStorage.removeItem(SAVED);
   state.counter = null;
-  chooseCounter(false).then(() => { if (message) info(message.key, message.vars); });
+  chooseCounter(false).then(() => {
+    if (message) info(message.key, message.vars);
+  });
 }
 
 function applySnapshot(snap) {
@@ -327,7 +376,11 @@ function onFrame(frame) {
     if (frame.kind === 'transferred' && tk.status === 'waiting') refetch();
     if (tk.counter === state.no && (frame.kind === 'served' || frame.kind === 'absent')) refreshCounts();
     // The list of recent absents follows every absence and undo in our fields.
-    if ((frame.kind === 'absent' || frame.kind === 'absent_undone') && state.counter?.services.includes(tk.service)) refreshCounts();
+    if (
+      (frame.kind === 'absent' || frame.kind === 'absent_undone') &&
+      state.counter?.services.includes(tk.service)
+    )
+      refreshCounts();
     // A ticket issued or printed again: its print result follows; read the list after it.
     if (frame.kind === 'issued' || frame.kind === 'reprinted') reprint.later();
   }
@@ -337,14 +390,23 @@ function onFrame(frame) {
 let refetching = null;
 let refetchAgain = false;
 async function refetch() {
-  if (refetching) { refetchAgain = true; return; }
+  if (refetching) {
+    refetchAgain = true;
+    return;
+  }
   const no = state.no;
-  refetching = api('GET', `/api/counters/${no}`).then((snap) => {
-    if (no === state.no && snap.seq >= state.seq && state.view === 'work') applySnapshot(snap);
-  }).catch(() => {}).finally(() => {
-    refetching = null;
-    if (refetchAgain) { refetchAgain = false; refetch(); }
-  });
+  refetching = api('GET', `/api/counters/${no}`)
+    .then((snap) => {
+      if (no === state.no && snap.seq >= state.seq && state.view === 'work') applySnapshot(snap);
+    })
+    .catch(() => {})
+    .finally(() => {
+      refetching = null;
+      if (refetchAgain) {
+        refetchAgain = false;
+        refetch();
+      }
+    });
 }
 
 let countsTimer = null;
@@ -412,8 +474,10 @@ function render() {
   $('#bar-counter').textContent = t('counter.n', { no: c.no });
   const chip = $('#bar-state');
   chip.dataset.state = c.state;
-  chip.textContent = c.state === 'paused' && c.reason
-    ? `${t('state.paused')}: ${pauseLabel(c.reason)}` : t(`state.${c.state}`);
+  chip.textContent =
+    c.state === 'paused' && c.reason
+      ? `${t('state.paused')}: ${pauseLabel(c.reason)}`
+      : t(`state.${c.state}`);
 
   const box = $('#current');
   box.dataset.status = cur ? cur.status : c.state === 'paused' ? 'paused' : '';
@@ -424,11 +488,16 @@ function render() {
   $('#current-field').textContent = cur ? `${cur.service} · ${ticketField(cur)}` : '';
   const prio = $('#current-priority');
   prio.hidden = !cur || cur.priority === 'none';
-  prio.textContent = cur && cur.priority !== 'none' ? `${t('priority')} · ${priorityLabel(cur.priority)}` : '';
-  $('#current-timer-label').textContent = cur ? t(cur.status === 'serving' ? 'timer.serving' : 'timer.called') : '';
+  prio.textContent =
+    cur && cur.priority !== 'none' ? `${t('priority')} · ${priorityLabel(cur.priority)}` : '';
+  $('#current-timer-label').textContent = cur
+    ? t(cur.status === 'serving' ? 'timer.serving' : 'timer.called')
+    : '';
   $('#current-recalls').textContent = cur?.recalls ? t('recalls', { n: cur.recalls }) : '';
-  $('#current-empty').textContent = c.state === 'paused'
-    ? `${t('current.paused')}${c.reason ? ` — ${pauseLabel(c.reason)}` : ''}` : t('current.empty');
+  $('#current-empty').textContent =
+    c.state === 'paused'
+      ? `${t('current.paused')}${c.reason ? ` — ${pauseLabel(c.reason)}` : ''}`
+      : t('current.empty');
   tickTimer();
 
   for (const button of document.querySelectorAll('.desk button[data-action]')) {
@@ -456,27 +525,42 @@ function renderAbsentSoon() {
   const wait = absentIn(cur);
   const soon = $('#absent-soon');
   soon.textContent = cur?.status === 'called' && wait > 0 ? t('absent.in', { s: wait }) : '';
-  $('button[data-action="no-show"]').title = cur?.status === 'called' && wait > 0 ? t('absent.why', { s: state.absentAfter }) : '';
+  $('button[data-action="no-show"]').title =
+    cur?.status === 'called' && wait > 0 ? t('absent.why', { s: state.absentAfter }) : '';
 }
 
 function renderWaiting(callable) {
   const list = $('#waiting');
-  list.replaceChildren(...state.waiting.map((tk) => {
-    const prio = tk.priority !== 'none';
-    return h('li', {
-      dataset: { ticketId: tk.id, issued: tk.issued_at, target: service(tk.service)?.target_wait_minutes ?? '' },
-      class: prio ? 'prio' : '',
-      tabindex: 0,
-      'aria-disabled': callable ? null : 'true',
-      title: callable ? t('waiting.hint') : null,
-    },
-    h('span', { class: 'code' }, tk.code),
-    h('span', { class: 'what' },
-      h('span', { class: 'name' }, ticketField(tk)),
-      prio ? h('span', { class: 'badge prio' }, `${t('priority')} · ${priorityLabel(tk.priority)}`) : null,
-      reprint.has(tk.id) ? h('span', { class: 'badge unprinted' }, t('unprinted.badge')) : null),
-    h('span', { class: 'waited' }));
-  }));
+  list.replaceChildren(
+    ...state.waiting.map((tk) => {
+      const prio = tk.priority !== 'none';
+      return h(
+        'li',
+        {
+          dataset: {
+            ticketId: tk.id,
+            issued: tk.issued_at,
+            target: service(tk.service)?.target_wait_minutes ?? '',
+          },
+          class: prio ? 'prio' : '',
+          tabindex: 0,
+          'aria-disabled': callable ? null : 'true',
+          title: callable ? t('waiting.hint') : null,
+        },
+        h('span', { class: 'code' }, tk.code),
+        h(
+          'span',
+          { class: 'what' },
+          h('span', { class: 'name' }, ticketField(tk)),
+          prio
+            ? h('span', { class: 'badge prio' }, `${t('priority')} · ${priorityLabel(tk.priority)}`)
+            : null,
+          reprint.has(tk.id) ? h('span', { class: 'badge unprinted' }, t('unprinted.badge')) : null,
+        ),
+        h('span', { class: 'waited' }),
+      );
+    }),
+  );
   $('#waiting-count').textContent = state.waiting.length;
   $('#waiting-empty').hidden = state.waiting.length > 0;
   tickWaiting();
@@ -492,8 +576,13 @@ function fillTransfer() {
   select.dataset.key = key;
   select.replaceChildren(
     h('option', { value: '' }, t('transfer.choose')),
-    ...options.map((s) => h('option', { value: s.code, dataset: s.counters_open > 0 ? {} : { noCounter: '1' } },
-      `${s.code} · ${t.lang() === 'en' ? s.name_en : s.name_vi}${s.counters_open > 0 ? '' : ` — ${t('transfer.closed')}`}`)),
+    ...options.map((s) =>
+      h(
+        'option',
+        { value: s.code, dataset: s.counters_open > 0 ? {} : { noCounter: '1' } },
+        `${s.code} · ${t.lang() === 'en' ? s.name_en : s.name_vi}${s.counters_open > 0 ? '' : ` — ${t('transfer.closed')}`}`,
+      ),
+    ),
   );
   if (options.some((s) => s.code === keep)) select.value = keep;
 }
@@ -530,7 +619,8 @@ async function act(action, ticketId) {
   const cur = state.counter.current;
   // What cannot be taken back is asked twice, by click and by key alike.
   const twice = { cancel: 'confirm.cancel', 'no-show': 'confirm.absent', reprint: 'reprint.again' };
-  if (twice[action] && !confirm.confirmed(`${action}:${cur.id}`, t(twice[action], { code: cur.code }))) return;
+  if (twice[action] && !confirm.confirmed(`${action}:${cur.id}`, t(twice[action], { code: cur.code })))
+    return;
   confirm.disarm();
   let body;
   if (action === 'transfer') {
@@ -559,7 +649,8 @@ async function act(action, ticketId) {
     switch (action) {
       case 'next': {
         const tk = await api('POST', `/api/counters/${no}/call-next`);
-        if (tk) took(tk); else info('info.nobody');
+        if (tk) took(tk);
+        else info('info.nobody');
         break;
       }
       case 'call': {
@@ -580,7 +671,13 @@ async function act(action, ticketId) {
         const tk = await api('POST', `/api/tickets/${cur.id}/${action}`, body);
         state.counter = { ...state.counter, current: null };
         applyTicket(tk);
-        const done = { finish: 'info.served', 'no-show': 'info.absent', return: 'info.returned', cancel: 'info.cancelled', transfer: 'info.transferred' };
+        const done = {
+          finish: 'info.served',
+          'no-show': 'info.absent',
+          return: 'info.returned',
+          cancel: 'info.cancelled',
+          transfer: 'info.transferred',
+        };
         info(done[action], { code: tk.code, field: fieldName(tk.service) });
         if (action === 'transfer') $('#transfer-service').value = '';
         if (action === 'finish' || action === 'no-show') refreshCounts();
@@ -602,7 +699,8 @@ async function act(action, ticketId) {
       default:
         break;
     }
-    if (document.activeElement?.tagName === 'SELECT' || document.activeElement?.tagName === 'INPUT') document.activeElement.blur();
+    if (document.activeElement?.tagName === 'SELECT' || document.activeElement?.tagName === 'INPUT')
+      document.activeElement.blur();
   } catch (err) {
     failed(err);
     // Whatever we believed was stale: ask the server how things stand.
@@ -644,7 +742,9 @@ async function refreshServices() {
   try {
     state.services = (await api('GET', '/api/services')).services;
     if (state.view === 'work') fillTransfer();
-  } catch { /* keep what we had */ }
+  } catch {
+    /* keep what we had */
+  }
 }
 
 /**
@@ -694,15 +794,31 @@ function onKey(e) {
   const help = $('#help');
   if (e.key === 'Escape') {
     if (!help.hidden) toggleHelp(false);
-    else if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
+    else if (document.activeElement && document.activeElement !== document.body)
+      document.activeElement.blur();
     return;
   }
   const target = e.target;
-  if (e.key === 'Enter' && target.id === 'transfer-service') { e.preventDefault(); act('transfer'); return; }
-  if (e.key === 'Enter' && target.id === 'pause-other') { e.preventDefault(); act('pause'); return; }
-  if (e.key === 'Enter' && target.matches?.('#waiting li')) { act('call', Number(target.dataset.ticketId)); return; }
+  if (e.key === 'Enter' && target.id === 'transfer-service') {
+    e.preventDefault();
+    act('transfer');
+    return;
+  }
+  if (e.key === 'Enter' && target.id === 'pause-other') {
+    e.preventDefault();
+    act('pause');
+    return;
+  }
+  if (e.key === 'Enter' && target.matches?.('#waiting li')) {
+    act('call', Number(target.dataset.ticketId));
+    return;
+  }
   if (state.view !== 'work' || target.matches?.('input, select, textarea')) return;
-  if (e.key === '?') { e.preventDefault(); toggleHelp(); return; }
+  if (e.key === '?') {
+    e.preventDefault();
+    toggleHelp();
+    return;
+  }
   if (!help.hidden) return;
   const key = e.key.toUpperCase();
   const found = KEYS.find(([k]) => k === key);
@@ -713,7 +829,11 @@ function onKey(e) {
     if (!legal().transfer) return;
     const select = $('#transfer-service');
     select.focus();
-    try { select.showPicker(); } catch { /* older browsers: the focused select will do */ }
+    try {
+      select.showPicker();
+    } catch {
+      /* older browsers: the focused select will do */
+    }
   } else if (action === 'pause') {
     act(state.counter?.state === 'paused' ? 'resume' : 'pause');
   } else {
@@ -725,8 +845,10 @@ function toggleHelp(show) {
   const help = $('#help');
   const open = show ?? help.hidden;
   if (open) {
-    $('#help-keys').replaceChildren(...KEYS.map(([k, , label]) => h('tr', {}, h('td', {}, h('kbd', {}, k)), h('td', {}, t(label)))),
-      h('tr', {}, h('td', {}, h('kbd', {}, t('help.clickKey'))), h('td', {}, t('help.click'))));
+    $('#help-keys').replaceChildren(
+      ...KEYS.map(([k, , label]) => h('tr', {}, h('td', {}, h('kbd', {}, k)), h('td', {}, t(label)))),
+      h('tr', {}, h('td', {}, h('kbd', {}, t('help.clickKey'))), h('td', {}, t('help.click'))),
+    );
   }
   help.hidden = !open;
   if (open) $('#help-close').focus();
@@ -739,7 +861,9 @@ function wire() {
   $('#logout-btn').addEventListener('click', logout);
   $('#help-btn').addEventListener('click', () => toggleHelp(true));
   $('#help-close').addEventListener('click', () => toggleHelp(false));
-  $('#help').addEventListener('click', (e) => { if (e.target.id === 'help') toggleHelp(false); });
+  $('#help').addEventListener('click', (e) => {
+    if (e.target.id === 'help') toggleHelp(false);
+  });
   $('#lang-btn').addEventListener('click', () => {
     t.set(t.lang() === 'vi' ? 'en' : 'vi');
     if (state.view === 'choose') chooseCounter(false);

@@ -25,7 +25,11 @@ export async function api(method, path, body) {
   clock.fromResponse(res);
   if (res.status === 204) return null;
   let data = null;
-  try { data = await res.json(); } catch { /* not JSON: handled below */ }
+  try {
+    data = await res.json();
+  } catch {
+    /* not JSON: handled below */
+  }
   if (!res.ok) {
     throw new ApiError(res.status, data?.error?.code || `http_${res.status}`, data?.error?.message || '');
   }
@@ -74,7 +78,12 @@ export function counterFeed(no, onFrame, onState) {
   let retry = null;
   let stopped = false;
   let live = false;
-  const setLive = (v) => { if (v !== live) { live = v; onState(v); } };
+  const setLive = (v) => {
+    if (v !== live) {
+      live = v;
+      onState(v);
+    }
+  };
 
   function connect() {
     retry = null;
@@ -82,8 +91,15 @@ export function counterFeed(no, onFrame, onState) {
     ws = sock;
     sock.onmessage = (e) => {
       let frame;
-      try { frame = JSON.parse(e.data); } catch { return; }
-      if (frame.type === 'snapshot') { delay = 500; setLive(true); }
+      try {
+        frame = JSON.parse(e.data);
+      } catch {
+        return;
+      }
+      if (frame.type === 'snapshot') {
+        delay = 500;
+        setLive(true);
+      }
       if (frame.type === 'event' && frame.at) clock.serverSaidNow(frame.at);
       onFrame(frame);
     };
@@ -149,7 +165,8 @@ export function makeI18n(strings) {
 /** Fill every `data-i18n` element (and `data-i18n-placeholder`) from the strings. */
 export function applyStatic(t) {
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]'))
+    el.placeholder = t(el.dataset.i18nPlaceholder);
   for (const el of document.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
 }
 

@@ -16,9 +16,14 @@ const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
 const vi = (key, vars) => fill(S.vi[key] ?? key, vars);
 const en = (key, vars) => fill(S.en[key] ?? key, vars);
-function fill(s, vars = {}) { return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? '')); }
+function fill(s, vars = {}) {
+  return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
+}
 /** Vietnamese first and big, English below and small. */
-const bi = (key, vars) => [h('span', { class: 'vi' }, vi(key, vars)), h('span', { class: 'en' }, en(key, vars))];
+const bi = (key, vars) => [
+  h('span', { class: 'vi' }, vi(key, vars)),
+  h('span', { class: 'en' }, en(key, vars)),
+];
 
 const state = {
   no: Number(params.get('counter')) || Number(localStorage.getItem(SAVED)) || null,
@@ -47,7 +52,9 @@ function face(mood) {
   const svg = document.createElementNS(ns, 'svg');
   svg.setAttribute('viewBox', '0 0 100 100');
   svg.setAttribute('aria-hidden', 'true');
-  const brows = m.brows ? '<path d="M26 35 L41 28 M74 35 L59 28" stroke="#2a1d12" stroke-width="5" stroke-linecap="round"/>' : '';
+  const brows = m.brows
+    ? '<path d="M26 35 L41 28 M74 35 L59 28" stroke="#2a1d12" stroke-width="5" stroke-linecap="round"/>'
+    : '';
   svg.innerHTML = `<circle cx="50" cy="50" r="46" fill="${m.fill}" stroke="rgba(0,0,0,.18)" stroke-width="3"/>
     <circle cx="36" cy="42" r="6" fill="#2a1d12"/><circle cx="64" cy="42" r="6" fill="#2a1d12"/>${brows}
     <path d="${m.mouth}" fill="${m.filled ? '#2a1d12' : 'none'}" stroke="#2a1d12" stroke-width="5"
@@ -88,12 +95,21 @@ function offer(ticket) {
   $('#rating-code').textContent = ticket.code;
   const scale = $('#scale');
   scale.classList.remove('sent');
-  scale.replaceChildren(...SCALES[state.scale].map(([level, labelVi, labelEn]) => h('button', {
-    type: 'button',
-    class: 'rate',
-    dataset: { rating: level, mood: moodOf(level) },
-    onclick: () => rate(level),
-  }, face(moodOf(level)), h('span', {}, h('span', { class: 'vi' }, labelVi), h('span', { class: 'en' }, labelEn)))));
+  scale.replaceChildren(
+    ...SCALES[state.scale].map(([level, labelVi, labelEn]) =>
+      h(
+        'button',
+        {
+          type: 'button',
+          class: 'rate',
+          dataset: { rating: level, mood: moodOf(level) },
+          onclick: () => rate(level),
+        },
+        face(moodOf(level)),
+        h('span', {}, h('span', { class: 'vi' }, labelVi), h('span', { class: 'en' }, labelEn)),
+      ),
+    ),
+  );
   show('rate');
   // Restart the countdown bar's animation.
   const bar = $('#countdown-bar');
@@ -120,8 +136,13 @@ async function rate(level) {
   // The citizen is thanked once, whatever happens; a note under it is for the clerk.
   let thanked = false;
   const finish = (note = '') => {
-    if (!thanked) { thanked = true; thank(note); return; }
-    if (note && state.ticket === ticket && document.body.dataset.view === 'thanks') $('#thanks-note').textContent = note;
+    if (!thanked) {
+      thanked = true;
+      thank(note);
+      return;
+    }
+    if (note && state.ticket === ticket && document.body.dataset.view === 'thanks')
+      $('#thanks-note').textContent = note;
   };
   for (let attempt = 0; ; attempt++) {
     try {
@@ -130,8 +151,14 @@ async function rate(level) {
       return;
     } catch (err) {
       // Rated already, or no longer this tablet's to rate: the citizen is thanked all the same.
-      if (err.code === 'already_rated' || err.code === 'rating_not_allowed') { finish(); return; }
-      if (err.status === 401 && !thanked) { signIn(vi('err.unauthenticated')); return; }
+      if (err.code === 'already_rated' || err.code === 'rating_not_allowed') {
+        finish();
+        return;
+      }
+      if (err.status === 401 && !thanked) {
+        signIn(vi('err.unauthenticated'));
+        return;
+      }
       if (err.code === 'network' && attempt < 3) {
         finish(); // a blip: keep trying behind the thank-you
         await new Promise((r) => setTimeout(r, 2000));
@@ -167,12 +194,16 @@ async function catchUp(since) {
   try {
     const { tickets } = await api('GET', '/api/tickets?status=served');
     const missed = tickets
-      .filter((t) => t.counter === state.no && t.finished_at && Date.parse(t.finished_at) >= Date.parse(since))
+      .filter(
+        (t) => t.counter === state.no && t.finished_at && Date.parse(t.finished_at) >= Date.parse(since),
+      )
       .sort((a, b) => Date.parse(b.finished_at) - Date.parse(a.finished_at))[0];
     // Only the counter's last ticket, and only while the server still takes its rating.
     const fresh = missed && missed.rating == null && clock.now() - Date.parse(missed.finished_at) < WINDOW_MS;
     if (fresh && document.body.dataset.view === 'idle') offer(missed);
-  } catch { /* nothing to catch up with */ }
+  } catch {
+    /* nothing to catch up with */
+  }
 }
 
 function follow() {
@@ -204,7 +235,10 @@ async function submit(e) {
   button.disabled = true;
   try {
     if (!$('#credentials').hidden || !(await signedIn())) {
-      await api('POST', '/api/session', { name: $('#login-name').value.trim(), password: $('#login-password').value });
+      await api('POST', '/api/session', {
+        name: $('#login-name').value.trim(),
+        password: $('#login-password').value,
+      });
       $('#login-password').value = '';
     }
     start();
@@ -226,11 +260,18 @@ async function signedIn() {
 }
 
 function showCounter() {
-  $('#counter-label').replaceChildren(...(state.no ? [vi('counter.n', { no: state.no }), ' ', h('small', {}, en('counter.n', { no: state.no }))] : []));
+  $('#counter-label').replaceChildren(
+    ...(state.no
+      ? [vi('counter.n', { no: state.no }), ' ', h('small', {}, en('counter.n', { no: state.no }))]
+      : []),
+  );
 }
 
 function start() {
-  if (!state.no) { signIn('', false); return; }
+  if (!state.no) {
+    signIn('', false);
+    return;
+  }
   showCounter();
   idle();
   follow();
@@ -248,10 +289,15 @@ async function boot() {
       document.body.dataset.scale = String(state.scale);
       $('#hall-name').textContent = info.hall;
       const { counters } = await api('GET', '/api/counters');
-      $('#tablet-counter').replaceChildren(...counters.map((c) => h('option', { value: c.no }, `${vi('counter.n', { no: c.no })} — ${c.services.join(', ')}`)));
+      $('#tablet-counter').replaceChildren(
+        ...counters.map((c) =>
+          h('option', { value: c.no }, `${vi('counter.n', { no: c.no })} — ${c.services.join(', ')}`),
+        ),
+      );
       if (state.no) $('#tablet-counter').value = String(state.no);
       const ok = await signedIn();
-      if (ok && state.no) start(); else signIn('', !ok);
+      if (ok && state.no) start();
+      else signIn('', !ok);
       return;
     } catch (err) {
       signIn(errorText((k) => vi(k), err));

@@ -35,7 +35,8 @@ export function makeReprint({ t, $, say, failed, onChange, confirm }) {
     const p = answer.print ?? {};
     const vars = { code: answer.code ?? code, why: reason(p.reason) };
     if (p.status === 'failed') say('error', t('reprint.failed', vars));
-    else say('info', t(`reprint.${p.status === 'printed' || p.status === 'waiting' ? p.status : 'sent'}`, vars));
+    else
+      say('info', t(`reprint.${p.status === 'printed' || p.status === 'waiting' ? p.status : 'sent'}`, vars));
     refresh();
     later();
     return answer;
@@ -87,21 +88,48 @@ export function makeReprint({ t, $, say, failed, onChange, confirm }) {
     drawn = key;
     box.hidden = jobs.length === 0;
     $('#unprinted-count').textContent = jobs.length;
-    $('#unprinted').replaceChildren(...jobs.map((job) => {
-      const waiting = job.status !== 'failed';
-      return h('li', { dataset: { job: job.job, ticketId: job.ticket, status: waiting ? 'waiting' : 'failed', reason: job.reason ?? '' } },
-        h('span', { class: 'code' }, job.code),
-        h('span', { class: 'what' },
-          h('span', { class: 'why' }, `${t(waiting ? 'unprinted.waiting' : 'unprinted.failed')}${job.reason ? `: ${reason(job.reason)}` : ''}`),
-          h('span', { class: 'muted' }, t('unprinted.where', { kiosk: job.kiosk, time: time(job.created_at) }))),
-        h('button', {
-          type: 'button',
-          class: isArmed(job) ? 'armed' : '',
-          dataset: { action: 'reprint-job', ticketId: job.ticket },
-          disabled: busy,
-          onclick: () => fromList(job),
-        }, t(isArmed(job) ? 'unprinted.confirm' : 'unprinted.reprint')));
-    }));
+    $('#unprinted').replaceChildren(
+      ...jobs.map((job) => {
+        const waiting = job.status !== 'failed';
+        return h(
+          'li',
+          {
+            dataset: {
+              job: job.job,
+              ticketId: job.ticket,
+              status: waiting ? 'waiting' : 'failed',
+              reason: job.reason ?? '',
+            },
+          },
+          h('span', { class: 'code' }, job.code),
+          h(
+            'span',
+            { class: 'what' },
+            h(
+              'span',
+              { class: 'why' },
+              `${t(waiting ? 'unprinted.waiting' : 'unprinted.failed')}${job.reason ? `: ${reason(job.reason)}` : ''}`,
+            ),
+            h(
+              'span',
+              { class: 'muted' },
+              t('unprinted.where', { kiosk: job.kiosk, time: time(job.created_at) }),
+            ),
+          ),
+          h(
+            'button',
+            {
+              type: 'button',
+              class: isArmed(job) ? 'armed' : '',
+              dataset: { action: 'reprint-job', ticketId: job.ticket },
+              disabled: busy,
+              onclick: () => fromList(job),
+            },
+            t(isArmed(job) ? 'unprinted.confirm' : 'unprinted.reprint'),
+          ),
+        );
+      }),
+    );
   }
 
   return {

@@ -14,21 +14,53 @@ export function makeAbuse({ t, fmt, $, refresh }) {
 
   function renderAlerts(now) {
     const alerts = now?.issuing_alerts ?? [];
-    $('#now-alerts').replaceChildren(...alerts.map((a) => h('article', { class: 'card issuing-alert', dataset: { alert: a.id }, role: 'alert' },
-      h('strong', {}, t(a.issuer === 'kiosk' ? 'alert.kiosk' : 'alert.staff', { name: a.name })),
-      h('p', {}, t('alert.detail', {
-        n: fmt.int(a.refused),
-        first: fmt.timeSeconds(a.first_refused_at),
-        last: fmt.timeSeconds(a.last_refused_at),
-      }), a.priority_refused ? ` ${t('alert.priority', { n: fmt.int(a.priority_refused) })}` : ''),
-      h('div', { class: 'alert-actions' },
-        h('button', { type: 'button', class: 'danger', dataset: { action: 'alert-bulk' }, onclick: () => prefill(a) }, t('alert.cancelTheirs')),
-        h('button', { type: 'button', dataset: { action: 'alert-ack' }, onclick: () => acknowledge(a.id) }, t('alert.ack'))))));
+    $('#now-alerts').replaceChildren(
+      ...alerts.map((a) =>
+        h(
+          'article',
+          { class: 'card issuing-alert', dataset: { alert: a.id }, role: 'alert' },
+          h('strong', {}, t(a.issuer === 'kiosk' ? 'alert.kiosk' : 'alert.staff', { name: a.name })),
+          h(
+            'p',
+            {},
+            t('alert.detail', {
+              n: fmt.int(a.refused),
+              first: fmt.timeSeconds(a.first_refused_at),
+              last: fmt.timeSeconds(a.last_refused_at),
+            }),
+            a.priority_refused ? ` ${t('alert.priority', { n: fmt.int(a.priority_refused) })}` : '',
+          ),
+          h(
+            'div',
+            { class: 'alert-actions' },
+            h(
+              'button',
+              {
+                type: 'button',
+                class: 'danger',
+                dataset: { action: 'alert-bulk' },
+                onclick: () => prefill(a),
+              },
+              t('alert.cancelTheirs'),
+            ),
+            h(
+              'button',
+              { type: 'button', dataset: { action: 'alert-ack' }, onclick: () => acknowledge(a.id) },
+              t('alert.ack'),
+            ),
+          ),
+        ),
+      ),
+    );
     // The field list of the form follows the hall's fields.
     const select = $('#bulk-field');
     const chosen = select.value;
-    select.replaceChildren(h('option', { value: '' }, t('bulk.anyField')),
-      ...(now?.fields ?? []).map((f) => h('option', { value: f.code }, `${f.code} · ${t.lang() === 'en' ? f.name_en : f.name_vi}`)));
+    select.replaceChildren(
+      h('option', { value: '' }, t('bulk.anyField')),
+      ...(now?.fields ?? []).map((f) =>
+        h('option', { value: f.code }, `${f.code} · ${t.lang() === 'en' ? f.name_en : f.name_vi}`),
+      ),
+    );
     select.value = chosen;
   }
 
@@ -87,7 +119,8 @@ export function makeAbuse({ t, fmt, $, refresh }) {
         $('#bulk-result').textContent = t('bulk.nothing');
         return;
       }
-      const codes = found.codes.slice(0, CODES_SHOWN).join(', ') + (found.codes.length > CODES_SHOWN ? ', …' : '');
+      const codes =
+        found.codes.slice(0, CODES_SHOWN).join(', ') + (found.codes.length > CODES_SHOWN ? ', …' : '');
       $('#bulk-confirm-text').textContent = t('bulk.willCancel', { n: fmt.int(found.count), codes });
       $('#bulk-confirm').hidden = false;
       pending = ask;

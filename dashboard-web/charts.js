@@ -98,7 +98,10 @@ export class Chart {
   fit() {
     const width = this.el.clientWidth;
     if (width < 50) return;
-    if (!this.plot) { this.draw(); return; }
+    if (!this.plot) {
+      this.draw();
+      return;
+    }
     if (Math.abs(this.plot.width - width) > 1 || this.plot.height !== this.height()) {
       this.plot.setSize({ width, height: this.height() });
     }
@@ -124,7 +127,9 @@ export function makeCharts(t, fmt, prefix = 'chart-') {
     // Every hour from the first to the last one with tickets, so gaps show as gaps.
     const rows = new Map(stats.by_hour.map((r) => [Number(r.key), r]));
     const hours = [...rows.keys()].filter((x) => !Number.isNaN(x)).sort((a, b) => a - b);
-    const all = hours.length ? Array.from({ length: hours.at(-1) - hours[0] + 1 }, (_, i) => hours[0] + i) : [];
+    const all = hours.length
+      ? Array.from({ length: hours.at(-1) - hours[0] + 1 }, (_, i) => hours[0] + i)
+      : [];
     const labels = all.map((x) => `${String(x).padStart(2, '0')}h`);
     const issued = all.map((x) => rows.get(x)?.issued ?? 0);
     const mean = all.map((x) => minutes(rows.get(x)?.wait.mean));
@@ -146,18 +151,35 @@ export function makeCharts(t, fmt, prefix = 'chart-') {
           yAxis('min', t('axis.waitMinutes'), minAxis, 1, false),
         ],
         series: [
-          { label: t('by.hour'), value: (u, i) => (i == null ? '' : labels[i] ?? '') },
+          { label: t('by.hour'), value: (u, i) => (i == null ? '' : (labels[i] ?? '')) },
           {
-            label: t('series.issued'), scale: 'count', paths: bars(), points: { show: false },
-            fill: 'rgba(11, 79, 156, .78)', stroke: BRAND, width: 0, value: shown((v) => fmt.int(v)),
+            label: t('series.issued'),
+            scale: 'count',
+            paths: bars(),
+            points: { show: false },
+            fill: 'rgba(11, 79, 156, .78)',
+            stroke: BRAND,
+            width: 0,
+            value: shown((v) => fmt.int(v)),
           },
           {
-            label: t('series.meanWait'), scale: 'min', stroke: '#e07b00', width: 2.5, spanGaps: false,
-            points: { show: true, size: 6, fill: '#e07b00' }, value: shown((v) => fmt.minutes(v == null ? null : v * 60)),
+            label: t('series.meanWait'),
+            scale: 'min',
+            stroke: '#e07b00',
+            width: 2.5,
+            spanGaps: false,
+            points: { show: true, size: 6, fill: '#e07b00' },
+            value: shown((v) => fmt.minutes(v == null ? null : v * 60)),
           },
           {
-            label: t('series.p90Wait'), scale: 'min', stroke: '#b42318', width: 2, dash: [6, 4], spanGaps: false,
-            points: { show: true, size: 5, fill: '#b42318' }, value: shown((v) => fmt.minutes(v == null ? null : v * 60)),
+            label: t('series.p90Wait'),
+            scale: 'min',
+            stroke: '#b42318',
+            width: 2,
+            dash: [6, 4],
+            spanGaps: false,
+            points: { show: true, size: 5, fill: '#b42318' },
+            value: shown((v) => fmt.minutes(v == null ? null : v * 60)),
           },
         ],
       },
@@ -166,9 +188,11 @@ export function makeCharts(t, fmt, prefix = 'chart-') {
 
   function histogram(stats) {
     const buckets = stats.wait_histogram ?? [];
-    const labels = buckets.map((b) => (b.to_minutes == null
-      ? t('bucket.over', { a: b.from_minutes })
-      : t('bucket.range', { a: b.from_minutes, b: b.to_minutes })));
+    const labels = buckets.map((b) =>
+      b.to_minutes == null
+        ? t('bucket.over', { a: b.from_minutes })
+        : t('bucket.range', { a: b.from_minutes, b: b.to_minutes }),
+    );
     const counts = buckets.map((b) => b.count);
     const n = buckets.length;
     return {
@@ -184,10 +208,16 @@ export function makeCharts(t, fmt, prefix = 'chart-') {
           yAxis('count', t('axis.count'), countAxis),
         ],
         series: [
-          { label: t('axis.waitMinutes'), value: (u, i) => (i == null ? '' : labels[i] ?? '') },
+          { label: t('axis.waitMinutes'), value: (u, i) => (i == null ? '' : (labels[i] ?? '')) },
           {
-            label: t('series.tickets'), scale: 'count', paths: bars([0.86, 90]), points: { show: false },
-            fill: 'rgba(19, 121, 59, .75)', stroke: '#13793b', width: 0, value: shown((v) => fmt.int(v)),
+            label: t('series.tickets'),
+            scale: 'count',
+            paths: bars([0.86, 90]),
+            points: { show: false },
+            fill: 'rgba(19, 121, 59, .75)',
+            stroke: '#13793b',
+            width: 0,
+            value: shown((v) => fmt.int(v)),
           },
         ],
       },
@@ -212,10 +242,18 @@ export function makeCharts(t, fmt, prefix = 'chart-') {
         },
         axes: [xAxis(labels, 120, 2), yAxis('pct', t('series.within'), pctAxis)],
         series: [
-          { label: t('by.field'), value: (u, i) => (i == null ? '' : (rows[i] ? `${rows[i].key} · ${name(rows[i])}` : '')) },
           {
-            label: t('series.within'), scale: 'pct', paths: bars([0.55, 90]), points: { show: false },
-            fill: 'rgba(11, 79, 156, .78)', stroke: BRAND, width: 0,
+            label: t('by.field'),
+            value: (u, i) => (i == null ? '' : rows[i] ? `${rows[i].key} · ${name(rows[i])}` : ''),
+          },
+          {
+            label: t('series.within'),
+            scale: 'pct',
+            paths: bars([0.55, 90]),
+            points: { show: false },
+            fill: 'rgba(11, 79, 156, .78)',
+            stroke: BRAND,
+            width: 0,
             value: shown((v) => fmt.percent(v == null ? null : v / 100)),
           },
         ],
@@ -233,12 +271,16 @@ export function makeCharts(t, fmt, prefix = 'chart-') {
     // level (the tallest stack) first, so each colour shows its own level's share.
     const levels = Array.from({ length: scale }, (_, i) => scale - i); // best first
     const counts = (r, level) => r.satisfaction?.levels?.[level - 1] ?? 0;
-    const stacks = levels.map((level) => rows.map((r) => {
-      let sum = 0;
-      for (let l = 1; l <= level; l++) sum += counts(r, l);
-      return sum;
-    }));
-    const share = rows.map((r) => (r.satisfaction?.satisfied_share == null ? null : r.satisfaction.satisfied_share * 100));
+    const stacks = levels.map((level) =>
+      rows.map((r) => {
+        let sum = 0;
+        for (let l = 1; l <= level; l++) sum += counts(r, l);
+        return sum;
+      }),
+    );
+    const share = rows.map((r) =>
+      r.satisfaction?.satisfied_share == null ? null : r.satisfaction.satisfied_share * 100,
+    );
     const label = (level) => SCALES[scale][level][t.lang() === 'en' ? 1 : 0];
     const maxRated = Math.max(0, ...rows.map((r) => r.satisfaction?.rated ?? 0));
     return {
@@ -256,14 +298,26 @@ export function makeCharts(t, fmt, prefix = 'chart-') {
           yAxis('pct', t('series.satisfied'), pctAxis, 1, false),
         ],
         series: [
-          { label: t('by.day'), value: (u, i) => (i == null ? '' : rows[i] ? fmt.dateShort(rows[i].key) : '') },
+          {
+            label: t('by.day'),
+            value: (u, i) => (i == null ? '' : rows[i] ? fmt.dateShort(rows[i].key) : ''),
+          },
           ...levels.map((level) => ({
-            label: label(level), scale: 'count', paths: bars([0.6, 60]), points: { show: false },
-            fill: colours[level - 1], stroke: colours[level - 1], width: 0,
+            label: label(level),
+            scale: 'count',
+            paths: bars([0.6, 60]),
+            points: { show: false },
+            fill: colours[level - 1],
+            stroke: colours[level - 1],
+            width: 0,
             value: (u, v, si, i) => (i == null || !rows[i] ? '' : fmt.int(counts(rows[i], level))),
           })),
           {
-            label: t('series.satisfied'), scale: 'pct', stroke: INK, width: 2.5, spanGaps: true,
+            label: t('series.satisfied'),
+            scale: 'pct',
+            stroke: INK,
+            width: 2.5,
+            spanGaps: true,
             points: { show: true, size: 7, fill: '#fff', stroke: INK, width: 2 },
             value: shown((v) => fmt.percent(v == null ? null : v / 100)),
           },

@@ -6,7 +6,18 @@
 // history.js (shared with the city's page); the export links and the daily report follow
 // the chosen range.
 
-import { api, ApiError, applyStatic, dates, errorText, h, hallFeed, makeFormat, makeI18n, mayRead } from './lib.js';
+import {
+  api,
+  ApiError,
+  applyStatic,
+  dates,
+  errorText,
+  h,
+  hallFeed,
+  makeFormat,
+  makeI18n,
+  mayRead,
+} from './lib.js';
 import { strings } from './strings.js';
 import { makeHistoryView } from './history.js';
 import { makeAbuse } from './abuse.js';
@@ -46,13 +57,14 @@ function showView(view) {
   state.view = view;
   document.body.dataset.view = view;
   $('#logout-btn').hidden = view !== 'dash' && view !== 'denied';
-  $('#user-name').textContent = view === 'dash' ? state.user?.name ?? '' : '';
+  $('#user-name').textContent = view === 'dash' ? (state.user?.name ?? '') : '';
 }
 
 function showTab(tab) {
   state.tab = tab;
   document.body.dataset.tab = tab;
-  for (const b of document.querySelectorAll('.tabs [data-tab]')) b.setAttribute('aria-selected', String(b.dataset.tab === tab));
+  for (const b of document.querySelectorAll('.tabs [data-tab]'))
+    b.setAttribute('aria-selected', String(b.dataset.tab === tab));
   if (tab === 'history') openHistory();
   if (tab === 'now' && state.nowStale) refreshNow();
   writeHash();
@@ -71,7 +83,10 @@ async function openHistory() {
 }
 
 function writeHash() {
-  const hash = state.tab === 'history' && state.range ? `#history/${state.range.from}/${state.range.to}` : `#${state.tab}`;
+  const hash =
+    state.tab === 'history' && state.range
+      ? `#history/${state.range.from}/${state.range.to}`
+      : `#${state.tab}`;
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 
@@ -111,7 +126,9 @@ async function loadHall() {
     state.hall = info.hall;
     state.scale = info.rating_scale === 3 ? 3 : 5;
     $('#hall-name').textContent = info.hall;
-  } catch { /* the hall's name is a nicety; the figures carry it too */ }
+  } catch {
+    /* the hall's name is a nicety; the figures carry it too */
+  }
 }
 
 async function boot() {
@@ -177,7 +194,11 @@ async function login(e) {
 
 async function logout() {
   stopLive();
-  try { await api('DELETE', '/api/session'); } catch { /* the cookie goes anyway */ }
+  try {
+    await api('DELETE', '/api/session');
+  } catch {
+    /* the cookie goes anyway */
+  }
   state.user = null;
   state.now = null;
   state.stats = null;
@@ -192,7 +213,9 @@ async function logout() {
 const refresh = { inflight: false, again: false, last: 0, timer: null };
 /** Settled once the first answer (or failure) of /api/stats/now is in: the hall's date. */
 const firstNow = {};
-firstNow.promise = new Promise((resolve) => { firstNow.resolve = resolve; });
+firstNow.promise = new Promise((resolve) => {
+  firstNow.resolve = resolve;
+});
 
 /** Read /api/stats/now, at most once a second however many frames arrive. */
 async function refreshNow() {
@@ -204,10 +227,16 @@ async function refreshNow() {
     return;
   }
   state.nowStale = false;
-  if (refresh.inflight) { refresh.again = true; return; }
+  if (refresh.inflight) {
+    refresh.again = true;
+    return;
+  }
   const wait = refresh.last + THROTTLE_MS - Date.now();
   if (wait > 0) {
-    refresh.timer ??= setTimeout(() => { refresh.timer = null; refreshNow(); }, wait);
+    refresh.timer ??= setTimeout(() => {
+      refresh.timer = null;
+      refreshNow();
+    }, wait);
     return;
   }
   refresh.inflight = true;
@@ -222,13 +251,21 @@ async function refreshNow() {
   } finally {
     refresh.inflight = false;
     firstNow.resolve();
-    if (refresh.again) { refresh.again = false; refreshNow(); }
+    if (refresh.again) {
+      refresh.again = false;
+      refreshNow();
+    }
   }
 }
 
 function startLive() {
   stopLive();
-  state.feed = hallFeed(() => refreshNow(), (live) => { document.body.dataset.connected = String(live); });
+  state.feed = hallFeed(
+    () => refreshNow(),
+    (live) => {
+      document.body.dataset.connected = String(live);
+    },
+  );
   state.timer = setInterval(refreshNow, REFRESH_MS);
   refreshNow();
 }
@@ -262,30 +299,49 @@ function renderNow() {
   const prio = fields.reduce((s, f) => s + (f.priority_waiting ?? 0), 0);
   $('#now-waiting').textContent = fmt.int(waiting);
   $('#now-waiting-prio').textContent = prio ? t('now.waitingPrio', { n: fmt.int(prio) }) : '';
-  const longest = fields.filter((f) => f.longest_wait_seconds != null)
+  const longest = fields
+    .filter((f) => f.longest_wait_seconds != null)
     .sort((a, b) => b.longest_wait_seconds - a.longest_wait_seconds)[0];
   $('#now-longest').textContent = longest ? fmt.minutes(longest.longest_wait_seconds) : fmt.DASH;
-  $('#now-longest-where').textContent = longest ? t('now.longestWhere', { field: `${longest.code} · ${nameOf(longest)}` }) : '';
+  $('#now-longest-where').textContent = longest
+    ? t('now.longestWhere', { field: `${longest.code} · ${nameOf(longest)}` })
+    : '';
   $('[data-kpi="longest"]').classList.toggle('late', Boolean(longest && isLate(longest)));
   const by = (s) => counters.filter((c) => c.state === s).length;
   $('#now-counters').textContent = t('now.countersOf', { open: by('open'), all: counters.length });
   $('#now-counters-more').textContent = t('now.countersMore', { paused: by('paused'), closed: by('closed') });
   $('#now-served').textContent = fmt.int(counters.reduce((s, c) => s + (c.served_today ?? 0), 0));
   const troubled = hallPrinters.filter((p) => printers.state(p).level !== 'ok').length;
-  $('#now-printers').textContent = hallPrinters.length ? `${hallPrinters.length - troubled} / ${hallPrinters.length}` : fmt.DASH;
-  $('#now-printers-hint').textContent = !hallPrinters.length ? t('now.printersNone')
-    : troubled ? t('now.printersBad', { n: troubled }) : t('now.printersOk');
+  $('#now-printers').textContent = hallPrinters.length
+    ? `${hallPrinters.length - troubled} / ${hallPrinters.length}`
+    : fmt.DASH;
+  $('#now-printers-hint').textContent = !hallPrinters.length
+    ? t('now.printersNone')
+    : troubled
+      ? t('now.printersBad', { n: troubled })
+      : t('now.printersOk');
   $('[data-kpi="printers"]').classList.toggle('late', troubled > 0);
 
   // Fields.
-  $('#now-fields tbody').replaceChildren(...fields.map((f) => h('tr', { dataset: { field: f.code }, class: isLate(f) ? 'late' : null },
-    h('td', { class: 'name' }, h('span', { class: 'code-badge' }, f.code), ' ', nameOf(f)),
-    h('td', { class: 'num waiting', dataset: { col: 'waiting' } }, fmt.int(f.waiting)),
-    h('td', { class: 'num', dataset: { col: 'priority' } }, fmt.int(f.priority_waiting)),
-    h('td', { class: 'num longest', dataset: { col: 'longest' } }, fmt.minutes(f.longest_wait_seconds)),
-    h('td', { class: 'num', dataset: { col: 'eta' } }, f.waiting ? fmt.wholeMinutes(f.eta_minutes) : fmt.DASH),
-    h('td', { class: 'num', dataset: { col: 'counters-open' } }, fmt.int(f.counters_open)),
-    h('td', { class: 'num muted', dataset: { col: 'target' } }, fmt.wholeMinutes(f.target_wait_minutes)))));
+  $('#now-fields tbody').replaceChildren(
+    ...fields.map((f) =>
+      h(
+        'tr',
+        { dataset: { field: f.code }, class: isLate(f) ? 'late' : null },
+        h('td', { class: 'name' }, h('span', { class: 'code-badge' }, f.code), ' ', nameOf(f)),
+        h('td', { class: 'num waiting', dataset: { col: 'waiting' } }, fmt.int(f.waiting)),
+        h('td', { class: 'num', dataset: { col: 'priority' } }, fmt.int(f.priority_waiting)),
+        h('td', { class: 'num longest', dataset: { col: 'longest' } }, fmt.minutes(f.longest_wait_seconds)),
+        h(
+          'td',
+          { class: 'num', dataset: { col: 'eta' } },
+          f.waiting ? fmt.wholeMinutes(f.eta_minutes) : fmt.DASH,
+        ),
+        h('td', { class: 'num', dataset: { col: 'counters-open' } }, fmt.int(f.counters_open)),
+        h('td', { class: 'num muted', dataset: { col: 'target' } }, fmt.wholeMinutes(f.target_wait_minutes)),
+      ),
+    ),
+  );
 
   // Counters.
   $('#now-counter-list').replaceChildren(...counters.map(counterCard));
@@ -300,40 +356,92 @@ function renderNow() {
   const up = now.uplink ?? {};
   const uplink = $('#now-uplink');
   uplink.dataset.state = !up.enabled ? 'off' : up.last_error ? 'error' : up.backlog > 0 ? 'sending' : 'ok';
-  uplink.replaceChildren(...(!up.enabled
-    ? [h('span', { class: 'muted' }, t('now.uplinkOff'))]
-    : [
-      // "Caught up" is not said while the city cannot be told anything.
-      up.backlog > 0 || !up.last_error ? h('span', {}, up.backlog > 0 ? t('now.uplinkBacklog', { n: fmt.int(up.backlog) }) : t('now.uplinkCaughtUp'), h('br')) : null,
-      h('span', { class: 'muted' }, up.last_success_at ? t('now.uplinkLast', { time: fmt.time(up.last_success_at) }) : t('now.uplinkNever')),
-      // Why, in the manager's words; the server's English detail is for the technician (title).
-      up.last_error ? h('span', { class: 'error-inline', title: up.last_error }, h('br'),
-        t(t.has(`uplink.${up.last_error_code}`) ? `uplink.${up.last_error_code}` : 'uplink.uplink_failed')) : null,
-    ].filter(Boolean))); // replaceChildren writes a null as the text "null"
+  uplink.replaceChildren(
+    ...(!up.enabled
+      ? [h('span', { class: 'muted' }, t('now.uplinkOff'))]
+      : [
+          // "Caught up" is not said while the city cannot be told anything.
+          up.backlog > 0 || !up.last_error
+            ? h(
+                'span',
+                {},
+                up.backlog > 0 ? t('now.uplinkBacklog', { n: fmt.int(up.backlog) }) : t('now.uplinkCaughtUp'),
+                h('br'),
+              )
+            : null,
+          h(
+            'span',
+            { class: 'muted' },
+            up.last_success_at
+              ? t('now.uplinkLast', { time: fmt.time(up.last_success_at) })
+              : t('now.uplinkNever'),
+          ),
+          // Why, in the manager's words; the server's English detail is for the technician (title).
+          up.last_error
+            ? h(
+                'span',
+                { class: 'error-inline', title: up.last_error },
+                h('br'),
+                t(
+                  t.has(`uplink.${up.last_error_code}`)
+                    ? `uplink.${up.last_error_code}`
+                    : 'uplink.uplink_failed',
+                ),
+              )
+            : null,
+        ].filter(Boolean)),
+  ); // replaceChildren writes a null as the text "null"
 }
 
 /** A field whose oldest ticket has waited longer than its target. */
 function isLate(f) {
-  return f.longest_wait_seconds != null && f.target_wait_minutes && f.longest_wait_seconds > f.target_wait_minutes * 60;
+  return (
+    f.longest_wait_seconds != null &&
+    f.target_wait_minutes &&
+    f.longest_wait_seconds > f.target_wait_minutes * 60
+  );
 }
 
 const reasonText = (reason) => (t.has(`reason.${reason}`) ? t(`reason.${reason}`) : reason);
 
 function counterCard(c) {
   const current = c.current
-    ? h('p', { class: `current ${c.current.status}` },
-      t(c.current.status === 'serving' ? 'counter.serving' : 'counter.called', { code: c.current.code, time: fmt.time(c.current.since) }))
+    ? h(
+        'p',
+        { class: `current ${c.current.status}` },
+        t(c.current.status === 'serving' ? 'counter.serving' : 'counter.called', {
+          code: c.current.code,
+          time: fmt.time(c.current.since),
+        }),
+      )
     : h('p', { class: 'current muted' }, c.state === 'open' ? t('counter.idle') : '');
-  return h('article', { class: 'card counter', dataset: { counter: c.no, state: c.state } },
-    h('header', {},
+  return h(
+    'article',
+    { class: 'card counter', dataset: { counter: c.no, state: c.state } },
+    h(
+      'header',
+      {},
       h('strong', {}, t('counter.n', { no: c.no })),
-      h('span', { class: 'chip', dataset: { state: c.state } }, t(`state.${c.state}`))),
-    h('p', { class: 'clerk' }, c.clerk ? h('span', {}, `${t('counter.clerk')}: `, h('b', {}, c.clerk)) : h('span', { class: 'muted' }, t('counter.noClerk'))),
-    c.state === 'paused' ? h('p', { class: 'reason' }, t('counter.reason', { reason: reasonText(c.reason ?? '') })) : null,
+      h('span', { class: 'chip', dataset: { state: c.state } }, t(`state.${c.state}`)),
+    ),
+    h(
+      'p',
+      { class: 'clerk' },
+      c.clerk
+        ? h('span', {}, `${t('counter.clerk')}: `, h('b', {}, c.clerk))
+        : h('span', { class: 'muted' }, t('counter.noClerk')),
+    ),
+    c.state === 'paused'
+      ? h('p', { class: 'reason' }, t('counter.reason', { reason: reasonText(c.reason ?? '') }))
+      : null,
     current,
-    h('footer', {},
+    h(
+      'footer',
+      {},
       h('span', { class: 'muted' }, t('counter.fields', { list: (c.services ?? []).join(', ') })),
-      h('span', { class: 'served' }, t('counter.served', { n: fmt.int(c.served_today) }))));
+      h('span', { class: 'served' }, t('counter.served', { n: fmt.int(c.served_today) })),
+    ),
+  );
 }
 
 // ---------- History ----------
@@ -345,10 +453,14 @@ function today() {
 function quickRange(which) {
   const to = today();
   switch (which) {
-    case '7': return { from: dates.add(to, -6), to };
-    case '30': return { from: dates.add(to, -29), to };
-    case 'month': return { from: dates.monthStart(to), to };
-    default: return { from: to, to };
+    case '7':
+      return { from: dates.add(to, -6), to };
+    case '30':
+      return { from: dates.add(to, -29), to };
+    case 'month':
+      return { from: dates.monthStart(to), to };
+    default:
+      return { from: to, to };
   }
 }
 
@@ -365,7 +477,10 @@ function setRange(range, load = true) {
 function markQuick() {
   for (const b of document.querySelectorAll('[data-quick]')) {
     const r = quickRange(b.dataset.quick);
-    b.setAttribute('aria-pressed', String(Boolean(state.range) && r.from === state.range.from && r.to === state.range.to));
+    b.setAttribute(
+      'aria-pressed',
+      String(Boolean(state.range) && r.from === state.range.from && r.to === state.range.to),
+    );
   }
 }
 
@@ -415,11 +530,15 @@ async function loadStats() {
 function renderStats() {
   const s = state.stats;
   if (!s) return;
-  const days = Math.round((Date.parse(`${s.to}T00:00:00Z`) - Date.parse(`${s.from}T00:00:00Z`)) / 86400000) + 1;
-  $('#hist-range').textContent = s.from === s.to
-    ? fmt.dateLong(s.from)
-    : t('hist.range', { from: fmt.dateShort(s.from), to: fmt.dateShort(s.to), n: days });
-  $('#hist-generated').textContent = t('hist.generated', { time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}` });
+  const days =
+    Math.round((Date.parse(`${s.to}T00:00:00Z`) - Date.parse(`${s.from}T00:00:00Z`)) / 86400000) + 1;
+  $('#hist-range').textContent =
+    s.from === s.to
+      ? fmt.dateLong(s.from)
+      : t('hist.range', { from: fmt.dateShort(s.from), to: fmt.dateShort(s.to), n: days });
+  $('#hist-generated').textContent = t('hist.generated', {
+    time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}`,
+  });
   state.history.show(s);
 }
 
@@ -437,11 +556,13 @@ function wire() {
     updateLinks();
     if (state.stats) renderStats();
   });
-  for (const b of document.querySelectorAll('.tabs [data-tab]')) b.addEventListener('click', () => showTab(b.dataset.tab));
+  for (const b of document.querySelectorAll('.tabs [data-tab]'))
+    b.addEventListener('click', () => showTab(b.dataset.tab));
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && state.nowStale) refreshNow();
   });
-  for (const b of document.querySelectorAll('[data-quick]')) b.addEventListener('click', () => setRange(quickRange(b.dataset.quick)));
+  for (const b of document.querySelectorAll('[data-quick]'))
+    b.addEventListener('click', () => setRange(quickRange(b.dataset.quick)));
   $('#range-form').addEventListener('submit', (e) => {
     e.preventDefault();
     const from = $('#range-from').value;
@@ -453,7 +574,8 @@ function wire() {
     $(id).addEventListener('change', () => {
       const from = $('#range-from').value;
       const to = $('#range-to').value;
-      $('#hist-error').textContent = dates.valid(from) && dates.valid(to) && from > to ? t('hist.badRange') : '';
+      $('#hist-error').textContent =
+        dates.valid(from) && dates.valid(to) && from > to ? t('hist.badRange') : '';
     });
   }
   window.addEventListener('hashchange', () => {

@@ -23,25 +23,43 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
   const reasonText = (reason) => (t.has(`reason.${reason}`) ? t(`reason.${reason}`) : reason);
 
   function kpi(key, value, hint) {
-    return h('div', { class: 'kpi', dataset: { kpi: key } },
+    return h(
+      'div',
+      { class: 'kpi', dataset: { kpi: key } },
       h('span', { class: 'label' }, t(`kpi.${key}`)),
       h('b', { class: 'value' }, value),
-      h('span', { class: 'hint' }, hint));
+      h('span', { class: 'hint' }, hint),
+    );
   }
 
   function renderKpis(F) {
     const sat = F.satisfaction ?? {};
     const est = stats.estimate ?? {};
     $(`#${prefix}kpis`).replaceChildren(
-      kpi('issued', fmt.int(F.issued), t('kpi.issuedHint', { n: fmt.int(F.transferred_in), r: fmt.int(F.returned) })),
-      kpi('served', fmt.int(F.served), t('kpi.servedHint', { n: fmt.int(F.unfinished), c: fmt.int(F.cancelled) })),
+      kpi(
+        'issued',
+        fmt.int(F.issued),
+        t('kpi.issuedHint', { n: fmt.int(F.transferred_in), r: fmt.int(F.returned) }),
+      ),
+      kpi(
+        'served',
+        fmt.int(F.served),
+        t('kpi.servedHint', { n: fmt.int(F.unfinished), c: fmt.int(F.cancelled) }),
+      ),
       kpi('absent', fmt.int(F.absent), t('kpi.absentHint', { p: fmt.percent(F.absent_rate, 1) })),
       kpi('wait', fmt.minutes(F.wait?.mean), t('kpi.waitHint', { p90: fmt.minutes(F.wait?.p90) })),
       kpi('service', fmt.minutes(F.service?.mean), t('kpi.serviceHint', { walk: fmt.minutes(F.walk?.mean) })),
       kpi('within', fmt.percent(F.within_target), t('kpi.withinHint')),
-      kpi('satisfied', fmt.percent(sat.satisfied_share), t('kpi.satisfiedHint', { rated: fmt.int(sat.rated ?? 0), coverage: fmt.percent(sat.coverage) })),
-      kpi('estimate', fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60),
-        t('kpi.estimateHint', { longer: fmt.percent(est.share_longer) })),
+      kpi(
+        'satisfied',
+        fmt.percent(sat.satisfied_share),
+        t('kpi.satisfiedHint', { rated: fmt.int(sat.rated ?? 0), coverage: fmt.percent(sat.coverage) }),
+      ),
+      kpi(
+        'estimate',
+        fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60),
+        t('kpi.estimateHint', { longer: fmt.percent(est.share_longer) }),
+      ),
     );
   }
 
@@ -79,19 +97,38 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
 
   function renderTable() {
     if (!stats) return;
-    for (const b of document.querySelectorAll('[data-group]')) b.setAttribute('aria-selected', String(b.dataset.group === group));
+    for (const b of document.querySelectorAll('[data-group]'))
+      b.setAttribute('aria-selected', String(b.dataset.group === group));
     const cols = columns();
     const rows = stats[`by_${group}`] ?? [];
     const table = $(`#${prefix}table`);
     table.dataset.group = group;
-    table.tHead.replaceChildren(h('tr', {},
-      h('th', { class: 'name' }, t(`by.${group}`)),
-      cols.map(([key, , minutes]) => h('th', { dataset: { col: key } }, t(`th.${key}`), minutes ? h('small', {}, ` (${t('unit.minShort')})`) : null))));
+    table.tHead.replaceChildren(
+      h(
+        'tr',
+        {},
+        h('th', { class: 'name' }, t(`by.${group}`)),
+        cols.map(([key, , minutes]) =>
+          h(
+            'th',
+            { dataset: { col: key } },
+            t(`th.${key}`),
+            minutes ? h('small', {}, ` (${t('unit.minShort')})`) : null,
+          ),
+        ),
+      ),
+    );
     const line = (r) => cols.map(([key, cell]) => h('td', { class: 'num', dataset: { col: key } }, cell(r)));
-    $(`#${prefix}table tbody`).replaceChildren(...(rows.length
-      ? rows.map((r) => h('tr', { dataset: { key: r.key } }, h('td', { class: 'name' }, rowName(r)), line(r)))
-      : [h('tr', {}, h('td', { class: 'muted empty', colspan: cols.length + 1 }, t('hist.empty')))]));
-    $(`#${prefix}table tfoot`).replaceChildren(h('tr', {}, h('td', { class: 'name' }, t('table.total')), line(stats.total)));
+    $(`#${prefix}table tbody`).replaceChildren(
+      ...(rows.length
+        ? rows.map((r) =>
+            h('tr', { dataset: { key: r.key } }, h('td', { class: 'name' }, rowName(r)), line(r)),
+          )
+        : [h('tr', {}, h('td', { class: 'muted empty', colspan: cols.length + 1 }, t('hist.empty')))]),
+    );
+    $(`#${prefix}table tfoot`).replaceChildren(
+      h('tr', {}, h('td', { class: 'name' }, t('table.total')), line(stats.total)),
+    );
     const note = $(`#${prefix}clerk-note`);
     if (note) note.hidden = group !== 'clerk';
   }
@@ -103,19 +140,41 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
     const rated = sat.rated ?? 0;
     const levels = Array.from({ length: scale }, (_, i) => scale - i);
     $(`#${prefix}satisfaction`).replaceChildren(
-      h('table', { class: 'grid-table compact levels' },
-        h('tbody', {}, levels.map((level) => {
-          const n = sat.levels?.[level - 1] ?? 0;
-          return h('tr', { dataset: { level } },
-            h('td', { class: 'name' }, h('span', { class: 'swatch', style: `background:${colours[level - 1]}` }), SCALES[scale][level][t.lang() === 'en' ? 1 : 0]),
-            h('td', { class: 'num' }, fmt.int(n)),
-            h('td', { class: 'num muted' }, rated ? fmt.percent(n / rated) : fmt.DASH));
-        }))),
-      h('dl', { class: 'facts' },
-        h('dt', {}, t('sat.rated')), h('dd', {}, fmt.int(rated)),
-        h('dt', {}, t('kpi.satisfied')), h('dd', {}, fmt.percent(sat.satisfied_share)),
-        h('dt', {}, t('sat.coverage')), h('dd', {}, fmt.percent(sat.coverage)),
-        ...bySource(sat)));
+      h(
+        'table',
+        { class: 'grid-table compact levels' },
+        h(
+          'tbody',
+          {},
+          levels.map((level) => {
+            const n = sat.levels?.[level - 1] ?? 0;
+            return h(
+              'tr',
+              { dataset: { level } },
+              h(
+                'td',
+                { class: 'name' },
+                h('span', { class: 'swatch', style: `background:${colours[level - 1]}` }),
+                SCALES[scale][level][t.lang() === 'en' ? 1 : 0],
+              ),
+              h('td', { class: 'num' }, fmt.int(n)),
+              h('td', { class: 'num muted' }, rated ? fmt.percent(n / rated) : fmt.DASH),
+            );
+          }),
+        ),
+      ),
+      h(
+        'dl',
+        { class: 'facts' },
+        h('dt', {}, t('sat.rated')),
+        h('dd', {}, fmt.int(rated)),
+        h('dt', {}, t('kpi.satisfied')),
+        h('dd', {}, fmt.percent(sat.satisfied_share)),
+        h('dt', {}, t('sat.coverage')),
+        h('dd', {}, fmt.percent(sat.coverage)),
+        ...bySource(sat),
+      ),
+    );
   }
 
   /** Where the ratings were given: the citizen's phone or the counter's tablet. */
@@ -123,41 +182,75 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
     const by = sat.by_source ?? {};
     const line = (key, source) => [
       h('dt', {}, t(key)),
-      h('dd', { dataset: { source: source } }, t('sat.sourceLine', { rated: fmt.int(by[source]?.rated ?? 0), satisfied: fmt.percent(by[source]?.satisfied_share) }))];
+      h(
+        'dd',
+        { dataset: { source: source } },
+        t('sat.sourceLine', {
+          rated: fmt.int(by[source]?.rated ?? 0),
+          satisfied: fmt.percent(by[source]?.satisfied_share),
+        }),
+      ),
+    ];
     return [
       ...line('sat.phone', 'phone'),
       ...line('sat.counter', 'counter'),
       ...((by.unknown?.rated ?? 0) > 0 ? line('sat.unknown', 'unknown') : []),
-      h('dt', {}, t('sat.replaced')), h('dd', { dataset: { source: 'replaced' } }, fmt.int(sat.replaced ?? 0)),
+      h('dt', {}, t('sat.replaced')),
+      h('dd', { dataset: { source: 'replaced' } }, fmt.int(sat.replaced ?? 0)),
     ];
   }
 
   function renderEstimate(est = {}) {
     $(`#${prefix}estimate`).replaceChildren(
-      h('dt', {}, t('est.quoted')), h('dd', {}, fmt.int(est.quoted)),
-      h('dt', {}, t('est.mae')), h('dd', {}, fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60)),
-      h('dt', {}, t('est.longer')), h('dd', {}, fmt.percent(est.share_longer)),
-      h('dt', {}, t('est.longer5')), h('dd', {}, fmt.percent(est.share_5_min_longer)));
+      h('dt', {}, t('est.quoted')),
+      h('dd', {}, fmt.int(est.quoted)),
+      h('dt', {}, t('est.mae')),
+      h('dd', {}, fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60)),
+      h('dt', {}, t('est.longer')),
+      h('dd', {}, fmt.percent(est.share_longer)),
+      h('dt', {}, t('est.longer5')),
+      h('dd', {}, fmt.percent(est.share_5_min_longer)),
+    );
   }
 
   function renderPauses(F) {
     const reasons = F.paused_reasons ?? [];
-    $(`#${prefix}pauses`).replaceChildren(...(reasons.length
-      ? reasons.flatMap((p) => [h('dt', {}, reasonText(p.reason)), h('dd', {}, fmt.hours(p.seconds))])
-      : [h('dt', { class: 'muted' }, t('pauses.none'))]));
+    $(`#${prefix}pauses`).replaceChildren(
+      ...(reasons.length
+        ? reasons.flatMap((p) => [h('dt', {}, reasonText(p.reason)), h('dd', {}, fmt.hours(p.seconds))])
+        : [h('dt', { class: 'muted' }, t('pauses.none'))]),
+    );
   }
 
   function renderComments(comments) {
     const scale = stats.rating_scale === 3 ? 3 : 5;
     const colours = levelColours(scale);
     const list = [...comments].sort((a, b) => String(b.at).localeCompare(String(a.at)));
-    $(`#${prefix}comments`).replaceChildren(...(list.length
-      ? list.map((c) => h('li', { dataset: { level: c.level } },
-        h('div', { class: 'comment-head' },
-          h('span', { class: 'level', style: `background:${colours[c.level - 1] ?? '#999'}` }, SCALES[scale][c.level]?.[t.lang() === 'en' ? 1 : 0] ?? c.level),
-          h('span', { class: 'muted' }, `${fmt.dateShort(dates.of(c.at))} ${fmt.time(c.at)} · ${[c.field, c.counter != null ? t('counter.n', { no: c.counter }) : null, c.clerk].filter(Boolean).join(' · ')}`)),
-        h('p', {}, c.comment)))
-      : [h('li', { class: 'muted empty' }, t(noComments))]));
+    $(`#${prefix}comments`).replaceChildren(
+      ...(list.length
+        ? list.map((c) =>
+            h(
+              'li',
+              { dataset: { level: c.level } },
+              h(
+                'div',
+                { class: 'comment-head' },
+                h(
+                  'span',
+                  { class: 'level', style: `background:${colours[c.level - 1] ?? '#999'}` },
+                  SCALES[scale][c.level]?.[t.lang() === 'en' ? 1 : 0] ?? c.level,
+                ),
+                h(
+                  'span',
+                  { class: 'muted' },
+                  `${fmt.dateShort(dates.of(c.at))} ${fmt.time(c.at)} · ${[c.field, c.counter != null ? t('counter.n', { no: c.counter }) : null, c.clerk].filter(Boolean).join(' · ')}`,
+                ),
+              ),
+              h('p', {}, c.comment),
+            ),
+          )
+        : [h('li', { class: 'muted empty' }, t(noComments))]),
+    );
   }
 
   function render() {
@@ -173,7 +266,10 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
   }
 
   for (const b of document.querySelectorAll('[data-group]')) {
-    b.addEventListener('click', () => { group = b.dataset.group; renderTable(); });
+    b.addEventListener('click', () => {
+      group = b.dataset.group;
+      renderTable();
+    });
   }
 
   return {

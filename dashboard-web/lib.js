@@ -12,7 +12,12 @@ export class ApiError extends Error {
 
 /** Call the API with the session cookie. Answers the parsed JSON, or null for 204. */
 export async function api(method, path, body) {
-  const init = { method, credentials: 'same-origin', headers: { accept: 'application/json' }, cache: 'no-store' };
+  const init = {
+    method,
+    credentials: 'same-origin',
+    headers: { accept: 'application/json' },
+    cache: 'no-store',
+  };
   if (method !== 'GET' && method !== 'DELETE') {
     init.headers['content-type'] = 'application/json';
     init.body = JSON.stringify(body ?? {});
@@ -25,7 +30,11 @@ export async function api(method, path, body) {
   }
   if (res.status === 204) return null;
   let data = null;
-  try { data = await res.json(); } catch { /* not JSON: handled below */ }
+  try {
+    data = await res.json();
+  } catch {
+    /* not JSON: handled below */
+  }
   if (!res.ok) {
     throw new ApiError(res.status, data?.error?.code || `http_${res.status}`, data?.error?.message || '');
   }
@@ -61,7 +70,8 @@ export function makeI18n(strings) {
 /** Fill every `data-i18n` element (and placeholders, titles) from the strings. */
 export function applyStatic(t) {
   for (const el of document.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
-  for (const el of document.querySelectorAll('[data-i18n-placeholder]')) el.placeholder = t(el.dataset.i18nPlaceholder);
+  for (const el of document.querySelectorAll('[data-i18n-placeholder]'))
+    el.placeholder = t(el.dataset.i18nPlaceholder);
   for (const el of document.querySelectorAll('[data-i18n-title]')) el.title = t(el.dataset.i18nTitle);
 }
 
@@ -102,7 +112,8 @@ export function makeFormat(t) {
     /** Seconds as "12,5 phút". */
     minutes: (s) => (missing(s) ? DASH : t('unit.min', { n: f.minutesNumber(s) })),
     /** Whole minutes as "12 phút". */
-    wholeMinutes: (m) => (missing(m) ? DASH : t('unit.min', { n: nf({ maximumFractionDigits: 0 }).format(m) })),
+    wholeMinutes: (m) =>
+      missing(m) ? DASH : t('unit.min', { n: nf({ maximumFractionDigits: 0 }).format(m) }),
     /** A long stretch (a counter's open time) as "3 giờ 20 phút". */
     hours: (s) => {
       if (missing(s)) return DASH;
@@ -112,7 +123,8 @@ export function makeFormat(t) {
       if (!h) return t('unit.min', { n: m });
       return m ? t('unit.hm', { h, m }) : t('unit.h', { h });
     },
-    percent: (share, digits = 0) => (missing(share) ? DASH : nf({ style: 'percent', maximumFractionDigits: digits }).format(share)),
+    percent: (share, digits = 0) =>
+      missing(share) ? DASH : nf({ style: 'percent', maximumFractionDigits: digits }).format(share),
     /** The hall's wall-clock time of an RFC 3339 instant: it carries the hall's offset. */
     time: (iso) => (typeof iso === 'string' && iso.length >= 16 ? iso.slice(11, 16) : DASH),
     /** How long ago, from minutes: "vừa xong", "12 phút trước", "3 giờ trước", "2 ngày trước". */
@@ -196,7 +208,12 @@ export function hallFeed(onFrame, onState) {
   let stopped = false;
   let live = false;
   let lastHeard = Date.now();
-  const setLive = (v) => { if (v !== live) { live = v; onState(v); } };
+  const setLive = (v) => {
+    if (v !== live) {
+      live = v;
+      onState(v);
+    }
+  };
 
   function open() {
     retry = null;
@@ -205,8 +222,15 @@ export function hallFeed(onFrame, onState) {
     socket.onmessage = (message) => {
       lastHeard = Date.now();
       let frame;
-      try { frame = JSON.parse(message.data); } catch { return; }
-      if (frame.type === 'snapshot') { delay = FIRST_DELAY; setLive(true); }
+      try {
+        frame = JSON.parse(message.data);
+      } catch {
+        return;
+      }
+      if (frame.type === 'snapshot') {
+        delay = FIRST_DELAY;
+        setLive(true);
+      }
       onFrame(frame);
     };
     socket.onclose = () => lost(socket);
@@ -217,7 +241,11 @@ export function hallFeed(onFrame, onState) {
     if (socket !== ws) return;
     ws = null;
     socket.onmessage = socket.onclose = socket.onerror = null;
-    try { socket.close(); } catch { /* already closed */ }
+    try {
+      socket.close();
+    } catch {
+      /* already closed */
+    }
     setLive(false);
     if (!stopped && !retry) {
       retry = setTimeout(open, delay);

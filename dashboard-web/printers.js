@@ -42,23 +42,34 @@ export function makePrinters({ t, fmt, $ }) {
 
   function item(p) {
     const s = state(p);
-    return h('li', { class: 'printer', dataset: { printer: p.name, level: s.level, reason: s.code ?? '' } },
-      h('div', { class: 'printer-head' },
+    return h(
+      'li',
+      { class: 'printer', dataset: { printer: p.name, level: s.level, reason: s.code ?? '' } },
+      h(
+        'div',
+        { class: 'printer-head' },
         h('b', {}, p.name),
-        h('span', { class: 'status-dot', dataset: { level: s.level } }, s.text)),
-      h('div', { class: 'muted' },
+        h('span', { class: 'status-dot', dataset: { level: s.level } }, s.text),
+      ),
+      h(
+        'div',
+        { class: 'muted' },
         `${t('col.kiosk')}: ${p.kiosk}`,
         p.via && p.via !== 'agent' ? ` · ${p.via}` : '',
-        p.last_seen ? ` · ${t('col.lastSeen')}: ${fmt.timeSeconds(p.last_seen)}` : ''),
-      p.last_error ? h('div', { class: 'error-small' }, t('printer.lastError', { e: why(p.last_error) })) : null);
+        p.last_seen ? ` · ${t('col.lastSeen')}: ${fmt.timeSeconds(p.last_seen)}` : '',
+      ),
+      p.last_error
+        ? h('div', { class: 'error-small' }, t('printer.lastError', { e: why(p.last_error) }))
+        : null,
+    );
   }
 
   /** Draw the printers (from /api/stats/now) and the unprinted tickets (from the last read). */
   function render(printers) {
     if (printers) {
-      $('#now-printers-list').replaceChildren(...(printers.length
-        ? printers.map(item)
-        : [h('li', { class: 'muted empty' }, t('now.noPrinters'))]));
+      $('#now-printers-list').replaceChildren(
+        ...(printers.length ? printers.map(item) : [h('li', { class: 'muted empty' }, t('now.noPrinters'))]),
+      );
     }
     const list = $('#now-unprinted');
     if (!list || jobs == null) return;
@@ -67,24 +78,48 @@ export function makePrinters({ t, fmt, $ }) {
     if (key === drawn) return;
     drawn = key;
     $('#now-unprinted-count').textContent = fmt.int(jobs.length);
-    list.replaceChildren(...(jobs.length ? jobs.map(job) : [h('li', { class: 'muted empty' }, t('unprinted.none'))]));
+    list.replaceChildren(
+      ...(jobs.length ? jobs.map(job) : [h('li', { class: 'muted empty' }, t('unprinted.none'))]),
+    );
   }
 
   function job(j) {
     const waiting = j.status !== 'failed';
     const isArmed = armed.job === j.job && Date.now() - armed.at < CONFIRM_MS;
-    return h('li', { class: 'unprinted-job', dataset: { job: j.job, ticketId: j.ticket, status: waiting ? 'waiting' : 'failed', reason: j.reason ?? '' } },
+    return h(
+      'li',
+      {
+        class: 'unprinted-job',
+        dataset: {
+          job: j.job,
+          ticketId: j.ticket,
+          status: waiting ? 'waiting' : 'failed',
+          reason: j.reason ?? '',
+        },
+      },
       h('b', { class: 'code' }, j.code),
-      h('span', { class: 'what' },
-        h('span', { class: waiting ? 'why' : 'why error-small' }, `${t(waiting ? 'unprinted.waiting' : 'unprinted.failed')}${j.reason ? `: ${why(j.reason)}` : ''}`),
-        h('span', { class: 'muted' }, t('unprinted.where', { kiosk: j.kiosk, time: time(j.created_at) }))),
-      h('button', {
-        type: 'button',
-        class: isArmed ? 'armed' : '',
-        dataset: { action: 'reprint-job', ticketId: j.ticket },
-        disabled: busy,
-        onclick: () => reprint(j),
-      }, t(isArmed ? 'unprinted.confirm' : 'unprinted.reprint')));
+      h(
+        'span',
+        { class: 'what' },
+        h(
+          'span',
+          { class: waiting ? 'why' : 'why error-small' },
+          `${t(waiting ? 'unprinted.waiting' : 'unprinted.failed')}${j.reason ? `: ${why(j.reason)}` : ''}`,
+        ),
+        h('span', { class: 'muted' }, t('unprinted.where', { kiosk: j.kiosk, time: time(j.created_at) })),
+      ),
+      h(
+        'button',
+        {
+          type: 'button',
+          class: isArmed ? 'armed' : '',
+          dataset: { action: 'reprint-job', ticketId: j.ticket },
+          disabled: busy,
+          onclick: () => reprint(j),
+        },
+        t(isArmed ? 'unprinted.confirm' : 'unprinted.reprint'),
+      ),
+    );
   }
 
   /** The list's button: the first press arms it, the second prints the ticket again. */
@@ -94,7 +129,12 @@ export function makePrinters({ t, fmt, $ }) {
     if (armed.job !== j.job || now - armed.at >= CONFIRM_MS) {
       armed = { job: j.job, at: now };
       render();
-      setTimeout(() => { if (armed.job === j.job && Date.now() - armed.at >= CONFIRM_MS) { armed = { job: null, at: 0 }; render(); } }, CONFIRM_MS + 50);
+      setTimeout(() => {
+        if (armed.job === j.job && Date.now() - armed.at >= CONFIRM_MS) {
+          armed = { job: null, at: 0 };
+          render();
+        }
+      }, CONFIRM_MS + 50);
       return;
     }
     armed = { job: null, at: 0 };
@@ -105,7 +145,10 @@ export function makePrinters({ t, fmt, $ }) {
       const answer = await api('POST', `/api/tickets/${j.ticket}/reprint`, {});
       const p = answer.print ?? {};
       const vars = { code: answer.code ?? j.code, why: why(p.reason) };
-      const key = { failed: 'unprinted.failedNow', waiting: 'unprinted.waitingNow', printed: 'unprinted.printed' }[p.status] ?? 'unprinted.sent';
+      const key =
+        { failed: 'unprinted.failedNow', waiting: 'unprinted.waitingNow', printed: 'unprinted.printed' }[
+          p.status
+        ] ?? 'unprinted.sent';
       out.textContent = t(key, vars);
       out.dataset.kind = p.status === 'failed' ? 'error' : 'info';
     } catch (err) {

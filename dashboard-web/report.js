@@ -43,10 +43,19 @@ function render() {
   $('#r-date').textContent = fmt.dateLong(s.from);
   const [y, m, d] = s.from.split('-').map(Number);
   $('#r-place-date').textContent = t('report.placeDate', { d, m, y, month: t(`month.${m}`) });
-  $('#r-generated').textContent = t('report.generated', { time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}` });
+  $('#r-generated').textContent = t('report.generated', {
+    time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}`,
+  });
 
   const sat = F.satisfaction ?? {};
-  const key = (label, value, hint) => h('div', { class: 'figure' }, h('span', { class: 'label' }, label), h('b', {}, value), hint ? h('small', {}, hint) : null);
+  const key = (label, value, hint) =>
+    h(
+      'div',
+      { class: 'figure' },
+      h('span', { class: 'label' }, label),
+      h('b', {}, value),
+      hint ? h('small', {}, hint) : null,
+    );
   $('#r-key').replaceChildren(
     key(t('kpi.issued'), fmt.int(F.issued)),
     key(t('kpi.served'), fmt.int(F.served)),
@@ -55,79 +64,144 @@ function render() {
     key(t('kpi.wait'), fmt.minutes(F.wait?.mean), t('kpi.waitHint', { p90: fmt.minutes(F.wait?.p90) })),
     key(t('th.waitMax'), fmt.minutes(F.wait?.max)),
     key(t('kpi.service'), fmt.minutes(F.service?.mean)),
-    key(t('kpi.satisfied'), fmt.percent(sat.satisfied_share), t('report.rated', { rated: fmt.int(sat.rated ?? 0) })),
+    key(
+      t('kpi.satisfied'),
+      fmt.percent(sat.satisfied_share),
+      t('report.rated', { rated: fmt.int(sat.rated ?? 0) }),
+    ),
   );
 
-  table('#r-fields', t('by.field'), s.by_field, F, [
-    ['issued', (r) => fmt.int(r.issued)],
-    ['served', (r) => fmt.int(r.served)],
-    ['absent', (r) => fmt.int(r.absent)],
-    ['transferred', (r) => fmt.int(r.transferred)],
-    ['waitMean', (r) => fmt.minutesNumber(r.wait?.mean)],
-    ['waitP90', (r) => fmt.minutesNumber(r.wait?.p90)],
-    ['serviceMean', (r) => fmt.minutesNumber(r.service?.mean)],
-    ['within', (r) => fmt.percent(r.within_target)],
-    ['satisfied', (r) => fmt.percent(r.satisfaction?.satisfied_share)],
-  ], (r) => [h('span', { class: 'code-badge' }, r.key), ' ', nameOf(r)]);
+  table(
+    '#r-fields',
+    t('by.field'),
+    s.by_field,
+    F,
+    [
+      ['issued', (r) => fmt.int(r.issued)],
+      ['served', (r) => fmt.int(r.served)],
+      ['absent', (r) => fmt.int(r.absent)],
+      ['transferred', (r) => fmt.int(r.transferred)],
+      ['waitMean', (r) => fmt.minutesNumber(r.wait?.mean)],
+      ['waitP90', (r) => fmt.minutesNumber(r.wait?.p90)],
+      ['serviceMean', (r) => fmt.minutesNumber(r.service?.mean)],
+      ['within', (r) => fmt.percent(r.within_target)],
+      ['satisfied', (r) => fmt.percent(r.satisfaction?.satisfied_share)],
+    ],
+    (r) => [h('span', { class: 'code-badge' }, r.key), ' ', nameOf(r)],
+  );
 
-  table('#r-counters', t('by.counter'), s.by_counter, F, [
-    ['served', (r) => fmt.int(r.served)],
-    ['absent', (r) => fmt.int(r.absent)],
-    ['recalls', (r) => fmt.int(r.recalls)],
-    ['waitMean', (r) => fmt.minutesNumber(r.wait?.mean)],
-    ['serviceMean', (r) => fmt.minutesNumber(r.service?.mean)],
-    ['satisfied', (r) => fmt.percent(r.satisfaction?.satisfied_share)],
-    ['open', (r) => fmt.hours(r.open_seconds)],
-    ['paused', (r) => fmt.hours(r.paused_seconds)],
-  ], nameOf);
+  table(
+    '#r-counters',
+    t('by.counter'),
+    s.by_counter,
+    F,
+    [
+      ['served', (r) => fmt.int(r.served)],
+      ['absent', (r) => fmt.int(r.absent)],
+      ['recalls', (r) => fmt.int(r.recalls)],
+      ['waitMean', (r) => fmt.minutesNumber(r.wait?.mean)],
+      ['serviceMean', (r) => fmt.minutesNumber(r.service?.mean)],
+      ['satisfied', (r) => fmt.percent(r.satisfaction?.satisfied_share)],
+      ['open', (r) => fmt.hours(r.open_seconds)],
+      ['paused', (r) => fmt.hours(r.paused_seconds)],
+    ],
+    nameOf,
+  );
 
   const scale = s.rating_scale === 3 ? 3 : 5;
   const colours = levelColours(scale);
   const rated = sat.rated ?? 0;
-  $('#r-satisfaction tbody').replaceChildren(...Array.from({ length: scale }, (_, i) => scale - i).map((level) => {
-    const n = sat.levels?.[level - 1] ?? 0;
-    return h('tr', { dataset: { level } },
-      h('td', { class: 'name' }, h('span', { class: 'swatch', style: `background:${colours[level - 1]}` }), SCALES[scale][level][t.lang() === 'en' ? 1 : 0]),
-      h('td', { class: 'num' }, fmt.int(n)),
-      h('td', { class: 'num' }, rated ? fmt.percent(n / rated) : fmt.DASH));
-  }));
-  $('#r-satisfaction tfoot').replaceChildren(h('tr', {},
-    h('td', { class: 'name' }, t('sat.rated')),
-    h('td', { class: 'num' }, fmt.int(rated)),
-    h('td', { class: 'num' }, rated ? fmt.percent(1) : fmt.DASH)));
+  $('#r-satisfaction tbody').replaceChildren(
+    ...Array.from({ length: scale }, (_, i) => scale - i).map((level) => {
+      const n = sat.levels?.[level - 1] ?? 0;
+      return h(
+        'tr',
+        { dataset: { level } },
+        h(
+          'td',
+          { class: 'name' },
+          h('span', { class: 'swatch', style: `background:${colours[level - 1]}` }),
+          SCALES[scale][level][t.lang() === 'en' ? 1 : 0],
+        ),
+        h('td', { class: 'num' }, fmt.int(n)),
+        h('td', { class: 'num' }, rated ? fmt.percent(n / rated) : fmt.DASH),
+      );
+    }),
+  );
+  $('#r-satisfaction tfoot').replaceChildren(
+    h(
+      'tr',
+      {},
+      h('td', { class: 'name' }, t('sat.rated')),
+      h('td', { class: 'num' }, fmt.int(rated)),
+      h('td', { class: 'num' }, rated ? fmt.percent(1) : fmt.DASH),
+    ),
+  );
   const by = sat.by_source ?? {};
-  $('#r-coverage').textContent = `${t('report.coverage', { share: fmt.percent(sat.coverage) })} ${t('report.sources', {
-    phone: fmt.int(by.phone?.rated ?? 0),
-    counter: fmt.int(by.counter?.rated ?? 0),
-    replaced: fmt.int(sat.replaced ?? 0),
-  })}`;
+  $('#r-coverage').textContent = `${t('report.coverage', { share: fmt.percent(sat.coverage) })} ${t(
+    'report.sources',
+    {
+      phone: fmt.int(by.phone?.rated ?? 0),
+      counter: fmt.int(by.counter?.rated ?? 0),
+      replaced: fmt.int(sat.replaced ?? 0),
+    },
+  )}`;
 
   const est = s.estimate ?? {};
   $('#r-estimate').replaceChildren(
-    h('dt', {}, t('est.quoted')), h('dd', {}, fmt.int(est.quoted)),
-    h('dt', {}, t('est.mae')), h('dd', {}, fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60)),
-    h('dt', {}, t('est.longer')), h('dd', {}, fmt.percent(est.share_longer)),
-    h('dt', {}, t('est.longer5')), h('dd', {}, fmt.percent(est.share_5_min_longer)));
+    h('dt', {}, t('est.quoted')),
+    h('dd', {}, fmt.int(est.quoted)),
+    h('dt', {}, t('est.mae')),
+    h('dd', {}, fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60)),
+    h('dt', {}, t('est.longer')),
+    h('dd', {}, fmt.percent(est.share_longer)),
+    h('dt', {}, t('est.longer5')),
+    h('dd', {}, fmt.percent(est.share_5_min_longer)),
+  );
   const reasons = F.paused_reasons ?? [];
-  $('#r-pauses').replaceChildren(...(reasons.length
-    ? reasons.flatMap((p) => [h('dt', {}, t.has(`reason.${p.reason}`) ? t(`reason.${p.reason}`) : p.reason), h('dd', {}, fmt.hours(p.seconds))])
-    : [h('dt', {}, t('pauses.none'))]));
+  $('#r-pauses').replaceChildren(
+    ...(reasons.length
+      ? reasons.flatMap((p) => [
+          h('dt', {}, t.has(`reason.${p.reason}`) ? t(`reason.${p.reason}`) : p.reason),
+          h('dd', {}, fmt.hours(p.seconds)),
+        ])
+      : [h('dt', {}, t('pauses.none'))]),
+  );
 
   const comments = [...(s.comments ?? [])].sort((a, b) => String(a.at).localeCompare(String(b.at)));
   $('#r-comments-section').hidden = comments.length === 0;
-  $('#r-comments').replaceChildren(...comments.map((c) => h('li', {},
-    h('span', { class: 'meta' }, `${fmt.time(c.at)} · ${[c.field, c.counter != null ? t('counter.n', { no: c.counter }) : null, c.clerk].filter(Boolean).join(' · ')} · ${SCALES[scale][c.level]?.[t.lang() === 'en' ? 1 : 0] ?? c.level}`),
-    h('span', {}, ` — ${c.comment}`))));
+  $('#r-comments').replaceChildren(
+    ...comments.map((c) =>
+      h(
+        'li',
+        {},
+        h(
+          'span',
+          { class: 'meta' },
+          `${fmt.time(c.at)} · ${[c.field, c.counter != null ? t('counter.n', { no: c.counter }) : null, c.clerk].filter(Boolean).join(' · ')} · ${SCALES[scale][c.level]?.[t.lang() === 'en' ? 1 : 0] ?? c.level}`,
+        ),
+        h('span', {}, ` — ${c.comment}`),
+      ),
+    ),
+  );
 }
 
 function table(sel, first, rows, total, cols, name) {
   const el = $(sel);
-  el.tHead.replaceChildren(h('tr', {}, h('th', { class: 'name' }, first),
-    cols.map(([k]) => h('th', { dataset: { col: k } }, t(`th.${k}`)))));
+  el.tHead.replaceChildren(
+    h(
+      'tr',
+      {},
+      h('th', { class: 'name' }, first),
+      cols.map(([k]) => h('th', { dataset: { col: k } }, t(`th.${k}`))),
+    ),
+  );
   const cells = (r) => cols.map(([k, f]) => h('td', { class: 'num', dataset: { col: k } }, f(r)));
-  el.tBodies[0].replaceChildren(...(rows.length
-    ? rows.map((r) => h('tr', { dataset: { key: r.key } }, h('td', { class: 'name' }, name(r)), cells(r)))
-    : [h('tr', {}, h('td', { class: 'name empty', colspan: cols.length + 1 }, t('hist.empty')))]));
+  el.tBodies[0].replaceChildren(
+    ...(rows.length
+      ? rows.map((r) => h('tr', { dataset: { key: r.key } }, h('td', { class: 'name' }, name(r)), cells(r)))
+      : [h('tr', {}, h('td', { class: 'name empty', colspan: cols.length + 1 }, t('hist.empty')))]),
+  );
   el.tFoot.replaceChildren(h('tr', {}, h('td', { class: 'name' }, t('table.total')), cells(total)));
 }
 

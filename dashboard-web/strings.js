@@ -4,21 +4,22 @@ const vi = {
   'app.title': 'Bảng điều hành',
   'app.kicker': 'Bộ phận Một cửa',
   'lang.switch': 'English',
-  'logout': 'Đăng xuất',
+  logout: 'Đăng xuất',
   'login.title': 'Bảng điều hành bộ phận một cửa',
   'login.hint': 'Dành cho lãnh đạo và quản trị viên.',
   'login.name': 'Tên đăng nhập',
   'login.password': 'Mật khẩu',
   'login.submit': 'Đăng nhập',
   'denied.title': 'Không có quyền truy cập',
-  'denied.text': 'Bảng điều hành chỉ dành cho lãnh đạo và quản trị viên. Tài khoản “{name}” không có quyền xem.',
+  'denied.text':
+    'Bảng điều hành chỉ dành cho lãnh đạo và quản trị viên. Tài khoản “{name}” không có quyền xem.',
   'denied.other': 'Đăng nhập bằng tài khoản khác',
   'conn.reconnecting': 'Đang kết nối lại…',
   'tab.now': 'Hiện tại',
   'tab.history': 'Thống kê',
-  'loading': 'Đang tải…',
-  'dash': '—',
-  'none': 'Không có',
+  loading: 'Đang tải…',
+  dash: '—',
+  none: 'Không có',
 
   // units
   'unit.min': '{n} phút',
@@ -45,9 +46,12 @@ const vi = {
   'now.uplinkBacklog': 'Còn {n} sự kiện chờ gửi.',
   'now.uplinkLast': 'Lần gửi được gần nhất: {time}',
   'now.uplinkNever': 'Chưa gửi được lần nào.',
-  'uplink.city_unreachable': 'Không kết nối được máy chủ thành phố (mạng hoặc máy chủ đang gián đoạn). Số liệu vẫn được giữ ở đây và sẽ tự gửi khi kết nối lại.',
-  'uplink.city_refused': 'Máy chủ thành phố từ chối nhận số liệu (mã hoặc khóa bí mật của bộ phận có thể sai). Hãy báo bộ phận kỹ thuật.',
-  'uplink.city_unreadable': 'Máy chủ thành phố trả lời không đọc được (địa chỉ có thể sai). Hãy báo bộ phận kỹ thuật.',
+  'uplink.city_unreachable':
+    'Không kết nối được máy chủ thành phố (mạng hoặc máy chủ đang gián đoạn). Số liệu vẫn được giữ ở đây và sẽ tự gửi khi kết nối lại.',
+  'uplink.city_refused':
+    'Máy chủ thành phố từ chối nhận số liệu (mã hoặc khóa bí mật của bộ phận có thể sai). Hãy báo bộ phận kỹ thuật.',
+  'uplink.city_unreadable':
+    'Máy chủ thành phố trả lời không đọc được (địa chỉ có thể sai). Hãy báo bộ phận kỹ thuật.',
   'uplink.uplink_failed': 'Chưa gửi được số liệu lên thành phố. Hãy báo bộ phận kỹ thuật.',
   'now.printersBad': '{n} máy có sự cố',
   'now.printersNone': 'Chưa có máy in',
@@ -209,11 +213,13 @@ const vi = {
   'report.minutesNote': 'Thời gian tính bằng phút. “—”: không có số liệu.',
   'report.rated': '{rated} lượt đánh giá',
   'report.coverage': '{share} số đã phục vụ được đánh giá.',
-  'report.sources': 'Qua điện thoại của công dân: {phone} lượt; trên máy tính bảng tại quầy: {counter} lượt; công dân đánh giá lại thay máy tính bảng: {replaced}.',
+  'report.sources':
+    'Qua điện thoại của công dân: {phone} lượt; trên máy tính bảng tại quầy: {counter} lượt; công dân đánh giá lại thay máy tính bảng: {replaced}.',
   'report.nation': 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM',
   'report.motto': 'Độc lập - Tự do - Hạnh phúc',
   'report.placeDate': 'Ngày {d} tháng {m} năm {y}',
-  'report.denied': 'Báo cáo chỉ dành cho lãnh đạo và quản trị viên. Hãy đăng nhập trên bảng điều hành bằng tài khoản có quyền.',
+  'report.denied':
+    'Báo cáo chỉ dành cho lãnh đạo và quản trị viên. Hãy đăng nhập trên bảng điều hành bằng tài khoản có quyền.',
   'report.signIn': 'Hãy đăng nhập trên bảng điều hành trước, rồi mở lại báo cáo.',
 
   // dates
@@ -236,7 +242,8 @@ const vi = {
   'alert.cancelTheirs': 'Hủy các số đang chờ của máy/người này…',
   'alert.ack': 'Đã biết',
   'bulk.title': 'Hủy hàng loạt số đang chờ',
-  'bulk.hint': 'Hủy mọi số đang chờ do một ki-ốt hoặc một cán bộ cấp, hoặc cấp trong một khoảng giờ hôm nay (có thể chỉ một lĩnh vực). Số đang được gọi hoặc phục vụ không bị hủy. Mỗi số hủy được ghi lại kèm lý do.',
+  'bulk.hint':
+    'Hủy mọi số đang chờ do một ki-ốt hoặc một cán bộ cấp, hoặc cấp trong một khoảng giờ hôm nay (có thể chỉ một lĩnh vực). Số đang được gọi hoặc phục vụ không bị hủy. Mỗi số hủy được ghi lại kèm lý do.',
   'bulk.kiosk': 'Ki-ốt (tên thiết bị)',
   'bulk.clerk': 'Cán bộ (tên đăng nhập)',
   'bulk.from': 'Cấp từ',
@@ -271,21 +278,22 @@ const en = {
   'app.title': 'Manager dashboard',
   'app.kicker': 'One-stop service',
   'lang.switch': 'Tiếng Việt',
-  'logout': 'Sign out',
+  logout: 'Sign out',
   'login.title': 'One-stop hall dashboard',
   'login.hint': 'For managers and administrators.',
   'login.name': 'User name',
   'login.password': 'Password',
   'login.submit': 'Sign in',
   'denied.title': 'No access',
-  'denied.text': 'The dashboard is for managers and administrators only. The account “{name}” may not see it.',
+  'denied.text':
+    'The dashboard is for managers and administrators only. The account “{name}” may not see it.',
   'denied.other': 'Sign in with another account',
   'conn.reconnecting': 'Reconnecting…',
   'tab.now': 'Now',
   'tab.history': 'History',
-  'loading': 'Loading…',
-  'dash': '—',
-  'none': 'None',
+  loading: 'Loading…',
+  dash: '—',
+  none: 'None',
 
   'unit.min': '{n} min',
   'unit.hm': '{h} h {m} min',
@@ -310,9 +318,12 @@ const en = {
   'now.uplinkBacklog': '{n} events waiting to be sent.',
   'now.uplinkLast': 'Last sent: {time}',
   'now.uplinkNever': 'Nothing sent yet.',
-  'uplink.city_unreachable': 'The city’s server cannot be reached (the network or the server is down). The figures are kept here and will be sent when it is back.',
-  'uplink.city_refused': 'The city’s server refuses the figures (the hall’s code or secret may be wrong). Please tell the technical staff.',
-  'uplink.city_unreadable': 'The city’s server gives an answer that cannot be read (the address may be wrong). Please tell the technical staff.',
+  'uplink.city_unreachable':
+    'The city’s server cannot be reached (the network or the server is down). The figures are kept here and will be sent when it is back.',
+  'uplink.city_refused':
+    'The city’s server refuses the figures (the hall’s code or secret may be wrong). Please tell the technical staff.',
+  'uplink.city_unreadable':
+    'The city’s server gives an answer that cannot be read (the address may be wrong). Please tell the technical staff.',
   'uplink.uplink_failed': 'The figures could not be sent to the city. Please tell the technical staff.',
   'now.printersBad': '{n} with a problem',
   'now.printersNone': 'No printers',
@@ -444,17 +455,17 @@ const en = {
   'est.mae': 'Mean error',
   'est.longer': 'Waited longer than told',
   'est.longer5': 'Waited over 5 min longer than told',
-  'sat.title': 'Citizens\' ratings',
+  'sat.title': "Citizens' ratings",
   'sat.rated': 'Ratings',
   'sat.coverage': 'Share of served tickets rated',
-  'sat.phone': 'On the citizen\'s phone',
-  'sat.counter': 'On the counter\'s tablet',
+  'sat.phone': "On the citizen's phone",
+  'sat.counter': "On the counter's tablet",
   'sat.unknown': 'Source unknown (older data)',
   'sat.sourceLine': '{rated} ratings, {satisfied} satisfied',
   'sat.replaced': 'Tablet ratings replaced by the citizen',
   'pauses.title': 'Paused time by reason',
   'pauses.none': 'No pauses.',
-  'comments.title': 'Citizens\' comments',
+  'comments.title': "Citizens' comments",
   'comments.none': 'No comments yet.',
 
   'report.title': 'One-stop hall activity report',
@@ -472,11 +483,13 @@ const en = {
   'report.minutesNote': 'Times in minutes. “—”: no data.',
   'report.rated': '{rated} ratings',
   'report.coverage': '{share} of served tickets were rated.',
-  'report.sources': 'On the citizens\' phones: {phone}; on the counters\' tablets: {counter}; tablet ratings replaced by the citizen: {replaced}.',
+  'report.sources':
+    "On the citizens' phones: {phone}; on the counters' tablets: {counter}; tablet ratings replaced by the citizen: {replaced}.",
   'report.nation': 'SOCIALIST REPUBLIC OF VIET NAM',
   'report.motto': 'Independence - Freedom - Happiness',
   'report.placeDate': '{d} {month} {y}',
-  'report.denied': 'The report is for managers and administrators. Sign in on the dashboard with an account that may see it.',
+  'report.denied':
+    'The report is for managers and administrators. Sign in on the dashboard with an account that may see it.',
   'report.signIn': 'Sign in on the dashboard first, then open the report again.',
 
   'date.long': '{weekday}, {d} {month} {y}',
@@ -509,7 +522,8 @@ const en = {
   'alert.cancelTheirs': 'Cancel their waiting tickets…',
   'alert.ack': 'Seen',
   'bulk.title': 'Cancel waiting tickets in bulk',
-  'bulk.hint': 'Cancel every waiting ticket one kiosk or one member of staff issued, or issued within a time range today (optionally of one field). Tickets being called or served are left alone. Each cancellation is recorded with the reason.',
+  'bulk.hint':
+    'Cancel every waiting ticket one kiosk or one member of staff issued, or issued within a time range today (optionally of one field). Tickets being called or served are left alone. Each cancellation is recorded with the reason.',
   'bulk.kiosk': 'Kiosk (device name)',
   'bulk.clerk': 'Staff member (user name)',
   'bulk.from': 'Issued from',
@@ -519,7 +533,8 @@ const en = {
   'bulk.reason': 'Reason',
   'bulk.floodReason': 'unusual issuing by kiosk/staff {name}',
   'bulk.check': 'Check what would be cancelled',
-  'bulk.willCancel': '{n} waiting tickets will be cancelled: {codes}. Citizens holding them will see them cancelled. Confirm?',
+  'bulk.willCancel':
+    '{n} waiting tickets will be cancelled: {codes}. Citizens holding them will see them cancelled. Confirm?',
   'bulk.confirm': 'Confirm cancellation',
   'bulk.back': 'Back',
   'bulk.done': '{n} tickets cancelled.',
@@ -581,7 +596,7 @@ for (const [code, text] of Object.entries(printerErrors.vi)) vi[`perr.${code}`] 
 for (const [code, text] of Object.entries(printerErrors.en)) en[`perr.${code}`] = text;
 
 /** Pause reasons the console sends in Vietnamese, for the English page. */
-const pauseReasons = { 'Nghỉ trưa': 'Lunch break', 'Họp': 'Meeting', 'Lỗi hệ thống': 'System fault' };
+const pauseReasons = { 'Nghỉ trưa': 'Lunch break', Họp: 'Meeting', 'Lỗi hệ thống': 'System fault' };
 for (const [reason, text] of Object.entries(pauseReasons)) {
   vi[`reason.${reason}`] = reason;
   en[`reason.${reason}`] = text;
@@ -607,5 +622,7 @@ export const SCALES = {
 
 /** Colours of the levels, worst (red) to best (green), for any scale. */
 export function levelColours(scale) {
-  return scale === 3 ? ['#d64545', '#8cc152', '#2e9e5b'] : ['#d64545', '#f08c3a', '#c9c23a', '#8cc152', '#2e9e5b'];
+  return scale === 3
+    ? ['#d64545', '#8cc152', '#2e9e5b']
+    : ['#d64545', '#f08c3a', '#c9c23a', '#8cc152', '#2e9e5b'];
 }

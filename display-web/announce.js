@@ -8,17 +8,18 @@
 // Every announcement is recorded in window.motcuaAnnouncements when it starts playing:
 // {code, counter, source: "server" | "browser" | "chime", at}.
 
-const played = (window.motcuaAnnouncements ??= []);
+window.motcuaAnnouncements ??= [];
+const played = window.motcuaAnnouncements;
 const STALE_MS = 2 * 60 * 1000; // a call still not announced after this is old news
 const params = new URLSearchParams(location.search);
 // The hall's settings (/api/services) set the volume and the chime; `?volume=` on this
 // screen's address wins, for a TV that is louder or quieter than the rest.
-let volume = clampVolume(params.get("volume"));
+let volume = clampVolume(params.get('volume'));
 let chimeOn = true;
 
 export function configure(settings) {
   if (!settings) return;
-  if (params.get("volume") === null && Number.isFinite(settings.volume)) {
+  if (params.get('volume') === null && Number.isFinite(settings.volume)) {
     volume = clampVolume(String(settings.volume));
     if (master) master.gain.value = volume;
   }
@@ -32,12 +33,12 @@ let master = null;
 let button = null;
 
 function clampVolume(raw) {
-  const v = raw === null || raw === "" ? 90 : Number(raw);
+  const v = raw === null || raw === '' ? 90 : Number(raw);
   return Number.isFinite(v) ? Math.min(100, Math.max(0, v)) / 100 : 0.9;
 }
 
 export function phrase(code, counter) {
-  return `Mời công dân có số thứ tự ${[...code].join(" ")} đến quầy số ${counter}`;
+  return `Mời công dân có số thứ tự ${[...code].join(' ')} đến quầy số ${counter}`;
 }
 
 function audio() {
@@ -46,27 +47,29 @@ function audio() {
     master = ctx.createGain();
     master.gain.value = volume;
     master.connect(ctx.destination);
-    ctx.addEventListener("statechange", showButton);
+    ctx.addEventListener('statechange', showButton);
   }
   return ctx;
 }
 
 function showButton() {
-  if (button) button.hidden = !ctx || ctx.state === "running";
+  if (button) button.hidden = !ctx || ctx.state === 'running';
 }
 
 /// Wire the "tap to enable sound" button and find out at once whether sound is allowed.
 export function setupSound(el) {
   button = el;
-  button.addEventListener("click", () => {
+  button.addEventListener('click', () => {
     audio().resume();
     // Speech synthesis also needs a user gesture once; an empty utterance unlocks it.
-    if ("speechSynthesis" in window) speechSynthesis.speak(new SpeechSynthesisUtterance(""));
+    if ('speechSynthesis' in window) speechSynthesis.speak(new SpeechSynthesisUtterance(''));
     button.hidden = true;
   });
-  audio().resume().catch(() => {});
+  audio()
+    .resume()
+    .catch(() => {});
   setTimeout(showButton, 800);
-  if ("speechSynthesis" in window) speechSynthesis.getVoices(); // starts loading the list
+  if ('speechSynthesis' in window) speechSynthesis.getVoices(); // starts loading the list
 }
 
 /// Queue the announcement of a call (or a recall: it is said again). `holds` says, when
@@ -98,7 +101,7 @@ async function pump() {
       if (Date.now() - item.queued > STALE_MS || !item.holds()) continue;
       const buffer = await within(item.voice, 4000, null);
       const viVoice = buffer ? null : browserVoice();
-      const source = buffer ? "server" : viVoice ? "browser" : "chime";
+      const source = buffer ? 'server' : viVoice ? 'browser' : 'chime';
       played.push({ code: item.code, counter: item.counter, source, at: Date.now() });
       if (chimeOn || !(buffer || viVoice)) await chime();
       if (buffer) await playBuffer(buffer);
@@ -113,18 +116,18 @@ async function pump() {
 // Resolves when the audio context runs; while the browser blocks it, shows the button.
 function soundAllowed() {
   const c = audio();
-  if (c.state === "running") return Promise.resolve();
+  if (c.state === 'running') return Promise.resolve();
   c.resume().catch(() => {});
   return new Promise((resolve) => {
     const check = () => {
-      if (c.state === "running") {
-        c.removeEventListener("statechange", check);
+      if (c.state === 'running') {
+        c.removeEventListener('statechange', check);
         clearTimeout(timer);
         resolve();
       }
     };
     const timer = setTimeout(showButton, 500);
-    c.addEventListener("statechange", check);
+    c.addEventListener('statechange', check);
   });
 }
 
@@ -144,7 +147,11 @@ function tone(freq, at, length) {
   gain.gain.exponentialRampToValueAtTime(0.5, at + 0.015);
   gain.gain.exponentialRampToValueAtTime(0.0001, at + length);
   gain.connect(master);
-  for (const [mult, level] of [[1, 1], [2, 0.25], [3, 0.08]]) {
+  for (const [mult, level] of [
+    [1, 1],
+    [2, 0.25],
+    [3, 0.08],
+  ]) {
     const osc = c.createOscillator();
     const g = c.createGain();
     osc.frequency.value = freq * mult;
@@ -168,24 +175,37 @@ function playBuffer(buffer) {
 }
 
 function browserVoice() {
-  if (!("speechSynthesis" in window)) return null;
+  if (!('speechSynthesis' in window)) return null;
   const voices = speechSynthesis.getVoices();
-  return voices.find((v) => v.lang.replace("_", "-").toLowerCase() === "vi-vn")
-    ?? voices.find((v) => v.lang.toLowerCase().startsWith("vi")) ?? null;
+  return (
+    voices.find((v) => v.lang.replace('_', '-').toLowerCase() === 'vi-vn') ??
+    voices.find((v) => v.lang.toLowerCase().startsWith('vi')) ??
+    null
+  );
 }
 
 function speak(text, voice) {
   return new Promise((resolve) => {
     const u = new SpeechSynthesisUtterance(text);
     u.voice = voice;
-    u.lang = voice.lang || "vi-VN";
+    u.lang = voice.lang || 'vi-VN';
     u.volume = volume;
     u.rate = 0.9;
     let done = false;
-    const finish = () => { if (!done) { done = true; resolve(); } };
+    const finish = () => {
+      if (!done) {
+        done = true;
+        resolve();
+      }
+    };
     u.onend = u.onerror = finish;
     speechSynthesis.speak(u);
-    setTimeout(() => { if (!done) { speechSynthesis.cancel(); finish(); } }, 15000);
+    setTimeout(() => {
+      if (!done) {
+        speechSynthesis.cancel();
+        finish();
+      }
+    }, 15000);
   });
 }
 

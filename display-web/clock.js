@@ -1,12 +1,12 @@
 // Date and clock in Vietnamese, in the hall's time zone (not the TV's): "Thứ Tư, 25/11/2026", "08:05".
 
-let zone = "Asia/Ho_Chi_Minh";
+let zone = 'Asia/Ho_Chi_Minh';
 let formats = null;
 
 export function setTimeZone(tz) {
   if (!tz || tz === zone) return;
   try {
-    new Intl.DateTimeFormat("vi-VN", { timeZone: tz });
+    new Intl.DateTimeFormat('vi-VN', { timeZone: tz });
   } catch {
     return; // an unknown zone: keep the last good one
   }
@@ -18,9 +18,14 @@ export function setTimeZone(tz) {
 function make() {
   const timeZone = zone;
   return {
-    weekday: new Intl.DateTimeFormat("vi-VN", { timeZone, weekday: "long" }),
-    day: new Intl.DateTimeFormat("vi-VN", { timeZone, day: "2-digit", month: "2-digit", year: "numeric" }),
-    time: new Intl.DateTimeFormat("vi-VN", { timeZone, hour: "2-digit", minute: "2-digit", hourCycle: "h23" }),
+    weekday: new Intl.DateTimeFormat('vi-VN', { timeZone, weekday: 'long' }),
+    day: new Intl.DateTimeFormat('vi-VN', { timeZone, day: '2-digit', month: '2-digit', year: 'numeric' }),
+    time: new Intl.DateTimeFormat('vi-VN', {
+      timeZone,
+      hour: '2-digit',
+      minute: '2-digit',
+      hourCycle: 'h23',
+    }),
   };
 }
 
@@ -35,7 +40,7 @@ export function dateText(date = new Date()) {
   const weekday = formats.weekday.format(date);
   const d = parts(formats.day, date);
   // "thứ tư" -> "Thứ Tư", "chủ nhật" -> "Chủ Nhật"
-  const title = weekday.normalize("NFC").replace(/(^|\s)(\p{Ll})/gu, (_, s, c) => s + c.toUpperCase());
+  const title = weekday.normalize('NFC').replace(/(^|\s)(\p{Ll})/gu, (_, s, c) => s + c.toUpperCase());
   return `${title}, ${d.day}/${d.month}/${d.year}`;
 }
 
@@ -47,8 +52,8 @@ export function timeText(date = new Date()) {
 
 function tick() {
   const now = new Date();
-  const clock = document.getElementById("clock");
-  const date = document.getElementById("date");
+  const clock = document.getElementById('clock');
+  const date = document.getElementById('date');
   if (clock) clock.textContent = timeText(now);
   if (date) date.textContent = dateText(now);
 }
@@ -56,6 +61,13 @@ function tick() {
 export function startClock() {
   tick();
   // Tick on the second so the minute changes on time.
-  const again = () => setTimeout(() => { tick(); again(); }, 1000 - (Date.now() % 1000) + 20);
+  const again = () =>
+    setTimeout(
+      () => {
+        tick();
+        again();
+      },
+      1000 - (Date.now() % 1000) + 20,
+    );
   again();
 }

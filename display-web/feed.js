@@ -14,7 +14,7 @@ export function follow(path, { onFrame, online }) {
   let lastHeard = Date.now();
   let retry = null;
 
-  const url = `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${path}`;
+  const url = `${location.protocol === 'https:' ? 'wss' : 'ws'}://${location.host}${path}`;
 
   function open() {
     retry = null;
@@ -29,7 +29,7 @@ export function follow(path, { onFrame, online }) {
         return;
       }
       onFrame(frame);
-      if (frame.type === "snapshot") {
+      if (frame.type === 'snapshot') {
         delay = FIRST_DELAY;
         online(true);
       }
@@ -43,7 +43,11 @@ export function follow(path, { onFrame, online }) {
     if (socket !== ws) return;
     ws = null;
     socket.onmessage = socket.onclose = socket.onerror = null;
-    try { socket.close(); } catch { /* already closed */ }
+    try {
+      socket.close();
+    } catch {
+      /* already closed */
+    }
     online(false);
     if (!retry) {
       retry = setTimeout(open, delay);
@@ -55,7 +59,7 @@ export function follow(path, { onFrame, online }) {
     const socket = ws;
     if (!socket || Date.now() - lastHeard < QUIET_MS) return;
     try {
-      const r = await fetch("/healthz", { cache: "no-store", signal: AbortSignal.timeout(5000) });
+      const r = await fetch('/healthz', { cache: 'no-store', signal: AbortSignal.timeout(5000) });
       if (!r.ok) throw new Error(`healthz ${r.status}`);
       lastHeard = Date.now();
     } catch {
@@ -64,7 +68,7 @@ export function follow(path, { onFrame, online }) {
   }, 5000);
 
   // A TV that wakes up from standby should not wait for the backoff.
-  document.addEventListener("visibilitychange", () => {
+  document.addEventListener('visibilitychange', () => {
     if (!document.hidden && !ws && retry) {
       clearTimeout(retry);
       open();

@@ -12,7 +12,7 @@
 // ("Về hàng chờ", "Vắng mặt", "Đã hủy"), so nobody walks to a counter for it, and a
 // citizen who missed their call sees what became of their number.
 
-import { announce } from "./announce.js";
+import { announce } from './announce.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_CALLS = 10;
@@ -40,7 +40,7 @@ function hallNow() {
 }
 
 function heard(iso, always) {
-  const t = Date.parse(iso ?? "");
+  const t = Date.parse(iso ?? '');
   if (!Number.isFinite(t)) return;
   if (always || t > hallNow()) {
     hallClock.at = t;
@@ -50,16 +50,16 @@ function heard(iso, always) {
 
 export function init() {
   // How many recent calls fit depends on the screen; a TV does not resize, a test window may.
-  addEventListener("resize", () => renderRecent(false));
+  addEventListener('resize', () => renderRecent(false));
 }
 
 export function feedPath() {
-  return "/ws/hall";
+  return '/ws/hall';
 }
 
 export function settings(s) {
-  if (s.hall) $("hall-name").textContent = s.hall;
-  setNotice(s.notice ?? "");
+  if (s.hall) $('hall-name').textContent = s.hall;
+  setNotice(s.notice ?? '');
   if (!state.services.length && Array.isArray(s.services)) {
     state.services = s.services;
     for (const f of s.services) state.waiting[f.code] ??= f.waiting;
@@ -72,8 +72,8 @@ export function online(on) {
 }
 
 export function apply(frame) {
-  if (frame.type === "snapshot") {
-    $("hall-name").textContent = frame.hall ?? "";
+  if (frame.type === 'snapshot') {
+    $('hall-name').textContent = frame.hall ?? '';
     state.services = frame.services ?? [];
     state.waiting = Object.fromEntries(state.services.map((f) => [f.code, f.waiting]));
     state.counters = new Map((frame.counters ?? []).map((c) => [c.no, c]));
@@ -92,7 +92,7 @@ export function apply(frame) {
     // Where the ticket stands now: a call of it that no longer holds comes down.
     for (const c of state.calls) if (c.code === t.code) c.status = t.status;
   }
-  if ((frame.kind === "called" || frame.kind === "recalled") && t) {
+  if ((frame.kind === 'called' || frame.kind === 'recalled') && t) {
     const c = call({ ...t, counter: t.counter ?? frame.counter?.no, kind: frame.kind, at: frame.at });
     state.calls = latestFirst([c, ...state.calls]);
     renderLatest(true);
@@ -106,14 +106,14 @@ export function apply(frame) {
 }
 
 function call(c) {
-  const at = Date.parse(c.at ?? "");
+  const at = Date.parse(c.at ?? '');
   return {
     code: c.code,
     counter: c.counter,
     service: c.service,
     kind: c.kind,
     at: Number.isFinite(at) ? at : hallNow(),
-    status: c.status ?? "called",
+    status: c.status ?? 'called',
   };
 }
 
@@ -121,8 +121,8 @@ function call(c) {
 function holds(c) {
   const counter = state.counters.get(c.counter);
   return (
-    (c.status === "called" || c.status === "serving") &&
-    counter?.state === "open" &&
+    (c.status === 'called' || c.status === 'serving') &&
+    counter?.state === 'open' &&
     counter.current?.code === c.code
   );
 }
@@ -130,17 +130,17 @@ function holds(c) {
 // What became of a call, for the recent list: "holds", "done" (served), or why it was
 // taken down.
 function fate(c) {
-  if (holds(c)) return "holds";
-  if (c.status === "waiting") return "requeued";
-  if (c.status === "absent") return "absent";
-  if (c.status === "cancelled") return "cancelled";
-  return "done";
+  if (holds(c)) return 'holds';
+  if (c.status === 'waiting') return 'requeued';
+  if (c.status === 'absent') return 'absent';
+  if (c.status === 'cancelled') return 'cancelled';
+  return 'done';
 }
 
 const FATES = {
-  requeued: ["Về hàng chờ", "Back in queue"],
-  absent: ["Vắng mặt", "Absent"],
-  cancelled: ["Đã hủy", "Cancelled"],
+  requeued: ['Về hàng chờ', 'Back in queue'],
+  absent: ['Vắng mặt', 'Absent'],
+  cancelled: ['Đã hủy', 'Cancelled'],
 };
 
 // The newest call that still holds and is not yet CALL_SHOWN_MS old.
@@ -164,67 +164,70 @@ function renderLatest(flash) {
   clearTimeout(expiry);
   if (latest) {
     // Back to the welcome panel when this call's time is up (or the next one's shows).
-    expiry = setTimeout(() => {
-      renderLatest(false);
-      renderRecent(false);
-    }, Math.max(0, latest.at + CALL_SHOWN_MS - hallNow()) + 50);
+    expiry = setTimeout(
+      () => {
+        renderLatest(false);
+        renderRecent(false);
+      },
+      Math.max(0, latest.at + CALL_SHOWN_MS - hallNow()) + 50,
+    );
   }
-  const code = $("latest-code");
-  code.textContent = latest ? latest.code : "—";
-  code.dataset.len = latest ? String(latest.code.length) : "1";
-  $("latest-counter").textContent = latest ? String(latest.counter) : "—";
+  const code = $('latest-code');
+  code.textContent = latest ? latest.code : '—';
+  code.dataset.len = latest ? String(latest.code.length) : '1';
+  $('latest-counter').textContent = latest ? String(latest.counter) : '—';
   const f = latest && fieldName(latest.service);
-  $("latest-field").textContent = f ? f.name_vi : "";
-  const box = $("latest");
-  box.classList.toggle("empty", !latest);
-  box.dataset.code = latest ? latest.code : "";
-  box.classList.remove("flash");
+  $('latest-field').textContent = f ? f.name_vi : '';
+  const box = $('latest');
+  box.classList.toggle('empty', !latest);
+  box.dataset.code = latest ? latest.code : '';
+  box.classList.remove('flash');
   if (flash && latest) {
     void box.offsetWidth; // restart the animation on a recall
-    box.classList.add("flash");
+    box.classList.add('flash');
   }
 }
 
 function renderRecent(fresh) {
-  const list = $("recent");
+  const list = $('recent');
   const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
   const fits = Math.max(1, Math.floor(list.clientHeight / (8.4 * rem)) || 6);
   list.replaceChildren(
     ...state.calls.slice(0, fits).map((c, i) => {
-      const li = document.createElement("li");
+      const li = document.createElement('li');
       li.dataset.code = c.code;
       li.dataset.counter = String(c.counter);
       const f = fate(c);
       li.dataset.fate = f;
-      if (fresh && i === 0) li.classList.add("new");
-      if (FATES[f]) li.classList.add("moved");
-      const code = document.createElement("span");
-      code.className = "rc-code";
-      const number = document.createElement("span");
-      number.className = "rc-number";
+      if (fresh && i === 0) li.classList.add('new');
+      if (FATES[f]) li.classList.add('moved');
+      const code = document.createElement('span');
+      code.className = 'rc-code';
+      const number = document.createElement('span');
+      number.className = 'rc-number';
       number.textContent = c.code;
       code.append(number);
-      const [vi, en] = FATES[f] ?? (c.kind === "recalled" ? ["Gọi lại", "Recall"] : []);
+      const [vi, en] = FATES[f] ?? (c.kind === 'recalled' ? ['Gọi lại', 'Recall'] : []);
       if (vi) {
-        const tag = document.createElement("span");
-        tag.className = "rc-tag";
+        const tag = document.createElement('span');
+        tag.className = 'rc-tag';
         tag.textContent = vi;
-        const tagEn = document.createElement("span");
-        tagEn.className = "en";
+        const tagEn = document.createElement('span');
+        tagEn.className = 'en';
         tagEn.textContent = en;
         tag.append(tagEn);
         code.append(tag);
       }
-      const counter = document.createElement("span");
-      counter.className = "rc-counter";
+      const counter = document.createElement('span');
+      counter.className = 'rc-counter';
       counter.textContent = String(c.counter);
       li.append(code, counter);
       return li;
     }),
   );
   if (!state.calls.length) {
-    const li = document.createElement("div");
-    li.className = "recent-empty";
+    const li = document.createElement('div');
+    li.className = 'recent-empty';
     li.innerHTML = 'Chưa gọi số nào hôm nay <span class="en">No calls yet today</span>';
     list.replaceChildren(li);
   }
@@ -233,26 +236,26 @@ function renderRecent(fresh) {
 // Fields no open counter serves are marked, so nobody waits for a closed field unawares.
 function openCounters(code) {
   let n = 0;
-  for (const c of state.counters.values()) if (c.state !== "closed" && c.services?.includes(code)) n++;
+  for (const c of state.counters.values()) if (c.state !== 'closed' && c.services?.includes(code)) n++;
   return n;
 }
 
 function renderWaiting(rebuild) {
-  const box = $("waiting");
+  const box = $('waiting');
   if (rebuild || box.children.length !== state.services.length) {
     box.replaceChildren(
       ...state.services.map((f) => {
-        const el = document.createElement("div");
-        el.className = "field";
+        const el = document.createElement('div');
+        el.className = 'field';
         el.dataset.waitingField = f.code;
         // The count comes first in the text (tests and screen readers read "5 A Tư pháp…").
         el.innerHTML =
           '<div class="field-top"> <div class="field-count"></div> <div class="field-code"></div> </div> ' +
           '<div class="field-name"> <div class="field-vi"></div> <div class="field-en"></div>' +
           ' <div class="field-note"></div> </div>';
-        el.querySelector(".field-code").textContent = f.code;
-        el.querySelector(".field-vi").textContent = f.name_vi;
-        el.querySelector(".field-en").textContent = f.name_en;
+        el.querySelector('.field-code').textContent = f.code;
+        el.querySelector('.field-vi').textContent = f.name_vi;
+        el.querySelector('.field-en').textContent = f.name_en;
         return el;
       }),
     );
@@ -260,27 +263,27 @@ function renderWaiting(rebuild) {
   for (const el of box.children) {
     const code = el.dataset.waitingField;
     const n = state.waiting[code] ?? 0;
-    const count = el.querySelector(".field-count");
+    const count = el.querySelector('.field-count');
     count.textContent = String(n);
-    count.classList.toggle("zero", n === 0);
+    count.classList.toggle('zero', n === 0);
     const closed = state.counters.size > 0 && openCounters(code) === 0;
-    el.classList.toggle("closed", closed);
-    const note = el.querySelector(".field-note");
+    el.classList.toggle('closed', closed);
+    const note = el.querySelector('.field-note');
     if (closed !== note.hasChildNodes()) {
-      note.innerHTML = closed ? 'Chưa có quầy mở <span class="en">Closed</span>' : "";
+      note.innerHTML = closed ? 'Chưa có quầy mở <span class="en">Closed</span>' : '';
     }
   }
 }
 
 function setNotice(text) {
-  const el = $("notice");
-  text = text.normalize("NFC").trim();
-  el.closest(".notice-bar").classList.toggle("empty", !text);
+  const el = $('notice');
+  text = text.normalize('NFC').trim();
+  el.closest('.notice-bar').classList.toggle('empty', !text);
   if (el.textContent === text) return;
   el.textContent = text;
   // About 14 rem a second, whatever the length of the text.
   requestAnimationFrame(() => {
     const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
-    el.style.setProperty("--notice-seconds", `${Math.max(10, el.scrollWidth / (14 * rem))}s`);
+    el.style.setProperty('--notice-seconds', `${Math.max(10, el.scrollWidth / (14 * rem))}s`);
   });
 }

@@ -73,7 +73,8 @@ function h(tag, props = {}, ...kids) {
   for (const [k, v] of Object.entries(props)) {
     if (v == null || v === false) continue;
     if (k === 'class') el.className = v;
-    else if (k === 'html') el.innerHTML = v; // our own icons only
+    else if (k === 'html')
+      el.innerHTML = v; // our own icons only
     else if (k.startsWith('on')) el.addEventListener(k.slice(2), v);
     // Through the CSSOM: a style attribute would be inline style, which the CSP forbids.
     else if (k === 'style') el.style.cssText = v;
@@ -214,7 +215,12 @@ function drawStart() {
       ? h('p', { class: 'banner', 'data-banner': 'no-printer' }, ico('printer'), bilingual('no_printer'))
       : null,
     trouble
-      ? h('p', { class: 'banner', 'data-banner': 'printer-down' }, ico('printer'), t('printer_down', t(reasonKey(trouble))))
+      ? h(
+          'p',
+          { class: 'banner', 'data-banner': 'printer-down' },
+          ico('printer'),
+          t('printer_down', t(reasonKey(trouble))),
+        )
       : null,
     grid,
     S.notice ? h('p', { class: 'notice' }, S.notice) : null,
@@ -249,7 +255,12 @@ function fieldButton(s) {
 function chosenField() {
   const s = service(S.field);
   if (!s) return null;
-  return h('p', { class: 'chosen' }, h('span', { class: 'icon', html: fieldIcon(s) }), names(s.name_vi, s.name_en)[0]);
+  return h(
+    'p',
+    { class: 'chosen' },
+    h('span', { class: 'icon', html: fieldIcon(s) }),
+    names(s.name_vi, s.name_en)[0],
+  );
 }
 
 function backButton(fn, disabled = false) {
@@ -275,7 +286,12 @@ function drawPriority() {
         onclick: tap(() => choosePriority(code)),
       },
       ico(iconName),
-      h('span', { class: 'names' }, h('span', { class: 'name' }, name), why ? h('span', { class: 'why' }, why) : null),
+      h(
+        'span',
+        { class: 'names' },
+        h('span', { class: 'name' }, name),
+        why ? h('span', { class: 'why' }, why) : null,
+      ),
     );
   // "No" takes the regular number at once; a priority claim goes on to be confirmed.
   const regular = S.busy
@@ -370,7 +386,9 @@ function drawConfirm() {
       h(
         'button',
         { type: 'button', class: 'get', 'data-action': 'confirm', disabled: S.busy, onclick: tap(issue) },
-        S.busy ? h('span', { class: 'main' }, h('span', { class: 'spinner' }), t('getting')) : label('get_number'),
+        S.busy
+          ? h('span', { class: 'main' }, h('span', { class: 'spinner' }), t('getting'))
+          : label('get_number'),
       ),
       backButton(() => show('priority'), S.busy),
     ),
@@ -389,14 +407,24 @@ function drawTicket() {
       { class: 'ticket-main' },
       h('p', { class: 'label' }, t('your_number')),
       // As big as the card allows: about 4 characters fill it.
-      h('div', { id: 'ticket-code', class: 'code', style: `--chars:${Math.max(4, tk.code.length)}` }, tk.code),
+      h(
+        'div',
+        { id: 'ticket-code', class: 'code', style: `--chars:${Math.max(4, tk.code.length)}` },
+        tk.code,
+      ),
       h('div', { id: 'ticket-field', class: 'tfield' }, name),
       tk.priority && tk.priority !== 'none'
         ? h('div', { class: 'tprio' }, `${t('confirm_priority')}: ${priorityName(tk.priority)}`)
         : null,
-      h('div', { class: 'facts' },
+      h(
+        'div',
+        { class: 'facts' },
         h('div', { id: 'ticket-ahead', class: 'fact' }, t('ahead', tk.ahead ?? 0)),
-        h('div', { id: 'ticket-eta', class: 'fact' }, tk.no_counter_open ? t('no_counter') : eta > 0 ? t('eta', eta) : t('eta_soon')),
+        h(
+          'div',
+          { id: 'ticket-eta', class: 'fact' },
+          tk.no_counter_open ? t('no_counter') : eta > 0 ? t('eta', eta) : t('eta_soon'),
+        ),
       ),
     ),
     h(
@@ -530,7 +558,15 @@ const WEEKDAYS = { Sun: 0, Mon: 1, Tue: 2, Wed: 3, Thu: 4, Fri: 5, Sat: 6 };
 
 function tick() {
   let parts;
-  const opts = { hour: '2-digit', minute: '2-digit', hourCycle: 'h23', weekday: 'short', day: '2-digit', month: '2-digit', year: 'numeric' };
+  const opts = {
+    hour: '2-digit',
+    minute: '2-digit',
+    hourCycle: 'h23',
+    weekday: 'short',
+    day: '2-digit',
+    month: '2-digit',
+    year: 'numeric',
+  };
   try {
     parts = new Intl.DateTimeFormat('en-US', { ...opts, timeZone: S.tz }).formatToParts(new Date());
   } catch {
@@ -596,7 +632,11 @@ function drawTimeout() {
   const count = $('#ticket-countdown');
   if (count) {
     count.hidden = !(idle.shown && !idle.warning);
-    const words = h('span', { 'data-seconds': 'closes_in', 'data-shown': left }, secondsText('closes_in', left));
+    const words = h(
+      'span',
+      { 'data-seconds': 'closes_in', 'data-shown': left },
+      secondsText('closes_in', left),
+    );
     count.replaceChildren(...(count.hidden ? [] : [ico('clock'), words]));
   }
   const layer = $('#timeout');
@@ -618,9 +658,18 @@ function drawTimeout() {
         'div',
         { class: 'timeout-head' },
         ico('clock'),
-        h('div', {}, h('h2', { id: 'timeout-q' }, t('more_time_q')), h('p', { class: 'sub' }, t2('more_time_q'))),
+        h(
+          'div',
+          {},
+          h('h2', { id: 'timeout-q' }, t('more_time_q')),
+          h('p', { class: 'sub' }, t2('more_time_q')),
+        ),
       ),
-      h('p', { class: 'left', 'data-seconds': 'more_time_left', 'data-shown': left }, secondsText('more_time_left', left)),
+      h(
+        'p',
+        { class: 'left', 'data-seconds': 'more_time_left', 'data-shown': left },
+        secondsText('more_time_left', left),
+      ),
       h(
         'div',
         { class: 'timeout-actions' },
@@ -697,7 +746,8 @@ async function issue() {
   if (res?.status === 401 || res?.status === 403) return unpair(true);
   const code = res?.body?.error?.code;
   S.retryAfter = Math.max(1, res?.retryAfter ?? 10);
-  S.error = code === 'series_exhausted' ? 'exhausted' : code === 'issue_rate_exceeded' ? 'too_fast' : 'try_again';
+  S.error =
+    code === 'series_exhausted' ? 'exhausted' : code === 'issue_rate_exceeded' ? 'too_fast' : 'try_again';
   if (S.screen === 'confirm' || S.screen === 'priority') draw();
   armIdle();
 }
@@ -871,7 +921,7 @@ function unpair(revoked) {
   } catch {
     // Storage off: nothing kept anyway.
   }
-  feeds.forEach((f) => f.stop());
+  for (const f of feeds) f.stop();
   feeds = [];
   Object.assign(S, { token: null, revoked, hallUp: false, hallLost: false, metaOk: false, busy: false });
   setLang('vi');
@@ -910,7 +960,8 @@ function lockDown() {
   document.addEventListener('touchmove', stop, { passive: false });
   document.addEventListener('wheel', (e) => e.ctrlKey && e.preventDefault(), { passive: false });
   document.addEventListener('keydown', (e) => {
-    if ((e.ctrlKey || e.metaKey) && ['+', '-', '=', '0', 'p', 's', 'o', 'f'].includes(e.key.toLowerCase())) e.preventDefault();
+    if ((e.ctrlKey || e.metaKey) && ['+', '-', '=', '0', 'p', 's', 'o', 'f'].includes(e.key.toLowerCase()))
+      e.preventDefault();
   });
   document.addEventListener(
     'pointerdown',

@@ -31,8 +31,7 @@ const ICONS = {
     '<path d="M8 24 12 8h40l4 16"/><path d="M8 24c0 4 3 6 6 6s6-2 6-6c0 4 3 6 6 6s6-2 6-6c0 4 3 6 6 6s6-2 6-6c0 4 3 6 6 6s6-2 6-6"/>' +
     '<path d="M12 30v26h40V30"/><path d="M26 56V42h12v14"/>',
   // Anything else: a dossier.
-  document:
-    '<path d="M16 6h22l12 12v40H16Z"/><path d="M38 6v12h12"/><path d="M23 30h20M23 38h20M23 46h13"/>',
+  document: '<path d="M16 6h22l12 12v40H16Z"/><path d="M38 6v12h12"/><path d="M23 30h20M23 38h20M23 46h13"/>',
 
   // Priority kinds.
   person: '<circle cx="32" cy="13" r="7"/><path d="M19 58V36a13 13 0 0 1 26 0v22"/>',
@@ -54,7 +53,8 @@ const ICONS = {
 
   // Other marks.
   arrow_down: '<path d="M32 8v44"/><path d="M14 36l18 18 18-18"/>',
-  warning: '<path d="M32 6 60 56H4Z"/><path d="M32 24v14"/><circle cx="32" cy="47" r="1.5" fill="currentColor"/>',
+  warning:
+    '<path d="M32 6 60 56H4Z"/><path d="M32 24v14"/><circle cx="32" cy="47" r="1.5" fill="currentColor"/>',
   printer:
     '<path d="M16 24V6h32v18"/><rect x="6" y="24" width="52" height="22" rx="3"/><path d="M16 38h32v20H16Z"/>' +
     '<path d="M22 46h20M22 52h14"/>',

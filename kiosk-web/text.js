@@ -4,8 +4,14 @@
 const T = {
   unpaired_title: ['Máy chưa được ghép nối', 'This kiosk is not paired'],
   unpaired_citizen: ['Xin vui lòng hỏi cán bộ để được lấy số.', 'Please ask a member of staff for a number.'],
-  unpaired_revoked: ['Mã ghép nối của máy này không còn hiệu lực.', 'This kiosk’s pairing token is no longer valid.'],
-  unpaired_step1: ['Cán bộ quản trị tạo mã cho máy này trên máy chủ:', 'An administrator creates a token for this kiosk on the server:'],
+  unpaired_revoked: [
+    'Mã ghép nối của máy này không còn hiệu lực.',
+    'This kiosk’s pairing token is no longer valid.',
+  ],
+  unpaired_step1: [
+    'Cán bộ quản trị tạo mã cho máy này trên máy chủ:',
+    'An administrator creates a token for this kiosk on the server:',
+  ],
   unpaired_step2: ['rồi mở trên máy này địa chỉ:', 'then opens this address on this kiosk:'],
   unpaired_token: ['<mã vừa tạo>', '<the token>'],
 
@@ -20,8 +26,10 @@ const T = {
   no_counter: ['Hiện chưa có quầy phục vụ lĩnh vực này', 'No counter is serving this field right now'],
   field_break: ['Tạm nghỉ', 'On a break'],
   printer_down: [
-    (why) => `Máy in tạm thời không in được phiếu${why ? ` (${why})` : ''}. Số của bạn sẽ hiện trên màn hình.`,
-    (why) => `The ticket printer is not working right now${why ? ` (${why})` : ''}. Your number will be shown on the screen.`,
+    (why) =>
+      `Máy in tạm thời không in được phiếu${why ? ` (${why})` : ''}. Số của bạn sẽ hiện trên màn hình.`,
+    (why) =>
+      `The ticket printer is not working right now${why ? ` (${why})` : ''}. Your number will be shown on the screen.`,
   ],
   no_printer: [
     'Máy lấy số này không in phiếu: hãy chụp ảnh số của bạn hoặc quét mã QR trên màn hình.',
@@ -45,7 +53,10 @@ const T = {
   get_number: ['Lấy số', 'Get my number'],
   getting: ['Đang lấy số…', 'Getting your number…'],
   try_again: ['Xin thử lại', 'Please try again'],
-  try_again_sub: ['Chưa lấy được số. Vui lòng bấm nút lần nữa.', 'We could not get your number. Please press the button again.'],
+  try_again_sub: [
+    'Chưa lấy được số. Vui lòng bấm nút lần nữa.',
+    'We could not get your number. Please press the button again.',
+  ],
   exhausted: ['Lĩnh vực này đã hết số hôm nay', 'No more numbers for this service today'],
   exhausted_sub: ['Vui lòng hỏi cán bộ hướng dẫn.', 'Please ask a member of staff.'],
   too_fast: ['Máy đang cấp quá nhiều số cùng lúc', 'This kiosk is issuing too many numbers at once'],
@@ -58,16 +69,23 @@ const T = {
   ahead: [(n) => `Số người được gọi trước bạn: ${n}`, (n) => `People called before you: ${n}`],
   eta: [(n) => `Thời gian chờ dự kiến: khoảng ${n} phút`, (n) => `Estimated wait: about ${n} minutes`],
   eta_soon: ['Sắp đến lượt', 'Your turn is coming soon'],
-  qr_hint: ['Quét mã để theo dõi lượt của bạn trên điện thoại', 'Scan the code to follow your turn on your phone'],
+  qr_hint: [
+    'Quét mã để theo dõi lượt của bạn trên điện thoại',
+    'Scan the code to follow your turn on your phone',
+  ],
   printing: ['Đang in phiếu…', 'Printing your ticket…'],
   printed: ['Mời nhận phiếu bên dưới', 'Please take your ticket below'],
   print_waiting: [
-    (why) => `Đang chờ máy in${why ? `: ${why}` : ''}… Phiếu vẫn có hiệu lực: hãy chụp ảnh màn hình hoặc quét mã QR.`,
-    (why) => `Waiting for the printer${why ? `: ${why}` : ''}… Your number is valid: take a photo of the screen or scan the QR code.`,
+    (why) =>
+      `Đang chờ máy in${why ? `: ${why}` : ''}… Phiếu vẫn có hiệu lực: hãy chụp ảnh màn hình hoặc quét mã QR.`,
+    (why) =>
+      `Waiting for the printer${why ? `: ${why}` : ''}… Your number is valid: take a photo of the screen or scan the QR code.`,
   ],
   print_failed: [
-    (why) => `Chưa in được phiếu (${why}). Số của bạn vẫn có hiệu lực: vui lòng chụp ảnh màn hình này hoặc ghi lại số.`,
-    (why) => `The ticket could not be printed (${why}). Your number is valid: please take a photo of this screen or write it down.`,
+    (why) =>
+      `Chưa in được phiếu (${why}). Số của bạn vẫn có hiệu lực: vui lòng chụp ảnh màn hình này hoặc ghi lại số.`,
+    (why) =>
+      `The ticket could not be printed (${why}). Your number is valid: please take a photo of this screen or write it down.`,
   ],
   ok: ['OK', 'OK'],
   have_number: ['Tôi đã ghi lại số', 'I have my number'],
@@ -107,13 +125,19 @@ const T = {
   prio_elderly: ['Người cao tuổi', 'Elderly person'],
   prio_elderly_why: ['Từ 60 tuổi trở lên', 'Aged 60 or over'],
   prio_disabled: ['Người khuyết tật', 'Person with a disability'],
-  prio_disabled_why: ['Khó khăn khi đi lại, nhìn, nghe hoặc nói', 'Difficulty walking, seeing, hearing or speaking'],
+  prio_disabled_why: [
+    'Khó khăn khi đi lại, nhìn, nghe hoặc nói',
+    'Difficulty walking, seeing, hearing or speaking',
+  ],
   prio_pregnant: ['Phụ nữ mang thai', 'Pregnant woman'],
   prio_pregnant_why: ['Đang mang thai', 'Expecting a baby'],
   prio_war_invalid: ['Thương binh', 'War invalid'],
   prio_war_invalid_why: ['Người có thẻ thương binh', 'Holder of a war invalid card'],
   prio_meritorious: ['Người có công với cách mạng', 'Person with meritorious service'],
-  prio_meritorious_why: ['Thân nhân liệt sĩ, Bà mẹ Việt Nam anh hùng, người hoạt động kháng chiến…', 'Families of martyrs, Heroic Mothers, resistance veterans…'],
+  prio_meritorious_why: [
+    'Thân nhân liệt sĩ, Bà mẹ Việt Nam anh hùng, người hoạt động kháng chiến…',
+    'Families of martyrs, Heroic Mothers, resistance veterans…',
+  ],
 
   weekday: [
     ['Chủ nhật', 'Thứ Hai', 'Thứ Ba', 'Thứ Tư', 'Thứ Năm', 'Thứ Sáu', 'Thứ Bảy'],
