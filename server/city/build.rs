@@ -6,6 +6,7 @@ fn main() {
         "../../city-web",
         "../../dashboard-web",
         "../../printer/fonts",
+        "../../shared-web",
         "migrations",
     ] {
         println!("cargo:rerun-if-changed={folder}");

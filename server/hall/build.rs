@@ -10,6 +10,7 @@ fn main() {
         "../../phone-web",
         "../../dashboard-web",
         "../../printer/fonts",
+        "../../shared-web",
         "src/http/home.html",
     ] {
         println!("cargo:rerun-if-changed={folder}");

@@ -36,8 +36,10 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 static PAGES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../city-web");
+/// The front-end kit every page uses, the same files the hall serves at `/shared/`.
+static KIT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../shared-web");
 /// The hall dashboard's modules the city's page reuses (API client, formats, charts,
-/// styles, uPlot), served at `/shared/`.
+/// styles, uPlot), also served at `/shared/` (the kit first).
 static DASHBOARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../dashboard-web");
 const SHARED: [&str; 6] = [
     "lib.js",
@@ -225,7 +227,9 @@ fn pages() -> Router<CityState> {
                 let shared = SHARED
                     .iter()
                     .any(|s| p == *s || (s.ends_with('/') && p.starts_with(s)));
-                if shared {
+                if KIT.get_file(&p).is_some() {
+                    file(&KIT, &p)
+                } else if shared {
                     file(&DASHBOARD, &p)
                 } else {
                     AppError::not_found("no_page", "no such page").into_response()

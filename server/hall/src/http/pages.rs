@@ -1,7 +1,8 @@
 //! The web pages, embedded in the binary so a hall needs nothing but `motcua`: the kiosk
 //! (`/kiosk/`), the hall and counter displays (`/display/`), the clerk's console and the
 //! counter's rating tablet (`/counter/`), the manager's dashboard (`/dashboard/`), the citizen's page
-//! (`/t/{token}`, its script and styles under `/phone/`) and the bundled fonts (`/fonts/`). No CDN, no
+//! (`/t/{token}`, its script and styles under `/phone/`), the front-end kit they share (`/shared/`)
+//! and the bundled fonts (`/fonts/`). No CDN, no
 //! internet at run time.
 //!
 //! Pages are static files; everything live comes from the JSON API and the WebSocket
@@ -24,6 +25,9 @@ static COUNTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../counter-w
 static PHONE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../phone-web");
 static DASHBOARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../dashboard-web");
 static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../printer/fonts");
+/// The front-end kit every page uses (API client, live feed, translations, element builder,
+/// design tokens), the same files the city's collector serves.
+static SHARED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../shared-web");
 
 /// The pages' routes (static documents, not API: not in the OpenAPI description).
 pub fn routes() -> Router<AppState> {
@@ -76,6 +80,10 @@ pub fn routes() -> Router<AppState> {
                     file(&PHONE, &p)
                 }
             }),
+        )
+        .route(
+            "/shared/{*path}",
+            get(|Path(p): Path<String>| async move { file(&SHARED, &p) }),
         )
         .route("/home.css", get(home_css))
         .route(
