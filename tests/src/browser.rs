@@ -218,6 +218,57 @@ impl Browser {
         path
     }
 
+    /// What axe-core (node_modules/axe-core, installed by the test command) finds against the
+    /// WCAG 2.2 A and AA rules on the page as it is now: one line per violation, with its rule,
+    /// impact, what it asks and the elements at fault. Empty when the page passes.
+    pub async fn axe(&self) -> Vec<String> {
+        let source = std::fs::read_to_string(axe_path()).unwrap_or_else(|e| {
+            panic!(
+                "axe-core is missing ({e}): run the test command (scripts/test), which installs it with npm"
+            )
+        });
+        // Loaded as the script body itself, so the page's Content-Security-Policy (no eval) does
+        // not stand in the way; it defines window.axe.
+        self.client
+            .execute(&format!("{source}\nreturn typeof window.axe;"), vec![])
+            .await
+            .expect("axe-core loads");
+        let found = self
+            .client
+            .execute_async(
+                r#"const done = arguments[arguments.length - 1];
+window.axe
+  .run(document, {
+    runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa'] },
+    resultTypes: ['violations'],
+  })
+  .then((r) => done(r.violations.map((v) => `${v.id} (${v.impact}): ${v.help} — ${v.nodes
+      .slice(0, 5)
+      .map((n) => `${n.target.join(' ')} ${n.failureSummary.replace(/\s+/g, ' ')}`)
+      .join(' | ')}`)))
+  .catch((e) => done([`axe failed: ${e}`]));"#,
+                vec![],
+            )
+            .await
+            .expect("axe runs");
+        serde_json::from_value(found).expect("axe answers a list")
+    }
+
+    /// Check the page as it is now with axe-core ([`Browser::axe`]): panics naming every WCAG
+    /// 2.2 AA violation, saving a screenshot `axe-{what}.png` to look at.
+    pub async fn assert_accessible(&self, what: &str) {
+        let violations = self.axe().await;
+        if !violations.is_empty() {
+            let shot = self.screenshot(&format!("axe-{what}")).await;
+            panic!(
+                "axe-core finds {} WCAG 2.2 AA violation(s) on {what} (screenshot {}):\n{}",
+                violations.len(),
+                shot.display(),
+                violations.join("\n")
+            );
+        }
+    }
+
     /// Close the browser.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
@@ -239,6 +290,11 @@ fn kill_group(driver: &mut std::process::Child) {
         .status();
     let _ = driver.kill();
     let _ = driver.wait();
+}
+
+/// axe-core's browser build, from the workspace's npm packages (package.json).
+fn axe_path() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../node_modules/axe-core/axe.min.js")
 }
 
 /// Where page tests leave their screenshots for people to look at.
