@@ -269,6 +269,47 @@ window.axe
         }
     }
 
+    /// Every visible thing a finger can press (buttons, links, inputs, selects, `[role=button]`,
+    /// `[role=tab]`, `[tabindex]`) smaller than `min` CSS pixels either way, as
+    /// "selector-ish WxH 'text'" lines. The kiosk, the tablet and the phone ask 44 px.
+    pub async fn small_targets(&self, min: u32) -> Vec<String> {
+        let found = self
+            .eval(&format!(
+                r#"(() => {{
+  const min = {min};
+  const out = [];
+  const sel = 'button, a[href], input:not([type=hidden]), select, textarea, summary, [role=button], [role=tab], [role=link], [tabindex]:not([tabindex="-1"])';
+  for (const el of document.querySelectorAll(sel)) {{
+    const r = el.getBoundingClientRect();
+    const style = getComputedStyle(el);
+    if (r.width === 0 || r.height === 0 || style.visibility === 'hidden' || el.closest('[hidden],[inert]')) continue;
+    if (r.width + 0.5 < min || r.height + 0.5 < min) {{
+      const name = el.tagName.toLowerCase() + (el.id ? '#' + el.id : '') + (el.className && typeof el.className === 'string' ? '.' + el.className.trim().split(/\s+/).join('.') : '');
+      out.push(`${{name}} ${{Math.round(r.width)}}x${{Math.round(r.height)}} '${{(el.textContent || el.value || el.getAttribute('aria-label') || '').trim().slice(0, 30)}}'`);
+    }}
+  }}
+  return out;
+}})()"#
+            ))
+            .await;
+        serde_json::from_value(found).expect("a list")
+    }
+
+    /// Check that nothing a finger presses on the page as it is now is under `min` px
+    /// ([`Browser::small_targets`]).
+    pub async fn assert_touch_targets(&self, what: &str, min: u32) {
+        let small = self.small_targets(min).await;
+        if !small.is_empty() {
+            let shot = self.screenshot(&format!("targets-{what}")).await;
+            panic!(
+                "{} target(s) under {min} px on {what} (screenshot {}):\n{}",
+                small.len(),
+                shot.display(),
+                small.join("\n")
+            );
+        }
+    }
+
     /// Close the browser.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
