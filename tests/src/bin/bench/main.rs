@@ -23,7 +23,9 @@
 //!    peak resident memory, and a kiosk's issue p99 against the quiet figure
 //!    (`--only sign-in-burst`);
 //! 9. tickets through the print agent to a fake printer on TCP: tickets on paper per
-//!    second, and request to last byte p50/p99 at 50 requests/s (`--only printing`).
+//!    second, and request to last byte p50/p99 at 50 requests/s (`--only printing`);
+//! 10. each page's weight on the wire: the page and what it loads, gzipped as the hall
+//!     sends them (the phone page < 15 KB; `--only page-weights`).
 //!
 //! (2) and (3) run with 1,000 displays on `/ws/hall`; (2b) and (3b) repeat them on a hall
 //! with none, to tell the cost of the fan-out from the cost of the ticket itself. Each
@@ -46,6 +48,7 @@ mod displays;
 mod harness;
 mod issuing;
 mod memory;
+mod page_weights;
 mod phone_feeds;
 mod phones;
 mod printing;
@@ -89,6 +92,8 @@ enum Section {
     SignInBurst,
     /// (9) tickets through the print agent to a printer: per second, request to last byte
     Printing,
+    /// (10) each page's weight on the wire, gzipped as sent (the phone page < 15 KB)
+    PageWeights,
 }
 
 fn main() -> Result<()> {
@@ -164,6 +169,9 @@ fn run(bench: &Bench, report: &mut Report, wanted: impl Fn(Section) -> bool) -> 
     }
     if wanted(Section::Printing) {
         printing::section(bench, report)?;
+    }
+    if wanted(Section::PageWeights) {
+        page_weights::section(bench, report)?;
     }
     Ok(())
 }
