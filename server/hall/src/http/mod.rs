@@ -6,6 +6,7 @@
 //! name an address the router lacks, nor the router serve one the document leaves out.
 
 pub mod api;
+mod bundle;
 pub mod extract;
 pub mod issuing_limits;
 pub mod metrics;

@@ -18,6 +18,7 @@ use axum::routing::get;
 use include_dir::{Dir, include_dir};
 use motcua_store::Store;
 use motcua_web::pages::file;
+use std::sync::LazyLock;
 
 static KIOSK: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../kiosk-web");
 static DISPLAY: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../display-web");
@@ -76,6 +77,8 @@ pub fn routes() -> Router<AppState> {
             get(|Path(p): Path<String>| async move {
                 if p == "index.html" {
                     (StatusCode::NOT_FOUND, Html(NO_TICKET)).into_response()
+                } else if p == "phone.js" {
+                    phone_script()
                 } else {
                     file(&PHONE, &p)
                 }
@@ -90,6 +93,32 @@ pub fn routes() -> Router<AppState> {
             "/fonts/{*path}",
             get(|Path(p): Path<String>| async move { file(&FONTS, &p) }),
         )
+}
+
+/// The phone page's script joined with the kit modules it imports, once (see `bundle`).
+static PHONE_SCRIPT: LazyLock<Result<String, String>> = LazyLock::new(|| {
+    let entry = PHONE
+        .get_file("phone.js")
+        .and_then(|f| f.contents_utf8())
+        .ok_or_else(|| "phone-web/phone.js is missing".to_owned())?;
+    super::bundle::join(entry, &SHARED)
+});
+
+fn phone_script() -> Response {
+    match &*PHONE_SCRIPT {
+        Ok(script) => (
+            [
+                (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+                (header::CACHE_CONTROL, "no-cache"),
+            ],
+            script.as_str(),
+        )
+            .into_response(),
+        Err(why) => {
+            tracing::error!(%why, "the phone page's script cannot be joined with the kit");
+            StatusCode::INTERNAL_SERVER_ERROR.into_response()
+        }
+    }
 }
 
 /// The citizen's own page, what the ticket's QR code opens. An unknown or malformed token
