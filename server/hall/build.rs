@@ -8,11 +8,15 @@ fn main() -> std::io::Result<()> {
         ("KIOSK", "../../kiosk-web"),
         ("DISPLAY", "../../display-web"),
         ("COUNTER", "../../counter-web"),
-        ("PHONE", "../../phone-web"),
     ] {
         println!("cargo:rerun-if-changed={folder}");
         pack.folder(name, folder)?;
     }
+    // The phone page's script is served joined with the kit modules it imports: one small
+    // file for a cheap phone on a weak network (server/pack/src/join.rs).
+    println!("cargo:rerun-if-changed=../../phone-web");
+    println!("cargo:rerun-if-changed=../../shared-web");
+    pack.folder_joining("PHONE", "../../phone-web", "phone.js", "../../shared-web")?;
     for file in ["home.html", "home.css"] {
         println!("cargo:rerun-if-changed=src/http/{file}");
     }

@@ -13,6 +13,8 @@
 //! pack.write("pages.rs")?; // then: include!(concat!(env!("OUT_DIR"), "/pages.rs"));
 //! ```
 
+pub mod join;
+
 use flate2::Compression;
 use flate2::write::GzEncoder;
 use sha2::{Digest, Sha256};
@@ -52,13 +54,37 @@ impl Pack {
         let dir = dir.as_ref().canonicalize()?;
         let mut files = Vec::new();
         walk(&dir, &dir, &mut files)?;
-        self.statics(name, &dir, files)
+        self.statics(name, &dir, files, &[])
+    }
+
+    /// Like [`Pack::folder`], but the module `script` of the folder is served joined with the
+    /// front-end kit's modules it imports, read from `kit` ([`join::join`]): one file for a
+    /// page that must load little (the phone's).
+    pub fn folder_joining(
+        &mut self,
+        name: &str,
+        dir: impl AsRef<Path>,
+        script: &str,
+        kit: impl AsRef<Path>,
+    ) -> io::Result<()> {
+        let dir = dir.as_ref().canonicalize()?;
+        let entry = std::fs::read_to_string(dir.join(script))?;
+        let joined = join::join(&entry, kit.as_ref())
+            .map_err(|why| io::Error::other(format!("{script} cannot be joined: {why}")))?;
+        let mut files = Vec::new();
+        walk(&dir, &dir, &mut files)?;
+        self.statics(name, &dir, files, &[(script, joined.into_bytes())])
     }
 
     /// Only these files of `dir` (e.g. a page kept beside the code) as the static `name`.
     pub fn files(&mut self, name: &str, dir: impl AsRef<Path>, files: &[&str]) -> io::Result<()> {
         let dir = dir.as_ref().canonicalize()?;
-        self.statics(name, &dir, files.iter().map(|f| (*f).to_owned()).collect())
+        self.statics(
+            name,
+            &dir,
+            files.iter().map(|f| (*f).to_owned()).collect(),
+            &[],
+        )
     }
 
     /// Write the Rust source to `OUT_DIR/{file}`.
@@ -67,7 +93,14 @@ impl Pack {
         std::fs::write(path, self.code)
     }
 
-    fn statics(&mut self, name: &str, dir: &Path, mut files: Vec<String>) -> io::Result<()> {
+    /// One static: the files of `dir`, those named in `made` with those bytes instead.
+    fn statics(
+        &mut self,
+        name: &str,
+        dir: &Path,
+        mut files: Vec<String>,
+        made: &[(&str, Vec<u8>)],
+    ) -> io::Result<()> {
         // Sorted: the server finds a path by binary search.
         files.sort();
         let types = &self.types;
@@ -76,8 +109,19 @@ impl Pack {
             "pub static {name}: {types}::Folder = {types}::Folder(&["
         );
         for path in files {
-            let source = dir.join(&path);
-            let raw = std::fs::read(&source)?;
+            let (source, raw) = match made.iter().find(|(p, _)| *p == path) {
+                Some((_, bytes)) => {
+                    self.written += 1;
+                    let target = self.out.join(format!("{}.made", self.written));
+                    std::fs::write(&target, bytes)?;
+                    (target, bytes.clone())
+                }
+                None => {
+                    let source = dir.join(&path);
+                    let raw = std::fs::read(&source)?;
+                    (source, raw)
+                }
+            };
             let hash = hex(&Sha256::digest(&raw)[..16]);
             let gzip = match gzipped(&raw)? {
                 Some(gz) => {
