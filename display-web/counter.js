@@ -59,7 +59,12 @@ export function apply(frame) {
     state.waiting = state.counter.services.reduce((n, code) => n + (frame.waiting[code] ?? 0), 0);
   }
   const ours = frame.ticket && (frame.ticket.counter ?? frame.counter?.no) === state.no;
-  const isCall = ours && (frame.kind === 'called' || frame.kind === 'recalled');
+  // A call, a recall, or an absence taken back by calling the ticket again here.
+  const isCall =
+    ours &&
+    (frame.kind === 'called' ||
+      frame.kind === 'recalled' ||
+      (frame.kind === 'absent_undone' && frame.ticket.status === 'called'));
   render(isCall);
   if (isCall) {
     const code = frame.ticket.code;

@@ -7,6 +7,10 @@
 // holds goes back to the welcome panel CALL_SHOWN_MS after it was made (or recalled),
 // timed by the hall's clock: the snapshot's `now` and each event's `at`.
 //
+// A ticket whose absence the clerk took back by calling it again at the counter
+// (`absent_undone`, the ticket called again) is a call like any other: shown, flashed and
+// announced.
+//
 // The recent-calls list keeps every call (one line per ticket, its latest call): a call
 // whose ticket left the counter without being served is struck through and says why
 // ("Về hàng chờ", "Vắng mặt", "Đã hủy"), so nobody walks to a counter for it, and a
@@ -80,8 +84,10 @@ export function apply(frame) {
     // Where the ticket stands now: a call of it that no longer holds comes down.
     for (const c of state.calls) if (c.code === t.code) c.status = t.status;
   }
-  if ((frame.kind === 'called' || frame.kind === 'recalled') && t) {
-    const c = call({ ...t, counter: t.counter ?? frame.counter?.no, kind: frame.kind, at: frame.at });
+  if (t && isCall(frame)) {
+    // Called again after an absence taken back: said like a recall.
+    const kind = frame.kind === 'absent_undone' ? 'recalled' : frame.kind;
+    const c = call({ ...t, counter: t.counter ?? frame.counter?.no, kind, at: frame.at });
     state.calls = latestFirst([c, ...state.calls]);
     renderLatest(true);
     renderRecent(true);
@@ -91,6 +97,13 @@ export function apply(frame) {
     renderRecent(false);
   }
   renderWaiting(false);
+}
+
+// A frame that calls a ticket to a counter: a call, a recall, or an absence taken back by
+// calling the ticket again at the counter (the ticket then stands called).
+function isCall(frame) {
+  if (frame.kind === 'called' || frame.kind === 'recalled') return true;
+  return frame.kind === 'absent_undone' && frame.ticket?.status === 'called';
 }
 
 function call(c) {

@@ -312,3 +312,75 @@ async fn no_label_of_the_tv_is_clipped_at_1920x1080_or_1366x768() {
         tv.close().await;
     }
 }
+
+/// A citizen marked absent comes back and the clerk calls the ticket again at the counter
+/// (undo-absent to the counter): the TV and the counter display show and say that call like
+/// any other, with the recent list saying it was called again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_absence_undone_by_calling_again_is_shown_and_announced_like_a_call() {
+    let hall = TestHall::start().await;
+    let (clerk, ticket, tv, display) = a_call_at_counter_1(&hall).await;
+    let said = |code: &str| {
+        format!("(window.motcuaAnnouncements || []).filter(a => a.code === '{code}').length")
+    };
+    // Its first call is said before it is taken down (a call taken down is not said).
+    tv.wait_for("D001 said once", &format!("{} === 1", said("D001")))
+        .await;
+    display
+        .wait_for("D001 said once", &format!("{} === 1", said("D001")))
+        .await;
+    let (status, body) = clerk.act(&ticket, "no-show", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    tv_took_the_call_down(&tv, "absent").await;
+    counter_display_is(&display, "open", "Sẵn sàng phục vụ").await;
+
+    let (status, body) = clerk
+        .act(
+            &ticket,
+            "undo-absent",
+            json!({"to": "counter", "counter": 1}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "called");
+    tv.wait_for(
+        "D001 -> 1 on the TV again",
+        "!document.getElementById('latest').classList.contains('empty') \
+         && document.getElementById('latest-code').textContent.trim() === 'D001' \
+         && document.getElementById('latest-counter').textContent.trim() === '1' \
+         && document.getElementById('latest').classList.contains('flash')",
+    )
+    .await;
+    let row = tv
+        .wait_for(
+            "D001 called again in the recent list",
+            "(r => r && r.dataset.fate === 'holds' && r.textContent)\
+             (document.querySelector('#recent li[data-code=\"D001\"]'))",
+        )
+        .await;
+    assert!(
+        row.as_str().unwrap_or("").contains("Gọi lại"),
+        "the recent list says it was called again: {row}"
+    );
+    let announced = tv
+        .wait_for(
+            "the call again, said on the TV",
+            &format!(
+                "{} === 2 && window.motcuaAnnouncements.filter(a => a.code === 'D001')[1]",
+                said("D001")
+            ),
+        )
+        .await;
+    assert_eq!(announced["counter"], 1, "{announced}");
+    display
+        .wait_for(
+            "the call again, on the counter display and said",
+            &format!(
+                "document.getElementById('counter-current').textContent.trim() === 'D001' \
+                 && {} === 2",
+                said("D001")
+            ),
+        )
+        .await;
+    tv.screenshot("displays-tv-absence-undone-1920x1080").await;
+}
