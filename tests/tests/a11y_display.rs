@@ -22,6 +22,20 @@ async fn online(b: &Browser) {
     b.eval("document.fonts.ready.then(() => true)").await;
 }
 
+/// Check the page with axe-core (leaving a screenshot `a11y-{what}.png`) once its
+/// transitions and one-off animations (a call's flash, a new row's highlight, the fade to
+/// grey) are over: the colours a person reads, not one frame in between. (The notice's
+/// scroll and the offline dot run for ever.)
+async fn check(b: &Browser, what: &str) {
+    b.wait_for(
+        "the page to settle",
+        "document.getAnimations().every(a => a.effect?.getComputedTiming().iterations === Infinity)",
+    )
+    .await;
+    b.screenshot(&format!("a11y-{what}")).await;
+    b.assert_accessible(what).await;
+}
+
 /// What the TV's big panel shows: the code on call, or "" for the welcome panel.
 async fn tv_shows(tv: &Browser, code: &str) {
     let script = if code.is_empty() {
@@ -50,8 +64,7 @@ async fn the_hall_tv_passes_axe_in_each_of_its_states() {
         "document.querySelectorAll('.field').length === 5",
     )
     .await;
-    tv.screenshot("a11y-tv-welcome-1920x1080").await;
-    tv.assert_accessible("tv-welcome").await;
+    check(&tv, "tv-welcome").await;
 
     // Counter 1 calls, serves, and calls the next: a call on show, recent calls listed.
     let lan = hall.clerk_at("lan", 1).await;
@@ -68,7 +81,7 @@ async fn the_hall_tv_passes_axe_in_each_of_its_states() {
         "document.querySelectorAll('#recent li').length === 2",
     )
     .await;
-    tv.assert_accessible("tv-call").await;
+    check(&tv, "tv-call").await;
 
     // Several counters at work.
     let minh = hall.clerk_at("minh", 2).await;
@@ -77,8 +90,7 @@ async fn the_hall_tv_passes_axe_in_each_of_its_states() {
     let hoa = hall.clerk_at("hoa", 4).await;
     let d001 = hoa.call_next(4).await.expect("D001");
     tv_shows(&tv, "D001").await;
-    tv.screenshot("a11y-tv-several-counters-1920x1080").await;
-    tv.assert_accessible("tv-several-counters").await;
+    check(&tv, "tv-several-counters").await;
 
     // Counter 4 sends D001 back to the queue and pauses, counter 2 does the same and closes:
     // their calls taken down, struck through.
@@ -97,8 +109,7 @@ async fn the_hall_tv_passes_axe_in_each_of_its_states() {
     )
     .await;
     tv_shows(&tv, "A002").await;
-    tv.screenshot("a11y-tv-paused-closed-1920x1080").await;
-    tv.assert_accessible("tv-paused-closed").await;
+    check(&tv, "tv-paused-closed").await;
 
     // The server goes away: the banner says so, and the page is still clean.
     drop(hall);
@@ -109,8 +120,7 @@ async fn the_hall_tv_passes_axe_in_each_of_its_states() {
          && getComputedStyle(document.getElementById('latest')).backgroundColor === 'rgb(59, 67, 82)'",
     )
     .await;
-    tv.screenshot("a11y-tv-offline-1920x1080").await;
-    tv.assert_accessible("tv-offline").await;
+    check(&tv, "tv-offline").await;
     tv.close().await;
 }
 
@@ -129,26 +139,25 @@ async fn the_counter_display_passes_axe_in_each_of_its_states() {
     display
         .wait_for("closed", &state("closed", "Quầy đóng"))
         .await;
-    display.assert_accessible("counter-closed").await;
+    check(&display, "counter-closed").await;
 
     let lan = hall.clerk_at("lan", 1).await;
     display
         .wait_for("idle", &state("open", "Sẵn sàng phục vụ"))
         .await;
-    display.assert_accessible("counter-idle").await;
+    check(&display, "counter-idle").await;
 
     kiosk(&hall).issue("A", "none").await;
     let ticket = lan.call_next(1).await.expect("A001");
     display
         .wait_for("calling", &state("open", "Đang gọi số"))
         .await;
-    display.assert_accessible("counter-calling").await;
+    check(&display, "counter-calling").await;
     lan.act(&ticket, "start", json!({})).await;
     display
         .wait_for("serving", &state("open", "Đang phục vụ"))
         .await;
-    display.screenshot("a11y-counter-serving-1280x800").await;
-    display.assert_accessible("counter-serving").await;
+    check(&display, "counter-serving").await;
 
     lan.act(&ticket, "finish", json!({})).await;
     let (status, body) = lan
@@ -158,8 +167,7 @@ async fn the_counter_display_passes_axe_in_each_of_its_states() {
     display
         .wait_for("paused", &state("paused", "nghỉ trưa"))
         .await;
-    display.screenshot("a11y-counter-paused-1280x800").await;
-    display.assert_accessible("counter-paused").await;
+    check(&display, "counter-paused").await;
 
     drop(hall);
     display
@@ -169,8 +177,7 @@ async fn the_counter_display_passes_axe_in_each_of_its_states() {
              && !document.getElementById('offline').hidden",
         )
         .await;
-    display.screenshot("a11y-counter-offline-1280x800").await;
-    display.assert_accessible("counter-offline").await;
+    check(&display, "counter-offline").await;
     display.close().await;
 }
 
@@ -186,7 +193,7 @@ async fn a_display_for_a_counter_that_does_not_exist_says_so_and_passes_axe() {
             "document.getElementById('counter-call').textContent.includes('Không có quầy số 9')",
         )
         .await;
-    display.assert_accessible("counter-missing").await;
+    check(&display, "counter-missing").await;
     display.close().await;
 }
 
@@ -198,7 +205,6 @@ async fn the_home_page_passes_axe() {
     browser
         .wait_for("the links", "document.querySelectorAll('a').length > 3")
         .await;
-    browser.assert_accessible("home").await;
-    browser.screenshot("a11y-home-1280x800").await;
+    check(&browser, "home").await;
     browser.close().await;
 }
