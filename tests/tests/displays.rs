@@ -1,7 +1,8 @@
 //! The hall TV and the counter display in real Chromium, against the real hall: a call
 //! comes down from the TV the moment its ticket or counter moves on (returned,
 //! transferred, cancelled, absent, then the counter paused or closed), a call that holds
-//! goes back to the welcome panel after its time by the hall's clock, the counter display
+//! goes back to the welcome panel after its time by the hall's clock, an absence taken back
+//! by calling the ticket again is shown and announced like any call, the counter display
 //! never says "Đang phục vụ" without a ticket, and no label of the TV is clipped.
 
 use motcua_tests::browser::Browser;
