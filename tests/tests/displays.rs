@@ -385,3 +385,60 @@ async fn an_absence_undone_by_calling_again_is_shown_and_announced_like_a_call()
         .await;
     tv.screenshot("displays-tv-absence-undone-1920x1080").await;
 }
+
+/// The wall clock is the hall's, not the TV's own (a TV's clock is often wrong and nobody
+/// sets it): the snapshot's time, then each event's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tv_shows_the_halls_time_not_its_own() {
+    let hall = TestHall::start().await; // 08:00 on Wednesday 25/11/2026 in Hanoi
+    let tv = Browser::open(1920, 1080).await;
+    tv.goto(&hall.url("/display/")).await;
+    tv.wait_for("online", "document.body.dataset.connected === 'true'")
+        .await;
+    tv.wait_for(
+        "the hall's time and date",
+        "document.getElementById('clock').textContent === '08:00' \
+         && document.getElementById('date').textContent === 'Thứ Tư, 25/11/2026'",
+    )
+    .await;
+    hall.clock.advance(chrono::Duration::minutes(95));
+    kiosk(&hall).issue("A", "none").await;
+    tv.wait_for(
+        "the hall's time after an event",
+        "document.getElementById('clock').textContent === '09:35'",
+    )
+    .await;
+    tv.close().await;
+}
+
+/// The displays use the front-end kit: the fonts come from its tokens, the feed and the
+/// clock from its modules; the page's own copies are gone.
+#[tokio::test]
+async fn the_displays_take_their_fonts_feed_and_clock_from_the_kit() {
+    let hall = TestHall::start().await;
+    let anyone = hall.anonymous();
+    let text = |(status, _, body): (u16, String, Vec<u8>)| {
+        assert_eq!(status, 200);
+        String::from_utf8(body).expect("text")
+    };
+    let page = text(anyone.get_bytes("/display/").await);
+    let tokens = page.find("/shared/tokens.css").expect("the kit's tokens");
+    assert!(
+        tokens < page.find("display.css").expect("its own styles"),
+        "the tokens first"
+    );
+    let css = text(anyone.get_bytes("/display/display.css").await);
+    assert!(
+        !css.contains("@font-face"),
+        "fonts are declared once, in the kit"
+    );
+    let main = text(anyone.get_bytes("/display/main.js").await);
+    assert!(main.contains("from '/shared/feed.js'"), "{main}");
+    for gone in ["/display/feed.js"] {
+        assert_eq!(anyone.get_bytes(gone).await.0, 404, "{gone}");
+    }
+    let home = text(anyone.get_bytes("/").await);
+    assert!(home.contains("/shared/tokens.css"));
+    let home_css = text(anyone.get_bytes("/home.css").await);
+    assert!(!home_css.contains("@font-face"));
+}
