@@ -53,7 +53,9 @@ async fn the_console_round(lang: &str) {
     check(&console, &at("login")).await;
 
     console.type_into("#login-name", "lan").await;
-    console.type_into("#login-password", "not-the-password").await;
+    console
+        .type_into("#login-password", "not-the-password")
+        .await;
     console.click("button[data-action='login']").await;
     console
         .wait_for(
