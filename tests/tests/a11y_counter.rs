@@ -4,6 +4,7 @@
 //! finger in every state. The console follows its counter through the kit's live feed and
 //! comes back by itself after the hall restarts.
 
+use fantoccini::Locator;
 use motcua_domain::{DeviceKind, Role};
 use motcua_tests::TestHall;
 use motcua_tests::browser::Browser;
@@ -197,7 +198,7 @@ async fn the_console_passes_axe_core_in_every_state_in_english() {
 
 /// The console follows its counter through the kit's feed (`/shared/feed.js`; its own copy,
 /// which backed off only to 5 s, is gone): after the hall restarts it is live again by itself
-/// and shows what happened since.
+/// and shows what happened since; a ticket in its list is called from the keyboard too.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_console_follows_its_counter_through_the_kits_feed_and_comes_back_after_a_restart() {
     let hall = TestHall::start().await;
@@ -227,11 +228,25 @@ async fn the_console_follows_its_counter_through_the_kits_feed_and_comes_back_af
     let hall = hall.restart_in_place().await;
     let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
     kiosk.issue("A", "none").await;
+    kiosk.issue("A", "none").await;
     console
         .wait_for(
-            "live again, with the ticket issued after the restart",
-            "document.body.dataset.connected === 'true' && document.querySelectorAll('#waiting li').length === 1",
+            "live again, with the tickets issued after the restart",
+            "document.body.dataset.connected === 'true' && document.querySelectorAll('#waiting li').length === 2",
         )
+        .await;
+
+    // Each ticket in the list is a button: Enter on the second one calls exactly that one.
+    console
+        .client
+        .find(Locator::Css("#waiting li:nth-child(2) button.call"))
+        .await
+        .expect("the second ticket")
+        .send_keys("\u{E007}")
+        .await
+        .expect("Enter");
+    console
+        .wait_for("A002 called", &format!("{CURRENT} === 'A002'"))
         .await;
     console.close().await;
 }
@@ -255,11 +270,14 @@ async fn the_tablet_round(width: u32, height: u32) {
             tablet.assert_touch_targets(&name, 44).await;
         }
     };
+    // A tablet set up for the first time: the sign-in also asks which counter it is at.
+    tablet.goto(&hall.url("/counter/rating.html")).await;
     tablet
-        .goto(&hall.url("/counter/rating.html?counter=1"))
-        .await;
-    tablet
-        .wait_for("the sign-in", "document.body.dataset.view === 'login'")
+        .wait_for(
+            "the sign-in with the counter choice",
+            "document.body.dataset.view === 'login' && !document.getElementById('counter-pick').hidden \
+             && document.querySelectorAll('#tablet-counter option').length === 4",
+        )
         .await;
     let viewport = tablet
         .eval("document.querySelector('meta[name=viewport]').content")
@@ -281,6 +299,7 @@ async fn the_tablet_round(width: u32, height: u32) {
         )
         .await;
     check("login-refused").await;
+    choose(&tablet, "tablet-counter", "1").await;
     tablet.type_into("#login-password", "lan-secret-pw").await;
     tablet.click("button[data-action='login']").await;
     tablet
