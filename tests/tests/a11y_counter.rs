@@ -21,10 +21,11 @@ async fn choose(page: &Browser, id: &str, value: &str) {
     .await;
 }
 
-/// axe-core on the page as it is now, with a screenshot to look at.
+/// axe-core on the page as it is now, then a screenshot to look at.
 async fn check(page: &Browser, what: &str) {
-    page.screenshot(&format!("counter-{what}")).await;
+    // axe first: a move asked twice stays armed for 3 s only.
     page.assert_accessible(what).await;
+    page.screenshot(&format!("counter-{what}")).await;
 }
 
 /// The clerk's whole round in one language: sign-in (empty, then refused), the counter
@@ -265,9 +266,9 @@ async fn the_tablet_round(width: u32, height: u32) {
         let tablet = &tablet;
         let name = format!("tablet-{what}-{size}");
         async move {
-            tablet.screenshot(&name).await;
             tablet.assert_accessible(&name).await;
             tablet.assert_touch_targets(&name, 44).await;
+            tablet.screenshot(&name).await;
         }
     };
     // A tablet set up for the first time: the sign-in also asks which counter it is at.
