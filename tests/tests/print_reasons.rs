@@ -70,8 +70,14 @@ fn language_blocks(file: &str, name: &str) -> (Vec<String>, Vec<String>) {
 fn every_reason_has_words_on_the_kiosk_in_vietnamese_and_english() {
     let list: Vec<String> = codes().into_iter().map(str::to_owned).collect();
     let (vi, en) = language_blocks("kiosk-web/strings.js", "printReasons");
-    assert_eq!(vi, list, "kiosk-web/strings.js: printReasons.vi, in the order of Reason::ALL");
-    assert_eq!(en, list, "kiosk-web/strings.js: printReasons.en, in the order of Reason::ALL");
+    assert_eq!(
+        vi, list,
+        "kiosk-web/strings.js: printReasons.vi, in the order of Reason::ALL"
+    );
+    assert_eq!(
+        en, list,
+        "kiosk-web/strings.js: printReasons.en, in the order of Reason::ALL"
+    );
     // Each with words of its own in each language.
     let text = repo_file("kiosk-web/strings.js");
     let start = text.find("const printReasons = {").expect("printReasons");
@@ -122,7 +128,11 @@ fn the_kiosk_names_no_reason_outside_the_list() {
     let mut scripts = 0;
     for entry in std::fs::read_dir(&dir).expect("kiosk-web") {
         let path = entry.expect("entry").path();
-        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or_default().to_owned();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
         if !name.ends_with(".js") || name == "strings.js" {
             continue;
         }
