@@ -79,7 +79,8 @@ export function drawStart() {
         )
       : null,
     grid,
-    S.notice ? h('p', { class: 'notice' }, S.notice) : null,
+    // The hall's notice and name are the hall's own words, in Vietnamese.
+    S.notice ? h('p', { class: 'notice', lang: 'vi' }, S.notice) : null,
   );
 }
 

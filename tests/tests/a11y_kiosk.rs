@@ -229,6 +229,9 @@ async fn a_closed_hall_a_hall_on_a_break_and_an_unpaired_kiosk_pass_axe_with_big
             )
             .await;
         check(&kiosk, "vi", &format!("unpaired-{width}x{height}")).await;
+        kiosk
+            .screenshot(&format!("a11y-unpaired-{width}x{height}"))
+            .await;
 
         // No counter open: the hall is closed, no field takes a number.
         kiosk
@@ -249,6 +252,9 @@ async fn a_closed_hall_a_hall_on_a_break_and_an_unpaired_kiosk_pass_axe_with_big
             )
             .await;
         check(&kiosk, "en", &format!("hall-closed-{width}x{height}-en")).await;
+        kiosk
+            .screenshot(&format!("a11y-hall-closed-{width}x{height}-en"))
+            .await;
         kiosk.close().await;
     }
 
