@@ -1,9 +1,10 @@
 //! The kiosk passes axe-core (WCAG 2.2 A and AA) and has no touch target under 44 px in each
 //! of its main states, on a portrait (1080x1920) and a landscape (1920x1080) screen, in
-//! Vietnamese and in English: the fields; the warning that it has no printer; a field no
-//! counter serves; the priority step and its "more time?" warning; the confirm step; the
-//! ticket printed, and not printed with its countdown and its warning; the hall closed and on
-//! a break; the server unreachable; a kiosk not paired yet.
+//! Vietnamese and in English: the fields; the warning that it has no printer, or that its
+//! printer is away; a field no counter serves; the priority step and its "more time?" warning;
+//! the confirm step; the ticket printed, waiting for its printer, and not printed with its
+//! countdown and its warning; the hall closed and on a break; the server unreachable; a kiosk
+//! not paired yet.
 //!
 //! Time on the page moves by its own hook (`window.motcuaKiosk.skip(seconds)`), as in
 //! kiosk_steps.rs: no test waits for a timer.
@@ -323,5 +324,47 @@ async fn the_kiosk_with_its_server_unreachable_passes_axe_with_big_targets() {
             kiosk.screenshot(&at("a11y-unreachable")).await;
             kiosk.close().await;
         }
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_kiosk_whose_printer_is_away_and_its_waiting_ticket_pass_axe_with_big_targets() {
+    let hall = TestHall::start().await;
+    let token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
+    // The kiosk has a printer, but its agent is not running.
+    let _printer_token = hall.printer("printer-1", "kiosk-1");
+    let _clerk = hall.clerk_at("lan", 1).await;
+    for (width, height) in SIZES {
+        let kiosk = Browser::open(width, height).await;
+        for lang in LANGS {
+            let at = |what: &str| format!("{what}-{width}x{height}-{lang}");
+            start_in(
+                &kiosk,
+                &hall,
+                &token,
+                lang,
+                "document.querySelector(\".banner[data-banner='printer-down']\")",
+            )
+            .await;
+            check(&kiosk, lang, &at("start-printer-down")).await;
+            tap(&kiosk, "button[data-field='A']").await;
+            tap(&kiosk, "button[data-priority='none']").await;
+            kiosk
+                .wait_for(
+                    "the ticket waiting for its printer",
+                    "document.body.dataset.screen === 'ticket' && document.getElementById('print-status').dataset.state === 'waiting'",
+                )
+                .await;
+            kiosk.wait_for("the QR code", QR_LOADED).await;
+            check(&kiosk, lang, &at("ticket-waiting")).await;
+            tap(&kiosk, "button[data-action='done']").await;
+            kiosk
+                .wait_for(
+                    "the start screen",
+                    "document.body.dataset.screen === 'start'",
+                )
+                .await;
+        }
+        kiosk.close().await;
     }
 }

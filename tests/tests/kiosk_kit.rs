@@ -77,6 +77,19 @@ fn the_kiosk_uses_the_kit_and_keeps_no_copy_of_it() {
         .expect("the page links the kit's tokens");
     let own = index.find("kiosk.css").expect("and its own stylesheet");
     assert!(tokens < own, "the kit's tokens first, then the kiosk's own");
+    // Zoom is not forbidden in the viewport (axe's meta-viewport); a passing hand still does not
+    // pinch the kiosk: its root takes no pinch or pan gesture.
+    let css = &files
+        .iter()
+        .find(|(n, _)| n == "kiosk.css")
+        .expect("kiosk.css")
+        .1;
+    let root = &css[css.find("\nhtml {").expect("an html rule")..];
+    let root = &root[..root.find('}').expect("its end")];
+    assert!(
+        root.contains("touch-action: none;"),
+        "the kiosk's root takes no pinch: {root}"
+    );
 }
 
 /// How many hall feeds are open, as `/metrics` says.
