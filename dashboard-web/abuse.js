@@ -4,7 +4,9 @@
 // (POST /api/bulk-cancellations): it first asks how many waiting tickets it would cancel
 // (a dry run), shows them, and cancels only when the manager confirms.
 
-import { api, errorText, h } from './lib.js';
+import { api } from '/shared/api.js';
+import { h } from '/shared/el.js';
+import { errorText } from '/shared/i18n.js';
 
 /** How many codes the confirmation lists before "…". */
 const CODES_SHOWN = 20;

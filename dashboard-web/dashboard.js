@@ -6,22 +6,16 @@
 // history.js (shared with the city's page); the export links and the daily report follow
 // the chosen range.
 
-import {
-  api,
-  ApiError,
-  applyStatic,
-  dates,
-  errorText,
-  h,
-  hallFeed,
-  makeFormat,
-  makeI18n,
-  mayRead,
-} from './lib.js';
-import { strings } from './strings.js';
-import { makeHistoryView } from './history.js';
+import { ApiError, api } from '/shared/api.js';
+import { h } from '/shared/el.js';
+import { follow } from '/shared/feed.js';
+import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
 import { makeAbuse } from './abuse.js';
+import { languageButton, makeTabs } from './controls.js';
+import { dates, makeFormat, mayRead } from './format.js';
+import { makeHistoryView } from './history.js';
 import { makePrinters } from './printers.js';
+import { strings } from './strings.js';
 
 const t = makeI18n(strings);
 const fmt = makeFormat(t);
@@ -46,6 +40,7 @@ const state = {
   charts: null,
 };
 
+const tabs = makeTabs($('.tabs'), { key: (tab) => tab.dataset.tab, onSelect: (tab) => showTab(tab) });
 const abuse = makeAbuse({ t, fmt, $, refresh: () => refreshNow() });
 const printers = makePrinters({ t, fmt, $ });
 
@@ -63,8 +58,7 @@ function showView(view) {
 function showTab(tab) {
   state.tab = tab;
   document.body.dataset.tab = tab;
-  for (const b of document.querySelectorAll('.tabs [data-tab]'))
-    b.setAttribute('aria-selected', String(b.dataset.tab === tab));
+  tabs.select(tab);
   if (tab === 'history') openHistory();
   if (tab === 'now' && state.nowStale) refreshNow();
   writeHash();
@@ -260,12 +254,12 @@ async function refreshNow() {
 
 function startLive() {
   stopLive();
-  state.feed = hallFeed(
-    () => refreshNow(),
-    (live) => {
+  state.feed = follow('/ws/hall', {
+    onFrame: () => refreshNow(),
+    onState: (live) => {
       document.body.dataset.connected = String(live);
     },
-  );
+  });
   state.timer = setInterval(refreshNow, REFRESH_MS);
   refreshNow();
 }
@@ -549,15 +543,12 @@ function wire() {
   abuse.wire();
   $('#logout-btn').addEventListener('click', logout);
   $('button[data-action="switch-user"]').addEventListener('click', logout);
-  $('#lang-btn').addEventListener('click', () => {
-    t.set(t.lang() === 'vi' ? 'en' : 'vi');
+  languageButton(t, $('#lang-btn'), () => {
     if (state.view === 'denied') showDenied();
     renderNow();
     updateLinks();
     if (state.stats) renderStats();
   });
-  for (const b of document.querySelectorAll('.tabs [data-tab]'))
-    b.addEventListener('click', () => showTab(b.dataset.tab));
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && state.nowStale) refreshNow();
   });

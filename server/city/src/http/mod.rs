@@ -38,15 +38,16 @@ use utoipa_axum::routes;
 static PAGES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../city-web");
 /// The front-end kit every page uses, the same files the hall serves at `/shared/`.
 static KIT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../shared-web");
-/// The hall dashboard's modules the city's page reuses (API client, formats, charts,
-/// styles, uPlot), also served at `/shared/` (the kit first).
+/// The hall dashboard's modules the city's page reuses, served at `/dashboard/` as the hall
+/// serves them (so the same addresses work on both servers), and nothing else of that folder.
 static DASHBOARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../dashboard-web");
-const SHARED: [&str; 6] = [
-    "lib.js",
+const FROM_DASHBOARD: [&str; 7] = [
     "charts.js",
+    "controls.js",
+    "figures.css",
+    "format.js",
     "history.js",
     "strings.js",
-    "common.css",
     "vendor/uplot/",
 ];
 static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../printer/fonts");
@@ -223,13 +224,15 @@ fn pages() -> Router<CityState> {
         )
         .route(
             "/shared/{*path}",
+            get(|Path(p): Path<String>| async move { file(&KIT, &p) }),
+        )
+        .route(
+            "/dashboard/{*path}",
             get(|Path(p): Path<String>| async move {
-                let shared = SHARED
+                let reused = FROM_DASHBOARD
                     .iter()
                     .any(|s| p == *s || (s.ends_with('/') && p.starts_with(s)));
-                if KIT.get_file(&p).is_some() {
-                    file(&KIT, &p)
-                } else if shared {
+                if reused {
                     file(&DASHBOARD, &p)
                 } else {
                     AppError::not_found("no_page", "no such page").into_response()
