@@ -515,6 +515,7 @@ async fn the_collector_serves_the_kit_and_only_the_dashboard_modules_its_page_us
         "/dashboard/history.js",
         "/dashboard/strings.js",
         "/dashboard/figures.css",
+        "/dashboard/screen.css",
         "/dashboard/vendor/uplot/uPlot.iife.min.js",
         "/dashboard/vendor/uplot/uPlot.min.css",
     ] {
