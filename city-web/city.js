@@ -10,7 +10,7 @@
 
 import { ApiError, api } from '/shared/api.js';
 import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
-import { languageButton } from '/dashboard/controls.js';
+import { languageButton, pressQuick } from '/dashboard/controls.js';
 import { dates, makeFormat, mayRead } from '/dashboard/format.js';
 import { makeHistoryView } from '/dashboard/history.js';
 import { makeCityCharts } from './charts.js';
@@ -233,17 +233,7 @@ function today() {
 }
 
 function quickRange(which) {
-  const to = today();
-  switch (which) {
-    case '7':
-      return { from: dates.add(to, -6), to };
-    case '30':
-      return { from: dates.add(to, -29), to };
-    case 'month':
-      return { from: dates.monthStart(to), to };
-    default:
-      return { from: to, to };
-  }
+  return dates.quick(today(), which);
 }
 
 function setRange(range, load = true) {
@@ -259,13 +249,7 @@ function setRange(range, load = true) {
 }
 
 function markQuick() {
-  for (const b of document.querySelectorAll('[data-quick]')) {
-    const r = quickRange(b.dataset.quick);
-    b.setAttribute(
-      'aria-pressed',
-      String(Boolean(state.range) && r.from === state.range.from && r.to === state.range.to),
-    );
-  }
+  pressQuick(state.range, quickRange);
 }
 
 function updateLinks() {

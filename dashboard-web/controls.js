@@ -1,6 +1,6 @@
-// Two controls the dashboard, its report and the city's page share (the collector serves this
+// Controls the dashboard, its report and the city's page share (the collector serves this
 // file at /dashboard/controls.js too): tabs as the WAI-ARIA Authoring Practices describe them,
-// and the language switch.
+// the language switch, and the quick range buttons.
 
 /**
  * Tabs (https://www.w3.org/WAI/ARIA/apg/patterns/tabs/): `list` is the `role="tablist"`
@@ -66,4 +66,15 @@ export function languageButton(t, button, onSwitch) {
     mark();
     onSwitch(t.lang());
   });
+}
+
+/**
+ * The quick range buttons (`[data-quick]`: today, 7 days, 30 days, this month): the one whose
+ * range (`rangeOf(which)`) is `range` is pressed (`aria-pressed`).
+ */
+export function pressQuick(range, rangeOf) {
+  for (const b of document.querySelectorAll('[data-quick]')) {
+    const r = rangeOf(b.dataset.quick);
+    b.setAttribute('aria-pressed', String(Boolean(range) && r.from === range.from && r.to === range.to));
+  }
 }

@@ -11,7 +11,7 @@ import { h } from '/shared/el.js';
 import { follow } from '/shared/feed.js';
 import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
 import { makeAbuse } from './abuse.js';
-import { languageButton, makeTabs } from './controls.js';
+import { languageButton, makeTabs, pressQuick } from './controls.js';
 import { dates, makeFormat, mayRead } from './format.js';
 import { makeHistoryView } from './history.js';
 import { makeNow } from './now.js';
@@ -293,17 +293,7 @@ function today() {
 }
 
 function quickRange(which) {
-  const to = today();
-  switch (which) {
-    case '7':
-      return { from: dates.add(to, -6), to };
-    case '30':
-      return { from: dates.add(to, -29), to };
-    case 'month':
-      return { from: dates.monthStart(to), to };
-    default:
-      return { from: to, to };
-  }
+  return dates.quick(today(), which);
 }
 
 function setRange(range, load = true) {
@@ -317,13 +307,7 @@ function setRange(range, load = true) {
 }
 
 function markQuick() {
-  for (const b of document.querySelectorAll('[data-quick]')) {
-    const r = quickRange(b.dataset.quick);
-    b.setAttribute(
-      'aria-pressed',
-      String(Boolean(state.range) && r.from === state.range.from && r.to === state.range.to),
-    );
-  }
+  pressQuick(state.range, quickRange);
 }
 
 function updateLinks() {

@@ -94,6 +94,19 @@ export const dates = {
     return new Date(Date.UTC(y, m - 1, d + n)).toISOString().slice(0, 10);
   },
   monthStart: (day) => `${day.slice(0, 8)}01`,
+  /** The range a quick button names ('today', '7', '30' days, 'month'), ending `today`. */
+  quick(today, which) {
+    switch (which) {
+      case '7':
+        return { from: dates.add(today, -6), to: today };
+      case '30':
+        return { from: dates.add(today, -29), to: today };
+      case 'month':
+        return { from: dates.monthStart(today), to: today };
+      default:
+        return { from: today, to: today };
+    }
+  },
   valid: (day) => /^\d{4}-\d{2}-\d{2}$/.test(day ?? '') && !Number.isNaN(Date.parse(`${day}T00:00:00Z`)),
   /** The browser's own date, until the server has said what day it is in the hall. */
   browserToday() {
