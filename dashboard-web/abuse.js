@@ -19,7 +19,7 @@ export function makeAbuse({ t, fmt, $, refresh }) {
     $('#now-alerts').replaceChildren(
       ...alerts.map((a) =>
         h(
-          'article',
+          'div',
           { class: 'card issuing-alert', dataset: { alert: a.id }, role: 'alert' },
           h('strong', {}, t(a.issuer === 'kiosk' ? 'alert.kiosk' : 'alert.staff', { name: a.name })),
           h(

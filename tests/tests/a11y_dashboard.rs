@@ -25,10 +25,32 @@ const VISIBLE_H1: &str = "Array.from(document.querySelectorAll('h1')).filter((e)
 /// and the language it is marked in.
 const LANG_BUTTON: &str = "(() => { const b = document.getElementById('lang-btn'); return { label: b.getAttribute('aria-label'), text: b.innerText.trim(), lang: b.lang }; })()";
 
-/// axe-core finds nothing, there is one level-one heading, and the language button's name
-/// is its visible text, in the language that text is in.
+/// axe-core's best-practice rules these pages keep too (beyond WCAG's): one `main`, all content
+/// in landmarks, one level-one heading, headings in order, roles their elements allow, named
+/// dialogs.
+const BEST_PRACTICE: &str = r#"const done = arguments[arguments.length - 1];
+window.axe
+  .run(document, {
+    runOnly: { type: 'rule', values: ['landmark-one-main', 'region', 'page-has-heading-one',
+      'heading-order', 'aria-allowed-role', 'aria-dialog-name', 'landmark-unique',
+      'landmark-no-duplicate-main'] },
+    resultTypes: ['violations'],
+  })
+  .then((r) => done(r.violations.map((v) => `${v.id}: ${v.help} — ${v.nodes
+      .slice(0, 5).map((n) => n.target.join(' ')).join(' | ')}`)))
+  .catch((e) => done([`axe failed: ${e}`]));"#;
+
+/// axe-core finds nothing (WCAG 2.2 A and AA, and [`BEST_PRACTICE`]), there is one level-one
+/// heading, and the language button's name is its visible text, in the language that text is
+/// in.
 async fn check_here(browser: &Browser, what: &str) {
     browser.assert_accessible(what).await;
+    let found = browser
+        .client
+        .execute_async(BEST_PRACTICE, vec![])
+        .await
+        .expect("axe runs");
+    assert_eq!(found, json!([]), "axe-core's best practices on {what}");
     assert_eq!(
         browser.eval(VISIBLE_H1).await,
         1,
