@@ -13,6 +13,7 @@ import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
 import { languageButton, pressQuick } from '/dashboard/controls.js';
 import { dates, makeFormat, mayRead } from '/dashboard/format.js';
 import { makeHistoryView } from '/dashboard/history.js';
+import { signOut, signedInUser, wireSignIn } from '/dashboard/signin.js';
 import { makeCityCharts } from './charts.js';
 import { makeOverview } from './overview.js';
 import { strings } from './strings.js';
@@ -116,19 +117,8 @@ function refused(err) {
 async function boot() {
   applyStatic(t);
   wire();
-  let user = null;
-  for (let wait = 1000; ; wait = Math.min(wait * 2, 10000)) {
-    try {
-      user = (await api('GET', '/api/session')).user ?? null;
-      break;
-    } catch (err) {
-      if (err.status === 401 || err.status === 403) break;
-      $('#login-error').textContent = errorText(t, err);
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
-  state.user = user;
-  if (!user) {
+  state.user = await signedInUser(t);
+  if (!state.user) {
     showView('login');
     $('#login-name').focus();
     return;
@@ -157,37 +147,13 @@ async function enter() {
   startRefresh();
 }
 
-async function login(e) {
-  e.preventDefault();
-  const name = $('#login-name').value.trim();
-  const password = $('#login-password').value;
-  const button = $('button[data-action="login"]');
-  $('#login-error').textContent = '';
-  button.disabled = true;
-  try {
-    state.user = (await api('POST', '/api/session', { name, password })).user;
-    $('#login-password').value = '';
-    enter();
-  } catch (err) {
-    $('#login-error').textContent = errorText(t, err);
-    $('#login-password').select();
-  } finally {
-    button.disabled = false;
-  }
-}
-
 async function logout() {
   stopRefresh();
-  try {
-    await api('DELETE', '/api/session');
-  } catch {
-    /* the cookie goes anyway */
-  }
+  await signOut();
   state.user = null;
   state.stats = state.statsKey = null;
   state.hallStats = state.hallKey = null;
   state.halls = null;
-  $('#login-error').textContent = '';
   showView('login');
   $('#login-name').focus();
 }
@@ -400,7 +366,10 @@ function renderHall() {
 // ---------- wiring ----------
 
 function wire() {
-  $('#login-form').addEventListener('submit', login);
+  wireSignIn(t, (user) => {
+    state.user = user;
+    enter();
+  });
   $('#logout-btn').addEventListener('click', logout);
   $('button[data-action="switch-user"]').addEventListener('click', logout);
   languageButton(t, $('#lang-btn'), () => {

@@ -16,6 +16,7 @@ import { dates, makeFormat, mayRead } from './format.js';
 import { makeHistoryView } from './history.js';
 import { makeNow } from './now.js';
 import { makePrinters } from './printers.js';
+import { signOut, signedInUser, wireSignIn } from './signin.js';
 import { strings } from './strings.js';
 
 const t = makeI18n(strings);
@@ -130,19 +131,8 @@ async function boot() {
   wire();
   const tab = readHash();
   loadHall();
-  let user = null;
-  for (let wait = 1000; ; wait = Math.min(wait * 2, 10000)) {
-    try {
-      user = (await api('GET', '/api/session')).user ?? null;
-      break;
-    } catch (err) {
-      if (err.status === 401 || err.status === 403) break;
-      $('#login-error').textContent = errorText(t, err);
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
-  state.user = user;
-  if (!user) {
+  state.user = await signedInUser(t);
+  if (!state.user) {
     showView('login');
     $('#login-name').focus();
     return;
@@ -167,37 +157,13 @@ function enter(tab = 'now') {
   showTab(tab);
 }
 
-async function login(e) {
-  e.preventDefault();
-  const name = $('#login-name').value.trim();
-  const password = $('#login-password').value;
-  const button = $('button[data-action="login"]');
-  $('#login-error').textContent = '';
-  button.disabled = true;
-  try {
-    state.user = (await api('POST', '/api/session', { name, password })).user;
-    $('#login-password').value = '';
-    enter(state.tab);
-  } catch (err) {
-    $('#login-error').textContent = errorText(t, err);
-    $('#login-password').select();
-  } finally {
-    button.disabled = false;
-  }
-}
-
 async function logout() {
   stopLive();
-  try {
-    await api('DELETE', '/api/session');
-  } catch {
-    /* the cookie goes anyway */
-  }
+  await signOut();
   state.user = null;
   state.now = null;
   state.stats = null;
   state.statsError = null;
-  $('#login-error').textContent = '';
   showView('login');
   $('#login-name').focus();
 }
@@ -371,7 +337,10 @@ function renderStats() {
 // ---------- wiring ----------
 
 function wire() {
-  $('#login-form').addEventListener('submit', login);
+  wireSignIn(t, (user) => {
+    state.user = user;
+    enter(state.tab);
+  });
   abuse.wire();
   $('#logout-btn').addEventListener('click', logout);
   $('button[data-action="switch-user"]').addEventListener('click', logout);

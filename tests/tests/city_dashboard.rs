@@ -516,6 +516,7 @@ async fn the_collector_serves_the_kit_and_only_the_dashboard_modules_its_page_us
         "/dashboard/strings.js",
         "/dashboard/figures.css",
         "/dashboard/screen.css",
+        "/dashboard/signin.js",
         "/dashboard/vendor/uplot/uPlot.iife.min.js",
         "/dashboard/vendor/uplot/uPlot.min.css",
     ] {

@@ -41,13 +41,14 @@ static KIT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../shared-web");
 /// The hall dashboard's modules the city's page reuses, served at `/dashboard/` as the hall
 /// serves them (so the same addresses work on both servers), and nothing else of that folder.
 static DASHBOARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../dashboard-web");
-const FROM_DASHBOARD: [&str; 8] = [
+const FROM_DASHBOARD: [&str; 9] = [
     "charts.js",
     "controls.js",
     "figures.css",
     "format.js",
     "history.js",
     "screen.css",
+    "signin.js",
     "strings.js",
     "vendor/uplot/",
 ];
