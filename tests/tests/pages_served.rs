@@ -316,20 +316,23 @@ async fn every_city_page_file_is_served_gzipped_with_its_etag_and_revalidates_to
     served.push(("/city/".to_owned(), root().join("city-web/index.html")));
     served.extend(folder("/shared/", "shared-web"));
     served.extend(folder("/fonts/", "printer/fonts"));
-    // The hall dashboard's modules the city's page reuses, at /shared/ (the kit first).
+    // The hall dashboard's modules the city's page reuses, at /dashboard/ as on the hall.
     let dashboard = root().join("dashboard-web");
     for path in files_under(&dashboard) {
         let reused = [
-            "lib.js",
             "charts.js",
+            "controls.js",
+            "figures.css",
+            "format.js",
             "history.js",
+            "screen.css",
+            "signin.js",
             "strings.js",
-            "common.css",
         ]
         .contains(&path.as_str())
             || path.starts_with("vendor/uplot/");
-        if reused && !root().join("shared-web").join(&path).exists() {
-            served.push((format!("/shared/{path}"), dashboard.join(&path)));
+        if reused {
+            served.push((format!("/dashboard/{path}"), dashboard.join(&path)));
         }
     }
     let http = client();

@@ -35,16 +35,20 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 // The city's page (`PAGES`), packed by build.rs; the front-end kit every page uses (served
-// at `/shared/` as by the hall), the fonts, and the hall dashboard's modules the city's
-// page reuses (also at `/shared/`, the kit first) are packed once by motcua-web.
+// at `/shared/` as by the hall), the fonts, and the hall's dashboard are packed once by
+// motcua-web.
 include!(concat!(env!("OUT_DIR"), "/pages.rs"));
-/// The hall dashboard's files the city serves at `/shared/`.
-const SHARED: [&str; 6] = [
-    "lib.js",
+/// The hall dashboard's modules the city's page reuses, served at `/dashboard/` as the hall
+/// serves them (so the same addresses work on both servers), and nothing else of that folder.
+const FROM_DASHBOARD: [&str; 9] = [
     "charts.js",
+    "controls.js",
+    "figures.css",
+    "format.js",
     "history.js",
+    "screen.css",
+    "signin.js",
     "strings.js",
-    "common.css",
     "vendor/uplot/",
 ];
 
@@ -223,13 +227,15 @@ fn pages() -> Router<CityState> {
         )
         .route(
             "/shared/{*path}",
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&KIT, &p, &wants) }),
+        )
+        .route(
+            "/dashboard/{*path}",
             get(|Path(p): Path<String>, wants: Wants| async move {
-                let shared = SHARED
+                let reused = FROM_DASHBOARD
                     .iter()
                     .any(|s| p == *s || (s.ends_with('/') && p.starts_with(s)));
-                if KIT.get(&p).is_some() {
-                    file(&KIT, &p, &wants)
-                } else if shared {
+                if reused {
                     file(&DASHBOARD, &p, &wants)
                 } else {
                     AppError::not_found("no_page", "no such page").into_response()
