@@ -150,6 +150,8 @@ struct Clicked {
     t0: f64,
     local: f64,
     painted: f64,
+    /// The round trip of the request the click made (sent to answer read), if any.
+    request: Option<f64>,
 }
 
 /// Click `css` with a real (WebDriver) click and time it: the frame after the click, and the
@@ -180,7 +182,11 @@ async fn click_until(b: &Browser, css: &str, test: &str) -> Result<Clicked> {
         const timer = setTimeout(() => done(null), 10000);
         Promise.all([B.wait, B.click]).then(([painted, c]) => {
           clearTimeout(timer);
-          done({ t0: c.t0, local: c.local, painted });
+          // The page's own request after the click, if any: its round trip (Resource Timing).
+          const api = performance.getEntriesByType('resource')
+            .find((e) => e.initiatorType === 'fetch' && e.name.includes('/api/') && e.startTime >= c.t0);
+          performance.clearResourceTimings();
+          done({ t0: c.t0, local: c.local, painted, request: api ? api.responseEnd - api.startTime : null });
         });";
     let value = b.client.execute_async(wait, vec![]).await?;
     if value.is_null() {
@@ -246,6 +252,7 @@ async fn kiosk(hall: &Hall) -> Result<Vec<Series>> {
     let mut field = Series::new("kiosk 1080x1920", "tap a field -> the next screen");
     let mut local = Series::new("kiosk 1080x1920", "tap 'no' -> its own frame");
     let mut ticket = Series::new("kiosk 1080x1920", "tap 'no' -> the ticket (server)");
+    let mut issue = Series::new("kiosk 1080x1920", "  of which its request's round trip");
     let mut done = Series::new("kiosk 1080x1920", "tap 'done' -> the start screen");
     for _ in 0..KIOSK_TICKETS {
         let c = click_until(
@@ -265,6 +272,7 @@ async fn kiosk(hall: &Hall) -> Result<Vec<Series>> {
         local.samples.push(c.local - c.t0);
         local.clicks.push(c.t0);
         ticket.samples.push(c.painted - c.t0);
+        issue.samples.extend(c.request);
         let c = click_until(
             &b,
             "button[data-action='done']",
@@ -276,7 +284,7 @@ async fn kiosk(hall: &Hall) -> Result<Vec<Series>> {
     }
     event_timing(&b, &mut [&mut field, &mut local, &mut done]).await?;
     b.close().await;
-    Ok(vec![field, local, ticket, done])
+    Ok(vec![field, local, ticket, issue, done])
 }
 
 /// The clerk's console at 1366x768 on counter 1: Next, its own frame and the called ticket.
@@ -301,6 +309,7 @@ async fn console(
     probe(&b).await?;
     let mut own = Series::new("console 1366x768", "click Next -> its own frame");
     let mut called = Series::new("console 1366x768", "click Next -> the call (server)");
+    let mut request = Series::new("console 1366x768", "  of which its request's round trip");
     let free = "document.getElementById('current-code').textContent.trim() === '—' \
         && !document.querySelector(\"button[data-action='next']\").disabled";
     for _ in 0..CONSOLE_CALLS {
@@ -314,6 +323,7 @@ async fn console(
         own.samples.push(c.local - c.t0);
         own.clicks.push(c.t0);
         called.samples.push(c.painted - c.t0);
+        request.samples.extend(c.request);
         let counter: Value = api
             .get(format!("{}/api/counters/1", hall.base))
             .send()
@@ -327,7 +337,7 @@ async fn console(
     }
     event_timing(&b, &mut [&mut own]).await?;
     b.close().await;
-    Ok(vec![own, called])
+    Ok(vec![own, called, request])
 }
 
 /// Start and finish ticket `id` (the counter is free again).
@@ -486,38 +496,53 @@ pub fn quantile(sorted: &[f64], q: f64) -> f64 {
     sorted[rank.min(sorted.len()) - 1]
 }
 
-/// Event Timing's p99 of `n` clicks of which only `reported` (sorted) reached 16 ms.
-fn event_timing_p99(n: usize, reported: &[f64]) -> String {
-    if n == 0 {
-        return "-".into();
-    }
-    let rank = (0.99 * n as f64).ceil().max(1.0) as usize;
+/// Event Timing's value at quantile `q` of `n` clicks of which only `reported` (sorted)
+/// reached 16 ms: None when it falls among those below 16 ms.
+fn event_timing_quantile(n: usize, reported: &[f64], q: f64) -> Option<f64> {
+    let rank = (q * n as f64).ceil().max(1.0) as usize;
     let below = n.saturating_sub(reported.len());
-    if rank <= below {
-        format!("< 16 ms ({} of {n} ≥ 16)", reported.len())
+    if rank <= below || reported.is_empty() {
+        None
     } else {
-        let v = reported[(rank - below - 1).min(reported.len() - 1)];
-        format!("{v:.0} ms ({} of {n} ≥ 16)", reported.len())
+        Some(reported[(rank - below - 1).min(reported.len() - 1)])
     }
 }
 
 fn print(report: &mut Report, mut series: Vec<Series>) {
     let mut rows = Vec::new();
     let mut worst: Option<(f64, String)> = None;
+    let mut all_pass = true;
     for s in &mut series {
         s.samples.sort_by(f64::total_cmp);
         let p99 = quantile(&s.samples, 0.99);
-        let pass = p99 < TARGET_MS;
-        if worst.as_ref().is_none_or(|(w, _)| p99 > *w) {
-            worst = Some((p99, format!("{}: {}", s.page, s.what)));
-        }
-        let et = match &mut s.event_timing {
+        // Chromium's own figure (to the frame presented) must meet the target too.
+        let (et, et_pass) = match &mut s.event_timing {
             Some(d) => {
                 d.sort_by(f64::total_cmp);
-                event_timing_p99(s.clicks.len(), d)
+                let n = s.clicks.len();
+                let show = |v: Option<f64>| v.map_or("< 16".to_owned(), |v| format!("{v:.0}"));
+                let et99 = event_timing_quantile(n, d, 0.99);
+                (
+                    format!(
+                        "{} / {} ({} of {n} ≥ 16)",
+                        show(event_timing_quantile(n, d, 0.5)),
+                        show(et99),
+                        d.len()
+                    ),
+                    et99.is_none_or(|v| v < TARGET_MS),
+                )
             }
-            None => "-".into(),
+            None => ("-".into(), true),
         };
+        let pass = p99 < TARGET_MS && et_pass;
+        // A part of the row above ("of which ...") is shown, not judged.
+        let part = s.what.starts_with(' ');
+        if !part {
+            if worst.as_ref().is_none_or(|(w, _)| p99 > *w) {
+                worst = Some((p99, format!("{}: {}", s.page, s.what)));
+            }
+            all_pass &= pass;
+        }
         rows.push(vec![
             s.page.to_owned(),
             s.what.to_owned(),
@@ -527,7 +552,12 @@ fn print(report: &mut Report, mut series: Vec<Series>) {
             format!("{p99:.1}"),
             format!("{:.1}", quantile(&s.samples, 1.0)),
             et,
-            if pass { "PASS" } else { "MISS" }.to_owned(),
+            match (part, pass) {
+                (true, _) => "info",
+                (false, true) => "PASS",
+                (false, false) => "MISS",
+            }
+            .to_owned(),
         ]);
     }
     report.table(
@@ -540,7 +570,7 @@ fn print(report: &mut Report, mut series: Vec<Series>) {
             "p95",
             "p99",
             "max",
-            "Event Timing p99",
+            "Event Timing p50 / p99",
             "p99 < 100",
         ],
         rows,
@@ -551,7 +581,7 @@ fn print(report: &mut Report, mut series: Vec<Series>) {
             &format!("pages: slowest click-to-painted p99 ({what})"),
             format!("{p99:.1} ms"),
             "< 100 ms",
-            Some(p99 < TARGET_MS),
+            Some(all_pass),
         );
     }
 }
