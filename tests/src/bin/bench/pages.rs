@@ -130,12 +130,19 @@ pub async fn probe(b: &Browser) -> Result<()> {
 /// Resolve when `test` (a JS expression) holds, checked on every DOM change; fails after
 /// 10 s. The page's own work is not disturbed by polling.
 pub async fn until(b: &Browser, what: &str, test: &str) -> Result<()> {
+    until_then(b, what, test, "true").await
+}
+
+/// [`until`], then run `then` (a JS expression) in the page, in the same round trip.
+async fn until_then(b: &Browser, what: &str, test: &str, then: &str) -> Result<()> {
     let script = format!(
         "const done = arguments[arguments.length - 1];
          const ok = () => {{ try {{ return !!({test}); }} catch (_) {{ return false; }} }};
-         if (ok()) return done(true);
+         if (ok()) {{ {then}; return done(true); }}
          const timer = setTimeout(() => {{ mo.disconnect(); done(false); }}, 10000);
-         const mo = new MutationObserver(() => {{ if (ok()) {{ mo.disconnect(); clearTimeout(timer); done(true); }} }});
+         const mo = new MutationObserver(() => {{
+           if (ok()) {{ mo.disconnect(); clearTimeout(timer); {then}; done(true); }}
+         }});
          mo.observe(document, {{ subtree: true, childList: true, attributes: true, characterData: true }});"
     );
     match b.client.execute_async(&script, vec![]).await? {
@@ -154,15 +161,16 @@ struct Clicked {
     request: Option<f64>,
 }
 
-/// Click `css` with a real (WebDriver) click and time it: the frame after the click, and the
-/// first frame after `test` (a JS expression) holds.
-async fn click_until(b: &Browser, css: &str, test: &str) -> Result<Clicked> {
-    b.client
-        .execute(
-            &format!("return window.__bench.arm(() => ({test}));"),
-            vec![],
-        )
-        .await?;
+/// Once `ready` (a JS expression) holds, click `css` with a real (WebDriver) click and time
+/// it: the frame after the click, and the first frame after `test` (a JS expression) holds.
+async fn click_until(b: &Browser, ready: &str, css: &str, test: &str) -> Result<Clicked> {
+    until_then(
+        b,
+        &format!("{css} ready"),
+        ready,
+        &format!("window.__bench.arm(() => ({test}))"),
+    )
+    .await?;
     // A live update may redraw the screen between finding the button and clicking it (a
     // stale element, never clicked): find it again.
     let mut tries = 0;
@@ -257,6 +265,7 @@ async fn kiosk(hall: &Hall) -> Result<Vec<Series>> {
     for _ in 0..KIOSK_TICKETS {
         let c = click_until(
             &b,
+            "true",
             "button[data-field='B']",
             "document.body.dataset.screen === 'priority'",
         )
@@ -265,6 +274,7 @@ async fn kiosk(hall: &Hall) -> Result<Vec<Series>> {
         field.clicks.push(c.t0);
         let c = click_until(
             &b,
+            "true",
             "button[data-priority='none']",
             "document.body.dataset.screen === 'ticket' && document.getElementById('ticket-code').textContent.trim()",
         )
@@ -275,6 +285,7 @@ async fn kiosk(hall: &Hall) -> Result<Vec<Series>> {
         issue.samples.extend(c.request);
         let c = click_until(
             &b,
+            "true",
             "button[data-action='done']",
             "document.body.dataset.screen === 'start'",
         )
@@ -313,9 +324,9 @@ async fn console(
     let free = "document.getElementById('current-code').textContent.trim() === '—' \
         && !document.querySelector(\"button[data-action='next']\").disabled";
     for _ in 0..CONSOLE_CALLS {
-        until(&b, "the counter free", free).await?;
         let c = click_until(
             &b,
+            free,
             "button[data-action='next']",
             "(t => t && t !== '—')(document.getElementById('current-code').textContent.trim())",
         )
