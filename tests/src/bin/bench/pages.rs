@@ -66,6 +66,7 @@ impl Series {
 pub fn section(bench: &Bench, report: &mut Report) -> Result<()> {
     eprintln!("(10) pages in Chromium: click to painted...");
     let started = Instant::now();
+    let load_before = load_average();
     let hall = bench.start_hall("hall-pages")?;
     let lan = hall.add_staff("lan", Role::Clerk)?;
     let mai = hall.add_staff("mai", Role::Clerk)?;
@@ -93,8 +94,10 @@ pub fn section(bench: &Bench, report: &mut Report) -> Result<()> {
     })?;
     print(report, series);
     report.note(format!(
-        "(10) click to painted: {:.1} s ({phases})",
-        started.elapsed().as_secs_f64()
+        "(10) click to painted: {:.1} s ({phases}); the machine's load average {load_before} \
+         before, {} after (Chromium shares the cores with the hall and whatever else runs)",
+        started.elapsed().as_secs_f64(),
+        load_average()
     ));
     let started = Instant::now();
     eprintln!("(11) pages in Chromium: weight...");
@@ -105,6 +108,14 @@ pub fn section(bench: &Bench, report: &mut Report) -> Result<()> {
     ));
     bench.client_rt.block_on(hall.shut_down());
     Ok(())
+}
+
+/// The machine's one-minute load average (`/proc/loadavg`), as text.
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .ok()
+        .and_then(|l| l.split_whitespace().next().map(str::to_owned))
+        .unwrap_or_else(|| "?".to_owned())
 }
 
 /// A signed-in clerk's or manager's HTTP client (cookies kept).
