@@ -38,7 +38,7 @@ const QUEUE: usize = 50;
 /// The target for every interaction's p99.
 const TARGET_MS: f64 = 100.0;
 
-pub const PROBE: &str = include_str!("page_probe.js");
+const PROBE: &str = include_str!("page_probe.js");
 
 /// One interaction's samples, in milliseconds.
 struct Series {
@@ -119,7 +119,7 @@ fn load_average() -> String {
 }
 
 /// A signed-in clerk's or manager's HTTP client (cookies kept).
-pub async fn sign_in(hall: &Hall, name: &str, password: &str) -> Result<reqwest::Client> {
+async fn sign_in(hall: &Hall, name: &str, password: &str) -> Result<reqwest::Client> {
     let http = reqwest::Client::builder()
         .cookie_store(true)
         .timeout(Duration::from_secs(10))
@@ -136,7 +136,7 @@ pub async fn sign_in(hall: &Hall, name: &str, password: &str) -> Result<reqwest:
 }
 
 /// Run the probe in the page (again after each navigation).
-pub async fn probe(b: &Browser) -> Result<()> {
+async fn probe(b: &Browser) -> Result<()> {
     b.client.execute(PROBE, vec![]).await?;
     Ok(())
 }
@@ -519,7 +519,7 @@ async fn phone(bench: &Bench, hall: &Hall, api: &reqwest::Client) -> Result<Seri
 }
 
 /// The value at quantile `q` (nearest rank) of sorted milliseconds.
-pub fn quantile(sorted: &[f64], q: f64) -> f64 {
+fn quantile(sorted: &[f64], q: f64) -> f64 {
     if sorted.is_empty() {
         return 0.0;
     }
