@@ -50,6 +50,7 @@ mod displays;
 mod harness;
 mod issuing;
 mod memory;
+mod page_table;
 mod page_weight;
 mod pages;
 mod phone_feeds;
