@@ -1,10 +1,10 @@
 // The city's two hall-by-hall bar charts, drawn by uPlot (loaded as the global `uPlot`
 // by index.html) with the hall dashboard's chart pieces (dashboard-web/charts.js, served by
-// the collector at /shared/): halls sit at x = 0..n-1 and the x axis maps each index back
+// the collector at /dashboard/): halls sit at x = 0..n-1 and the x axis maps each index back
 // to its name; bars come from uPlot.paths.bars. One hall's four charts are the hall
 // dashboard's own (makeCharts with the `h-chart-` ids).
 
-import { BRAND, Chart, FONT, INK, MUTED, bars, shown, yAxis } from '/shared/charts.js';
+import { BRAND, Chart, FONT, INK, MUTED, bars, shown, yAxis } from '/dashboard/charts.js';
 
 /**
  * The city's two charts: one bar per hall, lowest to highest, with the whole city's share

@@ -5,30 +5,24 @@
 // (each hall's figures for the chosen local days, and the city's total), then draws a
 // sortable, filterable table, the city's key figures and two hall-by-hall charts. Both are
 // read again every minute while the range reaches today. A hall opens on its own page
-// (#hall/{code}/{from}/{to}) from GET /api/city/halls/{code}/stats, drawn by the hall dashboard's history.js (/shared/).
+// (#hall/{code}/{from}/{to}) from GET /api/city/halls/{code}/stats, drawn by the hall dashboard's history.js (/dashboard/).
+// The overview's table and notes are in overview.js.
 
-import {
-  api,
-  ApiError,
-  applyStatic,
-  dates,
-  errorText,
-  h,
-  makeFormat,
-  makeI18n,
-  mayRead,
-} from '/shared/lib.js';
-import { strings } from './strings.js';
+import { ApiError, api } from '/shared/api.js';
+import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
+import { languageButton, pressQuick } from '/dashboard/controls.js';
+import { dates, makeFormat, mayRead } from '/dashboard/format.js';
+import { makeHistoryView } from '/dashboard/history.js';
+import { signOut, signedInUser, wireSignIn } from '/dashboard/signin.js';
 import { makeCityCharts } from './charts.js';
-import { makeHistoryView } from '/shared/history.js';
+import { makeOverview } from './overview.js';
+import { strings } from './strings.js';
 
 const t = makeI18n(strings);
 const fmt = makeFormat(t);
 const $ = (sel) => document.querySelector(sel);
 
 const REFRESH_MS = 60000;
-/** How many silent halls the note names before it says "and n more". */
-const SILENT_NAMED = 12;
 
 const state = {
   view: 'loading',
@@ -50,15 +44,9 @@ const state = {
 
 let cityCharts = null;
 let hallView = null;
+const overview = makeOverview({ t, fmt, state, hashFor, rangeText, charts: () => cityCharts });
+const { hallInfo, hallRows, renderCity, renderTable } = overview;
 
-const collator = new Intl.Collator('vi');
-/** A name folded for searching: "Hoàn Kiếm" is found by "hoan kiem" too. */
-const fold = (s) =>
-  String(s ?? '')
-    .normalize('NFD')
-    .replace(/[\u0300-\u036f]/g, '')
-    .replace(/[đĐ]/g, 'd')
-    .toLowerCase();
 const rangeKey = (r) => (r ? `${r.from}/${r.to}` : '');
 
 // ---------- views and addresses ----------
@@ -129,19 +117,8 @@ function refused(err) {
 async function boot() {
   applyStatic(t);
   wire();
-  let user = null;
-  for (let wait = 1000; ; wait = Math.min(wait * 2, 10000)) {
-    try {
-      user = (await api('GET', '/api/session')).user ?? null;
-      break;
-    } catch (err) {
-      if (err.status === 401 || err.status === 403) break;
-      $('#login-error').textContent = errorText(t, err);
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
-  state.user = user;
-  if (!user) {
+  state.user = await signedInUser(t);
+  if (!state.user) {
     showView('login');
     $('#login-name').focus();
     return;
@@ -170,37 +147,13 @@ async function enter() {
   startRefresh();
 }
 
-async function login(e) {
-  e.preventDefault();
-  const name = $('#login-name').value.trim();
-  const password = $('#login-password').value;
-  const button = $('button[data-action="login"]');
-  $('#login-error').textContent = '';
-  button.disabled = true;
-  try {
-    state.user = (await api('POST', '/api/session', { name, password })).user;
-    $('#login-password').value = '';
-    enter();
-  } catch (err) {
-    $('#login-error').textContent = errorText(t, err);
-    $('#login-password').select();
-  } finally {
-    button.disabled = false;
-  }
-}
-
 async function logout() {
   stopRefresh();
-  try {
-    await api('DELETE', '/api/session');
-  } catch {
-    /* the cookie goes anyway */
-  }
+  await signOut();
   state.user = null;
   state.stats = state.statsKey = null;
   state.hallStats = state.hallKey = null;
   state.halls = null;
-  $('#login-error').textContent = '';
   showView('login');
   $('#login-name').focus();
 }
@@ -246,17 +199,7 @@ function today() {
 }
 
 function quickRange(which) {
-  const to = today();
-  switch (which) {
-    case '7':
-      return { from: dates.add(to, -6), to };
-    case '30':
-      return { from: dates.add(to, -29), to };
-    case 'month':
-      return { from: dates.monthStart(to), to };
-    default:
-      return { from: to, to };
-  }
+  return dates.quick(today(), which);
 }
 
 function setRange(range, load = true) {
@@ -272,13 +215,7 @@ function setRange(range, load = true) {
 }
 
 function markQuick() {
-  for (const b of document.querySelectorAll('[data-quick]')) {
-    const r = quickRange(b.dataset.quick);
-    b.setAttribute(
-      'aria-pressed',
-      String(Boolean(state.range) && r.from === state.range.from && r.to === state.range.to),
-    );
-  }
+  pressQuick(state.range, quickRange);
 }
 
 function updateLinks() {
@@ -387,413 +324,6 @@ function stopRefresh() {
   state.timer = null;
 }
 
-// ---------- the city ----------
-
-function hallInfo(code) {
-  return (
-    state.halls?.halls?.find((x) => x.code === code) ??
-    state.stats?.halls?.find((x) => x.code === code) ??
-    null
-  );
-}
-
-/** Minutes since an instant, by the collector's clock. */
-function minutesSince(iso, at) {
-  const a = Date.parse(iso);
-  const b = Date.parse(at);
-  return Number.isNaN(a) || Number.isNaN(b) ? null : Math.max(0, (b - a) / 60000);
-}
-
-/**
- * One row per hall: its figures for the range, with what the hall list says of its
- * reporting (fresher: it is read every minute). A hall registered but absent from the
- * figures still gets its row, with no figures.
- */
-function hallRows() {
-  const list = new Map((state.halls?.halls ?? []).map((x) => [x.code, x]));
-  const at = state.halls?.at ?? state.stats?.generated_at;
-  const rows = (state.stats?.halls ?? []).map((r) => ({ ...r }));
-  const seen = new Set(rows.map((r) => r.code));
-  for (const x of list.values()) if (!seen.has(x.code)) rows.push({ code: x.code, name: x.name });
-  for (const r of rows) {
-    const x = list.get(r.code);
-    if (x) {
-      r.name = r.name || x.name;
-      r.last_report_at = x.last_report_at ?? r.last_report_at ?? null;
-      r.silent = x.silent;
-      r.minutes = x.minutes_since_report ?? (r.last_report_at ? minutesSince(r.last_report_at, at) : null);
-    } else {
-      r.minutes = r.last_report_at ? minutesSince(r.last_report_at, at) : null;
-    }
-    r.silent = Boolean(r.silent);
-    r.never = !r.last_report_at;
-  }
-  return rows;
-}
-
-const num = (key, value, cell, extra = {}) => ({
-  key,
-  label: `th.${key}`,
-  value,
-  cell,
-  desc: true,
-  ...extra,
-});
-
-/** The table's columns: what each shows, how it sorts (missing figures always last). */
-function columns() {
-  const minutes = (s) => fmt.minutesNumber(s);
-  return [
-    { key: 'name', label: 'col.hall', value: (r) => r.name, text: true },
-    // Longest silence first on the first click; "never reported" is the longest of all.
-    {
-      key: 'lastReport',
-      label: 'col.lastReport',
-      value: (r) => (r.never ? Infinity : r.minutes),
-      desc: true,
-    },
-    num(
-      'waiting',
-      (r) => r.waiting_now,
-      (v) => fmt.int(v),
-      { label: 'col.waitingNow' },
-    ),
-    num(
-      'issued',
-      (r) => r.issued,
-      (v) => fmt.int(v),
-    ),
-    num(
-      'served',
-      (r) => r.served,
-      (v) => fmt.int(v),
-    ),
-    num(
-      'within',
-      (r) => r.within_target,
-      (v) => fmt.percent(v),
-      { share: true },
-    ),
-    num(
-      'absentRate',
-      (r) => r.absent_rate,
-      (v) => fmt.percent(v, 1),
-    ),
-    num(
-      'satisfied',
-      (r) => r.satisfaction?.satisfied_share,
-      (v) => fmt.percent(v),
-      { share: true },
-    ),
-    num(
-      'coverage',
-      (r) => r.satisfaction?.coverage,
-      (v) => fmt.percent(v),
-      { label: 'col.coverage' },
-    ),
-    // How much of the hall's satisfaction the citizens gave on their own phones (the rest on
-    // the counters' tablets, which are signed in as the clerks).
-    num(
-      'phoneShare',
-      (r) =>
-        r.satisfaction?.rated ? (r.satisfaction.by_source?.phone?.rated ?? 0) / r.satisfaction.rated : null,
-      (v) => fmt.percent(v),
-      { label: 'col.phoneShare' },
-    ),
-    num('waitMean', (r) => r.wait?.mean, minutes, { minutes: true }),
-    num('waitMedian', (r) => r.wait?.median, minutes, { minutes: true }),
-    num('waitP90', (r) => r.wait?.p90, minutes, { minutes: true }),
-  ];
-}
-
-function sortRows(rows, cols) {
-  const { key, dir } = state.sort;
-  const byName = (a, b) => collator.compare(a.name ?? '', b.name ?? '');
-  if (key === 'default') {
-    // Silent halls first (those that never reported before those that stopped), then by name.
-    const rank = (r) => (r.silent ? (r.never ? 0 : 1) : 2);
-    return rows.sort((a, b) => rank(a) - rank(b) || byName(a, b));
-  }
-  const col = cols.find((c) => c.key === key);
-  if (col.text) return rows.sort((a, b) => dir * byName(a, b));
-  const missing = (v) => v == null || Number.isNaN(v);
-  return rows.sort((a, b) => {
-    const va = col.value(a);
-    const vb = col.value(b);
-    if (missing(va) || missing(vb)) return missing(va) - missing(vb) || byName(a, b);
-    return (va === vb ? 0 : dir * (va < vb ? -1 : 1)) || byName(a, b);
-  });
-}
-
-function setSort(key) {
-  const cols = columns();
-  const col = cols.find((c) => c.key === key);
-  if (!col) return;
-  if (state.sort.key === key) state.sort = { key, dir: -state.sort.dir };
-  else state.sort = { key, dir: col.desc ? -1 : 1 };
-  renderTable();
-}
-
-function renderCity() {
-  const s = state.stats;
-  if (!s) return;
-  $('#city-range').textContent = rangeText(s.from, s.to);
-  $('#city-generated').textContent = t('city.generated', {
-    time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}`,
-  });
-  renderReporting();
-  renderKpis();
-  cityCharts.show(s);
-  renderTable();
-}
-
-/** How many halls report, which have gone silent. */
-function renderReporting() {
-  const rows = hallRows();
-  const m = state.halls?.silent_after_minutes ?? state.stats?.silent_after_minutes ?? 60;
-  const silent = rows.filter((r) => r.silent);
-  const never = silent.filter((r) => r.never).length;
-  const all = rows.length;
-  const box = $('#reporting');
-  box.dataset.silent = String(silent.length);
-  let note;
-  if (!all) note = [t('city.noHalls')];
-  else if (!silent.length)
-    note = [
-      h('b', {}, t('city.reporting', { ok: fmt.int(all), all: fmt.int(all) })),
-      ' · ',
-      t('city.allReporting', { m }),
-    ];
-  else {
-    note = [
-      h('b', {}, t('city.reporting', { ok: fmt.int(all - silent.length), all: fmt.int(all) })),
-      ' · ',
-      h('span', { class: 'silent-count' }, t('city.silentNote', { n: fmt.int(silent.length), m })),
-      never ? `, ${t('city.neverNote', { n: fmt.int(never) })}` : '',
-    ];
-  }
-  $('#reporting-note').replaceChildren(...note);
-  const list = $('#silent-list');
-  list.hidden = !silent.length;
-  if (silent.length) {
-    const named = [...silent]
-      .sort((a, b) => b.never - a.never || (b.minutes ?? 0) - (a.minutes ?? 0))
-      .slice(0, SILENT_NAMED);
-    list.replaceChildren(
-      h('span', { class: 'muted' }, t('city.silentTitle', { m })),
-      ' ',
-      ...named.map((r) =>
-        h(
-          'a',
-          { class: 'silent-hall', href: hashFor('hall', r.code, state.range), dataset: { code: r.code } },
-          r.name,
-          ' ',
-          h('small', {}, r.never ? t('chip.never') : fmt.ago(r.minutes)),
-        ),
-      ),
-      ...(silent.length > SILENT_NAMED
-        ? [h('span', { class: 'muted' }, t('city.silentMore', { n: fmt.int(silent.length - SILENT_NAMED) }))]
-        : []),
-    );
-  }
-}
-
-function kpi(key, value, hint) {
-  return h(
-    'div',
-    { class: 'kpi', dataset: { kpi: key } },
-    h('span', { class: 'label' }, t(`kpi.${key}`)),
-    h('b', { class: 'value' }, value),
-    // On a small screen the hint is one line, cut short: the whole of it on hover.
-    h('span', { class: 'hint', title: hint }, hint),
-  );
-}
-
-function renderKpis() {
-  const F = state.stats.total ?? {};
-  const sat = F.satisfaction ?? {};
-  const waiting = (state.stats.halls ?? []).reduce((sum, r) => sum + (r.waiting_now ?? 0), 0);
-  $('#city-kpis').replaceChildren(
-    kpi('waitingNow', fmt.int(waiting), t('kpi.waitingNowHint')),
-    kpi(
-      'issued',
-      fmt.int(F.issued),
-      t('kpi.issuedHint', { n: fmt.int(F.transferred_in), r: fmt.int(F.returned) }),
-    ),
-    kpi(
-      'served',
-      fmt.int(F.served),
-      t('kpi.servedHint', { n: fmt.int(F.unfinished), c: fmt.int(F.cancelled) }),
-    ),
-    kpi('within', fmt.percent(F.within_target), t('kpi.withinHint')),
-    kpi('absentRate', fmt.percent(F.absent_rate, 1), t('kpi.absentCount', { n: fmt.int(F.absent) })),
-    kpi(
-      'satisfied',
-      fmt.percent(sat.satisfied_share),
-      t('kpi.satisfiedShort', { rated: fmt.int(sat.rated ?? 0) }),
-    ),
-    kpi('coverage', fmt.percent(sat.coverage), t('kpi.coverageHint', { rated: fmt.int(sat.rated ?? 0) })),
-    kpi('wait', fmt.minutes(F.wait?.mean), t('kpi.waitHint', { p90: fmt.minutes(F.wait?.p90) })),
-  );
-}
-
-function renderTable() {
-  const s = state.stats;
-  if (!s) return;
-  const cols = columns();
-  const { key: sortKey, dir } = state.sort;
-  const today = dates.of(state.halls?.at ?? s.generated_at);
-
-  const table = $('#halls-table');
-  // The table is drawn anew (a sort, a filter, the minute's refresh): the keyboard's place
-  // in it, a header or a hall's link, is kept.
-  const focused = table.contains(document.activeElement) ? document.activeElement : null;
-  const focusedCol = focused?.closest('th[data-col]')?.dataset.col;
-  const focusedHall = focused?.closest('tr[data-code]')?.dataset.code;
-  table.dataset.sort = sortKey;
-  table.dataset.dir = dir > 0 ? 'asc' : 'desc';
-  table.tHead.replaceChildren(
-    h(
-      'tr',
-      {},
-      cols.map((c) => {
-        const sorted = c.key === sortKey;
-        const label = t(c.label);
-        return h(
-          'th',
-          {
-            class: c.text ? 'name' : null,
-            dataset: { col: c.key },
-            'aria-sort': sorted ? (dir > 0 ? 'ascending' : 'descending') : null,
-            scope: 'col',
-          },
-          h(
-            'button',
-            {
-              type: 'button',
-              class: 'sort',
-              title: t('sort.by', { col: label }),
-              onclick: () => setSort(c.key),
-            },
-            h('span', {}, label, c.minutes ? h('small', {}, ` (${t('unit.minShort')})`) : null),
-            h('span', { class: 'arrow', 'aria-hidden': 'true' }, sorted ? (dir > 0 ? '▲' : '▼') : '↕'),
-          ),
-        );
-      }),
-    ),
-  );
-  $('#sort-reset').hidden = sortKey === 'default';
-
-  const all = sortRows(hallRows(), cols);
-  const q = fold(state.filter.trim());
-  const rows = q ? all.filter((r) => fold(r.name).includes(q) || fold(r.code).includes(q)) : all;
-  $('#filter-count').textContent = q
-    ? t('filter.count', { shown: fmt.int(rows.length), all: fmt.int(all.length) })
-    : '';
-
-  const cell = (c, r) => {
-    if (c.key === 'name') {
-      return h(
-        'td',
-        { class: 'name', dataset: { col: 'name' } },
-        h(
-          'a',
-          {
-            href: hashFor('hall', r.code, state.range),
-            class: 'hall-link',
-            title: t('hall.open', { name: r.name }),
-          },
-          r.name,
-        ),
-        r.silent
-          ? h('span', { class: 'chip silent-chip' }, r.never ? t('chip.never') : t('chip.silent'))
-          : null,
-      );
-    }
-    if (c.key === 'lastReport') {
-      return h(
-        'td',
-        { class: 'when', dataset: { col: 'lastReport' } },
-        r.never
-          ? h('span', { class: 'muted' }, t('hall.none'))
-          : [
-              h('span', { class: 'stamp' }, fmt.stamp(r.last_report_at, today)),
-              ' ',
-              h('small', { class: 'ago' }, fmt.ago(r.minutes)),
-            ],
-      );
-    }
-    const v = c.value(r);
-    const attrs = { class: 'num', dataset: { col: c.key } };
-    if (c.share && v != null) {
-      attrs.class = 'num share';
-      attrs.style = `--share: ${Math.round(Math.max(0, Math.min(1, v)) * 1000) / 10}%`;
-    }
-    return h('td', attrs, c.cell(v));
-  };
-  $('#halls-table tbody').replaceChildren(
-    ...(rows.length
-      ? rows.map((r) =>
-          h(
-            'tr',
-            { class: r.silent ? 'silent' : null, dataset: { code: r.code, silent: String(r.silent) } },
-            cols.map((c) => cell(c, r)),
-          ),
-        )
-      : [
-          h(
-            'tr',
-            {},
-            h(
-              'td',
-              { class: 'muted empty', colspan: cols.length },
-              all.length ? t('filter.none', { q: state.filter.trim() }) : t('city.noHalls'),
-            ),
-          ),
-        ]),
-  );
-
-  // The whole city: the collector's own total (not a sum of shares), every hall included
-  // whatever the filter shows.
-  const total = {
-    ...(s.total ?? {}),
-    waiting_now: (s.halls ?? []).reduce((sum, r) => sum + (r.waiting_now ?? 0), 0),
-  };
-  const silent = all.filter((r) => r.silent).length;
-  if (focusedCol) table.querySelector(`th[data-col="${focusedCol}"] button`)?.focus();
-  if (focusedHall)
-    [...table.tBodies[0].rows]
-      .find((r) => r.dataset.code === focusedHall)
-      ?.querySelector('a')
-      ?.focus();
-
-  $('#halls-table tfoot').replaceChildren(
-    h(
-      'tr',
-      {},
-      cols.map((c) => {
-        if (c.key === 'name') {
-          return h(
-            'td',
-            { class: 'name', dataset: { col: 'name' } },
-            t('city.total'),
-            ' ',
-            h('small', { class: 'muted' }, t('city.totalHalls', { n: fmt.int(all.length) })),
-          );
-        }
-        if (c.key === 'lastReport') {
-          return h(
-            'td',
-            { class: 'when', dataset: { col: 'lastReport' } },
-            t('city.reportingShort', { ok: fmt.int(all.length - silent), all: fmt.int(all.length) }),
-          );
-        }
-        return h('td', { class: 'num', dataset: { col: c.key } }, c.cell(c.value(total)));
-      }),
-    ),
-  );
-}
-
 // ---------- one hall ----------
 
 function renderHallHead() {
@@ -836,11 +366,13 @@ function renderHall() {
 // ---------- wiring ----------
 
 function wire() {
-  $('#login-form').addEventListener('submit', login);
+  wireSignIn(t, (user) => {
+    state.user = user;
+    enter();
+  });
   $('#logout-btn').addEventListener('click', logout);
   $('button[data-action="switch-user"]').addEventListener('click', logout);
-  $('#lang-btn').addEventListener('click', () => {
-    t.set(t.lang() === 'vi' ? 'en' : 'vi');
+  languageButton(t, $('#lang-btn'), () => {
     if (state.view === 'denied') showDenied();
     if (state.view !== 'dash') return;
     renderCity();

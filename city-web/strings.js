@@ -1,9 +1,9 @@
 // Every sentence of the city dashboard, in Vietnamese and English, over the hall
-// dashboard's (dashboard-web/strings.js, from /shared/): the one-hall view, the figures,
+// dashboard's (dashboard-web/strings.js, from /dashboard/): the one-hall view, the figures,
 // charts and tables speak the hall's words; only what is the city's, or says it
 // differently, is here.
 
-import { strings as hall } from '/shared/strings.js';
+import { strings as hall } from '/dashboard/strings.js';
 
 const vi = {
   'app.title': 'Theo dõi toàn thành phố',

@@ -4,7 +4,8 @@
 // The list comes from GET /api/tickets?status=absent (read with the day's counts), and
 // drops each ticket when its window closes.
 
-import { clock, h } from './lib.js';
+import { clock } from '/shared/clock.js';
+import { h } from '/shared/el.js';
 
 export function makeAbsents({ t, $, state, fieldName, mayCall, undo }) {
   let tickets = [];

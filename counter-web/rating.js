@@ -4,8 +4,12 @@
 // only for the ticket the counter finished last, at most 5 minutes after (the citizen's
 // own rating on the phone replaces it).
 
-import { api, ApiError, clock, counterFeed, errorText, h } from './lib.js';
-import { ratingStrings as S, SCALES } from './strings.js';
+import { ApiError, api } from '/shared/api.js';
+import { clock } from '/shared/clock.js';
+import { h } from '/shared/el.js';
+import { follow } from '/shared/feed.js';
+import { errorText, makeI18n } from '/shared/i18n.js';
+import { ratingStrings, SCALES } from './strings.js';
 
 const RATE_SECONDS = 30;
 /** How long after the finish the server still takes the tablet's rating. */
@@ -14,15 +18,12 @@ const THANKS_SECONDS = 5;
 const SAVED = 'motcua.tablet.counter';
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
-const vi = (key, vars) => fill(S.vi[key] ?? key, vars);
-const en = (key, vars) => fill(S.en[key] ?? key, vars);
-function fill(s, vars = {}) {
-  return s.replace(/\{(\w+)\}/g, (_, k) => String(vars[k] ?? ''));
-}
-/** Vietnamese first and big, English below and small. */
+// Both languages at once, Vietnamese first (the tablet has no switch, and keeps no choice).
+const t = makeI18n(ratingStrings, { remember: false });
+/** Vietnamese first and big, English below and small, each marked with its language. */
 const bi = (key, vars) => [
-  h('span', { class: 'vi' }, vi(key, vars)),
-  h('span', { class: 'en' }, en(key, vars)),
+  h('span', { class: 'vi' }, t(key, vars)),
+  h('span', { class: 'en', lang: t.lang() === 'vi' ? 'en' : 'vi' }, t.other(key, vars)),
 ];
 
 const state = {
@@ -45,21 +46,29 @@ const MOODS = {
   '-2': { fill: '#e8584c', mouth: 'M30 75 Q50 52 70 75', brows: true },
 };
 
-/** A simple face: mood 2 (beaming) to -2 (very unhappy). */
+/** An SVG element (the kit's `h` makes HTML ones). */
+function svgEl(tag, attrs, ...children) {
+  const el = document.createElementNS('http://www.w3.org/2000/svg', tag);
+  for (const [k, v] of Object.entries(attrs)) el.setAttribute(k, v);
+  el.append(...children.filter(Boolean));
+  return el;
+}
+
+const INK = '#2a1d12';
+/** A simple face: mood 2 (beaming) to -2 (very unhappy). Decoration: the label says it. */
 function face(mood) {
   const m = MOODS[mood];
-  const ns = 'http://www.w3.org/2000/svg';
-  const svg = document.createElementNS(ns, 'svg');
-  svg.setAttribute('viewBox', '0 0 100 100');
-  svg.setAttribute('aria-hidden', 'true');
-  const brows = m.brows
-    ? '<path d="M26 35 L41 28 M74 35 L59 28" stroke="#2a1d12" stroke-width="5" stroke-linecap="round"/>'
-    : '';
-  svg.innerHTML = `<circle cx="50" cy="50" r="46" fill="${m.fill}" stroke="rgba(0,0,0,.18)" stroke-width="3"/>
-    <circle cx="36" cy="42" r="6" fill="#2a1d12"/><circle cx="64" cy="42" r="6" fill="#2a1d12"/>${brows}
-    <path d="${m.mouth}" fill="${m.filled ? '#2a1d12' : 'none'}" stroke="#2a1d12" stroke-width="5"
-      stroke-linecap="round" stroke-linejoin="round"/>${m.filled ? '<path d="M36 66 Q50 74 64 66 L62 63 Q50 68 38 63 Z" fill="#fff"/>' : ''}`;
-  return svg;
+  const line = { stroke: INK, 'stroke-width': 5, 'stroke-linecap': 'round' };
+  return svgEl(
+    'svg',
+    { viewBox: '0 0 100 100', 'aria-hidden': 'true', focusable: 'false' },
+    svgEl('circle', { cx: 50, cy: 50, r: 46, fill: m.fill, stroke: 'rgba(0,0,0,.18)', 'stroke-width': 3 }),
+    svgEl('circle', { cx: 36, cy: 42, r: 6, fill: INK }),
+    svgEl('circle', { cx: 64, cy: 42, r: 6, fill: INK }),
+    m.brows ? svgEl('path', { d: 'M26 35 L41 28 M74 35 L59 28', ...line }) : null,
+    svgEl('path', { d: m.mouth, fill: m.filled ? INK : 'none', 'stroke-linejoin': 'round', ...line }),
+    m.filled ? svgEl('path', { d: 'M36 66 Q50 74 64 66 L62 63 Q50 68 38 63 Z', fill: '#fff' }) : null,
+  );
 }
 
 /** Level on the hall's scale → mood of its face. */
@@ -78,7 +87,7 @@ function show(view) {
 
 function fillStatic() {
   for (const el of document.querySelectorAll('[data-bi]')) el.replaceChildren(...bi(el.dataset.bi));
-  for (const el of document.querySelectorAll('[data-bi-plain]')) el.textContent = vi(el.dataset.biPlain);
+  for (const el of document.querySelectorAll('[data-bi-plain]')) el.textContent = t(el.dataset.biPlain);
   $('#idle-face').replaceChildren(face(1));
   $('#thanks-face').replaceChildren(face(2));
 }
@@ -106,7 +115,16 @@ function offer(ticket) {
           onclick: () => rate(level),
         },
         face(moodOf(level)),
-        h('span', {}, h('span', { class: 'vi' }, labelVi), h('span', { class: 'en' }, labelEn)),
+        h(
+          'span',
+          {},
+          h('span', { class: 'vi' }, t.pick(labelVi, labelEn)),
+          h(
+            'span',
+            { class: 'en', lang: t.lang() === 'vi' ? 'en' : 'vi' },
+            t.lang() === 'vi' ? labelEn : labelVi,
+          ),
+        ),
       ),
     ),
   );
@@ -156,7 +174,7 @@ async function rate(level) {
         return;
       }
       if (err.status === 401 && !thanked) {
-        signIn(vi('err.unauthenticated'));
+        signIn(t('err.unauthenticated'));
         return;
       }
       if (err.code === 'network' && attempt < 3) {
@@ -164,7 +182,7 @@ async function rate(level) {
         await new Promise((r) => setTimeout(r, 2000));
         continue;
       }
-      finish(errorText((k) => vi(k), err));
+      finish(errorText(t, err));
       return;
     }
   }
@@ -206,10 +224,14 @@ async function catchUp(since) {
   }
 }
 
-function follow() {
+/** Follow the counter's feed (the kit's: snapshot then events, reconnecting by itself). */
+function listen() {
   state.feed?.close();
-  state.feed = counterFeed(state.no, onFrame, (live) => {
-    document.body.dataset.connected = String(live);
+  state.feed = follow(`/ws/counters/${state.no}`, {
+    onFrame,
+    onState: (live) => {
+      document.body.dataset.connected = String(live);
+    },
   });
 }
 
@@ -243,7 +265,7 @@ async function submit(e) {
     }
     start();
   } catch (err) {
-    $('#login-error').textContent = errorText((k) => vi(k), err);
+    $('#login-error').textContent = errorText(t, err);
   } finally {
     button.disabled = false;
   }
@@ -262,7 +284,11 @@ async function signedIn() {
 function showCounter() {
   $('#counter-label').replaceChildren(
     ...(state.no
-      ? [vi('counter.n', { no: state.no }), ' ', h('small', {}, en('counter.n', { no: state.no }))]
+      ? [
+          t('counter.n', { no: state.no }),
+          ' ',
+          h('small', { lang: t.lang() === 'vi' ? 'en' : 'vi' }, t.other('counter.n', { no: state.no })),
+        ]
       : []),
   );
 }
@@ -274,7 +300,7 @@ function start() {
   }
   showCounter();
   idle();
-  follow();
+  listen();
 }
 
 async function boot() {
@@ -291,7 +317,7 @@ async function boot() {
       const { counters } = await api('GET', '/api/counters');
       $('#tablet-counter').replaceChildren(
         ...counters.map((c) =>
-          h('option', { value: c.no }, `${vi('counter.n', { no: c.no })} — ${c.services.join(', ')}`),
+          h('option', { value: c.no }, `${t('counter.n', { no: c.no })} — ${c.services.join(', ')}`),
         ),
       );
       if (state.no) $('#tablet-counter').value = String(state.no);
@@ -300,7 +326,7 @@ async function boot() {
       else signIn('', !ok);
       return;
     } catch (err) {
-      signIn(errorText((k) => vi(k), err));
+      signIn(errorText(t, err));
       await new Promise((r) => setTimeout(r, wait));
     }
   }

@@ -4,7 +4,9 @@
 // GET /api/print-jobs. The list is read again when the console's lists change (a ticket
 // issued or reprinted in its fields, the feed's snapshot) and every 30 s.
 
-import { api, ApiError, errorText, h } from './lib.js';
+import { ApiError, api } from '/shared/api.js';
+import { h } from '/shared/el.js';
+import { errorText } from '/shared/i18n.js';
 
 const REFRESH_MS = 30_000;
 /** After the feed says something changed: the print result follows within a moment. */

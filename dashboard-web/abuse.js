@@ -4,7 +4,9 @@
 // (POST /api/bulk-cancellations): it first asks how many waiting tickets it would cancel
 // (a dry run), shows them, and cancels only when the manager confirms.
 
-import { api, errorText, h } from './lib.js';
+import { api } from '/shared/api.js';
+import { h } from '/shared/el.js';
+import { errorText } from '/shared/i18n.js';
 
 /** How many codes the confirmation lists before "…". */
 const CODES_SHOWN = 20;
@@ -17,7 +19,7 @@ export function makeAbuse({ t, fmt, $, refresh }) {
     $('#now-alerts').replaceChildren(
       ...alerts.map((a) =>
         h(
-          'article',
+          'div',
           { class: 'card issuing-alert', dataset: { alert: a.id }, role: 'alert' },
           h('strong', {}, t(a.issuer === 'kiosk' ? 'alert.kiosk' : 'alert.staff', { name: a.name })),
           h(

@@ -6,22 +6,18 @@
 // history.js (shared with the city's page); the export links and the daily report follow
 // the chosen range.
 
-import {
-  api,
-  ApiError,
-  applyStatic,
-  dates,
-  errorText,
-  h,
-  hallFeed,
-  makeFormat,
-  makeI18n,
-  mayRead,
-} from './lib.js';
-import { strings } from './strings.js';
-import { makeHistoryView } from './history.js';
+import { ApiError, api } from '/shared/api.js';
+import { h } from '/shared/el.js';
+import { follow } from '/shared/feed.js';
+import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
 import { makeAbuse } from './abuse.js';
+import { languageButton, makeTabs, pressQuick } from './controls.js';
+import { dates, makeFormat, mayRead } from './format.js';
+import { makeHistoryView } from './history.js';
+import { makeNow } from './now.js';
 import { makePrinters } from './printers.js';
+import { signOut, signedInUser, wireSignIn } from './signin.js';
+import { strings } from './strings.js';
 
 const t = makeI18n(strings);
 const fmt = makeFormat(t);
@@ -46,10 +42,10 @@ const state = {
   charts: null,
 };
 
+const tabs = makeTabs($('.tabs'), { key: (tab) => tab.dataset.tab, onSelect: (tab) => showTab(tab) });
 const abuse = makeAbuse({ t, fmt, $, refresh: () => refreshNow() });
 const printers = makePrinters({ t, fmt, $ });
-
-const nameOf = (row) => (t.lang() === 'en' ? row.name_en : row.name_vi) || row.key || row.code || '';
+const nowView = makeNow({ t, fmt, $, abuse, printers });
 
 // ---------- views ----------
 
@@ -63,8 +59,7 @@ function showView(view) {
 function showTab(tab) {
   state.tab = tab;
   document.body.dataset.tab = tab;
-  for (const b of document.querySelectorAll('.tabs [data-tab]'))
-    b.setAttribute('aria-selected', String(b.dataset.tab === tab));
+  tabs.select(tab);
   if (tab === 'history') openHistory();
   if (tab === 'now' && state.nowStale) refreshNow();
   writeHash();
@@ -136,19 +131,8 @@ async function boot() {
   wire();
   const tab = readHash();
   loadHall();
-  let user = null;
-  for (let wait = 1000; ; wait = Math.min(wait * 2, 10000)) {
-    try {
-      user = (await api('GET', '/api/session')).user ?? null;
-      break;
-    } catch (err) {
-      if (err.status === 401 || err.status === 403) break;
-      $('#login-error').textContent = errorText(t, err);
-      await new Promise((r) => setTimeout(r, wait));
-    }
-  }
-  state.user = user;
-  if (!user) {
+  state.user = await signedInUser(t);
+  if (!state.user) {
     showView('login');
     $('#login-name').focus();
     return;
@@ -173,37 +157,13 @@ function enter(tab = 'now') {
   showTab(tab);
 }
 
-async function login(e) {
-  e.preventDefault();
-  const name = $('#login-name').value.trim();
-  const password = $('#login-password').value;
-  const button = $('button[data-action="login"]');
-  $('#login-error').textContent = '';
-  button.disabled = true;
-  try {
-    state.user = (await api('POST', '/api/session', { name, password })).user;
-    $('#login-password').value = '';
-    enter(state.tab);
-  } catch (err) {
-    $('#login-error').textContent = errorText(t, err);
-    $('#login-password').select();
-  } finally {
-    button.disabled = false;
-  }
-}
-
 async function logout() {
   stopLive();
-  try {
-    await api('DELETE', '/api/session');
-  } catch {
-    /* the cookie goes anyway */
-  }
+  await signOut();
   state.user = null;
   state.now = null;
   state.stats = null;
   state.statsError = null;
-  $('#login-error').textContent = '';
   showView('login');
   $('#login-name').focus();
 }
@@ -260,12 +220,12 @@ async function refreshNow() {
 
 function startLive() {
   stopLive();
-  state.feed = hallFeed(
-    () => refreshNow(),
-    (live) => {
+  state.feed = follow('/ws/hall', {
+    onFrame: () => refreshNow(),
+    onState: (live) => {
       document.body.dataset.connected = String(live);
     },
-  );
+  });
   state.timer = setInterval(refreshNow, REFRESH_MS);
   refreshNow();
 }
@@ -289,159 +249,7 @@ function renderNow() {
       markQuick();
     }
   }
-  $('#now-updated').textContent = t('now.updated', { time: fmt.timeSeconds(now.at) });
-  const fields = now.fields ?? [];
-  const counters = now.counters ?? [];
-  const hallPrinters = now.printers ?? [];
-
-  // The figures on top.
-  const waiting = fields.reduce((s, f) => s + (f.waiting ?? 0), 0);
-  const prio = fields.reduce((s, f) => s + (f.priority_waiting ?? 0), 0);
-  $('#now-waiting').textContent = fmt.int(waiting);
-  $('#now-waiting-prio').textContent = prio ? t('now.waitingPrio', { n: fmt.int(prio) }) : '';
-  const longest = fields
-    .filter((f) => f.longest_wait_seconds != null)
-    .sort((a, b) => b.longest_wait_seconds - a.longest_wait_seconds)[0];
-  $('#now-longest').textContent = longest ? fmt.minutes(longest.longest_wait_seconds) : fmt.DASH;
-  $('#now-longest-where').textContent = longest
-    ? t('now.longestWhere', { field: `${longest.code} · ${nameOf(longest)}` })
-    : '';
-  $('[data-kpi="longest"]').classList.toggle('late', Boolean(longest && isLate(longest)));
-  const by = (s) => counters.filter((c) => c.state === s).length;
-  $('#now-counters').textContent = t('now.countersOf', { open: by('open'), all: counters.length });
-  $('#now-counters-more').textContent = t('now.countersMore', { paused: by('paused'), closed: by('closed') });
-  $('#now-served').textContent = fmt.int(counters.reduce((s, c) => s + (c.served_today ?? 0), 0));
-  const troubled = hallPrinters.filter((p) => printers.state(p).level !== 'ok').length;
-  $('#now-printers').textContent = hallPrinters.length
-    ? `${hallPrinters.length - troubled} / ${hallPrinters.length}`
-    : fmt.DASH;
-  $('#now-printers-hint').textContent = !hallPrinters.length
-    ? t('now.printersNone')
-    : troubled
-      ? t('now.printersBad', { n: troubled })
-      : t('now.printersOk');
-  $('[data-kpi="printers"]').classList.toggle('late', troubled > 0);
-
-  // Fields.
-  $('#now-fields tbody').replaceChildren(
-    ...fields.map((f) =>
-      h(
-        'tr',
-        { dataset: { field: f.code }, class: isLate(f) ? 'late' : null },
-        h('td', { class: 'name' }, h('span', { class: 'code-badge' }, f.code), ' ', nameOf(f)),
-        h('td', { class: 'num waiting', dataset: { col: 'waiting' } }, fmt.int(f.waiting)),
-        h('td', { class: 'num', dataset: { col: 'priority' } }, fmt.int(f.priority_waiting)),
-        h('td', { class: 'num longest', dataset: { col: 'longest' } }, fmt.minutes(f.longest_wait_seconds)),
-        h(
-          'td',
-          { class: 'num', dataset: { col: 'eta' } },
-          f.waiting ? fmt.wholeMinutes(f.eta_minutes) : fmt.DASH,
-        ),
-        h('td', { class: 'num', dataset: { col: 'counters-open' } }, fmt.int(f.counters_open)),
-        h('td', { class: 'num muted', dataset: { col: 'target' } }, fmt.wholeMinutes(f.target_wait_minutes)),
-      ),
-    ),
-  );
-
-  // Counters.
-  $('#now-counter-list').replaceChildren(...counters.map(counterCard));
-
-  // Kiosks and staff refused for issuing too fast.
-  abuse.renderAlerts(now);
-
-  // Printers, and today's tickets that did not print.
-  printers.render(hallPrinters);
-
-  // The report to the city.
-  const up = now.uplink ?? {};
-  const uplink = $('#now-uplink');
-  uplink.dataset.state = !up.enabled ? 'off' : up.last_error ? 'error' : up.backlog > 0 ? 'sending' : 'ok';
-  uplink.replaceChildren(
-    ...(!up.enabled
-      ? [h('span', { class: 'muted' }, t('now.uplinkOff'))]
-      : [
-          // "Caught up" is not said while the city cannot be told anything.
-          up.backlog > 0 || !up.last_error
-            ? h(
-                'span',
-                {},
-                up.backlog > 0 ? t('now.uplinkBacklog', { n: fmt.int(up.backlog) }) : t('now.uplinkCaughtUp'),
-                h('br'),
-              )
-            : null,
-          h(
-            'span',
-            { class: 'muted' },
-            up.last_success_at
-              ? t('now.uplinkLast', { time: fmt.time(up.last_success_at) })
-              : t('now.uplinkNever'),
-          ),
-          // Why, in the manager's words; the server's English detail is for the technician (title).
-          up.last_error
-            ? h(
-                'span',
-                { class: 'error-inline', title: up.last_error },
-                h('br'),
-                t(
-                  t.has(`uplink.${up.last_error_code}`)
-                    ? `uplink.${up.last_error_code}`
-                    : 'uplink.uplink_failed',
-                ),
-              )
-            : null,
-        ].filter(Boolean)),
-  ); // replaceChildren writes a null as the text "null"
-}
-
-/** A field whose oldest ticket has waited longer than its target. */
-function isLate(f) {
-  return (
-    f.longest_wait_seconds != null &&
-    f.target_wait_minutes &&
-    f.longest_wait_seconds > f.target_wait_minutes * 60
-  );
-}
-
-const reasonText = (reason) => (t.has(`reason.${reason}`) ? t(`reason.${reason}`) : reason);
-
-function counterCard(c) {
-  const current = c.current
-    ? h(
-        'p',
-        { class: `current ${c.current.status}` },
-        t(c.current.status === 'serving' ? 'counter.serving' : 'counter.called', {
-          code: c.current.code,
-          time: fmt.time(c.current.since),
-        }),
-      )
-    : h('p', { class: 'current muted' }, c.state === 'open' ? t('counter.idle') : '');
-  return h(
-    'article',
-    { class: 'card counter', dataset: { counter: c.no, state: c.state } },
-    h(
-      'header',
-      {},
-      h('strong', {}, t('counter.n', { no: c.no })),
-      h('span', { class: 'chip', dataset: { state: c.state } }, t(`state.${c.state}`)),
-    ),
-    h(
-      'p',
-      { class: 'clerk' },
-      c.clerk
-        ? h('span', {}, `${t('counter.clerk')}: `, h('b', {}, c.clerk))
-        : h('span', { class: 'muted' }, t('counter.noClerk')),
-    ),
-    c.state === 'paused'
-      ? h('p', { class: 'reason' }, t('counter.reason', { reason: reasonText(c.reason ?? '') }))
-      : null,
-    current,
-    h(
-      'footer',
-      {},
-      h('span', { class: 'muted' }, t('counter.fields', { list: (c.services ?? []).join(', ') })),
-      h('span', { class: 'served' }, t('counter.served', { n: fmt.int(c.served_today) })),
-    ),
-  );
+  nowView.render(now);
 }
 
 // ---------- History ----------
@@ -451,17 +259,7 @@ function today() {
 }
 
 function quickRange(which) {
-  const to = today();
-  switch (which) {
-    case '7':
-      return { from: dates.add(to, -6), to };
-    case '30':
-      return { from: dates.add(to, -29), to };
-    case 'month':
-      return { from: dates.monthStart(to), to };
-    default:
-      return { from: to, to };
-  }
+  return dates.quick(today(), which);
 }
 
 function setRange(range, load = true) {
@@ -475,13 +273,7 @@ function setRange(range, load = true) {
 }
 
 function markQuick() {
-  for (const b of document.querySelectorAll('[data-quick]')) {
-    const r = quickRange(b.dataset.quick);
-    b.setAttribute(
-      'aria-pressed',
-      String(Boolean(state.range) && r.from === state.range.from && r.to === state.range.to),
-    );
-  }
+  pressQuick(state.range, quickRange);
 }
 
 function updateLinks() {
@@ -545,19 +337,19 @@ function renderStats() {
 // ---------- wiring ----------
 
 function wire() {
-  $('#login-form').addEventListener('submit', login);
+  wireSignIn(t, (user) => {
+    state.user = user;
+    enter(state.tab);
+  });
   abuse.wire();
   $('#logout-btn').addEventListener('click', logout);
   $('button[data-action="switch-user"]').addEventListener('click', logout);
-  $('#lang-btn').addEventListener('click', () => {
-    t.set(t.lang() === 'vi' ? 'en' : 'vi');
+  languageButton(t, $('#lang-btn'), () => {
     if (state.view === 'denied') showDenied();
     renderNow();
     updateLinks();
     if (state.stats) renderStats();
   });
-  for (const b of document.querySelectorAll('.tabs [data-tab]'))
-    b.addEventListener('click', () => showTab(b.dataset.tab));
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && state.nowStale) refreshNow();
   });

@@ -1,10 +1,12 @@
 // The figures of a range of days drawn as the History tab draws them: key figures, four
 // charts, a table by field / counter / clerk / hour / day (the `[data-group]` buttons
 // switch it), the ratings, the estimate's accuracy, pauses and comments. Used by the
-// hall's dashboard (ids `#hist-…`) and, served by the collector at /shared/, by the
+// hall's dashboard (ids `#hist-…`) and, served by the collector at /dashboard/, by the
 // city's page for one hall (ids `#h-…`): the same figures, drawn by the same code.
 
-import { dates, h } from './lib.js';
+import { h } from '/shared/el.js';
+import { makeTabs } from './controls.js';
+import { dates } from './format.js';
 import { SCALES, levelColours } from './strings.js';
 import { makeCharts } from './charts.js';
 
@@ -97,8 +99,7 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
 
   function renderTable() {
     if (!stats) return;
-    for (const b of document.querySelectorAll('[data-group]'))
-      b.setAttribute('aria-selected', String(b.dataset.group === group));
+    groupTabs.select(group);
     const cols = columns();
     const rows = stats[`by_${group}`] ?? [];
     const table = $(`#${prefix}table`);
@@ -218,7 +219,7 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
     $(`#${prefix}pauses`).replaceChildren(
       ...(reasons.length
         ? reasons.flatMap((p) => [h('dt', {}, reasonText(p.reason)), h('dd', {}, fmt.hours(p.seconds))])
-        : [h('dt', { class: 'muted' }, t('pauses.none'))]),
+        : [h('dt', {}, t('pauses.time')), h('dd', { class: 'muted' }, t('pauses.none'))]),
     );
   }
 
@@ -265,12 +266,14 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
     renderComments(stats.comments ?? []);
   }
 
-  for (const b of document.querySelectorAll('[data-group]')) {
-    b.addEventListener('click', () => {
-      group = b.dataset.group;
+  // The breakdowns are tabs over the one table (`#group-tabs`, its panel the table's frame).
+  const groupTabs = makeTabs($('#group-tabs'), {
+    key: (tab) => tab.dataset.group,
+    onSelect: (chosen) => {
+      group = chosen;
       renderTable();
-    });
-  }
+    },
+  });
 
   return {
     /** A hall's figures arrived (or null: clear the view while the next one loads). */

@@ -3,7 +3,9 @@
 // did not print (GET /api/print-jobs: failed, print_uncertain, or still waiting), each with
 // "In lại / Reprint" (POST /api/tickets/{id}/reprint), pressed twice.
 
-import { api, errorText, h } from './lib.js';
+import { api } from '/shared/api.js';
+import { h } from '/shared/el.js';
+import { errorText } from '/shared/i18n.js';
 
 /** A first press arms a reprint for this long. */
 const CONFIRM_MS = 3000;

@@ -2,8 +2,12 @@
 // from GET /api/stats?from=day&to=day on an A4 sheet (print CSS in report.css), in the
 // page's language; "In / Print" opens the browser's print dialog.
 
-import { api, ApiError, applyStatic, dates, errorText, h, makeFormat, makeI18n } from './lib.js';
-import { strings, SCALES, levelColours } from './strings.js';
+import { ApiError, api } from '/shared/api.js';
+import { h } from '/shared/el.js';
+import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
+import { languageButton } from './controls.js';
+import { dates, makeFormat } from './format.js';
+import { SCALES, levelColours, strings } from './strings.js';
 
 const t = makeI18n(strings);
 const fmt = makeFormat(t);
@@ -165,7 +169,7 @@ function render() {
           h('dt', {}, t.has(`reason.${p.reason}`) ? t(`reason.${p.reason}`) : p.reason),
           h('dd', {}, fmt.hours(p.seconds)),
         ])
-      : [h('dt', {}, t('pauses.none'))]),
+      : [h('dt', {}, t('pauses.time')), h('dd', {}, t('pauses.none'))]),
   );
 
   const comments = [...(s.comments ?? [])].sort((a, b) => String(a.at).localeCompare(String(b.at)));
@@ -208,8 +212,7 @@ function table(sel, first, rows, total, cols, name) {
 function boot() {
   applyStatic(t);
   $('#print-btn').addEventListener('click', () => window.print());
-  $('#lang-btn').addEventListener('click', () => {
-    t.set(t.lang() === 'vi' ? 'en' : 'vi');
+  languageButton(t, $('#lang-btn'), () => {
     if (stats) render();
   });
   const day = params.get('day');

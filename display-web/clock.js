@@ -1,4 +1,7 @@
-// Date and clock in Vietnamese, in the hall's time zone (not the TV's): "Thứ Tư, 25/11/2026", "08:05".
+// Date and clock in Vietnamese, in the hall's time zone and by the hall's clock (the kit's
+// server clock, not the TV's own, which may be wrong): "Thứ Tư, 25/11/2026", "08:05".
+
+import { clock as server } from '/shared/clock.js';
 
 let zone = 'Asia/Ho_Chi_Minh';
 let formats = null;
@@ -35,7 +38,7 @@ function parts(format, date) {
   return out;
 }
 
-export function dateText(date = new Date()) {
+export function dateText(date = new Date(server.now())) {
   formats ??= make();
   const weekday = formats.weekday.format(date);
   const d = parts(formats.day, date);
@@ -44,14 +47,14 @@ export function dateText(date = new Date()) {
   return `${title}, ${d.day}/${d.month}/${d.year}`;
 }
 
-export function timeText(date = new Date()) {
+export function timeText(date = new Date(server.now())) {
   formats ??= make();
   const t = parts(formats.time, date);
   return `${t.hour}:${t.minute}`;
 }
 
 function tick() {
-  const now = new Date();
+  const now = new Date(server.now());
   const clock = document.getElementById('clock');
   const date = document.getElementById('date');
   if (clock) clock.textContent = timeText(now);
@@ -67,7 +70,7 @@ export function startClock() {
         tick();
         again();
       },
-      1000 - (Date.now() % 1000) + 20,
+      1000 - (server.now() % 1000) + 20,
     );
   again();
 }

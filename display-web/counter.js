@@ -1,6 +1,9 @@
 // Counter display: this counter's number, its current ticket, huge, and its state.
 
+import { api } from '/shared/api.js';
+import { fill, h } from '/shared/el.js';
 import { announce } from './announce.js';
+import { both, en, vi } from './texts.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -15,18 +18,12 @@ const state = {
 export function init(no) {
   state.no = no;
   $('counter-no').textContent = String(no);
-  document.title = `Quầy ${no} – motcua`;
+  document.title = vi('title.counter', { no });
   render(false);
   // A display set up with a wrong number says so instead of "reconnecting" for ever.
-  fetch(`/api/counters/${no}`).then(
-    (r) => {
-      if (r.status === 404) {
-        $('counter-call').innerHTML =
-          `Không có quầy số ${no} <span class="en">No such counter — check the display's address</span>`;
-      }
-    },
-    () => {},
-  );
+  api('GET', `/api/counters/${no}`).catch((err) => {
+    if (err.status === 404) fill($('counter-call'), both('c.missing', { no }));
+  });
 }
 
 export function feedPath() {
@@ -62,7 +59,12 @@ export function apply(frame) {
     state.waiting = state.counter.services.reduce((n, code) => n + (frame.waiting[code] ?? 0), 0);
   }
   const ours = frame.ticket && (frame.ticket.counter ?? frame.counter?.no) === state.no;
-  const isCall = ours && (frame.kind === 'called' || frame.kind === 'recalled');
+  // A call, a recall, or an absence taken back by calling the ticket again here.
+  const isCall =
+    ours &&
+    (frame.kind === 'called' ||
+      frame.kind === 'recalled' ||
+      (frame.kind === 'absent_undone' && frame.ticket.status === 'called'));
   render(isCall);
   if (isCall) {
     const code = frame.ticket.code;
@@ -87,53 +89,42 @@ function render(flash) {
 
   const call = $('counter-call');
   if (!live) {
-    if (c) call.innerHTML = ''; // else keep "no such counter", if it was said
-  } else if (current?.status === 'called')
-    call.innerHTML = 'Mời công dân có số <span class="en">Please come to the counter</span>';
-  else if (current) call.innerHTML = 'Số đang phục vụ <span class="en">Now serving</span>';
-  else if (c.state === 'open')
-    call.innerHTML = 'Xin chờ gọi số <span class="en">Please wait for your number</span>';
-  else if (c.state === 'paused')
-    call.innerHTML = 'Quầy tạm dừng, xin vui lòng chờ <span class="en">Please wait</span>';
-  else call.innerHTML = 'Xin mời sang quầy khác <span class="en">Please use another counter</span>';
+    if (c) call.replaceChildren(); // else keep "no such counter", if it was said
+  } else if (current?.status === 'called') fill(call, both('c.please-come'));
+  else if (current) fill(call, both('c.now-serving'));
+  else if (c.state === 'open') fill(call, both('c.wait'));
+  else if (c.state === 'paused') fill(call, both('c.paused-wait'));
+  else fill(call, both('c.elsewhere'));
 
   const st = $('counter-state');
   st.dataset.state = c ? c.state : 'closed';
   delete st.dataset.activity;
-  st.replaceChildren();
   if (!live) {
     // Offline: what we knew may be stale, so say nothing about the counter until the snapshot.
-    st.innerHTML = 'Đang kết nối lại… <span class="en">Reconnecting</span>';
+    fill(st, both('reconnecting'));
   } else if (c.state === 'open') {
     // "Now serving" only with someone to serve.
     st.dataset.activity = current?.status ?? 'ready';
-    if (current?.status === 'serving') st.innerHTML = 'Đang phục vụ <span class="en">Now serving</span>';
-    else if (current) st.innerHTML = 'Đang gọi số <span class="en">Calling</span>';
-    else st.innerHTML = 'Sẵn sàng phục vụ <span class="en">Ready</span>';
+    fill(st, both(current?.status === 'serving' ? 'c.serving' : current ? 'c.calling' : 'c.ready'));
   } else if (c.state === 'paused') {
-    const reason = document.createElement('span');
-    reason.className = 'reason';
-    reason.textContent = c.reason ? `Tạm dừng: ${c.reason.normalize('NFC')}` : 'Tạm dừng';
-    const en = document.createElement('span');
-    en.className = 'en';
-    en.textContent = 'Paused';
-    st.append(reason, ' ', en);
+    const reason = c.reason ? vi('c.paused-for', { reason: c.reason.normalize('NFC') }) : vi('c.paused');
+    fill(st, h('span', { class: 'reason' }, reason), ' ', en('c.paused'));
   } else {
-    st.innerHTML = 'Quầy đóng <span class="en">Closed</span>';
+    fill(st, both('c.closed'));
   }
 
   const services = c?.services ?? [];
   const names = services.map((s) => state.names[s]).filter(Boolean);
-  const fields = $('counter-fields');
-  fields.textContent = names.map((f) => f.name_vi).join(' · ');
-  if (names.length) {
-    const en = document.createElement('span');
-    en.className = 'en';
-    en.textContent = names.map((f) => f.name_en).join(' · ');
-    fields.append(en);
-  }
-  $('counter-waiting').innerHTML =
-    c && c.state !== 'closed' ? `Đang chờ: <b>${state.waiting}</b> <span class="en">waiting</span>` : '';
+  fill(
+    $('counter-fields'),
+    names.map((f) => f.name_vi).join(' · '),
+    names.length > 0 && h('span', { class: 'en', lang: 'en' }, names.map((f) => f.name_en).join(' · ')),
+  );
+  fill(
+    $('counter-waiting'),
+    c &&
+      c.state !== 'closed' && [vi('c.waiting'), ' ', h('b', {}, String(state.waiting)), ' ', en('c.waiting')],
+  );
 
   const main = $('counter-main');
   main.classList.toggle('open', c?.state === 'open');

@@ -7,12 +7,19 @@
 // holds goes back to the welcome panel CALL_SHOWN_MS after it was made (or recalled),
 // timed by the hall's clock: the snapshot's `now` and each event's `at`.
 //
+// A ticket whose absence the clerk took back by calling it again at the counter
+// (`absent_undone`, the ticket called again) is a call like any other: shown, flashed and
+// announced.
+//
 // The recent-calls list keeps every call (one line per ticket, its latest call): a call
 // whose ticket left the counter without being served is struck through and says why
 // ("Về hàng chờ", "Vắng mặt", "Đã hủy"), so nobody walks to a counter for it, and a
 // citizen who missed their call sees what became of their number.
 
+import { clock } from '/shared/clock.js';
+import { h } from '/shared/el.js';
 import { announce } from './announce.js';
+import { both, en, vi } from './texts.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_CALLS = 10;
@@ -30,23 +37,10 @@ const state = {
   connected: false,
 };
 
-// The hall's clock, as last heard (a snapshot's `now`, an event's `at`), run on by this
-// screen's monotonic clock in between.
-const hallClock = { at: 0, perf: 0 };
+// The hall's clock: the kit's server clock, set from the snapshot's `now` and each event's
+// `at` (main.js and the kit's feed tell it).
+const hallNow = () => clock.now();
 let expiry = null;
-
-function hallNow() {
-  return hallClock.at + (performance.now() - hallClock.perf);
-}
-
-function heard(iso, always) {
-  const t = Date.parse(iso ?? '');
-  if (!Number.isFinite(t)) return;
-  if (always || t > hallNow()) {
-    hallClock.at = t;
-    hallClock.perf = performance.now();
-  }
-}
 
 export function init() {
   // How many recent calls fit depends on the screen; a TV does not resize, a test window may.
@@ -77,14 +71,12 @@ export function apply(frame) {
     state.services = frame.services ?? [];
     state.waiting = Object.fromEntries(state.services.map((f) => [f.code, f.waiting]));
     state.counters = new Map((frame.counters ?? []).map((c) => [c.no, c]));
-    heard(frame.now, true);
     state.calls = latestFirst((frame.recent_calls ?? []).map(call));
     renderLatest(false);
     renderRecent(false);
     renderWaiting(true);
     return;
   }
-  heard(frame.at, false);
   if (frame.counter) state.counters.set(frame.counter.no, frame.counter);
   if (frame.waiting) Object.assign(state.waiting, frame.waiting);
   const t = frame.ticket;
@@ -92,8 +84,10 @@ export function apply(frame) {
     // Where the ticket stands now: a call of it that no longer holds comes down.
     for (const c of state.calls) if (c.code === t.code) c.status = t.status;
   }
-  if ((frame.kind === 'called' || frame.kind === 'recalled') && t) {
-    const c = call({ ...t, counter: t.counter ?? frame.counter?.no, kind: frame.kind, at: frame.at });
+  if (t && isCall(frame)) {
+    // Called again after an absence taken back: said like a recall.
+    const kind = frame.kind === 'absent_undone' ? 'recalled' : frame.kind;
+    const c = call({ ...t, counter: t.counter ?? frame.counter?.no, kind, at: frame.at });
     state.calls = latestFirst([c, ...state.calls]);
     renderLatest(true);
     renderRecent(true);
@@ -103,6 +97,13 @@ export function apply(frame) {
     renderRecent(false);
   }
   renderWaiting(false);
+}
+
+// A frame that calls a ticket to a counter: a call, a recall, or an absence taken back by
+// calling the ticket again at the counter (the ticket then stands called).
+function isCall(frame) {
+  if (frame.kind === 'called' || frame.kind === 'recalled') return true;
+  return frame.kind === 'absent_undone' && frame.ticket?.status === 'called';
 }
 
 function call(c) {
@@ -137,10 +138,11 @@ function fate(c) {
   return 'done';
 }
 
+// What the recent list says of a call taken down (a key of texts.js).
 const FATES = {
-  requeued: ['Về hàng chờ', 'Back in queue'],
-  absent: ['Vắng mặt', 'Absent'],
-  cancelled: ['Đã hủy', 'Cancelled'],
+  requeued: 'fate.requeued',
+  absent: 'fate.absent',
+  cancelled: 'fate.cancelled',
 };
 
 // The newest call that still holds and is not yet CALL_SHOWN_MS old.
@@ -190,47 +192,30 @@ function renderLatest(flash) {
 
 function renderRecent(fresh) {
   const list = $('recent');
-  const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+  const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize);
   const fits = Math.max(1, Math.floor(list.clientHeight / (8.4 * rem)) || 6);
+  if (!state.calls.length) {
+    list.replaceChildren(h('li', { class: 'recent-empty' }, both('recent.none')));
+    return;
+  }
   list.replaceChildren(
     ...state.calls.slice(0, fits).map((c, i) => {
-      const li = document.createElement('li');
-      li.dataset.code = c.code;
-      li.dataset.counter = String(c.counter);
       const f = fate(c);
-      li.dataset.fate = f;
-      if (fresh && i === 0) li.classList.add('new');
-      if (FATES[f]) li.classList.add('moved');
-      const code = document.createElement('span');
-      code.className = 'rc-code';
-      const number = document.createElement('span');
-      number.className = 'rc-number';
-      number.textContent = c.code;
-      code.append(number);
-      const [vi, en] = FATES[f] ?? (c.kind === 'recalled' ? ['Gọi lại', 'Recall'] : []);
-      if (vi) {
-        const tag = document.createElement('span');
-        tag.className = 'rc-tag';
-        tag.textContent = vi;
-        const tagEn = document.createElement('span');
-        tagEn.className = 'en';
-        tagEn.textContent = en;
-        tag.append(tagEn);
-        code.append(tag);
-      }
-      const counter = document.createElement('span');
-      counter.className = 'rc-counter';
-      counter.textContent = String(c.counter);
-      li.append(code, counter);
-      return li;
+      const tag = FATES[f] ?? (c.kind === 'recalled' ? 'fate.recalled' : null);
+      const classes = [fresh && i === 0 ? 'new' : '', FATES[f] ? 'moved' : ''].filter(Boolean).join(' ');
+      return h(
+        'li',
+        { class: classes || null, dataset: { code: c.code, counter: String(c.counter), fate: f } },
+        h(
+          'span',
+          { class: 'rc-code' },
+          h('span', { class: 'rc-number' }, c.code),
+          tag && h('span', { class: 'rc-tag' }, vi(tag), en(tag)),
+        ),
+        h('span', { class: 'rc-counter' }, String(c.counter)),
+      );
     }),
   );
-  if (!state.calls.length) {
-    const li = document.createElement('div');
-    li.className = 'recent-empty';
-    li.innerHTML = 'Chưa gọi số nào hôm nay <span class="en">No calls yet today</span>';
-    list.replaceChildren(li);
-  }
 }
 
 // Fields no open counter serves are marked, so nobody waits for a closed field unawares.
@@ -244,20 +229,34 @@ function renderWaiting(rebuild) {
   const box = $('waiting');
   if (rebuild || box.children.length !== state.services.length) {
     box.replaceChildren(
-      ...state.services.map((f) => {
-        const el = document.createElement('div');
-        el.className = 'field';
-        el.dataset.waitingField = f.code;
+      ...state.services.map((f) =>
         // The count comes first in the text (tests and screen readers read "5 A Tư pháp…").
-        el.innerHTML =
-          '<div class="field-top"> <div class="field-count"></div> <div class="field-code"></div> </div> ' +
-          '<div class="field-name"> <div class="field-vi"></div> <div class="field-en"></div>' +
-          ' <div class="field-note"></div> </div>';
-        el.querySelector('.field-code').textContent = f.code;
-        el.querySelector('.field-vi').textContent = f.name_vi;
-        el.querySelector('.field-en').textContent = f.name_en;
-        return el;
-      }),
+        h(
+          'div',
+          { class: 'field', dataset: { waitingField: f.code } },
+          h(
+            'div',
+            { class: 'field-top' },
+            ' ',
+            h('div', { class: 'field-count' }),
+            ' ',
+            h('div', { class: 'field-code' }, f.code),
+            ' ',
+          ),
+          ' ',
+          h(
+            'div',
+            { class: 'field-name' },
+            ' ',
+            h('div', { class: 'field-vi' }, f.name_vi),
+            ' ',
+            h('div', { class: 'field-en', lang: 'en' }, f.name_en),
+            ' ',
+            h('div', { class: 'field-note' }),
+            ' ',
+          ),
+        ),
+      ),
     );
   }
   for (const el of box.children) {
@@ -269,9 +268,7 @@ function renderWaiting(rebuild) {
     const closed = state.counters.size > 0 && openCounters(code) === 0;
     el.classList.toggle('closed', closed);
     const note = el.querySelector('.field-note');
-    if (closed !== note.hasChildNodes()) {
-      note.innerHTML = closed ? 'Chưa có quầy mở <span class="en">Closed</span>' : '';
-    }
+    if (closed !== note.hasChildNodes()) note.replaceChildren(...(closed ? both('field.closed') : []));
   }
 }
 
@@ -283,7 +280,7 @@ function setNotice(text) {
   el.textContent = text;
   // About 14 rem a second, whatever the length of the text.
   requestAnimationFrame(() => {
-    const rem = parseFloat(getComputedStyle(document.documentElement).fontSize);
+    const rem = Number.parseFloat(getComputedStyle(document.documentElement).fontSize);
     el.style.setProperty('--notice-seconds', `${Math.max(10, el.scrollWidth / (14 * rem))}s`);
   });
 }

@@ -1,10 +1,13 @@
 // The hall TV (/display/) and a counter's display (/display/?counter=3).
 
-import { follow } from './feed.js';
-import { startClock, setTimeZone } from './clock.js';
-import { setupSound, configure as configureSound } from './announce.js';
-import * as hallMode from './hall.js';
+import { api } from '/shared/api.js';
+import { clock } from '/shared/clock.js';
+import { follow } from '/shared/feed.js';
+import { configure as configureSound, setupSound } from './announce.js';
+import { setTimeZone, startClock } from './clock.js';
 import * as counterMode from './counter.js';
+import * as hallMode from './hall.js';
+import { fillStatic } from './texts.js';
 
 const params = new URLSearchParams(location.search);
 const counterNo = Number(params.get('counter'));
@@ -16,6 +19,7 @@ body.dataset.mode = isCounter ? 'counter' : 'hall';
 body.classList.add(`${body.dataset.mode}-mode`);
 document.getElementById(isCounter ? 'hall' : 'counter').remove();
 document.getElementById(isCounter ? 'counter' : 'hall').hidden = false;
+fillStatic();
 mode.init(counterNo);
 startClock();
 setupSound(document.getElementById('sound'));
@@ -25,9 +29,7 @@ let settingsRetry = null;
 async function loadSettings() {
   clearTimeout(settingsRetry);
   try {
-    const r = await fetch('/api/services', { cache: 'no-store' });
-    if (!r.ok) throw new Error(`services ${r.status}`);
-    const s = await r.json();
+    const s = await api('GET', '/api/services');
     setTimeZone(s.timezone);
     configureSound(s.announcements);
     mode.settings(s);
@@ -37,7 +39,6 @@ async function loadSettings() {
 }
 loadSettings();
 
-let lastSeq = -1;
 const offline = document.getElementById('offline');
 function online(on) {
   body.dataset.connected = String(on);
@@ -51,15 +52,16 @@ setTimeout(() => {
   offline.hidden = body.dataset.connected === 'true';
 }, 1500);
 
+// The kit's feed drops an event it already has (by its seq) and says "live" only after a
+// snapshot, which replaces everything.
 follow(mode.feedPath(), {
-  online,
+  onState: online,
   onFrame(frame) {
     if (typeof frame.seq !== 'number') return;
-    // A snapshot replaces everything; an event older than what we have is already in it.
-    if (frame.type === 'event' && frame.seq <= lastSeq) return;
     if (frame.type !== 'snapshot' && frame.type !== 'event') return;
+    // The hall's "now" (the kit's feed takes each event's time itself).
+    if (frame.type === 'snapshot') clock.serverSaidNow(frame.now);
     mode.apply(frame);
-    lastSeq = frame.seq;
     body.dataset.lastSeq = String(frame.seq);
   },
 });

@@ -1,9 +1,10 @@
-// Simple line icons, drawn for the kiosk (no icon font, nothing fetched).
-// Each is the inside of a 64x64 SVG drawn with the current text colour.
+// Simple line icons, drawn for the kiosk (no icon font, nothing fetched). Each is the inside
+// of a 64x64 SVG drawn with the current text colour, parsed once as SVG (XML, never as HTML)
+// and cloned for every use.
 
-const wrap = (body) =>
-  `<svg viewBox="0 0 64 64" aria-hidden="true" focusable="false" fill="none" stroke="currentColor" ` +
-  `stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round">${body}</svg>`;
+const SVG_OPEN =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64" aria-hidden="true" focusable="false" ' +
+  'fill="none" stroke="currentColor" stroke-width="3.5" stroke-linecap="round" stroke-linejoin="round">';
 
 const ICONS = {
   // Civil status: a family.
@@ -66,8 +67,16 @@ const ICONS = {
     '<path d="M8 52h48M4 58h56"/>',
 };
 
+const parsed = new Map();
+
+/** The icon `name` (a dossier for a name it does not know) as an <svg> element. */
 export function icon(name) {
-  return wrap(ICONS[name] || ICONS.document);
+  const key = Object.hasOwn(ICONS, name) ? name : 'document';
+  if (!parsed.has(key)) {
+    const doc = new DOMParser().parseFromString(`${SVG_OPEN}${ICONS[key]}</svg>`, 'image/svg+xml');
+    parsed.set(key, doc.documentElement);
+  }
+  return document.importNode(parsed.get(key), true);
 }
 
 // Which picture suits a field, from words in its names (fields come from the config).

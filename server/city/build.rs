@@ -1,14 +1,13 @@
-//! The city's pages are embedded in the binary (`include_dir!`), which on stable Rust
-//! cannot tell cargo which files it read: say it here, so changing a page rebuilds it.
+//! The city's page, packed into the binary (`server/pack`: each file gzipped and given its
+//! ETag; the kit, the fonts and the dashboard's modules are packed by `motcua-web`). A
+//! change to any file in it (cargo scans the folder) packs it again; the migrations are
+//! `include_str!`'d.
 
-fn main() {
-    for folder in [
-        "../../city-web",
-        "../../dashboard-web",
-        "../../printer/fonts",
-        "../../shared-web",
-        "migrations",
-    ] {
-        println!("cargo:rerun-if-changed={folder}");
+fn main() -> std::io::Result<()> {
+    for path in ["../../city-web", "migrations"] {
+        println!("cargo:rerun-if-changed={path}");
     }
+    let mut pack = motcua_pack::Pack::new("motcua_web::pages")?;
+    pack.folder("PAGES", "../../city-web")?;
+    pack.write("pages.rs")
 }

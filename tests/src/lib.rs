@@ -216,6 +216,12 @@ impl TestHall {
         Self::launch(self.settings.clone(), DataDir::Temp(dir), clock).await
     }
 
+    /// Stop the server, as a hall box losing power: pages find nothing at its address (the
+    /// data dir stays until the TestHall is dropped).
+    pub async fn stop(&mut self) {
+        self.shutdown().await;
+    }
+
     async fn shutdown(&mut self) {
         if let Some(stop) = self.uplink_stop.take() {
             let _ = stop.send(());

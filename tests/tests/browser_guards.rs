@@ -438,7 +438,8 @@ async fn every_page_and_answer_of_both_servers_carries_the_security_headers() {
 
     for path in [
         "/city/",
-        "/shared/lib.js",
+        "/shared/api.js",
+        "/dashboard/format.js",
         "/no-such-page",
         "/api/city/halls",
         "/healthz",

@@ -488,3 +488,72 @@ async fn the_city_office_compares_every_hall_sorts_them_opens_one_and_sees_the_s
     }
     small.close().await;
 }
+
+/// The collector serves the front-end kit at `/shared/` as the hall does, and of the hall
+/// dashboard's folder only the modules its page reuses, at the hall's own addresses.
+#[tokio::test]
+async fn the_collector_serves_the_kit_and_only_the_dashboard_modules_its_page_uses() {
+    let city = TestCity::start(ManualClock::starting_at(opening_time())).await;
+    let http = reqwest::Client::new();
+    let get = |path: &'static str| {
+        let request = http.get(format!("{}{path}", city.base));
+        async move {
+            let resp = request.send().await.expect("get");
+            let status = resp.status().as_u16();
+            (status, resp.text().await.expect("body"))
+        }
+    };
+    for path in [
+        "/shared/api.js",
+        "/shared/feed.js",
+        "/shared/i18n.js",
+        "/shared/el.js",
+        "/shared/tokens.css",
+        "/dashboard/format.js",
+        "/dashboard/controls.js",
+        "/dashboard/charts.js",
+        "/dashboard/history.js",
+        "/dashboard/strings.js",
+        "/dashboard/figures.css",
+        "/dashboard/screen.css",
+        "/dashboard/signin.js",
+        "/dashboard/vendor/uplot/uPlot.iife.min.js",
+        "/dashboard/vendor/uplot/uPlot.min.css",
+    ] {
+        let (status, body) = get(path).await;
+        assert_eq!(status, 200, "{path}");
+        assert!(!body.is_empty(), "{path}");
+    }
+    // The page asks for nothing else of the dashboard's folder, and gets nothing else.
+    for path in [
+        "/dashboard/index.html",
+        "/dashboard/dashboard.js",
+        "/dashboard/report.html",
+        "/shared/lib.js",
+        "/shared/charts.js",
+    ] {
+        let (status, _) = get(path).await;
+        assert_eq!(status, 404, "{path}");
+    }
+    // Every module the city's page imports is one the collector serves.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../city-web");
+    for file in [
+        "city.js",
+        "overview.js",
+        "charts.js",
+        "strings.js",
+        "index.html",
+    ] {
+        let text = std::fs::read_to_string(root.join(file)).expect("a page file");
+        for piece in text.split(['\'', '"']) {
+            if piece.starts_with("/dashboard/") || piece.starts_with("/shared/") {
+                let resp = http
+                    .get(format!("{}{piece}", city.base))
+                    .send()
+                    .await
+                    .expect("get");
+                assert_eq!(resp.status().as_u16(), 200, "{piece} from {file}");
+            }
+        }
+    }
+}

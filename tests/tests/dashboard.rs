@@ -276,3 +276,49 @@ async fn a_manager_follows_the_hall_live_reads_todays_figures_and_prints_the_day
     );
     browser.close().await;
 }
+
+/// The dashboard, its report and the city's page do their plumbing with the front-end kit
+/// (`shared-web/`, served at `/shared/`): none of their files carries its own API client, live
+/// feed, element builder, remembered language, fonts or colour tokens, and every script
+/// that talks to a server or builds elements imports the kit's.
+#[test]
+fn the_figure_pages_carry_no_copy_of_the_kit() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let copies = [
+        ("class ApiError", "the API client"),
+        ("fetch(", "the API client"),
+        ("new WebSocket", "the live feed"),
+        ("document.createElement", "the element builder"),
+        ("localStorage", "the translations"),
+        ("@font-face", "the fonts"),
+        ("--ink:", "the colour tokens"),
+        ("--brand:", "the colour tokens"),
+    ];
+    let mut files = 0;
+    for folder in ["dashboard-web", "city-web"] {
+        for entry in std::fs::read_dir(root.join(folder)).expect("a page folder") {
+            let path = entry.expect("entry").path();
+            let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+            if !["js", "css", "html"].contains(&ext) {
+                continue;
+            }
+            files += 1;
+            let text = std::fs::read_to_string(&path).expect("a page file");
+            for (copy, what) in copies {
+                assert!(
+                    !text.contains(copy),
+                    "{} has its own copy of {what} ({copy:?}): use /shared/",
+                    path.display()
+                );
+            }
+            let uses = |module: &str| text.contains(&format!("from '/shared/{module}'"));
+            if text.contains("api(") {
+                assert!(uses("api.js"), "{} calls the kit's api", path.display());
+            }
+            if text.contains(" h(") || text.contains("(h(") {
+                assert!(uses("el.js"), "{} builds with the kit's h", path.display());
+            }
+        }
+    }
+    assert!(files >= 20, "the pages' files were read: {files}");
+}

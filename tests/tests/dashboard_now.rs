@@ -144,3 +144,35 @@ async fn the_now_tab_at_the_start_of_a_day_shows_no_null_and_a_city_outage_in_vi
     }
     browser.close().await;
 }
+
+/// The Now tab follows the hall through the kit's live feed: when the hall's server restarts
+/// the tab comes back by itself, and shows what happened after, without a reload.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_now_tab_comes_back_live_by_itself_after_the_hall_restarts() {
+    let hall = TestHall::start().await;
+    hall.staff("lan", Role::Manager).await;
+    let browser = dashboard(&hall, "off").await;
+    let waiting_b = "document.querySelector(\"#now-fields tr[data-field='B'] td[data-col='waiting']\")?.textContent";
+    browser
+        .wait_for(
+            "the live feed",
+            &format!("document.body.dataset.connected === 'true' && {waiting_b} === '0'"),
+        )
+        .await;
+    let hall = hall.restart_in_place().await;
+    browser
+        .wait_for(
+            "live again after the restart",
+            "document.body.dataset.connected === 'true'",
+        )
+        .await;
+    let kiosk = hall.device("kiosk-1", motcua_domain::DeviceKind::Kiosk);
+    kiosk.issue("B", "none").await;
+    browser
+        .wait_for(
+            "the ticket issued after the restart",
+            &format!("{waiting_b} === '1'"),
+        )
+        .await;
+    browser.close().await;
+}

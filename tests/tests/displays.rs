@@ -1,7 +1,8 @@
 //! The hall TV and the counter display in real Chromium, against the real hall: a call
 //! comes down from the TV the moment its ticket or counter moves on (returned,
 //! transferred, cancelled, absent, then the counter paused or closed), a call that holds
-//! goes back to the welcome panel after its time by the hall's clock, the counter display
+//! goes back to the welcome panel after its time by the hall's clock, an absence taken back
+//! by calling the ticket again is shown and announced like any call, the counter display
 //! never says "Đang phục vụ" without a ticket, and no label of the TV is clipped.
 
 use motcua_tests::browser::Browser;
@@ -311,4 +312,133 @@ async fn no_label_of_the_tv_is_clipped_at_1920x1080_or_1366x768() {
             .await;
         tv.close().await;
     }
+}
+
+/// A citizen marked absent comes back and the clerk calls the ticket again at the counter
+/// (undo-absent to the counter): the TV and the counter display show and say that call like
+/// any other, with the recent list saying it was called again.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_absence_undone_by_calling_again_is_shown_and_announced_like_a_call() {
+    let hall = TestHall::start().await;
+    let (clerk, ticket, tv, display) = a_call_at_counter_1(&hall).await;
+    let said = |code: &str| {
+        format!("(window.motcuaAnnouncements || []).filter(a => a.code === '{code}').length")
+    };
+    // Its first call is said before it is taken down (a call taken down is not said).
+    tv.wait_for("D001 said once", &format!("{} === 1", said("D001")))
+        .await;
+    display
+        .wait_for("D001 said once", &format!("{} === 1", said("D001")))
+        .await;
+    let (status, body) = clerk.act(&ticket, "no-show", json!({})).await;
+    assert_eq!(status, 200, "{body}");
+    tv_took_the_call_down(&tv, "absent").await;
+    counter_display_is(&display, "open", "Sẵn sàng phục vụ").await;
+
+    let (status, body) = clerk
+        .act(
+            &ticket,
+            "undo-absent",
+            json!({"to": "counter", "counter": 1}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["status"], "called");
+    tv.wait_for(
+        "D001 -> 1 on the TV again",
+        "!document.getElementById('latest').classList.contains('empty') \
+         && document.getElementById('latest-code').textContent.trim() === 'D001' \
+         && document.getElementById('latest-counter').textContent.trim() === '1' \
+         && document.getElementById('latest').classList.contains('flash')",
+    )
+    .await;
+    let row = tv
+        .wait_for(
+            "D001 called again in the recent list",
+            "(r => r && r.dataset.fate === 'holds' && r.textContent)\
+             (document.querySelector('#recent li[data-code=\"D001\"]'))",
+        )
+        .await;
+    assert!(
+        row.as_str().unwrap_or("").contains("Gọi lại"),
+        "the recent list says it was called again: {row}"
+    );
+    let announced = tv
+        .wait_for(
+            "the call again, said on the TV",
+            &format!(
+                "{} === 2 && window.motcuaAnnouncements.filter(a => a.code === 'D001')[1]",
+                said("D001")
+            ),
+        )
+        .await;
+    assert_eq!(announced["counter"], 1, "{announced}");
+    display
+        .wait_for(
+            "the call again, on the counter display and said",
+            &format!(
+                "document.getElementById('counter-current').textContent.trim() === 'D001' \
+                 && {} === 2",
+                said("D001")
+            ),
+        )
+        .await;
+    tv.screenshot("displays-tv-absence-undone-1920x1080").await;
+}
+
+/// The wall clock is the hall's, not the TV's own (a TV's clock is often wrong and nobody
+/// sets it): the snapshot's time, then each event's.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tv_shows_the_halls_time_not_its_own() {
+    let hall = TestHall::start().await; // 08:00 on Wednesday 25/11/2026 in Hanoi
+    let tv = Browser::open(1920, 1080).await;
+    tv.goto(&hall.url("/display/")).await;
+    tv.wait_for("online", "document.body.dataset.connected === 'true'")
+        .await;
+    tv.wait_for(
+        "the hall's time and date",
+        "document.getElementById('clock').textContent === '08:00' \
+         && document.getElementById('date').textContent === 'Thứ Tư, 25/11/2026'",
+    )
+    .await;
+    hall.clock.advance(chrono::Duration::minutes(95));
+    kiosk(&hall).issue("A", "none").await;
+    tv.wait_for(
+        "the hall's time after an event",
+        "document.getElementById('clock').textContent === '09:35'",
+    )
+    .await;
+    tv.close().await;
+}
+
+/// The displays use the front-end kit: the fonts come from its tokens, the feed and the
+/// clock from its modules; the page's own copies are gone.
+#[tokio::test]
+async fn the_displays_take_their_fonts_feed_and_clock_from_the_kit() {
+    let hall = TestHall::start().await;
+    let anyone = hall.anonymous();
+    let text = |(status, _, body): (u16, String, Vec<u8>)| {
+        assert_eq!(status, 200);
+        String::from_utf8(body).expect("text")
+    };
+    let page = text(anyone.get_bytes("/display/").await);
+    let tokens = page.find("/shared/tokens.css").expect("the kit's tokens");
+    assert!(
+        tokens < page.find("display.css").expect("its own styles"),
+        "the tokens first"
+    );
+    let css = text(anyone.get_bytes("/display/display.css").await);
+    assert!(
+        !css.contains("@font-face"),
+        "fonts are declared once, in the kit"
+    );
+    let main = text(anyone.get_bytes("/display/main.js").await);
+    assert!(main.contains("from '/shared/feed.js'"), "{main}");
+    for gone in ["/display/feed.js"] {
+        assert_eq!(anyone.get_bytes(gone).await.0, 404, "{gone}");
+    }
+    let home = text(anyone.get_bytes("/").await);
+    assert!(home.contains("/shared/tokens.css"));
+    let home_css = text(anyone.get_bytes("/home.css").await);
+    assert!(!home_css.contains("@font-face"));
 }

@@ -68,46 +68,55 @@ fn language_blocks(file: &str, name: &str) -> (Vec<String>, Vec<String>) {
 
 #[test]
 fn every_reason_has_words_on_the_kiosk_in_vietnamese_and_english() {
-    let text = repo_file("kiosk-web/text.js");
-    let mut missing = Vec::new();
+    let list: Vec<String> = codes().into_iter().map(str::to_owned).collect();
+    let (vi, en) = language_blocks("kiosk-web/strings.js", "printReasons");
+    assert_eq!(
+        vi, list,
+        "kiosk-web/strings.js: printReasons.vi, in the order of Reason::ALL"
+    );
+    assert_eq!(
+        en, list,
+        "kiosk-web/strings.js: printReasons.en, in the order of Reason::ALL"
+    );
+    // Each with words of its own in each language.
+    let text = repo_file("kiosk-web/strings.js");
+    let start = text.find("const printReasons = {").expect("printReasons");
+    let block = &text[start..start + text[start..].find("\n};").expect("its end")];
+    let (vi_block, en_block) = block.split_once("\n  en: {").expect("an English block");
     for code in codes() {
-        let key = format!("why_{code}: [");
-        let Some(line) = text.lines().find(|l| l.trim_start().starts_with(&key)) else {
-            missing.push(code);
-            continue;
+        let words = |block: &str| -> String {
+            let line = block
+                .lines()
+                .find(|l| l.trim_start().starts_with(&format!("{code}: ")))
+                .unwrap_or_else(|| panic!("no words for {code}"));
+            quoted(line).concat()
         };
-        let words = quoted(line);
+        let (vi, en) = (words(vi_block), words(en_block));
         assert!(
-            words.len() == 2 && words.iter().all(|w| !w.trim().is_empty()) && words[0] != words[1],
-            "why_{code} needs a Vietnamese and an English text: {line}"
+            !vi.trim().is_empty() && !en.trim().is_empty() && vi != en,
+            "{code} needs a Vietnamese and an English text: {vi:?} / {en:?}"
         );
     }
-    assert!(
-        missing.is_empty(),
-        "kiosk-web/text.js has no why_<code> text for {missing:?}"
-    );
 }
 
 #[test]
 fn the_kiosk_names_no_reason_outside_the_list() {
     let list: BTreeSet<&str> = codes().into_iter().collect();
-    let text = repo_file("kiosk-web/text.js");
-    // The words it has for reasons: every `why_` key but the one for a code it does not know.
+    let text = repo_file("kiosk-web/strings.js");
+    // The words it has for reasons are printReasons (the test above); a `why_` key beside them
+    // is only the one for a code it does not know.
     let keys = object_keys(text.lines());
     for key in &keys {
-        if let Some(code) = key.strip_prefix("why_")
-            && code != "other"
-        {
-            assert!(
-                list.contains(code),
-                "kiosk-web/text.js has words for {code:?}, which is not a reason in printer/src/reason.rs"
+        if let Some(code) = key.strip_prefix("why_") {
+            assert_eq!(
+                code, "other",
+                "kiosk-web/strings.js has words for {code:?} outside printReasons"
             );
         }
     }
-    // The codes its script says itself (a reason it guesses, a printer's trouble): every
+    // The codes its scripts say themselves (a reason they guess, a printer's trouble): every
     // quoted word that looks like a reason and is not one of its texts' keys.
     let keys: BTreeSet<&str> = keys.iter().map(String::as_str).collect();
-    let app = repo_file("kiosk-web/app.js");
     let looks_like_a_reason = |w: &str| {
         w.contains('_')
             && w.chars().all(|c| c.is_ascii_lowercase() || c == '_')
@@ -115,16 +124,32 @@ fn the_kiosk_names_no_reason_outside_the_list() {
                 .iter()
                 .any(|p| w.contains(p))
     };
-    for line in app.lines() {
-        for word in quoted(line) {
-            if looks_like_a_reason(&word) && !keys.contains(word.as_str()) {
-                assert!(
-                    list.contains(word.as_str()),
-                    "kiosk-web/app.js says {word:?}, which is not a reason in printer/src/reason.rs: {line}"
-                );
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../kiosk-web");
+    let mut scripts = 0;
+    for entry in std::fs::read_dir(&dir).expect("kiosk-web") {
+        let path = entry.expect("entry").path();
+        let name = path
+            .file_name()
+            .and_then(|n| n.to_str())
+            .unwrap_or_default()
+            .to_owned();
+        if !name.ends_with(".js") || name == "strings.js" {
+            continue;
+        }
+        scripts += 1;
+        let script = repo_file(&format!("kiosk-web/{name}"));
+        for line in script.lines() {
+            for word in quoted(line) {
+                if looks_like_a_reason(&word) && !keys.contains(word.as_str()) {
+                    assert!(
+                        list.contains(word.as_str()),
+                        "kiosk-web/{name} says {word:?}, which is not a reason in printer/src/reason.rs: {line}"
+                    );
+                }
             }
         }
     }
+    assert!(scripts >= 2, "the kiosk's scripts were read");
 }
 
 #[test]

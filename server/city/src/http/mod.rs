@@ -12,7 +12,6 @@ use axum::routing::get;
 use axum_extra::extract::CookieJar;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
-use include_dir::{Dir, include_dir};
 use motcua_domain::Error;
 use motcua_domain::Role;
 use motcua_domain::numbering::local_day;
@@ -23,7 +22,7 @@ use motcua_store::{millis, stats as stored};
 use motcua_web::Exposition;
 use motcua_web::extract::{Body, Path, Query, SESSION_COOKIE};
 use motcua_web::figures::{self as hall_stats, RangeQuery, StatsView};
-use motcua_web::pages::file;
+use motcua_web::pages::{DASHBOARD, FONTS, SHARED as KIT, Wants, file};
 use motcua_web::protocol::{self, Ack};
 use motcua_web::session;
 use motcua_web::{AppError, ErrorBody};
@@ -35,21 +34,23 @@ use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-static PAGES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../city-web");
-/// The front-end kit every page uses, the same files the hall serves at `/shared/`.
-static KIT: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../shared-web");
-/// The hall dashboard's modules the city's page reuses (API client, formats, charts,
-/// styles, uPlot), also served at `/shared/` (the kit first).
-static DASHBOARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../dashboard-web");
-const SHARED: [&str; 6] = [
-    "lib.js",
+// The city's page (`PAGES`), packed by build.rs; the front-end kit every page uses (served
+// at `/shared/` as by the hall), the fonts, and the hall's dashboard are packed once by
+// motcua-web.
+include!(concat!(env!("OUT_DIR"), "/pages.rs"));
+/// The hall dashboard's modules the city's page reuses, served at `/dashboard/` as the hall
+/// serves them (so the same addresses work on both servers), and nothing else of that folder.
+const FROM_DASHBOARD: [&str; 9] = [
     "charts.js",
+    "controls.js",
+    "figures.css",
+    "format.js",
     "history.js",
+    "screen.css",
+    "signin.js",
     "strings.js",
-    "common.css",
     "vendor/uplot/",
 ];
-static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../printer/fonts");
 
 /// The document's frame: what the collector is and its areas; the operations come from
 /// the routes.
@@ -216,21 +217,26 @@ fn pages() -> Router<CityState> {
     Router::new()
         .route("/", get(|| async { Redirect::temporary("/city/") }))
         .route("/city", get(|| async { Redirect::permanent("/city/") }))
-        .route("/city/", get(|| async { file(&PAGES, "index.html") }))
+        .route(
+            "/city/",
+            get(|wants: Wants| async move { file(&PAGES, "index.html", &wants) }),
+        )
         .route(
             "/city/{*path}",
-            get(|Path(p): Path<String>| async move { file(&PAGES, &p) }),
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&PAGES, &p, &wants) }),
         )
         .route(
             "/shared/{*path}",
-            get(|Path(p): Path<String>| async move {
-                let shared = SHARED
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&KIT, &p, &wants) }),
+        )
+        .route(
+            "/dashboard/{*path}",
+            get(|Path(p): Path<String>, wants: Wants| async move {
+                let reused = FROM_DASHBOARD
                     .iter()
                     .any(|s| p == *s || (s.ends_with('/') && p.starts_with(s)));
-                if KIT.get_file(&p).is_some() {
-                    file(&KIT, &p)
-                } else if shared {
-                    file(&DASHBOARD, &p)
+                if reused {
+                    file(&DASHBOARD, &p, &wants)
                 } else {
                     AppError::not_found("no_page", "no such page").into_response()
                 }
@@ -238,7 +244,7 @@ fn pages() -> Router<CityState> {
         )
         .route(
             "/fonts/{*path}",
-            get(|Path(p): Path<String>| async move { file(&FONTS, &p) }),
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&FONTS, &p, &wants) }),
         )
 }
 

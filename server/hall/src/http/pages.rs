@@ -6,56 +6,64 @@
 //! internet at run time.
 //!
 //! Pages are static files; everything live comes from the JSON API and the WebSocket
-//! feeds. They are sent with `no-cache` so a kiosk picks up a new version after an
-//! upgrade without anyone clearing its browser.
+//! feeds. They are packed when the server is built (gzipped, each with its ETag: see
+//! `motcua_web::pages`) and sent with `no-cache`, so a kiosk revalidates each time and picks
+//! up a new version after an upgrade without anyone clearing its browser; an unchanged file
+//! is a 304.
 
 use super::AppState;
 use axum::Router;
 use axum::extract::{Path, State};
-use axum::http::{StatusCode, header};
+use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
-use include_dir::{Dir, include_dir};
 use motcua_store::Store;
-use motcua_web::pages::file;
+use motcua_web::pages::{DASHBOARD, FONTS, SHARED, Wants, file};
 
-static KIOSK: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../kiosk-web");
-static DISPLAY: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../display-web");
-static COUNTER: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../counter-web");
-static PHONE: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../phone-web");
-static DASHBOARD: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../dashboard-web");
-static FONTS: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../printer/fonts");
-/// The front-end kit every page uses (API client, live feed, translations, element builder,
-/// design tokens), the same files the city's collector serves.
-static SHARED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../shared-web");
+// The hall's own folders (KIOSK, DISPLAY, COUNTER, PHONE) and its home page (HOME), packed
+// by build.rs; the front-end kit every page uses (`/shared/`), the fonts and the dashboard
+// are packed once by motcua-web, the city's collector serves them too.
+include!(concat!(env!("OUT_DIR"), "/pages.rs"));
 
 /// The pages' routes (static documents, not API: not in the OpenAPI description).
 pub fn routes() -> Router<AppState> {
     Router::new()
-        .route("/", get(home))
+        .route(
+            "/",
+            get(|wants: Wants| async move { file(&HOME, "home.html", &wants) }),
+        )
         .route("/kiosk", get(|| async { Redirect::permanent("/kiosk/") }))
-        .route("/kiosk/", get(|| async { file(&KIOSK, "index.html") }))
+        .route(
+            "/kiosk/",
+            get(|wants: Wants| async move { file(&KIOSK, "index.html", &wants) }),
+        )
         .route(
             "/kiosk/{*path}",
-            get(|Path(p): Path<String>| async move { file(&KIOSK, &p) }),
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&KIOSK, &p, &wants) }),
         )
         .route(
             "/display",
             get(|| async { Redirect::permanent("/display/") }),
         )
-        .route("/display/", get(|| async { file(&DISPLAY, "index.html") }))
+        .route(
+            "/display/",
+            get(|wants: Wants| async move { file(&DISPLAY, "index.html", &wants) }),
+        )
         .route(
             "/display/{*path}",
-            get(|Path(p): Path<String>| async move { file(&DISPLAY, &p) }),
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&DISPLAY, &p, &wants) }),
         )
         .route(
             "/counter",
             get(|| async { Redirect::permanent("/counter/") }),
         )
-        .route("/counter/", get(|| async { file(&COUNTER, "index.html") }))
+        .route(
+            "/counter/",
+            get(|wants: Wants| async move { file(&COUNTER, "index.html", &wants) }),
+        )
         .route(
             "/counter/{*path}",
-            get(|Path(p): Path<String>| async move { file(&COUNTER, &p) }),
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&COUNTER, &p, &wants) }),
         )
         .route(
             "/dashboard",
@@ -63,38 +71,45 @@ pub fn routes() -> Router<AppState> {
         )
         .route(
             "/dashboard/",
-            get(|| async { file(&DASHBOARD, "index.html") }),
+            get(|wants: Wants| async move { file(&DASHBOARD, "index.html", &wants) }),
         )
         .route(
             "/dashboard/{*path}",
-            get(|Path(p): Path<String>| async move { file(&DASHBOARD, &p) }),
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&DASHBOARD, &p, &wants) }),
         )
         .route("/t/{token}", get(phone_page))
         // The phone page's script and styles (the page itself is only ever `/t/{token}`).
         .route(
             "/phone/{*path}",
-            get(|Path(p): Path<String>| async move {
+            get(|Path(p): Path<String>, wants: Wants| async move {
                 if p == "index.html" {
                     (StatusCode::NOT_FOUND, Html(NO_TICKET)).into_response()
                 } else {
-                    file(&PHONE, &p)
+                    file(&PHONE, &p, &wants)
                 }
             }),
         )
         .route(
             "/shared/{*path}",
-            get(|Path(p): Path<String>| async move { file(&SHARED, &p) }),
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&SHARED, &p, &wants) }),
         )
-        .route("/home.css", get(home_css))
+        .route(
+            "/home.css",
+            get(|wants: Wants| async move { file(&HOME, "home.css", &wants) }),
+        )
         .route(
             "/fonts/{*path}",
-            get(|Path(p): Path<String>| async move { file(&FONTS, &p) }),
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&FONTS, &p, &wants) }),
         )
 }
 
 /// The citizen's own page, what the ticket's QR code opens. An unknown or malformed token
 /// gets a friendly page saying so.
-async fn phone_page(State(store): State<Store>, Path(token): Path<String>) -> Response {
+async fn phone_page(
+    State(store): State<Store>,
+    Path(token): Path<String>,
+    wants: Wants,
+) -> Response {
     let valid = token.len() == 32
         && token
             .bytes()
@@ -109,7 +124,7 @@ async fn phone_page(State(store): State<Store>, Path(token): Path<String>) -> Re
         )
     };
     if known {
-        file(&PHONE, "index.html")
+        file(&PHONE, "index.html", &wants)
     } else {
         (StatusCode::NOT_FOUND, Html(NO_TICKET)).into_response()
     }
@@ -146,24 +161,3 @@ const NO_TICKET: &str = r##"<!doctype html>
 </body>
 </html>
 "##;
-
-/// The home page's look (no inline style: the Content-Security-Policy forbids it).
-async fn home_css() -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "no-cache"),
-        ],
-        include_str!("home.css"),
-    )
-        .into_response()
-}
-
-/// A plain index of the pages, for the person setting the hall up.
-async fn home() -> Response {
-    (
-        [(header::CACHE_CONTROL, "no-cache")],
-        Html(include_str!("home.html")),
-    )
-        .into_response()
-}

@@ -169,6 +169,15 @@ impl Hall {
         Ok(token)
     }
 
+    /// A member of staff, as `motcua user add NAME --role ROLE` makes them: their password.
+    pub fn add_staff(&self, name: &str, role: Role) -> Result<String> {
+        let conn = store::open_for_admin(&self.dir).map_err(|e| anyhow!("open: {e}"))?;
+        let password = format!("{name}-bench-pw");
+        motcua_web::accounts::add_user(&conn, name, role, &password, now_ms())
+            .map_err(|e| anyhow!("add {name}: {e:?}"))?;
+        Ok(password)
+    }
+
     pub async fn shut_down(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -23,7 +23,11 @@
 //!    peak resident memory, and a kiosk's issue p99 against the quiet figure
 //!    (`--only sign-in-burst`);
 //! 9. tickets through the print agent to a fake printer on TCP: tickets on paper per
-//!    second, and request to last byte p50/p99 at 50 requests/s (`--only printing`).
+//!    second, and request to last byte p50/p99 at 50 requests/s (`--only printing`);
+//! 10. the pages in headless Chromium at their real sizes: a click (or a frame pushed by the
+//!     server) until the frame that shows it is painted, p50/p95/p99/max per interaction;
+//! 11. each page's weight: files, raw, as sent, gzipped; fonts apart (`--only pages`,
+//!     about a minute; needs chromium and chromium-driver, as the page tests do).
 //!
 //! (2) and (3) run with 1,000 displays on `/ws/hall`; (2b) and (3b) repeat them on a hall
 //! with none, to tell the cost of the fan-out from the cost of the ticket itself. Each
@@ -46,6 +50,9 @@ mod displays;
 mod harness;
 mod issuing;
 mod memory;
+mod page_table;
+mod page_weight;
+mod pages;
 mod phone_feeds;
 mod phones;
 mod printing;
@@ -89,6 +96,8 @@ enum Section {
     SignInBurst,
     /// (9) tickets through the print agent to a printer: per second, request to last byte
     Printing,
+    /// (10), (11) the pages in Chromium: click to painted, and each page's weight
+    Pages,
 }
 
 fn main() -> Result<()> {
@@ -164,6 +173,9 @@ fn run(bench: &Bench, report: &mut Report, wanted: impl Fn(Section) -> bool) -> 
     }
     if wanted(Section::Printing) {
         printing::section(bench, report)?;
+    }
+    if wanted(Section::Pages) {
+        pages::section(bench, report)?;
     }
     Ok(())
 }

@@ -1,0 +1,260 @@
+// The screens before a ticket: not paired, the fields (start), "priority?" and the priority
+// claim's confirmation. Each answers a <section> drawn from `S`; app.js puts it in <main>.
+
+import { h } from '/shared/el.js';
+import { fieldIcon } from './icons.js';
+import {
+  fieldState,
+  hallState,
+  names,
+  nav,
+  otherLang,
+  PRIORITY_KINDS,
+  printerTrouble,
+  priorityName,
+  reasonKey,
+  S,
+  service,
+  t,
+} from './state.js';
+import { chooseField, choosePriority, issue } from './steps.js';
+import { backButton, bilingual, ico, label, other, tap, title } from './ui.js';
+
+export function drawUnpaired() {
+  const url = `${location.origin}/kiosk/?token=`;
+  // The chosen language first, with the one <h1>; the other one beneath, in its own language.
+  const lines = (which, heading) => [
+    h(heading, {}, which('unpaired_title')),
+    h('p', { class: 'citizen' }, which('unpaired_citizen')),
+    S.revoked ? h('p', { class: 'revoked' }, which('unpaired_revoked')) : null,
+    h('p', {}, which('unpaired_step1')),
+    h('code', {}, 'motcua device add kiosk-1 --kind kiosk'),
+    h('p', {}, which('unpaired_step2')),
+    h('code', {}, url, h('em', {}, which('unpaired_token'))),
+  ];
+  return h(
+    'section',
+    { class: 'screen unpaired' },
+    ico('link', 'icon big'),
+    h('div', { class: 'pair-card' }, lines(t, 'h1')),
+    h('div', { class: 'pair-card other', lang: otherLang() }, lines(t.other, 'h2')),
+  );
+}
+
+export function drawStart() {
+  const state = hallState();
+  // On a break (lunch, a meeting) citizens may still take a number and wait; only a hall
+  // with no counter open or paused is closed.
+  const head =
+    state !== 'closed'
+      ? title('start_title')
+      : h(
+          'div',
+          { class: 'title closed' },
+          h('h1', {}, t(state === 'break' ? 'hall_break' : 'hall_closed')),
+          other('p', { class: 'sub' }, state === 'break' ? 'hall_break' : 'hall_closed'),
+          h('p', { class: 'hint' }, t('hall_closed_sub')),
+        );
+  const trouble = S.noPrinter ? null : printerTrouble();
+  const n = S.services.length;
+  const grid = h(
+    'div',
+    { class: 'fields', 'data-fit': 0, style: `--cols-p:${n > 6 ? 2 : 1};--cols-l:${n <= 4 ? 2 : 3}` },
+    S.services.map(fieldButton),
+  );
+  return h(
+    'section',
+    { class: 'screen start' },
+    head,
+    state === 'break' ? h('p', { class: 'banner' }, t('hall_break')) : null,
+    S.noPrinter
+      ? h('p', { class: 'banner', 'data-banner': 'no-printer' }, ico('printer'), bilingual('no_printer'))
+      : null,
+    trouble
+      ? h(
+          'p',
+          { class: 'banner', 'data-banner': 'printer-down' },
+          ico('printer'),
+          t('printer_down', { why: t(reasonKey(trouble)) }),
+        )
+      : null,
+    grid,
+    // The hall's notice and name are the hall's own words, in Vietnamese.
+    S.notice ? h('p', { class: 'notice', lang: 'vi' }, S.notice) : null,
+  );
+}
+
+function fieldButton(s) {
+  const [name, name2] = names(s.name_vi, s.name_en);
+  const state = fieldState(s);
+  const waiting = t('waiting', { n: s.waiting ?? 0 });
+  const count =
+    state === 'open'
+      ? waiting
+      : state === 'break'
+        ? `${t('field_break')} · ${t('no_counter')} · ${waiting}`
+        : t('no_counter');
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: `field ${state}`,
+      'data-field': s.code,
+      disabled: state === 'closed',
+      onclick: tap(() => chooseField(s.code)),
+    },
+    h('span', { class: 'icon' }, fieldIcon(s)),
+    h(
+      'span',
+      { class: 'names' },
+      h('span', { class: 'name' }, name),
+      name2 ? h('span', { class: 'name2', lang: otherLang() }, name2) : null,
+    ),
+    h('span', { class: state === 'open' ? 'count' : 'count long' }, count),
+  );
+}
+
+/** The chosen field, small, at the top of the next screens. */
+function chosenField() {
+  const s = service(S.field);
+  if (!s) return null;
+  return h(
+    'p',
+    { class: 'chosen' },
+    h('span', { class: 'icon' }, fieldIcon(s)),
+    names(s.name_vi, s.name_en)[0],
+  );
+}
+
+export function drawPriority() {
+  const offered = S.priorities.map((p) => p.code).filter((c) => c !== 'none');
+  const kinds = offered.length ? offered : PRIORITY_KINDS;
+  const choice = (code, iconName, name, why, cls) =>
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `choice ${cls}`,
+        'data-priority': code,
+        disabled: S.busy,
+        onclick: tap(() => choosePriority(code)),
+      },
+      ico(iconName),
+      h(
+        'span',
+        { class: 'names' },
+        h('span', { class: 'name' }, name),
+        why ? h('span', { class: 'why' }, why) : null,
+      ),
+    );
+  // "No" takes the regular number at once; a priority claim goes on to be confirmed.
+  const regular = S.busy
+    ? h(
+        'button',
+        { type: 'button', class: 'choice no', 'data-priority': 'none', disabled: true },
+        h('span', { class: 'spinner' }),
+        h('span', { class: 'names' }, h('span', { class: 'name' }, t('getting'))),
+      )
+    : choice('none', 'person', t('no'), t('no_sub'), 'no');
+  return h(
+    'section',
+    { class: 'screen priority' },
+    chosenField(),
+    title('priority_title'),
+    h('p', { class: 'hint' }, t('priority_sub')),
+    issueError(),
+    regular,
+    h(
+      'div',
+      { class: 'prios', 'data-fit': 0, role: 'group', 'aria-label': t('prios_label') },
+      kinds.map((code) =>
+        choice(
+          code,
+          code,
+          priorityName(code),
+          t.has(`prio_${code}_why`) ? t(`prio_${code}_why`) : '',
+          'prio',
+        ),
+      ),
+    ),
+    backButton(() => nav.show('start'), S.busy),
+  );
+}
+
+/** Why the last try at a number failed (on the screen that asked for it), or null. */
+function issueError() {
+  // Too many tickets from this kiosk at once (429): how long to wait, in both languages.
+  if (S.error === 'too_fast') {
+    const n = { n: S.retryAfter };
+    return h(
+      'p',
+      { class: 'error', role: 'alert', 'data-error': 'too_fast' },
+      ico('warning'),
+      h(
+        'span',
+        {},
+        h('strong', {}, t('too_fast')),
+        h('small', {}, t('too_fast_sub', n)),
+        h(
+          'small',
+          { class: 'other-lang', lang: otherLang() },
+          `${t.other('too_fast')}. ${t.other('too_fast_sub', n)}`,
+        ),
+      ),
+    );
+  }
+  if (!S.error) return null;
+  const key = S.error === 'exhausted' ? 'exhausted' : 'try_again';
+  return h(
+    'p',
+    { class: 'error', role: 'alert', 'data-error': S.error },
+    ico('warning'),
+    h('span', {}, h('strong', {}, t(key)), h('small', {}, t(`${key}_sub`))),
+  );
+}
+
+export function drawConfirm() {
+  const s = service(S.field) || { code: S.field, name_vi: S.field, name_en: '' };
+  const [name, name2] = names(s.name_vi, s.name_en);
+  const prio = S.priority === 'none' ? t('no_priority') : priorityName(S.priority);
+  return h(
+    'section',
+    { class: 'screen confirm' },
+    title('confirm_title'),
+    h(
+      'div',
+      { class: 'summary' },
+      h(
+        'div',
+        { class: 'row' },
+        h('span', { class: 'icon' }, fieldIcon(s)),
+        h(
+          'div',
+          {},
+          h('div', { class: 'label' }, t('confirm_field')),
+          h('div', { class: 'name' }, name),
+          name2 ? h('div', { class: 'name2', lang: otherLang() }, name2) : null,
+        ),
+      ),
+      h(
+        'div',
+        { class: 'row' },
+        ico(S.priority === 'none' ? 'person' : S.priority),
+        h('div', {}, h('div', { class: 'label' }, t('confirm_priority')), h('div', { class: 'name' }, prio)),
+      ),
+    ),
+    h(
+      'div',
+      { class: 'actions' },
+      issueError(),
+      h(
+        'button',
+        { type: 'button', class: 'get', 'data-action': 'confirm', disabled: S.busy, onclick: tap(issue) },
+        S.busy
+          ? h('span', { class: 'main' }, h('span', { class: 'spinner' }), t('getting'))
+          : label('get_number'),
+      ),
+      backButton(() => nav.show('priority'), S.busy),
+    ),
+  );
+}

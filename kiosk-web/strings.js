@@ -1,0 +1,222 @@
+// Every word the kiosk says, in Vietnamese (the default) and English, for the kit's
+// makeI18n: `{n}` and `{why}` are filled in when the text is used. The kiosk shows the other
+// language small under the one chosen (t.other).
+
+// Why a ticket has not printed (yet): one text for every code of the printer crate's
+// `Reason::ALL` (printer/src/reason.rs), in its order; tests/tests/print_reasons.rs holds
+// this list, the README's and the code together. They become the keys `why_<code>`.
+const printReasons = {
+  vi: {
+    no_printer: 'máy lấy số này không có máy in',
+    printer_away: 'máy in đang mất kết nối',
+    paper_out: 'hết giấy',
+    cover_open: 'nắp máy in đang mở',
+    printer_error: 'máy in báo lỗi',
+    printer_offline: 'máy in không sẵn sàng',
+    printer_timeout: 'máy in không phản hồi',
+    printer_unreachable: 'không kết nối được máy in',
+    printer_io_error: 'đường truyền tới máy in bị ngắt',
+    bad_printer_address: 'địa chỉ máy in bị cài sai',
+    render_failed: 'không tạo được phiếu để in',
+    print_uncertain: 'không rõ phiếu đã in hay chưa',
+    expired: 'quá thời gian chờ in',
+  },
+  en: {
+    no_printer: 'this kiosk has no printer',
+    printer_away: 'the printer is not connected',
+    paper_out: 'out of paper',
+    cover_open: 'the cover is open',
+    printer_error: 'the printer reports an error',
+    printer_offline: 'the printer is offline',
+    printer_timeout: 'the printer is not responding',
+    printer_unreachable: 'the printer cannot be reached',
+    printer_io_error: 'the link to the printer broke',
+    bad_printer_address: 'the printer’s address is set wrong',
+    render_failed: 'the ticket could not be prepared for printing',
+    print_uncertain: 'it is not known whether the ticket printed',
+    expired: 'printing took too long',
+  },
+};
+
+const vi = {
+  page_title: 'Máy lấy số thứ tự',
+
+  unpaired_title: 'Máy chưa được ghép nối',
+  unpaired_citizen: 'Xin vui lòng hỏi cán bộ để được lấy số.',
+  unpaired_revoked: 'Mã ghép nối của máy này không còn hiệu lực.',
+  unpaired_step1: 'Cán bộ quản trị tạo mã cho máy này trên máy chủ:',
+  unpaired_step2: 'rồi mở trên máy này địa chỉ:',
+  unpaired_token: '<mã vừa tạo>',
+
+  reconnecting: 'Đang kết nối lại…',
+  reconnecting_sub: 'Vui lòng chờ trong giây lát.',
+
+  start_title: 'Mời chọn lĩnh vực',
+  hall_closed: 'Bộ phận một cửa chưa mở cửa',
+  hall_break: 'Bộ phận một cửa đang tạm nghỉ',
+  hall_closed_sub: 'Xin vui lòng chờ hoặc hỏi cán bộ hướng dẫn.',
+  waiting: '{n} người đang chờ',
+  no_counter: 'Hiện chưa có quầy phục vụ lĩnh vực này',
+  field_break: 'Tạm nghỉ',
+  printer_down: 'Máy in tạm thời không in được phiếu ({why}). Số của bạn sẽ hiện trên màn hình.',
+  no_printer: 'Máy lấy số này không in phiếu: hãy chụp ảnh số của bạn hoặc quét mã QR trên màn hình.',
+
+  priority_title: 'Bạn có thuộc diện ưu tiên không?',
+  priority_sub: 'Người thuộc diện ưu tiên được gọi trước, theo thứ tự đến. Chọn diện của bạn, rồi xác nhận.',
+  prios_label: 'Diện ưu tiên',
+  // The answer "no" takes the number at once: a regular ticket is two taps (field, this).
+  no: 'Không: lấy số thường',
+  no_sub: 'Bấm để nhận số ngay',
+  back: 'Quay lại',
+
+  confirm_title: 'Vui lòng kiểm tra lại',
+  confirm_field: 'Lĩnh vực',
+  confirm_priority: 'Ưu tiên',
+  no_priority: 'Không ưu tiên',
+  get_number: 'Lấy số',
+  getting: 'Đang lấy số…',
+  try_again: 'Xin thử lại',
+  try_again_sub: 'Chưa lấy được số. Vui lòng bấm nút lần nữa.',
+  exhausted: 'Lĩnh vực này đã hết số hôm nay',
+  exhausted_sub: 'Vui lòng hỏi cán bộ hướng dẫn.',
+  too_fast: 'Máy đang cấp quá nhiều số cùng lúc',
+  too_fast_sub: 'Vui lòng chờ {n} giây rồi bấm lại, hoặc hỏi cán bộ hướng dẫn.',
+
+  your_number: 'Số thứ tự của bạn',
+  ahead: 'Số người được gọi trước bạn: {n}',
+  eta: 'Thời gian chờ dự kiến: khoảng {n} phút',
+  eta_soon: 'Sắp đến lượt',
+  qr_alt: 'Mã QR để theo dõi số {code}',
+  qr_hint: 'Quét mã để theo dõi lượt của bạn trên điện thoại',
+  printing: 'Đang in phiếu…',
+  printed: 'Mời nhận phiếu bên dưới',
+  print_waiting: 'Đang chờ máy in… Phiếu vẫn có hiệu lực: hãy chụp ảnh màn hình hoặc quét mã QR.',
+  print_waiting_why: 'Đang chờ máy in: {why}… Phiếu vẫn có hiệu lực: hãy chụp ảnh màn hình hoặc quét mã QR.',
+  print_failed:
+    'Chưa in được phiếu ({why}). Số của bạn vẫn có hiệu lực: vui lòng chụp ảnh màn hình này hoặc ghi lại số.',
+  ok: 'OK',
+  have_number: 'Tôi đã ghi lại số',
+  closes_in: 'Để giữ kín số của bạn, màn hình sẽ tự đóng sau {n} giây.',
+
+  // A timed step about to go back to the start (WCAG 2.2.1: warn, and offer more time).
+  more_time_q: 'Bạn cần thêm thời gian?',
+  more_time_left: 'Màn hình sẽ trở về trang đầu sau {n} giây.',
+  more_time: 'Cho tôi thêm thời gian',
+
+  // A printer code this page does not know (a newer server): said plainly, never as the code.
+  why_other: 'lỗi máy in',
+
+  // Priority kinds, with who qualifies.
+  prio_elderly: 'Người cao tuổi',
+  prio_elderly_why: 'Từ 60 tuổi trở lên',
+  prio_disabled: 'Người khuyết tật',
+  prio_disabled_why: 'Khó khăn khi đi lại, nhìn, nghe hoặc nói',
+  prio_pregnant: 'Phụ nữ mang thai',
+  prio_pregnant_why: 'Đang mang thai',
+  prio_war_invalid: 'Thương binh',
+  prio_war_invalid_why: 'Người có thẻ thương binh',
+  prio_meritorious: 'Người có công với cách mạng',
+  prio_meritorious_why: 'Thân nhân liệt sĩ, Bà mẹ Việt Nam anh hùng, người hoạt động kháng chiến…',
+
+  weekday_0: 'Chủ nhật',
+  weekday_1: 'Thứ Hai',
+  weekday_2: 'Thứ Ba',
+  weekday_3: 'Thứ Tư',
+  weekday_4: 'Thứ Năm',
+  weekday_5: 'Thứ Sáu',
+  weekday_6: 'Thứ Bảy',
+};
+
+const en = {
+  page_title: 'Queue ticket kiosk',
+
+  unpaired_title: 'This kiosk is not paired',
+  unpaired_citizen: 'Please ask a member of staff for a number.',
+  unpaired_revoked: 'This kiosk’s pairing token is no longer valid.',
+  unpaired_step1: 'An administrator creates a token for this kiosk on the server:',
+  unpaired_step2: 'then opens this address on this kiosk:',
+  unpaired_token: '<the token>',
+
+  reconnecting: 'Reconnecting…',
+  reconnecting_sub: 'Please wait a moment.',
+
+  start_title: 'Please choose a service',
+  hall_closed: 'The hall is not open yet',
+  hall_break: 'The hall is on a short break',
+  hall_closed_sub: 'Please wait or ask a member of staff.',
+  waiting: '{n} waiting',
+  no_counter: 'No counter is serving this field right now',
+  field_break: 'On a break',
+  printer_down:
+    'The ticket printer is not working right now ({why}). Your number will be shown on the screen.',
+  no_printer:
+    'This kiosk does not print tickets: please take a photo of your number or scan the QR code on the screen.',
+
+  priority_title: 'Do you qualify for priority service?',
+  priority_sub: 'Priority visitors are called first, in the order they arrive. Choose yours, then confirm.',
+  prios_label: 'Priority kinds',
+  no: 'No: get a regular number',
+  no_sub: 'Tap to get your number now',
+  back: 'Back',
+
+  confirm_title: 'Please check your choice',
+  confirm_field: 'Service',
+  confirm_priority: 'Priority',
+  no_priority: 'No priority',
+  get_number: 'Get my number',
+  getting: 'Getting your number…',
+  try_again: 'Please try again',
+  try_again_sub: 'We could not get your number. Please press the button again.',
+  exhausted: 'No more numbers for this service today',
+  exhausted_sub: 'Please ask a member of staff.',
+  too_fast: 'This kiosk is issuing too many numbers at once',
+  too_fast_sub: 'Please wait {n} seconds and press again, or ask a member of staff.',
+
+  your_number: 'Your number',
+  ahead: 'People called before you: {n}',
+  eta: 'Estimated wait: about {n} minutes',
+  eta_soon: 'Your turn is coming soon',
+  qr_alt: 'QR code to follow number {code}',
+  qr_hint: 'Scan the code to follow your turn on your phone',
+  printing: 'Printing your ticket…',
+  printed: 'Please take your ticket below',
+  print_waiting:
+    'Waiting for the printer… Your number is valid: take a photo of the screen or scan the QR code.',
+  print_waiting_why:
+    'Waiting for the printer: {why}… Your number is valid: take a photo of the screen or scan the QR code.',
+  print_failed:
+    'The ticket could not be printed ({why}). Your number is valid: please take a photo of this screen or write it down.',
+  ok: 'OK',
+  have_number: 'I have my number',
+  closes_in: 'To keep your number private, this screen closes in {n} seconds.',
+
+  more_time_q: 'Do you need more time?',
+  more_time_left: 'The screen goes back to the start in {n} seconds.',
+  more_time: 'Give me more time',
+
+  why_other: 'printer error',
+
+  prio_elderly: 'Elderly person',
+  prio_elderly_why: 'Aged 60 or over',
+  prio_disabled: 'Person with a disability',
+  prio_disabled_why: 'Difficulty walking, seeing, hearing or speaking',
+  prio_pregnant: 'Pregnant woman',
+  prio_pregnant_why: 'Expecting a baby',
+  prio_war_invalid: 'War invalid',
+  prio_war_invalid_why: 'Holder of a war invalid card',
+  prio_meritorious: 'Person with meritorious service',
+  prio_meritorious_why: 'Families of martyrs, Heroic Mothers, resistance veterans…',
+
+  weekday_0: 'Sunday',
+  weekday_1: 'Monday',
+  weekday_2: 'Tuesday',
+  weekday_3: 'Wednesday',
+  weekday_4: 'Thursday',
+  weekday_5: 'Friday',
+  weekday_6: 'Saturday',
+};
+
+for (const [code, text] of Object.entries(printReasons.vi)) vi[`why_${code}`] = text;
+for (const [code, text] of Object.entries(printReasons.en)) en[`why_${code}`] = text;
+
+export const kioskStrings = { vi, en };
