@@ -6,7 +6,7 @@
 //! gzipped copy from `OUT_DIR`. What a request gets is decided at run time by
 //! `motcua_web::pages`.
 //!
-//! ```ignore
+//! ```text
 //! // build.rs
 //! let mut pack = motcua_pack::Pack::new("motcua_web::pages")?;
 //! pack.folder("KIOSK", "../../kiosk-web")?;
