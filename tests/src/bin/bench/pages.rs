@@ -309,8 +309,20 @@ async fn console(
     page: &'static str,
 ) -> Result<Vec<Series>> {
     let b = Browser::open(1366, 768).await;
-    b.open_counter(&format!("{}/counter/", hall.base), "lan", password, 1)
-        .await;
+    b.goto(&format!("{}/counter/", hall.base)).await;
+    until(&b, "the login form", "document.body.dataset.view === 'login'").await?;
+    b.type_into("#login-name", "lan").await;
+    b.type_into("#login-password", password).await;
+    b.click("button[data-action='login']").await;
+    // The second time, lan still holds counter 1: signing in goes straight back to it.
+    let signed_in = "['choose', 'work'].includes(document.body.dataset.view)";
+    until(&b, "signed in", signed_in).await?;
+    if b.eval("document.body.dataset.view").await == "choose" {
+        b.eval("(function(){ const s = document.getElementById('counter-select'); s.value = '1'; s.dispatchEvent(new Event('change')); return true; })()")
+            .await;
+        b.click("button[data-action='open']").await;
+    }
+    until(&b, "the work view", "document.body.dataset.view === 'work'").await?;
     probe(&b).await?;
     let mut own = Series::new(page, "click Next -> its own frame");
     let mut called = Series::new(page, "click Next -> the call (server)");
