@@ -49,7 +49,11 @@ async fn shows_the_head(console: &Browser, boss: &motcua_tests::Client, what: &s
         )
         .await;
     let more = console.eval(MORE).await;
-    assert_eq!(more, Value::String(format!("và {rest} số nữa đang chờ")), "{what}");
+    assert_eq!(
+        more,
+        Value::String(format!("và {rest} số nữa đang chờ")),
+        "{what}"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,7 +62,11 @@ async fn a_long_queue_shows_its_head_in_order_and_updates_row_by_row() {
     let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
     for i in 0..QUEUE {
         // Two citizens with priority among them: they lead the queue.
-        let priority = if i == 120 || i == 333 { "elderly" } else { "none" };
+        let priority = if i == 120 || i == 333 {
+            "elderly"
+        } else {
+            "none"
+        };
         kiosk.issue("A", priority).await;
     }
     hall.staff("lan", Role::Clerk).await;
@@ -73,6 +81,7 @@ async fn a_long_queue_shows_its_head_in_order_and_updates_row_by_row() {
         .await;
     shows_the_head(&console, &boss, "the head of 400 waiting, and 350 more").await;
     console.assert_accessible("console-long-queue").await;
+    console.screenshot("console-long-queue").await;
     let rows = console.eval(ROWS).await;
     assert_eq!(rows[0], "A121", "the priority tickets first: {rows}");
     assert_eq!(rows[1], "A334", "{rows}");
@@ -141,6 +150,7 @@ async fn a_long_queue_shows_its_head_in_order_and_updates_row_by_row() {
             ),
         )
         .await;
+    console.screenshot("console-long-queue-all").await;
     console.click("#waiting-more-btn").await;
     shows_the_head(&console, &boss, "the head again").await;
     console.close().await;

@@ -70,7 +70,16 @@ pub fn section(bench: &Bench, report: &mut Report) -> Result<()> {
         took("TV");
         let more = LONG_QUEUE - QUEUE;
         fill(&bench.http, &hall, &["A"], more, Duration::from_secs(60)).await?;
-        all.extend(console(bench, &hall, &lan, &lan_api, "console 1366x768, 400 waiting").await?);
+        all.extend(
+            console(
+                bench,
+                &hall,
+                &lan,
+                &lan_api,
+                "console 1366x768, 400 waiting",
+            )
+            .await?,
+        );
         took("console (400)");
         all.extend(tv(bench, &hall, &lan_api, "hall TV 1920x1080, 400 waiting").await?);
         took("TV (400)");
@@ -310,7 +319,12 @@ async fn console(
 ) -> Result<Vec<Series>> {
     let b = Browser::open(1366, 768).await;
     b.goto(&format!("{}/counter/", hall.base)).await;
-    until(&b, "the login form", "document.body.dataset.view === 'login'").await?;
+    until(
+        &b,
+        "the login form",
+        "document.body.dataset.view === 'login'",
+    )
+    .await?;
     b.type_into("#login-name", "lan").await;
     b.type_into("#login-password", password).await;
     b.click("button[data-action='login']").await;
