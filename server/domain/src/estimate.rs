@@ -327,6 +327,8 @@ fn desks_that_call(
 struct Record {
     calls: Vec<Vec<f64>>,
     idle_at: Vec<f64>,
+    /// Each field's last call: (when, by which desk).
+    last_call: Vec<Option<(f64, usize)>>,
 }
 
 /// Run the desks over the queues, each calling as soon as it is free: when each waiting
@@ -342,6 +344,7 @@ fn replay(
     let mut record = Record {
         calls: vec![Vec::new(); desks.len()],
         idle_at: free_at.to_vec(),
+        last_call: vec![None; queues.len()],
     };
     let mut heap: BinaryHeap<Reverse<Slot>> = free_at
         .iter()
@@ -380,6 +383,7 @@ fn replay(
                 next[f] += 1;
                 places.insert(id, place);
                 record.calls[desk].push(at);
+                record.last_call[f] = Some((at, desk));
                 for &g in &desks[desk].serves {
                     called[g] += 1;
                 }

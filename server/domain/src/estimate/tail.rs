@@ -36,6 +36,8 @@ pub struct Tail {
     /// What each desk did: when it called someone, and when it fell idle for good.
     calls: Vec<Vec<f64>>,
     idle_at: Vec<f64>,
+    /// Each field's last call in the replay: (when, by which desk).
+    last_call: Vec<Option<(f64, usize)>>,
     /// Whether anyone waits in each field.
     waiting_in: Vec<bool>,
     /// The latest queue time of a normal waiting ticket, and the fields with one then.
@@ -72,6 +74,7 @@ impl Tail {
             order,
             calls: record.calls,
             idle_at: record.idle_at,
+            last_call: record.last_call,
             waiting_in: queues.iter().map(|q| !q.is_empty()).collect(),
             latest,
         }
@@ -127,6 +130,7 @@ impl Tail {
             .map(|d| self.calls[d].partition_point(|&c| before(d, c)))
             .sum();
         self.calls[desk].push(at);
+        self.last_call[f] = Some((at, desk));
         self.idle_at[desk] = at + self.typical[f];
         self.waiting_in[f] = true;
         match &mut self.latest {
@@ -156,8 +160,13 @@ impl Tail {
     /// Whether a normal ticket of field `f` queued at `queued_at` is the last every desk
     /// of its field would call: queued after every normal ticket waiting, or at the same
     /// moment as tickets of fields that each desk serving both prefers (ties in queue time
-    /// go to the preferred field).
+    /// go to the preferred field) or that are all called before it reaches the head of its
+    /// queue (before its field's last call).
     fn behind_everyone(&self, f: usize, queued_at: i64) -> bool {
+        let called_sooner = |g: usize| match (self.last_call[g], self.last_call[f]) {
+            (Some((tg, dg)), Some((tf, df))) => tg.total_cmp(&tf).then(dg.cmp(&df)).is_lt(),
+            _ => false,
+        };
         let Some((latest, fields)) = &self.latest else {
             return true;
         };
@@ -166,6 +175,7 @@ impl Tail {
             Ordering::Less => false,
             Ordering::Equal => fields.iter().all(|&g| {
                 g == f
+                    || called_sooner(g)
                     || self.desks.iter().all(|d| {
                         let at = |x| d.serves.iter().position(|&s| s == x);
                         match (at(g), at(f)) {
