@@ -207,8 +207,11 @@ pub fn forecast_with_tail(
     let typical: Vec<f64> = fields.iter().map(|f| f.typical.max(0.1)).collect();
     let queues = queues_in_call_order(fields.len(), &index, waiting);
     let (desks, free_at) = desks_that_call(fields.len(), &index, &typical, counters);
-    let (mut places, newcomer, record) = replay(&queues, &desks, &free_at, &typical, order);
-    let tail = Tail::after(fields, &queues, desks, free_at, typical, record, order);
+    let latest = latest_queued(&queues);
+    let (mut places, newcomer, record) = replay(&queues, &desks, &free_at, &typical, order, latest);
+    let tail = Tail::after(
+        fields, &queues, desks, free_at, typical, record, order, latest,
+    );
     places.extend(unknown_fields(&index, waiting));
     let newcomers = fields
         .iter()
@@ -322,13 +325,26 @@ fn desks_that_call(
     (desks, free_at)
 }
 
+/// The latest queue time of a normal waiting ticket.
+fn latest_queued(queues: &[Vec<Ticket>]) -> Option<i64> {
+    // A queue is in call order: its last normal ticket is its latest one.
+    queues
+        .iter()
+        .filter_map(|q| match q.last() {
+            Some(&(false, at, _)) => Some(at),
+            _ => None,
+        })
+        .max()
+}
+
 /// What each desk did in the replay: when it called someone (in order), and when it found
 /// nobody left in its fields.
 struct Record {
     calls: Vec<Vec<f64>>,
     idle_at: Vec<f64>,
-    /// Each field's last call: (when, by which desk).
-    last_call: Vec<Option<(f64, usize)>>,
+    /// Each desk's first call of a normal ticket queued at the latest queue time: its
+    /// index in the desk's calls.
+    latest_from: Vec<Option<usize>>,
 }
 
 /// Run the desks over the queues, each calling as soon as it is free: when each waiting
@@ -340,11 +356,12 @@ fn replay(
     free_at: &[f64],
     typical: &[f64],
     order: CallOrder,
+    latest: Option<i64>,
 ) -> (HashMap<i64, Place>, Vec<Option<Place>>, Record) {
     let mut record = Record {
         calls: vec![Vec::new(); desks.len()],
         idle_at: free_at.to_vec(),
-        last_call: vec![None; queues.len()],
+        latest_from: vec![None; desks.len()],
     };
     let mut heap: BinaryHeap<Reverse<Slot>> = free_at
         .iter()
@@ -379,11 +396,13 @@ fn replay(
                 ahead: called[f],
                 minutes: at,
             };
-            if let Some(&(_, _, id)) = queues[f].get(next[f]) {
+            if let Some(&(priority, queued_at, id)) = queues[f].get(next[f]) {
                 next[f] += 1;
                 places.insert(id, place);
+                if !priority && Some(queued_at) == latest && record.latest_from[desk].is_none() {
+                    record.latest_from[desk] = Some(record.calls[desk].len());
+                }
                 record.calls[desk].push(at);
-                record.last_call[f] = Some((at, desk));
                 for &g in &desks[desk].serves {
                     called[g] += 1;
                 }

@@ -111,7 +111,7 @@ impl RandomHall {
 }
 
 #[test]
-fn a_ticket_joining_at_the_back_is_placed_as_the_full_replay_places_it() {
+fn a_ticket_joining_at_the_back_is_placed_as_the_full_replay_places_it_ties_included() {
     let mut rng = Rng(0x9e37_79b9_7f4a_7c15);
     let (mut joined, mut on_a_tie, mut refused) = (0, 0, 0);
     for _ in 0..1500 {
@@ -148,6 +148,12 @@ fn a_ticket_joining_at_the_back_is_placed_as_the_full_replay_places_it() {
                     on_a_tie += usize::from(tie);
                 }
                 None => {
+                    // Only a ticket queued before the youngest waiting, or counters calling
+                    // by preference, need the full replay: never a tie in queue time.
+                    assert!(
+                        hall.order == CallOrder::Preference || queued_at < latest,
+                        "ticket {id} of {f} queued at {queued_at} (latest {latest}) refused"
+                    );
                     // The hall replays in full, and keeps that replay's tail.
                     refused += 1;
                     tail = forecast_with_tail(
