@@ -9,9 +9,10 @@
 
 import { applyStatic } from '/shared/i18n.js';
 import { $, say, state, t } from './ctx.js';
-import { legal, render, renderAbsentSoon, tickTimer, tickWaiting } from './desk.js';
+import { legal, render, renderAbsentSoon, renderWaiting, tickTimer, tickWaiting } from './desk.js';
 import { onKey, toggleHelp } from './keys.js';
 import { act, refreshServices } from './moves.js';
+import { wireQueue } from './queue.js';
 import {
   chooseCounter,
   loadHall,
@@ -58,6 +59,7 @@ function wire() {
     const li = e.target.closest('li[data-ticket-id]');
     if (li) act('call', Number(li.dataset.ticketId));
   });
+  wireQueue(() => renderWaiting(legal().call && !state.pending));
   $('#pause-reason').addEventListener('change', () => {
     const other = $('#pause-reason').value === '';
     $('#pause-other').hidden = !other;

@@ -3,17 +3,8 @@
 
 import { clock } from '/shared/clock.js';
 import { h } from '/shared/el.js';
-import {
-  $,
-  duration,
-  minutesSince,
-  pauseLabel,
-  priorityLabel,
-  service,
-  state,
-  t,
-  ticketField,
-} from './ctx.js';
+import { $, duration, pauseLabel, priorityLabel, state, t, ticketField } from './ctx.js';
+import { drawQueue, tickQueue } from './queue.js';
 import { absents, confirm, reprint } from './work.js';
 
 /** Seconds until the called ticket `cur` may be marked absent (0: now): after a recall, or
@@ -114,48 +105,10 @@ export function renderAbsentSoon() {
     cur?.status === 'called' && wait > 0 ? t('absent.why', { s: state.absentAfter }) : '';
 }
 
-/** The waiting list: each ticket is a button that calls exactly that one (when the counter is free). */
+/** The waiting list (queue.js): each ticket is a button that calls exactly that one (when the
+ * counter is free). */
 export function renderWaiting(callable) {
-  const list = $('#waiting');
-  list.replaceChildren(
-    ...state.waiting.map((tk) => {
-      const prio = tk.priority !== 'none';
-      return h(
-        'li',
-        {
-          dataset: {
-            ticketId: tk.id,
-            issued: tk.issued_at,
-            target: service(tk.service)?.target_wait_minutes ?? '',
-          },
-          class: prio ? 'prio' : '',
-        },
-        h(
-          'button',
-          {
-            type: 'button',
-            class: 'call',
-            'aria-disabled': callable ? null : 'true',
-            title: callable ? t('waiting.hint') : null,
-          },
-          h('span', { class: 'code' }, tk.code),
-          h(
-            'span',
-            { class: 'what' },
-            h('span', { class: 'name' }, ticketField(tk)),
-            prio
-              ? h('span', { class: 'badge prio' }, `${t('priority')} · ${priorityLabel(tk.priority)}`)
-              : null,
-            reprint.has(tk.id) ? h('span', { class: 'badge unprinted' }, t('unprinted.badge')) : null,
-          ),
-          h('span', { class: 'waited' }),
-        ),
-      );
-    }),
-  );
-  $('#waiting-count').textContent = state.waiting.length;
-  $('#waiting-empty').hidden = state.waiting.length > 0;
-  tickWaiting();
+  drawQueue(callable, reprint.ids());
 }
 
 /** The fields a ticket may be transferred to, those without an open counter marked. */
@@ -187,10 +140,5 @@ export function tickTimer() {
 }
 
 export function tickWaiting() {
-  for (const li of document.querySelectorAll('#waiting li')) {
-    const n = minutesSince(li.dataset.issued);
-    const target = Number(li.dataset.target);
-    li.classList.toggle('late', target > 0 && n > target);
-    li.querySelector('.waited').textContent = t('waiting.min', { n });
-  }
+  tickQueue();
 }

@@ -153,6 +153,6 @@ export function makeReprint({ t, $, say, failed, onChange, confirm }) {
     render,
     send,
     /** The ticket ids whose print did not (or not yet) come out. */
-    has: (ticketId) => jobs.some((j) => j.ticket === ticketId),
+    ids: () => new Set(jobs.map((j) => j.ticket)),
   };
 }

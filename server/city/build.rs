@@ -1,5 +1,5 @@
 //! The city's page, packed into the binary (`server/pack`: each file gzipped and given its
-//! ETag; the kit, the fonts and the dashboard's modules are packed by `motcua-web`). A
+//! ETag; the kit (with the fonts) and the dashboard's modules are packed by `motcua-web`). A
 //! change to any file in it (cargo scans the folder) packs it again; the migrations are
 //! `include_str!`'d.
 

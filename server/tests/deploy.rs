@@ -790,7 +790,7 @@ fn the_systemd_units_are_valid_and_harden_the_services() {
 }
 
 #[test]
-fn every_deploy_script_passes_bash_n_and_shellcheck() {
+fn every_deploy_script_and_repository_tool_passes_bash_n_and_shellcheck() {
     let mut scripts = Vec::new();
     let mut todo = vec![deploy("")];
     while let Some(dir) = todo.pop() {
@@ -803,8 +803,15 @@ fn every_deploy_script_passes_bash_n_and_shellcheck() {
             }
         }
     }
+    // The repository's own tools (scripts/test, scripts/subset-fonts): bash, no extension.
+    for entry in std::fs::read_dir(repo().join("scripts")).expect("read scripts") {
+        let path = entry.expect("entry").path();
+        if read(&path).starts_with("#!/usr/bin/env bash") {
+            scripts.push(path);
+        }
+    }
     scripts.sort();
-    assert!(scripts.len() >= 3, "{scripts:?}");
+    assert!(scripts.len() >= 5, "{scripts:?}");
     for script in &scripts {
         assert!(
             mode_of(script) & 0o111 != 0,

@@ -661,10 +661,10 @@ async fn a_page_address_without_its_slash_is_redirected_to_the_page() {
 }
 
 #[tokio::test]
-async fn the_bundled_font_is_served_as_a_font() {
+async fn the_pages_font_is_served_as_a_font() {
     let hall = TestHall::start().await;
-    let (status, headers, body) = fetch(&hall, "/fonts/NotoSans-Regular.ttf").await;
-    assert_eq!(status, 200, "GET /fonts/NotoSans-Regular.ttf");
+    let (status, headers, body) = fetch(&hall, "/shared/fonts/NotoSans-Regular.woff2").await;
+    assert_eq!(status, 200, "GET /shared/fonts/NotoSans-Regular.woff2");
     let content_type = header(&headers, CONTENT_TYPE);
     assert!(
         content_type.starts_with("font/")
@@ -676,10 +676,13 @@ async fn the_bundled_font_is_served_as_a_font() {
     );
     let on_disk = std::fs::read(
         std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("../printer/fonts/NotoSans-Regular.ttf"),
+            .join("../shared-web/fonts/NotoSans-Regular.woff2"),
     )
     .expect("the font in the repository");
     assert!(body == on_disk, "the font as bundled");
+    // The printer's full fonts (1 MB) are not the pages' to download.
+    let (status, _, _) = fetch(&hall, "/fonts/NotoSans-Regular.ttf").await;
+    assert_eq!(status, 404, "the full TTF is not served");
 }
 
 #[tokio::test]
@@ -689,9 +692,9 @@ async fn unknown_pages_and_paths_out_of_the_page_folders_are_not_found() {
         "/kiosk/nope.js",
         "/display/nope.css",
         "/counter/nope.html",
-        "/fonts/nope.ttf",
+        "/shared/fonts/nope.woff2",
         "/kiosk/..%2Fserver%2FCargo.toml",
-        "/fonts/..%2F..%2Fserver%2Fsrc%2Fmain.rs",
+        "/shared/..%2F..%2Fserver%2Fsrc%2Fmain.rs",
         "/counter/%2Fetc%2Fpasswd",
     ] {
         let (status, _, body) = fetch(&hall, path).await;

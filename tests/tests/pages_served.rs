@@ -278,7 +278,6 @@ async fn every_hall_page_file_is_served_gzipped_with_its_etag_and_revalidates_to
         ("/counter/", "counter-web"),
         ("/dashboard/", "dashboard-web"),
         ("/shared/", "shared-web"),
-        ("/fonts/", "printer/fonts"),
     ] {
         served.extend(folder(prefix, dir));
         // The folder's own address is its index page.
@@ -315,7 +314,6 @@ async fn every_city_page_file_is_served_gzipped_with_its_etag_and_revalidates_to
     let mut served = folder("/city/", "city-web");
     served.push(("/city/".to_owned(), root().join("city-web/index.html")));
     served.extend(folder("/shared/", "shared-web"));
-    served.extend(folder("/fonts/", "printer/fonts"));
     // The hall dashboard's modules the city's page reuses, at /dashboard/ as on the hall.
     let dashboard = root().join("dashboard-web");
     for path in files_under(&dashboard) {

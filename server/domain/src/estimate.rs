@@ -32,7 +32,10 @@
 //!   "nobody ahead" to someone with a quarter of an hour to wait.
 //! - **One answer.** The kiosk's quote for a new ticket and the phone's live place come
 //!   from the same replay of the same hall ([`Forecast::place`]): the ticket is read as
-//!   one of the waiting, so what is printed is what the phone shows at that moment.
+//!   one of the waiting, so what is printed is what the phone shows at that moment. A
+//!   ticket that joins at the back of its queue is placed from the last replay's
+//!   [`Tail`] (the same answer, without replaying everyone), so a burst of tickets into a
+//!   long queue does not replay it once per ticket.
 //!
 //! Tickets yet to arrive are not foreseen: a priority ticket issued later, or (when counters
 //! call by preference) a later ticket of a preferred field, still goes ahead, and breaks
@@ -43,6 +46,9 @@ use super::ServiceCode;
 use super::hall::CallOrder;
 use std::cmp::{Ordering, Reverse};
 use std::collections::{BinaryHeap, HashMap};
+
+mod tail;
+pub use tail::Tail;
 
 /// A visit that has come near or past its typical length is assumed to need at least this
 /// share of a typical visit more... A visit still going on is, on average, a long one
@@ -154,6 +160,7 @@ fn whole_minutes(minutes: f64) -> u32 {
 }
 
 /// A counter in the replay.
+#[derive(Debug, Clone, PartialEq)]
 struct Desk {
     /// Indexes into the fields, in order of preference.
     serves: Vec<usize>,
@@ -181,6 +188,17 @@ pub fn forecast(
     waiting: &[Waiting],
     order: CallOrder,
 ) -> Forecast {
+    forecast_with_tail(fields, counters, waiting, order).0
+}
+
+/// [`forecast`], with what the replay leaves behind to place tickets that join at the back
+/// of their queue later without replaying everyone ([`Tail`]).
+pub fn forecast_with_tail(
+    fields: &[Field],
+    counters: &[CounterNow<'_>],
+    waiting: &[Waiting],
+    order: CallOrder,
+) -> (Forecast, Tail) {
     let index: HashMap<&ServiceCode, usize> = fields
         .iter()
         .enumerate()
@@ -189,7 +207,11 @@ pub fn forecast(
     let typical: Vec<f64> = fields.iter().map(|f| f.typical.max(0.1)).collect();
     let queues = queues_in_call_order(fields.len(), &index, waiting);
     let (desks, free_at) = desks_that_call(fields.len(), &index, &typical, counters);
-    let (mut places, newcomer) = replay(&queues, &desks, &free_at, &typical, order);
+    let latest = latest_queued(&queues);
+    let (mut places, newcomer, record) = replay(&queues, &desks, &free_at, &typical, order, latest);
+    let tail = Tail::after(
+        fields, &queues, desks, free_at, typical, record, order, latest,
+    );
     places.extend(unknown_fields(&index, waiting));
     let newcomers = fields
         .iter()
@@ -202,7 +224,7 @@ pub fn forecast(
             (field.code.clone(), place)
         })
         .collect();
-    Forecast { places, newcomers }
+    (Forecast { places, newcomers }, tail)
 }
 
 /// Waiting tickets of fields the hall no longer has: their field's people before them,
@@ -303,16 +325,44 @@ fn desks_that_call(
     (desks, free_at)
 }
 
+/// The latest queue time of a normal waiting ticket.
+fn latest_queued(queues: &[Vec<Ticket>]) -> Option<i64> {
+    // A queue is in call order: its last normal ticket is its latest one.
+    queues
+        .iter()
+        .filter_map(|q| match q.last() {
+            Some(&(false, at, _)) => Some(at),
+            _ => None,
+        })
+        .max()
+}
+
+/// What each desk did in the replay: when it called someone (in order), and when it found
+/// nobody left in its fields.
+struct Record {
+    calls: Vec<Vec<f64>>,
+    idle_at: Vec<f64>,
+    /// Each desk's first call of a normal ticket queued at the latest queue time: its
+    /// index in the desk's calls.
+    latest_from: Vec<Option<usize>>,
+}
+
 /// Run the desks over the queues, each calling as soon as it is free: when each waiting
 /// ticket is called and how many were called before it by the desks serving its field,
-/// and the same for a ticket taken now in each field.
+/// and the same for a ticket taken now in each field; and what each desk did.
 fn replay(
     queues: &[Vec<Ticket>],
     desks: &[Desk],
     free_at: &[f64],
     typical: &[f64],
     order: CallOrder,
-) -> (HashMap<i64, Place>, Vec<Option<Place>>) {
+    latest: Option<i64>,
+) -> (HashMap<i64, Place>, Vec<Option<Place>>, Record) {
+    let mut record = Record {
+        calls: vec![Vec::new(); desks.len()],
+        idle_at: free_at.to_vec(),
+        latest_from: vec![None; desks.len()],
+    };
     let mut heap: BinaryHeap<Reverse<Slot>> = free_at
         .iter()
         .enumerate()
@@ -339,15 +389,20 @@ fn replay(
                 None => None,
             };
             let Some(f) = choose(&desks[desk].serves, head, order) else {
+                record.idle_at[desk] = at;
                 break;
             };
             let place = Place {
                 ahead: called[f],
                 minutes: at,
             };
-            if let Some(&(_, _, id)) = queues[f].get(next[f]) {
+            if let Some(&(priority, queued_at, id)) = queues[f].get(next[f]) {
                 next[f] += 1;
                 places.insert(id, place);
+                if !priority && Some(queued_at) == latest && record.latest_from[desk].is_none() {
+                    record.latest_from[desk] = Some(record.calls[desk].len());
+                }
+                record.calls[desk].push(at);
                 for &g in &desks[desk].serves {
                     called[g] += 1;
                 }
@@ -360,7 +415,7 @@ fn replay(
             newcomer[f] = Some(place);
         }
     }
-    (places, newcomer)
+    (places, newcomer, record)
 }
 
 /// The field whose head a counter calls, as [`super::policy::choose_next`] picks (without

@@ -47,6 +47,14 @@ pub fn last_seq(conn: &Connection) -> Result<i64, StoreError> {
         .query_row([], |r| r.get(0))?)
 }
 
+/// The latest event's sequence number, kind and ticket, if any.
+pub fn last(conn: &Connection) -> Result<Option<(i64, String, Option<i64>)>, StoreError> {
+    Ok(conn
+        .prepare_cached("SELECT seq, kind, ticket_id FROM events ORDER BY seq DESC LIMIT 1")?
+        .query_row([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?)
+}
+
 /// The time of the latest event (milliseconds), 0 in an empty log.
 pub fn last_at(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn

@@ -290,20 +290,25 @@ pub fn recent_visits(
     cap_ms: i64,
     sample: u32,
 ) -> Result<(u32, Option<f64>), StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT COUNT(*), AVG(MAX(MIN(finished_at - called_at, ?3), 0)) FROM (
-                 SELECT finished_at, called_at FROM tickets
-                 WHERE service = ?1 AND status IN ('served', 'absent')
-                   AND finished_at >= ?2 AND called_at IS NOT NULL
-                   AND called_at < COALESCE((SELECT MIN(called_at) FROM tickets
-                       WHERE status IN ('called', 'serving') AND service = ?1), ?5)
-                 ORDER BY called_at DESC LIMIT ?4)",
-        )?
-        .query_row(
-            params![service.as_str(), day_start, cap_ms, sample, i64::MAX],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )?)
+    Ok(conn.prepare_cached(&recent_visits_sql(sample))?.query_row(
+        params![service.as_str(), day_start, cap_ms, i64::MAX],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// [`recent_visits`]' statement. The sample is written into it, not bound: SQLite plans an
+/// `ORDER BY ... LIMIT ?` with the bound value, so each new binding of it prepares the
+/// statement again (parsing and planning it at every issue, for every field).
+fn recent_visits_sql(sample: u32) -> String {
+    format!(
+        "SELECT COUNT(*), AVG(MAX(MIN(finished_at - called_at, ?3), 0)) FROM (
+             SELECT finished_at, called_at FROM tickets
+             WHERE service = ?1 AND status IN ('served', 'absent')
+               AND finished_at >= ?2 AND called_at IS NOT NULL
+               AND called_at < COALESCE((SELECT MIN(called_at) FROM tickets
+                   WHERE status IN ('called', 'serving') AND service = ?1), ?4)
+             ORDER BY called_at DESC LIMIT {sample})"
+    )
 }
 
 /// How many tickets of `day` are in each status.
@@ -631,6 +636,16 @@ mod tests {
 
     fn code(s: &str) -> ServiceCode {
         ServiceCode::try_from(s.to_owned()).expect("code")
+    }
+
+    #[test]
+    fn a_fields_recent_visits_are_read_without_preparing_the_statement_again() {
+        let conn = hall_with_waiting(50);
+        for field in ["A", "B", "A", "C", "B"] {
+            recent_visits(&conn, &code(field), 0, 60_000, 20).expect("visits");
+        }
+        let stmt = conn.prepare_cached(&recent_visits_sql(20)).expect("cached");
+        assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
     }
 
     #[test]

@@ -45,7 +45,7 @@ impl Folder {
 }
 
 // The folders shared by both servers, packed once by this crate's build script: the
-// front-end kit (`SHARED`), the bundled fonts (`FONTS`) and the hall's dashboard (`DASHBOARD`,
+// front-end kit (`SHARED`, the pages' fonts among them) and the hall's dashboard (`DASHBOARD`,
 // whose modules the city's page reuses).
 include!(concat!(env!("OUT_DIR"), "/pages.rs"));
 

@@ -22,7 +22,7 @@ use motcua_store::{millis, stats as stored};
 use motcua_web::Exposition;
 use motcua_web::extract::{Body, Path, Query, SESSION_COOKIE};
 use motcua_web::figures::{self as hall_stats, RangeQuery, StatsView};
-use motcua_web::pages::{DASHBOARD, FONTS, SHARED as KIT, Wants, file};
+use motcua_web::pages::{DASHBOARD, SHARED as KIT, Wants, file};
 use motcua_web::protocol::{self, Ack};
 use motcua_web::session;
 use motcua_web::{AppError, ErrorBody};
@@ -241,10 +241,6 @@ fn pages() -> Router<CityState> {
                     AppError::not_found("no_page", "no such page").into_response()
                 }
             }),
-        )
-        .route(
-            "/fonts/{*path}",
-            get(|Path(p): Path<String>, wants: Wants| async move { file(&FONTS, &p, &wants) }),
         )
 }
 

@@ -3,12 +3,13 @@
 //! today) and replayed by [`motcua_domain::estimate`]. The quote at issue, the phone's
 //! page and feed, the consoles' lists and the kiosk's fields all read it this one way.
 
-use motcua_domain::estimate::{self, Availability, CounterNow, Field, Forecast, Visit};
+use motcua_domain::estimate::{self, Availability, CounterNow, Field, Forecast, Tail, Visit};
 use motcua_domain::{CounterState, Hall, ServiceCode};
 use motcua_store::tickets;
 use motcua_store::{StoreError, counters, events, from_millis};
 use rusqlite::Connection;
 use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
 
 /// How many of a field's latest finished visits of the day make its typical occupation...
 const TYPICAL_SAMPLE: u32 = 20;
@@ -52,66 +53,90 @@ impl Estimates {
         now: i64,
         waiting: &[estimate::Waiting],
     ) -> Result<Estimates, StoreError> {
-        let mut states: HashMap<u16, (CounterState, Option<Visit>)> = HashMap::new();
-        for (no, state, visit) in counters::now(conn)? {
-            let visit = visit.map(|(service, called_at)| Visit {
-                service,
-                elapsed: (now - called_at) as f64 / 60_000.0,
-            });
-            states.insert(no, (state, visit));
-        }
-        let counters: Vec<CounterNow<'_>> = hall
-            .counters
-            .iter()
-            .map(|c| {
-                let (state, visit) = states
-                    .remove(&c.no.get())
-                    .unwrap_or((CounterState::Closed, None));
-                CounterNow {
-                    serves: &c.services,
-                    availability: match state {
-                        CounterState::Open => Availability::Open,
-                        CounterState::Paused { .. } => Availability::Paused,
-                        CounterState::Closed => Availability::Closed,
-                    },
-                    visit,
-                }
-            })
-            .collect();
-        // Only the fields someone waits in or is served in need today's figure: the others'
-        // typical time changes no estimate.
-        let day = motcua_domain::numbering::local_day(from_millis(now), hall.tz);
-        let day_start = day
-            .and_hms_opt(0, 0, 0)
-            .and_then(|t| t.and_local_timezone(hall.tz).earliest())
-            .map(|t| t.timestamp_millis())
-            .unwrap_or(0);
-        let mut fields = Vec::with_capacity(hall.services.len());
-        for s in &hall.services {
-            let busy = waiting.iter().any(|w| w.service == s.code)
-                || counters
-                    .iter()
-                    .any(|c| c.visit.as_ref().is_some_and(|v| v.service == s.code));
-            let configured = f64::from(s.service_minutes);
-            let typical = if busy {
-                typical(conn, &s.code, day_start, configured)?
-            } else {
-                configured
-            };
-            fields.push(Field {
-                code: s.code.clone(),
-                typical,
-            });
-        }
+        let (fields, counters) = inputs(conn, hall, now, |s| waiting_in(waiting, s))?;
         let forecast = estimate::forecast(&fields, &counters, waiting, hall.call_order);
+        Ok(Estimates::of(forecast, &counters))
+    }
+
+    fn of(forecast: Forecast, counters: &[CounterNow<'_>]) -> Estimates {
         let open = counters
             .iter()
             .filter(|c| c.availability == Availability::Open)
             .map(|c| c.serves.to_vec())
             .collect();
-        Ok(Estimates { forecast, open })
+        Estimates { forecast, open }
     }
+}
 
+/// Whether anyone in `waiting` waits in `service`.
+fn waiting_in(waiting: &[estimate::Waiting], service: &ServiceCode) -> bool {
+    waiting.iter().any(|w| &w.service == service)
+}
+
+/// The hall at `now` as the replay takes it: its fields with their typical visits (today's
+/// figure for those `busy` says someone waits in, or someone is served in) and its
+/// counters.
+fn inputs<'h>(
+    conn: &Connection,
+    hall: &'h Hall,
+    now: i64,
+    busy: impl Fn(&ServiceCode) -> bool,
+) -> Result<(Vec<Field>, Vec<CounterNow<'h>>), StoreError> {
+    let mut states: HashMap<u16, (CounterState, Option<Visit>)> = HashMap::new();
+    for (no, state, visit) in counters::now(conn)? {
+        let visit = visit.map(|(service, called_at)| Visit {
+            service,
+            elapsed: (now - called_at) as f64 / 60_000.0,
+        });
+        states.insert(no, (state, visit));
+    }
+    let counters: Vec<CounterNow<'_>> = hall
+        .counters
+        .iter()
+        .map(|c| {
+            let (state, visit) = states
+                .remove(&c.no.get())
+                .unwrap_or((CounterState::Closed, None));
+            CounterNow {
+                serves: &c.services,
+                availability: match state {
+                    CounterState::Open => Availability::Open,
+                    CounterState::Paused { .. } => Availability::Paused,
+                    CounterState::Closed => Availability::Closed,
+                },
+                visit,
+            }
+        })
+        .collect();
+    // Only the fields someone waits in or is served in need today's figure: the others'
+    // typical time changes no estimate.
+    let day = motcua_domain::numbering::local_day(from_millis(now), hall.tz);
+    let day_start = day
+        .and_hms_opt(0, 0, 0)
+        .and_then(|t| t.and_local_timezone(hall.tz).earliest())
+        .map(|t| t.timestamp_millis())
+        .unwrap_or(0);
+    let mut fields = Vec::with_capacity(hall.services.len());
+    for s in &hall.services {
+        let busy = busy(&s.code)
+            || counters
+                .iter()
+                .any(|c| c.visit.as_ref().is_some_and(|v| v.service == s.code));
+        let configured = f64::from(s.service_minutes);
+        let typical = if busy {
+            typical(conn, &s.code, day_start, configured)?
+        } else {
+            configured
+        };
+        fields.push(Field {
+            code: s.code.clone(),
+            typical,
+        });
+    }
+    Ok((fields, counters))
+}
+
+impl Estimates {
     /// The place of waiting ticket `id` (people called before it at the counters of its
     /// field, minutes until its call); `None` if it was not waiting when read.
     pub fn place(&self, id: i64) -> Option<(u32, u32)> {
@@ -167,18 +192,70 @@ fn typical(
     Ok((sample + TYPICAL_PRIOR_VISITS * configured) / (n + TYPICAL_PRIOR_VISITS))
 }
 
+/// The writer's last replay of the hall, kept so that a burst of tickets into a long queue
+/// does not replay every waiting ticket once per ticket. It holds while the only change
+/// since is the ticket it quoted last: each issue checks that the log's latest event is
+/// that ticket's `Issued` (a refused or rolled-back issue, or any other change, logs
+/// something else or nothing) and that the counters and fields read now are those it was
+/// replayed with (the time a citizen has spent at a counter moves its free time, so a
+/// visit under way usually means a full replay). A normal ticket then joins its tail
+/// ([`Tail::join`]): the same place as the full replay, exactly, without reading the
+/// queue. Only the writer's jobs use it, one at a time: the lock is never contended.
+#[derive(Default, Clone)]
+pub struct KeptReplay(Arc<Mutex<Option<Kept>>>);
+
+struct Kept {
+    tail: Tail,
+    /// The `Issued` event (seq, ticket) of the last ticket placed with it, once logged.
+    upto: Option<(i64, i64)>,
+}
+
+impl KeptReplay {
+    /// The ticket last quoted was logged as event `seq`.
+    pub fn logged(&self, seq: i64, ticket: i64) {
+        if let Some(kept) = self.0.lock().unwrap_or_else(|e| e.into_inner()).as_mut() {
+            kept.upto = Some((seq, ticket));
+        }
+    }
+}
+
+/// The latest event, if it is a ticket's `Issued`: (seq, ticket).
+fn last_issued(conn: &Connection) -> Result<Option<(i64, i64)>, StoreError> {
+    Ok(match events::last(conn)? {
+        Some((seq, kind, Some(ticket))) if kind == "issued" => Some((seq, ticket)),
+        _ => None,
+    })
+}
+
 /// The place (people ahead, minutes) of a ticket of `service` issued now, read as the
 /// phone will read it a moment later: the hall replayed with the ticket among the waiting.
 /// Its row is not written yet; it joins the queue at `now` with an id above every other
-/// (ids only grow), which is all its place depends on.
+/// (ids only grow), which is all its place depends on. A normal ticket joins the writer's
+/// kept replay when it still holds ([`KeptReplay`]); the issue then tells it the ticket's
+/// event ([`KeptReplay::logged`]).
 pub fn place_at_issue(
     conn: &Connection,
     hall: &Hall,
+    kept: &KeptReplay,
     service: &ServiceCode,
     priority: bool,
     now: i64,
 ) -> Result<(u32, u32), StoreError> {
     const NEW: i64 = i64::MAX;
+    let mut held = kept.0.lock().unwrap_or_else(|e| e.into_inner());
+    if !priority
+        && let Some(k) = held.as_mut()
+        && k.upto.is_some()
+        && k.upto == last_issued(conn)?
+    {
+        k.upto = None;
+        let (fields, counters) = inputs(conn, hall, now, |s| s == service || k.tail.waiting_in(s))?;
+        if k.tail.same_hall(&fields, &counters, hall.call_order)
+            && let Some(place) = k.tail.join(service, now)
+        {
+            return Ok(place);
+        }
+    }
     let mut waiting = all_waiting(conn)?;
     waiting.push(estimate::Waiting {
         service: service.clone(),
@@ -186,8 +263,11 @@ pub fn place_at_issue(
         queued_at: now,
         id: NEW,
     });
-    let estimates = Estimates::read_with(conn, hall, now, &waiting)?;
-    Ok(estimates
+    let (fields, counters) = inputs(conn, hall, now, |s| waiting_in(&waiting, s))?;
+    let (forecast, tail) =
+        estimate::forecast_with_tail(&fields, &counters, &waiting, hall.call_order);
+    *held = Some(Kept { tail, upto: None });
+    Ok(forecast
         .place(NEW)
-        .unwrap_or_else(|| estimates.newcomer(service)))
+        .unwrap_or_else(|| forecast.newcomer(service)))
 }

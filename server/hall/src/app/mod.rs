@@ -81,6 +81,8 @@ pub struct App {
 struct Parts {
     hall: Arc<Hall>,
     feed: broadcast::Sender<Arc<Committed>>,
+    /// The writer's last replay of the hall, for the quotes at issue.
+    kept: estimate::KeptReplay,
 }
 
 impl App {
@@ -91,6 +93,7 @@ impl App {
         let parts = Parts {
             hall: store.hall.clone(),
             feed,
+            kept: estimate::KeptReplay::default(),
         };
         // Yesterday is closed once per local day: the day is marked only once the closing
         // has committed, so a failed commit tries again with the next batch.
@@ -165,6 +168,11 @@ impl<'a> Ctx<'_, 'a> {
 
     pub fn hall(&self) -> &Hall {
         &self.app.hall
+    }
+
+    /// The writer's last replay of the hall (see [`estimate::KeptReplay`]).
+    pub fn kept_replay(&self) -> &estimate::KeptReplay {
+        &self.app.kept
     }
 
     /// The local day of the command.

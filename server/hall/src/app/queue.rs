@@ -205,8 +205,14 @@ pub fn issue(
     // of the hall, this ticket among the waiting): everyone called before it at the
     // counters of its field, and when it is called. Kept with the ticket and in its
     // event, so the estimate's accuracy can be reported later.
-    let (ahead, eta) =
-        views::place_at_issue(ctx.conn(), ctx.hall(), service, priority.is_priority(), now)?;
+    let (ahead, eta) = views::place_at_issue(
+        ctx.conn(),
+        ctx.hall(),
+        ctx.kept_replay(),
+        service,
+        priority.is_priority(),
+        now,
+    )?;
     let token = new_token();
     let row = tickets::insert(
         ctx.conn(),
@@ -239,6 +245,7 @@ pub fn issue(
         ahead: Some(ahead),
     };
     let logged = record(ctx, issued, Some(&row), None, None)?;
+    ctx.kept_replay().logged(logged.seq, row.id);
     announce_view(ctx, logged, Some(view.clone()), None)?;
     let url = ctx.hall().ticket_url(&token);
     Ok((

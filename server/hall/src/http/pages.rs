@@ -1,9 +1,8 @@
 //! The web pages, embedded in the binary so a hall needs nothing but `motcua`: the kiosk
 //! (`/kiosk/`), the hall and counter displays (`/display/`), the clerk's console and the
 //! counter's rating tablet (`/counter/`), the manager's dashboard (`/dashboard/`), the citizen's page
-//! (`/t/{token}`, its script and styles under `/phone/`), the front-end kit they share (`/shared/`)
-//! and the bundled fonts (`/fonts/`). No CDN, no
-//! internet at run time.
+//! (`/t/{token}`, its script and styles under `/phone/`) and the front-end kit they share
+//! (`/shared/`, the pages' fonts among them). No CDN, no internet at run time.
 //!
 //! Pages are static files; everything live comes from the JSON API and the WebSocket
 //! feeds. They are packed when the server is built (gzipped, each with its ETag: see
@@ -18,7 +17,7 @@ use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use motcua_store::Store;
-use motcua_web::pages::{DASHBOARD, FONTS, SHARED, Wants, file};
+use motcua_web::pages::{DASHBOARD, SHARED, Wants, file};
 
 // The hall's own folders (KIOSK, DISPLAY, COUNTER, PHONE) and its home page (HOME), packed
 // by build.rs; the front-end kit every page uses (`/shared/`), the fonts and the dashboard
@@ -96,10 +95,6 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/home.css",
             get(|wants: Wants| async move { file(&HOME, "home.css", &wants) }),
-        )
-        .route(
-            "/fonts/{*path}",
-            get(|Path(p): Path<String>, wants: Wants| async move { file(&FONTS, &p, &wants) }),
         )
 }
 

@@ -12,8 +12,9 @@
 //! Measured: the kiosk (tap a field -> the priority question; tap "no" -> the ticket from the
 //! server; tap "I have my number" -> the start screen again), the clerk's console (Next: the
 //! click's own frame, and the called ticket from the server's answer), the hall TV (a call
-//! pushed by the server -> painted; and from the clerk's request in this process) and the
-//! citizen's phone (its place in the queue pushed -> painted).
+//! pushed by the server -> painted; and from the clerk's request in this process), both with
+//! 50 and with 400 tickets waiting, and the citizen's phone (its place in the queue pushed ->
+//! painted).
 
 use crate::harness::{Bench, Clerk, Hall, fill, issue};
 use crate::page_table::{Series, print};
@@ -33,9 +34,11 @@ const KIOSK_TICKETS: usize = 67;
 const CONSOLE_CALLS: usize = 200;
 const TV_CALLS: usize = 200;
 const PHONE_CALLS: usize = 200;
-/// Tickets waiting in field A while the console and the TV are timed (a busy morning; the
-/// console draws every one of them), kept by a new ticket after each call.
+/// Tickets waiting in field A while the console and the TV are timed (a busy morning), kept
+/// by a new ticket after each call; then again with a long queue (8 a.m. on a land-registry
+/// day: the console shows the head of it, the TV counts per field).
 const QUEUE: usize = 50;
+const LONG_QUEUE: usize = 400;
 
 const PROBE: &str = include_str!("page_probe.js");
 
@@ -60,10 +63,26 @@ pub fn section(bench: &Bench, report: &mut Report) -> Result<()> {
         all.extend(kiosk(&hall).await?);
         took("kiosk");
         let lan_api = sign_in(&hall, "lan", &lan).await?;
-        all.extend(console(bench, &hall, &lan, &lan_api).await?);
+        fill(&bench.http, &hall, &["A"], QUEUE, Duration::from_secs(60)).await?;
+        all.extend(console(bench, &hall, &lan, &lan_api, "console 1366x768, 50 waiting").await?);
         took("console");
-        all.extend(tv(bench, &hall, &lan_api).await?);
+        all.extend(tv(bench, &hall, &lan_api, "hall TV 1920x1080, 50 waiting").await?);
         took("TV");
+        let more = LONG_QUEUE - QUEUE;
+        fill(&bench.http, &hall, &["A"], more, Duration::from_secs(60)).await?;
+        all.extend(
+            console(
+                bench,
+                &hall,
+                &lan,
+                &lan_api,
+                "console 1366x768, 400 waiting",
+            )
+            .await?,
+        );
+        took("console (400)");
+        all.extend(tv(bench, &hall, &lan_api, "hall TV 1920x1080, 400 waiting").await?);
+        took("TV (400)");
         all.push(phone(bench, &hall, &lan_api).await?);
         took("phone");
         anyhow::Ok((all, phases.join(", ")))
@@ -288,23 +307,40 @@ async fn kiosk(hall: &Hall) -> Result<Vec<Series>> {
     Ok(vec![field, local, ticket, issue, done])
 }
 
-/// The clerk's console at 1366x768 on counter 1, with [`QUEUE`] tickets waiting: Next, its
-/// own frame and the called ticket. The API (the same clerk) serves each ticket, which frees
-/// the counter for the next, and a citizen takes a new one.
+/// The clerk's console at 1366x768 on counter 1, with the tickets waiting now (`page` says
+/// how many): Next, its own frame and the called ticket. The API (the same clerk) serves
+/// each ticket, which frees the counter for the next, and a citizen takes a new one.
 async fn console(
     bench: &Bench,
     hall: &Hall,
     password: &str,
     api: &reqwest::Client,
+    page: &'static str,
 ) -> Result<Vec<Series>> {
-    fill(&bench.http, hall, &["A"], QUEUE, Duration::from_secs(60)).await?;
     let b = Browser::open(1366, 768).await;
-    b.open_counter(&format!("{}/counter/", hall.base), "lan", password, 1)
-        .await;
+    b.goto(&format!("{}/counter/", hall.base)).await;
+    until(
+        &b,
+        "the login form",
+        "document.body.dataset.view === 'login'",
+    )
+    .await?;
+    b.type_into("#login-name", "lan").await;
+    b.type_into("#login-password", password).await;
+    b.click("button[data-action='login']").await;
+    // The second time, lan still holds counter 1: signing in goes straight back to it.
+    let signed_in = "['choose', 'work'].includes(document.body.dataset.view)";
+    until(&b, "signed in", signed_in).await?;
+    if b.eval("document.body.dataset.view").await == "choose" {
+        b.eval("(function(){ const s = document.getElementById('counter-select'); s.value = '1'; s.dispatchEvent(new Event('change')); return true; })()")
+            .await;
+        b.click("button[data-action='open']").await;
+    }
+    until(&b, "the work view", "document.body.dataset.view === 'work'").await?;
     probe(&b).await?;
-    let mut own = Series::new("console 1366x768", "click Next -> its own frame");
-    let mut called = Series::new("console 1366x768", "click Next -> the call (server)");
-    let mut request = Series::new("console 1366x768", "  of which its request's round trip");
+    let mut own = Series::new(page, "click Next -> its own frame");
+    let mut called = Series::new(page, "click Next -> the call (server)");
+    let mut request = Series::new(page, "  of which its request's round trip");
     let free = "document.getElementById('current-code').textContent.trim() === '—' \
         && !document.querySelector(\"button[data-action='next']\").disabled";
     for _ in 0..CONSOLE_CALLS {
@@ -397,7 +433,12 @@ async fn call_next(hall: &Hall, api: &reqwest::Client) -> Result<(i64, String)> 
 
 /// The hall TV at 1920x1080: each call from its frame's arrival to the call painted, and
 /// from the clerk's request (sent from this process) to the call painted.
-async fn tv(bench: &Bench, hall: &Hall, api: &reqwest::Client) -> Result<Vec<Series>> {
+async fn tv(
+    bench: &Bench,
+    hall: &Hall,
+    api: &reqwest::Client,
+    page: &'static str,
+) -> Result<Vec<Series>> {
     let b = Browser::open(1920, 1080).await;
     b.goto(&format!("{}/display/", hall.base)).await;
     until(
@@ -420,7 +461,7 @@ async fn tv(bench: &Bench, hall: &Hall, api: &reqwest::Client) -> Result<Vec<Ser
             vec![],
         )
         .await?;
-    let mut arrived = Series::new("hall TV 1920x1080", "call pushed -> painted");
+    let mut arrived = Series::new(page, "call pushed -> painted");
     let mut requested = Vec::new();
     for _ in 0..TV_CALLS {
         let sent = epoch_ms();
@@ -432,7 +473,7 @@ async fn tv(bench: &Bench, hall: &Hall, api: &reqwest::Client) -> Result<Vec<Ser
         arrive(bench, hall).await?;
     }
     b.close().await;
-    let mut from_request = Series::new("hall TV 1920x1080", "clerk's request -> painted");
+    let mut from_request = Series::new(page, "clerk's request -> painted");
     from_request.samples = requested;
     Ok(vec![arrived, from_request])
 }
