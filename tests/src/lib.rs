@@ -7,6 +7,7 @@ pub mod fake_printer;
 pub mod openapi;
 pub mod print_agent;
 pub mod simulation;
+pub mod steps;
 
 use chrono::{DateTime, TimeZone, Utc};
 use futures_util::StreamExt;

@@ -9,13 +9,8 @@ use motcua_hall::app::queue;
 use motcua_hall::config::Settings;
 use motcua_store::clock::Clock;
 use motcua_store::{counters, from_millis, tickets};
-use motcua_tests::{Client, Dice, TestHall};
-use rusqlite::StatementStatus;
-use rusqlite::trace::{TraceEvent, TraceEventCodes};
+use motcua_tests::{Client, Dice, TestHall, steps};
 use serde_json::{Value, json};
-use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, Ordering};
 
 fn code(s: &str) -> ServiceCode {
     ServiceCode::try_from(s.to_owned()).expect("a field code")
@@ -152,44 +147,6 @@ async fn next_calls_exactly_whom_the_policy_picks_among_everyone_waiting() {
     }
 }
 
-/// Each statement's count of SQLite's virtual machine steps when its current run began,
-/// by its text (a cached statement's count grows over its runs).
-static RUNNING: Mutex<BTreeMap<String, i32>> = Mutex::new(BTreeMap::new());
-/// Steps run by the statements of the traced connection since the last look.
-static STEPS: AtomicI64 = AtomicI64::new(0);
-
-/// The trace hook: the steps of each statement's run, from its start to its end.
-fn count_steps(event: TraceEvent<'_>) {
-    let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-    match event {
-        TraceEvent::Stmt(stmt, _) => {
-            // Also sent as each trigger starts: the run began at the first.
-            let so_far = stmt.get_status(StatementStatus::VmStep);
-            running.entry(stmt.sql().into_owned()).or_insert(so_far);
-        }
-        TraceEvent::Profile(stmt, _) => {
-            if let Some(began) = running.remove(stmt.sql().as_ref()) {
-                let ran = stmt.get_status(StatementStatus::VmStep) - began;
-                STEPS.fetch_add(i64::from(ran), Ordering::SeqCst);
-            }
-        }
-        _ => {}
-    }
-}
-
-/// Count the steps of every statement the hall's writer runs from now on.
-async fn trace_the_writer(hall: &TestHall) {
-    hall.state
-        .store
-        .write::<_, Error, _>(|tx| {
-            let events = TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_PROFILE;
-            tx.conn.trace_v2(events, Some(count_steps));
-            Ok(())
-        })
-        .await
-        .expect("trace the writer");
-}
-
 /// Issue `n` tickets in field `field` at once through the application (every fifth a
 /// priority ticket): the writer takes them in a few transactions.
 async fn issue_many(hall: &TestHall, field: &str, n: usize) {
@@ -219,7 +176,7 @@ async fn a_call_runs_as_many_database_steps_with_thousands_waiting_as_with_fifty
     let hall = TestHall::start_with(settings).await;
     // Counter 1 calls A first, then D.
     let clerk = hall.clerk_at("lan", 1).await;
-    trace_the_writer(&hall).await;
+    steps::trace_the_writer(&hall).await;
     let mut steps = Vec::new();
     for waiting in [50, 3_000] {
         for field in ["A", "D", "C"] {
@@ -233,9 +190,9 @@ async fn a_call_runs_as_many_database_steps_with_thousands_waiting_as_with_fifty
         }
         // Two calls, the first to warm the statement cache. Nothing else writes meanwhile.
         for round in 0..2 {
-            STEPS.store(0, Ordering::SeqCst);
+            steps::take();
             let ticket = clerk.call_next(1).await.expect("someone waits");
-            let counted = STEPS.swap(0, Ordering::SeqCst);
+            let counted = steps::take();
             let (status, body) = clerk.act(&ticket, "no-show", json!({})).await;
             assert_eq!(status, 200, "{body}");
             if round == 1 {

@@ -4,39 +4,11 @@
 
 use chrono::Duration;
 use motcua_domain::event::IssuedBy;
-use motcua_domain::{Error, Priority, ServiceCode};
+use motcua_domain::{Priority, ServiceCode};
 use motcua_hall::app::queue;
 use motcua_hall::config::Settings;
 use motcua_store::tickets;
-use motcua_tests::TestHall;
-use rusqlite::StatementStatus;
-use rusqlite::trace::{TraceEvent, TraceEventCodes};
-use std::collections::BTreeMap;
-use std::sync::Mutex;
-use std::sync::atomic::{AtomicI64, Ordering};
-
-/// Each statement's count of SQLite's virtual machine steps when its current run began.
-static RUNNING: Mutex<BTreeMap<String, i32>> = Mutex::new(BTreeMap::new());
-/// Steps run by the statements of the traced connection since the last look.
-static STEPS: AtomicI64 = AtomicI64::new(0);
-
-/// The trace hook: the steps of each statement's run, from its start to its end.
-fn count_steps(event: TraceEvent<'_>) {
-    let mut running = RUNNING.lock().unwrap_or_else(|e| e.into_inner());
-    match event {
-        TraceEvent::Stmt(stmt, _) => {
-            let so_far = stmt.get_status(StatementStatus::VmStep);
-            running.entry(stmt.sql().into_owned()).or_insert(so_far);
-        }
-        TraceEvent::Profile(stmt, _) => {
-            if let Some(began) = running.remove(stmt.sql().as_ref()) {
-                let ran = stmt.get_status(StatementStatus::VmStep) - began;
-                STEPS.fetch_add(i64::from(ran), Ordering::SeqCst);
-            }
-        }
-        _ => {}
-    }
-}
+use motcua_tests::{TestHall, steps};
 
 fn code(s: &str) -> ServiceCode {
     ServiceCode::try_from(s.to_owned()).expect("code")
@@ -60,15 +32,7 @@ async fn an_issue_behind_everyone_runs_as_many_database_steps_with_thousands_wai
         s.last = 99_999;
     }
     let hall = TestHall::start_with(settings).await;
-    hall.state
-        .store
-        .write::<_, Error, _>(|tx| {
-            let events = TraceEventCodes::SQLITE_TRACE_STMT | TraceEventCodes::SQLITE_TRACE_PROFILE;
-            tx.conn.trace_v2(events, Some(count_steps));
-            Ok(())
-        })
-        .await
-        .expect("trace the writer");
+    steps::trace_the_writer(&hall).await;
     let mut steps = Vec::new();
     for waiting in [50, 3_000] {
         for field in ["A", "B", "C", "D", "E"] {
@@ -102,9 +66,9 @@ async fn an_issue_behind_everyone_runs_as_many_database_steps_with_thousands_wai
         // the hall in full, the others join it.
         let mut counted = 0;
         for (round, field) in ["D", "A", "C", "A", "D", "B", "E", "A"].iter().enumerate() {
-            STEPS.store(0, Ordering::SeqCst);
+            steps::take();
             issue(&hall, field, Priority::None).await;
-            let ran = STEPS.swap(0, Ordering::SeqCst);
+            let ran = steps::take();
             if round > 0 {
                 counted += ran;
             }
