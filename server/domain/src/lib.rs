@@ -9,6 +9,7 @@ pub mod error;
 pub mod estimate;
 pub mod event;
 pub mod hall;
+pub mod holidays;
 pub mod numbering;
 pub mod policy;
 pub mod rating;
