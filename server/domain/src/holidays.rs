@@ -11,6 +11,8 @@
 //! The law fixes how many days; the government names which ones each year. [`Rules`]
 //! holds that choice, and its default is the usual one: the last day of the old lunar year
 //! and the first four of the new (1 to 4 Giêng), and 1 September beside National Day.
+//! It can also add 24 November, Vietnam Culture Day, a twelfth day that the Labour Code
+//! is being amended to list (off by default until it does).
 //! When a holiday falls on a weekly day of rest, the law gives a day off in lieu on the
 //! next working day ([`day_off`] and [`days_off`], given the hall's days of rest). What a
 //! year's announcement adds beyond that (working days swapped with a weekend, longer Tết
@@ -79,6 +81,11 @@ impl Holiday {
         vi: "Quốc khánh",
         en: "National Day",
     };
+    /// 24 November, when [`Rules::culture_day`] says so.
+    pub const CULTURE_DAY: Holiday = Holiday {
+        vi: "Ngày Văn hóa Việt Nam",
+        en: "Vietnam Culture Day",
+    };
 
     /// The name of a working day given off in lieu of this holiday (*nghỉ bù*).
     pub fn in_lieu(self) -> Holiday {
@@ -113,6 +120,11 @@ impl Holiday {
                 "Nghỉ bù Quốc khánh",
                 "Day off in lieu of National Day",
             ),
+            (
+                Self::CULTURE_DAY,
+                "Nghỉ bù Ngày Văn hóa Việt Nam",
+                "Day off in lieu of Vietnam Culture Day",
+            ),
         ];
         names
             .into_iter()
@@ -130,6 +142,11 @@ pub struct Rules {
     pub tet_days_before: u8,
     /// The day off beside National Day (2 September).
     pub national_day_pair: NationalDayPair,
+    /// Whether 24 November, Vietnam Culture Day, is a day off (from 2026 on). The
+    /// Politburo chose it as a paid holiday in 2026 (Resolution 80-NQ/TW) and the
+    /// government asked for article 112 to list it; until the amended Labour Code is in
+    /// force it is not a holiday, so it is off by default.
+    pub culture_day: bool,
 }
 
 /// The second day of the National Day holiday: the government names it each year.
@@ -146,6 +163,7 @@ impl Default for Rules {
         Rules {
             tet_days_before: 1,
             national_day_pair: NationalDayPair::DayBefore,
+            culture_day: false,
         }
     }
 }
@@ -213,6 +231,12 @@ pub fn public_holidays(year: i32, rules: &Rules) -> Vec<(NaiveDate, Holiday)> {
         if let Some(day) = fixed(9, day) {
             days.push((day, Holiday::NATIONAL_DAY));
         }
+    }
+    if rules.culture_day
+        && year >= 2026
+        && let Some(day) = fixed(11, 24)
+    {
+        days.push((day, Holiday::CULTURE_DAY));
     }
     // The sort is stable and dedup keeps the first: of two holidays on one day, the one
     // pushed first above stays.
@@ -717,6 +741,7 @@ mod tests {
             Holiday::REUNIFICATION,
             Holiday::LABOUR_DAY,
             Holiday::NATIONAL_DAY,
+            Holiday::CULTURE_DAY,
         ];
         // Every holiday has its own name for a day off in lieu.
         assert!(
@@ -829,6 +854,27 @@ mod tests {
         assert_eq!(
             days_off(2023, &Rules::default(), &[]),
             public_holidays(2023, &Rules::default())
+        );
+    }
+
+    #[test]
+    fn vietnam_culture_day_is_a_holiday_only_where_the_rules_say_so() {
+        let day = date(2026, 11, 24);
+        assert_eq!(public_holiday(day), None);
+        let rules = Rules {
+            culture_day: true,
+            ..Rules::default()
+        };
+        assert_eq!(
+            public_holiday_under(day, &rules),
+            Some(Holiday::CULTURE_DAY)
+        );
+        assert_eq!(public_holidays(2026, &rules).len(), 12);
+        assert_eq!(public_holiday_under(date(2025, 11, 24), &rules), None);
+        // 24 November 2029 is a Saturday: Monday the 26th is given in lieu.
+        assert_eq!(
+            day_off(date(2029, 11, 26), &rules, &WEEKEND),
+            Some(Holiday::CULTURE_DAY.in_lieu())
         );
     }
 
