@@ -255,6 +255,22 @@ async fn check_in_opens_thirty_minutes_early_and_closes_ten_minutes_late() {
         first["print"].is_object(),
         "a kiosk's ticket is printed: {first}"
     );
+    assert_eq!(
+        first["booked_for"], "09:00",
+        "called by its appointment: {first}"
+    );
+    // The paper says it is a booked number and its time, where a priority ticket says its
+    // category.
+    let conn = rusqlite::Connection::open(hall.data_dir().join("motcua.sqlite3")).expect("db");
+    let payload: String = conn
+        .query_row(
+            "SELECT payload FROM print_jobs WHERE ticket_id = ?1",
+            [first["id"].as_i64().expect("id")],
+            |r| r.get(0),
+        )
+        .expect("the print job");
+    let paper: Value = serde_json::from_str(&payload).expect("json");
+    assert_eq!(paper["priority"], "Số hẹn · giờ hẹn 09:00", "{paper}");
     // Asked again: the same ticket, nothing printed again.
     let (status, again) = check_in(&kiosk, json!({"code": code})).await;
     assert_eq!((status, &again["code"]), (200, &json!("AH001")));
@@ -266,6 +282,7 @@ async fn check_in_opens_thirty_minutes_early_and_closes_ten_minutes_late() {
     assert_eq!(status, 201, "{walk_in}");
     assert_eq!(walk_in["outcome"], "walk_in");
     assert_eq!(walk_in["code"], "A001");
+    assert!(walk_in["booked_for"].is_null(), "{walk_in}");
     assert_eq!(walk_in["booking"]["status"], "late");
 
     // Tomorrow's booking is not today's.
@@ -586,4 +603,212 @@ async fn a_booking_nobody_checks_in_becomes_a_no_show_and_then_late_if_they_come
         "{answer}"
     );
     assert_eq!(outcome(&hall), "late");
+}
+
+#[tokio::test]
+async fn one_address_may_try_ten_bookings_a_minute_then_waits() {
+    // The real limits (TestHall::start lifts them for the other tests).
+    let hall = TestHall::start_limited(Settings::default()).await;
+    let page = hall.anonymous();
+    let attempt = |i: u32| {
+        let page = &page;
+        async move {
+            page.post(
+                "/api/bookings",
+                json!({"service": "A", "day": TOMORROW, "window": "09:00",
+                    "person": format!("09120000{i:02}"), "consent": true}),
+            )
+            .await
+        }
+    };
+    for i in 0..10 {
+        let (status, body) = attempt(i).await;
+        assert!(
+            status == 201 || status == 409,
+            "attempt {i}: {status} {body}"
+        );
+    }
+    let (status, refused) = attempt(10).await;
+    assert_eq!(
+        (status, error_code(&refused)),
+        (429, "booking_rate_exceeded"),
+        "{refused}"
+    );
+    // Refused before anything was read or written: the window still shows 2 taken of 2.
+    assert_eq!(free(&hall, TOMORROW, "09:00").await, 0);
+    hall.clock.advance(Duration::seconds(6));
+    let (status, body) = attempt(11).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "window_full"),
+        "one more after 6 s: {body}"
+    );
+}
+
+/// A morning of walk-ins and bookings, random but the same on every run: walk-ins arrive
+/// every few minutes (some priority), bookings fill part of the windows and check in early,
+/// on time, late within the window, too late or never; two counters serve field A. No walk-in
+/// is passed, after it joined, by more bookings than the bound of `motcua_domain::booking`
+/// (appointments in its last `late_minutes`), and every booked ticket is called after every
+/// walk-in who came before its appointment (priority aside).
+#[tokio::test]
+async fn on_a_simulated_morning_no_walk_in_is_passed_by_more_bookings_than_the_bound() {
+    use motcua_tests::Dice;
+    let hall = TestHall::start().await;
+    let kiosk = kiosk(&hall);
+    let mut dice = Dice::new(15);
+    // Book about two thirds of today's places from 08:30 to 11:00.
+    let mut bookings = Vec::new();
+    for (i, window) in ["08:30", "09:00", "09:30", "10:00", "10:30", "11:00"]
+        .iter()
+        .enumerate()
+    {
+        for slot in 0..2 {
+            if dice.chance(70) {
+                let b = booked(&hall, TODAY, window, &format!("0913{i}{slot}0000")).await;
+                // Minutes from its appointment it comes: early, late within the window,
+                // too late, or never.
+                let offset = match dice.below(10) {
+                    0..=3 => -(dice.below(30) as i64),
+                    4..=6 => dice.below(11) as i64,
+                    7 => 11 + dice.below(20) as i64,
+                    _ => i64::MAX,
+                };
+                bookings.push((b, offset));
+            }
+        }
+    }
+    // The morning's arrivals, in time order: (minute after 08:00, what).
+    enum Arrival {
+        WalkIn { priority: bool },
+        Booking(usize),
+    }
+    let mut arrivals: Vec<(i64, Arrival)> = Vec::new();
+    let mut minute = 0;
+    while minute < 200 {
+        arrivals.push((
+            minute,
+            Arrival::WalkIn {
+                priority: dice.chance(10),
+            },
+        ));
+        minute += 2 + dice.below(6) as i64;
+    }
+    for (i, (b, offset)) in bookings.iter().enumerate() {
+        if *offset == i64::MAX {
+            continue;
+        }
+        let appointment = (b["appointment_at"].as_i64().expect("at")
+            - motcua_tests::opening_time().timestamp_millis())
+            / 60_000;
+        arrivals.push(((appointment + offset).max(0), Arrival::Booking(i)));
+    }
+    arrivals.sort_by_key(|(m, _)| *m);
+    // Two clerks at counters 1 and 3 (both serve A; counter 3 also C, nobody there).
+    let one = hall.clerk_at("lan", 1).await;
+    let three = hall.clerk_at("mai", 3).await;
+    // Each ticket: (id, joined the hall at, queue time, booked, priority).
+    let mut tickets: Vec<(i64, i64, i64, bool, bool)> = Vec::new();
+    // The tickets in the order they were called, with the minute of their call.
+    let mut called: Vec<(i64, i64)> = Vec::new();
+    let start = motcua_tests::opening_time();
+    let mut next_call = 0;
+    for (minute, arrival) in arrivals {
+        // The counters call every 4 minutes, each serving one citizen, until then.
+        while next_call <= minute {
+            hall.clock.set(start + Duration::minutes(next_call));
+            for clerk in [&one, &three] {
+                let no = if std::ptr::eq(clerk, &one) { 1 } else { 3 };
+                if let Some(t) = clerk.call_next(no).await {
+                    called.push((t["id"].as_i64().expect("id"), next_call));
+                    clerk.act(&t, "start", json!({})).await;
+                    clerk.act(&t, "finish", json!({})).await;
+                }
+            }
+            next_call += 4;
+        }
+        hall.clock.set(start + Duration::minutes(minute));
+        let now = start.timestamp_millis() + minute * 60_000;
+        match arrival {
+            Arrival::WalkIn { priority } => {
+                let t = kiosk
+                    .issue("A", if priority { "elderly" } else { "none" })
+                    .await;
+                tickets.push((t["id"].as_i64().expect("id"), now, now, false, priority));
+            }
+            Arrival::Booking(i) => {
+                let (status, answer) =
+                    check_in(&kiosk, json!({"code": bookings[i].0["code"]})).await;
+                assert_eq!(status, 201, "{answer}");
+                let booked = answer["outcome"] == "checked_in";
+                let queued = if booked {
+                    bookings[i].0["appointment_at"].as_i64().expect("at")
+                } else {
+                    now
+                };
+                tickets.push((
+                    answer["id"].as_i64().expect("id"),
+                    now,
+                    queued,
+                    booked,
+                    false,
+                ));
+            }
+        }
+    }
+    loop {
+        next_call += 4;
+        hall.clock.set(start + Duration::minutes(next_call));
+        let mut any = false;
+        for (clerk, no) in [(&one, 1), (&three, 3)] {
+            if let Some(t) = clerk.call_next(no).await {
+                called.push((t["id"].as_i64().expect("id"), next_call));
+                clerk.act(&t, "start", json!({})).await;
+                clerk.act(&t, "finish", json!({})).await;
+                any = true;
+            }
+        }
+        if !any {
+            break;
+        }
+    }
+    assert_eq!(called.len(), tickets.len(), "everyone was called");
+    let order = |id: i64| called.iter().position(|c| c.0 == id).expect("called");
+    let call_ms = |id: i64| {
+        let minute = called.iter().find(|c| c.0 == id).expect("called").1;
+        start.timestamp_millis() + minute * 60_000
+    };
+    let bound = motcua_domain::booking::most_passing(10, 2, 30) as usize;
+    let mut booked_seen = 0;
+    for &(id, joined, queued, booked, _) in &tickets {
+        if booked {
+            booked_seen += 1;
+            continue;
+        }
+        // Bookings that joined after this walk-in and were called before it.
+        let passing = tickets
+            .iter()
+            .filter(|&&(other, other_joined, _, other_booked, _)| {
+                other_booked && other_joined > joined && order(other) < order(id)
+            })
+            .count();
+        assert!(
+            passing <= bound,
+            "walk-in {id} (joined {joined}) passed by {passing} bookings, more than {bound}"
+        );
+        // A booking whose appointment came after this walk-in joined is never called ahead
+        // of it while it waits (an early booking may be called while nobody waits).
+        for &(other, _, other_queued, other_booked, _) in &tickets {
+            if other_booked && other_queued > queued && joined < call_ms(other) {
+                assert!(
+                    order(other) > order(id),
+                    "booking {other} before walk-in {id}"
+                );
+            }
+        }
+    }
+    assert!(
+        booked_seen >= 3,
+        "the morning had booked tickets: {booked_seen}"
+    );
 }

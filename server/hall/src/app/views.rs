@@ -42,6 +42,8 @@ pub struct TicketView {
     /// Where the rating was given: kept from the holder's view (below), not sent.
     #[serde(skip)]
     pub rating_source: Option<RatingChannel>,
+    /// A booked number: its appointment, local `HH:MM` (it is called by that time).
+    pub booked_for: Option<String>,
 }
 
 /// A ticket as its holder sees it (the phone page, the rating answer): the view without
@@ -74,6 +76,8 @@ pub struct CitizenTicket {
     /// The citizen's own rating. A rating the counter's tablet gave is not shown: the
     /// phone still asks, and the citizen's answer replaces it.
     pub rating: Option<u8>,
+    /// A booked number: its appointment, local `HH:MM`.
+    pub booked_for: Option<String>,
 }
 
 /// A field named as a ticket names its own (`service`, `service_name_vi`, `service_name_en`).
@@ -120,6 +124,7 @@ impl From<&TicketView> for CitizenTicket {
             rating: v
                 .rating
                 .filter(|_| v.rating_source != Some(RatingChannel::Counter)),
+            booked_for: v.booked_for.clone(),
         }
     }
 }
@@ -205,7 +210,25 @@ pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<Place>) ->
             .then(|| TicketField::of(hall, &t.first_service)),
         rating: t.rating,
         rating_source: t.rating_source,
+        booked_for: booked(hall, t).then(|| {
+            motcua_store::from_millis(t.queued_at)
+                .with_timezone(&hall.tz)
+                .format("%H:%M")
+                .to_string()
+        }),
     }
+}
+
+/// Whether a ticket is a booked number: its code is of its first field's booked series
+/// (that series' prefix, then digits to its width).
+fn booked(hall: &Hall, t: &TicketRow) -> bool {
+    let Some(series) = hall.bookings.field(&t.first_service).map(|f| &f.series) else {
+        return false;
+    };
+    let width = series.last.to_string().len();
+    t.code
+        .strip_prefix(series.prefix.as_str())
+        .is_some_and(|digits| digits.len() == width && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
 pub use super::estimate::{Estimates, hall_time, place_at_issue};
@@ -512,10 +535,14 @@ pub fn ticket_paper(
         hall: hall.name.clone(),
         service: t.service_name_vi.clone(),
         code: t.code.clone(),
-        priority: t
-            .priority
-            .is_priority()
-            .then(|| t.priority.label().0.to_owned()),
+        // A booked number says so where a priority ticket shows its category.
+        priority: match &t.booked_for {
+            Some(time) => Some(format!("Số hẹn · giờ hẹn {time}")),
+            None => t
+                .priority
+                .is_priority()
+                .then(|| t.priority.label().0.to_owned()),
+        },
         issued_at,
         ahead: t.ahead.unwrap_or(0),
         eta_minutes: t.eta_minutes.unwrap_or(0),

@@ -22,11 +22,12 @@ pub const MAX_ADDRESSES: usize = 10_000;
 pub struct BookingEdge {
     /// Issuer name → its secret.
     issuers: Arc<HashMap<String, String>>,
+    /// Per address, the time (µs) at which its allowance is whole again.
     attempts: Arc<Mutex<HashMap<IpAddr, i64>>>,
-    /// Milliseconds between two attempts at the steady rate.
-    interval_ms: i64,
+    /// Microseconds between two attempts at the steady rate.
+    interval_us: i64,
     /// The burst, as time: `per_minute` attempts.
-    burst_ms: i64,
+    burst_us: i64,
     clock: Arc<dyn Clock>,
 }
 
@@ -44,7 +45,7 @@ fn key(addr: IpAddr) -> IpAddr {
 impl BookingEdge {
     pub fn new(settings: &crate::config::BookingSettings, clock: Arc<dyn Clock>) -> BookingEdge {
         let per_minute = i64::from(settings.attempts_per_minute.max(1));
-        let interval_ms = 60_000 / per_minute;
+        let interval_us = 60_000_000 / per_minute;
         BookingEdge {
             issuers: Arc::new(
                 settings
@@ -54,8 +55,8 @@ impl BookingEdge {
                     .collect(),
             ),
             attempts: Arc::default(),
-            interval_ms,
-            burst_ms: interval_ms * per_minute,
+            interval_us,
+            burst_us: interval_us * per_minute,
             clock,
         }
     }
@@ -72,14 +73,14 @@ impl BookingEdge {
 
     /// Take one attempt of `addr`'s allowance, or refuse with 429 and the wait.
     pub fn attempt(&self, addr: IpAddr) -> Result<(), Error> {
-        let now = self.now_ms();
+        let now = self.clock.now().timestamp_micros();
         let mut table = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
         let addr = key(addr);
         // The time at which this address's allowance is whole again.
         let full_at = table.get(&addr).copied().unwrap_or(now).max(now);
-        let next = full_at + self.interval_ms;
-        if next - now > self.burst_ms {
-            let wait = ((next - now - self.burst_ms + 999) / 1000).max(1);
+        let next = full_at + self.interval_us;
+        if next - now > self.burst_us {
+            let wait = ((next - now - self.burst_us + 999_999) / 1_000_000).max(1);
             return Err(Error::too_many(
                 "booking_rate_exceeded",
                 "too many booking attempts from this address; try again shortly",

@@ -122,6 +122,13 @@ impl utoipa::Modify for Credentials {
             ),
         );
         components.add_security_scheme(
+            "issuer",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "x-motcua-signature",
+                "an outside issuer's signature: hex HMAC-SHA256 of its name, x-motcua-timestamp and the body, with its secret",
+            ))),
+        );
+        components.add_security_scheme(
             "device_query",
             SecurityScheme::ApiKey(ApiKey::Query(ApiKeyValue::with_description(
                 "token",

@@ -188,6 +188,18 @@ impl Hall {
         }
     }
 
+    /// Read the hall's database (its own file, on a connection of the bench's).
+    pub fn read_db<T>(
+        &self,
+        read: impl FnOnce(&rusqlite::Connection) -> rusqlite::Result<T>,
+    ) -> Result<T> {
+        let conn = rusqlite::Connection::open_with_flags(
+            self.dir.join(store::backup::DATABASE_FILE),
+            rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY,
+        )?;
+        Ok(read(&conn)?)
+    }
+
     /// Snapshots sent to feeds that fell behind.
     pub fn resyncs(&self) -> u64 {
         self.state.hub.stats.resyncs.load(Ordering::Relaxed)

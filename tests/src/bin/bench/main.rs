@@ -27,7 +27,9 @@
 //! 10. the pages in headless Chromium at their real sizes: a click (or a frame pushed by the
 //!     server) until the frame that shows it is painted, p50/p95/p99/max per interaction;
 //! 11. each page's weight: files, raw, as sent, gzipped; fonts apart (`--only pages`,
-//!     about a minute; needs chromium and chromium-driver, as the page tests do).
+//!     about a minute; needs chromium and chromium-driver, as the page tests do);
+//! 12. 2,000 booking attempts at once on the same 50 places: answer p50/p99/max, and the
+//!     places taken counted in the database, none twice (`--only bookings`).
 //!
 //! (2) and (3) run with 1,000 displays on `/ws/hall`; (2b) and (3b) repeat them on a hall
 //! with none, to tell the cost of the fan-out from the cost of the ticket itself. Each
@@ -43,6 +45,7 @@
 //! is lower, run `ulimit -n 4096` first). (1) to (5) take about 50 s, (6) about 10 s;
 //! (7) stops calling after 50 calls or two minutes, whichever comes first.
 
+mod bookings;
 mod call_cost;
 mod commit_limit;
 mod cpu;
@@ -98,6 +101,8 @@ enum Section {
     Printing,
     /// (10), (11) the pages in Chromium: click to painted, and each page's weight
     Pages,
+    /// (12) 2,000 booking attempts at once on the same 50 places
+    Bookings,
 }
 
 fn main() -> Result<()> {
@@ -176,6 +181,9 @@ fn run(bench: &Bench, report: &mut Report, wanted: impl Fn(Section) -> bool) -> 
     }
     if wanted(Section::Pages) {
         pages::section(bench, report)?;
+    }
+    if wanted(Section::Bookings) {
+        bookings::section(bench, report)?;
     }
     Ok(())
 }

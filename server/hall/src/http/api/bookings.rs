@@ -61,6 +61,7 @@ pub async fn booking_fields(State(app): State<App>) -> Json<BookingFields> {
 }
 
 #[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CalendarQuery {
     /// The field's code.
     service: String,
@@ -636,6 +637,7 @@ fn issuer_ref(s: &str) -> Result<String, AppError> {
     post,
     path = "/api/issuers/bookings",
     tag = "booking",
+    security(("issuer" = [])),
     params(
         ("x-motcua-issuer" = String, Header, description = "the issuer's name"),
         ("x-motcua-timestamp" = i64, Header, description = "milliseconds since the epoch"),
@@ -685,6 +687,7 @@ pub async fn issuer_book(
     post,
     path = "/api/issuers/bookings/{issuer_ref}/cancel",
     tag = "booking",
+    security(("issuer" = [])),
     params(
         ("issuer_ref" = String, Path, description = "the issuer's id of the booking"),
         ("x-motcua-issuer" = String, Header, description = "the issuer's name"),
