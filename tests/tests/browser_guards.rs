@@ -385,6 +385,7 @@ async fn every_page_and_answer_of_both_servers_carries_the_security_headers() {
         "/kiosk/",
         "/display/",
         "/counter/",
+        "/book/",
         "/dashboard/",
         "/phone/phone.js",
         "/t/not-a-ticket",
