@@ -232,7 +232,7 @@ async function cancelBooking() {
   S.busy = true;
   render();
   try {
-    const b = await api('POST', `/api/bookings/${encodeURIComponent(S.booking.code)}/cancel`);
+    const b = await api('POST', `/api/bookings/${encodeURIComponent(S.booking.code)}/cancel`, {});
     S.busy = false;
     S.confirm = false;
     showBooking(b, false);
@@ -596,7 +596,7 @@ function drawMissing() {
   return [
     h('h1', { id: 'step-title', tabindex: '-1' }, t('missing', { code: S.missing })),
     h('p', {}, t('missingHint')),
-    h('button', { type: 'button', class: 'big', id: 'again', onclick: startBooking }, t('again')),
+    h('button', { type: 'button', class: 'big', id: 'again', onclick: startBooking }, t('newBooking')),
   ];
 }
 
