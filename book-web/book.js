@@ -681,7 +681,7 @@ addEventListener('hashchange', () => {
 });
 // No push exists for bookings: ask again when the page is seen again, and every minute.
 document.addEventListener('visibilitychange', () => {
-  if (document.visibilityState === 'visible' && S.step === 'booking' && S.booking)
+  if (document.visibilityState === 'visible' && S.step === 'booking' && S.booking && !S.busy)
     openBooking(S.booking.code, { quiet: true });
 });
 setInterval(() => {
