@@ -193,7 +193,7 @@ async function book(e) {
       day: S.day.day,
       window: S.window.start,
       person,
-      consent: true,
+      consent: S.consent,
     });
     S.busy = false;
     S.person = '';
