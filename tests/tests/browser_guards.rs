@@ -532,6 +532,11 @@ async fn no_page_breaks_its_own_content_security_policy_in_chromium() {
         ),
         (phone, "document.body.dataset.status === 'waiting'", "phone"),
         (
+            hall.url("/book/"),
+            "document.body.dataset.step === 'fields'",
+            "book",
+        ),
+        (
             hall.url("/t/not-a-ticket"),
             "document.querySelector('h1')",
             "phone-not-found",
