@@ -369,41 +369,47 @@ function drawDays() {
   ];
 }
 
+function windowButton(w) {
+  const kind = !w.open ? 'past' : w.free > 0 ? 'free' : 'full';
+  return h(
+    'li',
+    {},
+    h(
+      'button',
+      {
+        type: 'button',
+        class: `choice ${kind}`,
+        dataset: { window: w.start, state: kind, free: w.free },
+        disabled: kind !== 'free',
+        onclick: () => {
+          S.window = w;
+          say();
+          go('person');
+        },
+      },
+      h('span', { class: 'main' }, `${w.start}–${w.end}`),
+      h('span', { class: 'sub' }, kind === 'free' ? t('free', { n: w.free }) : t(kind)),
+    ),
+  );
+}
+
 function drawWindows() {
   const windows = S.day.windows;
   const any = windows.some((w) => w.open && w.free > 0);
+  // Morning and afternoon apart, as people think of a working day.
+  const parts = [
+    ['morning', windows.filter((w) => w.start < '12:00')],
+    ['afternoon', windows.filter((w) => w.start >= '12:00')],
+  ].filter(([, list]) => list.length);
   return [
     backButton('days'),
     summary(),
     heading('pickWindow', 3),
     any ? null : h('p', { class: 'info' }, t('noWindows')),
-    h(
-      'ul',
-      { class: 'choices windows' },
-      windows.map((w) => {
-        const kind = !w.open ? 'past' : w.free > 0 ? 'free' : 'full';
-        return h(
-          'li',
-          {},
-          h(
-            'button',
-            {
-              type: 'button',
-              class: `choice ${kind}`,
-              dataset: { window: w.start, state: kind, free: w.free },
-              disabled: kind !== 'free',
-              onclick: () => {
-                S.window = w;
-                say();
-                go('person');
-              },
-            },
-            h('span', { class: 'main' }, `${w.start}–${w.end}`),
-            h('span', { class: 'sub' }, kind === 'free' ? t('free', { n: w.free }) : t(kind)),
-          ),
-        );
-      }),
-    ),
+    parts.map(([part, list]) => [
+      parts.length > 1 ? h('h2', { class: 'part' }, t(part)) : null,
+      h('ul', { class: 'choices windows' }, list.map(windowButton)),
+    ]),
   ];
 }
 

@@ -30,6 +30,8 @@ export const STRINGS = {
     free: 'còn {n} chỗ',
     full: 'Hết chỗ',
     past: 'Đã qua giờ',
+    morning: 'Buổi sáng',
+    afternoon: 'Buổi chiều',
     noWindows: 'Ngày này không còn giờ nào đặt được. Vui lòng chọn ngày khác.',
     personLabel: 'Số điện thoại hoặc số căn cước (CCCD, 12 số)',
     personHint:
@@ -132,6 +134,8 @@ export const STRINGS = {
     free: '{n} places left',
     full: 'Full',
     past: 'Already begun',
+    morning: 'Morning',
+    afternoon: 'Afternoon',
     noWindows: 'No time can be booked on this day any more. Please choose another day.',
     personLabel: 'Phone number or citizen ID number (CCCD, 12 digits)',
     personHint:
