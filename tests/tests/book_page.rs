@@ -10,6 +10,7 @@
 
 use chrono::{Duration, NaiveTime, TimeZone, Utc};
 use motcua_domain::DeviceKind;
+use motcua_store::clock::ManualClock;
 use motcua_tests::browser::Browser;
 use motcua_tests::{TestHall, error_code, opening_time};
 use serde_json::{Value, json};
@@ -641,5 +642,105 @@ async fn a_checked_in_booking_shows_its_queue_number_and_link_once_the_page_is_s
             &format!("document.getElementById('code') && document.getElementById('code').textContent === '{ticket_code}'"),
         )
         .await;
+    phone.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn closed_days_past_windows_and_full_windows_cannot_be_chosen_and_say_why() {
+    // 08:00 on Wednesday 3 February 2027: Tết (1 Giêng is Saturday 6 February) closes the
+    // hall for days of the week the page offers.
+    let at = Utc
+        .with_ymd_and_hms(2027, 2, 3, 1, 0, 0)
+        .single()
+        .expect("a time");
+    let hall = TestHall::start_with_clock(Default::default(), ManualClock::starting_at(at)).await;
+    let cal = calendar(&hall).await;
+    let days = cal["days"].as_array().expect("days");
+    assert!(
+        days.iter().any(|d| d["closed"]["vi"] == "Tết Nguyên đán"),
+        "the week has Tết in it: {cal}"
+    );
+    // Today's first window has begun; fill the next one with other citizens.
+    let today = &days[0];
+    let day = today["day"].as_str().expect("day");
+    let windows = today["windows"].as_array().expect("windows");
+    let past = windows
+        .iter()
+        .find(|w| w["open"] == false)
+        .expect("a window begun before 08:00");
+    let full = windows
+        .iter()
+        .find(|w| w["open"] == true)
+        .expect("a window still open today");
+    let start = full["start"].as_str().expect("start");
+    for n in 0..full["free"].as_i64().expect("free") {
+        let (status, body) = book_by_api(&hall, day, start, &format!("09120000{n:02}")).await;
+        assert_eq!(status, 201, "{body}");
+    }
+
+    let phone = Browser::open(PHONE.0, PHONE.1).await;
+    phone.goto(&hall.url("/book/")).await;
+    step(&phone, "fields").await;
+    phone.click(&format!("button[data-field='{FIELD}']")).await;
+    step(&phone, "days").await;
+    for d in days {
+        let name = d["day"].as_str().expect("day");
+        let button = format!("button[data-day='{name}']");
+        let disabled = phone
+            .eval(&format!("document.querySelector(\"{button}\").disabled"))
+            .await;
+        let said = text(&phone, &button).await;
+        if d["closed"].is_null() {
+            assert_eq!(disabled, json!(false), "{name} is open: {said:?}");
+        } else {
+            assert_eq!(disabled, json!(true), "{name} is closed: {said:?}");
+            let why = format!("Nghỉ: {}", d["closed"]["vi"].as_str().expect("vi"));
+            assert!(said.ends_with(&why), "{name} says why ({why}): {said:?}");
+        }
+    }
+    phone.screenshot("book-tet-vi").await;
+    phone.click("#lang").await;
+    phone
+        .wait_for("English", "document.documentElement.lang === 'en'")
+        .await;
+    let closed = days
+        .iter()
+        .find(|d| d["closed"]["vi"] == "Tết Nguyên đán")
+        .expect("a day of Tết");
+    let said = text(
+        &phone,
+        &format!(
+            "button[data-day='{}']",
+            closed["day"].as_str().expect("day")
+        ),
+    )
+    .await;
+    let why = format!("Closed: {}", closed["closed"]["en"].as_str().expect("en"));
+    assert!(said.ends_with(&why), "in English ({why}): {said:?}");
+    phone.click("#lang").await;
+    phone
+        .wait_for("Vietnamese", "document.documentElement.lang === 'vi'")
+        .await;
+
+    phone.click(&format!("button[data-day='{day}']")).await;
+    step(&phone, "windows").await;
+    for (window, state, said) in [(past, "past", "Đã qua giờ"), (full, "full", "Hết chỗ")] {
+        let button = format!(
+            "button[data-window='{}']",
+            window["start"].as_str().expect("start")
+        );
+        assert_eq!(
+            phone
+                .eval(&format!(
+                    "[document.querySelector(\"{button}\").disabled, document.querySelector(\"{button}\").dataset.state]"
+                ))
+                .await,
+            json!([true, state]),
+            "{button}"
+        );
+        let shown = text(&phone, &button).await;
+        assert!(shown.ends_with(said), "{button} says {said:?}: {shown:?}");
+    }
+    phone.screenshot("book-windows-today-vi").await;
     phone.close().await;
 }
