@@ -4,9 +4,11 @@
 //! found again at `/book/#CODE` after a reload and on this browser ("Lịch hẹn của tôi");
 //! cancelling takes a confirm step, shows it cancelled, and the place is not bookable again
 //! before the release delay; a refusal is a sentence in Vietnamese (and in English after the
-//! switch); the consent box is required; a checked-in booking shows its queue number and a
-//! link to the ticket's live page once the page is seen again. Screenshots land in
-//! `target/test-artifacts/`.
+//! switch), the rate bound's with its wait in minutes; the consent box is required; closed
+//! days (Tết) are greyed with their reason, begun and full windows disabled; a checked-in
+//! booking shows its queue number and a link to the ticket's live page once the page is seen
+//! again; a hall without bookings, or serving booked numbers only, says so. Screenshots land
+//! in `target/test-artifacts/`.
 
 use chrono::{Duration, NaiveTime, TimeZone, Utc};
 use motcua_domain::DeviceKind;
@@ -742,5 +744,68 @@ async fn closed_days_past_windows_and_full_windows_cannot_be_chosen_and_say_why(
         assert!(shown.ends_with(said), "{button} says {said:?}: {shown:?}");
     }
     phone.screenshot("book-windows-today-vi").await;
+    phone.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn too_many_attempts_from_one_network_are_said_with_the_wait_in_minutes() {
+    let mut settings = motcua_hall::config::Settings::default();
+    settings.bookings.attempts_per_minute = 1;
+    let hall = TestHall::start_limited(settings).await;
+    let cal = calendar(&hall).await;
+    let (day, window) = a_later_window(&cal);
+    // This network's one attempt of the minute.
+    let (status, body) = book_by_api(&hall, &day, &window, "0912345678").await;
+    assert_eq!(status, 201, "{body}");
+
+    let phone = Browser::open(PHONE.0, PHONE.1).await;
+    phone.goto(&hall.url("/book/")).await;
+    choose(
+        &phone,
+        &day,
+        &window,
+        free(&calendar(&hall).await, &day, &window),
+    )
+    .await;
+    phone.type_into("#person", "0987654321").await;
+    phone.click("#consent").await;
+    phone.click("#book").await;
+    phone
+        .wait_for(
+            "the refusal",
+            "document.getElementById('alert').innerText.trim() === 'Có quá nhiều lượt đặt lịch từ mạng này. Vui lòng thử lại sau 1 phút.'",
+        )
+        .await;
+    assert_eq!(
+        phone.eval("document.body.dataset.step").await,
+        json!("person"),
+        "the citizen can try again from here"
+    );
+    phone.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_page_says_when_the_hall_takes_no_bookings_or_serves_booked_numbers_only() {
+    let mut off = motcua_hall::config::Settings::default();
+    off.bookings.enabled = false;
+    let hall = TestHall::start_with(off).await;
+    let phone = Browser::open(PHONE.0, PHONE.1).await;
+    phone.goto(&hall.url("/book/")).await;
+    step(&phone, "off").await;
+    assert_eq!(
+        text(&phone, "#view .info").await,
+        "Hiện bộ phận một cửa không nhận đặt lịch trực tuyến. Bạn vẫn có thể đến lấy số tại ki-ốt."
+    );
+    drop(hall);
+
+    let mut online_only = motcua_hall::config::Settings::default();
+    online_only.bookings.online_only = true;
+    let hall = TestHall::start_with(online_only).await;
+    phone.goto(&hall.url("/book/")).await;
+    step(&phone, "fields").await;
+    assert_eq!(
+        text(&phone, "#view .info").await,
+        "Bộ phận một cửa đang chỉ nhận số đặt trước; người không đặt lịch chỉ được lấy số nếu thuộc diện ưu tiên."
+    );
     phone.close().await;
 }
