@@ -280,7 +280,14 @@ function backButton(to) {
       onclick: () => {
         say();
         if (to === 'fields') startBooking();
-        else go(to);
+        else {
+          go(to);
+          // The places shown a while ago may have gone: ask again, quietly.
+          loadCalendar().then(
+            () => S.step === to && render(),
+            () => {},
+          );
+        }
       },
     },
     h('span', { 'aria-hidden': 'true' }, '← '),
@@ -649,7 +656,10 @@ function render() {
     $('mine-when').textContent = m.day ? t('mineAt', { time: m.time, day: dateText(m.day) }) : '';
   }
   if (S.step !== 'booking') $('note').textContent = '';
+  // A redraw keeps the focus where it was (a refresh must not throw a keyboard user out).
+  const had = $('view').contains(document.activeElement) ? document.activeElement.id : '';
   fill($('view'), DRAW[S.step]());
+  if (had && !focusNext) $(had)?.focus();
   document.title =
     S.step === 'booking' && S.booking ? `${S.booking.code_display} · ${t('title')}` : t('title');
   if (focusNext) {

@@ -809,3 +809,29 @@ async fn the_page_says_when_the_hall_takes_no_bookings_or_serves_booked_numbers_
     );
     phone.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn going_back_to_the_windows_shows_the_places_as_they_are_now() {
+    let hall = TestHall::start().await;
+    let cal = calendar(&hall).await;
+    let (day, window) = a_later_window(&cal);
+    let before = free(&cal, &day, &window);
+    let phone = Browser::open(PHONE.0, PHONE.1).await;
+    phone.goto(&hall.url("/book/")).await;
+    choose(&phone, &day, &window, before).await;
+    // Someone else takes a place of that window meanwhile.
+    let (status, body) = book_by_api(&hall, &day, &window, "0933000111").await;
+    assert_eq!(status, 201, "{body}");
+    phone.click("#back").await;
+    step(&phone, "windows").await;
+    phone
+        .wait_for(
+            "the window's places as they are now",
+            &format!(
+                "document.querySelector(\"button[data-window='{window}']\").innerText.trim().endsWith('còn {} chỗ')",
+                before - 1
+            ),
+        )
+        .await;
+    phone.close().await;
+}
