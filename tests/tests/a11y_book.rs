@@ -3,7 +3,8 @@
 //! again in English after the switch: the fields (with "Lịch hẹn của tôi"), the days (closed
 //! ones greyed with their reason), the windows, the number and the consent (with a refusal
 //! said), the booking with its QR and check-in rules, the cancel's confirm step, the
-//! cancelled booking, and a code that is no booking.
+//! cancelled booking, a checked-in booking with its queue number, and a code that is no
+//! booking.
 
 use motcua_tests::TestHall;
 use motcua_tests::browser::Browser;
@@ -156,6 +157,35 @@ async fn every_step_of_a_booking_passes_axe_with_finger_sized_targets_in_both_la
         .wait_for("my booking", "!document.getElementById('mine').hidden")
         .await;
     check_both_languages(&phone, "fields-with-mine").await;
+
+    // A booking checked in: its queue number and the link to the ticket's page. (08:30's
+    // check-in opens at 08:00, the hall's clock now.)
+    let today = cal["days"][0]["day"].as_str().expect("today").to_owned();
+    let (status, booking) = hall
+        .anonymous()
+        .post(
+            "/api/bookings",
+            serde_json::json!({"service": "A", "day": today, "window": "08:30", "person": "0912000333", "consent": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{booking}");
+    let kiosk = hall.device("kiosk-1", motcua_domain::DeviceKind::Kiosk);
+    let (status, checked) = kiosk
+        .post(
+            "/api/check-in",
+            serde_json::json!({"code": booking["code"], "request_id": "a11y-book-1"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{checked}");
+    let code = booking["code"].as_str().expect("code");
+    phone.goto(&hall.url(&format!("/book/#{code}"))).await;
+    phone
+        .wait_for(
+            "checked in",
+            "document.body.dataset.status === 'checked_in' && document.getElementById('ticket-link')",
+        )
+        .await;
+    check_both_languages(&phone, "checked-in").await;
 
     // A code that is no booking.
     phone.goto(&hall.url("/book/#ZZZZ2222")).await;
