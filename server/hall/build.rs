@@ -8,6 +8,7 @@ fn main() -> std::io::Result<()> {
         ("KIOSK", "../../kiosk-web"),
         ("DISPLAY", "../../display-web"),
         ("COUNTER", "../../counter-web"),
+        ("BOOK", "../../book-web"),
     ] {
         println!("cargo:rerun-if-changed={folder}");
         pack.folder(name, folder)?;

@@ -385,6 +385,7 @@ async fn every_page_and_answer_of_both_servers_carries_the_security_headers() {
         "/kiosk/",
         "/display/",
         "/counter/",
+        "/book/",
         "/dashboard/",
         "/phone/phone.js",
         "/t/not-a-ticket",
@@ -530,6 +531,11 @@ async fn no_page_breaks_its_own_content_security_policy_in_chromium() {
             "dashboard-login",
         ),
         (phone, "document.body.dataset.status === 'waiting'", "phone"),
+        (
+            hall.url("/book/"),
+            "document.body.dataset.step === 'fields'",
+            "book",
+        ),
         (
             hall.url("/t/not-a-ticket"),
             "document.querySelector('h1')",

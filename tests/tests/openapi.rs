@@ -199,6 +199,7 @@ fn addresses_in_pages() -> BTreeSet<String> {
         "counter-web",
         "display-web",
         "phone-web",
+        "book-web",
         "dashboard-web",
     ] {
         let mut dirs = vec![root.join(app)];

@@ -12,13 +12,14 @@ use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 /// Every folder (and the one file) a page is made of.
-const PAGES: [&str; 8] = [
+const PAGES: [&str; 9] = [
     "kiosk-web",
     "display-web",
     "counter-web",
     "dashboard-web",
     "city-web",
     "phone-web",
+    "book-web",
     "shared-web",
     "server/hall/src/http/home.html",
 ];

@@ -595,9 +595,9 @@ async fn a_rating_from_the_citizens_phone_is_logged_with_the_phone_channel() {
 // The pages and fonts.
 
 #[tokio::test]
-async fn the_kiosk_display_and_counter_pages_are_html_that_browsers_revalidate() {
+async fn the_kiosk_display_counter_and_booking_pages_are_html_that_browsers_revalidate() {
     let hall = TestHall::start().await;
-    for path in ["/kiosk/", "/display/", "/counter/"] {
+    for path in ["/kiosk/", "/display/", "/counter/", "/book/"] {
         let (status, headers, body) = fetch(&hall, path).await;
         assert_eq!(
             status,
@@ -627,7 +627,7 @@ async fn the_home_page_lists_the_pages() {
         header(&headers, CONTENT_TYPE).starts_with("text/html"),
         "{headers:?}"
     );
-    for link in ["/kiosk/", "/display/", "/counter/"] {
+    for link in ["/kiosk/", "/display/", "/counter/", "/book/"] {
         assert!(
             text.contains(&format!("href=\"{link}\"")),
             "links to {link}"
@@ -650,7 +650,7 @@ async fn a_page_address_without_its_slash_is_redirected_to_the_page() {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .expect("client");
-    for page in ["/kiosk", "/display", "/counter"] {
+    for page in ["/kiosk", "/display", "/counter", "/book"] {
         let (status, headers, _) = fetch_with(&http, &hall, page).await;
         assert!(
             matches!(status, 301 | 308),
@@ -692,6 +692,7 @@ async fn unknown_pages_and_paths_out_of_the_page_folders_are_not_found() {
         "/kiosk/nope.js",
         "/display/nope.css",
         "/counter/nope.html",
+        "/book/nope.js",
         "/shared/fonts/nope.woff2",
         "/kiosk/..%2Fserver%2FCargo.toml",
         "/shared/..%2F..%2Fserver%2Fsrc%2Fmain.rs",

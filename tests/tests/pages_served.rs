@@ -276,6 +276,7 @@ async fn every_hall_page_file_is_served_gzipped_with_its_etag_and_revalidates_to
         ("/kiosk/", "kiosk-web"),
         ("/display/", "display-web"),
         ("/counter/", "counter-web"),
+        ("/book/", "book-web"),
         ("/dashboard/", "dashboard-web"),
         ("/shared/", "shared-web"),
     ] {

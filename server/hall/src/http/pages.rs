@@ -1,7 +1,8 @@
 //! The web pages, embedded in the binary so a hall needs nothing but `motcua`: the kiosk
 //! (`/kiosk/`), the hall and counter displays (`/display/`), the clerk's console and the
 //! counter's rating tablet (`/counter/`), the manager's dashboard (`/dashboard/`), the citizen's page
-//! (`/t/{token}`, its script and styles under `/phone/`) and the front-end kit they share
+//! (`/t/{token}`, its script and styles under `/phone/`), the public booking page (`/book/`,
+//! a booking's own page at `/book/#CODE`) and the front-end kit they share
 //! (`/shared/`, the pages' fonts among them). No CDN, no internet at run time.
 //!
 //! Pages are static files; everything live comes from the JSON API and the WebSocket
@@ -19,7 +20,7 @@ use axum::routing::get;
 use motcua_store::Store;
 use motcua_web::pages::{DASHBOARD, SHARED, Wants, file};
 
-// The hall's own folders (KIOSK, DISPLAY, COUNTER, PHONE) and its home page (HOME), packed
+// The hall's own folders (KIOSK, DISPLAY, COUNTER, BOOK, PHONE) and its home page (HOME), packed
 // by build.rs; the front-end kit every page uses (`/shared/`), the fonts and the dashboard
 // are packed once by motcua-web, the city's collector serves them too.
 include!(concat!(env!("OUT_DIR"), "/pages.rs"));
@@ -75,6 +76,15 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/dashboard/{*path}",
             get(|Path(p): Path<String>, wants: Wants| async move { file(&DASHBOARD, &p, &wants) }),
+        )
+        .route("/book", get(|| async { Redirect::permanent("/book/") }))
+        .route(
+            "/book/",
+            get(|wants: Wants| async move { file(&BOOK, "index.html", &wants) }),
+        )
+        .route(
+            "/book/{*path}",
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&BOOK, &p, &wants) }),
         )
         .route("/t/{token}", get(phone_page))
         // The phone page's script and styles (the page itself is only ever `/t/{token}`).
