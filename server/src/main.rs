@@ -555,6 +555,10 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
         "  clerk:       {base}/counter/   rating tablet:   {base}/counter/rating.html?counter=1"
     )?;
     writeln!(out, "  manager:     {base}/dashboard/")?;
+    writeln!(
+        out,
+        "  booking:     {base}/book/   (citizens book a time ahead)"
+    )?;
     writeln!(out, "  API:         {base}/api/openapi.json")?;
     writeln!(
         out,

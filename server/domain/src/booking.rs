@@ -4,10 +4,11 @@
 //!
 //! - **Windows** come from the hall's opening hours, cut into `window_minutes`; a closed day
 //!   (weekend, public holiday, the hall's own closure) has none ([`BookingRules::closure`]).
-//! - **Places** in a window come from the hall's plan ([`places`]): the counter-minutes the
-//!   field gets in the window (each counter's time shared equally among the fields it
-//!   serves), less the share kept for walk-ins, divided by the field's service time. Each
-//!   place has its own **appointment** time, spread evenly through the window.
+//! - **Places** come from the hall's plan ([`rate`]): the counter-minutes the field gets in a
+//!   window (each counter's time shared equally among the fields it serves), less the share
+//!   kept for walk-ins, divided by the field's service time; a fraction is carried over the
+//!   day's windows ([`places_in`]). Each place has its own **appointment** time, spread
+//!   evenly through its window.
 //! - **The merge rule.** A checked-in booking joins its field's queue at its appointment
 //!   time (its queue time is the appointment, whether the citizen came early or within the
 //!   late window). So it is called ahead of the walk-ins who came after its time and after
@@ -18,9 +19,10 @@
 //! - **The bound on a walk-in's extra wait.** After a walk-in joins at `t`, the only tickets
 //!   that can still be put ahead of it without priority are bookings whose appointment was
 //!   before `t` and who check in late, within the late window: appointments in
-//!   `[t - late, t)`. With `P` places in a window of `W` minutes, appointments are `W / P`
-//!   apart, so at most [`most_passing`] = ⌈late × P / W⌉ + 1 of them per field (the one
-//!   extra for the minute rounding of appointment times). A later arrival is not a booking
+//!   `[t - late, t)`. With at most `P` places in a window of `W` minutes
+//!   ([`most_places`]), appointments are at least about `W / P` apart, so at most
+//!   [`most_passing`] = ⌈late × P / W⌉ + 1 of them per field (the one extra for the minute
+//!   rounding of appointment times and for two windows of different sizes meeting). A later arrival is not a booking
 //!   any more: it becomes a walk-in at the back, or is refused ([`LateArrival`]).
 
 use super::ServiceCode;
@@ -245,22 +247,38 @@ pub fn instant(tz: Tz, day: NaiveDate, time: NaiveTime) -> DateTime<Utc> {
         .unwrap_or_else(|| Utc.from_utc_datetime(&local))
 }
 
-/// The places one window of a field offers: the counter-minutes the field gets in it
-/// (each counter serving it gives the window's minutes shared equally among its fields),
-/// less the walk-ins' share, divided by the field's service minutes, rounded down.
-pub fn places(
+/// The places a field's windows offer, on average: the counter-minutes the field gets in a
+/// window (each counter serving it gives the window's minutes shared equally among its
+/// fields), less the walk-ins' share, divided by the field's service minutes. Often not a
+/// whole number: [`places_in`] spreads it over the day's windows.
+pub fn rate(
     window_minutes: u32,
     counters_fields: &[usize],
     walk_in_percent: u8,
     service_minutes: u32,
-) -> u32 {
+) -> f64 {
     let counter_minutes: f64 = counters_fields
         .iter()
         .filter(|&&n| n > 0)
         .map(|&n| f64::from(window_minutes) / n as f64)
         .sum();
     let bookable = counter_minutes * f64::from(100 - walk_in_percent.min(100)) / 100.0;
-    (bookable / f64::from(service_minutes.max(1))).floor() as u32
+    bookable / f64::from(service_minutes.max(1))
+}
+
+/// The places of the day's window number `index` (0-based, morning and afternoon counted
+/// through): the whole places the rate has given by the end of this window less those it
+/// gave by the end of the one before. A field with half a place a window (a 15-minute
+/// service sharing a counter) offers one every other window instead of none.
+pub fn places_in(rate: f64, index: usize) -> u32 {
+    // A hair under each whole number counts as it (50 × 0.5 = 24.999999...).
+    let upto = |n: usize| (n as f64 * rate + 1e-9).floor() as u32;
+    upto(index + 1).saturating_sub(upto(index))
+}
+
+/// The most places any window offers at this rate.
+pub fn most_places(rate: f64) -> u32 {
+    (rate - 1e-9).ceil().max(0.0) as u32
 }
 
 /// The appointment of place `slot` (0-based) of `places` in a window: spread evenly
@@ -394,11 +412,23 @@ mod tests {
     #[test]
     fn places_come_from_the_counter_minutes_less_the_walk_in_share() {
         // Demo field A: counters serving 2, 2 and 3 fields: 15 + 15 + 10 = 40 minutes of a
-        // 30-minute window; half kept for walk-ins: 20 minutes; 8-minute services: 2.
-        assert_eq!(places(30, &[2, 2, 3], 50, 8), 2);
-        assert_eq!(places(30, &[2, 2, 3], 0, 8), 5);
-        assert_eq!(places(30, &[2, 2, 3], 100, 8), 0);
-        assert_eq!(places(30, &[], 0, 8), 0);
+        // 30-minute window; half kept for walk-ins: 20 minutes; 8-minute services: 2.5.
+        let a = rate(30, &[2, 2, 3], 50, 8);
+        assert_eq!(a, 2.5);
+        let first: Vec<u32> = (0..4).map(|i| places_in(a, i)).collect();
+        assert_eq!(first, [2, 3, 2, 3], "2.5 a window: 2, then 3, ...");
+        assert_eq!(most_places(a), 3);
+        assert_eq!(places_in(rate(30, &[2, 2, 3], 0, 8), 0), 5);
+        assert_eq!(rate(30, &[2, 2, 3], 100, 8), 0.0);
+        assert_eq!(rate(30, &[], 0, 8), 0.0);
+        // Demo field B: one counter shared with E, 15-minute services: half a place a
+        // window, so one every other window.
+        let b = rate(30, &[2], 50, 15);
+        let windows: Vec<u32> = (0..4).map(|i| places_in(b, i)).collect();
+        assert_eq!(windows, [0, 1, 0, 1]);
+        // Over a day the places add up to the rate times the windows, whole.
+        let total: u32 = (0..15).map(|i| places_in(a, i)).sum();
+        assert_eq!(total, 37);
     }
 
     #[test]

@@ -133,14 +133,12 @@ pub fn person_hash(conn: &rusqlite::Connection, person: &str) -> Result<String, 
     Ok(hex::encode(mac.finalize().into_bytes()))
 }
 
-/// The places of one window of a field: from the hall's plan (see [`booking::places`]).
-pub fn places(hall: &Hall, service: &ServiceCode) -> u32 {
+/// How many places a field's windows offer on average, from the hall's plan (see
+/// [`booking::rate`]); 0 when the field takes no bookings.
+pub fn rate(hall: &Hall, service: &ServiceCode) -> f64 {
     let rules = &hall.bookings;
-    let Some(field) = rules.field(service) else {
-        return 0;
-    };
-    let Some(def) = hall.service(service) else {
-        return 0;
+    let (Some(field), Some(def)) = (rules.field(service), hall.service(service)) else {
+        return 0.0;
     };
     let counters: Vec<usize> = hall
         .counters
@@ -148,12 +146,17 @@ pub fn places(hall: &Hall, service: &ServiceCode) -> u32 {
         .filter(|c| c.services.contains(service))
         .map(|c| c.services.len())
         .collect();
-    booking::places(
+    booking::rate(
         rules.window_minutes,
         &counters,
         field.walk_in_percent,
         def.service_minutes,
     )
+}
+
+/// Whether a field takes bookings at all (some window of a day has a place).
+pub fn takes_bookings(hall: &Hall, service: &ServiceCode) -> bool {
+    hall.bookings.enabled && booking::most_places(rate(hall, service)) > 0
 }
 
 /// What a citizen or an issuer asks to book, checked at the edge.
@@ -185,7 +188,7 @@ fn bookable<'r>(hall: &'r Hall, service: &ServiceCode) -> Result<&'r BookingRule
     if !rules.enabled {
         return Err(refused("bookings_off", "this hall takes no bookings"));
     }
-    if rules.field(service).is_none() || places(hall, service) == 0 {
+    if rules.field(service).is_none() || !takes_bookings(hall, service) {
         return Err(refused(
             "field_not_bookable",
             format!("field {service} takes no bookings"),
@@ -232,9 +235,12 @@ pub fn book(ctx: &mut Ctx<'_, '_>, req: Request) -> Result<(BookingRow, bool), E
             format!("{} is closed: {}", req.day, closure.en),
         ));
     }
-    let window = rules
-        .window(req.day, req.window)
+    let windows = rules.windows(req.day);
+    let index = windows
+        .iter()
+        .position(|w| w.start == req.window)
         .ok_or_else(|| Error::invalid("bad_window", "no window starts at that time"))?;
+    let window = windows[index];
     if millis(booking::instant(hall.tz, req.day, window.start)) <= now {
         return Err(refused("window_past", "that window has begun"));
     }
@@ -243,7 +249,7 @@ pub fn book(ctx: &mut Ctx<'_, '_>, req: Request) -> Result<(BookingRow, bool), E
     let release = now - i64::from(rules.release_delay_minutes) * 60_000;
     let held = rows::held(ctx.conn(), &req.service, &day, release)?;
     let taken = held.get(&window_start).map(Vec::as_slice).unwrap_or(&[]);
-    let places = places(hall, &req.service);
+    let places = booking::places_in(rate(hall, &req.service), index);
     let slot = (0..places)
         .find(|s| !taken.contains(s))
         .ok_or_else(|| refused("window_full", "every place of that window is taken"))?;

@@ -59,7 +59,7 @@ impl Default for BookingSettings {
             window_minutes: 30,
             opening_hours: vec!["07:30-11:30".into(), "13:30-17:00".into()],
             weekdays: vec![1, 2, 3, 4, 5],
-            walk_in_percent: 50,
+            walk_in_percent: 60,
             per_person_per_day: 2,
             release_delay_minutes: 30,
             early_minutes: 30,

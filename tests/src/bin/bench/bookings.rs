@@ -46,6 +46,7 @@ pub fn section(bench: &Bench, report: &mut Report) -> Result<()> {
     // counter-minutes, half kept for walk-ins, 1-minute services: 50 places.
     let hall = bench.start_hall_with("hall-bookings", |s| {
         s.bookings.window_minutes = 75;
+        s.bookings.walk_in_percent = 50;
         s.bookings.attempts_per_minute = 100_000;
         s.bookings.per_person_per_day = 1;
         s.services[0].service_minutes = 1;

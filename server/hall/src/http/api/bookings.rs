@@ -46,7 +46,7 @@ pub async fn booking_fields(State(app): State<App>) -> Json<BookingFields> {
     let fields = hall
         .services
         .iter()
-        .filter(|s| enabled && bookings::places(hall, &s.code) > 0)
+        .filter(|s| enabled && bookings::takes_bookings(hall, &s.code))
         .map(|s| BookableField {
             code: s.code.clone(),
             name_vi: s.name_vi.clone(),
@@ -142,8 +142,8 @@ pub async fn booking_calendar(
     if !r.enabled {
         return Err(Error::refused("bookings_off", "this hall takes no bookings").into());
     }
-    let places = bookings::places(&hall, &service);
-    if places == 0 || r.field(&service).is_none() {
+    let rate = bookings::rate(&hall, &service);
+    if !bookings::takes_bookings(&hall, &service) {
         return Err(Error::refused(
             "field_not_bookable",
             format!("field {service} takes no bookings"),
@@ -176,7 +176,9 @@ pub async fn booking_calendar(
             let windows = r
                 .windows(day)
                 .into_iter()
-                .map(|w| {
+                .enumerate()
+                .map(|(index, w)| {
+                    let places = rules::places_in(rate, index);
                     let start = w.start.format("%H:%M").to_string();
                     let taken = held.get(&start).map_or(0, |s| s.len() as u32);
                     WindowPlaces {
