@@ -180,6 +180,8 @@ pub fn settings(call_order: CallOrder) -> Settings {
                 last: 999,
                 target_wait_minutes: 15,
                 service_minutes: f.configured,
+                booking_walk_in_percent: None,
+                booking_prefix: None,
             })
             .collect(),
         counters: COUNTERS

@@ -225,6 +225,8 @@ enum Expect {
     Unauth,
     /// 403 forbidden: you may not.
     Forbidden,
+    /// 401 unknown_issuer: only an outside issuer's signature opens it.
+    Unsigned,
 }
 
 const OK200: Expect = Expect::Ok(200);
@@ -233,6 +235,7 @@ const OK204: Expect = Expect::Ok(204);
 const WS101: Expect = Expect::Ok(101);
 const NO401: Expect = Expect::Unauth;
 const NO403: Expect = Expect::Forbidden;
+const SIGNED: Expect = Expect::Unsigned;
 
 #[derive(Clone, Copy, Debug)]
 enum Endpoint {
@@ -279,6 +282,17 @@ enum Endpoint {
     WsTicket,
     WsKiosk,
     WsPrinter,
+    /// The booking page's reads (no booking needed).
+    BookingRead(&'static str),
+    MakeBooking,
+    /// A booking's own reads and its cancellation (by its code).
+    BookingStatus,
+    BookingQr,
+    CancelBooking,
+    CheckIn,
+    /// An outside issuer's calls: signed, so nobody in the table may make them.
+    IssuerBook,
+    IssuerCancel,
 }
 
 use Endpoint::*;
@@ -351,6 +365,19 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     // is on a staff route, not 401 (signing in again would not help).
     ("WS /ws/kiosk",                     WsKiosk,              [NO401, WS101, NO403, NO403, NO401, NO403, NO403, NO403]),
     ("WS /ws/printer",                   WsPrinter,            [NO401, NO403, NO403, WS101, NO401, NO403, NO403, NO403]),
+    // The booking page: anyone, with no account; a booking's code is its holder's key.
+    ("GET /api/bookings/fields",         BookingRead("/api/bookings/fields"),             [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("GET /api/bookings/calendar",       BookingRead("/api/bookings/calendar?service=A"), [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("POST /api/bookings",               MakeBooking,          [OK201, OK201, OK201, OK201, OK201, OK201, OK201, OK201]),
+    ("GET /api/bookings/{code}",         BookingStatus,        [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("GET /api/bookings/{code}/qr.svg",  BookingQr,            [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("POST /api/bookings/{code}/cancel", CancelBooking,        [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    // Checked in where tickets are issued: a kiosk, or staff at a counter.
+    ("POST /api/check-in",               CheckIn,              [NO401, OK201, NO403, NO403, NO401, OK201, OK201, OK201]),
+    // Outside issuers sign each request (tests/tests/bookings.rs): a device token or a
+    // session is no signature.
+    ("POST /api/issuers/bookings",       IssuerBook,           [SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED]),
+    ("POST /api/issuers/bookings/{issuer_ref}/cancel", IssuerCancel, [SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED]),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -448,8 +475,48 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             200,
         );
     };
+    // A booking for today's 08:30 window (its check-in is open from 08:00).
+    let booking = || async {
+        let body = json!({"service": HOME_FIELD, "day": "2026-11-25", "window": "08:30",
+            "person": "0912000001", "consent": true});
+        let made = ok("book", hall.anonymous().post("/api/bookings", body).await, 201);
+        made["code"].as_str().expect("code").to_owned()
+    };
     match endpoint {
         Services => (get("/api/services".into()), Watch::Nothing),
+        BookingRead(path) => (get(path.into()), Watch::Nothing),
+        MakeBooking => (
+            post(
+                "/api/bookings".into(),
+                json!({"service": HOME_FIELD, "day": "2026-11-25", "window": "09:00",
+                    "person": "0912000002", "consent": true}),
+            ),
+            Watch::Nothing,
+        ),
+        BookingStatus => (get(format!("/api/bookings/{}", booking().await)), Watch::Nothing),
+        BookingQr => (
+            get(format!("/api/bookings/{}/qr.svg", booking().await)),
+            Watch::Nothing,
+        ),
+        CancelBooking => (
+            post(format!("/api/bookings/{}/cancel", booking().await), json!({})),
+            Watch::Nothing,
+        ),
+        CheckIn => (
+            post("/api/check-in".into(), json!({"code": booking().await})),
+            Watch::Nothing,
+        ),
+        IssuerBook => (
+            post(
+                "/api/issuers/bookings".into(),
+                json!({"issuer_ref": "X-1", "service": HOME_FIELD, "day": "2026-11-25", "window": "09:00"}),
+            ),
+            Watch::Nothing,
+        ),
+        IssuerCancel => (
+            post("/api/issuers/bookings/X-1/cancel".into(), json!({})),
+            Watch::Nothing,
+        ),
         IssueTicket => (
             post(
                 "/api/tickets".into(),
@@ -941,11 +1008,11 @@ async fn walk_cell(label: &'static str, endpoint: Endpoint, who: Who, expect: Ex
                 );
             }
         }
-        Expect::Unauth | Expect::Forbidden => {
-            let (want, code) = if expect == Expect::Unauth {
-                (401, "unauthenticated")
-            } else {
-                (403, "forbidden")
+        Expect::Unauth | Expect::Forbidden | Expect::Unsigned => {
+            let (want, code) = match expect {
+                Expect::Unauth => (401, "unauthenticated"),
+                Expect::Unsigned => (401, "unknown_issuer"),
+                _ => (403, "forbidden"),
             };
             assert_eq!(
                 status, want,

@@ -19,6 +19,7 @@ const MIGRATIONS: &[&str] = &[
     motcua_store::STATISTICS_SCHEMA,
     include_str!("../migrations/002_disabled_users.sql"),
     include_str!("../migrations/003_rating_source.sql"),
+    motcua_store::BOOKING_FIGURES_SCHEMA,
 ];
 
 const DATABASE: &str = "city.sqlite3";
@@ -579,6 +580,7 @@ impl HallRow {
             rating_scale: profile.map(|p| p.rating_scale).unwrap_or(5),
             notice: String::new(),
             public_url: String::new(),
+            bookings: Default::default(),
         }
     }
 }

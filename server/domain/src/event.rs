@@ -82,6 +82,10 @@ pub enum Event {
         /// People ahead at issue.
         #[serde(default)]
         ahead: Option<u32>,
+        /// A checked-in booking's appointment (ms): its queue time, whatever the time it
+        /// came (see [`crate::booking`]).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        booked_for: Option<i64>,
     },
     /// A counter called the ticket (Next, or the clerk chose it).
     Called {
@@ -146,6 +150,48 @@ pub enum Event {
         reason: String,
     },
     CounterResumed {},
+    /// A place was booked: on the hall's booking page (`source` "page") or by an outside
+    /// issuer (`issuer:<name>`). The event's field is the booking's; no ticket yet.
+    BookingMade {
+        #[serde(flatten)]
+        booking: BookingRef,
+        source: String,
+    },
+    /// The booking was cancelled (by its holder or its issuer); the place is free again
+    /// after the release delay.
+    BookingCancelled {
+        #[serde(flatten)]
+        booking: BookingRef,
+    },
+    /// Checked in within its span: a booked number was issued (its `Issued` follows).
+    /// `offset_ms`: check-in − appointment (negative: early).
+    BookingCheckedIn {
+        #[serde(flatten)]
+        booking: BookingRef,
+        offset_ms: i64,
+    },
+    /// Came after the late window: given a walk-in number (`walk_in`) or refused.
+    BookingLate {
+        #[serde(flatten)]
+        booking: BookingRef,
+        offset_ms: i64,
+        walk_in: bool,
+    },
+    /// Nobody came by the end of the late window.
+    BookingNoShow {
+        #[serde(flatten)]
+        booking: BookingRef,
+    },
+}
+
+/// Which booking an event concerns, and the place it holds: the hall's booking number (not
+/// its code), the booked day and window (local `HH:MM`) and the appointment (ms).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BookingRef {
+    pub booking: i64,
+    pub day: String,
+    pub window: String,
+    pub appointment: i64,
 }
 
 /// An event that cannot be read back: a kind this build does not know, or data that does
@@ -177,6 +223,11 @@ impl Event {
             Event::CounterPaused { .. } => "counter_paused",
             Event::CounterResumed {} => "counter_resumed",
             Event::Reprinted {} => "reprinted",
+            Event::BookingMade { .. } => "booking_made",
+            Event::BookingCancelled { .. } => "booking_cancelled",
+            Event::BookingCheckedIn { .. } => "booking_checked_in",
+            Event::BookingLate { .. } => "booking_late",
+            Event::BookingNoShow { .. } => "booking_no_show",
         }
     }
 
@@ -212,8 +263,19 @@ impl Event {
     /// goes ahead of every normal one of its field.
     pub fn moves_queue(&self) -> bool {
         match self {
-            Event::Issued { priority, .. } => priority.is_priority(),
-            Event::Rated { .. } | Event::Reprinted {} => false,
+            // A booked ticket joins at its appointment, maybe ahead of walk-ins.
+            Event::Issued {
+                priority,
+                booked_for,
+                ..
+            } => priority.is_priority() || booked_for.is_some(),
+            // A place booked for later moves nobody now; a booking due and not yet come
+            // counts ahead of the walk-ins after its time, so its end moves them.
+            Event::Rated { .. } | Event::Reprinted {} | Event::BookingMade { .. } => false,
+            Event::BookingCancelled { .. }
+            | Event::BookingCheckedIn { .. }
+            | Event::BookingLate { .. }
+            | Event::BookingNoShow { .. } => true,
             Event::Called { .. }
             | Event::Recalled { .. }
             | Event::Serving {}
@@ -250,7 +312,24 @@ impl Event {
             | Event::CounterOpened {}
             | Event::CounterClosed { .. }
             | Event::CounterPaused { .. }
-            | Event::CounterResumed {} => false,
+            | Event::CounterResumed {}
+            | Event::BookingMade { .. }
+            | Event::BookingCancelled { .. }
+            | Event::BookingCheckedIn { .. }
+            | Event::BookingLate { .. }
+            | Event::BookingNoShow { .. } => false,
+        }
+    }
+
+    /// Whether the event is a booking's (no ticket of its own).
+    pub fn booking(&self) -> Option<&BookingRef> {
+        match self {
+            Event::BookingMade { booking, .. }
+            | Event::BookingCancelled { booking }
+            | Event::BookingCheckedIn { booking, .. }
+            | Event::BookingLate { booking, .. }
+            | Event::BookingNoShow { booking } => Some(booking),
+            _ => None,
         }
     }
 
@@ -313,6 +392,15 @@ mod tests {
         ServiceCode::try_from(s.to_owned()).unwrap_or_else(|e| panic!("{e}"))
     }
 
+    fn booking_ref() -> BookingRef {
+        BookingRef {
+            booking: 7,
+            day: "2026-12-07".into(),
+            window: "08:00".into(),
+            appointment: 1_765_069_800_000,
+        }
+    }
+
     /// One of each kind, with the data every release has written for it.
     fn every_kind() -> Vec<(Event, serde_json::Value)> {
         vec![
@@ -323,6 +411,7 @@ mod tests {
                     issued_by: IssuedBy::Kiosk,
                     eta_minutes: 12,
                     ahead: Some(3),
+                    booked_for: None,
                 },
                 json!({"code": "A001", "priority": "elderly", "issued_by": "kiosk", "eta_minutes": 12, "ahead": 3}),
             ),
@@ -412,6 +501,51 @@ mod tests {
             ),
             (Event::CounterResumed {}, json!({})),
             (Event::Reprinted {}, json!({})),
+            (
+                Event::Issued {
+                    code: "AH001".into(),
+                    priority: Priority::None,
+                    issued_by: IssuedBy::Kiosk,
+                    eta_minutes: 4,
+                    ahead: Some(1),
+                    booked_for: Some(1_765_069_800_000),
+                },
+                json!({"code": "AH001", "priority": "none", "issued_by": "kiosk", "eta_minutes": 4, "ahead": 1, "booked_for": 1_765_069_800_000_i64}),
+            ),
+            (
+                Event::BookingMade {
+                    booking: booking_ref(),
+                    source: "issuer:ihanoi".into(),
+                },
+                json!({"booking": 7, "day": "2026-12-07", "window": "08:00", "appointment": 1_765_069_800_000_i64, "source": "issuer:ihanoi"}),
+            ),
+            (
+                Event::BookingCancelled {
+                    booking: booking_ref(),
+                },
+                json!({"booking": 7, "day": "2026-12-07", "window": "08:00", "appointment": 1_765_069_800_000_i64}),
+            ),
+            (
+                Event::BookingCheckedIn {
+                    booking: booking_ref(),
+                    offset_ms: -600_000,
+                },
+                json!({"booking": 7, "day": "2026-12-07", "window": "08:00", "appointment": 1_765_069_800_000_i64, "offset_ms": -600_000}),
+            ),
+            (
+                Event::BookingLate {
+                    booking: booking_ref(),
+                    offset_ms: 900_000,
+                    walk_in: true,
+                },
+                json!({"booking": 7, "day": "2026-12-07", "window": "08:00", "appointment": 1_765_069_800_000_i64, "offset_ms": 900_000, "walk_in": true}),
+            ),
+            (
+                Event::BookingNoShow {
+                    booking: booking_ref(),
+                },
+                json!({"booking": 7, "day": "2026-12-07", "window": "08:00", "appointment": 1_765_069_800_000_i64}),
+            ),
         ]
     }
 
@@ -460,6 +594,7 @@ mod tests {
             issued_by: IssuedBy::Kiosk,
             eta_minutes: 0,
             ahead: Some(0),
+            booked_for: None,
         };
         assert!(issued(Priority::Pregnant).moves_queue());
         assert!(!issued(Priority::None).moves_queue());

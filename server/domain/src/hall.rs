@@ -64,6 +64,8 @@ pub struct Hall {
     pub notice: String,
     /// Where the citizen's status page lives, e.g. `http://192.168.1.10:8080`.
     pub public_url: String,
+    /// How the hall takes bookings (off by default).
+    pub bookings: crate::booking::BookingRules,
 }
 
 impl Hall {
@@ -78,6 +80,12 @@ impl Hall {
     /// The public status page of a ticket, what its QR code opens.
     pub fn ticket_url(&self, token: &str) -> String {
         format!("{}/t/{}", self.public_url.trim_end_matches('/'), token)
+    }
+
+    /// A booking's page, what its QR code opens (the code in the fragment: it never reaches
+    /// a server's log).
+    pub fn booking_url(&self, code: &str) -> String {
+        format!("{}/book/#{}", self.public_url.trim_end_matches('/'), code)
     }
 }
 

@@ -5,10 +5,12 @@
 //! so unit tests drive the rules directly and storage can apply them inside one transaction.
 
 pub mod absence;
+pub mod booking;
 pub mod error;
 pub mod estimate;
 pub mod event;
 pub mod hall;
+pub mod holidays;
 pub mod numbering;
 pub mod policy;
 pub mod rating;

@@ -12,7 +12,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+mod bookings;
 mod server;
+
+pub use bookings::{BookingSettings, IssuerSettings};
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -48,6 +51,8 @@ pub struct Settings {
     pub city: UplinkSettings,
     /// How fast one kiosk or one member of staff may issue tickets.
     pub limits: crate::http::issuing_limits::LimitSettings,
+    /// Bookings ahead: the page, outside issuers, check-in.
+    pub bookings: BookingSettings,
 }
 
 /// Where and how the hall reports its events to the city.
@@ -271,6 +276,13 @@ pub struct ServiceSettings {
     pub target_wait_minutes: u32,
     #[serde(default = "ten")]
     pub service_minutes: u32,
+    /// Percent of the field's counter time kept for walk-ins (100: no bookings); the
+    /// `[bookings]` share when not set.
+    #[serde(default)]
+    pub booking_walk_in_percent: Option<u8>,
+    /// Printed before a booked number; the field's prefix and `H` when not set.
+    #[serde(default)]
+    pub booking_prefix: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -354,6 +366,8 @@ impl Default for Settings {
             last: 999,
             target_wait_minutes: target,
             service_minutes: minutes,
+            booking_walk_in_percent: None,
+            booking_prefix: None,
         };
         let counter = |no, services: &[&str]| CounterSettings {
             no,
@@ -387,6 +401,7 @@ impl Default for Settings {
             printers: Vec::new(),
             city: UplinkSettings::default(),
             limits: Default::default(),
+            bookings: BookingSettings::default(),
         }
     }
 }
@@ -437,6 +452,7 @@ impl Settings {
         }
         let services = self.checked_services()?;
         let counters = self.checked_counters(&services)?;
+        let bookings = self.bookings.rules(&services, &self.services)?;
         let listen: std::net::SocketAddr = self.server.listen.parse().map_err(|_| {
             invalid(
                 "server.listen",
@@ -487,6 +503,7 @@ impl Settings {
             rating_scale: self.hall.rating_scale,
             notice: self.hall.notice.clone(),
             public_url,
+            bookings,
         })
     }
 

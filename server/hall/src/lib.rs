@@ -89,7 +89,7 @@ pub fn wire(
         app,
         store,
         hub,
-        clock,
+        clock: clock.clone(),
         limits,
         printing,
         announcer: announce::Announcer::new(&settings.announcements),
@@ -99,6 +99,7 @@ pub fn wire(
         issuing,
         connections,
         sign_ins,
+        bookings: http::booking_edge::BookingEdge::new(&settings.bookings, clock),
     })
 }
 

@@ -12,6 +12,7 @@
 
 pub mod accounts;
 pub mod backup;
+pub mod bookings;
 pub mod clock;
 pub mod counters;
 pub mod events;
@@ -32,6 +33,8 @@ use tokio::sync::oneshot;
 /// The migrations, in order; `pragma user_version` counts how many have run.
 /// The statistics tables' schema, which the city's collector shares.
 pub const STATISTICS_SCHEMA: &str = include_str!("../migrations/005_statistics.sql");
+/// The bookings' figures (and the booked mark of visits), shared with the collector too.
+pub const BOOKING_FIGURES_SCHEMA: &str = include_str!("../migrations/014_booking_figures.sql");
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_init.sql"),
@@ -46,6 +49,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/010_ticket_issuers.sql"),
     include_str!("../migrations/011_rating_source.sql"),
     include_str!("../migrations/012_print_job_keys.sql"),
+    include_str!("../migrations/013_bookings.sql"),
+    BOOKING_FIGURES_SCHEMA,
 ];
 
 /// How many queued jobs the writer may put in one transaction.

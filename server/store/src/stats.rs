@@ -20,6 +20,9 @@ fn day_of(ms: i64, tz: Tz) -> String {
 /// Fold one event into the statistics tables, as hall `hall` (0 in a hall's own database;
 /// the city's collector folds every hall's events into the same tables).
 pub fn fold(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusqlite::Result<()> {
+    if e.event.booking().is_some() {
+        return fold_booking_event(conn, hall, e);
+    }
     match e.ticket {
         Some(ticket) => fold_ticket_event(conn, tz, hall, ticket, e)?,
         None => fold_counter_event(conn, tz, hall, e)?,
@@ -50,13 +53,17 @@ fn fold_ticket_event(
         Event::Issued {
             priority,
             eta_minutes,
+            booked_for,
             ..
         } => {
+            // A booked ticket that came early waits from its appointment: the time before
+            // it was the citizen's choice, not the hall's delay.
+            let queued_at = booked_for.map_or(e.at, |b| b.max(e.at));
             conn.prepare_cached(
                 "INSERT OR IGNORE INTO stat_visits (hall, ticket_id, visit, day, service,
-                     began_by, issued_at, queued_at, hour, priority, quoted_minutes)
-                 VALUES (:hall, :ticket, 0, :day, :service, 'issued', :at, :at, :hour,
-                     :priority, :quoted)",
+                     began_by, issued_at, queued_at, hour, priority, quoted_minutes, booked)
+                 VALUES (:hall, :ticket, 0, :day, :service, 'issued', :at, :queued, :hour,
+                     :priority, :quoted, :booked)",
             )?
             .execute(named_params! {
                 ":hall": hall,
@@ -64,9 +71,11 @@ fn fold_ticket_event(
                 ":day": day_of(e.at, tz),
                 ":service": e.service.as_deref().unwrap_or_default(),
                 ":at": e.at,
+                ":queued": queued_at,
                 ":hour": local_hour(e.at, tz),
                 ":priority": priority.is_priority(),
                 ":quoted": eta_minutes,
+                ":booked": booked_for.is_some(),
             })?;
         }
         Event::Called { .. } => {
@@ -157,7 +166,61 @@ fn fold_ticket_event(
         | Event::CounterResumed {}
         // A reprint changes no figure.
         | Event::Reprinted {} => {}
+        // Folded by fold_booking_event.
+        Event::BookingMade { .. }
+        | Event::BookingCancelled { .. }
+        | Event::BookingCheckedIn { .. }
+        | Event::BookingLate { .. }
+        | Event::BookingNoShow { .. } => {}
     }
+    Ok(())
+}
+
+/// A booking's event: its row in `stat_bookings` begins (made) or takes its outcome. A
+/// no-show that comes after all becomes late; nothing else moves a booking twice.
+fn fold_booking_event(conn: &Connection, hall: i64, e: &Logged) -> rusqlite::Result<()> {
+    let Some(booking) = e.event.booking() else {
+        return Ok(());
+    };
+    let (outcome, offset, walk_in) = match &e.event {
+        Event::BookingMade { source, .. } => {
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO stat_bookings (hall, booking, day, service, window_start,
+                     source, booked_at, outcome)
+                 VALUES (:hall, :booking, :day, :service, :window, :source, :at, 'booked')",
+            )?
+            .execute(named_params! {
+                ":hall": hall,
+                ":booking": booking.booking,
+                ":day": booking.day,
+                ":service": e.service.as_deref().unwrap_or_default(),
+                ":window": booking.window,
+                ":source": source,
+                ":at": e.at,
+            })?;
+            return Ok(());
+        }
+        Event::BookingCancelled { .. } => ("cancelled", None, None),
+        Event::BookingCheckedIn { offset_ms, .. } => ("checked_in", Some(*offset_ms), None),
+        Event::BookingLate {
+            offset_ms, walk_in, ..
+        } => ("late", Some(*offset_ms), Some(*walk_in)),
+        Event::BookingNoShow { .. } => ("no_show", None, None),
+        _ => return Ok(()),
+    };
+    conn.prepare_cached(
+        "UPDATE stat_bookings SET outcome = :outcome, offset_ms = :offset,
+             late_walk_in = :walk_in
+         WHERE hall = :hall AND booking = :booking
+           AND (outcome = 'booked' OR (outcome = 'no_show' AND :outcome = 'late'))",
+    )?
+    .execute(named_params! {
+        ":hall": hall,
+        ":booking": booking.booking,
+        ":outcome": outcome,
+        ":offset": offset,
+        ":walk_in": walk_in,
+    })?;
     Ok(())
 }
 
@@ -269,7 +332,12 @@ fn fold_counter_event(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusql
         | Event::Returned { .. }
         | Event::Transferred { .. }
         | Event::Rated { .. }
-        | Event::Reprinted {} => {}
+        | Event::Reprinted {}
+        | Event::BookingMade { .. }
+        | Event::BookingCancelled { .. }
+        | Event::BookingCheckedIn { .. }
+        | Event::BookingLate { .. }
+        | Event::BookingNoShow { .. } => {}
     }
     Ok(())
 }

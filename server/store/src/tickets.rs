@@ -372,30 +372,28 @@ pub fn waiting_matching(
 // ---- Writes ---------------------------------------------------------------------------
 
 /// The last number given out today in a field.
-pub fn last_number(
-    conn: &Connection,
-    day: &str,
-    service: &ServiceCode,
-) -> Result<Option<u32>, StoreError> {
+/// The last number given out today in a series: a field's walk-in series is named by the
+/// field's code, its booked series by the code and `~booked`.
+pub fn last_number(conn: &Connection, day: &str, series: &str) -> Result<Option<u32>, StoreError> {
     Ok(conn
         .prepare_cached(
             "SELECT last_number FROM day_numbers WHERE local_day = ?1 AND service = ?2",
         )?
-        .query_row(params![day, service.as_str()], |r| r.get(0))
+        .query_row(params![day, series], |r| r.get(0))
         .optional()?)
 }
 
 pub fn set_last_number(
     conn: &Connection,
     day: &str,
-    service: &ServiceCode,
+    series: &str,
     number: u32,
 ) -> Result<(), StoreError> {
     conn.prepare_cached(
         "INSERT INTO day_numbers (local_day, service, last_number) VALUES (?1, ?2, ?3)
          ON CONFLICT (local_day, service) DO UPDATE SET last_number = excluded.last_number",
     )?
-    .execute(params![day, service.as_str(), number])?;
+    .execute(params![day, series, number])?;
     Ok(())
 }
 
@@ -409,6 +407,8 @@ pub struct NewTicket<'a> {
     pub priority: Priority,
     pub issued_by: &'a str,
     pub at: i64,
+    /// Its place in the queue: `at`, or a checked-in booking's appointment.
+    pub queued_at: i64,
     pub eta_minutes: u32,
     pub request_id: Option<&'a str>,
     /// The kiosk that issued it (a device's id), if a kiosk did.
@@ -423,7 +423,7 @@ pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreEr
         "INSERT INTO tickets (token, local_day, first_service, service, number, code, priority,
              status, issued_by, issued_at, queued_at, eta_minutes, request_id, issued_device,
              issued_user)
-         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?8, ?9, ?10, ?11, ?12)",
+         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?13, ?9, ?10, ?11, ?12)",
     )?
     .execute(params![
         t.token,
@@ -437,7 +437,8 @@ pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreEr
         t.eta_minutes,
         t.request_id,
         t.issued_device,
-        t.issued_user
+        t.issued_user,
+        t.queued_at
     ])?;
     // The row as just written: nothing to read back.
     Ok(TicketRow {
@@ -451,7 +452,7 @@ pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreEr
         status: Status::Waiting,
         counter_no: None,
         issued_at: t.at,
-        queued_at: t.at,
+        queued_at: t.queued_at,
         first_called_at: None,
         called_at: None,
         started_at: None,
@@ -598,6 +599,7 @@ mod tests {
                     priority: kinds[(i % 3) as usize],
                     issued_by: "kiosk",
                     at,
+                    queued_at: at,
                     eta_minutes: 0,
                     request_id: None,
                     issued_device: None,

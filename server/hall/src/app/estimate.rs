@@ -6,7 +6,7 @@
 use motcua_domain::estimate::{self, Availability, CounterNow, Field, Forecast, Tail, Visit};
 use motcua_domain::{CounterState, Hall, ServiceCode};
 use motcua_store::tickets;
-use motcua_store::{StoreError, counters, events, from_millis};
+use motcua_store::{StoreError, bookings, counters, events, from_millis};
 use rusqlite::Connection;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
@@ -43,7 +43,7 @@ pub struct Estimates {
 impl Estimates {
     /// Read the hall as it is at `now` (milliseconds).
     pub fn read(conn: &Connection, hall: &Hall, now: i64) -> Result<Estimates, StoreError> {
-        Estimates::read_with(conn, hall, now, &all_waiting(conn)?)
+        Estimates::read_with(conn, hall, now, &all_waiting(conn, hall, now)?)
     }
 
     /// [`Estimates::read`] with the waiting tickets already read (every one of the hall).
@@ -154,9 +154,14 @@ impl Estimates {
     }
 }
 
-/// Every waiting ticket of the hall, as the estimate replays them.
-pub(super) fn all_waiting(conn: &Connection) -> Result<Vec<estimate::Waiting>, StoreError> {
-    let mut waiting = Vec::new();
+/// Every waiting ticket of the hall, as the estimate replays them, and the bookings still
+/// expected ahead of a walk-in taken now (see [`expected`]).
+pub(super) fn all_waiting(
+    conn: &Connection,
+    hall: &Hall,
+    now: i64,
+) -> Result<Vec<estimate::Waiting>, StoreError> {
+    let mut waiting = expected(conn, hall, now)?;
     for (service, priority, queued_at, id) in tickets::all_waiting(conn)? {
         if let Ok(service) = ServiceCode::try_from(service) {
             waiting.push(estimate::Waiting {
@@ -168,6 +173,34 @@ pub(super) fn all_waiting(conn: &Connection) -> Result<Vec<estimate::Waiting>, S
         }
     }
     Ok(waiting)
+}
+
+/// The bookings due and not yet come that would still go ahead of a walk-in taken now:
+/// appointments in the late window before `now` (a checked-in booking queues at its
+/// appointment). Replayed as normal tickets queued then, under their booking's number made
+/// negative (no ticket has it), so every place behind them counts them.
+fn expected(
+    conn: &Connection,
+    hall: &Hall,
+    now: i64,
+) -> Result<Vec<estimate::Waiting>, StoreError> {
+    let rules = &hall.bookings;
+    if !rules.enabled {
+        return Ok(Vec::new());
+    }
+    let from = now - i64::from(rules.late_minutes) * 60_000;
+    let mut expected = Vec::new();
+    for (service, appointment, id) in bookings::awaited_between(conn, from, now)? {
+        if let Ok(service) = ServiceCode::try_from(service) {
+            expected.push(estimate::Waiting {
+                service,
+                priority: false,
+                queued_at: appointment,
+                id: -id,
+            });
+        }
+    }
+    Ok(expected)
 }
 
 /// A field's typical occupation per call, in minutes: the mean of today's latest finished
@@ -206,6 +239,9 @@ pub struct KeptReplay(Arc<Mutex<Option<Kept>>>);
 
 struct Kept {
     tail: Tail,
+    /// The bookings expected when it was replayed (their negative ids): it holds only
+    /// while they are the same.
+    expected: Vec<i64>,
     /// The `Issued` event (seq, ticket) of the last ticket placed with it, once logged.
     upto: Option<(i64, i64)>,
 }
@@ -240,13 +276,17 @@ pub fn place_at_issue(
     service: &ServiceCode,
     priority: bool,
     now: i64,
+    queued_at: i64,
 ) -> Result<(u32, u32), StoreError> {
     const NEW: i64 = i64::MAX;
     let mut held = kept.0.lock().unwrap_or_else(|e| e.into_inner());
+    let expected_now: Vec<i64> = expected(conn, hall, now)?.iter().map(|w| w.id).collect();
     if !priority
+        && queued_at == now
         && let Some(k) = held.as_mut()
         && k.upto.is_some()
         && k.upto == last_issued(conn)?
+        && k.expected == expected_now
     {
         k.upto = None;
         let (fields, counters) = inputs(conn, hall, now, |s| s == service || k.tail.waiting_in(s))?;
@@ -256,17 +296,24 @@ pub fn place_at_issue(
             return Ok(place);
         }
     }
-    let mut waiting = all_waiting(conn)?;
+    let mut waiting = all_waiting(conn, hall, now)?;
     waiting.push(estimate::Waiting {
         service: service.clone(),
         priority,
-        queued_at: now,
+        queued_at,
         id: NEW,
     });
     let (fields, counters) = inputs(conn, hall, now, |s| waiting_in(&waiting, s))?;
     let (forecast, tail) =
         estimate::forecast_with_tail(&fields, &counters, &waiting, hall.call_order);
-    *held = Some(Kept { tail, upto: None });
+    // The tail builds on the new ticket being the youngest: not for a booked ticket
+    // (queued at its appointment), nor while a booked ticket that came early waits with a
+    // queue time still to come.
+    *held = (queued_at == now && waiting.iter().all(|w| w.queued_at <= now)).then_some(Kept {
+        tail,
+        upto: None,
+        expected: expected_now,
+    });
     Ok(forecast
         .place(NEW)
         .unwrap_or_else(|| forecast.newcomer(service)))

@@ -10,6 +10,7 @@
 //! knows of WebSockets or HTTP.
 
 pub mod absence;
+pub mod bookings;
 pub mod bulk;
 pub mod counters;
 pub mod estimate;
@@ -100,11 +101,20 @@ impl App {
         let on_new_day = parts.clone();
         let closed_day: Arc<std::sync::Mutex<Option<NaiveDate>>> = Arc::default();
         store.before_each_batch(move |tx| -> Result<(), Error> {
+            // Bookings whose check-in closed are no-shows (one index step when none is).
+            bookings::sweep(&mut Ctx {
+                tx,
+                app: &on_new_day,
+            })?;
             let today = motcua_domain::numbering::local_day(tx.now, on_new_day.hall.tz);
             if closed_day.lock().is_ok_and(|d| *d == Some(today)) {
                 return Ok(());
             }
             counters::close_previous_days(&mut Ctx {
+                tx,
+                app: &on_new_day,
+            })?;
+            bookings::forget_persons(&mut Ctx {
                 tx,
                 app: &on_new_day,
             })?;

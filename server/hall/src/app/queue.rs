@@ -163,6 +163,33 @@ pub fn issue(
     origin: Origin,
     request_id: Option<&str>,
 ) -> Result<(Issued, bool), Error> {
+    issue_through(ctx, service, priority, origin, request_id, Through::WalkIn)
+}
+
+/// How a ticket comes to be: a walk-in, a booking checked in within its span (a number of
+/// the field's booked series, queued at its appointment: see `motcua_domain::booking`), or
+/// a booking come too late (an ordinary number at the back, even in online-only mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Through {
+    WalkIn,
+    Booking { appointment: i64 },
+    LateBooking,
+}
+
+/// The numbers of a field's booked series are kept apart from its walk-in numbers in the
+/// store (a day's numbers are unique per field): the number written is this plus the
+/// booked number; the code printed is the booked series'.
+pub const BOOKED_NUMBER_BASE: u32 = 100_000;
+
+/// [`issue`], for a walk-in or a booking.
+pub fn issue_through(
+    ctx: &mut Ctx<'_, '_>,
+    service: &ServiceCode,
+    priority: Priority,
+    origin: Origin,
+    request_id: Option<&str>,
+    through: Through,
+) -> Result<(Issued, bool), Error> {
     let issued_by = origin.by;
     if let Some(request_id) = request_id
         && let Some(id) = tickets::by_request_id(ctx.conn(), request_id)?
@@ -190,17 +217,51 @@ pub fn issue(
             format!("no field has the code {service}"),
         )
     })?;
+    let rules = &ctx.hall().bookings;
+    // In online-only mode a kiosk gives walk-in numbers to the law's priority categories
+    // only; staff at a counter keep their judgment.
+    if rules.enabled
+        && rules.online_only
+        && through == Through::WalkIn
+        && issued_by == IssuedBy::Kiosk
+        && !priority.is_priority()
+    {
+        return Err(Refusal::other(
+            "walk_ins_priority_only",
+            "the hall serves booked citizens today; walk-in numbers are for the priority categories only",
+        )
+        .into());
+    }
+    let (series, series_key, base, appointment) = match through {
+        Through::Booking { appointment } => {
+            let booked = rules.field(service).ok_or_else(|| {
+                Refusal::other(
+                    "field_not_bookable",
+                    format!("field {service} takes no bookings"),
+                )
+            })?;
+            (
+                &booked.series,
+                format!("{service}~booked"),
+                BOOKED_NUMBER_BASE,
+                Some(appointment),
+            )
+        }
+        Through::WalkIn | Through::LateBooking => (&field.series, service.to_string(), 0, None),
+    };
     let day = ctx.today().to_string();
-    let last = tickets::last_number(ctx.conn(), &day, service)?;
-    let number = field.series.next(last).ok_or_else(|| {
+    let last = tickets::last_number(ctx.conn(), &day, &series_key)?;
+    let number = series.next(last).ok_or_else(|| {
         Refusal::other(
             "series_exhausted",
             format!("every number of field {service} has been given out today"),
         )
     })?;
-    let code = field.series.code(number);
-    tickets::set_last_number(ctx.conn(), &day, service, number)?;
+    let code = series.code(number);
+    tickets::set_last_number(ctx.conn(), &day, &series_key, number)?;
+    let number = number + base;
     let now = millis(ctx.now());
+    let queued_at = appointment.unwrap_or(now);
     // The place quoted at issue is the one the phone shows a moment later (the same replay
     // of the hall, this ticket among the waiting): everyone called before it at the
     // counters of its field, and when it is called. Kept with the ticket and in its
@@ -212,6 +273,7 @@ pub fn issue(
         service,
         priority.is_priority(),
         now,
+        queued_at,
     )?;
     let token = new_token();
     let row = tickets::insert(
@@ -225,6 +287,7 @@ pub fn issue(
             priority,
             issued_by: issued_by.as_str(),
             at: now,
+            queued_at,
             eta_minutes: eta,
             request_id,
             issued_device: origin.device,
@@ -243,6 +306,7 @@ pub fn issue(
         issued_by,
         eta_minutes: eta,
         ahead: Some(ahead),
+        booked_for: appointment,
     };
     let logged = record(ctx, issued, Some(&row), None, None)?;
     ctx.kept_replay().logged(logged.seq, row.id);
@@ -295,21 +359,32 @@ pub fn issue_at_kiosk(
         user: None,
     };
     let (issued, new) = issue(ctx, service, priority, origin, request_id)?;
+    if new {
+        let (paper, job) = print_job(ctx, &issued, kiosk_id, footer)?;
+        return Ok(KioskTicket {
+            issued,
+            paper,
+            job: Ok(job),
+        });
+    }
     let paper = views::ticket_paper(ctx.hall(), &issued.ticket, &issued.url, footer);
-    let job = if new {
-        let payload = serde_json::to_string(&paper).map_err(Error::internal)?;
-        let now = millis(ctx.now());
-        Ok(print_jobs::insert(
-            ctx.conn(),
-            issued.ticket.id,
-            kiosk_id,
-            &payload,
-            now,
-        )?)
-    } else {
-        Err(print_outcome_of(ctx, issued.ticket.id)?)
-    };
+    let job = Err(print_outcome_of(ctx, issued.ticket.id)?);
     Ok(KioskTicket { issued, paper, job })
+}
+
+/// A new ticket's paper and its print job at a kiosk, written in the command's
+/// transaction (a ticket on disk always has its job).
+pub fn print_job(
+    ctx: &mut Ctx<'_, '_>,
+    issued: &Issued,
+    kiosk_id: i64,
+    footer: &str,
+) -> Result<(TicketPrint, print_jobs::NewJob), Error> {
+    let paper = views::ticket_paper(ctx.hall(), &issued.ticket, &issued.url, footer);
+    let payload = serde_json::to_string(&paper).map_err(Error::internal)?;
+    let now = millis(ctx.now());
+    let job = print_jobs::insert(ctx.conn(), issued.ticket.id, kiosk_id, &payload, now)?;
+    Ok((paper, job))
 }
 
 /// What became of a ticket's print job so far (for a retried request).

@@ -260,13 +260,14 @@ impl Places {
         let mut fields = fields.to_vec();
         fields.sort();
         fields.dedup();
-        let waiting = super::estimate::all_waiting(conn)?;
+        let now = hall_time(conn)?;
+        let waiting = super::estimate::all_waiting(conn, hall, now)?;
         let mut places = HashMap::new();
         if waiting
             .iter()
             .any(|w| fields.binary_search(&w.service).is_ok())
         {
-            let estimates = Estimates::read_with(conn, hall, hall_time(conn)?, &waiting)?;
+            let estimates = Estimates::read_with(conn, hall, now, &waiting)?;
             for w in &waiting {
                 if let (Ok(field), Some(place)) =
                     (fields.binary_search(&w.service), estimates.place(w.id))

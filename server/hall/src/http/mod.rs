@@ -6,6 +6,7 @@
 //! name an address the router lacks, nor the router serve one the document leaves out.
 
 pub mod api;
+pub mod booking_edge;
 pub mod extract;
 pub mod issuing_limits;
 pub mod metrics;
@@ -50,6 +51,8 @@ pub struct AppState {
     pub connections: motcua_web::connections::Connections,
     /// Password hashing, bounded, and the sign-in throttle.
     pub sign_ins: motcua_web::session::SignIns,
+    /// The outside issuers' secrets and the booking page's bound per address.
+    pub bookings: booking_edge::BookingEdge,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -77,6 +80,7 @@ pub struct Limits {
         (name = "manager", description = "Quản lý / figures and the hall now"),
         (name = "admin", description = "Quản trị / staff, devices and the server itself"),
         (name = "devices", description = "Thiết bị / kiosks, displays and print agents"),
+        (name = "booking", description = "Đặt lịch / booking a place ahead: the booking page and outside issuers"),
     ),
     modifiers(&Credentials),
     components(schemas(
@@ -183,6 +187,15 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stats::xlsx_export))
         .routes(routes!(api::bulk_cancel))
         .routes(routes!(api::acknowledge_issuing_alert))
+        .routes(routes!(api::booking_fields))
+        .routes(routes!(api::booking_calendar))
+        .routes(routes!(api::make_booking))
+        .routes(routes!(api::booking_status))
+        .routes(routes!(api::cancel_booking))
+        .routes(routes!(api::booking_qr))
+        .routes(routes!(api::check_in))
+        .routes(routes!(api::issuer_book))
+        .routes(routes!(api::issuer_cancel))
 }
 
 /// The hall's OpenAPI document, made once from [`api_routes`].

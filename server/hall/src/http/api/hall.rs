@@ -21,6 +21,16 @@ pub struct HallInfo {
     pub absent_after_seconds: u32,
     /// An absence may be undone for this many minutes.
     pub absent_undo_minutes: u32,
+    /// Whether the hall takes bookings, and whether walk-ins are for priority only.
+    pub bookings: BookingMode,
+}
+
+/// How the hall takes bookings, as the kiosk needs to know.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct BookingMode {
+    pub enabled: bool,
+    /// Walk-in numbers at the kiosk only for the law's priority categories.
+    pub online_only: bool,
 }
 
 /// How the displays speak a call.
@@ -75,6 +85,10 @@ pub async fn services(
         services: list,
         absent_after_seconds: store.hall.absence.after_call_secs,
         absent_undo_minutes: store.hall.absence.undo_minutes,
+        bookings: BookingMode {
+            enabled: store.hall.bookings.enabled,
+            online_only: store.hall.bookings.enabled && store.hall.bookings.online_only,
+        },
     }))
 }
 

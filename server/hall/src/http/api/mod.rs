@@ -31,6 +31,7 @@ use utoipa::{IntoParams, ToSchema};
 
 mod absence;
 mod admin;
+mod bookings;
 mod bulk;
 mod counters;
 mod feeds;
@@ -41,6 +42,7 @@ mod ticketing;
 
 pub use absence::*;
 pub use admin::*;
+pub use bookings::*;
 pub use bulk::*;
 pub use counters::*;
 pub use feeds::*;

@@ -125,7 +125,7 @@ pub async fn issue_ticket(
 
 /// Take a ticket of the issuer's allowance (none for a retried request whose ticket
 /// exists: it only gets its ticket back), or refuse with 429.
-async fn within_allowance(
+pub(super) async fn within_allowance(
     app: &App,
     limits: &IssuingLimits,
     issuer: &Issuer,
@@ -162,7 +162,7 @@ async fn within_allowance(
 }
 
 /// The allowance taken for a request is given back unless a new ticket was issued.
-fn settle<T>(
+pub(super) fn settle<T>(
     allowed: Option<Allowed>,
     outcome: Result<T, Error>,
     new: impl FnOnce(&T) -> bool,
