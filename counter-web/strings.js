@@ -44,6 +44,7 @@ const errorsVi = {
   'err.bad_person': 'Số căn cước không hợp lệ.',
   'err.check_in_rate_exceeded': 'Xác nhận quá nhiều lần liên tiếp: chờ một chút rồi thử lại.',
   'err.bookings_off': 'Bộ phận một cửa hiện không nhận lịch hẹn.',
+  'err.issue_rate_exceeded': 'Cấp số quá nhiều lần liên tiếp: chờ một chút rồi thử lại.',
 };
 
 const errorsEn = {
@@ -92,6 +93,7 @@ const errorsEn = {
   'err.bad_person': 'Not a valid ID number.',
   'err.check_in_rate_exceeded': 'Too many check-ins in a row: wait a moment and try again.',
   'err.bookings_off': 'The hall does not take bookings now.',
+  'err.issue_rate_exceeded': 'Too many tickets in a row: wait a moment and try again.',
 };
 
 /**

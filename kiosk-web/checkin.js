@@ -124,6 +124,8 @@ const REFUSALS = {
   bad_code: 'bad_code',
   bad_person: 'bad_person',
   check_in_rate_exceeded: 'too_fast',
+  // A check-in counts against the kiosk's allowance of tickets, as an issue does.
+  issue_rate_exceeded: 'too_fast',
 };
 
 /**
@@ -140,7 +142,13 @@ async function explain(failure, code) {
     refusal.booking = said;
     return refusal;
   }
-  if (!code) return refusal;
+  if (!code) {
+    // An ID card's booking cannot be looked up by its code: the refusal's own words carry the
+    // time check-in opens ("… opens at 07:40"), and only the time is taken from them.
+    const time = /\b(\d{1,2}:\d{2})\b/.exec(failure?.message ?? '');
+    if (time && error === 'too_early') refusal.booking = { check_in: { from: time[1] } };
+    return refusal;
+  }
   try {
     refusal.booking = await api('GET', `/api/bookings/${encodeURIComponent(code)}`);
   } catch {

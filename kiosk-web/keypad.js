@@ -130,8 +130,10 @@ function refusalWords(c) {
   const b = c.booking;
   switch (c.error) {
     case 'too_early':
+      if (b?.check_in?.from && b.appointment)
+        return ['ci_too_early', 'ci_too_early_from', { time: b.check_in.from, at: b.appointment }];
       return b?.check_in?.from
-        ? ['ci_too_early', 'ci_too_early_from', { time: b.check_in.from, at: b.appointment }]
+        ? ['ci_too_early', 'ci_come_back_from', { time: b.check_in.from }]
         : ['ci_too_early', 'ci_too_early_sub'];
     case 'not_today':
       return b?.day
