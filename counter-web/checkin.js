@@ -1,5 +1,6 @@
 // Checking a booking in at the counter: the citizen shows the booking (its code or QR) or the
-// chip ID card, the clerk types or scans it into "Xác nhận lịch hẹn", and `POST /api/check-in`
+// chip ID card, or gives the phone number it was booked with; the clerk types or scans it
+// into "Xác nhận lịch hẹn", and `POST /api/check-in`
 // (with the clerk's session) gives the ticket; the clerk then calls it as usual. What a scan
 // is follows the kiosk's rules (/kiosk/scan.js): from an ID card only the 12-digit number is
 // kept, and the rest of the card never enters the field.
@@ -71,6 +72,13 @@ function onInput(e) {
   if (!card) result('error', t('checkin.unreadable'));
 }
 
+/** A phone number (0912 345 678, +84 912 345 678) or a 12-digit ID card number, typed. */
+function isPersonNumber(text) {
+  const t = text.trim();
+  const digits = t.replace(/[\s.()+-]/g, '');
+  return /^\+?[\d\s.()-]+$/.test(t) && /^\d{9,12}$/.test(digits);
+}
+
 function forgetCard() {
   card = null;
   $('#checkin-code').placeholder = t('checkin.placeholder');
@@ -81,6 +89,8 @@ async function onSubmit(e) {
   if (busy) return;
   const field = $('#checkin-code');
   let who = card ? { person: card } : null;
+  // A citizen without the code: today's booking by the phone or ID card number it was made with.
+  if (!who && card === null && isPersonNumber(field.value)) who = { person: field.value.trim() };
   if (!who) {
     const read = card === '' ? { kind: 'unknown' } : readScan(field.value);
     if (read.kind !== 'booking') {

@@ -1,8 +1,9 @@
 //! A booking checked in at the counter, in the clerk's console (real Chromium, real hall,
 //! hand-moved clock): the code typed (or scanned) into "Xác nhận lịch hẹn" gives the ticket,
 //! which the clerk then calls as usual; a chip ID card scanned into the field checks in by its
-//! number alone, nothing else of the card entering the field or leaving the page; a refusal
-//! is said in words.
+//! number alone, nothing else of the card entering the field or leaving the page; a citizen
+//! without the code is found by the phone number the booking was made with; a refusal is said
+//! in words.
 
 use chrono::{DateTime, TimeZone, Utc};
 use motcua_domain::Role;
@@ -207,5 +208,32 @@ async fn an_id_card_scanned_into_the_console_checks_in_by_its_number_alone() {
             "{secret:?} sent: {sent}"
         );
     }
+    console.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_citizen_without_the_code_is_found_by_the_phone_number_the_booking_was_made_with() {
+    let hall = TestHall::start().await;
+    let booking = book(&hall, "A", "08:30", "0912345678").await;
+    at_appointment(&hall, &booking);
+    let console = console_at(&hall).await;
+    console
+        .type_into("#checkin-code", &format!("0912 345 678{ENTER}"))
+        .await;
+    console
+        .wait_for(
+            "the ticket it gave",
+            &format!("{RESULT}.dataset.kind === 'info'"),
+        )
+        .await;
+    let now = looked_up(&hall, &booking).await;
+    assert_eq!(now["status"], "checked_in", "{now}");
+    let ticket = now["ticket"]["code"].as_str().expect("its ticket");
+    let said = console.eval(&format!("{RESULT}.textContent")).await;
+    assert!(
+        said.as_str()
+            .is_some_and(|s| s.contains(&format!("số {ticket}"))),
+        "{said}"
+    );
     console.close().await;
 }
