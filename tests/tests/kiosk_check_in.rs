@@ -3,8 +3,10 @@
 //! to the page, ended by Enter) on the start screen and on the field's screen, its ticket shown
 //! and printed like any other with its booked time; the keypad's way; a chip ID card's QR,
 //! of which only the 12-digit number ever leaves the page; a booking scanned too early says
-//! from when; a scan the kiosk cannot read says so briefly; and on an online-only day the
-//! start screen offers the booking first and walk-in numbers to the priority kinds alone.
+//! from when, one come too late says it is an ordinary number (or, where the hall refuses
+//! late bookings, that it was refused); a scan the kiosk cannot read says so briefly; and on
+//! an online-only day the start screen offers the booking first and walk-in numbers to the
+//! priority kinds alone.
 //!
 //! The scan rules themselves (kiosk-web/scan.js) are checked in the page, on a table of what
 //! scanners type.
@@ -535,4 +537,60 @@ async fn online_only_the_start_screen_offers_the_booking_first_and_walk_ins_only
             .await;
         kiosk.close().await;
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_late_booking_says_plainly_it_is_an_ordinary_number_or_that_it_was_refused() {
+    // This hall turns late bookings into walk-ins (the default).
+    let hall = hall_taking_bookings(false).await;
+    let token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
+    let _clerk = hall.clerk_at("lan", 1).await;
+    let booking = book(&hall, "A", "08:30", "0912345678").await;
+    at_appointment(&hall, &booking);
+    hall.clock.advance(chrono::Duration::minutes(40));
+    let kiosk = kiosk_at(&hall, &token, 1080, 1920).await;
+    scan(&kiosk, booking["url"].as_str().expect("url")).await;
+    kiosk
+        .wait_for(
+            "the walk-in ticket",
+            "document.body.dataset.screen === 'ticket' && document.querySelector(\"#ticket-booking[data-outcome='walk_in']\")",
+        )
+        .await;
+    let said = text(&kiosk, "#ticket-booking").await;
+    assert!(
+        said.contains("Lịch hẹn đã quá giờ — đây là số thường")
+            && said.contains("You came after your booking — this is an ordinary number"),
+        "{said:?}"
+    );
+    let code = text(&kiosk, "#ticket-code").await;
+    assert!(
+        code.starts_with('A') && !code.starts_with("AH"),
+        "an ordinary number: {code}"
+    );
+    kiosk.close().await;
+
+    // This one refuses them.
+    let mut settings = motcua_hall::config::Settings::default();
+    settings.bookings.late_arrival = motcua_domain::booking::LateArrival::Refuse;
+    let hall = TestHall::start_with(settings).await;
+    let token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
+    let _clerk = hall.clerk_at("lan", 1).await;
+    let booking = book(&hall, "A", "08:30", "0912345678").await;
+    at_appointment(&hall, &booking);
+    hall.clock.advance(chrono::Duration::minutes(40));
+    let kiosk = kiosk_at(&hall, &token, 1080, 1920).await;
+    scan(&kiosk, booking["code"].as_str().expect("code")).await;
+    let refusal = kiosk
+        .wait_for(
+            "the refusal",
+            "document.querySelector(\".error[data-error='late']\")?.innerText",
+        )
+        .await;
+    let refusal = refusal.as_str().unwrap_or_default();
+    assert!(
+        refusal.contains("Lịch hẹn đã quá giờ")
+            && refusal.contains("Mời lấy số thường hoặc hỏi cán bộ hướng dẫn"),
+        "{refusal:?}"
+    );
+    kiosk.close().await;
 }
