@@ -479,7 +479,11 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
     let booking = || async {
         let body = json!({"service": HOME_FIELD, "day": "2026-11-25", "window": "08:30",
             "person": "0912000001", "consent": true});
-        let made = ok("book", hall.anonymous().post("/api/bookings", body).await, 201);
+        let made = ok(
+            "book",
+            hall.anonymous().post("/api/bookings", body).await,
+            201,
+        );
         made["code"].as_str().expect("code").to_owned()
     };
     match endpoint {
@@ -493,13 +497,19 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             ),
             Watch::Nothing,
         ),
-        BookingStatus => (get(format!("/api/bookings/{}", booking().await)), Watch::Nothing),
+        BookingStatus => (
+            get(format!("/api/bookings/{}", booking().await)),
+            Watch::Nothing,
+        ),
         BookingQr => (
             get(format!("/api/bookings/{}/qr.svg", booking().await)),
             Watch::Nothing,
         ),
         CancelBooking => (
-            post(format!("/api/bookings/{}/cancel", booking().await), json!({})),
+            post(
+                format!("/api/bookings/{}/cancel", booking().await),
+                json!({}),
+            ),
             Watch::Nothing,
         ),
         CheckIn => (

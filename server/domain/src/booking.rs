@@ -150,10 +150,16 @@ impl BookingRules {
                 en: "The hall is closed",
             });
         }
-        if self.public_holidays
-            && let Some(h) = crate::holidays::public_holiday(day)
-        {
-            return Some(Closure { vi: h.vi, en: h.en });
+        if self.public_holidays {
+            // A holiday on a day of rest gives the next working day off in lieu.
+            let rest: Vec<chrono::Weekday> = (1..=7u32)
+                .filter(|d| !self.weekdays.contains(d))
+                .filter_map(|d| chrono::Weekday::try_from((d - 1) as u8).ok())
+                .collect();
+            let rules = crate::holidays::Rules::default();
+            if let Some(h) = crate::holidays::day_off(day, &rules, &rest) {
+                return Some(Closure { vi: h.vi, en: h.en });
+            }
         }
         if !self.weekdays.contains(&day.weekday().number_from_monday()) {
             return Some(Closure {
@@ -367,6 +373,14 @@ mod tests {
         assert_eq!(rules.closure(d(2026, 12, 5)).map(|c| c.en), Some("Weekend"));
         assert!(rules.windows(d(2026, 12, 6)).is_empty());
         assert!(rules.closure(d(2026, 9, 2)).is_some(), "Quốc khánh");
+        // Tết 2027 (6 February) and the Hùng Kings' day on Sunday 26 April 2026, whose
+        // day in lieu is Monday 27 April.
+        assert_eq!(
+            rules.closure(d(2027, 2, 8)).map(|c| c.vi),
+            Some("Tết Nguyên đán")
+        );
+        assert!(rules.closure(d(2026, 4, 27)).is_some(), "nghỉ bù");
+        assert!(rules.closure(d(2026, 4, 28)).is_none());
         rules.closed_days.insert(d(2026, 12, 8));
         assert_eq!(
             rules.closure(d(2026, 12, 8)).map(|c| c.vi),
