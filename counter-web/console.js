@@ -6,8 +6,10 @@
 // moves.js   the clerk's moves and their answers
 // keys.js    the keys and their help
 // confirm.js, absents.js, reprint.js: asking twice, recent absences, tickets to print again.
+// checkin.js: a booking checked in at the counter (typed or scanned).
 
 import { applyStatic } from '/shared/i18n.js';
+import { wireCheckIn } from './checkin.js';
 import { $, say, state, t } from './ctx.js';
 import { legal, render, renderAbsentSoon, renderWaiting, tickTimer, tickWaiting } from './desk.js';
 import { onKey, toggleHelp } from './keys.js';
@@ -66,6 +68,7 @@ function wire() {
     if (other) $('#pause-other').focus();
   });
   document.addEventListener('keydown', onKey);
+  wireCheckIn();
   setInterval(() => {
     if (state.view !== 'work') return;
     tickTimer();

@@ -35,6 +35,16 @@ const errorsVi = {
   'err.not_from_a_kiosk': 'Số này không lấy từ máy lấy số nên không có phiếu để in lại.',
   'err.reprint_limit': 'Phiếu này đã được in lại 3 lần: không in thêm nữa.',
   'err.reprint_forbidden': 'Chỉ in lại được số ở quầy của bạn hoặc số thuộc lĩnh vực quầy bạn phục vụ.',
+  'err.booking_not_found': 'Không tìm thấy lịch hẹn (hoặc người này không có lịch hẹn hôm nay).',
+  'err.booking_too_early': 'Chưa đến giờ xác nhận lịch hẹn này: mời công dân quay lại gần giờ hẹn.',
+  'err.booking_late_refused': 'Lịch hẹn đã quá giờ cho phép nên không còn hiệu lực.',
+  'err.booking_cancelled': 'Lịch hẹn này đã bị hủy.',
+  'err.booking_not_today': 'Lịch hẹn này không phải hôm nay.',
+  'err.bad_code': 'Mã lịch hẹn không hợp lệ.',
+  'err.bad_person': 'Số căn cước không hợp lệ.',
+  'err.check_in_rate_exceeded': 'Xác nhận quá nhiều lần liên tiếp: chờ một chút rồi thử lại.',
+  'err.bookings_off': 'Bộ phận một cửa hiện không nhận lịch hẹn.',
+  'err.issue_rate_exceeded': 'Cấp số quá nhiều lần liên tiếp: chờ một chút rồi thử lại.',
 };
 
 const errorsEn = {
@@ -73,6 +83,17 @@ const errorsEn = {
   'err.not_from_a_kiosk': 'This ticket was not issued at a kiosk: there is no printed ticket to repeat.',
   'err.reprint_limit': 'This ticket was already printed again 3 times: no more copies.',
   'err.reprint_forbidden': 'You can reprint only a ticket at your counter or in a field your counter serves.',
+  'err.booking_not_found': 'Booking not found (or this person has no booking today).',
+  'err.booking_too_early':
+    'Too early to check this booking in: the citizen comes back closer to the booked time.',
+  'err.booking_late_refused': 'The booking is past its late limit and no longer valid.',
+  'err.booking_cancelled': 'This booking was cancelled.',
+  'err.booking_not_today': 'This booking is not for today.',
+  'err.bad_code': 'Not a valid booking code.',
+  'err.bad_person': 'Not a valid ID number.',
+  'err.check_in_rate_exceeded': 'Too many check-ins in a row: wait a moment and try again.',
+  'err.bookings_off': 'The hall does not take bookings now.',
+  'err.issue_rate_exceeded': 'Too many tickets in a row: wait a moment and try again.',
 };
 
 /**
@@ -226,6 +247,16 @@ export const consoleStrings = {
     'help.click': 'Bấm vào một số trong hàng chờ (hoặc chọn nó rồi Enter): gọi đúng số đó',
     'help.cancelTwice': 'Hủy số (nhấn X hai lần)',
     'help.transferKey': 'Chọn lĩnh vực để chuyển, rồi Enter',
+    'checkin.label': 'Xác nhận lịch hẹn',
+    'checkin.placeholder': 'Mã hẹn, điện thoại hoặc CCCD',
+    'checkin.submit': 'Xác nhận',
+    'checkin.card': 'Đã đọc thẻ căn cước: bấm Enter để xác nhận',
+    'checkin.unreadable': 'Không đọc được mã: hãy nhập mã lịch hẹn (8 ký tự) hoặc quét lại.',
+    'checkin.need':
+      'Hãy nhập mã lịch hẹn (8 ký tự), số điện thoại hoặc số căn cước đã dùng khi đặt lịch, hoặc quét mã QR.',
+    'checkin.done': 'Đã xác nhận lịch hẹn {booking}: số {code}, gọi theo giờ hẹn {time}.',
+    'checkin.walkIn': 'Lịch hẹn {booking} đã quá giờ: đã cấp số thường {code}, xếp cuối hàng chờ.',
+    'checkin.early': 'Chưa đến giờ xác nhận: lịch hẹn lúc {time}, mời công dân quay lại từ {from}.',
   },
   en: {
     ...errorsEn,
@@ -340,6 +371,17 @@ export const consoleStrings = {
     'help.click': 'Click a ticket in the waiting list (or focus it and press Enter): call exactly that one',
     'help.cancelTwice': 'Cancel ticket (press X twice)',
     'help.transferKey': 'Choose the field to transfer to, then Enter',
+    'checkin.label': 'Check in a booking',
+    'checkin.placeholder': 'Code, phone or ID number',
+    'checkin.submit': 'Check in',
+    'checkin.card': 'ID card read: press Enter to check in',
+    'checkin.unreadable': 'Could not read this code: type the booking code (8 characters) or scan again.',
+    'checkin.need':
+      'Type the booking code (8 characters), or the phone or ID card number it was booked with, or scan its QR code.',
+    'checkin.done': 'Booking {booking} checked in: ticket {code}, called at its booked time {time}.',
+    'checkin.walkIn':
+      'Booking {booking} came too late: ordinary ticket {code} issued, at the back of the queue.',
+    'checkin.early': 'Too early: the booking is at {time}; the citizen may check in from {from}.',
   },
 };
 

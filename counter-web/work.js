@@ -7,6 +7,7 @@ import { api } from '/shared/api.js';
 import { clock } from '/shared/clock.js';
 import { follow } from '/shared/feed.js';
 import { makeAbsents } from './absents.js';
+import { clearCheckIn } from './checkin.js';
 import { makeConfirm } from './confirm.js';
 import { $, fieldName, say, state, t } from './ctx.js';
 import { fillTransfer, legal, render, renderWaiting } from './desk.js';
@@ -61,6 +62,7 @@ export function startWork(counter) {
 }
 
 export function stopWork() {
+  clearCheckIn();
   state.feed?.close();
   state.feed = null;
   reprint.stop();

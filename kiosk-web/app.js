@@ -1,21 +1,31 @@
 // The citizen kiosk: choose a field, then either take a regular number at once (two taps)
-// or claim a priority and confirm it. Screens are drawn from the state `S` (state.js) into
+// or claim a priority and confirm it; or check a booking in, by its code on the keypad or by
+// the scanner (its QR or the ID card's), which listens on every screen (checkin.js, scan.js). Screens are drawn from the state `S` (state.js) into
 // <main id="screen">; the server's live feeds (feeds.js) keep the fields' waiting counts,
 // their open counters and the printer's state current. The screens are in screens.js and
 // ticket.js, the citizen's steps in steps.js, the time limits in timeout.js.
 //
 // Hooks other people's browser tests rely on (keep them): body[data-screen] is
-// unpaired|start|priority|confirm|ticket and body[data-connected] true|false;
-// button[data-field=CODE], button[data-priority=KIND] ('none' issues the regular number),
-// button[data-action=confirm|back|done|lang|more-time]; .banner[data-banner=no-printer|printer-down];
+// unpaired|start|priority|confirm|checkin|ticket and body[data-connected] true|false;
+// button[data-field=CODE], button[data-priority=KIND] ('none' issues the regular number;
+// absent online-only), button[data-action=confirm|back|done|lang|more-time|booking|erase|check-in],
+// button[data-key=CHAR] (the check-in keypad), output#checkin-code[data-code] (the code typed),
+// .error[data-error=…] (why no number or no check-in), [data-banner=online-only],
+// #toast[data-notice=scan_unreadable] (a short word over any screen);
+// .banner[data-banner=no-printer|printer-down];
 // #ticket-code, #ticket-field, #ticket-ahead, #ticket-eta, img#ticket-qr, #ticket-countdown,
-// #print-status[data-state=printing|waiting|printed|failed] (and data-reason, the server's code);
+// #ticket-booking[data-outcome=checked_in|walk_in] (a checked-in booking's ticket),
+// #print-status[data-state=printing|waiting|printed|failed|again] (and data-reason, the server's code);
 // #timeout[data-open] (the "more time?" warning) and window.motcuaKiosk.skip(seconds), which
 // moves the page's own timers on (the clock the steps time out by), as a test would.
 
 import { clock } from '/shared/clock.js';
+import { h } from '/shared/el.js';
+import { scanned } from './checkin.js';
 import { connect, loadMeta, pairFromAddress, unpair } from './feeds.js';
 import { icon } from './icons.js';
+import { drawCheckIn } from './keypad.js';
+import { listen } from './scan.js';
 import { drawConfirm, drawPriority, drawStart, drawUnpaired } from './screens.js';
 import { nav, otherLang, S, t } from './state.js';
 import { drawTicket, forgetPrint } from './ticket.js';
@@ -28,6 +38,7 @@ const SCREENS = {
   start: drawStart,
   priority: drawPriority,
   confirm: drawConfirm,
+  checkin: drawCheckIn,
   ticket: drawTicket,
 };
 
@@ -50,7 +61,7 @@ function draw() {
 /** Long names or many fields: step the type down until the buttons fit (never scroll). */
 function fit() {
   for (const el of document.querySelectorAll('#screen [data-fit]')) {
-    for (let level = 0; level <= 3; level++) {
+    for (let level = 0; level <= 5; level++) {
       el.dataset.fit = level;
       if (el.scrollHeight <= el.clientHeight + 1) break;
     }
@@ -66,7 +77,7 @@ function drawChrome() {
   $('#lang-vi').className = vi ? 'on' : 'off';
   const connected = S.metaOk && !S.hallLost;
   document.body.dataset.connected = String(connected);
-  const veil = !connected && S.token && ['start', 'priority', 'confirm'].includes(S.screen);
+  const veil = !connected && S.token && ['start', 'priority', 'confirm', 'checkin'].includes(S.screen);
   $('#overlay').classList.toggle('on', Boolean(veil));
   $('#overlay-main').textContent = t('reconnecting');
   $('#overlay-sub').textContent = t('reconnecting_sub');
@@ -113,10 +124,48 @@ function tick() {
 }
 
 function goStart() {
-  forgetPrint();
-  Object.assign(S, { field: null, priority: 'none', error: null, ticket: null, print: null });
+  forgetTicket();
+  Object.assign(S, { field: null, priority: 'none', error: null, checkin: null });
   t.set('vi');
   show('start');
+}
+
+/** The ticket shown (a new one, or a check-in, replaces it; or it leaves the screen). */
+function forgetTicket() {
+  forgetPrint();
+  Object.assign(S, { ticket: null, print: null, booking: null });
+}
+
+// ---- a short word over any screen ("could not read this code") ----------------------
+
+const NOTICE_MS = 6000;
+let noticeTimer = null;
+
+/** Say `key` (and its `_sub`) in both languages over whatever screen is up, for a moment; null hides it. */
+function notice(key) {
+  const el = $('#toast');
+  clearTimeout(noticeTimer);
+  if (!key) return hideNotice();
+  el.replaceChildren(
+    h('span', { class: 'icon' }, icon('warning')),
+    h(
+      'span',
+      {},
+      h('strong', {}, t(key)),
+      h('small', {}, t(`${key}_sub`)),
+      h('small', { lang: otherLang() }, `${t.other(key)}. ${t.other(`${key}_sub`)}`),
+    ),
+  );
+  el.dataset.notice = key;
+  el.classList.add('on');
+  noticeTimer = setTimeout(hideNotice, NOTICE_MS);
+}
+
+function hideNotice() {
+  const el = $('#toast');
+  el.classList.remove('on');
+  el.replaceChildren();
+  delete el.dataset.notice;
 }
 
 // ---- a kiosk, not a web page -------------------------------------------------------
@@ -151,7 +200,7 @@ function lockDown() {
 }
 
 function start() {
-  Object.assign(nav, { show, draw, drawChrome, dataChanged, goStart, armIdle, unpair });
+  Object.assign(nav, { show, draw, drawChrome, dataChanged, goStart, armIdle, unpair, notice, forgetTicket });
   t.set('vi');
   lockDown();
   $('#hall-icon').replaceChildren(icon('hall'));
@@ -162,6 +211,8 @@ function start() {
   });
   setInterval(tick, 10_000);
   window.motcuaKiosk = { skip: (seconds) => limit.skip(seconds) };
+  // The booking scanner types like a keyboard, on every screen.
+  listen(scanned);
   window.addEventListener('resize', fit);
   document.fonts?.addEventListener?.('loadingdone', fit);
   S.token = pairFromAddress();

@@ -1,4 +1,5 @@
-// The server's word: the fields and the hall's name (/api/services), the hall's live feed
+// The server's word: the fields, the hall's name and whether it takes bookings (and only
+// bookings: online-only) (/api/services), the hall's live feed
 // (waiting counts, counters opening and closing), the kiosk's own feed (its printer, its print
 // jobs), and the pairing token that lets this kiosk issue numbers.
 
@@ -47,7 +48,12 @@ export async function loadMeta() {
     S.tz = b.timezone || S.tz;
     S.priorities = b.priorities || [];
     if (!S.snapshot) applyServices(b.services);
+    const was = S.bookings.online_only;
+    S.bookings = { enabled: Boolean(b.bookings?.enabled), online_only: Boolean(b.bookings?.online_only) };
     S.metaOk = true;
+    // The hall went online-only (or back) while someone is on the priority step: redraw it,
+    // so it offers what the hall gives now.
+    if (was !== S.bookings.online_only && S.screen === 'priority' && !S.busy) nav.draw();
   } catch {
     S.metaOk = false;
     if (S.hallUp) setTimeout(() => S.hallUp && !S.metaOk && loadMeta(), 2000);

@@ -62,6 +62,17 @@ const ICONS = {
   back: '<path d="M40 12 20 32l20 20"/>',
   clock: '<circle cx="32" cy="32" r="26"/><path d="M32 16v16l11 7"/>',
   link: '<path d="M26 38l12-12"/><path d="M22 30l-6 6a8.5 8.5 0 0 0 12 12l6-6"/><path d="M42 34l6-6a8.5 8.5 0 0 0-12-12l-6 6"/>',
+  // A booking: a calendar page with a tick.
+  booking:
+    '<rect x="6" y="12" width="52" height="46" rx="4"/><path d="M6 26h52"/><path d="M19 6v12M45 6v12"/>' +
+    '<path d="M21 42l8 8 15-16"/>',
+  // The scanner's window and a QR code in front of it.
+  scan:
+    '<path d="M6 18V6h12M46 6h12v12M58 46v12H46M18 58H6V46"/><rect x="17" y="17" width="11" height="11"/>' +
+    '<rect x="36" y="17" width="11" height="11"/><rect x="17" y="36" width="11" height="11"/>' +
+    '<path d="M36 36h4v4M47 36v11h-7M36 46v1"/>',
+  // Delete the last character: a key with a cross.
+  erase: '<path d="M22 12h34v40H22L6 32Z"/><path d="M30 24l16 16M46 24 30 40"/>',
   hall:
     '<path d="M6 22 32 8l26 14"/><path d="M10 22h44"/><path d="M14 26v22M24 26v22M40 26v22M50 26v22"/>' +
     '<path d="M8 52h48M4 58h56"/>',

@@ -1,5 +1,6 @@
-// The screens before a ticket: not paired, the fields (start), "priority?" and the priority
-// claim's confirmation. Each answers a <section> drawn from `S`; app.js puts it in <main>.
+// The screens before a ticket: not paired, the fields (start, with "I have a booking" when
+// the hall takes bookings), "priority?" and the priority claim's confirmation. Each answers
+// a <section> drawn from `S`; app.js puts it in <main>.
 
 import { h } from '/shared/el.js';
 import { fieldIcon } from './icons.js';
@@ -17,6 +18,7 @@ import {
   service,
   t,
 } from './state.js';
+import { openCheckIn } from './checkin.js';
 import { chooseField, choosePriority, issue } from './steps.js';
 import { backButton, bilingual, ico, label, other, tap, title } from './ui.js';
 
@@ -43,11 +45,12 @@ export function drawUnpaired() {
 
 export function drawStart() {
   const state = hallState();
+  const onlyBooked = S.bookings.enabled && S.bookings.online_only;
   // On a break (lunch, a meeting) citizens may still take a number and wait; only a hall
   // with no counter open or paused is closed.
   const head =
     state !== 'closed'
-      ? title('start_title')
+      ? title(onlyBooked ? 'only_title' : 'start_title')
       : h(
           'div',
           { class: 'title closed' },
@@ -59,13 +62,20 @@ export function drawStart() {
   const n = S.services.length;
   const grid = h(
     'div',
-    { class: 'fields', 'data-fit': 0, style: `--cols-p:${n > 6 ? 2 : 1};--cols-l:${n <= 4 ? 2 : 3}` },
+    // Online-only, the booking and why walk-ins are only for the priority kinds take room above.
+    {
+      class: 'fields',
+      'data-fit': 0,
+      style: `--cols-p:${n > (onlyBooked ? 4 : 6) ? 2 : 1};--cols-l:${n <= 4 ? 2 : 3}`,
+    },
     S.services.map(fieldButton),
   );
   return h(
     'section',
-    { class: 'screen start' },
-    head,
+    { class: onlyBooked ? 'screen start only-booked' : 'screen start' },
+    // "I have a booking" beside the title (above the fields, on a portrait screen); online-only
+    // it is what most people came with.
+    S.bookings.enabled ? h('div', { class: 'start-head' }, head, bookingButton(onlyBooked)) : head,
     state === 'break' ? h('p', { class: 'banner' }, t('hall_break')) : null,
     S.noPrinter
       ? h('p', { class: 'banner', 'data-banner': 'no-printer' }, ico('printer'), bilingual('no_printer'))
@@ -78,9 +88,51 @@ export function drawStart() {
           t('printer_down', { why: t(reasonKey(trouble)) }),
         )
       : null,
+    // Online-only, the fields are for the priority kinds alone: the heading over them says so, and why.
+    onlyBooked ? onlyWhy('h2') : null,
     grid,
     // The hall's notice and name are the hall's own words, in Vietnamese.
     S.notice ? h('p', { class: 'notice', lang: 'vi' }, S.notice) : null,
+  );
+}
+
+/**
+ * Why walk-ins are for the priority kinds alone today (online-only), under `heading`: on the
+ * start screen the fields' heading, on the priority step what stands in place of "No".
+ */
+function onlyWhy(tag, key = 'only_fields') {
+  return h(
+    'div',
+    { class: 'only-why', 'data-banner': 'online-only' },
+    ico('booking'),
+    h(
+      'div',
+      {},
+      tag ? h(tag, {}, t(key)) : null,
+      h('p', {}, `${t('only_why')}.`),
+      other('p', { class: 'other' }, 'only_why'),
+    ),
+  );
+}
+
+/** "I have a booking": the check-in screen (the scanner needs no button: it works anywhere). */
+function bookingButton(first) {
+  return h(
+    'button',
+    {
+      type: 'button',
+      class: first ? 'booking first' : 'booking',
+      'data-action': 'booking',
+      onclick: tap(openCheckIn),
+    },
+    ico('booking'),
+    h(
+      'span',
+      { class: 'names' },
+      h('span', { class: 'name' }, t('booking_button')),
+      other('span', { class: 'name2' }, 'booking_button'),
+      h('span', { class: 'why' }, t('booking_button_sub')),
+    ),
   );
 }
 
@@ -127,6 +179,7 @@ function chosenField() {
 }
 
 export function drawPriority() {
+  const onlyBooked = S.bookings.online_only;
   const offered = S.priorities.map((p) => p.code).filter((c) => c !== 'none');
   const kinds = offered.length ? offered : PRIORITY_KINDS;
   const choice = (code, iconName, name, why, cls) =>
@@ -148,19 +201,22 @@ export function drawPriority() {
       ),
     );
   // "No" takes the regular number at once; a priority claim goes on to be confirmed.
-  const regular = S.busy
-    ? h(
-        'button',
-        { type: 'button', class: 'choice no', 'data-priority': 'none', disabled: true },
-        h('span', { class: 'spinner' }),
-        h('span', { class: 'names' }, h('span', { class: 'name' }, t('getting'))),
-      )
-    : choice('none', 'person', t('no'), t('no_sub'), 'no');
+  // Online-only, there is no regular number to take: the sentence why stands in its place.
+  const regular = onlyBooked
+    ? onlyWhy(null)
+    : S.busy
+      ? h(
+          'button',
+          { type: 'button', class: 'choice no', 'data-priority': 'none', disabled: true },
+          h('span', { class: 'spinner' }),
+          h('span', { class: 'names' }, h('span', { class: 'name' }, t('getting'))),
+        )
+      : choice('none', 'person', t('no'), t('no_sub'), 'no');
   return h(
     'section',
-    { class: 'screen priority' },
+    { class: onlyBooked ? 'screen priority only-booked' : 'screen priority' },
     chosenField(),
-    title('priority_title'),
+    title(onlyBooked ? 'only_priority_title' : 'priority_title'),
     h('p', { class: 'hint' }, t('priority_sub')),
     issueError(),
     regular,
@@ -199,6 +255,25 @@ function issueError() {
           'small',
           { class: 'other-lang', lang: otherLang() },
           `${t.other('too_fast')}. ${t.other('too_fast_sub', n)}`,
+        ),
+      ),
+    );
+  }
+  // Online-only: the server gives walk-in numbers to the priority kinds alone.
+  if (S.error === 'priority_only') {
+    return h(
+      'p',
+      { class: 'error', role: 'alert', 'data-error': 'priority_only' },
+      ico('warning'),
+      h(
+        'span',
+        {},
+        h('strong', {}, t('priority_only')),
+        h('small', {}, `${t('only_why')}.`),
+        h(
+          'small',
+          { class: 'other-lang', lang: otherLang() },
+          `${t.other('priority_only')}. ${t.other('only_why')}.`,
         ),
       ),
     );

@@ -29,12 +29,19 @@ export const S = {
   hallLost: false, // it closed (or never opened within a few seconds) and is not back yet
   metaOk: false, // /api/services answered (since the hall feed last opened)
   snapshot: false, // the hall feed's snapshot arrived since it opened
+  // /api/services: the hall takes bookings (the kiosk checks them in); online-only, walk-in
+  // numbers are for the priority kinds alone.
+  bookings: { enabled: false, online_only: false },
   field: null,
   priority: 'none',
   busy: false,
   error: null,
   retryAfter: 10,
   ticket: null,
+  // The check-in screen: {typed (the code so far), via: keypad|scan|card, error, booking
+  // (looked up to say when to come back), retryAfter}. Never the ID card's number.
+  checkin: null,
+  booking: null, // the ticket shown is a check-in's: {outcome: checked_in|walk_in, booking}
   print: null, // {job, state: printing|waiting|printed|failed, reason}
   printResults: new Map(), // job -> the kiosk feed's word, in case it beats our own answer
   pointerDown: false,
@@ -44,7 +51,7 @@ export const S = {
 /**
  * The page's moves, filled in by app.js, so the screens' modules call them without importing
  * the module that imports them: show(name), draw(), drawChrome(), dataChanged(), goStart(),
- * armIdle(keep), unpair(revoked).
+ * armIdle(keep), unpair(revoked), notice(key) (a short word over any screen), forgetTicket().
  */
 export const nav = {};
 

@@ -1,6 +1,7 @@
 // The citizen's steps: choose a field, answer "priority?", take the number.
 
 import { ApiError, api } from '/shared/api.js';
+import { loadMeta } from './feeds.js';
 import { fieldState, nav, S, service } from './state.js';
 import { showTicket } from './ticket.js';
 
@@ -15,13 +16,16 @@ export function chooseField(code) {
 
 export function choosePriority(code) {
   if (S.busy) return;
+  // Online-only: walk-in numbers are for the priority kinds alone.
+  if (code === 'none' && S.bookings.online_only) return;
   Object.assign(S, { priority: code, error: null });
   // A regular number needs no confirming: this tap takes it. A priority claim is confirmed.
   if (code === 'none') issue();
   else nav.show('confirm');
 }
 
-function requestId() {
+/** A new id for one citizen's request, sent again on its retry. */
+export function requestId() {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
   return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join('');
 }
@@ -57,7 +61,14 @@ export async function issue() {
   S.retryAfter = Math.max(1, failure?.retryAfter ?? 10);
   const code = failure?.code;
   S.error =
-    code === 'series_exhausted' ? 'exhausted' : code === 'issue_rate_exceeded' ? 'too_fast' : 'try_again';
+    {
+      series_exhausted: 'exhausted',
+      issue_rate_exceeded: 'too_fast',
+      walk_ins_priority_only: 'priority_only',
+    }[code] ?? 'try_again';
+  // The hall went online-only since the kiosk last read its settings: read them again, so the
+  // priority step offers only what the hall gives today.
+  if (S.error === 'priority_only') loadMeta();
   if (S.screen === 'confirm' || S.screen === 'priority') nav.draw();
   nav.armIdle();
 }

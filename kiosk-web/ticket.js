@@ -1,5 +1,6 @@
 // The ticket on screen and what became of its printing: the server always says (printed,
-// failed, or waiting with a reason, until the job expires), so the kiosk never guesses.
+// failed, or waiting with a reason, until the job expires), so the kiosk never guesses. A
+// checked-in booking's ticket is the same, with a line saying it is a booked number.
 
 import { h } from '/shared/el.js';
 import { names, nav, priorityName, reasonKey, S, t } from './state.js';
@@ -27,7 +28,8 @@ export function drawTicket() {
     h(
       'div',
       { class: 'ticket-main' },
-      h('h1', { class: 'label' }, t('your_number')),
+      // A checked-in booking's number says so where others say "your number".
+      S.booking ? booked() : h('h1', { class: 'label' }, t('your_number')),
       // As big as the card allows: about 4 characters fill it.
       h(
         'div',
@@ -72,6 +74,27 @@ export function drawTicket() {
   );
 }
 
+/**
+ * A checked-in booking's heading: a booked number, called by its booked time; or, come after
+ * the late window where the hall turns late bookings into walk-ins, an ordinary number.
+ */
+function booked() {
+  const { outcome, booking } = S.booking;
+  const late = outcome === 'walk_in';
+  const key = late ? 'booked_walk_in' : 'booked_line';
+  const vars = { time: booking?.appointment ?? '' };
+  return h(
+    'h1',
+    {
+      id: 'ticket-booking',
+      class: late ? 'label tbooking late' : 'label tbooking',
+      'data-outcome': late ? 'walk_in' : 'checked_in',
+    },
+    h('span', { class: 'main' }, t(key, vars)),
+    other('span', { class: 'other' }, key, vars),
+  );
+}
+
 /** "OK" under a printed ticket; "I have my number" under one the citizen must note down. */
 export function doneButton() {
   const printed = ['printed', 'printing'].includes(S.print?.state);
@@ -96,6 +119,12 @@ function printStatus() {
     el.append(h('span', { class: 'spinner' }), h('span', {}, t('printing')));
   } else if (p.state === 'printed') {
     el.append(ico('arrow_down'), h('span', {}, t('printed')));
+  } else if (p.state === 'again') {
+    // A booking checked in before: the same number again, its ticket not printed twice.
+    el.append(
+      ico('booking'),
+      h('span', {}, h('strong', {}, t('print_again')), other('small', {}, 'print_again')),
+    );
   } else if (p.state === 'waiting') {
     // The ticket is valid and on screen; the printer may still print it (until the job expires).
     const key = p.reason ? 'print_waiting_why' : 'print_waiting';
@@ -131,6 +160,7 @@ export function printState(status) {
       return 'printing';
     case 'waiting':
     case 'printed':
+    case 'again':
       return status;
     default:
       return 'failed';
@@ -138,7 +168,12 @@ export function printState(status) {
 }
 
 export function showTicket(tk) {
-  const p = tk.print || { job: null, status: 'failed', reason: 'no_printer' };
+  // A booking checked in before comes back without a print job: nothing is printed again.
+  const p = tk.print || {
+    job: null,
+    status: S.booking ? 'again' : 'failed',
+    reason: S.booking ? null : 'no_printer',
+  };
   S.ticket = tk;
   S.print = { job: p.job, state: printState(p.status), reason: p.reason ?? null };
   // The feed may have spoken before our own answer came back: its word is the later one,

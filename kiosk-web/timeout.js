@@ -31,6 +31,7 @@ function plan() {
       return t.lang() === 'vi' ? null : { kind: 'lang', ms: IDLE_MS, touch: true };
     case 'priority':
     case 'confirm':
+    case 'checkin':
       return S.busy ? null : { kind: 'step', ms: IDLE_MS + WARN_MS, warnMs: WARN_MS, touch: true };
     case 'ticket':
       if (S.print?.state === 'printed') return { kind: 'printed', ms: PRINTED_MS, touch: true };

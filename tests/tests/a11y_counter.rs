@@ -29,9 +29,10 @@ async fn check(page: &Browser, what: &str) {
 }
 
 /// The clerk's whole round in one language: sign-in (empty, then refused), the counter
-/// choice, the desk idle, a called ticket, Cancel asked twice, serving, the warning before a
-/// transfer into a field no counter serves, the recent absences, the tickets not printed,
-/// the keys' help and a paused counter: axe-core finds nothing in any of them.
+/// choice, the desk idle, a booking's check-in refused, a called ticket, Cancel asked twice,
+/// serving, the warning before a transfer into a field no counter serves, the recent
+/// absences, the tickets not printed, the keys' help and a paused counter: axe-core finds
+/// nothing in any of them.
 async fn the_console_round(lang: &str) {
     let hall = TestHall::start().await;
     let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
@@ -88,6 +89,19 @@ async fn the_console_round(lang: &str) {
         )
         .await;
     check(&console, &at("idle")).await;
+
+    // A booking the hall does not know, checked in at the counter: the refusal is said beside
+    // the field ("Xác nhận lịch hẹn").
+    console
+        .type_into("#checkin-code", "ZZZZ-ZZZZ\u{e007}")
+        .await;
+    console
+        .wait_for(
+            "the check-in refused",
+            "document.getElementById('checkin-result').dataset.kind === 'error'",
+        )
+        .await;
+    check(&console, &at("check-in-refused")).await;
 
     console.click("button[data-action='next']").await;
     console

@@ -4,7 +4,9 @@
 //! printer is away; a field no counter serves; the priority step and its "more time?" warning;
 //! the confirm step; the ticket printed, waiting for its printer, and not printed with its
 //! countdown and its warning; the hall closed and on a break; the server unreachable; a kiosk
-//! not paired yet.
+//! not paired yet; the booking's check-in screen (empty, typing, "more time?", too early), a
+//! scan it cannot read, a booked number's ticket, and an online-only day's start and priority
+//! step.
 //!
 //! Time on the page moves by its own hook (`window.motcuaKiosk.skip(seconds)`), as in
 //! kiosk_steps.rs: no test waits for a timer.
@@ -364,6 +366,183 @@ async fn a_kiosk_whose_printer_is_away_and_its_waiting_ticket_pass_axe_with_big_
                     "document.body.dataset.screen === 'start'",
                 )
                 .await;
+        }
+        kiosk.close().await;
+    }
+}
+
+/// Book field A today in the first open window from `from` ("08:30"), for `person`.
+async fn book(hall: &TestHall, from: &str, person: &str) -> serde_json::Value {
+    let citizen = hall.anonymous();
+    let (status, calendar) = citizen.get("/api/bookings/calendar?service=A").await;
+    assert_eq!(status, 200, "{calendar}");
+    let today = &calendar["days"][0];
+    let window = today["windows"]
+        .as_array()
+        .and_then(|w| {
+            w.iter().find(|w| {
+                w["open"] == true
+                    && w["free"].as_i64().unwrap_or(0) > 0
+                    && w["start"].as_str().unwrap_or("") >= from
+            })
+        })
+        .unwrap_or_else(|| panic!("an open window from {from} today: {today}"))
+        .clone();
+    let (status, booking) = citizen
+        .post(
+            "/api/bookings",
+            json!({"service": "A", "day": today["day"], "window": window["start"],
+                   "person": person, "consent": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{booking}");
+    booking
+}
+
+/// Type `text` as the booking scanner does: keys into the page, then Enter.
+async fn scan(kiosk: &Browser, text: &str) {
+    kiosk
+        .client
+        .find(Locator::Css("body"))
+        .await
+        .expect("the page")
+        .send_keys(&format!("{text}\u{e007}"))
+        .await
+        .expect("keys");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_check_in_screen_its_refusals_and_a_booked_ticket_pass_axe_with_big_targets() {
+    let hall = TestHall::start().await;
+    let token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
+    let _clerk = hall.clerk_at("lan", 1).await;
+    let now = book(&hall, "08:30", "0912345678").await;
+    let later = book(&hall, "10:00", "0987654321").await;
+    // Half past eight: the first booking may be checked in, the second not yet.
+    let at = now["appointment_at"].as_i64().expect("appointment_at");
+    hall.clock.set(
+        chrono::TimeZone::timestamp_millis_opt(&chrono::Utc, at)
+            .single()
+            .expect("a time"),
+    );
+    for (width, height) in SIZES {
+        let kiosk = Browser::open(width, height).await;
+        for lang in LANGS {
+            let at = |what: &str| format!("{what}-{width}x{height}-{lang}");
+            start_in(
+                &kiosk,
+                &hall,
+                &token,
+                lang,
+                "document.querySelector(\"button[data-action='booking']\")",
+            )
+            .await;
+            check(&kiosk, lang, &at("start-bookings")).await;
+
+            // A scan the kiosk cannot read: a short word over the screen.
+            scan(&kiosk, "8934567890123").await;
+            kiosk
+                .wait_for(
+                    "the notice",
+                    "document.querySelector(\"#toast[data-notice='scan_unreadable']\")",
+                )
+                .await;
+            check(&kiosk, lang, &at("scan-unreadable")).await;
+
+            tap(&kiosk, "button[data-action='booking']").await;
+            kiosk
+                .wait_for(
+                    "the check-in screen",
+                    "document.body.dataset.screen === 'checkin'",
+                )
+                .await;
+            check(&kiosk, lang, &at("check-in")).await;
+            for key in ["K", "7", "M"] {
+                tap(&kiosk, &format!("button[data-key='{key}']")).await;
+            }
+            check(&kiosk, lang, &at("check-in-typing")).await;
+
+            skip(&kiosk, 31).await;
+            kiosk
+                .wait_for(
+                    "the warning",
+                    "document.querySelector('#timeout[data-open]')",
+                )
+                .await;
+            check(&kiosk, lang, &at("check-in-more-time")).await;
+            tap(&kiosk, "button[data-action='more-time']").await;
+
+            scan(&kiosk, later["url"].as_str().expect("url")).await;
+            kiosk
+                .wait_for(
+                    "too early",
+                    "document.querySelector(\".error[data-error='too_early']\")",
+                )
+                .await;
+            check(&kiosk, lang, &at("check-in-too-early")).await;
+            kiosk.screenshot(&at("a11y-check-in-too-early")).await;
+
+            // Checked in (the first time round; after it, the same ticket again).
+            scan(&kiosk, now["url"].as_str().expect("url")).await;
+            kiosk
+                .wait_for(
+                    "the booked ticket",
+                    "document.body.dataset.screen === 'ticket' && document.getElementById('ticket-booking')",
+                )
+                .await;
+            kiosk.wait_for("the QR code", QR_LOADED).await;
+            check(&kiosk, lang, &at("ticket-booked")).await;
+            kiosk.screenshot(&at("a11y-ticket-booked")).await;
+            tap(&kiosk, "button[data-action='done']").await;
+            kiosk
+                .wait_for(
+                    "the start screen",
+                    "document.body.dataset.screen === 'start'",
+                )
+                .await;
+        }
+        kiosk.close().await;
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_online_only_day_passes_axe_with_big_targets() {
+    let mut settings = motcua_hall::config::Settings::default();
+    settings.bookings.online_only = true;
+    let hall = TestHall::start_with(settings).await;
+    let token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
+    let _clerk = hall.clerk_at("lan", 1).await;
+    for (width, height) in SIZES {
+        let kiosk = Browser::open(width, height).await;
+        for lang in LANGS {
+            let at = |what: &str| format!("{what}-{width}x{height}-{lang}");
+            kiosk
+                .goto(&hall.url(&format!("/kiosk/?token={token}")))
+                .await;
+            kiosk
+                .wait_for(
+                    "the online-only start screen",
+                    "document.body.dataset.screen === 'start' && document.body.dataset.connected === 'true' && document.querySelector(\"[data-banner='online-only']\")",
+                )
+                .await;
+            if lang == "en" {
+                tap(&kiosk, "#lang").await;
+                kiosk
+                    .wait_for(
+                        "English",
+                        "document.documentElement.lang === 'en' && document.querySelector('h1')?.innerText === 'Please check in your booking'",
+                    )
+                    .await;
+            }
+            check(&kiosk, lang, &at("start-online-only")).await;
+            tap(&kiosk, "button[data-field='A']").await;
+            kiosk
+                .wait_for(
+                    "the priority step",
+                    "document.body.dataset.screen === 'priority'",
+                )
+                .await;
+            check(&kiosk, lang, &at("priority-online-only")).await;
         }
         kiosk.close().await;
     }
