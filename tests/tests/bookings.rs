@@ -812,3 +812,28 @@ async fn on_a_simulated_morning_no_walk_in_is_passed_by_more_bookings_than_the_b
         "the morning had booked tickets: {booked_seen}"
     );
 }
+
+#[tokio::test]
+async fn the_persons_hash_is_erased_thirty_days_after_the_booked_day() {
+    let hall = TestHall::start().await;
+    booked(&hall, TOMORROW, "09:00", "0912000001").await;
+    let hashes = |hall: &TestHall| {
+        let conn = rusqlite::Connection::open(hall.data_dir().join("motcua.sqlite3")).expect("db");
+        conn.query_row(
+            "SELECT COUNT(*) FROM bookings WHERE person_hash IS NOT NULL",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .expect("count")
+    };
+    assert_eq!(hashes(&hall), 1);
+    // 30 days after the booked day the hash is still kept...
+    hall.clock.advance(Duration::days(31));
+    kiosk(&hall).issue("A", "none").await;
+    assert_eq!(hashes(&hall), 1, "kept for 30 days after the visit");
+    // ...and the first change of the next day erases it.
+    hall.clock.advance(Duration::days(1));
+    let clerk = hall.staff("lan", motcua_domain::Role::Clerk).await;
+    clerk.issue("A", "none").await;
+    assert_eq!(hashes(&hall), 0);
+}
