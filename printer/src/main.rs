@@ -66,6 +66,10 @@ enum Command {
         /// The status address in the QR code.
         #[arg(long)]
         url: Option<String>,
+        /// The highlighted line under the number: a priority category, or a booked
+        /// number's "Số hẹn · giờ hẹn 09:00" (`""`: none).
+        #[arg(long)]
+        label: Option<String>,
         #[arg(long)]
         out: PathBuf,
     },
@@ -150,9 +154,13 @@ fn run(command: Command) -> anyhow::Result<()> {
             field,
             code,
             url,
+            label,
             out,
         } => {
             let mut ticket = TicketPrint::sample();
+            if let Some(label) = label {
+                ticket.priority = Some(label).filter(|l| !l.is_empty());
+            }
             if let Some(field) = field {
                 ticket.service = field;
             }
