@@ -837,3 +837,30 @@ async fn the_persons_hash_is_erased_thirty_days_after_the_booked_day() {
     clerk.issue("A", "none").await;
     assert_eq!(hashes(&hall), 0);
 }
+
+#[tokio::test]
+async fn codes_cannot_be_guessed_faster_than_ten_misses_a_minute_and_the_holder_is_never_slowed() {
+    let hall = TestHall::start_limited(Settings::default()).await;
+    let mine = booked(&hall, TOMORROW, "09:00", "0912000001").await;
+    let page = hall.anonymous();
+    // The booking itself was one attempt: nine misses are left in the minute.
+    for guess in 0..9 {
+        let (status, body) = page.get(&format!("/api/bookings/ZZZZZZ{guess}A")).await;
+        assert_eq!(
+            (status, error_code(&body)),
+            (404, "booking_not_found"),
+            "{body}"
+        );
+    }
+    let (status, body) = page.get("/api/bookings/ZZZZZZZA").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (429, "booking_rate_exceeded"),
+        "{body}"
+    );
+    let code = mine["code"].as_str().expect("code");
+    for _ in 0..20 {
+        let (status, _) = page.get(&format!("/api/bookings/{code}")).await;
+        assert_eq!(status, 200, "the holder's page keeps working");
+    }
+}

@@ -312,11 +312,30 @@ fn booking_code(code: &str) -> Result<String, AppError> {
         .ok_or_else(|| AppError::not_found("booking_not_found", "no such booking"))
 }
 
-async fn by_code(app: &App, code: String) -> Result<rows::BookingRow, AppError> {
-    app.store
-        .read(move |conn| rows::by_code(conn, &code))
-        .await?
-        .ok_or_else(|| AppError::not_found("booking_not_found", "no such booking"))
+/// The booking of a code. A miss counts against the address's booking attempts: codes
+/// cannot be tried at the speed of the network (a code is its holder's key), while the
+/// holder's own page, which always finds its booking, is never slowed.
+async fn by_code(
+    app: &App,
+    edge: &BookingEdge,
+    addr: std::net::IpAddr,
+    code: &str,
+) -> Result<rows::BookingRow, AppError> {
+    let found = match rules::parse_code(code) {
+        Some(code) => {
+            app.store
+                .read(move |conn| rows::by_code(conn, &code))
+                .await?
+        }
+        None => None,
+    };
+    match found {
+        Some(row) => Ok(row),
+        None => {
+            edge.attempt(addr)?;
+            Err(AppError::not_found("booking_not_found", "no such booking"))
+        }
+    }
 }
 
 /// A booking, as its holder sees it.
@@ -330,13 +349,16 @@ async fn by_code(app: &App, code: String) -> Result<rows::BookingRow, AppError> 
     responses(
         (status = 200, description = "the booking", body = BookingView),
         (status = 404, description = "`booking_not_found`", body = ErrorBody),
+        (status = 429, description = "`booking_rate_exceeded`: too many codes tried from this address", body = ErrorBody),
     ),
 )]
 pub async fn booking_status(
     State(app): State<App>,
+    State(edge): State<BookingEdge>,
+    ClientAddr(addr): ClientAddr,
     Path(code): Path<String>,
 ) -> Result<Json<BookingView>, AppError> {
-    let row = by_code(&app, booking_code(&code)?).await?;
+    let row = by_code(&app, &edge, addr, &code).await?;
     Ok(Json(booking_view(&app, row).await?))
 }
 
@@ -385,13 +407,16 @@ pub async fn cancel_booking(
     responses(
         (status = 200, description = "the QR code", body = String, content_type = "image/svg+xml"),
         (status = 404, description = "`booking_not_found`", body = ErrorBody),
+        (status = 429, description = "`booking_rate_exceeded`: too many codes tried from this address", body = ErrorBody),
     ),
 )]
 pub async fn booking_qr(
     State(app): State<App>,
+    State(edge): State<BookingEdge>,
+    ClientAddr(addr): ClientAddr,
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
-    let row = by_code(&app, booking_code(&code)?).await?;
+    let row = by_code(&app, &edge, addr, &code).await?;
     let url = app.hall.booking_url(&row.code);
     let qr = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         .map_err(AppError::internal)?;
@@ -464,7 +489,7 @@ fn request_id(id: Option<String>) -> Result<Option<String>, AppError> {
         (status = 200, description = "checked in before: the same ticket, nothing printed again", body = CheckInAnswer),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 404, description = "`booking_not_found`", body = ErrorBody),
-        (status = 409, description = "`booking_too_early`, `booking_late_refused`, `booking_cancelled`, `booking_not_today`", body = ErrorBody),
+        (status = 409, description = "`booking_too_early` (its message ends with the local time check-in opens, `HH:MM`), `booking_late_refused`, `booking_cancelled`, `booking_not_today`", body = ErrorBody),
         (status = 422, description = "`bad_code`, `bad_person`, `bad_request_id`", body = ErrorBody),
         (status = 429, description = "`issue_rate_exceeded`", body = ErrorBody),
     ),
