@@ -240,6 +240,23 @@ async fn busy_hall() -> TestHall {
         )
         .await;
     assert_eq!(status, 201, "rating: {body}");
+    // Two bookings: one checked in early at a counter, one still to come.
+    for (window, person) in [("08:30", "0912000001"), ("09:00", "0912000002")] {
+        let (status, booking) = hall
+            .anonymous()
+            .post(
+                "/api/bookings",
+                json!({"service": "A", "day": "2026-11-25", "window": window, "person": person, "consent": true}),
+            )
+            .await;
+        assert_eq!(status, 201, "book: {booking}");
+        if window == "08:30" {
+            let (status, body) = clerk
+                .post("/api/check-in", json!({"code": booking["code"]}))
+                .await;
+            assert_eq!(status, 201, "check in: {body}");
+        }
+    }
     let (status, body) = lunch
         .post("/api/counters/3/pause", json!({"reason": "Nghỉ trưa"}))
         .await;
@@ -299,7 +316,9 @@ async fn the_dashboard_and_its_report_pass_axe_in_every_main_state_in_both_langu
         .await;
     let history_drawn = "document.body.dataset.tab === 'history' && document.body.dataset.hist === 'ready' \
         && document.querySelector('#chart-hourly .uplot canvas') \
-        && document.querySelector('#hist-comments li[data-level]')";
+        && document.querySelector('#hist-comments li[data-level]') \
+        && document.querySelector('#hist-bookings table[data-bookings=\"byWindow\"] tbody tr[data-key=\"08:30\"]') \
+        && document.querySelector('#hist-bookings dd[data-fact=\"booked\"]').textContent === '2'";
     check(&browser, "dashboard-history", history_drawn).await;
     browser.click("#group-tabs [data-group='clerk']").await;
     check(

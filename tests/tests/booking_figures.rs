@@ -121,10 +121,7 @@ fn answered(row: &Value) -> Value {
     })
 }
 
-fn group<'a, K: Ord>(
-    places: &'a [Place],
-    key: impl Fn(&Place) -> K,
-) -> BTreeMap<K, Vec<&'a Place>> {
+fn group<K: Ord>(places: &[Place], key: impl Fn(&Place) -> K) -> BTreeMap<K, Vec<&Place>> {
     let mut groups: BTreeMap<K, Vec<&Place>> = BTreeMap::new();
     for p in places {
         groups.entry(key(p)).or_default().push(p);
