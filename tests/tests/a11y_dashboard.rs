@@ -426,6 +426,14 @@ async fn reporting_hall(
         )
         .await;
     assert_eq!(status, 201, "rating: {body}");
+    let (status, body) = hall
+        .anonymous()
+        .post(
+            "/api/bookings",
+            json!({"service": "A", "day": "2026-11-25", "window": "09:00", "person": "0912000001", "consent": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "booking: {body}");
     (code, hall)
 }
 
@@ -468,6 +476,7 @@ async fn the_city_page_passes_axe_signed_out_over_two_halls_and_in_one_hall_in_b
         "city-overview",
         "document.body.dataset.view === 'dash' && document.body.dataset.city === 'ready' \
          && document.querySelectorAll('#halls-table tbody tr[data-code]').length === 2 \
+         && document.querySelector('#halls-table tbody td[data-col=\"booked\"]').textContent === '1' \
          && document.querySelector('#chart-halls-within .uplot canvas')",
     )
     .await;
@@ -475,7 +484,8 @@ async fn the_city_page_passes_axe_signed_out_over_two_halls_and_in_one_hall_in_b
         .click(&format!("#halls-table tr[data-code='{kiem}'] a.hall-link"))
         .await;
     let hall_drawn = "document.body.dataset.page === 'hall' && document.body.dataset.hall === 'ready' \
-        && document.querySelector('#h-chart-hourly .uplot canvas')";
+        && document.querySelector('#h-chart-hourly .uplot canvas') \
+        && document.querySelector('#h-bookings table[data-bookings=\"byWindow\"] tr[data-key=\"09:00\"]')";
     check(&browser, "city-hall", hall_drawn).await;
     assert_tabs(&browser, "#group-tabs", 0).await;
     drive_tabs_by_keyboard(&browser, "#group-tabs", 5).await;

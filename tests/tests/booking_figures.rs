@@ -604,6 +604,27 @@ async fn the_bookings_csv_carries_the_same_figures_with_vietnamese_headers() {
         .expect("a total row");
     assert_eq!(total[booked], w.places.len().to_string());
     assert_eq!(rows.len(), seen + 1, "nothing else in the table");
+
+    // The workbook has the same table in a sheet of its own.
+    let (status, _, bytes) = manager
+        .get_bytes(&format!("/api/stats.xlsx?from={from}&to={to}"))
+        .await;
+    assert_eq!(status, 200);
+    use calamine::{Reader, Xlsx};
+    let mut book = Xlsx::new(std::io::Cursor::new(bytes)).expect("a workbook");
+    let sheet = book.worksheet_range("Lịch hẹn").expect("a bookings sheet");
+    let cells: Vec<Vec<String>> = sheet
+        .rows()
+        .map(|r| r.iter().map(|c| c.to_string()).collect())
+        .collect();
+    assert_eq!(cells[0][..3], ["Theo", "Mã", "Tên"]);
+    let at = cells[0]
+        .iter()
+        .position(|h| h == "Số lịch hẹn")
+        .expect("a bookings column");
+    assert_eq!(cells[1][0], "Tổng hợp");
+    assert_eq!(cells[1][at], w.places.len().to_string());
+    assert_eq!(cells.len(), rows.len() + 1, "the CSV's rows, and a header");
 }
 
 fn week_clock() -> ManualClock {
