@@ -746,6 +746,18 @@ mod tests {
     }
 
     #[test]
+    fn a_booked_ticket_called_before_its_appointment_waited_nothing() {
+        let t = eight();
+        // Queued at its appointment, 08:30; the counter was free at 08:20.
+        let mut early = served(t + 30 * MIN, t + 20 * MIN, t + 21 * MIN, t + 25 * MIN);
+        early.booked = true;
+        let targets = BTreeMap::new();
+        let r = report(&[early], &[], &setup(&targets));
+        assert_eq!(r.total.wait.max, Some(0.0));
+        assert_eq!(r.total.by_ticket.booked.wait.median, Some(0.0));
+    }
+
+    #[test]
     fn counter_time_is_split_by_hour_and_pauses_by_reason() {
         let t = eight();
         let open = Span {
