@@ -139,6 +139,31 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
       num('waitMean', (r) => r.wait?.mean, minutes, { minutes: true }),
       num('waitMedian', (r) => r.wait?.median, minutes, { minutes: true }),
       num('waitP90', (r) => r.wait?.p90, minutes, { minutes: true }),
+      // The bookings, counted apart: made, checked in within their window, no-shows, late.
+      num(
+        'booked',
+        (r) => r.bookings?.booked,
+        (v) => fmt.int(v),
+        { label: 'col.booked' },
+      ),
+      num(
+        'checkedIn',
+        (r) => r.bookings?.checked_in,
+        (v) => fmt.int(v),
+        { label: 'col.checkedIn' },
+      ),
+      num(
+        'noShow',
+        (r) => r.bookings?.no_show,
+        (v) => fmt.int(v),
+        { label: 'col.noShow' },
+      ),
+      num(
+        'late',
+        (r) => r.bookings?.late,
+        (v) => fmt.int(v),
+        { label: 'col.late' },
+      ),
     ];
   }
 
@@ -399,6 +424,7 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
     // whatever the filter shows.
     const total = {
       ...(s.total ?? {}),
+      bookings: s.bookings,
       waiting_now: (s.halls ?? []).reduce((sum, r) => sum + (r.waiting_now ?? 0), 0),
     };
     const silent = all.filter((r) => r.silent).length;

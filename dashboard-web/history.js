@@ -1,6 +1,7 @@
 // The figures of a range of days drawn as the History tab draws them: key figures, four
 // charts, a table by field / counter / clerk / hour / day (the `[data-group]` buttons
-// switch it), the ratings, the estimate's accuracy, pauses and comments. Used by the
+// switch it), the bookings (by field, window and source), the ratings, the estimate's
+// accuracy, pauses and comments. Used by the
 // hall's dashboard (ids `#hist-…`) and, served by the collector at /dashboard/, by the
 // city's page for one hall (ids `#h-…`): the same figures, drawn by the same code.
 
@@ -254,6 +255,110 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
     );
   }
 
+  /** One bookings' table: a row per field, window or source, the total below. */
+  function bookingTable(key, head, rows, name) {
+    const cols = [
+      ['booked', (r) => fmt.int(r.booked)],
+      ['checkedIn', (r) => fmt.int(r.checked_in)],
+      ['late', (r) => fmt.int(r.late)],
+      ['noShow', (r) => fmt.int(r.no_show)],
+      ['cancelled', (r) => fmt.int(r.cancelled)],
+      ['showRate', (r) => fmt.percent(r.show_rate)],
+      ['lateness', (r) => fmt.minutesNumber(r.lateness?.median), true],
+    ];
+    const line = (r) => cols.map(([col, cell]) => h('td', { class: 'num', dataset: { col } }, cell(r)));
+    return h(
+      'div',
+      { class: 'table-wrap', tabindex: '0', role: 'region', 'aria-label': t(`bk.${key}`) },
+      h(
+        'table',
+        { class: 'grid-table figures', dataset: { bookings: key } },
+        h('caption', {}, t(`bk.${key}`)),
+        h(
+          'thead',
+          {},
+          h(
+            'tr',
+            {},
+            h('th', { class: 'name' }, head),
+            cols.map(([col, , minutes]) =>
+              h(
+                'th',
+                { dataset: { col } },
+                t(`bkth.${col}`),
+                minutes ? h('small', {}, ` (${t('unit.minShort')})`) : null,
+              ),
+            ),
+          ),
+        ),
+        h(
+          'tbody',
+          {},
+          rows.map((r) => h('tr', { dataset: { key: r.key } }, h('td', { class: 'name' }, name(r)), line(r))),
+        ),
+        h('tfoot', {}, h('tr', {}, h('td', { class: 'name' }, t('table.total')), line(stats.bookings.total))),
+      ),
+    );
+  }
+
+  /** The bookings: what became of them, lateness, walk-in and booked numbers, the tables. */
+  function renderBookings() {
+    const body = $(`#${prefix}bookings-body`);
+    if (!body) return;
+    const b = stats.bookings;
+    if (!b?.total?.booked) {
+      body.replaceChildren(h('p', { class: 'muted empty' }, t('bk.none')));
+      return;
+    }
+    const T = b.total;
+    const kinds = stats.total?.by_ticket ?? {};
+    const fact = (key, value, data) => [h('dt', {}, t(key)), h('dd', { dataset: { fact: data } }, value)];
+    body.replaceChildren(
+      h(
+        'dl',
+        { class: 'facts' },
+        ...fact('bk.booked', fmt.int(T.booked), 'booked'),
+        ...fact('bk.checkedIn', fmt.int(T.checked_in), 'checked_in'),
+        ...fact('bk.late', t('bk.lateLine', { n: fmt.int(T.late), w: fmt.int(T.late_walk_in) }), 'late'),
+        ...fact('bk.noShow', fmt.int(T.no_show), 'no_show'),
+        ...fact('bk.cancelled', fmt.int(T.cancelled), 'cancelled'),
+        ...fact('bk.awaited', fmt.int(T.awaited), 'awaited'),
+        ...fact('bk.showRate', fmt.percent(T.show_rate), 'show_rate'),
+        ...fact(
+          'bk.lateness',
+          t('bk.latenessLine', {
+            median: fmt.minutes(T.lateness?.median),
+            p90: fmt.minutes(T.lateness?.p90),
+          }),
+          'lateness',
+        ),
+        ...fact(
+          'bk.walkIn',
+          t('bk.ticketLine', {
+            n: fmt.int(kinds.walk_in?.issued),
+            median: fmt.minutes(kinds.walk_in?.wait?.median),
+          }),
+          'walk_in',
+        ),
+        ...fact(
+          'bk.bookedTickets',
+          t('bk.ticketLine', {
+            n: fmt.int(kinds.booked?.issued),
+            median: fmt.minutes(kinds.booked?.wait?.median),
+          }),
+          'booked_tickets',
+        ),
+      ),
+      bookingTable('byField', t('by.field'), b.by_field ?? [], (r) => [
+        h('span', { class: 'code-badge' }, r.key),
+        ' ',
+        nameOf(r),
+      ]),
+      bookingTable('byWindow', t('bk.window'), b.by_window ?? [], (r) => r.key),
+      bookingTable('bySource', t('bk.source'), b.by_source ?? [], nameOf),
+    );
+  }
+
   function render() {
     if (!stats) return;
     document.body.dataset[emptyFlag] = String(!stats.total?.issued);
@@ -264,6 +369,7 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
     renderEstimate(stats.estimate);
     renderPauses(stats.total);
     renderComments(stats.comments ?? []);
+    renderBookings();
   }
 
   // The breakdowns are tabs over the one table (`#group-tabs`, its panel the table's frame).

@@ -240,6 +240,23 @@ async fn busy_hall() -> TestHall {
         )
         .await;
     assert_eq!(status, 201, "rating: {body}");
+    // Two bookings: one checked in early at a counter, one still to come.
+    for (window, person) in [("08:30", "0912000001"), ("09:00", "0912000002")] {
+        let (status, booking) = hall
+            .anonymous()
+            .post(
+                "/api/bookings",
+                json!({"service": "A", "day": "2026-11-25", "window": window, "person": person, "consent": true}),
+            )
+            .await;
+        assert_eq!(status, 201, "book: {booking}");
+        if window == "08:30" {
+            let (status, body) = clerk
+                .post("/api/check-in", json!({"code": booking["code"]}))
+                .await;
+            assert_eq!(status, 201, "check in: {body}");
+        }
+    }
     let (status, body) = lunch
         .post("/api/counters/3/pause", json!({"reason": "Nghỉ trưa"}))
         .await;
@@ -299,7 +316,9 @@ async fn the_dashboard_and_its_report_pass_axe_in_every_main_state_in_both_langu
         .await;
     let history_drawn = "document.body.dataset.tab === 'history' && document.body.dataset.hist === 'ready' \
         && document.querySelector('#chart-hourly .uplot canvas') \
-        && document.querySelector('#hist-comments li[data-level]')";
+        && document.querySelector('#hist-comments li[data-level]') \
+        && document.querySelector('#hist-bookings table[data-bookings=\"byWindow\"] tbody tr[data-key=\"08:30\"]') \
+        && document.querySelector('#hist-bookings dd[data-fact=\"booked\"]').textContent === '2'";
     check(&browser, "dashboard-history", history_drawn).await;
     browser.click("#group-tabs [data-group='clerk']").await;
     check(
@@ -407,6 +426,14 @@ async fn reporting_hall(
         )
         .await;
     assert_eq!(status, 201, "rating: {body}");
+    let (status, body) = hall
+        .anonymous()
+        .post(
+            "/api/bookings",
+            json!({"service": "A", "day": "2026-11-25", "window": "09:00", "person": "0912000001", "consent": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "booking: {body}");
     (code, hall)
 }
 
@@ -449,6 +476,7 @@ async fn the_city_page_passes_axe_signed_out_over_two_halls_and_in_one_hall_in_b
         "city-overview",
         "document.body.dataset.view === 'dash' && document.body.dataset.city === 'ready' \
          && document.querySelectorAll('#halls-table tbody tr[data-code]').length === 2 \
+         && document.querySelector('#halls-table tbody td[data-col=\"booked\"]').textContent === '1' \
          && document.querySelector('#chart-halls-within .uplot canvas')",
     )
     .await;
@@ -456,7 +484,8 @@ async fn the_city_page_passes_axe_signed_out_over_two_halls_and_in_one_hall_in_b
         .click(&format!("#halls-table tr[data-code='{kiem}'] a.hall-link"))
         .await;
     let hall_drawn = "document.body.dataset.page === 'hall' && document.body.dataset.hall === 'ready' \
-        && document.querySelector('#h-chart-hourly .uplot canvas')";
+        && document.querySelector('#h-chart-hourly .uplot canvas') \
+        && document.querySelector('#h-bookings table[data-bookings=\"byWindow\"] tr[data-key=\"09:00\"]')";
     check(&browser, "city-hall", hall_drawn).await;
     assert_tabs(&browser, "#group-tabs", 0).await;
     drive_tabs_by_keyboard(&browser, "#group-tabs", 5).await;

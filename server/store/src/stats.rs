@@ -9,7 +9,7 @@ use crate::StoreError;
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use motcua_domain::event::{EndReason, Event, Logged, RatingChannel, UnreadableEvent};
-use motcua_domain::stats::{BeganBy, Outcome, Span, Visit, local_hour};
+use motcua_domain::stats::{BeganBy, Booking, BookingOutcome, Outcome, Span, Visit, local_hour};
 use motcua_domain::{Hall, UndoTo, numbering::local_day};
 use rusqlite::{Connection, OptionalExtension, named_params, params};
 
@@ -419,7 +419,7 @@ pub fn visits(
         "SELECT day, service, began_by, issued_at, queued_at, hour, priority, first_call, last_call,
              counter_no, user_id, recalls, started_at, ended_at, outcome, end_reason,
              quoted_minutes, rating, rating_scale, comment, rated_at, rating_source,
-             rating_replaced
+             rating_replaced, booked
          FROM stat_visits WHERE hall = ?3 AND day BETWEEN ?1 AND ?2",
     )?;
     // Rows come in day order: parse each day once. Text is read borrowed where it can be,
@@ -454,6 +454,7 @@ pub fn visits(
             queued_at: r.get(4)?,
             hour: r.get(5)?,
             priority: r.get(6)?,
+            booked: r.get(23)?,
             first_call: r.get(7)?,
             last_call: r.get(8)?,
             counter: r.get(9)?,
@@ -496,6 +497,34 @@ pub fn spans(
             began_at: r.get(5)?,
             last_activity: r.get(6)?,
             ended_at: r.get(7)?,
+        })
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The bookings booked for `from` to `to` (local days, inclusive).
+pub fn bookings(
+    conn: &Connection,
+    hall: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Vec<Booking>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT day, service, window_start, source, booked_at, outcome, offset_ms, late_walk_in
+         FROM stat_bookings WHERE hall = ?3 AND day BETWEEN ?1 AND ?2",
+    )?;
+    let rows = stmt.query_map(params![from.to_string(), to.to_string(), hall], |r| {
+        let outcome: String = r.get(5)?;
+        Ok(Booking {
+            day: parse_day(&r.get::<_, String>(0)?)?,
+            service: r.get(1)?,
+            window: r.get(2)?,
+            source: r.get(3)?,
+            booked_at: r.get(4)?,
+            // The table's CHECK allows nothing else.
+            outcome: BookingOutcome::parse(&outcome).unwrap_or(BookingOutcome::Booked),
+            offset_ms: r.get(6)?,
+            late_walk_in: r.get(7)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)

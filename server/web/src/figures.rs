@@ -1,13 +1,14 @@
 //! The manager's figures as both servers show them: a range of days read from a query, the
 //! figures of a hall laid out for screens ([`StatsView`]), and the same figures as CSV and
-//! as an Excel workbook (Vietnamese headers, one sheet per breakdown).
+//! as an Excel workbook (Vietnamese headers, one sheet per breakdown, and the bookings'
+//! figures in a sheet of their own).
 
 use crate::AppError;
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use motcua_domain::Hall;
-use motcua_domain::stats::{self, Figures, Report};
+use motcua_domain::stats::{self, BookingFigures, BookingReport, Figures, Report};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -22,7 +23,8 @@ pub struct RangeQuery {
     pub from: Option<String>,
     /// The last day, `YYYY-MM-DD`.
     pub to: Option<String>,
-    /// For a CSV: the breakdown (total, field, counter, clerk, hour, day; field when left out).
+    /// For a CSV: the breakdown (total, field, counter, clerk, hour, day, or bookings for
+    /// the bookings' figures; field when left out).
     pub by: Option<String>,
 }
 
@@ -101,6 +103,81 @@ pub struct StatsView {
     pub wait_histogram: Vec<stats::Bucket>,
     pub estimate: stats::Accuracy,
     pub comments: Vec<CommentView>,
+    /// The bookings booked for these days.
+    pub bookings: BookingsView,
+}
+
+/// The bookings' figures of a range, in every breakdown (see
+/// `motcua_domain::stats::bookings` for what each counts).
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BookingsView {
+    pub total: BookingFigures,
+    pub by_field: Vec<BookingRow>,
+    /// By the window's local start, every day and field together.
+    pub by_window: Vec<BookingRow>,
+    pub by_day: Vec<BookingRow>,
+    /// The hall's booking page, then each outside issuer.
+    pub by_source: Vec<BookingRow>,
+}
+
+/// A row of a bookings' breakdown: what it is, in both languages, and its figures.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct BookingRow {
+    pub key: String,
+    pub name_vi: String,
+    pub name_en: String,
+    #[serde(flatten)]
+    pub figures: BookingFigures,
+}
+
+/// A booking's source as people read it: the hall's page, or an outside issuer by name.
+pub fn source_names(source: &str) -> (String, String) {
+    match source.strip_prefix("issuer:") {
+        Some(name) => (format!("Ứng dụng {name}"), format!("App {name}")),
+        None if source == "page" => (
+            "Trang đặt lịch của bộ phận".into(),
+            "The hall's booking page".into(),
+        ),
+        None => (source.to_owned(), source.to_owned()),
+    }
+}
+
+fn bookings_view(hall: &Hall, report: BookingReport) -> BookingsView {
+    let row = |key: String, (name_vi, name_en): (String, String), figures| BookingRow {
+        key,
+        name_vi,
+        name_en,
+        figures,
+    };
+    BookingsView {
+        total: report.total,
+        by_field: report
+            .by_field
+            .into_iter()
+            .map(|(code, f)| row(code.clone(), name_of_field(hall, &code), f))
+            .collect(),
+        by_window: report
+            .by_window
+            .into_iter()
+            .map(|(w, f)| row(w.clone(), (w.clone(), w), f))
+            .collect(),
+        by_day: report
+            .by_day
+            .into_iter()
+            .map(|(d, f)| {
+                row(
+                    d.to_string(),
+                    (d.format("%d/%m/%Y").to_string(), d.to_string()),
+                    f,
+                )
+            })
+            .collect(),
+        by_source: report
+            .by_source
+            .into_iter()
+            .map(|(s, f)| row(s.clone(), source_names(&s), f))
+            .collect(),
+    }
 }
 
 fn name_of_field(hall: &Hall, code: &str) -> (String, String) {
@@ -122,6 +199,7 @@ pub fn view(
     to: NaiveDate,
     generated_at: String,
     report: Report,
+    bookings: BookingReport,
 ) -> StatsView {
     let row = |key: String, (name_vi, name_en): (String, String), figures| Row {
         key,
@@ -197,16 +275,102 @@ pub fn view(
                 comment: c.comment,
             })
             .collect(),
+        bookings: bookings_view(hall, bookings),
     }
 }
 
-/// One column of an exported table.
-struct Column {
+/// One column of an exported table of `T`s.
+struct Column<T> {
     header: String,
-    value: fn(&Figures) -> Cell,
+    value: fn(&T) -> Cell,
 }
 
-enum Cell {
+/// What an exported table's rows can be: figures, the bookings' figures, or both side by
+/// side (the city's list of halls).
+pub trait Table {
+    /// The headers of the figures' columns (the hall's rating scale names its levels).
+    fn headers(scale: u8) -> Vec<String>;
+    fn cells(&self, scale: u8) -> Vec<Cell>;
+}
+
+impl Table for Figures {
+    fn headers(scale: u8) -> Vec<String> {
+        columns(scale).into_iter().map(|c| c.header).collect()
+    }
+
+    fn cells(&self, scale: u8) -> Vec<Cell> {
+        columns(scale).iter().map(|c| (c.value)(self)).collect()
+    }
+}
+
+impl Table for BookingFigures {
+    fn headers(_: u8) -> Vec<String> {
+        booking_columns().into_iter().map(|c| c.header).collect()
+    }
+
+    fn cells(&self, _: u8) -> Vec<Cell> {
+        booking_columns().iter().map(|c| (c.value)(self)).collect()
+    }
+}
+
+impl<T: Table> Table for &T {
+    fn headers(scale: u8) -> Vec<String> {
+        T::headers(scale)
+    }
+
+    fn cells(&self, scale: u8) -> Vec<Cell> {
+        (*self).cells(scale)
+    }
+}
+
+impl<A: Table, B: Table> Table for (A, B) {
+    fn headers(scale: u8) -> Vec<String> {
+        let mut h = A::headers(scale);
+        h.extend(B::headers(scale));
+        h
+    }
+
+    fn cells(&self, scale: u8) -> Vec<Cell> {
+        let mut c = self.0.cells(scale);
+        c.extend(self.1.cells(scale));
+        c
+    }
+}
+
+/// The bookings' columns (what each counts: `motcua_domain::stats::bookings`).
+fn booking_columns() -> Vec<Column<BookingFigures>> {
+    macro_rules! col {
+        ($h:expr, $f:expr) => {
+            Column::<BookingFigures> {
+                header: $h.to_owned(),
+                value: $f,
+            }
+        };
+    }
+    vec![
+        col!("Số lịch hẹn", |b| Cell::Count(b.booked)),
+        col!("Đã hủy hẹn", |b| Cell::Count(b.cancelled)),
+        col!("Đến trong khung giờ hẹn", |b| Cell::Count(
+            b.checked_in
+        )),
+        col!("Đến muộn", |b| Cell::Count(b.late)),
+        col!("Đến muộn được cấp số thường", |b| {
+            Cell::Count(b.late_walk_in)
+        }),
+        col!("Không đến", |b| Cell::Count(b.no_show)),
+        col!("Chưa đến giờ hẹn", |b| Cell::Count(b.awaited)),
+        col!("Tỷ lệ đến (%)", |b| Cell::Share(b.show_rate)),
+        col!("Lệch giờ hẹn trung vị (phút)", |b| Cell::Minutes(
+            b.lateness.median
+        )),
+        col!("Lệch giờ hẹn P90 (phút)", |b| Cell::Minutes(
+            b.lateness.p90
+        )),
+    ]
+}
+
+/// One cell of an exported table.
+pub enum Cell {
     Count(u64),
     /// Minutes, from seconds.
     Minutes(Option<f64>),
@@ -214,10 +378,10 @@ enum Cell {
     Share(Option<f64>),
 }
 
-fn columns(scale: u8) -> Vec<Column> {
+fn columns(scale: u8) -> Vec<Column<Figures>> {
     macro_rules! col {
         ($h:expr, $f:expr) => {
-            Column {
+            Column::<Figures> {
                 header: $h.to_owned(),
                 value: $f,
             }
@@ -308,6 +472,20 @@ fn columns(scale: u8) -> Vec<Column> {
             "Đánh giá tại quầy được công dân đánh giá lại",
             |f| { Cell::Count(f.satisfaction.replaced) }
         ),
+        // Numbers taken at the hall and numbers of bookings checked in, apart.
+        col!("Phiếu lấy trực tiếp", |f| Cell::Count(
+            f.by_ticket.walk_in.issued
+        )),
+        col!(
+            "Chờ trung vị phiếu lấy trực tiếp (phút)",
+            |f| { Cell::Minutes(f.by_ticket.walk_in.wait.median) }
+        ),
+        col!("Phiếu đặt hẹn", |f| Cell::Count(
+            f.by_ticket.booked.issued
+        )),
+        col!("Chờ trung vị phiếu đặt hẹn (phút)", |f| {
+            Cell::Minutes(f.by_ticket.booked.wait.median)
+        }),
     ];
     const LEVEL: [fn(&Figures) -> Cell; 5] = [
         |f| Cell::Count(f.satisfaction.levels.first().copied().unwrap_or(0)),
@@ -453,28 +631,83 @@ pub fn csv_table(v: &StatsView, by: Breakdown) -> Result<Vec<u8>, AppError> {
     rows_csv(by.titles().1, &by.rows(v), v.rating_scale)
 }
 
+/// The bookings' breakdowns, one after the other: (the breakdown's name, code, name, figures).
+fn booking_rows(v: &StatsView) -> Vec<(&'static str, String, String, &BookingFigures)> {
+    let b = &v.bookings;
+    let mut rows = vec![(
+        "Tổng hợp",
+        format!(
+            "{} – {}",
+            v.from.format("%d/%m/%Y"),
+            v.to.format("%d/%m/%Y")
+        ),
+        v.hall.clone(),
+        &b.total,
+    )];
+    for (title, part) in [
+        ("Lĩnh vực", &b.by_field),
+        ("Khung giờ", &b.by_window),
+        ("Ngày", &b.by_day),
+        ("Nguồn đặt", &b.by_source),
+    ] {
+        rows.extend(
+            part.iter()
+                .map(|r| (title, r.key.clone(), r.name_vi.clone(), &r.figures)),
+        );
+    }
+    rows
+}
+
+/// The bookings' figures as CSV: every breakdown in one table, its first column naming the
+/// breakdown (total, field, window, day, source).
+pub fn bookings_csv(v: &StatsView) -> Result<Vec<u8>, AppError> {
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::Writer::from_writer(&mut out);
+        let mut header = vec!["Theo".to_owned(), "Mã".to_owned(), "Tên".to_owned()];
+        header.extend(BookingFigures::headers(v.rating_scale));
+        w.write_record(&header).map_err(AppError::internal)?;
+        for (by, key, name, figures) in booking_rows(v) {
+            let mut record = vec![
+                by.to_owned(),
+                text_cell(&key).into_owned(),
+                text_cell(&name).into_owned(),
+            ];
+            record.extend(
+                figures
+                    .cells(v.rating_scale)
+                    .iter()
+                    .map(|c| cell_number(c).map(|x| x.to_string()).unwrap_or_default()),
+            );
+            w.write_record(&record).map_err(AppError::internal)?;
+        }
+        w.flush().map_err(AppError::internal)?;
+    }
+    Ok(out)
+}
+
 /// Rows of figures as CSV: the group's code and name, then every figure (Vietnamese
 /// headers, times in minutes, shares in percent).
-pub fn rows_csv(
+pub fn rows_csv<T: Table>(
     first: &str,
-    rows: &[(String, String, &Figures)],
+    rows: &[(String, String, T)],
     scale: u8,
 ) -> Result<Vec<u8>, AppError> {
     // A byte-order mark, so spreadsheet programs read the Vietnamese right.
     let mut out = "\u{feff}".as_bytes().to_vec();
     {
         let mut w = csv::Writer::from_writer(&mut out);
-        let cols = columns(scale);
         let mut header = vec![first.to_owned(), "Tên".to_owned()];
-        header.extend(cols.iter().map(|c| c.header.clone()));
+        header.extend(T::headers(scale));
         w.write_record(&header).map_err(AppError::internal)?;
         for (key, name, figures) in rows {
             let mut record = vec![text_cell(key).into_owned(), text_cell(name).into_owned()];
-            record.extend(cols.iter().map(|c| {
-                cell_number(&(c.value)(figures))
-                    .map(|x| x.to_string())
-                    .unwrap_or_default()
-            }));
+            record.extend(
+                figures
+                    .cells(scale)
+                    .iter()
+                    .map(|c| cell_number(c).map(|x| x.to_string()).unwrap_or_default()),
+            );
             w.write_record(&record).map_err(AppError::internal)?;
         }
         w.flush().map_err(AppError::internal)?;
@@ -483,22 +716,19 @@ pub fn rows_csv(
 }
 
 /// Rows of figures as one worksheet, headers in row `top`.
-pub fn rows_sheet(
+pub fn rows_sheet<T: Table>(
     sheet: &mut rust_xlsxwriter::Worksheet,
     top: u32,
     first: &str,
-    rows: &[(String, String, &Figures)],
+    rows: &[(String, String, T)],
     scale: u8,
 ) -> Result<(), rust_xlsxwriter::XlsxError> {
     use rust_xlsxwriter::Format;
     let bold = Format::new().set_bold().set_text_wrap();
-    let minutes = Format::new().set_num_format("0.00");
-    let percent = Format::new().set_num_format("0.0");
-    let cols = columns(scale);
     sheet.write_string_with_format(top, 0, first, &bold)?;
     sheet.write_string_with_format(top, 1, "Tên", &bold)?;
-    for (i, c) in cols.iter().enumerate() {
-        sheet.write_string_with_format(top, i as u16 + 2, &c.header, &bold)?;
+    for (i, h) in T::headers(scale).iter().enumerate() {
+        sheet.write_string_with_format(top, i as u16 + 2, h, &bold)?;
     }
     sheet.set_row_height(top, 45)?;
     sheet.set_column_width(1, 28)?;
@@ -506,10 +736,26 @@ pub fn rows_sheet(
         let row = top + 1 + r as u32;
         sheet.write_string(row, 0, text_cell(key))?;
         sheet.write_string(row, 1, text_cell(name))?;
-        for (i, c) in cols.iter().enumerate() {
-            let cell = (c.value)(figures);
-            let col = i as u16 + 2;
-            match (&cell, cell_number(&cell)) {
+        write_cells(sheet, row, 2, &figures.cells(scale))?;
+    }
+    sheet.set_freeze_panes(top + 1, 2)?;
+    Ok(())
+}
+
+/// Figures as numbers in a row of a worksheet, from column `first`.
+fn write_cells(
+    sheet: &mut rust_xlsxwriter::Worksheet,
+    row: u32,
+    first: u16,
+    cells: &[Cell],
+) -> Result<(), rust_xlsxwriter::XlsxError> {
+    use rust_xlsxwriter::Format;
+    let minutes = Format::new().set_num_format("0.00");
+    let percent = Format::new().set_num_format("0.0");
+    {
+        for (i, cell) in cells.iter().enumerate() {
+            let col = i as u16 + first;
+            match (cell, cell_number(cell)) {
                 (_, None) => {}
                 (Cell::Count(_), Some(x)) => {
                     sheet.write_number(row, col, x)?;
@@ -523,7 +769,6 @@ pub fn rows_sheet(
             }
         }
     }
-    sheet.set_freeze_panes(top + 1, 2)?;
     Ok(())
 }
 
@@ -586,6 +831,25 @@ pub fn workbook(v: &StatsView) -> Result<Vec<u8>, rust_xlsxwriter::XlsxError> {
         };
         rows_sheet(sheet, top, first, &by.rows(v), v.rating_scale)?;
     }
+    let sheet = book.add_worksheet().set_name("Lịch hẹn")?;
+    for (i, h) in ["Theo", "Mã", "Tên"]
+        .into_iter()
+        .map(str::to_owned)
+        .chain(BookingFigures::headers(v.rating_scale))
+        .enumerate()
+    {
+        sheet.write_string_with_format(0, i as u16, h, &bold)?;
+    }
+    sheet.set_row_height(0, 45)?;
+    sheet.set_column_width(2, 28)?;
+    for (r, (by, key, name, figures)) in booking_rows(v).into_iter().enumerate() {
+        let row = r as u32 + 1;
+        sheet.write_string(row, 0, by)?;
+        sheet.write_string(row, 1, text_cell(&key))?;
+        sheet.write_string(row, 2, text_cell(&name))?;
+        write_cells(sheet, row, 3, &figures.cells(v.rating_scale))?;
+    }
+    sheet.set_freeze_panes(1, 3)?;
     let sheet = book.add_worksheet().set_name("Phân bố thời gian chờ")?;
     sheet.write_string_with_format(0, 0, "Từ (phút)", &bold)?;
     sheet.write_string_with_format(0, 1, "Đến (phút)", &bold)?;

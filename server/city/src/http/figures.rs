@@ -81,8 +81,8 @@ pub(super) fn today(state: &CityState) -> NaiveDate {
     local_day(state.clock.now(), state.settings.tz)
 }
 
-/// One hall's figures, from its rows in the statistics tables; the visits and spans are
-/// handed back for the city's total.
+/// One hall's figures, from its rows in the statistics tables; the visits, spans and
+/// bookings are handed back for the city's total.
 pub(super) fn figures_of(
     conn: &rusqlite::Connection,
     row: &HallRow,
@@ -94,6 +94,7 @@ pub(super) fn figures_of(
     let hall = row.as_hall(settings.tz);
     let visits = stored::visits(conn, row.id, from, to)?;
     let spans = stored::spans(conn, row.id, from, to)?;
+    let bookings = stored::bookings(conn, row.id, from, to)?;
     let targets: BTreeMap<String, u32> = hall
         .services
         .iter()
@@ -112,8 +113,10 @@ pub(super) fn figures_of(
     Ok(HallReport {
         hall,
         report,
+        booking_report: domain_stats::booking_report(&bookings),
         visits,
         spans,
+        bookings,
         targets,
     })
 }
@@ -121,8 +124,10 @@ pub(super) fn figures_of(
 pub(super) struct HallReport {
     hall: motcua_domain::Hall,
     report: domain_stats::Report,
+    booking_report: domain_stats::BookingReport,
     visits: Vec<domain_stats::Visit>,
     spans: Vec<domain_stats::Span>,
+    bookings: Vec<domain_stats::Booking>,
     targets: BTreeMap<String, u32>,
 }
 
@@ -134,6 +139,8 @@ pub struct HallFigures {
     pub waiting_now: u64,
     #[serde(flatten)]
     pub figures: Figures,
+    /// The bookings booked for these days in this hall.
+    pub bookings: BookingFigures,
 }
 
 /// Every hall's figures side by side, and the city's.
@@ -144,6 +151,8 @@ pub struct Overview {
     pub generated_at: String,
     pub silent_after_minutes: i64,
     pub total: Figures,
+    /// Every hall's bookings together.
+    pub bookings: BookingFigures,
     pub halls: Vec<HallFigures>,
 }
 
@@ -159,6 +168,7 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
             let waiting = city_store::waiting_now(conn, &day)?;
             let mut all_visits = Vec::new();
             let mut all_spans = Vec::new();
+            let mut all_bookings = Vec::new();
             let mut rows = Vec::new();
             let mut targets: BTreeMap<String, u32> = BTreeMap::new();
             for h in &halls {
@@ -177,10 +187,12 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
                     s.counter = 0;
                     s
                 }));
+                all_bookings.extend(r.bookings);
                 rows.push(HallFigures {
                     hall: listed(h, &settings, now),
                     waiting_now: waiting.get(&h.id).copied().unwrap_or(0),
                     figures: r.report.total,
+                    bookings: r.booking_report.total,
                 });
             }
             let total = domain_stats::report(
@@ -200,6 +212,7 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
                 generated_at: city_time(&settings, now),
                 silent_after_minutes: settings.silent_after_minutes,
                 total,
+                bookings: domain_stats::booking_report(&all_bookings).total,
                 halls: rows,
             })
         })
@@ -231,13 +244,20 @@ pub(super) async fn overview(
     Ok(Json(overview_of(&state, &q).await?))
 }
 
-pub(super) fn overview_rows(o: &Overview) -> Vec<(String, String, &Figures)> {
-    let mut rows: Vec<(String, String, &Figures)> = o
+/// The overview's lines: each hall's figures and bookings, then the city's.
+pub(super) fn overview_rows(o: &Overview) -> Vec<(String, String, (&Figures, &BookingFigures))> {
+    let mut rows: Vec<_> = o
         .halls
         .iter()
-        .map(|h| (h.hall.code.clone(), h.hall.name.clone(), &h.figures))
+        .map(|h| {
+            (
+                h.hall.code.clone(),
+                h.hall.name.clone(),
+                (&h.figures, &h.bookings),
+            )
+        })
         .collect();
-    rows.push(("".into(), "Toàn thành phố".into(), &o.total));
+    rows.push(("".into(), "Toàn thành phố".into(), (&o.total, &o.bookings)));
     rows
 }
 
@@ -336,6 +356,7 @@ pub(super) async fn one_hall(
                 to,
                 motcua_domain::local_time(&r.hall, now),
                 r.report,
+                r.booking_report,
             ))
         })
         .await

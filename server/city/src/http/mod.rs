@@ -15,7 +15,7 @@ use chrono_tz::Tz;
 use motcua_domain::Error;
 use motcua_domain::Role;
 use motcua_domain::numbering::local_day;
-use motcua_domain::stats::{self as domain_stats, Figures, Setup};
+use motcua_domain::stats::{self as domain_stats, BookingFigures, Figures, Setup};
 use motcua_store::accounts::User;
 use motcua_store::clock::Clock;
 use motcua_store::{millis, stats as stored};

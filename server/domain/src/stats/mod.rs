@@ -7,6 +7,7 @@
 //!   issued, transferred in or returned to the queue, and ends when it is served, marked
 //!   absent, cancelled, transferred out or returned. A ticket served at once is one visit.
 //! - **wait** = first call of the visit − its beginning (recalls do not restart it);
+//!   a booked ticket called before its appointment waited 0;
 //!   **walk** = start − the last call or recall before it; **service** = finish − start;
 //!   **total** = finish − the ticket's issue (the citizen's whole time in the hall, earlier
 //!   visits included). Service and total count served visits only.
@@ -15,6 +16,12 @@
 //! - A visit still open, or cancelled because its day ended, is **unfinished**.
 //! - Percentiles are nearest-rank: the median and the 90th percentile are always times
 //!   that were observed.
+//! - **Walk-in and booked tickets** ([`ByTicket`]): the visits begun by an issue, split by
+//!   whether the ticket came from a booking checked in within its span (a late booking given
+//!   a walk-in number is a walk-in). A booked ticket that came early waits from its
+//!   appointment. A transferred or returned visit is in neither part.
+//! - The bookings' own figures (booked, cancelled, checked in, late, no-show, lateness) are
+//!   in [`bookings`].
 
 use crate::event::RatingChannel;
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
@@ -22,7 +29,9 @@ use chrono_tz::Tz;
 use serde::Serialize;
 use std::collections::BTreeMap;
 
+pub mod bookings;
 mod breakdown;
+pub use bookings::{Booking, BookingFigures, BookingOutcome, BookingReport, booking_report};
 pub use breakdown::{Accuracy, Bucket, COMMENTS_LISTED, Comment, Report, WAIT_BUCKETS, report};
 
 /// How a visit began.
@@ -97,6 +106,8 @@ pub struct Visit {
     /// The local hour the visit began.
     pub hour: u8,
     pub priority: bool,
+    /// The ticket came from a booking checked in within its span.
+    pub booked: bool,
     pub first_call: Option<i64>,
     pub last_call: Option<i64>,
     pub counter: Option<u16>,
@@ -120,8 +131,9 @@ pub struct Visit {
 }
 
 impl Visit {
+    /// A booked ticket called before its appointment (it is queued at it) waited nothing.
     pub fn wait(&self) -> Option<i64> {
-        self.first_call.map(|c| c - self.queued_at)
+        self.first_call.map(|c| (c - self.queued_at).max(0))
     }
 
     pub fn walk(&self) -> Option<i64> {
@@ -311,6 +323,26 @@ pub struct Figures {
     pub paused_seconds: f64,
     pub paused_reasons: Vec<ReasonTime>,
     pub satisfaction: Satisfaction,
+    /// The visits begun by an issue, walk-in and booked tickets apart.
+    pub by_ticket: ByTicket,
+}
+
+/// The visits begun by an issue, by how the ticket came.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ByTicket {
+    /// Numbers taken at the kiosk or the counter (late bookings given a walk-in number too).
+    pub walk_in: TicketKind,
+    /// Numbers of bookings checked in within their span.
+    pub booked: TicketKind,
+}
+
+/// The issued visits of one kind of ticket.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct TicketKind {
+    pub issued: u64,
+    /// From the visit's beginning (a booked ticket's appointment when it came early) to its
+    /// first call.
+    pub wait: Durations,
 }
 
 #[derive(Debug, Default)]
@@ -335,6 +367,9 @@ pub(crate) struct Tally {
     /// (rated, satisfied) by [`source_index`].
     by_source: [(u64, u64); 3],
     replaced: u64,
+    /// (issued, waits) of walk-in and booked tickets.
+    walk_in: (u64, Vec<i64>),
+    booked: (u64, Vec<i64>),
     open_ms: i64,
     paused_ms: i64,
     reasons: BTreeMap<String, i64>,
@@ -369,7 +404,16 @@ impl Facts {
 impl Tally {
     fn add_visit(&mut self, v: &Visit, f: &Facts, scale_now: u8) {
         match v.began_by {
-            BeganBy::Issued => self.issued += 1,
+            BeganBy::Issued => {
+                self.issued += 1;
+                let kind = if v.booked {
+                    &mut self.booked
+                } else {
+                    &mut self.walk_in
+                };
+                kind.0 += 1;
+                kind.1.extend(f.wait);
+            }
             BeganBy::Transferred => self.transferred_in += 1,
             BeganBy::Returned => {}
         }
@@ -469,6 +513,16 @@ impl Tally {
                 },
                 replaced: self.replaced,
             },
+            by_ticket: ByTicket {
+                walk_in: TicketKind {
+                    issued: self.walk_in.0,
+                    wait: Durations::of(self.walk_in.1),
+                },
+                booked: TicketKind {
+                    issued: self.booked.0,
+                    wait: Durations::of(self.booked.1),
+                },
+            },
         }
     }
 }
@@ -535,6 +589,7 @@ mod tests {
             queued_at: queued,
             hour: local_hour(queued, tz()),
             priority: false,
+            booked: false,
             first_call: Some(call),
             last_call: Some(call),
             counter: Some(1),
@@ -669,6 +724,37 @@ mod tests {
             (1, Some(0.0))
         );
         assert_eq!((s.rated, s.replaced), (5, 1));
+    }
+
+    #[test]
+    fn walk_in_and_booked_tickets_are_counted_apart() {
+        let t = eight();
+        let walk_in = served(t, t + 20 * MIN, t + 21 * MIN, t + 30 * MIN);
+        let mut booked = served(t + 5 * MIN, t + 10 * MIN, t + 11 * MIN, t + 15 * MIN);
+        booked.booked = true;
+        let mut moved = served(t, t + 2 * MIN, t + 3 * MIN, t + 4 * MIN);
+        moved.began_by = BeganBy::Transferred;
+        let targets = BTreeMap::new();
+        let r = report(&[walk_in, booked, moved], &[], &setup(&targets));
+        let by = &r.total.by_ticket;
+        assert_eq!(
+            (by.walk_in.issued, by.walk_in.wait.median),
+            (1, Some(1200.0))
+        );
+        assert_eq!((by.booked.issued, by.booked.wait.median), (1, Some(300.0)));
+        assert_eq!(r.total.wait.n, 3);
+    }
+
+    #[test]
+    fn a_booked_ticket_called_before_its_appointment_waited_nothing() {
+        let t = eight();
+        // Queued at its appointment, 08:30; the counter was free at 08:20.
+        let mut early = served(t + 30 * MIN, t + 20 * MIN, t + 21 * MIN, t + 25 * MIN);
+        early.booked = true;
+        let targets = BTreeMap::new();
+        let r = report(&[early], &[], &setup(&targets));
+        assert_eq!(r.total.wait.max, Some(0.0));
+        assert_eq!(r.total.by_ticket.booked.wait.median, Some(0.0));
     }
 
     #[test]

@@ -16,8 +16,8 @@ use motcua_store::clock::Clock;
 use motcua_store::{Store, millis, stats as stored};
 use motcua_web::ErrorBody;
 use motcua_web::figures::{
-    Breakdown, RangeQuery, StatsView, clerk_name, csv_download, csv_table, range, view, workbook,
-    xlsx_download,
+    Breakdown, RangeQuery, StatsView, bookings_csv, clerk_name, csv_download, csv_table, range,
+    view, workbook, xlsx_download,
 };
 use serde::Serialize;
 use std::collections::BTreeMap;
@@ -45,6 +45,7 @@ pub async fn figures(
             Ok((
                 stored::visits(conn, 0, a, b)?,
                 stored::spans(conn, 0, a, b)?,
+                stored::bookings(conn, 0, a, b)?,
             ))
         })
     });
@@ -52,10 +53,11 @@ pub async fn figures(
         futures_util::future::try_join_all(reads),
         store.read(stored::user_names)
     )?;
-    let (mut visits, mut spans) = (Vec::new(), Vec::new());
-    for (v, s) in parts {
+    let (mut visits, mut spans, mut bookings) = (Vec::new(), Vec::new(), Vec::new());
+    for (v, s, b) in parts {
         visits.extend(v);
         spans.extend(s);
+        bookings.extend(b);
     }
     tokio::task::spawn_blocking(move || {
         let targets: BTreeMap<String, u32> = hall
@@ -80,6 +82,7 @@ pub async fn figures(
             to,
             views::local_time(&hall, millis(now)),
             report,
+            stats::booking_report(&bookings),
         )
     })
     .await
@@ -305,14 +308,25 @@ pub async fn csv_export(
 ) -> Result<Response, AppError> {
     caller.reader()?;
     let by_name = q.by.clone().unwrap_or_else(|| "field".to_owned());
-    let by = Breakdown::parse(&by_name).ok_or_else(|| {
-        AppError::invalid(
-            "bad_breakdown",
-            format!("by must be one of total, field, counter, clerk, hour, day, not {by_name:?}"),
-        )
-    })?;
+    let by = match by_name.as_str() {
+        "bookings" => None,
+        name => Some(Breakdown::parse(name).ok_or_else(|| {
+            AppError::invalid(
+                "bad_breakdown",
+                format!(
+                    "by must be one of total, field, counter, clerk, hour, day, bookings, not {by_name:?}"
+                ),
+            )
+        })?),
+    };
     let (from, to) = range(&q, today(&store, &clock))?;
     let v = figures(&store, &clock, from, to).await?;
+    let Some(by) = by else {
+        return Ok(csv_download(
+            format!("motcua-lich-hen-{from}-{to}.csv"),
+            bookings_csv(&v)?,
+        ));
+    };
     let body = csv_table(&v, by)?;
     Ok(csv_download(
         format!("motcua-{}-{from}-{to}.csv", by.slug()),
