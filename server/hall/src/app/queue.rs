@@ -496,7 +496,8 @@ fn call(
     let called = Event::Called {
         code: ticket.code.clone(),
         priority: ticket.priority,
-        waited_ms: now - ticket.queued_at,
+        // A booked ticket called before its appointment has not waited at all.
+        waited_ms: (now - ticket.queued_at).max(0),
     };
     let logged = record(ctx, called, Some(&ticket), Some(no), Some(staff.user_id))?;
     announce(ctx, logged, Some(ticket.id), None)?;
