@@ -196,6 +196,41 @@ impl Browser {
             .expect("click");
     }
 
+    /// Tap a button as a finger would. A page that redraws itself when the hall's figures
+    /// change (the kiosk's start screen) may replace a button found just before the click:
+    /// find it again then, as a person's second look would.
+    pub async fn tap(&self, css: &str) {
+        for _ in 0..20 {
+            self.wait_for(
+                &format!("{css} to be clickable"),
+                &format!(
+                    "(function(e){{ return e && !e.disabled && e.offsetParent !== null; }})(document.querySelector('{}'))",
+                    css.replace('\'', "\\'")
+                ),
+            )
+            .await;
+            let element = self.client.find(Locator::Css(css)).await.expect("element");
+            match element.click().await {
+                Ok(()) => return,
+                Err(e) if format!("{e:?}").contains("StaleElementReference") => continue,
+                Err(e) => panic!("click on {css}: {e:?}"),
+            }
+        }
+        panic!("{css} kept being redrawn under the finger");
+    }
+
+    /// The text an element shows (white space collapsed), or "" when there is none.
+    pub async fn text(&self, css: &str) -> String {
+        let css = css.replace('\'', "\\'");
+        self.eval(&format!(
+            "(document.querySelector('{css}')?.innerText ?? '').replace(/\\s+/g, ' ').trim()"
+        ))
+        .await
+        .as_str()
+        .unwrap_or_default()
+        .to_owned()
+    }
+
     /// Type into an input.
     pub async fn type_into(&self, css: &str, text: &str) {
         let escaped = css.replace('\'', "\\'");

@@ -31,28 +31,6 @@ async fn check(kiosk: &Browser, lang: &str, what: &str) {
     kiosk.assert_touch_targets(what, 44).await;
 }
 
-/// Tap a button as a finger would (found again if the start screen redrew it meanwhile).
-async fn tap(kiosk: &Browser, css: &str) {
-    for _ in 0..20 {
-        kiosk
-            .wait_for(
-                &format!("{css} to be clickable"),
-                &format!(
-                    "(function(e){{ return e && !e.disabled && e.offsetParent !== null; }})(document.querySelector('{}'))",
-                    css.replace('\'', "\\'")
-                ),
-            )
-            .await;
-        let element = kiosk.client.find(Locator::Css(css)).await.expect("element");
-        match element.click().await {
-            Ok(()) => return,
-            Err(e) if format!("{e:?}").contains("StaleElementReference") => continue,
-            Err(e) => panic!("click on {css}: {e:?}"),
-        }
-    }
-    panic!("{css} kept being redrawn under the finger");
-}
-
 async fn skip(kiosk: &Browser, seconds: u32) {
     kiosk
         .eval(&format!("window.motcuaKiosk.skip({seconds})"))
@@ -73,7 +51,7 @@ async fn start_in(kiosk: &Browser, hall: &TestHall, token: &str, lang: &str, rea
         )
         .await;
     if lang == "en" {
-        tap(kiosk, "#lang").await;
+        kiosk.tap("#lang").await;
         kiosk
             .wait_for(
                 "English",
@@ -114,7 +92,7 @@ async fn every_step_of_a_kiosk_with_its_printer_passes_axe_with_big_targets() {
                 .await;
             check(&kiosk, lang, &at("start")).await;
 
-            tap(&kiosk, "button[data-field='A']").await;
+            kiosk.tap("button[data-field='A']").await;
             kiosk
                 .wait_for(
                     "the priority step",
@@ -131,9 +109,9 @@ async fn every_step_of_a_kiosk_with_its_printer_passes_axe_with_big_targets() {
                 )
                 .await;
             check(&kiosk, lang, &at("more-time-step")).await;
-            tap(&kiosk, "button[data-action='more-time']").await;
+            kiosk.tap("button[data-action='more-time']").await;
 
-            tap(&kiosk, "button[data-priority='elderly']").await;
+            kiosk.tap("button[data-priority='elderly']").await;
             kiosk
                 .wait_for(
                     "the confirm step",
@@ -142,7 +120,7 @@ async fn every_step_of_a_kiosk_with_its_printer_passes_axe_with_big_targets() {
                 .await;
             check(&kiosk, lang, &at("confirm")).await;
 
-            tap(&kiosk, "button[data-action='confirm']").await;
+            kiosk.tap("button[data-action='confirm']").await;
             kiosk
                 .wait_for(
                     "the printed ticket",
@@ -152,7 +130,7 @@ async fn every_step_of_a_kiosk_with_its_printer_passes_axe_with_big_targets() {
             kiosk.wait_for("the QR code", QR_LOADED).await;
             check(&kiosk, lang, &at("ticket-printed")).await;
             kiosk.screenshot(&at("a11y-ticket-printed")).await;
-            tap(&kiosk, "button[data-action='done']").await;
+            kiosk.tap("button[data-action='done']").await;
             kiosk
                 .wait_for(
                     "the start screen",
@@ -185,8 +163,8 @@ async fn a_kiosk_without_a_printer_and_its_unprinted_ticket_pass_axe_with_big_ta
             check(&kiosk, lang, &at("start-no-printer-no-counter")).await;
             kiosk.screenshot(&at("a11y-start-no-printer")).await;
 
-            tap(&kiosk, "button[data-field='A']").await;
-            tap(&kiosk, "button[data-priority='none']").await;
+            kiosk.tap("button[data-field='A']").await;
+            kiosk.tap("button[data-priority='none']").await;
             kiosk
                 .wait_for(
                     "the countdown",
@@ -205,7 +183,7 @@ async fn a_kiosk_without_a_printer_and_its_unprinted_ticket_pass_axe_with_big_ta
                 .await;
             check(&kiosk, lang, &at("more-time-ticket")).await;
             kiosk.screenshot(&at("a11y-more-time-ticket")).await;
-            tap(&kiosk, "#timeout button[data-action='done']").await;
+            kiosk.tap("#timeout button[data-action='done']").await;
             kiosk
                 .wait_for(
                     "the start screen",
@@ -247,7 +225,7 @@ async fn a_closed_hall_a_hall_on_a_break_and_an_unpaired_kiosk_pass_axe_with_big
             )
             .await;
         check(&kiosk, "vi", &format!("hall-closed-{width}x{height}-vi")).await;
-        tap(&kiosk, "#lang").await;
+        kiosk.tap("#lang").await;
         kiosk
             .wait_for(
                 "English",
@@ -294,7 +272,7 @@ async fn the_kiosk_with_its_server_unreachable_passes_axe_with_big_targets() {
             let _clerk = hall.clerk_at("lan", 1).await;
             let kiosk = Browser::open(width, height).await;
             start_in(&kiosk, &hall, &token, lang, FIELD_A_OPEN).await;
-            tap(&kiosk, "button[data-field='A']").await;
+            kiosk.tap("button[data-field='A']").await;
             kiosk
                 .wait_for(
                     "the priority step",
@@ -349,8 +327,8 @@ async fn a_kiosk_whose_printer_is_away_and_its_waiting_ticket_pass_axe_with_big_
             )
             .await;
             check(&kiosk, lang, &at("start-printer-down")).await;
-            tap(&kiosk, "button[data-field='A']").await;
-            tap(&kiosk, "button[data-priority='none']").await;
+            kiosk.tap("button[data-field='A']").await;
+            kiosk.tap("button[data-priority='none']").await;
             kiosk
                 .wait_for(
                     "the ticket waiting for its printer",
@@ -359,7 +337,7 @@ async fn a_kiosk_whose_printer_is_away_and_its_waiting_ticket_pass_axe_with_big_
                 .await;
             kiosk.wait_for("the QR code", QR_LOADED).await;
             check(&kiosk, lang, &at("ticket-waiting")).await;
-            tap(&kiosk, "button[data-action='done']").await;
+            kiosk.tap("button[data-action='done']").await;
             kiosk
                 .wait_for(
                     "the start screen",
@@ -449,7 +427,7 @@ async fn the_check_in_screen_its_refusals_and_a_booked_ticket_pass_axe_with_big_
                 .await;
             check(&kiosk, lang, &at("scan-unreadable")).await;
 
-            tap(&kiosk, "button[data-action='booking']").await;
+            kiosk.tap("button[data-action='booking']").await;
             kiosk
                 .wait_for(
                     "the check-in screen",
@@ -458,7 +436,7 @@ async fn the_check_in_screen_its_refusals_and_a_booked_ticket_pass_axe_with_big_
                 .await;
             check(&kiosk, lang, &at("check-in")).await;
             for key in ["K", "7", "M"] {
-                tap(&kiosk, &format!("button[data-key='{key}']")).await;
+                kiosk.tap(&format!("button[data-key='{key}']")).await;
             }
             check(&kiosk, lang, &at("check-in-typing")).await;
 
@@ -470,7 +448,7 @@ async fn the_check_in_screen_its_refusals_and_a_booked_ticket_pass_axe_with_big_
                 )
                 .await;
             check(&kiosk, lang, &at("check-in-more-time")).await;
-            tap(&kiosk, "button[data-action='more-time']").await;
+            kiosk.tap("button[data-action='more-time']").await;
 
             scan(&kiosk, later["url"].as_str().expect("url")).await;
             kiosk
@@ -493,7 +471,7 @@ async fn the_check_in_screen_its_refusals_and_a_booked_ticket_pass_axe_with_big_
             kiosk.wait_for("the QR code", QR_LOADED).await;
             check(&kiosk, lang, &at("ticket-booked")).await;
             kiosk.screenshot(&at("a11y-ticket-booked")).await;
-            tap(&kiosk, "button[data-action='done']").await;
+            kiosk.tap("button[data-action='done']").await;
             kiosk
                 .wait_for(
                     "the start screen",
@@ -526,7 +504,7 @@ async fn an_online_only_day_passes_axe_with_big_targets() {
                 )
                 .await;
             if lang == "en" {
-                tap(&kiosk, "#lang").await;
+                kiosk.tap("#lang").await;
                 kiosk
                     .wait_for(
                         "English",
@@ -535,7 +513,7 @@ async fn an_online_only_day_passes_axe_with_big_targets() {
                     .await;
             }
             check(&kiosk, lang, &at("start-online-only")).await;
-            tap(&kiosk, "button[data-field='A']").await;
+            kiosk.tap("button[data-field='A']").await;
             kiosk
                 .wait_for(
                     "the priority step",

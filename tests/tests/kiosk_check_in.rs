@@ -106,40 +106,6 @@ async fn scan(kiosk: &Browser, text: &str) {
         .expect("keys");
 }
 
-/// Tap a button as a finger would (found again if the start screen redrew it meanwhile).
-async fn tap(kiosk: &Browser, css: &str) {
-    for _ in 0..20 {
-        kiosk
-            .wait_for(
-                &format!("{css} to be clickable"),
-                &format!(
-                    "(function(e){{ return e && !e.disabled && e.offsetParent !== null; }})(document.querySelector('{}'))",
-                    css.replace('\'', "\\'")
-                ),
-            )
-            .await;
-        let element = kiosk.client.find(Locator::Css(css)).await.expect("element");
-        match element.click().await {
-            Ok(()) => return,
-            Err(e) if format!("{e:?}").contains("StaleElementReference") => continue,
-            Err(e) => panic!("click on {css}: {e:?}"),
-        }
-    }
-    panic!("{css} kept being redrawn under the finger");
-}
-
-async fn text(kiosk: &Browser, css: &str) -> String {
-    let css = css.replace('\'', "\\'");
-    kiosk
-        .eval(&format!(
-            "(document.querySelector('{css}')?.innerText ?? '').replace(/\\s+/g, ' ').trim()"
-        ))
-        .await
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
-}
-
 /// The ticket screen of a checked-in booking: its code.
 async fn booked_ticket(kiosk: &Browser) -> String {
     kiosk
@@ -215,7 +181,7 @@ async fn a_booking_url_typed_as_a_scanner_types_it_checks_in_on_the_start_and_th
     scan(&kiosk, first["url"].as_str().expect("url")).await;
     let code = booked_ticket(&kiosk).await;
     let appointment = first["appointment"].as_str().expect("appointment");
-    let said = text(&kiosk, "#ticket-booking").await;
+    let said = kiosk.text("#ticket-booking").await;
     assert!(
         said.contains(&format!("Số hẹn — được gọi theo giờ hẹn {appointment}"))
             && said.contains(&format!(
@@ -240,10 +206,10 @@ async fn a_booking_url_typed_as_a_scanner_types_it_checks_in_on_the_start_and_th
         .await;
     assert_eq!(looked["status"], "checked_in", "{looked}");
     assert_eq!(looked["ticket"]["code"], code.as_str(), "{looked}");
-    tap(&kiosk, "button[data-action='done']").await;
+    kiosk.tap("button[data-action='done']").await;
 
     // On the field's screen (someone chose a field, then remembered the booking): the same.
-    tap(&kiosk, "button[data-field='A']").await;
+    kiosk.tap("button[data-field='A']").await;
     kiosk
         .wait_for(
             "the priority step",
@@ -273,7 +239,7 @@ async fn the_keypad_checks_a_booking_in_by_its_code() {
     let mut first: Option<String> = None;
     for (width, height) in [(1080, 1920), (1920, 1080)] {
         let kiosk = kiosk_at(&hall, &token, width, height).await;
-        tap(&kiosk, "button[data-action='booking']").await;
+        kiosk.tap("button[data-action='booking']").await;
         kiosk
             .wait_for(
                 "the check-in screen",
@@ -282,10 +248,10 @@ async fn the_keypad_checks_a_booking_in_by_its_code() {
             .await;
         let code = booking["code"].as_str().expect("code");
         // A slip of the finger, taken back.
-        tap(&kiosk, "button[data-key='Z']").await;
-        tap(&kiosk, "button[data-action='erase']").await;
+        kiosk.tap("button[data-key='Z']").await;
+        kiosk.tap("button[data-action='erase']").await;
         for ch in code.chars() {
-            tap(&kiosk, &format!("button[data-key='{ch}']")).await;
+            kiosk.tap(&format!("button[data-key='{ch}']")).await;
         }
         assert_eq!(
             kiosk
@@ -296,7 +262,7 @@ async fn the_keypad_checks_a_booking_in_by_its_code() {
         kiosk
             .screenshot(&format!("kiosk-check-in-keypad-{width}x{height}"))
             .await;
-        tap(&kiosk, "button[data-action='check-in']").await;
+        kiosk.tap("button[data-action='check-in']").await;
         // Checked in once; the second time it answers the same ticket, printed no more.
         let ticket = booked_ticket(&kiosk).await;
         assert!(ticket.starts_with('A'), "{ticket}");
@@ -310,7 +276,7 @@ async fn the_keypad_checks_a_booking_in_by_its_code() {
                         .await,
                     "again"
                 );
-                let said = text(&kiosk, "#print-status").await;
+                let said = kiosk.text("#print-status").await;
                 assert!(
                     said.contains("Lịch hẹn này đã được xác nhận trước đó"),
                     "{said:?}"
@@ -504,7 +470,7 @@ async fn online_only_the_start_screen_offers_the_booking_first_and_walk_ins_only
         kiosk
             .screenshot(&format!("kiosk-online-only-{width}x{height}"))
             .await;
-        tap(&kiosk, "button[data-field='A']").await;
+        kiosk.tap("button[data-field='A']").await;
         kiosk
             .wait_for(
                 "the priority step",
@@ -519,7 +485,8 @@ async fn online_only_the_start_screen_offers_the_booking_first_and_walk_ins_only
             "no regular number on an online-only day"
         );
         assert!(
-            text(&kiosk, "[data-banner='online-only']")
+            kiosk
+                .text("[data-banner='online-only']")
                 .await
                 .contains("số trực tiếp chỉ dành cho đối tượng ưu tiên")
         );
@@ -527,8 +494,8 @@ async fn online_only_the_start_screen_offers_the_booking_first_and_walk_ins_only
             .screenshot(&format!("kiosk-online-only-priority-{width}x{height}"))
             .await;
         // A priority claim still takes its number.
-        tap(&kiosk, "button[data-priority='elderly']").await;
-        tap(&kiosk, "button[data-action='confirm']").await;
+        kiosk.tap("button[data-priority='elderly']").await;
+        kiosk.tap("button[data-action='confirm']").await;
         kiosk
             .wait_for(
                 "the priority ticket",
@@ -556,13 +523,13 @@ async fn a_late_booking_says_plainly_it_is_an_ordinary_number_or_that_it_was_ref
             "document.body.dataset.screen === 'ticket' && document.querySelector(\"#ticket-booking[data-outcome='walk_in']\")",
         )
         .await;
-    let said = text(&kiosk, "#ticket-booking").await;
+    let said = kiosk.text("#ticket-booking").await;
     assert!(
         said.contains("Lịch hẹn đã quá giờ — đây là số thường")
             && said.contains("You came after your booking — this is an ordinary number"),
         "{said:?}"
     );
-    let code = text(&kiosk, "#ticket-code").await;
+    let code = kiosk.text("#ticket-code").await;
     assert!(
         code.starts_with('A') && !code.starts_with("AH"),
         "an ordinary number: {code}"

@@ -8,7 +8,6 @@
 //! hall's ManualClock moves the server's: no test waits for a timer. Screenshots land in
 //! `target/test-artifacts/`.
 
-use fantoccini::Locator;
 use motcua_domain::DeviceKind;
 use motcua_tests::TestHall;
 use motcua_tests::browser::Browser;
@@ -26,42 +25,6 @@ async fn kiosk_at(hall: &TestHall, token: &str, width: u32, height: u32) -> Brow
         )
         .await;
     kiosk
-}
-
-/// Tap a button as a finger would. The start screen redraws itself when the hall's figures
-/// change (a ticket issued a moment ago), so a button found just before a redraw may be gone
-/// by the click: find it again then, as a person's second look would.
-async fn tap(kiosk: &Browser, css: &str) {
-    for _ in 0..20 {
-        kiosk
-            .wait_for(
-                &format!("{css} to be clickable"),
-                &format!(
-                    "(function(e){{ return e && !e.disabled && e.offsetParent !== null; }})(document.querySelector('{}'))",
-                    css.replace('\'', "\\'")
-                ),
-            )
-            .await;
-        let element = kiosk.client.find(Locator::Css(css)).await.expect("element");
-        match element.click().await {
-            Ok(()) => return,
-            Err(e) if format!("{e:?}").contains("StaleElementReference") => continue,
-            Err(e) => panic!("click on {css}: {e:?}"),
-        }
-    }
-    panic!("{css} kept being redrawn under the finger");
-}
-
-async fn text(kiosk: &Browser, css: &str) -> String {
-    let css = css.replace('\'', "\\'");
-    kiosk
-        .eval(&format!(
-            "(document.querySelector('{css}')?.innerText ?? '').replace(/\\s+/g, ' ').trim()"
-        ))
-        .await
-        .as_str()
-        .unwrap_or_default()
-        .to_owned()
 }
 
 /// The seconds a countdown says are left ("… sau 87 giây"). Real time passes too while a
@@ -114,7 +77,7 @@ async fn a_ticket_that_did_not_print_counts_down_and_leaves_the_screen_for_the_n
             "document.querySelector(\".banner[data-banner='no-printer']\")",
         )
         .await;
-    let banner = text(&kiosk, ".banner[data-banner='no-printer']").await;
+    let banner = kiosk.text(".banner[data-banner='no-printer']").await;
     assert!(
         banner.contains("Máy lấy số này không in phiếu: hãy chụp ảnh số của bạn")
             && banner.contains("This kiosk does not print tickets"),
@@ -129,12 +92,12 @@ async fn a_ticket_that_did_not_print_counts_down_and_leaves_the_screen_for_the_n
     );
     kiosk.screenshot("kiosk-no-printer-1080x1920").await;
 
-    tap(&kiosk, "button[data-field='A']").await;
-    tap(&kiosk, "button[data-priority='none']").await;
+    kiosk.tap("button[data-field='A']").await;
+    kiosk.tap("button[data-priority='none']").await;
     kiosk
         .wait_for("the ticket", "document.body.dataset.screen === 'ticket'")
         .await;
-    assert_eq!(text(&kiosk, "#ticket-code").await, "A001");
+    assert_eq!(kiosk.text("#ticket-code").await, "A001");
     assert_eq!(
         kiosk
             .eval("document.getElementById('print-status').dataset.reason")
@@ -142,7 +105,7 @@ async fn a_ticket_that_did_not_print_counts_down_and_leaves_the_screen_for_the_n
         "no_printer"
     );
     // The countdown is in sight from the start, and the button says what ending it means.
-    let countdown = text(&kiosk, "#ticket-countdown").await;
+    let countdown = kiosk.text("#ticket-countdown").await;
     assert!(
         countdown.contains("Để giữ kín số của bạn, màn hình sẽ tự đóng sau")
             && countdown.contains("To keep your number private, this screen closes in"),
@@ -151,7 +114,8 @@ async fn a_ticket_that_did_not_print_counts_down_and_leaves_the_screen_for_the_n
     let left = seconds_left(&kiosk, "#ticket-countdown").await;
     assert!((85..=90).contains(&left), "90 s to start with: {left}");
     assert!(
-        text(&kiosk, "button[data-action='done']")
+        kiosk
+            .text("button[data-action='done']")
             .await
             .contains("Tôi đã ghi lại số I have my number"),
     );
@@ -185,21 +149,21 @@ async fn a_ticket_that_did_not_print_counts_down_and_leaves_the_screen_for_the_n
         (10..=15).contains(&left),
         "the warning's own countdown: {left}"
     );
-    assert_eq!(text(&kiosk, "#ticket-code").await, "A001");
+    assert_eq!(kiosk.text("#ticket-code").await, "A001");
     kiosk
         .screenshot("kiosk-unprinted-more-time-1080x1920")
         .await;
     assert_targets_big_enough(&kiosk, "the warning").await;
 
     // A stranger's touch on the screen does not keep it; the citizen's "more time" does.
-    tap(&kiosk, "#ticket-code").await;
+    kiosk.tap("#ticket-code").await;
     assert_eq!(
         kiosk
             .eval("!!document.querySelector('#timeout[data-open]')")
             .await,
         true
     );
-    tap(&kiosk, "button[data-action='more-time']").await;
+    kiosk.tap("button[data-action='more-time']").await;
     kiosk
         .wait_for(
             "the countdown from the top",
@@ -239,8 +203,8 @@ async fn i_have_my_number_ends_an_unprinted_ticket_at_once_on_a_landscape_kiosk(
         )
         .await;
     kiosk.screenshot("kiosk-no-printer-1920x1080").await;
-    tap(&kiosk, "button[data-field='A']").await;
-    tap(&kiosk, "button[data-priority='none']").await;
+    kiosk.tap("button[data-field='A']").await;
+    kiosk.tap("button[data-priority='none']").await;
     kiosk
         .wait_for(
             "the countdown",
@@ -262,7 +226,7 @@ async fn i_have_my_number_ends_an_unprinted_ticket_at_once_on_a_landscape_kiosk(
         .screenshot("kiosk-unprinted-more-time-1920x1080")
         .await;
     // The warning carries "I have my number" too.
-    tap(&kiosk, "#timeout button[data-action='done']").await;
+    kiosk.tap("#timeout button[data-action='done']").await;
     kiosk
         .wait_for(
             "the start screen",
@@ -283,7 +247,7 @@ async fn a_timed_step_asks_for_more_time_before_it_goes_back_to_the_start() {
     let _clerk = hall.clerk_at("lan", 1).await;
     for (width, height) in [(1080, 1920), (1920, 1080)] {
         let kiosk = kiosk_at(&hall, &token, width, height).await;
-        tap(&kiosk, "button[data-field='A']").await;
+        kiosk.tap("button[data-field='A']").await;
         kiosk
             .wait_for(
                 "the priority step",
@@ -317,7 +281,7 @@ async fn a_timed_step_asks_for_more_time_before_it_goes_back_to_the_start() {
         kiosk
             .screenshot(&format!("kiosk-more-time-{width}x{height}"))
             .await;
-        tap(&kiosk, "button[data-action='more-time']").await;
+        kiosk.tap("button[data-action='more-time']").await;
         kiosk
             .wait_for(
                 "the warning to go",
@@ -327,7 +291,7 @@ async fn a_timed_step_asks_for_more_time_before_it_goes_back_to_the_start() {
         assert_eq!(kiosk.eval("document.body.dataset.screen").await, "priority");
 
         // The confirm step warns the same way, and without an answer goes back to the start.
-        tap(&kiosk, "button[data-priority='elderly']").await;
+        kiosk.tap("button[data-priority='elderly']").await;
         kiosk
             .wait_for(
                 "the confirm step",
@@ -372,7 +336,7 @@ async fn a_regular_number_takes_two_taps_and_a_priority_claim_is_still_confirmed
         assert_targets_big_enough(&kiosk, "the start screen").await;
 
         // Two taps: the field, then "No: get a regular number".
-        tap(&kiosk, "button[data-field='A']").await;
+        kiosk.tap("button[data-field='A']").await;
         kiosk
             .wait_for(
                 "the priority step",
@@ -381,14 +345,15 @@ async fn a_regular_number_takes_two_taps_and_a_priority_claim_is_still_confirmed
             .await;
         assert_targets_big_enough(&kiosk, "the priority step").await;
         assert!(
-            text(&kiosk, "button[data-priority='none']")
+            kiosk
+                .text("button[data-priority='none']")
                 .await
                 .contains("Không: lấy số thường"),
         );
         kiosk
             .screenshot(&format!("kiosk-priority-{width}x{height}"))
             .await;
-        tap(&kiosk, "button[data-priority='none']").await;
+        kiosk.tap("button[data-priority='none']").await;
         let code = kiosk
             .wait_for(
                 "the ticket after two taps",
@@ -403,20 +368,20 @@ async fn a_regular_number_takes_two_taps_and_a_priority_claim_is_still_confirmed
             true,
             "a regular number"
         );
-        tap(&kiosk, "button[data-action='done']").await;
+        kiosk.tap("button[data-action='done']").await;
 
         // A priority claim: chosen, then confirmed on its own screen before any number.
-        tap(&kiosk, "button[data-field='A']").await;
-        tap(&kiosk, "button[data-priority='elderly']").await;
+        kiosk.tap("button[data-field='A']").await;
+        kiosk.tap("button[data-priority='elderly']").await;
         kiosk
             .wait_for(
                 "the confirm step",
                 "document.body.dataset.screen === 'confirm'",
             )
             .await;
-        assert!(text(&kiosk, ".summary").await.contains("Người cao tuổi"));
+        assert!(kiosk.text(".summary").await.contains("Người cao tuổi"));
         assert_targets_big_enough(&kiosk, "the confirm step").await;
-        tap(&kiosk, "button[data-action='confirm']").await;
+        kiosk.tap("button[data-action='confirm']").await;
         let prio = kiosk
             .wait_for(
                 "the priority ticket",
@@ -462,8 +427,8 @@ async fn a_printed_ticket_keeps_its_short_stay_without_a_countdown() {
         0
     );
 
-    tap(&kiosk, "button[data-field='A']").await;
-    tap(&kiosk, "button[data-priority='none']").await;
+    kiosk.tap("button[data-field='A']").await;
+    kiosk.tap("button[data-priority='none']").await;
     kiosk
         .wait_for(
             "the printed ticket",
@@ -478,7 +443,7 @@ async fn a_printed_ticket_keeps_its_short_stay_without_a_countdown() {
         true,
         "the ticket is in the citizen's hand: nothing to count down"
     );
-    assert_eq!(text(&kiosk, "button[data-action='done']").await, "OK");
+    assert_eq!(kiosk.text("button[data-action='done']").await, "OK");
     skip(&kiosk, 10).await;
     assert_eq!(kiosk.eval("document.body.dataset.screen").await, "ticket");
     assert_eq!(
