@@ -43,6 +43,7 @@ const t = makeI18n({
       'Phiếu của bạn đã được chuyển từ lĩnh vực «{from}» sang «{to}». Bạn giữ nguyên số thứ tự, vui lòng tiếp tục chờ.',
     returned:
       'Bạn đã được trả lại hàng chờ (để bổ sung hồ sơ). Số của bạn giữ nguyên; vui lòng chờ được gọi lại.',
+    booked: 'Số hẹn: bạn được gọi theo giờ hẹn {t}, trước những người đến sau giờ đó.',
     soundOff: 'Chạm nút để điện thoại kêu và rung khi đến lượt bạn. Hãy giữ trang này mở.',
     soundOn: 'Âm báo đã bật: điện thoại sẽ kêu và rung khi đến lượt bạn. Hãy giữ trang này mở.',
     enable: 'Bật âm báo',
@@ -86,6 +87,7 @@ const t = makeI18n({
       'Your ticket was moved from “{from}” to “{to}”. Your number stays the same; please keep waiting.',
     returned:
       'You are back in the queue (to complete your documents). Your number stays the same; wait to be called again.',
+    booked: 'A booked number: you are called by your booked time {t}, ahead of those who came after it.',
     soundOff: 'Tap so your phone rings and vibrates when it is your turn. Keep this page open.',
     soundOn: 'Sound is on: your phone will ring and vibrate when it is your turn. Keep this page open.',
     enable: 'Enable sound',
@@ -242,6 +244,8 @@ function render() {
       note.k === 'transferred'
         ? t('transferred', { from: fieldName(note), to: fieldName(ticket) })
         : t('returned');
+  } else if (st === 'waiting' && ticket.booked_for) {
+    why = t('booked', { t: ticket.booked_for });
   } else if (st === 'absent' || st === 'cancelled') {
     why = `${t('again')} ${t('norate')}`;
   }

@@ -198,3 +198,33 @@ async fn the_states_that_need_a_sentence_pass_axe_with_finger_sized_targets_in_b
     check_both_languages(&phone, "offline").await;
     phone.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booked_ticket_says_it_is_called_by_its_booked_time_and_passes_axe() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let (status, booking) = hall
+        .anonymous()
+        .post(
+            "/api/bookings",
+            json!({"service": "A", "day": "2026-11-25", "window": "08:30",
+                "person": "0912000001", "consent": true}),
+        )
+        .await;
+    assert_eq!(status, 201, "{booking}");
+    let (status, mine) = kiosk
+        .post("/api/check-in", json!({"code": booking["code"]}))
+        .await;
+    assert_eq!(status, 201, "{mine}");
+    let phone = Browser::open(PHONE.0, PHONE.1).await;
+    phone.goto(url(&mine)).await;
+    wait_status(&phone, "waiting").await;
+    phone
+        .wait_for(
+            "the booked time",
+            "!document.getElementById('note').hidden && document.getElementById('note').textContent.includes('giờ hẹn 08:30')",
+        )
+        .await;
+    check_both_languages(&phone, "booked").await;
+    phone.close().await;
+}
