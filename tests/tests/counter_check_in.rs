@@ -392,6 +392,20 @@ async fn a_single_key_still_acts_as_its_shortcut() {
         )
         .await;
     assert_eq!(counter_now(&hall).await.1["id"], walk_in["id"]);
+
+    // ? alone opens the keys' help, which tells the clerk a scan needs no click.
+    keys(&console, "body", "?").await;
+    let help = console
+        .wait_for(
+            "the keys' help",
+            "!document.getElementById('help').hidden && document.getElementById('help-keys').innerText",
+        )
+        .await;
+    assert!(
+        help.as_str()
+            .is_some_and(|h| h.contains("Máy quét") && h.contains("không cần bấm vào ô")),
+        "{help}"
+    );
     console.close().await;
 }
 
