@@ -569,3 +569,59 @@ async fn a_bare_code_scanned_whose_first_letter_is_a_key_checks_in_and_that_key_
     );
     console.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_booking_scanned_while_the_transfer_list_has_the_focus_checks_in_and_transfers_nobody() {
+    let hall = TestHall::start().await;
+    let walk_in = hall
+        .device("kiosk-1", motcua_domain::DeviceKind::Kiosk)
+        .issue("A", "none")
+        .await;
+    let booking = book(&hall, "A", "08:30", "0912345678").await;
+    at_appointment(&hall, &booking);
+    let console = console_at(&hall).await;
+    console.click("button[data-action='next']").await;
+    let called = walk_in["code"].as_str().expect("code");
+    console
+        .wait_for("the walk-in called", &format!("{CURRENT} === '{called}'"))
+        .await;
+    // The clerk picked field B in the transfer list by its letter, and has not transferred:
+    // the list keeps the focus, where Enter transfers.
+    keys(&console, "#transfer-service", "b").await;
+    console
+        .wait_for(
+            "field B picked",
+            "document.getElementById('transfer-service').value === 'B'",
+        )
+        .await;
+    let before = counter_now(&hall).await;
+
+    scan_at(
+        &console,
+        "#transfer-service",
+        &as_printed_by_a_ward(&booking),
+    )
+    .await;
+    console
+        .wait_for(
+            "the ticket it gave",
+            &format!("{RESULT}.dataset.kind === 'info'"),
+        )
+        .await;
+    let now = looked_up(&hall, &booking).await;
+    assert_eq!(now["status"], "checked_in", "{now}");
+    until_waiting(
+        &console,
+        now["ticket"]["code"].as_str().expect("its ticket"),
+    )
+    .await;
+    assert_eq!(counter_now(&hall).await, before, "the walk-in as they were");
+    assert_eq!(
+        console
+            .eval("[document.getElementById('transfer-service').value, document.activeElement.id, document.getElementById('message').textContent]")
+            .await,
+        json!(["B", "transfer-service", ""]),
+        "the list as the clerk left it, nothing said"
+    );
+    console.close().await;
+}
