@@ -3,7 +3,8 @@
 // into "Xác nhận lịch hẹn", and `POST /api/check-in`
 // (with the clerk's session) gives the ticket; the clerk then calls it as usual. What a scan
 // is follows the kiosk's rules (/kiosk/scan.js): from an ID card only the 12-digit number is
-// kept, and the rest of the card never enters the field.
+// kept, and the rest of the card never enters the field. A scan typed while the field had no
+// focus comes here from burst.js (`takeScan`).
 
 import { ApiError, api } from '/shared/api.js';
 import { errorText } from '/shared/i18n.js';
@@ -13,6 +14,7 @@ import { failed } from './signin.js';
 
 let card = null; // the ID number read from a card's QR, until the field is sent or cleared
 let busy = false;
+let back = null; // where the focus was before a scan the console caught (takeScan)
 
 function requestId() {
   const bytes = crypto.getRandomValues(new Uint8Array(12));
@@ -60,7 +62,11 @@ function onBeforeInput(e) {
 
 /** Pasted (not typed) text with a `|` in it: the same rule, after the fact. */
 function onInput(e) {
-  const field = e.target;
+  takeText(e.target);
+}
+
+/** The field's text as it stands, under the card's rule: of a card's text only the number stays. */
+function takeText(field) {
   if (!field.value.includes('|')) {
     if (!field.value) forgetCard();
     return;
@@ -86,6 +92,8 @@ function forgetCard() {
 
 async function onSubmit(e) {
   e.preventDefault();
+  const returnTo = back;
+  back = null;
   if (busy) return;
   const field = $('#checkin-code');
   let who = card ? { person: card } : null;
@@ -113,6 +121,7 @@ async function onSubmit(e) {
     };
     result('info', t(answer.outcome === 'walk_in' ? 'checkin.walkIn' : 'checkin.done', vars));
     field.value = '';
+    if (returnTo) giveFocusBack(returnTo);
   } catch (err) {
     if (err instanceof ApiError && err.status === 401) {
       failed(err);
@@ -138,6 +147,31 @@ async function refusal(err, code) {
     }
   }
   return errorText(t, err);
+}
+
+/**
+ * A scan the console caught outside the field (burst.js): into the field as if typed there,
+ * under the same rules (of an ID card's text, only the number), and sent when the scanner
+ * ended it with Enter. Once checked in, the focus goes back where it was (`before`), so the
+ * console's keys work again at once; a refusal leaves it in the field, to type the code.
+ */
+export function takeScan(text, send, before) {
+  const field = $('#checkin-code');
+  forgetCard();
+  field.focus();
+  field.value = text.slice(0, field.maxLength > 0 ? field.maxLength : text.length);
+  takeText(field);
+  if (!send) return;
+  back = before ?? document.body;
+  $('#checkin-form').requestSubmit();
+}
+
+/** Back to what had the focus before the scan, if it is still there to take it. */
+function giveFocusBack(el) {
+  const field = $('#checkin-code');
+  if (document.activeElement !== field && document.activeElement !== document.body) return; // moved on
+  if (el !== document.body && el.isConnected && !el.closest('[hidden], [inert]') && !el.disabled) el.focus();
+  else field.blur();
 }
 
 export function wireCheckIn() {

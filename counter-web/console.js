@@ -7,9 +7,11 @@
 // keys.js    the keys and their help
 // confirm.js, absents.js, reprint.js: asking twice, recent absences, tickets to print again.
 // checkin.js: a booking checked in at the counter (typed or scanned).
+// burst.js:   a scanner's keys anywhere on the console are a scan, never shortcuts.
 
 import { applyStatic } from '/shared/i18n.js';
-import { wireCheckIn } from './checkin.js';
+import { listenForBursts } from './burst.js';
+import { takeScan, wireCheckIn } from './checkin.js';
 import { $, say, state, t } from './ctx.js';
 import { legal, render, renderAbsentSoon, renderWaiting, tickTimer, tickWaiting } from './desk.js';
 import { onKey, toggleHelp } from './keys.js';
@@ -30,6 +32,13 @@ import { absents } from './work.js';
 /** The language button names the other language, in that language. */
 function markLanguage() {
   $('#lang-btn').lang = t.lang() === 'vi' ? 'en' : 'vi';
+}
+
+/** A scan typed while the check-in field had no focus (burst.js): checked in there. */
+function scanned(text, send, before) {
+  if (state.view !== 'work') return;
+  if (!$('#help').hidden) toggleHelp(false);
+  takeScan(text, send, before);
 }
 
 function wire() {
@@ -67,7 +76,13 @@ function wire() {
     $('#pause-other').hidden = !other;
     if (other) $('#pause-other').focus();
   });
-  document.addEventListener('keydown', onKey);
+  // The keys go through burst.js: a scanner's quick run of keys is a booking to check in.
+  listenForBursts({
+    onKey,
+    onScan: scanned,
+    active: () => state.view === 'work',
+    field: $('#checkin-code'),
+  });
   wireCheckIn();
   setInterval(() => {
     if (state.view !== 'work') return;

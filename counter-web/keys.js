@@ -81,6 +81,7 @@ export function toggleHelp(show) {
       h('tr', {}, h('th', { scope: 'col' }, t('help.key')), h('th', { scope: 'col' }, t('help.does'))),
       ...KEYS.map(([k, , label]) => h('tr', {}, h('td', {}, h('kbd', {}, k)), h('td', {}, t(label)))),
       h('tr', {}, h('td', {}, h('kbd', {}, t('help.clickKey'))), h('td', {}, t('help.click'))),
+      h('tr', {}, h('td', {}, h('kbd', {}, t('help.scanKey'))), h('td', {}, t('help.scan'))),
     );
   }
   help.hidden = !open;

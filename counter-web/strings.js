@@ -247,6 +247,9 @@ export const consoleStrings = {
     'help.click': 'Bấm vào một số trong hàng chờ (hoặc chọn nó rồi Enter): gọi đúng số đó',
     'help.cancelTwice': 'Hủy số (nhấn X hai lần)',
     'help.transferKey': 'Chọn lĩnh vực để chuyển, rồi Enter',
+    'help.scanKey': 'Máy quét',
+    'help.scan':
+      'Quét mã QR lịch hẹn hoặc thẻ căn cước bất cứ lúc nào, không cần bấm vào ô: mã tự vào “Xác nhận lịch hẹn”, không phím tắt nào chạy',
     'checkin.label': 'Xác nhận lịch hẹn',
     'checkin.placeholder': 'Mã hẹn, điện thoại hoặc CCCD',
     'checkin.submit': 'Xác nhận',
@@ -371,6 +374,9 @@ export const consoleStrings = {
     'help.click': 'Click a ticket in the waiting list (or focus it and press Enter): call exactly that one',
     'help.cancelTwice': 'Cancel ticket (press X twice)',
     'help.transferKey': 'Choose the field to transfer to, then Enter',
+    'help.scanKey': 'Scanner',
+    'help.scan':
+      'Scan a booking’s QR code or an ID card at any time, without clicking the field: it goes into “Check in a booking”; no shortcut fires',
     'checkin.label': 'Check in a booking',
     'checkin.placeholder': 'Code, phone or ID number',
     'checkin.submit': 'Check in',
