@@ -864,3 +864,79 @@ async fn codes_cannot_be_guessed_faster_than_ten_misses_a_minute_and_the_holder_
         assert_eq!(status, 200, "the holder's page keeps working");
     }
 }
+
+/// The event log's length: a refused request writes nothing.
+async fn seq(hall: &TestHall) -> i64 {
+    let (_, health) = hall.anonymous().get("/healthz").await;
+    health["seq"].as_i64().expect("seq")
+}
+
+#[tokio::test]
+async fn bad_booking_requests_get_a_clear_4xx_with_a_json_error_and_write_nothing() {
+    let hall = TestHall::start_with(with_issuer()).await;
+    let kiosk = kiosk(&hall);
+    let page = hall.anonymous();
+    let before = seq(&hall).await;
+    let huge = "9".repeat(64 * 1024);
+    let bodies: Vec<(&str, Vec<u8>)> = vec![
+        ("/api/bookings", b"{".to_vec()),
+        ("/api/bookings", b"[]".to_vec()),
+        ("/api/bookings", b"null".to_vec()),
+        ("/api/bookings", br#"{"service": 1, "day": [], "window": {}, "person": true, "consent": "yes"}"#.to_vec()),
+        ("/api/bookings", br#"{"service": "A"}"#.to_vec()),
+        ("/api/bookings", r#"{"service": "A", "day": "2026-11-26", "window": "09:00", "person": "0912000001", "consent": true, "name": "Nguyễn Văn A"}"#.as_bytes().to_vec()),
+        ("/api/bookings", format!(r#"{{"service": "A", "day": "2026-11-26", "window": "09:00", "person": "{huge}", "consent": true}}"#).into_bytes()),
+        ("/api/bookings", br#"{"service": "A", "day": "2026-02-30", "window": "25:00", "person": "0912000001", "consent": true}"#.to_vec()),
+        ("/api/bookings", br#"{"service": "A", "day": "2026-11-26", "window": "09:00", "person": "\u0000\u202e0912", "consent": true}"#.to_vec()),
+    ];
+    for (path, body) in &bodies {
+        let (status, answer) = page.post_raw(path, "application/json", body.clone()).await;
+        assert!(
+            (400..500).contains(&status) && answer["error"]["code"].is_string(),
+            "{path} {}: {status} {answer}",
+            String::from_utf8_lossy(&body[..body.len().min(120)])
+        );
+    }
+    let check_ins: Vec<Value> = vec![
+        json!({}),
+        json!({"code": "K7M2QX9P", "person": "001099012345"}),
+        json!({"code": 12345678}),
+        json!({"person": "Nguyễn Văn A"}),
+        json!({"code": "K7M2QX9P", "request_id": "not a valid id!"}),
+        json!({"code": "x".repeat(10_000)}),
+    ];
+    for body in &check_ins {
+        let (status, answer) = kiosk.post("/api/check-in", body.clone()).await;
+        assert!(
+            (400..500).contains(&status) && answer["error"]["code"].is_string(),
+            "check-in {body}: {status} {answer}"
+        );
+    }
+    // A signed request whose body is not a booking, and an issuer's ref out of shape.
+    let now = motcua_tests::opening_time().timestamp_millis();
+    for body in [
+        &b"{"[..],
+        b"[]",
+        br#"{"issuer_ref": "", "service": "A", "day": "2026-11-26", "window": "09:00"}"#,
+    ] {
+        let (status, answer) =
+            signed(&hall, "/api/issuers/bookings", "ihanoi", SECRET, now, body).await;
+        assert_eq!(status, 422, "{}: {answer}", String::from_utf8_lossy(body));
+    }
+    for path in [
+        "/api/bookings/calendar",
+        "/api/bookings/calendar?service=",
+        "/api/bookings/calendar?service=%FF",
+        "/api/bookings/calendar?service=AAAAAAAAAAAA",
+        "/api/bookings/%FF%FE",
+        "/api/bookings/K7M2QX9P/qr.svg/extra",
+    ] {
+        let (status, answer) = page.get(path).await;
+        assert!(
+            (400..500).contains(&status) && answer["error"]["code"].is_string(),
+            "{path}: {status} {answer}"
+        );
+    }
+    assert_eq!(seq(&hall).await, before, "nothing was written");
+    assert_eq!(free(&hall, TOMORROW, "09:00").await, 2);
+}
