@@ -193,11 +193,6 @@ impl BookingRules {
         windows
     }
 
-    /// The window of `day` starting at `start`, if there is one.
-    pub fn window(&self, day: NaiveDate, start: NaiveTime) -> Option<Window> {
-        self.windows(day).into_iter().find(|w| w.start == start)
-    }
-
     /// The days bookable from `today` on: today and `days_ahead` more.
     pub fn days(&self, today: NaiveDate) -> Vec<NaiveDate> {
         (0..=self.days_ahead)

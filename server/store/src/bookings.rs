@@ -120,15 +120,6 @@ pub fn by_issuer_ref(
         .optional()?)
 }
 
-/// The booking that a ticket was issued for, if any.
-pub fn of_ticket(conn: &Connection, ticket: i64) -> Result<Option<BookingRow>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM bookings WHERE ticket_id = ?1");
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row([ticket], from_row)
-        .optional()?)
-}
-
 /// The places held in a field's windows of a day, by window: every booking but those
 /// cancelled before `released_before` (a cancelled place is free again only after the
 /// release delay). Returns, per window start, the slots held.
@@ -283,22 +274,6 @@ pub fn awaited_between(
     )?;
     let rows = stmt.query_map([from, to], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
-}
-
-/// Bookings still awaited in a field with an appointment in `[from, to)`: how many.
-pub fn awaited_in_field(
-    conn: &Connection,
-    service: &ServiceCode,
-    from: i64,
-    to: i64,
-) -> Result<u32, StoreError> {
-    Ok(conn
-        .prepare_cached(
-            "SELECT COUNT(*) FROM bookings INDEXED BY bookings_awaited
-             WHERE status = 'booked' AND appointment >= ?1 AND appointment < ?2
-               AND service = ?3",
-        )?
-        .query_row(params![from, to, service.as_str()], |r| r.get(0))?)
 }
 
 /// Forget the persons of bookings for days before `day` (their keyed hashes): returns how

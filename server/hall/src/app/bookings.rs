@@ -7,7 +7,7 @@
 
 use super::Ctx;
 use super::queue::{self, Issued, Origin, Through};
-use chrono::{NaiveDate, NaiveTime, Timelike};
+use chrono::{NaiveDate, NaiveTime};
 use hmac::{Hmac, Mac};
 use motcua_domain::booking::{self, Arrival, BookingRules, LateArrival};
 use motcua_domain::event::{BookingRef, Event, Logged};
@@ -568,11 +568,4 @@ pub fn forget_persons(ctx: &mut Ctx<'_, '_>) -> Result<usize, Error> {
         ctx.conn(),
         &cutoff.to_string(),
     )?)
-}
-
-/// A window start as the API writes it, checked to be on the minute.
-pub fn parse_window(s: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(s, "%H:%M")
-        .ok()
-        .filter(|t| t.second() == 0)
 }

@@ -239,7 +239,8 @@ fn parse_day(s: &str) -> Result<NaiveDate, AppError> {
 }
 
 fn parse_window(s: &str) -> Result<chrono::NaiveTime, AppError> {
-    bookings::parse_window(s).ok_or_else(|| AppError::invalid("bad_window", "a window is HH:MM"))
+    chrono::NaiveTime::parse_from_str(s, "%H:%M")
+        .map_err(|_| AppError::invalid("bad_window", "a window is HH:MM"))
 }
 
 fn person(s: &str) -> Result<String, AppError> {
