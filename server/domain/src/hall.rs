@@ -97,3 +97,12 @@ pub fn local_time(hall: &Hall, ms: i64) -> String {
         .with_timezone(&hall.tz)
         .to_rfc3339_opts(chrono::SecondsFormat::Secs, false)
 }
+
+/// An instant (milliseconds since the epoch) as a clock on the hall's wall reads it: `HH:MM`.
+pub fn local_hhmm(hall: &Hall, ms: i64) -> String {
+    chrono::DateTime::from_timestamp_millis(ms)
+        .unwrap_or_default()
+        .with_timezone(&hall.tz)
+        .format("%H:%M")
+        .to_string()
+}

@@ -19,7 +19,7 @@ pub mod ticket;
 
 pub use absence::{AbsenceRules, UndoTo};
 pub use error::Error;
-pub use hall::{CallOrder, CounterDef, Hall, Service, local_time};
+pub use hall::{CallOrder, CounterDef, Hall, Service, local_hhmm, local_time};
 pub use numbering::Series;
 pub use ticket::{Action, CounterState, Priority, Refusal, Status};
 

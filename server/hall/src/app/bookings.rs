@@ -11,9 +11,9 @@ use chrono::{NaiveDate, NaiveTime};
 use hmac::{Hmac, Mac};
 use motcua_domain::booking::{self, Arrival, BookingRules, LateArrival};
 use motcua_domain::event::{BookingRef, Event, Logged};
-use motcua_domain::{Error, Hall, Priority, Refusal, ServiceCode};
+use motcua_domain::{Error, Hall, Priority, Refusal, ServiceCode, local_hhmm};
 use motcua_store::bookings::{self as rows, BookingRow, BookingStatus, NewBooking};
-use motcua_store::{events, from_millis, millis, tickets};
+use motcua_store::{events, millis, tickets};
 use rand::RngCore;
 use serde::Serialize;
 use sha2::Sha256;
@@ -71,13 +71,6 @@ pub struct BookingView {
     pub qr: String,
 }
 
-fn hhmm(hall: &Hall, ms: i64) -> String {
-    from_millis(ms)
-        .with_timezone(&hall.tz)
-        .format("%H:%M")
-        .to_string()
-}
-
 /// The view of a booking (with its ticket's code and page once it has one).
 pub fn view(
     conn: &rusqlite::Connection,
@@ -110,11 +103,11 @@ pub fn view(
             start: b.window_start.clone(),
             end,
         },
-        appointment: hhmm(hall, b.appointment),
+        appointment: local_hhmm(hall, b.appointment),
         appointment_at: b.appointment,
         check_in: CheckInSpan {
-            from: hhmm(hall, from),
-            until: hhmm(hall, until),
+            from: local_hhmm(hall, from),
+            until: local_hhmm(hall, until),
         },
         late_arrival: rules.late_arrival.as_str().to_owned(),
         status: b.status.as_str().to_owned(),
@@ -460,7 +453,7 @@ pub fn check_in(
             "booking_too_early",
             format!(
                 "check-in for this booking opens at {}",
-                hhmm(ctx.hall(), from)
+                local_hhmm(ctx.hall(), from)
             ),
         )),
         Arrival::OnTime => {

@@ -210,12 +210,7 @@ pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<Place>) ->
             .then(|| TicketField::of(hall, &t.first_service)),
         rating: t.rating,
         rating_source: t.rating_source,
-        booked_for: booked(hall, t).then(|| {
-            motcua_store::from_millis(t.queued_at)
-                .with_timezone(&hall.tz)
-                .format("%H:%M")
-                .to_string()
-        }),
+        booked_for: booked(hall, t).then(|| motcua_domain::local_hhmm(hall, t.queued_at)),
     }
 }
 

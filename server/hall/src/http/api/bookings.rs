@@ -455,24 +455,6 @@ pub struct CheckInAnswer {
     pub ticket: IssuedTicket,
 }
 
-fn request_id(id: Option<String>) -> Result<Option<String>, AppError> {
-    match id {
-        Some(id)
-            if (1..=64).contains(&id.len())
-                && id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-        {
-            Ok(Some(id))
-        }
-        Some(_) => Err(AppError::invalid(
-            "bad_request_id",
-            "a request id is 1 to 64 letters, digits, - or _",
-        )),
-        None => Ok(None),
-    }
-}
-
 /// Check a booking in, at a kiosk (its ticket is printed) or a counter: within its span
 /// (from `early_minutes` before the appointment to `late_minutes` after), a number of the
 /// field's booked series, queued at the appointment; later, an ordinary number or a

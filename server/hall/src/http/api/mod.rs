@@ -85,6 +85,26 @@ fn ticket_token(token: &str) -> Result<String, AppError> {
     }
 }
 
+/// A kiosk's request id, checked: 1 to 64 letters, digits, `-` or `_` (the same id never
+/// issues a second ticket).
+fn request_id(id: Option<String>) -> Result<Option<String>, AppError> {
+    match id {
+        Some(id)
+            if (1..=64).contains(&id.len())
+                && id
+                    .bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
+        {
+            Ok(Some(id))
+        }
+        Some(_) => Err(AppError::invalid(
+            "bad_request_id",
+            "a request id is 1 to 64 letters, digits, - or _",
+        )),
+        None => Ok(None),
+    }
+}
+
 fn staff(user: &accounts::User) -> Staff {
     Staff {
         user_id: user.id,

@@ -66,23 +66,7 @@ pub async fn issue_ticket(
             AppError::invalid("unknown_priority", format!("priority is one of none, elderly, disabled, pregnant, war_invalid, meritorious, not {p:?}"))
         })?,
     };
-    let request_id = match req.request_id {
-        Some(id)
-            if (1..=64).contains(&id.len())
-                && id
-                    .bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b == b'-' || b == b'_') =>
-        {
-            Some(id)
-        }
-        Some(_) => {
-            return Err(AppError::invalid(
-                "bad_request_id",
-                "a request id is 1 to 64 letters, digits, - or _",
-            ));
-        }
-        None => None,
-    };
+    let request_id = request_id(req.request_id)?;
     let allowed = within_allowance(&app, &limits, &issuer, priority, request_id.clone()).await?;
     let Some(kiosk) = issuer.kiosk else {
         let origin = queue::Origin {
