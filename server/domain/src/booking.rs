@@ -27,10 +27,12 @@
 
 use super::ServiceCode;
 use super::numbering::Series;
+use crate::holidays::{self, Holiday};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::sync::{Arc, Mutex};
 
 /// What becomes of a booking checked in after its late window.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -94,6 +96,40 @@ pub struct BookingRules {
     pub open_days: BTreeSet<NaiveDate>,
     /// Whether Vietnam's public holidays close the hall.
     pub public_holidays: bool,
+    /// The days off by law of the years asked so far, each year's computed once.
+    pub days_off: DaysOff,
+}
+
+/// The days off by law (holidays and days in lieu) of each year asked for, computed once
+/// a year: a year's needs the lunar calendar, and every calendar and booking asks for its
+/// days. At most [`DaysOff::YEARS`] years are kept (the bookable days span two at most).
+#[derive(Debug, Clone, Default)]
+pub struct DaysOff(Arc<Mutex<BTreeMap<i32, YearOff>>>);
+
+/// One year's days off by law.
+type YearOff = BTreeMap<NaiveDate, Holiday>;
+
+impl DaysOff {
+    pub const YEARS: usize = 4;
+
+    /// The day off by law on `day` for staff working on `weekdays` (ISO numbers).
+    fn on(&self, day: NaiveDate, weekdays: &[u32]) -> Option<Holiday> {
+        let mut years = self.0.lock().unwrap_or_else(|e| e.into_inner());
+        if years.len() >= Self::YEARS && !years.contains_key(&day.year()) {
+            years.clear();
+        }
+        let year = years.entry(day.year()).or_insert_with(|| {
+            // A holiday on a day of rest gives the next working day off in lieu.
+            let rest: Vec<chrono::Weekday> = (1..=7u32)
+                .filter(|d| !weekdays.contains(d))
+                .filter_map(|d| chrono::Weekday::try_from((d - 1) as u8).ok())
+                .collect();
+            holidays::days_off(day.year(), &holidays::Rules::default(), &rest)
+                .into_iter()
+                .collect()
+        });
+        year.get(&day).copied()
+    }
 }
 
 impl Default for BookingRules {
@@ -116,6 +152,7 @@ impl Default for BookingRules {
             closed_days: BTreeSet::new(),
             open_days: BTreeSet::new(),
             public_holidays: true,
+            days_off: DaysOff::default(),
         }
     }
 }
@@ -152,16 +189,10 @@ impl BookingRules {
                 en: "The hall is closed",
             });
         }
-        if self.public_holidays {
-            // A holiday on a day of rest gives the next working day off in lieu.
-            let rest: Vec<chrono::Weekday> = (1..=7u32)
-                .filter(|d| !self.weekdays.contains(d))
-                .filter_map(|d| chrono::Weekday::try_from((d - 1) as u8).ok())
-                .collect();
-            let rules = crate::holidays::Rules::default();
-            if let Some(h) = crate::holidays::day_off(day, &rules, &rest) {
-                return Some(Closure { vi: h.vi, en: h.en });
-            }
+        if self.public_holidays
+            && let Some(h) = self.days_off.on(day, &self.weekdays)
+        {
+            return Some(Closure { vi: h.vi, en: h.en });
         }
         if !self.weekdays.contains(&day.weekday().number_from_monday()) {
             return Some(Closure {
@@ -174,7 +205,15 @@ impl BookingRules {
 
     /// The windows of a working day (none on a closed one), in order.
     pub fn windows(&self, day: NaiveDate) -> Vec<Window> {
-        if self.closure(day).is_some() || self.window_minutes == 0 {
+        if self.closure(day).is_some() {
+            return Vec::new();
+        }
+        self.working_day()
+    }
+
+    /// The windows of every working day (the same on each), in order.
+    pub fn working_day(&self) -> Vec<Window> {
+        if self.window_minutes == 0 {
             return Vec::new();
         }
         let step = Duration::minutes(i64::from(self.window_minutes));

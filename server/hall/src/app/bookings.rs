@@ -228,7 +228,8 @@ pub fn book(ctx: &mut Ctx<'_, '_>, req: Request) -> Result<(BookingRow, bool), E
             format!("{} is closed: {}", req.day, closure.en),
         ));
     }
-    let windows = rules.windows(req.day);
+    // The day is open (above): its windows are a working day's.
+    let windows = rules.working_day();
     let index = windows
         .iter()
         .position(|w| w.start == req.window)

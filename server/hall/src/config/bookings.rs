@@ -242,6 +242,7 @@ impl BookingSettings {
             closed_days: days(&key("closed_days"), &self.closed_days)?,
             open_days: days(&key("open_days"), &self.open_days)?,
             public_holidays: self.public_holidays,
+            days_off: Default::default(),
         })
     }
 }

@@ -46,7 +46,7 @@ pub async fn booking_fields(State(app): State<App>) -> Json<BookingFields> {
     let fields = hall
         .services
         .iter()
-        .filter(|s| enabled && bookings::takes_bookings(hall, &s.code))
+        .filter(|s| bookings::takes_bookings(hall, &s.code))
         .map(|s| BookableField {
             code: s.code.clone(),
             name_vi: s.name_vi.clone(),
@@ -165,16 +165,22 @@ pub async fn booking_calendar(
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;
+    let working_day = r.working_day();
     let days = days
         .into_iter()
         .zip(held)
         .map(|(day, held)| {
-            let closed = r.closure(day).map(|c| ClosureView {
+            let closure = r.closure(day);
+            let open_windows = if closure.is_some() {
+                Vec::new()
+            } else {
+                working_day.clone()
+            };
+            let closed = closure.map(|c| ClosureView {
                 vi: c.vi.to_owned(),
                 en: c.en.to_owned(),
             });
-            let windows = r
-                .windows(day)
+            let windows = open_windows
                 .into_iter()
                 .enumerate()
                 .map(|(index, w)| {
