@@ -36,3 +36,7 @@ CREATE TABLE booking_key (
     key BLOB NOT NULL
 );
 INSERT INTO booking_key (one, key) VALUES (1, randomblob(32));
+
+-- A checked-in booking's ticket keeps its appointment: a number of the booked series,
+-- called by that time (its queue time starts as the appointment, but a return moves it).
+ALTER TABLE tickets ADD COLUMN booked_for INTEGER;

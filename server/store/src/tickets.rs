@@ -30,6 +30,8 @@ pub struct TicketRow {
     pub rating: Option<u8>,
     /// Where the rating was given (`None`: not rated, or before ratings said where).
     pub rating_source: Option<RatingChannel>,
+    /// A checked-in booking's appointment (ms): a booked number, called by that time.
+    pub booked_for: Option<i64>,
 }
 
 /// The columns [`ticket_from_row`] reads, as a literal (for `concat!`).
@@ -37,7 +39,7 @@ macro_rules! ticket_columns {
     () => {
         "id, token, local_day, service, first_service, code, priority, status, \
          counter_no, issued_at, queued_at, first_called_at, called_at, started_at, \
-         finished_at, recalls, eta_minutes, rating, rating_source"
+         finished_at, recalls, eta_minutes, rating, rating_source, booked_for"
     };
 }
 
@@ -82,6 +84,7 @@ fn ticket_from_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
         rating_source: row
             .get::<_, Option<String>>(18)?
             .and_then(|s| RatingChannel::parse(&s)),
+        booked_for: row.get(19)?,
     })
 }
 
@@ -409,6 +412,8 @@ pub struct NewTicket<'a> {
     pub at: i64,
     /// Its place in the queue: `at`, or a checked-in booking's appointment.
     pub queued_at: i64,
+    /// A checked-in booking's appointment, for a booked number.
+    pub booked_for: Option<i64>,
     pub eta_minutes: u32,
     pub request_id: Option<&'a str>,
     /// The kiosk that issued it (a device's id), if a kiosk did.
@@ -422,8 +427,8 @@ pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreEr
     conn.prepare_cached(
         "INSERT INTO tickets (token, local_day, first_service, service, number, code, priority,
              status, issued_by, issued_at, queued_at, eta_minutes, request_id, issued_device,
-             issued_user)
-         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?13, ?9, ?10, ?11, ?12)",
+             issued_user, booked_for)
+         VALUES (?1, ?2, ?3, ?3, ?4, ?5, ?6, 'waiting', ?7, ?8, ?13, ?9, ?10, ?11, ?12, ?14)",
     )?
     .execute(params![
         t.token,
@@ -438,7 +443,8 @@ pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreEr
         t.request_id,
         t.issued_device,
         t.issued_user,
-        t.queued_at
+        t.queued_at,
+        t.booked_for
     ])?;
     // The row as just written: nothing to read back.
     Ok(TicketRow {
@@ -461,6 +467,7 @@ pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreEr
         eta_minutes: t.eta_minutes,
         rating: None,
         rating_source: None,
+        booked_for: t.booked_for,
     })
 }
 
@@ -600,6 +607,7 @@ mod tests {
                     issued_by: "kiosk",
                     at,
                     queued_at: at,
+                    booked_for: None,
                     eta_minutes: 0,
                     request_id: None,
                     issued_device: None,

@@ -288,6 +288,7 @@ pub fn issue_through(
             issued_by: issued_by.as_str(),
             at: now,
             queued_at,
+            booked_for: appointment,
             eta_minutes: eta,
             request_id,
             issued_device: origin.device,

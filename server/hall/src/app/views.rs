@@ -210,20 +210,8 @@ pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<Place>) ->
             .then(|| TicketField::of(hall, &t.first_service)),
         rating: t.rating,
         rating_source: t.rating_source,
-        booked_for: booked(hall, t).then(|| motcua_domain::local_hhmm(hall, t.queued_at)),
+        booked_for: t.booked_for.map(|at| motcua_domain::local_hhmm(hall, at)),
     }
-}
-
-/// Whether a ticket is a booked number: its code is of its first field's booked series
-/// (that series' prefix, then digits to its width).
-fn booked(hall: &Hall, t: &TicketRow) -> bool {
-    let Some(series) = hall.bookings.field(&t.first_service).map(|f| &f.series) else {
-        return false;
-    };
-    let width = series.last.to_string().len();
-    t.code
-        .strip_prefix(series.prefix.as_str())
-        .is_some_and(|digits| digits.len() == width && digits.bytes().all(|b| b.is_ascii_digit()))
 }
 
 pub use super::estimate::{Estimates, hall_time, place_at_issue};
