@@ -231,6 +231,31 @@ impl Browser {
         .to_owned()
     }
 
+    /// axe-core and the 44 px targets on a phone-sized page (the phone's, the booking
+    /// page's) as it is, in Vietnamese, then in English after its `#lang` switch (the page's
+    /// `lang` follows), then back in Vietnamese; a screenshot of each, named
+    /// `a11y-{name}-{vi|en}`.
+    pub async fn assert_accessible_in_both_languages(&self, name: &str) {
+        self.assert_accessible(&format!("{name}-vi")).await;
+        self.assert_touch_targets(&format!("{name}-vi"), 44).await;
+        self.screenshot(&format!("a11y-{name}-vi")).await;
+        self.click("#lang").await;
+        self.wait_for(
+            "English",
+            "document.documentElement.lang === 'en' && document.getElementById('lang').textContent === 'Tiếng Việt'",
+        )
+        .await;
+        self.assert_accessible(&format!("{name}-en")).await;
+        self.assert_touch_targets(&format!("{name}-en"), 44).await;
+        self.screenshot(&format!("a11y-{name}-en")).await;
+        self.click("#lang").await;
+        self.wait_for(
+            "Vietnamese",
+            "document.documentElement.lang === 'vi' && document.getElementById('lang').textContent === 'English'",
+        )
+        .await;
+    }
+
     /// Type into an input.
     pub async fn type_into(&self, css: &str, text: &str) {
         let escaped = css.replace('\'', "\\'");

@@ -21,35 +21,6 @@ async fn step(phone: &Browser, step: &str) {
         .await;
 }
 
-/// axe-core and the touch targets on the page as it is, in Vietnamese, then in English after
-/// the switch (the page's `lang` follows), then back to Vietnamese.
-async fn check_both_languages(phone: &Browser, state: &str) {
-    phone.assert_accessible(&format!("book-{state}-vi")).await;
-    phone
-        .assert_touch_targets(&format!("book-{state}-vi"), 44)
-        .await;
-    phone.screenshot(&format!("a11y-book-{state}-vi")).await;
-    phone.click("#lang").await;
-    phone
-        .wait_for(
-            "English",
-            "document.documentElement.lang === 'en' && document.getElementById('lang').textContent === 'Tiếng Việt'",
-        )
-        .await;
-    phone.assert_accessible(&format!("book-{state}-en")).await;
-    phone
-        .assert_touch_targets(&format!("book-{state}-en"), 44)
-        .await;
-    phone.screenshot(&format!("a11y-book-{state}-en")).await;
-    phone.click("#lang").await;
-    phone
-        .wait_for(
-            "Vietnamese",
-            "document.documentElement.lang === 'vi' && document.getElementById('lang').textContent === 'English'",
-        )
-        .await;
-}
-
 /// The first day after today with a window that has a free place, and that window.
 fn a_later_window(cal: &Value) -> (String, String) {
     for day in cal["days"].as_array().expect("days").iter().skip(1) {
@@ -78,21 +49,27 @@ async fn every_step_of_a_booking_passes_axe_with_finger_sized_targets_in_both_la
 
     phone.goto(&hall.url("/book/")).await;
     step(&phone, "fields").await;
-    check_both_languages(&phone, "fields").await;
+    phone
+        .assert_accessible_in_both_languages("book-fields")
+        .await;
 
     phone.click("button[data-field='A']").await;
     step(&phone, "days").await;
-    check_both_languages(&phone, "days").await;
+    phone.assert_accessible_in_both_languages("book-days").await;
 
     phone.click(&format!("button[data-day='{day}']")).await;
     step(&phone, "windows").await;
-    check_both_languages(&phone, "windows").await;
+    phone
+        .assert_accessible_in_both_languages("book-windows")
+        .await;
 
     phone
         .click(&format!("button[data-window='{window}']"))
         .await;
     step(&phone, "person").await;
-    check_both_languages(&phone, "person").await;
+    phone
+        .assert_accessible_in_both_languages("book-person")
+        .await;
     // A refusal said above the form (the consent not given).
     phone.type_into("#person", "0912345678").await;
     phone.click("#book").await;
@@ -102,7 +79,9 @@ async fn every_step_of_a_booking_passes_axe_with_finger_sized_targets_in_both_la
             "document.getElementById('alert').innerText.trim()",
         )
         .await;
-    check_both_languages(&phone, "person-refused").await;
+    phone
+        .assert_accessible_in_both_languages("book-person-refused")
+        .await;
 
     phone.click("#consent").await;
     phone.click("#book").await;
@@ -113,19 +92,25 @@ async fn every_step_of_a_booking_passes_axe_with_finger_sized_targets_in_both_la
             "(function(i){ return i && i.complete && i.naturalWidth > 0; })(document.getElementById('qr'))",
         )
         .await;
-    check_both_languages(&phone, "booked").await;
+    phone
+        .assert_accessible_in_both_languages("book-booked")
+        .await;
 
     phone.click("#cancel").await;
     phone
         .wait_for("the question", "document.getElementById('cancel-yes')")
         .await;
-    check_both_languages(&phone, "cancel-confirm").await;
+    phone
+        .assert_accessible_in_both_languages("book-cancel-confirm")
+        .await;
 
     phone.click("#cancel-yes").await;
     phone
         .wait_for("cancelled", "document.body.dataset.status === 'cancelled'")
         .await;
-    check_both_languages(&phone, "cancelled").await;
+    phone
+        .assert_accessible_in_both_languages("book-cancelled")
+        .await;
 
     // A booking still to come is offered again at the start ("Lịch hẹn của tôi"), in a
     // window with room (the cancelled place is not freed at once).
@@ -156,7 +141,9 @@ async fn every_step_of_a_booking_passes_axe_with_finger_sized_targets_in_both_la
     phone
         .wait_for("my booking", "!document.getElementById('mine').hidden")
         .await;
-    check_both_languages(&phone, "fields-with-mine").await;
+    phone
+        .assert_accessible_in_both_languages("book-fields-with-mine")
+        .await;
 
     // A booking checked in: its queue number and the link to the ticket's page. (08:30's
     // check-in opens at 08:00, the hall's clock now.)
@@ -185,11 +172,15 @@ async fn every_step_of_a_booking_passes_axe_with_finger_sized_targets_in_both_la
             "document.body.dataset.status === 'checked_in' && document.getElementById('ticket-link')",
         )
         .await;
-    check_both_languages(&phone, "checked-in").await;
+    phone
+        .assert_accessible_in_both_languages("book-checked-in")
+        .await;
 
     // A code that is no booking.
     phone.goto(&hall.url("/book/#ZZZZ2222")).await;
     step(&phone, "missing").await;
-    check_both_languages(&phone, "missing").await;
+    phone
+        .assert_accessible_in_both_languages("book-missing")
+        .await;
     phone.close().await;
 }

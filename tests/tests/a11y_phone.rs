@@ -30,35 +30,6 @@ async fn wait_status(phone: &Browser, status: &str) {
         .await;
 }
 
-/// axe-core and the touch targets on the page as it is, in Vietnamese, then in English after
-/// the switch (the page's `lang` follows), then back to Vietnamese.
-async fn check_both_languages(phone: &Browser, state: &str) {
-    phone.assert_accessible(&format!("phone-{state}-vi")).await;
-    phone
-        .assert_touch_targets(&format!("phone-{state}-vi"), 44)
-        .await;
-    phone.click("#lang").await;
-    phone
-        .wait_for(
-            "English",
-            "document.documentElement.lang === 'en' && document.getElementById('lang').textContent === 'Tiếng Việt'",
-        )
-        .await;
-    phone.assert_accessible(&format!("phone-{state}-en")).await;
-    phone
-        .assert_touch_targets(&format!("phone-{state}-en"), 44)
-        .await;
-    phone.screenshot(&format!("a11y-phone-{state}-en")).await;
-    phone.click("#lang").await;
-    phone
-        .wait_for(
-            "Vietnamese",
-            "document.documentElement.lang === 'vi' && document.getElementById('lang').textContent === 'English'",
-        )
-        .await;
-    phone.screenshot(&format!("a11y-phone-{state}-vi")).await;
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_ticket_from_waiting_to_rated_passes_axe_with_finger_sized_targets_in_both_languages() {
     let hall = TestHall::start().await;
@@ -88,7 +59,9 @@ async fn a_ticket_from_waiting_to_rated_passes_axe_with_finger_sized_targets_in_
         json!(["/api/services", "/phone/phone.css", "/phone/phone.js"]),
         "what the phone page loads"
     );
-    check_both_languages(&phone, "waiting").await;
+    phone
+        .assert_accessible_in_both_languages("phone-waiting")
+        .await;
 
     // The person ahead is served; then it is this citizen's turn, with the sound on.
     let called = clerk.call_next(1).await.expect("A001 is called");
@@ -111,11 +84,15 @@ async fn a_ticket_from_waiting_to_rated_passes_axe_with_finger_sized_targets_in_
             "document.body.dataset.sound === 'on' && document.getElementById('sound-btn').textContent === 'Nghe thử'",
         )
         .await;
-    check_both_languages(&phone, "called-sound-on").await;
+    phone
+        .assert_accessible_in_both_languages("phone-called-sound-on")
+        .await;
 
     act(&clerk, &mine, "start", json!({})).await;
     wait_status(&phone, "serving").await;
-    check_both_languages(&phone, "serving").await;
+    phone
+        .assert_accessible_in_both_languages("phone-serving")
+        .await;
 
     act(&clerk, &mine, "finish", json!({})).await;
     phone
@@ -124,13 +101,17 @@ async fn a_ticket_from_waiting_to_rated_passes_axe_with_finger_sized_targets_in_
             "document.body.dataset.rate === 'form' && document.querySelectorAll('#levels button').length === 5",
         )
         .await;
-    check_both_languages(&phone, "rating-form").await;
+    phone
+        .assert_accessible_in_both_languages("phone-rating-form")
+        .await;
 
     phone.click("button[data-rating='5']").await;
     phone
         .wait_for("the thanks", "document.body.dataset.rate === 'thanks'")
         .await;
-    check_both_languages(&phone, "thanks").await;
+    phone
+        .assert_accessible_in_both_languages("phone-thanks")
+        .await;
     phone.close().await;
 }
 
@@ -154,7 +135,9 @@ async fn the_states_that_need_a_sentence_pass_axe_with_finger_sized_targets_in_b
             "document.getElementById('eta').textContent === 'Hiện chưa có quầy phục vụ lĩnh vực này.'",
         )
         .await;
-    check_both_languages(&phone, "no-counter").await;
+    phone
+        .assert_accessible_in_both_languages("phone-no-counter")
+        .await;
 
     // Moved to another field: a sentence says from where to where.
     phone.goto(url(&moved)).await;
@@ -166,7 +149,9 @@ async fn the_states_that_need_a_sentence_pass_axe_with_finger_sized_targets_in_b
             "!document.getElementById('note').hidden && document.getElementById('note').textContent.includes('đã được chuyển')",
         )
         .await;
-    check_both_languages(&phone, "transferred").await;
+    phone
+        .assert_accessible_in_both_languages("phone-transferred")
+        .await;
 
     // Cancelled: why, and nothing to rate.
     act(&manager, &gone, "cancel", json!({})).await;
@@ -175,7 +160,9 @@ async fn the_states_that_need_a_sentence_pass_axe_with_finger_sized_targets_in_b
     phone
         .wait_for("the reason", "!document.getElementById('note').hidden")
         .await;
-    check_both_languages(&phone, "cancelled").await;
+    phone
+        .assert_accessible_in_both_languages("phone-cancelled")
+        .await;
 
     // An address that is no ticket: both languages at once.
     phone.goto(&hall.url("/t/not-a-ticket")).await;
@@ -195,7 +182,9 @@ async fn the_states_that_need_a_sentence_pass_axe_with_finger_sized_targets_in_b
     phone
         .wait_for("offline", "document.body.dataset.connected === 'false'")
         .await;
-    check_both_languages(&phone, "offline").await;
+    phone
+        .assert_accessible_in_both_languages("phone-offline")
+        .await;
     phone.close().await;
 }
 
@@ -225,6 +214,8 @@ async fn a_booked_ticket_says_it_is_called_by_its_booked_time_and_passes_axe() {
             "!document.getElementById('note').hidden && document.getElementById('note').textContent.includes('giờ hẹn 08:30')",
         )
         .await;
-    check_both_languages(&phone, "booked").await;
+    phone
+        .assert_accessible_in_both_languages("phone-booked")
+        .await;
     phone.close().await;
 }

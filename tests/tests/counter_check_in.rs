@@ -191,26 +191,7 @@ async fn an_id_card_scanned_into_the_console_checks_in_by_its_number_alone() {
     let now = looked_up(&hall, &booking).await;
     assert_eq!(now["status"], "checked_in", "{now}");
     let sent = console.eval("window.sent").await;
-    let bodies: Vec<Value> = sent
-        .as_array()
-        .expect("requests")
-        .iter()
-        .filter(|r| r[0].as_str().is_some_and(|u| u.ends_with("/api/check-in")))
-        .map(|r| serde_json::from_str(r[1].as_str().expect("a body")).expect("JSON"))
-        .collect();
-    assert_eq!(bodies.len(), 1, "{sent}");
-    assert_eq!(bodies[0]["person"], "001099012345", "{sent}");
-    assert_eq!(
-        bodies[0].as_object().map(|o| o.len()),
-        Some(2),
-        "the number and the request id, nothing more: {sent}"
-    );
-    for secret in ["Nguy", "Hàng Bạc", "01011990", "123456789|"] {
-        assert!(
-            !sent.to_string().contains(secret),
-            "{secret:?} sent: {sent}"
-        );
-    }
+    assert_only_the_card_number_was_sent(&sent);
     console.close().await;
 }
 
@@ -453,26 +434,7 @@ async fn an_id_card_scanned_while_the_focus_is_elsewhere_checks_in_by_its_number
         .filter(|u| u.contains("/api/counters/") || u.contains("/api/tickets/"))
         .collect();
     assert_eq!(calls, Vec::<&str>::new(), "no move was sent: {sent}");
-    let bodies: Vec<Value> = sent
-        .as_array()
-        .expect("requests")
-        .iter()
-        .filter(|r| r[0].as_str().is_some_and(|u| u.ends_with("/api/check-in")))
-        .map(|r| serde_json::from_str(r[1].as_str().expect("a body")).expect("JSON"))
-        .collect();
-    assert_eq!(bodies.len(), 1, "{sent}");
-    assert_eq!(bodies[0]["person"], "001099012345", "{sent}");
-    assert_eq!(
-        bodies[0].as_object().map(|o| o.len()),
-        Some(2),
-        "the number and the request id, nothing more: {sent}"
-    );
-    for secret in ["Nguy", "Hàng Bạc", "01011990", "123456789|"] {
-        assert!(
-            !sent.to_string().contains(secret),
-            "{secret:?} sent: {sent}"
-        );
-    }
+    assert_only_the_card_number_was_sent(&sent);
     assert_eq!(
         console
             .eval("[document.getElementById('checkin-code').value, document.getElementById('checkin-code').placeholder]")
@@ -624,4 +586,29 @@ async fn a_booking_scanned_while_the_transfer_list_has_the_focus_checks_in_and_t
         "the list as the clerk left it, nothing said"
     );
     console.close().await;
+}
+
+/// The requests the page sent (`window.sent`, by the fetch interceptor): one check-in,
+/// carrying the card's number and the request id, and nothing else of the card anywhere.
+fn assert_only_the_card_number_was_sent(sent: &Value) {
+    let bodies: Vec<Value> = sent
+        .as_array()
+        .expect("requests")
+        .iter()
+        .filter(|r| r[0].as_str().is_some_and(|u| u.ends_with("/api/check-in")))
+        .map(|r| serde_json::from_str(r[1].as_str().expect("a body")).expect("JSON"))
+        .collect();
+    assert_eq!(bodies.len(), 1, "{sent}");
+    assert_eq!(bodies[0]["person"], "001099012345", "{sent}");
+    assert_eq!(
+        bodies[0].as_object().map(|o| o.len()),
+        Some(2),
+        "the number and the request id, nothing more: {sent}"
+    );
+    for secret in ["Nguy", "Hàng Bạc", "01011990", "123456789|"] {
+        assert!(
+            !sent.to_string().contains(secret),
+            "{secret:?} sent: {sent}"
+        );
+    }
 }
