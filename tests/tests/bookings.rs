@@ -940,3 +940,28 @@ async fn bad_booking_requests_get_a_clear_4xx_with_a_json_error_and_write_nothin
     assert_eq!(seq(&hall).await, before, "nothing was written");
     assert_eq!(free(&hall, TOMORROW, "09:00").await, 2);
 }
+
+#[tokio::test]
+async fn a_field_with_a_fraction_of_a_place_a_window_lists_only_the_windows_that_have_one() {
+    let hall = TestHall::start().await;
+    // Field B: one counter shared with E, 15-minute services, 60 % kept for walk-ins:
+    // 15 × 0.4 ÷ 15 = 0.4 of a place a window.
+    let (status, calendar) = hall
+        .anonymous()
+        .get("/api/bookings/calendar?service=B")
+        .await;
+    assert_eq!(status, 200, "{calendar}");
+    let day = &calendar["days"][1];
+    let windows = day["windows"].as_array().expect("windows");
+    let starts: Vec<&str> = windows
+        .iter()
+        .map(|w| w["start"].as_str().expect("start"))
+        .collect();
+    assert!(windows.iter().all(|w| w["places"] == 1), "{day}");
+    // 0.4 a window: a place by the end of the 3rd, 5th, 8th, 10th, 13th and 15th.
+    assert_eq!(
+        starts,
+        ["08:30", "09:30", "11:00", "14:00", "15:30", "16:30"],
+        "{day}"
+    );
+}

@@ -195,6 +195,9 @@ pub async fn booking_calendar(
                         start,
                     }
                 })
+                // A window the plan gives no place (a field with a fraction of a place a
+                // window has some of them) is not listed: it was never bookable.
+                .filter(|w| w.places > 0)
                 .collect();
             CalendarDay {
                 day: day.to_string(),
