@@ -89,7 +89,10 @@ fn expected(places: &[&Place]) -> Value {
         let i = ((p * offsets.len() as f64).ceil() as usize).max(1) - 1;
         json!(offsets[i] as f64 / 1000.0)
     };
-    json!({
+    // Read back as the server's answer is, once it has crossed the wire as JSON text: the
+    // same number parses to the same f64 (serde_json's parser may land one unit in the last
+    // place off an exact quotient, the same way on both sides).
+    let figures = json!({
         "booked": booked,
         "cancelled": cancelled,
         "checked_in": checked_in,
@@ -101,7 +104,8 @@ fn expected(places: &[&Place]) -> Value {
         "lateness_n": offsets.len(),
         "lateness_median": rank(0.5),
         "lateness_p90": rank(0.9),
-    })
+    });
+    serde_json::from_str(&figures.to_string()).expect("JSON")
 }
 
 /// The same figures as the server's answer gives them.
