@@ -15,6 +15,7 @@ pub mod backup;
 pub mod bookings;
 pub mod clock;
 pub mod counters;
+pub mod dossiers;
 pub mod events;
 pub mod print_jobs;
 pub mod private;
@@ -55,6 +56,7 @@ const MIGRATIONS: &[&str] = &[
     BOOKING_FIGURES_SCHEMA,
     DOSSIER_FIGURES_SCHEMA,
     include_str!("../migrations/016_complaints.sql"),
+    include_str!("../migrations/017_result_pickup.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

@@ -13,6 +13,7 @@ pub mod absence;
 pub mod bookings;
 pub mod bulk;
 pub mod counters;
+pub mod dossiers;
 pub mod estimate;
 pub mod queue;
 pub mod rating;
