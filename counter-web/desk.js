@@ -4,6 +4,7 @@
 import { clock } from '/shared/clock.js';
 import { h } from '/shared/el.js';
 import { $, duration, pauseLabel, priorityLabel, state, t, ticketField } from './ctx.js';
+import { renderDossiers } from './dossiers.js';
 import { drawQueue, tickQueue } from './queue.js';
 import { absents, confirm, reprint } from './work.js';
 
@@ -93,6 +94,7 @@ export function render() {
   fillTransfer();
   renderWaiting(may.call && !state.pending);
   absents.render();
+  renderDossiers();
 }
 
 /** Under the Absent button: how long before it is offered, while it is not. */
