@@ -178,6 +178,17 @@ fn write_a_year(path: &std::path::Path, last_day: NaiveDate) -> Result<u64> {
                 }
                 let start = last_call + dice.between(10_000, 120_000);
                 put(start, "serving", Some(counter), Some(user), "{}".into())?;
+                // The clerk attaches the dossier's code (one in ten carries two).
+                let received = day.format("%y%m%d");
+                for n in 0..1 + u64::from(dice.below(10) == 0) {
+                    put(
+                        start + 1_000,
+                        "dossier_attached",
+                        Some(counter),
+                        Some(user),
+                        format!(r#"{{"dossier":"000.00.16.H26-{received}-{id:05}{n}"}}"#),
+                    )?;
+                }
                 let end = start + dice.between(2 * MIN, 25 * MIN);
                 put(end, "served", Some(counter), Some(user), "{}".into())?;
                 if dice.below(100) < 50 {
@@ -193,7 +204,9 @@ fn write_a_year(path: &std::path::Path, last_day: NaiveDate) -> Result<u64> {
                         None,
                         None,
                         format!(
-                            r#"{{"level":{level},"scale":5,"comment":{comment},"channel":"phone"}}"#
+                            r#"{{"level":{level},"scale":5,"comment":{comment},"channel":"phone",{}"visits_needed":{}}}"#,
+                            if level <= 3 { r#""reasons":["wait"],"# } else { "" },
+                            1 + dice.below(3)
                         ),
                     )?;
                 }
