@@ -152,9 +152,19 @@ fn write_a_year(path: &std::path::Path, last_day: NaiveDate) -> Result<u64> {
                     "issued",
                     None,
                     None,
-                    format!(r#"{{"priority":"none","eta_minutes":{eta}}}"#),
+                    format!(
+                        r#"{{"code":"{field}{number:03}","priority":"none","issued_by":"kiosk","eta_minutes":{eta},"ahead":0}}"#
+                    ),
                 )?;
-                put(called, "called", Some(counter), Some(user), "{}".into())?;
+                put(
+                    called,
+                    "called",
+                    Some(counter),
+                    Some(user),
+                    format!(
+                        r#"{{"code":"{field}{number:03}","priority":"none","waited_ms":{wait}}}"#
+                    ),
+                )?;
                 let mut last_call = called;
                 if dice.below(100) < 10 {
                     last_call += dice.between(30_000, 120_000);
@@ -163,7 +173,7 @@ fn write_a_year(path: &std::path::Path, last_day: NaiveDate) -> Result<u64> {
                         "recalled",
                         Some(counter),
                         Some(user),
-                        "{}".into(),
+                        r#"{"recall":1}"#.into(),
                     )?;
                 }
                 if absent {
@@ -205,7 +215,11 @@ fn write_a_year(path: &std::path::Path, last_day: NaiveDate) -> Result<u64> {
                         None,
                         format!(
                             r#"{{"level":{level},"scale":5,"comment":{comment},"channel":"phone",{}"visits_needed":{}}}"#,
-                            if level <= 3 { r#""reasons":["wait"],"# } else { "" },
+                            if level <= 3 {
+                                r#""reasons":["wait"],"#
+                            } else {
+                                ""
+                            },
                             1 + dice.below(3)
                         ),
                     )?;
@@ -307,6 +321,14 @@ async fn main() -> Result<()> {
         let visits = motcua_store::stats::visits(&conn, 0, from, today)?;
         let spans = motcua_store::stats::spans(&conn, 0, from, today)?;
         let read = read.elapsed();
+        // A year that folded into nothing would measure nothing (the events' data must be
+        // what the hall writes: a kind the fold cannot read is left out of the figures).
+        let served_a_year = (DAYS as usize) * TICKETS_PER_DAY as usize * 8 / 10;
+        anyhow::ensure!(
+            visits.len() >= served_a_year,
+            "the year folded into {} visits: its events are not what the hall logs",
+            visits.len()
+        );
         let hall_def = hall.state.store.hall.clone();
         let targets = hall_def
             .services
