@@ -183,10 +183,10 @@ fn event(e: &WireEvent, latest_ms: i64) -> Result<(), Denied> {
                 return Err(implausible(at("data.visits_needed"), "1, 2 or 3 (or more)"));
             }
         }
-        Event::DossierAttached { dossier } | Event::DossierDetached { dossier } => {
-            if dossier::normalise(dossier).as_deref() != Some(dossier.as_str()) {
-                return Err(implausible(at("data.dossier"), "not a dossier's code"));
-            }
+        Event::DossierAttached { dossier } | Event::DossierDetached { dossier }
+            if dossier::normalise(dossier).as_deref() != Some(dossier.as_str()) =>
+        {
+            return Err(implausible(at("data.dossier"), "not a dossier's code"));
         }
         Event::ComplaintMade { topic, text, .. } => {
             if Topic::parse(topic).is_none() {

@@ -1003,7 +1003,7 @@ mod tests {
     #[test]
     fn without_any_dossier_the_766_figure_counts_served_visits_and_says_so() {
         let t = eight();
-        let mut rated = |level, scale| {
+        let rated = |level, scale| {
             let mut v = served(t, t, t, t + MIN);
             v.rating = Some((level, scale));
             v.service = "B".into();
