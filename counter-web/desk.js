@@ -67,6 +67,9 @@ export function render() {
   prio.hidden = !cur || cur.priority === 'none';
   prio.textContent =
     cur && cur.priority !== 'none' ? `${t('priority')} · ${priorityLabel(cur.priority)}` : '';
+  // A result pick-up ticket: the citizen came back with a dossier's receipt (its code is listed
+  // under "Mã hồ sơ").
+  $('#current-result').hidden = !cur?.result_pickup;
   $('#current-timer-label').textContent = cur
     ? t(cur.status === 'serving' ? 'timer.serving' : 'timer.called')
     : '';

@@ -216,3 +216,46 @@ async fn a_receipt_whose_qr_holds_lines_attaches_its_code_alone_and_its_other_li
     );
     console.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_result_ticket_says_so_in_the_waiting_list_and_at_the_counter_with_its_dossier_listed() {
+    let hall = TestHall::start().await;
+    hall.staff("lan", Role::Clerk).await;
+    let console = Browser::open(1366, 768).await;
+    console
+        .open_counter(&hall.url("/counter/"), "lan", "lan-secret-pw", 1)
+        .await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let (status, ticket) = kiosk
+        .post(
+            "/api/result-tickets",
+            json!({"dossier": DOSSIER, "procedure": "2.000815"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{ticket}");
+    let code = ticket["code"].as_str().expect("code");
+    let badge = console
+        .wait_for(
+            "the result ticket in the waiting list",
+            &format!(
+                "[...document.querySelectorAll('#waiting li')].find(li => li.querySelector('.code')?.textContent === '{code}')?.querySelector('.badge.result')?.textContent"
+            ),
+        )
+        .await;
+    assert_eq!(badge, "Nhận kết quả");
+    console.click(".desk button[data-action='next']").await;
+    console
+        .wait_for(
+            "the dossier listed",
+            &format!("{LISTED}.includes('{DOSSIER}')"),
+        )
+        .await;
+    assert_eq!(
+        console
+            .eval("document.getElementById('current-result').hidden ? null : document.getElementById('current-result').textContent")
+            .await,
+        "Nhận kết quả"
+    );
+    console.screenshot("counter-result-ticket").await;
+    console.close().await;
+}
