@@ -16,6 +16,7 @@ pub mod policy;
 pub mod rating;
 pub mod stats;
 pub mod ticket;
+pub mod working_hours;
 
 pub use absence::{AbsenceRules, UndoTo};
 pub use error::Error;
