@@ -182,6 +182,7 @@ pub fn settings(call_order: CallOrder) -> Settings {
                 service_minutes: f.configured,
                 booking_walk_in_percent: None,
                 booking_prefix: None,
+                satisfaction_target_percent: 95,
             })
             .collect(),
         counters: COUNTERS

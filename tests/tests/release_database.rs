@@ -508,6 +508,26 @@ fn without_figures_added_later(mut value: Value) -> Value {
                     let total = b.get("total").unwrap_or(&b);
                     assert_eq!(total["booked"], 0, "no bookings: {b}");
                 }
+                // Release 0.1 knew no dossiers, reasons or complaints: the Decision 766
+                // figure counts its served visits, and nothing else was said.
+                if let Some(o) = fields.remove("official") {
+                    assert_eq!(o["basis"], "visits", "{o}");
+                    assert_eq!(o["units"], fields["served"], "{o}");
+                    assert_eq!(o["complained"], 0, "{o}");
+                }
+                if let Some(reasons) = fields.remove("reasons") {
+                    let counts = reasons.as_array().map(|r| r.iter().map(|r| &r["count"]));
+                    assert!(counts.is_some_and(|mut c| c.all(|n| n == 0)), "{reasons}");
+                }
+                for (added, none) in [
+                    ("visits_needed", json!([0, 0, 0])),
+                    ("complaints", json!(0)),
+                    ("result_pickups", json!(0)),
+                ] {
+                    if let Some(value) = fields.remove(added) {
+                        assert_eq!(value, none, "{added}");
+                    }
+                }
                 fields.values_mut().for_each(strip);
             }
             Value::Array(items) => items.iter_mut().for_each(strip),

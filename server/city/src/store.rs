@@ -20,6 +20,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/002_disabled_users.sql"),
     include_str!("../migrations/003_rating_source.sql"),
     motcua_store::BOOKING_FIGURES_SCHEMA,
+    motcua_store::DOSSIER_FIGURES_SCHEMA,
 ];
 
 const DATABASE: &str = "city.sqlite3";
@@ -558,6 +559,7 @@ impl HallRow {
                             },
                             target_wait_minutes: s.target_wait_minutes,
                             service_minutes: 10,
+                            satisfaction_target_percent: s.satisfaction_target_percent,
                         })
                     })
                     .collect()

@@ -86,6 +86,10 @@ pub enum Event {
         /// came (see [`crate::booking`]).
         #[serde(default, skip_serializing_if = "Option::is_none")]
         booked_for: Option<i64>,
+        /// A result pick-up ticket ("nhận kết quả") taken at the kiosk for a dossier: its
+        /// [`Event::DossierAttached`] follows in the same transaction.
+        #[serde(default, skip_serializing_if = "is_false")]
+        result_pickup: bool,
     },
     /// A counter called the ticket (Next, or the clerk chose it).
     Called {
@@ -137,6 +141,41 @@ pub enum Event {
         /// Older logs did not say where.
         #[serde(default, skip_serializing_if = "Option::is_none")]
         channel: Option<RatingChannel>,
+        /// Why a low rating was low ([`crate::satisfaction::Reason`] codes).
+        #[serde(default, skip_serializing_if = "Vec::is_empty")]
+        reasons: Vec<String>,
+        /// How many times the citizen had to come for the dossier: 1, 2, or 3 for three
+        /// or more.
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        visits_needed: Option<u8>,
+    },
+    /// A dossier's code (mã hồ sơ) was attached to the ticket: by the clerk serving it
+    /// (the envelope's counter and user), or by the kiosk with a result pick-up ticket.
+    DossierAttached {
+        dossier: String,
+    },
+    /// The clerk took a code off the ticket (typed wrong).
+    DossierDetached {
+        dossier: String,
+    },
+    /// The citizen made a complaint (phản ánh) about the ticket's visit from their phone.
+    /// The text is the hall's own: the city gets it only when the hall shares comments.
+    ComplaintMade {
+        complaint: i64,
+        /// A [`crate::satisfaction::Topic`] code.
+        topic: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text: Option<String>,
+    },
+    /// A manager acknowledged the complaint (the working-hours clock stops).
+    ComplaintAcknowledged {
+        complaint: i64,
+    },
+    /// A manager closed the complaint; the note is the hall's own record.
+    ComplaintResolved {
+        complaint: i64,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
     },
     /// Staff had the ticket printed again (its first copy did not print, or may not have:
     /// a crash came between sending it and the printer's confirmation).
@@ -218,6 +257,11 @@ impl Event {
             Event::Returned { .. } => "returned",
             Event::Transferred { .. } => "transferred",
             Event::Rated { .. } => "rated",
+            Event::DossierAttached { .. } => "dossier_attached",
+            Event::DossierDetached { .. } => "dossier_detached",
+            Event::ComplaintMade { .. } => "complaint_made",
+            Event::ComplaintAcknowledged { .. } => "complaint_acknowledged",
+            Event::ComplaintResolved { .. } => "complaint_resolved",
             Event::CounterOpened {} => "counter_opened",
             Event::CounterClosed { .. } => "counter_closed",
             Event::CounterPaused { .. } => "counter_paused",
@@ -271,7 +315,14 @@ impl Event {
             } => priority.is_priority() || booked_for.is_some(),
             // A place booked for later moves nobody now; a booking due and not yet come
             // counts ahead of the walk-ins after its time, so its end moves them.
-            Event::Rated { .. } | Event::Reprinted {} | Event::BookingMade { .. } => false,
+            Event::Rated { .. }
+            | Event::Reprinted {}
+            | Event::BookingMade { .. }
+            | Event::DossierAttached { .. }
+            | Event::DossierDetached { .. }
+            | Event::ComplaintMade { .. }
+            | Event::ComplaintAcknowledged { .. }
+            | Event::ComplaintResolved { .. } => false,
             Event::BookingCancelled { .. }
             | Event::BookingCheckedIn { .. }
             | Event::BookingLate { .. }
@@ -308,6 +359,11 @@ impl Event {
             Event::Issued { .. }
             | Event::Cancelled { .. }
             | Event::Rated { .. }
+            | Event::DossierAttached { .. }
+            | Event::DossierDetached { .. }
+            | Event::ComplaintMade { .. }
+            | Event::ComplaintAcknowledged { .. }
+            | Event::ComplaintResolved { .. }
             | Event::Reprinted {}
             | Event::CounterOpened {}
             | Event::CounterClosed { .. }
@@ -333,8 +389,9 @@ impl Event {
         }
     }
 
-    /// The event as the city may see it: a comment's text only when the hall shares
-    /// comments, and never staff's note on a cancellation. Nothing else in an event is
+    /// The event as the city may see it: a comment's or a complaint's text only when the
+    /// hall shares comments, and never staff's note on a cancellation or a complaint. A
+    /// dossier's code goes: the city's export of ratings by dossier needs it. Nothing else in an event is
     /// personal (no token, no names).
     pub fn for_city(self, share_comments: bool) -> Event {
         match self {
@@ -343,11 +400,28 @@ impl Event {
                 scale,
                 comment,
                 channel,
+                reasons,
+                visits_needed,
             } => Event::Rated {
                 level,
                 scale,
                 comment: comment.filter(|_| share_comments),
                 channel,
+                reasons,
+                visits_needed,
+            },
+            Event::ComplaintMade {
+                complaint,
+                topic,
+                text,
+            } => Event::ComplaintMade {
+                complaint,
+                topic,
+                text: text.filter(|_| share_comments),
+            },
+            Event::ComplaintResolved { complaint, .. } => Event::ComplaintResolved {
+                complaint,
+                note: None,
             },
             Event::Cancelled { from, reason, .. } => Event::Cancelled {
                 from,
@@ -357,6 +431,10 @@ impl Event {
             other => other,
         }
     }
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
 }
 
 /// An event as logged: its place in the log, its time, and what it concerns.
@@ -412,6 +490,7 @@ mod tests {
                     eta_minutes: 12,
                     ahead: Some(3),
                     booked_for: None,
+                    result_pickup: false,
                 },
                 json!({"code": "A001", "priority": "elderly", "issued_by": "kiosk", "eta_minutes": 12, "ahead": 3}),
             ),
@@ -482,6 +561,8 @@ mod tests {
                     scale: 5,
                     comment: None,
                     channel: Some(RatingChannel::Phone),
+                    reasons: Vec::new(),
+                    visits_needed: None,
                 },
                 json!({"level": 5, "scale": 5, "comment": null, "channel": "phone"}),
             ),
@@ -509,6 +590,7 @@ mod tests {
                     eta_minutes: 4,
                     ahead: Some(1),
                     booked_for: Some(1_765_069_800_000),
+                    result_pickup: false,
                 },
                 json!({"code": "AH001", "priority": "none", "issued_by": "kiosk", "eta_minutes": 4, "ahead": 1, "booked_for": 1_765_069_800_000_i64}),
             ),
@@ -567,6 +649,7 @@ mod tests {
             rated,
             Ok(Event::Rated {
                 channel: None,
+                visits_needed: None,
                 level: 2,
                 ..
             })
@@ -595,6 +678,7 @@ mod tests {
             eta_minutes: 0,
             ahead: Some(0),
             booked_for: None,
+            result_pickup: false,
         };
         assert!(issued(Priority::Pregnant).moves_queue());
         assert!(!issued(Priority::None).moves_queue());
@@ -607,6 +691,8 @@ mod tests {
             scale: 3,
             comment: Some("Chờ lâu".into()),
             channel: Some(RatingChannel::Counter),
+            reasons: Vec::new(),
+            visits_needed: None,
         };
         assert_eq!(rated.clone().for_city(true), rated);
         assert!(matches!(

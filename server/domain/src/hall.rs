@@ -17,6 +17,9 @@ pub struct Service {
     pub target_wait_minutes: u32,
     /// A typical service time, used for estimates until the day has its own figures.
     pub service_minutes: u32,
+    /// The Decision 766 target for the share of dossiers without dissatisfaction, in
+    /// percent: 95 nationally, 90 for land, construction and investment.
+    pub satisfaction_target_percent: u32,
 }
 
 /// A counter (quầy) and the fields it serves, in order of preference.

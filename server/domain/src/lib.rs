@@ -14,6 +14,7 @@ pub mod holidays;
 pub mod numbering;
 pub mod policy;
 pub mod rating;
+pub mod satisfaction;
 pub mod stats;
 pub mod ticket;
 pub mod working_hours;

@@ -342,6 +342,7 @@ fn profile_of(store: &Store) -> Profile {
                 name_vi: s.name_vi.clone(),
                 name_en: s.name_en.clone(),
                 target_wait_minutes: s.target_wait_minutes,
+                satisfaction_target_percent: s.satisfaction_target_percent,
             })
             .collect(),
     }

@@ -36,6 +36,8 @@ use tokio::sync::oneshot;
 pub const STATISTICS_SCHEMA: &str = include_str!("../migrations/005_statistics.sql");
 /// The bookings' figures (and the booked mark of visits), shared with the collector too.
 pub const BOOKING_FIGURES_SCHEMA: &str = include_str!("../migrations/014_booking_figures.sql");
+/// The figures' tables for dossiers, reasons and complaints: the city's collector has them too.
+pub const DOSSIER_FIGURES_SCHEMA: &str = include_str!("../migrations/015_dossier_figures.sql");
 
 const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/001_init.sql"),
@@ -52,6 +54,8 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/012_print_job_keys.sql"),
     include_str!("../migrations/013_bookings.sql"),
     BOOKING_FIGURES_SCHEMA,
+    DOSSIER_FIGURES_SCHEMA,
+    include_str!("../migrations/016_complaints.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

@@ -54,6 +54,7 @@ fn fold_ticket_event(
             priority,
             eta_minutes,
             booked_for,
+            result_pickup,
             ..
         } => {
             // A booked ticket that came early waits from its appointment: the time before
@@ -61,9 +62,10 @@ fn fold_ticket_event(
             let queued_at = booked_for.map_or(e.at, |b| b.max(e.at));
             conn.prepare_cached(
                 "INSERT OR IGNORE INTO stat_visits (hall, ticket_id, visit, day, service,
-                     began_by, issued_at, queued_at, hour, priority, quoted_minutes, booked)
+                     began_by, issued_at, queued_at, hour, priority, quoted_minutes, booked,
+                     result_pickup)
                  VALUES (:hall, :ticket, 0, :day, :service, 'issued', :at, :queued, :hour,
-                     :priority, :quoted, :booked)",
+                     :priority, :quoted, :booked, :result)",
             )?
             .execute(named_params! {
                 ":hall": hall,
@@ -76,6 +78,7 @@ fn fold_ticket_event(
                 ":priority": priority.is_priority(),
                 ":quoted": eta_minutes,
                 ":booked": booked_for.is_some(),
+                ":result": result_pickup,
             })?;
         }
         Event::Called { .. } => {
@@ -136,12 +139,15 @@ fn fold_ticket_event(
             scale,
             comment,
             channel,
+            reasons,
+            visits_needed,
         } => {
             // A phone rating after the tablet's replaces it (the app allows nothing else
             // over a rating); the visit remembers that it did.
             conn.prepare_cached(
                 "UPDATE stat_visits SET rating = :level, rating_scale = :scale,
                      comment = :comment, rated_at = :at, rating_source = :source,
+                     reasons = :reasons, visits_needed = :visits,
                      rating_replaced = rating_replaced
                          OR (rating IS NOT NULL AND rating_source = 'counter'
                              AND :source = 'phone')
@@ -157,8 +163,44 @@ fn fold_ticket_event(
                 ":comment": comment.as_deref().filter(|c| !c.trim().is_empty()),
                 ":at": e.at,
                 ":source": channel.map(RatingChannel::as_str),
+                ":reasons": (!reasons.is_empty()).then(|| reasons.join(",")),
+                ":visits": visits_needed,
             })?;
         }
+        // A code belongs to the ticket, kept by its issue day.
+        Event::DossierAttached { dossier } => {
+            conn.prepare_cached(
+                "INSERT OR IGNORE INTO stat_dossiers (hall, day, ticket_id, dossier, attached_at)
+                 SELECT :hall, day, :ticket, :dossier, :at FROM stat_visits
+                 WHERE hall = :hall AND ticket_id = :ticket AND visit = 0",
+            )?
+            .execute(named_params! {
+                ":hall": hall, ":ticket": ticket, ":dossier": dossier, ":at": e.at,
+            })?;
+        }
+        Event::DossierDetached { dossier } => {
+            conn.prepare_cached(
+                "DELETE FROM stat_dossiers
+                 WHERE hall = :hall AND ticket_id = :ticket AND dossier = :dossier
+                   AND day = (SELECT day FROM stat_visits
+                              WHERE hall = :hall AND ticket_id = :ticket AND visit = 0)",
+            )?
+            .execute(named_params! {":hall": hall, ":ticket": ticket, ":dossier": dossier})?;
+        }
+        // On the served visit, which the figure counts; on the last one if never served.
+        Event::ComplaintMade { .. } => {
+            conn.prepare_cached(
+                "UPDATE stat_visits SET complaints = complaints + 1
+                 WHERE hall = :hall AND ticket_id = :ticket AND visit = COALESCE(
+                     (SELECT MAX(visit) FROM stat_visits
+                      WHERE hall = :hall AND ticket_id = :ticket AND outcome = 'served'),
+                     (SELECT MAX(visit) FROM stat_visits
+                      WHERE hall = :hall AND ticket_id = :ticket))",
+            )?
+            .execute(named_params! {":hall": hall, ":ticket": ticket})?;
+        }
+        // The complaint's handling is the hall's own record (the complaints table).
+        Event::ComplaintAcknowledged { .. } | Event::ComplaintResolved { .. } => {}
         // Counter events concern no ticket.
         Event::CounterOpened {}
         | Event::CounterClosed { .. }
@@ -332,6 +374,11 @@ fn fold_counter_event(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusql
         | Event::Returned { .. }
         | Event::Transferred { .. }
         | Event::Rated { .. }
+        | Event::DossierAttached { .. }
+        | Event::DossierDetached { .. }
+        | Event::ComplaintMade { .. }
+        | Event::ComplaintAcknowledged { .. }
+        | Event::ComplaintResolved { .. }
         | Event::Reprinted {}
         | Event::BookingMade { .. }
         | Event::BookingCancelled { .. }
@@ -419,9 +466,11 @@ pub fn visits(
         "SELECT day, service, began_by, issued_at, queued_at, hour, priority, first_call, last_call,
              counter_no, user_id, recalls, started_at, ended_at, outcome, end_reason,
              quoted_minutes, rating, rating_scale, comment, rated_at, rating_source,
-             rating_replaced, booked
+             rating_replaced, booked, reasons, visits_needed, complaints, result_pickup,
+             ticket_id
          FROM stat_visits WHERE hall = ?3 AND day BETWEEN ?1 AND ?2",
     )?;
+    let mut dossiers = dossiers_by_ticket(conn, hall, from, to)?;
     // Rows come in day order: parse each day once. Text is read borrowed where it can be,
     // a year is a hundred and fifty thousand rows.
     let mut last_day: Option<(String, NaiveDate)> = None;
@@ -446,6 +495,14 @@ pub fn visits(
         let ended_with_day = text(15)? == Some("day_ended");
         let rating: Option<u8> = r.get(17)?;
         let scale: Option<u8> = r.get(18)?;
+        // A ticket's codes go with its served visit (a ticket is served once at most).
+        let dossiers = match outcome {
+            Some(Outcome::Served) => dossiers.remove(&r.get::<_, i64>(28)?).unwrap_or_default(),
+            _ => Vec::new(),
+        };
+        let reasons = text(24)?
+            .map(|list| list.split(',').map(str::to_owned).collect())
+            .unwrap_or_default();
         Ok(Visit {
             day,
             service: last_service.clone(),
@@ -470,9 +527,36 @@ pub fn visits(
             rating_replaced: r.get(22)?,
             comment: r.get(19)?,
             rated_at: r.get(20)?,
+            dossiers,
+            result_pickup: r.get(27)?,
+            reasons,
+            visits_needed: r.get(25)?,
+            complaints: r.get(26)?,
         })
     })?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// The dossiers' codes on the tickets issued from `from` to `to`, by ticket.
+fn dossiers_by_ticket(
+    conn: &Connection,
+    hall: i64,
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<std::collections::HashMap<i64, Vec<String>>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT ticket_id, dossier FROM stat_dossiers
+         WHERE hall = ?3 AND day BETWEEN ?1 AND ?2 ORDER BY ticket_id, dossier",
+    )?;
+    let mut by_ticket = std::collections::HashMap::<i64, Vec<String>>::new();
+    let rows = stmt.query_map(params![from.to_string(), to.to_string(), hall], |r| {
+        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
+    })?;
+    for row in rows {
+        let (ticket, code) = row?;
+        by_ticket.entry(ticket).or_default().push(code);
+    }
+    Ok(by_ticket)
 }
 
 /// The counter spans that began from `from` to `to` (local days, inclusive).

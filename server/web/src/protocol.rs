@@ -92,6 +92,13 @@ pub struct ProfileService {
     pub name_vi: String,
     pub name_en: String,
     pub target_wait_minutes: u32,
+    /// The field's Decision 766 target, in percent (95 when a hall did not say).
+    #[serde(default = "ninety_five")]
+    pub satisfaction_target_percent: u32,
+}
+
+fn ninety_five() -> u32 {
+    motcua_domain::stats::OFFICIAL_TARGET_PERCENT
 }
 
 /// A run of consecutive events, `from_seq..=to_seq`.

@@ -142,6 +142,7 @@ fn profile() -> Profile {
                 name_vi: format!("Lĩnh vực {c}"),
                 name_en: format!("Field {c}"),
                 target_wait_minutes: 15,
+                satisfaction_target_percent: 95,
             })
             .collect(),
     }

@@ -308,6 +308,7 @@ async fn main() -> Result<()> {
                 tz: hall_def.tz,
                 scale: 5,
                 targets: &targets,
+                official_targets: &Default::default(),
                 now: midnight(today) + 17 * HOUR,
             },
         );

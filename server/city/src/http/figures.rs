@@ -100,6 +100,7 @@ pub(super) fn figures_of(
         .iter()
         .map(|s| (s.code.to_string(), s.target_wait_minutes))
         .collect();
+    let official_targets = domain_stats::official_targets(&hall.services);
     let report = domain_stats::report(
         &visits,
         &spans,
@@ -107,6 +108,7 @@ pub(super) fn figures_of(
             tz: hall.tz,
             scale: hall.rating_scale,
             targets: &targets,
+            official_targets: &official_targets,
             now: now_ms,
         },
     );
@@ -202,6 +204,7 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
                     tz: settings.tz,
                     scale: 5,
                     targets: &targets,
+                    official_targets: &BTreeMap::new(),
                     now,
                 },
             )

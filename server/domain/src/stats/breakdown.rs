@@ -2,7 +2,10 @@
 //! the wait distribution, the estimate's accuracy and the comments: what the manager's
 //! dashboard, the exports and the city read. The definitions are in [`super`].
 
-use super::{BeganBy, Facts, Figures, Setup, Span, Tally, Visit, at, split_by_hour};
+use super::{
+    Basis, BeganBy, Facts, Figures, OFFICIAL_TARGET_PERCENT, Outcome, Setup, Span, Tally, Visit,
+    at, split_by_hour,
+};
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -87,19 +90,42 @@ pub fn report(visits: &[Visit], spans: &[Span], setup: &Setup<'_>) -> Report {
     }
     comments.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.comment.cmp(&b.comment)));
     comments.truncate(COMMENTS_LISTED);
-    fn finish<K>(groups: BTreeMap<K, Tally>, scale: u8) -> Vec<(K, Figures)> {
+    // One basis for every group of the range: dossiers if the hall attached any.
+    let basis = if visits
+        .iter()
+        .any(|v| v.outcome == Some(Outcome::Served) && !v.dossiers.is_empty())
+    {
+        Basis::Dossiers
+    } else {
+        Basis::Visits
+    };
+    let national = f64::from(OFFICIAL_TARGET_PERCENT) / 100.0;
+    fn finish<K>(groups: BTreeMap<K, Tally>, scale: u8, basis: Basis) -> Vec<(K, Figures)> {
+        let national = f64::from(OFFICIAL_TARGET_PERCENT) / 100.0;
         groups
             .into_iter()
-            .map(|(k, t)| (k, t.figures(scale)))
+            .map(|(k, t)| (k, t.figures(scale, basis, national)))
             .collect()
     }
+    let by_field = groups
+        .by_field
+        .into_iter()
+        .map(|(field, t)| {
+            let target = setup
+                .official_targets
+                .get(&field)
+                .map_or(national, |&p| f64::from(p) / 100.0);
+            let figures = t.figures(scale, basis, target);
+            (field, figures)
+        })
+        .collect();
     Report {
-        total: groups.total.figures(scale),
-        by_field: finish(groups.by_field, scale),
-        by_counter: finish(groups.by_counter, scale),
-        by_clerk: finish(groups.by_clerk, scale),
-        by_hour: finish(groups.by_hour, scale),
-        by_day: finish(groups.by_day, scale),
+        total: groups.total.figures(scale, basis, national),
+        by_field,
+        by_counter: finish(groups.by_counter, scale, basis),
+        by_clerk: finish(groups.by_clerk, scale, basis),
+        by_hour: finish(groups.by_hour, scale, basis),
+        by_day: finish(groups.by_day, scale, basis),
         wait_histogram: waits.histogram(),
         estimate: waits.accuracy(),
         comments,

@@ -20,10 +20,18 @@
 //!   whether the ticket came from a booking checked in within its span (a late booking given
 //!   a walk-in number is a walk-in). A booked ticket that came early waits from its
 //!   appointment. A transferred or returned visit is in neither part.
+//! - **The Decision 766 figure** ([`OfficialFigure`]): the share of dossiers not rated
+//!   "không hài lòng" and without a complaint; an unrated dossier is not dissatisfied. A
+//!   dossier is counted with the served visit of the ticket that carries its code, once per
+//!   group (distinct codes); its level is the worst official level
+//!   ([`crate::satisfaction::official`]) of its rated visits in the group. In a range where
+//!   the hall attached no code at all, the unit is the served visit instead, and the figure
+//!   says so (`basis`). A complaint counts on its ticket's served visit.
 //! - The bookings' own figures (booked, cancelled, checked in, late, no-show, lateness) are
 //!   in [`bookings`].
 
 use crate::event::RatingChannel;
+use crate::satisfaction::{Official, Reason, official};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
@@ -128,6 +136,16 @@ pub struct Visit {
     pub rating_replaced: bool,
     pub comment: Option<String>,
     pub rated_at: Option<i64>,
+    /// The codes of the dossiers the ticket carries (on its served visit only).
+    pub dossiers: Vec<String>,
+    /// A result pick-up ticket, taken at the kiosk for a dossier.
+    pub result_pickup: bool,
+    /// Why the rating was low ([`Reason`] codes).
+    pub reasons: Vec<String>,
+    /// How many times the citizen had to come for the dossier (3: three or more).
+    pub visits_needed: Option<u8>,
+    /// Complaints about the ticket (on its served visit, or its last one if never served).
+    pub complaints: u32,
 }
 
 impl Visit {
@@ -193,6 +211,9 @@ pub struct Setup<'a> {
     pub scale: u8,
     /// Target wait per field, in minutes.
     pub targets: &'a BTreeMap<String, u32>,
+    /// The Decision 766 target per field, in percent, where it is not
+    /// [`OFFICIAL_TARGET_PERCENT`] (90 for land, construction and investment).
+    pub official_targets: &'a BTreeMap<String, u32>,
     pub now: i64,
 }
 
@@ -299,6 +320,63 @@ fn source_index(source: Option<RatingChannel>) -> usize {
     }
 }
 
+/// The national target of Decision 766 for the share of dossiers without dissatisfaction
+/// (by 2030), in percent; land, construction and investment have 90.
+pub const OFFICIAL_TARGET_PERCENT: u32 = 95;
+
+/// The fields' Decision 766 targets where they are not the national one, as
+/// [`Setup::official_targets`] takes them.
+pub fn official_targets(services: &[crate::Service]) -> BTreeMap<String, u32> {
+    services
+        .iter()
+        .filter(|s| s.satisfaction_target_percent != OFFICIAL_TARGET_PERCENT)
+        .map(|s| (s.code.to_string(), s.satisfaction_target_percent))
+        .collect()
+}
+
+/// What the Decision 766 figure is counted on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Basis {
+    /// The dossiers whose codes the counters attached.
+    Dossiers,
+    /// The served visits: the hall attached no dossier code in the range.
+    Visits,
+}
+
+/// The satisfaction figure of Decision 766/QĐ-TTg: (units − those rated "không hài lòng"
+/// or complained about) ÷ units, where an unrated unit is not dissatisfied. The unit is the
+/// dossier, or the served visit where the hall attaches no dossier codes (`basis`). Overdue
+/// dossiers also count against it in the province's figure; the hall cannot know them.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct OfficialFigure {
+    pub basis: Basis,
+    /// Dossiers (or served visits) counted.
+    pub units: u64,
+    /// Units by their worst official rating; `unrated` had none.
+    pub very_satisfied: u64,
+    pub satisfied: u64,
+    pub dissatisfied: u64,
+    pub unrated: u64,
+    /// Units with a complaint.
+    pub complained: u64,
+    /// Units rated "không hài lòng" or complained about (each once).
+    pub against: u64,
+    /// (units − against) ÷ units.
+    pub share: Option<f64>,
+    /// The target the share is held to (0.95; a field's own where it has one).
+    pub target: f64,
+    /// Served visits that carried no dossier code (dossier basis only: not counted).
+    pub served_without_dossier: u64,
+}
+
+/// How many low ratings gave one reason.
+#[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
+pub struct ReasonCount {
+    pub reason: String,
+    pub count: u64,
+}
+
 /// The figures of one group of visits and counter time.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Figures {
@@ -325,6 +403,16 @@ pub struct Figures {
     pub satisfaction: Satisfaction,
     /// The visits begun by an issue, walk-in and booked tickets apart.
     pub by_ticket: ByTicket,
+    /// The Decision 766 figure.
+    pub official: OfficialFigure,
+    /// The reasons low ratings gave, in [`Reason::ALL`]'s order (each rating may give several).
+    pub reasons: Vec<ReasonCount>,
+    /// Ratings answering "how many times did you come": once, twice, three times or more.
+    pub visits_needed: [u64; 3],
+    /// Complaints about the group's visits.
+    pub complaints: u64,
+    /// Result pick-up tickets issued.
+    pub result_pickups: u64,
 }
 
 /// The visits begun by an issue, by how the ticket came.
@@ -373,6 +461,120 @@ pub(crate) struct Tally {
     open_ms: i64,
     paused_ms: i64,
     reasons: BTreeMap<String, i64>,
+    official: OfficialTally,
+    rating_reasons: [u64; Reason::ALL.len()],
+    visits_needed: [u64; 3],
+    complaints: u64,
+    result_pickups: u64,
+}
+
+/// The Decision 766 units of a group: its served visits, and its dossiers by code with
+/// their worst official rating and whether one was complained about.
+#[derive(Debug, Default)]
+struct OfficialTally {
+    visit_levels: [u64; 3],
+    visits_unrated: u64,
+    visits_against: u64,
+    visits_complained: u64,
+    dossiers: BTreeMap<String, Unit>,
+    served_without_dossier: u64,
+}
+
+/// One unit of the figure: its worst rating so far, and whether it had a complaint.
+#[derive(Debug, Default, Clone, Copy)]
+struct Unit {
+    worst: Option<Official>,
+    complained: bool,
+}
+
+impl Unit {
+    fn add(&mut self, level: Option<Official>, complained: bool) {
+        self.worst = self.worst.max(level);
+        self.complained |= complained;
+    }
+
+    fn against(self) -> bool {
+        self.complained || self.worst == Some(Official::Dissatisfied)
+    }
+}
+
+impl OfficialTally {
+    fn add(&mut self, v: &Visit) {
+        let level = v.rating.map(|(level, scale)| official(level, scale));
+        let complained = v.complaints > 0;
+        let unit = Unit {
+            worst: level,
+            complained,
+        };
+        match level {
+            Some(l) => self.visit_levels[usize::from(l.number() - 1)] += 1,
+            None => self.visits_unrated += 1,
+        }
+        self.visits_against += u64::from(unit.against());
+        self.visits_complained += u64::from(complained);
+        if v.dossiers.is_empty() {
+            self.served_without_dossier += 1;
+        }
+        for code in &v.dossiers {
+            // Look the code up before cloning it: most groups see each code once.
+            match self.dossiers.get_mut(code) {
+                Some(d) => d.add(level, complained),
+                None => {
+                    self.dossiers.insert(code.clone(), unit);
+                }
+            }
+        }
+    }
+
+    fn figure(self, basis: Basis, target: f64) -> OfficialFigure {
+        let share = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
+        let (units, levels, unrated, complained, against, without) = match basis {
+            Basis::Visits => {
+                let units = self.visit_levels.iter().sum::<u64>() + self.visits_unrated;
+                (
+                    units,
+                    self.visit_levels,
+                    self.visits_unrated,
+                    self.visits_complained,
+                    self.visits_against,
+                    0,
+                )
+            }
+            Basis::Dossiers => {
+                let mut levels = [0u64; 3];
+                let (mut unrated, mut complained, mut against) = (0, 0, 0);
+                for d in self.dossiers.values() {
+                    match d.worst {
+                        Some(l) => levels[usize::from(l.number() - 1)] += 1,
+                        None => unrated += 1,
+                    }
+                    complained += u64::from(d.complained);
+                    against += u64::from(d.against());
+                }
+                (
+                    self.dossiers.len() as u64,
+                    levels,
+                    unrated,
+                    complained,
+                    against,
+                    self.served_without_dossier,
+                )
+            }
+        };
+        OfficialFigure {
+            basis,
+            units,
+            very_satisfied: levels[0],
+            satisfied: levels[1],
+            dissatisfied: levels[2],
+            unrated,
+            complained,
+            against,
+            share: share(units - against, units),
+            target,
+            served_without_dossier: without,
+        }
+    }
 }
 
 /// What one visit adds, worked out once for all the groups it belongs to.
@@ -430,12 +632,25 @@ impl Tally {
             }
         }
         self.recalls += u64::from(v.recalls);
+        self.complaints += u64::from(v.complaints);
+        self.result_pickups += u64::from(v.result_pickup && v.began_by == BeganBy::Issued);
         self.wait.extend(f.wait);
         self.walk.extend(f.walk);
         self.service.extend(f.service);
         self.total.extend(f.total);
         if v.outcome == Some(Outcome::Served) {
             self.within_target += u64::from(f.within_target);
+            self.official.add(v);
+            if v.rating.is_some() {
+                for reason in &v.reasons {
+                    if let Some(i) = Reason::ALL.iter().position(|r| r.as_str() == reason) {
+                        self.rating_reasons[i] += 1;
+                    }
+                }
+                if let Some(n @ 1..=3) = v.visits_needed {
+                    self.visits_needed[usize::from(n - 1)] += 1;
+                }
+            }
             if let Some((level, scale)) = v.rating {
                 let satisfied = level + 1 >= scale;
                 self.rated += 1;
@@ -464,7 +679,7 @@ impl Tally {
         }
     }
 
-    fn figures(self, scale: u8) -> Figures {
+    fn figures(self, scale: u8, basis: Basis, official_target: f64) -> Figures {
         let share = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
         let mut levels = self.levels;
         levels.resize(usize::from(scale), 0);
@@ -523,6 +738,18 @@ impl Tally {
                     wait: Durations::of(self.booked.1),
                 },
             },
+            official: self.official.figure(basis, official_target),
+            reasons: Reason::ALL
+                .iter()
+                .zip(self.rating_reasons)
+                .map(|(r, count)| ReasonCount {
+                    reason: r.as_str().to_owned(),
+                    count,
+                })
+                .collect(),
+            visits_needed: self.visits_needed,
+            complaints: self.complaints,
+            result_pickups: self.result_pickups,
         }
     }
 }
@@ -605,14 +832,22 @@ mod tests {
             rating_replaced: false,
             comment: None,
             rated_at: None,
+            dossiers: Vec::new(),
+            result_pickup: false,
+            reasons: Vec::new(),
+            visits_needed: None,
+            complaints: 0,
         }
     }
+
+    static NO_OFFICIAL_TARGETS: BTreeMap<String, u32> = BTreeMap::new();
 
     fn setup(targets: &BTreeMap<String, u32>) -> Setup<'_> {
         Setup {
             tz: tz(),
             scale: 5,
             targets,
+            official_targets: &NO_OFFICIAL_TARGETS,
             now: eight() + 600 * MIN,
         }
     }
@@ -724,6 +959,112 @@ mod tests {
             (1, Some(0.0))
         );
         assert_eq!((s.rated, s.replaced), (5, 1));
+    }
+
+    #[test]
+    fn the_766_figure_counts_each_dossier_once_at_its_worst_and_complaints_against_it() {
+        let t = eight();
+        let visit = |dossiers: &[&str], rating: Option<(u8, u8)>, complaints| {
+            let mut v = served(t, t, t, t + MIN);
+            v.dossiers = dossiers.iter().map(|d| d.to_string()).collect();
+            v.rating = rating;
+            v.complaints = complaints;
+            v
+        };
+        let visits = [
+            // One dossier seen twice: rated well, then "không hài lòng" at its pick-up.
+            visit(&["H1-1"], Some((5, 5)), 0),
+            visit(&["H1-1"], Some((2, 5)), 0),
+            // Two dossiers on one visit, rated "hài lòng" on the 3-level scale.
+            visit(&["H1-2", "H1-3"], Some((2, 3)), 0),
+            // Unrated: not dissatisfied. Complained about: against.
+            visit(&["H1-4"], None, 0),
+            visit(&["H1-5"], Some((3, 5)), 1),
+            // No code: not a dossier.
+            visit(&[], Some((1, 5)), 0),
+        ];
+        let targets = BTreeMap::new();
+        let o = report(&visits, &[], &setup(&targets)).total.official;
+        assert_eq!(o.basis, Basis::Dossiers);
+        assert_eq!(o.units, 5);
+        assert_eq!(
+            (o.very_satisfied, o.satisfied, o.dissatisfied, o.unrated),
+            (0, 3, 1, 1)
+        );
+        assert_eq!((o.complained, o.against), (1, 2));
+        assert_eq!(o.share, Some(3.0 / 5.0));
+        assert_eq!(o.served_without_dossier, 1);
+        assert_eq!(o.target, 0.95);
+    }
+
+    #[test]
+    fn without_any_dossier_the_766_figure_counts_served_visits_and_says_so() {
+        let t = eight();
+        let mut rated = |level, scale| {
+            let mut v = served(t, t, t, t + MIN);
+            v.rating = Some((level, scale));
+            v.service = "B".into();
+            v
+        };
+        let mut absent = served(t, t, t, t + MIN);
+        absent.outcome = Some(Outcome::Absent);
+        let visits = [
+            rated(1, 3),
+            rated(3, 5),
+            rated(5, 5),
+            served(t, t, t, t + MIN),
+            absent,
+        ];
+        let targets = BTreeMap::new();
+        let land = BTreeMap::from([("B".to_owned(), 90)]);
+        let r = report(
+            &visits,
+            &[],
+            &Setup {
+                official_targets: &land,
+                ..setup(&targets)
+            },
+        );
+        let o = &r.total.official;
+        assert_eq!((o.basis, o.units, o.against), (Basis::Visits, 4, 1));
+        assert_eq!(o.share, Some(0.75));
+        let target = |code: &str| {
+            r.by_field
+                .iter()
+                .find(|(field, _)| field == code)
+                .map(|(_, f)| f.official.target)
+        };
+        assert_eq!((target("A"), target("B")), (Some(0.95), Some(0.9)));
+    }
+
+    #[test]
+    fn low_ratings_reasons_and_the_visits_needed_are_counted() {
+        let t = eight();
+        let mut v = served(t, t, t, t + MIN);
+        v.rating = Some((2, 5));
+        v.reasons = vec!["wait".into(), "repeat".into()];
+        v.visits_needed = Some(3);
+        let mut w = served(t, t, t, t + MIN);
+        w.rating = Some((5, 5));
+        w.visits_needed = Some(1);
+        let targets = BTreeMap::new();
+        let f = report(&[v, w], &[], &setup(&targets)).total;
+        let counts: Vec<(&str, u64)> = f
+            .reasons
+            .iter()
+            .map(|r| (r.reason.as_str(), r.count))
+            .collect();
+        assert_eq!(
+            counts,
+            vec![
+                ("wait", 1),
+                ("attitude", 0),
+                ("guidance", 0),
+                ("repeat", 1),
+                ("other", 0)
+            ]
+        );
+        assert_eq!(f.visits_needed, [1, 0, 1]);
     }
 
     #[test]

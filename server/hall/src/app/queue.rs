@@ -308,6 +308,7 @@ pub fn issue_through(
         eta_minutes: eta,
         ahead: Some(ahead),
         booked_for: appointment,
+        result_pickup: false,
     };
     let logged = record(ctx, issued, Some(&row), None, None)?;
     ctx.kept_replay().logged(logged.seq, row.id);

@@ -101,6 +101,8 @@ fn record_rating(
         scale,
         comment,
         channel: Some(source),
+        reasons: Vec::new(),
+        visits_needed: None,
     };
     let logged = record(ctx, rated, Some(&ticket), ticket.counter_no, by)?;
     announce(ctx, logged, Some(ticket.id), None)?;

@@ -65,6 +65,7 @@ pub async fn figures(
             .iter()
             .map(|s| (s.code.to_string(), s.target_wait_minutes))
             .collect();
+        let official_targets = stats::official_targets(&hall.services);
         let report = stats::report(
             &visits,
             &spans,
@@ -72,6 +73,7 @@ pub async fn figures(
                 tz: hall.tz,
                 scale: hall.rating_scale,
                 targets: &targets,
+                official_targets: &official_targets,
                 now: millis(now),
             },
         );
