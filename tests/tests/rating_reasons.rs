@@ -1,10 +1,12 @@
 //! A rating's reasons and visits needed: a low rating says why (chờ lâu, thái độ, hướng dẫn
 //! chưa rõ, phải đi lại nhiều lần, khác) and every rating may say how many times the
 //! citizen had to come for the dossier (1, 2, 3+). Given on the phone or on the counter's
-//! tablet, they reach `/api/stats`.
+//! tablet (chips only; back to idle 30 s after the last touch, sending what was chosen),
+//! they reach `/api/stats`.
 
 use chrono::Duration;
 use motcua_domain::{DeviceKind, Role};
+use motcua_tests::browser::Browser;
 use motcua_tests::{Client, TestHall, error_code};
 use serde_json::{Value, json};
 
@@ -173,4 +175,143 @@ async fn reasons_on_a_rating_that_is_not_low_and_bad_reasons_or_visits_are_refus
         .act(&ticket, "rate", json!({"level": 2, "reasons": ["other"]}))
         .await;
     assert_eq!(status, 200, "{body}");
+}
+
+/// The tablet signed in at counter 1 and waiting.
+async fn tablet_at_counter_1(hall: &TestHall) -> Browser {
+    let tablet = Browser::open(1280, 800).await;
+    tablet
+        .goto(&hall.url("/counter/rating.html?counter=1"))
+        .await;
+    tablet
+        .wait_for("the sign-in", "document.body.dataset.view === 'login'")
+        .await;
+    tablet.type_into("#login-name", "lan").await;
+    tablet.type_into("#login-password", "lan-secret-pw").await;
+    tablet.click("button[data-action='login']").await;
+    tablet
+        .wait_for(
+            "waiting for a citizen",
+            "document.body.dataset.view === 'idle' && document.body.dataset.connected === 'true'",
+        )
+        .await;
+    tablet
+}
+
+async fn rated_event(hall: &TestHall, ticket: &Value) -> Option<Value> {
+    let conn = motcua_store::open_for_admin(hall.data_dir()).expect("open db");
+    let data: Option<String> = conn
+        .query_row(
+            "SELECT data FROM events WHERE kind = 'rated' AND ticket_id = ?1",
+            [ticket["id"].as_i64().expect("id")],
+            |r| r.get(0),
+        )
+        .ok();
+    data.map(|d| serde_json::from_str(&d).expect("event data"))
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_tablet_asks_reasons_and_visits_and_after_30_s_untouched_sends_what_was_chosen() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let clerk = hall.staff("lan", Role::Clerk).await;
+    let (status, _) = clerk.post("/api/counters/1/open", json!({})).await;
+    assert_eq!(status, 200);
+    let tablet = tablet_at_counter_1(&hall).await;
+    let step = "document.getElementById('rate-view').dataset.step";
+
+    // A full round: a low face, two reasons, the visits.
+    let first = serve(&hall, &kiosk, &clerk, 1).await;
+    tablet
+        .wait_for("the question", "document.body.dataset.view === 'rate'")
+        .await;
+    tablet.click("button[data-rating='2']").await;
+    tablet
+        .wait_for("the reasons", &format!("{step} === 'reasons'"))
+        .await;
+    assert_eq!(
+        tablet
+            .eval("[...document.querySelectorAll('#reasons button')].map(b => b.querySelector('.vi').textContent)")
+            .await,
+        json!(["Chờ lâu", "Thái độ", "Hướng dẫn chưa rõ", "Phải đi lại nhiều lần", "Khác"])
+    );
+    assert_eq!(
+        tablet
+            .eval("document.querySelectorAll('#rate-view textarea, #rate-view input').length")
+            .await,
+        0,
+        "no keyboard here"
+    );
+    tablet.assert_accessible("tablet-reasons").await;
+    tablet.assert_touch_targets("tablet-reasons", 44).await;
+    tablet.click("button[data-reason='wait']").await;
+    tablet.click("button[data-reason='repeat']").await;
+    tablet.screenshot("tablet-reasons-1280x800").await;
+    tablet.click("#reasons-next").await;
+    tablet
+        .wait_for("the visits", &format!("{step} === 'visits'"))
+        .await;
+    assert_eq!(
+        tablet.text("#visits-q .vi").await,
+        "Bạn đã phải đến bao nhiêu lần cho hồ sơ này?"
+    );
+    tablet.assert_accessible("tablet-visits").await;
+    tablet.assert_touch_targets("tablet-visits", 44).await;
+    tablet.screenshot("tablet-visits-1280x800").await;
+    tablet.click("button[data-visits='3']").await;
+    tablet
+        .wait_for("the thanks", "document.body.dataset.view === 'thanks'")
+        .await;
+    let data = rated_event(&hall, &first).await.expect("rated");
+    assert_eq!(data["level"], 2);
+    assert_eq!(data["reasons"], json!(["wait", "repeat"]));
+    assert_eq!(data["visits_needed"], 3);
+    assert_eq!(data["channel"], "counter");
+
+    // A face tapped, a reason, then nobody touches it: after 30 s it is sent as it stands
+    // (the page's own timer, run by the test instead of waited for).
+    let second = serve(&hall, &kiosk, &clerk, 1).await;
+    tablet
+        .wait_for(
+            "the next question",
+            &format!("document.body.dataset.view === 'rate' && document.getElementById('rating-code').textContent === '{}'", second["code"].as_str().expect("code")),
+        )
+        .await;
+    assert_eq!(tablet.eval("window.motcuaTablet.timerSeconds()").await, 30);
+    tablet.click("button[data-rating='1']").await;
+    tablet.click("button[data-reason='attitude']").await;
+    assert_eq!(
+        tablet.eval("window.motcuaTablet.timerSeconds()").await,
+        30,
+        "each touch gives 30 s again"
+    );
+    assert!(rated_event(&hall, &second).await.is_none(), "not sent yet");
+    tablet.eval("window.motcuaTablet.timeOut()").await;
+    tablet
+        .wait_for("the thanks", "document.body.dataset.view === 'thanks'")
+        .await;
+    let data = rated_event(&hall, &second)
+        .await
+        .expect("sent before the thanks showed");
+    assert_eq!(data["level"], 1);
+    assert_eq!(data["reasons"], json!(["attitude"]));
+    assert_eq!(data.get("visits_needed"), None, "no visits chosen: {data}");
+
+    // Untouched from the start: back to idle, nothing sent.
+    let third = serve(&hall, &kiosk, &clerk, 1).await;
+    tablet
+        .wait_for(
+            "the third question",
+            &format!("document.body.dataset.view === 'rate' && document.getElementById('rating-code').textContent === '{}'", third["code"].as_str().expect("code")),
+        )
+        .await;
+    tablet.eval("window.motcuaTablet.timeOut()").await;
+    tablet
+        .wait_for("idle", "document.body.dataset.view === 'idle'")
+        .await;
+    assert!(
+        rated_event(&hall, &third).await.is_none(),
+        "nothing was chosen"
+    );
+    tablet.close().await;
 }
