@@ -1,9 +1,11 @@
-//! Complaints (phản ánh): made with the ticket's token (at most 3 a ticket), due 8 working
-//! hours later on the hall's clock, listed for the manager with their state, acknowledged
-//! and resolved; a complaint about a served visit counts against the Decision 766 figure.
+//! Complaints (phản ánh): made from the ticket's phone page (at most 3 a ticket), due 8
+//! working hours later on the hall's clock, listed for the manager with their state,
+//! acknowledged and resolved on the dashboard; a complaint about a served visit counts
+//! against the Decision 766 figure.
 
 use chrono::Duration;
 use motcua_domain::{DeviceKind, Role};
+use motcua_tests::browser::Browser;
 use motcua_tests::{Client, TestHall, error_code};
 use serde_json::{Value, json};
 
@@ -260,4 +262,177 @@ async fn a_complaint_about_a_served_visit_counts_against_the_766_figure() {
     // visit's counts against the figure.
     assert_eq!(figures["total"]["complaints"], 2, "{figures}");
     assert_eq!(listed(&manager, "").await.len(), 2);
+}
+
+/// The citizen's phone rates low (reasons, comment, visits) and complains; the manager's
+/// dashboard lists the complaint, acknowledges and resolves it; the phone follows.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_the_phone_a_low_rating_gives_reasons_and_visits_and_a_complaint_reaches_the_dashboard()
+{
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
+    let clerk = hall.clerk_at("canbo1", 1).await;
+    let manager = hall.staff("quanly", Role::Manager).await; // password "quanly-secret-pw"
+    let ticket = serve(&hall, &kiosk, &clerk, 1).await;
+    let token = ticket["token"].as_str().expect("token");
+
+    let phone = Browser::open(390, 844).await;
+    phone.goto(&hall.url(&format!("/t/{token}"))).await;
+    phone
+        .wait_for("the rating form", "document.body.dataset.rate === 'form' && document.querySelectorAll('#levels button').length === 5")
+        .await;
+    let step = "document.getElementById('rating').dataset.step";
+    phone.click("button[data-rating='2']").await;
+    phone
+        .wait_for("the reasons", &format!("{step} === 'reasons'"))
+        .await;
+    assert_eq!(
+        phone
+            .eval("[...document.querySelectorAll('#reasons button')].map(b => b.textContent)")
+            .await,
+        json!([
+            "Chờ lâu",
+            "Thái độ",
+            "Hướng dẫn chưa rõ",
+            "Phải đi lại nhiều lần",
+            "Khác"
+        ])
+    );
+    phone.click("button[data-reason='wait']").await;
+    phone.click("button[data-reason='guidance']").await;
+    phone
+        .type_into("#comment", "Không ai chỉ chỗ nộp hồ sơ.")
+        .await;
+    phone
+        .assert_accessible_in_both_languages("phone-rating-reasons")
+        .await;
+    phone.screenshot("phone-rating-reasons-390x844").await;
+    phone.click("#reasons-next").await;
+    phone
+        .wait_for("the visits", &format!("{step} === 'visits'"))
+        .await;
+    assert_eq!(
+        phone.text("#visits-step legend").await,
+        "Bạn đã phải đến bao nhiêu lần cho hồ sơ này?"
+    );
+    phone
+        .assert_accessible_in_both_languages("phone-rating-visits")
+        .await;
+    phone.assert_touch_targets("phone-rating-visits", 44).await;
+    phone.screenshot("phone-rating-visits-390x844").await;
+    phone.click("button[data-visits='2']").await;
+    phone
+        .wait_for("the thanks", "document.body.dataset.rate === 'thanks'")
+        .await;
+
+    let (status, figures) = manager.get("/api/stats").await;
+    assert_eq!(status, 200, "{figures}");
+    let total = &figures["total"];
+    assert_eq!(total["visits_needed"], json!([0, 1, 0]), "{total}");
+    let mut reasons: Vec<String> = total["reasons"]
+        .as_array()
+        .expect("reasons")
+        .iter()
+        .filter(|r| r["count"] == 1)
+        .map(|r| r["reason"].as_str().expect("reason").to_owned())
+        .collect();
+    reasons.sort();
+    assert_eq!(reasons, vec!["guidance", "wait"], "{total}");
+
+    // A complaint from the same page.
+    phone.click("#c-open").await;
+    phone
+        .wait_for(
+            "the complaint form",
+            "!document.getElementById('c-form').hidden",
+        )
+        .await;
+    phone.click("#c-send").await;
+    phone
+        .wait_for(
+            "asked for a topic",
+            "document.getElementById('c-err').textContent === 'Vui lòng chọn nội dung phản ánh.'",
+        )
+        .await;
+    phone.click("button[data-topic='extra_demands']").await;
+    phone
+        .type_into(
+            "#c-text",
+            "Cán bộ yêu cầu nộp thêm bản sao không có trong quy định.",
+        )
+        .await;
+    phone
+        .assert_accessible_in_both_languages("phone-complaint-form")
+        .await;
+    phone.screenshot("phone-complaint-form-390x844").await;
+    phone.click("#c-send").await;
+    phone
+        .wait_for(
+            "the complaint listed",
+            "document.querySelectorAll('#c-list li').length === 1",
+        )
+        .await;
+    assert_eq!(
+        phone.text("#c-list li span").await,
+        "Đã gửi, chờ tiếp nhận trước 08:31 26/11/2026"
+    );
+    phone.screenshot("phone-complaint-sent-390x844").await;
+
+    // The dashboard's tab.
+    let dash = Browser::open(1366, 768).await;
+    dash.goto(&hall.url("/dashboard/")).await;
+    dash.wait_for("the sign-in", "document.body.dataset.view === 'login'")
+        .await;
+    dash.type_into("#login-name", "quanly").await;
+    dash.type_into("#login-password", "quanly-secret-pw").await;
+    dash.click("#login-form button[type=submit]").await;
+    dash.wait_for("the dashboard", "document.body.dataset.view === 'dash'")
+        .await;
+    dash.click("#tab-complaints").await;
+    dash.wait_for(
+        "the complaints' tab",
+        "document.body.dataset.tab === 'complaints' && document.querySelectorAll('#cp-table tbody tr').length === 1",
+    )
+    .await;
+    let row = "#cp-table tbody tr";
+    assert_eq!(
+        dash.text(&format!("{row} .cp-state")).await,
+        "Chưa tiếp nhận"
+    );
+    assert!(
+        dash.text(row)
+            .await
+            .contains("Yêu cầu thêm giấy tờ, chi phí ngoài quy định"),
+        "{}",
+        dash.text(row).await
+    );
+    dash.assert_accessible("dashboard-complaints").await;
+    dash.screenshot("dashboard-complaints-1366x768").await;
+    dash.click("button[data-action='cp-ack']").await;
+    dash.wait_for(
+        "acknowledged",
+        "document.querySelector('#cp-table tbody tr .cp-state').textContent === 'Đã tiếp nhận'",
+    )
+    .await;
+    dash.type_into(".cp-note-input", "Đã nhắc nhở cán bộ.")
+        .await;
+    dash.click("button[data-action='cp-resolve']").await;
+    dash.wait_for(
+        "resolved",
+        "document.querySelector('#cp-table tbody tr .cp-state').textContent === 'Đã giải quyết'",
+    )
+    .await;
+    assert_eq!(dash.text(".cp-note").await, "Đã nhắc nhở cán bộ.");
+    dash.screenshot("dashboard-complaints-resolved-1366x768")
+        .await;
+    dash.close().await;
+
+    phone.client.refresh().await.expect("reload");
+    phone
+        .wait_for(
+            "the complaint resolved",
+            "document.querySelector('#c-list li span')?.textContent === 'Đã giải quyết'",
+        )
+        .await;
+    phone.close().await;
 }

@@ -75,6 +75,7 @@ async fn the_phone_page_follows_a_ticket_from_waiting_to_called_to_rated() {
     clerk.act(&called, "start", serde_json::json!({})).await;
     clerk.act(&called, "finish", serde_json::json!({})).await;
     phone.click("button[data-rating='5']").await;
+    phone.click("button[data-visits='1']").await;
     phone
         .wait_for("the thanks", "!document.getElementById('done').hidden")
         .await;

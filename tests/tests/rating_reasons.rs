@@ -1,8 +1,8 @@
 //! A rating's reasons and visits needed: a low rating says why (chờ lâu, thái độ, hướng dẫn
 //! chưa rõ, phải đi lại nhiều lần, khác) and every rating may say how many times the
-//! citizen had to come for the dossier (1, 2, 3+). Given on the phone or on the counter's
-//! tablet (chips only; back to idle 30 s after the last touch, sending what was chosen),
-//! they reach `/api/stats`.
+//! citizen had to come for the dossier (1, 2, 3+). Given on the phone (steps: a face, the
+//! reasons with the comment, the visits) or on the counter's tablet (chips only; back to
+//! idle 30 s after the last touch, sending what was chosen), they reach `/api/stats`.
 
 use chrono::Duration;
 use motcua_domain::{DeviceKind, Role};
