@@ -7,6 +7,9 @@
 
 use motcua_domain::Error as Denied;
 use motcua_domain::event::{EndReason, Event, Logged};
+use motcua_domain::satisfaction::{
+    COMPLAINT_TEXT_MAX, REASONS_MAX, Reason, Topic, VISITS_NEEDED_MAX, dossier,
+};
 use motcua_web::protocol::{Batch, WireEvent};
 use rusqlite::{Connection, OptionalExtension, params};
 
@@ -160,6 +163,8 @@ fn event(e: &WireEvent, latest_ms: i64) -> Result<(), Denied> {
             level,
             scale,
             comment,
+            reasons,
+            visits_needed,
             ..
         } => {
             if ![3, 5].contains(scale) {
@@ -171,6 +176,25 @@ fn event(e: &WireEvent, latest_ms: i64) -> Result<(), Denied> {
             if let Some(comment) = comment {
                 short(&at("data.comment"), comment, MAX_COMMENT_CHARS)?;
             }
+            if reasons.len() > REASONS_MAX || reasons.iter().any(|r| Reason::parse(r).is_none()) {
+                return Err(implausible(at("data.reasons"), "not the hall's reasons"));
+            }
+            if visits_needed.is_some_and(|n| !(1..=VISITS_NEEDED_MAX).contains(&n)) {
+                return Err(implausible(at("data.visits_needed"), "1, 2 or 3 (or more)"));
+            }
+        }
+        Event::DossierAttached { dossier } | Event::DossierDetached { dossier }
+            if dossier::normalise(dossier).as_deref() != Some(dossier.as_str()) =>
+        {
+            return Err(implausible(at("data.dossier"), "not a dossier's code"));
+        }
+        Event::ComplaintMade { topic, text, .. } => {
+            if Topic::parse(topic).is_none() {
+                return Err(implausible(at("data.topic"), "not a complaint's topic"));
+            }
+            if let Some(text) = text {
+                short(&at("data.text"), text, COMPLAINT_TEXT_MAX)?;
+            }
         }
         Event::CounterPaused { reason } => short(&at("data.reason"), reason, MAX_REASON_CHARS)?,
         _ => {}
@@ -178,8 +202,8 @@ fn event(e: &WireEvent, latest_ms: i64) -> Result<(), Denied> {
     Ok(())
 }
 
-/// An event on a ticket must come after the ticket was issued, and (but for a rating, or
-/// the next day closing what was left open) within a day of it: checked against the visit
+/// An event on a ticket must come after the ticket was issued, and (but for a rating, a
+/// complaint and its handling, or the next day closing what was left open) within a day of it: checked against the visit
 /// the city holds, just before the event is folded.
 pub fn ticket_times(conn: &Connection, hall_id: i64, e: &Logged) -> Result<(), Denied> {
     let Some(ticket) = e.ticket else {
@@ -205,6 +229,9 @@ pub fn ticket_times(conn: &Connection, hall_id: i64, e: &Logged) -> Result<(), D
     let open_ended = matches!(
         e.event,
         Event::Rated { .. }
+            | Event::ComplaintMade { .. }
+            | Event::ComplaintAcknowledged { .. }
+            | Event::ComplaintResolved { .. }
             | Event::Cancelled {
                 reason: Some(EndReason::DayEnded),
                 ..
@@ -282,5 +309,48 @@ mod tests {
         assert!(code(batch(&rated(9, 5), NOW, 0)).contains("level"));
         assert!(code(batch(&rated(0, 3), NOW, 0)).contains("level"));
         assert!(code(batch(&rated(2, 7), NOW, 0)).contains("scale"));
+        let explained = |reasons: serde_json::Value, visits: u8| {
+            batch_of(
+                "rated",
+                serde_json::json!({"level": 2, "scale": 5, "reasons": reasons, "visits_needed": visits}),
+                NOW,
+            )
+        };
+        assert_eq!(
+            code(batch(
+                &explained(serde_json::json!(["wait", "repeat"]), 3),
+                NOW,
+                0
+            )),
+            "ok"
+        );
+        assert!(
+            code(batch(&explained(serde_json::json!(["bribe"]), 1), NOW, 0)).contains("reasons")
+        );
+        assert!(
+            code(batch(&explained(serde_json::json!([]), 4), NOW, 0)).contains("visits_needed")
+        );
+        let attached = |dossier: &str| {
+            batch_of(
+                "dossier_attached",
+                serde_json::json!({"dossier": dossier}),
+                NOW,
+            )
+        };
+        assert_eq!(
+            code(batch(&attached("000.00.16.H26-241204-0001"), NOW, 0)),
+            "ok"
+        );
+        assert!(code(batch(&attached("<script>1"), NOW, 0)).contains("dossier"));
+        let complaint = |topic: &str, text: &str| {
+            batch_of(
+                "complaint_made",
+                serde_json::json!({"complaint": 1, "topic": topic, "text": text}),
+                NOW,
+            )
+        };
+        assert_eq!(code(batch(&complaint("wait", "Chờ 3 giờ"), NOW, 0)), "ok");
+        assert!(code(batch(&complaint("gossip", ""), NOW, 0)).contains("topic"));
+        assert!(code(batch(&complaint("other", &"x".repeat(1001)), NOW, 0)).contains("text"));
     }
 }

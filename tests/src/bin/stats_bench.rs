@@ -152,9 +152,19 @@ fn write_a_year(path: &std::path::Path, last_day: NaiveDate) -> Result<u64> {
                     "issued",
                     None,
                     None,
-                    format!(r#"{{"priority":"none","eta_minutes":{eta}}}"#),
+                    format!(
+                        r#"{{"code":"{field}{number:03}","priority":"none","issued_by":"kiosk","eta_minutes":{eta},"ahead":0}}"#
+                    ),
                 )?;
-                put(called, "called", Some(counter), Some(user), "{}".into())?;
+                put(
+                    called,
+                    "called",
+                    Some(counter),
+                    Some(user),
+                    format!(
+                        r#"{{"code":"{field}{number:03}","priority":"none","waited_ms":{wait}}}"#
+                    ),
+                )?;
                 let mut last_call = called;
                 if dice.below(100) < 10 {
                     last_call += dice.between(30_000, 120_000);
@@ -163,7 +173,7 @@ fn write_a_year(path: &std::path::Path, last_day: NaiveDate) -> Result<u64> {
                         "recalled",
                         Some(counter),
                         Some(user),
-                        "{}".into(),
+                        r#"{"recall":1}"#.into(),
                     )?;
                 }
                 if absent {
@@ -178,6 +188,17 @@ fn write_a_year(path: &std::path::Path, last_day: NaiveDate) -> Result<u64> {
                 }
                 let start = last_call + dice.between(10_000, 120_000);
                 put(start, "serving", Some(counter), Some(user), "{}".into())?;
+                // The clerk attaches the dossier's code (one in ten carries two).
+                let received = day.format("%y%m%d");
+                for n in 0..1 + u64::from(dice.below(10) == 0) {
+                    put(
+                        start + 1_000,
+                        "dossier_attached",
+                        Some(counter),
+                        Some(user),
+                        format!(r#"{{"dossier":"000.00.16.H26-{received}-{id:05}{n}"}}"#),
+                    )?;
+                }
                 let end = start + dice.between(2 * MIN, 25 * MIN);
                 put(end, "served", Some(counter), Some(user), "{}".into())?;
                 if dice.below(100) < 50 {
@@ -193,7 +214,13 @@ fn write_a_year(path: &std::path::Path, last_day: NaiveDate) -> Result<u64> {
                         None,
                         None,
                         format!(
-                            r#"{{"level":{level},"scale":5,"comment":{comment},"channel":"phone"}}"#
+                            r#"{{"level":{level},"scale":5,"comment":{comment},"channel":"phone",{}"visits_needed":{}}}"#,
+                            if level <= 3 {
+                                r#""reasons":["wait"],"#
+                            } else {
+                                ""
+                            },
+                            1 + dice.below(3)
                         ),
                     )?;
                 }
@@ -294,6 +321,14 @@ async fn main() -> Result<()> {
         let visits = motcua_store::stats::visits(&conn, 0, from, today)?;
         let spans = motcua_store::stats::spans(&conn, 0, from, today)?;
         let read = read.elapsed();
+        // A year that folded into nothing would measure nothing (the events' data must be
+        // what the hall writes: a kind the fold cannot read is left out of the figures).
+        let served_a_year = (DAYS as usize) * TICKETS_PER_DAY as usize * 8 / 10;
+        anyhow::ensure!(
+            visits.len() >= served_a_year,
+            "the year folded into {} visits: its events are not what the hall logs",
+            visits.len()
+        );
         let hall_def = hall.state.store.hall.clone();
         let targets = hall_def
             .services

@@ -9,7 +9,7 @@ use super::{
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One bucket of the wait distribution, in minutes; the last has no upper end.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -69,8 +69,16 @@ pub fn report(visits: &[Visit], spans: &[Span], setup: &Setup<'_>) -> Report {
     let mut groups = Groups::default();
     let mut waits = Waits::default();
     let mut comments = Vec::new();
+    // Every dossier's code numbered once: the groups count numbers.
+    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    let mut codes = Vec::new();
     for v in visits {
-        let f = Facts::of(v, setup);
+        codes.clear();
+        for code in &v.dossiers {
+            let next = numbers.len() as u32;
+            codes.push(*numbers.entry(code.as_str()).or_insert(next));
+        }
+        let f = Facts::of(v, setup, &codes);
         groups.add_visit(v, &f, scale);
         waits.add(v, &f);
         if let (Some(text), Some((level, _))) = (&v.comment, v.rating) {

@@ -35,7 +35,7 @@ use crate::satisfaction::{Official, Reason, official};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 pub mod bookings;
 mod breakdown;
@@ -476,7 +476,8 @@ struct OfficialTally {
     visits_unrated: u64,
     visits_against: u64,
     visits_complained: u64,
-    dossiers: BTreeMap<String, Unit>,
+    /// By the code's number in the report.
+    dossiers: HashMap<u32, Unit>,
     served_without_dossier: u64,
 }
 
@@ -499,7 +500,7 @@ impl Unit {
 }
 
 impl OfficialTally {
-    fn add(&mut self, v: &Visit) {
+    fn add(&mut self, v: &Visit, dossiers: &[u32]) {
         let level = v.rating.map(|(level, scale)| official(level, scale));
         let complained = v.complaints > 0;
         let unit = Unit {
@@ -512,17 +513,14 @@ impl OfficialTally {
         }
         self.visits_against += u64::from(unit.against());
         self.visits_complained += u64::from(complained);
-        if v.dossiers.is_empty() {
+        if dossiers.is_empty() {
             self.served_without_dossier += 1;
         }
-        for code in &v.dossiers {
-            // Look the code up before cloning it: most groups see each code once.
-            match self.dossiers.get_mut(code) {
-                Some(d) => d.add(level, complained),
-                None => {
-                    self.dossiers.insert(code.clone(), unit);
-                }
-            }
+        for &code in dossiers {
+            self.dossiers
+                .entry(code)
+                .and_modify(|d| d.add(level, complained))
+                .or_insert(unit);
         }
     }
 
@@ -578,7 +576,11 @@ impl OfficialTally {
 }
 
 /// What one visit adds, worked out once for all the groups it belongs to.
-struct Facts {
+struct Facts<'a> {
+    /// The visit's dossiers, each code numbered once for the whole report: a group counts
+    /// distinct numbers, not strings (a year is a hundred and fifty thousand codes, in six
+    /// breakdowns).
+    dossiers: &'a [u32],
     wait: Option<i64>,
     walk: Option<i64>,
     service: Option<i64>,
@@ -586,14 +588,15 @@ struct Facts {
     within_target: bool,
 }
 
-impl Facts {
-    fn of(v: &Visit, setup: &Setup<'_>) -> Facts {
+impl<'a> Facts<'a> {
+    fn of(v: &Visit, setup: &Setup<'_>, dossiers: &'a [u32]) -> Facts<'a> {
         let wait = v.wait();
         let within_target = v.outcome == Some(Outcome::Served) && {
             let target = setup.targets.get(&v.service).copied().unwrap_or(u32::MAX);
             wait.is_some_and(|w| w <= i64::from(target) * 60_000)
         };
         Facts {
+            dossiers,
             wait,
             walk: v.walk(),
             service: v.service(),
@@ -640,7 +643,7 @@ impl Tally {
         self.total.extend(f.total);
         if v.outcome == Some(Outcome::Served) {
             self.within_target += u64::from(f.within_target);
-            self.official.add(v);
+            self.official.add(v, f.dossiers);
             if v.rating.is_some() {
                 for reason in &v.reasons {
                     if let Some(i) = Reason::ALL.iter().position(|r| r.as_str() == reason) {
@@ -1000,7 +1003,7 @@ mod tests {
     #[test]
     fn without_any_dossier_the_766_figure_counts_served_visits_and_says_so() {
         let t = eight();
-        let mut rated = |level, scale| {
+        let rated = |level, scale| {
             let mut v = served(t, t, t, t + MIN);
             v.rating = Some((level, scale));
             v.service = "B".into();
