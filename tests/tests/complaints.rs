@@ -425,6 +425,19 @@ async fn on_the_phone_a_low_rating_gives_reasons_and_visits_and_a_complaint_reac
     assert_eq!(dash.text(".cp-note").await, "Đã nhắc nhở cán bộ.");
     dash.screenshot("dashboard-complaints-resolved-1366x768")
         .await;
+    // In English too.
+    dash.click("#lang-btn").await;
+    dash.wait_for(
+        "the tab in English",
+        "document.querySelector('#cp-table tbody tr .cp-state').textContent === 'Resolved'",
+    )
+    .await;
+    assert!(
+        dash.text("#cp-table tbody tr")
+            .await
+            .contains("Papers or fees asked beyond the rules")
+    );
+    dash.assert_accessible("dashboard-complaints-en").await;
     dash.close().await;
 
     phone.client.refresh().await.expect("reload");
