@@ -102,11 +102,11 @@ pub fn of_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<ComplaintRow>,
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Every complaint, newest first, at most `limit`.
-pub fn all(conn: &Connection, limit: u32) -> Result<Vec<ComplaintRow>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM complaints ORDER BY id DESC LIMIT ?1");
+/// Every complaint, newest first (a hall gets a few a week: the list is read whole).
+pub fn all(conn: &Connection) -> Result<Vec<ComplaintRow>, StoreError> {
+    let sql = format!("SELECT {COLUMNS} FROM complaints ORDER BY id DESC");
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([limit], from_row)?;
+    let rows = stmt.query_map([], from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

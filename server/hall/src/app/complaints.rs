@@ -177,8 +177,8 @@ pub enum Filter {
     Overdue,
 }
 
-/// The most complaints the list shows (newest first).
-pub const LIST_MAX: u32 = 500;
+/// The most complaints the list shows (the newest of those asked for).
+pub const LIST_MAX: usize = 500;
 
 /// The hall's complaints, newest first.
 pub fn list(
@@ -187,13 +187,14 @@ pub fn list(
     filter: Filter,
     now: i64,
 ) -> Result<Vec<ComplaintView>, Error> {
-    complaints::all(conn, LIST_MAX)?
+    complaints::all(conn)?
         .iter()
         .filter(|row| match filter {
             Filter::All => true,
             Filter::State(state) => State::of(row) == state,
             Filter::Overdue => overdue(row, now),
         })
+        .take(LIST_MAX)
         .map(|row| manager_view(conn, hall, row, now))
         .collect()
 }
