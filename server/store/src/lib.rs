@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod backup;
 pub mod bookings;
 pub mod clock;
+pub mod complaints;
 pub mod counters;
 pub mod dossiers;
 pub mod events;
