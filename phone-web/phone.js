@@ -44,7 +44,6 @@ const t = makeI18n({
     returned:
       'Bạn đã được trả lại hàng chờ (để bổ sung hồ sơ). Số của bạn giữ nguyên; vui lòng chờ được gọi lại.',
     booked: 'Số hẹn: bạn được gọi theo giờ hẹn {t}, trước những người đến sau giờ đó.',
-    resultPickup: 'Nhận kết quả',
     soundOff: 'Chạm nút để điện thoại kêu và rung khi đến lượt bạn. Hãy giữ trang này mở.',
     soundOn: 'Âm báo đã bật: điện thoại sẽ kêu và rung khi đến lượt bạn. Hãy giữ trang này mở.',
     enable: 'Bật âm báo',
@@ -90,7 +89,6 @@ const t = makeI18n({
     returned:
       'You are back in the queue (to complete your documents). Your number stays the same; wait to be called again.',
     booked: 'A booked number: you are called by your booked time {t}, ahead of those who came after it.',
-    resultPickup: 'Collecting a result',
     soundOff: 'Tap so your phone rings and vibrates when it is your turn. Keep this page open.',
     soundOn: 'Sound is on: your phone will ring and vibrate when it is your turn. Keep this page open.',
     enable: 'Enable sound',
@@ -250,10 +248,8 @@ function render() {
   const st = ticket.status;
   body.dataset.status = st;
   $('code').textContent = ticket.code;
-  // A result pick-up ticket (taken with a dossier's receipt) says so beside its field.
-  $('field').textContent = ticket.result_pickup
-    ? `${fieldName(ticket)} · ${t('resultPickup')}`
-    : fieldName(ticket);
+  $('field').textContent =
+    fieldName(ticket) + (ticket.result_pickup ? ` · ${t.pick('Nhận kết quả', 'Result pick-up')}` : '');
   $('call').hidden = st !== 'called';
   $('counter').textContent = t('counter', { n: ticket.counter });
   $('status').textContent = statusLine();
