@@ -240,6 +240,24 @@ async fn a_receipt_qr_typed_as_a_scanner_types_it_prints_a_result_ticket_of_its_
         .expect("the print job");
     let paper: Value = serde_json::from_str(&payload).expect("json");
     assert_eq!(paper["priority"], "Nhận kết quả", "{paper}");
+    // The citizen's phone, through the ticket's QR, says it too (and not the dossier's code).
+    let token: String = conn
+        .query_row("SELECT token FROM tickets WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .expect("its token");
+    let phone = Browser::open(390, 844).await;
+    phone.goto(&hall.url(&format!("/t/{token}"))).await;
+    let field = phone
+        .wait_for(
+            "the phone's field line",
+            "document.getElementById('field').textContent.includes('Nhận kết quả') && document.getElementById('field').textContent",
+        )
+        .await;
+    assert_eq!(field, "Chứng thực · Nhận kết quả");
+    let shown = phone.eval("document.body.innerText").await;
+    assert!(!shown.to_string().contains(DOSSIER), "{shown}");
+    phone.close().await;
     // The clerk at counter 1 (A and D) calls it and finds the dossier on it.
     let called = clerk.call_next(1).await.expect("the result ticket");
     assert_eq!(called["code"], code.as_str());
