@@ -182,6 +182,10 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
                 }
                 all_visits.extend(r.visits.into_iter().map(|mut v| {
                     v.service = format!("{}/{}", h.id, v.service);
+                    // Two halls' dossiers are two dossiers, whatever their codes.
+                    for code in &mut v.dossiers {
+                        *code = format!("{}/{code}", h.id);
+                    }
                     v
                 }));
                 all_spans.extend(r.spans.into_iter().map(|mut s| {
