@@ -15,6 +15,7 @@ pub mod backup;
 pub mod bookings;
 pub mod clock;
 pub mod counters;
+pub mod dossier_ratings;
 pub mod events;
 pub mod print_jobs;
 pub mod private;

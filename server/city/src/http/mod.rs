@@ -102,6 +102,7 @@ pub fn api_routes() -> OpenApiRouter<CityState> {
         .routes(routes!(overview))
         .routes(routes!(overview_csv))
         .routes(routes!(overview_xlsx))
+        .routes(routes!(dossiers_csv))
         .routes(routes!(hall_figures))
         .routes(routes!(hall_xlsx))
         .routes(routes!(login, whoami, logout))
