@@ -6,18 +6,15 @@
 //! the city's figures (the hall's line, the city's total, the hall in detail) and both
 //! exports of ratings by dossier.
 //!
-//! Attaching a code (`POST /api/counters/{no}/dossiers`), complaining
-//! (`POST /api/complaints`) and a rating's reasons and visits needed are added by issue 16's
-//! other two parts. Where the running server does not describe them yet (its OpenAPI
-//! document), the test writes the same events through the store, as the hall's writer
-//! would, and rates without reasons; once they are merged it drives them as a citizen and a
-//! clerk would. The figures it checks are the same either way.
+//! Attaching a code, complaining and a rating's reasons come from issue 16's other two
+//! parts: until they are merged, [`motcua_tests::official`] writes those events through the
+//! store.
 
 use chrono::Duration;
-use motcua_domain::event::{Event, Logged};
 use motcua_domain::{DeviceKind, Role};
 use motcua_hall::config::Settings;
 use motcua_store::clock::{Clock, ManualClock};
+use motcua_tests::official::{self, Routes};
 use motcua_tests::{Client, Dice, TestCity, TestHall, opening_time, until};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -32,27 +29,6 @@ const COUNTERS: [(u16, &[&str]); 4] = [
 const FIELDS: [&str; 5] = ["A", "B", "C", "D", "E"];
 const REASONS: [&str; 5] = ["wait", "attitude", "guidance", "repeat", "other"];
 const DAY: &str = "2026-11-25";
-
-/// What the server describes of issue 16's other parts.
-struct Routes {
-    dossiers: bool,
-    complaints: bool,
-    reasons: bool,
-}
-
-impl Routes {
-    async fn of(hall: &TestHall) -> Routes {
-        let (status, doc) = hall.anonymous().get("/api/openapi.json").await;
-        assert_eq!(status, 200, "{doc}");
-        let schema = |name: &str| &doc["components"]["schemas"][name]["properties"];
-        Routes {
-            dossiers: doc["paths"]["/api/counters/{no}/dossiers"]["post"].is_object(),
-            complaints: doc["paths"]["/api/complaints"]["post"].is_object(),
-            reasons: schema("RatingRequest")["reasons"].is_object()
-                && schema("CounterRatingBody")["reasons"].is_object(),
-        }
-    }
-}
 
 /// One visit of the day as the test made it.
 #[derive(Debug, Clone)]
@@ -193,64 +169,22 @@ struct Day {
 }
 
 impl Day {
-    /// Write a ticket event through the store, as the hall's writer does (only while the
-    /// route that writes it is not there yet).
-    async fn write_event(&self, ticket: &Value, field: &str, counter: Option<u16>, event: Event) {
-        let logged = Logged {
-            seq: 0,
-            at: motcua_store::millis(self.hall.clock.now()),
-            ticket: ticket["id"].as_i64(),
-            service: Some(field.to_owned()),
-            counter,
-            user: None,
-            event,
-        };
-        let tz = self.hall.state.store.hall.tz;
-        self.hall
-            .state
-            .store
-            .write(move |tx| motcua_store::events::append(tx.conn, tz, &logged))
-            .await
-            .expect("the event is written");
-    }
-
     async fn attach(&self, no: u16, ticket: &Value, field: &str, code: &str) {
-        if self.routes.dossiers {
-            let (status, body) = self.clerks[&no]
-                .post(
-                    &format!("/api/counters/{no}/dossiers"),
-                    json!({ "code": code }),
-                )
-                .await;
-            assert_eq!(status, 200, "attach {code}: {body}");
-        } else {
-            let event = Event::DossierAttached {
-                dossier: code.to_owned(),
-            };
-            self.write_event(ticket, field, Some(no), event).await;
-        }
+        official::attach(
+            &self.hall,
+            self.routes,
+            &self.clerks[&no],
+            no,
+            ticket,
+            field,
+            code,
+        )
+        .await;
     }
 
     async fn complain(&mut self, ticket: &Value, field: &str) {
-        if self.routes.complaints {
-            let (status, body) = self
-                .hall
-                .anonymous()
-                .post(
-                    "/api/complaints",
-                    json!({"token": ticket["token"], "topic": "wait", "text": "Chờ quá lâu"}),
-                )
-                .await;
-            assert_eq!(status, 201, "a complaint: {body}");
-        } else {
-            self.next_complaint += 1;
-            let event = Event::ComplaintMade {
-                complaint: self.next_complaint,
-                topic: "wait".into(),
-                text: Some("Chờ quá lâu".into()),
-            };
-            self.write_event(ticket, field, None, event).await;
-        }
+        self.next_complaint += 1;
+        official::complain(&self.hall, self.routes, ticket, field, self.next_complaint).await;
     }
 
     /// One citizen: a ticket in a field, called at a counter serving it, then absent, or
