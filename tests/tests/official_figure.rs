@@ -708,3 +708,56 @@ async fn a_hall_that_attaches_no_dossier_counts_its_served_visits_and_says_so() 
     let (_, lines) = csv_lines(bytes);
     assert!(lines.is_empty(), "{lines:?}");
 }
+
+#[tokio::test]
+async fn two_halls_dossiers_with_the_same_code_are_two_dossiers_in_the_citys_total() {
+    let clock = ManualClock::starting_at(opening_time());
+    let city = TestCity::start(clock.clone()).await;
+    let mut managers = Vec::new();
+    let mut halls = Vec::new();
+    // Each hall numbers its dossiers its own way: the same code is two dossiers. One is
+    // rated "rất hài lòng", the other "không hài lòng".
+    for (name, level) in [("UBND phường Cửa Nam", 5), ("UBND phường Ba Đình", 1)] {
+        let (code, secret) = city.register(name);
+        let settings = Settings {
+            city: city.uplink(&code, &secret),
+            ..Default::default()
+        };
+        let hall = TestHall::start_with_clock(settings, clock.clone()).await;
+        let routes = Routes::of(&hall).await;
+        let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
+        let clerk = hall.clerk_at("canbo1", 1).await;
+        let ticket = kiosk.issue("A", "none").await;
+        clerk.call_next(1).await.expect("called");
+        let (status, body) = clerk.act(&ticket, "start", json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        official::attach(&hall, routes, &clerk, 1, &ticket, "A", "H26-0001").await;
+        let (status, body) = clerk.act(&ticket, "finish", json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        let (status, body) = clerk.act(&ticket, "rate", json!({ "level": level })).await;
+        assert_eq!(status, 200, "{body}");
+        managers.push(hall.staff("quanly", Role::Manager).await);
+        halls.push(hall);
+    }
+    for (hall, manager) in halls.iter().zip(&managers) {
+        let (_, h) = hall.anonymous().get("/healthz").await;
+        let last = h["seq"].as_i64().expect("seq");
+        until("the city to hold every event", || async {
+            let (_, u) = manager.get("/api/uplink").await;
+            u["acked_seq"].as_i64() == Some(last)
+        })
+        .await;
+    }
+    let office = city.staff("thongke", Role::Manager).await;
+    let (status, overview) = office
+        .get(&format!("/api/city/stats?from={DAY}&to={DAY}"))
+        .await;
+    assert_eq!(status, 200, "{overview}");
+    let total = &overview["total"]["official"];
+    assert_eq!(
+        (total["units"].as_u64(), total["against"].as_u64()),
+        (Some(2), Some(1)),
+        "{total}"
+    );
+    assert_eq!(total["share"].as_f64(), Some(0.5));
+}
