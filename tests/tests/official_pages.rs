@@ -164,6 +164,7 @@ async fn the_766_index_is_shown_beside_the_halls_own_share_in_the_report_and_ran
         )
         .await;
 
+    browser.screenshot("official-dashboard-top-1440x900").await;
     // The card: the index, what it was counted on, its target; below target, it says so.
     let card = "#hist-kpis [data-kpi='official']";
     assert_eq!(
