@@ -1,8 +1,10 @@
 // The rating tablet at a counter. Signed in as the counter's clerk, it follows the counter
-// feed; when a ticket is served there it asks the citizen to rate it, once, and goes back
-// to its idle screen after a thank-you or 30 s without a tap. The server takes its rating
-// only for the ticket the counter finished last, at most 5 minutes after (the citizen's
-// own rating on the phone replaces it).
+// feed; when a ticket is served there it asks the citizen to rate it, once: a face, then
+// (a low one) reason chips (no keyboard here, so no comment), then how many times they had
+// to come for the dossier (skippable). It goes back to its idle screen after a thank-you,
+// or 30 s after the last touch, sending what was chosen by then: a face tapped is never
+// lost. The server takes its rating only for the ticket the counter finished last, at most
+// 5 minutes after (the citizen's own rating on the phone replaces it).
 
 import { ApiError, api } from '/shared/api.js';
 import { clock } from '/shared/clock.js';
@@ -15,6 +17,7 @@ const RATE_SECONDS = 30;
 /** How long after the finish the server still takes the tablet's rating. */
 const WINDOW_MS = 5 * 60 * 1000;
 const THANKS_SECONDS = 5;
+const REASONS = ['wait', 'attitude', 'guidance', 'repeat', 'other'];
 const SAVED = 'motcua.tablet.counter';
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
@@ -34,6 +37,22 @@ const state = {
   offered: new Set(), // tickets this tablet already asked about: never twice
   lastAt: null, // the server time of the last event seen (to catch up after an outage)
   timer: null,
+  timerSeconds: null, // the delay of the timer armed, and what it does when it ends
+  timerDone: null,
+  // The rating being composed: the face tapped, a low one's reasons, the visits.
+  draft: null,
+};
+
+// The tests' hook (no test waits 30 s): the seconds the pending timer was armed for, and
+// its end, now, as if the seconds had passed.
+window.motcuaTablet = {
+  timerSeconds: () => (state.timer ? state.timerSeconds : null),
+  timeOut: () => {
+    const done = state.timerDone;
+    clearTimeout(state.timer);
+    state.timer = null;
+    done?.();
+  },
 };
 
 // ---------- faces ----------
@@ -85,15 +104,83 @@ function show(view) {
   state.timer = null;
 }
 
+/** Run `done` after `seconds` (one timer at a time). */
+function after(seconds, done) {
+  clearTimeout(state.timer);
+  state.timerSeconds = seconds;
+  state.timerDone = done;
+  state.timer = setTimeout(() => {
+    state.timer = null;
+    done();
+  }, seconds * 1000);
+}
+
+/** 30 s from the last touch on the rating screen: then what was chosen is sent. */
+function armIdle() {
+  after(RATE_SECONDS, timeOut);
+  const bar = $('#countdown-bar');
+  bar.classList.remove('run');
+  void bar.offsetWidth;
+  bar.style.animationDuration = `${RATE_SECONDS}s`;
+  bar.classList.add('run');
+}
+
+function timeOut() {
+  if (state.draft?.level != null) send();
+  else idle();
+}
+
+/** A low rating asks why (satisfaction::is_low): 3 or less of 5, 1 of 3. */
+const isLow = (level) => (state.scale === 3 ? level <= 1 : level <= 3);
+
+function step(name) {
+  $('#rate-view').dataset.step = name;
+  for (const b of $('#reasons').children)
+    b.setAttribute('aria-pressed', String(!!state.draft?.reasons.has(b.dataset.reason)));
+}
+
 function fillStatic() {
   for (const el of document.querySelectorAll('[data-bi]')) el.replaceChildren(...bi(el.dataset.bi));
   for (const el of document.querySelectorAll('[data-bi-plain]')) el.textContent = t(el.dataset.biPlain);
   $('#idle-face').replaceChildren(face(1));
   $('#thanks-face').replaceChildren(face(2));
+  const chip = (key, dataset) => h('button', { type: 'button', class: 'chip', dataset }, ...bi(key));
+  $('#reasons').replaceChildren(
+    ...REASONS.map((r) => {
+      const b = chip(`reason.${r}`, { reason: r });
+      b.setAttribute('aria-pressed', 'false');
+      b.addEventListener('click', () => {
+        const reasons = state.draft?.reasons;
+        if (!reasons) return;
+        if (reasons.has(r)) reasons.delete(r);
+        else reasons.add(r);
+        step('reasons');
+      });
+      return b;
+    }),
+  );
+  $('#visits').replaceChildren(
+    ...[1, 2, 3].map((n) => {
+      const b = chip(`visits.${n}`, { visits: n });
+      b.addEventListener('click', () => {
+        if (!state.draft) return;
+        state.draft.visits = n;
+        send();
+      });
+      return b;
+    }),
+  );
+  $('#reasons-next').addEventListener('click', () => step('visits'));
+  $('#visits-skip').addEventListener('click', () => send());
+  // Any touch on the rating screen gives the citizen another 30 s.
+  $('#rate-view').addEventListener('pointerdown', () => {
+    if (document.body.dataset.view === 'rate' && state.draft && !state.draft.sent) armIdle();
+  });
 }
 
 function idle() {
   state.ticket = null;
+  state.draft = null;
   show('idle');
 }
 
@@ -101,6 +188,7 @@ function offer(ticket) {
   if (state.offered.has(ticket.id) || ticket.rating != null) return;
   state.offered.add(ticket.id);
   state.ticket = ticket;
+  state.draft = { level: null, reasons: new Set(), visits: null, sent: false };
   $('#rating-code').textContent = ticket.code;
   const scale = $('#scale');
   scale.classList.remove('sent');
@@ -112,7 +200,7 @@ function offer(ticket) {
           type: 'button',
           class: 'rate',
           dataset: { rating: level, mood: moodOf(level) },
-          onclick: () => rate(level),
+          onclick: () => choose(level),
         },
         face(moodOf(level)),
         h(
@@ -129,28 +217,40 @@ function offer(ticket) {
     ),
   );
   show('rate');
-  // Restart the countdown bar's animation.
-  const bar = $('#countdown-bar');
-  bar.classList.remove('run');
-  void bar.offsetWidth;
-  bar.style.animationDuration = `${RATE_SECONDS}s`;
-  bar.classList.add('run');
-  state.timer = setTimeout(idle, RATE_SECONDS * 1000);
+  step('level');
+  armIdle();
 }
 
 function thank(note = '') {
   show('thanks');
   $('#thanks-note').textContent = note;
-  state.timer = setTimeout(idle, THANKS_SECONDS * 1000);
+  after(THANKS_SECONDS, idle);
 }
 
-async function rate(level) {
-  const ticket = state.ticket;
+/** A face tapped: a low one asks why, every one then asks the visits. */
+function choose(level) {
+  const draft = state.draft;
+  if (!draft || draft.sent || draft.level != null) return;
+  draft.level = level;
   const scale = $('#scale');
-  if (!ticket || scale.classList.contains('sent')) return;
   scale.classList.add('sent');
   scale.querySelector(`[data-rating="${level}"]`)?.classList.add('chosen');
   for (const b of scale.querySelectorAll('button')) b.disabled = true;
+  step(isLow(level) ? 'reasons' : 'visits');
+  armIdle();
+}
+
+/** Send the rating as chosen so far (the face, and whatever followed it). */
+async function send() {
+  const ticket = state.ticket;
+  const draft = state.draft;
+  if (!ticket || !draft || draft.sent || draft.level == null) return;
+  draft.sent = true;
+  const body = {
+    level: draft.level,
+    reasons: isLow(draft.level) ? [...draft.reasons] : [],
+    visits_needed: draft.visits,
+  };
   // The citizen is thanked once, whatever happens; a note under it is for the clerk.
   let thanked = false;
   const finish = (note = '') => {
@@ -164,7 +264,7 @@ async function rate(level) {
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      await api('POST', `/api/tickets/${ticket.id}/rate`, { level });
+      await api('POST', `/api/tickets/${ticket.id}/rate`, body);
       finish();
       return;
     } catch (err) {

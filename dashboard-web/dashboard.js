@@ -11,6 +11,7 @@ import { h } from '/shared/el.js';
 import { follow } from '/shared/feed.js';
 import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
 import { makeAbuse } from './abuse.js';
+import { makeComplaints } from './complaints.js';
 import { languageButton, makeTabs, pressQuick } from './controls.js';
 import { dates, makeFormat, mayRead } from './format.js';
 import { makeHistoryView } from './history.js';
@@ -46,6 +47,7 @@ const tabs = makeTabs($('.tabs'), { key: (tab) => tab.dataset.tab, onSelect: (ta
 const abuse = makeAbuse({ t, fmt, $, refresh: () => refreshNow() });
 const printers = makePrinters({ t, fmt, $ });
 const nowView = makeNow({ t, fmt, $, abuse, printers });
+const complaintsView = makeComplaints({ t, fmt, $, refused: (err) => refused(err) });
 
 // ---------- views ----------
 
@@ -61,6 +63,7 @@ function showTab(tab) {
   document.body.dataset.tab = tab;
   tabs.select(tab);
   if (tab === 'history') openHistory();
+  if (tab === 'complaints') complaintsView.open(today());
   if (tab === 'now' && state.nowStale) refreshNow();
   writeHash();
 }
@@ -88,7 +91,7 @@ function writeHash() {
 function readHash() {
   const [tab, from, to] = location.hash.replace(/^#/, '').split('/');
   if (tab === 'history' && dates.valid(from) && dates.valid(to)) state.range = { from, to };
-  return tab === 'history' ? 'history' : 'now';
+  return tab === 'history' || tab === 'complaints' ? tab : 'now';
 }
 
 /** A request failed: the sign-in form if the session ended, "no access" if refused. */
@@ -350,6 +353,7 @@ function wire() {
     renderNow();
     updateLinks();
     if (state.stats) renderStats();
+    complaintsView.render();
   });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && state.nowStale) refreshNow();

@@ -54,7 +54,8 @@ const t = makeI18n({
     left: 'Còn {n} ký tự',
     thanks: 'Cảm ơn bạn đã đánh giá!',
     already: 'Phiếu này đã được đánh giá{l}. Cảm ơn bạn!',
-    failed: 'Chưa gửi được. Vui lòng chạm lại vào mức đánh giá.',
+    failed: 'Chưa gửi được. Vui lòng chạm lại để gửi.',
+    cOpen: 'Gửi phản ánh',
     privacy: 'Trang này không hiển thị và không hỏi thông tin cá nhân.',
     tCalled: '🔔 Mời đến quầy {n} · {c}',
     tAhead: '{c} · {n} người trước bạn',
@@ -98,7 +99,8 @@ const t = makeI18n({
     left: '{n} characters left',
     thanks: 'Thank you for your rating!',
     already: 'This ticket has already been rated{l}. Thank you!',
-    failed: 'Could not send. Please tap your answer again.',
+    failed: 'Could not send. Please tap again to send.',
+    cOpen: 'Send a complaint',
     privacy: 'This page shows and asks nothing personal.',
     tCalled: '🔔 Go to counter {n} · {c}',
     tAhead: '{c} · {n} ahead',
@@ -173,6 +175,25 @@ let note = null; // why a waiting ticket is waiting again: {k: "transferred", vi
 let scale = null;
 let hallName = '';
 let rate = 'form'; // form | sending | error | thanks | already (this page's own rating attempt)
+// The rating so far; its steps after the level, and complaints: more.js.
+const draft = { step: 'level', level: null, reasons: new Set() };
+let more = null;
+let steps = null;
+let complaints = null;
+function loadMore() {
+  more ??= import('/phone/more.js').catch(() => {
+    more = null;
+  });
+  return more;
+}
+let mounting = null;
+function loadSteps() {
+  mounting ??= loadMore().then((m) => {
+    steps = m?.mountSteps({ t, h, root: $('rating'), draft, send, render });
+    return steps;
+  });
+  return mounting;
+}
 let connected = true;
 const alerts = [];
 window.motcuaAlerts = alerts;
@@ -259,10 +280,12 @@ function render() {
   for (const b of $('levels').children) {
     const [, vi, en] = labelOf(Number(b.dataset.rating));
     b.lastChild.textContent = t.pick(vi, en);
-    b.disabled = rs === 'sending';
-    b.classList.toggle('chosen', rs === 'sending' && b.dataset.chosen === '1');
   }
+  steps?.render(rs);
+  if (rs === 'form') loadSteps();
   $('rate-err').hidden = rs !== 'error';
+  $('complaints').hidden = !ticket;
+  complaints?.render();
   countLeft();
   $('done').hidden = !(rs === 'thanks' || rs === 'already');
   const label = ticket.rating != null && labelOf(ticket.rating);
@@ -453,25 +476,43 @@ $('comment').oninput = () => {
   if (chars.length > COMMENT_MAX) el.value = chars.slice(0, COMMENT_MAX).join('');
   countLeft();
 };
+// Without more.js, the level alone is sent.
 $('levels').onclick = async (e) => {
   const b = e.target.closest('button[data-rating]');
   if (!b || rate === 'sending') return;
-  for (const x of $('levels').children) x.dataset.chosen = x === b ? '1' : '';
+  draft.level = Number(b.dataset.rating);
+  if (await loadSteps()) steps.go(scale);
+  else send(null);
+};
+
+async function send(visits) {
+  if (rate === 'sending' || draft.level == null) return;
   rate = 'sending';
   render();
   const comment = $('comment').value.normalize('NFC').trim();
   try {
     ticket = await api('POST', '/api/ratings', {
       token,
-      level: Number(b.dataset.rating),
+      level: draft.level,
       comment: comment || null,
+      reasons: [...draft.reasons],
+      visits_needed: visits,
     });
     rate = 'thanks';
   } catch (err) {
     rate = err.code === 'already_rated' ? 'already' : 'error';
   }
   render();
-};
+}
+
+async function openComplaints(open) {
+  const m = await loadMore();
+  complaints ??= m?.mountComplaints({ t, h, fill, api, token, root: $('complaints'), hm, dmy, sent });
+  complaints?.show(open);
+}
+const sent = () => store.set(`${KEY}.c`, 1);
+$('c-open').onclick = () => openComplaints(true);
+if (store.get(`${KEY}.c`)) openComplaints(false);
 
 $('lang').onclick = () => t.set(t.lang() === 'vi' ? 'en' : 'vi');
 t.onChange(render);

@@ -338,7 +338,24 @@ async fn the_tablet_round(width: u32, height: u32) {
         )
         .await;
     check("rate").await;
-    tablet.click("button[data-rating='5']").await;
+    tablet.click("button[data-rating='2']").await;
+    tablet
+        .wait_for(
+            "the reasons",
+            "document.getElementById('rate-view').dataset.step === 'reasons'",
+        )
+        .await;
+    check("reasons").await;
+    tablet.click("button[data-reason='wait']").await;
+    tablet.click("#reasons-next").await;
+    tablet
+        .wait_for(
+            "the visits question",
+            "document.getElementById('rate-view').dataset.step === 'visits'",
+        )
+        .await;
+    check("visits").await;
+    tablet.click("button[data-visits='2']").await;
     tablet
         .wait_for("the thanks", "document.body.dataset.view === 'thanks'")
         .await;

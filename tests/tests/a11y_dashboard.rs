@@ -369,7 +369,7 @@ async fn the_dashboards_tabs_are_aria_tabs_driven_by_the_arrow_keys() {
         .wait_for("the dashboard", "document.body.dataset.view === 'dash'")
         .await;
     assert_tabs(&browser, ".tabs", 0).await;
-    drive_tabs_by_keyboard(&browser, ".tabs", 2).await;
+    drive_tabs_by_keyboard(&browser, ".tabs", 3).await;
     // The arrow key shows the History tab's panel, not only its button.
     press(&browser, Key::Right).await;
     browser

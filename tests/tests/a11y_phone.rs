@@ -107,6 +107,16 @@ async fn a_ticket_from_waiting_to_rated_passes_axe_with_finger_sized_targets_in_
 
     phone.click("button[data-rating='5']").await;
     phone
+        .wait_for(
+            "the visits question",
+            "document.getElementById('rating').dataset.step === 'visits'",
+        )
+        .await;
+    phone
+        .assert_accessible_in_both_languages("phone-rating-visits")
+        .await;
+    phone.click("button[data-visits='1']").await;
+    phone
         .wait_for("the thanks", "document.body.dataset.rate === 'thanks'")
         .await;
     phone

@@ -293,6 +293,11 @@ enum Endpoint {
     /// An outside issuer's calls: signed, so nobody in the table may make them.
     IssuerBook,
     IssuerCancel,
+    /// A citizen complains about a ticket (its token is the key), and reads its complaints.
+    MakeComplaint,
+    TicketComplaints,
+    /// A manager acknowledges or resolves a complaint.
+    ComplaintAction(&'static str),
 }
 
 use Endpoint::*;
@@ -379,6 +384,13 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     // session is no signature.
     ("POST /api/issuers/bookings",       IssuerBook,           [SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED]),
     ("POST /api/issuers/bookings/{issuer_ref}/cancel", IssuerCancel, [SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED]),
+    // Complaints: made and read by anyone with the ticket's token; listed, acknowledged and
+    // resolved by the hall's managers.
+    ("POST /api/complaints",             MakeComplaint,        [OK201, OK201, OK201, OK201, OK201, OK201, OK201, OK201]),
+    ("GET /api/tickets/{token}/complaints", TicketComplaints,  [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("GET /api/complaints",              ManagerRead("/api/complaints"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("POST /api/complaints/{id}/acknowledge", ComplaintAction("acknowledge"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("POST /api/complaints/{id}/resolve", ComplaintAction("resolve"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -813,6 +825,48 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             )
         }
         ManagerRead(path) => (get(path.into()), Watch::Nothing),
+        MakeComplaint => {
+            let ticket = kiosk.issue(HOME_FIELD, "none").await;
+            let token = ticket["token"].as_str().expect("token").to_owned();
+            (
+                post(
+                    "/api/complaints".into(),
+                    json!({"token": token, "topic": "wait", "text": "Chờ hơn một giờ"}),
+                ),
+                Watch::Nothing,
+            )
+        }
+        TicketComplaints => {
+            let ticket = kiosk.issue(HOME_FIELD, "none").await;
+            let token = ticket["token"].as_str().expect("token");
+            (
+                get(format!("/api/tickets/{token}/complaints")),
+                Watch::Nothing,
+            )
+        }
+        ComplaintAction(action) => {
+            let ticket = kiosk.issue(HOME_FIELD, "none").await;
+            let token = ticket["token"].as_str().expect("token");
+            let made = ok(
+                "complaint",
+                hall.anonymous()
+                    .post(
+                        "/api/complaints",
+                        json!({"token": token, "topic": "attitude", "text": "Cán bộ không trả lời"}),
+                    )
+                    .await,
+                201,
+            );
+            let id = made["id"].as_i64().expect("id");
+            let body = match action {
+                "resolve" => json!({"note": "Đã nhắc nhở cán bộ"}),
+                _ => json!({}),
+            };
+            (
+                post(format!("/api/complaints/{id}/{action}"), body),
+                Watch::Nothing,
+            )
+        }
         BulkCancel => {
             let ticket = kiosk.issue(HOME_FIELD, "none").await;
             let token = ticket["token"].as_str().expect("token").to_owned();

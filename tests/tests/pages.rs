@@ -75,6 +75,7 @@ async fn the_phone_page_follows_a_ticket_from_waiting_to_called_to_rated() {
     clerk.act(&called, "start", serde_json::json!({})).await;
     clerk.act(&called, "finish", serde_json::json!({})).await;
     phone.click("button[data-rating='5']").await;
+    phone.click("button[data-visits='1']").await;
     phone
         .wait_for("the thanks", "!document.getElementById('done').hidden")
         .await;
@@ -286,6 +287,7 @@ async fn a_citizen_takes_a_ticket_is_called_served_and_rates_and_the_tv_survives
     );
     tablet.screenshot("tablet-rate-800x1280").await;
     tablet.click("button[data-rating='5']").await;
+    tablet.click("#visits-skip").await;
     tablet
         .wait_for("the thanks", "document.body.dataset.view === 'thanks'")
         .await;

@@ -226,6 +226,14 @@ async fn a_citizen_follows_their_ticket_on_the_phone_from_waiting_to_called_to_r
         )
         .await;
     phone.click("button[data-rating='4']").await;
+    // Not a low rating: straight to how many visits, which may be skipped.
+    phone
+        .wait_for(
+            "the visits question",
+            "document.getElementById('rating').dataset.step === 'visits'",
+        )
+        .await;
+    phone.click("#visits-skip").await;
     phone
         .wait_for("the thank-you", "document.body.dataset.rate === 'thanks'")
         .await;

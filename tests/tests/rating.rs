@@ -221,6 +221,9 @@ async fn the_phone_page_still_asks_the_citizen_after_the_tablet_rated() {
         .wait_for("the rating form", "document.body.dataset.rate === 'form'")
         .await;
     phone.click("button[data-rating='2']").await;
+    // A low rating: the reasons (none chosen), then the visits (skipped).
+    phone.click("#reasons-next").await;
+    phone.click("#visits-skip").await;
     phone
         .wait_for("the thank-you", "document.body.dataset.rate === 'thanks'")
         .await;

@@ -17,6 +17,7 @@ pub mod rating;
 pub mod satisfaction;
 pub mod stats;
 pub mod ticket;
+pub mod working_hours;
 
 pub use absence::{AbsenceRules, UndoTo};
 pub use error::Error;

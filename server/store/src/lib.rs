@@ -14,6 +14,7 @@ pub mod accounts;
 pub mod backup;
 pub mod bookings;
 pub mod clock;
+pub mod complaints;
 pub mod counters;
 pub mod dossier_ratings;
 pub mod events;

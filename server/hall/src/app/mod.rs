@@ -12,6 +12,7 @@
 pub mod absence;
 pub mod bookings;
 pub mod bulk;
+pub mod complaints;
 pub mod counters;
 pub mod estimate;
 pub mod queue;

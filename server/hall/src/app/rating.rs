@@ -8,9 +8,20 @@ use super::queue::{Staff, announce, held_counter, record};
 use super::views::{self, TicketView};
 use motcua_domain::event::{Event, RatingChannel};
 use motcua_domain::rating::{self, TabletAsk};
+use motcua_domain::satisfaction::{self, Reason};
 use motcua_domain::{Error, Refusal, Status};
 use motcua_store::tickets::{self, TicketRow, Update};
 use motcua_store::{events, millis};
+
+/// What a rating says beyond its level, checked at the edge: the comment (phone only), the
+/// reasons of a low rating (the codes of [`Reason`], each once) and how many times the
+/// citizen had to come for this dossier (1, 2, or 3 for "3 or more").
+#[derive(Debug, Clone, Default)]
+pub struct Detail {
+    pub comment: Option<String>,
+    pub reasons: Vec<Reason>,
+    pub visits_needed: Option<u8>,
+}
 
 /// A citizen rates a served ticket on their phone, once; over the counter tablet's rating
 /// if it gave one (see [`motcua_domain::rating`]).
@@ -18,11 +29,11 @@ pub fn rate(
     ctx: &mut Ctx<'_, '_>,
     token: &str,
     level: u8,
-    comment: Option<String>,
+    detail: Detail,
 ) -> Result<TicketView, Error> {
     let ticket = tickets::by_token(ctx.conn(), token)?
         .ok_or_else(|| Error::not_found("ticket_not_found", "no such ticket"))?;
-    record_rating(ctx, ticket, level, comment, RatingChannel::Phone, None)
+    record_rating(ctx, ticket, level, detail, RatingChannel::Phone, None)
 }
 
 /// The citizen rates on the tablet at the counter that served them. The tablet is signed
@@ -33,6 +44,7 @@ pub fn rate_at_counter(
     ctx: &mut Ctx<'_, '_>,
     id: i64,
     level: u8,
+    detail: Detail,
     staff: &Staff,
 ) -> Result<TicketView, Error> {
     let ticket = tickets::by_id(ctx.conn(), id)?
@@ -59,7 +71,10 @@ pub fn rate_at_counter(
         ctx,
         ticket,
         level,
-        None,
+        Detail {
+            comment: None,
+            ..detail
+        },
         RatingChannel::Counter,
         Some(staff.user_id),
     )
@@ -69,7 +84,7 @@ fn record_rating(
     ctx: &mut Ctx<'_, '_>,
     ticket: TicketRow,
     level: u8,
-    comment: Option<String>,
+    detail: Detail,
     source: RatingChannel,
     by: Option<i64>,
 ) -> Result<TicketView, Error> {
@@ -90,6 +105,12 @@ fn record_rating(
             format!("a rating is 1 to {scale} on this hall's scale"),
         ));
     }
+    if !detail.reasons.is_empty() && !satisfaction::is_low(level, scale) {
+        return Err(Error::invalid(
+            "reasons_need_low_rating",
+            "reasons are given with a low rating only",
+        ));
+    }
     tickets::update(
         ctx.conn(),
         ticket.id,
@@ -99,10 +120,14 @@ fn record_rating(
     let rated = Event::Rated {
         level,
         scale,
-        comment,
+        comment: detail.comment,
         channel: Some(source),
-        reasons: Vec::new(),
-        visits_needed: None,
+        reasons: detail
+            .reasons
+            .iter()
+            .map(|r| r.as_str().to_owned())
+            .collect(),
+        visits_needed: detail.visits_needed,
     };
     let logged = record(ctx, rated, Some(&ticket), ticket.counter_no, by)?;
     announce(ctx, logged, Some(ticket.id), None)?;

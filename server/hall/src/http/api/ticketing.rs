@@ -3,6 +3,7 @@
 
 use super::*;
 use crate::app::rating;
+use motcua_domain::satisfaction::{REASONS_MAX, Reason};
 
 /// A ticket asked for at a kiosk (or by staff).
 #[derive(Deserialize, ToSchema)]
@@ -346,6 +347,13 @@ pub struct TransferBody {
 pub struct CounterRatingBody {
     /// 1 to the hall's `rating_scale` (required).
     level: Option<u8>,
+    /// Why a low rating is low (only with one: 5-level scale 1 to 3, 3-level scale 1):
+    /// `wait`, `attitude`, `guidance`, `repeat`, `other`.
+    #[serde(default)]
+    reasons: Vec<String>,
+    /// How many times the citizen had to come for this dossier: 1, 2 or 3 (3 or more).
+    #[serde(default)]
+    visits_needed: Option<u8>,
     /// Ignored (the counter is the one that served the ticket); accepted, as the tablet
     /// may send it.
     #[serde(default)]
@@ -533,7 +541,7 @@ pub async fn transfer_ticket(
         (status = 403, description = "`forbidden`: a device, or another counter's ticket", body = ErrorBody),
         (status = 404, description = "`ticket_not_found`", body = ErrorBody),
         (status = 409, description = "`ticket_not_served`; `already_rated`; `rating_not_allowed`: not the ticket this counter finished last, finished by another clerk, or finished more than 5 minutes ago", body = ErrorBody),
-        (status = 422, description = "`missing_level`, `bad_rating`, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`missing_level`, `bad_rating`, `bad_reason`, `reasons_need_low_rating`, `bad_visits_needed`, `invalid_body`", body = ErrorBody),
     ),
 )]
 #[tracing::instrument(skip_all, fields(ticket = %id, action = "rate"))]
@@ -555,8 +563,9 @@ pub async fn rate_ticket(
             format!("a rating is 1 to {scale} on this hall's scale"),
         ));
     }
+    let detail = rating_detail(None, &body.reasons, body.visits_needed)?;
     let view = app
-        .run(move |ctx| rating::rate_at_counter(ctx, id, level, &staff))
+        .run(move |ctx| rating::rate_at_counter(ctx, id, level, detail, &staff))
         .await?;
     Ok(Json(view))
 }
@@ -588,6 +597,51 @@ pub struct RatingRequest {
     /// At most 500 characters.
     #[serde(default)]
     comment: Option<String>,
+    /// Why a low rating is low (only with one: 5-level scale 1 to 3, 3-level scale 1):
+    /// `wait`, `attitude`, `guidance`, `repeat`, `other`.
+    #[serde(default)]
+    reasons: Vec<String>,
+    /// How many times the citizen had to come for this dossier: 1, 2 or 3 (3 or more).
+    #[serde(default)]
+    visits_needed: Option<u8>,
+}
+
+/// A rating's reasons and visits needed, checked: known reason codes (each kept once, at
+/// most [`REASONS_MAX`]), visits 1 to 3.
+fn rating_detail(
+    comment: Option<String>,
+    reasons: &[String],
+    visits_needed: Option<u8>,
+) -> Result<rating::Detail, AppError> {
+    let mut parsed: Vec<Reason> = Vec::new();
+    for code in reasons {
+        let reason = Reason::parse(code).ok_or_else(|| {
+            AppError::invalid(
+                "bad_reason",
+                format!("a reason is wait, attitude, guidance, repeat or other, not {code:?}"),
+            )
+        })?;
+        if !parsed.contains(&reason) {
+            parsed.push(reason);
+        }
+    }
+    if parsed.len() > REASONS_MAX {
+        return Err(AppError::invalid(
+            "bad_reason",
+            format!("at most {REASONS_MAX} reasons"),
+        ));
+    }
+    if visits_needed.is_some_and(|v| !(1..=3).contains(&v)) {
+        return Err(AppError::invalid(
+            "bad_visits_needed",
+            "visits needed is 1, 2 or 3 (3 or more)",
+        ));
+    }
+    Ok(rating::Detail {
+        comment,
+        reasons: parsed,
+        visits_needed,
+    })
 }
 
 /// The most a rating comment may hold, in characters.
@@ -606,7 +660,7 @@ const COMMENT_MAX: usize = 500;
         (status = 201, description = "the rated ticket", body = views::CitizenTicket),
         (status = 404, description = "`ticket_not_found`", body = ErrorBody),
         (status = 409, description = "`ticket_not_served`; `already_rated`: rated on the phone already", body = ErrorBody),
-        (status = 422, description = "`bad_rating`, `comment_too_long`, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`bad_rating`, `comment_too_long`, `bad_reason`, `reasons_need_low_rating`, `bad_visits_needed`, `invalid_body`", body = ErrorBody),
     ),
 )]
 pub async fn rate(
@@ -628,8 +682,9 @@ pub async fn rate(
         ));
     }
     let level = req.level;
+    let detail = rating_detail(comment, &req.reasons, req.visits_needed)?;
     let view = app
-        .run(move |ctx| rating::rate(ctx, &token, level, comment))
+        .run(move |ctx| rating::rate(ctx, &token, level, detail))
         .await?;
     citizen_json(StatusCode::CREATED, &view)
 }
