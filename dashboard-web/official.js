@@ -26,7 +26,8 @@ export function officialShare(t, fmt, o) {
 /** "trên 120 hồ sơ · mục tiêu 95%", or "trên 120 lượt phục vụ — chưa gắn mã hồ sơ · …". */
 export function officialBasis(t, fmt, o) {
   if (!o) return '';
-  const on = t(o.basis === 'dossiers' ? 'official.onDossiers' : 'official.onVisits', { n: fmt.int(o.units) });
+  const key = { dossiers: 'official.onDossiers', mixed: 'official.onMixed' }[o.basis] ?? 'official.onVisits';
+  const on = t(key, { n: fmt.int(o.units) });
   return `${on} · ${t('official.target', { p: fmt.percent(o.target) })}`;
 }
 
@@ -45,7 +46,7 @@ export function officialFacts(t, fmt, o) {
     ...line('unrated', fmt.int(o.unrated)),
     ...line('complained', fmt.int(o.complained)),
     ...line('against', fmt.int(o.against)),
-    ...(o.basis === 'dossiers' ? line('served_without_dossier', fmt.int(o.served_without_dossier)) : []),
+    ...(o.basis !== 'visits' ? line('served_without_dossier', fmt.int(o.served_without_dossier)) : []),
   ];
 }
 

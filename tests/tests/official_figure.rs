@@ -714,17 +714,23 @@ async fn a_hall_that_attaches_no_dossier_counts_its_served_visits_and_says_so() 
 }
 
 #[tokio::test]
-async fn two_halls_dossiers_with_the_same_code_are_two_dossiers_in_the_citys_total() {
+async fn two_halls_dossiers_with_the_same_code_are_two_dossiers_in_the_citys_total_and_a_hall_without_codes_counts_its_visits()
+ {
     let clock = ManualClock::starting_at(opening_time());
     let city = TestCity::start(clock.clone()).await;
     let mut managers = Vec::new();
     let mut halls = Vec::new();
     // Each hall numbers its dossiers its own way: the same code is two dossiers. One is
-    // rated "rất hài lòng", the other "không hài lòng".
-    for (name, level) in [("UBND phường Cửa Nam", 5), ("UBND phường Ba Đình", 1)] {
-        let (code, secret) = city.register(name);
+    // rated "rất hài lòng", the other "không hài lòng". A third hall attaches no codes: its
+    // served visit (rated "hài lòng") is its unit, and counts in the city's total too.
+    for (name, level, code) in [
+        ("UBND phường Cửa Nam", 5, Some("H26-0001")),
+        ("UBND phường Ba Đình", 1, Some("H26-0001")),
+        ("UBND xã Thanh Trì", 4, None),
+    ] {
+        let (hall_code, secret) = city.register(name);
         let settings = Settings {
-            city: city.uplink(&code, &secret),
+            city: city.uplink(&hall_code, &secret),
             ..Default::default()
         };
         let hall = TestHall::start_with_clock(settings, clock.clone()).await;
@@ -735,7 +741,9 @@ async fn two_halls_dossiers_with_the_same_code_are_two_dossiers_in_the_citys_tot
         clerk.call_next(1).await.expect("called");
         let (status, body) = clerk.act(&ticket, "start", json!({})).await;
         assert_eq!(status, 200, "{body}");
-        official::attach(&hall, routes, &clerk, 1, &ticket, "A", "H26-0001").await;
+        if let Some(code) = code {
+            official::attach(&hall, routes, &clerk, 1, &ticket, "A", code).await;
+        }
         let (status, body) = clerk.act(&ticket, "finish", json!({})).await;
         assert_eq!(status, 200, "{body}");
         let (status, body) = clerk.act(&ticket, "rate", json!({ "level": level })).await;
@@ -760,8 +768,20 @@ async fn two_halls_dossiers_with_the_same_code_are_two_dossiers_in_the_citys_tot
     let total = &overview["total"]["official"];
     assert_eq!(
         (total["units"].as_u64(), total["against"].as_u64()),
-        (Some(2), Some(1)),
+        (Some(3), Some(1)),
         "{total}"
     );
-    assert_eq!(total["share"].as_f64(), Some(0.5));
+    assert_eq!(total["basis"], "mixed", "{total}");
+    assert_eq!(total["share"].as_f64(), Some(2.0 / 3.0));
+    let bases: Vec<&Value> = overview["halls"]
+        .as_array()
+        .expect("halls")
+        .iter()
+        .map(|h| &h["official"]["basis"])
+        .collect();
+    assert_eq!(
+        bases.iter().filter(|b| **b == "visits").count(),
+        1,
+        "{bases:?}"
+    );
 }

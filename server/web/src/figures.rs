@@ -375,6 +375,7 @@ pub fn basis_name(basis: Basis) -> &'static str {
     match basis {
         Basis::Dossiers => "hồ sơ",
         Basis::Visits => "lượt phục vụ",
+        Basis::Mixed => "hồ sơ hoặc lượt phục vụ",
     }
 }
 

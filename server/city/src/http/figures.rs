@@ -201,7 +201,7 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
                     bookings: r.booking_report.total,
                 });
             }
-            let total = domain_stats::report(
+            let mut total = domain_stats::report(
                 &all_visits,
                 &all_spans,
                 &Setup {
@@ -213,6 +213,10 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
                 },
             )
             .total;
+            // The 766 figure adds each hall's on its own basis: a hall that attaches no
+            // codes counts its served visits, not nothing beside halls that do.
+            total.official =
+                domain_stats::OfficialFigure::combine(rows.iter().map(|r| &r.figures.official));
             Ok(Overview {
                 from,
                 to,
