@@ -224,6 +224,7 @@ function updateLinks() {
   const q = `from=${r.from}&to=${r.to}`;
   $('#export-csv').href = `/api/city/stats.csv?${q}`;
   $('#export-xlsx').href = `/api/city/stats.xlsx?${q}`;
+  $('#export-dossiers').href = `/api/city/dossiers.csv?${q}`;
   if (state.code)
     $('#export-hall-xlsx').href = `/api/city/halls/${encodeURIComponent(state.code)}/stats.xlsx?${q}`;
   $('#back-link').href = hashFor('city', null, r);

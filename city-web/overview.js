@@ -5,6 +5,7 @@
 
 import { h } from '/shared/el.js';
 import { dates } from '/dashboard/format.js';
+import { belowTarget, officialBasis, officialShare } from '/dashboard/official.js';
 
 /** How many silent halls the note names before it says "and n more". */
 const SILENT_NAMED = 12;
@@ -121,6 +122,13 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
         (v) => fmt.percent(v),
         { share: true },
       ),
+      // The Decision 766 index, held to its target (below it: red, and said).
+      num(
+        'official',
+        (r) => r.official?.share,
+        (_, r) => (r.official ? officialShare(t, fmt, r.official) : fmt.DASH),
+        { share: true },
+      ),
       num(
         'coverage',
         (r) => r.satisfaction?.coverage,
@@ -206,6 +214,51 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
     renderKpis();
     charts().show(s);
     renderTable();
+    renderRanking();
+  }
+
+  /**
+   * The halls ranked by the Decision 766 index, highest first, each against the target
+   * (95%); halls without a figure for the range come last, by name.
+   */
+  function renderRanking() {
+    const list = $('#official-ranking-list');
+    if (!list) return;
+    const rows = hallRows().filter((r) => r.official);
+    const counted = rows.filter((r) => r.official.share != null);
+    counted.sort(
+      (a, b) => b.official.share - a.official.share || collator.compare(a.name ?? '', b.name ?? ''),
+    );
+    const met = counted.filter((r) => !belowTarget(r.official)).length;
+    $('#official-ranking-note').textContent = t('ranking.note', {
+      met: fmt.int(met),
+      all: fmt.int(counted.length),
+      p: fmt.percent(state.stats.total?.official?.target ?? 0.95),
+    });
+    const none = hallRows()
+      .filter((r) => r.official?.share == null)
+      .sort((a, b) => collator.compare(a.name ?? '', b.name ?? ''));
+    list.replaceChildren(
+      ...counted.map((r, i) => {
+        const below = belowTarget(r.official);
+        return h(
+          'li',
+          { dataset: { code: r.code, below: String(below) } },
+          h('span', { class: 'rank' }, fmt.int(i + 1)),
+          h('a', { href: hashFor('hall', r.code, state.range), class: 'hall-link' }, r.name),
+          h('b', { class: 'share' }, officialShare(t, fmt, r.official)),
+          h('span', { class: 'muted basis' }, officialBasis(t, fmt, r.official)),
+          h(
+            'span',
+            { class: below ? 'chip below-chip' : 'chip met-chip' },
+            t(below ? 'ranking.below' : 'ranking.met'),
+          ),
+        );
+      }),
+      ...(none.length
+        ? [h('li', { class: 'muted unranked' }, t('ranking.none', { n: fmt.int(none.length) }))]
+        : []),
+    );
   }
 
   /** How many halls report, which have gone silent. */
@@ -299,6 +352,7 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
         fmt.percent(sat.satisfied_share),
         t('kpi.satisfiedShort', { rated: fmt.int(sat.rated ?? 0) }),
       ),
+      kpi('official', officialShare(t, fmt, F.official), officialBasis(t, fmt, F.official)),
       kpi('coverage', fmt.percent(sat.coverage), t('kpi.coverageHint', { rated: fmt.int(sat.rated ?? 0) })),
       kpi('wait', fmt.minutes(F.wait?.mean), t('kpi.waitHint', { p90: fmt.minutes(F.wait?.p90) })),
     );
@@ -396,7 +450,7 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
         attrs.class = 'num share';
         attrs.style = `--share: ${Math.round(Math.max(0, Math.min(1, v)) * 1000) / 10}%`;
       }
-      return h('td', attrs, c.cell(v));
+      return h('td', attrs, c.cell(v, r));
     };
     $('#halls-table tbody').replaceChildren(
       ...(rows.length
@@ -456,7 +510,7 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
               t('city.reportingShort', { ok: fmt.int(all.length - silent), all: fmt.int(all.length) }),
             );
           }
-          return h('td', { class: 'num', dataset: { col: c.key } }, c.cell(c.value(total)));
+          return h('td', { class: 'num', dataset: { col: c.key } }, c.cell(c.value(total), total));
         }),
       ),
     );

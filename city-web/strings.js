@@ -79,6 +79,16 @@ const vi = {
   'hall.clerks': 'Cán bộ được ghi bằng mã số; họ tên chỉ lưu tại đơn vị.',
   'hall.open': 'Xem chi tiết {name}',
   'comments.notShared': 'Chưa có ý kiến nào được chia sẻ với thành phố.',
+  'kpi.official': 'Chỉ số QĐ 766',
+  'ranking.title': 'Xếp hạng theo chỉ số hài lòng (QĐ 766)',
+  'ranking.note':
+    '{met}/{all} đơn vị đạt mục tiêu {p}. Chỉ số = hồ sơ không bị đánh giá “Không hài lòng” và không có phản ánh ÷ tổng số hồ sơ.',
+  'ranking.met': 'Đạt mục tiêu',
+  'ranking.below': 'Chưa đạt mục tiêu',
+  'ranking.none': '{n} đơn vị chưa có số liệu trong khoảng thời gian này',
+  'export.dossiers': 'Đánh giá theo hồ sơ (CSV)',
+  'export.dossiersTitle':
+    'Mọi đơn vị: mỗi hồ sơ được đánh giá hoặc có phản ánh một dòng, kèm mã đơn vị, mức theo QĐ 766 (1 Rất hài lòng, 2 Hài lòng, 3 Không hài lòng)',
 
   // history
 
@@ -158,6 +168,16 @@ const en = {
   'hall.clerks': 'Clerks are shown by number; their names stay in the hall.',
   'hall.open': 'Open {name}',
   'comments.notShared': 'No comments shared with the city.',
+  'kpi.official': 'Decision 766 index',
+  'ranking.title': 'Ranked by the satisfaction index (Decision 766)',
+  'ranking.note':
+    '{met} of {all} halls meet the {p} target. Index = dossiers neither rated “Dissatisfied” nor complained about ÷ all dossiers.',
+  'ranking.met': 'Meets the target',
+  'ranking.below': 'Below the target',
+  'ranking.none': '{n} halls without figures for this range',
+  'export.dossiers': 'Ratings by dossier (CSV)',
+  'export.dossiersTitle':
+    'Every hall: one line per dossier rated or complained about, with the hall code and the Decision 766 level (1 Very satisfied, 2 Satisfied, 3 Dissatisfied)',
 
   'err.hall_not_found': 'No such hall.',
 };

@@ -289,6 +289,7 @@ function updateLinks() {
     a.replaceChildren(h('small', {}, t('hist.csv')), ' ', t(`by.${by}`));
   }
   $('#export-xlsx').href = `/api/stats.xlsx?${q}`;
+  $('#export-dossiers').href = `/api/stats/dossiers.csv?${q}`;
   const report = $('#report-link');
   report.href = `report.html?day=${r.to}`;
   report.textContent = t('hist.report', { day: fmt.dateShort(r.to) });

@@ -1,6 +1,7 @@
 // The figures of a range of days drawn as the History tab draws them: key figures, four
 // charts, a table by field / counter / clerk / hour / day (the `[data-group]` buttons
-// switch it), the bookings (by field, window and source), the ratings, the estimate's
+// switch it), the bookings (by field, window and source), the Decision 766 index (with the
+// low ratings' reasons and visits needed by field and clerk), the ratings, the estimate's
 // accuracy, pauses and comments. Used by the
 // hall's dashboard (ids `#hist-…`) and, served by the collector at /dashboard/, by the
 // city's page for one hall (ids `#h-…`): the same figures, drawn by the same code.
@@ -10,6 +11,7 @@ import { makeTabs } from './controls.js';
 import { dates } from './format.js';
 import { SCALES, levelColours } from './strings.js';
 import { makeCharts } from './charts.js';
+import { belowTarget, officialBasis, officialFacts, officialShare, reasonsTable } from './official.js';
 
 /**
  * `prefix`: the ids' prefix (`hist-`); `chartPrefix`: the charts' (`chart-`);
@@ -25,10 +27,10 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
   const nameOf = (row) => (t.lang() === 'en' ? row.name_en : row.name_vi) || row.key || row.code || '';
   const reasonText = (reason) => (t.has(`reason.${reason}`) ? t(`reason.${reason}`) : reason);
 
-  function kpi(key, value, hint) {
+  function kpi(key, value, hint, extra = '') {
     return h(
       'div',
-      { class: 'kpi', dataset: { kpi: key } },
+      { class: `kpi ${extra}`.trim(), dataset: { kpi: key } },
       h('span', { class: 'label' }, t(`kpi.${key}`)),
       h('b', { class: 'value' }, value),
       h('span', { class: 'hint' }, hint),
@@ -59,6 +61,12 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
         t('kpi.satisfiedHint', { rated: fmt.int(sat.rated ?? 0), coverage: fmt.percent(sat.coverage) }),
       ),
       kpi(
+        'official',
+        officialShare(t, fmt, F.official),
+        officialBasis(t, fmt, F.official),
+        belowTarget(F.official) ? 'below-target' : '',
+      ),
+      kpi(
         'estimate',
         fmt.minutes(est.mean_abs_error_minutes == null ? null : est.mean_abs_error_minutes * 60),
         t('kpi.estimateHint', { longer: fmt.percent(est.share_longer) }),
@@ -85,7 +93,12 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
       ['within', (r) => fmt.percent(r.within_target)],
       ['satisfied', (r) => fmt.percent(r.satisfaction?.satisfied_share)],
       ['rated', (r) => fmt.int(r.satisfaction?.rated)],
+      ['official', (r) => officialShare(t, fmt, r.official)],
+      ['officialUnits', (r) => fmt.int(r.official?.units)],
+      ['officialAgainst', (r) => fmt.int(r.official?.against)],
     ];
+    // Land, construction and investment are held to 90%, the other fields to 95%.
+    if (group === 'field') cols.push(['officialTarget', (r) => fmt.percent(r.official?.target)]);
     if (group === 'counter' || group === 'clerk') {
       cols.push(['open', (r) => fmt.hours(r.open_seconds)], ['paused', (r) => fmt.hours(r.paused_seconds)]);
     }
@@ -177,6 +190,44 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
         ...bySource(sat),
       ),
     );
+  }
+
+  /** The Decision 766 index: its share and basis, its parts, what it means, and the low
+   * ratings' reasons with the visits needed, by field and by clerk. */
+  function renderOfficial() {
+    const body = $(`#${prefix}official-body`);
+    if (!body) return;
+    const o = stats.total?.official;
+    const parts = [
+      h(
+        'p',
+        { class: 'official-head' },
+        h('b', { class: 'official-value' }, officialShare(t, fmt, o)),
+        ' ',
+        h('span', { class: 'muted' }, officialBasis(t, fmt, o)),
+      ),
+      h('dl', { class: 'facts official-facts' }, ...officialFacts(t, fmt, o)),
+      o?.basis === 'visits' ? h('p', { class: 'small-note' }, t('official.noteVisits')) : null,
+      h('p', { class: 'small-note' }, t('official.note')),
+      h('h3', {}, t('reasons.title')),
+      reasonsTable(t, fmt, {
+        key: 'byField',
+        caption: t('reasons.byField'),
+        head: t('by.field'),
+        rows: stats.by_field ?? [],
+        total: stats.total,
+        name: (r) => [h('span', { class: 'code-badge' }, r.key), ' ', nameOf(r)],
+      }),
+      reasonsTable(t, fmt, {
+        key: 'byClerk',
+        caption: t('reasons.byClerk'),
+        head: t('by.clerk'),
+        rows: stats.by_clerk ?? [],
+        total: stats.total,
+        name: nameOf,
+      }),
+    ];
+    body.replaceChildren(...parts.filter(Boolean));
   }
 
   /** Where the ratings were given: the citizen's phone or the counter's tablet. */
@@ -370,6 +421,7 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
     renderPauses(stats.total);
     renderComments(stats.comments ?? []);
     renderBookings();
+    renderOfficial();
   }
 
   // The breakdowns are tabs over the one table (`#group-tabs`, its panel the table's frame).

@@ -7,6 +7,7 @@ import { h } from '/shared/el.js';
 import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
 import { languageButton } from './controls.js';
 import { dates, makeFormat } from './format.js';
+import { officialBasis, officialFacts, officialShare, reasonsTable } from './official.js';
 import { SCALES, levelColours, strings } from './strings.js';
 
 const t = makeI18n(strings);
@@ -73,6 +74,8 @@ function render() {
       fmt.percent(sat.satisfied_share),
       t('report.rated', { rated: fmt.int(sat.rated ?? 0) }),
     ),
+    key(t('kpi.official'), officialShare(t, fmt, F.official), officialBasis(t, fmt, F.official)),
+    key(t('rth.complaints'), fmt.int(F.complaints)),
   );
 
   table(
@@ -90,6 +93,9 @@ function render() {
       ['serviceMean', (r) => fmt.minutesNumber(r.service?.mean)],
       ['within', (r) => fmt.percent(r.within_target)],
       ['satisfied', (r) => fmt.percent(r.satisfaction?.satisfied_share)],
+      ['official', (r) => officialShare(t, fmt, r.official)],
+      ['officialUnits', (r) => fmt.int(r.official?.units)],
+      ['officialTarget', (r) => fmt.percent(r.official?.target)],
     ],
     (r) => [h('span', { class: 'code-badge' }, r.key), ' ', nameOf(r)],
   );
@@ -106,6 +112,7 @@ function render() {
       ['waitMean', (r) => fmt.minutesNumber(r.wait?.mean)],
       ['serviceMean', (r) => fmt.minutesNumber(r.service?.mean)],
       ['satisfied', (r) => fmt.percent(r.satisfaction?.satisfied_share)],
+      ['official', (r) => officialShare(t, fmt, r.official)],
       ['open', (r) => fmt.hours(r.open_seconds)],
       ['paused', (r) => fmt.hours(r.paused_seconds)],
     ],
@@ -150,6 +157,28 @@ function render() {
       replaced: fmt.int(sat.replaced ?? 0),
     },
   )}`;
+
+  // The Decision 766 index, its parts, and why low ratings were low, by field.
+  const o = F.official;
+  $('#r-official').replaceChildren(
+    h('b', {}, officialShare(t, fmt, o)),
+    ' ',
+    h('span', {}, officialBasis(t, fmt, o)),
+  );
+  $('#r-official-facts').replaceChildren(...officialFacts(t, fmt, o));
+  $('#r-official-note').textContent =
+    o?.basis === 'visits' ? `${t('official.noteVisits')} ${t('official.note')}` : t('official.note');
+  $('#r-reasons').replaceChildren(
+    reasonsTable(t, fmt, {
+      key: 'byField',
+      caption: t('reasons.byField'),
+      head: t('by.field'),
+      rows: s.by_field,
+      total: F,
+      name: (r) => [h('span', { class: 'code-badge' }, r.key), ' ', nameOf(r)],
+      tableClass: 'grid-table report-table',
+    }),
+  );
 
   const est = s.estimate ?? {};
   $('#r-estimate').replaceChildren(

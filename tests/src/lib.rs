@@ -4,6 +4,7 @@
 
 pub mod browser;
 pub mod fake_printer;
+pub mod official;
 pub mod openapi;
 pub mod print_agent;
 pub mod simulation;

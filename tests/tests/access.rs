@@ -365,6 +365,7 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("GET /api/stats/now",               ManagerRead("/api/stats/now"),  [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/stats.csv",               ManagerRead("/api/stats.csv"),  [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/stats.xlsx",              ManagerRead("/api/stats.xlsx"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/stats/dossiers.csv",      ManagerRead("/api/stats/dossiers.csv"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/uplink",                  ManagerRead("/api/uplink"),     [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/openapi.json",            OpenApi,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /healthz",                     Healthz,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),

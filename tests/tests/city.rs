@@ -414,6 +414,7 @@ async fn only_the_city_office_reads_the_city_figures() {
         "/api/city/stats",
         "/api/city/stats.csv",
         "/api/city/stats.xlsx",
+        "/api/city/dossiers.csv",
     ] {
         let (status, body) = city.anonymous().get(path).await;
         assert_eq!(status, 401, "{path}: {body}");

@@ -16,6 +16,7 @@ pub mod bookings;
 pub mod clock;
 pub mod complaints;
 pub mod counters;
+pub mod dossier_ratings;
 pub mod dossiers;
 pub mod events;
 pub mod print_jobs;

@@ -8,7 +8,8 @@ use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use chrono::NaiveDate;
 use motcua_domain::Hall;
-use motcua_domain::stats::{self, BookingFigures, BookingReport, Figures, Report};
+use motcua_domain::satisfaction::Reason;
+use motcua_domain::stats::{self, Basis, BookingFigures, BookingReport, Figures, Report};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -369,8 +370,19 @@ fn booking_columns() -> Vec<Column<BookingFigures>> {
     ]
 }
 
+/// The unit the Decision 766 figure counts, as the exports name it.
+pub fn basis_name(basis: Basis) -> &'static str {
+    match basis {
+        Basis::Dossiers => "hồ sơ",
+        Basis::Visits => "lượt phục vụ",
+        Basis::Mixed => "hồ sơ hoặc lượt phục vụ",
+    }
+}
+
 /// One cell of an exported table.
 pub enum Cell {
+    /// Words of our own (never a person's: those go through [`text_cell`]).
+    Text(&'static str),
     Count(u64),
     /// Minutes, from seconds.
     Minutes(Option<f64>),
@@ -487,6 +499,70 @@ fn columns(scale: u8) -> Vec<Column<Figures>> {
             Cell::Minutes(f.by_ticket.booked.wait.median)
         }),
     ];
+    // The Decision 766 figure: its unit, its levels on the official scale, what counts
+    // against it, the share and its target.
+    cols.extend([
+        col!("QĐ 766: đơn vị tính", |f| Cell::Text(basis_name(
+            f.official.basis
+        ))),
+        col!("QĐ 766: số hồ sơ (lượt) tính", |f| Cell::Count(
+            f.official.units
+        )),
+        col!("QĐ 766: rất hài lòng", |f| Cell::Count(
+            f.official.very_satisfied
+        )),
+        col!("QĐ 766: hài lòng", |f| Cell::Count(f.official.satisfied)),
+        col!("QĐ 766: không hài lòng", |f| Cell::Count(
+            f.official.dissatisfied
+        )),
+        col!("QĐ 766: chưa đánh giá", |f| Cell::Count(
+            f.official.unrated
+        )),
+        col!("QĐ 766: có phản ánh", |f| Cell::Count(
+            f.official.complained
+        )),
+        col!("QĐ 766: không hài lòng hoặc có phản ánh", |f| {
+            Cell::Count(f.official.against)
+        }),
+        col!("Chỉ số hài lòng QĐ 766 (%)", |f| Cell::Share(
+            f.official.share
+        )),
+        col!("Mục tiêu QĐ 766 (%)", |f| Cell::Share(Some(
+            f.official.target
+        ))),
+        col!("Lượt phục vụ chưa gắn mã hồ sơ", |f| {
+            Cell::Count(f.official.served_without_dossier)
+        }),
+        col!("Số phản ánh", |f| Cell::Count(f.complaints)),
+        col!("Phiếu nhận kết quả", |f| Cell::Count(
+            f.result_pickups
+        )),
+    ]);
+    // Why low ratings were low, and how many times the citizens had to come.
+    const REASON: [fn(&Figures) -> Cell; 5] = [
+        |f| Cell::Count(f.reasons.first().map_or(0, |r| r.count)),
+        |f| Cell::Count(f.reasons.get(1).map_or(0, |r| r.count)),
+        |f| Cell::Count(f.reasons.get(2).map_or(0, |r| r.count)),
+        |f| Cell::Count(f.reasons.get(3).map_or(0, |r| r.count)),
+        |f| Cell::Count(f.reasons.get(4).map_or(0, |r| r.count)),
+    ];
+    for (reason, value) in Reason::ALL.iter().zip(REASON) {
+        cols.push(Column {
+            header: format!("Lý do đánh giá thấp: {}", reason.name_vi()),
+            value,
+        });
+    }
+    cols.extend([
+        col!("Số lần phải đến: 1", |f| Cell::Count(
+            f.visits_needed[0]
+        )),
+        col!("Số lần phải đến: 2", |f| Cell::Count(
+            f.visits_needed[1]
+        )),
+        col!("Số lần phải đến: 3 trở lên", |f| Cell::Count(
+            f.visits_needed[2]
+        )),
+    ]);
     const LEVEL: [fn(&Figures) -> Cell; 5] = [
         |f| Cell::Count(f.satisfaction.levels.first().copied().unwrap_or(0)),
         |f| Cell::Count(f.satisfaction.levels.get(1).copied().unwrap_or(0)),
@@ -621,9 +697,18 @@ fn round2(x: f64) -> f64 {
 
 fn cell_number(cell: &Cell) -> Option<f64> {
     match cell {
+        Cell::Text(_) => None,
         Cell::Count(n) => Some(*n as f64),
         Cell::Minutes(s) => s.map(|s| round2(s / 60.0)),
         Cell::Share(s) => s.map(|s| round2(s * 100.0)),
+    }
+}
+
+/// A cell as CSV text: a number, or nothing where the figure is missing.
+fn csv_value(cell: &Cell) -> String {
+    match cell {
+        Cell::Text(text) => (*text).to_owned(),
+        _ => cell_number(cell).map(|x| x.to_string()).unwrap_or_default(),
     }
 }
 
@@ -673,12 +758,7 @@ pub fn bookings_csv(v: &StatsView) -> Result<Vec<u8>, AppError> {
                 text_cell(&key).into_owned(),
                 text_cell(&name).into_owned(),
             ];
-            record.extend(
-                figures
-                    .cells(v.rating_scale)
-                    .iter()
-                    .map(|c| cell_number(c).map(|x| x.to_string()).unwrap_or_default()),
-            );
+            record.extend(figures.cells(v.rating_scale).iter().map(csv_value));
             w.write_record(&record).map_err(AppError::internal)?;
         }
         w.flush().map_err(AppError::internal)?;
@@ -702,12 +782,7 @@ pub fn rows_csv<T: Table>(
         w.write_record(&header).map_err(AppError::internal)?;
         for (key, name, figures) in rows {
             let mut record = vec![text_cell(key).into_owned(), text_cell(name).into_owned()];
-            record.extend(
-                figures
-                    .cells(scale)
-                    .iter()
-                    .map(|c| cell_number(c).map(|x| x.to_string()).unwrap_or_default()),
-            );
+            record.extend(figures.cells(scale).iter().map(csv_value));
             w.write_record(&record).map_err(AppError::internal)?;
         }
         w.flush().map_err(AppError::internal)?;
@@ -756,6 +831,9 @@ fn write_cells(
         for (i, cell) in cells.iter().enumerate() {
             let col = i as u16 + first;
             match (cell, cell_number(cell)) {
+                (Cell::Text(text), _) => {
+                    sheet.write_string(row, col, *text)?;
+                }
                 (_, None) => {}
                 (Cell::Count(_), Some(x)) => {
                     sheet.write_number(row, col, x)?;
@@ -915,4 +993,74 @@ fn name_of_field_in<'a>(v: &'a StatsView, code: &'a str) -> &'a str {
         .find(|r| r.key == code)
         .map(|r| r.name_vi.as_str())
         .unwrap_or(code)
+}
+
+/// The ratings of dossiers as a CSV a province's administrative-procedure system can
+/// import: one line per dossier per served visit that was rated or complained about.
+/// Columns: `ma_ho_so` (the dossier's code), `ma_don_vi` (the hall's code: the collector's
+/// export only, `halls` given), `linh_vuc` and `ten_linh_vuc` (the field), `thoi_gian`
+/// (when it was rated, else served: RFC 3339 in the hall's time), `muc_do` (the official
+/// level of Decision 766: 1 Rất hài lòng, 2 Hài lòng, 3 Không hài lòng; empty when not
+/// rated), `ten_muc_do`, `ly_do` (the low rating's reasons, names joined by "; "),
+/// `so_lan_den` (how many times the citizen came: 1, 2, 3 = three or more), `phan_anh`
+/// (complaints about the visit). UTF-8 with a byte-order mark, CRLF line ends, text that
+/// starts like a formula quoted as in the other exports.
+pub fn dossiers_csv<'a>(
+    rows: &[motcua_store::dossier_ratings::DossierRating],
+    hall_of: impl Fn(i64) -> Option<(&'a str, &'a Hall)>,
+    with_hall_code: bool,
+) -> Result<Vec<u8>, AppError> {
+    use motcua_domain::satisfaction::official;
+    let mut out = "\u{feff}".as_bytes().to_vec();
+    {
+        let mut w = csv::WriterBuilder::new()
+            .terminator(csv::Terminator::CRLF)
+            .from_writer(&mut out);
+        let mut header = vec!["ma_ho_so"];
+        if with_hall_code {
+            header.push("ma_don_vi");
+        }
+        header.extend([
+            "linh_vuc",
+            "ten_linh_vuc",
+            "thoi_gian",
+            "muc_do",
+            "ten_muc_do",
+            "ly_do",
+            "so_lan_den",
+            "phan_anh",
+        ]);
+        w.write_record(&header).map_err(AppError::internal)?;
+        for r in rows {
+            let Some((code, hall)) = hall_of(r.hall) else {
+                continue;
+            };
+            let level = r.rating.map(|(level, scale)| official(level, scale));
+            let reasons: Vec<&str> = r
+                .reasons
+                .iter()
+                .map(|code| match Reason::parse(code) {
+                    Some(reason) => reason.name_vi(),
+                    None => code.as_str(),
+                })
+                .collect();
+            let mut record = vec![text_cell(&r.dossier).into_owned()];
+            if with_hall_code {
+                record.push(text_cell(code).into_owned());
+            }
+            record.extend([
+                text_cell(&r.service).into_owned(),
+                text_cell(&name_of_field(hall, &r.service).0).into_owned(),
+                motcua_domain::local_time(hall, r.at),
+                level.map(|l| l.number().to_string()).unwrap_or_default(),
+                level.map(|l| l.name_vi().to_owned()).unwrap_or_default(),
+                reasons.join("; "),
+                r.visits_needed.map(|n| n.to_string()).unwrap_or_default(),
+                r.complaints.to_string(),
+            ]);
+            w.write_record(&record).map_err(AppError::internal)?;
+        }
+        w.flush().map_err(AppError::internal)?;
+    }
+    Ok(out)
 }

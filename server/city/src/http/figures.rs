@@ -182,6 +182,10 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
                 }
                 all_visits.extend(r.visits.into_iter().map(|mut v| {
                     v.service = format!("{}/{}", h.id, v.service);
+                    // Two halls' dossiers are two dossiers, whatever their codes.
+                    for code in &mut v.dossiers {
+                        *code = format!("{}/{code}", h.id);
+                    }
                     v
                 }));
                 all_spans.extend(r.spans.into_iter().map(|mut s| {
@@ -197,7 +201,7 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
                     bookings: r.booking_report.total,
                 });
             }
-            let total = domain_stats::report(
+            let mut total = domain_stats::report(
                 &all_visits,
                 &all_spans,
                 &Setup {
@@ -209,6 +213,10 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
                 },
             )
             .total;
+            // The 766 figure adds each hall's on its own basis: a hall that attaches no
+            // codes counts its served visits, not nothing beside halls that do.
+            total.official =
+                domain_stats::OfficialFigure::combine(rows.iter().map(|r| &r.figures.official));
             Ok(Overview {
                 from,
                 to,
@@ -422,4 +430,54 @@ pub(super) async fn hall_xlsx(
         hall_stats::workbook(&v)
     })
     .await
+}
+
+/// Every hall's ratings of dossiers as one CSV, for the province's administrative-procedure
+/// system: the hall's export (`/api/stats/dossiers.csv`) with the hall's code in
+/// `ma_don_vi`. Columns `ma_ho_so, ma_don_vi, linh_vuc, ten_linh_vuc, thoi_gian, muc_do,
+/// ten_muc_do, ly_do, so_lan_den, phan_anh`; `muc_do` is the level of Decision 766: 1 Rất
+/// hài lòng, 2 Hài lòng, 3 Không hài lòng (empty: not rated, only a complaint). UTF-8 with a
+/// byte-order mark, CRLF. Days are the halls' ticket issue days (`by` is not used).
+///
+/// Who may call: the city office's managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/city/dossiers.csv",
+    tag = "city",
+    security(("session" = [])),
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "a CSV download", body = String, content_type = "text/csv; charset=utf-8"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
+pub(super) async fn dossiers_csv(
+    State(state): State<CityState>,
+    jar: CookieJar,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, AppError> {
+    reader(&state, &jar).await?;
+    let (from, to) = hall_stats::range(&q, today(&state))?;
+    let tz = state.settings.tz;
+    let body = state
+        .store
+        .read::<_, AppError, _>(move |conn| {
+            let halls: BTreeMap<i64, (String, motcua_domain::Hall)> = city_store::halls(conn)?
+                .into_iter()
+                .map(|h| (h.id, (h.code.clone(), h.as_hall(tz))))
+                .collect();
+            let rows = motcua_store::dossier_ratings::dossier_ratings(conn, None, from, to)?;
+            hall_stats::dossiers_csv(
+                &rows,
+                |id| halls.get(&id).map(|(code, hall)| (code.as_str(), hall)),
+                true,
+            )
+        })
+        .await?;
+    Ok(hall_stats::csv_download(
+        format!("motcua-danh-gia-ho-so-thanh-pho-{from}-{to}.csv"),
+        body,
+    ))
 }

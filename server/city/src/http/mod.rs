@@ -40,12 +40,13 @@ use utoipa_axum::routes;
 include!(concat!(env!("OUT_DIR"), "/pages.rs"));
 /// The hall dashboard's modules the city's page reuses, served at `/dashboard/` as the hall
 /// serves them (so the same addresses work on both servers), and nothing else of that folder.
-const FROM_DASHBOARD: [&str; 9] = [
+const FROM_DASHBOARD: [&str; 10] = [
     "charts.js",
     "controls.js",
     "figures.css",
     "format.js",
     "history.js",
+    "official.js",
     "screen.css",
     "signin.js",
     "strings.js",
@@ -102,6 +103,7 @@ pub fn api_routes() -> OpenApiRouter<CityState> {
         .routes(routes!(overview))
         .routes(routes!(overview_csv))
         .routes(routes!(overview_xlsx))
+        .routes(routes!(dossiers_csv))
         .routes(routes!(hall_figures))
         .routes(routes!(hall_xlsx))
         .routes(routes!(login, whoami, logout))

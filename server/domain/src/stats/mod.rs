@@ -342,6 +342,9 @@ pub enum Basis {
     Dossiers,
     /// The served visits: the hall attached no dossier code in the range.
     Visits,
+    /// Several halls together, each counted on its own basis (the city's total, where some
+    /// halls attach codes and some do not).
+    Mixed,
 }
 
 /// The satisfaction figure of Decision 766/QĐ-TTg: (units − those rated "không hài lòng"
@@ -368,6 +371,48 @@ pub struct OfficialFigure {
     pub target: f64,
     /// Served visits that carried no dossier code (dossier basis only: not counted).
     pub served_without_dossier: u64,
+}
+
+impl OfficialFigure {
+    /// Several halls' figures as one: each hall's units on its own basis, added up (a hall
+    /// that attaches no codes still counts, by its served visits). Held to the national
+    /// target.
+    pub fn combine<'a>(figures: impl IntoIterator<Item = &'a OfficialFigure>) -> OfficialFigure {
+        let mut total = OfficialFigure {
+            basis: Basis::Visits,
+            units: 0,
+            very_satisfied: 0,
+            satisfied: 0,
+            dissatisfied: 0,
+            unrated: 0,
+            complained: 0,
+            against: 0,
+            share: None,
+            target: f64::from(OFFICIAL_TARGET_PERCENT) / 100.0,
+            served_without_dossier: 0,
+        };
+        let mut bases = std::collections::BTreeSet::new();
+        for f in figures {
+            if f.units > 0 {
+                bases.insert(f.basis as u8);
+                total.basis = f.basis;
+            }
+            total.units += f.units;
+            total.very_satisfied += f.very_satisfied;
+            total.satisfied += f.satisfied;
+            total.dissatisfied += f.dissatisfied;
+            total.unrated += f.unrated;
+            total.complained += f.complained;
+            total.against += f.against;
+            total.served_without_dossier += f.served_without_dossier;
+        }
+        if bases.len() > 1 {
+            total.basis = Basis::Mixed;
+        }
+        total.share =
+            (total.units > 0).then(|| (total.units - total.against) as f64 / total.units as f64);
+        total
+    }
 }
 
 /// How many low ratings gave one reason.
@@ -527,7 +572,9 @@ impl OfficialTally {
     fn figure(self, basis: Basis, target: f64) -> OfficialFigure {
         let share = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
         let (units, levels, unrated, complained, against, without) = match basis {
-            Basis::Visits => {
+            // A report has one basis; only several halls' figures together are mixed
+            // ([`OfficialFigure::combine`]).
+            Basis::Visits | Basis::Mixed => {
                 let units = self.visit_levels.iter().sum::<u64>() + self.visits_unrated;
                 (
                     units,
@@ -1038,6 +1085,28 @@ mod tests {
                 .map(|(_, f)| f.official.target)
         };
         assert_eq!((target("A"), target("B")), (Some(0.95), Some(0.9)));
+    }
+
+    #[test]
+    fn halls_on_different_bases_add_up_each_on_its_own() {
+        let t = eight();
+        let mut coded = served(t, t, t, t + MIN);
+        coded.dossiers = vec!["H1-1".into()];
+        coded.rating = Some((1, 5));
+        let targets = BTreeMap::new();
+        let with_codes = report(&[coded], &[], &setup(&targets)).total.official;
+        let without = report(
+            &[served(t, t, t, t + MIN), served(t, t, t, t + MIN)],
+            &[],
+            &setup(&targets),
+        )
+        .total
+        .official;
+        let city = OfficialFigure::combine([&with_codes, &without]);
+        assert_eq!((city.basis, city.units, city.against), (Basis::Mixed, 3, 1));
+        assert_eq!(city.share, Some(2.0 / 3.0));
+        let alone = OfficialFigure::combine([&without]);
+        assert_eq!((alone.basis, alone.units), (Basis::Visits, 2));
     }
 
     #[test]

@@ -199,6 +199,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stats::now))
         .routes(routes!(stats::csv_export))
         .routes(routes!(stats::xlsx_export))
+        .routes(routes!(stats::dossiers_csv))
         .routes(routes!(api::bulk_cancel))
         .routes(routes!(api::acknowledge_issuing_alert))
         .routes(routes!(api::booking_fields))

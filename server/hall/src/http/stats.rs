@@ -389,3 +389,43 @@ pub async fn uplink(
     caller.reader()?;
     Ok(Json(uplink.status()))
 }
+
+/// The ratings of dossiers as CSV, for the province's administrative-procedure system: one
+/// line per dossier per served visit that was rated or complained about, by the day its
+/// ticket was issued (`by` is not used). Columns `ma_ho_so, linh_vuc, ten_linh_vuc,
+/// thoi_gian, muc_do, ten_muc_do, ly_do, so_lan_den, phan_anh`; `muc_do` is the level of
+/// Decision 766: 1 Rất hài lòng, 2 Hài lòng, 3 Không hài lòng (empty: not rated, only a
+/// complaint). UTF-8 with a byte-order mark, CRLF.
+///
+/// Who may call: managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/stats/dossiers.csv",
+    tag = "manager",
+    security(("session" = [])),
+    params(RangeQuery),
+    responses(
+        (status = 200, description = "a CSV download", body = String, content_type = "text/csv; charset=utf-8"),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+        (status = 422, description = "`bad_range`", body = ErrorBody),
+    ),
+)]
+pub async fn dossiers_csv(
+    State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
+    caller: Caller,
+    Query(q): Query<RangeQuery>,
+) -> Result<Response, AppError> {
+    caller.reader()?;
+    let (from, to) = range(&q, today(&store, &clock))?;
+    let rows = store
+        .read(move |conn| motcua_store::dossier_ratings::dossier_ratings(conn, Some(0), from, to))
+        .await?;
+    let hall = store.hall.clone();
+    let body = motcua_web::figures::dossiers_csv(&rows, |_| Some(("", &*hall)), false)?;
+    Ok(csv_download(
+        format!("motcua-danh-gia-ho-so-{from}-{to}.csv"),
+        body,
+    ))
+}
