@@ -49,9 +49,9 @@ function restore({ el, value }) {
 
 /**
  * Listen to the console's keys. `onKey(e)` is the shortcuts' handler: it gets every key that
- * is not part of a burst, a printable one HOLD_MS late. `onScan(text, send, before)` gets a
- * burst: its text (an ID card's cut after its first `|`), whether it ended with Enter, and the
- * element that had the focus. `active()` says whether the rule applies now (the work view);
+ * is not part of a burst, a printable one HOLD_MS late. `onScan(text, send, before, at)` gets a
+ * burst: its text (an ID card's cut after its first `|`), whether it ended with Enter, the
+ * element that had the focus, and when its first key came (`performance.now()`'s clock). `active()` says whether the rule applies now (the work view);
  * `field` is the check-in field, left to type into.
  */
 export function listenForBursts({ onKey, onScan, active, field }) {
@@ -91,7 +91,7 @@ export function listenForBursts({ onKey, onScan, active, field }) {
     clearTimeout(done.timer);
     burst = null;
     last = null;
-    onScan(done.text, send, done.before);
+    onScan(done.text, send, done.before, done.at);
   }
 
   /** Add a key to the burst; from the first `|` on, nothing more of an ID card is kept. */
@@ -110,7 +110,7 @@ export function listenForBursts({ onKey, onScan, active, field }) {
     // The focus leaves what it was on (a button, the pause reason): nothing there takes the
     // scan's keys, nor text a scanner inserts without a key of its own.
     if (document.activeElement && document.activeElement !== document.body) document.activeElement.blur();
-    burst = { text: '', cut: false, before, timer: null };
+    burst = { text: '', cut: false, before, timer: null, at: first.at };
     add(first.e.key);
     if (e.key !== 'Enter') add(e.key);
   }

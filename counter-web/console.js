@@ -7,12 +7,15 @@
 // keys.js    the keys and their help
 // confirm.js, absents.js, reprint.js: asking twice, recent absences, tickets to print again.
 // checkin.js: a booking checked in at the counter (typed or scanned).
+// dossiers.js: the dossiers' codes of the ticket at the counter (typed, or a receipt scanned).
 // burst.js:   a scanner's keys anywhere on the console are a scan, never shortcuts.
 
 import { applyStatic } from '/shared/i18n.js';
+import { readScan } from '/kiosk/scan.js';
 import { listenForBursts } from './burst.js';
 import { takeScan, wireCheckIn } from './checkin.js';
 import { $, say, state, t } from './ctx.js';
+import { takeReceipt, wireDossiers } from './dossiers.js';
 import { legal, render, renderAbsentSoon, renderWaiting, tickTimer, tickWaiting } from './desk.js';
 import { onKey, toggleHelp } from './keys.js';
 import { act, refreshServices } from './moves.js';
@@ -34,11 +37,26 @@ function markLanguage() {
   $('#lang-btn').lang = t.lang() === 'vi' ? 'en' : 'vi';
 }
 
-/** A scan typed while the check-in field had no focus (burst.js): checked in there. */
-function scanned(text, send, before) {
-  if (state.view !== 'work') return;
+/**
+ * A scan starting this soon after the last one ended is that scan's next line (a receipt whose
+ * QR holds lines: the scanner types Enter for each). The first line was the scan; the rest is
+ * dropped unread (it is the applicant's name, identifier…).
+ */
+const TAIL_MS = 100;
+let lastScanEnd = Number.NEGATIVE_INFINITY;
+
+/**
+ * A scan typed while no field had the focus (burst.js): a dossier's receipt, while a ticket is
+ * at the counter, is attached to it; anything else (a booking, an ID card) is checked in.
+ */
+function scanned(text, send, before, at) {
+  const tail = typeof at === 'number' && at - lastScanEnd < TAIL_MS;
+  lastScanEnd = performance.now();
+  if (tail || state.view !== 'work') return;
   if (!$('#help').hidden) toggleHelp(false);
-  takeScan(text, send, before);
+  const read = readScan(text);
+  if (read.kind === 'receipt' && state.counter?.current) takeReceipt(read.dossier, send, before);
+  else takeScan(text, send, before);
 }
 
 function wire() {
@@ -84,6 +102,7 @@ function wire() {
     field: $('#checkin-code'),
   });
   wireCheckIn();
+  wireDossiers();
   setInterval(() => {
     if (state.view !== 'work') return;
     tickTimer();

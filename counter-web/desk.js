@@ -4,6 +4,7 @@
 import { clock } from '/shared/clock.js';
 import { h } from '/shared/el.js';
 import { $, duration, pauseLabel, priorityLabel, state, t, ticketField } from './ctx.js';
+import { renderDossiers } from './dossiers.js';
 import { drawQueue, tickQueue } from './queue.js';
 import { absents, confirm, reprint } from './work.js';
 
@@ -66,6 +67,9 @@ export function render() {
   prio.hidden = !cur || cur.priority === 'none';
   prio.textContent =
     cur && cur.priority !== 'none' ? `${t('priority')} · ${priorityLabel(cur.priority)}` : '';
+  // A result pick-up ticket: the citizen came back with a dossier's receipt (its code is listed
+  // under "Mã hồ sơ").
+  $('#current-result').hidden = !cur?.result_pickup;
   $('#current-timer-label').textContent = cur
     ? t(cur.status === 'serving' ? 'timer.serving' : 'timer.called')
     : '';
@@ -93,6 +97,7 @@ export function render() {
   fillTransfer();
   renderWaiting(may.call && !state.pending);
   absents.render();
+  renderDossiers();
 }
 
 /** Under the Absent button: how long before it is offered, while it is not. */

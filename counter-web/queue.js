@@ -35,6 +35,7 @@ function update(row, tk, callable, unprinted) {
     tk.priority,
     target,
     unprinted,
+    Boolean(tk.result_pickup),
   ]);
   if (row.content !== content) {
     row.content = content;
@@ -47,6 +48,7 @@ function update(row, tk, callable, unprinted) {
       ...(prio
         ? [h('span', { class: 'badge prio' }, `${t('priority')} · ${priorityLabel(tk.priority)}`)]
         : []),
+      ...(tk.result_pickup ? [h('span', { class: 'badge result' }, t('result.badge'))] : []),
       ...(unprinted ? [h('span', { class: 'badge unprinted' }, t('unprinted.badge'))] : []),
     );
     row.target = Number(target) || 0;

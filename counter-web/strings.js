@@ -45,6 +45,11 @@ const errorsVi = {
   'err.check_in_rate_exceeded': 'Xác nhận quá nhiều lần liên tiếp: chờ một chút rồi thử lại.',
   'err.bookings_off': 'Bộ phận một cửa hiện không nhận lịch hẹn.',
   'err.issue_rate_exceeded': 'Cấp số quá nhiều lần liên tiếp: chờ một chút rồi thử lại.',
+  'err.no_ticket_at_counter': 'Quầy chưa gọi số nào: hãy gọi số của công dân trước khi gắn mã hồ sơ.',
+  'err.bad_dossier_code':
+    'Mã hồ sơ không hợp lệ: gồm chữ, số và các dấu . - _ /, có ít nhất một chữ số, tối đa 40 ký tự.',
+  'err.too_many_dossiers': 'Mỗi số gắn được tối đa 10 mã hồ sơ.',
+  'err.dossier_not_attached': 'Mã hồ sơ này không gắn với số đang ở quầy.',
 };
 
 const errorsEn = {
@@ -94,6 +99,12 @@ const errorsEn = {
   'err.check_in_rate_exceeded': 'Too many check-ins in a row: wait a moment and try again.',
   'err.bookings_off': 'The hall does not take bookings now.',
   'err.issue_rate_exceeded': 'Too many tickets in a row: wait a moment and try again.',
+  'err.no_ticket_at_counter':
+    'No ticket is at the counter: call the citizen’s ticket before attaching a dossier.',
+  'err.bad_dossier_code':
+    'Not a valid dossier code: letters, digits and . - _ /, with at least one digit, at most 40 characters.',
+  'err.too_many_dossiers': 'A ticket takes at most 10 dossier codes.',
+  'err.dossier_not_attached': 'This dossier code is not attached to the ticket at the counter.',
 };
 
 /**
@@ -249,7 +260,7 @@ export const consoleStrings = {
     'help.transferKey': 'Chọn lĩnh vực để chuyển, rồi Enter',
     'help.scanKey': 'Máy quét',
     'help.scan':
-      'Quét mã QR lịch hẹn hoặc thẻ căn cước bất cứ lúc nào, không cần bấm vào ô: mã tự vào “Xác nhận lịch hẹn”, không phím tắt nào chạy',
+      'Quét mã QR lịch hẹn hoặc thẻ căn cước bất cứ lúc nào, không cần bấm vào ô: mã tự vào “Xác nhận lịch hẹn”, không phím tắt nào chạy. Quét QR giấy tiếp nhận hồ sơ khi đang có số ở quầy: mã hồ sơ tự gắn vào số đó',
     'checkin.label': 'Xác nhận lịch hẹn',
     'checkin.placeholder': 'Mã hẹn, điện thoại hoặc CCCD',
     'checkin.submit': 'Xác nhận',
@@ -260,6 +271,18 @@ export const consoleStrings = {
     'checkin.done': 'Đã xác nhận lịch hẹn {booking}: số {code}, gọi theo giờ hẹn {time}.',
     'checkin.walkIn': 'Lịch hẹn {booking} đã quá giờ: đã cấp số thường {code}, xếp cuối hàng chờ.',
     'checkin.early': 'Chưa đến giờ xác nhận: lịch hẹn lúc {time}, mời công dân quay lại từ {from}.',
+    'result.badge': 'Nhận kết quả',
+    'dossier.title': 'Mã hồ sơ của số {code}',
+    'dossier.label': 'Mã hồ sơ',
+    'dossier.placeholder': 'Nhập hoặc quét mã QR',
+    'dossier.attach': 'Gắn mã',
+    'dossier.remove': 'Bỏ',
+    'dossier.removeLabel': 'Bỏ mã hồ sơ {code}',
+    'dossier.none': 'Chưa gắn mã hồ sơ nào.',
+    'dossier.attached': 'Đã gắn mã hồ sơ {code} vào số {ticket}.',
+    'dossier.removed': 'Đã bỏ mã hồ sơ {code}.',
+    'dossier.bad': 'Không đọc được mã hồ sơ: mã gồm chữ, số và các dấu . - _ /, tối đa 40 ký tự.',
+    'dossier.need': 'Hãy nhập mã hồ sơ hoặc quét mã QR trên giấy tiếp nhận hồ sơ.',
   },
   en: {
     ...errorsEn,
@@ -376,7 +399,7 @@ export const consoleStrings = {
     'help.transferKey': 'Choose the field to transfer to, then Enter',
     'help.scanKey': 'Scanner',
     'help.scan':
-      'Scan a booking’s QR code or an ID card at any time, without clicking the field: it goes into “Check in a booking”; no shortcut fires',
+      'Scan a booking’s QR code or an ID card at any time, without clicking the field: it goes into “Check in a booking”; no shortcut fires. Scan a dossier receipt’s QR while a ticket is at the counter: its dossier code is attached to that ticket',
     'checkin.label': 'Check in a booking',
     'checkin.placeholder': 'Code, phone or ID number',
     'checkin.submit': 'Check in',
@@ -388,6 +411,18 @@ export const consoleStrings = {
     'checkin.walkIn':
       'Booking {booking} came too late: ordinary ticket {code} issued, at the back of the queue.',
     'checkin.early': 'Too early: the booking is at {time}; the citizen may check in from {from}.',
+    'result.badge': 'Collecting a result',
+    'dossier.title': 'Dossiers of ticket {code}',
+    'dossier.label': 'Dossier code',
+    'dossier.placeholder': 'Type or scan its QR',
+    'dossier.attach': 'Attach',
+    'dossier.remove': 'Remove',
+    'dossier.removeLabel': 'Remove dossier {code}',
+    'dossier.none': 'No dossier attached yet.',
+    'dossier.attached': 'Dossier {code} attached to ticket {ticket}.',
+    'dossier.removed': 'Dossier {code} removed.',
+    'dossier.bad': 'Could not read the dossier code: letters, digits and . - _ /, at most 40 characters.',
+    'dossier.need': 'Type the dossier code or scan the QR code on the dossier receipt.',
   },
 };
 

@@ -8,6 +8,7 @@ import { clock } from '/shared/clock.js';
 import { follow } from '/shared/feed.js';
 import { makeAbsents } from './absents.js';
 import { clearCheckIn } from './checkin.js';
+import { clearDossiers } from './dossiers.js';
 import { makeConfirm } from './confirm.js';
 import { $, fieldName, say, state, t } from './ctx.js';
 import { fillTransfer, legal, render, renderWaiting } from './desk.js';
@@ -63,6 +64,7 @@ export function startWork(counter) {
 
 export function stopWork() {
   clearCheckIn();
+  clearDossiers();
   state.feed?.close();
   state.feed = null;
   reprint.stop();

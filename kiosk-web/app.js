@@ -1,20 +1,23 @@
 // The citizen kiosk: choose a field, then either take a regular number at once (two taps)
 // or claim a priority and confirm it; or check a booking in, by its code on the keypad or by
-// the scanner (its QR or the ID card's), which listens on every screen (checkin.js, scan.js). Screens are drawn from the state `S` (state.js) into
+// the scanner (its QR or the ID card's), which listens on every screen (checkin.js, scan.js);
+// or collect a dossier's result with the receipt's QR (result.js), on any screen too. Screens are drawn from the state `S` (state.js) into
 // <main id="screen">; the server's live feeds (feeds.js) keep the fields' waiting counts,
 // their open counters and the printer's state current. The screens are in screens.js and
 // ticket.js, the citizen's steps in steps.js, the time limits in timeout.js.
 //
 // Hooks other people's browser tests rely on (keep them): body[data-screen] is
-// unpaired|start|priority|confirm|checkin|ticket and body[data-connected] true|false;
+// unpaired|start|priority|confirm|checkin|result|ticket and body[data-connected] true|false;
 // button[data-field=CODE], button[data-priority=KIND] ('none' issues the regular number;
-// absent online-only), button[data-action=confirm|back|done|lang|more-time|booking|erase|check-in],
+// absent online-only), button[data-action=confirm|back|done|lang|more-time|booking|result|erase|check-in],
+// button[data-result-field=CODE] (the field of a dossier the hall cannot place), #result-read,
 // button[data-key=CHAR] (the check-in keypad), output#checkin-code[data-code] (the code typed),
 // .error[data-error=…] (why no number or no check-in), [data-banner=online-only],
 // #toast[data-notice=scan_unreadable] (a short word over any screen);
 // .banner[data-banner=no-printer|printer-down];
 // #ticket-code, #ticket-field, #ticket-ahead, #ticket-eta, img#ticket-qr, #ticket-countdown,
 // #ticket-booking[data-outcome=checked_in|walk_in] (a checked-in booking's ticket),
+// #ticket-result (a result pick-up ticket: "Nhận kết quả"),
 // #print-status[data-state=printing|waiting|printed|failed|again] (and data-reason, the server's code);
 // #timeout[data-open] (the "more time?" warning) and window.motcuaKiosk.skip(seconds), which
 // moves the page's own timers on (the clock the steps time out by), as a test would.
@@ -26,6 +29,7 @@ import { connect, loadMeta, pairFromAddress, unpair } from './feeds.js';
 import { icon } from './icons.js';
 import { drawCheckIn } from './keypad.js';
 import { listen } from './scan.js';
+import { drawResult } from './result.js';
 import { drawConfirm, drawPriority, drawStart, drawUnpaired } from './screens.js';
 import { nav, otherLang, S, t } from './state.js';
 import { drawTicket, forgetPrint } from './ticket.js';
@@ -39,6 +43,7 @@ const SCREENS = {
   priority: drawPriority,
   confirm: drawConfirm,
   checkin: drawCheckIn,
+  result: drawResult,
   ticket: drawTicket,
 };
 
@@ -77,7 +82,8 @@ function drawChrome() {
   $('#lang-vi').className = vi ? 'on' : 'off';
   const connected = S.metaOk && !S.hallLost;
   document.body.dataset.connected = String(connected);
-  const veil = !connected && S.token && ['start', 'priority', 'confirm', 'checkin'].includes(S.screen);
+  const veil =
+    !connected && S.token && ['start', 'priority', 'confirm', 'checkin', 'result'].includes(S.screen);
   $('#overlay').classList.toggle('on', Boolean(veil));
   $('#overlay-main').textContent = t('reconnecting');
   $('#overlay-sub').textContent = t('reconnecting_sub');
@@ -125,7 +131,7 @@ function tick() {
 
 function goStart() {
   forgetTicket();
-  Object.assign(S, { field: null, priority: 'none', error: null, checkin: null });
+  Object.assign(S, { field: null, priority: 'none', error: null, checkin: null, result: null });
   t.set('vi');
   show('start');
 }
@@ -133,7 +139,7 @@ function goStart() {
 /** The ticket shown (a new one, or a check-in, replaces it; or it leaves the screen). */
 function forgetTicket() {
   forgetPrint();
-  Object.assign(S, { ticket: null, print: null, booking: null });
+  Object.assign(S, { ticket: null, print: null, booking: null, resultTicket: false });
 }
 
 // ---- a short word over any screen ("could not read this code") ----------------------
@@ -211,7 +217,7 @@ function start() {
   });
   setInterval(tick, 10_000);
   window.motcuaKiosk = { skip: (seconds) => limit.skip(seconds) };
-  // The booking scanner types like a keyboard, on every screen.
+  // The scanner (bookings, ID cards, receipts) types like a keyboard, on every screen.
   listen(scanned);
   window.addEventListener('resize', fit);
   document.fonts?.addEventListener?.('loadingdone', fit);

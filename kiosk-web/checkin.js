@@ -5,6 +5,7 @@
 
 import { ApiError, api } from '/shared/api.js';
 import { CODE_LENGTH } from './scan.js';
+import { receiptScanned } from './result.js';
 import { nav, S } from './state.js';
 import { requestId } from './steps.js';
 import { showTicket } from './ticket.js';
@@ -52,7 +53,8 @@ export function checkInTyped() {
 
 /**
  * What the scanner read (scan.js), on whatever screen was up: a booking or an ID card checks
- * in at once; anything else gets a short notice. The ID number goes into the request and
+ * in at once, a dossier's receipt asks for its result ticket (result.js); anything else gets a
+ * short notice. The ID number goes into the request and
  * nowhere else: the page keeps only that a card was read.
  */
 export function scanned(what) {
@@ -62,7 +64,8 @@ export function scanned(what) {
     return;
   }
   if (S.busy) return;
-  if (what.kind === 'booking') checkIn({ code: what.code }, 'scan');
+  if (what.kind === 'receipt') receiptScanned(what);
+  else if (what.kind === 'booking') checkIn({ code: what.code }, 'scan');
   else checkIn({ person: what.id }, 'card');
 }
 

@@ -15,11 +15,15 @@
 //     Only that number is kept; everything after the first `|` is dropped here, at once, and
 //     never stored, logged, shown or sent (Decree 13/2023: the server keeps only a keyed hash
 //     of the number itself).
-//  4. Anything else (a ticket's own QR, a dossier receipt's QR, a product's barcode): not ours.
+//  4. A dossier's receipt (/shared/receipt.js has its forms): only the dossier's code and the
+//     procedure's are kept; the applicant's identifier and name are dropped at once.
+//  5. Anything else (a ticket's own QR, a product's barcode): not ours.
 
 /** The booking code's alphabet: no 0, 1, I or O, which people mistake for one another. */
 export const CODE_ALPHABET = '23456789ABCDEFGHJKLMNPQRSTUVWXYZ';
 export const CODE_LENGTH = 8;
+
+import { readReceipt } from '/shared/receipt.js';
 
 const CODE = new RegExp(`^[${CODE_ALPHABET}]{${CODE_LENGTH}}$`);
 const BOOKING_URL = /^https?:\/\/[^\s#]+\/book\/?#([^#]*)$/i;
@@ -40,7 +44,8 @@ export function showCode(code) {
 
 /**
  * What a scan says: `{kind: 'booking', code}`, `{kind: 'person', id}` (the 12-digit CCCD
- * number, and nothing else of the card) or `{kind: 'unknown'}`.
+ * number, and nothing else of the card), `{kind: 'receipt', dossier, procedure}` (a dossier's
+ * receipt: its code, and its procedure's or null) or `{kind: 'unknown'}`.
  */
 export function readScan(text) {
   const scanned = String(text ?? '').trim();
@@ -48,7 +53,8 @@ export function readScan(text) {
   if (pipe >= 0) {
     // The ID card: its first field, and not one character more.
     const id = scanned.slice(0, pipe).trim();
-    return CCCD_ID.test(id) ? { kind: 'person', id } : { kind: 'unknown' };
+    if (CCCD_ID.test(id)) return { kind: 'person', id };
+    return receipt(scanned);
   }
   const url = BOOKING_URL.exec(scanned);
   if (url) {
@@ -56,7 +62,13 @@ export function readScan(text) {
     return code ? { kind: 'booking', code } : { kind: 'unknown' };
   }
   const code = bookingCode(scanned);
-  return code ? { kind: 'booking', code } : { kind: 'unknown' };
+  return code ? { kind: 'booking', code } : receipt(scanned);
+}
+
+/** A dossier's receipt, or unknown: nothing but its two codes comes out. */
+function receipt(text) {
+  const read = readReceipt(text);
+  return read ? { kind: 'receipt', dossier: read.dossier, procedure: read.procedure } : { kind: 'unknown' };
 }
 
 /** A focused field that takes typing itself (the kiosk has none; a page reusing this may). */
@@ -70,6 +82,12 @@ function typingInto(el) {
 
 /** A new run starts after this long without a key: a scanner types far faster. */
 const PAUSE_MS = 1000;
+/**
+ * A run starting this soon after the last one's Enter is that scan's next line (a receipt whose
+ * QR holds lines: the scanner types Enter for each): the first line was the scan, the rest is
+ * dropped as it comes, and never read.
+ */
+const TAIL_MS = 100;
 /** Longer than any QR we read (a CCCD's text is under 200 characters). */
 const MAX_LENGTH = 512;
 
@@ -81,20 +99,32 @@ const MAX_LENGTH = 512;
 export function listen(onScan) {
   let buffer = '';
   let last = Number.NEGATIVE_INFINITY;
+  let ended = Number.NEGATIVE_INFINITY; // the last scan's Enter
+  let tail = false; // the keys are a scan's further lines: dropped
   document.addEventListener(
     'keydown',
     (e) => {
       if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
       if (typingInto(e.target)) return;
       const now = performance.now();
-      if (now - last > PAUSE_MS) buffer = '';
+      if (now - last > PAUSE_MS) {
+        buffer = '';
+        tail = false;
+      }
+      if (!buffer && !tail && now - ended < TAIL_MS) tail = true;
       last = now;
+      if (tail) {
+        if (e.key === 'Enter' || [...e.key].length === 1) e.preventDefault();
+        if (e.key === 'Enter') ended = now;
+        return;
+      }
       if (e.key === 'Enter') {
         // Enter with nothing before it is a person's Enter on a button: leave it be.
         if (!buffer) return;
         e.preventDefault();
         const text = buffer;
         buffer = '';
+        ended = now;
         onScan(readScan(text));
         return;
       }

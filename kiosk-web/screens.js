@@ -19,6 +19,7 @@ import {
   t,
 } from './state.js';
 import { openCheckIn } from './checkin.js';
+import { openResult } from './result.js';
 import { chooseField, choosePriority, issue } from './steps.js';
 import { backButton, bilingual, ico, label, other, tap, title } from './ui.js';
 
@@ -73,9 +74,19 @@ export function drawStart() {
   return h(
     'section',
     { class: onlyBooked ? 'screen start only-booked' : 'screen start' },
-    // "I have a booking" beside the title (above the fields, on a portrait screen); online-only
-    // it is what most people came with.
-    S.bookings.enabled ? h('div', { class: 'start-head' }, head, bookingButton(onlyBooked)) : head,
+    // "I have a booking" and "Collect a result" beside the title (above the fields, on a
+    // portrait screen); online-only the booking is what most people came with.
+    h(
+      'div',
+      { class: 'start-head' },
+      head,
+      h(
+        'div',
+        { class: S.bookings.enabled ? 'start-actions two' : 'start-actions' },
+        S.bookings.enabled ? bookingButton(onlyBooked) : null,
+        resultButton(),
+      ),
+    ),
     state === 'break' ? h('p', { class: 'banner' }, t('hall_break')) : null,
     S.noPrinter
       ? h('p', { class: 'banner', 'data-banner': 'no-printer' }, ico('printer'), bilingual('no_printer'))
@@ -132,6 +143,22 @@ function bookingButton(first) {
       h('span', { class: 'name' }, t('booking_button')),
       other('span', { class: 'name2' }, 'booking_button'),
       h('span', { class: 'why' }, t('booking_button_sub')),
+    ),
+  );
+}
+
+/** "Collect a result": the receipt's QR (the scanner needs no button: it works anywhere). */
+function resultButton() {
+  return h(
+    'button',
+    { type: 'button', class: 'booking result', 'data-action': 'result', onclick: tap(openResult) },
+    ico('document'),
+    h(
+      'span',
+      { class: 'names' },
+      h('span', { class: 'name' }, t('result_button')),
+      other('span', { class: 'name2' }, 'result_button'),
+      h('span', { class: 'why' }, t('result_button_sub')),
     ),
   );
 }

@@ -42,6 +42,10 @@ export const S = {
   // (looked up to say when to come back), retryAfter}. Never the ID card's number.
   checkin: null,
   booking: null, // the ticket shown is a check-in's: {outcome: checked_in|walk_in, booking}
+  // The result screen: {receipt: {dossier, procedure} (never shown), choose (the citizen picks
+  // the field), error, retryAfter}.
+  result: null,
+  resultTicket: false, // the ticket shown is a result pick-up ticket ("Nhận kết quả")
   print: null, // {job, state: printing|waiting|printed|failed, reason}
   printResults: new Map(), // job -> the kiosk feed's word, in case it beats our own answer
   pointerDown: false,

@@ -153,7 +153,24 @@ const vi = {
   booked_walk_in: 'Lịch hẹn đã quá giờ — đây là số thường',
   print_again: 'Lịch hẹn này đã được xác nhận trước đó: đây vẫn là số của bạn, phiếu không in lại.',
   scan_unreadable: 'Không đọc được mã',
-  scan_unreadable_sub: 'Hãy quét mã QR của lịch hẹn hoặc mặt sau thẻ căn cước gắn chip.',
+  scan_unreadable_sub:
+    'Hãy quét mã QR của lịch hẹn, giấy hẹn trả kết quả hoặc mặt sau thẻ căn cước gắn chip.',
+
+  // Collecting a dossier's result with the receipt's QR.
+  result_button: 'Nhận kết quả',
+  result_button_sub: 'Quét mã QR trên giấy hẹn trả kết quả',
+  result_title: 'Nhận kết quả hồ sơ',
+  result_how:
+    'Đưa mã QR trên giấy tiếp nhận hồ sơ và hẹn trả kết quả vào máy quét. Máy sẽ cấp số thứ tự để bạn đến quầy nhận kết quả.',
+  result_hint: 'Không có giấy hẹn? Vui lòng hỏi cán bộ hướng dẫn.',
+  result_read: 'Đã đọc giấy hẹn',
+  result_getting: 'Đang lấy số…',
+  result_choose_title: 'Hồ sơ của bạn thuộc lĩnh vực nào?',
+  result_choose_sub: 'Mời chọn lĩnh vực ghi trên giấy hẹn trả kết quả.',
+  result_bad: 'Không đọc được mã hồ sơ',
+  result_bad_sub: 'Hãy quét lại mã QR trên giấy hẹn trả kết quả, hoặc hỏi cán bộ hướng dẫn.',
+  result_try_again_sub: 'Chưa lấy được số. Vui lòng quét lại giấy hẹn.',
+  result_line: 'Nhận kết quả',
 
   // Priority kinds, with who qualifies.
   prio_elderly: 'Người cao tuổi',
@@ -292,7 +309,23 @@ const en = {
   print_again:
     'This booking was checked in before: this is still your number; the ticket is not printed again.',
   scan_unreadable: 'Could not read this code',
-  scan_unreadable_sub: 'Please scan your booking’s QR code or the back of your chip ID card.',
+  scan_unreadable_sub:
+    'Please scan your booking’s QR code, your appointment slip or the back of your chip ID card.',
+
+  result_button: 'Collect a result',
+  result_button_sub: 'Scan the QR code on your appointment slip',
+  result_title: 'Collect your dossier’s result',
+  result_how:
+    'Hold the QR code on your dossier receipt and appointment slip to the scanner. You will get a number to collect the result at a counter.',
+  result_hint: 'No slip? Please ask a member of staff.',
+  result_read: 'Slip read',
+  result_getting: 'Getting your number…',
+  result_choose_title: 'Which service is your dossier for?',
+  result_choose_sub: 'Please choose the service named on your appointment slip.',
+  result_bad: 'The dossier code could not be read',
+  result_bad_sub: 'Please scan the QR code on your appointment slip again, or ask a member of staff.',
+  result_try_again_sub: 'We could not get your number. Please scan your slip again.',
+  result_line: 'Collecting a result',
 
   prio_elderly: 'Elderly person',
   prio_elderly_why: 'Aged 60 or over',

@@ -29,7 +29,7 @@ export function drawTicket() {
       'div',
       { class: 'ticket-main' },
       // A checked-in booking's number says so where others say "your number".
-      S.booking ? booked() : h('h1', { class: 'label' }, t('your_number')),
+      S.booking ? booked() : S.resultTicket ? resultLine() : h('h1', { class: 'label' }, t('your_number')),
       // As big as the card allows: about 4 characters fill it.
       h(
         'div',
@@ -92,6 +92,16 @@ function booked() {
     },
     h('span', { class: 'main' }, t(key, vars)),
     other('span', { class: 'other' }, key, vars),
+  );
+}
+
+/** A result pick-up ticket's heading: the number is for collecting a result. */
+function resultLine() {
+  return h(
+    'h1',
+    { id: 'ticket-result', class: 'label tbooking tresult' },
+    h('span', { class: 'main' }, t('result_line')),
+    other('span', { class: 'other' }, 'result_line'),
   );
 }
 

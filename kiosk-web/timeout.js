@@ -32,6 +32,7 @@ function plan() {
     case 'priority':
     case 'confirm':
     case 'checkin':
+    case 'result':
       return S.busy ? null : { kind: 'step', ms: IDLE_MS + WARN_MS, warnMs: WARN_MS, touch: true };
     case 'ticket':
       if (S.print?.state === 'printed') return { kind: 'printed', ms: PRINTED_MS, touch: true };

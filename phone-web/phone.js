@@ -248,7 +248,8 @@ function render() {
   const st = ticket.status;
   body.dataset.status = st;
   $('code').textContent = ticket.code;
-  $('field').textContent = fieldName(ticket);
+  $('field').textContent =
+    fieldName(ticket) + (ticket.result_pickup ? ` · ${t.pick('Nhận kết quả', 'Result pick-up')}` : '');
   $('call').hidden = st !== 'called';
   $('counter').textContent = t('counter', { n: ticket.counter });
   $('status').textContent = statusLine();

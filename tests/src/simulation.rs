@@ -183,6 +183,7 @@ pub fn settings(call_order: CallOrder) -> Settings {
                 booking_walk_in_percent: None,
                 booking_prefix: None,
                 satisfaction_target_percent: 95,
+                procedures: Vec::new(),
             })
             .collect(),
         counters: COUNTERS

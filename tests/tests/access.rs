@@ -290,6 +290,10 @@ enum Endpoint {
     BookingQr,
     CancelBooking,
     CheckIn,
+    /// The dossiers on the ticket at the home counter: read, attach, detach.
+    Dossiers(&'static str),
+    /// A result pick-up ticket for a dossier's receipt.
+    ResultTicket,
     /// An outside issuer's calls: signed, so nobody in the table may make them.
     IssuerBook,
     IssuerCancel,
@@ -334,6 +338,10 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/counters/{no}/pause",    CounterAction("pause"),     [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/counters/{no}/resume",   CounterAction("resume"),    [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/counters/{no}/call-next", CounterAction("call-next"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    // The dossiers on the ticket at a counter: its clerk (each staff column at their own).
+    ("GET /api/counters/{no}/dossiers",  Dossiers("GET"),       [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/counters/{no}/dossiers", Dossiers("POST"),      [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("DELETE /api/counters/{no}/dossiers/{code}", Dossiers("DELETE"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/session",                Login,                [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /api/session",                 WhoAmI,               [NO401, OK200, OK200, OK200, NO401, OK200, OK200, OK200]),
     ("DELETE /api/session",              Logout,               [OK204, OK204, OK204, OK204, OK204, OK204, OK204, OK204]),
@@ -380,6 +388,8 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/bookings/{code}/cancel", CancelBooking,        [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     // Checked in where tickets are issued: a kiosk, or staff at a counter.
     ("POST /api/check-in",               CheckIn,              [NO401, OK201, NO403, NO403, NO401, OK201, OK201, OK201]),
+    // A result pick-up ticket: where tickets are issued, a kiosk or staff.
+    ("POST /api/result-tickets",         ResultTicket,         [NO401, OK201, NO403, NO403, NO401, OK201, OK201, OK201]),
     // Outside issuers sign each request (tests/tests/bookings.rs): a device token or a
     // session is no signature.
     ("POST /api/issuers/bookings",       IssuerBook,           [SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED, SIGNED]),
@@ -529,6 +539,43 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             post("/api/check-in".into(), json!({"code": booking().await})),
             Watch::Nothing,
         ),
+        ResultTicket => (
+            post(
+                "/api/result-tickets".into(),
+                json!({"dossier": "H26.39-251207-0012", "procedure": "1.001193"}),
+            ),
+            Watch::Nothing,
+        ),
+        Dossiers(method) => {
+            open_home().await;
+            kiosk.issue(HOME_FIELD, "none").await;
+            let dossiers = format!("/api/counters/{HOME}/dossiers");
+            ok(
+                "call-next",
+                operator
+                    .post(&format!("/api/counters/{HOME}/call-next"), json!({}))
+                    .await,
+                200,
+            );
+            let code = "H26.39-251207-0012";
+            let request = match method {
+                "GET" => get(dossiers),
+                "POST" => post(dossiers, json!({ "code": code })),
+                _ => {
+                    ok(
+                        "attach",
+                        operator.post(&dossiers, json!({ "code": code })).await,
+                        200,
+                    );
+                    Request::Http {
+                        method: Method::DELETE,
+                        path: format!("{dossiers}/{code}"),
+                        body: None,
+                    }
+                }
+            };
+            (request, Watch::Nothing)
+        }
         IssuerBook => (
             post(
                 "/api/issuers/bookings".into(),

@@ -135,9 +135,11 @@ async fn the_scan_rules_keep_a_booking_code_or_only_the_id_number_of_a_card() {
         ["K7M2QX9O", {"kind": "unknown"}],
         ["K7M2QX9", {"kind": "unknown"}],
         ["http://192.168.1.10:8080/book/#K7M2", {"kind": "unknown"}],
-        // A ticket's own QR, a dossier receipt's, an old 9-digit ID card's text.
+        // A dossier's receipt: its two codes, nothing of the applicant (kiosk_result.rs has
+        // the receipt's forms).
+        ["H01.123-250101-0001|1.001234|001099012345|25/01/2025", {"kind": "receipt", "dossier": "H01.123-250101-0001", "procedure": "1.001234"}],
+        // A ticket's own QR, an old 9-digit ID card's text.
         ["http://192.168.1.10:8080/t/0123456789abcdef0123456789abcdef", {"kind": "unknown"}],
-        ["H01.123-250101-0001|1.001234|001099012345|25/01/2025", {"kind": "unknown"}],
         ["123456789|Nguyễn Văn An|01011990", {"kind": "unknown"}],
         ["8934567890123", {"kind": "unknown"}],
     ]);

@@ -523,6 +523,8 @@ fn without_figures_added_later(mut value: Value) -> Value {
                     ("visits_needed", json!([0, 0, 0])),
                     ("complaints", json!(0)),
                     ("result_pickups", json!(0)),
+                    // Nor did it give result pick-up tickets.
+                    ("result_pickup", json!(false)),
                 ] {
                     if let Some(value) = fields.remove(added) {
                         assert_eq!(value, none, "{added}");

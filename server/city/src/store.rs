@@ -560,6 +560,7 @@ impl HallRow {
                             target_wait_minutes: s.target_wait_minutes,
                             service_minutes: 10,
                             satisfaction_target_percent: s.satisfaction_target_percent,
+                            procedures: Vec::new(),
                         })
                     })
                     .collect()

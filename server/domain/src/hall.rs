@@ -20,6 +20,10 @@ pub struct Service {
     /// The Decision 766 target for the share of dossiers without dissatisfaction, in
     /// percent: 95 nationally, 90 for land, construction and investment.
     pub satisfaction_target_percent: u32,
+    /// The national codes of the procedures this field handles (`1.004227`): a result
+    /// pick-up ticket for a dossier of one of them, never seen in this hall, goes here.
+    #[serde(skip)]
+    pub procedures: Vec<String>,
 }
 
 /// A counter (quầy) and the fields it serves, in order of preference.
@@ -74,6 +78,13 @@ pub struct Hall {
 impl Hall {
     pub fn service(&self, code: &ServiceCode) -> Option<&Service> {
         self.services.iter().find(|s| &s.code == code)
+    }
+
+    /// The field whose `procedures` list the procedure `code` (at most one does).
+    pub fn field_of_procedure(&self, code: &str) -> Option<&Service> {
+        self.services
+            .iter()
+            .find(|s| s.procedures.iter().any(|p| p == code))
     }
 
     pub fn counter(&self, no: CounterNo) -> Option<&CounterDef> {

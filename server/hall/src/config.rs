@@ -287,6 +287,10 @@ pub struct ServiceSettings {
     /// 95 nationally, 90 for land, construction and investment.
     #[serde(default = "ninety_five")]
     pub satisfaction_target_percent: u32,
+    /// The national codes of the procedures this field handles (`1.004227`): a result
+    /// pick-up ticket for a dossier of one of them goes to this field.
+    #[serde(default)]
+    pub procedures: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -361,6 +365,46 @@ impl Default for QueueSettings {
     }
 }
 
+/// A field's procedure codes, checked: national codes (`1.004227`: a digit, a dot, six
+/// digits), none listed twice in the field nor by another field (`earlier`): a result pick-up
+/// ticket must know where to go.
+fn checked_procedures(
+    codes: &[String],
+    earlier: &[Service],
+    key: &str,
+) -> Result<Vec<String>, ConfigError> {
+    let mut checked: Vec<String> = Vec::new();
+    for code in codes {
+        let code = code.trim();
+        let national = code.len() == 8
+            && code.as_bytes()[1] == b'.'
+            && code
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| i == 1 || b.is_ascii_digit());
+        if !national {
+            return Err(invalid(
+                key,
+                format!("{code:?} is not a national procedure code like 1.004227"),
+            ));
+        }
+        if checked.iter().any(|c| c == code) {
+            return Err(invalid(key, format!("{code} is listed twice")));
+        }
+        if let Some(other) = earlier
+            .iter()
+            .find(|s| s.procedures.iter().any(|p| p == code))
+        {
+            return Err(invalid(
+                key,
+                format!("{code} is already listed by field {}", other.code),
+            ));
+        }
+        checked.push(code.to_owned());
+    }
+    Ok(checked)
+}
+
 impl Default for Settings {
     /// The demo hall: five fields, four counters serving overlapping fields.
     fn default() -> Self {
@@ -376,7 +420,9 @@ impl Default for Settings {
             booking_walk_in_percent: None,
             booking_prefix: None,
             satisfaction_target_percent: motcua_domain::stats::OFFICIAL_TARGET_PERCENT,
+            procedures: Vec::new(),
         };
+        let procedures = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect();
         let counter = |no, services: &[&str]| CounterSettings {
             no,
             services: services.iter().map(|s| s.to_string()).collect(),
@@ -386,7 +432,12 @@ impl Default for Settings {
             server: ServerSettings::default(),
             queue: QueueSettings::default(),
             services: vec![
-                service("A", "Tư pháp – Hộ tịch", "Justice – Civil status", 15, 8),
+                // A few real procedures (the national database's codes), so that a result
+                // pick-up ticket finds its field: birth, marriage and death registration.
+                ServiceSettings {
+                    procedures: procedures(&["1.001193", "1.000894", "1.000656"]),
+                    ..service("A", "Tư pháp – Hộ tịch", "Justice – Civil status", 15, 8)
+                },
                 // Decision 766 holds land and construction to 90%, not 95%.
                 ServiceSettings {
                     satisfaction_target_percent: 90,
@@ -399,7 +450,11 @@ impl Default for Settings {
                     15,
                     10,
                 ),
-                service("D", "Chứng thực", "Certification of copies", 10, 4),
+                // Certified copies from originals, and certified signatures.
+                ServiceSettings {
+                    procedures: procedures(&["2.000815", "2.000884"]),
+                    ..service("D", "Chứng thực", "Certification of copies", 10, 4)
+                },
                 service("E", "Kinh tế – Hạ tầng", "Economy – Infrastructure", 20, 12),
             ],
             counters: vec![
@@ -555,6 +610,7 @@ impl Settings {
                     "a percentage from 1 to 100",
                 ));
             }
+            let procedures = checked_procedures(&s.procedures, &services, &key("procedures"))?;
             // Two fields printing the same codes would confuse the whole hall.
             if !prefixes.insert(prefix.clone()) && !prefix.is_empty() {
                 return Err(invalid(
@@ -574,6 +630,7 @@ impl Settings {
                 target_wait_minutes: s.target_wait_minutes,
                 service_minutes: s.service_minutes.max(1),
                 satisfaction_target_percent: s.satisfaction_target_percent,
+                procedures,
             });
         }
         Ok(services)
@@ -679,6 +736,30 @@ mod tests {
         s.counters[1].services.push("Z".into());
         let err = s.hall().expect_err("refused").to_string();
         assert!(err.contains("counters[1].services"), "{err}");
+    }
+
+    #[test]
+    fn a_field_s_procedures_are_national_codes_each_listed_by_one_field_only() {
+        let hall = Settings::default().hall().expect("demo hall");
+        let field = |code: &str| hall.field_of_procedure(code).map(|s| s.code.to_string());
+        assert_eq!(field("1.001193").as_deref(), Some("A"));
+        assert_eq!(field("2.000815").as_deref(), Some("D"));
+        assert_eq!(field("1.999999"), None);
+        for (i, codes) in [
+            (2, vec!["1.001193"]),
+            (2, vec!["1.004227", "1.004227"]),
+            (4, vec!["1.4227"]),
+            (4, vec!["2.000815.000.00.00.H26"]),
+            (4, vec!["A.004227"]),
+        ] {
+            let mut s = Settings::default();
+            s.services[i].procedures = codes.iter().map(|c| c.to_string()).collect();
+            let err = s.hall().expect_err("refused").to_string();
+            assert!(
+                err.contains(&format!("services[{i}].procedures")),
+                "{codes:?}: {err}"
+            );
+        }
     }
 
     #[test]

@@ -17,6 +17,7 @@ pub mod clock;
 pub mod complaints;
 pub mod counters;
 pub mod dossier_ratings;
+pub mod dossiers;
 pub mod events;
 pub mod print_jobs;
 pub mod private;
@@ -57,6 +58,7 @@ const MIGRATIONS: &[&str] = &[
     BOOKING_FIGURES_SCHEMA,
     DOSSIER_FIGURES_SCHEMA,
     include_str!("../migrations/016_complaints.sql"),
+    include_str!("../migrations/017_result_pickup.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

@@ -32,6 +32,8 @@ pub struct TicketRow {
     pub rating_source: Option<RatingChannel>,
     /// A checked-in booking's appointment (ms): a booked number, called by that time.
     pub booked_for: Option<i64>,
+    /// A result pick-up ticket ("nhận kết quả"), taken at the kiosk with a dossier's receipt.
+    pub result_pickup: bool,
 }
 
 /// The columns [`ticket_from_row`] reads, as a literal (for `concat!`).
@@ -39,7 +41,7 @@ macro_rules! ticket_columns {
     () => {
         "id, token, local_day, service, first_service, code, priority, status, \
          counter_no, issued_at, queued_at, first_called_at, called_at, started_at, \
-         finished_at, recalls, eta_minutes, rating, rating_source, booked_for"
+         finished_at, recalls, eta_minutes, rating, rating_source, booked_for, result_pickup"
     };
 }
 
@@ -85,6 +87,7 @@ fn ticket_from_row(row: &Row<'_>) -> rusqlite::Result<TicketRow> {
             .get::<_, Option<String>>(18)?
             .and_then(|s| RatingChannel::parse(&s)),
         booked_for: row.get(19)?,
+        result_pickup: row.get(20)?,
     })
 }
 
@@ -468,7 +471,15 @@ pub fn insert(conn: &Connection, t: &NewTicket<'_>) -> Result<TicketRow, StoreEr
         rating: None,
         rating_source: None,
         booked_for: t.booked_for,
+        result_pickup: false,
     })
+}
+
+/// Mark a ticket just issued as a result pick-up ticket.
+pub fn mark_result_pickup(conn: &Connection, id: i64) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE tickets SET result_pickup = 1 WHERE id = ?1")?
+        .execute([id])?;
+    Ok(())
 }
 
 /// A change of one ticket's row, as a move of its life makes it.

@@ -14,6 +14,7 @@ pub mod bookings;
 pub mod bulk;
 pub mod complaints;
 pub mod counters;
+pub mod dossiers;
 pub mod estimate;
 pub mod queue;
 pub mod rating;

@@ -167,13 +167,16 @@ pub fn issue(
 }
 
 /// How a ticket comes to be: a walk-in, a booking checked in within its span (a number of
-/// the field's booked series, queued at its appointment: see `motcua_domain::booking`), or
-/// a booking come too late (an ordinary number at the back, even in online-only mode).
+/// the field's booked series, queued at its appointment: see `motcua_domain::booking`), a
+/// booking come too late (an ordinary number at the back, even in online-only mode), or a
+/// citizen come back with a dossier's receipt to collect its result (an ordinary number
+/// marked "nhận kết quả", even in online-only mode: see `app::dossiers`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Through {
     WalkIn,
     Booking { appointment: i64 },
     LateBooking,
+    ResultPickup,
 }
 
 /// The numbers of a field's booked series are kept apart from its walk-in numbers in the
@@ -247,7 +250,9 @@ pub fn issue_through(
                 Some(appointment),
             )
         }
-        Through::WalkIn | Through::LateBooking => (&field.series, service.to_string(), 0, None),
+        Through::WalkIn | Through::LateBooking | Through::ResultPickup => {
+            (&field.series, service.to_string(), 0, None)
+        }
     };
     let day = ctx.today().to_string();
     let last = tickets::last_number(ctx.conn(), &day, &series_key)?;
@@ -276,7 +281,7 @@ pub fn issue_through(
         queued_at,
     )?;
     let token = new_token();
-    let row = tickets::insert(
+    let mut row = tickets::insert(
         ctx.conn(),
         &tickets::NewTicket {
             token: &token,
@@ -295,6 +300,11 @@ pub fn issue_through(
             issued_user: origin.user,
         },
     )?;
+    let result_pickup = through == Through::ResultPickup;
+    if result_pickup {
+        tickets::mark_result_pickup(ctx.conn(), row.id)?;
+        row.result_pickup = true;
+    }
     let place = views::Place {
         ahead,
         eta_minutes: eta,
@@ -308,7 +318,7 @@ pub fn issue_through(
         eta_minutes: eta,
         ahead: Some(ahead),
         booked_for: appointment,
-        result_pickup: false,
+        result_pickup,
     };
     let logged = record(ctx, issued, Some(&row), None, None)?;
     ctx.kept_replay().logged(logged.seq, row.id);
@@ -390,7 +400,7 @@ pub fn print_job(
 }
 
 /// What became of a ticket's print job so far (for a retried request).
-fn print_outcome_of(ctx: &Ctx<'_, '_>, ticket_id: i64) -> Result<PrintOutcome, Error> {
+pub(super) fn print_outcome_of(ctx: &Ctx<'_, '_>, ticket_id: i64) -> Result<PrintOutcome, Error> {
     // A ticket first asked for at a counter has no job: nothing was to be printed.
     let Some((job, status, reason)) = print_jobs::latest_of_ticket(ctx.conn(), ticket_id)? else {
         return Ok(PrintOutcome {

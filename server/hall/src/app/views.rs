@@ -44,6 +44,9 @@ pub struct TicketView {
     pub rating_source: Option<RatingChannel>,
     /// A booked number: its appointment, local `HH:MM` (it is called by that time).
     pub booked_for: Option<String>,
+    /// A result pick-up ticket ("nhận kết quả"): the citizen came back with a dossier's
+    /// receipt to collect its result.
+    pub result_pickup: bool,
 }
 
 /// A ticket as its holder sees it (the phone page, the rating answer): the view without
@@ -78,6 +81,8 @@ pub struct CitizenTicket {
     pub rating: Option<u8>,
     /// A booked number: its appointment, local `HH:MM`.
     pub booked_for: Option<String>,
+    /// A result pick-up ticket ("nhận kết quả"): the page says so.
+    pub result_pickup: bool,
 }
 
 /// A field named as a ticket names its own (`service`, `service_name_vi`, `service_name_en`).
@@ -125,6 +130,7 @@ impl From<&TicketView> for CitizenTicket {
                 .rating
                 .filter(|_| v.rating_source != Some(RatingChannel::Counter)),
             booked_for: v.booked_for.clone(),
+            result_pickup: v.result_pickup,
         }
     }
 }
@@ -211,6 +217,7 @@ pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<Place>) ->
         rating: t.rating,
         rating_source: t.rating_source,
         booked_for: t.booked_for.map(|at| motcua_domain::local_hhmm(hall, at)),
+        result_pickup: t.result_pickup,
     }
 }
 
@@ -504,6 +511,9 @@ pub fn counter_snapshot(
     })
 }
 
+/// What a result pick-up ticket's paper says where a priority ticket shows its category.
+pub const RESULT_PICKUP_LABEL: &str = "Nhận kết quả";
+
 /// What goes on paper for a ticket just issued.
 pub fn ticket_paper(
     hall: &Hall,
@@ -518,9 +528,11 @@ pub fn ticket_paper(
         hall: hall.name.clone(),
         service: t.service_name_vi.clone(),
         code: t.code.clone(),
-        // A booked number says so where a priority ticket shows its category.
+        // A booked number, or a result pick-up ticket, says so where a priority ticket shows
+        // its category.
         priority: match &t.booked_for {
             Some(time) => Some(format!("Số hẹn · giờ hẹn {time}")),
+            None if t.result_pickup => Some(RESULT_PICKUP_LABEL.to_owned()),
             None => t
                 .priority
                 .is_priority()
