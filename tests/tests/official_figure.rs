@@ -14,7 +14,7 @@ use chrono::Duration;
 use motcua_domain::{DeviceKind, Role};
 use motcua_hall::config::Settings;
 use motcua_store::clock::{Clock, ManualClock};
-use motcua_tests::official::{self, Routes};
+use motcua_tests::official;
 use motcua_tests::{Client, Dice, TestCity, TestHall, opening_time, until};
 use serde_json::{Value, json};
 use std::collections::BTreeMap;
@@ -162,33 +162,21 @@ fn row<'a>(stats: &'a Value, list: &str, key: &str) -> &'a Value {
 /// The day as it went, with the hall's clients.
 struct Day {
     hall: TestHall,
-    routes: Routes,
     kiosk: Client,
     clerks: BTreeMap<u16, Client>,
     visits: Vec<Visit>,
     tickets: Vec<Value>,
     codes: BTreeMap<&'static str, Vec<String>>,
     next_code: u32,
-    next_complaint: i64,
 }
 
 impl Day {
-    async fn attach(&self, no: u16, ticket: &Value, field: &str, code: &str) {
-        official::attach(
-            &self.hall,
-            self.routes,
-            &self.clerks[&no],
-            no,
-            ticket,
-            field,
-            code,
-        )
-        .await;
+    async fn attach(&self, no: u16, code: &str) {
+        official::attach(&self.clerks[&no], no, code).await;
     }
 
-    async fn complain(&mut self, ticket: &Value, field: &str) {
-        self.next_complaint += 1;
-        official::complain(&self.hall, self.routes, ticket, field, self.next_complaint).await;
+    async fn complain(&self, ticket: &Value) {
+        official::complain(&self.hall, ticket).await;
     }
 
     /// One citizen: a ticket in a field, called at a counter serving it, then absent, or
@@ -229,7 +217,7 @@ impl Day {
             assert_eq!(status, 200, "{body}");
             // Now and then an absent citizen complains: listed, not in the figure.
             if dice.chance(50) {
-                self.complain(&ticket, field).await;
+                self.complain(&ticket).await;
                 visit.complaints += 1;
             }
             self.visits.push(visit);
@@ -256,7 +244,7 @@ impl Day {
             if visit.dossiers.contains(&code) {
                 continue;
             }
-            self.attach(no, &ticket, field, &code).await;
+            self.attach(no, &code).await;
             self.codes.entry(field).or_default().push(code.clone());
             visit.dossiers.push(code);
         }
@@ -271,7 +259,7 @@ impl Day {
             let level = dice.between(1, i64::from(scale)) as u8;
             let low = if scale == 5 { level <= 3 } else { level == 1 };
             let mut body = json!({ "level": level });
-            if self.routes.reasons {
+            {
                 if low {
                     let reasons: Vec<&str> = REASONS
                         .iter()
@@ -305,7 +293,7 @@ impl Day {
         if dice.chance(12) {
             let times = 1 + u32::from(dice.chance(30));
             for _ in 0..times {
-                self.complain(&ticket, field).await;
+                self.complain(&ticket).await;
             }
             visit.complaints = times;
         }
@@ -421,17 +409,14 @@ async fn the_766_figure_counted_by_hand_equals_the_dashboard_the_exports_and_the
     for (no, _) in COUNTERS {
         clerks.insert(no, hall.clerk_at(&format!("canbo{no}"), no).await);
     }
-    let routes = Routes::of(&hall).await;
     let mut day = Day {
         hall,
-        routes,
         kiosk,
         clerks,
         visits: Vec::new(),
         tickets: Vec::new(),
         codes: BTreeMap::new(),
         next_code: 0,
-        next_complaint: 0,
     };
     let mut dice = Dice::new(0x766_2022_0000_0001);
     // The morning on five levels; at noon the hall moves to three (a restart with the new
@@ -734,7 +719,6 @@ async fn two_halls_dossiers_with_the_same_code_are_two_dossiers_in_the_citys_tot
             ..Default::default()
         };
         let hall = TestHall::start_with_clock(settings, clock.clone()).await;
-        let routes = Routes::of(&hall).await;
         let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
         let clerk = hall.clerk_at("canbo1", 1).await;
         let ticket = kiosk.issue("A", "none").await;
@@ -742,7 +726,7 @@ async fn two_halls_dossiers_with_the_same_code_are_two_dossiers_in_the_citys_tot
         let (status, body) = clerk.act(&ticket, "start", json!({})).await;
         assert_eq!(status, 200, "{body}");
         if let Some(code) = code {
-            official::attach(&hall, routes, &clerk, 1, &ticket, "A", code).await;
+            official::attach(&clerk, 1, code).await;
         }
         let (status, body) = clerk.act(&ticket, "finish", json!({})).await;
         assert_eq!(status, 200, "{body}");

@@ -9,7 +9,7 @@ use motcua_domain::{DeviceKind, Role};
 use motcua_hall::config::Settings;
 use motcua_store::clock::ManualClock;
 use motcua_tests::browser::Browser;
-use motcua_tests::official::{self, Routes};
+use motcua_tests::official;
 use motcua_tests::{Client, TestCity, TestHall, opening_time, until};
 use serde_json::{Value, json};
 
@@ -39,14 +39,13 @@ async fn accessible_in_both_languages(browser: &Browser, what: &str) {
 #[allow(clippy::too_many_arguments)]
 async fn serve(
     hall: &TestHall,
-    routes: Routes,
     kiosk: &Client,
     clerk: &Client,
     no: u16,
     field: &str,
     codes: &[&str],
     level: Option<u8>,
-    complaint: Option<i64>,
+    complained: bool,
 ) -> Value {
     let ticket = kiosk.issue(field, "none").await;
     hall.clock.advance(Duration::minutes(3));
@@ -54,7 +53,7 @@ async fn serve(
     let (status, body) = clerk.act(&ticket, "start", json!({})).await;
     assert_eq!(status, 200, "{body}");
     for code in codes {
-        official::attach(hall, routes, clerk, no, &ticket, field, code).await;
+        official::attach(clerk, no, code).await;
     }
     hall.clock.advance(Duration::minutes(5));
     let (status, body) = clerk.act(&ticket, "finish", json!({})).await;
@@ -63,8 +62,8 @@ async fn serve(
         let (status, body) = clerk.act(&ticket, "rate", json!({ "level": level })).await;
         assert_eq!(status, 200, "{body}");
     }
-    if let Some(number) = complaint {
-        official::complain(hall, routes, &ticket, field, number).await;
+    if complained {
+        official::complain(hall, &ticket).await;
     }
     ticket
 }
@@ -79,63 +78,18 @@ async fn the_766_index_is_shown_beside_the_halls_own_share_in_the_report_and_ran
         ..Default::default()
     };
     let hall = TestHall::start_with_clock(settings, clock).await;
-    let routes = Routes::of(&hall).await;
     let kiosk = hall.device("kiosk", DeviceKind::Kiosk);
     let first = hall.clerk_at("canbo1", 1).await; // A and D
     let second = hall.clerk_at("canbo2", 2).await; // B and E
 
     // Civil status (A): three dossiers, one rated "không hài lòng" (2 of 5), one unrated.
-    serve(
-        &hall,
-        routes,
-        &kiosk,
-        &first,
-        1,
-        "A",
-        &["H26-0001"],
-        Some(5),
-        None,
-    )
-    .await;
-    serve(
-        &hall,
-        routes,
-        &kiosk,
-        &first,
-        1,
-        "A",
-        &["H26-0002"],
-        Some(2),
-        None,
-    )
-    .await;
-    serve(
-        &hall,
-        routes,
-        &kiosk,
-        &first,
-        1,
-        "A",
-        &["H26-0003"],
-        None,
-        None,
-    )
-    .await;
+    serve(&hall, &kiosk, &first, 1, "A", &["H26-0001"], Some(5), false).await;
+    serve(&hall, &kiosk, &first, 1, "A", &["H26-0002"], Some(2), false).await;
+    serve(&hall, &kiosk, &first, 1, "A", &["H26-0003"], None, false).await;
     // Land (B, held to 90%): one dossier rated "hài lòng" but complained about; one visit
     // without a code (not a dossier).
-    serve(
-        &hall,
-        routes,
-        &kiosk,
-        &second,
-        2,
-        "B",
-        &["H26-0004"],
-        Some(4),
-        Some(1),
-    )
-    .await;
-    serve(&hall, routes, &kiosk, &second, 2, "B", &[], Some(5), None).await;
+    serve(&hall, &kiosk, &second, 2, "B", &["H26-0004"], Some(4), true).await;
+    serve(&hall, &kiosk, &second, 2, "B", &[], Some(5), false).await;
     // The hall's own share: 3 of 4 ratings in the top two levels; the 766 index: 2 of 4
     // dossiers without dissatisfaction.
 
