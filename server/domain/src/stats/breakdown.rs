@@ -3,8 +3,8 @@
 //! dashboard, the exports and the city read. The definitions are in [`super`].
 
 use super::{
-    Basis, BeganBy, Facts, Figures, OFFICIAL_TARGET_PERCENT, Outcome, Setup, Span, Tally, Visit,
-    at, split_by_hour,
+    Basis, BeganBy, Code, Facts, Figures, OFFICIAL_TARGET_PERCENT, Outcome, Setup, Span, Tally,
+    Visit, at, split_by_hour,
 };
 use chrono::NaiveDate;
 use chrono_tz::Tz;
@@ -69,15 +69,28 @@ pub fn report(visits: &[Visit], spans: &[Span], setup: &Setup<'_>) -> Report {
     let mut groups = Groups::default();
     let mut waits = Waits::default();
     let mut comments = Vec::new();
-    // Every dossier's code numbered once: the groups count numbers.
+    // Every dossier's code numbered once, and how many visits carry it: the groups count
+    // numbers, and keep only those seen more than once.
     let mut numbers: HashMap<&str, u32> = HashMap::new();
+    let mut seen: Vec<u32> = Vec::new();
+    for code in visits.iter().flat_map(|v| &v.dossiers) {
+        let next = numbers.len() as u32;
+        let number = *numbers.entry(code.as_str()).or_insert(next);
+        if number == next {
+            seen.push(0);
+        }
+        seen[number as usize] += 1;
+    }
     let mut codes = Vec::new();
     for v in visits {
         codes.clear();
-        for code in &v.dossiers {
-            let next = numbers.len() as u32;
-            codes.push(*numbers.entry(code.as_str()).or_insert(next));
-        }
+        codes.extend(v.dossiers.iter().map(|code| {
+            let number = numbers[code.as_str()];
+            Code {
+                number,
+                shared: seen[number as usize] > 1,
+            }
+        }));
         let f = Facts::of(v, setup, &codes);
         groups.add_visit(v, &f, scale);
         waits.add(v, &f);

@@ -513,17 +513,38 @@ pub(crate) struct Tally {
     result_pickups: u64,
 }
 
-/// The Decision 766 units of a group: its served visits, and its dossiers by code with
-/// their worst official rating and whether one was complained about.
+/// The Decision 766 units of a group: its served visits, and its dossiers with their worst
+/// official rating and whether one was complained about. A dossier seen on one visit of
+/// the whole report (nearly all) is counted as it comes; only one seen on several is kept
+/// by its number until the group's figure is made, to count it once.
 #[derive(Debug, Default)]
 struct OfficialTally {
-    visit_levels: [u64; 3],
-    visits_unrated: u64,
-    visits_against: u64,
-    visits_complained: u64,
-    /// By the code's number in the report.
-    dossiers: HashMap<u32, Unit>,
+    visits: Counts,
+    single: Counts,
+    shared: HashMap<u32, Unit>,
     served_without_dossier: u64,
+}
+
+/// Units counted: by their worst official level, unrated, complained about, against.
+#[derive(Debug, Default, Clone, Copy)]
+struct Counts {
+    units: u64,
+    levels: [u64; 3],
+    unrated: u64,
+    complained: u64,
+    against: u64,
+}
+
+impl Counts {
+    fn add(&mut self, unit: Unit) {
+        self.units += 1;
+        match unit.worst {
+            Some(l) => self.levels[usize::from(l.number() - 1)] += 1,
+            None => self.unrated += 1,
+        }
+        self.complained += u64::from(unit.complained);
+        self.against += u64::from(unit.against());
+    }
 }
 
 /// One unit of the figure: its worst rating so far, and whether it had a complaint.
@@ -534,9 +555,9 @@ struct Unit {
 }
 
 impl Unit {
-    fn add(&mut self, level: Option<Official>, complained: bool) {
-        self.worst = self.worst.max(level);
-        self.complained |= complained;
+    fn add(&mut self, other: Unit) {
+        self.worst = self.worst.max(other.worst);
+        self.complained |= other.complained;
     }
 
     fn against(self) -> bool {
@@ -544,68 +565,57 @@ impl Unit {
     }
 }
 
+/// A dossier's code as the groups count it: its number in the report, and whether other
+/// visits of the report carry it too.
+#[derive(Debug, Clone, Copy)]
+struct Code {
+    number: u32,
+    shared: bool,
+}
+
 impl OfficialTally {
-    fn add(&mut self, v: &Visit, dossiers: &[u32]) {
-        let level = v.rating.map(|(level, scale)| official(level, scale));
-        let complained = v.complaints > 0;
+    fn add(&mut self, v: &Visit, dossiers: &[Code]) {
         let unit = Unit {
-            worst: level,
-            complained,
+            worst: v.rating.map(|(level, scale)| official(level, scale)),
+            complained: v.complaints > 0,
         };
-        match level {
-            Some(l) => self.visit_levels[usize::from(l.number() - 1)] += 1,
-            None => self.visits_unrated += 1,
-        }
-        self.visits_against += u64::from(unit.against());
-        self.visits_complained += u64::from(complained);
+        self.visits.add(unit);
         if dossiers.is_empty() {
             self.served_without_dossier += 1;
         }
-        for &code in dossiers {
-            self.dossiers
-                .entry(code)
-                .and_modify(|d| d.add(level, complained))
-                .or_insert(unit);
+        for code in dossiers {
+            if code.shared {
+                self.shared
+                    .entry(code.number)
+                    .and_modify(|d| d.add(unit))
+                    .or_insert(unit);
+            } else {
+                self.single.add(unit);
+            }
         }
     }
 
     fn figure(self, basis: Basis, target: f64) -> OfficialFigure {
         let share = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
-        let (units, levels, unrated, complained, against, without) = match basis {
+        let (counts, without) = match basis {
             // A report has one basis; only several halls' figures together are mixed
             // ([`OfficialFigure::combine`]).
-            Basis::Visits | Basis::Mixed => {
-                let units = self.visit_levels.iter().sum::<u64>() + self.visits_unrated;
-                (
-                    units,
-                    self.visit_levels,
-                    self.visits_unrated,
-                    self.visits_complained,
-                    self.visits_against,
-                    0,
-                )
-            }
+            Basis::Visits | Basis::Mixed => (self.visits, 0),
             Basis::Dossiers => {
-                let mut levels = [0u64; 3];
-                let (mut unrated, mut complained, mut against) = (0, 0, 0);
-                for d in self.dossiers.values() {
-                    match d.worst {
-                        Some(l) => levels[usize::from(l.number() - 1)] += 1,
-                        None => unrated += 1,
-                    }
-                    complained += u64::from(d.complained);
-                    against += u64::from(d.against());
+                let mut counts = self.single;
+                for &unit in self.shared.values() {
+                    counts.add(unit);
                 }
-                (
-                    self.dossiers.len() as u64,
-                    levels,
-                    unrated,
-                    complained,
-                    against,
-                    self.served_without_dossier,
-                )
+                (counts, self.served_without_dossier)
             }
         };
+        let Counts {
+            units,
+            levels,
+            unrated,
+            complained,
+            against,
+        } = counts;
         OfficialFigure {
             basis,
             units,
@@ -626,8 +636,8 @@ impl OfficialTally {
 struct Facts<'a> {
     /// The visit's dossiers, each code numbered once for the whole report: a group counts
     /// distinct numbers, not strings (a year is a hundred and fifty thousand codes, in six
-    /// breakdowns).
-    dossiers: &'a [u32],
+    /// breakdowns), and looks up only those other visits carry too.
+    dossiers: &'a [Code],
     wait: Option<i64>,
     walk: Option<i64>,
     service: Option<i64>,
@@ -636,7 +646,7 @@ struct Facts<'a> {
 }
 
 impl<'a> Facts<'a> {
-    fn of(v: &Visit, setup: &Setup<'_>, dossiers: &'a [u32]) -> Facts<'a> {
+    fn of(v: &Visit, setup: &Setup<'_>, dossiers: &'a [Code]) -> Facts<'a> {
         let wait = v.wait();
         let within_target = v.outcome == Some(Outcome::Served) && {
             let target = setup.targets.get(&v.service).copied().unwrap_or(u32::MAX);
