@@ -179,6 +179,32 @@ impl Browser {
             .await;
     }
 
+    /// A paired kiosk's page at `url` (with its `?token=`), on its start screen and connected
+    /// to the hall's feed.
+    pub async fn open_kiosk(url: &str, width: u32, height: u32) -> Browser {
+        let kiosk = Browser::open(width, height).await;
+        kiosk.goto(url).await;
+        kiosk
+            .wait_for(
+                "the start screen, connected",
+                "document.body.dataset.screen === 'start' && document.body.dataset.connected === 'true'",
+            )
+            .await;
+        kiosk
+    }
+
+    /// Type `text` as a USB scanner does (a keyboard that types fast): key presses into the
+    /// page, with no field focused, then Enter.
+    pub async fn scan(&self, text: &str) {
+        self.client
+            .find(Locator::Css("body"))
+            .await
+            .expect("the page")
+            .send_keys(&format!("{text}\u{e007}"))
+            .await
+            .expect("keys");
+    }
+
     /// Click the element matching a CSS selector (waiting until it is there and enabled).
     pub async fn click(&self, css: &str) {
         let escaped = css.replace('\\', "\\\\").replace('\'', "\\'");

@@ -11,7 +11,6 @@
 //! Time on the page moves by its own hook (`window.motcuaKiosk.skip(seconds)`), as in
 //! kiosk_steps.rs: no test waits for a timer.
 
-use fantoccini::Locator;
 use motcua_domain::DeviceKind;
 use motcua_tests::TestHall;
 use motcua_tests::browser::Browser;
@@ -377,18 +376,6 @@ async fn book(hall: &TestHall, from: &str, person: &str) -> serde_json::Value {
     booking
 }
 
-/// Type `text` as the booking scanner does: keys into the page, then Enter.
-async fn scan(kiosk: &Browser, text: &str) {
-    kiosk
-        .client
-        .find(Locator::Css("body"))
-        .await
-        .expect("the page")
-        .send_keys(&format!("{text}\u{e007}"))
-        .await
-        .expect("keys");
-}
-
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_check_in_screen_its_refusals_and_a_booked_ticket_pass_axe_with_big_targets() {
     let hall = TestHall::start().await;
@@ -418,7 +405,7 @@ async fn the_check_in_screen_its_refusals_and_a_booked_ticket_pass_axe_with_big_
             check(&kiosk, lang, &at("start-bookings")).await;
 
             // A scan the kiosk cannot read: a short word over the screen.
-            scan(&kiosk, "8934567890123").await;
+            kiosk.scan("8934567890123").await;
             kiosk
                 .wait_for(
                     "the notice",
@@ -450,7 +437,7 @@ async fn the_check_in_screen_its_refusals_and_a_booked_ticket_pass_axe_with_big_
             check(&kiosk, lang, &at("check-in-more-time")).await;
             kiosk.tap("button[data-action='more-time']").await;
 
-            scan(&kiosk, later["url"].as_str().expect("url")).await;
+            kiosk.scan(later["url"].as_str().expect("url")).await;
             kiosk
                 .wait_for(
                     "too early",
@@ -461,7 +448,7 @@ async fn the_check_in_screen_its_refusals_and_a_booked_ticket_pass_axe_with_big_
             kiosk.screenshot(&at("a11y-check-in-too-early")).await;
 
             // Checked in (the first time round; after it, the same ticket again).
-            scan(&kiosk, now["url"].as_str().expect("url")).await;
+            kiosk.scan(now["url"].as_str().expect("url")).await;
             kiosk
                 .wait_for(
                     "the booked ticket",

@@ -12,13 +12,11 @@
 //! scanners type.
 
 use chrono::{DateTime, TimeZone, Utc};
-use fantoccini::Locator;
 use motcua_domain::DeviceKind;
 use motcua_tests::TestHall;
 use motcua_tests::browser::Browser;
 use serde_json::{Value, json};
 
-const ENTER: &str = "\u{e007}";
 const CCCD_NUMBER: &str = "001099012345";
 const CCCD_NAME: &str = "Nguyễn Văn An";
 const CCCD_ADDRESS: &str = "Số 1 phố Hàng Bạc, Hoàn Kiếm, Hà Nội";
@@ -76,34 +74,6 @@ fn at_appointment(hall: &TestHall, booking: &Value) {
     let at = booking["appointment_at"].as_i64().expect("appointment_at");
     let at: DateTime<Utc> = Utc.timestamp_millis_opt(at).single().expect("a time");
     hall.clock.set(at);
-}
-
-/// A kiosk page, paired, on its start screen (with "I have a booking" when `bookings`).
-async fn kiosk_at(hall: &TestHall, token: &str, width: u32, height: u32) -> Browser {
-    let kiosk = Browser::open(width, height).await;
-    kiosk
-        .goto(&hall.url(&format!("/kiosk/?token={token}")))
-        .await;
-    kiosk
-        .wait_for(
-            "the start screen, connected",
-            "document.body.dataset.screen === 'start' && document.body.dataset.connected === 'true'",
-        )
-        .await;
-    kiosk
-}
-
-/// Type `text` as the scanner does: key presses into the page (no field has the focus), then
-/// Enter.
-async fn scan(kiosk: &Browser, text: &str) {
-    let body = kiosk
-        .client
-        .find(Locator::Css("body"))
-        .await
-        .expect("the page");
-    body.send_keys(&format!("{text}{ENTER}"))
-        .await
-        .expect("keys");
 }
 
 /// The ticket screen of a checked-in booking: its code.
@@ -177,10 +147,10 @@ async fn a_booking_url_typed_as_a_scanner_types_it_checks_in_on_the_start_and_th
     let first = book(&hall, "A", "08:30", "0912345678").await;
     let second = book(&hall, "A", "08:30", "0987654321").await;
     at_appointment(&hall, &first);
-    let kiosk = kiosk_at(&hall, &token, 1080, 1920).await;
+    let kiosk = Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), 1080, 1920).await;
 
     // On the start screen: the booking's address, as its QR says it.
-    scan(&kiosk, first["url"].as_str().expect("url")).await;
+    kiosk.scan(first["url"].as_str().expect("url")).await;
     let code = booked_ticket(&kiosk).await;
     let appointment = first["appointment"].as_str().expect("appointment");
     let said = kiosk.text("#ticket-booking").await;
@@ -218,7 +188,7 @@ async fn a_booking_url_typed_as_a_scanner_types_it_checks_in_on_the_start_and_th
             "document.body.dataset.screen === 'priority'",
         )
         .await;
-    scan(&kiosk, second["url"].as_str().expect("url")).await;
+    kiosk.scan(second["url"].as_str().expect("url")).await;
     let second_code = booked_ticket(&kiosk).await;
     assert_ne!(second_code, code, "a ticket of its own");
     kiosk
@@ -240,7 +210,8 @@ async fn the_keypad_checks_a_booking_in_by_its_code() {
     at_appointment(&hall, &booking);
     let mut first: Option<String> = None;
     for (width, height) in [(1080, 1920), (1920, 1080)] {
-        let kiosk = kiosk_at(&hall, &token, width, height).await;
+        let kiosk =
+            Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), width, height).await;
         kiosk.tap("button[data-action='booking']").await;
         kiosk
             .wait_for(
@@ -305,7 +276,7 @@ async fn a_chip_id_card_scan_checks_in_by_its_number_and_the_name_and_address_ne
     let _clerk = hall.clerk_at("lan", 1).await;
     let booking = book(&hall, "A", "08:30", CCCD_NUMBER).await;
     at_appointment(&hall, &booking);
-    let kiosk = kiosk_at(&hall, &token, 1080, 1920).await;
+    let kiosk = Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), 1080, 1920).await;
     // Every request the page makes, with its body, from now on.
     kiosk
         .eval(
@@ -313,7 +284,7 @@ async fn a_chip_id_card_scan_checks_in_by_its_number_and_the_name_and_address_ne
         )
         .await;
 
-    scan(&kiosk, &cccd_text()).await;
+    kiosk.scan(&cccd_text()).await;
     let code = booked_ticket(&kiosk).await;
     let (_, looked) = hall
         .anonymous()
@@ -367,12 +338,10 @@ async fn a_booking_scanned_too_early_says_from_when_to_come_back() {
     // Booked for the late morning; it is 08:00.
     let booking = book(&hall, "A", "10:00", "0912345678").await;
     let from = booking["check_in"]["from"].as_str().expect("check_in.from");
-    let kiosk = kiosk_at(&hall, &token, 1080, 1920).await;
-    scan(
-        &kiosk,
-        booking["code_display"].as_str().expect("code_display"),
-    )
-    .await;
+    let kiosk = Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), 1080, 1920).await;
+    kiosk
+        .scan(booking["code_display"].as_str().expect("code_display"))
+        .await;
     let refusal = kiosk
         .wait_for(
             "the refusal",
@@ -419,14 +388,14 @@ async fn a_scan_the_kiosk_cannot_read_says_so_and_leaves_the_screen_as_it_was() 
     let hall = TestHall::start().await;
     let token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
     let _clerk = hall.clerk_at("lan", 1).await;
-    let kiosk = kiosk_at(&hall, &token, 1080, 1920).await;
+    let kiosk = Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), 1080, 1920).await;
     kiosk
         .eval(
             "(() => { window.sent = []; const f = window.fetch; window.fetch = (url, init) => { window.sent.push(String(url)); return f(url, init); }; return true; })()",
         )
         .await;
     // A product's barcode.
-    scan(&kiosk, "8934567890123").await;
+    kiosk.scan("8934567890123").await;
     let said = kiosk
         .wait_for(
             "the notice",
@@ -450,7 +419,8 @@ async fn online_only_the_start_screen_offers_the_booking_first_and_walk_ins_only
     let token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
     let _clerk = hall.clerk_at("lan", 1).await;
     for (width, height) in [(1080, 1920), (1920, 1080)] {
-        let kiosk = kiosk_at(&hall, &token, width, height).await;
+        let kiosk =
+            Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), width, height).await;
         let why = kiosk
             .wait_for(
                 "why walk-ins are for the priority kinds",
@@ -517,8 +487,8 @@ async fn a_late_booking_says_plainly_it_is_an_ordinary_number_or_that_it_was_ref
     let booking = book(&hall, "A", "08:30", "0912345678").await;
     at_appointment(&hall, &booking);
     hall.clock.advance(chrono::Duration::minutes(40));
-    let kiosk = kiosk_at(&hall, &token, 1080, 1920).await;
-    scan(&kiosk, booking["url"].as_str().expect("url")).await;
+    let kiosk = Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), 1080, 1920).await;
+    kiosk.scan(booking["url"].as_str().expect("url")).await;
     kiosk
         .wait_for(
             "the walk-in ticket",
@@ -547,8 +517,8 @@ async fn a_late_booking_says_plainly_it_is_an_ordinary_number_or_that_it_was_ref
     let booking = book(&hall, "A", "08:30", "0912345678").await;
     at_appointment(&hall, &booking);
     hall.clock.advance(chrono::Duration::minutes(40));
-    let kiosk = kiosk_at(&hall, &token, 1080, 1920).await;
-    scan(&kiosk, booking["code"].as_str().expect("code")).await;
+    let kiosk = Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), 1080, 1920).await;
+    kiosk.scan(booking["code"].as_str().expect("code")).await;
     let refusal = kiosk
         .wait_for(
             "the refusal",

@@ -8,7 +8,6 @@
 //!
 //! What a receipt's QR may hold (shared-web/receipt.js) is checked in the page on a table.
 
-use fantoccini::Locator;
 use motcua_domain::DeviceKind;
 use motcua_tests::TestHall;
 use motcua_tests::browser::Browser;
@@ -73,33 +72,6 @@ async fn the_receipt_reader_keeps_only_the_dossier_and_procedure_codes() {
     page.close().await;
 }
 
-/// A kiosk page, paired, on its start screen.
-async fn kiosk_at(hall: &TestHall, token: &str, width: u32, height: u32) -> Browser {
-    let kiosk = Browser::open(width, height).await;
-    kiosk
-        .goto(&hall.url(&format!("/kiosk/?token={token}")))
-        .await;
-    kiosk
-        .wait_for(
-            "the start screen, connected",
-            "document.body.dataset.screen === 'start' && document.body.dataset.connected === 'true'",
-        )
-        .await;
-    kiosk
-}
-
-/// Type `text` as the scanner does: key presses into the page, then Enter.
-async fn scan(kiosk: &Browser, text: &str) {
-    let body = kiosk
-        .client
-        .find(Locator::Css("body"))
-        .await
-        .expect("the page");
-    body.send_keys(&format!("{text}{ENTER}"))
-        .await
-        .expect("keys");
-}
-
 /// Every request the page makes from now on, with its body, in `window.sent`.
 async fn record_requests(kiosk: &Browser) {
     kiosk
@@ -137,11 +109,11 @@ async fn a_receipt_qr_typed_as_a_scanner_types_it_prints_a_result_ticket_of_its_
         std::time::Duration::from_secs(60),
     );
     let clerk = hall.clerk_at("lan", 1).await;
-    let kiosk = kiosk_at(&hall, &token, 1080, 1920).await;
+    let kiosk = Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), 1080, 1920).await;
     record_requests(&kiosk).await;
 
     // On the start screen, without touching anything: the receipt's QR.
-    scan(&kiosk, &receipt_text()).await;
+    kiosk.scan(&receipt_text()).await;
     let code = result_ticket(&kiosk).await;
     let said = kiosk.text("#ticket-result").await;
     assert!(
@@ -281,7 +253,9 @@ async fn a_dossier_the_hall_cannot_place_asks_for_its_field_and_the_result_scree
     for (n, (width, height)) in [(1080, 1920), (1920, 1080)].into_iter().enumerate() {
         for lang in ["vi", "en"] {
             let at = |what: &str| format!("kiosk-result-{what}-{width}x{height}-{lang}");
-            let kiosk = kiosk_at(&hall, &token, width, height).await;
+            let kiosk =
+                Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), width, height)
+                    .await;
             if lang == "en" {
                 kiosk.tap("#lang").await;
                 kiosk
@@ -305,7 +279,7 @@ async fn a_dossier_the_hall_cannot_place_asks_for_its_field_and_the_result_scree
                 "H26.39-251207-{:04}",
                 100 + n * 2 + usize::from(lang == "en")
             );
-            scan(&kiosk, &dossier).await;
+            kiosk.scan(&dossier).await;
             kiosk
                 .wait_for(
                     "the fields to pick",
@@ -344,13 +318,13 @@ async fn a_receipt_whose_qr_holds_lines_gives_one_ticket_by_its_first_line_and_t
     let hall = TestHall::start().await;
     let token = hall.device_token("kiosk-1", DeviceKind::Kiosk);
     let _clerk = hall.clerk_at("lan", 1).await;
-    let kiosk = kiosk_at(&hall, &token, 1920, 1080).await;
+    let kiosk = Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), 1920, 1080).await;
     record_requests(&kiosk).await;
     // The scanner types Enter for each line: the code, the procedure, the name, the ID number.
     // The first line is the scan; the kiosk waits on no timer for more, so the procedure on
     // the second is not known and the citizen picks the field.
     let lines = [DOSSIER, "2.000815", NAME, ID_NUMBER].join(ENTER);
-    scan(&kiosk, &lines).await;
+    kiosk.scan(&lines).await;
     kiosk
         .wait_for(
             "the fields to pick",
