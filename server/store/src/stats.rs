@@ -468,9 +468,16 @@ pub fn visits(
              quoted_minutes, rating, rating_scale, comment, rated_at, rating_source,
              rating_replaced, booked, reasons, visits_needed, complaints, result_pickup,
              ticket_id
-         FROM stat_visits WHERE hall = ?3 AND day BETWEEN ?1 AND ?2",
+         FROM stat_visits WHERE hall = ?3 AND day BETWEEN ?1 AND ?2
+         ORDER BY day, ticket_id, visit",
     )?;
-    let mut dossiers = dossiers_by_ticket(conn, hall, from, to)?;
+    // The dossiers' codes come in the same order (their key's): read alongside.
+    let mut codes_stmt = conn.prepare_cached(
+        "SELECT day, ticket_id, dossier FROM stat_dossiers
+         WHERE hall = ?3 AND day BETWEEN ?1 AND ?2 ORDER BY day, ticket_id",
+    )?;
+    let mut codes =
+        Codes::new(codes_stmt.query(params![from.to_string(), to.to_string(), hall])?)?;
     // Rows come in day order: parse each day once. Text is read borrowed where it can be,
     // a year is a hundred and fifty thousand rows.
     let mut last_day: Option<(String, NaiveDate)> = None;
@@ -497,7 +504,7 @@ pub fn visits(
         let scale: Option<u8> = r.get(18)?;
         // A ticket's codes go with its served visit (a ticket is served once at most).
         let dossiers = match outcome {
-            Some(Outcome::Served) => dossiers.remove(&r.get::<_, i64>(28)?).unwrap_or_default(),
+            Some(Outcome::Served) => codes.of(day_text, r.get(28)?)?,
             _ => Vec::new(),
         };
         let reasons = text(24)?
@@ -537,26 +544,47 @@ pub fn visits(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// The dossiers' codes on the tickets issued from `from` to `to`, by ticket.
-fn dossiers_by_ticket(
-    conn: &Connection,
-    hall: i64,
-    from: NaiveDate,
-    to: NaiveDate,
-) -> Result<std::collections::HashMap<i64, Vec<String>>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT ticket_id, dossier FROM stat_dossiers
-         WHERE hall = ?3 AND day BETWEEN ?1 AND ?2 ORDER BY ticket_id, dossier",
-    )?;
-    let mut by_ticket = std::collections::HashMap::<i64, Vec<String>>::new();
-    let rows = stmt.query_map(params![from.to_string(), to.to_string(), hall], |r| {
-        Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?))
-    })?;
-    for row in rows {
-        let (ticket, code) = row?;
-        by_ticket.entry(ticket).or_default().push(code);
+/// The dossiers' codes of a range of days, read in step with its visits (both in day and
+/// ticket order): no map of a year's codes is built.
+struct Codes<'s> {
+    rows: rusqlite::Rows<'s>,
+    /// The next row: its day, ticket and code.
+    next: Option<(String, i64, String)>,
+}
+
+impl<'s> Codes<'s> {
+    fn new(rows: rusqlite::Rows<'s>) -> rusqlite::Result<Codes<'s>> {
+        let mut codes = Codes { rows, next: None };
+        codes.advance()?;
+        Ok(codes)
     }
-    Ok(by_ticket)
+
+    fn advance(&mut self) -> rusqlite::Result<()> {
+        self.next = match self.rows.next()? {
+            Some(r) => Some((r.get(0)?, r.get(1)?, r.get(2)?)),
+            None => None,
+        };
+        Ok(())
+    }
+
+    /// The codes of the ticket issued on `day`, asked in order; the codes of tickets before
+    /// it that were never asked for (never served) are passed over.
+    fn of(&mut self, day: &str, ticket: i64) -> rusqlite::Result<Vec<String>> {
+        let mut found = Vec::new();
+        while let Some((d, t, _)) = &self.next {
+            match (d.as_str(), *t).cmp(&(day, ticket)) {
+                std::cmp::Ordering::Greater => break,
+                std::cmp::Ordering::Equal => {
+                    if let Some((_, _, code)) = self.next.take() {
+                        found.push(code);
+                    }
+                }
+                std::cmp::Ordering::Less => {}
+            }
+            self.advance()?;
+        }
+        Ok(found)
+    }
 }
 
 /// The counter spans that began from `from` to `to` (local days, inclusive).

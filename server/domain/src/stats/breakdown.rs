@@ -8,8 +8,9 @@ use super::{
 };
 use chrono::NaiveDate;
 use chrono_tz::Tz;
+use rustc_hash::FxHashMap;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// One bucket of the wait distribution, in minutes; the last has no upper end.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
@@ -71,25 +72,30 @@ pub fn report(visits: &[Visit], spans: &[Span], setup: &Setup<'_>) -> Report {
     let mut comments = Vec::new();
     // Every dossier's code numbered once, and how many visits carry it: the groups count
     // numbers, and keep only those seen more than once.
-    let mut numbers: HashMap<&str, u32> = HashMap::new();
+    // The numbers in the visits' order, looked up once.
+    let mut numbers: FxHashMap<&str, u32> = FxHashMap::default();
     let mut seen: Vec<u32> = Vec::new();
-    for code in visits.iter().flat_map(|v| &v.dossiers) {
-        let next = numbers.len() as u32;
-        let number = *numbers.entry(code.as_str()).or_insert(next);
-        if number == next {
-            seen.push(0);
-        }
-        seen[number as usize] += 1;
-    }
+    let in_order: Vec<u32> = visits
+        .iter()
+        .flat_map(|v| &v.dossiers)
+        .map(|code| {
+            let next = numbers.len() as u32;
+            let number = *numbers.entry(code.as_str()).or_insert(next);
+            if number == next {
+                seen.push(0);
+            }
+            seen[number as usize] += 1;
+            number
+        })
+        .collect();
+    drop(numbers);
+    let mut in_order = in_order.into_iter();
     let mut codes = Vec::new();
     for v in visits {
         codes.clear();
-        codes.extend(v.dossiers.iter().map(|code| {
-            let number = numbers[code.as_str()];
-            Code {
-                number,
-                shared: seen[number as usize] > 1,
-            }
+        codes.extend(in_order.by_ref().take(v.dossiers.len()).map(|number| Code {
+            number,
+            shared: seen[number as usize] > 1,
         }));
         let f = Facts::of(v, setup, &codes);
         groups.add_visit(v, &f, scale);

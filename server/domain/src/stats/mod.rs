@@ -35,7 +35,7 @@ use crate::satisfaction::{Official, Reason, official};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 pub mod bookings;
 mod breakdown;
@@ -521,7 +521,7 @@ pub(crate) struct Tally {
 struct OfficialTally {
     visits: Counts,
     single: Counts,
-    shared: HashMap<u32, Unit>,
+    shared: rustc_hash::FxHashMap<u32, Unit>,
     served_without_dossier: u64,
 }
 
