@@ -118,6 +118,36 @@ pub async fn agent_gone(feed: &mut Socket) {
     }
 }
 
+/// A paired kiosk with a printer whose agent is running (status every minute): the
+/// kiosk's token, and the fake printer to read what it printed. Dropping it stops the agent.
+pub struct PrintingKiosk {
+    pub token: String,
+    _agent: Agent,
+    _state: tempfile::TempDir,
+    pub printer: FakePrinter,
+}
+
+impl PrintingKiosk {
+    pub async fn start(hall: &TestHall) -> PrintingKiosk {
+        let (token, printer_token) = kiosk_and_printer(hall);
+        let printer = FakePrinter::start().await;
+        let state = tempfile::tempdir().expect("agent state");
+        let agent = Agent::start(
+            &hall.base,
+            &printer_token,
+            &printer,
+            state.path(),
+            Duration::from_secs(60),
+        );
+        PrintingKiosk {
+            token,
+            _agent: agent,
+            _state: state,
+            printer,
+        }
+    }
+}
+
 /// A kiosk (`kiosk-1`) with its printer device (`printer-1`): their tokens.
 pub fn kiosk_and_printer(hall: &TestHall) -> (String, String) {
     (

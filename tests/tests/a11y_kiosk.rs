@@ -66,22 +66,14 @@ const QR_LOADED: &str = "document.getElementById('ticket-qr').complete && docume
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn every_step_of_a_kiosk_with_its_printer_passes_axe_with_big_targets() {
     let hall = TestHall::start().await;
-    let (token, printer_token) = motcua_tests::print_agent::kiosk_and_printer(&hall);
-    let printer = motcua_tests::fake_printer::FakePrinter::start().await;
-    let state = tempfile::tempdir().expect("agent state");
-    let _agent = motcua_tests::print_agent::Agent::start(
-        &hall.base,
-        &printer_token,
-        &printer,
-        state.path(),
-        std::time::Duration::from_secs(60),
-    );
+    let printing = motcua_tests::print_agent::PrintingKiosk::start(&hall).await;
+    let token = &printing.token;
     let _clerk = hall.clerk_at("lan", 1).await;
     for (width, height) in SIZES {
         let kiosk = Browser::open(width, height).await;
         for lang in LANGS {
             let at = |what: &str| format!("{what}-{width}x{height}-{lang}");
-            start_in(&kiosk, &hall, &token, lang, FIELD_A_OPEN).await;
+            start_in(&kiosk, &hall, token, lang, FIELD_A_OPEN).await;
             // The printer's agent has said it is fine: no banner.
             kiosk
                 .wait_for(

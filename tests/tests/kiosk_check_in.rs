@@ -133,16 +133,8 @@ async fn the_scan_rules_keep_a_booking_code_or_only_the_id_number_of_a_card() {
 async fn a_booking_url_typed_as_a_scanner_types_it_checks_in_on_the_start_and_the_field_screen_and_prints()
  {
     let hall = hall_taking_bookings(false).await;
-    let (token, printer_token) = motcua_tests::print_agent::kiosk_and_printer(&hall);
-    let printer = motcua_tests::fake_printer::FakePrinter::start().await;
-    let state = tempfile::tempdir().expect("agent state");
-    let _agent = motcua_tests::print_agent::Agent::start(
-        &hall.base,
-        &printer_token,
-        &printer,
-        state.path(),
-        std::time::Duration::from_secs(60),
-    );
+    let printing = motcua_tests::print_agent::PrintingKiosk::start(&hall).await;
+    let (token, printer) = (&printing.token, &printing.printer);
     let _clerk = hall.clerk_at("lan", 1).await;
     let first = book(&hall, "A", "08:30", "0912345678").await;
     let second = book(&hall, "A", "08:30", "0987654321").await;

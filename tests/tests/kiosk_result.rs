@@ -98,16 +98,8 @@ async fn result_ticket(kiosk: &Browser) -> String {
 async fn a_receipt_qr_typed_as_a_scanner_types_it_prints_a_result_ticket_of_its_field_with_the_dossier_and_only_its_codes_leave_the_page()
  {
     let hall = TestHall::start().await;
-    let (token, printer_token) = motcua_tests::print_agent::kiosk_and_printer(&hall);
-    let printer = motcua_tests::fake_printer::FakePrinter::start().await;
-    let state = tempfile::tempdir().expect("agent state");
-    let _agent = motcua_tests::print_agent::Agent::start(
-        &hall.base,
-        &printer_token,
-        &printer,
-        state.path(),
-        std::time::Duration::from_secs(60),
-    );
+    let printing = motcua_tests::print_agent::PrintingKiosk::start(&hall).await;
+    let (token, printer) = (&printing.token, &printing.printer);
     let clerk = hall.clerk_at("lan", 1).await;
     let kiosk = Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), 1080, 1920).await;
     record_requests(&kiosk).await;

@@ -407,18 +407,10 @@ async fn a_regular_number_takes_two_taps_and_a_priority_claim_is_still_confirmed
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_printed_ticket_keeps_its_short_stay_without_a_countdown() {
     let hall = TestHall::start().await;
-    let (token, printer_token) = motcua_tests::print_agent::kiosk_and_printer(&hall);
-    let printer = motcua_tests::fake_printer::FakePrinter::start().await;
-    let state = tempfile::tempdir().expect("agent state");
-    let _agent = motcua_tests::print_agent::Agent::start(
-        &hall.base,
-        &printer_token,
-        &printer,
-        state.path(),
-        std::time::Duration::from_secs(60),
-    );
+    let printing = motcua_tests::print_agent::PrintingKiosk::start(&hall).await;
+    let (token, printer) = (&printing.token, &printing.printer);
     let _clerk = hall.clerk_at("lan", 1).await;
-    let kiosk = kiosk_at(&hall, &token, 1080, 1920).await;
+    let kiosk = kiosk_at(&hall, token, 1080, 1920).await;
     // A kiosk with a working printer warns of nothing.
     assert_eq!(
         kiosk
