@@ -102,11 +102,55 @@ pub fn of_ticket(conn: &Connection, ticket_id: i64) -> Result<Vec<ComplaintRow>,
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
-/// Every complaint, newest first (a hall gets a few a week: the list is read whole).
-pub fn all(conn: &Connection) -> Result<Vec<ComplaintRow>, StoreError> {
-    let sql = format!("SELECT {COLUMNS} FROM complaints ORDER BY id DESC");
+/// Which complaints a list asks for.
+#[derive(Debug, Clone, Copy)]
+pub enum Which {
+    All,
+    /// Neither acknowledged nor resolved.
+    Open,
+    /// Acknowledged, not resolved.
+    Acknowledged,
+    Resolved,
+    /// Not acknowledged by the due time, judged at this instant (ms).
+    OverdueAt(i64),
+}
+
+/// A complaint with its ticket's number and local day, as a list shows it.
+pub struct Listed {
+    pub complaint: ComplaintRow,
+    pub ticket_code: String,
+    pub ticket_day: String,
+}
+
+/// The newest `limit` complaints of those asked for, newest first, with their tickets' numbers
+/// (one read, however many years of complaints the hall holds).
+pub fn newest(conn: &Connection, which: Which, limit: usize) -> Result<Vec<Listed>, StoreError> {
+    let (condition, now) = match which {
+        Which::All => ("1", 0),
+        Which::Open => ("c.acknowledged_at IS NULL AND c.resolved_at IS NULL", 0),
+        Which::Acknowledged => ("c.acknowledged_at IS NOT NULL AND c.resolved_at IS NULL", 0),
+        Which::Resolved => ("c.resolved_at IS NOT NULL", 0),
+        Which::OverdueAt(now) => ("COALESCE(c.acknowledged_at, ?2) > c.due_at", now),
+    };
+    let columns = COLUMNS
+        .split(", ")
+        .map(|c| format!("c.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ");
+    // `?2 = ?2`: the instant is bound whether or not the condition reads it.
+    let sql = format!(
+        "SELECT {columns}, COALESCE(t.code, ''), COALESCE(t.local_day, '')
+         FROM complaints c LEFT JOIN tickets t ON t.id = c.ticket_id
+         WHERE {condition} AND ?2 = ?2 ORDER BY c.id DESC LIMIT ?1"
+    );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map([], from_row)?;
+    let rows = stmt.query_map(params![limit as i64, now], |r| {
+        Ok(Listed {
+            complaint: from_row(r)?,
+            ticket_code: r.get(12)?,
+            ticket_day: r.get(13)?,
+        })
+    })?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 

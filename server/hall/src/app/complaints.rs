@@ -12,7 +12,7 @@ use motcua_domain::event::Event;
 use motcua_domain::satisfaction::{COMPLAINTS_PER_TICKET, Topic};
 use motcua_domain::working_hours::{self, COMPLAINT_DUE_HOURS};
 use motcua_domain::{Error, Hall, local_time};
-use motcua_store::complaints::{self, ComplaintRow, NewComplaint};
+use motcua_store::complaints::{self, ComplaintRow, NewComplaint, Which};
 use motcua_store::{millis, tickets};
 use rusqlite::Connection;
 use serde::Serialize;
@@ -93,24 +93,36 @@ fn citizen_view(hall: &Hall, row: &ComplaintRow, now: i64) -> CitizenComplaint {
 }
 
 fn manager_view(
+    hall: &Hall,
+    row: &ComplaintRow,
+    ticket_code: String,
+    ticket_day: String,
+    now: i64,
+) -> ComplaintView {
+    let service = hall.service(&row.service);
+    ComplaintView {
+        complaint: citizen_view(hall, row, now),
+        ticket: ticket_code,
+        service: row.service.to_string(),
+        service_name_vi: service.map(|s| s.name_vi.clone()).unwrap_or_default(),
+        service_name_en: service.map(|s| s.name_en.clone()).unwrap_or_default(),
+        day: ticket_day,
+        acknowledged_at: row.acknowledged_at.map(|at| local_time(hall, at)),
+        resolved_at: row.resolved_at.map(|at| local_time(hall, at)),
+        note: row.note.clone(),
+    }
+}
+
+/// One complaint as the manager's list shows it, its ticket read.
+fn manager_view_of(
     conn: &Connection,
     hall: &Hall,
     row: &ComplaintRow,
     now: i64,
 ) -> Result<ComplaintView, Error> {
     let ticket = tickets::by_id(conn, row.ticket_id)?;
-    let service = hall.service(&row.service);
-    Ok(ComplaintView {
-        complaint: citizen_view(hall, row, now),
-        ticket: ticket.as_ref().map(|t| t.code.clone()).unwrap_or_default(),
-        service: row.service.to_string(),
-        service_name_vi: service.map(|s| s.name_vi.clone()).unwrap_or_default(),
-        service_name_en: service.map(|s| s.name_en.clone()).unwrap_or_default(),
-        day: ticket.map(|t| t.local_day).unwrap_or_default(),
-        acknowledged_at: row.acknowledged_at.map(|at| local_time(hall, at)),
-        resolved_at: row.resolved_at.map(|at| local_time(hall, at)),
-        note: row.note.clone(),
-    })
+    let (code, day) = ticket.map(|t| (t.code, t.local_day)).unwrap_or_default();
+    Ok(manager_view(hall, row, code, day, now))
 }
 
 /// A citizen complains about their ticket's visit (any ticket: one never served is listed
@@ -187,16 +199,17 @@ pub fn list(
     filter: Filter,
     now: i64,
 ) -> Result<Vec<ComplaintView>, Error> {
-    complaints::all(conn)?
-        .iter()
-        .filter(|row| match filter {
-            Filter::All => true,
-            Filter::State(state) => State::of(row) == state,
-            Filter::Overdue => overdue(row, now),
-        })
-        .take(LIST_MAX)
-        .map(|row| manager_view(conn, hall, row, now))
-        .collect()
+    let which = match filter {
+        Filter::All => Which::All,
+        Filter::State(State::Open) => Which::Open,
+        Filter::State(State::Acknowledged) => Which::Acknowledged,
+        Filter::State(State::Resolved) => Which::Resolved,
+        Filter::Overdue => Which::OverdueAt(now),
+    };
+    Ok(complaints::newest(conn, which, LIST_MAX)?
+        .into_iter()
+        .map(|l| manager_view(hall, &l.complaint, l.ticket_code, l.ticket_day, now))
+        .collect())
 }
 
 fn find(ctx: &Ctx<'_, '_>, id: i64) -> Result<ComplaintRow, Error> {
@@ -221,7 +234,7 @@ pub fn acknowledge(ctx: &mut Ctx<'_, '_>, id: i64, staff: &Staff) -> Result<Comp
     let row = find(ctx, id)?;
     acknowledge_row(ctx, &row, staff)?;
     let row = find(ctx, id)?;
-    manager_view(ctx.conn(), ctx.hall(), &row, millis(ctx.now()))
+    manager_view_of(ctx.conn(), ctx.hall(), &row, millis(ctx.now()))
 }
 
 /// The hall has answered the complaint, with a note of its own (kept in the hall). A
@@ -254,5 +267,5 @@ pub fn resolve(
     };
     record(ctx, event, ticket.as_ref(), None, Some(staff.user_id))?;
     let row = find(ctx, id)?;
-    manager_view(ctx.conn(), ctx.hall(), &row, millis(ctx.now()))
+    manager_view_of(ctx.conn(), ctx.hall(), &row, millis(ctx.now()))
 }
