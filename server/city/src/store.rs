@@ -561,6 +561,7 @@ impl HallRow {
                             service_minutes: 10,
                             satisfaction_target_percent: s.satisfaction_target_percent,
                             procedures: Vec::new(),
+                            icon: None,
                         })
                     })
                     .collect()

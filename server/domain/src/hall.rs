@@ -24,6 +24,9 @@ pub struct Service {
     /// pick-up ticket for a dossier of one of them, never seen in this hall, goes here.
     #[serde(skip)]
     pub procedures: Vec<String>,
+    /// The picture on the kiosk's button, when the hall chose one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
 }
 
 /// A counter (quầy) and the fields it serves, in order of preference.

@@ -382,6 +382,9 @@ pub struct ServiceView {
     pub eta_minutes: u32,
     /// Counters open for this field now.
     pub counters_open: u32,
+    /// The picture on the kiosk's button, when the hall chose one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
 }
 
 pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, StoreError> {
@@ -399,6 +402,7 @@ pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, Stor
             ahead: estimates.newcomer(&s.code).0,
             eta_minutes: estimates.newcomer(&s.code).1,
             counters_open: estimates.counters_open(&s.code),
+            icon: s.icon.clone(),
         });
     }
     Ok(out)

@@ -63,16 +63,19 @@ pub async fn services(
     State(store): State<Store>,
     State(announcer): State<crate::announce::Announcer>,
 ) -> Result<Json<HallInfo>, AppError> {
-    let hall = store.hall.clone();
-    let list = store.read(move |conn| views::services(conn, &hall)).await?;
+    let hall = store.hall();
+    let list = {
+        let hall = hall.clone();
+        store.read(move |conn| views::services(conn, &hall)).await?
+    };
     Ok(Json(HallInfo {
-        hall: store.hall.name.clone(),
-        timezone: store.hall.tz.name().to_owned(),
-        rating_scale: store.hall.rating_scale,
-        notice: store.hall.notice.clone(),
+        hall: hall.name.clone(),
+        timezone: hall.tz.name().to_owned(),
+        rating_scale: hall.rating_scale,
+        notice: hall.notice.clone(),
         announcements: AnnouncementSettings {
-            volume: announcer.volume,
-            chime: announcer.chime,
+            volume: announcer.voice().volume,
+            chime: announcer.voice().chime,
         },
         priorities: Priority::ALL
             .iter()
@@ -83,11 +86,11 @@ pub async fn services(
             })
             .collect(),
         services: list,
-        absent_after_seconds: store.hall.absence.after_call_secs,
-        absent_undo_minutes: store.hall.absence.undo_minutes,
+        absent_after_seconds: hall.absence.after_call_secs,
+        absent_undo_minutes: hall.absence.undo_minutes,
         bookings: BookingMode {
-            enabled: store.hall.bookings.enabled,
-            online_only: store.hall.bookings.enabled && store.hall.bookings.online_only,
+            enabled: hall.bookings.enabled,
+            online_only: hall.bookings.enabled && hall.bookings.online_only,
         },
     }))
 }
@@ -125,7 +128,7 @@ pub async fn announcement(
     caller: Result<Caller, AppError>,
     Query(q): Query<AnnouncementQuery>,
 ) -> Result<Response, AppError> {
-    let counter = counter_no(&store.hall, &q.counter)?;
+    let counter = counter_no(&store.hall(), &q.counter)?;
     let valid = (1..=9).contains(&q.code.len())
         && q.code
             .bytes()
@@ -139,7 +142,7 @@ pub async fn announcement(
     // Synthesis costs a process and a few hundred KB: only for what the hall has said.
     let preview = matches!(caller, Ok(Caller::Staff(_)));
     if !preview {
-        let day = motcua_domain::numbering::local_day(clock.now(), store.hall.tz).to_string();
+        let day = motcua_domain::numbering::local_day(clock.now(), store.hall().tz).to_string();
         let code = q.code.clone();
         let no = counter.get();
         let called = store
