@@ -199,7 +199,7 @@ export function mount({ t, root, admin, refused }) {
         'data-key': 'queue.priority_streak_limit',
         required: true,
       });
-      const waitLimit = number(v.normal_wait_limit_minutes, 1, 480, {
+      const waitLimit = number(v.normal_wait_limit_minutes, 0, 480, {
         'data-key': 'queue.normal_wait_limit_minutes',
         required: true,
       });
