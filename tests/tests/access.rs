@@ -302,6 +302,13 @@ enum Endpoint {
     TicketComplaints,
     /// A manager acknowledges or resolves a complaint.
     ComplaintAction(&'static str),
+    /// Pairing a device by its code: begun and asked after by the device, looked up and
+    /// accepted by an admin; the code's QR.
+    BeginPairing,
+    ClaimPairing,
+    LookUpPairing,
+    AcceptPairing,
+    PairingQr,
 }
 
 use Endpoint::*;
@@ -401,6 +408,13 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("GET /api/complaints",              ManagerRead("/api/complaints"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("POST /api/complaints/{id}/acknowledge", ComplaintAction("acknowledge"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("POST /api/complaints/{id}/resolve", ComplaintAction("resolve"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    // Pairing: a device without a token begins and asks with its secret (the secret is the
+    // key); only an admin looks a code up and accepts it.
+    ("POST /api/pairings",               BeginPairing,         [OK201, OK201, OK201, OK201, OK201, OK201, OK201, OK201]),
+    ("POST /api/pairings/claim",         ClaimPairing,         [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("GET /api/pairings/{code}",         LookUpPairing,        [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("POST /api/pairings/{code}/accept", AcceptPairing,        [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK201]),
+    ("GET /api/pairings/{code}/qr.svg",  PairingQr,            [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -509,8 +523,48 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
         );
         made["code"].as_str().expect("code").to_owned()
     };
+    // A kiosk page without a token asking to be paired: its code and secret.
+    let pairing = || async {
+        let begun = ok(
+            "begin a pairing",
+            hall.anonymous()
+                .post("/api/pairings", json!({"kind": "kiosk"}))
+                .await,
+            201,
+        );
+        (
+            begun["code"].as_str().expect("code").to_owned(),
+            begun["secret"].as_str().expect("secret").to_owned(),
+        )
+    };
     match endpoint {
         Services => (get("/api/services".into()), Watch::Nothing),
+        BeginPairing => (
+            post("/api/pairings".into(), json!({"kind": "display"})),
+            Watch::Nothing,
+        ),
+        ClaimPairing => {
+            let (_, secret) = pairing().await;
+            (
+                post("/api/pairings/claim".into(), json!({"secret": secret})),
+                Watch::Nothing,
+            )
+        }
+        LookUpPairing => (
+            get(format!("/api/pairings/{}", pairing().await.0)),
+            Watch::Nothing,
+        ),
+        AcceptPairing => (
+            post(
+                format!("/api/pairings/{}/accept", pairing().await.0),
+                json!({"name": "paired-kiosk"}),
+            ),
+            Watch::DeviceAbsent("paired-kiosk"),
+        ),
+        PairingQr => (
+            get(format!("/api/pairings/{}/qr.svg", pairing().await.0)),
+            Watch::Nothing,
+        ),
         BookingRead(path) => (get(path.into()), Watch::Nothing),
         MakeBooking => (
             post(

@@ -12,6 +12,7 @@ pub mod event;
 pub mod hall;
 pub mod holidays;
 pub mod numbering;
+pub mod pairing;
 pub mod policy;
 pub mod rating;
 pub mod satisfaction;

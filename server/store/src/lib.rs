@@ -19,6 +19,7 @@ pub mod counters;
 pub mod dossier_ratings;
 pub mod dossiers;
 pub mod events;
+pub mod pairings;
 pub mod print_jobs;
 pub mod private;
 pub mod stats;
@@ -59,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     DOSSIER_FIGURES_SCHEMA,
     include_str!("../migrations/016_complaints.sql"),
     include_str!("../migrations/017_result_pickup.sql"),
+    include_str!("../migrations/018_pairings.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

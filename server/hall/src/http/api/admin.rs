@@ -29,7 +29,7 @@ pub struct DeviceView {
 }
 
 impl DeviceView {
-    fn of(record: DeviceRecord, hall: &motcua_domain::Hall, access: &access::Access) -> Self {
+    pub(super) fn of(record: DeviceRecord, hall: &motcua_domain::Hall, access: &access::Access) -> Self {
         // The server's own memory is fresher than what it wrote down (at most a minute).
         let fresh = access
             .last_seen(record.device.id)
