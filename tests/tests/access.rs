@@ -406,6 +406,7 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/complaints",             MakeComplaint,        [OK201, OK201, OK201, OK201, OK201, OK201, OK201, OK201]),
     ("GET /api/tickets/{token}/complaints", TicketComplaints,  [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /api/complaints",              ManagerRead("/api/complaints"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/audit",                   ManagerRead("/api/audit"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("POST /api/complaints/{id}/acknowledge", ComplaintAction("acknowledge"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("POST /api/complaints/{id}/resolve", ComplaintAction("resolve"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     // Pairing: a device without a token begins and asks with its secret (the secret is the

@@ -22,6 +22,7 @@ pub mod events;
 pub mod pairings;
 pub mod print_jobs;
 pub mod private;
+pub mod settings;
 pub mod stats;
 pub mod tickets;
 pub mod uplink;
@@ -60,7 +61,8 @@ const MIGRATIONS: &[&str] = &[
     DOSSIER_FIGURES_SCHEMA,
     include_str!("../migrations/016_complaints.sql"),
     include_str!("../migrations/017_result_pickup.sql"),
-    include_str!("../migrations/018_pairings.sql"),
+    include_str!("../migrations/018_admin.sql"),
+    include_str!("../migrations/019_pairings.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

@@ -190,6 +190,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::look_up_pairing))
         .routes(routes!(api::accept_pairing))
         .routes(routes!(api::pairing_qr))
+        .routes(routes!(api::audit_list))
         .routes(routes!(openapi))
         .routes(routes!(api::healthz))
         .routes(routes!(metrics::metrics))
