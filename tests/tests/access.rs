@@ -261,6 +261,7 @@ enum Endpoint {
     DisableUser,
     EnableUser,
     ResetPassword,
+    ChangeRole,
     SignInLocks,
     LiftSignInLock,
     ListPrinters,
@@ -360,6 +361,7 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/users/{id}/disable",     DisableUser,          [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/users/{id}/enable",      EnableUser,           [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/users/{id}/password",    ResetPassword,        [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("POST /api/users/{id}/role",        ChangeRole,           [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("GET /api/security/sign-in",        SignInLocks,          [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/security/sign-in/unlock", LiftSignInLock,      [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK204]),
     ("GET /api/printers",                ListPrinters,         [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
@@ -874,7 +876,7 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
                 Watch::Nothing,
             )
         }
-        DisableUser | EnableUser | ResetPassword => {
+        DisableUser | EnableUser | ResetPassword | ChangeRole => {
             add_user(hall, "colleague", Role::Clerk);
             let conn = store::open_for_admin(hall.data_dir()).expect("open db");
             let id = accounts::user_id_by_name(&conn, "colleague")
@@ -886,6 +888,7 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
                     accounts::set_user_disabled(&conn, id, Some(0)).expect("disable");
                     post(format!("/api/users/{id}/enable"), json!({}))
                 }
+                ChangeRole => post(format!("/api/users/{id}/role"), json!({"role": "manager"})),
                 _ => post(
                     format!("/api/users/{id}/password"),
                     json!({"password": "tulip ferry granite 88"}),

@@ -129,7 +129,10 @@ async fn ten_wrong_codes_stop_every_lookup_until_the_first_leaves_the_count() {
     let admin = hall.staff("quan-tri", Role::Admin).await;
     let screen = hall.anonymous();
     let (code, _) = begin(&screen, "kiosk").await;
-    let wrong = format!("{:06}", (code.parse::<u32>().expect("digits") + 1) % 1_000_000);
+    let wrong = format!(
+        "{:06}",
+        (code.parse::<u32>().expect("digits") + 1) % 1_000_000
+    );
 
     for _ in 0..10 {
         let (status, miss) = admin.get(&format!("/api/pairings/{wrong}")).await;

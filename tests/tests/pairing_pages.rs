@@ -120,7 +120,12 @@ async fn a_tv_opened_to_pair_shows_its_code_follows_the_hall_with_its_token_and_
         "document.body.dataset.connected === 'true' && !document.body.dataset.pairing && !document.getElementById('hall').hidden",
     )
     .await;
-    assert!(!tv.eval("location.search").await.to_string().contains("pair"));
+    assert!(
+        !tv.eval("location.search")
+            .await
+            .to_string()
+            .contains("pair")
+    );
     until("the TV seen", || async {
         device(&admin, "tv-sanh")
             .await
@@ -138,6 +143,9 @@ async fn a_tv_opened_to_pair_shows_its_code_follows_the_hall_with_its_token_and_
     assert_eq!(status, 200);
     let again = shown_code(&tv).await;
     assert_ne!(again, code, "a new code");
-    assert_eq!(tv.eval("document.getElementById('hall').hidden").await, true);
+    assert_eq!(
+        tv.eval("document.getElementById('hall').hidden").await,
+        true
+    );
     tv.close().await;
 }

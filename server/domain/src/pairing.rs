@@ -64,7 +64,9 @@ pub fn may_begin(here: usize, in_all: usize, oldest_ends_at: i64, now: i64) -> R
     if here >= PER_ADDRESS {
         return Err(Error::too_many(
             "pairing_busy",
-            format!("this address holds {PER_ADDRESS} pairings already: use one, or wait for one to lapse"),
+            format!(
+                "this address holds {PER_ADDRESS} pairings already: use one, or wait for one to lapse"
+            ),
             retry,
         ));
     }
@@ -87,7 +89,9 @@ pub fn may_try(misses: usize, oldest_miss_at: i64, now: i64) -> Result<(), Error
     let wait = (oldest_miss_at + MISS_WINDOW_MS - now).max(1_000) as u64;
     Err(Error::too_many(
         "pairing_locked",
-        format!("{MISSES} wrong codes in 10 minutes: codes are not looked up until one leaves the count"),
+        format!(
+            "{MISSES} wrong codes in 10 minutes: codes are not looked up until one leaves the count"
+        ),
         wait.div_ceil(1_000),
     ))
 }
@@ -106,9 +110,18 @@ mod tests {
 
     #[test]
     fn a_code_is_six_digits_typed_with_or_without_spaces() {
-        assert_eq!(PairingCode::parse("482 193").map(|c| c.0), Some("482193".into()));
-        assert_eq!(PairingCode::parse("482-193").map(|c| c.0), Some("482193".into()));
-        assert_eq!(PairingCode::parse("004821").map(|c| c.0), Some("004821".into()));
+        assert_eq!(
+            PairingCode::parse("482 193").map(|c| c.0),
+            Some("482193".into())
+        );
+        assert_eq!(
+            PairingCode::parse("482-193").map(|c| c.0),
+            Some("482193".into())
+        );
+        assert_eq!(
+            PairingCode::parse("004821").map(|c| c.0),
+            Some("004821".into())
+        );
         assert!(PairingCode::parse("48219").is_none());
         assert!(PairingCode::parse("4821934").is_none());
         assert!(PairingCode::parse("48219a").is_none());

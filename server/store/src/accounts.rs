@@ -430,3 +430,11 @@ pub fn disabled_user_ids(conn: &Connection) -> Result<Vec<i64>, StoreError> {
 pub fn data_version(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
 }
+
+/// Give a member of staff another role; false if there is no such user.
+pub fn set_user_role(conn: &Connection, id: i64, role: Role) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("UPDATE users SET role = ?2 WHERE id = ?1")?
+        .execute(params![id, role.as_str()])?
+        == 1)
+}

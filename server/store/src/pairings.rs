@@ -149,9 +149,7 @@ pub fn accept(
 pub fn hand_token(conn: &Connection, device_id: i64) -> Result<Option<String>, StoreError> {
     let token = random_token();
     let changed = conn
-        .prepare_cached(
-            "UPDATE devices SET token_hash = ?2 WHERE id = ?1 AND revoked_at IS NULL",
-        )?
+        .prepare_cached("UPDATE devices SET token_hash = ?2 WHERE id = ?1 AND revoked_at IS NULL")?
         .execute(params![device_id, token_hash(&token)])?;
     Ok((changed == 1).then_some(token))
 }

@@ -185,6 +185,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::disable_user))
         .routes(routes!(api::enable_user))
         .routes(routes!(api::reset_password))
+        .routes(routes!(api::change_role))
         .routes(routes!(api::begin_pairing))
         .routes(routes!(api::claim_pairing))
         .routes(routes!(api::look_up_pairing))

@@ -215,7 +215,11 @@ pub async fn look_up_pairing(
     let found = store
         .write::<_, Error, _>(move |tx| pairing::look_up(tx, &code))
         .await??;
-    Ok(Json(PairingView::of(found, &store.hall, millis(clock.now()))))
+    Ok(Json(PairingView::of(
+        found,
+        &store.hall,
+        millis(clock.now()),
+    )))
 }
 
 /// Accept the pairing showing this code, naming the device: it is added now and receives
@@ -244,18 +248,37 @@ pub async fn look_up_pairing(
 pub async fn accept_pairing(
     State(store): State<Store>,
     State(access): State<crate::access::Access>,
-    Admin(_admin): Admin,
+    Admin(admin): Admin,
     Path(code): Path<String>,
     Body(req): Body<AcceptPairing>,
 ) -> Result<Response, AppError> {
     let kind = req.kind.as_deref().map(device_kind).transpose()?;
+    let kiosk_name = req.kiosk.clone();
     let naming = Naming {
         name: req.name,
         kind,
         kiosk: req.kiosk,
     };
     let (device, _pairing) = store
-        .write::<_, Error, _>(move |tx| pairing::accept(tx, &code, naming))
+        .write::<_, Error, _>(move |tx| {
+            let accepted = pairing::accept(tx, &code, naming)?;
+            if let Ok((device, pairing)) = &accepted {
+                // What was paired, from where: the code has lapsed by any later reading,
+                // and the token is made only when the device comes for it.
+                let mut after = serde_json::json!({
+                    "name": device.name,
+                    "kind": device.kind.as_str(),
+                    "code": pairing.code.as_str(),
+                    "from": pairing.addr,
+                });
+                if let Some(kiosk) = &kiosk_name {
+                    after["kiosk"] = kiosk.clone().into();
+                }
+                let subject = format!("device:{}", device.name);
+                crate::app::audit::record(tx, &admin, &subject, "paired", None, Some(after))?;
+            }
+            Ok(accepted)
+        })
         .await??;
     let id = device.id;
     let record = store
