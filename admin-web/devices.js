@@ -5,7 +5,7 @@
 // takes its own.
 //
 // Hooks for browser tests: #pair-code, button[data-action=pair-find], #pair-found[data-kind],
-// #pair-name, #pair-kiosk (printers), button[data-action=pair-accept]; #pair-status and
+// #pair-name, #pair-kiosk (printers), #pair-counter (tablets), button[data-action=pair-accept]; #pair-status and
 // #devices-status [data-kind=ok|error]; #devices-table tr[data-device=NAME][data-kind]
 // [data-state=active|revoked] with .seen and button[data-action=revoke] (class armed after
 // its first press).
@@ -62,6 +62,14 @@ export function mount({ t, root, refused }) {
   });
   const kiosk = h('select', { id: 'pair-kiosk' });
   const kioskLabel = h('label', { hidden: true }, h('span', { 'data-i18n': 'devices.pair.kiosk' }), kiosk);
+  const counter = h('select', { id: 'pair-counter' });
+  const counterLabel = h(
+    'label',
+    { hidden: true },
+    h('span', { 'data-i18n': 'devices.pair.counter' }),
+    counter,
+  );
+  let counters = [];
   const accept = h('button', {
     type: 'submit',
     class: 'primary',
@@ -77,6 +85,7 @@ export function mount({ t, root, refused }) {
       { class: 'form-grid' },
       h('label', {}, h('span', { 'data-i18n': 'devices.pair.name' }), name),
       kioskLabel,
+      counterLabel,
     ),
     h('p', { class: 'hint', id: 'pair-name-hint', 'data-i18n': 'devices.pair.name.hint' }),
     h('div', { class: 'form-actions' }, accept),
@@ -159,6 +168,13 @@ export function mount({ t, root, refused }) {
       kiosk,
       kiosks.map((d) => h('option', { value: d.name }, d.name)),
     );
+    counterLabel.hidden = found.kind !== 'tablet';
+    fill(
+      counter,
+      counters.map((no) =>
+        h('option', { value: no, selected: no === found.counter }, t('devices.counter_n', { no })),
+      ),
+    );
     naming.hidden = false;
   }
 
@@ -189,6 +205,7 @@ export function mount({ t, root, refused }) {
     try {
       const body = { name: name.value.trim(), kind: found.kind };
       if (found.kind === 'printer') body.kiosk = kiosk.value;
+      if (found.kind === 'tablet') body.counter = Number(counter.value);
       const answer = await api('POST', `/api/pairings/${found.code}/accept`, body);
       found = null;
       showFound();
@@ -233,11 +250,16 @@ export function mount({ t, root, refused }) {
       }
     });
     const forKiosk = d.kiosk_id ? devices.find((k) => k.id === d.kiosk_id)?.name : null;
+    const where = forKiosk
+      ? ` ${t('devices.for_kiosk', { kiosk: forKiosk })}`
+      : d.counter
+        ? ` ${t('devices.for_counter', { no: d.counter })}`
+        : '';
     return h(
       'tr',
       { dataset: { device: d.name, kind: d.kind, state: d.revoked_at ? 'revoked' : 'active' } },
       h('td', {}, d.name),
-      h('td', {}, kindName(d.kind), forKiosk ? ` ${t('devices.for_kiosk', { kiosk: forKiosk })}` : ''),
+      h('td', {}, kindName(d.kind), where),
       h(
         'td',
         { class: 'seen' },
@@ -269,6 +291,7 @@ export function mount({ t, root, refused }) {
   async function load() {
     try {
       devices = (await api('GET', '/api/devices')).devices;
+      counters = (await api('GET', '/api/counters')).counters.map((c) => c.no);
       draw();
     } catch (err) {
       if (!refused(err)) say(listStatus, 'error', errorText(t, err));

@@ -1,4 +1,5 @@
-// Pairing this device by a code on its own screen (a kiosk, the hall's TV): it asks the
+// Pairing this device by a code on its own screen (a kiosk, the hall's TV, a counter's
+// rating tablet): it asks the
 // server for a six-digit code (POST /api/pairings) and shows it with its QR code; an admin
 // types the code (or scans the QR) on the admin page and names the device; meanwhile the
 // device asks every 2 s with the secret it alone holds (POST /api/pairings/claim) and, once
@@ -48,10 +49,11 @@ export function spaced(code) {
 }
 
 /**
- * Begin (or resume) pairing as a `kind`. `onChange(state)` after every change of what the
- * card shows; `onPaired(token, device)` once, when an admin accepted the code.
+ * Begin (or resume) pairing as a `kind` (`extra`: more of the request, e.g. a tablet's
+ * `counter`). `onChange(state)` after every change of what the card shows;
+ * `onPaired(token, device)` once, when an admin accepted the code.
  */
-export function startPairing({ kind, onChange = () => {}, onPaired }) {
+export function startPairing({ kind, extra = {}, onChange = () => {}, onPaired }) {
   const key = `motcua.pairing.${kind}`;
   const state = { status: 'asking', code: null, expiresAt: 0 };
   let timer = null;
@@ -92,7 +94,7 @@ export function startPairing({ kind, onChange = () => {}, onPaired }) {
     if (stopped) return;
     try {
       if (!secret) {
-        const begun = await api('POST', '/api/pairings', { kind });
+        const begun = await api('POST', '/api/pairings', { kind, ...extra });
         secret = begun.secret;
         keep(secret);
         waiting(begun);

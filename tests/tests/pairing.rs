@@ -195,3 +195,78 @@ async fn an_admin_cannot_pair_a_device_as_another_kind_than_it_asked() {
     let (_, paired) = claim(&screen, &secret).await;
     assert_eq!(paired["device"]["kind"], "display", "{paired}");
 }
+
+#[tokio::test]
+async fn a_paired_tablet_rates_only_the_last_ticket_of_its_own_counter() {
+    let hall = TestHall::start().await;
+    let admin = hall.staff("quan-tri", Role::Admin).await;
+    let screen = hall.anonymous();
+    let (status, begun) = screen
+        .post("/api/pairings", json!({"kind": "tablet", "counter": 1}))
+        .await;
+    assert_eq!(status, 201, "{begun}");
+    let code = begun["code"].as_str().expect("code");
+    let secret = begun["secret"].as_str().expect("secret");
+    // A tablet is bound to a counter the hall has.
+    let (status, refused) = admin
+        .post(
+            &format!("/api/pairings/{code}/accept"),
+            json!({"name": "tablet-1", "counter": 99}),
+        )
+        .await;
+    assert_eq!((status, error_code(&refused)), (404, "counter_not_found"));
+    let (status, accepted) = admin
+        .post(
+            &format!("/api/pairings/{code}/accept"),
+            json!({"name": "tablet-1"}),
+        )
+        .await;
+    assert_eq!(status, 201, "{accepted}");
+    let (_, paired) = claim(&screen, secret).await;
+    assert_eq!(paired["device"]["counter"], 1, "{paired}");
+    let tablet = hall.device_with_token(paired["token"].as_str().expect("token").into());
+
+    let kiosk = hall.device("kiosk-1", motcua_domain::DeviceKind::Kiosk);
+    let here = hall.clerk_at("lan", 1).await;
+    let there = hall.clerk_at("minh", 3).await;
+    let serve = |clerk: &Client, no: u16| {
+        let clerk = clerk.clone();
+        let kiosk = kiosk.clone();
+        async move {
+            kiosk.issue("A", "none").await;
+            let ticket = clerk.call_next(no).await.expect("a ticket");
+            for step in ["start", "finish"] {
+                assert_eq!(clerk.act(&ticket, step, json!({})).await.0, 200, "{step}");
+            }
+            ticket["id"].as_i64().expect("id")
+        }
+    };
+    let first = serve(&here, 1).await;
+    let elsewhere = serve(&there, 3).await;
+    let (status, refused) = tablet
+        .post(&format!("/api/tickets/{elsewhere}/rate"), json!({"level": 5}))
+        .await;
+    assert_eq!((status, error_code(&refused)), (403, "forbidden"), "another counter's ticket");
+    let last = serve(&here, 1).await;
+    let (status, refused) = tablet
+        .post(&format!("/api/tickets/{first}/rate"), json!({"level": 5}))
+        .await;
+    assert_eq!((status, error_code(&refused)), (409, "rating_not_allowed"), "an older one");
+    let (status, rated) = tablet
+        .post(&format!("/api/tickets/{last}/rate"), json!({"level": 4}))
+        .await;
+    assert_eq!((status, &rated["rating"]), (200, &json!(4)), "{rated}");
+    // It may do nothing else: no ticket issued, no list read.
+    assert_eq!(tablet.post("/api/tickets", json!({"service": "A", "priority": "none"})).await.0, 403);
+    assert_eq!(tablet.get("/api/tickets").await.0, 403);
+}
+
+#[tokio::test]
+async fn a_tablet_is_paired_by_its_code_not_added_with_a_token() {
+    let hall = TestHall::start().await;
+    let admin = hall.staff("quan-tri", Role::Admin).await;
+    let (status, refused) = admin
+        .post("/api/devices", json!({"name": "tablet-1", "kind": "tablet"}))
+        .await;
+    assert_eq!((status, error_code(&refused)), (422, "pair_tablet"));
+}

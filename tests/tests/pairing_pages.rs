@@ -149,3 +149,87 @@ async fn a_tv_opened_to_pair_shows_its_code_follows_the_hall_with_its_token_and_
     );
     tv.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_rating_tablet_paired_to_its_counter_rates_there_with_no_clerk_signed_in_on_it() {
+    let hall = TestHall::start().await;
+    let admin = hall.staff("quan-tri", Role::Admin).await;
+    let clerk = hall.clerk_at("lan", 1).await;
+    let kiosk = hall.device("kiosk-1", motcua_domain::DeviceKind::Kiosk);
+    let tablet = Browser::open(1280, 800).await;
+    tablet.goto(&hall.url("/counter/rating.html?counter=1")).await;
+    tablet
+        .wait_for("the sign-in", "document.body.dataset.view === 'login'")
+        .await;
+    tablet.click("button[data-action='pair']").await;
+    let code = shown_code(&tablet).await;
+    tablet.assert_accessible("the tablet's pairing code").await;
+    tablet.assert_touch_targets("the tablet's pairing code", 44).await;
+    tablet.screenshot("pairing-tablet-1280x800").await;
+
+    let (status, seen) = admin.get(&format!("/api/pairings/{code}")).await;
+    assert_eq!(status, 200, "{seen}");
+    assert_eq!((&seen["kind"], &seen["counter"]), (&json!("tablet"), &json!(1)));
+    // The admin accepts it on the admin page: the counter it asked for is chosen already.
+    let page = Browser::open(1366, 900).await;
+    page.goto(&hall.url(&format!("/admin/?pair={code}#devices"))).await;
+    page.wait_for("the sign-in form", "document.body.dataset.view === 'login'")
+        .await;
+    page.type_into("#login-name", "quan-tri").await;
+    page.type_into("#login-password", "quan-tri-secret-pw").await;
+    page.click("button[data-action='login']").await;
+    page.wait_for(
+        "the tablet found, at counter 1",
+        "document.querySelector('#pair-found[data-kind=tablet]') && document.getElementById('pair-counter').value === '1'",
+    )
+    .await;
+    page.assert_accessible("pairing a tablet").await;
+    page.type_into("#pair-name", "tablet-quay-1").await;
+    page.click("button[data-action='pair-accept']").await;
+    page.wait_for(
+        "the tablet listed at its counter",
+        "document.querySelector('#devices-table tr[data-device=tablet-quay-1][data-kind=tablet]')?.textContent.includes('tại quầy 1')",
+    )
+    .await;
+    page.close().await;
+    tablet
+        .wait_for(
+            "waiting for a citizen",
+            "document.body.dataset.view === 'idle' && document.body.dataset.connected === 'true'",
+        )
+        .await;
+
+    let issued = kiosk.issue("A", "none").await;
+    let ticket = clerk.call_next(1).await.expect("a ticket");
+    for step in ["start", "finish"] {
+        let (status, _) = clerk.act(&ticket, step, json!({})).await;
+        assert_eq!(status, 200, "{step}");
+    }
+    tablet
+        .wait_for(
+            "the question",
+            "document.body.dataset.view === 'rate' && document.querySelectorAll('button[data-rating]').length === 5",
+        )
+        .await;
+    tablet.click("button[data-rating='5']").await;
+    tablet
+        .wait_for(
+            "the visits question",
+            "document.getElementById('rate-view').dataset.step === 'visits'",
+        )
+        .await;
+    tablet.click("button[data-visits='1']").await;
+    tablet
+        .wait_for("the thanks", "document.body.dataset.view === 'thanks'")
+        .await;
+    // The counter's rating (the phone page does not show it: the citizen may still rate there).
+    let id = issued["id"].as_i64().expect("id");
+    until("the rating stored", || async {
+        let (_, served) = clerk.get("/api/tickets?status=served").await;
+        served["tickets"]
+            .as_array()
+            .is_some_and(|l| l.iter().any(|t| t["id"] == id && t["rating"] == 5))
+    })
+    .await;
+    tablet.close().await;
+}

@@ -16,3 +16,28 @@ CREATE INDEX pairings_by_code ON pairings (code);
 
 -- Wrong codes an admin typed, counted over ten minutes.
 CREATE TABLE pairing_misses (at INTEGER NOT NULL);
+
+-- A counter's rating tablet is a kind of device, bound to its counter (and the counter a
+-- tablet asked for, while its pairing waits). The kind's CHECK is part of the table, so the
+-- table is made again (SQLite's way: a new table, the rows copied, the old one dropped and
+-- the new one renamed; the migrations run with foreign keys off, and checked before commit).
+CREATE TABLE devices_new (
+    id             INTEGER PRIMARY KEY,
+    name           TEXT NOT NULL UNIQUE,
+    kind           TEXT NOT NULL CHECK (kind IN ('kiosk', 'display', 'printer', 'tablet')),
+    token_hash     TEXT NOT NULL UNIQUE,
+    created_at     INTEGER NOT NULL,
+    kiosk_id       INTEGER REFERENCES devices (id),
+    revoked_at     INTEGER,
+    last_seen_at   INTEGER,
+    last_seen_addr TEXT,
+    counter_no     INTEGER
+);
+INSERT INTO devices_new (id, name, kind, token_hash, created_at, kiosk_id, revoked_at,
+                         last_seen_at, last_seen_addr)
+    SELECT id, name, kind, token_hash, created_at, kiosk_id, revoked_at, last_seen_at,
+           last_seen_addr FROM devices;
+DROP TABLE devices;
+ALTER TABLE devices_new RENAME TO devices;
+
+ALTER TABLE pairings ADD COLUMN counter_no INTEGER;

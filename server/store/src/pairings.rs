@@ -23,10 +23,12 @@ pub struct Pairing {
     pub expires_at: i64,
     /// The device an admin made of it, once accepted.
     pub device_id: Option<i64>,
+    /// For a tablet: the counter it asked to rate at.
+    pub counter: Option<u16>,
 }
 
 const PAIRING: &str =
-    "SELECT id, code, kind, addr, created_at, expires_at, device_id FROM pairings";
+    "SELECT id, code, kind, addr, created_at, expires_at, device_id, counter_no FROM pairings";
 
 fn pairing(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Pairing>> {
     let code: String = r.get(1)?;
@@ -42,6 +44,7 @@ fn pairing(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<Pairing>> {
         created_at: r.get(4)?,
         expires_at: r.get(5)?,
         device_id: r.get(6)?,
+        counter: r.get(7)?,
     }))
 }
 
@@ -81,23 +84,26 @@ pub fn code_taken(conn: &Connection, code: &PairingCode) -> Result<bool, StoreEr
 }
 
 /// Store a new pairing; the secret only as its hash.
+#[allow(clippy::too_many_arguments)]
 pub fn insert(
     conn: &Connection,
     code: &PairingCode,
     secret: &str,
     kind: DeviceKind,
+    counter: Option<u16>,
     addr: &str,
     now: i64,
     expires_at: i64,
 ) -> Result<i64, StoreError> {
     conn.prepare_cached(
-        "INSERT INTO pairings (code, secret_hash, kind, addr, created_at, expires_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        "INSERT INTO pairings (code, secret_hash, kind, counter_no, addr, created_at, expires_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
     )?
     .execute(params![
         code.as_str(),
         token_hash(secret),
         kind.as_str(),
+        counter,
         addr,
         now,
         expires_at

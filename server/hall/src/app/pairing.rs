@@ -13,7 +13,7 @@
 //! refusal (a miss) is answered as `Ok(Err(refusal))`, so the writer commits it.
 
 use motcua_domain::pairing::{self, MISS_WINDOW_MS, PAIRING_MS, PairingCode};
-use motcua_domain::{DeviceKind, Error};
+use motcua_domain::{CounterNo, DeviceKind, Error};
 use motcua_store::accounts::{self, Device};
 use motcua_store::pairings::{self, Pairing};
 use motcua_store::{Tx, millis};
@@ -45,10 +45,17 @@ pub struct Naming {
     pub kind: Option<DeviceKind>,
     /// For a printer: the kiosk it prints for.
     pub kiosk: Option<String>,
+    /// For a tablet: the counter it rates at (else the one it asked for).
+    pub counter: Option<CounterNo>,
 }
 
-/// A device at `addr` asks to be paired as a `kind`.
-pub fn begin(tx: &mut Tx<'_>, kind: DeviceKind, addr: &str) -> Result<Started, Error> {
+/// A device at `addr` asks to be paired as a `kind` (a tablet: for a counter, if it knows).
+pub fn begin(
+    tx: &mut Tx<'_>,
+    kind: DeviceKind,
+    counter: Option<CounterNo>,
+    addr: &str,
+) -> Result<Started, Error> {
     let now = millis(tx.now);
     pairings::sweep(tx.conn, now, MISS_WINDOW_MS)?;
     let (here, in_all, oldest_ends) = pairings::pending_counts(tx.conn, addr)?;
@@ -61,7 +68,8 @@ pub fn begin(tx: &mut Tx<'_>, kind: DeviceKind, addr: &str) -> Result<Started, E
         .ok_or(Error::Internal)?;
     let secret = accounts::random_token();
     let expires_at = now + PAIRING_MS;
-    pairings::insert(tx.conn, &code, &secret, kind, addr, now, expires_at)?;
+    let counter = counter.filter(|_| kind == DeviceKind::Tablet).map(u16::from);
+    pairings::insert(tx.conn, &code, &secret, kind, counter, addr, now, expires_at)?;
     Ok(Started {
         code,
         secret,
@@ -141,6 +149,23 @@ pub fn accept(
     }
     let now = millis(tx.now);
     let name = naming.name.trim();
+    let counter = naming
+        .counter
+        .map(u16::from)
+        .or(pairing.counter)
+        .filter(|_| pairing.kind == DeviceKind::Tablet);
+    if pairing.kind == DeviceKind::Tablet && counter.is_none() {
+        return Err(Error::invalid(
+            "missing_counter",
+            "a tablet rates at one counter: choose it",
+        ));
+    }
+    if pairing.kind != DeviceKind::Tablet && naming.counter.is_some() {
+        return Err(Error::invalid(
+            "unexpected_counter",
+            "only a tablet is bound to a counter",
+        ));
+    }
     // The same refusals as adding a device by hand.
     let (device, _unseen) = match (pairing.kind, naming.kiosk.as_deref()) {
         (DeviceKind::Printer, Some(kiosk)) => {
@@ -160,6 +185,10 @@ pub fn accept(
         }
         (kind, None) => motcua_web::accounts::add_device(tx.conn, name, kind, now)?,
     };
+    if let Some(counter) = counter {
+        accounts::set_device_counter(tx.conn, device.id, counter)?;
+    }
+    let device = Device { counter, ..device };
     // The token made with the row is dropped unseen: the device gets a fresh one when it
     // comes with its secret.
     pairings::accept(tx.conn, pairing.id, device.id, now + PAIRING_MS)?;

@@ -14,12 +14,15 @@ use serde_json::json;
 pub struct DeviceView {
     pub id: i64,
     pub name: String,
-    /// kiosk, display or printer.
+    /// kiosk, display, printer or tablet.
     #[schema(value_type = String, example = "kiosk")]
     pub kind: &'static str,
     /// For a printer: the id of the kiosk whose tickets it prints.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kiosk_id: Option<i64>,
+    /// For a counter's rating tablet: the counter it rates at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<u16>,
     /// When it was added (the hall's local time).
     pub created_at: String,
     /// When it last showed its token (the hall's local time), if ever.
@@ -49,6 +52,7 @@ impl DeviceView {
             name: record.device.name,
             kind: record.device.kind.as_str(),
             kiosk_id: record.device.kiosk_id,
+            counter: record.device.counter,
             created_at: views::local_time(hall, record.created_at),
             last_seen_at: last_seen_at.map(|at| views::local_time(hall, at)),
             last_seen_addr,

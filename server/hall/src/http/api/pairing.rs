@@ -12,8 +12,11 @@ use motcua_store::pairings::Pairing;
 #[derive(Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PairingRequest {
-    /// What the device is: kiosk, display or printer.
+    /// What the device is: kiosk, display, printer or tablet (a counter's rating tablet).
     kind: String,
+    /// For a tablet: the counter it is meant for, if it knows (the admin may choose another).
+    #[serde(default)]
+    counter: Option<u16>,
 }
 
 /// A pairing begun: the code to show, the secret to keep.
@@ -61,6 +64,9 @@ pub struct PairingView {
     /// What the device asked to be.
     #[schema(value_type = String, example = "kiosk")]
     pub kind: &'static str,
+    /// For a tablet: the counter it asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<u16>,
     /// The client address it asked from.
     pub addr: String,
     /// When it asked (the hall's local time).
@@ -80,6 +86,9 @@ pub struct AcceptPairing {
     /// For a printer: the name of the kiosk whose tickets it prints.
     #[serde(default)]
     kiosk: Option<String>,
+    /// For a tablet: the counter it rates at (default: the one it asked for).
+    #[serde(default)]
+    counter: Option<u16>,
 }
 
 fn seconds_left(expires_at: i64, now: i64) -> i64 {
@@ -96,7 +105,9 @@ fn pair_url(hall: &motcua_domain::Hall, code: &PairingCode) -> String {
 
 fn device_kind(kind: &str) -> Result<DeviceKind, AppError> {
     DeviceKind::parse(kind)
-        .ok_or_else(|| AppError::invalid("unknown_kind", "kind is kiosk, display or printer"))
+        .ok_or_else(|| {
+            AppError::invalid("unknown_kind", "kind is kiosk, display, printer or tablet")
+        })
 }
 
 /// A device without a token asks to be paired: it shows the code (and the QR of
@@ -111,6 +122,7 @@ fn device_kind(kind: &str) -> Result<DeviceKind, AppError> {
     request_body = PairingRequest,
     responses(
         (status = 201, description = "the code to show and the secret to keep", body = PairingStarted),
+        (status = 404, description = "`counter_not_found`: a tablet's counter the hall does not have", body = ErrorBody),
         (status = 422, description = "`unknown_kind`, `invalid_body`", body = ErrorBody),
         (status = 429, description = "`pairing_busy`: this address or the hall holds its share of pending pairings (`Retry-After`)", body = ErrorBody),
     ),
@@ -121,9 +133,13 @@ pub async fn begin_pairing(
     Body(req): Body<PairingRequest>,
 ) -> Result<Response, AppError> {
     let kind = device_kind(&req.kind)?;
+    let counter = req
+        .counter
+        .map(|no| counter_no(&store.hall, &no.to_string()))
+        .transpose()?;
     let addr = addr.to_string();
     let started = store
-        .write::<_, Error, _>(move |tx| pairing::begin(tx, kind, &addr))
+        .write::<_, Error, _>(move |tx| pairing::begin(tx, kind, counter, &addr))
         .await?;
     let now = started.expires_at - motcua_domain::pairing::PAIRING_MS;
     let answer = PairingStarted {
@@ -181,6 +197,7 @@ impl PairingView {
         PairingView {
             code: pairing.code.to_string(),
             kind: pairing.kind.as_str(),
+            counter: pairing.counter,
             addr: pairing.addr,
             asked_at: views::local_time(hall, pairing.created_at),
             expires_in_seconds: seconds_left(pairing.expires_at, now),
@@ -238,9 +255,9 @@ pub async fn look_up_pairing(
         (status = 201, description = "the new device (its token goes to the device alone)", body = DeviceAnswer),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
-        (status = 404, description = "`pairing_not_found`: no device shows this code now", body = ErrorBody),
-        (status = 409, description = "the name is taken", body = ErrorBody),
-        (status = 422, description = "`bad_name`, `unknown_kind`, `kind_mismatch` (the device asked to be another kind), `missing_kiosk`, `unknown_kiosk`, `unexpected_kiosk`, `invalid_body`", body = ErrorBody),
+        (status = 404, description = "`pairing_not_found`: no device shows this code now; `counter_not_found`", body = ErrorBody),
+        (status = 409, description = "`name_taken`", body = ErrorBody),
+        (status = 422, description = "`bad_name`, `unknown_kind`, `kind_mismatch` (the device asked to be another kind), `missing_kiosk`, `unknown_kiosk`, `unexpected_kiosk`, `missing_counter` (a tablet), `unexpected_counter`, `invalid_body`", body = ErrorBody),
         (status = 429, description = "`pairing_locked`: too many wrong codes (`Retry-After`)", body = ErrorBody),
     ),
 )]
@@ -253,11 +270,16 @@ pub async fn accept_pairing(
     Body(req): Body<AcceptPairing>,
 ) -> Result<Response, AppError> {
     let kind = req.kind.as_deref().map(device_kind).transpose()?;
+    let counter = req
+        .counter
+        .map(|no| counter_no(&store.hall, &no.to_string()))
+        .transpose()?;
     let kiosk_name = req.kiosk.clone();
     let naming = Naming {
         name: req.name,
         kind,
         kiosk: req.kiosk,
+        counter,
     };
     let (device, _pairing) = store
         .write::<_, Error, _>(move |tx| {
@@ -273,6 +295,9 @@ pub async fn accept_pairing(
                 });
                 if let Some(kiosk) = &kiosk_name {
                     after["kiosk"] = kiosk.clone().into();
+                }
+                if let Some(counter) = device.counter {
+                    after["counter"] = counter.into();
                 }
                 let subject = format!("device:{}", device.name);
                 crate::app::audit::record(tx, &admin, &subject, "paired", None, Some(after))?;

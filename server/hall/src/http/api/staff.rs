@@ -203,7 +203,7 @@ pub struct NewDeviceAnswer {
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
         (status = 409, description = "the name is taken", body = ErrorBody),
-        (status = 422, description = "`unknown_kind`, `missing_kiosk`, `unexpected_kiosk`, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`unknown_kind`, `missing_kiosk`, `unexpected_kiosk`, `pair_tablet` (a tablet is paired by its code), `invalid_body`", body = ErrorBody),
     ),
 )]
 pub async fn add_device(
@@ -214,6 +214,12 @@ pub async fn add_device(
 ) -> Result<Response, AppError> {
     let kind = DeviceKind::parse(&req.kind)
         .ok_or_else(|| AppError::invalid("unknown_kind", "kind is kiosk, display or printer"))?;
+    if kind == DeviceKind::Tablet {
+        return Err(AppError::invalid(
+            "pair_tablet",
+            "a tablet is bound to a counter: pair it by the code on its screen (POST /api/pairings/{code}/accept)",
+        ));
+    }
     let now = millis(clock.now());
     let (device, token) = store
         .write::<_, AppError, _>(move |tx| {
