@@ -244,20 +244,37 @@ async fn a_paired_tablet_rates_only_the_last_ticket_of_its_own_counter() {
     let first = serve(&here, 1).await;
     let elsewhere = serve(&there, 3).await;
     let (status, refused) = tablet
-        .post(&format!("/api/tickets/{elsewhere}/rate"), json!({"level": 5}))
+        .post(
+            &format!("/api/tickets/{elsewhere}/rate"),
+            json!({"level": 5}),
+        )
         .await;
-    assert_eq!((status, error_code(&refused)), (403, "forbidden"), "another counter's ticket");
+    assert_eq!(
+        (status, error_code(&refused)),
+        (403, "forbidden"),
+        "another counter's ticket"
+    );
     let last = serve(&here, 1).await;
     let (status, refused) = tablet
         .post(&format!("/api/tickets/{first}/rate"), json!({"level": 5}))
         .await;
-    assert_eq!((status, error_code(&refused)), (409, "rating_not_allowed"), "an older one");
+    assert_eq!(
+        (status, error_code(&refused)),
+        (409, "rating_not_allowed"),
+        "an older one"
+    );
     let (status, rated) = tablet
         .post(&format!("/api/tickets/{last}/rate"), json!({"level": 4}))
         .await;
     assert_eq!((status, &rated["rating"]), (200, &json!(4)), "{rated}");
     // It may do nothing else: no ticket issued, no list read.
-    assert_eq!(tablet.post("/api/tickets", json!({"service": "A", "priority": "none"})).await.0, 403);
+    assert_eq!(
+        tablet
+            .post("/api/tickets", json!({"service": "A", "priority": "none"}))
+            .await
+            .0,
+        403
+    );
     assert_eq!(tablet.get("/api/tickets").await.0, 403);
 }
 
@@ -266,7 +283,10 @@ async fn a_tablet_is_paired_by_its_code_not_added_with_a_token() {
     let hall = TestHall::start().await;
     let admin = hall.staff("quan-tri", Role::Admin).await;
     let (status, refused) = admin
-        .post("/api/devices", json!({"name": "tablet-1", "kind": "tablet"}))
+        .post(
+            "/api/devices",
+            json!({"name": "tablet-1", "kind": "tablet"}),
+        )
         .await;
     assert_eq!((status, error_code(&refused)), (422, "pair_tablet"));
 }

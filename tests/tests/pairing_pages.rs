@@ -157,26 +157,35 @@ async fn a_rating_tablet_paired_to_its_counter_rates_there_with_no_clerk_signed_
     let clerk = hall.clerk_at("lan", 1).await;
     let kiosk = hall.device("kiosk-1", motcua_domain::DeviceKind::Kiosk);
     let tablet = Browser::open(1280, 800).await;
-    tablet.goto(&hall.url("/counter/rating.html?counter=1")).await;
+    tablet
+        .goto(&hall.url("/counter/rating.html?counter=1"))
+        .await;
     tablet
         .wait_for("the sign-in", "document.body.dataset.view === 'login'")
         .await;
     tablet.click("button[data-action='pair']").await;
     let code = shown_code(&tablet).await;
     tablet.assert_accessible("the tablet's pairing code").await;
-    tablet.assert_touch_targets("the tablet's pairing code", 44).await;
+    tablet
+        .assert_touch_targets("the tablet's pairing code", 44)
+        .await;
     tablet.screenshot("pairing-tablet-1280x800").await;
 
     let (status, seen) = admin.get(&format!("/api/pairings/{code}")).await;
     assert_eq!(status, 200, "{seen}");
-    assert_eq!((&seen["kind"], &seen["counter"]), (&json!("tablet"), &json!(1)));
+    assert_eq!(
+        (&seen["kind"], &seen["counter"]),
+        (&json!("tablet"), &json!(1))
+    );
     // The admin accepts it on the admin page: the counter it asked for is chosen already.
     let page = Browser::open(1366, 900).await;
-    page.goto(&hall.url(&format!("/admin/?pair={code}#devices"))).await;
+    page.goto(&hall.url(&format!("/admin/?pair={code}#devices")))
+        .await;
     page.wait_for("the sign-in form", "document.body.dataset.view === 'login'")
         .await;
     page.type_into("#login-name", "quan-tri").await;
-    page.type_into("#login-password", "quan-tri-secret-pw").await;
+    page.type_into("#login-password", "quan-tri-secret-pw")
+        .await;
     page.click("button[data-action='login']").await;
     page.wait_for(
         "the tablet found, at counter 1",

@@ -72,7 +72,10 @@ pub fn tablet_may_rate(ask: &TabletAsk) -> Result<(), Refusal> {
     if ask.last_finished_here != Some(ask.ticket) {
         return refuse("the counter's tablet rates only the ticket its counter finished last");
     }
-    if ask.clerk.is_some_and(|clerk| ask.finished_by != Some(clerk)) {
+    if ask
+        .clerk
+        .is_some_and(|clerk| ask.finished_by != Some(clerk))
+    {
         return refuse("the counter's tablet rates only a ticket its clerk finished");
     }
     let window = TABLET_WINDOW_MINUTES * 60_000;

@@ -263,7 +263,10 @@ pub fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<(), St
         if let Some(table) = broken {
             return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
                 rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
-                Some(format!("migration {} left a broken reference in {table}", i + 1)),
+                Some(format!(
+                    "migration {} left a broken reference in {table}",
+                    i + 1
+                )),
             )));
         }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;

@@ -68,8 +68,12 @@ pub fn begin(
         .ok_or(Error::Internal)?;
     let secret = accounts::random_token();
     let expires_at = now + PAIRING_MS;
-    let counter = counter.filter(|_| kind == DeviceKind::Tablet).map(u16::from);
-    pairings::insert(tx.conn, &code, &secret, kind, counter, addr, now, expires_at)?;
+    let counter = counter
+        .filter(|_| kind == DeviceKind::Tablet)
+        .map(u16::from);
+    pairings::insert(
+        tx.conn, &code, &secret, kind, counter, addr, now, expires_at,
+    )?;
     Ok(Started {
         code,
         secret,

@@ -4,9 +4,7 @@
 //! staff and devices, and the live feeds. Each handler carries its `#[utoipa::path]`: the
 //! route table and the API's description are made together (`super::api_routes`).
 
-use super::extract::{
-    Admin, Body, Caller, Issuer, Path, Query, Rater, StaffUser, device_by_token,
-};
+use super::extract::{Admin, Body, Caller, Issuer, Path, Query, Rater, StaffUser, device_by_token};
 use super::{AppError, AppState};
 use crate::access::Owner;
 use crate::app::queue::{self, Staff};

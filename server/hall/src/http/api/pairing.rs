@@ -104,10 +104,9 @@ fn pair_url(hall: &motcua_domain::Hall, code: &PairingCode) -> String {
 }
 
 fn device_kind(kind: &str) -> Result<DeviceKind, AppError> {
-    DeviceKind::parse(kind)
-        .ok_or_else(|| {
-            AppError::invalid("unknown_kind", "kind is kiosk, display, printer or tablet")
-        })
+    DeviceKind::parse(kind).ok_or_else(|| {
+        AppError::invalid("unknown_kind", "kind is kiosk, display, printer or tablet")
+    })
 }
 
 /// A device without a token asks to be paired: it shows the code (and the QR of
