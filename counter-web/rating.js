@@ -5,12 +5,17 @@
 // or 30 s after the last touch, sending what was chosen by then: a face tapped is never
 // lost. The server takes its rating only for the ticket the counter finished last, at most
 // 5 minutes after (the citizen's own rating on the phone replaces it).
+//
+// Instead of a clerk's sign-in, the tablet may be paired to its counter as a device: "Ghép
+// nối" shows a code (/shared/pairing.js) an admin accepts on the admin page; the tablet then
+// keeps its token, follows the counter it was bound to and rates there, whoever the clerk.
 
 import { ApiError, api } from '/shared/api.js';
 import { clock } from '/shared/clock.js';
 import { h } from '/shared/el.js';
 import { follow } from '/shared/feed.js';
 import { errorText, makeI18n } from '/shared/i18n.js';
+import { pairingCard, startPairing } from '/shared/pairing.js';
 import { ratingStrings, SCALES } from './strings.js';
 
 const RATE_SECONDS = 30;
@@ -19,6 +24,23 @@ const WINDOW_MS = 5 * 60 * 1000;
 const THANKS_SECONDS = 5;
 const REASONS = ['wait', 'attitude', 'guidance', 'repeat', 'other'];
 const SAVED = 'motcua.tablet.counter';
+/** A tablet paired to its counter keeps its device token here. */
+const TOKEN_KEY = 'motcua.tablet.token';
+const stored = (key) => {
+  try {
+    return localStorage.getItem(key);
+  } catch {
+    return null;
+  }
+};
+const keep = (key, value) => {
+  try {
+    if (value == null) localStorage.removeItem(key);
+    else localStorage.setItem(key, value);
+  } catch {
+    // Storage off: this page load only.
+  }
+};
 const $ = (sel) => document.querySelector(sel);
 const params = new URLSearchParams(location.search);
 // Both languages at once, Vietnamese first (the tablet has no switch, and keeps no choice).
@@ -30,7 +52,9 @@ const bi = (key, vars) => [
 ];
 
 const state = {
-  no: Number(params.get('counter')) || Number(localStorage.getItem(SAVED)) || null,
+  no: Number(params.get('counter')) || Number(stored(SAVED)) || null,
+  token: stored(TOKEN_KEY), // a paired tablet's token (else the clerk's session)
+  pairing: null,
   scale: 5,
   feed: null,
   ticket: null, // the ticket being rated
@@ -264,7 +288,7 @@ async function send() {
   };
   for (let attempt = 0; ; attempt++) {
     try {
-      await api('POST', `/api/tickets/${ticket.id}/rate`, body);
+      await api('POST', `/api/tickets/${ticket.id}/rate`, body, { token: state.token });
       finish();
       return;
     } catch (err) {
@@ -308,7 +332,8 @@ function onFrame(frame) {
 
 /** After an outage: a ticket served here meanwhile, not rated yet, is still offered. */
 async function catchUp(since) {
-  if (document.body.dataset.view !== 'idle') return;
+  // A paired tablet may not list tickets (staff only): it offers what the feed brings.
+  if (document.body.dataset.view !== 'idle' || state.token) return;
   try {
     const { tickets } = await api('GET', '/api/tickets?status=served');
     const missed = tickets
@@ -327,20 +352,65 @@ async function catchUp(since) {
 /** Follow the counter's feed (the kit's: snapshot then events, reconnecting by itself). */
 function listen() {
   state.feed?.close();
-  state.feed = follow(`/ws/counters/${state.no}`, {
+  const path = `/ws/counters/${state.no}`;
+  state.feed = follow(state.token ? `${path}?token=${encodeURIComponent(state.token)}` : path, {
     onFrame,
+    onClose({ opened }) {
+      if (state.token && !opened) checkToken();
+    },
     onState: (live) => {
       document.body.dataset.connected = String(live);
     },
   });
 }
 
-// ---------- signing in ----------
+// ---------- signing in, or pairing ----------
+
+/** The feed would not open with the tablet's token: revoked? Then forget it. */
+async function checkToken() {
+  try {
+    await api('GET', '/api/session', undefined, { token: state.token });
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      keep(TOKEN_KEY, null);
+      state.token = null;
+      signIn('', true);
+    }
+  }
+}
+
+/** Pair this tablet with the counter chosen (or its own): a code for an admin to accept. */
+function pair() {
+  state.pairing?.stop();
+  document.body.dataset.pairing = 'true';
+  $('#login-form').hidden = true;
+  $('button[data-action="pair"]').hidden = true;
+  const chosen = Number($('#tablet-counter').value) || state.no;
+  state.pairing = startPairing({
+    kind: 'tablet',
+    extra: chosen ? { counter: chosen } : {},
+    onChange(p) {
+      $('#pair-card').replaceChildren(pairingCard(p, { lang: 'vi', heading: 'h2' }));
+    },
+    onPaired(token, device) {
+      state.pairing = null;
+      delete document.body.dataset.pairing;
+      keep(TOKEN_KEY, token);
+      state.token = token;
+      state.no = device.counter ?? state.no;
+      if (state.no) keep(SAVED, String(state.no));
+      $('#pair-card').replaceChildren();
+      start();
+    },
+  });
+}
 
 function signIn(message = '', credentials = true) {
   state.feed?.close();
   state.feed = null;
   show('login');
+  $('#login-form').hidden = false;
+  $('button[data-action="pair"]').hidden = false;
   $('#credentials').hidden = !credentials;
   $('#counter-pick').hidden = !!params.get('counter') && !!state.no;
   $('#login-error').textContent = message;
@@ -368,6 +438,22 @@ async function submit(e) {
     $('#login-error').textContent = errorText(t, err);
   } finally {
     button.disabled = false;
+  }
+}
+
+/** A paired tablet: the counter its token binds it to (a revoked token is forgotten). */
+async function pairedCounter() {
+  try {
+    const { device } = await api('GET', '/api/session', undefined, { token: state.token });
+    state.no = device?.counter ?? null;
+    return state.no;
+  } catch (err) {
+    if (err instanceof ApiError && err.status === 401) {
+      keep(TOKEN_KEY, null);
+      state.token = null;
+      return null;
+    }
+    throw err;
   }
 }
 
@@ -407,6 +493,7 @@ async function boot() {
   fillStatic();
   showCounter();
   $('#login-form').addEventListener('submit', submit);
+  $('button[data-action="pair"]').addEventListener('click', pair);
   document.addEventListener('contextmenu', (e) => e.preventDefault());
   for (let wait = 1000; ; wait = Math.min(wait * 2, 10000)) {
     try {
@@ -421,6 +508,10 @@ async function boot() {
         ),
       );
       if (state.no) $('#tablet-counter').value = String(state.no);
+      if (state.token && (await pairedCounter())) {
+        start();
+        return;
+      }
       const ok = await signedIn();
       if (ok && state.no) start();
       else signIn('', !ok);

@@ -25,7 +25,7 @@
 import { clock } from '/shared/clock.js';
 import { h } from '/shared/el.js';
 import { scanned } from './checkin.js';
-import { connect, loadMeta, pairFromAddress, unpair } from './feeds.js';
+import { connect, loadMeta, pairByCode, pairFromAddress, unpair } from './feeds.js';
 import { icon } from './icons.js';
 import { drawCheckIn } from './keypad.js';
 import { listen } from './scan.js';
@@ -225,6 +225,7 @@ function start() {
   if (!S.token) {
     show('unpaired');
     loadMeta();
+    pairByCode();
     return;
   }
   show('start');

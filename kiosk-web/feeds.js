@@ -5,6 +5,7 @@
 
 import { api } from '/shared/api.js';
 import { follow } from '/shared/feed.js';
+import { startPairing } from '/shared/pairing.js';
 import { nav, S, t } from './state.js';
 import { printState, setPrint } from './ticket.js';
 
@@ -136,6 +137,37 @@ export function unpair(revoked) {
   t.set('vi');
   nav.show('unpaired');
   loadMeta();
+  pairByCode();
+}
+
+let pairing = null;
+
+/**
+ * Not paired: show a code for an admin to accept (/shared/pairing.js); once accepted the
+ * token is kept as a ?token= one would be, and the kiosk starts.
+ */
+export function pairByCode() {
+  pairing?.stop();
+  pairing = startPairing({
+    kind: 'kiosk',
+    onChange(state) {
+      S.pairing = { ...state };
+      if (S.screen === 'unpaired') nav.draw();
+    },
+    onPaired(token) {
+      pairing = null;
+      S.pairing = null;
+      try {
+        localStorage.setItem(TOKEN_KEY, token);
+      } catch {
+        // Storage off: this page load only.
+      }
+      Object.assign(S, { token, revoked: false });
+      nav.show('start');
+      connect();
+    },
+  });
+  S.pairing = { ...pairing.state };
 }
 
 /** ?token=… pairs this kiosk: kept in localStorage, taken out of the address bar. */

@@ -3,6 +3,7 @@
 // a <section> drawn from `S`; app.js puts it in <main>.
 
 import { h } from '/shared/el.js';
+import { pairingCard } from '/shared/pairing.js';
 import { fieldIcon } from './icons.js';
 import {
   fieldState,
@@ -24,23 +25,18 @@ import { chooseField, choosePriority, issue } from './steps.js';
 import { backButton, bilingual, ico, label, other, tap, title } from './ui.js';
 
 export function drawUnpaired() {
-  const url = `${location.origin}/kiosk/?token=`;
   // The chosen language first, with the one <h1>; the other one beneath, in its own language.
   const lines = (which, heading) => [
     h(heading, {}, which('unpaired_title')),
     h('p', { class: 'citizen' }, which('unpaired_citizen')),
     S.revoked ? h('p', { class: 'revoked' }, which('unpaired_revoked')) : null,
-    h('p', {}, which('unpaired_step1')),
-    h('code', {}, 'motcua device add kiosk-1 --kind kiosk'),
-    h('p', {}, which('unpaired_step2')),
-    h('code', {}, url, h('em', {}, which('unpaired_token'))),
   ];
   return h(
     'section',
     { class: 'screen unpaired' },
-    ico('link', 'icon big'),
     h('div', { class: 'pair-card' }, lines(t, 'h1')),
     h('div', { class: 'pair-card other', lang: otherLang() }, lines(t.other, 'h2')),
+    S.pairing ? pairingCard(S.pairing, { lang: t.lang(), heading: 'h2' }) : null,
   );
 }
 

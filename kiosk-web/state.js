@@ -15,6 +15,8 @@ export const PRIORITY_KINDS = ['elderly', 'disabled', 'pregnant', 'war_invalid',
 export const S = {
   token: null,
   revoked: false,
+  // Not paired: how pairing by a code stands (/shared/pairing.js), drawn on the unpaired screen.
+  pairing: null,
   screen: null,
   shownAt: 0,
   hall: '',

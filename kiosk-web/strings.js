@@ -44,9 +44,6 @@ const vi = {
   unpaired_title: 'Máy chưa được ghép nối',
   unpaired_citizen: 'Xin vui lòng hỏi cán bộ để được lấy số.',
   unpaired_revoked: 'Mã ghép nối của máy này không còn hiệu lực.',
-  unpaired_step1: 'Cán bộ quản trị tạo mã cho máy này trên máy chủ:',
-  unpaired_step2: 'rồi mở trên máy này địa chỉ:',
-  unpaired_token: '<mã vừa tạo>',
 
   reconnecting: 'Đang kết nối lại…',
   reconnecting_sub: 'Vui lòng chờ trong giây lát.',
@@ -199,9 +196,6 @@ const en = {
   unpaired_title: 'This kiosk is not paired',
   unpaired_citizen: 'Please ask a member of staff for a number.',
   unpaired_revoked: 'This kiosk’s pairing token is no longer valid.',
-  unpaired_step1: 'An administrator creates a token for this kiosk on the server:',
-  unpaired_step2: 'then opens this address on this kiosk:',
-  unpaired_token: '<the token>',
 
   reconnecting: 'Reconnecting…',
   reconnecting_sub: 'Please wait a moment.',

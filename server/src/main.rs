@@ -301,6 +301,11 @@ fn run() -> anyhow::Result<()> {
                 },
         } => {
             let settings = settings(&common)?;
+            if kind == DeviceKind::Tablet {
+                anyhow::bail!(
+                    "a tablet is bound to a counter: pair it by the code on its screen (admin page, Thiết bị › Ghép nối thiết bị)"
+                );
+            }
             let conn = store::open_for_admin(&settings.server.data_dir)?;
             let added = match (kind, kiosk) {
                 (DeviceKind::Printer, Some(kiosk)) => {

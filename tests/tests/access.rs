@@ -261,6 +261,7 @@ enum Endpoint {
     DisableUser,
     EnableUser,
     ResetPassword,
+    ChangeRole,
     SignInLocks,
     LiftSignInLock,
     ListPrinters,
@@ -305,6 +306,13 @@ enum Endpoint {
     TicketComplaints,
     /// A manager acknowledges or resolves a complaint.
     ComplaintAction(&'static str),
+    /// Pairing a device by its code: begun and asked after by the device, looked up and
+    /// accepted by an admin; the code's QR.
+    BeginPairing,
+    ClaimPairing,
+    LookUpPairing,
+    AcceptPairing,
+    PairingQr,
 }
 
 use Endpoint::*;
@@ -356,6 +364,7 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/users/{id}/disable",     DisableUser,          [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/users/{id}/enable",      EnableUser,           [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/users/{id}/password",    ResetPassword,        [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("POST /api/users/{id}/role",        ChangeRole,           [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("GET /api/security/sign-in",        SignInLocks,          [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/security/sign-in/unlock", LiftSignInLock,      [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK204]),
     ("GET /api/printers",                ListPrinters,         [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
@@ -408,6 +417,13 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("DELETE /api/admin/settings/{section}", ResetSettings,     [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/complaints/{id}/acknowledge", ComplaintAction("acknowledge"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("POST /api/complaints/{id}/resolve", ComplaintAction("resolve"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    // Pairing: a device without a token begins and asks with its secret (the secret is the
+    // key); only an admin looks a code up and accepts it.
+    ("POST /api/pairings",               BeginPairing,         [OK201, OK201, OK201, OK201, OK201, OK201, OK201, OK201]),
+    ("POST /api/pairings/claim",         ClaimPairing,         [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("GET /api/pairings/{code}",         LookUpPairing,        [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("POST /api/pairings/{code}/accept", AcceptPairing,        [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK201]),
+    ("GET /api/pairings/{code}/qr.svg",  PairingQr,            [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
 ];
 
 // ---------------------------------------------------------------------------------------
@@ -516,8 +532,48 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
         );
         made["code"].as_str().expect("code").to_owned()
     };
+    // A kiosk page without a token asking to be paired: its code and secret.
+    let pairing = || async {
+        let begun = ok(
+            "begin a pairing",
+            hall.anonymous()
+                .post("/api/pairings", json!({"kind": "kiosk"}))
+                .await,
+            201,
+        );
+        (
+            begun["code"].as_str().expect("code").to_owned(),
+            begun["secret"].as_str().expect("secret").to_owned(),
+        )
+    };
     match endpoint {
         Services => (get("/api/services".into()), Watch::Nothing),
+        BeginPairing => (
+            post("/api/pairings".into(), json!({"kind": "display"})),
+            Watch::Nothing,
+        ),
+        ClaimPairing => {
+            let (_, secret) = pairing().await;
+            (
+                post("/api/pairings/claim".into(), json!({"secret": secret})),
+                Watch::Nothing,
+            )
+        }
+        LookUpPairing => (
+            get(format!("/api/pairings/{}", pairing().await.0)),
+            Watch::Nothing,
+        ),
+        AcceptPairing => (
+            post(
+                format!("/api/pairings/{}/accept", pairing().await.0),
+                json!({"name": "paired-kiosk"}),
+            ),
+            Watch::DeviceAbsent("paired-kiosk"),
+        ),
+        PairingQr => (
+            get(format!("/api/pairings/{}/qr.svg", pairing().await.0)),
+            Watch::Nothing,
+        ),
         BookingRead(path) => (get(path.into()), Watch::Nothing),
         MakeBooking => (
             post(
@@ -847,7 +903,7 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
                 Watch::Nothing,
             )
         }
-        DisableUser | EnableUser | ResetPassword => {
+        DisableUser | EnableUser | ResetPassword | ChangeRole => {
             add_user(hall, "colleague", Role::Clerk);
             let conn = store::open_for_admin(hall.data_dir()).expect("open db");
             let id = accounts::user_id_by_name(&conn, "colleague")
@@ -859,6 +915,7 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
                     accounts::set_user_disabled(&conn, id, Some(0)).expect("disable");
                     post(format!("/api/users/{id}/enable"), json!({}))
                 }
+                ChangeRole => post(format!("/api/users/{id}/role"), json!({"role": "manager"})),
                 _ => post(
                     format!("/api/users/{id}/password"),
                     json!({"password": "tulip ferry granite 88"}),

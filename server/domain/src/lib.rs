@@ -12,6 +12,7 @@ pub mod event;
 pub mod hall;
 pub mod holidays;
 pub mod numbering;
+pub mod pairing;
 pub mod policy;
 pub mod rating;
 pub mod satisfaction;
@@ -170,6 +171,8 @@ pub enum DeviceKind {
     Display,
     /// Prints its kiosk's tickets.
     Printer,
+    /// A counter's rating tablet, bound to its counter: it rates only there.
+    Tablet,
 }
 
 impl DeviceKind {
@@ -178,6 +181,7 @@ impl DeviceKind {
             DeviceKind::Kiosk => "kiosk",
             DeviceKind::Display => "display",
             DeviceKind::Printer => "printer",
+            DeviceKind::Tablet => "tablet",
         }
     }
 
@@ -186,6 +190,7 @@ impl DeviceKind {
             "kiosk" => Some(DeviceKind::Kiosk),
             "display" => Some(DeviceKind::Display),
             "printer" => Some(DeviceKind::Printer),
+            "tablet" => Some(DeviceKind::Tablet),
             _ => None,
         }
     }

@@ -58,8 +58,9 @@ pub struct TabletAsk {
     pub last_finished_here: Option<i64>,
     /// The member of staff who finished the ticket (from the log).
     pub finished_by: Option<i64>,
-    /// The member of staff the tablet is signed in as (who holds the counter).
-    pub clerk: i64,
+    /// The member of staff the tablet is signed in as (who holds the counter); `None` for a
+    /// tablet paired to the counter as a device, which rates whoever's ticket it finished.
+    pub clerk: Option<i64>,
     /// When the ticket was finished, and now (milliseconds).
     pub finished_at: Option<i64>,
     pub now: i64,
@@ -71,7 +72,10 @@ pub fn tablet_may_rate(ask: &TabletAsk) -> Result<(), Refusal> {
     if ask.last_finished_here != Some(ask.ticket) {
         return refuse("the counter's tablet rates only the ticket its counter finished last");
     }
-    if ask.finished_by != Some(ask.clerk) {
+    if ask
+        .clerk
+        .is_some_and(|clerk| ask.finished_by != Some(clerk))
+    {
         return refuse("the counter's tablet rates only a ticket its clerk finished");
     }
     let window = TABLET_WINDOW_MINUTES * 60_000;
@@ -94,7 +98,7 @@ mod tests {
             ticket: 7,
             last_finished_here: Some(7),
             finished_by: Some(3),
-            clerk: 3,
+            clerk: Some(3),
             finished_at: Some(100 * MIN),
             now: 101 * MIN,
         }
@@ -136,6 +140,33 @@ mod tests {
         };
         for refusal in [older, colleagues, late, nothing_finished] {
             assert_eq!(code(tablet_may_rate(&refusal)), refused, "{refusal:?}");
+        }
+    }
+
+    #[test]
+    fn a_tablet_paired_to_the_counter_rates_any_clerks_last_ticket_there_but_no_older_or_late_one()
+    {
+        let paired = TabletAsk {
+            clerk: None,
+            finished_by: Some(4),
+            ..ask()
+        };
+        assert_eq!(code(tablet_may_rate(&paired)), None);
+        for refusal in [
+            TabletAsk {
+                last_finished_here: Some(8),
+                ..paired
+            },
+            TabletAsk {
+                now: 105 * MIN + 1,
+                ..paired
+            },
+        ] {
+            assert_eq!(
+                code(tablet_may_rate(&refusal)),
+                Some("rating_not_allowed"),
+                "{refusal:?}"
+            );
         }
     }
 

@@ -340,6 +340,44 @@ pub fn reset_password(conn: &Connection, id: i64, hash: &str) -> Result<UserReco
     Ok(user)
 }
 
+/// Give a member of staff another role. `by`: the admin asking (who may not change their
+/// own); the last enabled admin stays an admin. Their sessions go on: the role is read with
+/// the session on every request, so the new one holds from their next click. Answers the
+/// member of staff with the new role.
+pub fn change_role(
+    conn: &Connection,
+    id: i64,
+    role: Role,
+    by: Option<i64>,
+) -> Result<UserRecord, Error> {
+    let user = user_by_id(conn, id)?;
+    if by == Some(id) {
+        return Err(Refusal::other("own_account", "you cannot change your own role").into());
+    }
+    if user.user.role == role {
+        return Err(Refusal::other(
+            "same_role",
+            format!("{:?} is a {} already", user.user.name, role.as_str()),
+        )
+        .into());
+    }
+    if user.user.role == Role::Admin
+        && user.disabled_at.is_none()
+        && accounts::enabled_admins(conn)? <= 1
+    {
+        return Err(Refusal::other(
+            "last_admin",
+            "this is the last admin: add or enable another first",
+        )
+        .into());
+    }
+    accounts::set_user_role(conn, id, role)?;
+    tracing::info!(user = %user.user.name, role = role.as_str(), "role changed");
+    let mut changed = user;
+    changed.user.role = role;
+    Ok(changed)
+}
+
 fn user_by_id(conn: &Connection, id: i64) -> Result<UserRecord, Error> {
     accounts::user_by_id(conn, id)?
         .ok_or_else(|| Error::not_found("user_not_found", format!("no user {id}")))

@@ -30,6 +30,9 @@ pub struct Device {
     /// For a printer: the kiosk whose tickets it prints.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kiosk_id: Option<i64>,
+    /// For a counter's rating tablet: the counter it is bound to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<u16>,
 }
 
 pub fn random_token() -> String {
@@ -94,6 +97,7 @@ pub fn insert_device(
                 name: name.to_owned(),
                 kind,
                 kiosk_id,
+                counter: None,
             },
             token,
         )),
@@ -133,7 +137,7 @@ pub fn printers(conn: &Connection) -> Result<Vec<(i64, String, i64, String)>, St
 pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<Device>, StoreError> {
     let row = conn
         .prepare_cached(
-            "SELECT id, name, kind, kiosk_id FROM devices
+            "SELECT id, name, kind, kiosk_id, counter_no FROM devices
              WHERE token_hash = ?1 AND revoked_at IS NULL",
         )?
         .query_row([token_hash(token)], |r| {
@@ -142,15 +146,17 @@ pub fn device_by_token(conn: &Connection, token: &str) -> Result<Option<Device>,
                 r.get::<_, String>(1)?,
                 r.get::<_, String>(2)?,
                 r.get::<_, Option<i64>>(3)?,
+                r.get::<_, Option<u16>>(4)?,
             ))
         })
         .optional()?;
-    Ok(row.and_then(|(id, name, kind, kiosk_id)| {
+    Ok(row.and_then(|(id, name, kind, kiosk_id, counter)| {
         DeviceKind::parse(&kind).map(|kind| Device {
             id,
             name,
             kind,
             kiosk_id,
+            counter,
         })
     }))
 }
@@ -244,7 +250,7 @@ pub struct DeviceRecord {
 }
 
 const DEVICE_RECORD: &str = "SELECT id, name, kind, kiosk_id, created_at, revoked_at, last_seen_at,
-     last_seen_addr FROM devices";
+     last_seen_addr, counter_no FROM devices";
 
 fn device_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<DeviceRecord>> {
     let kind: String = r.get(2)?;
@@ -257,6 +263,7 @@ fn device_record(r: &rusqlite::Row<'_>) -> rusqlite::Result<Option<DeviceRecord>
             name: r.get(1)?,
             kind,
             kiosk_id: r.get(3)?,
+            counter: r.get(8)?,
         },
         created_at: r.get(4)?,
         revoked_at: r.get(5)?,
@@ -429,4 +436,19 @@ pub fn disabled_user_ids(conn: &Connection) -> Result<Vec<i64>, StoreError> {
 /// tools changed something.
 pub fn data_version(conn: &Connection) -> Result<i64, StoreError> {
     Ok(conn.pragma_query_value(None, "data_version", |r| r.get(0))?)
+}
+
+/// Give a member of staff another role; false if there is no such user.
+pub fn set_user_role(conn: &Connection, id: i64, role: Role) -> Result<bool, StoreError> {
+    Ok(conn
+        .prepare_cached("UPDATE users SET role = ?2 WHERE id = ?1")?
+        .execute(params![id, role.as_str()])?
+        == 1)
+}
+
+/// Bind a counter's rating tablet to its counter.
+pub fn set_device_counter(conn: &Connection, id: i64, counter: u16) -> Result<(), StoreError> {
+    conn.prepare_cached("UPDATE devices SET counter_no = ?2 WHERE id = ?1")?
+        .execute(params![id, counter])?;
+    Ok(())
 }

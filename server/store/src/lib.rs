@@ -19,6 +19,7 @@ pub mod counters;
 pub mod dossier_ratings;
 pub mod dossiers;
 pub mod events;
+pub mod pairings;
 pub mod print_jobs;
 pub mod private;
 pub mod settings;
@@ -29,7 +30,7 @@ pub mod uplink;
 use crate::clock::Clock;
 use chrono::{DateTime, Utc};
 use motcua_domain::Hall;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, mpsc};
 use tokio::sync::oneshot;
@@ -61,6 +62,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/016_complaints.sql"),
     include_str!("../migrations/017_result_pickup.sql"),
     include_str!("../migrations/018_admin.sql"),
+    include_str!("../migrations/019_pairings.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.
@@ -282,13 +284,33 @@ pub fn migrate_with(conn: &mut Connection, migrations: &[&str]) -> Result<(), St
     if found > known {
         return Err(StoreError::TooNew { found, known });
     }
+    // A migration may make a table again (SQLite cannot change a CHECK in place): foreign
+    // keys are off while it runs (they cannot be switched inside a transaction), and every
+    // reference is checked before it commits.
+    let enforced: bool = conn.pragma_query_value(None, "foreign_keys", |r| r.get(0))?;
+    if found < known {
+        conn.pragma_update(None, "foreign_keys", "OFF")?;
+    }
     for (i, sql) in migrations.iter().enumerate().skip(found as usize) {
         let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Exclusive)?;
         tx.execute_batch(sql)?;
+        let broken: Option<String> = tx
+            .query_row("PRAGMA foreign_key_check", [], |r| r.get(0))
+            .optional()?;
+        if let Some(table) = broken {
+            return Err(StoreError::Sqlite(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT_FOREIGNKEY),
+                Some(format!(
+                    "migration {} left a broken reference in {table}",
+                    i + 1
+                )),
+            )));
+        }
         tx.pragma_update(None, "user_version", i as i64 + 1)?;
         tx.commit()?;
         tracing::info!(version = i + 1, "database migrated");
     }
+    conn.pragma_update(None, "foreign_keys", enforced)?;
     Ok(())
 }
 

@@ -17,6 +17,7 @@ pub mod complaints;
 pub mod counters;
 pub mod dossiers;
 pub mod estimate;
+pub mod pairing;
 pub mod queue;
 pub mod rating;
 pub mod reprint;

@@ -62,7 +62,7 @@ pub fn rate_at_counter(
         ticket: ticket.id,
         last_finished_here: tickets::last_served_at(ctx.conn(), no)?,
         finished_by: events::finished_by(ctx.conn(), ticket.id)?,
-        clerk: staff.user_id,
+        clerk: Some(staff.user_id),
         finished_at: ticket.finished_at,
         now: millis(ctx.now()),
     })?;
@@ -77,6 +77,52 @@ pub fn rate_at_counter(
         },
         RatingChannel::Counter,
         Some(staff.user_id),
+    )
+}
+
+/// The citizen rates on a tablet paired to the counter as a device (no clerk signed in on
+/// it): it may rate only the ticket its own counter finished last, a few minutes ago at
+/// most, whoever finished it, and not rated yet.
+pub fn rate_on_paired_tablet(
+    ctx: &mut Ctx<'_, '_>,
+    id: i64,
+    level: u8,
+    detail: Detail,
+    counter: motcua_domain::CounterNo,
+) -> Result<TicketView, Error> {
+    let ticket = tickets::by_id(ctx.conn(), id)?
+        .ok_or_else(|| Error::not_found("ticket_not_found", format!("no ticket {id}")))?;
+    let Some(no) = ticket
+        .counter_no
+        .filter(|_| ticket.status == Status::Served)
+    else {
+        return Err(
+            Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
+        );
+    };
+    if no != counter {
+        return Err(Error::Forbidden(format!(
+            "this tablet rates at counter {counter} only"
+        )));
+    }
+    rating::tablet_may_rate(&TabletAsk {
+        ticket: ticket.id,
+        last_finished_here: tickets::last_served_at(ctx.conn(), no)?,
+        finished_by: events::finished_by(ctx.conn(), ticket.id)?,
+        clerk: None,
+        finished_at: ticket.finished_at,
+        now: millis(ctx.now()),
+    })?;
+    record_rating(
+        ctx,
+        ticket,
+        level,
+        Detail {
+            comment: None,
+            ..detail
+        },
+        RatingChannel::Counter,
+        None,
     )
 }
 

@@ -84,6 +84,28 @@ impl FromRequestParts<AppState> for Admin {
     }
 }
 
+/// Whoever may rate at a counter, checked before the body is read: a member of staff (the
+/// tablet signed in as the counter's clerk), or a tablet paired to its counter.
+pub enum Rater {
+    Staff(User),
+    Tablet(motcua_domain::CounterNo),
+}
+
+impl FromRequestParts<AppState> for Rater {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        match Caller::from_request_parts(parts, state).await? {
+            Caller::Device(device) if device.kind == DeviceKind::Tablet => device
+                .counter
+                .and_then(|no| motcua_domain::CounterNo::try_from(no).ok())
+                .map(Rater::Tablet)
+                .ok_or_else(|| AppError::forbidden("this tablet is bound to no counter")),
+            caller => caller.staff().cloned().map(Rater::Staff),
+        }
+    }
+}
+
 /// Whoever may issue a ticket (a kiosk, or staff at a counter), checked before the body
 /// is read.
 pub struct Issuer {

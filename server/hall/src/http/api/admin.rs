@@ -5,19 +5,24 @@
 
 use super::*;
 use crate::access;
+use crate::app::audit;
 use motcua_store::accounts::{DeviceRecord, UserRecord};
+use serde_json::json;
 
 /// A device as admins see it.
 #[derive(Debug, Serialize, ToSchema)]
 pub struct DeviceView {
     pub id: i64,
     pub name: String,
-    /// kiosk, display or printer.
+    /// kiosk, display, printer or tablet.
     #[schema(value_type = String, example = "kiosk")]
     pub kind: &'static str,
     /// For a printer: the id of the kiosk whose tickets it prints.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub kiosk_id: Option<i64>,
+    /// For a counter's rating tablet: the counter it rates at.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub counter: Option<u16>,
     /// When it was added (the hall's local time).
     pub created_at: String,
     /// When it last showed its token (the hall's local time), if ever.
@@ -29,7 +34,11 @@ pub struct DeviceView {
 }
 
 impl DeviceView {
-    fn of(record: DeviceRecord, hall: &motcua_domain::Hall, access: &access::Access) -> Self {
+    pub(super) fn of(
+        record: DeviceRecord,
+        hall: &motcua_domain::Hall,
+        access: &access::Access,
+    ) -> Self {
         // The server's own memory is fresher than what it wrote down (at most a minute).
         let fresh = access
             .last_seen(record.device.id)
@@ -43,6 +52,7 @@ impl DeviceView {
             name: record.device.name,
             kind: record.device.kind.as_str(),
             kiosk_id: record.device.kiosk_id,
+            counter: record.device.counter,
             created_at: views::local_time(hall, record.created_at),
             last_seen_at: last_seen_at.map(|at| views::local_time(hall, at)),
             last_seen_addr,
@@ -114,13 +124,25 @@ pub async fn revoke_device(
     State(store): State<Store>,
     State(access): State<access::Access>,
     State(clock): State<Arc<dyn Clock>>,
-    _admin: Admin,
+    Admin(admin): Admin,
     Path(id): Path<String>,
 ) -> Result<Json<DeviceAnswer>, AppError> {
     let id = row_id(&id, "device_not_found")?;
     let now = millis(clock.now());
     let record = store
-        .write::<_, Error, _>(move |tx| access::revoke_device(tx.conn, id, now))
+        .write::<_, Error, _>(move |tx| {
+            let record = access::revoke_device(tx.conn, id, now)?;
+            let name = &record.device.name;
+            audit::record(
+                tx,
+                &admin,
+                &format!("device:{name}"),
+                "revoked",
+                Some(json!({"revoked": false})),
+                Some(json!({"revoked": true})),
+            )?;
+            Ok(record)
+        })
         .await?;
     access.end(Owner::Device(id));
     Ok(Json(DeviceAnswer {
@@ -221,7 +243,13 @@ pub async fn disable_user(
     let id = row_id(&id, "user_not_found")?;
     let now = millis(clock.now());
     let record = store
-        .write::<_, Error, _>(move |tx| access::disable_user(tx.conn, id, Some(admin.id), now))
+        .write::<_, Error, _>(move |tx| {
+            let record = access::disable_user(tx.conn, id, Some(admin.id), now)?;
+            let subject = format!("user:{}", record.user.name);
+            let (before, after) = (json!({"enabled": true}), json!({"enabled": false}));
+            audit::record(tx, &admin, &subject, "disabled", Some(before), Some(after))?;
+            Ok(record)
+        })
         .await?;
     access.end(Owner::User(id));
     Ok(Json(StaffAnswer {
@@ -249,12 +277,18 @@ pub async fn disable_user(
 #[tracing::instrument(skip_all, fields(user = %id))]
 pub async fn enable_user(
     State(store): State<Store>,
-    _admin: Admin,
+    Admin(admin): Admin,
     Path(id): Path<String>,
 ) -> Result<Json<StaffAnswer>, AppError> {
     let id = row_id(&id, "user_not_found")?;
     let record = store
-        .write::<_, Error, _>(move |tx| access::enable_user(tx.conn, id))
+        .write::<_, Error, _>(move |tx| {
+            let record = access::enable_user(tx.conn, id)?;
+            let subject = format!("user:{}", record.user.name);
+            let (before, after) = (json!({"enabled": false}), json!({"enabled": true}));
+            audit::record(tx, &admin, &subject, "enabled", Some(before), Some(after))?;
+            Ok(record)
+        })
         .await?;
     Ok(Json(StaffAnswer {
         user: UserView::of(record, &store.hall()),
@@ -292,7 +326,7 @@ pub async fn reset_password(
     State(store): State<Store>,
     State(access): State<access::Access>,
     State(guard): State<session::SignIns>,
-    _admin: Admin,
+    Admin(admin): Admin,
     Path(id): Path<String>,
     Body(req): Body<NewPassword>,
 ) -> Result<Json<StaffAnswer>, AppError> {
@@ -311,9 +345,69 @@ pub async fn reset_password(
     )?;
     let hash = guard.hasher.hash(req.password).await?;
     let record = store
-        .write::<_, Error, _>(move |tx| access::reset_password(tx.conn, id, &hash))
+        .write::<_, Error, _>(move |tx| {
+            let record = access::reset_password(tx.conn, id, &hash)?;
+            // Neither password, nor its hash: only that it was reset.
+            let subject = format!("user:{}", record.user.name);
+            audit::record(tx, &admin, &subject, "password_reset", None, None)?;
+            Ok(record)
+        })
         .await?;
     access.end(Owner::User(id));
+    Ok(Json(StaffAnswer {
+        user: UserView::of(record, &store.hall()),
+    }))
+}
+
+/// A member of staff's new role.
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewRole {
+    /// admin, manager or clerk.
+    role: String,
+}
+
+/// Give a member of staff another role (admin, manager or clerk); it holds from their next
+/// request, their sessions go on.
+///
+/// Who may call: admins (not for themselves; the last admin stays one).
+#[utoipa::path(
+    post,
+    path = "/api/users/{id}/role",
+    tag = "admin",
+    security(("session" = [])),
+    params(("id" = i64, Path, description = "the member of staff's id")),
+    request_body = NewRole,
+    responses(
+        (status = 200, description = "the member of staff, with the new role", body = StaffAnswer),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
+        (status = 404, description = "`user_not_found`", body = ErrorBody),
+        (status = 409, description = "`own_account`, `last_admin`, `same_role`", body = ErrorBody),
+        (status = 422, description = "`unknown_role`, `invalid_body`", body = ErrorBody),
+    ),
+)]
+#[tracing::instrument(skip_all, fields(user = %id))]
+pub async fn change_role(
+    State(store): State<Store>,
+    Admin(admin): Admin,
+    Path(id): Path<String>,
+    Body(req): Body<NewRole>,
+) -> Result<Json<StaffAnswer>, AppError> {
+    let id = row_id(&id, "user_not_found")?;
+    let role = Role::parse(&req.role)
+        .ok_or_else(|| AppError::invalid("unknown_role", "role is admin, manager or clerk"))?;
+    let record = store
+        .write::<_, Error, _>(move |tx| {
+            let before = accounts::user_by_id(tx.conn, id)?.map(|r| r.user.role);
+            let record = access::change_role(tx.conn, id, role, Some(admin.id))?;
+            let subject = format!("user:{}", record.user.name);
+            let before = before.map(|r| json!({"role": r.as_str()}));
+            let after = Some(json!({"role": role.as_str()}));
+            audit::record(tx, &admin, &subject, "role_changed", before, after)?;
+            Ok(record)
+        })
+        .await?;
     Ok(Json(StaffAnswer {
         user: UserView::of(record, &store.hall()),
     }))

@@ -4,7 +4,7 @@
 //! staff and devices, and the live feeds. Each handler carries its `#[utoipa::path]`: the
 //! route table and the API's description are made together (`super::api_routes`).
 
-use super::extract::{Admin, Body, Caller, Issuer, Path, Query, StaffUser, device_by_token};
+use super::extract::{Admin, Body, Caller, Issuer, Path, Query, Rater, StaffUser, device_by_token};
 use super::{AppError, AppState};
 use crate::access::Owner;
 use crate::app::queue::{self, Staff};
@@ -39,6 +39,7 @@ mod counters;
 mod dossiers;
 mod feeds;
 mod hall;
+mod pairing;
 mod printing;
 mod setup;
 mod staff;
@@ -54,6 +55,7 @@ pub use counters::*;
 pub use dossiers::*;
 pub use feeds::*;
 pub use hall::*;
+pub use pairing::*;
 pub use printing::*;
 pub use setup::*;
 pub use staff::*;

@@ -148,7 +148,7 @@ pub async fn add_user(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
     State(guard): State<session::SignIns>,
-    _admin: Admin,
+    Admin(admin): Admin,
     Body(req): Body<NewUser>,
 ) -> Result<Response, AppError> {
     let role = Role::parse(&req.role)
@@ -158,7 +158,13 @@ pub async fn add_user(
     motcua_web::accounts::check_new_user(&req.name, role, &req.password, &[&hall])?;
     let hash = guard.hasher.hash(req.password).await?;
     let user = store
-        .write(move |ctx| motcua_web::accounts::insert_user(ctx.conn, &req.name, role, &hash, now))
+        .write::<_, Error, _>(move |tx| {
+            let user = motcua_web::accounts::insert_user(tx.conn, &req.name, role, &hash, now)?;
+            let after = serde_json::json!({"name": user.name, "role": role.as_str()});
+            let subject = format!("user:{}", user.name);
+            crate::app::audit::record(tx, &admin, &subject, "added", None, Some(after))?;
+            Ok(user)
+        })
         .await?;
     Ok((StatusCode::CREATED, Json(UserAnswer { user })).into_response())
 }
@@ -197,37 +203,62 @@ pub struct NewDeviceAnswer {
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
         (status = 409, description = "the name is taken", body = ErrorBody),
-        (status = 422, description = "`unknown_kind`, `missing_kiosk`, `unexpected_kiosk`, `invalid_body`", body = ErrorBody),
+        (status = 422, description = "`unknown_kind`, `missing_kiosk`, `unexpected_kiosk`, `pair_tablet` (a tablet is paired by its code), `invalid_body`", body = ErrorBody),
     ),
 )]
 pub async fn add_device(
     State(store): State<Store>,
     State(clock): State<Arc<dyn Clock>>,
-    _admin: Admin,
+    Admin(admin): Admin,
     Body(req): Body<NewDevice>,
 ) -> Result<Response, AppError> {
     let kind = DeviceKind::parse(&req.kind)
         .ok_or_else(|| AppError::invalid("unknown_kind", "kind is kiosk, display or printer"))?;
+    if kind == DeviceKind::Tablet {
+        return Err(AppError::invalid(
+            "pair_tablet",
+            "a tablet is bound to a counter: pair it by the code on its screen (POST /api/pairings/{code}/accept)",
+        ));
+    }
     let now = millis(clock.now());
     let (device, token) = store
-        .write::<_, AppError, _>(move |ctx| match (kind, req.kiosk.as_deref()) {
-            (DeviceKind::Printer, Some(kiosk)) => Ok(motcua_web::accounts::add_printer(
-                ctx.conn, &req.name, kiosk, now,
-            )?),
-            (DeviceKind::Printer, None) => Err(AppError::invalid(
-                "missing_kiosk",
-                "a printer prints for a kiosk: add \"kiosk\": \"<kiosk name>\"",
-            )),
-            (_, Some(_)) => Err(AppError::invalid(
-                "unexpected_kiosk",
-                "only a printer belongs to a kiosk",
-            )),
-            (_, None) => Ok(motcua_web::accounts::add_device(
-                ctx.conn, &req.name, kind, now,
-            )?),
+        .write::<_, AppError, _>(move |tx| {
+            let kiosk = req.kiosk.clone();
+            let added = add_device_row(tx, kind, &req.name, req.kiosk.as_deref(), now)?;
+            let mut after = serde_json::json!({"name": added.0.name, "kind": kind.as_str()});
+            if let Some(kiosk) = kiosk {
+                after["kiosk"] = kiosk.into();
+            }
+            let subject = format!("device:{}", added.0.name);
+            crate::app::audit::record(tx, &admin, &subject, "added", None, Some(after))?;
+            Ok(added)
         })
         .await?;
     Ok((StatusCode::CREATED, Json(NewDeviceAnswer { device, token })).into_response())
+}
+
+/// The device's row and its token, refused as adding by hand refuses.
+fn add_device_row(
+    ctx: &motcua_store::Tx<'_>,
+    kind: DeviceKind,
+    name: &str,
+    kiosk: Option<&str>,
+    now: i64,
+) -> Result<(accounts::Device, String), AppError> {
+    match (kind, kiosk) {
+        (DeviceKind::Printer, Some(kiosk)) => Ok(motcua_web::accounts::add_printer(
+            ctx.conn, name, kiosk, now,
+        )?),
+        (DeviceKind::Printer, None) => Err(AppError::invalid(
+            "missing_kiosk",
+            "a printer prints for a kiosk: add \"kiosk\": \"<kiosk name>\"",
+        )),
+        (_, Some(_)) => Err(AppError::invalid(
+            "unexpected_kiosk",
+            "only a printer belongs to a kiosk",
+        )),
+        (_, None) => Ok(motcua_web::accounts::add_device(ctx.conn, name, kind, now)?),
+    }
 }
 
 /// Every account name and client address whose sign-ins must wait now (slowed down or

@@ -418,7 +418,7 @@ macro_rules! plain_move {
             responses(
                 (status = 200, description = $answer, body = views::TicketView),
                 (status = 401, description = "`unauthenticated`", body = ErrorBody),
-                (status = 403, description = "`forbidden`: a device, or another counter's ticket", body = ErrorBody),
+                (status = 403, description = "`forbidden`: a device other than a tablet, or another counter's ticket", body = ErrorBody),
                 (status = 404, description = "`ticket_not_found`", body = ErrorBody),
                 (status = 409, description = "the move is not allowed from the ticket's status", body = ErrorBody),
                 (status = 422, description = "`invalid_body`", body = ErrorBody),
@@ -493,7 +493,7 @@ plain_move!(
     responses(
         (status = 200, description = "the ticket, waiting in its new field", body = views::TicketView),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
-        (status = 403, description = "`forbidden`: a device, or another counter's ticket", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a device other than a tablet, or another counter's ticket", body = ErrorBody),
         (status = 404, description = "`ticket_not_found`", body = ErrorBody),
         (status = 409, description = "the move is not allowed from the ticket's status", body = ErrorBody),
         (status = 422, description = "`missing_service`, `unknown_service`, `invalid_body`", body = ErrorBody),
@@ -524,21 +524,23 @@ pub async fn transfer_ticket(
 ///
 /// The tablet is signed in as the counter's clerk, so it rates only the ticket its counter
 /// finished last, finished by that clerk at most 5 minutes ago, and only if nobody rated
-/// it; the citizen's own rating on the phone replaces this one.
+/// it; or it is paired to its counter as a device (its token as a bearer), and rates only
+/// the ticket that counter finished last, at most 5 minutes ago, whoever finished it. The
+/// citizen's own rating on the phone replaces this one.
 ///
 /// Who may call: the member of staff holding the counter that served the ticket, who
-/// finished it.
+/// finished it; a tablet paired to that counter.
 #[utoipa::path(
     post,
     path = "/api/tickets/{id}/rate",
     tag = "counter",
-    security(("session" = [])),
+    security(("session" = []), ("device" = [])),
     params(("id" = i64, Path, description = "the ticket's id")),
     request_body = CounterRatingBody,
     responses(
         (status = 200, description = "the ticket, rated", body = views::TicketView),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
-        (status = 403, description = "`forbidden`: a device, or another counter's ticket", body = ErrorBody),
+        (status = 403, description = "`forbidden`: a device other than a tablet, or another counter's ticket", body = ErrorBody),
         (status = 404, description = "`ticket_not_found`", body = ErrorBody),
         (status = 409, description = "`ticket_not_served`; `already_rated`; `rating_not_allowed`: not the ticket this counter finished last, finished by another clerk, or finished more than 5 minutes ago", body = ErrorBody),
         (status = 422, description = "`missing_level`, `bad_rating`, `bad_reason`, `reasons_need_low_rating`, `bad_visits_needed`, `invalid_body`", body = ErrorBody),
@@ -547,11 +549,10 @@ pub async fn transfer_ticket(
 #[tracing::instrument(skip_all, fields(ticket = %id, action = "rate"))]
 pub async fn rate_ticket(
     State(app): State<App>,
-    StaffUser(user): StaffUser,
+    rater: Rater,
     Path(id): Path<String>,
     Body(body): Body<CounterRatingBody>,
 ) -> Result<Json<views::TicketView>, AppError> {
-    let staff = staff(&user);
     let id = ticket_id(&id)?;
     let level = body
         .level
@@ -564,9 +565,17 @@ pub async fn rate_ticket(
         ));
     }
     let detail = rating_detail(None, &body.reasons, body.visits_needed)?;
-    let view = app
-        .run(move |ctx| rating::rate_at_counter(ctx, id, level, detail, &staff))
-        .await?;
+    let view = match rater {
+        Rater::Staff(user) => {
+            let staff = staff(&user);
+            app.run(move |ctx| rating::rate_at_counter(ctx, id, level, detail, &staff))
+                .await?
+        }
+        Rater::Tablet(counter) => {
+            app.run(move |ctx| rating::rate_on_paired_tablet(ctx, id, level, detail, counter))
+                .await?
+        }
+    };
     Ok(Json(view))
 }
 
