@@ -561,6 +561,7 @@ impl HallRow {
                             service_minutes: 10,
                             satisfaction_target_percent: s.satisfaction_target_percent,
                             procedures: Vec::new(),
+                            daily_quota: 0,
                         })
                     })
                     .collect()
@@ -584,6 +585,8 @@ impl HallRow {
             notice: String::new(),
             public_url: String::new(),
             bookings: Default::default(),
+            issuing: Default::default(),
+            recall: Default::default(),
         }
     }
 }

@@ -24,6 +24,9 @@ pub struct Service {
     /// pick-up ticket for a dossier of one of them, never seen in this hall, goes here.
     #[serde(skip)]
     pub procedures: Vec<String>,
+    /// Walk-in numbers the field gives a day (0: no bound); booked numbers are not
+    /// counted (their places are planned), nor result pick-ups.
+    pub daily_quota: u32,
 }
 
 /// A counter (quầy) and the fields it serves, in order of preference.
@@ -71,8 +74,13 @@ pub struct Hall {
     pub notice: String,
     /// Where the citizen's status page lives, e.g. `http://192.168.1.10:8080`.
     pub public_url: String,
-    /// How the hall takes bookings (off by default).
+    /// How the hall takes bookings (off by default), and its calendar: opening hours,
+    /// working days, closed days (bookings, issuing and complaints read it alike).
     pub bookings: crate::booking::BookingRules,
+    /// When numbers are given out, on that calendar.
+    pub issuing: crate::hours::IssuingRules,
+    /// Recalls' gap, and the calls after which the hall marks a ticket absent itself.
+    pub recall: crate::hours::RecallRules,
 }
 
 impl Hall {

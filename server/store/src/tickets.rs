@@ -126,6 +126,23 @@ pub fn at_counter(conn: &Connection, no: CounterNo) -> Result<Option<TicketRow>,
         .optional()?)
 }
 
+/// The called tickets whose last call was at or before `before` and who were called at
+/// least `calls` times (the first call and its recalls): those the hall may let go. A
+/// step down `tickets_by_status` (the called tickets are a handful, one a counter).
+pub fn called_unanswered(
+    conn: &Connection,
+    before: i64,
+    calls: u32,
+) -> Result<Vec<TicketRow>, StoreError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets
+          WHERE status = 'called' AND called_at <= ?1 AND recalls + 1 >= ?2 ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![before, calls], ticket_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The ticket a counter finished (served) last, if any: one step down
 /// `tickets_served_at_counter`.
 pub fn last_served_at(conn: &Connection, no: CounterNo) -> Result<Option<i64>, StoreError> {

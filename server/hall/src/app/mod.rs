@@ -14,6 +14,7 @@ pub mod bookings;
 pub mod bulk;
 pub mod complaints;
 pub mod counters;
+pub mod day_rules;
 pub mod dossiers;
 pub mod estimate;
 pub mod queue;
@@ -105,6 +106,11 @@ impl App {
         store.before_each_batch(move |tx| -> Result<(), Error> {
             // Bookings whose check-in closed are no-shows (one index step when none is).
             bookings::sweep(&mut Ctx {
+                tx,
+                app: &on_new_day,
+            })?;
+            // Citizens called the set number of times who never came are let go.
+            day_rules::sweep_unanswered(&mut Ctx {
                 tx,
                 app: &on_new_day,
             })?;

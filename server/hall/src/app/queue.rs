@@ -220,6 +220,8 @@ pub fn issue_through(
             format!("no field has the code {service}"),
         )
     })?;
+    // The hall's hours and the field's daily quota.
+    super::day_rules::may_issue(ctx, field, through)?;
     let rules = &ctx.hall().bookings;
     // In online-only mode a kiosk gives walk-in numbers to the law's priority categories
     // only; staff at a counter keep their judgment.
@@ -566,13 +568,19 @@ fn move_of<'t>(
     let closed = |status| Update::Closed { status };
     Ok(match action {
         Action::Call { .. } => return Err(Error::Internal),
-        Action::Recall => (
-            Event::Recalled {
-                recall: ticket.recalls + 1,
-            },
-            Update::Recalled,
-            None,
-        ),
+        Action::Recall => {
+            // Not before the hall's gap since the last call.
+            if let Some(called_at) = ticket.called_at {
+                ctx.hall().recall.may_recall(called_at, millis(ctx.now()))?;
+            }
+            (
+                Event::Recalled {
+                    recall: ticket.recalls + 1,
+                },
+                Update::Recalled,
+                None,
+            )
+        }
         Action::Start => (Event::Serving {}, Update::Started, None),
         Action::Finish => (Event::Served {}, closed(Status::Served), None),
         Action::NoShow => {

@@ -299,5 +299,39 @@ pub async fn serve(
     let connections = state.connections.clone();
     // The server's own printers and the sweep of jobs nobody will print, while serving.
     let _printing = state.printing.start(&state.store);
+    let _unanswered = let_go_unanswered(&state);
     motcua_web::connections::serve(listener, router(state), connections, shutdown).await
+}
+
+/// How often a quiet hall looks for citizens called the set number of times who never came.
+const UNANSWERED_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// While serving, when the hall lets unanswered citizens go (`[queue].absent_after_calls`):
+/// an empty command now and then, so the sweep that runs before every batch
+/// (`app::day_rules::sweep_unanswered`) runs in a quiet hall too. Stopped when the answer
+/// is dropped.
+fn let_go_unanswered(state: &AppState) -> Option<AbortOnDrop> {
+    if state.app.hall.recall.absent_after_calls == 0 {
+        return None;
+    }
+    let app = state.app.clone();
+    Some(AbortOnDrop(tokio::spawn(async move {
+        let mut every = tokio::time::interval(UNANSWERED_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if let Err(e) = app.run(|_| Ok(())).await {
+                tracing::warn!(error = %e, "the sweep of unanswered calls failed");
+            }
+        }
+    })))
+}
+
+/// A background task, stopped with its handle.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }
