@@ -21,6 +21,10 @@ const errorsVi = {
   'err.ticket_not_at_counter': 'Số này không ở quầy.',
   'err.ticket_closed': 'Số này đã kết thúc.',
   'err.absent_too_soon': 'Chưa ghi vắng mặt được: hãy Gọi lại trước, hoặc chờ thêm một chút.',
+  'err.recall_too_soon': 'Chưa gọi lại được: hãy để công dân có thời gian đến quầy.',
+  'err.issuing_stopped': 'Đã ngừng cấp số (ngoài giờ cấp số của bộ phận).',
+  'err.hall_closed_today': 'Hôm nay bộ phận một cửa nghỉ: không cấp số.',
+  'err.quota_reached': 'Lĩnh vực này đã hết số hôm nay.',
   'err.absent_undo_expired': 'Đã quá thời gian gọi lại số vắng mặt: công dân cần lấy số mới.',
   'err.ticket_not_absent': 'Số này không còn ở trạng thái vắng mặt.',
   'err.ticket_not_found': 'Không tìm thấy số này.',
@@ -73,6 +77,10 @@ const errorsEn = {
   'err.ticket_not_at_counter': 'This ticket is not at a counter.',
   'err.ticket_closed': 'This ticket is finished.',
   'err.absent_too_soon': 'Not yet: recall the citizen first, or wait a little longer.',
+  'err.recall_too_soon': 'Not yet: give the citizen time to reach the counter before recalling.',
+  'err.issuing_stopped': 'Numbers have stopped (outside the hall’s issuing hours).',
+  'err.hall_closed_today': 'The hall is closed today: no numbers.',
+  'err.quota_reached': 'This field has given all its numbers for today.',
   'err.absent_undo_expired': 'Too late to call this absent ticket back: the citizen takes a new number.',
   'err.ticket_not_absent': 'This ticket is no longer absent.',
   'err.ticket_not_found': 'Ticket not found.',
@@ -234,6 +242,10 @@ export const consoleStrings = {
     'confirm.absent': 'Bấm “Vắng mặt” (hoặc phím A) lần nữa để ghi vắng mặt số {code}.',
     'absent.in': 'sau {s} giây',
     'absent.why': 'Chỉ ghi vắng mặt sau khi đã gọi lại, hoặc {s} giây sau khi gọi.',
+    'recall.why': 'Mỗi lần gọi lại cách lần gọi trước ít nhất {m} phút.',
+    'recall.whyAuto':
+      'Mỗi lần gọi lại cách lần gọi trước ít nhất {m} phút. Sau {n} lần gọi và {m} phút không đến, hệ thống tự ghi vắng mặt.',
+    'recall.notYet': 'Chưa gọi lại được: chờ thêm {s} giây (mỗi lần gọi cách nhau {m} phút).',
     'absent.notYet':
       'Chưa ghi vắng mặt được: hãy Gọi lại trước, hoặc chờ thêm {s} giây (công dân có {after} giây để đến quầy).',
     'help.absentTwice': 'Vắng mặt (nhấn A hai lần; sau khi gọi lại, hoặc khi đã gọi đủ lâu)',
@@ -373,6 +385,10 @@ export const consoleStrings = {
     'confirm.absent': 'Press “Absent” (or A) again to mark {code} absent.',
     'absent.in': 'in {s} s',
     'absent.why': 'A citizen can be marked absent after a recall, or {s} s after the call.',
+    'recall.why': 'A recall comes at least {m} minutes after the last call.',
+    'recall.whyAuto':
+      'A recall comes at least {m} minutes after the last call. After {n} calls and {m} minutes with nobody coming, the hall marks the ticket absent itself.',
+    'recall.notYet': 'Not yet: wait {s} s more (calls are {m} minutes apart).',
     'absent.notYet':
       'Not yet: recall first, or wait {s} s more (citizens have {after} s to reach the counter).',
     'help.absentTwice': 'Absent (press A twice; after a recall, or once the call is old enough)',

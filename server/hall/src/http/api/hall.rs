@@ -36,6 +36,9 @@ pub struct HallInfo {
 /// thứ Hai").
 #[derive(Debug, Serialize, ToSchema)]
 pub struct IssuingView {
+    /// The hall's time when this was read (a page says "7:30" for later today, "7:30 thứ
+    /// Hai" for another day, against it).
+    pub now: String,
     pub open: bool,
     /// While open: when numbers stop today (`null`: at no set hour).
     pub until: Option<String>,
@@ -55,6 +58,7 @@ pub fn issuing_view(hall: &motcua_domain::Hall, now: chrono::DateTime<chrono::Ut
     let at = |t: chrono::DateTime<chrono::Utc>| motcua_domain::local_time(hall, millis(t));
     match hall.issuing.at(&hall.bookings, hall.tz, now) {
         motcua_domain::Issuing::Open { until } => IssuingView {
+            now: at(now),
             open: true,
             until: until.map(at),
             why: None,
@@ -69,6 +73,7 @@ pub fn issuing_view(hall: &motcua_domain::Hall, now: chrono::DateTime<chrono::Ut
             reopens,
             closure,
         } => IssuingView {
+            now: at(now),
             open: false,
             until: None,
             why: Some(why),
