@@ -6,7 +6,7 @@ import { h } from '/shared/el.js';
 import { $, duration, pauseLabel, priorityLabel, state, t, ticketField } from './ctx.js';
 import { renderDossiers } from './dossiers.js';
 import { drawQueue, tickQueue } from './queue.js';
-import { absents, confirm, reprint } from './work.js';
+import { absents, confirm, held, reprint } from './work.js';
 
 /** Seconds until the called ticket `cur` may be marked absent (0: now): after a recall, or
  * the hall's minimum time since the call (the server refuses sooner: absent_too_soon). */
@@ -43,6 +43,7 @@ export function legal() {
     transfer: !!cur,
     reprint: !!cur,
     return: !!cur,
+    hold: st === 'called' || st === 'serving',
     cancel: !!cur,
     pause: open && !cur,
     resume: paused,
@@ -106,6 +107,7 @@ export function render() {
   fillTransfer();
   renderWaiting(may.call && !state.pending);
   absents.render();
+  held.render();
   renderDossiers();
 }
 

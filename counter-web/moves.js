@@ -16,6 +16,7 @@ const DONE = {
   finish: 'info.served',
   'no-show': 'info.absent',
   return: 'info.returned',
+  hold: 'info.held',
   cancel: 'info.cancelled',
   transfer: 'info.transferred',
 };
@@ -113,6 +114,7 @@ async function send(action, no, cur, ticketId, body) {
     case 'finish':
     case 'no-show':
     case 'return':
+    case 'hold':
     case 'cancel':
     case 'transfer': {
       const tk = await api('POST', `/api/tickets/${cur.id}/${action}`, body);

@@ -88,3 +88,78 @@ async fn recall_waits_out_the_halls_gap_and_the_hall_lets_an_unanswered_citizen_
         .await;
     console.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_clerk_sets_a_ticket_aside_serves_the_next_and_calls_it_back_from_the_held_list() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    kiosk.issue("A", "none").await;
+    kiosk.issue("A", "none").await;
+    kiosk.issue("A", "none").await;
+    hall.staff("lan", Role::Clerk).await;
+
+    let console = Browser::open(1366, 768).await;
+    console
+        .open_counter(&hall.url("/counter/"), "lan", "lan-secret-pw", 1)
+        .await;
+    console.click("button[data-action='next']").await;
+    console
+        .wait_for("A001 at the counter", &format!("{CURRENT} === 'A001'"))
+        .await;
+
+    // The citizen must fetch a paper: aside, the counter free, A001 in "Tạm gác".
+    console.click(".desk button[data-action='hold']").await;
+    console
+        .wait_for(
+            "A001 on hold",
+            &format!(
+                "{CURRENT} === '—' && !document.getElementById('held-box').hidden \
+                 && document.querySelector('#held li .code')?.textContent === 'A001'"
+            ),
+        )
+        .await;
+    let box_text = console.text("#held-box").await;
+    assert!(box_text.contains("Tạm gác"), "{box_text}");
+    console.screenshot("console-day-rules-held").await;
+    console
+        .assert_accessible("the console with a ticket on hold")
+        .await;
+
+    // The next citizen, served.
+    console.click("button[data-action='next']").await;
+    console
+        .wait_for("A002 at the counter", &format!("{CURRENT} === 'A002'"))
+        .await;
+    // While A002 is at the counter, A001 cannot be called back here.
+    let busy = console
+        .eval("document.querySelector(\"#held button[data-action='call-back']\").disabled")
+        .await;
+    assert_eq!(busy, json!(true));
+    console.click(".desk button[data-action='start']").await;
+    console
+        .wait_for(
+            "A002 served",
+            "document.querySelector(\".desk button[data-action='finish']\") && !document.querySelector(\".desk button[data-action='finish']\").disabled",
+        )
+        .await;
+    console.click(".desk button[data-action='finish']").await;
+    console
+        .wait_for("the counter free", &format!("{CURRENT} === '—'"))
+        .await;
+
+    // A001 is back with the paper: called back before A003, who has waited all along.
+    console
+        .wait_for(
+            "call back offered",
+            "!document.querySelector(\"#held button[data-action='call-back']\").disabled",
+        )
+        .await;
+    console.click("#held button[data-action='call-back']").await;
+    console
+        .wait_for(
+            "A001 called back, the held list empty",
+            &format!("{CURRENT} === 'A001' && document.getElementById('held-box').hidden"),
+        )
+        .await;
+    console.close().await;
+}

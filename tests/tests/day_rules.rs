@@ -276,3 +276,98 @@ async fn after_the_third_call_and_five_minutes_the_hall_marks_the_ticket_absent_
         "the hall's own event, with no user"
     );
 }
+
+/// A ticket's status and its visit's service time (ms) in the figures, from the database.
+fn status_and_service(hall: &TestHall, ticket: &Value) -> (String, Option<i64>) {
+    let conn = rusqlite::Connection::open(hall.data_dir().join("motcua.sqlite3")).expect("db");
+    let id = ticket["id"].as_i64().expect("id");
+    let status: String = conn
+        .query_row("SELECT status FROM tickets WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .expect("the ticket");
+    let service: Option<i64> = conn
+        .query_row(
+            "SELECT ended_at - started_at FROM stat_visits WHERE ticket_id = ?1 AND outcome = 'served'",
+            [id],
+            |r| r.get(0),
+        )
+        .ok();
+    (status, service)
+}
+
+#[tokio::test]
+async fn a_held_ticket_frees_the_counter_is_called_back_keeping_its_turn_and_its_hold_is_not_service_time()
+ {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let clerk = hall.clerk_at("lan", 1).await;
+    let first = kiosk.issue("A", "none").await;
+    let second = kiosk.issue("A", "none").await;
+    let called = clerk.call_next(1).await.expect("called");
+    assert_eq!(called["id"], first["id"]);
+    assert_eq!(clerk.act(&called, "start", json!({})).await.0, 200);
+    hall.clock.advance(Duration::minutes(3));
+
+    // The citizen goes to complete the dossier: the ticket is aside, the counter free.
+    let (status, body) = clerk.act(&called, "hold", json!({})).await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("held")),
+        "{body}"
+    );
+    let token = first["token"].as_str().expect("token");
+    let (_, phone) = hall.anonymous().get(&format!("/api/tickets/{token}")).await;
+    assert_eq!(
+        phone["status"], "held",
+        "the phone page says it is on hold: {phone}"
+    );
+    let next = clerk.call_next(1).await.expect("the next citizen");
+    assert_eq!(next["id"], second["id"]);
+    assert_eq!(clerk.act(&next, "start", json!({})).await.0, 200);
+    hall.clock.advance(Duration::minutes(10));
+    assert_eq!(clerk.act(&next, "finish", json!({})).await.0, 200);
+
+    // Back with the paper: called back at once, not from the back of the queue.
+    kiosk.issue("A", "none").await;
+    let (status, body) = clerk
+        .post(
+            &format!("/api/tickets/{}/call", first["id"]),
+            json!({"counter": 1}),
+        )
+        .await;
+    assert_eq!(
+        (status, body["status"].as_str()),
+        (200, Some("called")),
+        "{body}"
+    );
+    assert_eq!(clerk.act(&first, "start", json!({})).await.0, 200);
+    hall.clock.advance(Duration::minutes(2));
+    assert_eq!(clerk.act(&first, "finish", json!({})).await.0, 200);
+    // 3 minutes before the hold and 2 after: the 10 aside are not service.
+    assert_eq!(
+        status_and_service(&hall, &first),
+        ("served".to_owned(), Some(5 * 60_000))
+    );
+}
+
+#[tokio::test]
+async fn a_counter_holds_at_most_its_bound_and_holds_lapse_at_the_days_end() {
+    let mut settings = Settings::default();
+    settings.queue.holds_per_counter = 1;
+    let hall = TestHall::start_with(settings).await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    let clerk = hall.clerk_at("lan", 1).await;
+    let first = kiosk.issue("A", "none").await;
+    kiosk.issue("A", "none").await;
+    let called = clerk.call_next(1).await.expect("called");
+    assert_eq!(clerk.act(&called, "hold", json!({})).await.0, 200);
+    let next = clerk.call_next(1).await.expect("the next citizen");
+    let (status, body) = clerk.act(&next, "hold", json!({})).await;
+    assert_eq!((status, error_code(&body)), (409, "hold_limit"), "{body}");
+
+    // The next morning the hold has lapsed (cancelled with the day's end).
+    hall.clock.advance(Duration::days(1));
+    kiosk.issue("A", "none").await;
+    assert_eq!(status_and_service(&hall, &first).0, "cancelled");
+}

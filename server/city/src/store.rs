@@ -587,6 +587,7 @@ impl HallRow {
             bookings: Default::default(),
             issuing: Default::default(),
             recall: Default::default(),
+            holds_per_counter: 0,
         }
     }
 }

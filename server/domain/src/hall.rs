@@ -81,6 +81,8 @@ pub struct Hall {
     pub issuing: crate::hours::IssuingRules,
     /// Recalls' gap, and the calls after which the hall marks a ticket absent itself.
     pub recall: crate::hours::RecallRules,
+    /// Tickets a counter may hold aside at once ("đi bổ sung hồ sơ"; 0: no holds).
+    pub holds_per_counter: u32,
 }
 
 impl Hall {

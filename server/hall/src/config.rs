@@ -267,6 +267,10 @@ pub struct QueueSettings {
     /// After this many calls (the first and its recalls) and `recall_gap_minutes` more
     /// with nobody coming, the hall marks the ticket absent itself (0: never).
     pub absent_after_calls: u32,
+    /// Tickets a counter may hold aside at once, the citizens gone to complete their
+    /// dossiers ("đi bổ sung hồ sơ"), to be called back keeping their turn (0: no holds).
+    /// Holds lapse at the day's end.
+    pub holds_per_counter: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -375,6 +379,7 @@ impl Default for QueueSettings {
             absent_undo_minutes: 15,
             recall_gap_minutes: 0,
             absent_after_calls: 0,
+            holds_per_counter: 3,
         }
     }
 }
@@ -570,6 +575,9 @@ impl Settings {
         if self.queue.recall_gap_minutes > 60 {
             return Err(invalid("queue.recall_gap_minutes", "at most 60"));
         }
+        if self.queue.holds_per_counter > 20 {
+            return Err(invalid("queue.holds_per_counter", "0 (no holds) to 20"));
+        }
         if self.queue.absent_after_calls > 10 {
             return Err(invalid("queue.absent_after_calls", "0 (never) to 10"));
         }
@@ -602,6 +610,7 @@ impl Settings {
             public_url,
             bookings,
             issuing,
+            holds_per_counter: self.queue.holds_per_counter,
             recall: motcua_domain::RecallRules {
                 recall_gap_minutes: self.queue.recall_gap_minutes,
                 absent_after_calls: self.queue.absent_after_calls,

@@ -153,6 +153,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::no_show_ticket))
         .routes(routes!(api::transfer_ticket))
         .routes(routes!(api::return_ticket))
+        .routes(routes!(api::hold_ticket))
         .routes(routes!(api::cancel_ticket))
         .routes(routes!(api::undo_absent))
         .routes(routes!(api::rate_ticket))
