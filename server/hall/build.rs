@@ -9,6 +9,7 @@ fn main() -> std::io::Result<()> {
         ("DISPLAY", "../../display-web"),
         ("COUNTER", "../../counter-web"),
         ("BOOK", "../../book-web"),
+        ("ADMIN", "../../admin-web"),
     ] {
         println!("cargo:rerun-if-changed={folder}");
         pack.folder(name, folder)?;

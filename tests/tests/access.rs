@@ -400,6 +400,7 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/complaints",             MakeComplaint,        [OK201, OK201, OK201, OK201, OK201, OK201, OK201, OK201]),
     ("GET /api/tickets/{token}/complaints", TicketComplaints,  [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /api/complaints",              ManagerRead("/api/complaints"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/audit",                   ManagerRead("/api/audit"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("POST /api/complaints/{id}/acknowledge", ComplaintAction("acknowledge"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("POST /api/complaints/{id}/resolve", ComplaintAction("resolve"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
 ];

@@ -197,6 +197,20 @@ fn event(e: &WireEvent, latest_ms: i64) -> Result<(), Denied> {
             }
         }
         Event::CounterPaused { reason } => short(&at("data.reason"), reason, MAX_REASON_CHARS)?,
+        // A hall sends only the kind of a change of its set-up and what was done.
+        Event::Audited {
+            by,
+            subject,
+            action,
+            before,
+            after,
+        } => {
+            if !by.is_empty() || before.is_some() || after.is_some() {
+                return Err(implausible(at("data"), "a change of set-up goes without its values"));
+            }
+            short(&at("data.subject"), subject, MAX_REASON_CHARS)?;
+            short(&at("data.action"), action, MAX_REASON_CHARS)?;
+        }
         _ => {}
     }
     Ok(())

@@ -224,6 +224,20 @@ pub enum Event {
         #[serde(flatten)]
         booking: BookingRef,
     },
+    /// An admin or a manager changed how the hall is set up: its settings, a field, a
+    /// counter, a member of staff, a device. Who (the account's name), what (`kind:id`:
+    /// `settings:hall`, `user:lan`, `device:kiosk-1`), how (`changed`, `added`, `revoked`,
+    /// ...) and the value before and after (never a password, token or secret). The hall's
+    /// own record: the city gets only the subject's kind and the action.
+    Audited {
+        by: String,
+        subject: String,
+        action: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        before: Option<serde_json::Value>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<serde_json::Value>,
+    },
 }
 
 /// Which booking an event concerns, and the place it holds: the hall's booking number (not
@@ -276,6 +290,7 @@ impl Event {
             Event::BookingCheckedIn { .. } => "booking_checked_in",
             Event::BookingLate { .. } => "booking_late",
             Event::BookingNoShow { .. } => "booking_no_show",
+            Event::Audited { .. } => "audited",
         }
     }
 
@@ -326,7 +341,8 @@ impl Event {
             | Event::DossierDetached { .. }
             | Event::ComplaintMade { .. }
             | Event::ComplaintAcknowledged { .. }
-            | Event::ComplaintResolved { .. } => false,
+            | Event::ComplaintResolved { .. }
+            | Event::Audited { .. } => false,
             Event::BookingCancelled { .. }
             | Event::BookingCheckedIn { .. }
             | Event::BookingLate { .. }
@@ -379,7 +395,8 @@ impl Event {
             | Event::BookingCancelled { .. }
             | Event::BookingCheckedIn { .. }
             | Event::BookingLate { .. }
-            | Event::BookingNoShow { .. } => false,
+            | Event::BookingNoShow { .. }
+            | Event::Audited { .. } => false,
         }
     }
 
@@ -433,6 +450,18 @@ impl Event {
                 from,
                 reason,
                 note: None,
+            },
+            Event::Audited {
+                subject, action, ..
+            } => Event::Audited {
+                by: String::new(),
+                subject: subject
+                    .split_once(':')
+                    .map_or(subject.as_str(), |(kind, _)| kind)
+                    .to_owned(),
+                action,
+                before: None,
+                after: None,
             },
             other => other,
         }
@@ -723,5 +752,37 @@ mod tests {
                 note: None,
             }
         );
+    }
+
+    #[test]
+    fn the_city_learns_only_what_kind_of_set_up_changed_never_who_or_the_values() {
+        let audited = Event::Audited {
+            by: "lan".into(),
+            subject: "user:minh".into(),
+            action: "password_reset".into(),
+            before: Some(json!({"role": "clerk"})),
+            after: Some(json!({"role": "manager"})),
+        };
+        assert_eq!(
+            audited.for_city(true),
+            Event::Audited {
+                by: String::new(),
+                subject: "user".into(),
+                action: "password_reset".into(),
+                before: None,
+                after: None,
+            }
+        );
+        let (kind, data) = Event::Audited {
+            by: "lan".into(),
+            subject: "settings:hall".into(),
+            action: "changed".into(),
+            before: None,
+            after: Some(json!({"name": "x"})),
+        }
+        .to_parts();
+        assert_eq!(kind, "audited");
+        assert_eq!(Event::from_parts(kind, data.clone()).unwrap().kind(), "audited");
+        assert!(data.get("before").is_none());
     }
 }

@@ -139,3 +139,25 @@ pub fn after(
     }
     Ok(events)
 }
+
+/// Up to `limit` changes of the hall's set-up ([`Event::Audited`]) before `before` (all
+/// when `None`), newest first.
+pub fn audited(
+    conn: &Connection,
+    before: Option<i64>,
+    limit: u32,
+) -> Result<Vec<Logged>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, at, kind, ticket_id, service, counter_no, user_id, data
+         FROM events WHERE kind = 'audited' AND seq < ?1 ORDER BY seq DESC LIMIT ?2",
+    )?;
+    let mut rows = stmt.query(params![before.unwrap_or(i64::MAX), limit])?;
+    let mut events = Vec::new();
+    while let Some(r) = rows.next()? {
+        // This build writes every audit entry it reads.
+        if let Ok(logged) = stats::logged_from_row(r)? {
+            events.push(logged);
+        }
+    }
+    Ok(events)
+}

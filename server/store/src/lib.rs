@@ -21,6 +21,7 @@ pub mod dossiers;
 pub mod events;
 pub mod print_jobs;
 pub mod private;
+pub mod settings;
 pub mod stats;
 pub mod tickets;
 pub mod uplink;
@@ -59,6 +60,7 @@ const MIGRATIONS: &[&str] = &[
     DOSSIER_FIGURES_SCHEMA,
     include_str!("../migrations/016_complaints.sql"),
     include_str!("../migrations/017_result_pickup.sql"),
+    include_str!("../migrations/018_admin.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

@@ -220,8 +220,9 @@ fn fold_ticket_event(
         | Event::CounterClosed { .. }
         | Event::CounterPaused { .. }
         | Event::CounterResumed {}
-        // A reprint changes no figure.
-        | Event::Reprinted {} => {}
+        // A reprint or a change of the hall's set-up changes no figure.
+        | Event::Reprinted {}
+        | Event::Audited { .. } => {}
         // Folded by fold_booking_event.
         Event::BookingMade { .. }
         | Event::BookingCancelled { .. }
@@ -399,7 +400,8 @@ fn fold_counter_event(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusql
         | Event::BookingCancelled { .. }
         | Event::BookingCheckedIn { .. }
         | Event::BookingLate { .. }
-        | Event::BookingNoShow { .. } => {}
+        | Event::BookingNoShow { .. }
+        | Event::Audited { .. } => {}
     }
     Ok(())
 }

@@ -10,6 +10,7 @@
 //! knows of WebSockets or HTTP.
 
 pub mod absence;
+pub mod audit;
 pub mod bookings;
 pub mod bulk;
 pub mod complaints;

@@ -186,6 +186,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::disable_user))
         .routes(routes!(api::enable_user))
         .routes(routes!(api::reset_password))
+        .routes(routes!(api::audit_list))
         .routes(routes!(openapi))
         .routes(routes!(api::healthz))
         .routes(routes!(metrics::metrics))

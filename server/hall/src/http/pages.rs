@@ -1,7 +1,7 @@
 //! The web pages, embedded in the binary so a hall needs nothing but `motcua`: the kiosk
 //! (`/kiosk/`), the hall and counter displays (`/display/`), the clerk's console and the
 //! counter's rating tablet (`/counter/`), the manager's dashboard (`/dashboard/`), the citizen's page
-//! (`/t/{token}`, its script and styles under `/phone/`), the public booking page (`/book/`,
+//! (`/t/{token}`, its script and styles under `/phone/`), the admin pages (`/admin/`), the public booking page (`/book/`,
 //! a booking's own page at `/book/#CODE`) and the front-end kit they share
 //! (`/shared/`, the pages' fonts among them). No CDN, no internet at run time.
 //!
@@ -20,7 +20,7 @@ use axum::routing::get;
 use motcua_store::Store;
 use motcua_web::pages::{DASHBOARD, SHARED, Wants, file};
 
-// The hall's own folders (KIOSK, DISPLAY, COUNTER, BOOK, PHONE) and its home page (HOME), packed
+// The hall's own folders (KIOSK, DISPLAY, COUNTER, BOOK, ADMIN, PHONE) and its home page (HOME), packed
 // by build.rs; the front-end kit every page uses (`/shared/`), the fonts and the dashboard
 // are packed once by motcua-web, the city's collector serves them too.
 include!(concat!(env!("OUT_DIR"), "/pages.rs"));
@@ -76,6 +76,15 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/dashboard/{*path}",
             get(|Path(p): Path<String>, wants: Wants| async move { file(&DASHBOARD, &p, &wants) }),
+        )
+        .route("/admin", get(|| async { Redirect::permanent("/admin/") }))
+        .route(
+            "/admin/",
+            get(|wants: Wants| async move { file(&ADMIN, "index.html", &wants) }),
+        )
+        .route(
+            "/admin/{*path}",
+            get(|Path(p): Path<String>, wants: Wants| async move { file(&ADMIN, &p, &wants) }),
         )
         .route("/book", get(|| async { Redirect::permanent("/book/") }))
         .route(

@@ -31,6 +31,7 @@ use utoipa::{IntoParams, ToSchema};
 
 mod absence;
 mod admin;
+mod audit;
 mod bookings;
 mod bulk;
 mod complaints;
@@ -44,6 +45,7 @@ mod ticketing;
 
 pub use absence::*;
 pub use admin::*;
+pub use audit::*;
 pub use bookings::*;
 pub use bulk::*;
 pub use complaints::*;
