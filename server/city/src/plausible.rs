@@ -206,7 +206,10 @@ fn event(e: &WireEvent, latest_ms: i64) -> Result<(), Denied> {
             after,
         } => {
             if !by.is_empty() || before.is_some() || after.is_some() {
-                return Err(implausible(at("data"), "a change of set-up goes without its values"));
+                return Err(implausible(
+                    at("data"),
+                    "a change of set-up goes without its values",
+                ));
             }
             short(&at("data.subject"), subject, MAX_REASON_CHARS)?;
             short(&at("data.action"), action, MAX_REASON_CHARS)?;

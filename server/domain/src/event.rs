@@ -782,7 +782,10 @@ mod tests {
         }
         .to_parts();
         assert_eq!(kind, "audited");
-        assert_eq!(Event::from_parts(kind, data.clone()).unwrap().kind(), "audited");
+        assert_eq!(
+            Event::from_parts(kind, data.clone()).unwrap().kind(),
+            "audited"
+        );
         assert!(data.get("before").is_none());
     }
 }

@@ -308,25 +308,26 @@ pub async fn serve(
 /// How often a quiet hall looks for citizens called the set number of times who never came.
 const UNANSWERED_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
 
-/// While serving, when the hall lets unanswered citizens go (`[queue].absent_after_calls`):
-/// an empty command now and then, so the sweep that runs before every batch
-/// (`app::day_rules::sweep_unanswered`) runs in a quiet hall too. Stopped when the answer
-/// is dropped.
-fn let_go_unanswered(state: &AppState) -> Option<AbortOnDrop> {
-    if state.app.hall.recall.absent_after_calls == 0 {
-        return None;
-    }
+/// While serving: an empty command now and then, so the sweep that runs before every batch
+/// (`app::day_rules::sweep_unanswered`: citizens called `[queue].absent_after_calls` times
+/// who never came) runs in a quiet hall too. Each tick reads the hall's rule as it stands
+/// (the admin page may turn it on or off) and does nothing while it is off. Stopped when
+/// the answer is dropped.
+fn let_go_unanswered(state: &AppState) -> AbortOnDrop {
     let app = state.app.clone();
-    Some(AbortOnDrop(tokio::spawn(async move {
+    AbortOnDrop(tokio::spawn(async move {
         let mut every = tokio::time::interval(UNANSWERED_EVERY);
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
+            if app.hall.recall.absent_after_calls == 0 {
+                continue;
+            }
             if let Err(e) = app.run(|_| Ok(())).await {
                 tracing::warn!(error = %e, "the sweep of unanswered calls failed");
             }
         }
-    })))
+    }))
 }
 
 /// A background task, stopped with its handle.
