@@ -75,6 +75,14 @@ const when = (rfc) => {
 export function differences(before, after, path = '') {
   if (JSON.stringify(before) === JSON.stringify(after)) return [];
   const isObj = (v) => v !== null && typeof v === 'object';
+  // A list of fields or counters: each by its code or number, not its place in the list.
+  const named = (list) =>
+    Array.isArray(list) && list.every((x) => isObj(x) && (x.code !== undefined || x.no !== undefined))
+      ? Object.fromEntries(list.map((x) => [x.code ?? `#${x.no}`, x]))
+      : list;
+  if (Array.isArray(before) && Array.isArray(after)) {
+    [before, after] = [named(before), named(after)];
+  }
   if (isObj(before) && isObj(after) && path.split('.').length < 4) {
     const keys = [...new Set([...Object.keys(before), ...Object.keys(after)])];
     return keys.flatMap((k) => differences(before[k], after[k], path ? `${path}.${k}` : k));
@@ -86,8 +94,16 @@ export function differences(before, after, path = '') {
 export function mount({ t, root, refused }) {
   const body = h('tbody');
   const status = h('p', { class: 'status-line', role: 'status' });
-  const more = h('button', { type: 'button', class: 'secondary', hidden: true, 'data-i18n': 'audit.more' });
-  const refresh = h('button', { type: 'button', class: 'secondary', 'data-i18n': 'audit.refresh' });
+  const more = h(
+    'button',
+    { type: 'button', class: 'secondary', hidden: true, 'data-i18n': 'audit.more' },
+    t('audit.more'),
+  );
+  const refresh = h(
+    'button',
+    { type: 'button', class: 'secondary', 'data-i18n': 'audit.refresh' },
+    t('audit.refresh'),
+  );
   let next = null;
   let entries = [];
 
@@ -96,8 +112,8 @@ export function mount({ t, root, refused }) {
     h(
       'div',
       { class: 'card panel' },
-      h('div', { class: 'panel-head' }, h('h2', { 'data-i18n': 'audit.title' }), refresh),
-      h('p', { class: 'muted', 'data-i18n': 'audit.hint' }),
+      h('div', { class: 'panel-head' }, h('h2', { 'data-i18n': 'audit.title' }, t('audit.title')), refresh),
+      h('p', { class: 'muted', 'data-i18n': 'audit.hint' }, t('audit.hint')),
       status,
       h(
         'div',
@@ -112,7 +128,7 @@ export function mount({ t, root, refused }) {
               'tr',
               {},
               ['audit.at', 'audit.by', 'audit.subject', 'audit.action', 'audit.change'].map((k) =>
-                h('th', { scope: 'col', 'data-i18n': k }),
+                h('th', { scope: 'col', 'data-i18n': k }, t(k)),
               ),
             ),
           ),

@@ -48,13 +48,17 @@ export function mount({ t, root, user, refused }) {
               max: range.max,
               step: 1,
             });
-    return h(
-      'label',
-      { class: kind === 'check' ? 'wide check' : '', for: id },
-      h('span', {}, t(`rules.${section}.${key}`)),
-      field,
-      h('small', { id: `${id}-hint`, class: 'hint' }, t(`rules.${section}.${key}.hint`)),
-    );
+    const hint = h('small', { id: `${id}-hint`, class: 'hint' }, t(`rules.${section}.${key}.hint`));
+    // A checkbox before its words, as the other areas draw one.
+    if (kind === 'check')
+      return h(
+        'label',
+        { class: 'check', for: id },
+        field,
+        h('span', {}, t(`rules.${section}.${key}`)),
+        hint,
+      );
+    return h('label', { for: id }, h('span', {}, t(`rules.${section}.${key}`)), field, hint);
   }
 
   /** The weekdays with their own spans: one text box each, empty for the usual hours. */
@@ -77,11 +81,11 @@ export function mount({ t, root, user, refused }) {
   }
 
   function form(section, inputs, extra) {
-    const status = h('p', { class: 'source', 'data-source': section });
-    const message = h('p', { class: 'form-error', role: 'alert', 'data-message': section });
+    const status = h('p', { class: 'source', 'data-rules-source': section });
+    const message = h('p', { class: 'form-error', role: 'alert', 'data-rules-message': section });
     const el = h(
       'form',
-      { class: 'panel', 'data-section': section, novalidate: true },
+      { class: 'panel', 'data-rules': section, novalidate: true },
       h('h3', {}, t(`rules.${section}.title`)),
       h('p', { class: 'hint' }, t(`rules.${section}.hint`)),
       h(
@@ -95,7 +99,7 @@ export function mount({ t, root, user, refused }) {
         { class: 'form-actions' },
         h(
           'button',
-          { type: 'submit', class: 'primary', disabled: !admin, 'data-action': `save-${section}` },
+          { type: 'submit', class: 'primary', disabled: !admin, 'data-action': `rules-save-${section}` },
           t('form.save'),
         ),
         status,
@@ -178,7 +182,7 @@ export function mount({ t, root, user, refused }) {
     }
     s.message.textContent = t('form.saving');
     try {
-      const answer = await api('PUT', `/api/admin/settings/${section}`, value);
+      const answer = await api('PUT', `/api/admin/settings/${section}`, { value });
       show(answer.section);
       s.message.className = 'form-ok';
       s.message.textContent = t('form.saved', { time: new Date().toTimeString().slice(0, 5) });

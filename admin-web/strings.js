@@ -24,6 +24,11 @@ export const strings = {
     'form.back_to_file': 'Trở về theo tệp cấu hình',
     'form.back_to_file.confirm': 'Bỏ các thay đổi đã lưu ở mục này và dùng lại giá trị trong tệp cấu hình?',
     'form.read_only': 'Chỉ quản trị viên được sửa mục này.',
+    'form.skipped': 'Thay đổi đã lưu không áp dụng được khi khởi động ({why}); đang theo tệp cấu hình.',
+    'form.invalid.required': 'Hãy điền «{label}».',
+    'form.invalid.range': '«{label}» phải là số nguyên từ {min} đến {max}.',
+    'form.invalid.long': '«{label}» dài quá {max} ký tự.',
+    'form.refused': 'Máy chủ không nhận giá trị «{label}»: {why}',
     'err.generic': 'Không thực hiện được. Vui lòng thử lại.',
     'err.network': 'Không kết nối được máy chủ.',
     'err.unauthenticated': 'Phiên đăng nhập đã hết. Vui lòng đăng nhập lại.',
@@ -31,7 +36,10 @@ export const strings = {
     'err.internal': 'Máy chủ gặp lỗi. Vui lòng thử lại.',
     'err.bad_credentials': 'Sai tên đăng nhập hoặc mật khẩu.',
     'err.sign_in_locked': 'Đăng nhập sai quá nhiều lần. Vui lòng chờ rồi thử lại.',
-    'err.bad_setting': 'Giá trị không hợp lệ: {message}',
+    'err.field_in_use':
+      'Lĩnh vực bị bỏ vẫn còn người đang chờ hoặc lịch hẹn: hãy phục vụ, chuyển hoặc hủy trước.',
+    'err.counter_open': 'Quầy bị bỏ đang mở: hãy đóng quầy trước.',
+    'err.unknown_section': 'Mục cài đặt này không sửa được trên trang quản trị.',
   },
   en: {
     'app.title': 'Administration',
@@ -58,6 +66,11 @@ export const strings = {
     'form.back_to_file.confirm':
       'Drop the saved changes of this area and use the settings file’s values again?',
     'form.read_only': 'Only admins may change this.',
+    'form.skipped': 'The saved change could not be applied at start ({why}); the settings file holds.',
+    'form.invalid.required': 'Please fill in “{label}”.',
+    'form.invalid.range': '“{label}” must be a whole number from {min} to {max}.',
+    'form.invalid.long': '“{label}” is longer than {max} characters.',
+    'form.refused': 'The server refused “{label}”: {why}',
     'err.generic': 'That did not work. Please try again.',
     'err.network': 'The server cannot be reached.',
     'err.unauthenticated': 'Your session ended. Please sign in again.',
@@ -65,6 +78,9 @@ export const strings = {
     'err.internal': 'The server failed. Please try again.',
     'err.bad_credentials': 'Wrong user name or password.',
     'err.sign_in_locked': 'Too many failed sign-ins. Please wait, then try again.',
-    'err.bad_setting': 'Not a valid value: {message}',
+    'err.field_in_use':
+      'People still wait in, or hold bookings for, a field being removed: serve, transfer or cancel them first.',
+    'err.counter_open': 'A counter being removed is open: close it first.',
+    'err.unknown_section': 'This part of the settings is not changed on the admin pages.',
   },
 };

@@ -24,7 +24,8 @@ mode.init(counterNo);
 startClock();
 setupSound(document.getElementById('sound'));
 
-// Hall name, time zone, notice and field names; read again after every reconnect.
+// Hall name, time zone, notice and field names; read again with every snapshot (a reconnect,
+// or the hall's set-up changed on the admin pages).
 let settingsRetry = null;
 async function loadSettings() {
   clearTimeout(settingsRetry);
@@ -44,7 +45,6 @@ function online(on) {
   body.dataset.connected = String(on);
   offline.hidden = on;
   mode.online(on);
-  if (on) loadSettings();
 }
 online(false);
 offline.hidden = true; // not "reconnecting" before the first attempt had a chance
@@ -60,7 +60,10 @@ follow(mode.feedPath(), {
     if (typeof frame.seq !== 'number') return;
     if (frame.type !== 'snapshot' && frame.type !== 'event') return;
     // The hall's "now" (the kit's feed takes each event's time itself).
-    if (frame.type === 'snapshot') clock.serverSaidNow(frame.now);
+    if (frame.type === 'snapshot') {
+      clock.serverSaidNow(frame.now);
+      loadSettings();
+    }
     mode.apply(frame);
     body.dataset.lastSeq = String(frame.seq);
   },

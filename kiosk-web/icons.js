@@ -90,7 +90,7 @@ export function icon(name) {
   return document.importNode(parsed.get(key), true);
 }
 
-// Which picture suits a field, from words in its names (fields come from the config).
+// Which picture suits a field: the one the hall chose (`icon`), else from words in its names.
 const FIELD_WORDS = [
   ['family', /hộ tịch|tư pháp|civil|justice/],
   ['house', /đất|xây dựng|nhà ở|land|construction|housing/],
@@ -101,6 +101,8 @@ const FIELD_WORDS = [
 ];
 
 export function fieldIcon(service) {
+  // The hall chose one on the admin page.
+  if (service.icon && Object.hasOwn(ICONS, service.icon)) return icon(service.icon);
   const words = `${service.name_vi || ''} ${service.name_en || ''}`.normalize('NFC').toLowerCase();
   const found = FIELD_WORDS.find(([, re]) => re.test(words));
   return icon(found ? found[0] : 'document');

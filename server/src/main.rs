@@ -537,9 +537,9 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
     writeln!(
         out,
         "  hall:        {} ({} fields, {} counters)",
-        state.store.hall.name,
-        state.store.hall.services.len(),
-        state.store.hall.counters.len()
+        state.store.hall().name,
+        state.store.hall().services.len(),
+        state.store.hall().counters.len()
     )?;
     writeln!(out, "  data:        {}", data_dir.display())?;
     writeln!(
@@ -554,7 +554,10 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
         out,
         "  clerk:       {base}/counter/   rating tablet:   {base}/counter/rating.html?counter=1"
     )?;
-    writeln!(out, "  manager:     {base}/dashboard/")?;
+    writeln!(
+        out,
+        "  manager:     {base}/dashboard/   admin pages: {base}/admin/"
+    )?;
     writeln!(
         out,
         "  booking:     {base}/book/   (citizens book a time ahead)"

@@ -607,6 +607,15 @@ impl Client {
         Self::answer(resp).await
     }
 
+    pub async fn put(&self, path: &str, body: Value) -> (u16, Value) {
+        let resp = self
+            .auth(self.http.put(format!("{}{}", self.base, path)).json(&body))
+            .send()
+            .await
+            .expect("request");
+        Self::answer(resp).await
+    }
+
     pub async fn delete(&self, path: &str) -> (u16, Value) {
         let resp = self
             .auth(self.http.delete(format!("{}{}", self.base, path)))

@@ -185,6 +185,7 @@ pub fn settings(call_order: CallOrder) -> Settings {
                 satisfaction_target_percent: 95,
                 procedures: Vec::new(),
                 daily_quota: 0,
+                icon: None,
             })
             .collect(),
         counters: COUNTERS

@@ -274,6 +274,9 @@ enum Endpoint {
     AcknowledgeAlert,
     /// A manager's read with nothing to set up: the figures, their exports, the uplink.
     ManagerRead(&'static str),
+    /// An admin changes a live section of the settings, or sends it back to the file's.
+    ChangeSettings,
+    ResetSettings,
     OpenApi,
     Healthz,
     Metrics,
@@ -401,6 +404,9 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("GET /api/tickets/{token}/complaints", TicketComplaints,  [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /api/complaints",              ManagerRead("/api/complaints"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/audit",                   ManagerRead("/api/audit"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/admin/settings",          ManagerRead("/api/admin/settings"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("PUT /api/admin/settings/{section}", ChangeSettings,       [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
+    ("DELETE /api/admin/settings/{section}", ResetSettings,     [NO401, NO403, NO403, NO403, NO401, NO403, NO403, OK200]),
     ("POST /api/complaints/{id}/acknowledge", ComplaintAction("acknowledge"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("POST /api/complaints/{id}/resolve", ComplaintAction("resolve"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
 ];
@@ -815,6 +821,27 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             Watch::DeviceAbsent("kiosk-2"),
         ),
         ListUsers => (get("/api/users".into()), Watch::Nothing),
+        ChangeSettings => {
+            let mut value = serde_json::to_value(motcua_hall::config::Settings::default().hall)
+                .expect("the hall's settings");
+            value["notice"] = json!("Quầy 3 tạm nghỉ đến 14:00.");
+            (
+                Request::Http {
+                    method: Method::PUT,
+                    path: "/api/admin/settings/hall".into(),
+                    body: Some(json!({ "value": value })),
+                },
+                Watch::Nothing,
+            )
+        }
+        ResetSettings => (
+            Request::Http {
+                method: Method::DELETE,
+                path: "/api/admin/settings/hall".into(),
+                body: None,
+            },
+            Watch::Nothing,
+        ),
         ListDevices => (get("/api/devices".into()), Watch::Nothing),
         RevokeDevice => {
             let id = device_id(hall, "setup-kiosk");

@@ -19,7 +19,7 @@ fn code(s: &str) -> ServiceCode {
 /// The ticket the policy picks at counter `no` when shown every waiting ticket of its
 /// fields (as Next did before it read only the heads of the queues), now.
 async fn policy_over_everyone(hall: &TestHall, no: u16) -> Option<i64> {
-    let (settings, now) = (hall.state.app.hall.clone(), hall.clock.now());
+    let (settings, now) = (hall.state.app.hall(), hall.clock.now());
     let counter = CounterNo::try_from(no).expect("a counter");
     hall.state
         .store

@@ -371,3 +371,48 @@ async fn a_counter_holds_at_most_its_bound_and_holds_lapse_at_the_days_end() {
     kiosk.issue("A", "none").await;
     assert_eq!(status_and_service(&hall, &first).0, "cancelled");
 }
+
+#[tokio::test]
+async fn the_issuing_hours_change_live_through_the_admin_settings_and_are_audited() {
+    let hall = TestHall::start().await;
+    let admin = hall.staff("lan", motcua_domain::Role::Admin).await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    hall.clock.set(hanoi(2026, 11, 25, 16, 45));
+    assert_eq!(try_issue(&kiosk, "A").await.0, 201);
+
+    let (status, body) = admin
+        .put(
+            "/api/admin/settings/hours",
+            json!({"value": {
+                "follow_calendar": true,
+                "stop_before_close_minutes": 30,
+                "last_issue": "16:30",
+                "weekdays": {"saturday": ["07:30-11:30"]},
+            }}),
+        )
+        .await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = try_issue(&kiosk, "A").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "issuing_stopped"),
+        "{body}"
+    );
+
+    // A span the file would refuse is refused, naming the key.
+    let (status, body) = admin
+        .put(
+            "/api/admin/settings/hours",
+            json!({"value": {"follow_calendar": true, "weekdays": {"monday": ["7h30-11h"]}}}),
+        )
+        .await;
+    assert_eq!(status, 422, "{body}");
+    assert!(
+        body["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("hours.weekdays.monday")),
+        "{body}"
+    );
+    let (_, audit) = admin.get("/api/audit").await;
+    assert_eq!(audit["entries"][0]["subject"], "settings:hours", "{audit}");
+}

@@ -562,6 +562,7 @@ impl HallRow {
                             satisfaction_target_percent: s.satisfaction_target_percent,
                             procedures: Vec::new(),
                             daily_quota: 0,
+                            icon: None,
                         })
                     })
                     .collect()

@@ -27,6 +27,9 @@ pub struct Service {
     /// Walk-in numbers the field gives a day (0: no bound); booked numbers are not
     /// counted (their places are planned), nor result pick-ups.
     pub daily_quota: u32,
+    /// The picture on the kiosk's button, when the hall chose one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
 }
 
 /// A counter (quầy) and the fields it serves, in order of preference.

@@ -97,11 +97,8 @@ pub fn phrase(code: &str, counter: u16) -> String {
 /// Synthesises and caches announcements.
 #[derive(Clone)]
 pub struct Announcer {
-    voice: String,
-    speed: u32,
-    /// What the displays need to know: loudness and whether to chime.
-    pub volume: u8,
-    pub chime: bool,
+    /// The voice as set now (the admin pages change it while the hall runs).
+    voice: Arc<Mutex<Voice>>,
     cache: Arc<Mutex<Cache>>,
     /// At most two synthesisers at once, whoever asks.
     voices: Arc<tokio::sync::Semaphore>,
@@ -109,19 +106,53 @@ pub struct Announcer {
     synthesised: Arc<AtomicU64>,
 }
 
-impl Announcer {
-    pub fn new(settings: &VoiceSettings) -> Self {
-        Announcer {
-            voice: settings.espeak_voice().unwrap_or_else(|_| "vi".into()),
+/// How the announcements sound: espeak-ng's voice and speed, and what the displays need
+/// to know (loudness, whether to chime).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Voice {
+    pub espeak: String,
+    pub speed: u32,
+    pub volume: u8,
+    pub chime: bool,
+}
+
+impl Voice {
+    fn of(settings: &VoiceSettings) -> Self {
+        Voice {
+            espeak: settings.espeak_voice().unwrap_or_else(|_| "vi".into()),
             speed: settings.speed,
             volume: settings.volume,
             chime: settings.chime,
+        }
+    }
+}
+
+impl Announcer {
+    pub fn new(settings: &VoiceSettings) -> Self {
+        Announcer {
+            voice: Arc::new(Mutex::new(Voice::of(settings))),
             cache: Arc::new(Mutex::new(Cache::new(
                 settings.cache_mib.clamp(1, 1024) as usize * 1024 * 1024,
             ))),
             voices: Arc::new(tokio::sync::Semaphore::new(2)),
             synthesised: Arc::default(),
         }
+    }
+
+    /// The voice as set now.
+    pub fn voice(&self) -> Voice {
+        self.voice.lock().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// From now on, speak with `settings` (the admin pages changed them). What was said
+    /// in the old voice is forgotten.
+    pub fn set_voice(&self, settings: &VoiceSettings) {
+        let voice = Voice::of(settings);
+        let mut now = self.voice.lock().unwrap_or_else(|e| e.into_inner());
+        if (&now.espeak, now.speed) != (&voice.espeak, voice.speed) {
+            self.cache.lock().unwrap_or_else(|e| e.into_inner()).clear();
+        }
+        *now = voice;
     }
 
     /// How many times espeak-ng was asked to speak since the start.
@@ -145,12 +176,13 @@ impl Announcer {
             return Ok(hit);
         }
         let _voice = self.voices.acquire().await.map_err(Error::internal)?;
+        let voice = self.voice();
         let output = tokio::process::Command::new("espeak-ng")
             .args([
                 "-v",
-                &self.voice,
+                &voice.espeak,
                 "-s",
-                &self.speed.to_string(),
+                &voice.speed.to_string(),
                 "--stdout",
                 &text,
             ])
@@ -204,6 +236,12 @@ impl Cache {
             limit,
             tick: 0,
         }
+    }
+
+    fn clear(&mut self) {
+        self.phrases.clear();
+        self.by_use.clear();
+        self.bytes = 0;
     }
 
     fn get(&mut self, text: &str) -> Option<Bytes> {

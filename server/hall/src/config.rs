@@ -307,7 +307,20 @@ pub struct ServiceSettings {
     /// Walk-in numbers the field gives a day (0: no bound).
     #[serde(default)]
     pub daily_quota: u32,
+    /// The picture on the kiosk's button ([`FIELD_ICONS`]); chosen from the field's name
+    /// when not set.
+    #[serde(default)]
+    pub icon: Option<String>,
 }
+
+/// The pictures the kiosk has for a field's button.
+pub const FIELD_ICONS: &[&str] = &[
+    "family", "house", "care", "stamp", "shop", "bridge", "document",
+];
+
+/// At most this many fields and counters: a hall's screens and the kiosk hold them.
+pub const MAX_FIELDS: usize = 30;
+pub const MAX_COUNTERS: usize = 99;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -441,6 +454,7 @@ impl Default for Settings {
             satisfaction_target_percent: motcua_domain::stats::OFFICIAL_TARGET_PERCENT,
             procedures: Vec::new(),
             daily_quota: 0,
+            icon: None,
         };
         let procedures = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect();
         let counter = |no, services: &[&str]| CounterSettings {
@@ -532,6 +546,10 @@ impl Settings {
         self.announcements
             .espeak_voice()
             .map_err(|(key, reason)| invalid(format!("announcements.{key}"), reason))?;
+        let name = self.hall.name.trim();
+        if name.is_empty() || name.chars().count() > 200 {
+            return Err(invalid("hall.name", "1 to 200 characters"));
+        }
         if self.hall.notice.chars().count() > 500 {
             return Err(invalid("hall.notice", "at most 500 characters"));
         }
@@ -565,6 +583,15 @@ impl Settings {
         self.server.connections()?;
         if !(1..=16).contains(&self.server.hashing_threads) {
             return Err(invalid("server.hashing_threads", "must be 1 to 16"));
+        }
+        if !(1..=100).contains(&self.queue.priority_streak_limit) {
+            return Err(invalid("queue.priority_streak_limit", "1 to 100"));
+        }
+        if !(1..=480).contains(&self.queue.normal_wait_limit_minutes) {
+            return Err(invalid(
+                "queue.normal_wait_limit_minutes",
+                "1 to 480 minutes",
+            ));
         }
         if self.queue.absent_after_seconds > 3600 {
             return Err(invalid("queue.absent_after_seconds", "at most 3600"));
@@ -623,6 +650,9 @@ impl Settings {
     fn checked_services(&self) -> Result<Vec<Service>, ConfigError> {
         let mut services = Vec::new();
         let mut prefixes = HashSet::new();
+        if self.services.len() > MAX_FIELDS {
+            return Err(invalid("services", format!("at most {MAX_FIELDS} fields")));
+        }
         for (i, s) in self.services.iter().enumerate() {
             let key = |k: &str| format!("services[{i}].{k}");
             let code =
@@ -634,6 +664,23 @@ impl Settings {
                 if v.trim().is_empty() {
                     return Err(invalid(key(k), "must not be empty"));
                 }
+                if v.chars().count() > 100 {
+                    return Err(invalid(key(k), "at most 100 characters"));
+                }
+            }
+            if !(1..=480).contains(&s.target_wait_minutes) {
+                return Err(invalid(key("target_wait_minutes"), "1 to 480 minutes"));
+            }
+            if s.service_minutes > 480 {
+                return Err(invalid(key("service_minutes"), "at most 480 minutes"));
+            }
+            if let Some(icon) = s.icon.as_deref()
+                && !FIELD_ICONS.contains(&icon)
+            {
+                return Err(invalid(
+                    key("icon"),
+                    format!("one of {}", FIELD_ICONS.join(", ")),
+                ));
             }
             let prefix = s.prefix.clone().unwrap_or_else(|| code.to_string());
             if prefix.chars().count() > 4 || !prefix.chars().all(|c| c.is_ascii_alphanumeric()) {
@@ -679,6 +726,7 @@ impl Settings {
                 satisfaction_target_percent: s.satisfaction_target_percent,
                 procedures,
                 daily_quota: s.daily_quota,
+                icon: s.icon.clone(),
             });
         }
         Ok(services)
@@ -687,6 +735,12 @@ impl Settings {
     /// The counters, checked: numbers unique, each serving known fields.
     fn checked_counters(&self, services: &[Service]) -> Result<Vec<CounterDef>, ConfigError> {
         let mut counters: Vec<CounterDef> = Vec::new();
+        if self.counters.len() > MAX_COUNTERS {
+            return Err(invalid(
+                "counters",
+                format!("at most {MAX_COUNTERS} counters"),
+            ));
+        }
         for (i, c) in self.counters.iter().enumerate() {
             let key = |k: &str| format!("counters[{i}].{k}");
             let no = CounterNo::try_from(c.no).map_err(|e| invalid(key("no"), e))?;
@@ -708,6 +762,9 @@ impl Settings {
                         key("services"),
                         format!("no field has the code {code}"),
                     ));
+                }
+                if codes.contains(&code) {
+                    return Err(invalid(key("services"), format!("{code} is listed twice")));
                 }
                 codes.push(code);
             }

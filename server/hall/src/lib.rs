@@ -20,6 +20,7 @@ pub mod config;
 pub mod http;
 pub mod live;
 pub mod printing;
+pub mod setup;
 pub mod uplink;
 
 use config::{ConfigError, Settings};
@@ -70,17 +71,17 @@ pub fn wire(
         settings.server.tls()?,
         proxies.clone(),
     );
+    // The sections changed on the admin pages win over the file's (see `setup`).
+    let setup = setup::Setup::new(settings.clone());
+    let hall = setup.apply_stored(motcua_store::settings::stored_in(data_dir)?, hall);
     let store = Store::open(data_dir, Arc::new(hall), clock.clone())?;
     let app = app::App::new(store.clone());
     let hub = Hub::new().with_clock(clock.clone());
     hub.follow(&app);
     let access = access::Access::new(clock.clone());
     access.watch(data_dir.join(motcua_store::backup::DATABASE_FILE));
-    let issuing = http::issuing_limits::IssuingLimits::new(
-        &settings.limits,
-        clock.clone(),
-        store.hall.clone(),
-    );
+    let issuing =
+        http::issuing_limits::IssuingLimits::new(&settings.limits, clock.clone(), store.hall());
     let sign_ins = motcua_web::session::SignIns::new(motcua_web::hashing::HashingSettings {
         threads: settings.server.hashing_threads,
         ..Default::default()
@@ -92,7 +93,8 @@ pub fn wire(
         clock: clock.clone(),
         limits,
         printing,
-        announcer: announce::Announcer::new(&settings.announcements),
+        announcer: announce::Announcer::new(&setup.current().announcements),
+        setup,
         uplink: uplink::Uplink::default(),
         proxies,
         access,

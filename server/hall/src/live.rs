@@ -176,7 +176,7 @@ impl Change {
     async fn places(&self, store: &Store, stats: &LiveStats) -> Option<Arc<Places>> {
         let read = self.places.get_or_try_init(|| {
             stats.ticket_replays.fetch_add(1, Ordering::Relaxed);
-            let hall = store.hall.clone();
+            let hall = store.hall();
             let fields: Vec<ServiceCode> = self
                 .services
                 .iter()
@@ -273,14 +273,15 @@ impl Hub {
     /// behind its feed (it never should) tells every screen to start again.
     pub fn follow(&self, app: &App) {
         let mut committed = app.subscribe();
-        let (hub, hall) = (self.clone(), app.hall.clone());
+        // The hall is read afresh for each change: the admin pages change it while it runs.
+        let (hub, hall) = (self.clone(), app.hall_cell());
         let _ = std::thread::Builder::new()
             .name("motcua-hub".into())
             .spawn(move || {
                 use tokio::sync::broadcast::error::RecvError;
                 loop {
                     match committed.blocking_recv() {
-                        Ok(c) => hub.publish(Change::of(&c, &hall)),
+                        Ok(c) => hub.publish(Change::of(&c, &hall.get())),
                         Err(RecvError::Lagged(_)) => hub.publish(Change::day_started(0)),
                         Err(RecvError::Closed) => break,
                     }
@@ -382,7 +383,7 @@ impl FeedState {
 
     /// A full snapshot for this feed, read now.
     async fn snapshot(&mut self, store: &Store) -> Option<Utf8Bytes> {
-        let (hall, stats) = (store.hall.clone(), self.stats.clone());
+        let (hall, stats) = (store.hall(), self.stats.clone());
         let feed = self.feed.clone();
         let now_ms = self.clock.as_ref().map(|c| c.now().timestamp_millis());
         let read = store
@@ -487,13 +488,13 @@ impl FeedState {
                 .filter(|p| p.seq == change.seq)
                 .and_then(|p| p.of(row))
             {
-                return Some(views::ticket_view_known(&store.hall, row, Some(place)));
+                return Some(views::ticket_view_known(&store.hall(), row, Some(place)));
             }
         }
         // Read the row again; its place from the change's places when they have it (it was
         // waiting in that field when they were read), else counted afresh.
         let places = change.places(store, &self.stats).await;
-        let (hall, stats) = (store.hall.clone(), self.stats.clone());
+        let (hall, stats) = (store.hall(), self.stats.clone());
         let read = store
             .read::<_, Error, _>(move |conn| {
                 let t = tickets::by_id(conn, id)?

@@ -153,7 +153,7 @@ impl Uplink {
 
     /// Where the last run left off (its last success and error), until this run says more.
     async fn resume_status(&self, store: &Store) {
-        let hall = store.hall.clone();
+        let hall = store.hall();
         if let Ok(Some((success, attempt, error))) = store.read(stored::last_outcome).await {
             self.note(|s| {
                 s.last_success_at = success.map(|ms| local_time(&hall, ms));
@@ -230,7 +230,7 @@ impl Uplink {
         self.note(|s| {
             s.last_error = None;
             s.last_error_code = None;
-            s.last_success_at = Some(local_time(&store.hall, now));
+            s.last_success_at = Some(local_time(&store.hall(), now));
             s.last_attempt_at = s.last_success_at.clone();
         });
     }
@@ -246,7 +246,7 @@ impl Uplink {
         self.note(|s| {
             s.last_error_code = Some(error_code(&error));
             s.last_error = Some(error);
-            s.last_attempt_at = Some(local_time(&store.hall, now));
+            s.last_attempt_at = Some(local_time(&store.hall(), now));
         });
     }
 
@@ -329,7 +329,7 @@ fn events_after(
 }
 
 fn profile_of(store: &Store) -> Profile {
-    let hall = &store.hall;
+    let hall = &store.hall();
     Profile {
         name: hall.name.clone(),
         timezone: hall.tz.name().to_owned(),

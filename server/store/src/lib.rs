@@ -123,7 +123,34 @@ pub struct Store {
     jobs: mpsc::Sender<Job>,
     readers: Readers,
     before_batch: Arc<Mutex<Option<BeforeBatch>>>,
-    pub hall: Arc<Hall>,
+    hall: HallCell,
+}
+
+/// The hall as configured now: read afresh for each request or command (the admin pages
+/// change it while the hall runs), never kept across them. Cheap to clone.
+#[derive(Clone)]
+pub struct HallCell(Arc<std::sync::RwLock<Arc<Hall>>>);
+
+impl HallCell {
+    pub fn new(hall: Arc<Hall>) -> Self {
+        HallCell(Arc::new(std::sync::RwLock::new(hall)))
+    }
+
+    /// The hall as it is now.
+    pub fn get(&self) -> Arc<Hall> {
+        match self.0.read() {
+            Ok(hall) => hall.clone(),
+            Err(poisoned) => poisoned.into_inner().clone(),
+        }
+    }
+
+    /// From now on, the hall is `hall`.
+    pub fn set(&self, hall: Arc<Hall>) {
+        match self.0.write() {
+            Ok(mut slot) => *slot = hall,
+            Err(poisoned) => *poisoned.into_inner() = hall,
+        }
+    }
 }
 
 impl Store {
@@ -151,8 +178,18 @@ impl Store {
             jobs,
             readers: Readers::new(path),
             before_batch,
-            hall,
+            hall: HallCell::new(hall),
         })
+    }
+
+    /// The hall as configured now (see [`HallCell`]).
+    pub fn hall(&self) -> Arc<Hall> {
+        self.hall.get()
+    }
+
+    /// The cell the hall is read from, for whoever changes it (the admin pages' settings).
+    pub fn hall_cell(&self) -> &HallCell {
+        &self.hall
     }
 
     /// Have the writer run `hook` before each batch of jobs (a new day's closing, say),

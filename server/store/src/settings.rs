@@ -62,3 +62,26 @@ pub fn put(
 pub fn remove(conn: &Connection, section: &str) -> Result<bool, StoreError> {
     Ok(conn.execute("DELETE FROM settings WHERE section = ?1", [section])? > 0)
 }
+
+/// The sections the admin pages left in the hall's database in `data_dir`, read before the
+/// store opens (the hall they make is the one it opens with). None when there is no
+/// database yet, or it predates the admin pages.
+pub fn stored_in(data_dir: &std::path::Path) -> Result<Vec<Stored>, StoreError> {
+    let path = data_dir.join(crate::backup::DATABASE_FILE);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let conn = Connection::open_with_flags(
+        &path,
+        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )?;
+    let exists: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'settings')",
+        [],
+        |r| r.get(0),
+    )?;
+    if !exists {
+        return Ok(Vec::new());
+    }
+    all(&conn)
+}

@@ -634,6 +634,23 @@ pub fn called_at(
         .query_row(params![day, code, counter], |r| r.get(0))?)
 }
 
+/// How many tickets of field `service` are still in its queue or at a counter, and how
+/// many of its bookings are still to come (before the field may go).
+pub fn field_in_use(conn: &Connection, service: &str) -> Result<(u32, u32), StoreError> {
+    let in_queue: u32 = conn.query_row(
+        "SELECT COUNT(*) FROM tickets WHERE status IN ('waiting', 'called', 'serving')
+         AND service = ?1",
+        [service],
+        |r| r.get(0),
+    )?;
+    let booked: u32 = conn.query_row(
+        "SELECT COUNT(*) FROM bookings WHERE status = 'booked' AND service = ?1",
+        [service],
+        |r| r.get(0),
+    )?;
+    Ok((in_queue, booked))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

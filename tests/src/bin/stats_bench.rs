@@ -259,8 +259,10 @@ async fn time(client: &Client, path: &str, runs: usize) -> Result<(f64, f64, f64
 #[tokio::main]
 async fn main() -> Result<()> {
     let hall = TestHall::start().await;
-    let today =
-        motcua_domain::numbering::local_day(motcua_tests::opening_time(), hall.state.store.hall.tz);
+    let today = motcua_domain::numbering::local_day(
+        motcua_tests::opening_time(),
+        hall.state.store.hall().tz,
+    );
     let db = hall.data_dir().join("motcua.sqlite3");
     let written = Instant::now();
     let events = write_a_year(&db, today).context("write a year")?;
@@ -329,7 +331,7 @@ async fn main() -> Result<()> {
             "the year folded into {} visits: its events are not what the hall logs",
             visits.len()
         );
-        let hall_def = hall.state.store.hall.clone();
+        let hall_def = hall.state.store.hall();
         let targets = hall_def
             .services
             .iter()

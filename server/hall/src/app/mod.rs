@@ -42,7 +42,8 @@ pub enum Committed {
     /// One event, with what it touched as it stood right after it.
     Event(Box<EventCommitted>),
     /// A new local day began at `seq`: what the days before left open was closed, and
-    /// every screen starts again from a snapshot.
+    /// every screen starts again from a snapshot. (Also sent when much changed at once: a
+    /// bulk cancellation, the hall's set-up changed on the admin pages.)
     DayStarted { seq: i64 },
 }
 
@@ -76,7 +77,6 @@ impl Committed {
 #[derive(Clone)]
 pub struct App {
     pub store: Store,
-    pub hall: Arc<Hall>,
     parts: Parts,
 }
 
@@ -84,7 +84,7 @@ pub struct App {
 /// not hold the store: the writer stops when the last store handle goes.
 #[derive(Clone)]
 struct Parts {
-    hall: Arc<Hall>,
+    hall: motcua_store::HallCell,
     feed: broadcast::Sender<Arc<Committed>>,
     /// The writer's last replay of the hall, for the quotes at issue.
     kept: estimate::KeptReplay,
@@ -96,7 +96,7 @@ impl App {
     pub fn new(store: Store) -> App {
         let (feed, _) = broadcast::channel(FEED_BACKLOG);
         let parts = Parts {
-            hall: store.hall.clone(),
+            hall: store.hall_cell().clone(),
             feed,
             kept: estimate::KeptReplay::default(),
         };
@@ -106,27 +106,15 @@ impl App {
         let closed_day: Arc<std::sync::Mutex<Option<NaiveDate>>> = Arc::default();
         store.before_each_batch(move |tx| -> Result<(), Error> {
             // Bookings whose check-in closed are no-shows (one index step when none is).
-            bookings::sweep(&mut Ctx {
-                tx,
-                app: &on_new_day,
-            })?;
+            bookings::sweep(&mut Ctx::new(tx, &on_new_day))?;
             // Citizens called the set number of times who never came are let go.
-            day_rules::sweep_unanswered(&mut Ctx {
-                tx,
-                app: &on_new_day,
-            })?;
-            let today = motcua_domain::numbering::local_day(tx.now, on_new_day.hall.tz);
+            day_rules::sweep_unanswered(&mut Ctx::new(tx, &on_new_day))?;
+            let today = motcua_domain::numbering::local_day(tx.now, on_new_day.hall.get().tz);
             if closed_day.lock().is_ok_and(|d| *d == Some(today)) {
                 return Ok(());
             }
-            counters::close_previous_days(&mut Ctx {
-                tx,
-                app: &on_new_day,
-            })?;
-            bookings::forget_persons(&mut Ctx {
-                tx,
-                app: &on_new_day,
-            })?;
+            counters::close_previous_days(&mut Ctx::new(tx, &on_new_day))?;
+            bookings::forget_persons(&mut Ctx::new(tx, &on_new_day))?;
             let closed_day = closed_day.clone();
             tx.after_commit(move || {
                 if let Ok(mut d) = closed_day.lock() {
@@ -135,11 +123,18 @@ impl App {
             });
             Ok(())
         });
-        App {
-            hall: store.hall.clone(),
-            store,
-            parts,
-        }
+        App { store, parts }
+    }
+
+    /// The hall as configured now: read it afresh for each request (the admin pages change
+    /// it while the hall runs).
+    pub fn hall(&self) -> Arc<Hall> {
+        self.parts.hall.get()
+    }
+
+    /// Where the hall is read from, for a task that lives longer than one request.
+    pub fn hall_cell(&self) -> motcua_store::HallCell {
+        self.parts.hall.clone()
     }
 
     /// Listen to every change committed from now on, in commit order.
@@ -155,7 +150,7 @@ impl App {
     {
         let parts = self.parts.clone();
         self.store
-            .write(move |tx| command(&mut Ctx { tx, app: &parts }))
+            .write(move |tx| command(&mut Ctx::new(tx, &parts)))
             .await
     }
 
@@ -165,18 +160,28 @@ impl App {
         T: Send + 'static,
         F: FnOnce(&Connection, &Hall) -> Result<T, Error> + Send + 'static,
     {
-        let hall = self.hall.clone();
+        let hall = self.hall();
         self.store.read(move |conn| query(conn, &hall)).await
     }
 }
 
-/// What a command sees: the open transaction and its time, and the application.
+/// What a command sees: the open transaction and its time, the hall as configured when it
+/// began, and the application.
 pub struct Ctx<'c, 'a> {
     pub tx: &'c mut Tx<'a>,
     app: &'c Parts,
+    hall: Arc<Hall>,
 }
 
-impl<'a> Ctx<'_, 'a> {
+impl<'c, 'a> Ctx<'c, 'a> {
+    fn new(tx: &'c mut Tx<'a>, app: &'c Parts) -> Self {
+        Ctx {
+            tx,
+            hall: app.hall.get(),
+            app,
+        }
+    }
+
     pub fn conn(&self) -> &'a Connection {
         self.tx.conn
     }
@@ -186,7 +191,7 @@ impl<'a> Ctx<'_, 'a> {
     }
 
     pub fn hall(&self) -> &Hall {
-        &self.app.hall
+        &self.hall
     }
 
     /// The writer's last replay of the hall (see [`estimate::KeptReplay`]).
@@ -196,7 +201,7 @@ impl<'a> Ctx<'_, 'a> {
 
     /// The local day of the command.
     pub fn today(&self) -> NaiveDate {
-        motcua_domain::numbering::local_day(self.tx.now, self.app.hall.tz)
+        motcua_domain::numbering::local_day(self.tx.now, self.hall.tz)
     }
 
     /// Send `change` on the feed once the transaction has committed (not at all if this
@@ -211,8 +216,7 @@ impl<'a> Ctx<'_, 'a> {
 
     /// The counter's definition, or not found.
     pub fn counter_def(&self, no: CounterNo) -> Result<&motcua_domain::CounterDef, Error> {
-        self.app
-            .hall
+        self.hall
             .counter(no)
             .ok_or_else(|| Error::not_found("counter_not_found", format!("no counter {no}")))
     }

@@ -387,6 +387,9 @@ pub struct ServiceView {
     /// Of them, the numbers left today (`null`: no bound); at 0 the kiosk says "Đã hết số
     /// hôm nay" on the field.
     pub quota_left: Option<u32>,
+    /// The picture on the kiosk's button, when the hall chose one.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub icon: Option<String>,
 }
 
 /// The hall's fields as the kiosk and the screens show them, at `now_ms` (the day whose
@@ -420,6 +423,7 @@ pub fn services(
                 0 => None,
                 quota => Some(quota.saturating_sub(super::day_rules::given_on(conn, &day, s)?)),
             },
+            icon: s.icon.clone(),
         });
     }
     Ok(out)

@@ -32,7 +32,7 @@ pub async fn metrics(State(state): State<super::AppState>) -> Result<impl IntoRe
         sign_ins,
         ..
     } = state;
-    let hall = store.hall.clone();
+    let hall = store.hall();
     let day = motcua_domain::numbering::local_day(clock.now(), hall.tz).to_string();
     let now = store
         .read::<_, AppError, _>(move |conn| {

@@ -53,6 +53,8 @@ pub struct AppState {
     pub sign_ins: motcua_web::session::SignIns,
     /// The outside issuers' secrets and the booking page's bound per address.
     pub bookings: booking_edge::BookingEdge,
+    /// The settings as they run: the file's, with the sections changed on the admin pages.
+    pub setup: crate::setup::Setup,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -187,6 +189,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::enable_user))
         .routes(routes!(api::reset_password))
         .routes(routes!(api::audit_list))
+        .routes(routes!(api::admin_settings))
+        .routes(routes!(api::change_settings, api::reset_settings))
         .routes(routes!(openapi))
         .routes(routes!(api::healthz))
         .routes(routes!(metrics::metrics))
@@ -232,7 +236,7 @@ pub fn router(state: AppState) -> Router {
     // Changes only from our own pages; the security headers on every answer.
     let guard = motcua_web::guard::Guard::new(
         state.proxies.clone(),
-        [state.store.hall.public_url.as_str()],
+        [state.store.hall().public_url.as_str()],
     );
     let (api, _) = api_routes().split_for_parts();
     api
@@ -320,7 +324,7 @@ fn let_go_unanswered(state: &AppState) -> AbortOnDrop {
         every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         loop {
             every.tick().await;
-            if app.hall.recall.absent_after_calls == 0 {
+            if app.hall().recall.absent_after_calls == 0 {
                 continue;
             }
             if let Err(e) = app.run(|_| Ok(())).await {

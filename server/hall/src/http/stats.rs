@@ -30,7 +30,7 @@ pub async fn figures(
     from: NaiveDate,
     to: NaiveDate,
 ) -> Result<StatsView, AppError> {
-    let hall = store.hall.clone();
+    let hall = store.hall();
     let now = clock.now();
     // A long range is read in two halves at once, on two reader connections: reading the
     // rows is most of a year's answer, and a hall box has two cores. The halves hold
@@ -92,7 +92,7 @@ pub async fn figures(
 }
 
 fn today(store: &Store, clock: &Arc<dyn Clock>) -> NaiveDate {
-    local_day(clock.now(), store.hall.tz)
+    local_day(clock.now(), store.hall().tz)
 }
 
 /// The figures of a range of days (`GET /api/stats`): every breakdown, the wait
@@ -197,7 +197,7 @@ pub async fn now(
     caller: Caller,
 ) -> Result<Json<HallNow>, AppError> {
     caller.reader()?;
-    let hall = store.hall.clone();
+    let hall = store.hall();
     let now = millis(clock.now());
     let day = today(&store, &clock).to_string();
     let (fields, counters) = store
@@ -277,7 +277,7 @@ pub async fn now(
         .await?;
     let printers = printing.printers(&store).await?;
     Ok(Json(HallNow {
-        at: views::local_time(&store.hall, now),
+        at: views::local_time(&store.hall(), now),
         fields,
         counters,
         printers,
@@ -422,7 +422,7 @@ pub async fn dossiers_csv(
     let rows = store
         .read(move |conn| motcua_store::dossier_ratings::dossier_ratings(conn, Some(0), from, to))
         .await?;
-    let hall = store.hall.clone();
+    let hall = store.hall();
     let body = motcua_web::figures::dossiers_csv(&rows, |_| Some(("", &*hall)), false)?;
     Ok(csv_download(
         format!("motcua-danh-gia-ho-so-{from}-{to}.csv"),

@@ -58,7 +58,7 @@ pub async fn undo_absent(
     })?;
     let counter = body
         .counter
-        .map(|no| counter_no(&app.hall, &no.to_string()))
+        .map(|no| counter_no(&app.hall(), &no.to_string()))
         .transpose()?;
     let view = app
         .run(move |ctx| absence::undo_absent(ctx, id, to, counter, &staff))

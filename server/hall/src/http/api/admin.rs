@@ -85,7 +85,7 @@ pub async fn list_devices(
     let records = store.read(accounts::devices).await?;
     let devices = records
         .into_iter()
-        .map(|r| DeviceView::of(r, &store.hall, &access))
+        .map(|r| DeviceView::of(r, &store.hall(), &access))
         .collect();
     Ok(Json(DeviceList { devices }))
 }
@@ -124,7 +124,7 @@ pub async fn revoke_device(
         .await?;
     access.end(Owner::Device(id));
     Ok(Json(DeviceAnswer {
-        device: DeviceView::of(record, &store.hall, &access),
+        device: DeviceView::of(record, &store.hall(), &access),
     }))
 }
 
@@ -186,7 +186,7 @@ pub async fn list_users(
     let records = store.read(accounts::users).await?;
     let users = records
         .into_iter()
-        .map(|r| UserView::of(r, &store.hall))
+        .map(|r| UserView::of(r, &store.hall()))
         .collect();
     Ok(Json(UserList { users }))
 }
@@ -225,7 +225,7 @@ pub async fn disable_user(
         .await?;
     access.end(Owner::User(id));
     Ok(Json(StaffAnswer {
-        user: UserView::of(record, &store.hall),
+        user: UserView::of(record, &store.hall()),
     }))
 }
 
@@ -257,7 +257,7 @@ pub async fn enable_user(
         .write::<_, Error, _>(move |tx| access::enable_user(tx.conn, id))
         .await?;
     Ok(Json(StaffAnswer {
-        user: UserView::of(record, &store.hall),
+        user: UserView::of(record, &store.hall()),
     }))
 }
 
@@ -307,7 +307,7 @@ pub async fn reset_password(
         &user.name,
         user.role,
         &req.password,
-        &[&store.hall.name],
+        &[&store.hall().name],
     )?;
     let hash = guard.hasher.hash(req.password).await?;
     let record = store
@@ -315,7 +315,7 @@ pub async fn reset_password(
         .await?;
     access.end(Owner::User(id));
     Ok(Json(StaffAnswer {
-        user: UserView::of(record, &store.hall),
+        user: UserView::of(record, &store.hall()),
     }))
 }
 

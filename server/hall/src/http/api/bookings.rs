@@ -41,7 +41,7 @@ pub struct BookingFields {
     responses((status = 200, description = "the bookable fields", body = BookingFields)),
 )]
 pub async fn booking_fields(State(app): State<App>) -> Json<BookingFields> {
-    let hall = &app.hall;
+    let hall = &app.hall();
     let enabled = hall.bookings.enabled;
     let fields = hall
         .services
@@ -136,8 +136,8 @@ pub async fn booking_calendar(
     State(clock): State<Arc<dyn Clock>>,
     Query(q): Query<CalendarQuery>,
 ) -> Result<Json<Calendar>, AppError> {
-    let service = service_code(&app.hall, &q.service)?;
-    let hall = app.hall.clone();
+    let service = service_code(&app.hall(), &q.service)?;
+    let hall = app.hall();
     let r = &hall.bookings;
     if !r.enabled {
         return Err(Error::refused("bookings_off", "this hall takes no bookings").into());
@@ -261,7 +261,7 @@ fn person(s: &str) -> Result<String, AppError> {
 }
 
 async fn booking_view(app: &App, row: rows::BookingRow) -> Result<BookingView, AppError> {
-    let hall = app.hall.clone();
+    let hall = app.hall();
     Ok(app
         .store
         .read(move |conn| bookings::view(conn, &hall, &row))
@@ -292,7 +292,7 @@ pub async fn make_booking(
     ClientAddr(addr): ClientAddr,
     Body(req): Body<BookRequest>,
 ) -> Result<Response, AppError> {
-    let service = service_code(&app.hall, &req.service)?;
+    let service = service_code(&app.hall(), &req.service)?;
     let day = parse_day(&req.day)?;
     let window = parse_window(&req.window)?;
     let person = person(&req.person)?;
@@ -426,7 +426,7 @@ pub async fn booking_qr(
     Path(code): Path<String>,
 ) -> Result<Response, AppError> {
     let row = by_code(&app, &edge, addr, &code).await?;
-    let url = app.hall.booking_url(&row.code);
+    let url = app.hall().booking_url(&row.code);
     let qr = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         .map_err(AppError::internal)?;
     let svg = qr
@@ -681,7 +681,7 @@ pub async fn issuer_book(
     let req: IssuerBookRequest = serde_json::from_slice(&body)
         .map_err(|e| AppError::invalid("invalid_body", e.to_string()))?;
     let request = Request {
-        service: service_code(&app.hall, &req.service)?,
+        service: service_code(&app.hall(), &req.service)?,
         day: parse_day(&req.day)?,
         window: parse_window(&req.window)?,
         person: req.person.as_deref().map(person).transpose()?,

@@ -110,10 +110,10 @@ pub async fn bulk_cancel(
     let service = req
         .service
         .as_deref()
-        .map(|s| service_code(&app.hall, s))
+        .map(|s| service_code(&app.hall(), s))
         .transpose()?;
-    let today = motcua_domain::numbering::local_day(clock.now(), app.hall.tz);
-    let tz = app.hall.tz;
+    let today = motcua_domain::numbering::local_day(clock.now(), app.hall().tz);
+    let tz = app.hall().tz;
     let at = |key: &str, value: &Option<String>| -> Result<Option<i64>, AppError> {
         let Some(text) = value else { return Ok(None) };
         let time = NaiveTime::parse_from_str(text, "%H:%M")

@@ -18,7 +18,7 @@ pub struct CounterList {
     responses((status = 200, description = "every counter", body = CounterList)),
 )]
 pub async fn list_counters(State(store): State<Store>) -> Result<Json<CounterList>, AppError> {
-    let hall = store.hall.clone();
+    let hall = store.hall();
     let counters = store
         .read(move |conn| {
             hall.counters
@@ -47,8 +47,8 @@ pub async fn counter_detail(
     State(store): State<Store>,
     Path(no): Path<String>,
 ) -> Result<Json<views::CounterSnapshot>, AppError> {
-    let no = counter_no(&store.hall, &no)?;
-    let hall = store.hall.clone();
+    let no = counter_no(&store.hall(), &no)?;
+    let hall = store.hall();
     Ok(Json(
         store
             .read(move |conn| views::counter_snapshot(conn, &hall, no))
@@ -96,7 +96,7 @@ macro_rules! counter_move {
             Body(NoBody {}): Body<NoBody>,
         ) -> Result<Json<views::CounterView>, AppError> {
             let staff = staff(&user);
-            let no = counter_no(&app.hall, &no)?;
+            let no = counter_no(&app.hall(), &no)?;
             Ok(Json(app.run(move |ctx| $command(ctx, no, &staff)).await?))
         }
     };
@@ -152,7 +152,7 @@ pub async fn pause_counter(
     Body(body): Body<PauseBody>,
 ) -> Result<Json<views::CounterView>, AppError> {
     let staff = staff(&user);
-    let no = counter_no(&app.hall, &no)?;
+    let no = counter_no(&app.hall(), &no)?;
     let reason = body.reason.unwrap_or_default().trim().to_owned();
     if reason.is_empty() || reason.chars().count() > 100 || reason.chars().any(char::is_control) {
         return Err(AppError::invalid(
@@ -194,7 +194,7 @@ pub async fn call_next(
     Body(NoBody {}): Body<NoBody>,
 ) -> Result<Response, AppError> {
     let staff = staff(&user);
-    let no = counter_no(&app.hall, &no)?;
+    let no = counter_no(&app.hall(), &no)?;
     match app
         .run(move |ctx| queue::call_next(ctx, no, &staff))
         .await?
@@ -210,7 +210,7 @@ pub async fn unknown_counter_action(
     _staff: StaffUser,
     Path((no, action)): Path<(String, String)>,
 ) -> AppError {
-    if let Err(not_found) = counter_no(&app.hall, &no) {
+    if let Err(not_found) = counter_no(&app.hall(), &no) {
         return not_found;
     }
     AppError::not_found(

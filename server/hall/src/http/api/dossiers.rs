@@ -68,7 +68,7 @@ pub async fn counter_dossiers(
     Path(no): Path<String>,
 ) -> Result<Json<DossierList>, AppError> {
     let staff = staff(&user);
-    let no = counter_no(&app.hall, &no)?;
+    let no = counter_no(&app.hall(), &no)?;
     let list = app
         .read(move |conn, _| dossiers::at_counter(conn, no, &staff))
         .await?;
@@ -103,7 +103,7 @@ pub async fn attach_dossier(
     Body(body): Body<AttachBody>,
 ) -> Result<Json<DossierList>, AppError> {
     let staff = staff(&user);
-    let no = counter_no(&app.hall, &no)?;
+    let no = counter_no(&app.hall(), &no)?;
     let code = dossier_code(body.code.as_deref())?;
     let list = app
         .run(move |ctx| dossiers::attach(ctx, no, &staff, code))
@@ -139,7 +139,7 @@ pub async fn detach_dossier(
     Path((no, code)): Path<(String, String)>,
 ) -> Result<Json<DossierList>, AppError> {
     let staff = staff(&user);
-    let no = counter_no(&app.hall, &no)?;
+    let no = counter_no(&app.hall(), &no)?;
     let code = dossier_code(Some(&code))?;
     let list = app
         .run(move |ctx| dossiers::detach(ctx, no, &staff, code))
@@ -203,7 +203,7 @@ pub async fn result_ticket(
     let service = req
         .service
         .as_deref()
-        .map(|s| service_code(&app.hall, s))
+        .map(|s| service_code(&app.hall(), s))
         .transpose()?;
     let request_id = request_id(req.request_id)?;
     let pickup = ResultRequest {

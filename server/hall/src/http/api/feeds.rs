@@ -282,7 +282,7 @@ pub async fn ws_counter(
     Path(no): Path<String>,
     Query(query): Query<TokenParam>,
 ) -> Result<Response, AppError> {
-    let no = counter_no(&state.store.hall, &no)?;
+    let no = counter_no(&state.store.hall(), &no)?;
     let ws = upgrade(ws)?;
     let held = owner_of(&state, caller, query, addr)
         .await?

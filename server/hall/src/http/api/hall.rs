@@ -124,19 +124,22 @@ pub async fn services(
     State(clock): State<Arc<dyn Clock>>,
     State(announcer): State<crate::announce::Announcer>,
 ) -> Result<Json<HallInfo>, AppError> {
-    let hall = store.hall.clone();
+    let hall = store.hall();
     let now = clock.now();
-    let list = store
-        .read(move |conn| views::services(conn, &hall, millis(now)))
-        .await?;
+    let list = {
+        let hall = hall.clone();
+        store
+            .read(move |conn| views::services(conn, &hall, millis(now)))
+            .await?
+    };
     Ok(Json(HallInfo {
-        hall: store.hall.name.clone(),
-        timezone: store.hall.tz.name().to_owned(),
-        rating_scale: store.hall.rating_scale,
-        notice: store.hall.notice.clone(),
+        hall: hall.name.clone(),
+        timezone: hall.tz.name().to_owned(),
+        rating_scale: hall.rating_scale,
+        notice: hall.notice.clone(),
         announcements: AnnouncementSettings {
-            volume: announcer.volume,
-            chime: announcer.chime,
+            volume: announcer.voice().volume,
+            chime: announcer.voice().chime,
         },
         priorities: Priority::ALL
             .iter()
@@ -147,15 +150,15 @@ pub async fn services(
             })
             .collect(),
         services: list,
-        absent_after_seconds: store.hall.absence.after_call_secs,
-        absent_undo_minutes: store.hall.absence.undo_minutes,
+        absent_after_seconds: hall.absence.after_call_secs,
+        absent_undo_minutes: hall.absence.undo_minutes,
         bookings: BookingMode {
-            enabled: store.hall.bookings.enabled,
-            online_only: store.hall.bookings.enabled && store.hall.bookings.online_only,
+            enabled: hall.bookings.enabled,
+            online_only: hall.bookings.enabled && hall.bookings.online_only,
         },
-        issuing: issuing_view(&store.hall, now),
-        recall_gap_minutes: store.hall.recall.recall_gap_minutes,
-        absent_after_calls: store.hall.recall.absent_after_calls,
+        issuing: issuing_view(&hall, now),
+        recall_gap_minutes: hall.recall.recall_gap_minutes,
+        absent_after_calls: hall.recall.absent_after_calls,
     }))
 }
 
@@ -192,7 +195,7 @@ pub async fn announcement(
     caller: Result<Caller, AppError>,
     Query(q): Query<AnnouncementQuery>,
 ) -> Result<Response, AppError> {
-    let counter = counter_no(&store.hall, &q.counter)?;
+    let counter = counter_no(&store.hall(), &q.counter)?;
     let valid = (1..=9).contains(&q.code.len())
         && q.code
             .bytes()
@@ -206,7 +209,7 @@ pub async fn announcement(
     // Synthesis costs a process and a few hundred KB: only for what the hall has said.
     let preview = matches!(caller, Ok(Caller::Staff(_)));
     if !preview {
-        let day = motcua_domain::numbering::local_day(clock.now(), store.hall.tz).to_string();
+        let day = motcua_domain::numbering::local_day(clock.now(), store.hall().tz).to_string();
         let code = q.code.clone();
         let no = counter.get();
         let called = store

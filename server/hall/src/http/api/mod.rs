@@ -40,6 +40,7 @@ mod dossiers;
 mod feeds;
 mod hall;
 mod printing;
+mod setup;
 mod staff;
 mod ticketing;
 
@@ -54,6 +55,7 @@ pub use dossiers::*;
 pub use feeds::*;
 pub use hall::*;
 pub use printing::*;
+pub use setup::*;
 pub use staff::*;
 pub use ticketing::*;
 

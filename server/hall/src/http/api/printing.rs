@@ -50,7 +50,7 @@ pub async fn unprinted_jobs(
     State(clock): State<Arc<dyn Clock>>,
     StaffUser(_user): StaffUser,
 ) -> Result<Json<PrintJobList>, AppError> {
-    let tz = store.hall.tz;
+    let tz = store.hall().tz;
     let now = clock.now().with_timezone(&tz);
     let midnight = now
         .date_naive()

@@ -154,7 +154,7 @@ pub async fn add_user(
     let role = Role::parse(&req.role)
         .ok_or_else(|| AppError::invalid("unknown_role", "role is admin, manager or clerk"))?;
     let now = millis(clock.now());
-    let hall = store.hall.name.clone();
+    let hall = store.hall().name.clone();
     motcua_web::accounts::check_new_user(&req.name, role, &req.password, &[&hall])?;
     let hash = guard.hasher.hash(req.password).await?;
     let user = store

@@ -60,7 +60,7 @@ pub async fn issue_ticket(
     Body(req): Body<IssueRequest>,
 ) -> Result<Response, AppError> {
     let issued_by = issuer.issued_by;
-    let service = service_code(&app.hall, &req.service)?;
+    let service = service_code(&app.hall(), &req.service)?;
     let priority = match req.priority.as_deref() {
         None => Priority::None,
         Some(p) => Priority::parse(p).ok_or_else(|| {
@@ -185,7 +185,7 @@ pub async fn ticket_qr(
     if found.is_none() {
         return Err(AppError::not_found("ticket_not_found", "no such ticket"));
     }
-    let url = store.hall.ticket_url(&token);
+    let url = store.hall().ticket_url(&token);
     let code = qrcode::QrCode::with_error_correction_level(url.as_bytes(), qrcode::EcLevel::M)
         .map_err(AppError::internal)?;
     let svg = code
@@ -214,7 +214,7 @@ pub async fn ticket_status(
     Path(token): Path<String>,
 ) -> Result<Response, AppError> {
     let token = ticket_token(&token)?;
-    let hall = store.hall.clone();
+    let hall = store.hall();
     let view = store
         .read::<_, AppError, _>(move |conn| {
             let t = tickets::by_token(conn, &token)?
@@ -283,9 +283,9 @@ pub async fn list_tickets(
     let service = filter
         .service
         .as_deref()
-        .map(|s| service_code(&store.hall, s))
+        .map(|s| service_code(&store.hall(), s))
         .transpose()?;
-    let hall = store.hall.clone();
+    let hall = store.hall();
     let day = motcua_domain::numbering::local_day(clock.now(), hall.tz).to_string();
     let tickets = store
         .read(move |conn| {
@@ -395,7 +395,7 @@ pub async fn call_ticket(
             )
         })?;
         Ok(Action::Call {
-            counter: counter_no(&app.hall, &no.to_string())?,
+            counter: counter_no(&app.hall(), &no.to_string())?,
         })
     })
     .await
@@ -521,7 +521,7 @@ pub async fn transfer_ticket(
             )
         })?;
         Ok(Action::Transfer {
-            to: service_code(&app.hall, &to)?,
+            to: service_code(&app.hall(), &to)?,
         })
     })
     .await
@@ -563,7 +563,7 @@ pub async fn rate_ticket(
     let level = body
         .level
         .ok_or_else(|| AppError::invalid("missing_level", "say the rating: {\"level\": 5}"))?;
-    let scale = app.hall.rating_scale;
+    let scale = app.hall().rating_scale;
     if !(1..=scale).contains(&level) {
         return Err(AppError::invalid(
             "bad_rating",
