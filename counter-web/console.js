@@ -109,7 +109,10 @@ function wire() {
     tickWaiting();
     // Absent becomes possible once the minimum time since the call has passed.
     const button = $('button[data-action="no-show"]');
+    // So does Recall, once the hall's gap since the last call has.
+    const recall = $('button[data-action="recall"]');
     if (button.disabled !== (state.pending || !legal()['no-show'])) render();
+    else if (recall.disabled !== (state.pending || !legal().recall)) render();
     else renderAbsentSoon();
     absents.render();
   }, 1000);

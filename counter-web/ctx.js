@@ -26,6 +26,8 @@ export const state = {
   feed: null,
   absentAfter: 120, // seconds after a call before "absent" is offered (or a recall)
   undoMinutes: 15, // how long an absence may be undone
+  recallGap: 0, // minutes a recall waits after the last call (the hall's rule; 0: none)
+  absentAfterCalls: 0, // calls after which the hall itself marks an unanswered ticket absent
   transferArmed: null, // {id, to, at}: a transfer into a field no counter serves, asked once
 };
 

@@ -6,7 +6,7 @@ import { h } from '/shared/el.js';
 import { $, duration, pauseLabel, priorityLabel, state, t, ticketField } from './ctx.js';
 import { renderDossiers } from './dossiers.js';
 import { drawQueue, tickQueue } from './queue.js';
-import { absents, confirm, reprint } from './work.js';
+import { absents, confirm, held, reprint } from './work.js';
 
 /** Seconds until the called ticket `cur` may be marked absent (0: now): after a recall, or
  * the hall's minimum time since the call (the server refuses sooner: absent_too_soon). */
@@ -15,6 +15,15 @@ export function absentIn(cur) {
   const at = Date.parse(cur.called_at);
   if (Number.isNaN(at)) return 0;
   return Math.max(0, Math.ceil((at + state.absentAfter * 1000 - clock.now()) / 1000));
+}
+
+/** Seconds until the called ticket `cur` may be recalled (0: now): the hall's gap since the
+ * last call (the server refuses sooner: recall_too_soon). */
+export function recallIn(cur) {
+  if (!cur || cur.status !== 'called' || !state.recallGap) return 0;
+  const at = Date.parse(cur.called_at);
+  if (Number.isNaN(at)) return 0;
+  return Math.max(0, Math.ceil((at + state.recallGap * 60_000 - clock.now()) / 1000));
 }
 
 /** Which of the clerk's moves are legal now. */
@@ -27,13 +36,14 @@ export function legal() {
   return {
     next: open && !cur,
     call: open && !cur,
-    recall: st === 'called',
+    recall: st === 'called' && recallIn(cur) === 0,
     start: st === 'called',
     'no-show': st === 'called' && absentIn(cur) === 0,
     finish: st === 'serving',
     transfer: !!cur,
     reprint: !!cur,
     return: !!cur,
+    hold: st === 'called' || st === 'serving',
     cancel: !!cur,
     pause: open && !cur,
     resume: paused,
@@ -97,6 +107,7 @@ export function render() {
   fillTransfer();
   renderWaiting(may.call && !state.pending);
   absents.render();
+  held.render();
   renderDossiers();
 }
 
@@ -108,6 +119,17 @@ export function renderAbsentSoon() {
   soon.textContent = cur?.status === 'called' && wait > 0 ? t('absent.in', { s: wait }) : '';
   $('button[data-action="no-show"]').title =
     cur?.status === 'called' && wait > 0 ? t('absent.why', { s: state.absentAfter }) : '';
+  // Under Recall: how long before it is offered (the hall's gap between calls), and the
+  // hall's own absence after its last call.
+  const recall = recallIn(cur);
+  $('#recall-soon').textContent = cur?.status === 'called' && recall > 0 ? t('absent.in', { s: recall }) : '';
+  $('button[data-action="recall"]').title =
+    cur?.status === 'called' && state.recallGap
+      ? t(state.absentAfterCalls ? 'recall.whyAuto' : 'recall.why', {
+          m: state.recallGap,
+          n: state.absentAfterCalls,
+        })
+      : '';
 }
 
 /** The waiting list (queue.js): each ticket is a button that calls exactly that one (when the

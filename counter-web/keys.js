@@ -15,6 +15,7 @@ export const KEYS = [
   ['A', 'no-show', 'help.absentTwice'],
   ['T', 'transfer', 'help.transferKey'],
   ['B', 'return', 'act.return'],
+  ['H', 'hold', 'act.hold'],
   ['X', 'cancel', 'help.cancelTwice'],
   ['I', 'reprint', 'help.reprintTwice'],
   ['P', 'pause', 'help.pauseResume'],

@@ -5,7 +5,7 @@
 import { ApiError, api } from '/shared/api.js';
 import { clock } from '/shared/clock.js';
 import { $, fieldName, info, say, service, state, t } from './ctx.js';
-import { absentIn, fillTransfer, legal, render } from './desk.js';
+import { absentIn, fillTransfer, legal, recallIn, render } from './desk.js';
 import { failed, leaveWork } from './signin.js';
 import { applyCounter, applyTicket, confirm, refetch, refreshCounts, reprint } from './work.js';
 
@@ -16,6 +16,7 @@ const DONE = {
   finish: 'info.served',
   'no-show': 'info.absent',
   return: 'info.returned',
+  hold: 'info.held',
   cancel: 'info.cancelled',
   transfer: 'info.transferred',
 };
@@ -25,6 +26,9 @@ function refuse(action) {
   const cur = state.counter?.current;
   if (action === 'no-show' && cur?.status === 'called') {
     say('error', t('absent.notYet', { s: absentIn(cur), after: state.absentAfter }));
+  }
+  if (action === 'recall' && cur?.status === 'called' && recallIn(cur) > 0) {
+    say('error', t('recall.notYet', { s: recallIn(cur), m: state.recallGap }));
   }
   if (action === 'call' && cur) say('error', t('err.counter_busy'));
   if (action === 'call' && state.counter?.state === 'paused') say('error', t('err.counter_paused'));
@@ -110,6 +114,7 @@ async function send(action, no, cur, ticketId, body) {
     case 'finish':
     case 'no-show':
     case 'return':
+    case 'hold':
     case 'cancel':
     case 'transfer': {
       const tk = await api('POST', `/api/tickets/${cur.id}/${action}`, body);

@@ -41,6 +41,8 @@ export async function loadHall() {
       state.priorities = Object.fromEntries(hall.priorities.map((p) => [p.code, p]));
       if (Number.isFinite(hall.absent_after_seconds)) state.absentAfter = hall.absent_after_seconds;
       if (Number.isFinite(hall.absent_undo_minutes)) state.undoMinutes = hall.absent_undo_minutes;
+      if (Number.isFinite(hall.recall_gap_minutes)) state.recallGap = hall.recall_gap_minutes;
+      if (Number.isFinite(hall.absent_after_calls)) state.absentAfterCalls = hall.absent_after_calls;
       $('#hall-name').textContent = hall.hall;
       return;
     } catch {

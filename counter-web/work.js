@@ -7,12 +7,13 @@ import { api } from '/shared/api.js';
 import { clock } from '/shared/clock.js';
 import { follow } from '/shared/feed.js';
 import { makeAbsents } from './absents.js';
+import { makeHeld } from './held.js';
 import { clearCheckIn } from './checkin.js';
 import { clearDossiers } from './dossiers.js';
 import { makeConfirm } from './confirm.js';
 import { $, fieldName, say, state, t } from './ctx.js';
 import { fillTransfer, legal, render, renderWaiting } from './desk.js';
-import { undoAbsent } from './moves.js';
+import { act, undoAbsent } from './moves.js';
 import { makeReprint } from './reprint.js';
 import { failed, leaveWork, showView } from './signin.js';
 
@@ -43,6 +44,16 @@ export const absents = makeAbsents({
   undo: (tk, to) => undoAbsent(tk, to),
 });
 
+// "Tạm gác": this counter's tickets on hold, called back here keeping their turn.
+export const held = makeHeld({
+  t,
+  $,
+  state,
+  fieldName,
+  mayCall: () => legal().call && !state.pending,
+  callBack: (tk) => act('call', tk.id),
+});
+
 export function startWork(counter) {
   stopWork();
   state.no = counter.no;
@@ -69,6 +80,7 @@ export function stopWork() {
   state.feed = null;
   reprint.stop();
   absents.set([]);
+  held.set([]);
   document.body.dataset.connected = 'false';
 }
 
@@ -136,6 +148,8 @@ function onFrame(frame) {
       state.counter?.services.includes(tk.service)
     )
       refreshCounts();
+    // The held list follows every hold, and every move of a held ticket.
+    if (frame.kind === 'held' || held.has(tk.id)) refreshCounts();
     // A ticket issued or printed again: its print result follows; read the list after it.
     if (frame.kind === 'issued' || frame.kind === 'reprinted') reprint.later();
   }
@@ -172,14 +186,16 @@ export function refreshCounts() {
   countsTimer = setTimeout(async () => {
     const no = state.no;
     try {
-      const [served, absent] = await Promise.all([
+      const [served, absent, aside] = await Promise.all([
         api('GET', '/api/tickets?status=served'),
         api('GET', '/api/tickets?status=absent'),
+        api('GET', '/api/tickets?status=held'),
       ]);
       if (no !== state.no) return;
       $('#count-served').textContent = served.tickets.filter((x) => x.counter === no).length;
       $('#count-absent').textContent = absent.tickets.filter((x) => x.counter === no).length;
       absents.set(absent.tickets);
+      held.set(aside.tickets);
     } catch (err) {
       if (err.status === 401) failed(err);
     }

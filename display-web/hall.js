@@ -134,6 +134,7 @@ function fate(c) {
   if (holds(c)) return 'holds';
   if (c.status === 'waiting') return 'requeued';
   if (c.status === 'absent') return 'absent';
+  if (c.status === 'held') return 'held';
   if (c.status === 'cancelled') return 'cancelled';
   return 'done';
 }
@@ -142,6 +143,7 @@ function fate(c) {
 const FATES = {
   requeued: 'fate.requeued',
   absent: 'fate.absent',
+  held: 'fate.held',
   cancelled: 'fate.cancelled',
 };
 

@@ -6,6 +6,7 @@
 import { api } from '/shared/api.js';
 import { follow } from '/shared/feed.js';
 import { startPairing } from '/shared/pairing.js';
+import { recheckAt } from './hours.js';
 import { nav, S, t } from './state.js';
 import { printState, setPrint } from './ticket.js';
 
@@ -23,6 +24,15 @@ function recount() {
   }
 }
 
+let quotaTimer = null;
+function quotasLater() {
+  if (quotaTimer) return;
+  quotaTimer = setTimeout(() => {
+    quotaTimer = null;
+    loadMeta();
+  }, 300);
+}
+
 function onHall(m) {
   if (m.type === 'snapshot') {
     S.snapshot = true;
@@ -35,6 +45,9 @@ function onHall(m) {
     if (S.metaOk) loadMeta();
   } else if (m.type === 'event') {
     if (m.waiting) for (const s of S.services) s.waiting = m.waiting[s.code] ?? 0;
+    // A number given anywhere in the hall may take one of its field's quota: the hall feed
+    // merges quiet changes, so the quotas are read again (once for a burst) rather than counted.
+    if (m.kind === 'issued' && S.services.some((s) => s.quota_left != null)) quotasLater();
     if (m.counter) {
       S.counters.set(m.counter.no, m.counter);
       recount();
@@ -52,8 +65,17 @@ export async function loadMeta() {
     S.tz = b.timezone || S.tz;
     S.priorities = b.priorities || [];
     if (!S.snapshot) applyServices(b.services);
+    // The quotas as of now (the snapshot may be older: a new day started since).
+    else
+      for (const f of b.services || []) {
+        const s = S.services.find((x) => x.code === f.code);
+        if (s) s.quota_left = f.quota_left;
+      }
     const was = S.bookings.online_only;
     S.bookings = { enabled: Boolean(b.bookings?.enabled), online_only: Boolean(b.bookings?.online_only) };
+    S.issuing = b.issuing || { open: true };
+    // Numbers stop or start at a time the server gave: read its word again then.
+    recheckAt(loadMeta);
     S.metaOk = true;
     // The hall went online-only (or back) while someone is on the priority step: redraw it,
     // so it offers what the hall gives now.

@@ -11,6 +11,7 @@
 
 import { ApiError, api } from '/shared/api.js';
 import { h } from '/shared/el.js';
+import { loadMeta } from './feeds.js';
 import { fieldIcon } from './icons.js';
 import { fieldState, names, nav, otherLang, S, t } from './state.js';
 import { requestId } from './steps.js';
@@ -78,6 +79,11 @@ async function takeResult(receipt, service) {
   if (failure?.status === 401 || failure?.status === 403) return nav.unpair(true);
   if (S.screen !== 'result') return;
   const code = failure?.code;
+  // Numbers have stopped (the hall's hours): the start screen says since when, and until when.
+  if (code === 'issuing_stopped' || code === 'hall_closed_today') {
+    await loadMeta();
+    return nav.goStart();
+  }
   if (code === 'choose_field') {
     S.result.choose = true;
   } else {

@@ -21,6 +21,7 @@ import {
 } from './state.js';
 import { openCheckIn } from './checkin.js';
 import { openResult } from './result.js';
+import { issuingStopped, quotaText, stoppedHead, untilLine } from './hours.js';
 import { chooseField, choosePriority, issue } from './steps.js';
 import { backButton, bilingual, ico, label, other, tap, title } from './ui.js';
 
@@ -45,8 +46,10 @@ export function drawStart() {
   const onlyBooked = S.bookings.enabled && S.bookings.online_only;
   // On a break (lunch, a meeting) citizens may still take a number and wait; only a hall
   // with no counter open or paused is closed.
-  const head =
-    state !== 'closed'
+  const stopped = issuingStopped();
+  const head = stopped
+    ? stoppedHead()
+    : state !== 'closed'
       ? title(onlyBooked ? 'only_title' : 'start_title')
       : h(
           'div',
@@ -80,10 +83,12 @@ export function drawStart() {
         'div',
         { class: S.bookings.enabled ? 'start-actions two' : 'start-actions' },
         S.bookings.enabled ? bookingButton(onlyBooked) : null,
-        resultButton(),
+        // A result pick-up is a number too: not while numbers are stopped.
+        stopped ? null : resultButton(),
       ),
     ),
-    state === 'break' ? h('p', { class: 'banner' }, t('hall_break')) : null,
+    state === 'break' && !stopped ? h('p', { class: 'banner' }, t('hall_break')) : null,
+    stopped ? null : untilLine(),
     S.noPrinter
       ? h('p', { class: 'banner', 'data-banner': 'no-printer' }, ico('printer'), bilingual('no_printer'))
       : null,
@@ -161,21 +166,29 @@ function resultButton() {
 
 function fieldButton(s) {
   const [name, name2] = names(s.name_vi, s.name_en);
-  const state = fieldState(s);
+  // No numbers anywhere now (the hall's hours): every field says so by being off.
+  const state = issuingStopped() ? 'closed' : fieldState(s);
   const waiting = t('waiting', { n: s.waiting ?? 0 });
+  const quota = quotaText(s);
   const count =
-    state === 'open'
-      ? waiting
-      : state === 'break'
-        ? `${t('field_break')} · ${t('no_counter')} · ${waiting}`
-        : t('no_counter');
+    state === 'full'
+      ? quota
+      : state === 'open'
+        ? quota
+          ? `${waiting} · ${quota}`
+          : waiting
+        : state === 'break'
+          ? `${t('field_break')} · ${t('no_counter')} · ${waiting}`
+          : issuingStopped()
+            ? waiting
+            : t('no_counter');
   return h(
     'button',
     {
       type: 'button',
       class: `field ${state}`,
       'data-field': s.code,
-      disabled: state === 'closed',
+      disabled: state === 'closed' || state === 'full',
       onclick: tap(() => chooseField(s.code)),
     },
     h('span', { class: 'icon' }, fieldIcon(s)),
@@ -185,7 +198,14 @@ function fieldButton(s) {
       h('span', { class: 'name' }, name),
       name2 ? h('span', { class: 'name2', lang: otherLang() }, name2) : null,
     ),
-    h('span', { class: state === 'open' ? 'count' : 'count long' }, count),
+    h(
+      'span',
+      {
+        class: state === 'open' && !quota ? 'count' : 'count long',
+        'data-quota': state === 'full' ? 'full' : null,
+      },
+      count,
+    ),
   );
 }
 

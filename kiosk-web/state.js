@@ -34,6 +34,9 @@ export const S = {
   // /api/services: the hall takes bookings (the kiosk checks them in); online-only, walk-in
   // numbers are for the priority kinds alone.
   bookings: { enabled: false, online_only: false },
+  // /api/services: whether numbers are given now ({open, until} or {open: false, why, since,
+  // reopens, closed_vi, closed_en}), by the hall's hours.
+  issuing: { open: true },
   field: null,
   priority: 'none',
   busy: false,
@@ -94,8 +97,9 @@ function pausedFor(code) {
   return false;
 }
 
-/** 'open' | 'break' | 'closed' for one field. */
+/** 'open' | 'break' | 'closed' | 'full' (its numbers of the day are given) for one field. */
 export function fieldState(s) {
+  if (s.quota_left === 0) return 'full';
   if (s.counters_open > 0) return 'open';
   return pausedFor(s.code) ? 'break' : 'closed';
 }

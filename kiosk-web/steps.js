@@ -9,7 +9,7 @@ const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export function chooseField(code) {
   const s = service(code);
-  if (!s || fieldState(s) === 'closed') return;
+  if (!s || ['closed', 'full'].includes(fieldState(s))) return;
   Object.assign(S, { field: code, priority: 'none', error: null });
   nav.show('priority');
 }
@@ -65,7 +65,20 @@ export async function issue() {
       series_exhausted: 'exhausted',
       issue_rate_exceeded: 'too_fast',
       walk_ins_priority_only: 'priority_only',
+      quota_reached: 'exhausted',
     }[code] ?? 'try_again';
+  // The field's quota is reached, or numbers stopped (the hall's hours) since the kiosk last
+  // read the hall: read it again, and for the hours go back to the start, which says why and
+  // when numbers start again.
+  if (code === 'quota_reached') {
+    const s = service(S.field);
+    if (s) s.quota_left = 0;
+    loadMeta();
+  }
+  if (code === 'issuing_stopped' || code === 'hall_closed_today') {
+    await loadMeta();
+    return nav.goStart();
+  }
   // The hall went online-only since the kiosk last read its settings: read them again, so the
   // priority step offers only what the hall gives today.
   if (S.error === 'priority_only') loadMeta();

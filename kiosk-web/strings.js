@@ -188,6 +188,16 @@ const vi = {
   weekday_4: 'Thứ Năm',
   weekday_5: 'Thứ Sáu',
   weekday_6: 'Thứ Bảy',
+
+  // The day's rules: when numbers stop, and a field's daily quota.
+  issuing_until: 'Cấp số đến {time}',
+  stopped_day_over: 'Đã ngừng cấp số lúc {time}',
+  stopped_break: 'Tạm ngừng cấp số từ {time}',
+  stopped_not_yet: 'Chưa đến giờ cấp số',
+  stopped_closed: 'Hôm nay bộ phận một cửa nghỉ',
+  come_back: 'Mời quay lại {time}',
+  quota_full: 'Đã hết số hôm nay',
+  quota_left: 'Còn {n} số hôm nay',
 };
 
 const en = {
@@ -339,6 +349,15 @@ const en = {
   weekday_4: 'Thursday',
   weekday_5: 'Friday',
   weekday_6: 'Saturday',
+
+  issuing_until: 'Numbers are given until {time}',
+  stopped_day_over: 'Numbers stopped at {time}',
+  stopped_break: 'No numbers since {time} (break)',
+  stopped_not_yet: 'Numbers are not given yet',
+  stopped_closed: 'The hall is closed today',
+  come_back: 'Please come back at {time}',
+  quota_full: 'No numbers left today',
+  quota_left: '{n} numbers left today',
 };
 
 for (const [code, text] of Object.entries(printReasons.vi)) vi[`why_${code}`] = text;

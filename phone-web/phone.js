@@ -37,6 +37,7 @@ const t = makeI18n({
     served: 'Đã giải quyết xong lúc {t}. Cảm ơn bạn!',
     absent: 'Bạn đã được gọi lúc {t} nhưng không có mặt tại quầy, nên phiếu này đã kết thúc.',
     cancelled: 'Phiếu này đã bị hủy (ví dụ: hết giờ làm việc trong ngày).',
+    held: 'Phiếu đang tạm gác tại quầy {n} để bạn bổ sung hồ sơ. Xong, hãy quay lại quầy {n}: bạn được gọi lại, không phải xếp hàng lại.',
     again: 'Nếu vẫn cần làm thủ tục, xin lấy số mới hoặc hỏi cán bộ tại quầy.',
     norate: 'Phiếu chưa được phục vụ nên không có phần đánh giá.',
     transferred:
@@ -82,6 +83,7 @@ const t = makeI18n({
     served: 'Done at {t}. Thank you!',
     absent: 'You were called at {t} but were not at the counter, so this ticket has ended.',
     cancelled: 'This ticket was cancelled (for example, the hall closed for the day).',
+    held: 'Your ticket is on hold at counter {n} while you complete your dossier. Then come back to counter {n}: you are called back, with no queueing again.',
     again: 'If you still need the service, please take a new number or ask at a counter.',
     norate: 'This ticket was not served, so there is nothing to rate.',
     transferred:

@@ -184,6 +184,7 @@ pub fn settings(call_order: CallOrder) -> Settings {
                 booking_prefix: None,
                 satisfaction_target_percent: 95,
                 procedures: Vec::new(),
+                daily_quota: 0,
                 icon: None,
             })
             .collect(),

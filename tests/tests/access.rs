@@ -335,6 +335,7 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/tickets/{id}/transfer",  TicketAction("transfer"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/tickets/{id}/return",    TicketAction("return"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/tickets/{id}/cancel",    TicketAction("cancel"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/tickets/{id}/hold",      TicketAction("hold"),     [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     // Back to the front of its queue: a clerk whose counter serves the field, a manager.
     ("POST /api/tickets/{id}/undo-absent", TicketAction("undo-absent"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     // Rated on the counter's tablet, signed in as the member of staff holding the counter
@@ -680,7 +681,9 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             // The state each move starts from.
             let (called, serving, served) = match action {
                 "call" | "cancel" => (false, false, false),
-                "recall" | "start" | "no-show" | "transfer" | "undo-absent" => (true, false, false),
+                "recall" | "start" | "no-show" | "transfer" | "undo-absent" | "hold" => {
+                    (true, false, false)
+                }
                 "finish" | "return" => (true, true, false),
                 "rate" => (true, true, true),
                 other => panic!("no such action {other}"),

@@ -561,6 +561,7 @@ impl HallRow {
                             service_minutes: 10,
                             satisfaction_target_percent: s.satisfaction_target_percent,
                             procedures: Vec::new(),
+                            daily_quota: 0,
                             icon: None,
                         })
                     })
@@ -585,6 +586,9 @@ impl HallRow {
             notice: String::new(),
             public_url: String::new(),
             bookings: Default::default(),
+            issuing: Default::default(),
+            recall: Default::default(),
+            holds_per_counter: 0,
         }
     }
 }

@@ -76,6 +76,9 @@ pub struct BookingRules {
     pub window_minutes: u32,
     /// Opening spans of a working day, local time, in order.
     pub opening: Vec<(NaiveTime, NaiveTime)>,
+    /// The weekdays (ISO: Monday 1 .. Sunday 7) whose spans differ from `opening` (a
+    /// Saturday morning, a Friday closing early), each with its own, in order.
+    pub by_weekday: BTreeMap<u32, Vec<(NaiveTime, NaiveTime)>>,
     /// Working weekdays, ISO (Monday 1 .. Sunday 7).
     pub weekdays: Vec<u32>,
     pub fields: Vec<BookingField>,
@@ -141,6 +144,7 @@ impl Default for BookingRules {
             days_ahead: 6,
             window_minutes: 30,
             opening: vec![(t(7, 30), t(11, 30)), (t(13, 30), t(17, 0))],
+            by_weekday: BTreeMap::new(),
             weekdays: vec![1, 2, 3, 4, 5],
             fields: Vec::new(),
             per_person_per_day: 2,
@@ -203,22 +207,30 @@ impl BookingRules {
         None
     }
 
+    /// The opening spans of `day` were it a working day: its weekday's own, or the
+    /// hall's usual ones.
+    pub fn opening_on(&self, day: NaiveDate) -> &[(NaiveTime, NaiveTime)] {
+        self.by_weekday
+            .get(&day.weekday().number_from_monday())
+            .unwrap_or(&self.opening)
+    }
+
     /// The windows of a working day (none on a closed one), in order.
     pub fn windows(&self, day: NaiveDate) -> Vec<Window> {
         if self.closure(day).is_some() {
             return Vec::new();
         }
-        self.working_day()
+        self.working_day(day)
     }
 
-    /// The windows of every working day (the same on each), in order.
-    pub fn working_day(&self) -> Vec<Window> {
+    /// The windows of `day` were it a working day, in order.
+    pub fn working_day(&self, day: NaiveDate) -> Vec<Window> {
         if self.window_minutes == 0 {
             return Vec::new();
         }
         let step = Duration::minutes(i64::from(self.window_minutes));
         let mut windows = Vec::new();
-        for &(open, close) in &self.opening {
+        for &(open, close) in self.opening_on(day) {
             let mut start = open;
             loop {
                 let (end, wrapped) = start.overflowing_add_signed(step);

@@ -106,6 +106,9 @@ pub enum Event {
     Served {},
     /// Called, never came.
     Absent {},
+    /// Put aside at the event's counter (the citizen went to complete the dossier): the
+    /// counter is free; the ticket is called back from the hold, keeping its turn.
+    Held {},
     /// The absence was taken back (the citizen came back within the window): called again
     /// at the event's counter, or back at the front of the queue with its queue time.
     AbsentUndone {
@@ -266,6 +269,7 @@ impl Event {
             Event::Serving {} => "serving",
             Event::Served {} => "served",
             Event::Absent {} => "absent",
+            Event::Held {} => "held",
             Event::AbsentUndone { .. } => "absent_undone",
             Event::Cancelled { .. } => "cancelled",
             Event::Returned { .. } => "returned",
@@ -348,6 +352,7 @@ impl Event {
             | Event::Serving {}
             | Event::Served {}
             | Event::Absent {}
+            | Event::Held {}
             | Event::AbsentUndone { .. }
             | Event::Cancelled { .. }
             | Event::Returned { .. }
@@ -369,6 +374,7 @@ impl Event {
             | Event::Serving {}
             | Event::Served {}
             | Event::Absent {}
+            | Event::Held {}
             | Event::AbsentUndone { .. }
             | Event::Transferred { .. }
             | Event::Returned { .. } => true,
@@ -535,6 +541,7 @@ mod tests {
             (Event::Serving {}, json!({})),
             (Event::Served {}, json!({})),
             (Event::Absent {}, json!({})),
+            (Event::Held {}, json!({})),
             (
                 Event::AbsentUndone {
                     to: UndoTo::Counter,

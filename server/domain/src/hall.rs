@@ -24,6 +24,9 @@ pub struct Service {
     /// pick-up ticket for a dossier of one of them, never seen in this hall, goes here.
     #[serde(skip)]
     pub procedures: Vec<String>,
+    /// Walk-in numbers the field gives a day (0: no bound); booked numbers are not
+    /// counted (their places are planned), nor result pick-ups.
+    pub daily_quota: u32,
     /// The picture on the kiosk's button, when the hall chose one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
@@ -74,8 +77,15 @@ pub struct Hall {
     pub notice: String,
     /// Where the citizen's status page lives, e.g. `http://192.168.1.10:8080`.
     pub public_url: String,
-    /// How the hall takes bookings (off by default).
+    /// How the hall takes bookings (off by default), and its calendar: opening hours,
+    /// working days, closed days (bookings, issuing and complaints read it alike).
     pub bookings: crate::booking::BookingRules,
+    /// When numbers are given out, on that calendar.
+    pub issuing: crate::hours::IssuingRules,
+    /// Recalls' gap, and the calls after which the hall marks a ticket absent itself.
+    pub recall: crate::hours::RecallRules,
+    /// Tickets a counter may hold aside at once ("đi bổ sung hồ sơ"; 0: no holds).
+    pub holds_per_counter: u32,
 }
 
 impl Hall {

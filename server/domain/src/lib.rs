@@ -11,6 +11,7 @@ pub mod estimate;
 pub mod event;
 pub mod hall;
 pub mod holidays;
+pub mod hours;
 pub mod numbering;
 pub mod pairing;
 pub mod policy;
@@ -23,6 +24,7 @@ pub mod working_hours;
 pub use absence::{AbsenceRules, UndoTo};
 pub use error::Error;
 pub use hall::{CallOrder, CounterDef, Hall, Service, local_hhmm, local_time};
+pub use hours::{Issuing, IssuingRules, RecallRules, Stop};
 pub use numbering::Series;
 pub use ticket::{Action, CounterState, Priority, Refusal, Status};
 

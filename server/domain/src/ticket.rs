@@ -2,7 +2,10 @@
 //!
 //! issued -> waiting -> called (recall keeps it called) -> serving -> served,
 //! or absent, transferred (back to waiting, in another field), returned (back to
-//! waiting in the same field) or cancelled. Storage asks [`Status::after`] before every
+//! waiting in the same field) or cancelled. A ticket called or served may be put on hold
+//! (the citizen went to complete the dossier: "đi bổ sung hồ sơ"): the counter is free, and
+//! the ticket is called back from the hold, not from the queue, so it keeps its turn.
+//! Storage asks [`Status::after`] before every
 //! change, so an illegal move is refused the same way whoever asks for it.
 
 use super::{CounterNo, ServiceCode};
@@ -18,6 +21,9 @@ pub enum Status {
     Served,
     Absent,
     Cancelled,
+    /// Put aside at a counter (the citizen went to complete the dossier), to be called
+    /// back there; not in the queue, not at the counter.
+    Held,
 }
 
 impl Status {
@@ -29,6 +35,7 @@ impl Status {
             Status::Served => "served",
             Status::Absent => "absent",
             Status::Cancelled => "cancelled",
+            Status::Held => "held",
         }
     }
 
@@ -40,6 +47,7 @@ impl Status {
             "served" => Status::Served,
             "absent" => Status::Absent,
             "cancelled" => Status::Cancelled,
+            "held" => Status::Held,
             _ => return None,
         })
     }
@@ -59,7 +67,7 @@ impl Status {
             (Action::UndoAbsent { counter: None }, Absent) => Ok(Waiting),
             (Action::UndoAbsent { .. }, _) => refuse("ticket_not_absent"),
             (_, Served | Absent | Cancelled) => refuse("ticket_closed"),
-            (Action::Call { .. }, Waiting) => Ok(Called),
+            (Action::Call { .. }, Waiting | Held) => Ok(Called),
             (Action::Call { .. }, _) => refuse("ticket_not_waiting"),
             (Action::Recall, Called) => Ok(Called),
             (Action::Recall, _) => refuse("ticket_not_called"),
@@ -69,10 +77,12 @@ impl Status {
             (Action::Finish, _) => refuse("ticket_not_serving"),
             (Action::NoShow, Called) => Ok(Absent),
             (Action::NoShow, _) => refuse("ticket_not_called"),
-            (Action::Transfer { .. }, Waiting | Called | Serving) => Ok(Waiting),
-            (Action::Return, Called | Serving) => Ok(Waiting),
+            (Action::Transfer { .. }, Waiting | Called | Serving | Held) => Ok(Waiting),
+            (Action::Return, Called | Serving | Held) => Ok(Waiting),
             (Action::Return, _) => refuse("ticket_not_at_counter"),
-            (Action::Cancel, Waiting | Called | Serving) => Ok(Cancelled),
+            (Action::Cancel, Waiting | Called | Serving | Held) => Ok(Cancelled),
+            (Action::Hold, Called | Serving) => Ok(Held),
+            (Action::Hold, _) => refuse("ticket_not_at_counter"),
         }
     }
 }
@@ -159,6 +169,8 @@ pub enum Action {
     /// Back to the queue (the citizen went to complete the dossier).
     Return,
     Cancel,
+    /// Put aside: the citizen went to complete the dossier, and is called back later.
+    Hold,
     /// Take back an absence: call the ticket again at `counter`, or (`None`) put it back
     /// at the front of its queue with its original queue time.
     UndoAbsent {
@@ -178,6 +190,7 @@ impl Action {
             Action::Transfer { .. } => "transfer",
             Action::Return => "return",
             Action::Cancel => "cancel",
+            Action::Hold => "hold",
             Action::UndoAbsent { .. } => "undo-absent",
         }
     }

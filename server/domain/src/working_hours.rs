@@ -24,7 +24,7 @@ pub fn after(rules: &BookingRules, tz: Tz, from: DateTime<Utc>, hours: u32) -> D
     let mut day = from.with_timezone(&tz).date_naive();
     for _ in 0..DAYS_LOOKED_AHEAD {
         if rules.closure(day).is_none() {
-            for &(open, close) in &rules.opening {
+            for &(open, close) in rules.opening_on(day) {
                 let start = instant(tz, day, open).max(from);
                 let end = instant(tz, day, close);
                 if end <= start {

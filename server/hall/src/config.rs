@@ -13,9 +13,11 @@ use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
 mod bookings;
+mod hours;
 mod server;
 
 pub use bookings::{BookingSettings, IssuerSettings};
+pub use hours::HoursSettings;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -53,6 +55,8 @@ pub struct Settings {
     pub limits: crate::http::issuing_limits::LimitSettings,
     /// Bookings ahead: the page, outside issuers, check-in.
     pub bookings: BookingSettings,
+    /// When numbers are given out (the calendar is `[bookings]`'s).
+    pub hours: HoursSettings,
 }
 
 /// Where and how the hall reports its events to the city.
@@ -258,6 +262,15 @@ pub struct QueueSettings {
     /// An absence may be undone (called again, or back to the front of the queue) this
     /// many minutes (0: never).
     pub absent_undo_minutes: u32,
+    /// A recall comes at least this many minutes after the last call (0: at once).
+    pub recall_gap_minutes: u32,
+    /// After this many calls (the first and its recalls) and `recall_gap_minutes` more
+    /// with nobody coming, the hall marks the ticket absent itself (0: never).
+    pub absent_after_calls: u32,
+    /// Tickets a counter may hold aside at once, the citizens gone to complete their
+    /// dossiers ("đi bổ sung hồ sơ"), to be called back keeping their turn (0: no holds).
+    /// Holds lapse at the day's end.
+    pub holds_per_counter: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
@@ -291,6 +304,9 @@ pub struct ServiceSettings {
     /// pick-up ticket for a dossier of one of them goes to this field.
     #[serde(default)]
     pub procedures: Vec<String>,
+    /// Walk-in numbers the field gives a day (0: no bound).
+    #[serde(default)]
+    pub daily_quota: u32,
     /// The picture on the kiosk's button ([`FIELD_ICONS`]); chosen from the field's name
     /// when not set.
     #[serde(default)]
@@ -374,6 +390,9 @@ impl Default for QueueSettings {
             transfer_keeps_place: true,
             absent_after_seconds: 120,
             absent_undo_minutes: 15,
+            recall_gap_minutes: 0,
+            absent_after_calls: 0,
+            holds_per_counter: 3,
         }
     }
 }
@@ -434,6 +453,7 @@ impl Default for Settings {
             booking_prefix: None,
             satisfaction_target_percent: motcua_domain::stats::OFFICIAL_TARGET_PERCENT,
             procedures: Vec::new(),
+            daily_quota: 0,
             icon: None,
         };
         let procedures = |codes: &[&str]| codes.iter().map(|c| c.to_string()).collect();
@@ -483,6 +503,7 @@ impl Default for Settings {
             city: UplinkSettings::default(),
             limits: Default::default(),
             bookings: BookingSettings::default(),
+            hours: HoursSettings::default(),
         }
     }
 }
@@ -537,7 +558,9 @@ impl Settings {
         }
         let services = self.checked_services()?;
         let counters = self.checked_counters(&services)?;
-        let bookings = self.bookings.rules(&services, &self.services)?;
+        let mut bookings = self.bookings.rules(&services, &self.services)?;
+        let (issuing, by_weekday) = self.hours.rules()?;
+        bookings.by_weekday = by_weekday;
         let listen: std::net::SocketAddr = self.server.listen.parse().map_err(|_| {
             invalid(
                 "server.listen",
@@ -576,6 +599,21 @@ impl Settings {
         if self.queue.absent_undo_minutes > 240 {
             return Err(invalid("queue.absent_undo_minutes", "at most 240"));
         }
+        if self.queue.recall_gap_minutes > 60 {
+            return Err(invalid("queue.recall_gap_minutes", "at most 60"));
+        }
+        if self.queue.holds_per_counter > 20 {
+            return Err(invalid("queue.holds_per_counter", "0 (no holds) to 20"));
+        }
+        if self.queue.absent_after_calls > 10 {
+            return Err(invalid("queue.absent_after_calls", "0 (never) to 10"));
+        }
+        if self.queue.absent_after_calls > 0 && self.queue.recall_gap_minutes == 0 {
+            return Err(invalid(
+                "queue.recall_gap_minutes",
+                "at least 1 when queue.absent_after_calls is set: the last call needs time to be answered",
+            ));
+        }
         if self.server.body_limit_bytes < 1024 {
             return Err(invalid("server.body_limit_bytes", "at least 1024"));
         }
@@ -598,6 +636,12 @@ impl Settings {
             notice: self.hall.notice.clone(),
             public_url,
             bookings,
+            issuing,
+            holds_per_counter: self.queue.holds_per_counter,
+            recall: motcua_domain::RecallRules {
+                recall_gap_minutes: self.queue.recall_gap_minutes,
+                absent_after_calls: self.queue.absent_after_calls,
+            },
         })
     }
 
@@ -651,6 +695,9 @@ impl Settings {
                     ),
                 ));
             }
+            if s.daily_quota > 99_999 {
+                return Err(invalid(key("daily_quota"), "0 (no bound) to 99999"));
+            }
             if !(1..=100).contains(&s.satisfaction_target_percent) {
                 return Err(invalid(
                     key("satisfaction_target_percent"),
@@ -678,6 +725,7 @@ impl Settings {
                 service_minutes: s.service_minutes.max(1),
                 satisfaction_target_percent: s.satisfaction_target_percent,
                 procedures,
+                daily_quota: s.daily_quota,
                 icon: s.icon.clone(),
             });
         }

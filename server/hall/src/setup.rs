@@ -22,7 +22,14 @@ use utoipa::ToSchema;
 
 /// The sections of the settings the admin pages change while the hall runs. The others
 /// (the server's address, the database, TLS, the city's secret) stay the file's.
-pub const LIVE_SECTIONS: &[&str] = &["hall", "queue", "services", "counters", "announcements"];
+pub const LIVE_SECTIONS: &[&str] = &[
+    "hall",
+    "queue",
+    "services",
+    "counters",
+    "announcements",
+    "hours",
+];
 
 /// Who last changed a section on the admin pages, and when (ms).
 #[derive(Debug, Clone, Serialize, ToSchema)]

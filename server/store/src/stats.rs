@@ -98,9 +98,23 @@ fn fold_ticket_event(
             ))?
             .execute(named_params! {":hall": hall, ":ticket": ticket, ":at": e.at})?;
         }
+        // Serving again after a hold: the service before it was kept as a negative start
+        // (below), so the start moves on by the time aside and the service time leaves
+        // the hold out.
         Event::Serving {} => {
             conn.prepare_cached(&format!(
-                "UPDATE stat_visits SET started_at = :at WHERE {CURRENT_VISIT}"
+                "UPDATE stat_visits
+                    SET started_at = CASE WHEN started_at < 0 THEN :at + started_at ELSE :at END
+                  WHERE {CURRENT_VISIT}"
+            ))?
+            .execute(named_params! {":hall": hall, ":ticket": ticket, ":at": e.at})?;
+        }
+        // Put aside while being served: the service so far is kept, as minus its length
+        // (until the ticket is served again). Put aside while only called: nothing to keep.
+        Event::Held {} => {
+            conn.prepare_cached(&format!(
+                "UPDATE stat_visits SET started_at = started_at - :at
+                  WHERE {CURRENT_VISIT} AND started_at > 0"
             ))?
             .execute(named_params! {":hall": hall, ":ticket": ticket, ":at": e.at})?;
         }
@@ -370,6 +384,7 @@ fn fold_counter_event(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusql
         | Event::Serving {}
         | Event::Served {}
         | Event::Absent {}
+        | Event::Held {}
         | Event::AbsentUndone { .. }
         | Event::Cancelled { .. }
         | Event::Returned { .. }

@@ -126,6 +126,23 @@ pub fn at_counter(conn: &Connection, no: CounterNo) -> Result<Option<TicketRow>,
         .optional()?)
 }
 
+/// The called tickets whose last call was at or before `before` and who were called at
+/// least `calls` times (the first call and its recalls): those the hall may let go. A
+/// step down `tickets_by_status` (the called tickets are a handful, one a counter).
+pub fn called_unanswered(
+    conn: &Connection,
+    before: i64,
+    calls: u32,
+) -> Result<Vec<TicketRow>, StoreError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets
+          WHERE status = 'called' AND called_at <= ?1 AND recalls + 1 >= ?2 ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![before, calls], ticket_from_row)?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// The ticket a counter finished (served) last, if any: one step down
 /// `tickets_served_at_counter`.
 pub fn last_served_at(conn: &Connection, no: CounterNo) -> Result<Option<i64>, StoreError> {
@@ -231,6 +248,29 @@ const OPEN_BEFORE: &str = concat!(
 pub fn open_before(conn: &Connection, today: &str) -> Result<Vec<TicketRow>, StoreError> {
     let mut stmt = conn.prepare_cached(OPEN_BEFORE)?;
     let rows = stmt.query_map([today], ticket_from_row)?;
+    let mut open: Vec<TicketRow> = rows.collect::<Result<_, _>>()?;
+    // Tickets on hold lapse at the day's end too: a step down `tickets_by_status` (a
+    // handful at most, a few per counter).
+    let mut stmt = conn.prepare_cached(HELD_BEFORE)?;
+    let rows = stmt.query_map([today], ticket_from_row)?;
+    open.extend(rows.collect::<Result<Vec<_>, _>>()?);
+    open.sort_by_key(|t| t.id);
+    Ok(open)
+}
+
+const HELD_BEFORE: &str = concat!(
+    "SELECT ",
+    ticket_columns!(),
+    " FROM tickets WHERE status = 'held' AND local_day < ?1"
+);
+
+/// The tickets a counter holds aside (on hold), oldest hold first.
+pub fn held_at(conn: &Connection, no: CounterNo) -> Result<Vec<TicketRow>, StoreError> {
+    let sql = format!(
+        "SELECT {TICKET_COLUMNS} FROM tickets WHERE counter_no = ?1 AND status = 'held' ORDER BY id"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map([no.get()], ticket_from_row)?;
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
@@ -496,6 +536,8 @@ pub enum Update<'a> {
     },
     /// Back to the back of its queue.
     Requeued,
+    /// Put aside at its counter ("đi bổ sung hồ sơ"), to be called back.
+    Held,
     /// Into another field's queue, keeping its queue time or not.
     Moved {
         to: &'a ServiceCode,
@@ -534,6 +576,10 @@ pub fn update(conn: &Connection, id: i64, at: i64, update: &Update<'_>) -> Resul
         Update::Closed { status } => conn
             .prepare_cached("UPDATE tickets SET status = ?3, finished_at = ?2 WHERE id = ?1")?
             .execute(params![id, at, status.as_str()])?,
+        // Aside at its counter: the counter, the call and the start are kept.
+        Update::Held => conn
+            .prepare_cached("UPDATE tickets SET status = 'held' WHERE id = ?1")?
+            .execute(params![id])?,
         Update::Requeued => conn
             .prepare_cached(
                 "UPDATE tickets SET status = 'waiting', counter_no = NULL, started_at = NULL,

@@ -229,7 +229,7 @@ pub fn book(ctx: &mut Ctx<'_, '_>, req: Request) -> Result<(BookingRow, bool), E
         ));
     }
     // The day is open (above): its windows are a working day's.
-    let windows = rules.working_day();
+    let windows = rules.working_day(req.day);
     let index = windows
         .iter()
         .position(|w| w.start == req.window)

@@ -15,6 +15,7 @@ pub mod bookings;
 pub mod bulk;
 pub mod complaints;
 pub mod counters;
+pub mod day_rules;
 pub mod dossiers;
 pub mod estimate;
 pub mod pairing;
@@ -107,6 +108,8 @@ impl App {
         store.before_each_batch(move |tx| -> Result<(), Error> {
             // Bookings whose check-in closed are no-shows (one index step when none is).
             bookings::sweep(&mut Ctx::new(tx, &on_new_day))?;
+            // Citizens called the set number of times who never came are let go.
+            day_rules::sweep_unanswered(&mut Ctx::new(tx, &on_new_day))?;
             let today = motcua_domain::numbering::local_day(tx.now, on_new_day.hall.get().tz);
             if closed_day.lock().is_ok_and(|d| *d == Some(today)) {
                 return Ok(());

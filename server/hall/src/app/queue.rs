@@ -220,6 +220,8 @@ pub fn issue_through(
             format!("no field has the code {service}"),
         )
     })?;
+    // The hall's hours and the field's daily quota.
+    super::day_rules::may_issue(ctx, field, through)?;
     let rules = &ctx.hall().bookings;
     // In online-only mode a kiosk gives walk-in numbers to the law's priority categories
     // only; staff at a counter keep their judgment.
@@ -505,11 +507,16 @@ fn call(
     tickets::update(ctx.conn(), ticket.id, now, &Update::Called { counter: no })?;
     // Keep the streak of priority calls for the fairness rule.
     counters::note_call(ctx.conn(), no, ticket.priority.is_priority())?;
+    // A ticket called back from its hold waited until its first call, not since.
+    let until = match (ticket.status, ticket.first_called_at) {
+        (Status::Held, Some(first)) => first,
+        _ => now,
+    };
     let called = Event::Called {
         code: ticket.code.clone(),
         priority: ticket.priority,
         // A booked ticket called before its appointment has not waited at all.
-        waited_ms: (now - ticket.queued_at).max(0),
+        waited_ms: (until - ticket.queued_at).max(0),
     };
     let logged = record(ctx, called, Some(&ticket), Some(no), Some(staff.user_id))?;
     announce(ctx, logged, Some(ticket.id), None)?;
@@ -566,13 +573,19 @@ fn move_of<'t>(
     let closed = |status| Update::Closed { status };
     Ok(match action {
         Action::Call { .. } => return Err(Error::Internal),
-        Action::Recall => (
-            Event::Recalled {
-                recall: ticket.recalls + 1,
-            },
-            Update::Recalled,
-            None,
-        ),
+        Action::Recall => {
+            // Not before the hall's gap since the last call.
+            if let Some(called_at) = ticket.called_at {
+                ctx.hall().recall.may_recall(called_at, millis(ctx.now()))?;
+            }
+            (
+                Event::Recalled {
+                    recall: ticket.recalls + 1,
+                },
+                Update::Recalled,
+                None,
+            )
+        }
         Action::Start => (Event::Serving {}, Update::Started, None),
         Action::Finish => (Event::Served {}, closed(Status::Served), None),
         Action::NoShow => {
@@ -586,6 +599,26 @@ fn move_of<'t>(
             (Event::Absent {}, closed(Status::Absent), None)
         }
         Action::UndoAbsent { .. } => return Err(Error::Internal),
+        // Aside: the citizen went to complete the dossier. The counter is free; a bound
+        // per counter keeps the holds from piling up (they lapse at the day's end).
+        Action::Hold => {
+            let no = ticket.counter_no.ok_or(Error::Internal)?;
+            let bound = ctx.hall().holds_per_counter;
+            if bound == 0 {
+                return Err(
+                    Refusal::other("holds_off", "this hall does not put tickets on hold").into(),
+                );
+            }
+            let held = tickets::held_at(ctx.conn(), no)?.len();
+            if held >= bound as usize {
+                return Err(Refusal::other(
+                    "hold_limit",
+                    format!("counter {no} already holds {held} tickets aside: call one back first"),
+                )
+                .into());
+            }
+            (Event::Held {}, Update::Held, None)
+        }
         Action::Cancel => (
             Event::Cancelled {
                 from: ticket.status,

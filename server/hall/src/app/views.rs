@@ -382,12 +382,28 @@ pub struct ServiceView {
     pub eta_minutes: u32,
     /// Counters open for this field now.
     pub counters_open: u32,
+    /// Walk-in numbers the field gives a day (0: no bound).
+    pub daily_quota: u32,
+    /// Of them, the numbers left today (`null`: no bound); at 0 the kiosk says "Đã hết số
+    /// hôm nay" on the field.
+    pub quota_left: Option<u32>,
     /// The picture on the kiosk's button, when the hall chose one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub icon: Option<String>,
 }
 
-pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, StoreError> {
+/// The hall's fields as the kiosk and the screens show them, at `now_ms` (the day whose
+/// numbers the quotas count).
+pub fn services(
+    conn: &Connection,
+    hall: &Hall,
+    now_ms: i64,
+) -> Result<Vec<ServiceView>, StoreError> {
+    let day = chrono::DateTime::from_timestamp_millis(now_ms)
+        .unwrap_or_default()
+        .with_timezone(&hall.tz)
+        .date_naive()
+        .to_string();
     let counts = waiting_counts(conn, hall)?;
     let estimates = Estimates::read(conn, hall, hall_time(conn)?)?;
     let mut out = Vec::new();
@@ -402,6 +418,11 @@ pub fn services(conn: &Connection, hall: &Hall) -> Result<Vec<ServiceView>, Stor
             ahead: estimates.newcomer(&s.code).0,
             eta_minutes: estimates.newcomer(&s.code).1,
             counters_open: estimates.counters_open(&s.code),
+            daily_quota: s.daily_quota,
+            quota_left: match s.daily_quota {
+                0 => None,
+                quota => Some(quota.saturating_sub(super::day_rules::given_on(conn, &day, s)?)),
+            },
             icon: s.icon.clone(),
         });
     }
@@ -478,7 +499,7 @@ pub fn hall_snapshot(
         seq,
         now: local_time(hall, now_ms),
         hall: hall.name.clone(),
-        services: services(conn, hall)?,
+        services: services(conn, hall, now_ms)?,
         counters,
         recent_calls: recent_calls(conn, hall, 10)?,
     })

@@ -231,6 +231,8 @@ impl BookingSettings {
             days_ahead: self.days_ahead,
             window_minutes: self.window_minutes,
             opening,
+            // `[hours].weekdays`' own spans: set by `Settings::hall`.
+            by_weekday: Default::default(),
             weekdays: self.weekdays.clone(),
             fields,
             per_person_per_day: self.per_person_per_day,

@@ -155,6 +155,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::no_show_ticket))
         .routes(routes!(api::transfer_ticket))
         .routes(routes!(api::return_ticket))
+        .routes(routes!(api::hold_ticket))
         .routes(routes!(api::cancel_ticket))
         .routes(routes!(api::undo_absent))
         .routes(routes!(api::rate_ticket))
@@ -310,5 +311,40 @@ pub async fn serve(
     let connections = state.connections.clone();
     // The server's own printers and the sweep of jobs nobody will print, while serving.
     let _printing = state.printing.start(&state.store);
+    let _unanswered = let_go_unanswered(&state);
     motcua_web::connections::serve(listener, router(state), connections, shutdown).await
+}
+
+/// How often a quiet hall looks for citizens called the set number of times who never came.
+const UNANSWERED_EVERY: std::time::Duration = std::time::Duration::from_secs(20);
+
+/// While serving: an empty command now and then, so the sweep that runs before every batch
+/// (`app::day_rules::sweep_unanswered`: citizens called `[queue].absent_after_calls` times
+/// who never came) runs in a quiet hall too. Each tick reads the hall's rule as it stands
+/// (the admin page may turn it on or off) and does nothing while it is off. Stopped when
+/// the answer is dropped.
+fn let_go_unanswered(state: &AppState) -> AbortOnDrop {
+    let app = state.app.clone();
+    AbortOnDrop(tokio::spawn(async move {
+        let mut every = tokio::time::interval(UNANSWERED_EVERY);
+        every.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        loop {
+            every.tick().await;
+            if app.hall().recall.absent_after_calls == 0 {
+                continue;
+            }
+            if let Err(e) = app.run(|_| Ok(())).await {
+                tracing::warn!(error = %e, "the sweep of unanswered calls failed");
+            }
+        }
+    }))
+}
+
+/// A background task, stopped with its handle.
+struct AbortOnDrop(tokio::task::JoinHandle<()>);
+
+impl Drop for AbortOnDrop {
+    fn drop(&mut self) {
+        self.0.abort();
+    }
 }

@@ -202,7 +202,7 @@ pub async fn now(
     let day = today(&store, &clock).to_string();
     let (fields, counters) = store
         .read::<_, AppError, _>(move |conn| {
-            let services = views::services(conn, &hall)?;
+            let services = views::services(conn, &hall, now)?;
             let mut oldest: BTreeMap<String, (i64, u32)> = BTreeMap::new();
             {
                 let mut stmt = conn.prepare_cached(

@@ -165,7 +165,6 @@ pub async fn booking_calendar(
                 .collect::<Result<Vec<_>, _>>()
         })
         .await?;
-    let working_day = r.working_day();
     let days = days
         .into_iter()
         .zip(held)
@@ -174,7 +173,7 @@ pub async fn booking_calendar(
             let open_windows = if closure.is_some() {
                 Vec::new()
             } else {
-                working_day.clone()
+                r.working_day(day)
             };
             let closed = closure.map(|c| ClosureView {
                 vi: c.vi.to_owned(),

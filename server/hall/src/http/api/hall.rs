@@ -23,6 +23,66 @@ pub struct HallInfo {
     pub absent_undo_minutes: u32,
     /// Whether the hall takes bookings, and whether walk-ins are for priority only.
     pub bookings: BookingMode,
+    /// Whether numbers are given now, until when, and if not why and from when again.
+    pub issuing: IssuingView,
+    /// A recall comes at least this many minutes after the last call (0: at once).
+    pub recall_gap_minutes: u32,
+    /// After this many calls the hall marks an unanswered ticket absent itself (0: never).
+    pub absent_after_calls: u32,
+}
+
+/// Whether numbers are given now (the hall's hours and cut-off): what the kiosk shows
+/// before ("Cấp số đến 16:30") and after ("Đã ngừng cấp số lúc 16:30 — mời quay lại 7:30
+/// thứ Hai").
+#[derive(Debug, Serialize, ToSchema)]
+pub struct IssuingView {
+    /// The hall's time when this was read (a page says "7:30" for later today, "7:30 thứ
+    /// Hai" for another day, against it).
+    pub now: String,
+    pub open: bool,
+    /// While open: when numbers stop today (`null`: at no set hour).
+    pub until: Option<String>,
+    /// While stopped: `closed_day`, `not_yet`, `break` or `day_over`.
+    pub why: Option<motcua_domain::Stop>,
+    /// While stopped: the cut-off that passed today, if one did.
+    pub since: Option<String>,
+    /// While stopped: when numbers are given again (`null`: no working day ahead).
+    pub reopens: Option<String>,
+    /// A closed day's name (a holiday's, "Ngày nghỉ cuối tuần"), both languages.
+    pub closed_vi: Option<String>,
+    pub closed_en: Option<String>,
+}
+
+/// [`IssuingView`] of the hall at `now`.
+pub fn issuing_view(hall: &motcua_domain::Hall, now: chrono::DateTime<chrono::Utc>) -> IssuingView {
+    let at = |t: chrono::DateTime<chrono::Utc>| motcua_domain::local_time(hall, millis(t));
+    match hall.issuing.at(&hall.bookings, hall.tz, now) {
+        motcua_domain::Issuing::Open { until } => IssuingView {
+            now: at(now),
+            open: true,
+            until: until.map(at),
+            why: None,
+            since: None,
+            reopens: None,
+            closed_vi: None,
+            closed_en: None,
+        },
+        motcua_domain::Issuing::Stopped {
+            why,
+            since,
+            reopens,
+            closure,
+        } => IssuingView {
+            now: at(now),
+            open: false,
+            until: None,
+            why: Some(why),
+            since: since.map(at),
+            reopens: reopens.map(at),
+            closed_vi: closure.as_ref().map(|c| c.vi.to_owned()),
+            closed_en: closure.as_ref().map(|c| c.en.to_owned()),
+        },
+    }
 }
 
 /// How the hall takes bookings, as the kiosk needs to know.
@@ -61,12 +121,16 @@ pub struct PriorityLabel {
 )]
 pub async fn services(
     State(store): State<Store>,
+    State(clock): State<Arc<dyn Clock>>,
     State(announcer): State<crate::announce::Announcer>,
 ) -> Result<Json<HallInfo>, AppError> {
     let hall = store.hall();
+    let now = clock.now();
     let list = {
         let hall = hall.clone();
-        store.read(move |conn| views::services(conn, &hall)).await?
+        store
+            .read(move |conn| views::services(conn, &hall, millis(now)))
+            .await?
     };
     Ok(Json(HallInfo {
         hall: hall.name.clone(),
@@ -92,6 +156,9 @@ pub async fn services(
             enabled: hall.bookings.enabled,
             online_only: hall.bookings.enabled && hall.bookings.online_only,
         },
+        issuing: issuing_view(&hall, now),
+        recall_gap_minutes: hall.recall.recall_gap_minutes,
+        absent_after_calls: hall.recall.absent_after_calls,
     }))
 }
 

@@ -27,7 +27,7 @@ pub struct SectionAnswer {
 }
 
 /// The sections of the settings the admin pages change (`hall`, `queue`, `services`,
-/// `counters`, `announcements`): each as it runs now, the settings file's value, and who
+/// `counters`, `announcements`, `hours`): each as it runs now, the settings file's value, and who
 /// changed it on the admin pages and when.
 ///
 /// Who may call: managers and admins (only admins change them).
@@ -63,7 +63,7 @@ pub async fn admin_settings(
     path = "/api/admin/settings/{section}",
     tag = "admin",
     security(("session" = [])),
-    params(("section" = String, Path, description = "hall, queue, services, counters or announcements")),
+    params(("section" = String, Path, description = "hall, queue, services, counters, announcements or hours")),
     request_body = SectionChange,
     responses(
         (status = 200, description = "applied", body = SectionAnswer),
@@ -93,7 +93,7 @@ pub async fn change_settings(
     path = "/api/admin/settings/{section}",
     tag = "admin",
     security(("session" = [])),
-    params(("section" = String, Path, description = "hall, queue, services, counters or announcements")),
+    params(("section" = String, Path, description = "hall, queue, services, counters, announcements or hours")),
     responses(
         (status = 200, description = "the file's value applies again", body = SectionAnswer),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),

@@ -472,6 +472,13 @@ plain_move!(
     "the ticket, waiting again"
 );
 plain_move!(
+    hold_ticket,
+    "/api/tickets/{id}/hold",
+    Action::Hold,
+    "Put the ticket aside (\"đi bổ sung hồ sơ\": the citizen went to complete the dossier): the counter is free, and the ticket is called back with `POST /api/tickets/{id}/call`, keeping its turn. At most `queue.holds_per_counter` per counter (409 `hold_limit`); holds lapse at the day's end.",
+    "the ticket, held"
+);
+plain_move!(
     cancel_ticket,
     "/api/tickets/{id}/cancel",
     Action::Cancel,
