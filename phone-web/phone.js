@@ -23,6 +23,7 @@ const t = makeI18n({
     goto: 'Mời bạn đến',
     counter: 'Quầy {n}',
     ahead: 'Số người được gọi trước bạn',
+    where: 'Quầy phục vụ',
     eta: 'Thời gian chờ dự kiến:',
     about: 'khoảng {n} phút',
     soon: 'Sắp đến lượt',
@@ -68,6 +69,7 @@ const t = makeI18n({
     goto: 'Please go to',
     counter: 'Counter {n}',
     ahead: 'People called before you',
+    where: 'Served at counters',
     eta: 'Estimated wait:',
     about: 'about {n} min',
     soon: 'Almost your turn',
@@ -256,6 +258,10 @@ function render() {
   $('queue').hidden = st !== 'waiting';
   $('ahead').textContent = ticket.ahead ?? '–';
   $('eta').textContent = estimate();
+  // Where to go: the counters that serve the field, as the hall's settings say now.
+  const where = ticket.serving_counters || [];
+  $('where-row').hidden = !where.length;
+  $('where').textContent = where.join(', ');
   $('next').hidden = ticket.no_counter_open || ticket.ahead !== 0;
   $('issued').textContent = t('issued', { t: hm(ticket.issued_at), d: dmy(ticket.issued_at) });
   $('sound').hidden = !(st === 'waiting' || st === 'called');
