@@ -11,6 +11,7 @@ import { clearCheckIn } from './checkin.js';
 import { clearDossiers } from './dossiers.js';
 import { makeConfirm } from './confirm.js';
 import { $, fieldName, say, state, t } from './ctx.js';
+import { emergencies } from './emergency.js';
 import { fillTransfer, legal, render, renderWaiting } from './desk.js';
 import { undoAbsent } from './moves.js';
 import { makeReprint } from './reprint.js';
@@ -60,6 +61,7 @@ export function startWork(counter) {
   });
   refreshCounts();
   reprint.start();
+  emergencies.start();
 }
 
 export function stopWork() {
@@ -68,6 +70,7 @@ export function stopWork() {
   state.feed?.close();
   state.feed = null;
   reprint.stop();
+  emergencies.stop();
   absents.set([]);
   document.body.dataset.connected = 'false';
 }

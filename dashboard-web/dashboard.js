@@ -9,6 +9,7 @@
 import { ApiError, api } from '/shared/api.js';
 import { h } from '/shared/el.js';
 import { follow } from '/shared/feed.js';
+import { makeEmergencies } from '/shared/emergencies.js';
 import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
 import { makeAbuse } from './abuse.js';
 import { makeComplaints } from './complaints.js';
@@ -47,6 +48,15 @@ const tabs = makeTabs($('.tabs'), { key: (tab) => tab.dataset.tab, onSelect: (ta
 const abuse = makeAbuse({ t, fmt, $, refresh: () => refreshNow() });
 const printers = makePrinters({ t, fmt, $ });
 const nowView = makeNow({ t, fmt, $, abuse, printers });
+// Emergencies raised at the counters: a manager marks each handled.
+const emergencies = makeEmergencies({
+  t,
+  banner: $('#sos-banner'),
+  mayHandle: () => true,
+  onError: (err) => {
+    if (!refused(err)) $('#now-error').textContent = errorText(t, err);
+  },
+});
 const complaintsView = makeComplaints({ t, fmt, $, refused: (err) => refused(err) });
 
 // ---------- views ----------
@@ -231,11 +241,13 @@ function startLive() {
   });
   state.timer = setInterval(refreshNow, REFRESH_MS);
   refreshNow();
+  emergencies.start();
 }
 
 function stopLive() {
   state.feed?.close();
   state.feed = null;
+  emergencies.stop();
   clearInterval(state.timer);
   state.timer = null;
   document.body.dataset.connected = 'false';
@@ -354,6 +366,7 @@ function wire() {
     updateLinks();
     if (state.stats) renderStats();
     complaintsView.render();
+    emergencies.render();
   });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && state.nowStale) refreshNow();

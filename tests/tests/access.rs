@@ -302,6 +302,10 @@ enum Endpoint {
     TicketComplaints,
     /// A manager acknowledges or resolves a complaint.
     ComplaintAction(&'static str),
+    /// The emergency button at the home counter (`raise`), and marking it handled.
+    Emergency(&'static str),
+    ListEmergencies,
+    WsStaff,
 }
 
 use Endpoint::*;
@@ -338,6 +342,12 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/counters/{no}/pause",    CounterAction("pause"),     [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/counters/{no}/resume",   CounterAction("resume"),    [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/counters/{no}/call-next", CounterAction("call-next"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    // The emergency button: the member of staff holding the counter (each staff column at
+    // their own); handled by a manager or that clerk. Staff alone follow the emergencies.
+    ("POST /api/counters/{no}/emergency", Emergency("raise"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/counters/{no}/emergency/handled", Emergency("handled"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("GET /api/emergencies",             ListEmergencies,      [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("WS /ws/staff",                     WsStaff,              [NO401, NO403, NO403, NO403, NO401, WS101, WS101, WS101]),
     // The dossiers on the ticket at a counter: its clerk (each staff column at their own).
     ("GET /api/counters/{no}/dossiers",  Dossiers("GET"),       [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/counters/{no}/dossiers", Dossiers("POST"),      [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
@@ -847,6 +857,23 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             },
             Watch::Nothing,
         ),
+        WsStaff => (
+            Request::Ws {
+                path: "/ws/staff".into(),
+            },
+            Watch::Nothing,
+        ),
+        ListEmergencies => (get("/api/emergencies".into()), Watch::Nothing),
+        Emergency(step) => {
+            open_home().await;
+            let path = format!("/api/counters/{HOME}/emergency");
+            if step == "raise" {
+                (post(path, json!({})), Watch::Nothing)
+            } else {
+                ok("raise", operator.post(&path, json!({})).await, 200);
+                (post(format!("{path}/handled"), json!({})), Watch::Nothing)
+            }
+        }
         WsCounter => (
             Request::Ws {
                 path: format!("/ws/counters/{HOME}"),

@@ -189,6 +189,12 @@ pub enum Event {
         reason: String,
     },
     CounterResumed {},
+    /// The clerk at the counter (the envelope's counter and user) pressed the emergency
+    /// button: managers and the other counters' consoles are alerted, never a public screen.
+    EmergencyRaised {},
+    /// Someone (the envelope's user: a manager, or the clerk) marked the counter's
+    /// emergency handled.
+    EmergencyHandled {},
     /// A place was booked: on the hall's booking page (`source` "page") or by an outside
     /// issuer (`issuer:<name>`). The event's field is the booking's; no ticket yet.
     BookingMade {
@@ -266,6 +272,8 @@ impl Event {
             Event::CounterClosed { .. } => "counter_closed",
             Event::CounterPaused { .. } => "counter_paused",
             Event::CounterResumed {} => "counter_resumed",
+            Event::EmergencyRaised {} => "emergency_raised",
+            Event::EmergencyHandled {} => "emergency_handled",
             Event::Reprinted {} => "reprinted",
             Event::BookingMade { .. } => "booking_made",
             Event::BookingCancelled { .. } => "booking_cancelled",
@@ -322,7 +330,9 @@ impl Event {
             | Event::DossierDetached { .. }
             | Event::ComplaintMade { .. }
             | Event::ComplaintAcknowledged { .. }
-            | Event::ComplaintResolved { .. } => false,
+            | Event::ComplaintResolved { .. }
+            | Event::EmergencyRaised {}
+            | Event::EmergencyHandled {} => false,
             Event::BookingCancelled { .. }
             | Event::BookingCheckedIn { .. }
             | Event::BookingLate { .. }
@@ -369,6 +379,8 @@ impl Event {
             | Event::CounterClosed { .. }
             | Event::CounterPaused { .. }
             | Event::CounterResumed {}
+            | Event::EmergencyRaised {}
+            | Event::EmergencyHandled {}
             | Event::BookingMade { .. }
             | Event::BookingCancelled { .. }
             | Event::BookingCheckedIn { .. }

@@ -206,6 +206,9 @@ fn fold_ticket_event(
         | Event::CounterClosed { .. }
         | Event::CounterPaused { .. }
         | Event::CounterResumed {}
+        // An emergency is the hall's own record (the log), no figure.
+        | Event::EmergencyRaised {}
+        | Event::EmergencyHandled {}
         // A reprint changes no figure.
         | Event::Reprinted {} => {}
         // Folded by fold_booking_event.
@@ -380,6 +383,9 @@ fn fold_counter_event(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusql
         | Event::ComplaintAcknowledged { .. }
         | Event::ComplaintResolved { .. }
         | Event::Reprinted {}
+        // An emergency changes no figure: the counter's span goes on.
+        | Event::EmergencyRaised {}
+        | Event::EmergencyHandled {}
         | Event::BookingMade { .. }
         | Event::BookingCancelled { .. }
         | Event::BookingCheckedIn { .. }

@@ -15,6 +15,7 @@ pub mod bulk;
 pub mod complaints;
 pub mod counters;
 pub mod dossiers;
+pub mod emergency;
 pub mod estimate;
 pub mod queue;
 pub mod rating;

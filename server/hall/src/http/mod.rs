@@ -91,6 +91,7 @@ pub struct Limits {
         crate::live::HallFrame,
         crate::live::CounterFrame,
         crate::live::TicketFrame,
+        crate::live::StaffFrame,
     )),
 )]
 struct ApiDoc;
@@ -174,6 +175,10 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::counter_dossiers, api::attach_dossier))
         .routes(routes!(api::detach_dossier))
         .routes(routes!(api::result_ticket))
+        .routes(routes!(api::raise_emergency))
+        .routes(routes!(api::handle_emergency))
+        .routes(routes!(api::list_emergencies))
+        .routes(routes!(api::ws_staff))
         .routes(routes!(api::login, api::whoami, api::logout))
         .routes(routes!(api::add_user))
         .routes(routes!(api::sign_in_locks))
