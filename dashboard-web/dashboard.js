@@ -12,6 +12,7 @@ import { follow } from '/shared/feed.js';
 import { makeEmergencies } from '/shared/emergencies.js';
 import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
 import { makeAbuse } from './abuse.js';
+import { makeAlerts } from './alerts.js';
 import { makeComplaints } from './complaints.js';
 import { languageButton, makeTabs, pressQuick } from './controls.js';
 import { dates, makeFormat, mayRead } from './format.js';
@@ -47,6 +48,7 @@ const state = {
 const tabs = makeTabs($('.tabs'), { key: (tab) => tab.dataset.tab, onSelect: (tab) => showTab(tab) });
 const abuse = makeAbuse({ t, fmt, $, refresh: () => refreshNow() });
 const printers = makePrinters({ t, fmt, $ });
+const alerts = makeAlerts({ t, $ });
 const nowView = makeNow({ t, fmt, $, abuse, printers });
 // Emergencies raised at the counters: a manager marks each handled.
 const emergencies = makeEmergencies({
@@ -216,7 +218,8 @@ async function refreshNow() {
   refresh.last = Date.now();
   try {
     printers.refresh();
-    state.now = await api('GET', '/api/stats/now');
+    // The alerts are read with the figures (reading them checks the hall at once).
+    [state.now] = await Promise.all([api('GET', '/api/stats/now'), alerts.refresh()]);
     $('#now-error').textContent = '';
     renderNow();
   } catch (err) {
@@ -367,6 +370,7 @@ function wire() {
     if (state.stats) renderStats();
     complaintsView.render();
     emergencies.render();
+    alerts.render();
   });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && state.nowStale) refreshNow();

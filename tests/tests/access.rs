@@ -377,6 +377,7 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("GET /api/stats.xlsx",              ManagerRead("/api/stats.xlsx"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/stats/dossiers.csv",      ManagerRead("/api/stats/dossiers.csv"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/uplink",                  ManagerRead("/api/uplink"),     [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/alerts",                  ManagerRead("/api/alerts"),     [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/openapi.json",            OpenApi,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /healthz",                     Healthz,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /metrics",                     Metrics,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),

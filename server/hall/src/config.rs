@@ -12,9 +12,11 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+mod alerts;
 mod bookings;
 mod server;
 
+pub use alerts::{AlertSettings, Webhook, webhook_host};
 pub use bookings::{BookingSettings, IssuerSettings};
 
 #[derive(Debug, thiserror::Error)]
@@ -53,6 +55,8 @@ pub struct Settings {
     pub limits: crate::http::issuing_limits::LimitSettings,
     /// Bookings ahead: the page, outside issuers, check-in.
     pub bookings: BookingSettings,
+    /// The manager's alerts: thresholds and the outbound webhook.
+    pub alerts: AlertSettings,
 }
 
 /// Where and how the hall reports its events to the city.
@@ -469,6 +473,7 @@ impl Default for Settings {
             city: UplinkSettings::default(),
             limits: Default::default(),
             bookings: BookingSettings::default(),
+            alerts: AlertSettings::default(),
         }
     }
 }

@@ -53,6 +53,8 @@ pub struct AppState {
     pub sign_ins: motcua_web::session::SignIns,
     /// The outside issuers' secrets and the booking page's bound per address.
     pub bookings: booking_edge::BookingEdge,
+    /// The manager's alerts and their webhook.
+    pub alerts: crate::alerts::Alerts,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -179,6 +181,7 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::handle_emergency))
         .routes(routes!(api::list_emergencies))
         .routes(routes!(api::ws_staff))
+        .routes(routes!(api::list_alerts))
         .routes(routes!(api::login, api::whoami, api::logout))
         .routes(routes!(api::add_user))
         .routes(routes!(api::sign_in_locks))
@@ -304,5 +307,7 @@ pub async fn serve(
     let connections = state.connections.clone();
     // The server's own printers and the sweep of jobs nobody will print, while serving.
     let _printing = state.printing.start(&state.store);
+    // The alerts' checks and their webhook's sender, while serving.
+    let _alerts = state.alerts.start(&state);
     motcua_web::connections::serve(listener, router(state), connections, shutdown).await
 }

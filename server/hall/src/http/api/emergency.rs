@@ -1,6 +1,7 @@
 //! Staff in trouble: the console's emergency button, marking it handled, and the staff
 //! feed (`/ws/staff`) that carries the open emergencies to the consoles and the dashboard
-//! (never to the hall TV or a phone: it takes a staff session).
+//! (never to the hall TV or a phone: it takes a staff session); and the manager's alerts
+//! (`crate::alerts`), read by the dashboard.
 
 use super::feeds::{Upgrade, upgrade};
 use super::*;
@@ -151,4 +152,33 @@ pub async fn ws_staff(
         app, hub, clock, ..
     } = state;
     Ok(ws.on_upgrade(move |socket| run_staff_feed(socket, app, hub, clock, held)))
+}
+
+/// The manager's alerts open now: a field's longest wait over its target, a counter idle
+/// while people wait, a printer out of paper, a kiosk or TV offline. Reading them checks
+/// the hall at once (alerts that begin fire, those that ended clear, each sent to the
+/// webhook once).
+///
+/// Who may call: managers and admins.
+#[utoipa::path(
+    get,
+    path = "/api/alerts",
+    tag = "manager",
+    security(("session" = [])),
+    responses(
+        (status = 200, description = "the alerts open now, by kind and subject", body = crate::alerts::AlertList),
+        (status = 401, description = "`unauthenticated`", body = ErrorBody),
+        (status = 403, description = "`forbidden`: not a manager or admin", body = ErrorBody),
+    ),
+)]
+pub async fn list_alerts(
+    State(state): State<AppState>,
+    caller: Caller,
+) -> Result<Json<crate::alerts::AlertList>, AppError> {
+    caller.reader()?;
+    let list = state
+        .alerts
+        .check(&state.app, &state.printing, &state.access, &*state.clock)
+        .await?;
+    Ok(Json(list))
 }
