@@ -17,6 +17,7 @@ import { makeComplaints } from './complaints.js';
 import { languageButton, makeTabs, pressQuick } from './controls.js';
 import { dates, makeFormat, mayRead } from './format.js';
 import { makeHistoryView } from './history.js';
+import { makeMessages } from './messages.js';
 import { makeNow } from './now.js';
 import { makePrinters } from './printers.js';
 import { signOut, signedInUser, wireSignIn } from './signin.js';
@@ -49,6 +50,7 @@ const tabs = makeTabs($('.tabs'), { key: (tab) => tab.dataset.tab, onSelect: (ta
 const abuse = makeAbuse({ t, fmt, $, refresh: () => refreshNow() });
 const printers = makePrinters({ t, fmt, $ });
 const alerts = makeAlerts({ t, $ });
+const messages = makeMessages({ t, $ });
 const nowView = makeNow({ t, fmt, $, abuse, printers });
 // Emergencies raised at the counters: a manager marks each handled.
 const emergencies = makeEmergencies({
@@ -219,7 +221,7 @@ async function refreshNow() {
   try {
     printers.refresh();
     // The alerts are read with the figures (reading them checks the hall at once).
-    [state.now] = await Promise.all([api('GET', '/api/stats/now'), alerts.refresh()]);
+    [state.now] = await Promise.all([api('GET', '/api/stats/now'), alerts.refresh(), messages.refresh()]);
     $('#now-error').textContent = '';
     renderNow();
   } catch (err) {
@@ -243,6 +245,7 @@ function startLive() {
     },
   });
   state.timer = setInterval(refreshNow, REFRESH_MS);
+  messages.load();
   refreshNow();
   emergencies.start();
 }
@@ -361,6 +364,7 @@ function wire() {
     enter(state.tab);
   });
   abuse.wire();
+  messages.wire();
   $('#logout-btn').addEventListener('click', logout);
   $('button[data-action="switch-user"]').addEventListener('click', logout);
   languageButton(t, $('#lang-btn'), () => {
@@ -371,6 +375,7 @@ function wire() {
     complaintsView.render();
     emergencies.render();
     alerts.render();
+    messages.render();
   });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && state.nowStale) refreshNow();

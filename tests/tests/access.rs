@@ -306,6 +306,10 @@ enum Endpoint {
     Emergency(&'static str),
     ListEmergencies,
     WsStaff,
+    /// A manager speaks to the hall; anyone reads the messages; a manager withdraws one.
+    PostMessage,
+    ListMessages,
+    WithdrawMessage,
 }
 
 use Endpoint::*;
@@ -346,6 +350,9 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     // their own); handled by a manager or that clerk. Staff alone follow the emergencies.
     ("POST /api/counters/{no}/emergency", Emergency("raise"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/counters/{no}/emergency/handled", Emergency("handled"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/messages",               PostMessage,          [NO401, NO403, NO403, NO403, NO401, NO403, OK201, OK201]),
+    ("GET /api/messages",                ListMessages,         [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("POST /api/messages/{id}/withdraw", WithdrawMessage,      [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/emergencies",             ListEmergencies,      [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("WS /ws/staff",                     WsStaff,              [NO401, NO403, NO403, NO403, NO401, WS101, WS101, WS101]),
     // The dossiers on the ticket at a counter: its clerk (each staff column at their own).
@@ -865,6 +872,29 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             Watch::Nothing,
         ),
         ListEmergencies => (get("/api/emergencies".into()), Watch::Nothing),
+        PostMessage => (
+            post(
+                "/api/messages".into(),
+                json!({"text_vi": "Lĩnh vực đất đai tạm dừng 30 phút", "service": "B"}),
+            ),
+            Watch::Nothing,
+        ),
+        ListMessages => (get("/api/messages?service=A".into()), Watch::Nothing),
+        WithdrawMessage => {
+            let manager = hall.staff("setup-manager", Role::Manager).await;
+            let posted = ok(
+                "post a message",
+                manager
+                    .post("/api/messages", json!({"text_vi": "Tạm dừng 10 phút"}))
+                    .await,
+                201,
+            );
+            let id = posted["id"].as_i64().expect("id");
+            (
+                post(format!("/api/messages/{id}/withdraw"), json!({})),
+                Watch::Nothing,
+            )
+        }
         Emergency(step) => {
             open_home().await;
             let path = format!("/api/counters/{HOME}/emergency");

@@ -94,6 +94,11 @@ pub enum TicketFrame {
         kind: &'static str,
         ticket: CitizenTicket,
     },
+    /// A manager's message to the hall, or to this ticket's field, was posted or withdrawn:
+    /// read `GET /api/messages?service=` again.
+    Messages {
+        seq: i64,
+    },
 }
 
 /// What the staff feed (`/ws/staff`) sends: the emergencies open now, first as a
@@ -193,6 +198,16 @@ impl Change {
         }
     }
 
+    /// For a manager's message posted or withdrawn: the field it speaks to (`None`: the
+    /// whole hall; a withdrawal is told to everyone).
+    fn message_to(&self) -> Option<Option<&str>> {
+        match self.event.as_ref()? {
+            Event::MessagePosted { service, .. } => Some(service.as_deref()),
+            Event::MessageWithdrawn { .. } => Some(None),
+            _ => None,
+        }
+    }
+
     /// The event's name in frames.
     pub fn kind(&self) -> &'static str {
         self.event.as_ref().map_or("day_started", Event::kind)
@@ -220,7 +235,10 @@ impl Change {
     /// Only the waiting counts moved (a ticket joined the back of a queue, a rating): the
     /// hall feed may merge it with the next.
     fn is_quiet(&self) -> bool {
-        !self.resync && self.event.as_ref().is_some_and(|e| !e.moves_queue())
+        // A manager's message is never merged away: the TV reads the messages on seeing it.
+        !self.resync
+            && self.message_to().is_none()
+            && self.event.as_ref().is_some_and(|e| !e.moves_queue())
     }
 }
 
@@ -478,7 +496,20 @@ impl FeedState {
         if change.resync {
             return self.snapshot(store).await;
         }
-        if change.seq <= self.seq || !self.concerns(change) {
+        if change.seq <= self.seq {
+            return None;
+        }
+        // A manager's message: phones of the field it speaks to (all, for the hall's) are
+        // told to read the messages again; the TV gets the event (it reads them too).
+        if let (Feed::Ticket { .. }, Some(to)) = (&self.feed, change.message_to()) {
+            if !to.is_none_or(|s| self.services.iter().any(|f| f.as_str() == s)) {
+                return None;
+            }
+            self.seq = change.seq;
+            let frame = TicketFrame::Messages { seq: change.seq };
+            return Some(Utf8Bytes::from(serde_json::to_string(&frame).ok()?));
+        }
+        if !self.concerns(change) {
             return None;
         }
         self.seq = change.seq;

@@ -47,8 +47,9 @@ pub fn last_seq(conn: &Connection) -> Result<i64, StoreError> {
         .query_row([], |r| r.get(0))?)
 }
 
-/// An event of a few kinds as [`since_of_kinds`] reads it: seq, time, kind, counter, user.
-pub type KindRow = (i64, i64, String, Option<u16>, Option<i64>);
+/// An event of a few kinds as [`since_of_kinds`] reads it: seq, time, kind, counter, user,
+/// and its data (JSON text).
+pub type KindRow = (i64, i64, String, Option<u16>, Option<i64>, String);
 
 /// The events of `kinds` logged at or after `since` (milliseconds), oldest first. Walks the
 /// log back from its end and stops at the first older event, so it reads only the stretch
@@ -59,7 +60,7 @@ pub fn since_of_kinds(
     kinds: &[&str],
 ) -> Result<Vec<KindRow>, StoreError> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, at, kind, counter_no, user_id FROM events ORDER BY seq DESC",
+        "SELECT seq, at, kind, counter_no, user_id, data FROM events ORDER BY seq DESC",
     )?;
     let mut rows = stmt.query([])?;
     let mut found = Vec::new();
@@ -70,7 +71,7 @@ pub fn since_of_kinds(
         }
         let kind: String = row.get(2)?;
         if kinds.contains(&kind.as_str()) {
-            found.push((row.get(0)?, at, kind, row.get(3)?, row.get(4)?));
+            found.push((row.get(0)?, at, kind, row.get(3)?, row.get(4)?, row.get(5)?));
         }
     }
     found.reverse();

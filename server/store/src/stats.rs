@@ -209,6 +209,8 @@ fn fold_ticket_event(
         // An emergency is the hall's own record (the log), no figure.
         | Event::EmergencyRaised {}
         | Event::EmergencyHandled {}
+        | Event::MessagePosted { .. }
+        | Event::MessageWithdrawn { .. }
         // A reprint changes no figure.
         | Event::Reprinted {} => {}
         // Folded by fold_booking_event.
@@ -386,6 +388,9 @@ fn fold_counter_event(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusql
         // An emergency changes no figure: the counter's span goes on.
         | Event::EmergencyRaised {}
         | Event::EmergencyHandled {}
+        // A manager's message to the hall changes no figure.
+        | Event::MessagePosted { .. }
+        | Event::MessageWithdrawn { .. }
         | Event::BookingMade { .. }
         | Event::BookingCancelled { .. }
         | Event::BookingCheckedIn { .. }

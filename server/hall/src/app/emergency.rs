@@ -82,6 +82,14 @@ pub fn handle(ctx: &mut Ctx<'_, '_>, no: CounterNo, staff: &Staff) -> Result<Eme
     Ok(open_now(ctx.conn(), ctx.hall(), ctx.now())?)
 }
 
+/// The first millisecond of `now`'s local day.
+pub(super) fn start_of_day(hall: &Hall, now: DateTime<Utc>) -> i64 {
+    motcua_domain::numbering::local_day(now, hall.tz)
+        .and_hms_opt(0, 0, 0)
+        .and_then(|midnight| hall.tz.from_local_datetime(&midnight).earliest())
+        .map_or(0, |at| at.timestamp_millis())
+}
+
 /// The emergencies raised today and not handled, read from the log.
 pub fn open_now(
     conn: &Connection,
@@ -89,13 +97,10 @@ pub fn open_now(
     now: DateTime<Utc>,
 ) -> Result<Emergencies, StoreError> {
     let seq = events::last_seq(conn)?;
-    let day = motcua_domain::numbering::local_day(now, hall.tz);
-    let since = day
-        .and_hms_opt(0, 0, 0)
-        .and_then(|midnight| hall.tz.from_local_datetime(&midnight).earliest())
-        .map_or(0, |at| at.timestamp_millis());
+    let since = start_of_day(hall, now);
     let mut open: Vec<(CounterNo, i64, Option<i64>)> = Vec::new();
-    for (_, at, kind, counter, user) in events::since_of_kinds(conn, since, &[RAISED, HANDLED])? {
+    for (_, at, kind, counter, user, _) in events::since_of_kinds(conn, since, &[RAISED, HANDLED])?
+    {
         let Some(no) = counter.and_then(|c| CounterNo::try_from(c).ok()) else {
             continue;
         };

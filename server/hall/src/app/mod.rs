@@ -17,6 +17,7 @@ pub mod counters;
 pub mod dossiers;
 pub mod emergency;
 pub mod estimate;
+pub mod messages;
 pub mod queue;
 pub mod rating;
 pub mod reprint;

@@ -182,6 +182,8 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::list_emergencies))
         .routes(routes!(api::ws_staff))
         .routes(routes!(api::list_alerts))
+        .routes(routes!(api::post_message, api::list_messages))
+        .routes(routes!(api::withdraw_message))
         .routes(routes!(api::login, api::whoami, api::logout))
         .routes(routes!(api::add_user))
         .routes(routes!(api::sign_in_locks))
