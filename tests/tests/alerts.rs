@@ -291,6 +291,30 @@ async fn a_tv_offline_and_a_printer_out_of_paper_fire_and_clear_and_a_refused_de
     assert_eq!(stats.failed.load(std::sync::atomic::Ordering::Relaxed), 0);
 }
 
+/// A clerk's emergency reaches the webhook at once (nobody reads the alerts), and its end.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_clerks_emergency_goes_to_the_webhook_at_once_and_so_does_its_end() {
+    let mut hook = Receiver::start(0).await;
+    let hall = hall_with_webhook(&hook.url).await;
+    let boss = hall.staff("boss", Role::Manager).await;
+    let lan = hall.clerk_at("lan", 1).await;
+    let (status, _) = lan
+        .post("/api/counters/1/emergency", serde_json::json!({}))
+        .await;
+    assert_eq!(status, 200);
+    let fired = hook.next().await;
+    assert_eq!(summary(&fired), "fired emergency counter:1");
+    assert_eq!(
+        fired["text"],
+        "⚠️ Khẩn cấp: Quầy 1 cần hỗ trợ ngay (lan, lúc 08:00)."
+    );
+    let (status, _) = boss
+        .post("/api/counters/1/emergency/handled", serde_json::json!({}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(summary(&hook.next().await), "cleared emergency counter:1");
+}
+
 /// The dashboard's Now tab lists the open alerts, in Vietnamese and English.
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_dashboard_lists_the_open_alerts() {

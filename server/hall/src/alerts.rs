@@ -1,5 +1,7 @@
 //! The manager's alerts: a field's longest wait over its target, a counter open and idle
-//! while people wait in its fields, a printer out of paper, a kiosk or hall TV offline.
+//! while people wait in its fields, a printer out of paper, a kiosk or hall TV offline; and
+//! a clerk's emergency (checked at once when one is raised or handled, so the office's chat
+//! hears of it even with no dashboard open).
 //!
 //! Each is computed from the hall as it stands at the injected clock's time ([`evaluate`],
 //! plain and tested on its own), so tests move the clock by hand. [`Alerts::check`] reads
@@ -30,7 +32,8 @@ pub const CHECK_EVERY: Duration = Duration::from_secs(15);
 /// An alert open now.
 #[derive(Debug, Clone, PartialEq, Serialize, utoipa::ToSchema)]
 pub struct Alert {
-    /// `wait_over_target`, `counter_idle`, `printer_out_of_paper` or `device_offline`.
+    /// `emergency`, `wait_over_target`, `counter_idle`, `printer_out_of_paper` or
+    /// `device_offline`.
     #[schema(value_type = String, example = "counter_idle")]
     pub kind: &'static str,
     /// What it is about, `kind:id`: `field:A`, `counter:3`, `printer:printer-1`,
@@ -112,6 +115,8 @@ pub struct Facts {
     pub counters: Vec<CounterFacts>,
     pub printers: Vec<PrinterFacts>,
     pub devices: Vec<DeviceFacts>,
+    /// The clerks' emergencies open now.
+    pub emergencies: Vec<crate::app::emergency::Emergency>,
 }
 
 const MINUTE_MS: i64 = 60_000;
@@ -121,6 +126,21 @@ pub fn evaluate(hall: &Hall, settings: &AlertSettings, facts: &Facts) -> Vec<Ale
     let now = facts.now_ms;
     let hhmm = |ms: i64| motcua_domain::local_hhmm(hall, ms);
     let mut alerts = Vec::new();
+    for e in &facts.emergencies {
+        alerts.push(Alert {
+            kind: "emergency",
+            subject: format!("counter:{}", e.counter),
+            since: e.raised_at.clone(),
+            text_vi: format!(
+                "Khẩn cấp: Quầy {} cần hỗ trợ ngay ({}, lúc {}).",
+                e.counter, e.by, e.raised_at
+            ),
+            text_en: format!(
+                "Emergency: counter {} needs help now ({}, at {}).",
+                e.counter, e.by, e.raised_at
+            ),
+        });
+    }
     for service in &hall.services {
         let (Some(oldest), target) = (
             facts.oldest_waiting.get(service.code.as_str()),
@@ -306,7 +326,7 @@ impl Alerts {
         let mut open = self.0.checking.lock().await;
         let now = clock.now();
         let now_ms = millis(now);
-        let facts = self.facts(app, printing, access, now_ms).await?;
+        let facts = self.facts(app, printing, access, now).await?;
         let hall = app.hall.clone();
         let current = evaluate(&hall, &self.0.settings, &facts);
         let at = motcua_domain::local_time(&hall, now_ms);
@@ -372,10 +392,11 @@ impl Alerts {
         app: &App,
         printing: &Printing,
         access: &Access,
-        now_ms: i64,
+        now: chrono::DateTime<chrono::Utc>,
     ) -> Result<Facts, Error> {
-        let (oldest_waiting, counter_rows, devices) = app
-            .read(|conn, _| {
+        let now_ms = millis(now);
+        let (oldest_waiting, counter_rows, devices, emergencies) = app
+            .read(move |conn, hall| {
                 let mut oldest = BTreeMap::new();
                 for (service, _, queued_at, _) in tickets::all_waiting(conn)? {
                     let at: &mut i64 = oldest.entry(service).or_insert(queued_at);
@@ -387,7 +408,8 @@ impl Alerts {
                     .filter(|d| matches!(d.device.kind, DeviceKind::Kiosk | DeviceKind::Display))
                     .map(|d| (d.device.id, d.device.name, d.device.kind))
                     .collect();
-                Ok((oldest, counters::idle_rows(conn)?, devices))
+                let emergencies = crate::app::emergency::open_now(conn, hall, now)?.emergencies;
+                Ok((oldest, counters::idle_rows(conn)?, devices, emergencies))
             })
             .await?;
         let counters = counter_rows
@@ -438,6 +460,7 @@ impl Alerts {
             counters,
             printers,
             devices,
+            emergencies,
         })
     }
 }

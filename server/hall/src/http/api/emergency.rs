@@ -36,6 +36,18 @@ async fn change(
             Ok(list)
         })
         .await?;
+    // The manager's alerts hear of it now (the office's chat through the webhook), not at
+    // the next check.
+    let state = state.clone();
+    tokio::spawn(async move {
+        let checked = state
+            .alerts
+            .check(&state.app, &state.printing, &state.access, &*state.clock)
+            .await;
+        if let Err(e) = checked {
+            tracing::warn!(error = %e, "cannot check the alerts after an emergency");
+        }
+    });
     Ok(list)
 }
 
