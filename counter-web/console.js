@@ -8,6 +8,7 @@
 // confirm.js, absents.js, reprint.js: asking twice, recent absences, tickets to print again.
 // checkin.js: a booking checked in at the counter (typed or scanned).
 // dossiers.js: the dossiers' codes of the ticket at the counter (typed, or a receipt scanned).
+// emergency.js: the emergency button and the emergencies open now (other counters' ring).
 // burst.js:   a scanner's keys anywhere on the console are a scan, never shortcuts.
 
 import { applyStatic } from '/shared/i18n.js';
@@ -16,6 +17,7 @@ import { listenForBursts } from './burst.js';
 import { takeScan, wireCheckIn } from './checkin.js';
 import { $, say, state, t } from './ctx.js';
 import { takeReceipt, wireDossiers } from './dossiers.js';
+import { emergencies, wireEmergency } from './emergency.js';
 import { legal, render, renderAbsentSoon, renderWaiting, tickTimer, tickWaiting } from './desk.js';
 import { onKey, toggleHelp } from './keys.js';
 import { act, refreshServices } from './moves.js';
@@ -72,6 +74,7 @@ function wire() {
     markLanguage();
     if (state.view === 'choose') chooseCounter(false);
     if (state.view === 'work') render();
+    emergencies.render();
   });
   $('#counter-select').addEventListener('change', showChosenFields);
   $('#transfer-service').addEventListener('focus', refreshServices);
@@ -103,6 +106,7 @@ function wire() {
   });
   wireCheckIn();
   wireDossiers();
+  wireEmergency();
   setInterval(() => {
     if (state.view !== 'work') return;
     tickTimer();

@@ -4,6 +4,7 @@
 import { h } from '/shared/el.js';
 import { $, state, t } from './ctx.js';
 import { legal } from './desk.js';
+import { askEmergency } from './emergency.js';
 import { act } from './moves.js';
 
 /** [key, move, what the help says]. */
@@ -28,8 +29,10 @@ let before = null;
 export function onKey(e) {
   if (e.ctrlKey || e.metaKey || e.altKey) return;
   const help = $('#help');
+  const sos = !$('#sos-ask').hidden;
   if (e.key === 'Escape') {
-    if (!help.hidden) toggleHelp(false);
+    if (sos) askEmergency(false);
+    else if (!help.hidden) toggleHelp(false);
     else if (document.activeElement && document.activeElement !== document.body)
       document.activeElement.blur();
     return;
@@ -45,13 +48,14 @@ export function onKey(e) {
     act('pause');
     return;
   }
-  if (state.view !== 'work' || target.matches?.('input, select, textarea')) return;
+  if (state.view !== 'work' || sos || target.matches?.('input, select, textarea')) return;
   if (e.key === '?') {
     e.preventDefault();
     toggleHelp();
     return;
   }
-  if (!help.hidden) return;
+  // No key works behind a dialog (the emergency's question or the help).
+  if (!help.hidden || sos) return;
   const found = KEYS.find(([k]) => k === e.key.toUpperCase());
   if (!found) return;
   e.preventDefault();

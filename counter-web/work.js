@@ -12,6 +12,7 @@ import { clearCheckIn } from './checkin.js';
 import { clearDossiers } from './dossiers.js';
 import { makeConfirm } from './confirm.js';
 import { $, fieldName, say, state, t } from './ctx.js';
+import { emergencies } from './emergency.js';
 import { fillTransfer, legal, render, renderWaiting } from './desk.js';
 import { act, undoAbsent } from './moves.js';
 import { makeReprint } from './reprint.js';
@@ -71,6 +72,7 @@ export function startWork(counter) {
   });
   refreshCounts();
   reprint.start();
+  emergencies.start();
 }
 
 export function stopWork() {
@@ -79,6 +81,7 @@ export function stopWork() {
   state.feed?.close();
   state.feed = null;
   reprint.stop();
+  emergencies.stop();
   absents.set([]);
   held.set([]);
   document.body.dataset.connected = 'false';

@@ -9,12 +9,15 @@
 import { ApiError, api } from '/shared/api.js';
 import { h } from '/shared/el.js';
 import { follow } from '/shared/feed.js';
+import { makeEmergencies } from '/shared/emergencies.js';
 import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
 import { makeAbuse } from './abuse.js';
+import { makeAlerts } from './alerts.js';
 import { makeComplaints } from './complaints.js';
 import { languageButton, makeTabs, pressQuick } from './controls.js';
 import { dates, makeFormat, mayRead } from './format.js';
 import { makeHistoryView } from './history.js';
+import { makeMessages } from './messages.js';
 import { makeNow } from './now.js';
 import { makePrinters } from './printers.js';
 import { signOut, signedInUser, wireSignIn } from './signin.js';
@@ -46,7 +49,18 @@ const state = {
 const tabs = makeTabs($('.tabs'), { key: (tab) => tab.dataset.tab, onSelect: (tab) => showTab(tab) });
 const abuse = makeAbuse({ t, fmt, $, refresh: () => refreshNow() });
 const printers = makePrinters({ t, fmt, $ });
+const alerts = makeAlerts({ t, $ });
+const messages = makeMessages({ t, $ });
 const nowView = makeNow({ t, fmt, $, abuse, printers });
+// Emergencies raised at the counters: a manager marks each handled.
+const emergencies = makeEmergencies({
+  t,
+  banner: $('#sos-banner'),
+  mayHandle: () => true,
+  onError: (err) => {
+    if (!refused(err)) $('#now-error').textContent = errorText(t, err);
+  },
+});
 const complaintsView = makeComplaints({ t, fmt, $, refused: (err) => refused(err) });
 
 // ---------- views ----------
@@ -206,7 +220,8 @@ async function refreshNow() {
   refresh.last = Date.now();
   try {
     printers.refresh();
-    state.now = await api('GET', '/api/stats/now');
+    // The alerts are read with the figures (reading them checks the hall at once).
+    [state.now] = await Promise.all([api('GET', '/api/stats/now'), alerts.refresh(), messages.refresh()]);
     $('#now-error').textContent = '';
     renderNow();
   } catch (err) {
@@ -230,12 +245,15 @@ function startLive() {
     },
   });
   state.timer = setInterval(refreshNow, REFRESH_MS);
+  messages.load();
   refreshNow();
+  emergencies.start();
 }
 
 function stopLive() {
   state.feed?.close();
   state.feed = null;
+  emergencies.stop();
   clearInterval(state.timer);
   state.timer = null;
   document.body.dataset.connected = 'false';
@@ -346,6 +364,7 @@ function wire() {
     enter(state.tab);
   });
   abuse.wire();
+  messages.wire();
   $('#logout-btn').addEventListener('click', logout);
   $('button[data-action="switch-user"]').addEventListener('click', logout);
   languageButton(t, $('#lang-btn'), () => {
@@ -354,6 +373,9 @@ function wire() {
     updateLinks();
     if (state.stats) renderStats();
     complaintsView.render();
+    emergencies.render();
+    alerts.render();
+    messages.render();
   });
   document.addEventListener('visibilitychange', () => {
     if (!document.hidden && state.nowStale) refreshNow();

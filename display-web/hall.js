@@ -19,6 +19,7 @@
 import { clock } from '/shared/clock.js';
 import { h } from '/shared/el.js';
 import { announce } from './announce.js';
+import { loadMessages, messagesText } from './messages.js';
 import { both, en, vi } from './texts.js';
 
 const $ = (id) => document.getElementById(id);
@@ -45,7 +46,16 @@ let expiry = null;
 export function init() {
   // How many recent calls fit depends on the screen; a TV does not resize, a test window may.
   addEventListener('resize', () => renderRecent(false));
+  // A manager's message leaves the bar when it expires.
+  setInterval(showNotice, 15000);
 }
+
+/** The hall's own notice (from its settings), behind the manager's messages. */
+let hallNotice = '';
+function showNotice() {
+  setNotice([messagesText(hallNow()), hallNotice].filter(Boolean).join('   •   '));
+}
+const readMessages = () => loadMessages().then(showNotice);
 
 export function feedPath() {
   return '/ws/hall';
@@ -53,7 +63,8 @@ export function feedPath() {
 
 export function settings(s) {
   if (s.hall) $('hall-name').textContent = s.hall;
-  setNotice(s.notice ?? '');
+  hallNotice = s.notice ?? '';
+  showNotice();
   if (!state.services.length && Array.isArray(s.services)) {
     state.services = s.services;
     for (const f of s.services) state.waiting[f.code] ??= f.waiting;
@@ -75,8 +86,10 @@ export function apply(frame) {
     renderLatest(false);
     renderRecent(false);
     renderWaiting(true);
+    readMessages();
     return;
   }
+  if (frame.kind === 'message_posted' || frame.kind === 'message_withdrawn') readMessages();
   if (frame.counter) state.counters.set(frame.counter.no, frame.counter);
   if (frame.waiting) Object.assign(state.waiting, frame.waiting);
   const t = frame.ticket;

@@ -23,6 +23,7 @@ const t = makeI18n({
     goto: 'Mời bạn đến',
     counter: 'Quầy {n}',
     ahead: 'Số người được gọi trước bạn',
+    where: 'Quầy phục vụ',
     eta: 'Thời gian chờ dự kiến:',
     about: 'khoảng {n} phút',
     soon: 'Sắp đến lượt',
@@ -69,6 +70,7 @@ const t = makeI18n({
     goto: 'Please go to',
     counter: 'Counter {n}',
     ahead: 'People called before you',
+    where: 'Served at counters',
     eta: 'Estimated wait:',
     about: 'about {n} min',
     soon: 'Almost your turn',
@@ -258,6 +260,10 @@ function render() {
   $('queue').hidden = st !== 'waiting';
   $('ahead').textContent = ticket.ahead ?? '–';
   $('eta').textContent = estimate();
+  // Where to go: the counters that serve the field, as the hall's settings say now.
+  const where = ticket.serving_counters || [];
+  $('where-row').hidden = !where.length;
+  $('where').textContent = where.join(', ');
   $('next').hidden = ticket.no_counter_open || ticket.ahead !== 0;
   $('issued').textContent = t('issued', { t: hm(ticket.issued_at), d: dmy(ticket.issued_at) });
   $('sound').hidden = !(st === 'waiting' || st === 'called');
@@ -518,7 +524,10 @@ $('c-open').onclick = () => openComplaints(true);
 if (store.get(`${KEY}.c`)) openComplaints(false);
 
 $('lang').onclick = () => t.set(t.lang() === 'vi' ? 'en' : 'vi');
-t.onChange(render);
+t.onChange(() => {
+  render();
+  loadMsgs();
+});
 
 applyStatic(t);
 render();
@@ -526,8 +535,28 @@ loadHall();
 // The ticket's own feed; every frame carries the whole ticket. A socket that closes, even
 // before it ever went live, marks the page offline until a snapshot comes again.
 let lastSeq = -1;
+// A manager's messages to those waiting (the hall's and this field's): read at each snapshot
+// and whenever the feed says one was posted or withdrawn; shown until they expire.
+let msgs = [];
+let msgTimer = null;
+async function loadMsgs() {
+  try {
+    msgs = (await api('GET', `/api/messages?service=${encodeURIComponent(ticket?.service ?? '')}`)).messages;
+  } catch {}
+  $('msgs').hidden = !msgs.length;
+  fill(
+    $('msgs'),
+    msgs.map((m) => h('p', {}, t.pick(m.text_vi, m.text_en || m.text_vi).normalize('NFC'))),
+  );
+  // Each leaves when it expires: read again then (the hall's clock decides, not the phone's).
+  clearTimeout(msgTimer);
+  if (msgs.length)
+    msgTimer = setTimeout(loadMsgs, Math.min(...msgs.map((m) => m.expires_in_seconds)) * 1000 + 500);
+}
 follow(`/ws/tickets/${token}`, {
   onFrame(f) {
+    // (After the ticket is taken: a transfer changes whose messages these are.)
+    if (f.type !== 'update' || f.ticket.service !== ticket?.service) setTimeout(loadMsgs);
     if (!f.ticket || (f.type !== 'snapshot' && f.seq <= lastSeq)) return;
     lastSeq = f.seq;
     onTicket(f.ticket);

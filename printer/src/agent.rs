@@ -172,7 +172,7 @@ async fn session(config: &AgentConfig) -> Result<bool, SessionEnd> {
                 match serde_json::from_str::<ToAgent>(&text) {
                     Ok(ToAgent::Job { job, key, expires_in_ms, ticket }) => {
                         let expires = tokio::time::Instant::now() + Duration::from_millis(expires_in_ms);
-                        let _ = jobs.send(Job { job, key, ticket, expires });
+                        let _ = jobs.send(Job { job, key, ticket: *ticket, expires });
                     }
                     Ok(ToAgent::Hello { .. }) => {}
                     Err(_) => tracing::warn!("an unknown message from the server was ignored"),

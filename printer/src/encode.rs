@@ -175,6 +175,9 @@ fn text_ticket(
     say(printer, &ticket.issued_line(), 1)?;
     say(printer, &ticket.ahead_line(), 1)?;
     say(printer, &ticket.eta_line(), 1)?;
+    if let Some(line) = ticket.counters_line() {
+        say(printer, &line, 1)?;
+    }
 
     let qr = raster::qr_code(&ticket.url, layout.paper, layout.qr)?;
     let quiet = QR_QUIET_MODULES * qr.module;

@@ -23,9 +23,9 @@ pub enum ToAgent {
         key: String,
         /// The job fails instead of printing after this many milliseconds from now.
         expires_in_ms: u64,
-        /// What goes on paper.
+        /// What goes on paper (boxed: the other frames are a few bytes).
         #[cfg_attr(feature = "openapi", schema(value_type = Object))]
-        ticket: TicketPrint,
+        ticket: Box<TicketPrint>,
     },
 }
 
@@ -110,7 +110,7 @@ mod tests {
             job: 9,
             key: "k9".into(),
             expires_in_ms: 1000,
-            ticket: TicketPrint::sample(),
+            ticket: Box::new(TicketPrint::sample()),
         };
         let text = job.to_json();
         assert!(

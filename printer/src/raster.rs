@@ -209,6 +209,9 @@ pub(crate) fn compose(
     sheet.text(&info, &ticket.issued_line(), text_width);
     sheet.text(&info, &ticket.ahead_line(), text_width);
     sheet.text(&info, &ticket.eta_line(), text_width);
+    if let Some(line) = ticket.counters_line() {
+        sheet.text(&info, &line, text_width);
+    }
 
     let code = qr_code(&ticket.url, paper, qr)?;
     let quiet = QR_QUIET_MODULES * code.module;

@@ -27,6 +27,10 @@ pub struct TicketPrint {
     pub ahead: u32,
     /// The estimated wait in minutes; 0 prints "sắp đến lượt" (your turn is next) instead.
     pub eta_minutes: u32,
+    /// The counters that serve the ticket's field, in order ("Quầy phục vụ: 1, 3"): where
+    /// to go. Empty prints no line (and is what a job from an older hall carries).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub counters: Vec<u16>,
     /// The ticket's live status page; it goes into the QR code.
     pub url: String,
     /// The hall's footer line from its configuration. A `\n` forces a line break.
@@ -45,6 +49,7 @@ impl TicketPrint {
             issued_at: "08:05 25/11/2026".to_owned(),
             ahead: 7,
             eta_minutes: 25,
+            counters: vec![1, 3],
             url: "https://motcua.example.vn/t/20261125-A012-k7f3a9c2e".to_owned(),
             footer: "Xin cảm ơn ông/bà! Vui lòng giữ phiếu đến khi được gọi.".to_owned(),
         }
@@ -70,6 +75,7 @@ impl TicketPrint {
             issued_at: nfc(&self.issued_at),
             ahead: self.ahead,
             eta_minutes: self.eta_minutes,
+            counters: self.counters.clone(),
             url: self.url.trim().to_owned(),
             footer: nfc(&self.footer),
         }
@@ -89,6 +95,16 @@ impl TicketPrint {
         } else {
             format!("Thời gian chờ dự kiến: khoảng {} phút", self.eta_minutes)
         }
+    }
+
+    /// "Quầy phục vụ: 1, 3": the counters that serve the field, or `None` when the hall
+    /// named none.
+    pub(crate) fn counters_line(&self) -> Option<String> {
+        if self.counters.is_empty() {
+            return None;
+        }
+        let list: Vec<String> = self.counters.iter().map(u16::to_string).collect();
+        Some(format!("Quầy phục vụ: {}", list.join(", ")))
     }
 
     /// "Giờ lấy số: 08:05 25/11/2026".

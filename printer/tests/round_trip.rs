@@ -327,6 +327,7 @@ fn crowded() -> TicketPrint {
         priority: Some("Người khuyết tật, phụ nữ mang thai".to_owned()),
         ahead: 142,
         eta_minutes: 185,
+        counters: (1..=14).collect(),
         ..TicketPrint::sample()
     }
 }
@@ -375,6 +376,35 @@ fn a_wait_of_zero_minutes_reads_as_next_in_line() {
     .expect("encode");
     let text = String::from_utf8_lossy(&bytes);
     assert!(text.contains("sap den luot") && !text.contains("0 phut"));
+}
+
+#[test]
+fn the_ticket_names_the_counters_that_serve_its_field_and_none_when_the_hall_named_none() {
+    let layout = Layout {
+        text: TextMode::Ascii,
+        qr: QrMode::Native,
+        ..Layout::default()
+    };
+    let text = |ticket: &TicketPrint| {
+        String::from_utf8_lossy(&encode(ticket, &layout).expect("encode")).into_owned()
+    };
+    let sample = TicketPrint::sample();
+    assert_eq!(sample.counters, vec![1, 3]);
+    assert!(
+        text(&sample).contains("Quay phuc vu: 1, 3"),
+        "{}",
+        text(&sample)
+    );
+    let none = TicketPrint {
+        counters: Vec::new(),
+        ..TicketPrint::sample()
+    };
+    assert!(!text(&none).contains("Quay phuc vu"), "{}", text(&none));
+    // A job from an older hall has no `counters`: it still reads, with none.
+    let mut json = serde_json::to_value(TicketPrint::sample()).expect("json");
+    json.as_object_mut().expect("object").remove("counters");
+    let old: TicketPrint = serde_json::from_value(json).expect("an older job reads");
+    assert!(old.counters.is_empty());
 }
 
 /// White kept on each side of the paper, in dots (8 per mm): 4 mm on 80 mm, so a 512-dot

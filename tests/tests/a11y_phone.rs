@@ -48,7 +48,8 @@ async fn a_ticket_from_waiting_to_rated_passes_axe_with_finger_sized_targets_in_
         )
         .await;
     // What the phone downloaded to show the ticket: the page's stylesheet and its one script
-    // (the kit joined in), the hall's settings; no fonts, nothing from elsewhere.
+    // (the kit joined in), the hall's settings, the manager's messages to those waiting; no
+    // fonts, nothing from elsewhere.
     let loaded = phone
         .eval(
             "performance.getEntriesByType('resource').map((e) => new URL(e.name).pathname).sort()",
@@ -56,7 +57,12 @@ async fn a_ticket_from_waiting_to_rated_passes_axe_with_finger_sized_targets_in_
         .await;
     assert_eq!(
         loaded,
-        json!(["/api/services", "/phone/phone.css", "/phone/phone.js"]),
+        json!([
+            "/api/messages",
+            "/api/services",
+            "/phone/phone.css",
+            "/phone/phone.js"
+        ]),
         "what the phone page loads"
     );
     phone

@@ -313,6 +313,14 @@ enum Endpoint {
     LookUpPairing,
     AcceptPairing,
     PairingQr,
+    /// The emergency button at the home counter (`raise`), and marking it handled.
+    Emergency(&'static str),
+    ListEmergencies,
+    WsStaff,
+    /// A manager speaks to the hall; anyone reads the messages; a manager withdraws one.
+    PostMessage,
+    ListMessages,
+    WithdrawMessage,
 }
 
 use Endpoint::*;
@@ -350,6 +358,15 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("POST /api/counters/{no}/pause",    CounterAction("pause"),     [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/counters/{no}/resume",   CounterAction("resume"),    [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/counters/{no}/call-next", CounterAction("call-next"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    // The emergency button: the member of staff holding the counter (each staff column at
+    // their own); handled by a manager or that clerk. Staff alone follow the emergencies.
+    ("POST /api/counters/{no}/emergency", Emergency("raise"),   [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/counters/{no}/emergency/handled", Emergency("handled"), [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("POST /api/messages",               PostMessage,          [NO401, NO403, NO403, NO403, NO401, NO403, OK201, OK201]),
+    ("GET /api/messages",                ListMessages,         [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
+    ("POST /api/messages/{id}/withdraw", WithdrawMessage,      [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/emergencies",             ListEmergencies,      [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
+    ("WS /ws/staff",                     WsStaff,              [NO401, NO403, NO403, NO403, NO401, WS101, WS101, WS101]),
     // The dossiers on the ticket at a counter: its clerk (each staff column at their own).
     ("GET /api/counters/{no}/dossiers",  Dossiers("GET"),       [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
     ("POST /api/counters/{no}/dossiers", Dossiers("POST"),      [NO401, NO403, NO403, NO403, NO401, OK200, OK200, OK200]),
@@ -380,6 +397,7 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("GET /api/stats.xlsx",              ManagerRead("/api/stats.xlsx"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/stats/dossiers.csv",      ManagerRead("/api/stats/dossiers.csv"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/uplink",                  ManagerRead("/api/uplink"),     [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/alerts",                  ManagerRead("/api/alerts"),     [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/openapi.json",            OpenApi,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /healthz",                     Healthz,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /metrics",                     Metrics,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
@@ -935,6 +953,46 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             },
             Watch::Nothing,
         ),
+        WsStaff => (
+            Request::Ws {
+                path: "/ws/staff".into(),
+            },
+            Watch::Nothing,
+        ),
+        ListEmergencies => (get("/api/emergencies".into()), Watch::Nothing),
+        PostMessage => (
+            post(
+                "/api/messages".into(),
+                json!({"text_vi": "Lĩnh vực đất đai tạm dừng 30 phút", "service": "B"}),
+            ),
+            Watch::Nothing,
+        ),
+        ListMessages => (get("/api/messages?service=A".into()), Watch::Nothing),
+        WithdrawMessage => {
+            let manager = hall.staff("setup-manager", Role::Manager).await;
+            let posted = ok(
+                "post a message",
+                manager
+                    .post("/api/messages", json!({"text_vi": "Tạm dừng 10 phút"}))
+                    .await,
+                201,
+            );
+            let id = posted["id"].as_i64().expect("id");
+            (
+                post(format!("/api/messages/{id}/withdraw"), json!({})),
+                Watch::Nothing,
+            )
+        }
+        Emergency(step) => {
+            open_home().await;
+            let path = format!("/api/counters/{HOME}/emergency");
+            if step == "raise" {
+                (post(path, json!({})), Watch::Nothing)
+            } else {
+                ok("raise", operator.post(&path, json!({})).await, 200);
+                (post(format!("{path}/handled"), json!({})), Watch::Nothing)
+            }
+        }
         WsCounter => (
             Request::Ws {
                 path: format!("/ws/counters/{HOME}"),

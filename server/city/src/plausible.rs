@@ -197,6 +197,15 @@ fn event(e: &WireEvent, latest_ms: i64) -> Result<(), Denied> {
             }
         }
         Event::CounterPaused { reason } => short(&at("data.reason"), reason, MAX_REASON_CHARS)?,
+        // A manager's message to the hall is public, and short.
+        Event::MessagePosted {
+            text_vi, text_en, ..
+        } => {
+            short(&at("data.text_vi"), text_vi, MAX_REASON_CHARS * 2)?;
+            if let Some(text) = text_en {
+                short(&at("data.text_en"), text, MAX_REASON_CHARS * 2)?;
+            }
+        }
         // A hall sends only the kind of a change of its set-up and what was done.
         Event::Audited {
             by,

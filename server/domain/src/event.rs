@@ -192,6 +192,27 @@ pub enum Event {
         reason: String,
     },
     CounterResumed {},
+    /// The clerk at the counter (the envelope's counter and user) pressed the emergency
+    /// button: managers and the other counters' consoles are alerted, never a public screen.
+    EmergencyRaised {},
+    /// Someone (the envelope's user: a manager, or the clerk) marked the counter's
+    /// emergency handled.
+    EmergencyHandled {},
+    /// A manager spoke to the hall: to everyone waiting (`service` none: every phone and
+    /// the hall TV) or to one field's queue (its phones, and the TV naming the field),
+    /// until `expires_at` (ms). The message's number is this event's `seq`.
+    MessagePosted {
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        service: Option<String>,
+        text_vi: String,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        text_en: Option<String>,
+        expires_at: i64,
+    },
+    /// A manager took message `message` (the `seq` of its [`Event::MessagePosted`]) back.
+    MessageWithdrawn {
+        message: i64,
+    },
     /// A place was booked: on the hall's booking page (`source` "page") or by an outside
     /// issuer (`issuer:<name>`). The event's field is the booking's; no ticket yet.
     BookingMade {
@@ -284,6 +305,10 @@ impl Event {
             Event::CounterClosed { .. } => "counter_closed",
             Event::CounterPaused { .. } => "counter_paused",
             Event::CounterResumed {} => "counter_resumed",
+            Event::EmergencyRaised {} => "emergency_raised",
+            Event::EmergencyHandled {} => "emergency_handled",
+            Event::MessagePosted { .. } => "message_posted",
+            Event::MessageWithdrawn { .. } => "message_withdrawn",
             Event::Reprinted {} => "reprinted",
             Event::BookingMade { .. } => "booking_made",
             Event::BookingCancelled { .. } => "booking_cancelled",
@@ -342,7 +367,11 @@ impl Event {
             | Event::ComplaintMade { .. }
             | Event::ComplaintAcknowledged { .. }
             | Event::ComplaintResolved { .. }
-            | Event::Audited { .. } => false,
+            | Event::Audited { .. }
+            | Event::EmergencyRaised {}
+            | Event::EmergencyHandled {}
+            | Event::MessagePosted { .. }
+            | Event::MessageWithdrawn { .. } => false,
             Event::BookingCancelled { .. }
             | Event::BookingCheckedIn { .. }
             | Event::BookingLate { .. }
@@ -391,6 +420,10 @@ impl Event {
             | Event::CounterClosed { .. }
             | Event::CounterPaused { .. }
             | Event::CounterResumed {}
+            | Event::EmergencyRaised {}
+            | Event::EmergencyHandled {}
+            | Event::MessagePosted { .. }
+            | Event::MessageWithdrawn { .. }
             | Event::BookingMade { .. }
             | Event::BookingCancelled { .. }
             | Event::BookingCheckedIn { .. }

@@ -133,6 +133,13 @@ impl Access {
         ended
     }
 
+    /// Whether `owner` holds a live socket now (a kiosk's or TV's feed: it is online).
+    pub fn holds(&self, owner: Owner) -> bool {
+        lock(&self.0.sockets)
+            .values()
+            .any(|(o, ended)| *o == owner && !*ended.borrow())
+    }
+
     /// How many sockets are registered now.
     pub fn open_sockets(&self) -> usize {
         lock(&self.0.sockets).len()

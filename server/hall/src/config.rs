@@ -12,10 +12,12 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 
+mod alerts;
 mod bookings;
 mod hours;
 mod server;
 
+pub use alerts::{AlertSettings, Webhook, webhook_host};
 pub use bookings::{BookingSettings, IssuerSettings};
 pub use hours::HoursSettings;
 
@@ -57,6 +59,8 @@ pub struct Settings {
     pub bookings: BookingSettings,
     /// When numbers are given out (the calendar is `[bookings]`'s).
     pub hours: HoursSettings,
+    /// The manager's alerts: thresholds and the outbound webhook.
+    pub alerts: AlertSettings,
 }
 
 /// Where and how the hall reports its events to the city.
@@ -504,6 +508,7 @@ impl Default for Settings {
             limits: Default::default(),
             bookings: BookingSettings::default(),
             hours: HoursSettings::default(),
+            alerts: AlertSettings::default(),
         }
     }
 }

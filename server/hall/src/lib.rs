@@ -14,6 +14,7 @@
 //! the benches call the same two on `127.0.0.1:0`.
 
 pub mod access;
+pub mod alerts;
 pub mod announce;
 pub mod app;
 pub mod config;
@@ -61,6 +62,7 @@ pub fn wire(
         clock.clone(),
         hall.tz,
     );
+    let alerts = alerts::Alerts::new(&settings.alerts)?;
     let limits = Limits {
         body_bytes: settings.server.body_limit_bytes,
     };
@@ -102,6 +104,7 @@ pub fn wire(
         connections,
         sign_ins,
         bookings: http::booking_edge::BookingEdge::new(&settings.bookings, clock),
+        alerts,
     })
 }
 

@@ -94,6 +94,40 @@ pub enum TicketFrame {
         kind: &'static str,
         ticket: CitizenTicket,
     },
+    /// A manager's message to the hall, or to this ticket's field, was posted or withdrawn:
+    /// read `GET /api/messages?service=` again.
+    Messages {
+        seq: i64,
+    },
+}
+
+/// What the staff feed (`/ws/staff`) sends: the emergencies open now, first as a
+/// `snapshot`, then again (`emergencies`) each time one is raised or handled. Only staff
+/// follow it (the consoles and the dashboard): the hall TV and the phones never see one.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct StaffFrame {
+    /// `snapshot` or `emergencies`.
+    #[serde(rename = "type")]
+    #[schema(value_type = String, example = "emergencies")]
+    pub frame: &'static str,
+    /// The list as of this event of the log: a lower `seq` than one already seen is stale.
+    pub seq: i64,
+    pub emergencies: Vec<crate::app::emergency::Emergency>,
+    /// The counter whose emergency this frame announces (consoles ring).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u16>)]
+    pub raised: Option<CounterNo>,
+    /// The counter whose emergency this frame says was handled.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[schema(value_type = Option<u16>)]
+    pub handled: Option<CounterNo>,
+}
+
+impl StaffFrame {
+    fn text(&self) -> Utf8Bytes {
+        // Plain data: serialising it cannot fail.
+        Utf8Bytes::from(serde_json::to_string(self).unwrap_or_default())
+    }
 }
 
 /// One committed change, as the live feeds need it.
@@ -164,6 +198,16 @@ impl Change {
         }
     }
 
+    /// For a manager's message posted or withdrawn: the field it speaks to (`None`: the
+    /// whole hall; a withdrawal is told to everyone).
+    fn message_to(&self) -> Option<Option<&str>> {
+        match self.event.as_ref()? {
+            Event::MessagePosted { service, .. } => Some(service.as_deref()),
+            Event::MessageWithdrawn { .. } => Some(None),
+            _ => None,
+        }
+    }
+
     /// The event's name in frames.
     pub fn kind(&self) -> &'static str {
         self.event.as_ref().map_or("day_started", Event::kind)
@@ -191,7 +235,10 @@ impl Change {
     /// Only the waiting counts moved (a ticket joined the back of a queue, a rating): the
     /// hall feed may merge it with the next.
     fn is_quiet(&self) -> bool {
-        !self.resync && self.event.as_ref().is_some_and(|e| !e.moves_queue())
+        // A manager's message is never merged away: the TV reads the messages on seeing it.
+        !self.resync
+            && self.message_to().is_none()
+            && self.event.as_ref().is_some_and(|e| !e.moves_queue())
     }
 }
 
@@ -226,6 +273,9 @@ pub struct Hub {
     /// The hall's clock, for the time a hall snapshot was read (without one: the time of
     /// the latest event).
     clock: Option<Arc<dyn Clock>>,
+    /// The staff feed's frames (emergencies), with their sequence numbers: consoles and
+    /// the dashboard only.
+    staff: broadcast::Sender<(i64, Utf8Bytes)>,
 }
 
 impl Default for Hub {
@@ -252,7 +302,9 @@ impl Hub {
                     std::thread::sleep(HOLD_QUIET);
                 }
             });
+        let (staff, _) = broadcast::channel(64);
         Hub {
+            staff,
             tx,
             hall,
             quiet,
@@ -302,6 +354,13 @@ impl Hub {
             *held = None;
             let _ = self.hall.send(change);
         }
+    }
+
+    /// Send a staff frame (emergencies) to every console and dashboard following
+    /// `/ws/staff`. Call it after the commit that made it, in commit order.
+    pub fn publish_staff(&self, frame: &StaffFrame) {
+        // Nobody listening is fine.
+        let _ = self.staff.send((frame.seq, frame.text()));
     }
 
     /// The changes a feed follows.
@@ -438,7 +497,20 @@ impl FeedState {
         if change.resync {
             return self.snapshot(store).await;
         }
-        if change.seq <= self.seq || !self.concerns(change) {
+        if change.seq <= self.seq {
+            return None;
+        }
+        // A manager's message: phones of the field it speaks to (all, for the hall's) are
+        // told to read the messages again; the TV gets the event (it reads them too).
+        if let (Feed::Ticket { .. }, Some(to)) = (&self.feed, change.message_to()) {
+            if !to.is_none_or(|s| self.services.iter().any(|f| f.as_str() == s)) {
+                return None;
+            }
+            self.seq = change.seq;
+            let frame = TicketFrame::Messages { seq: change.seq };
+            return Some(Utf8Bytes::from(serde_json::to_string(&frame).ok()?));
+        }
+        if !self.concerns(change) {
             return None;
         }
         self.seq = change.seq;
@@ -619,4 +691,70 @@ pub async fn until_closed(mut stream: futures_util::stream::SplitStream<WebSocke
             break;
         }
     }
+}
+
+/// Serve one staff feed (`/ws/staff`): the emergencies open now, then the list again each
+/// time it changes. A socket that falls behind gets the list afresh.
+pub async fn run_staff_feed(
+    socket: WebSocket,
+    app: App,
+    hub: Hub,
+    clock: Arc<dyn Clock>,
+    held: crate::access::Held,
+) {
+    let (mut sink, stream) = socket.split();
+    // Subscribe before reading the snapshot, so nothing falls between the two.
+    let mut changes = hub.staff.subscribe();
+    let snapshot = move || {
+        let (app, clock) = (app.clone(), clock.clone());
+        async move {
+            let now = clock.now();
+            let list = app
+                .read(move |conn, hall| Ok(crate::app::emergency::open_now(conn, hall, now)?))
+                .await
+                .ok()?;
+            let frame = StaffFrame {
+                frame: "snapshot",
+                seq: list.seq,
+                emergencies: list.emergencies,
+                raised: None,
+                handled: None,
+            };
+            Some((frame.seq, frame.text()))
+        }
+    };
+    let send = async move {
+        let Some((mut seq, first)) = snapshot().await else {
+            return;
+        };
+        if sink.send(Message::Text(first)).await.is_err() {
+            return;
+        }
+        let mut ping = tokio::time::interval(PING_EVERY);
+        ping.tick().await;
+        loop {
+            let frame = tokio::select! {
+                received = changes.recv() => match received {
+                    Ok((at, frame)) if at > seq => Some((at, frame)),
+                    Ok(_) => None,
+                    Err(RecvError::Lagged(_)) => snapshot().await,
+                    Err(RecvError::Closed) => break,
+                },
+                _ = ping.tick() => {
+                    if sink.send(Message::Ping(Default::default())).await.is_err() {
+                        break;
+                    }
+                    continue;
+                }
+            };
+            if let Some((at, frame)) = frame {
+                seq = at;
+                if sink.send(Message::Text(frame)).await.is_err() {
+                    break;
+                }
+            }
+        }
+        let _ = sink.close().await;
+    };
+    drive(send, until_closed(stream), held.or(hub.closing())).await;
 }

@@ -132,3 +132,26 @@ pub fn now(conn: &Connection) -> Result<Vec<CounterNowRow>, StoreError> {
     }
     Ok(out)
 }
+
+/// A counter as the manager's idle alert reads it: its number, state, whether a citizen is
+/// at it (called or serving), when its state last changed and its last call or finish of
+/// the open span (ms).
+pub type IdleRow = (u16, String, bool, Option<i64>, Option<i64>);
+
+/// Every counter's [`IdleRow`].
+pub fn idle_rows(conn: &Connection) -> Result<Vec<IdleRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.no, c.state,
+             EXISTS (SELECT 1 FROM tickets t
+                     WHERE t.counter_no = c.no AND t.status IN ('called', 'serving')),
+             c.changed_at,
+             (SELECT MAX(s.last_activity) FROM stat_counter_spans s
+              WHERE s.hall = 0 AND s.counter_no = c.no AND s.kind = 'open'
+                AND s.ended_at IS NULL)
+         FROM counters c ORDER BY c.no",
+    )?;
+    let rows = stmt.query_map([], |r| {
+        Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+    })?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}

@@ -47,6 +47,37 @@ pub fn last_seq(conn: &Connection) -> Result<i64, StoreError> {
         .query_row([], |r| r.get(0))?)
 }
 
+/// An event of a few kinds as [`since_of_kinds`] reads it: seq, time, kind, counter, user,
+/// and its data (JSON text).
+pub type KindRow = (i64, i64, String, Option<u16>, Option<i64>, String);
+
+/// The events of `kinds` logged at or after `since` (milliseconds), oldest first. Walks the
+/// log back from its end and stops at the first older event, so it reads only the stretch
+/// since `since` (a day's events), never the whole log.
+pub fn since_of_kinds(
+    conn: &Connection,
+    since: i64,
+    kinds: &[&str],
+) -> Result<Vec<KindRow>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, at, kind, counter_no, user_id, data FROM events ORDER BY seq DESC",
+    )?;
+    let mut rows = stmt.query([])?;
+    let mut found = Vec::new();
+    while let Some(row) = rows.next()? {
+        let at: i64 = row.get(1)?;
+        if at < since {
+            break;
+        }
+        let kind: String = row.get(2)?;
+        if kinds.contains(&kind.as_str()) {
+            found.push((row.get(0)?, at, kind, row.get(3)?, row.get(4)?, row.get(5)?));
+        }
+    }
+    found.reverse();
+    Ok(found)
+}
+
 /// The latest event's sequence number, kind and ticket, if any.
 pub fn last(conn: &Connection) -> Result<Option<(i64, String, Option<i64>)>, StoreError> {
     Ok(conn

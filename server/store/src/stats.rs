@@ -220,9 +220,14 @@ fn fold_ticket_event(
         | Event::CounterClosed { .. }
         | Event::CounterPaused { .. }
         | Event::CounterResumed {}
-        // A reprint or a change of the hall's set-up changes no figure.
+        // A reprint, a change of the hall's set-up, an emergency or a message is the
+        // hall's own record (the log), no figure.
         | Event::Reprinted {}
-        | Event::Audited { .. } => {}
+        | Event::Audited { .. }
+        | Event::EmergencyRaised {}
+        | Event::EmergencyHandled {}
+        | Event::MessagePosted { .. }
+        | Event::MessageWithdrawn { .. } => {}
         // Folded by fold_booking_event.
         Event::BookingMade { .. }
         | Event::BookingCancelled { .. }
@@ -396,6 +401,12 @@ fn fold_counter_event(conn: &Connection, tz: Tz, hall: i64, e: &Logged) -> rusql
         | Event::ComplaintAcknowledged { .. }
         | Event::ComplaintResolved { .. }
         | Event::Reprinted {}
+        // An emergency changes no figure: the counter's span goes on.
+        | Event::EmergencyRaised {}
+        | Event::EmergencyHandled {}
+        // A manager's message to the hall changes no figure.
+        | Event::MessagePosted { .. }
+        | Event::MessageWithdrawn { .. }
         | Event::BookingMade { .. }
         | Event::BookingCancelled { .. }
         | Event::BookingCheckedIn { .. }

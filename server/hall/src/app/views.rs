@@ -47,6 +47,9 @@ pub struct TicketView {
     /// A result pick-up ticket ("nhận kết quả"): the citizen came back with a dossier's
     /// receipt to collect its result.
     pub result_pickup: bool,
+    /// Where to go: the counters that serve the ticket's field, by number, as the hall's
+    /// settings say now ("Quầy phục vụ: 1, 3" on the ticket and the phone).
+    pub serving_counters: Vec<CounterNo>,
 }
 
 /// A ticket as its holder sees it (the phone page, the rating answer): the view without
@@ -83,6 +86,9 @@ pub struct CitizenTicket {
     pub booked_for: Option<String>,
     /// A result pick-up ticket ("nhận kết quả"): the page says so.
     pub result_pickup: bool,
+    /// Where to go: the counters that serve the ticket's field, by number ("Quầy phục vụ:
+    /// 1, 3"), as the hall's settings say now.
+    pub serving_counters: Vec<CounterNo>,
 }
 
 /// A field named as a ticket names its own (`service`, `service_name_vi`, `service_name_en`).
@@ -131,6 +137,7 @@ impl From<&TicketView> for CitizenTicket {
                 .filter(|_| v.rating_source != Some(RatingChannel::Counter)),
             booked_for: v.booked_for.clone(),
             result_pickup: v.result_pickup,
+            serving_counters: v.serving_counters.clone(),
         }
     }
 }
@@ -218,7 +225,20 @@ pub fn ticket_view_known(hall: &Hall, t: &TicketRow, estimate: Option<Place>) ->
         rating_source: t.rating_source,
         booked_for: t.booked_for.map(|at| motcua_domain::local_hhmm(hall, at)),
         result_pickup: t.result_pickup,
+        serving_counters: serving_counters(hall, &t.service),
     }
+}
+
+/// The counters that serve `service`, by number: where its tickets go when called.
+pub fn serving_counters(hall: &Hall, service: &ServiceCode) -> Vec<CounterNo> {
+    let mut counters: Vec<CounterNo> = hall
+        .counters
+        .iter()
+        .filter(|c| c.services.contains(service))
+        .map(|c| c.no)
+        .collect();
+    counters.sort();
+    counters
 }
 
 pub use super::estimate::{Estimates, hall_time, place_at_issue};
@@ -566,6 +586,7 @@ pub fn ticket_paper(
         issued_at,
         ahead: t.ahead.unwrap_or(0),
         eta_minutes: t.eta_minutes.unwrap_or(0),
+        counters: t.serving_counters.iter().map(|c| c.get()).collect(),
         url: url.to_owned(),
         footer: footer.to_owned(),
     }

@@ -55,6 +55,8 @@ pub struct AppState {
     pub bookings: booking_edge::BookingEdge,
     /// The settings as they run: the file's, with the sections changed on the admin pages.
     pub setup: crate::setup::Setup,
+    /// The manager's alerts and their webhook.
+    pub alerts: crate::alerts::Alerts,
 }
 
 #[derive(Clone, Copy, Debug)]
@@ -93,6 +95,7 @@ pub struct Limits {
         crate::live::HallFrame,
         crate::live::CounterFrame,
         crate::live::TicketFrame,
+        crate::live::StaffFrame,
     )),
 )]
 struct ApiDoc;
@@ -177,6 +180,13 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(api::counter_dossiers, api::attach_dossier))
         .routes(routes!(api::detach_dossier))
         .routes(routes!(api::result_ticket))
+        .routes(routes!(api::raise_emergency))
+        .routes(routes!(api::handle_emergency))
+        .routes(routes!(api::list_emergencies))
+        .routes(routes!(api::ws_staff))
+        .routes(routes!(api::list_alerts))
+        .routes(routes!(api::post_message, api::list_messages))
+        .routes(routes!(api::withdraw_message))
         .routes(routes!(api::login, api::whoami, api::logout))
         .routes(routes!(api::add_user))
         .routes(routes!(api::sign_in_locks))
@@ -312,6 +322,8 @@ pub async fn serve(
     // The server's own printers and the sweep of jobs nobody will print, while serving.
     let _printing = state.printing.start(&state.store);
     let _unanswered = let_go_unanswered(&state);
+    // The alerts' checks and their webhook's sender, while serving.
+    let _alerts = state.alerts.start(&state);
     motcua_web::connections::serve(listener, router(state), connections, shutdown).await
 }
 

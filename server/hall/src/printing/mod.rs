@@ -552,7 +552,7 @@ fn job_frame(job: i64, key: &str, left: Duration, ticket: &TicketPrint) -> Utf8B
         job,
         key: key.to_owned(),
         expires_in_ms: left.as_millis() as u64,
-        ticket: ticket.clone(),
+        ticket: Box::new(ticket.clone()),
     };
     Utf8Bytes::from(job.to_json())
 }

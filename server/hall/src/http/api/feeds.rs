@@ -3,7 +3,7 @@
 use super::*;
 
 /// A WebSocket handshake, or our JSON error for a plain request to a feed.
-type Upgrade = Result<WebSocketUpgrade, WebSocketUpgradeRejection>;
+pub(super) type Upgrade = Result<WebSocketUpgrade, WebSocketUpgradeRejection>;
 
 /// The kiosks' printers.
 #[derive(Debug, Serialize, ToSchema)]
@@ -206,7 +206,7 @@ const FEED_MESSAGE_BYTES: usize = 4 * 1024;
 /// The largest message a print agent sends (its printer's status, a job's result).
 const AGENT_MESSAGE_BYTES: usize = 64 * 1024;
 
-fn upgrade(ws: Upgrade) -> Result<WebSocketUpgrade, AppError> {
+pub(super) fn upgrade(ws: Upgrade) -> Result<WebSocketUpgrade, AppError> {
     ws.map(|ws| {
         ws.max_message_size(FEED_MESSAGE_BYTES)
             .max_frame_size(FEED_MESSAGE_BYTES)
