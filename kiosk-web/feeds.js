@@ -40,9 +40,9 @@ function onHall(m) {
     applyServices(m.services);
     S.counters = new Map((m.counters || []).map((c) => [c.no, c]));
     nav.dataChanged();
-    // A snapshot mid-way means the hall's set-up may have changed (the admin pages): its
-    // notice and bookings too.
-    if (S.metaOk) loadMeta();
+    // A snapshot while the feed stays up means the hall's set-up changed (the admin pages):
+    // its notice, bookings and hours too. (After a connect, onState reads them.)
+    if (S.hallUp) loadMeta();
   } else if (m.type === 'event') {
     if (m.waiting) for (const s of S.services) s.waiting = m.waiting[s.code] ?? 0;
     // A number given anywhere in the hall may take one of its field's quota: the hall feed

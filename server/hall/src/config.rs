@@ -592,10 +592,10 @@ impl Settings {
         if !(1..=100).contains(&self.queue.priority_streak_limit) {
             return Err(invalid("queue.priority_streak_limit", "1 to 100"));
         }
-        if !(1..=480).contains(&self.queue.normal_wait_limit_minutes) {
+        if self.queue.normal_wait_limit_minutes > 480 {
             return Err(invalid(
                 "queue.normal_wait_limit_minutes",
-                "1 to 480 minutes",
+                "at most 480 minutes",
             ));
         }
         if self.queue.absent_after_seconds > 3600 {
