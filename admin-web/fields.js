@@ -22,6 +22,7 @@ export const strings = {
     'fields.target': 'Chờ mục tiêu (phút)',
     'fields.minutes': 'Phục vụ (phút)',
     'fields.satisfaction': 'Mục tiêu hài lòng (%)',
+    'fields.quota': 'Số tối đa mỗi ngày (0: không giới hạn)',
     'fields.icon': 'Hình trên máy lấy số',
     'fields.order': 'Thứ tự',
     'fields.up': 'Lên trên: {name}',
@@ -53,6 +54,7 @@ export const strings = {
     'fields.target': 'Target wait (min)',
     'fields.minutes': 'Service (min)',
     'fields.satisfaction': 'Satisfaction target (%)',
+    'fields.quota': 'Numbers a day at most (0: no limit)',
     'fields.icon': 'Picture on the kiosk',
     'fields.order': 'Order',
     'fields.up': 'Move up: {name}',
@@ -83,6 +85,7 @@ const COLUMNS = [
   'fields.target',
   'fields.minutes',
   'fields.satisfaction',
+  'fields.quota',
   'fields.icon',
   '',
 ];
@@ -186,6 +189,7 @@ export function mount({ t, root, admin, refused }) {
               100,
               'fields.satisfaction',
             );
+            const quota = num('daily_quota', s.daily_quota ?? 0, 0, 99999, 'fields.quota');
             const icon = h(
               'select',
               { 'data-key': key('icon'), 'aria-label': `${t('fields.icon')} (${name})` },
@@ -197,7 +201,7 @@ export function mount({ t, root, admin, refused }) {
                 ),
               ),
             );
-            inputs.set(row, { code, vi, en, prefix, target, minutes, satisfaction, icon });
+            inputs.set(row, { code, vi, en, prefix, target, minutes, satisfaction, quota, icon });
             const move = (by) => {
               readAll();
               const j = i + by;
@@ -243,6 +247,7 @@ export function mount({ t, root, admin, refused }) {
               cell(target, 'num'),
               cell(minutes, 'num'),
               cell(satisfaction, 'num'),
+              cell(quota, 'num'),
               cell(icon),
               h(
                 'td',
@@ -283,6 +288,7 @@ export function mount({ t, root, admin, refused }) {
             target_wait_minutes: Number(i.target.value),
             service_minutes: Number(i.minutes.value),
             satisfaction_target_percent: Number(i.satisfaction.value),
+            daily_quota: Number(i.quota.value),
             icon: i.icon.value || undefined,
           };
         }

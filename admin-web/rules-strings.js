@@ -36,7 +36,8 @@ export const strings = {
     'rules.queue.holds_per_counter': 'Số phiếu mỗi quầy được tạm gác',
     'rules.queue.holds_per_counter.hint':
       'Công dân đi bổ sung hồ sơ rồi được gọi lại, giữ nguyên lượt; hết hiệu lực cuối ngày. 0: không dùng tạm gác.',
-    'rules.quota.where': 'Số thứ tự tối đa mỗi ngày của từng lĩnh vực đặt trong mục Lĩnh vực (daily_quota).',
+    'rules.quota.where':
+      'Số thứ tự tối đa mỗi ngày của từng lĩnh vực đặt trong mục Lĩnh vực (cột «Số tối đa mỗi ngày»).',
     'rules.invalid.range': '«{label}» phải là số nguyên từ {min} đến {max}.',
     'rules.refused': 'Máy chủ không nhận: {why}',
   },
@@ -76,7 +77,8 @@ export const strings = {
     'rules.queue.holds_per_counter': 'Tickets a counter may hold aside',
     'rules.queue.holds_per_counter.hint':
       'The citizen completes the dossier and is called back, keeping their turn; holds lapse at the day’s end. 0: no holds.',
-    'rules.quota.where': 'Each field’s daily quota of numbers is set in the Fields area (daily_quota).',
+    'rules.quota.where':
+      'Each field’s daily quota of numbers is set in the Fields area (the “Numbers a day at most” column).',
     'rules.invalid.range': '“{label}” must be a whole number from {min} to {max}.',
     'rules.refused': 'The server refused it: {why}',
   },

@@ -178,9 +178,9 @@ export function sectionCard({ t, name, title, hint, build, admin, refused, onSav
       const answer = method === 'PUT' ? await api('PUT', path, { value }) : await api('DELETE', path);
       await remember(answer.section);
       draw(answer.section);
-      ok.textContent = t('form.saved', {
-        time: new Date().toLocaleTimeString(t.lang() === 'vi' ? 'vi-VN' : 'en-GB'),
-      });
+      // The hall's time, as the server stamped the change (back to the file has no stamp).
+      const at = answer.section.changed_at ? when(answer.section.changed_at).slice(-5) : '';
+      ok.textContent = at ? t('form.saved', { time: at }) : t('form.saved_file');
       onSaved?.(answer.section);
     } catch (err) {
       if (!refused(err)) showRefusal(t, body, error, err);

@@ -88,6 +88,8 @@ async fn an_admin_changes_fields_counters_and_the_notice_on_the_page_and_the_hal
 
     // A right one is applied at once.
     page.type_into(target, "25").await;
+    page.type_into(r#"#fields-table input[data-key="services[4].daily_quota"]"#, "2")
+        .await;
     choose(
         &page,
         r#"#fields-table select[data-key="services[4].icon"]"#,
@@ -103,6 +105,7 @@ async fn an_admin_changes_fields_counters_and_the_notice_on_the_page_and_the_hal
     let (_, info) = reader.get("/api/services").await;
     assert_eq!(field(&info["services"], "B")["target_wait_minutes"], 25);
     assert_eq!(field(&info["services"], "E")["icon"], "shop");
+    assert_eq!(field(&info["services"], "E")["quota_left"], 2);
     assert!(
         page.text("#area-fields .source")
             .await
