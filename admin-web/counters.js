@@ -4,7 +4,7 @@
 // call. A counter may go only while closed.
 
 import { fill, h } from '/shared/el.js';
-import { sections, sectionCard } from './settings.js';
+import { markWrong, removeButton, sectionCard, sections } from './settings.js';
 
 export const roles = ['admin', 'manager'];
 
@@ -130,21 +130,11 @@ export function mount({ t, root, admin, refused }) {
               h(
                 'td',
                 {},
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'danger-button',
-                    'data-action': 'remove-counter',
-                    'aria-label': t('counters.remove', { no: row.no ?? '' }),
-                    onclick: () => {
-                      readAll();
-                      rows = rows.filter((r) => r !== row);
-                      draw();
-                    },
-                  },
-                  '✕',
-                ),
+                removeButton('remove-counter', t('counters.remove', { no: row.no ?? '' }), () => {
+                  readAll();
+                  rows = rows.filter((r) => r !== row);
+                  draw();
+                }),
               ),
             );
           }),
@@ -181,12 +171,7 @@ export function mount({ t, root, admin, refused }) {
           const numbers = new Set();
           for (const row of rows) {
             const i = inputs.get(row);
-            const fail = (input, why) => {
-              input?.setAttribute('aria-invalid', 'true');
-              input?.focus();
-              error.textContent = why;
-              return null;
-            };
+            const fail = (input, why) => markWrong(input, error, why);
             if (numbers.has(row.no)) return fail(i?.no, t('counters.no_taken', { no: row.no }));
             numbers.add(row.no);
             if (row.services.length === 0) return fail(i?.picks[0], t('counters.need_field', { no: row.no }));

@@ -3,7 +3,7 @@
 // order on the kiosk; a field added or removed. Saved as one change, applied at once.
 
 import { fill, h } from '/shared/el.js';
-import { sectionCard } from './settings.js';
+import { markWrong, removeButton, sectionCard } from './settings.js';
 
 export const roles = ['admin', 'manager'];
 
@@ -252,21 +252,11 @@ export function mount({ t, root, admin, refused }) {
               h(
                 'td',
                 {},
-                h(
-                  'button',
-                  {
-                    type: 'button',
-                    class: 'danger-button',
-                    'data-action': 'remove-field',
-                    'aria-label': t('fields.remove', { name }),
-                    onclick: () => {
-                      readAll();
-                      rows = rows.filter((r) => r !== row);
-                      draw();
-                    },
-                  },
-                  '✕',
-                ),
+                removeButton('remove-field', t('fields.remove', { name }), () => {
+                  readAll();
+                  rows = rows.filter((r) => r !== row);
+                  draw();
+                }),
               ),
             );
           }),
@@ -324,12 +314,7 @@ export function mount({ t, root, admin, refused }) {
           const seen = new Set();
           for (const row of rows) {
             const input = inputs.get(row)?.code;
-            const fail = (why) => {
-              input?.setAttribute('aria-invalid', 'true');
-              input?.focus();
-              error.textContent = why;
-              return null;
-            };
+            const fail = (why) => markWrong(input, error, why);
             if (!/^[A-Z0-9]{1,4}$/.test(row.s.code)) return fail(t('fields.code_bad'));
             if (seen.has(row.s.code)) return fail(t('fields.code_taken', { code: row.s.code }));
             seen.add(row.s.code);

@@ -45,6 +45,22 @@ export function labelled(t, key, input, { hint, wide } = {}) {
   );
 }
 
+/** A row's ✕ button in an edited table (`label`: its accessible name, saying which row). */
+export const removeButton = (action, label, onRemove) =>
+  h(
+    'button',
+    { type: 'button', class: 'danger-button', 'data-action': action, 'aria-label': label, onclick: onRemove },
+    '✕',
+  );
+
+/** A value the page itself refuses: the input marked and focused, the sentence in `error`. */
+export function markWrong(input, error, why) {
+  input?.setAttribute('aria-invalid', 'true');
+  input?.focus();
+  error.textContent = why;
+  return null;
+}
+
 /** A whole-number input between `min` and `max`. */
 export const number = (value, min, max, attrs = {}) =>
   h('input', {
