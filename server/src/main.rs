@@ -549,7 +549,7 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
     writeln!(out, "  data:        {}", data_dir.display())?;
     writeln!(
         out,
-        "  kiosk:       {base}/kiosk/?token=KIOSK_TOKEN  (token: motcua device add kiosk-1 --kind kiosk)"
+        "  kiosk:       {base}/kiosk/  (it shows a code: accept it on the admin pages, Thiết bị; or ?token=… from motcua device add)"
     )?;
     writeln!(
         out,
