@@ -79,16 +79,6 @@ impl Setup {
         self.state().current.clone()
     }
 
-    /// The sections changed on the admin pages.
-    pub fn changed(&self) -> BTreeMap<String, Changed> {
-        self.state().changed.clone()
-    }
-
-    /// Sections the database holds that could not be applied at start, and why.
-    pub fn skipped(&self) -> BTreeMap<String, String> {
-        self.state().skipped.clone()
-    }
-
     /// At start: apply the sections the admin pages left in the database, all together
     /// (a new field and the counter that serves it were two changes); if together they no
     /// longer fit (the file changed under them), one by one in [`LIVE_SECTIONS`]' order,
