@@ -226,6 +226,19 @@ async fn the_consoles_button_alerts_the_other_console_and_the_dashboard_and_the_
         .await;
     }
 
+    // Whatever the console says meanwhile (a long message at the bottom of the screen), the
+    // button is on top where a finger lands.
+    let on_top = lan
+        .eval(
+            "(function(){ const m = document.getElementById('message'); m.dataset.kind = 'info'; \
+             m.textContent = 'Đã gọi lại số A001 — '.repeat(12); \
+             const r = document.getElementById('sos-btn').getBoundingClientRect(); \
+             const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2); \
+             m.textContent = ''; return hit && hit.closest('#sos-btn') !== null; })()",
+        )
+        .await;
+    assert_eq!(on_top, true, "a message covers the emergency button");
+
     // One press only asks; "Không gửi" sends nothing.
     lan.click("#sos-btn").await;
     lan.wait_for("the question", "!document.getElementById('sos-ask').hidden")
