@@ -88,8 +88,11 @@ async fn an_admin_changes_fields_counters_and_the_notice_on_the_page_and_the_hal
 
     // A right one is applied at once.
     page.type_into(target, "25").await;
-    page.type_into(r#"#fields-table input[data-key="services[4].daily_quota"]"#, "2")
-        .await;
+    page.type_into(
+        r#"#fields-table input[data-key="services[4].daily_quota"]"#,
+        "2",
+    )
+    .await;
     choose(
         &page,
         r#"#fields-table select[data-key="services[4].icon"]"#,
