@@ -51,17 +51,31 @@ pub fn last_seq(conn: &Connection) -> Result<i64, StoreError> {
 /// and its data (JSON text).
 pub type KindRow = (i64, i64, String, Option<u16>, Option<i64>, String);
 
-/// The events of `kinds` logged at or after `since` (milliseconds), oldest first. Walks the
-/// log back from its end and stops at the first older event, so it reads only the stretch
-/// since `since` (a day's events), never the whole log.
+/// The kinds [`since_of_kinds`] reads: the manager's messages and the clerks' emergencies,
+/// which the `events_notices` index holds.
+pub const NOTICE_KINDS: [&str; 4] = [
+    "message_posted",
+    "message_withdrawn",
+    "emergency_raised",
+    "emergency_handled",
+];
+
+/// The notices, newest first, through their index.
+const NOTICES: &str = "SELECT seq, at, kind, counter_no, user_id, data FROM events
+     WHERE kind IN ('message_posted', 'message_withdrawn', 'emergency_raised', 'emergency_handled')
+     ORDER BY seq DESC";
+
+/// The events of `kinds` (among [`NOTICE_KINDS`]) logged at or after `since` (milliseconds),
+/// oldest first. Walks the notices' index back from its end and stops at the first older
+/// one: a step per message or emergency since `since`, whatever else the day logged (every
+/// phone's snapshot asks).
 pub fn since_of_kinds(
     conn: &Connection,
     since: i64,
     kinds: &[&str],
 ) -> Result<Vec<KindRow>, StoreError> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT seq, at, kind, counter_no, user_id, data FROM events ORDER BY seq DESC",
-    )?;
+    debug_assert!(kinds.iter().all(|k| NOTICE_KINDS.contains(k)));
+    let mut stmt = conn.prepare_cached(NOTICES)?;
     let mut rows = stmt.query([])?;
     let mut found = Vec::new();
     while let Some(row) = rows.next()? {
@@ -191,4 +205,26 @@ pub fn audited(
         }
     }
     Ok(events)
+}
+
+#[cfg(test)]
+mod notices_tests {
+    use super::*;
+
+    #[test]
+    fn the_notices_are_read_through_their_index_not_the_days_log() {
+        let mut conn = Connection::open_in_memory().unwrap();
+        crate::migrate(&mut conn).unwrap();
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {NOTICES}"))
+            .unwrap()
+            .query_map([], |r| r.get::<_, String>(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter().any(|step| step.contains("events_notices")),
+            "{plan:?}"
+        );
+    }
 }

@@ -63,6 +63,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/017_result_pickup.sql"),
     include_str!("../migrations/018_admin.sql"),
     include_str!("../migrations/019_pairings.sql"),
+    include_str!("../migrations/020_notices.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.
