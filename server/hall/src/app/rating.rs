@@ -36,16 +36,23 @@ pub fn rate(
     record_rating(ctx, ticket, level, detail, RatingChannel::Phone, None)
 }
 
-/// The citizen rates on the tablet at the counter that served them. The tablet is signed
-/// in as that counter's clerk, so it may rate only the ticket the counter finished last,
-/// finished by that clerk a few minutes ago at most, and not rated yet
-/// ([`rating::tablet_may_rate`]).
+/// Who holds the counter's rating tablet.
+pub enum Tablet<'s> {
+    /// Signed in as the counter's clerk: it rates only what that clerk finished.
+    Clerk(&'s Staff),
+    /// Paired to the counter as a device: it rates what its counter finished, whoever did.
+    Paired(motcua_domain::CounterNo),
+}
+
+/// The citizen rates on the tablet at the counter that served them: only the ticket the
+/// counter finished last, a few minutes ago at most, and not rated yet
+/// ([`rating::tablet_may_rate`]); a clerk's tablet only what that clerk finished.
 pub fn rate_at_counter(
     ctx: &mut Ctx<'_, '_>,
     id: i64,
     level: u8,
     detail: Detail,
-    staff: &Staff,
+    tablet: Tablet<'_>,
 ) -> Result<TicketView, Error> {
     let ticket = tickets::by_id(ctx.conn(), id)?
         .ok_or_else(|| Error::not_found("ticket_not_found", format!("no ticket {id}")))?;
@@ -57,62 +64,27 @@ pub fn rate_at_counter(
             Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
         );
     };
-    held_counter(ctx, no, staff)?;
-    rating::tablet_may_rate(&TabletAsk {
-        ticket: ticket.id,
-        last_finished_here: tickets::last_served_at(ctx.conn(), no)?,
-        finished_by: events::finished_by(ctx.conn(), ticket.id)?,
-        clerk: Some(staff.user_id),
-        finished_at: ticket.finished_at,
-        now: millis(ctx.now()),
-    })?;
-    // The log says whose session the tablet rated in.
-    record_rating(
-        ctx,
-        ticket,
-        level,
-        Detail {
-            comment: None,
-            ..detail
-        },
-        RatingChannel::Counter,
-        Some(staff.user_id),
-    )
-}
-
-/// The citizen rates on a tablet paired to the counter as a device (no clerk signed in on
-/// it): it may rate only the ticket its own counter finished last, a few minutes ago at
-/// most, whoever finished it, and not rated yet.
-pub fn rate_on_paired_tablet(
-    ctx: &mut Ctx<'_, '_>,
-    id: i64,
-    level: u8,
-    detail: Detail,
-    counter: motcua_domain::CounterNo,
-) -> Result<TicketView, Error> {
-    let ticket = tickets::by_id(ctx.conn(), id)?
-        .ok_or_else(|| Error::not_found("ticket_not_found", format!("no ticket {id}")))?;
-    let Some(no) = ticket
-        .counter_no
-        .filter(|_| ticket.status == Status::Served)
-    else {
-        return Err(
-            Refusal::other("ticket_not_served", "only a served ticket can be rated").into(),
-        );
+    let clerk = match tablet {
+        Tablet::Clerk(staff) => {
+            held_counter(ctx, no, staff)?;
+            Some(staff.user_id)
+        }
+        Tablet::Paired(counter) if counter == no => None,
+        Tablet::Paired(counter) => {
+            return Err(Error::Forbidden(format!(
+                "this tablet rates at counter {counter} only"
+            )));
+        }
     };
-    if no != counter {
-        return Err(Error::Forbidden(format!(
-            "this tablet rates at counter {counter} only"
-        )));
-    }
     rating::tablet_may_rate(&TabletAsk {
         ticket: ticket.id,
         last_finished_here: tickets::last_served_at(ctx.conn(), no)?,
         finished_by: events::finished_by(ctx.conn(), ticket.id)?,
-        clerk: None,
+        clerk,
         finished_at: ticket.finished_at,
         now: millis(ctx.now()),
     })?;
+    // The log says whose session the tablet rated in (none for a paired tablet).
     record_rating(
         ctx,
         ticket,
@@ -122,7 +94,7 @@ pub fn rate_on_paired_tablet(
             ..detail
         },
         RatingChannel::Counter,
-        None,
+        clerk,
     )
 }
 

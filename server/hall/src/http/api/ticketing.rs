@@ -575,12 +575,16 @@ pub async fn rate_ticket(
     let view = match rater {
         Rater::Staff(user) => {
             let staff = staff(&user);
-            app.run(move |ctx| rating::rate_at_counter(ctx, id, level, detail, &staff))
-                .await?
+            app.run(move |ctx| {
+                rating::rate_at_counter(ctx, id, level, detail, rating::Tablet::Clerk(&staff))
+            })
+            .await?
         }
         Rater::Tablet(counter) => {
-            app.run(move |ctx| rating::rate_on_paired_tablet(ctx, id, level, detail, counter))
-                .await?
+            app.run(move |ctx| {
+                rating::rate_at_counter(ctx, id, level, detail, rating::Tablet::Paired(counter))
+            })
+            .await?
         }
     };
     Ok(Json(view))
