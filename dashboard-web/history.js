@@ -74,7 +74,8 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
     );
   }
 
-  /** The detailed table's columns; counters and clerks also show open and paused time. */
+  /** The detailed table's columns; counters and clerks also show open and paused time, and
+   * the time idle while people waited in their fields. */
   function columns() {
     const cols = [
       ['issued', (r) => fmt.int(r.issued)],
@@ -100,7 +101,11 @@ export function makeHistoryView(t, fmt, { prefix, chartPrefix, emptyFlag, noComm
     // Land, construction and investment are held to 90%, the other fields to 95%.
     if (group === 'field') cols.push(['officialTarget', (r) => fmt.percent(r.official?.target)]);
     if (group === 'counter' || group === 'clerk') {
-      cols.push(['open', (r) => fmt.hours(r.open_seconds)], ['paused', (r) => fmt.hours(r.paused_seconds)]);
+      cols.push(
+        ['open', (r) => fmt.hours(r.open_seconds)],
+        ['paused', (r) => fmt.hours(r.paused_seconds)],
+        ['idleWaiting', (r) => fmt.hours(r.idle_while_waiting_seconds)],
+      );
     }
     return cols;
   }

@@ -115,6 +115,7 @@ function render() {
       ['official', (r) => officialShare(t, fmt, r.official)],
       ['open', (r) => fmt.hours(r.open_seconds)],
       ['paused', (r) => fmt.hours(r.paused_seconds)],
+      ['idleWaiting', (r) => fmt.hours(r.idle_while_waiting_seconds)],
     ],
     nameOf,
   );

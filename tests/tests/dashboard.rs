@@ -168,6 +168,28 @@ async fn a_manager_follows_the_hall_live_reads_todays_figures_and_prints_the_day
             .await,
         "3"
     );
+    // By clerk: the time idle while people waited in the counter's fields. Counter 1 (A, D)
+    // opened at 08:00 and first called at 08:06 with A waiting; counter 3 (C, A) called no
+    // one until its lunch at 08:12.
+    browser.click("#hist-by-clerk").await;
+    browser
+        .wait_for(
+            "the clerks' table",
+            "document.getElementById('hist-table').dataset.group === 'clerk'",
+        )
+        .await;
+    for (clerk, idle) in [("canbo1", "6 phút"), ("canbo3", "12 phút")] {
+        assert_eq!(
+            browser
+                .eval(&text_of(&format!(
+                    "#hist-table tbody tr[data-key='{clerk}'] td[data-col='idleWaiting']"
+                )))
+                .await,
+            idle,
+            "{clerk}"
+        );
+    }
+    browser.click("#hist-by-field").await;
     for chart in ["hourly", "histogram", "within", "satisfaction"] {
         browser
             .wait_for(

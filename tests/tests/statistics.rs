@@ -666,6 +666,75 @@ fn counter_time(openings: &[(&Opening, i64)], in_hour: Option<u8>) -> Value {
     })
 }
 
+/// The fields each counter serves, from the settings the test hall starts with.
+fn counter_fields() -> BTreeMap<u16, Vec<String>> {
+    let settings = motcua_hall::config::Settings::default();
+    settings
+        .counters
+        .iter()
+        .map(|c| (c.no, c.services.clone()))
+        .collect()
+}
+
+/// Idle while people waited, counted the plain way: every moment at which anything changes
+/// cuts the open spans of `openings` into pieces, and a piece counts when, at its middle,
+/// its counter is not paused, has no ticket called or served, and someone of the same day
+/// waits uncalled in one of its fields. `stays` are all the range's, `in_hour` as above.
+fn idle_time(
+    stays: &[&Stay],
+    openings: &[(&Opening, i64)],
+    in_hour: Option<u8>,
+    now: i64,
+) -> Value {
+    let fields = counter_fields();
+    let mut ms = 0i64;
+    for &(o, end) in openings.iter().filter(|(o, _)| o.pause.is_none()) {
+        let (mut from, mut to) = (o.began, end);
+        if let Some(h) = in_hour {
+            let start = local(o.day, 0, 0) + i64::from(h) * HOUR;
+            (from, to) = (from.max(start), to.min(start + HOUR));
+        }
+        if from >= to {
+            continue;
+        }
+        let serves = &fields[&o.counter];
+        let today: Vec<&&Stay> = stays
+            .iter()
+            .filter(|s| day_of(s.issued_at) == o.day)
+            .collect();
+        let pauses: Vec<(i64, i64)> = openings
+            .iter()
+            .filter(|(p, _)| p.counter == o.counter && p.day == o.day && p.pause.is_some())
+            .map(|(p, end)| (p.began, *end))
+            .collect();
+        let busy: Vec<(i64, i64)> = today
+            .iter()
+            .filter(|s| s.counter == Some(o.counter))
+            .filter_map(|s| Some((s.first_call?, s.end.unwrap_or(now))))
+            .collect();
+        let waiting: Vec<(i64, i64)> = today
+            .iter()
+            .filter(|s| serves.contains(&s.field))
+            .map(|s| (s.queued_at, s.first_call.or(s.end).unwrap_or(now)))
+            .collect();
+        let mut cuts: Vec<i64> = vec![from, to];
+        for &(a, b) in pauses.iter().chain(&busy).chain(&waiting) {
+            cuts.extend([a, b].into_iter().filter(|t| (from..to).contains(t)));
+        }
+        cuts.sort();
+        cuts.dedup();
+        let inside =
+            |list: &[(i64, i64)], t: f64| list.iter().any(|&(a, b)| a as f64 <= t && t < b as f64);
+        for piece in cuts.windows(2) {
+            let middle = (piece[0] + piece[1]) as f64 / 2.0;
+            if inside(&waiting, middle) && !inside(&busy, middle) && !inside(&pauses, middle) {
+                ms += piece[1] - piece[0];
+            }
+        }
+    }
+    json!(ms as f64 / 1000.0)
+}
+
 fn figures(stays: &[&Stay], openings: &[(&Opening, i64)], in_hour: Option<u8>) -> Value {
     let count = |f: &dyn Fn(&Stay) -> bool| stays.iter().filter(|s| f(s)).count();
     let finished = |o: &'static str| move |s: &Stay| s.outcome == Some(o) && !s.by_day_end;
@@ -762,7 +831,10 @@ async fn check_range(h: &History, from: NaiveDate, to: NaiveDate) -> Value {
         .collect();
     assert!(stays.len() > 40, "a real history: {} stays", stays.len());
 
-    same("total", &got["total"], &figures(&stays, &openings, None));
+    let idle = |openings: &[(&Opening, i64)], in_hour| idle_time(&stays, openings, in_hour, h.now);
+    let mut want = figures(&stays, &openings, None);
+    want["idle_while_waiting_seconds"] = idle(&openings, None);
+    same("total", &got["total"], &want);
 
     // Per field, counter, clerk, hour and day: the same rows, each with its figures.
     let mut fields: Vec<String> = stays.iter().map(|s| s.field.clone()).collect();
@@ -777,7 +849,10 @@ async fn check_range(h: &History, from: NaiveDate, to: NaiveDate) -> Value {
             .copied()
             .filter(|s| &s.field == field)
             .collect();
-        same(&format!("field {field}"), row, &figures(&mine, &[], None));
+        let mut want = figures(&mine, &[], None);
+        // A counter serves several fields: a field has no idle time of its own.
+        want["idle_while_waiting_seconds"] = Value::Null;
+        same(&format!("field {field}"), row, &want);
     }
     let mut counters: Vec<u16> = stays
         .iter()
@@ -800,7 +875,9 @@ async fn check_range(h: &History, from: NaiveDate, to: NaiveDate) -> Value {
             .copied()
             .filter(|(o, _)| o.counter == *no)
             .collect();
-        same(&format!("counter {no}"), row, &figures(&mine, &time, None));
+        let mut want = figures(&mine, &time, None);
+        want["idle_while_waiting_seconds"] = idle(&time, None);
+        same(&format!("counter {no}"), row, &want);
     }
     let mut clerks: Vec<String> = stays
         .iter()
@@ -823,7 +900,9 @@ async fn check_range(h: &History, from: NaiveDate, to: NaiveDate) -> Value {
             .copied()
             .filter(|(o, _)| &o.clerk == clerk)
             .collect();
-        same(&format!("clerk {clerk}"), row, &figures(&mine, &time, None));
+        let mut want = figures(&mine, &time, None);
+        want["idle_while_waiting_seconds"] = idle(&time, None);
+        same(&format!("clerk {clerk}"), row, &want);
     }
     let rows = got["by_hour"].as_array().expect("by_hour");
     let mut seen_hours = 0;
@@ -842,11 +921,9 @@ async fn check_range(h: &History, from: NaiveDate, to: NaiveDate) -> Value {
         let row = &rows[seen_hours];
         seen_hours += 1;
         assert_eq!(row["key"], json!(format!("{hour:02}")));
-        same(
-            &format!("hour {hour}"),
-            row,
-            &figures(&mine, &openings, Some(hour)),
-        );
+        let mut want = figures(&mine, &openings, Some(hour));
+        want["idle_while_waiting_seconds"] = idle(&openings, Some(hour));
+        same(&format!("hour {hour}"), row, &want);
     }
     assert_eq!(rows.len(), seen_hours, "hours");
     let rows = got["by_day"].as_array().expect("by_day");
@@ -866,7 +943,9 @@ async fn check_range(h: &History, from: NaiveDate, to: NaiveDate) -> Value {
             .copied()
             .filter(|(o, _)| o.day == *day)
             .collect();
-        same(&format!("day {day}"), row, &figures(&mine, &time, None));
+        let mut want = figures(&mine, &time, None);
+        want["idle_while_waiting_seconds"] = idle(&time, None);
+        same(&format!("day {day}"), row, &want);
     }
 
     // The wait distribution.

@@ -455,6 +455,9 @@ fn columns(scale: u8) -> Vec<Column<Figures>> {
         col!("Thời gian tạm dừng (phút)", |f| Cell::Minutes(Some(
             f.paused_seconds
         ))),
+        col!("Rảnh khi có người chờ (phút)", |f| Cell::Minutes(
+            f.idle_while_waiting_seconds
+        )),
         col!("Số lượt đánh giá", |f| Cell::Count(
             f.satisfaction.rated
         )),

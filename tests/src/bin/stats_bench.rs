@@ -337,6 +337,7 @@ async fn main() -> Result<()> {
             .iter()
             .map(|s| (s.code.to_string(), s.target_wait_minutes))
             .collect();
+        let counter_fields = motcua_domain::stats::counter_fields(&hall_def);
         let computed = Instant::now();
         let report = motcua_domain::stats::report(
             &visits,
@@ -346,6 +347,7 @@ async fn main() -> Result<()> {
                 scale: 5,
                 targets: &targets,
                 official_targets: &Default::default(),
+                counter_fields: Some(&counter_fields),
                 now: midnight(today) + 17 * HOUR,
             },
         );

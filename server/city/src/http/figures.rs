@@ -109,6 +109,7 @@ pub(super) fn figures_of(
             scale: hall.rating_scale,
             targets: &targets,
             official_targets: &official_targets,
+            counter_fields: None,
             now: now_ms,
         },
     );
@@ -209,6 +210,7 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
                     scale: 5,
                     targets: &targets,
                     official_targets: &BTreeMap::new(),
+                    counter_fields: None,
                     now,
                 },
             )

@@ -115,6 +115,19 @@ pub fn report(visits: &[Visit], spans: &[Span], setup: &Setup<'_>) -> Report {
     for span in spans {
         groups.add_span(span, span.end(today, setup.now), setup.tz);
     }
+    if let Some(counter_fields) = setup.counter_fields {
+        let idle = super::idle::idle_while_waiting(
+            visits,
+            spans,
+            counter_fields,
+            |span| span.end(today, setup.now),
+            setup.now,
+        );
+        groups.count_idle();
+        for (i, parts) in idle {
+            groups.add_idle(&spans[i], &parts, setup.tz);
+        }
+    }
     comments.sort_by(|a, b| b.at.cmp(&a.at).then_with(|| a.comment.cmp(&b.comment)));
     comments.truncate(COMMENTS_LISTED);
     // One basis for every group of the range: dossiers if the hall attached any.
@@ -216,6 +229,39 @@ impl Groups {
         self.by_day.entry(span.day).or_default().add_time(pause, ms);
         for (hour, ms) in split_by_hour(span.began_at, end, tz) {
             self.by_hour.entry(hour).or_default().add_time(pause, ms);
+        }
+    }
+}
+
+impl Groups {
+    /// The idle time while people waited is counted: zero where none was idle. Never a
+    /// field's (a counter serves several).
+    fn count_idle(&mut self) {
+        self.total.add_idle(0);
+        let groups = self.by_counter.values_mut();
+        let groups = groups.chain(self.by_clerk.values_mut());
+        let groups = groups.chain(self.by_hour.values_mut());
+        for t in groups.chain(self.by_day.values_mut()) {
+            t.add_idle(0);
+        }
+    }
+
+    /// An open span's moments idle while people waited.
+    fn add_idle(&mut self, span: &Span, parts: &[super::idle::Interval], tz: Tz) {
+        let ms: i64 = parts.iter().map(|(from, to)| to - from).sum();
+        self.total.add_idle(ms);
+        self.by_counter
+            .entry(span.counter)
+            .or_default()
+            .add_idle(ms);
+        if let Some(clerk) = span.clerk {
+            self.by_clerk.entry(clerk).or_default().add_idle(ms);
+        }
+        self.by_day.entry(span.day).or_default().add_idle(ms);
+        for &(from, to) in parts {
+            for (hour, ms) in split_by_hour(from, to, tz) {
+                self.by_hour.entry(hour).or_default().add_idle(ms);
+            }
         }
     }
 }

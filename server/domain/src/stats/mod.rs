@@ -39,6 +39,7 @@ use std::collections::BTreeMap;
 
 pub mod bookings;
 mod breakdown;
+mod idle;
 pub use bookings::{Booking, BookingFigures, BookingOutcome, BookingReport, booking_report};
 pub use breakdown::{Accuracy, Bucket, COMMENTS_LISTED, Comment, Report, WAIT_BUCKETS, report};
 
@@ -214,6 +215,9 @@ pub struct Setup<'a> {
     /// The Decision 766 target per field, in percent, where it is not
     /// [`OFFICIAL_TARGET_PERCENT`] (90 for land, construction and investment).
     pub official_targets: &'a BTreeMap<String, u32>,
+    /// The fields each counter serves, for the idle time while people waited; `None` where
+    /// the counters are not known (the city's figures), and the figure is null.
+    pub counter_fields: Option<&'a BTreeMap<u16, Vec<String>>>,
     pub now: i64,
 }
 
@@ -334,6 +338,19 @@ pub fn official_targets(services: &[crate::Service]) -> BTreeMap<String, u32> {
         .collect()
 }
 
+/// The fields each counter serves (for [`Setup::counter_fields`]).
+pub fn counter_fields(hall: &crate::Hall) -> BTreeMap<u16, Vec<String>> {
+    hall.counters
+        .iter()
+        .map(|c| {
+            (
+                c.no.get(),
+                c.services.iter().map(|s| s.to_string()).collect(),
+            )
+        })
+        .collect()
+}
+
 /// What the Decision 766 figure is counted on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "snake_case")]
@@ -445,6 +462,9 @@ pub struct Figures {
     pub open_seconds: f64,
     pub paused_seconds: f64,
     pub paused_reasons: Vec<ReasonTime>,
+    /// Open, not paused and serving no one while someone waited in the counter's fields
+    /// ([`idle`]); null for a field, and where the counters are not known.
+    pub idle_while_waiting_seconds: Option<f64>,
     pub satisfaction: Satisfaction,
     /// The visits begun by an issue, walk-in and booked tickets apart.
     pub by_ticket: ByTicket,
@@ -505,6 +525,8 @@ pub(crate) struct Tally {
     booked: (u64, Vec<i64>),
     open_ms: i64,
     paused_ms: i64,
+    /// `None` until counted: a field's group never is.
+    idle_ms: Option<i64>,
     reasons: BTreeMap<String, i64>,
     official: OfficialTally,
     rating_reasons: [u64; Reason::ALL.len()],
@@ -739,6 +761,10 @@ impl Tally {
         }
     }
 
+    fn add_idle(&mut self, ms: i64) {
+        *self.idle_ms.get_or_insert(0) += ms;
+    }
+
     fn figures(self, scale: u8, basis: Basis, official_target: f64) -> Figures {
         let share = |part: u64, whole: u64| (whole > 0).then(|| part as f64 / whole as f64);
         let mut levels = self.levels;
@@ -761,6 +787,7 @@ impl Tally {
             absent_rate: share(self.absent, self.served + self.absent),
             open_seconds: self.open_ms as f64 / 1000.0,
             paused_seconds: self.paused_ms as f64 / 1000.0,
+            idle_while_waiting_seconds: self.idle_ms.map(|ms| ms as f64 / 1000.0),
             paused_reasons: self
                 .reasons
                 .into_iter()
@@ -908,6 +935,7 @@ mod tests {
             scale: 5,
             targets,
             official_targets: &NO_OFFICIAL_TARGETS,
+            counter_fields: None,
             now: eight() + 600 * MIN,
         }
     }
@@ -1082,6 +1110,7 @@ mod tests {
             &[],
             &Setup {
                 official_targets: &land,
+                counter_fields: None,
                 ..setup(&targets)
             },
         );
@@ -1210,6 +1239,61 @@ mod tests {
             .collect();
         assert_eq!(hours, vec![(8, 1800.0), (9, 3600.0), (10, 1800.0)]);
         assert_eq!(r.by_counter[0].0, 2);
+    }
+
+    #[test]
+    fn a_counter_is_idle_while_people_wait_in_its_fields_unless_busy_or_paused() {
+        let t = eight();
+        // Counter 1 serves A, open 08:00-10:00 by clerk 7, paused 09:00-09:15.
+        let open = Span {
+            counter: 1,
+            clerk: Some(7),
+            pause: None,
+            day: day(),
+            began_at: t,
+            last_activity: t + 90 * MIN,
+            ended_at: Some(t + 120 * MIN),
+        };
+        let pause = Span {
+            pause: Some("Họp".into()),
+            began_at: t + 60 * MIN,
+            ended_at: Some(t + 75 * MIN),
+            ..open.clone()
+        };
+        // Idle 08:00-08:10 and 08:30-08:40 while one waited; busy 08:10-08:20, 08:40-08:50.
+        let first = served(t, t + 10 * MIN, t + 11 * MIN, t + 20 * MIN);
+        let second = served(t + 30 * MIN, t + 40 * MIN, t + 41 * MIN, t + 50 * MIN);
+        // Someone waits in B, which counter 1 does not serve: not its idle time.
+        let mut elsewhere = served(t + 50 * MIN, t + 90 * MIN, t + 91 * MIN, t + 95 * MIN);
+        elsewhere.service = "B".into();
+        elsewhere.counter = Some(5);
+        // Waits 08:55-09:20 across the pause: idle 08:55-09:00 and 09:15-09:20.
+        let across = served(t + 55 * MIN, t + 80 * MIN, t + 81 * MIN, t + 90 * MIN);
+        let targets = BTreeMap::new();
+        let fields = BTreeMap::from([(1, vec!["A".to_owned()]), (5, vec!["B".to_owned()])]);
+        let setup = Setup {
+            counter_fields: Some(&fields),
+            ..setup(&targets)
+        };
+        let r = report(&[first, second, elsewhere, across], &[open, pause], &setup);
+        assert_eq!(r.total.idle_while_waiting_seconds, Some(30.0 * 60.0));
+        assert_eq!(r.by_clerk[0].0, 7);
+        assert_eq!(r.by_clerk[0].1.idle_while_waiting_seconds, Some(1800.0));
+        assert_eq!(r.by_counter[0].1.idle_while_waiting_seconds, Some(1800.0));
+        let hours: Vec<(u8, Option<f64>)> = r
+            .by_hour
+            .iter()
+            .map(|(h, f)| (*h, f.idle_while_waiting_seconds))
+            .collect();
+        assert_eq!(hours, vec![(8, Some(1500.0)), (9, Some(300.0))]);
+        assert_eq!(r.by_field[0].1.idle_while_waiting_seconds, None);
+        // Without the counters' fields (the city) the figure is not known, not zero.
+        assert_eq!(
+            report(&[], &[], &self::setup(&targets))
+                .total
+                .idle_while_waiting_seconds,
+            None
+        );
     }
 
     #[test]

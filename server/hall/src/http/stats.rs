@@ -66,6 +66,7 @@ pub async fn figures(
             .map(|s| (s.code.to_string(), s.target_wait_minutes))
             .collect();
         let official_targets = stats::official_targets(&hall.services);
+        let counter_fields = stats::counter_fields(&hall);
         let report = stats::report(
             &visits,
             &spans,
@@ -74,6 +75,7 @@ pub async fn figures(
                 scale: hall.rating_scale,
                 targets: &targets,
                 official_targets: &official_targets,
+                counter_fields: Some(&counter_fields),
                 now: millis(now),
             },
         );
