@@ -1,0 +1,9 @@
+//! The staffing planner: how many counters of which field to open in which hour.
+//!
+//! - [`erlang`]: the queueing formulas, Erlang C (nobody gives up) and Erlang A (citizens
+//!   give up after a patience), as the first answer for one field and one hour.
+//!
+//! No I/O and no clock: the hall's history comes in as the figures' visits, and every
+//! random draw of the simulator comes from a seed.
+
+pub mod erlang;
