@@ -149,7 +149,7 @@ pub fn propose(fields: &[FieldDay], first_hour: u8, options: &Options) -> Propos
             .flat_map(|(f, row)| row.iter().enumerate().map(move |(h, t)| (f, h, t)))
             .filter(|(f, h, _)| !short.contains(&(*f, *h)))
             .filter(|(_, _, t)| t.arrived >= JUDGED_FROM * u64::from(options.runs.max(1)) / 4)
-            .filter_map(|(f, h, t)| Some((f, h, t.within_share().unwrap_or(0.0))))
+            .map(|(f, h, t)| (f, h, t.within_share().unwrap_or(0.0)))
             .filter(|(_, _, share)| *share < options.goal)
             .min_by(|a, b| a.2.total_cmp(&b.2));
         let Some((f, h, _)) = worst else {
