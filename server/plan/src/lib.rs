@@ -1,5 +1,8 @@
 //! The staffing planner: how many counters of which field to open in which hour.
 //!
+//! - [`forecast`]: arrivals per field and hour of a coming day from the same weekdays of
+//!   the last weeks (closed days, the days around Tết and month ends handled, bookings
+//!   made added), handling times and patience from the hall's own visits.
 //! - [`erlang`]: the queueing formulas, Erlang C (nobody gives up) and Erlang A (citizens
 //!   give up after a patience), as the first answer for one field and one hour.
 //! - [`simulate`]: a hall's day in memory, counters per hour as a plan says, calling by the
@@ -11,5 +14,6 @@
 //! random draw of the simulator comes from a seed.
 
 pub mod erlang;
+pub mod forecast;
 pub mod simulate;
 pub mod staffing;
