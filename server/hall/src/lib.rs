@@ -20,6 +20,7 @@ pub mod app;
 pub mod config;
 pub mod http;
 pub mod live;
+pub mod planning;
 pub mod printing;
 pub mod setup;
 pub mod uplink;
