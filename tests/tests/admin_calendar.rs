@@ -4,10 +4,11 @@
 //! is refused naming the day and how many; the outside issuers stay the settings file's;
 //! the alerts' thresholds and webhook follow a change at once (a new listener hears what
 //! comes next, the old one nothing more), and the webhook's path never shows in the API or
-//! the audit log.
+//! the audit log. The admin page's cards for both are driven in Chromium.
 
 use motcua_domain::{DeviceKind, Role};
 use motcua_hall::config::{IssuerSettings, Settings};
+use motcua_tests::browser::Browser;
 use motcua_tests::{Client, TestHall, error_code};
 use serde_json::{Value, json};
 use std::time::Duration;
@@ -521,4 +522,161 @@ async fn the_alerts_thresholds_changed_live_apply_at_the_next_check() {
         .put("/api/admin/settings/alerts", json!({ "value": value }))
         .await;
     assert_eq!((status, error_code(&body)), (422, "bad_setting"), "{body}");
+}
+
+/// Set an input's value as a person's typing would (the page reads it on Save).
+async fn set(page: &Browser, css: &str, value: &str) {
+    page.eval(&format!(
+        "(function(e){{ e.value = '{value}'; e.dispatchEvent(new Event('input', {{bubbles: true}})); return e.value; }})(document.querySelector(\"{css}\"))"
+    ))
+    .await;
+}
+
+/// The card of a section said something (saved, or why not): (class of the message, its text).
+async fn card_said(page: &Browser, section: &str) -> (String, String) {
+    let css = format!("form[data-section='{section}']");
+    page.wait_for(
+        "the card's answer",
+        &format!(
+            "(function(f){{ return [...f.querySelectorAll('.form-ok, .form-error')].some((p) => p.textContent !== ''); }})(document.querySelector(\"{css}\"))"
+        ),
+    )
+    .await;
+    let said = page
+        .eval(&format!(
+            "(function(f){{ const p = [...f.querySelectorAll('.form-ok, .form-error')].find((p) => p.textContent !== ''); return [p.className, p.textContent]; }})(document.querySelector(\"{css}\"))"
+        ))
+        .await;
+    (
+        said[0].as_str().unwrap_or_default().to_owned(),
+        said[1].as_str().unwrap_or_default().to_owned(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn on_the_admin_page_a_closed_day_closes_the_kiosk_and_the_booking_page_at_once_and_the_alerts_card_keeps_the_webhooks_secret()
+ {
+    let mut old = Receiver::start("old-room").await;
+    let mut new = Receiver::start("new-room").await;
+    let mut settings = on_the_calendar();
+    settings.alerts.webhook_url = old.url.clone();
+    settings.alerts.offline_minutes = 0;
+    let hall = TestHall::start_with(settings).await;
+    let admin = hall.staff("lan", Role::Admin).await;
+    let clerk = hall.clerk_at("hoa", 1).await;
+    let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
+    // Friday 27 November holds a booking.
+    let (status, body) = book(&hall, "2026-11-27", "09:00", "0912000001").await;
+    assert_eq!(status, 201, "{body}");
+
+    let page = Browser::open(1366, 900).await;
+    page.goto(&hall.url("/admin/")).await;
+    page.wait_for("the sign-in", "document.body.dataset.view === 'login'")
+        .await;
+    page.type_into("#login-name", "lan").await;
+    page.type_into("#login-password", "lan-secret-pw").await;
+    page.click("#login-form button[type=submit]").await;
+    page.wait_for("the admin page", "document.body.dataset.view === 'admin'")
+        .await;
+    page.click("#tab-calendar").await;
+    page.wait_for(
+        "the bookings' card, read",
+        "document.querySelector(\"form[data-section='bookings'] .source\").textContent !== ''",
+    )
+    .await;
+
+    // Closing the Friday is refused: it strands the booking, and the page says so.
+    set(&page, "#calendar-closed_days-new", "2026-11-27").await;
+    page.click("[data-action='add-closed_days']").await;
+    page.click("[data-action='save-bookings']").await;
+    let (class, said) = card_said(&page, "bookings").await;
+    assert_eq!(class, "form-error", "{said}");
+    assert!(
+        said.contains("27/11/2026") && said.contains("1 lịch hẹn") && said.contains("09:00"),
+        "{said}"
+    );
+    assert!(calendar_day(&hall, "2026-11-27").await["closed"].is_null());
+
+    // Today instead: the kiosk and the booking page close at once.
+    page.click("li[data-day='2026-11-27'] [data-action='remove-closed_days']")
+        .await;
+    set(&page, "#calendar-closed_days-new", "2026-11-25").await;
+    page.click("[data-action='add-closed_days']").await;
+    page.click("[data-action='save-bookings']").await;
+    let (class, said) = card_said(&page, "bookings").await;
+    assert_eq!(class, "form-ok", "{said}");
+    let (status, body) = try_issue(&kiosk).await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (409, "hall_closed_today"),
+        "{body}"
+    );
+    let today = calendar_day(&hall, "2026-11-25").await;
+    assert_eq!(today["closed"]["vi"], "Bộ phận một cửa nghỉ", "{today}");
+    assert!(calendar_day(&hall, "2026-11-27").await["closed"].is_null());
+    page.screenshot("admin-calendar-1366x900").await;
+    page.assert_accessible("admin-calendar").await;
+
+    // The alerts' card shows the webhook as its host only.
+    page.click("#tab-hall").await;
+    page.wait_for(
+        "the alerts' card, read",
+        "document.querySelector(\"form[data-section='alerts'] .source\").textContent !== ''",
+    )
+    .await;
+    let shown_url = page
+        .eval("document.querySelector('#alerts-webhook-url').value")
+        .await;
+    assert_eq!(shown_url, json!(shown(&old.url)));
+    let html = page.eval("document.documentElement.outerHTML").await;
+    assert!(
+        !html.to_string().contains("SECRET"),
+        "the page holds the secret"
+    );
+    // Another threshold saved with the address as shown: the old address stays in use.
+    set(&page, "#alerts-webhook-url", &shown(&old.url)).await;
+    set(
+        &page,
+        "form[data-section='alerts'] [data-key='alerts.idle_minutes']",
+        "9",
+    )
+    .await;
+    page.click("[data-action='save-alerts']").await;
+    let (class, said) = card_said(&page, "alerts").await;
+    assert_eq!(class, "form-ok", "{said}");
+    assert_eq!(section(&admin, "alerts").await["value"]["idle_minutes"], 9);
+    let (status, _) = clerk.post("/api/counters/1/emergency", json!({})).await;
+    assert_eq!(status, 200);
+    assert_eq!(old.next().await, "fired emergency counter:1");
+    // A new address: the next alert goes there, none to the old one.
+    page.eval("document.querySelector(\"form[data-section='alerts'] .form-ok\").textContent = ''")
+        .await;
+    set(&page, "#alerts-webhook-url", &new.url).await;
+    page.click("[data-action='save-alerts']").await;
+    let (class, said) = card_said(&page, "alerts").await;
+    assert_eq!(class, "form-ok", "{said}");
+    let shown_url = page
+        .eval("document.querySelector('#alerts-webhook-url').value")
+        .await;
+    assert_eq!(shown_url, json!(shown(&new.url)));
+    let (status, _) = admin
+        .post("/api/counters/1/emergency/handled", json!({}))
+        .await;
+    assert_eq!(status, 200);
+    assert_eq!(new.next().await, "cleared emergency counter:1");
+    assert_eq!(old.heard(), Vec::<String>::new());
+    page.eval("document.querySelector(\"form[data-section='alerts']\").scrollIntoView()")
+        .await;
+    page.screenshot("admin-alerts-1366x900").await;
+    page.assert_accessible("admin-alerts").await;
+
+    // Both changes are in the audit tab, and never the webhook's path.
+    let (subjects, text) = audited(&admin).await;
+    assert_eq!(
+        subjects[..3],
+        ["settings:alerts", "settings:alerts", "settings:bookings"],
+        "{text}"
+    );
+    assert!(!text.contains("SECRET"), "{text}");
+    page.close().await;
 }
