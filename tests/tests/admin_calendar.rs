@@ -522,6 +522,35 @@ async fn the_alerts_thresholds_changed_live_apply_at_the_next_check() {
         .put("/api/admin/settings/alerts", json!({ "value": value }))
         .await;
     assert_eq!((status, error_code(&body)), (422, "bad_setting"), "{body}");
+
+    // A new secret on the same host: the audit log says the address changed, not to what.
+    for secret in ["SECRET-one", "SECRET-two"] {
+        value["idle_minutes"] = json!(10);
+        value["webhook_url"] = json!(format!("https://chat.example/hooks/{secret}"));
+        let (status, body) = admin
+            .put("/api/admin/settings/alerts", json!({ "value": value }))
+            .await;
+        assert_eq!(status, 200, "{body}");
+    }
+    let (status, audit) = admin.get("/api/audit").await;
+    assert_eq!(status, 200);
+    let latest = &audit["entries"][0];
+    assert_eq!(
+        (
+            &latest["subject"],
+            &latest["before"]["webhook_url"],
+            &latest["after"]["webhook_url"],
+            &latest["after"]["webhook_url_changed"]
+        ),
+        (
+            &json!("settings:alerts"),
+            &json!("https://chat.example/…"),
+            &json!("https://chat.example/…"),
+            &json!(true)
+        ),
+        "{latest}"
+    );
+    assert!(!audit.to_string().contains("SECRET"), "{audit}");
 }
 
 /// Set an input's value as a person's typing would (the page reads it on Save).

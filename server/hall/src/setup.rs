@@ -334,13 +334,19 @@ pub async fn change(
             } else {
                 motcua_store::settings::put(ctx.conn(), &name, &after.to_string(), at, &by.name)?;
             }
+            let mut audited = after_shown.clone();
+            if name == "alerts" && next.alerts.webhook_url != current.alerts.webhook_url {
+                // The log shows the webhook as its host only: that it changed (a new secret
+                // on the same host, say) is said, not what it became.
+                audited["webhook_url_changed"] = Value::Bool(true);
+            }
             let seq = audit::record(
                 ctx.tx,
                 &by,
                 &format!("settings:{name}"),
                 if reset { "reset" } else { "changed" },
                 Some(before),
-                Some(after_shown.clone()),
+                Some(audited),
             )?;
             // Every screen starts again from a snapshot of the new set-up.
             ctx.publish(Committed::DayStarted { seq });
