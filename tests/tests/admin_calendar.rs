@@ -598,6 +598,17 @@ async fn on_the_admin_page_a_closed_day_closes_the_kiosk_and_the_booking_page_at
     let (status, body) = book(&hall, "2026-11-27", "09:00", "0912000001").await;
     assert_eq!(status, 201, "{body}");
 
+    // The hall's kiosk, open on its start screen, giving numbers.
+    let token = hall.device_token("kiosk-2", DeviceKind::Kiosk);
+    let kiosk_page =
+        Browser::open_kiosk(&hall.url(&format!("/kiosk/?token={token}")), 1080, 1920).await;
+    kiosk_page
+        .wait_for(
+            "the kiosk's fields",
+            "document.body.dataset.screen === 'start' && document.querySelector('button[data-field]')",
+        )
+        .await;
+
     let page = Browser::open(1366, 900).await;
     page.goto(&hall.url("/admin/")).await;
     page.wait_for("the sign-in", "document.body.dataset.view === 'login'")
@@ -642,6 +653,23 @@ async fn on_the_admin_page_a_closed_day_closes_the_kiosk_and_the_booking_page_at
     );
     let today = calendar_day(&hall, "2026-11-25").await;
     assert_eq!(today["closed"]["vi"], "Bộ phận một cửa nghỉ", "{today}");
+    // The open kiosk page says so without a reload, its fields off.
+    kiosk_page
+        .wait_for(
+            "the kiosk saying the hall is closed today",
+            "document.querySelector(\"[data-issuing='closed_day']\")",
+        )
+        .await;
+    let head = kiosk_page.text("[data-issuing='closed_day']").await;
+    assert!(head.contains("Bộ phận một cửa nghỉ"), "{head}");
+    let off = kiosk_page
+        .eval("[...document.querySelectorAll('button[data-field]')].every(b => b.disabled)")
+        .await;
+    assert_eq!(off, json!(true), "every field is off on a closed day");
+    kiosk_page
+        .screenshot("kiosk-closed-by-admin-1080x1920")
+        .await;
+    kiosk_page.close().await;
     assert!(calendar_day(&hall, "2026-11-27").await["closed"].is_null());
     page.screenshot("admin-calendar-1366x900").await;
     page.assert_accessible("admin-calendar").await;
