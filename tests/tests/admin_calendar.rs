@@ -673,6 +673,21 @@ async fn on_the_admin_page_a_closed_day_closes_the_kiosk_and_the_booking_page_at
     assert!(calendar_day(&hall, "2026-11-27").await["closed"].is_null());
     page.screenshot("admin-calendar-1366x900").await;
     page.assert_accessible("admin-calendar").await;
+    // In English too.
+    page.click("#lang-btn").await;
+    page.wait_for(
+        "the card in English",
+        "document.querySelector(\"form[data-section='bookings'] legend\").textContent === 'Working weekdays'",
+    )
+    .await;
+    assert_eq!(page.text("#tab-calendar").await, "Calendar & bookings");
+    page.assert_accessible("admin-calendar-en").await;
+    page.click("#lang-btn").await;
+    page.wait_for(
+        "the card in Vietnamese",
+        "document.querySelector(\"form[data-section='bookings'] legend\").textContent === 'Ngày làm việc trong tuần'",
+    )
+    .await;
 
     // The alerts' card shows the webhook as its host only.
     page.click("#tab-hall").await;
