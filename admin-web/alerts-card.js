@@ -24,6 +24,8 @@ export const alertStrings = {
     'alerts.webhook_retries': 'Số lần gửi lại khi lỗi',
     'alerts.webhook_queue': 'Số cảnh báo chờ gửi tối đa',
     'alerts.invalid.url': '«{label}» phải bắt đầu bằng http:// hoặc https://.',
+    'alerts.invalid.partial':
+      '«{label}»: dấu «…» thay cho phần bị ẩn của địa chỉ đang dùng. Giữ nguyên để dùng tiếp, hoặc dán cả địa chỉ mới.',
   },
   en: {
     'alerts.title': 'Alerts',
@@ -40,6 +42,8 @@ export const alertStrings = {
     'alerts.webhook_retries': 'Tries again after a failure',
     'alerts.webhook_queue': 'Alerts waiting to be sent at most',
     'alerts.invalid.url': '“{label}” must start with http:// or https://.',
+    'alerts.invalid.partial':
+      '“{label}”: the “…” stands for the hidden part of the address set. Leave it as it is to keep it, or paste a whole new address.',
   },
 };
 
@@ -98,6 +102,9 @@ export function alertsCard({ t, admin, refused }) {
           const url = webhook.value.trim();
           if (url !== '' && !/^https?:\/\/\S+$/i.test(url))
             return markWrong(webhook, error, t('alerts.invalid.url', { label: t('alerts.webhook_url') }));
+          // "…" stands for the hidden part: kept as shown, or a whole new address.
+          if (url.includes('…') && url !== v.webhook_url)
+            return markWrong(webhook, error, t('alerts.invalid.partial', { label: t('alerts.webhook_url') }));
           return {
             ...v,
             webhook_url: url,

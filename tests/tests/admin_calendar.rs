@@ -441,6 +441,14 @@ async fn the_alerts_webhook_changed_live_reaches_the_new_listener_and_the_old_on
         "{message}"
     );
 
+    // The shown value edited (the hidden part cannot be edited): refused.
+    let mut partial = value.clone();
+    partial["webhook_url"] = json!(format!("{}x", shown(&old.url)));
+    let (status, body) = admin
+        .put("/api/admin/settings/alerts", json!({ "value": partial }))
+        .await;
+    assert_eq!((status, error_code(&body)), (422, "bad_setting"), "{body}");
+
     // The new address: what is sent from now on goes there, and nothing to the old one.
     let (status, answer) = admin
         .put("/api/admin/settings/alerts", json!({ "value": value }))
@@ -723,6 +731,24 @@ async fn on_the_admin_page_a_closed_day_closes_the_kiosk_and_the_booking_page_at
     // A new address: the next alert goes there, none to the old one.
     page.eval("document.querySelector(\"form[data-section='alerts'] .form-ok\").textContent = ''")
         .await;
+    // Typing into the shown address (its hidden part cannot be edited) is refused by the page.
+    set(
+        &page,
+        "#alerts-webhook-url",
+        &format!("{}x", shown(&old.url)),
+    )
+    .await;
+    page.click("[data-action='save-alerts']").await;
+    let (class, said) = card_said(&page, "alerts").await;
+    assert!(
+        class == "form-error" && said.contains("phần bị ẩn"),
+        "{class}: {said}"
+    );
+    assert_eq!(
+        page.eval("document.querySelector('#alerts-webhook-url').getAttribute('aria-invalid')")
+            .await,
+        json!("true")
+    );
     set(&page, "#alerts-webhook-url", &new.url).await;
     page.click("[data-action='save-alerts']").await;
     let (class, said) = card_said(&page, "alerts").await;
