@@ -237,6 +237,24 @@ async fn a_calendar_change_that_would_strand_bookings_is_refused_naming_the_day_
     );
 }
 
+#[tokio::test]
+async fn the_booking_pages_bound_on_attempts_follows_a_change_at_once() {
+    let hall = TestHall::start().await;
+    let admin = hall.staff("lan", Role::Admin).await;
+    // The tests' hall lets one address book as fast as it likes; one attempt a minute now.
+    let change = bookings_with(&admin, |v| v["attempts_per_minute"] = json!(1)).await;
+    let (status, body) = admin.put("/api/admin/settings/bookings", change).await;
+    assert_eq!(status, 200, "{body}");
+    let (status, body) = book(&hall, "2026-11-26", "09:00", "0912000001").await;
+    assert_eq!(status, 201, "{body}");
+    let (status, body) = book(&hall, "2026-11-26", "09:30", "0912000002").await;
+    assert_eq!(
+        (status, error_code(&body)),
+        (429, "booking_rate_exceeded"),
+        "{body}"
+    );
+}
+
 const SECRET: &str = "an issuer's secret of at least thirty-two characters";
 
 #[tokio::test]
