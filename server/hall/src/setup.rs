@@ -321,7 +321,7 @@ pub async fn change(
             let mut next = with_section(&current, &name, value).map_err(refusal)?;
             // The webhook's address as the page was shown it stands for the one set.
             next.alerts = next.alerts.keeping_webhook(&current.alerts);
-            if next.alerts.webhook_url.contains('…') {
+            if name == "alerts" && !reset && next.alerts.webhook_url.contains('…') {
                 return Err(refusal(crate::config::ConfigError::Invalid {
                     key: "alerts.webhook_url".into(),
                     reason: "“…” stands for the hidden part of the address set: send it as shown to keep it, or a whole new address".into(),
