@@ -796,3 +796,45 @@ async fn on_the_admin_page_a_closed_day_closes_the_kiosk_and_the_booking_page_at
     assert!(!text.contains("SECRET"), "{text}");
     page.close().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_manager_reads_the_calendar_and_the_alerts_on_the_admin_page_but_cannot_change_them() {
+    let mut settings = Settings::default();
+    settings.bookings.closed_days = vec!["2026-12-24".into()];
+    settings.alerts.webhook_url = "https://chat.example/hooks/SECRET-room".into();
+    let hall = TestHall::start_with(settings).await;
+    hall.staff("boss", Role::Manager).await;
+    let page = Browser::open(1366, 900).await;
+    page.goto(&hall.url("/admin/")).await;
+    page.wait_for("the sign-in", "document.body.dataset.view === 'login'")
+        .await;
+    page.type_into("#login-name", "boss").await;
+    page.type_into("#login-password", "boss-secret-pw").await;
+    page.click("#login-form button[type=submit]").await;
+    page.wait_for("the admin page", "document.body.dataset.view === 'admin'")
+        .await;
+    page.click("#tab-calendar").await;
+    page.wait_for(
+        "the file's closed day, read only",
+        "document.querySelector(\"li[data-day='2026-12-24']\") && [...document.querySelectorAll(\"form[data-section='bookings'] input, form[data-section='bookings'] button\")].every((e) => e.disabled)",
+    )
+    .await;
+    assert_eq!(
+        page.eval("document.querySelector(\"[data-action='save-bookings']\")")
+            .await,
+        json!(null),
+        "no Save for a manager"
+    );
+    page.click("#tab-hall").await;
+    page.wait_for(
+        "the alerts' card, read only",
+        "document.querySelector('#alerts-webhook-url') && document.querySelector('#alerts-webhook-url').disabled",
+    )
+    .await;
+    assert_eq!(
+        page.eval("document.querySelector('#alerts-webhook-url').value")
+            .await,
+        json!("https://chat.example/…")
+    );
+    page.close().await;
+}
