@@ -18,7 +18,7 @@ mod hours;
 mod plan;
 mod server;
 
-pub use alerts::{AlertSettings, Webhook, webhook_host};
+pub use alerts::{AlertSettings, Webhook, webhook_host, webhook_shown};
 pub use bookings::{BookingSettings, IssuerSettings};
 pub use hours::HoursSettings;
 pub use plan::PlanSettings;
@@ -566,6 +566,7 @@ impl Settings {
         if self.services.is_empty() {
             return Err(invalid("services", "a hall needs at least one field"));
         }
+        self.alerts.check()?;
         let services = self.checked_services()?;
         let counters = self.checked_counters(&services)?;
         let mut bookings = self.bookings.rules(&services, &self.services)?;
