@@ -16,6 +16,7 @@
 //!   the one list of why a ticket did not print.
 //! - [`worker`] prints one printer's jobs in turn, each confirmed by the printer, waiting
 //!   out its passing trouble; [`journal`] is what an agent remembers of them.
+//! - [`encode_slip`] is the [`PairingSlip`] an agent with no token prints.
 //!
 //! This crate knows nothing of HTTP or the database, and it carries no bytes to a printer:
 //! transports and the print agent live beside it.
@@ -32,6 +33,7 @@ pub mod journal;
 pub mod protocol;
 mod raster;
 pub mod reason;
+mod slip;
 pub mod status;
 mod text;
 mod ticket;
@@ -40,8 +42,9 @@ pub mod worker;
 
 #[cfg(feature = "render")]
 pub use decode::render;
-pub use encode::encode;
+pub use encode::{encode, encode_slip};
 pub use error::{DecodeError, PrintError};
 pub use reason::Reason;
+pub use slip::PairingSlip;
 pub use text::{ascii_fold, encode_cp1258};
 pub use ticket::{Layout, Paper, QrMode, TextMode, TicketPrint, UnknownPaper};
