@@ -16,7 +16,8 @@
 //!   the one list of why a ticket did not print.
 //! - [`worker`] prints one printer's jobs in turn, each confirmed by the printer, waiting
 //!   out its passing trouble; [`journal`] is what an agent remembers of them.
-//! - [`encode_slip`] is the [`PairingSlip`] an agent with no token prints.
+//! - [`encode_slip`] is the [`PairingSlip`] an agent with no token prints, and [`pairing`]
+//!   how it asks for that code and keeps the token it is given.
 //!
 //! This crate knows nothing of HTTP or the database, and it carries no bytes to a printer:
 //! transports and the print agent live beside it.
@@ -30,6 +31,7 @@ mod error;
 pub mod fake;
 mod font;
 pub mod journal;
+pub mod pairing;
 pub mod protocol;
 mod raster;
 pub mod reason;
