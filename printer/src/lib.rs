@@ -19,8 +19,9 @@
 //! - [`encode_slip`] is the [`PairingSlip`] an agent with no token prints, and [`pairing`]
 //!   how it asks for that code and keeps the token it is given.
 //!
-//! This crate knows nothing of HTTP or the database, and it carries no bytes to a printer:
-//! transports and the print agent live beside it.
+//! Encoding knows nothing of HTTP or the database and carries no bytes to a printer: the
+//! transports do. The print agent is the crate's one client of the hall server (its
+//! WebSocket, and the pairing's two HTTP requests).
 
 pub mod agent;
 mod bitmap;
