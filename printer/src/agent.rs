@@ -68,7 +68,9 @@ impl std::fmt::Debug for AgentConfig {
 
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
-    #[error("cannot keep the journal of print jobs in {path}: {source}")]
+    #[error(
+        "cannot keep the agent's state (its journal of print jobs, its token) in {path}: {source}"
+    )]
     State {
         path: PathBuf,
         source: std::io::Error,

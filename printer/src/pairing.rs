@@ -68,7 +68,8 @@ struct Begun {
     pending: Pending,
 }
 
-#[derive(Debug, Deserialize)]
+// No Debug: it may hold the token.
+#[derive(Deserialize)]
 #[serde(tag = "status", rename_all = "snake_case")]
 enum ClaimAnswer {
     Waiting {},
@@ -121,6 +122,14 @@ impl Pairer {
             .and_then(|body| serde_json::from_value::<Begun>(body).map_err(bad_answer))
             {
                 Ok(begun) => begun,
+                Err(Trouble::Gone) => {
+                    tracing::warn!(
+                        server = %base,
+                        "the hall server does not pair devices (an older version?): update it, or give the agent a token with --token"
+                    );
+                    tokio::time::sleep(TROUBLE_MAX).await;
+                    continue;
+                }
                 Err(Trouble::Busy(after)) => {
                     tracing::warn!(
                         seconds = after.as_secs(),
@@ -317,8 +326,14 @@ struct Kept {
     token: String,
 }
 
-fn same_server(a: &str, b: &str) -> bool {
-    a.trim_end_matches('/') == b.trim_end_matches('/')
+/// A server address as kept: `ws://` read as `http://` (the agent takes either), no
+/// trailing slash.
+fn server_key(server: &str) -> String {
+    server
+        .trim()
+        .trim_end_matches('/')
+        .replacen("ws://", "http://", 1)
+        .replacen("wss://", "https://", 1)
 }
 
 /// The token remembered in `dir` for `server`, if there is one. A token kept for another
@@ -335,7 +350,7 @@ pub fn remembered(dir: &Path, server: &str) -> std::io::Result<Option<String>> {
         );
         return Ok(None);
     };
-    if !same_server(&kept.server, server) {
+    if server_key(&kept.server) != server_key(server) {
         tracing::warn!(
             remembered_for = %kept.server,
             server = %server,
@@ -352,7 +367,7 @@ pub fn remember(dir: &Path, server: &str, token: &str) -> std::io::Result<()> {
     use std::io::Write;
     std::fs::create_dir_all(dir)?;
     let kept = serde_json::to_vec(&Kept {
-        server: server.trim_end_matches('/').to_owned(),
+        server: server_key(server),
         token: token.to_owned(),
     })?;
     let fresh = dir.join(format!("{TOKEN_FILE}.new"));
@@ -404,6 +419,13 @@ mod tests {
                 .expect("read")
                 .as_deref(),
             Some("t0ken")
+        );
+        assert_eq!(
+            remembered(dir.path(), "ws://hall:8080")
+                .expect("read")
+                .as_deref(),
+            Some("t0ken"),
+            "the same server, as a WebSocket address"
         );
         assert_eq!(
             remembered(dir.path(), "http://other:8080").expect("read"),
