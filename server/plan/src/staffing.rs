@@ -5,7 +5,9 @@
 //!    hall measured citizens giving up ([`crate::erlang::counters_needed`]).
 //! 2. **Sharing**: in an hour where two fields each need one counter and together keep it
 //!    less than [`SHARE_BELOW`] busy, one counter serves both (the busier field first),
-//!    when the formula says the pair still meets the stricter target. The plan says which.
+//!    when the formula says the pair still meets the stricter target. Where the fields
+//!    together need more counters than the hall has, the two least busy counters become
+//!    one serving both, until the hall's counters suffice. The plan says which share.
 //! 3. **The check**: the day is simulated with those counters ([`crate::simulate`], the
 //!    queue carried from one hour into the next, shared counters calling by the hall's
 //!    rule); while a field's citizens of some hour are called within target less often than
@@ -130,7 +132,54 @@ pub fn propose(fields: &[FieldDay], first_hour: u8, options: &Options) -> Propos
                 let alone = if in_pairs.contains(&f) { 0 } else { row[h] };
                 open.extend((0..alone).map(|_| vec![f]));
             }
-            open.truncate(most as usize);
+            // More counters needed than the hall has: the two least busy share one, until
+            // the hall's counters suffice (the check then says which hours fall short).
+            let busy = |open: &[Vec<usize>], counter: &[usize]| -> f64 {
+                counter
+                    .iter()
+                    .map(|&f| {
+                        let l = load(&fields[f], h);
+                        let serving = open_serving(&open, f).max(1) as f64;
+                        l.arrivals_per_hour * l.handling_minutes / 60.0 / serving
+                    })
+                    .sum()
+            };
+            while open.len() > (most as usize).max(1) {
+                let mut by_load: Vec<(usize, f64)> = open
+                    .iter()
+                    .enumerate()
+                    .map(|(i, c)| (i, busy(&open, c)))
+                    .collect();
+                by_load.sort_by(|a, b| a.1.total_cmp(&b.1));
+                let (a, b) = (by_load[0].0, by_load[1].0);
+                let (first, second) = (a.min(b), a.max(b));
+                let taken = open.remove(second);
+                let mut merged = open.remove(first);
+                for f in taken {
+                    if !merged.contains(&f) {
+                        merged.push(f);
+                    }
+                }
+                // The busier field first: the counter's order of preference.
+                merged.sort_by(|x, y| {
+                    let of = |f: usize| {
+                        let l = load(&fields[f], h);
+                        l.arrivals_per_hour * l.handling_minutes
+                    };
+                    of(*y).total_cmp(&of(*x))
+                });
+                shared.retain(|s: &Sharing| {
+                    s.hour != h || !s.fields.iter().any(|f| merged.contains(f))
+                });
+                shared.push(Sharing {
+                    hour: h,
+                    fields: merged.clone(),
+                });
+                open.push(merged);
+            }
+            if most == 0 {
+                open.clear();
+            }
             open
         })
         .collect();
@@ -168,6 +217,11 @@ pub fn propose(fields: &[FieldDay], first_hour: u8, options: &Options) -> Propos
         predicted,
         short,
     }
+}
+
+/// How many of `open` serve field `f`.
+fn open_serving(open: &[Vec<usize>], f: usize) -> usize {
+    open.iter().filter(|c| c.contains(&f)).count()
 }
 
 /// Whether one counter serving `a` and `b` in hour `h` calls both within the stricter
@@ -257,6 +311,43 @@ mod tests {
 
     /// The queue built up in a rush hour spills into the next: the simulated check sees it
     /// where the hour-by-hour formula does not, and opens more.
+    /// The demo hall: five fields of 2 an hour each, four counters. Each needs a counter of
+    /// its own (B two), but the hall has four: the least busy share, and every field is
+    /// served.
+    #[test]
+    fn with_fewer_counters_than_fields_the_least_busy_share() {
+        let day = [
+            field(vec![2.0; 3], 9.0, 15.0),
+            field(vec![2.0; 3], 16.0, 20.0),
+            field(vec![2.0; 3], 11.0, 15.0),
+            field(vec![2.0; 3], 5.0, 10.0),
+            field(vec![2.0; 3], 13.0, 20.0),
+        ];
+        let o = Options {
+            counters: 4,
+            ..options()
+        };
+        let p = propose(&day, 8, &o);
+        for h in 0..3 {
+            assert!(p.counters[h].len() <= 4, "{:?}", p.counters[h]);
+            for f in 0..5 {
+                assert!(
+                    open_serving(&p.counters[h], f) > 0,
+                    "hour {h}: nobody serves {f}"
+                );
+            }
+        }
+        assert!(p.shared.iter().any(|s| s.hour == 0), "{:?}", p.shared);
+        for f in 0..5 {
+            let mut t = Tally::default();
+            p.predicted[f].iter().for_each(|x| t.add(x));
+            assert_eq!(
+                t.called, t.arrived,
+                "field {f}: everyone is called in the end"
+            );
+        }
+    }
+
     #[test]
     fn the_check_corrects_the_hour_after_a_rush() {
         let day = [field(vec![40.0, 10.0, 10.0], 10.0, 15.0)];
