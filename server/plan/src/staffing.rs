@@ -139,7 +139,7 @@ pub fn propose(fields: &[FieldDay], first_hour: u8, options: &Options) -> Propos
                     .iter()
                     .map(|&f| {
                         let l = load(&fields[f], h);
-                        let serving = open_serving(&open, f).max(1) as f64;
+                        let serving = open_serving(open, f).max(1) as f64;
                         l.arrivals_per_hour * l.handling_minutes / 60.0 / serving
                     })
                     .sum()
