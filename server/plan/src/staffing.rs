@@ -145,13 +145,24 @@ pub fn propose(fields: &[FieldDay], first_hour: u8, options: &Options) -> Propos
                     .sum()
             };
             while open.len() > (most as usize).max(1) {
-                let mut by_load: Vec<(usize, f64)> = open
-                    .iter()
-                    .enumerate()
-                    .map(|(i, c)| (i, busy(&open, c)))
-                    .collect();
-                by_load.sort_by(|a, b| a.1.total_cmp(&b.1));
-                let (a, b) = (by_load[0].0, by_load[1].0);
+                let loads: Vec<f64> = open.iter().map(|c| busy(&open, c)).collect();
+                // The least busy pair that brings a field to a counter that lacks it (two
+                // counters of the same fields are one less counter, not one shared).
+                let pair = (0..open.len())
+                    .flat_map(|a| (a + 1..open.len()).map(move |b| (a, b)))
+                    .filter(|&(a, b)| {
+                        open[b].iter().any(|f| !open[a].contains(f))
+                            || open[a].iter().any(|f| !open[b].contains(f))
+                    })
+                    .min_by(|x, y| (loads[x.0] + loads[x.1]).total_cmp(&(loads[y.0] + loads[y.1])));
+                let Some((a, b)) = pair else {
+                    // Every counter serves the same fields: the least busy one stays shut.
+                    let least = (0..open.len())
+                        .min_by(|x, y| loads[*x].total_cmp(&loads[*y]))
+                        .unwrap_or(0);
+                    open.remove(least);
+                    continue;
+                };
                 let (first, second) = (a.min(b), a.max(b));
                 let taken = open.remove(second);
                 let mut merged = open.remove(first);
@@ -346,6 +357,33 @@ mod tests {
                 "field {f}: everyone is called in the end"
             );
         }
+    }
+
+    /// Ten counters needed (A four, B three, C three, each alone) and six in the hall:
+    /// counters of different fields become shared ones, never two of the same field one.
+    #[test]
+    fn sharing_for_want_of_counters_joins_different_fields() {
+        let day = [
+            field(vec![20.0], 8.0, 15.0),
+            field(vec![6.0], 14.0, 20.0),
+            field(vec![24.0], 4.0, 10.0),
+        ];
+        let o = Options {
+            counters: 6,
+            rounds: 1,
+            ..options()
+        };
+        let p = propose(&day, 8, &o);
+        assert_eq!(
+            p.first_answer.iter().map(|f| f[0]).sum::<u32>(),
+            10,
+            "{:?}",
+            p.first_answer
+        );
+        assert_eq!(p.counters[0].len(), 6, "{:?}", p.counters);
+        let serving: Vec<usize> = (0..3).map(|f| open_serving(&p.counters[0], f)).collect();
+        assert!(serving.iter().all(|&n| n >= 2), "{:?}", p.counters);
+        assert!(p.counters[0].iter().filter(|c| c.len() > 1).count() >= 1);
     }
 
     #[test]
