@@ -320,6 +320,9 @@ enum Endpoint {
     /// A manager speaks to the hall; anyone reads the messages; a manager withdraws one.
     PostMessage,
     ListMessages,
+    PlanPredict,
+    PlanSave,
+    PlanForget,
     WithdrawMessage,
 }
 
@@ -398,6 +401,13 @@ const MATRIX: &[(&str, Endpoint, [Expect; 8])] = &[
     ("GET /api/stats/dossiers.csv",      ManagerRead("/api/stats/dossiers.csv"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/uplink",                  ManagerRead("/api/uplink"),     [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/alerts",                  ManagerRead("/api/alerts"),     [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/plan",                    ManagerRead("/api/plan?days=2"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/plan/check",              ManagerRead("/api/plan/check?days=2"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/plan.csv",                ManagerRead("/api/plan.csv?days=1"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("GET /api/plan.xlsx",               ManagerRead("/api/plan.xlsx?days=1"), [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("POST /api/plan/predict",           PlanPredict,          [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("PUT /api/plan/{day}",              PlanSave,             [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
+    ("DELETE /api/plan/{day}",           PlanForget,           [NO401, NO403, NO403, NO403, NO401, NO403, OK200, OK200]),
     ("GET /api/openapi.json",            OpenApi,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /healthz",                     Healthz,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
     ("GET /metrics",                     Metrics,              [OK200, OK200, OK200, OK200, OK200, OK200, OK200, OK200]),
@@ -968,6 +978,30 @@ async fn prepare(hall: &TestHall, actor: &Actor, endpoint: Endpoint) -> (Request
             Watch::Nothing,
         ),
         ListMessages => (get("/api/messages?service=A".into()), Watch::Nothing),
+        // The demo hall's Wednesday: ten hours (07:00 to 17:00), one counter of A each.
+        PlanPredict => (
+            post(
+                "/api/plan/predict".into(),
+                json!({"day": "2026-11-25", "counters": vec![vec![vec!["A"]]; 10]}),
+            ),
+            Watch::Nothing,
+        ),
+        PlanSave => (
+            Request::Http {
+                method: Method::PUT,
+                path: "/api/plan/2026-11-26".into(),
+                body: Some(json!({"counters": vec![vec![vec!["A"]]; 10]})),
+            },
+            Watch::Nothing,
+        ),
+        PlanForget => (
+            Request::Http {
+                method: Method::DELETE,
+                path: "/api/plan/2026-11-26".into(),
+                body: None,
+            },
+            Watch::Nothing,
+        ),
         WithdrawMessage => {
             let manager = hall.staff("setup-manager", Role::Manager).await;
             let posted = ok(
