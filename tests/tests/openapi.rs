@@ -665,6 +665,18 @@ async fn what_the_hall_answers_through_a_day_fits_the_documented_schemas() {
     );
     check("get", "/api/uplink", manager.get("/api/uplink").await, 200);
     check(
+        "get",
+        "/api/plan",
+        manager.get("/api/plan?days=4").await,
+        200,
+    );
+    check(
+        "get",
+        "/api/plan/check",
+        manager.get("/api/plan/check?to=2026-11-25&days=1").await,
+        200,
+    );
+    check(
         "post",
         "/api/counters/{no}/close",
         clerk.post(&at("close"), json!({})).await,

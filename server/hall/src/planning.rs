@@ -482,7 +482,7 @@ pub struct DayCheck {
 
 /// How close the planner came over the days checked.
 #[derive(Debug, Serialize, ToSchema)]
-pub struct Accuracy {
+pub struct PlanAccuracy {
     /// Field-days compared (each with at least [`JUDGED_FROM`] citizens served).
     pub field_days: u64,
     /// The mean distance between the predicted and the actual share within target, in
@@ -497,7 +497,7 @@ pub struct Accuracy {
 #[derive(Debug, Serialize, ToSchema)]
 pub struct CheckView {
     pub days: Vec<DayCheck>,
-    pub accuracy: Accuracy,
+    pub accuracy: PlanAccuracy,
 }
 
 /// A field-day is compared when at least this many were served.
@@ -575,7 +575,7 @@ pub fn check(ctx: &Context<'_>, from: NaiveDate, to: NaiveDate) -> Result<CheckV
     }
     Ok(CheckView {
         days,
-        accuracy: Accuracy {
+        accuracy: PlanAccuracy {
             field_days: compared,
             within_mean_abs_points: (compared > 0).then(|| points / compared as f64),
             arrivals_mean_abs_percent: (arrivals_n > 0).then(|| arrivals_off / arrivals_n as f64),

@@ -27,6 +27,7 @@ use utoipa::{IntoParams, ToSchema};
 
 /// Which days to plan.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct PlanQuery {
     /// The first day, `YYYY-MM-DD` (today in the hall when left out).
     pub from: Option<String>,
@@ -36,6 +37,7 @@ pub struct PlanQuery {
 
 /// Which past days to check.
 #[derive(Debug, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CheckQuery {
     /// The last day, `YYYY-MM-DD` (yesterday when left out).
     pub to: Option<String>,
@@ -186,7 +188,7 @@ pub async fn plan(
         (status = 422, description = "`bad_plan` (the message names what), `day_closed`, `bad_range`", body = ErrorBody),
     ),
 )]
-pub async fn predict(
+pub async fn plan_predict(
     State(store): State<Store>,
     State(setup): State<Setup>,
     _manager: Manager,
@@ -220,7 +222,7 @@ pub async fn predict(
         (status = 422, description = "`bad_plan` (the message names what), `day_closed`, `bad_range`", body = ErrorBody),
     ),
 )]
-pub async fn save(
+pub async fn save_plan(
     State(store): State<Store>,
     State(setup): State<Setup>,
     State(clock): State<Arc<dyn Clock>>,
@@ -266,7 +268,7 @@ pub async fn save(
         (status = 422, description = "`bad_range`", body = ErrorBody),
     ),
 )]
-pub async fn forget(
+pub async fn drop_plan(
     State(store): State<Store>,
     State(setup): State<Setup>,
     State(clock): State<Arc<dyn Clock>>,
@@ -323,7 +325,7 @@ async fn day_answer(
         (status = 422, description = "`bad_range`", body = ErrorBody),
     ),
 )]
-pub async fn check(
+pub async fn plan_check(
     State(store): State<Store>,
     State(setup): State<Setup>,
     State(clock): State<Arc<dyn Clock>>,
@@ -414,7 +416,7 @@ fn rows(view: &PlanView) -> Vec<Vec<Cell>> {
         (status = 422, description = "`bad_range`", body = ErrorBody),
     ),
 )]
-pub async fn csv_export(
+pub async fn plan_csv(
     store: State<Store>,
     setup: State<Setup>,
     clock: State<Arc<dyn Clock>>,
@@ -461,7 +463,7 @@ pub async fn csv_export(
         (status = 422, description = "`bad_range`", body = ErrorBody),
     ),
 )]
-pub async fn xlsx_export(
+pub async fn plan_xlsx(
     store: State<Store>,
     setup: State<Setup>,
     clock: State<Arc<dyn Clock>>,
