@@ -4,4 +4,4 @@
 //   roles    the roles that see it: ['admin'] or ['admin', 'manager']
 //   mount({t, root, user, refused, announce})  draws the area into `root` (its tab panel)
 //            once, and answers {open()} (called each time its tab is chosen) or nothing.
-export const areas = ['hall', 'fields', 'counters', 'rules', 'staff', 'devices', 'audit'];
+export const areas = ['hall', 'fields', 'counters', 'rules', 'calendar', 'staff', 'devices', 'audit'];

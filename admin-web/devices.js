@@ -1,14 +1,15 @@
-// The devices area ("Thiết bị"): pair a kiosk, TV or printer by the six digits on its own
-// screen (GET /api/pairings/{code}, then POST …/accept; the QR on the device opens this page
-// at /admin/?pair=CODE#devices with the code filled in and looked up), and every device with
-// its last sign of life, revocable (pressed twice). No token is ever shown here: the device
-// takes its own.
+// The devices area ("Thiết bị"): pair a kiosk, TV or tablet by the six digits on its own
+// screen, or a printer by those its agent prints on its paper (GET /api/pairings/{code},
+// then POST …/accept; the QR on the device opens this page at /admin/?pair=CODE#devices with
+// the code filled in and looked up), and every device with its last sign of life, revocable
+// (pressed twice). No token is ever shown here: the device takes its own.
 //
 // Hooks for browser tests: #pair-code, button[data-action=pair-find], #pair-found[data-kind],
-// #pair-name, #pair-kiosk (printers), #pair-counter (tablets), button[data-action=pair-accept]; #pair-status and
-// #devices-status [data-kind=ok|error]; #devices-table tr[data-device=NAME][data-kind]
+// #pair-name, #pair-kiosk (printers; #pair-no-kiosk when there is none), #pair-counter
+// (tablets), button[data-action=pair-accept]; #pair-status and #devices-status
+// [data-kind=ok|error]; #devices-table tr[data-device=NAME][data-kind]
 // [data-state=active|revoked] with .seen and button[data-action=revoke] (class armed after
-// its first press).
+// its first press); button[data-action=devices-refresh].
 
 import { api } from '/shared/api.js';
 import { fill, h } from '/shared/el.js';
@@ -60,8 +61,15 @@ export function mount({ t, root, refused }) {
     maxlength: 64,
     'aria-describedby': 'pair-name-hint',
   });
-  const kiosk = h('select', { id: 'pair-kiosk' });
+  const kiosk = h('select', { id: 'pair-kiosk', 'aria-describedby': 'pair-no-kiosk' });
   const kioskLabel = h('label', { hidden: true }, h('span', { 'data-i18n': 'devices.pair.kiosk' }), kiosk);
+  // A printer prints for a kiosk: with none paired yet, say so instead of an empty choice.
+  const noKiosk = h('p', {
+    class: 'hint',
+    id: 'pair-no-kiosk',
+    hidden: true,
+    'data-i18n': 'devices.pair.no_kiosk',
+  });
   const counter = h('select', { id: 'pair-counter' });
   const counterLabel = h(
     'label',
@@ -87,6 +95,7 @@ export function mount({ t, root, refused }) {
       kioskLabel,
       counterLabel,
     ),
+    noKiosk,
     h('p', { class: 'hint', id: 'pair-name-hint', 'data-i18n': 'devices.pair.name.hint' }),
     h('div', { class: 'form-actions' }, accept),
   );
@@ -99,7 +108,12 @@ export function mount({ t, root, refused }) {
 
   // The list.
   const body = h('tbody');
-  const refresh = h('button', { type: 'button', class: 'secondary', 'data-i18n': 'devices.refresh' });
+  const refresh = h('button', {
+    type: 'button',
+    class: 'secondary',
+    'data-action': 'devices-refresh',
+    'data-i18n': 'devices.refresh',
+  });
   const listStatus = h('p', { id: 'devices-status', class: 'status-line', role: 'status' });
 
   fill(
@@ -164,10 +178,15 @@ export function mount({ t, root, refused }) {
     });
     kioskLabel.hidden = found.kind !== 'printer';
     const kiosks = devices.filter((d) => d.kind === 'kiosk' && !d.revoked_at);
+    const chosen = kiosk.value;
     fill(
       kiosk,
-      kiosks.map((d) => h('option', { value: d.name }, d.name)),
+      kiosks.map((d) => h('option', { value: d.name, selected: d.name === chosen }, d.name)),
     );
+    const kioskMissing = found.kind === 'printer' && kiosks.length === 0;
+    noKiosk.hidden = !kioskMissing;
+    kiosk.disabled = kioskMissing;
+    accept.disabled = kioskMissing;
     counterLabel.hidden = found.kind !== 'tablet';
     fill(
       counter,

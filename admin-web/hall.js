@@ -1,8 +1,9 @@
 // "Cài đặt chung": the hall's name, notice and rating scale (`hall`), the voice of the
-// announcements (`announcements`) and the queue's rules (`queue`), each a card of its own
-// (settings.js) applied at once when saved.
+// announcements (`announcements`), the queue's rules (`queue`) and the manager's alerts
+// (`alerts`, alerts-card.js), each a card of its own (settings.js) applied at once when saved.
 
 import { h } from '/shared/el.js';
+import { alertStrings, alertsCard } from './alerts-card.js';
 import { labelled, number, sectionCard, select } from './settings.js';
 
 export const roles = ['admin', 'manager'];
@@ -41,6 +42,7 @@ export const strings = {
     'queue.transfer_keeps_place': 'Chuyển quầy vẫn giữ chỗ trong hàng',
     'queue.absent_after_seconds': 'Được đánh dấu vắng sau khi gọi (giây)',
     'queue.absent_undo_minutes': 'Được hoàn tác vắng mặt trong (phút)',
+    ...alertStrings.vi,
   },
   en: {
     'hall.tab': 'General',
@@ -76,6 +78,7 @@ export const strings = {
     'queue.transfer_keeps_place': 'A transferred ticket keeps its place',
     'queue.absent_after_seconds': 'May be marked absent after the call (seconds)',
     'queue.absent_undo_minutes': 'An absence may be undone for (minutes)',
+    ...alertStrings.en,
   },
 };
 
@@ -241,8 +244,9 @@ export function mount({ t, root, admin, refused }) {
     },
   });
 
-  root.append(hall.el, voice.el, queue.el);
-  const cards = [hall, voice, queue];
+  const alerts = alertsCard({ t, admin, refused });
+  root.append(hall.el, voice.el, queue.el, alerts.el);
+  const cards = [hall, voice, queue, alerts];
   return {
     open: () => Promise.all(cards.map((c, i) => c.load(i === 0))),
     relabel: () => {

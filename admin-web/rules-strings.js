@@ -7,7 +7,7 @@ export const strings = {
       'Giờ cấp số, gọi lại, tự ghi vắng mặt và tạm gác. Lưu là áp dụng ngay, không cần khởi động lại; mỗi lần lưu được ghi vào nhật ký.',
     'rules.hours.title': 'Giờ cấp số',
     'rules.hours.hint':
-      'Lịch của bộ phận (giờ làm việc, ngày làm việc, ngày lễ, ngày nghỉ riêng) nằm trong mục [bookings] của tệp cấu hình; đặt lịch hẹn, hạn phản ánh và cấp số cùng dùng lịch đó.',
+      'Lịch của bộ phận (giờ làm việc, ngày làm việc, ngày lễ, ngày nghỉ riêng) sửa ở mục «Lịch & đặt lịch»; đặt lịch hẹn, hạn phản ánh và cấp số cùng dùng lịch đó.',
     'rules.hours.follow_calendar': 'Chỉ cấp số trong giờ làm việc',
     'rules.hours.follow_calendar.hint':
       'Ngoài giờ, máy lấy số báo đã ngừng cấp số và khi nào cấp lại. Tắt: cấp số mọi lúc.',
@@ -48,7 +48,7 @@ export const strings = {
       'Issuing hours, recalls, the hall’s own absences and holds. Saving applies at once, with no restart; each save is in the audit log.',
     'rules.hours.title': 'Issuing hours',
     'rules.hours.hint':
-      'The hall’s calendar (opening hours, working days, holidays, its own closed days) is in the settings file’s [bookings]; bookings, complaints’ due times and issuing all read it.',
+      'The hall’s calendar (opening hours, working days, holidays, its own closed days) is set under “Calendar & bookings”; bookings, complaints’ due times and issuing all read it.',
     'rules.hours.follow_calendar': 'Give numbers only in opening hours',
     'rules.hours.follow_calendar.hint':
       'Outside them the kiosk says numbers have stopped and when they start again. Off: numbers at any hour.',

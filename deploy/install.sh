@@ -193,8 +193,9 @@ if $server; then
     fi
 fi
 if $kiosk; then
-    echo "  print agent: put the printer's token in /etc/motcua/printer-agent.env, then"
-    echo "               sudo systemctl enable --now motcua-printer-agent"
+    echo "  print agent: set the server's address in /etc/motcua/printer-agent.env, then"
+    echo "               sudo systemctl enable --now motcua-printer-agent; the printer prints"
+    echo "               a pairing code: enter it on the admin pages, Thiết bị (Devices)"
     echo "  the screen:  set /etc/motcua/kiosk.env, copy /usr/local/share/motcua/kiosk/motcua-kiosk.desktop"
     echo "               to ~/.config/autostart/ of the user that logs in on this screen"
 fi

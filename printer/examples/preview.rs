@@ -1,11 +1,14 @@
 //! Writes the sample ticket, decoded back from its own bytes, as PNGs to look at:
 //! `cargo run -p motcua-printer --example preview [-- OUT_DIR]` writes `ticket80.png`,
-//! `ticket58.png` and the text-mode variants to OUT_DIR (default `/tmp`).
+//! `ticket58.png` and the text-mode variants to OUT_DIR (default `/tmp`), and the print
+//! agent's pairing slip (`slip80.png`, `slip58.png`, `slip58-ascii.png`).
 
 // An example prints what it made.
 #![allow(clippy::print_stdout, clippy::print_stderr, clippy::expect_used)]
 
-use motcua_printer::{Layout, Paper, QrMode, TextMode, TicketPrint, encode, render};
+use motcua_printer::{
+    Layout, PairingSlip, Paper, QrMode, TextMode, TicketPrint, encode, encode_slip, render,
+};
 use std::path::PathBuf;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
@@ -65,5 +68,23 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let path = dir.join("ticket58-crowded.png");
     render(&encode(&crowded, &layout)?, layout.paper)?.save(&path)?;
     println!("{}", path.display());
+    // The pairing slip of an agent with no token.
+    let slip = PairingSlip::sample();
+    for (name, layout) in [
+        ("slip80", Layout::default()),
+        ("slip58", Layout::for_paper(Paper::Mm58)),
+        (
+            "slip58-ascii",
+            Layout {
+                paper: Paper::Mm58,
+                text: TextMode::Ascii,
+                qr: QrMode::Raster,
+            },
+        ),
+    ] {
+        let path = dir.join(format!("{name}.png"));
+        render(&encode_slip(&slip, &layout)?, layout.paper)?.save(&path)?;
+        println!("{}", path.display());
+    }
     Ok(())
 }

@@ -7,9 +7,15 @@
 //! printed once even if the link drops between printing and the answer: the server sends
 //! unanswered jobs again after a reconnect, and the agent's [`Journal`] (on disk, one per
 //! hall server, across its own restarts) answers `done` for the keys it printed.
+//!
+//! Its token is the one given (`--token`, `MOTCUA_PRINTER_TOKEN`), else the one it
+//! remembers in its state dir, else it pairs by a code printed on its own paper
+//! ([`pairing`](crate::pairing)) and remembers the token it is given. A remembered token the
+//! server refuses (the printer was revoked) is forgotten, and the agent pairs again.
 
 use crate::Layout;
 use crate::journal::Journal;
+use crate::pairing::{self, Pairer};
 use crate::protocol::{FromAgent, ToAgent};
 use crate::transport::{Deadlines, Target};
 use crate::worker::{self, Job, Station};
@@ -24,29 +30,53 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 const HELLO_WITHIN: Duration = Duration::from_secs(10);
 
 /// How an agent is set up.
-#[derive(Debug, Clone)]
+#[derive(Clone)]
 pub struct AgentConfig {
     /// The hall server, e.g. `ws://192.168.1.10:8080` (or http://, taken as ws://).
     pub server: String,
-    /// The printer device's token (from `motcua device add NAME --kind printer --kiosk K`).
-    pub token: String,
+    /// The printer device's token (from `motcua device add NAME --kind printer --kiosk K`):
+    /// used as given, whatever the state dir remembers. `None`: the token remembered in
+    /// the state dir, or else pair by a code printed on the printer.
+    pub token: Option<String>,
     pub printer: Target,
     pub layout: Layout,
-    /// Where the agent remembers the jobs it printed (a journal per hall server).
+    /// Where the agent remembers the jobs it printed (a journal per hall server) and the
+    /// token it was given by pairing.
     pub state_dir: PathBuf,
     pub status_every: Duration,
     pub deadlines: Deadlines,
+    /// While pairing, the first wait between two asks whether the code was taken (it
+    /// grows to [`pairing::POLL_MAX`]).
+    pub pairing_poll: Duration,
+}
+
+/// The token stays out of every log line, `{:?}` included.
+impl std::fmt::Debug for AgentConfig {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AgentConfig")
+            .field("server", &self.server)
+            .field("token", &self.token.as_ref().map(|_| "…"))
+            .field("printer", &self.printer)
+            .field("layout", &self.layout)
+            .field("state_dir", &self.state_dir)
+            .field("status_every", &self.status_every)
+            .field("deadlines", &self.deadlines)
+            .field("pairing_poll", &self.pairing_poll)
+            .finish()
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
 pub enum AgentError {
-    #[error("cannot keep the journal of print jobs in {path}: {source}")]
+    #[error(
+        "cannot keep the agent's state (its journal of print jobs, its token) in {path}: {source}"
+    )]
     State {
         path: PathBuf,
         source: std::io::Error,
     },
     #[error(
-        "the server refused the printer token (is the printer added with `motcua device add`?)"
+        "the server refused the printer token given with --token or MOTCUA_PRINTER_TOKEN (revoked? leave it out to pair the printer by a code printed on it)"
     )]
     Refused,
 }
@@ -69,11 +99,67 @@ pub async fn run(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> Result<(), AgentError> {
     tokio::pin!(shutdown);
+    let state_error = |source| AgentError::State {
+        path: config.state_dir.clone(),
+        source,
+    };
+    loop {
+        let token = match &config.token {
+            Some(token) => token.clone(),
+            None => {
+                match pairing::remembered(&config.state_dir, &config.server).map_err(state_error)? {
+                    Some(token) => {
+                        tracing::info!(state_dir = %config.state_dir.display(), "using the printer token remembered from pairing");
+                        token
+                    }
+                    None => {
+                        let pairer = Pairer {
+                            server: config.server.clone(),
+                            printer: config.printer.clone(),
+                            layout: config.layout,
+                            deadlines: config.deadlines,
+                            poll: config.pairing_poll,
+                        };
+                        let paired = tokio::select! {
+                            _ = &mut shutdown => return Ok(()),
+                            paired = pairer.pair() => paired,
+                        };
+                        pairing::remember(&config.state_dir, &config.server, &paired.token)
+                            .map_err(state_error)?;
+                        tracing::info!(
+                            device = %paired.name,
+                            state_dir = %config.state_dir.display(),
+                            "Đã ghép nối máy in / the printer is paired: its token is remembered in the state dir"
+                        );
+                        paired.token
+                    }
+                }
+            }
+        };
+        match serve(&config, &token, &mut shutdown).await {
+            Err(AgentError::Refused) if config.token.is_none() => {
+                tracing::warn!(
+                    "Máy chủ từ chối mã thiết bị đã ghép nối (máy in bị thu hồi?): quên mã đó và ghép nối lại bằng mã mới / the hall server refused the remembered printer token (revoked on Admin › Devices?): it is forgotten, and the agent pairs again with a new code"
+                );
+                pairing::forget(&config.state_dir).map_err(state_error)?;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Serve the printer's jobs with `token`, reconnecting with backoff, until `shutdown`
+/// resolves (`Ok`) or the server refuses the token.
+async fn serve(
+    config: &AgentConfig,
+    token: &str,
+    shutdown: &mut std::pin::Pin<&mut impl std::future::Future<Output = ()>>,
+) -> Result<(), AgentError> {
     let mut backoff = Duration::from_millis(250);
     loop {
         let outcome = tokio::select! {
-            _ = &mut shutdown => return Ok(()),
-            outcome = session(&config) => outcome,
+            _ = &mut *shutdown => return Ok(()),
+            outcome = session(config, token) => outcome,
         };
         match outcome {
             Ok(true) => backoff = Duration::from_millis(250),
@@ -82,7 +168,7 @@ pub async fn run(
             Err(SessionEnd::State(e)) => return Err(e),
         }
         tokio::select! {
-            _ = &mut shutdown => return Ok(()),
+            _ = &mut *shutdown => return Ok(()),
             _ = tokio::time::sleep(backoff) => {}
         }
         backoff = (backoff * 2).min(Duration::from_secs(30));
@@ -95,7 +181,7 @@ enum SessionEnd {
 }
 
 /// One connection to the server. `Ok(true)` if it got connected before it ended.
-async fn session(config: &AgentConfig) -> Result<bool, SessionEnd> {
+async fn session(config: &AgentConfig, token: &str) -> Result<bool, SessionEnd> {
     let base = config
         .server
         .trim_end_matches('/')
@@ -105,7 +191,7 @@ async fn session(config: &AgentConfig) -> Result<bool, SessionEnd> {
         tracing::error!(server = %config.server, "not a server address");
         return Ok(false);
     };
-    let Ok(auth) = format!("Bearer {}", config.token).parse() else {
+    let Ok(auth) = format!("Bearer {token}").parse() else {
         return Err(SessionEnd::Refused);
     };
     request.headers_mut().insert("authorization", auth);

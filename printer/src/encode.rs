@@ -7,7 +7,10 @@
 
 use crate::error::PrintError;
 use crate::font::Fonts;
-use crate::raster::{self, Item, QR_QUIET_MODULES};
+use crate::raster::{self, Item, QR_QUIET_MODULES, Sheet};
+use crate::slip::{
+    PairingSlip, SLIP_HEADING, SLIP_HEADING_EN, SLIP_QR_CAPTION, SLIP_STEP, SLIP_STEP_EN,
+};
 use crate::text::{ascii_fold, encode_cp1258, wrap_balanced};
 use crate::ticket::{NUMBER_HEADING, QR_CAPTION};
 use crate::{Layout, Paper, TextMode, TicketPrint};
@@ -43,6 +46,48 @@ pub fn encode(ticket: &TicketPrint, layout: &Layout) -> Result<Vec<u8>, PrintErr
             });
         }
     }
+    on_paper(layout, |printer| match layout.text {
+        TextMode::Raster => {
+            let fonts = Fonts::load().map_err(PrintError::Font)?;
+            let sheet = raster::compose(&ticket, layout.paper, layout.qr, &fonts)?;
+            put_sheet(printer, &sheet, &ticket.url)
+        }
+        TextMode::CodePage { .. } | TextMode::Ascii => text_ticket(printer, &ticket, layout),
+    })
+}
+
+/// The exact ESC/POS byte stream of a print agent's pairing slip, in the same layouts and
+/// with the same start and end as a ticket.
+///
+/// # Errors
+/// [`PrintError::InvalidTicket`] for an empty code or address, [`PrintError::Qr`] or
+/// [`PrintError::QrTooWide`] for an address too long for a QR code on the paper.
+pub fn encode_slip(slip: &PairingSlip, layout: &Layout) -> Result<Vec<u8>, PrintError> {
+    let slip = slip.normalized();
+    for (field, value) in [("code", &slip.code), ("url", &slip.url)] {
+        if value.is_empty() {
+            return Err(PrintError::InvalidTicket {
+                field,
+                reason: "it is empty".to_owned(),
+            });
+        }
+    }
+    on_paper(layout, |printer| match layout.text {
+        TextMode::Raster => {
+            let fonts = Fonts::load().map_err(PrintError::Font)?;
+            let sheet = raster::compose_slip(&slip, layout.paper, layout.qr, &fonts)?;
+            put_sheet(printer, &sheet, &slip.url)
+        }
+        TextMode::CodePage { .. } | TextMode::Ascii => text_slip(printer, &slip, layout),
+    })
+}
+
+/// `ESC @` (a clean printer state whatever the last job left), the code page if the text
+/// needs one, `ESC a 1` (centred), what `content` writes, a short feed and a partial cut.
+fn on_paper(
+    layout: &Layout,
+    content: impl FnOnce(&mut Printer<Spool>) -> Result<(), PrintError>,
+) -> Result<Vec<u8>, PrintError> {
     let spool = Spool::default();
     let mut printer = Printer::new(spool.clone(), Protocol::default(), None);
     printer.init()?;
@@ -52,22 +97,20 @@ pub fn encode(ticket: &TicketPrint, layout: &Layout) -> Result<Vec<u8>, PrintErr
         printer.custom(&[ESC, b't', page])?;
     }
     printer.justify(JustifyMode::CENTER)?;
-    match layout.text {
-        TextMode::Raster => {
-            let fonts = Fonts::load().map_err(PrintError::Font)?;
-            let sheet = raster::compose(&ticket, layout.paper, layout.qr, &fonts)?;
-            let mut at = 0;
-            for placed in &sheet.items {
-                feed_dots(&mut printer, placed.top - at)?;
-                put_item(&mut printer, &placed.item, &ticket.url)?;
-                at = placed.top + placed.item.height();
-            }
-            feed_dots(&mut printer, sheet.end() - at)?;
-        }
-        TextMode::CodePage { .. } | TextMode::Ascii => text_ticket(&mut printer, &ticket, layout)?,
-    }
+    content(&mut printer)?;
     printer.feeds(TAIL_FEED_LINES)?.partial_cut()?.print()?;
     spool.take()
+}
+
+/// A raster sheet's pictures, top to bottom, with the white between them fed.
+fn put_sheet(printer: &mut Printer<Spool>, sheet: &Sheet, url: &str) -> Result<(), PrintError> {
+    let mut at = 0;
+    for placed in &sheet.items {
+        feed_dots(printer, placed.top - at)?;
+        put_item(printer, &placed.item, url)?;
+        at = placed.top + placed.item.height();
+    }
+    feed_dots(printer, sheet.end() - at)
 }
 
 const ESC: u8 = 0x1B;
@@ -122,70 +165,125 @@ fn put_item(printer: &mut Printer<Spool>, item: &Item, url: &str) -> Result<(), 
     Ok(())
 }
 
-/// The ticket in the printer's own font (12×24-dot cells): code page or ASCII.
+/// Lines in the printer's own font (12×24-dot cells): code page or ASCII.
+struct OwnFont {
+    layout: Layout,
+    /// Lines as wide as the ticket's content, not the head: the printer centres each line, so
+    /// the margins stay white as in raster mode, and a narrower head does not wrap them.
+    columns: u32,
+}
+
+impl OwnFont {
+    fn of(layout: &Layout) -> OwnFont {
+        OwnFont {
+            layout: *layout,
+            columns: layout.paper.content_dots() / 12,
+        }
+    }
+
+    fn bytes(&self, s: &str) -> Vec<u8> {
+        match self.layout.text {
+            TextMode::CodePage { .. } => encode_cp1258(s),
+            _ => ascii_fold(s).into_bytes(),
+        }
+    }
+
+    /// `s` wrapped to the paper (cells `magnify` times as wide), a line feed after each line.
+    /// Wrapped by printed cells: in CP1258 a combining tone mark takes a cell of its own.
+    fn say(&self, printer: &mut Printer<Spool>, s: &str, magnify: u32) -> Result<(), PrintError> {
+        let max = (self.columns / magnify.max(1)) as f32;
+        for line in wrap_balanced(s, max, &|l: &str| self.bytes(l).len() as f32) {
+            printer.custom(&self.bytes(&line))?.feed()?;
+        }
+        Ok(())
+    }
+
+    /// `code` in the largest size that fits, up to `most` times the cell: ×6 on 80 mm, ×4 on
+    /// 58 mm for a 4-character ticket code.
+    fn big(&self, printer: &mut Printer<Spool>, code: &str, most: u32) -> Result<(), PrintError> {
+        let code = ascii_fold(code);
+        let len = code.chars().count().max(1) as u32;
+        let magnify = (self.columns / len).clamp(1, most) as u8;
+        printer
+            .size(magnify, magnify)?
+            .custom(code.as_bytes())?
+            .feed()?
+            .reset_size()?;
+        Ok(())
+    }
+
+    /// A QR code of `url` with its quiet zone above and below.
+    fn qr(&self, printer: &mut Printer<Spool>, url: &str) -> Result<(), PrintError> {
+        let qr = raster::qr_code(url, self.layout.paper, self.layout.qr)?;
+        let quiet = QR_QUIET_MODULES * qr.module;
+        feed_dots(printer, quiet)?;
+        put_item(printer, &qr.item, url)?;
+        feed_dots(printer, quiet)
+    }
+}
+
+/// The ticket in the printer's own font: code page or ASCII.
 fn text_ticket(
     printer: &mut Printer<Spool>,
     ticket: &TicketPrint,
     layout: &Layout,
 ) -> Result<(), PrintError> {
-    let to_bytes = |s: &str| match layout.text {
-        TextMode::CodePage { .. } => encode_cp1258(s),
-        _ => ascii_fold(s).into_bytes(),
-    };
-    // Lines as wide as the ticket's content, not the head: the printer centres each line, so
-    // the margins stay white as in raster mode, and a narrower head does not wrap them.
-    let columns: u32 = layout.paper.content_dots() / 12;
-    // Wrap by printed cells: in CP1258 a combining tone mark takes a cell of its own.
-    let lines = |s: &str, magnify: u32| {
-        wrap_balanced(s, (columns / magnify) as f32, &|l: &str| {
-            to_bytes(l).len() as f32
-        })
-    };
-    let say = |printer: &mut Printer<Spool>, s: &str, magnify: u32| -> Result<(), PrintError> {
-        for line in lines(s, magnify) {
-            printer.custom(&to_bytes(&line))?.feed()?;
-        }
-        Ok(())
-    };
-
-    say(printer, &ticket.hall, 1)?;
+    let font = OwnFont::of(layout);
+    font.say(printer, &ticket.hall, 1)?;
     printer
-        .custom(&"-".repeat(columns as usize * 2 / 3).into_bytes())?
+        .custom(&"-".repeat(font.columns as usize * 2 / 3).into_bytes())?
         .feed()?;
     printer.bold(true)?;
-    say(printer, NUMBER_HEADING, 1)?;
-    // The code in the largest size that fits: ×6 on 80 mm, ×4 on 58 mm for a 4-character code.
-    let code = ascii_fold(&ticket.code);
-    let len = code.chars().count().max(1) as u32;
-    let magnify = (columns / len).clamp(1, if layout.paper == Paper::Mm80 { 6 } else { 4 }) as u8;
-    printer
-        .size(magnify, magnify)?
-        .custom(code.as_bytes())?
-        .feed()?
-        .reset_size()?;
+    font.say(printer, NUMBER_HEADING, 1)?;
+    font.big(
+        printer,
+        &ticket.code,
+        if layout.paper == Paper::Mm80 { 6 } else { 4 },
+    )?;
     printer.size(1, 2)?;
-    say(printer, &ticket.service, 1)?;
+    font.say(printer, &ticket.service, 1)?;
     printer.reset_size()?;
     if let Some(label) = &ticket.priority {
         printer.reverse(true)?;
-        say(printer, &format!(" {label} "), 1)?;
+        font.say(printer, &format!(" {label} "), 1)?;
         printer.reverse(false)?;
     }
     printer.bold(false)?.feed()?;
-    say(printer, &ticket.issued_line(), 1)?;
-    say(printer, &ticket.ahead_line(), 1)?;
-    say(printer, &ticket.eta_line(), 1)?;
+    font.say(printer, &ticket.issued_line(), 1)?;
+    font.say(printer, &ticket.ahead_line(), 1)?;
+    font.say(printer, &ticket.eta_line(), 1)?;
     if let Some(line) = ticket.counters_line() {
-        say(printer, &line, 1)?;
+        font.say(printer, &line, 1)?;
     }
+    font.qr(printer, &ticket.url)?;
+    font.say(printer, QR_CAPTION, 1)?;
+    font.say(printer, &ticket.footer, 1)?;
+    Ok(())
+}
 
-    let qr = raster::qr_code(&ticket.url, layout.paper, layout.qr)?;
-    let quiet = QR_QUIET_MODULES * qr.module;
-    feed_dots(printer, quiet)?;
-    put_item(printer, &qr.item, &ticket.url)?;
-    feed_dots(printer, quiet)?;
-    say(printer, QR_CAPTION, 1)?;
-    say(printer, &ticket.footer, 1)?;
+/// The pairing slip in the printer's own font: code page or ASCII.
+fn text_slip(
+    printer: &mut Printer<Spool>,
+    slip: &PairingSlip,
+    layout: &Layout,
+) -> Result<(), PrintError> {
+    let font = OwnFont::of(layout);
+    printer.bold(true)?;
+    font.say(printer, SLIP_HEADING, 1)?;
+    printer.bold(false)?;
+    font.say(printer, SLIP_HEADING_EN, 1)?;
+    printer.feed()?.bold(true)?;
+    font.big(printer, &slip.spaced_code(), 3)?;
+    printer.feed()?;
+    font.say(printer, SLIP_STEP, 1)?;
+    printer.bold(false)?;
+    font.say(printer, SLIP_STEP_EN, 1)?;
+    if let Some(line) = slip.valid_line() {
+        font.say(printer, &line, 1)?;
+    }
+    font.qr(printer, &slip.url)?;
+    font.say(printer, SLIP_QR_CAPTION, 1)?;
+    font.say(printer, &slip.server_line(), 1)?;
     Ok(())
 }
 

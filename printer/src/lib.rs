@@ -16,9 +16,12 @@
 //!   the one list of why a ticket did not print.
 //! - [`worker`] prints one printer's jobs in turn, each confirmed by the printer, waiting
 //!   out its passing trouble; [`journal`] is what an agent remembers of them.
+//! - [`encode_slip`] is the [`PairingSlip`] an agent with no token prints, and [`pairing`]
+//!   how it asks for that code and keeps the token it is given.
 //!
-//! This crate knows nothing of HTTP or the database, and it carries no bytes to a printer:
-//! transports and the print agent live beside it.
+//! Encoding knows nothing of HTTP or the database and carries no bytes to a printer: the
+//! transports do. The print agent is the crate's one client of the hall server (its
+//! WebSocket, and the pairing's two HTTP requests).
 
 pub mod agent;
 mod bitmap;
@@ -29,9 +32,11 @@ mod error;
 pub mod fake;
 mod font;
 pub mod journal;
+pub mod pairing;
 pub mod protocol;
 mod raster;
 pub mod reason;
+mod slip;
 pub mod status;
 mod text;
 mod ticket;
@@ -40,8 +45,9 @@ pub mod worker;
 
 #[cfg(feature = "render")]
 pub use decode::render;
-pub use encode::encode;
+pub use encode::{encode, encode_slip};
 pub use error::{DecodeError, PrintError};
 pub use reason::Reason;
+pub use slip::PairingSlip;
 pub use text::{ascii_fold, encode_cp1258};
 pub use ticket::{Layout, Paper, QrMode, TextMode, TicketPrint, UnknownPaper};

@@ -94,14 +94,16 @@ enum Command {
         #[arg(long, env = "MOTCUA_SERVER")]
         server: String,
         /// The printer's token (from `motcua device add NAME --kind printer --kiosk KIOSK`).
+        /// Without it, the agent uses the token it remembers in --state-dir, or else prints a
+        /// pairing code on the printer for an admin to enter on Admin › Devices.
         #[arg(long, env = "MOTCUA_PRINTER_TOKEN", hide_env_values = true)]
-        token: String,
+        token: Option<String>,
         /// tcp://HOST:9100, /dev/usb/lp0 or serial:///dev/ttyUSB0?baud=19200
         #[arg(long, env = "MOTCUA_PRINTER")]
         printer: String,
         #[command(flatten)]
         layout: LayoutArgs,
-        /// Where the agent remembers the jobs it printed.
+        /// Where the agent remembers the jobs it printed, and the token pairing gave it.
         #[arg(long, default_value = "motcua-printer-state")]
         state_dir: PathBuf,
         /// Seconds between status reports.
@@ -237,12 +239,14 @@ fn run(command: Command) -> anyhow::Result<()> {
         } => {
             let config = AgentConfig {
                 server,
-                token,
+                // An empty MOTCUA_PRINTER_TOKEN= (the env file's blank) is no token.
+                token: token.map(|t| t.trim().to_owned()).filter(|t| !t.is_empty()),
                 printer: printer.parse()?,
                 layout: layout.layout()?,
                 state_dir,
                 status_every: Duration::from_secs(status_every.max(1)),
                 deadlines: Deadlines::default(),
+                pairing_poll: Duration::from_secs(1),
             };
             let runtime = tokio::runtime::Runtime::new()?;
             runtime.block_on(agent::run(config, async {

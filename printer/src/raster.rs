@@ -1,5 +1,5 @@
-//! The raster ticket: every line drawn with the bundled font, placed on a sheet of paper, top to
-//! bottom. The sheet is a list of pictures at known heights rather than one tall bitmap, because
+//! The raster ticket (and the agent's pairing slip): every line drawn with the bundled font,
+//! placed on a sheet of paper, top to bottom. The sheet is a list of pictures at known heights rather than one tall bitmap, because
 //! a full-width bitmap of an 80 mm ticket is 60-70 KB, most of it white: each picture is cropped
 //! to its ink and centred by the printer (`ESC a 1`), and the white between pictures is a paper
 //! feed of a few bytes. That keeps an 80 mm ticket under 24 KB, which a USB or network printer
@@ -8,6 +8,9 @@
 use crate::bitmap::Bitmap;
 use crate::error::PrintError;
 use crate::font::{Fonts, Pen, Weight};
+use crate::slip::{
+    PairingSlip, SLIP_HEADING, SLIP_HEADING_EN, SLIP_QR_CAPTION, SLIP_STEP, SLIP_STEP_EN,
+};
 use crate::text::wrap_balanced;
 use crate::ticket::{NUMBER_HEADING, QR_CAPTION};
 use crate::{Paper, QrMode, TicketPrint};
@@ -231,6 +234,60 @@ pub(crate) fn compose(
         &ticket.footer,
         text_width,
     );
+    Ok(sheet)
+}
+
+/// Lays out a pairing slip: the heading, the code large (but smaller than a ticket's number:
+/// a slip is read once, up close), where to type it, until when, and the QR code of the
+/// admin page's pairing. The slip must be normalised (NFC) already.
+pub(crate) fn compose_slip(
+    slip: &PairingSlip,
+    paper: Paper,
+    qr: QrMode,
+    fonts: &Fonts,
+) -> Result<Sheet, PrintError> {
+    let s = sizes(paper);
+    let width = paper.content_dots();
+    let text_width = width - WRAP_SLACK;
+    let mut sheet = Sheet::new();
+    let info = Pen::new(fonts, Weight::Regular, s.info);
+
+    sheet.text(
+        &Pen::new(fonts, Weight::Bold, s.heading),
+        SLIP_HEADING,
+        text_width,
+    );
+    sheet.text(&info, SLIP_HEADING_EN, text_width);
+    sheet.gap(s.gap);
+    big_number(
+        &mut sheet,
+        &slip.spaced_code(),
+        s.code_ink * 0.6,
+        width,
+        fonts,
+    )?;
+    sheet.gap(s.gap);
+    sheet.text(
+        &Pen::new(fonts, Weight::Bold, s.info),
+        SLIP_STEP,
+        text_width,
+    );
+    sheet.text(&info, SLIP_STEP_EN, text_width);
+    if let Some(line) = slip.valid_line() {
+        sheet.gap(s.gap / 2);
+        sheet.text(&info, &line, text_width);
+    }
+
+    let code = qr_code(&slip.url, paper, qr)?;
+    let quiet = QR_QUIET_MODULES * code.module;
+    sheet.gap(quiet.max(s.gap));
+    let top = i64::from(sheet.cursor);
+    sheet.place(top, code.item);
+    sheet.cursor = sheet.bottom + quiet;
+    let small = Pen::new(fonts, Weight::Regular, s.caption);
+    sheet.text(&small, SLIP_QR_CAPTION, text_width);
+    sheet.gap(s.gap / 2);
+    sheet.text(&small, &slip.server_line(), text_width);
     Ok(sheet)
 }
 

@@ -91,6 +91,8 @@ pub fn ascii_fold(text: &str) -> String {
             '\u{2026}' => out.push_str("..."),
             '\u{A0}' | '\u{2007}' | '\u{202F}' => out.push(' '),
             '•' | '·' => out.push('*'),
+            '‹' => out.push('<'),
+            '›' => out.push('>'),
             '×' => out.push('x'),
             '№' => out.push_str("No"),
             c if c.is_ascii() => out.push(c),

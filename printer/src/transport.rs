@@ -345,6 +345,16 @@ pub fn print_ticket(
     deadlines: Deadlines,
 ) -> Result<Printed, Reason> {
     let bytes = crate::encode(ticket, layout).map_err(|_| Reason::RenderFailed)?;
+    print_bytes(target, bytes, deadlines)
+}
+
+/// Print a byte stream already encoded (a ticket, a pairing slip) and wait for the printer
+/// to confirm it, as [`print_ticket`] does.
+pub fn print_bytes(
+    target: &Target,
+    bytes: Vec<u8>,
+    deadlines: Deadlines,
+) -> Result<Printed, Reason> {
     let target = target.clone();
     within(deadlines.job, move || {
         let mut link = Link::open(&target, deadlines)?;

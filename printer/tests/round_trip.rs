@@ -5,7 +5,8 @@
 
 use image::GrayImage;
 use motcua_printer::{
-    DecodeError, Layout, Paper, QrMode, TextMode, TicketPrint, encode, encode_cp1258, render,
+    DecodeError, Layout, PairingSlip, Paper, QrMode, TextMode, TicketPrint, encode, encode_cp1258,
+    encode_slip, render,
 };
 
 const PAPERS: [Paper; 2] = [Paper::Mm80, Paper::Mm58];
@@ -472,4 +473,54 @@ fn no_ink_reaches_the_margins_on_either_paper_in_any_text_mode() {
         "ink in the margins:\n{}",
         inked.join("\n")
     );
+}
+
+#[test]
+fn the_pairing_slip_scans_to_the_admin_pages_pairing_and_stays_off_the_margins_in_every_layout() {
+    let slip = PairingSlip::sample();
+    for paper in PAPERS {
+        for text in TEXT_MODES {
+            for qr in QR_MODES {
+                let layout = Layout { paper, text, qr };
+                let bytes = encode_slip(&slip, &layout).expect("encode");
+                let image = render(&bytes, paper).expect("render");
+                assert_eq!(
+                    scan(&image),
+                    std::slice::from_ref(&slip.url),
+                    "{paper} mm, {text:?}, {qr:?}"
+                );
+                assert_eq!(
+                    inked_margin_columns(&image, margin(paper)),
+                    Vec::<u32>::new(),
+                    "{paper} mm, {text:?}, {qr:?}"
+                );
+                // Short (at most 12 cm): it is read once and thrown away.
+                assert!(
+                    image.height() <= 120 * 8,
+                    "{paper} mm, {text:?}: {} mm long",
+                    image.height() / 8
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn the_pairing_slip_in_the_printers_own_font_says_its_code_and_where_to_enter_it() {
+    let layout = Layout {
+        text: TextMode::Ascii,
+        ..Layout::default()
+    };
+    let bytes = encode_slip(&PairingSlip::sample(), &layout).expect("encode");
+    let text = String::from_utf8_lossy(&bytes);
+    for said in [
+        "MA GHEP NOI MAY IN",
+        "482 193",
+        "Nhap ma nay o trang Quan tri > Thiet bi",
+        "Enter this code on Admin > Devices",
+        "Valid until 09:42",
+        "http://192.168.1.10:8080",
+    ] {
+        assert!(text.contains(said), "{said:?} in {text:?}");
+    }
 }

@@ -553,6 +553,10 @@ async fn serve(common: &Common, listen: Option<String>) -> anyhow::Result<()> {
     )?;
     writeln!(
         out,
+        "  printer:     motcua-printer agent --server {base} --printer ADDR  (it prints a code: accept it on Thiết bị)"
+    )?;
+    writeln!(
+        out,
         "  hall TV:     {base}/display/   counter display: {base}/display/?counter=1"
     )?;
     writeln!(

@@ -112,12 +112,13 @@ fn two_hundred_tickets_through_a_server_kill_end_printed_once_or_failed_with_a_r
     let state = tempfile::tempdir().expect("agent state");
     let config = AgentConfig {
         server: server.base.clone(),
-        token: printer_token,
+        token: Some(printer_token),
         printer: printer.target().parse().expect("address"),
         layout: Default::default(),
         state_dir: state.path().to_owned(),
         status_every: Duration::from_secs(5),
         deadlines: Deadlines::default(),
+        pairing_poll: Duration::from_secs(1),
     };
     runtime.spawn(agent::run(config, std::future::pending()));
 

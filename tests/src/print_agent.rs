@@ -28,9 +28,26 @@ impl Agent {
         state: &Path,
         status_every: Duration,
     ) -> Agent {
+        Agent::run(server, Some(token), printer, state, status_every)
+    }
+
+    /// Start an agent given no token, as `motcua-printer agent` without `--token`: it uses
+    /// the token remembered in `state`, or pairs by a code it prints on `printer` (asking
+    /// every 50 ms at first whether an admin took it).
+    pub fn start_unpaired(server: &str, printer: &FakePrinter, state: &Path) -> Agent {
+        Agent::run(server, None, printer, state, Duration::from_secs(60))
+    }
+
+    fn run(
+        server: &str,
+        token: Option<&str>,
+        printer: &FakePrinter,
+        state: &Path,
+        status_every: Duration,
+    ) -> Agent {
         let config = AgentConfig {
             server: server.to_owned(),
-            token: token.to_owned(),
+            token: token.map(str::to_owned),
             printer: printer.target().parse().expect("printer address"),
             layout: Layout::default(),
             state_dir: state.to_owned(),
@@ -40,6 +57,7 @@ impl Agent {
                 io: Duration::from_millis(500),
                 job: Duration::from_secs(10),
             },
+            pairing_poll: Duration::from_millis(50),
         };
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(agent::run(config, async move {
@@ -57,6 +75,11 @@ impl Agent {
             let _ = stop.send(());
         }
         let _ = (&mut self.task).await;
+    }
+
+    /// Whether it stopped by itself (an error), without waiting.
+    pub fn stopped(&self) -> bool {
+        self.task.is_finished()
     }
 }
 

@@ -116,12 +116,13 @@ async fn a_citizen_takes_a_ticket_is_called_served_and_rates_and_the_tv_survives
     tokio::spawn(motcua_printer::agent::run(
         motcua_printer::agent::AgentConfig {
             server: hall.base.clone(),
-            token: printer_token,
+            token: Some(printer_token),
             printer: printer.target().parse().expect("address"),
             layout: motcua_printer::Layout::default(),
             state_dir: state.path().to_owned(),
             status_every: std::time::Duration::from_secs(60),
             deadlines: motcua_printer::transport::Deadlines::default(),
+            pairing_poll: std::time::Duration::from_secs(1),
         },
         async move {
             let _ = stop.await;

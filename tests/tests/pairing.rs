@@ -44,6 +44,8 @@ async fn a_kiosk_paired_by_its_code_receives_its_token_once_and_issues_with_it()
     assert_eq!(waiting["status"], "waiting");
     assert_eq!(waiting["code"], code.as_str());
     assert_eq!(waiting["expires_in_seconds"], 600);
+    // The hall opens at 08:00 on its clock: a device that prints its code says until when.
+    assert_eq!(waiting["valid_until"], "08:10");
 
     // The admin types it with a space, as read off the screen, and sees what asked.
     let typed = format!("{} {}", &code[..3], &code[3..]);

@@ -1,10 +1,13 @@
 //! The pairing screens in Chromium: a kiosk page without a token and a hall TV opened with
 //! `?pair` show a six-digit code and its QR; once an admin accepts the code, the device
 //! starts by itself with its own token (seen on the devices' list), and a TV revoked later
-//! shows a new code.
+//! shows a new code. A print agent prints its code on paper, and the admin pairs it on the
+//! devices tab, choosing the kiosk it prints for.
 
-use motcua_domain::Role;
+use motcua_domain::{DeviceKind, Role};
 use motcua_tests::browser::Browser;
+use motcua_tests::fake_printer::FakePrinter;
+use motcua_tests::print_agent::{Agent, agent_connected, kiosk_feed};
 use motcua_tests::{Client, TestHall, until};
 use serde_json::{Value, json};
 
@@ -241,4 +244,104 @@ async fn a_rating_tablet_paired_to_its_counter_rates_there_with_no_clerk_signed_
     })
     .await;
     tablet.close().await;
+}
+
+/// The code on a print agent's pairing slip, read from its QR code (the admin page's
+/// pairing with the code filled in).
+fn slip_code(bytes: &[u8]) -> String {
+    let image =
+        motcua_printer::render(bytes, motcua_printer::Paper::Mm80).expect("a printable stream");
+    let mut prepared = rqrr::PreparedImage::prepare_from_greyscale(
+        image.width() as usize,
+        image.height() as usize,
+        |x, y| image.get_pixel(x as u32, y as u32).0[0],
+    );
+    let grids = prepared.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the slip");
+    let url = grids[0].decode().expect("a readable QR code").1;
+    url.split_once("?pair=")
+        .and_then(|(_, rest)| rest.strip_suffix("#devices"))
+        .unwrap_or_else(|| panic!("the admin page's pairing: {url}"))
+        .to_owned()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_printer_is_paired_on_the_devices_tab_by_the_code_on_its_slip_choosing_its_kiosk() {
+    let hall = TestHall::start().await;
+    let _admin = hall.staff("quan-tri", Role::Admin).await;
+    let printer = FakePrinter::start().await;
+    let state = tempfile::tempdir().expect("agent state");
+    let _agent = Agent::start_unpaired(&hall.base, &printer, state.path());
+    printer.wait_for_tickets(1).await;
+    let code = slip_code(&printer.ticket_bytes()[0]);
+
+    // The admin types the code as printed, in two groups, before any kiosk is paired.
+    let page = Browser::open(1366, 900).await;
+    page.goto(&hall.url("/admin/#devices")).await;
+    page.wait_for("the sign-in form", "document.body.dataset.view === 'login'")
+        .await;
+    page.type_into("#login-name", "quan-tri").await;
+    page.type_into("#login-password", "quan-tri-secret-pw")
+        .await;
+    page.click("button[data-action='login']").await;
+    page.wait_for(
+        "the pairing form",
+        "document.getElementById('pair-code')?.offsetParent !== null",
+    )
+    .await;
+    page.type_into("#pair-code", &format!("{} {}", &code[..3], &code[3..]))
+        .await;
+    page.click("button[data-action='pair-find']").await;
+    page.wait_for(
+        "the printer found, with no kiosk to print for yet",
+        "document.querySelector('#pair-found[data-kind=printer]') && !document.getElementById('pair-no-kiosk').hidden",
+    )
+    .await;
+    assert!(
+        page.text("#pair-no-kiosk")
+            .await
+            .contains("ghép nối ki-ốt trước"),
+        "the page says what to do first"
+    );
+    assert_eq!(
+        page.eval("document.querySelector('button[data-action=pair-accept]').disabled")
+            .await,
+        true,
+        "nothing to accept without a kiosk"
+    );
+    page.screenshot("pairing-printer-no-kiosk-1366x900").await;
+
+    // The kiosk is paired; a refresh offers it, and the tablet's counter is not asked for.
+    let kiosk_token = hall.device_token("kiosk-sanh", DeviceKind::Kiosk);
+    let mut feed = kiosk_feed(&hall, &kiosk_token).await;
+    page.click("button[data-action='devices-refresh']").await;
+    page.wait_for(
+        "the kiosk offered",
+        "document.getElementById('pair-kiosk').value === 'kiosk-sanh' && document.getElementById('pair-no-kiosk').hidden",
+    )
+    .await;
+    assert_eq!(
+        page.eval(
+            "[document.getElementById('pair-kiosk').closest('label').hidden, document.getElementById('pair-counter').closest('label').hidden]"
+        )
+        .await,
+        json!([false, true]),
+        "a printer is asked its kiosk, not a counter"
+    );
+    page.assert_accessible("pairing a printer").await;
+    page.screenshot("pairing-printer-admin-1366x900").await;
+    page.type_into("#pair-name", "may-in-sanh").await;
+    page.click("button[data-action='pair-accept']").await;
+    page.wait_for(
+        "the printer listed for its kiosk",
+        "document.querySelector('#devices-table tr[data-device=may-in-sanh][data-kind=printer]')?.textContent.includes('cho kiosk-sanh')",
+    )
+    .await;
+    page.close().await;
+
+    // The agent takes its token and prints the kiosk's tickets.
+    agent_connected(&mut feed).await;
+    let ticket = hall.device_with_token(kiosk_token).issue("A", "none").await;
+    assert_eq!(ticket["print"]["status"], "sent", "{ticket}");
+    printer.wait_for_tickets(2).await;
 }

@@ -11,6 +11,11 @@
 //! shows (`GET /api/alerts`). A check runs every [`CHECK_EVERY`] while the hall serves, and
 //! on every read of the list. The open alerts live in memory: after a restart they fire
 //! again.
+//!
+//! `[alerts]` is a live section (changed on the admin pages): every check reads the
+//! thresholds as they stand, and every delivery, each try of it, goes to the webhook as it
+//! stands then, so a new address gets what is sent from the change on and the old one
+//! nothing more.
 
 use crate::access::{Access, Owner};
 use crate::app::App;
@@ -20,11 +25,10 @@ use motcua_domain::{DeviceKind, Error, Hall};
 use motcua_store::clock::Clock;
 use motcua_store::{accounts, counters, millis, tickets};
 use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::Duration;
-use tokio::sync::mpsc;
 
 /// How often the hall looks for alerts while it serves (reading the list looks too).
 pub const CHECK_EVERY: Duration = Duration::from_secs(15);
@@ -249,13 +253,16 @@ pub struct WebhookStats {
 pub struct Alerts(Arc<Inner>);
 
 struct Inner {
-    settings: AlertSettings,
-    webhook: Option<Webhook>,
+    /// The settings as they run: `[alerts]` is read afresh on every use.
+    setup: crate::setup::Setup,
     /// One check at a time, so each change is seen (and sent) once.
     checking: tokio::sync::Mutex<BTreeMap<(&'static str, String), Alert>>,
     /// Each device seen without a live link: since when (ms).
     away: std::sync::Mutex<HashMap<i64, i64>>,
-    outbox: std::sync::Mutex<Option<mpsc::Sender<Delivery>>>,
+    /// Deliveries waiting to be sent, at most `[alerts].webhook_queue` as it stands.
+    outbox: std::sync::Mutex<VecDeque<Delivery>>,
+    /// Rung when a delivery joins the outbox.
+    queued: tokio::sync::Notify,
     pub stats: WebhookStats,
 }
 
@@ -271,17 +278,34 @@ impl Drop for Running {
 }
 
 impl Alerts {
-    /// The alerts as `settings` say; a bad webhook address or bound is refused, naming its
-    /// key.
-    pub fn new(settings: &AlertSettings) -> Result<Alerts, crate::config::ConfigError> {
+    /// The alerts as the set-up's `[alerts]` says, now and after every change of it; a bad
+    /// webhook address or bound is refused, naming its key.
+    pub fn new(setup: &crate::setup::Setup) -> Result<Alerts, crate::config::ConfigError> {
+        setup.read(|s| s.alerts.check())?;
         Ok(Alerts(Arc::new(Inner {
-            webhook: settings.webhook()?,
-            settings: settings.clone(),
+            setup: setup.clone(),
             checking: tokio::sync::Mutex::default(),
             away: std::sync::Mutex::default(),
             outbox: std::sync::Mutex::default(),
+            queued: tokio::sync::Notify::new(),
             stats: WebhookStats::default(),
         })))
+    }
+
+    /// `[alerts]` as it stands.
+    fn settings(&self) -> AlertSettings {
+        self.0.setup.read(|s| s.alerts.clone())
+    }
+
+    /// The webhook as it stands, if one is set (checked when it was set).
+    fn webhook(&self) -> Option<Webhook> {
+        self.0
+            .setup
+            .read(|s| s.alerts.webhook())
+            .unwrap_or_else(|e| {
+                tracing::warn!(error = %e, "the alerts' webhook is not usable");
+                None
+            })
     }
 
     pub fn stats(&self) -> &WebhookStats {
@@ -292,12 +316,11 @@ impl Alerts {
     /// serves.
     pub fn start(&self, state: &crate::http::AppState) -> Running {
         let mut tasks = Vec::new();
-        if let Some(webhook) = self.0.webhook.clone() {
-            let (tx, rx) = mpsc::channel(webhook.queue);
-            *self.0.outbox.lock().unwrap_or_else(|e| e.into_inner()) = Some(tx);
+        if let Some(webhook) = self.webhook() {
             tracing::info!(webhook = %webhook_host(webhook.url.as_str()), "alerts go to a webhook");
-            tasks.push(tokio::spawn(deliver(webhook, rx, self.clone())));
         }
+        // Always running: a webhook set on the admin pages later is used at once.
+        tasks.push(tokio::spawn(deliver(self.clone())));
         let (alerts, state) = (self.clone(), state.clone());
         tasks.push(tokio::spawn(async move {
             let mut every = tokio::time::interval(CHECK_EVERY);
@@ -328,7 +351,7 @@ impl Alerts {
         let now_ms = millis(now);
         let facts = self.facts(app, printing, access, now).await?;
         let hall = app.hall();
-        let current = evaluate(&hall, &self.0.settings, &facts);
+        let current = evaluate(&hall, &self.settings(), &facts);
         let at = motcua_domain::local_time(&hall, now_ms);
         let mut next = BTreeMap::new();
         for alert in current {
@@ -356,10 +379,9 @@ impl Alerts {
         })
     }
 
-    /// Queue a delivery; a full queue drops it (and says so).
+    /// Queue a delivery when a webhook is set; a full queue drops it (and says so).
     fn send(&self, hall: &Hall, state: &'static str, alert: &Alert, at: &str) {
-        let outbox = self.0.outbox.lock().unwrap_or_else(|e| e.into_inner());
-        let Some(outbox) = outbox.as_ref() else {
+        let Some(webhook) = self.webhook() else {
             return;
         };
         let mark = if state == "fired" {
@@ -377,13 +399,34 @@ impl Alerts {
             hall: hall.name.clone(),
             at: at.to_owned(),
         };
-        if outbox.try_send(delivery).is_err() {
+        let mut outbox = self.0.outbox.lock().unwrap_or_else(|e| e.into_inner());
+        if outbox.len() >= webhook.queue {
             self.0.stats.dropped.fetch_add(1, Ordering::Relaxed);
             tracing::warn!(
                 kind = alert.kind,
                 state,
                 "the webhook's queue is full: an alert was dropped"
             );
+            return;
+        }
+        outbox.push_back(delivery);
+        self.0.queued.notify_one();
+    }
+
+    /// The next delivery to send, waiting for one.
+    async fn next_delivery(&self) -> Delivery {
+        loop {
+            let next = self
+                .0
+                .outbox
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .pop_front();
+            match next {
+                Some(delivery) => return delivery,
+                // A delivery queued between the look and the wait left its permit: no loss.
+                None => self.0.queued.notified().await,
+            }
         }
     }
 
@@ -466,11 +509,11 @@ impl Alerts {
 }
 
 /// Send each delivery in turn: a timeout per try, then up to `retries` more tries, 1, 2,
-/// 4, ... seconds apart; a delivery that never got through is logged and dropped. Logs
-/// name the webhook's host only (its path may hold a secret).
-async fn deliver(webhook: Webhook, mut queue: mpsc::Receiver<Delivery>, alerts: Alerts) {
-    let host = webhook_host(webhook.url.as_str());
-    let client = match reqwest::Client::builder().timeout(webhook.timeout).build() {
+/// 4, ... seconds apart; a delivery that never got through is logged and dropped. Each try
+/// goes to the webhook as it stands then (none set any more: dropped). Logs name the
+/// webhook's host only (its path may hold a secret).
+async fn deliver(alerts: Alerts) {
+    let client = match reqwest::Client::builder().build() {
         Ok(client) => client,
         Err(e) => {
             tracing::error!(error = %e.without_url(), "cannot make the webhook's client");
@@ -478,18 +521,33 @@ async fn deliver(webhook: Webhook, mut queue: mpsc::Receiver<Delivery>, alerts: 
         }
     };
     let stats = &alerts.0.stats;
-    while let Some(delivery) = queue.recv().await {
+    loop {
+        let delivery = alerts.next_delivery().await;
         let mut delivered = false;
-        for attempt in 0..=webhook.retries {
+        let mut host = webhook_host("");
+        let mut attempt = 0u32;
+        loop {
             if attempt > 0 {
+                let Some(webhook) = alerts.webhook() else {
+                    break;
+                };
+                if attempt > webhook.retries {
+                    break;
+                }
                 tokio::time::sleep(Duration::from_secs(1 << (attempt - 1).min(5))).await;
             }
-            match client
+            // The webhook as it stands now (none any more: the delivery is dropped).
+            let Some(webhook) = alerts.webhook() else {
+                break;
+            };
+            host = webhook_host(webhook.url.as_str());
+            let sent = client
                 .post(webhook.url.clone())
+                .timeout(webhook.timeout)
                 .json(&delivery)
                 .send()
-                .await
-            {
+                .await;
+            match sent {
                 Ok(answer) if answer.status().is_success() => {
                     delivered = true;
                     break;
@@ -501,6 +559,7 @@ async fn deliver(webhook: Webhook, mut queue: mpsc::Receiver<Delivery>, alerts: 
                     tracing::warn!(webhook = %host, error = %e.without_url(), attempt, "cannot reach the webhook");
                 }
             }
+            attempt += 1;
         }
         if delivered {
             stats.delivered.fetch_add(1, Ordering::Relaxed);

@@ -15,11 +15,13 @@ use std::path::{Path, PathBuf};
 mod alerts;
 mod bookings;
 mod hours;
+mod plan;
 mod server;
 
-pub use alerts::{AlertSettings, Webhook, webhook_host};
+pub use alerts::{AlertSettings, Webhook, webhook_host, webhook_shown};
 pub use bookings::{BookingSettings, IssuerSettings};
 pub use hours::HoursSettings;
+pub use plan::PlanSettings;
 
 #[derive(Debug, thiserror::Error)]
 pub enum ConfigError {
@@ -61,6 +63,8 @@ pub struct Settings {
     pub hours: HoursSettings,
     /// The manager's alerts: thresholds and the outbound webhook.
     pub alerts: AlertSettings,
+    /// The staffing planner: its goal and how far back it looks.
+    pub plan: PlanSettings,
 }
 
 /// Where and how the hall reports its events to the city.
@@ -509,6 +513,7 @@ impl Default for Settings {
             bookings: BookingSettings::default(),
             hours: HoursSettings::default(),
             alerts: AlertSettings::default(),
+            plan: PlanSettings::default(),
         }
     }
 }
@@ -561,11 +566,13 @@ impl Settings {
         if self.services.is_empty() {
             return Err(invalid("services", "a hall needs at least one field"));
         }
+        self.alerts.check()?;
         let services = self.checked_services()?;
         let counters = self.checked_counters(&services)?;
         let mut bookings = self.bookings.rules(&services, &self.services)?;
         let (issuing, by_weekday) = self.hours.rules()?;
         bookings.by_weekday = by_weekday;
+        self.plan.check()?;
         let listen: std::net::SocketAddr = self.server.listen.parse().map_err(|_| {
             invalid(
                 "server.listen",

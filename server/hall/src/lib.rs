@@ -20,6 +20,7 @@ pub mod app;
 pub mod config;
 pub mod http;
 pub mod live;
+pub mod planning;
 pub mod printing;
 pub mod setup;
 pub mod uplink;
@@ -62,7 +63,6 @@ pub fn wire(
         clock.clone(),
         hall.tz,
     );
-    let alerts = alerts::Alerts::new(&settings.alerts)?;
     let limits = Limits {
         body_bytes: settings.server.body_limit_bytes,
     };
@@ -76,6 +76,7 @@ pub fn wire(
     // The sections changed on the admin pages win over the file's (see `setup`).
     let setup = setup::Setup::new(settings.clone());
     let hall = setup.apply_stored(motcua_store::settings::stored_in(data_dir)?, hall);
+    let alerts = alerts::Alerts::new(&setup)?;
     let store = Store::open(data_dir, Arc::new(hall), clock.clone())?;
     let app = app::App::new(store.clone());
     let hub = Hub::new().with_clock(clock.clone());
@@ -96,6 +97,7 @@ pub fn wire(
         limits,
         printing,
         announcer: announce::Announcer::new(&setup.current().announcements),
+        bookings: http::booking_edge::BookingEdge::new(&setup, clock.clone()),
         setup,
         uplink: uplink::Uplink::default(),
         proxies,
@@ -103,7 +105,6 @@ pub fn wire(
         issuing,
         connections,
         sign_ins,
-        bookings: http::booking_edge::BookingEdge::new(&settings.bookings, clock),
         alerts,
     })
 }

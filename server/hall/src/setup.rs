@@ -8,9 +8,16 @@
 //! zone), stored with its audit entry in one transaction, and applied once committed: the
 //! hall every request reads afterwards is the new one, and every screen starts again from
 //! a snapshot.
+//!
+//! Two sections keep a part of them out of the admin pages: `[bookings]`' outside issuers
+//! (their secrets stay in the file: the live section is the rest, and the file's issuers
+//! always hold), and `[alerts].webhook_url`, shown and audited as its host only (its path
+//! usually holds a chat's secret): sent back as shown, it keeps the address it stands for.
 
 use crate::app::{App, Committed, audit};
 use crate::config::{ConfigError, Settings};
+use chrono::{NaiveDate, NaiveTime};
+use motcua_domain::booking::BookingRules;
 use motcua_domain::{CounterNo, Error, Hall};
 use motcua_store::accounts::User;
 use motcua_store::{Tx, millis};
@@ -29,6 +36,8 @@ pub const LIVE_SECTIONS: &[&str] = &[
     "counters",
     "announcements",
     "hours",
+    "alerts",
+    "bookings",
 ];
 
 /// Who last changed a section on the admin pages, and when (ms).
@@ -77,6 +86,12 @@ impl Setup {
     /// The settings that run now.
     pub fn current(&self) -> Settings {
         self.state().current.clone()
+    }
+
+    /// Read one thing of the settings that run now (without copying them all): what is
+    /// read on every use, not kept, follows a change at once.
+    pub fn read<T>(&self, f: impl FnOnce(&Settings) -> T) -> T {
+        f(&self.state().current)
     }
 
     /// At start: apply the sections the admin pages left in the database, all together
@@ -152,10 +167,26 @@ impl Setup {
     }
 }
 
-/// One section of `settings` as JSON, the shape its TOML section has.
+/// One section of `settings` as JSON, the shape its TOML section has (as the database
+/// keeps it: `[bookings]` without its issuers, which are the file's only).
 pub fn section(settings: &Settings, name: &str) -> Option<Value> {
     let mut all = serde_json::to_value(settings).ok()?;
-    all.get_mut(name).map(Value::take)
+    let mut value = all.get_mut(name).map(Value::take)?;
+    if name == "bookings"
+        && let Some(object) = value.as_object_mut()
+    {
+        object.remove("issuers");
+    }
+    Some(value)
+}
+
+/// One section as the admin pages and the audit log show it: as [`section`], with the
+/// alerts' webhook cut to its host.
+pub fn shown(settings: &Settings, name: &str) -> Option<Value> {
+    if name == "alerts" {
+        return serde_json::to_value(settings.alerts.shown()).ok();
+    }
+    section(settings, name)
 }
 
 /// `settings` with one section replaced by `value` (the shape of its TOML section; keys left
@@ -169,6 +200,19 @@ pub fn with_section(
     let Some(slot) = all.get_mut(name) else {
         return Err(bad(name, "no such section".into()));
     };
+    let mut value = value;
+    if name == "bookings"
+        && let Some(object) = value.as_object_mut()
+    {
+        // The outside issuers and their secrets are the settings file's only.
+        if object.contains_key("issuers") {
+            return Err(bad(
+                "bookings.issuers",
+                "the outside issuers (and their secrets) are set in the settings file only".into(),
+            ));
+        }
+        object.insert("issuers".into(), slot["issuers"].take());
+    }
     *slot = value;
     serde_json::from_value(all).map_err(|e| bad(name, e.to_string()))
 }
@@ -208,8 +252,8 @@ impl Setup {
                 let changed = state.changed.get(*name);
                 SectionView {
                     section: (*name).to_owned(),
-                    value: section(&state.current, name).unwrap_or(Value::Null),
-                    file: section(&state.file, name).unwrap_or(Value::Null),
+                    value: shown(&state.current, name).unwrap_or(Value::Null),
+                    file: shown(&state.file, name).unwrap_or(Value::Null),
                     changed_at: changed.map(|c| motcua_domain::hall::local_time(hall, c.at)),
                     changed_by: changed.map(|c| c.by.clone()),
                     skipped: state.skipped.get(*name).cloned(),
@@ -269,16 +313,25 @@ pub async fn change(
                 let state = setup.state();
                 (state.current.clone(), state.file.clone())
             };
-            let before = section(&current, &name).unwrap_or(Value::Null);
+            let before = shown(&current, &name).unwrap_or(Value::Null);
             let (value, reset) = match change {
                 Change::Set(value) => (value, false),
                 Change::BackToFile => (section(&file, &name).unwrap_or(Value::Null), true),
             };
-            let next = with_section(&current, &name, value).map_err(refusal)?;
+            let mut next = with_section(&current, &name, value).map_err(refusal)?;
+            // The webhook's address as the page was shown it stands for the one set.
+            next.alerts = next.alerts.keeping_webhook(&current.alerts);
+            if name == "alerts" && !reset && next.alerts.webhook_url.contains('…') {
+                return Err(refusal(crate::config::ConfigError::Invalid {
+                    key: "alerts.webhook_url".into(),
+                    reason: "“…” stands for the hidden part of the address set: send it as shown to keep it, or a whole new address".into(),
+                }));
+            }
             let mut hall = next.hall().map_err(refusal)?;
             hall.public_url = ctx.hall().public_url.clone();
-            may_change(ctx.tx, ctx.hall(), &hall)?;
+            may_change(ctx.tx, ctx.hall(), &hall, ctx.today())?;
             let after = section(&next, &name).unwrap_or(Value::Null);
+            let after_shown = shown(&next, &name).unwrap_or(Value::Null);
             let numbers: Vec<CounterNo> = hall.counters.iter().map(|c| c.no).collect();
             motcua_store::counters::prepare(ctx.conn(), &numbers)?;
             let at = millis(ctx.now());
@@ -287,13 +340,19 @@ pub async fn change(
             } else {
                 motcua_store::settings::put(ctx.conn(), &name, &after.to_string(), at, &by.name)?;
             }
+            let mut audited = after_shown.clone();
+            if name == "alerts" && next.alerts.webhook_url != current.alerts.webhook_url {
+                // The log shows the webhook as its host only: that it changed (a new secret
+                // on the same host, say) is said, not what it became.
+                audited["webhook_url_changed"] = Value::Bool(true);
+            }
             let seq = audit::record(
                 ctx.tx,
                 &by,
                 &format!("settings:{name}"),
                 if reset { "reset" } else { "changed" },
                 Some(before),
-                Some(after.clone()),
+                Some(audited),
             )?;
             // Every screen starts again from a snapshot of the new set-up.
             ctx.publish(Committed::DayStarted { seq });
@@ -315,8 +374,8 @@ pub async fn change(
             };
             let view = SectionView {
                 section: name.clone(),
-                value: after,
-                file: section(&state.file, &name).unwrap_or(Value::Null),
+                value: after_shown,
+                file: shown(&state.file, &name).unwrap_or(Value::Null),
                 changed_at: changed
                     .as_ref()
                     .map(|c| motcua_domain::hall::local_time(&hall, c.at)),
@@ -347,8 +406,9 @@ fn refusal(e: ConfigError) -> Error {
 }
 
 /// What only a running hall refuses: a new time zone (the day's numbering follows it), a
-/// field gone while people wait in it or hold bookings for it, a counter gone while open.
-fn may_change(tx: &Tx<'_>, now: &Hall, next: &Hall) -> Result<(), Error> {
+/// field gone while people wait in it or hold bookings for it, a counter gone while open,
+/// a calendar that strands bookings already made.
+fn may_change(tx: &Tx<'_>, now: &Hall, next: &Hall, today: NaiveDate) -> Result<(), Error> {
     if next.tz != now.tz {
         return Err(Error::invalid(
             "bad_setting",
@@ -389,5 +449,53 @@ fn may_change(tx: &Tx<'_>, now: &Hall, next: &Hall) -> Result<(), Error> {
             ));
         }
     }
-    Ok(())
+    keeps_bookings(tx, now, next, today)
+}
+
+/// A change of the calendar (closed days, weekdays, holidays, opening hours, the windows'
+/// length) must keep every booking already made: its day open and its window there, as the
+/// citizen was told. One that would not is refused (409 `bookings_stranded`), naming the
+/// first day it strands, how many bookings and at which times: the manager cancels them
+/// first (the citizens are told), or keeps that day. Bookings the running calendar has
+/// lost already (the file changed under them) do not stop a change.
+fn keeps_bookings(tx: &Tx<'_>, now: &Hall, next: &Hall, today: NaiveDate) -> Result<(), Error> {
+    let from = millis(motcua_domain::booking::instant(
+        now.tz,
+        today,
+        NaiveTime::MIN,
+    ));
+    let kept = |rules: &BookingRules, day: NaiveDate, start: NaiveTime| {
+        rules.closure(day).is_none() && rules.working_day(day).iter().any(|w| w.start == start)
+    };
+    // Day → (bookings, their windows).
+    let mut stranded: BTreeMap<NaiveDate, (u32, Vec<String>)> = BTreeMap::new();
+    for (day, window, count) in motcua_store::bookings::awaited_per_window(tx.conn, from)? {
+        let (Ok(date), Ok(start)) = (
+            NaiveDate::parse_from_str(&day, "%Y-%m-%d"),
+            NaiveTime::parse_from_str(&window, "%H:%M"),
+        ) else {
+            continue;
+        };
+        if kept(&now.bookings, date, start) && !kept(&next.bookings, date, start) {
+            let (n, windows) = stranded.entry(date).or_default();
+            *n += count;
+            windows.push(window);
+        }
+    }
+    let Some((day, (count, windows))) = stranded.first_key_value() else {
+        return Ok(());
+    };
+    let others: u32 = stranded.values().skip(1).map(|(n, _)| n).sum();
+    let more = if others > 0 {
+        format!(" (and {others} more on later days)")
+    } else {
+        String::new()
+    };
+    Err(Error::refused(
+        "bookings_stranded",
+        format!(
+            "{count} booking(s) on {day} at {} would lose their day or window{more}: cancel them first, or keep that day and its hours",
+            windows.join(", ")
+        ),
+    ))
 }

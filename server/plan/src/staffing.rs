@@ -5,7 +5,9 @@
 //!    hall measured citizens giving up ([`crate::erlang::counters_needed`]).
 //! 2. **Sharing**: in an hour where two fields each need one counter and together keep it
 //!    less than [`SHARE_BELOW`] busy, one counter serves both (the busier field first),
-//!    when the formula says the pair still meets the stricter target. The plan says which.
+//!    when the formula says the pair still meets the stricter target. Where the fields
+//!    together need more counters than the hall has, the two least busy counters become
+//!    one serving both, until the hall's counters suffice. The plan says which share.
 //! 3. **The check**: the day is simulated with those counters ([`crate::simulate`], the
 //!    queue carried from one hour into the next, shared counters calling by the hall's
 //!    rule); while a field's citizens of some hour are called within target less often than
@@ -130,7 +132,65 @@ pub fn propose(fields: &[FieldDay], first_hour: u8, options: &Options) -> Propos
                 let alone = if in_pairs.contains(&f) { 0 } else { row[h] };
                 open.extend((0..alone).map(|_| vec![f]));
             }
-            open.truncate(most as usize);
+            // More counters needed than the hall has: the two least busy share one, until
+            // the hall's counters suffice (the check then says which hours fall short).
+            let busy = |open: &[Vec<usize>], counter: &[usize]| -> f64 {
+                counter
+                    .iter()
+                    .map(|&f| {
+                        let l = load(&fields[f], h);
+                        let serving = open_serving(open, f).max(1) as f64;
+                        l.arrivals_per_hour * l.handling_minutes / 60.0 / serving
+                    })
+                    .sum()
+            };
+            while open.len() > (most as usize).max(1) {
+                let loads: Vec<f64> = open.iter().map(|c| busy(&open, c)).collect();
+                // The least busy pair that brings a field to a counter that lacks it (two
+                // counters of the same fields are one less counter, not one shared).
+                let pair = (0..open.len())
+                    .flat_map(|a| (a + 1..open.len()).map(move |b| (a, b)))
+                    .filter(|&(a, b)| {
+                        open[b].iter().any(|f| !open[a].contains(f))
+                            || open[a].iter().any(|f| !open[b].contains(f))
+                    })
+                    .min_by(|x, y| (loads[x.0] + loads[x.1]).total_cmp(&(loads[y.0] + loads[y.1])));
+                let Some((a, b)) = pair else {
+                    // Every counter serves the same fields: the least busy one stays shut.
+                    let least = (0..open.len())
+                        .min_by(|x, y| loads[*x].total_cmp(&loads[*y]))
+                        .unwrap_or(0);
+                    open.remove(least);
+                    continue;
+                };
+                let (first, second) = (a.min(b), a.max(b));
+                let taken = open.remove(second);
+                let mut merged = open.remove(first);
+                for f in taken {
+                    if !merged.contains(&f) {
+                        merged.push(f);
+                    }
+                }
+                // The busier field first: the counter's order of preference.
+                merged.sort_by(|x, y| {
+                    let of = |f: usize| {
+                        let l = load(&fields[f], h);
+                        l.arrivals_per_hour * l.handling_minutes
+                    };
+                    of(*y).total_cmp(&of(*x))
+                });
+                shared.retain(|s: &Sharing| {
+                    s.hour != h || !s.fields.iter().any(|f| merged.contains(f))
+                });
+                shared.push(Sharing {
+                    hour: h,
+                    fields: merged.clone(),
+                });
+                open.push(merged);
+            }
+            if most == 0 {
+                open.clear();
+            }
             open
         })
         .collect();
@@ -168,6 +228,11 @@ pub fn propose(fields: &[FieldDay], first_hour: u8, options: &Options) -> Propos
         predicted,
         short,
     }
+}
+
+/// How many of `open` serve field `f`.
+fn open_serving(open: &[Vec<usize>], f: usize) -> usize {
+    open.iter().filter(|c| c.contains(&f)).count()
 }
 
 /// Whether one counter serving `a` and `b` in hour `h` calls both within the stricter
@@ -257,6 +322,70 @@ mod tests {
 
     /// The queue built up in a rush hour spills into the next: the simulated check sees it
     /// where the hour-by-hour formula does not, and opens more.
+    /// The demo hall: five fields of 2 an hour each, four counters. Each needs a counter of
+    /// its own (B two), but the hall has four: the least busy share, and every field is
+    /// served.
+    #[test]
+    fn with_fewer_counters_than_fields_the_least_busy_share() {
+        let day = [
+            field(vec![2.0; 3], 9.0, 15.0),
+            field(vec![2.0; 3], 16.0, 20.0),
+            field(vec![2.0; 3], 11.0, 15.0),
+            field(vec![2.0; 3], 5.0, 10.0),
+            field(vec![2.0; 3], 13.0, 20.0),
+        ];
+        let o = Options {
+            counters: 4,
+            ..options()
+        };
+        let p = propose(&day, 8, &o);
+        for h in 0..3 {
+            assert!(p.counters[h].len() <= 4, "{:?}", p.counters[h]);
+            for f in 0..5 {
+                assert!(
+                    open_serving(&p.counters[h], f) > 0,
+                    "hour {h}: nobody serves {f}"
+                );
+            }
+        }
+        assert!(p.shared.iter().any(|s| s.hour == 0), "{:?}", p.shared);
+        for f in 0..5 {
+            let mut t = Tally::default();
+            p.predicted[f].iter().for_each(|x| t.add(x));
+            assert_eq!(
+                t.called, t.arrived,
+                "field {f}: everyone is called in the end"
+            );
+        }
+    }
+
+    /// Ten counters needed (A four, B three, C three, each alone) and six in the hall:
+    /// counters of different fields become shared ones, never two of the same field one.
+    #[test]
+    fn sharing_for_want_of_counters_joins_different_fields() {
+        let day = [
+            field(vec![20.0], 8.0, 15.0),
+            field(vec![6.0], 14.0, 20.0),
+            field(vec![24.0], 4.0, 10.0),
+        ];
+        let o = Options {
+            counters: 6,
+            rounds: 1,
+            ..options()
+        };
+        let p = propose(&day, 8, &o);
+        assert_eq!(
+            p.first_answer.iter().map(|f| f[0]).sum::<u32>(),
+            10,
+            "{:?}",
+            p.first_answer
+        );
+        assert_eq!(p.counters[0].len(), 6, "{:?}", p.counters);
+        let serving: Vec<usize> = (0..3).map(|f| open_serving(&p.counters[0], f)).collect();
+        assert!(serving.iter().all(|&n| n >= 2), "{:?}", p.counters);
+        assert!(p.counters[0].iter().filter(|c| c.len() > 1).count() >= 1);
+    }
+
     #[test]
     fn the_check_corrects_the_hour_after_a_rush() {
         let day = [field(vec![40.0, 10.0, 10.0], 10.0, 15.0)];

@@ -276,6 +276,21 @@ pub fn awaited_between(
     Ok(rows.collect::<Result<_, _>>()?)
 }
 
+/// Bookings still awaited with an appointment at `from` (ms) or later, counted per local
+/// day and window, in order: what a change of the hall's calendar must keep open.
+pub fn awaited_per_window(
+    conn: &Connection,
+    from: i64,
+) -> Result<Vec<(String, String, u32)>, StoreError> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT local_day, window_start, COUNT(*) FROM bookings INDEXED BY bookings_awaited
+         WHERE status = 'booked' AND appointment >= ?1
+         GROUP BY local_day, window_start ORDER BY local_day, window_start",
+    )?;
+    let rows = stmt.query_map([from], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+    Ok(rows.collect::<Result<_, _>>()?)
+}
+
 /// Forget the persons of bookings for days before `day` (their keyed hashes): returns how
 /// many were cleared.
 pub fn forget_persons_before(conn: &Connection, day: &str) -> Result<usize, StoreError> {

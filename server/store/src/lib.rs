@@ -23,6 +23,7 @@ pub mod pairings;
 pub mod print_jobs;
 pub mod private;
 pub mod settings;
+pub mod staffing_plans;
 pub mod stats;
 pub mod tickets;
 pub mod uplink;
@@ -64,6 +65,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/018_admin.sql"),
     include_str!("../migrations/019_pairings.sql"),
     include_str!("../migrations/020_notices.sql"),
+    include_str!("../migrations/021_staffing_plans.sql"),
 ];
 
 /// How many queued jobs the writer may put in one transaction.

@@ -65,6 +65,23 @@ pub fn webhook_host(url: &str) -> String {
     }
 }
 
+/// What the admin pages and the audit log show of a webhook's address: its scheme, host
+/// and port, then "…" for the path and query (where chats put their secret); empty when
+/// none is set. Sent back unchanged in a change, it keeps the address it stands for
+/// ([`AlertSettings::keeping_webhook`]).
+pub fn webhook_shown(url: &str) -> String {
+    if url.trim().is_empty() {
+        return String::new();
+    }
+    match reqwest::Url::parse(url.trim()) {
+        Ok(u) => {
+            let port = u.port().map(|p| format!(":{p}")).unwrap_or_default();
+            format!("{}://{}{port}/…", u.scheme(), u.host_str().unwrap_or("?"))
+        }
+        Err(_) => "…".to_owned(),
+    }
+}
+
 /// The webhook, checked: where to POST, with its bounds.
 #[derive(Clone)]
 pub struct Webhook {
@@ -75,6 +92,42 @@ pub struct Webhook {
 }
 
 impl AlertSettings {
+    /// These settings as the admin pages and the audit log show them: the webhook's address
+    /// cut to its host ([`webhook_shown`]).
+    pub fn shown(&self) -> AlertSettings {
+        AlertSettings {
+            webhook_url: webhook_shown(&self.webhook_url),
+            ..self.clone()
+        }
+    }
+
+    /// A change sent by the admin pages: a webhook address that is what they were shown of
+    /// `now`'s stands for `now`'s (the secret is never sent to the page, so it cannot come
+    /// back from it); any other is the new address.
+    pub fn keeping_webhook(mut self, now: &AlertSettings) -> AlertSettings {
+        if !self.webhook_url.is_empty() && self.webhook_url == webhook_shown(&now.webhook_url) {
+            self.webhook_url = now.webhook_url.clone();
+        }
+        self
+    }
+}
+
+/// The most minutes the idle and offline rules wait (a working day).
+pub const MOST_ALERT_MINUTES: u32 = 600;
+
+impl AlertSettings {
+    /// Check every value (the settings file's and the admin pages' alike): the rules'
+    /// minutes, and the webhook with its bounds. Answers the webhook, if one is set.
+    pub fn check(&self) -> Result<Option<Webhook>, ConfigError> {
+        if self.idle_minutes > MOST_ALERT_MINUTES {
+            return Err(invalid("alerts.idle_minutes", "must be 0 to 600"));
+        }
+        if self.offline_minutes > MOST_ALERT_MINUTES {
+            return Err(invalid("alerts.offline_minutes", "must be 0 to 600"));
+        }
+        self.webhook()
+    }
+
     /// The webhook to deliver to, or `None` when none is set; a bad address or bound is
     /// refused, naming its key (and not the address).
     pub fn webhook(&self) -> Result<Option<Webhook>, ConfigError> {

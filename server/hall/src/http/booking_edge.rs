@@ -4,7 +4,9 @@
 //! many places: the per-person limit is the other bound).
 //!
 //! The bound is a GCRA per address (an IPv6 address counted by its /64): `per_minute`
-//! attempts a minute with a burst of as many. The table holds at most [`MAX_ADDRESSES`];
+//! attempts a minute with a burst of as many, `[bookings].attempts_per_minute` as it stands
+//! (a live setting: read on every attempt). The issuers are the settings file's only: their
+//! secrets are never changed on the admin pages. The table holds at most [`MAX_ADDRESSES`];
 //! an address whose allowance is whole again is the same as one never seen, so a full
 //! table first forgets those.
 
@@ -24,10 +26,8 @@ pub struct BookingEdge {
     issuers: Arc<HashMap<String, String>>,
     /// Per address, the time (µs) at which its allowance is whole again.
     attempts: Arc<Mutex<HashMap<IpAddr, i64>>>,
-    /// Microseconds between two attempts at the steady rate.
-    interval_us: i64,
-    /// The burst, as time: `per_minute` attempts.
-    burst_us: i64,
+    /// The settings as they run (the attempts a minute).
+    setup: crate::setup::Setup,
     clock: Arc<dyn Clock>,
 }
 
@@ -43,20 +43,18 @@ fn key(addr: IpAddr) -> IpAddr {
 }
 
 impl BookingEdge {
-    pub fn new(settings: &crate::config::BookingSettings, clock: Arc<dyn Clock>) -> BookingEdge {
-        let per_minute = i64::from(settings.attempts_per_minute.max(1));
-        let interval_us = 60_000_000 / per_minute;
+    pub fn new(setup: &crate::setup::Setup, clock: Arc<dyn Clock>) -> BookingEdge {
+        let issuers = setup.read(|s| {
+            s.bookings
+                .issuers
+                .iter()
+                .map(|i| (i.name.clone(), i.secret.clone()))
+                .collect()
+        });
         BookingEdge {
-            issuers: Arc::new(
-                settings
-                    .issuers
-                    .iter()
-                    .map(|i| (i.name.clone(), i.secret.clone()))
-                    .collect(),
-            ),
+            issuers: Arc::new(issuers),
             attempts: Arc::default(),
-            interval_us,
-            burst_us: interval_us * per_minute,
+            setup: setup.clone(),
             clock,
         }
     }
@@ -74,13 +72,17 @@ impl BookingEdge {
     /// Take one attempt of `addr`'s allowance, or refuse with 429 and the wait.
     pub fn attempt(&self, addr: IpAddr) -> Result<(), Error> {
         let now = self.clock.now().timestamp_micros();
+        let per_minute = i64::from(self.setup.read(|s| s.bookings.attempts_per_minute).max(1));
+        // Microseconds between two attempts at the steady rate, and the burst as time.
+        let interval_us = 60_000_000 / per_minute;
+        let burst_us = interval_us * per_minute;
         let mut table = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
         let addr = key(addr);
         // The time at which this address's allowance is whole again.
         let full_at = table.get(&addr).copied().unwrap_or(now).max(now);
-        let next = full_at + self.interval_us;
-        if next - now > self.burst_us {
-            let wait = ((next - now - self.burst_us + 999_999) / 1_000_000).max(1);
+        let next = full_at + interval_us;
+        if next - now > burst_us {
+            let wait = ((next - now - burst_us + 999_999) / 1_000_000).max(1);
             return Err(Error::too_many(
                 "booking_rate_exceeded",
                 "too many booking attempts from this address; try again shortly",

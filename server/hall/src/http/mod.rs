@@ -11,6 +11,7 @@ pub mod extract;
 pub mod issuing_limits;
 pub mod metrics;
 pub mod pages;
+pub mod plan;
 pub mod stats;
 
 pub use motcua_web::{AppError, ErrorBody};
@@ -222,6 +223,12 @@ pub fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(stats::csv_export))
         .routes(routes!(stats::xlsx_export))
         .routes(routes!(stats::dossiers_csv))
+        .routes(routes!(plan::plan))
+        .routes(routes!(plan::predict))
+        .routes(routes!(plan::save, plan::forget))
+        .routes(routes!(plan::check))
+        .routes(routes!(plan::csv_export))
+        .routes(routes!(plan::xlsx_export))
         .routes(routes!(api::bulk_cancel))
         .routes(routes!(api::acknowledge_issuing_alert))
         .routes(routes!(api::booking_fields))

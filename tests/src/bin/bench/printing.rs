@@ -69,12 +69,13 @@ pub fn section(bench: &Bench, report: &mut Report) -> Result<()> {
         });
         let config = AgentConfig {
             server: hall.base.clone(),
-            token: printer_token,
+            token: Some(printer_token),
             printer: printer.target().parse().map_err(|e| anyhow!("{e}"))?,
             layout: Default::default(),
             state_dir: state.path().to_owned(),
             status_every: Duration::from_secs(5),
             deadlines: Deadlines::default(),
+            pairing_poll: Duration::from_secs(1),
         };
         let agent = tokio::spawn(agent::run(config, std::future::pending()));
         let url = Arc::new(format!("{}/api/tickets", hall.base));

@@ -28,6 +28,10 @@ pub struct PairingStarted {
     pub secret: String,
     /// Seconds until the code lapses.
     pub expires_in_seconds: i64,
+    /// When the code lapses on the hall's clock (`HH:MM`, its time zone), for a device
+    /// that prints it (the print agent's slip) rather than counting down.
+    #[schema(example = "09:42")]
+    pub valid_until: String,
     /// The admin page's pairing with the code filled in: what the QR code opens.
     pub pair_url: String,
 }
@@ -48,6 +52,8 @@ pub enum ClaimAnswer {
     Waiting {
         code: String,
         expires_in_seconds: i64,
+        /// When the code lapses on the hall's clock (`HH:MM`).
+        valid_until: String,
         pair_url: String,
     },
     /// Paired: the device's token, this once (stored only as a hash).
@@ -109,9 +115,9 @@ fn device_kind(kind: &str) -> Result<DeviceKind, AppError> {
     })
 }
 
-/// A device without a token asks to be paired: it shows the code (and the QR of
-/// `pair_url`) and asks `POST /api/pairings/claim` with the secret until an admin accepts
-/// the code. A code lasts 10 minutes; an address may hold 3 pending pairings and the hall 20.
+/// A device without a token asks to be paired: it shows the code (a print agent prints it)
+/// with the QR of `pair_url`, and asks `POST /api/pairings/claim` with the secret until an
+/// admin accepts the code. A code lasts 10 minutes; an address may hold 3 pending pairings and the hall 20.
 ///
 /// Who may call: anyone.
 #[utoipa::path(
@@ -141,8 +147,10 @@ pub async fn begin_pairing(
         .write::<_, Error, _>(move |tx| pairing::begin(tx, kind, counter, &addr))
         .await?;
     let now = started.expires_at - motcua_domain::pairing::PAIRING_MS;
+    let hall = store.hall();
     let answer = PairingStarted {
-        pair_url: pair_url(&store.hall(), &started.code),
+        pair_url: pair_url(&hall, &started.code),
+        valid_until: motcua_domain::local_hhmm(&hall, started.expires_at),
         code: started.code.to_string(),
         secret: started.secret,
         expires_in_seconds: seconds_left(started.expires_at, now),
@@ -181,6 +189,7 @@ pub async fn claim_pairing(
     Ok(Json(match claim {
         Claim::Waiting { code, expires_at } => ClaimAnswer::Waiting {
             pair_url: pair_url(&store.hall(), &code),
+            valid_until: motcua_domain::local_hhmm(&store.hall(), expires_at),
             code: code.to_string(),
             expires_in_seconds: seconds_left(expires_at, now),
         },

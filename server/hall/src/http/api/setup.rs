@@ -27,8 +27,10 @@ pub struct SectionAnswer {
 }
 
 /// The sections of the settings the admin pages change (`hall`, `queue`, `services`,
-/// `counters`, `announcements`, `hours`): each as it runs now, the settings file's value, and who
-/// changed it on the admin pages and when.
+/// `counters`, `announcements`, `hours`, `alerts`, `bookings`): each as it runs now, the
+/// settings file's value, and who changed it on the admin pages and when. `bookings` leaves
+/// out its issuers (the file's only); `alerts.webhook_url` shows as its host only
+/// (`https://chat.example/…`).
 ///
 /// Who may call: managers and admins (only admins change them).
 #[utoipa::path(
@@ -53,7 +55,9 @@ pub async fn admin_settings(
 }
 
 /// Replace one section, in the shape of its section of the settings file (keys left out
-/// take their defaults; unknown keys are refused). It is checked as the file is, applied
+/// take their defaults; unknown keys are refused; `bookings.issuers` is refused: issuers
+/// are the file's only; an `alerts.webhook_url` sent as it was shown keeps the address set;
+/// a calendar that would strand bookings already made is refused). It is checked as the file is, applied
 /// at once (every screen starts again from the new set-up), kept in the database (it wins
 /// over the file's from now on, across restarts) and audited (`settings:<section>`).
 ///
@@ -63,14 +67,14 @@ pub async fn admin_settings(
     path = "/api/admin/settings/{section}",
     tag = "admin",
     security(("session" = [])),
-    params(("section" = String, Path, description = "hall, queue, services, counters, announcements or hours")),
+    params(("section" = String, Path, description = "hall, queue, services, counters, announcements, hours, alerts or bookings")),
     request_body = SectionChange,
     responses(
         (status = 200, description = "applied", body = SectionAnswer),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
         (status = 404, description = "`unknown_section`", body = ErrorBody),
-        (status = 409, description = "`field_in_use` (people wait in a field taken away, or hold its bookings), `counter_open` (a counter taken away is open)", body = ErrorBody),
+        (status = 409, description = "`field_in_use` (people wait in a field taken away, or hold its bookings), `counter_open` (a counter taken away is open), `bookings_stranded` (bookings already made would lose their day or window: the message names the first such day, how many and at what times)", body = ErrorBody),
         (status = 422, description = "`bad_setting`: the message names the key and why, as for the settings file", body = ErrorBody),
     ),
 )]
@@ -93,13 +97,13 @@ pub async fn change_settings(
     path = "/api/admin/settings/{section}",
     tag = "admin",
     security(("session" = [])),
-    params(("section" = String, Path, description = "hall, queue, services, counters, announcements or hours")),
+    params(("section" = String, Path, description = "hall, queue, services, counters, announcements, hours, alerts or bookings")),
     responses(
         (status = 200, description = "the file's value applies again", body = SectionAnswer),
         (status = 401, description = "`unauthenticated`", body = ErrorBody),
         (status = 403, description = "`forbidden`: not an admin", body = ErrorBody),
         (status = 404, description = "`unknown_section`", body = ErrorBody),
-        (status = 409, description = "`field_in_use`, `counter_open`: as for a change", body = ErrorBody),
+        (status = 409, description = "`field_in_use`, `counter_open`, `bookings_stranded`: as for a change", body = ErrorBody),
         (status = 422, description = "`bad_setting`: the file's value no longer fits", body = ErrorBody),
     ),
 )]
