@@ -497,14 +497,12 @@ export function makePlan({ t, fmt, $, refused }) {
 
   /** The whole day: arrivals, the predicted share within target and mean wait. */
   function dayFigures(d) {
-    let arrived = 0;
     let within = 0;
     let judgedArrivals = 0;
     let wait = 0;
     let waited = 0;
     for (const f of d.fields) {
       const p = f.predicted_day ?? {};
-      arrived += p.arrived ?? 0;
       if (p.within != null) {
         within += p.within * p.arrived;
         judgedArrivals += p.arrived;
@@ -534,7 +532,11 @@ export function makePlan({ t, fmt, $, refused }) {
         judged(share) ?? '',
       ),
       kpi('wait', fmt.minutes(waited > 0 ? (wait / waited) * 60 : null), t('plan.kpi.waitHint')),
-      kpi('arrivals', fmt.int(arrived), t('plan.kpi.arrivalsHint')),
+      kpi(
+        'arrivals',
+        fmt.int(d.fields.reduce((n, f) => n + f.arrivals.reduce((a, b) => a + b, 0), 0)),
+        t('plan.kpi.arrivalsHint'),
+      ),
       kpi('counterHours', fmt.int(counterHours), t('plan.kpi.counterHoursHint')),
     );
   }

@@ -308,13 +308,27 @@ async fn a_manager_changes_the_busiest_hour_sees_the_prediction_move_saves_and_g
     assert_eq!(saved["plan"]["counters"], fewer, "the counters saved");
     assert_eq!(saved["plan"]["by"], "lan");
 
-    // After a reload the saved plan is what the page shows.
+    // After a reload (the address names the tab and the day) the saved plan is what the
+    // page shows.
     browser
-        .goto(&hall.url(&format!("/dashboard/#plan/{DAY}")))
+        .eval("document.body.dataset.before = 'reload'")
         .await;
+    browser.client.refresh().await.expect("reload");
     browser
-        .wait_for("the week's plan", "document.body.dataset.plan === 'ready'")
+        .wait_for(
+            "the week's plan, reloaded",
+            "document.body.dataset.before === undefined && document.body.dataset.plan === 'ready'",
+        )
         .await;
+    assert_eq!(
+        browser.eval("location.hash").await,
+        format!("#plan/{DAY}").as_str()
+    );
+    assert_eq!(
+        browser.eval(&text_of("#plan-message")).await,
+        "",
+        "nothing said yet on a fresh page"
+    );
     wait_for_day(&browser, DAY, "plan").await;
     assert_eq!(
         browser
@@ -354,6 +368,78 @@ async fn a_manager_changes_the_busiest_hour_sees_the_prediction_move_saves_and_g
         "no plan stored: {}",
         day_now["plan"]
     );
+
+    // Planned and actual: last Thursday's 30 citizens (24 in A), as the check counts them,
+    // beside what the planner would have predicted; one field at a time too.
+    let (status, check) = manager.get("/api/plan/check").await;
+    assert_eq!(status, 200, "the check: {check}");
+    let thursday = check["days"]
+        .as_array()
+        .expect("days")
+        .iter()
+        .find(|d| d["day"] == "2026-11-19")
+        .cloned()
+        .unwrap_or_else(|| panic!("last Thursday is checked: {check}"));
+    let actual = |code: &str| {
+        thursday["fields"]
+            .as_array()
+            .expect("fields")
+            .iter()
+            .filter(|f| code.is_empty() || f["code"] == code)
+            .map(|f| f["actual_arrivals"].as_u64().unwrap_or_default())
+            .sum::<u64>()
+    };
+    assert_eq!((actual(""), actual("A")), (30, 24), "{thursday}");
+    let row = "#plan-check-table tbody tr[data-day='2026-11-19']";
+    assert_eq!(
+        browser
+            .eval(&text_of(&format!("{row} td[data-col='actualArrivals']")))
+            .await,
+        "30"
+    );
+    if let Some(share) = thursday["actual_within"].as_f64() {
+        assert_eq!(
+            points(
+                &browser
+                    .eval(&text_of(&format!("{row} td[data-col='actualWithin']")))
+                    .await
+            ),
+            (share * 100.0).round() as i64
+        );
+    }
+    browser
+        .eval(
+            "(() => { const s = document.getElementById('plan-check-field'); s.value = 'A'; \
+             s.dispatchEvent(new Event('change')); return true; })()",
+        )
+        .await;
+    browser
+        .wait_for(
+            "field A's row",
+            &format!(
+                "{} === '24'",
+                text_of(&format!("{row} td[data-col='actualArrivals']"))
+            ),
+        )
+        .await;
+    // The accuracy line: over the field-days both predicted and counted, or, with none,
+    // that there is nothing to compare yet.
+    let accuracy = browser.eval(&text_of("#plan-accuracy")).await;
+    let accuracy = accuracy.as_str().unwrap_or_default();
+    match check["accuracy"]["field_days"].as_u64() {
+        Some(0) | None => assert!(
+            accuracy.starts_with("Chưa có ngày nào để so sánh"),
+            "{accuracy}"
+        ),
+        Some(n) => assert!(
+            accuracy.contains(&format!("trên {n} ngày-lĩnh vực")),
+            "{accuracy}"
+        ),
+    }
+    browser
+        .eval("document.querySelector('.plan-check').scrollIntoView()")
+        .await;
+    browser.screenshot("plan-check-1920x1080").await;
 
     // The exports ask for the week shown, and answer.
     for (link, path) in [
