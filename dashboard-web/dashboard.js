@@ -4,7 +4,8 @@
 // once a second, and every 30 s anyway (the longest wait grows while nothing happens).
 // "History" reads GET /api/stats?from&to for the chosen local dates and draws it with
 // history.js (shared with the city's page); the export links and the daily report follow
-// the chosen range.
+// the chosen range. "Complaints" lists the citizens' complaints (complaints.js); "Counter
+// plan" the coming week's counters per field and hour (plan.js).
 
 import { ApiError, api } from '/shared/api.js';
 import { h } from '/shared/el.js';
@@ -19,6 +20,7 @@ import { dates, makeFormat, mayRead } from './format.js';
 import { makeHistoryView } from './history.js';
 import { makeMessages } from './messages.js';
 import { makeNow } from './now.js';
+import { makePlan } from './plan.js';
 import { makePrinters } from './printers.js';
 import { signOut, signedInUser, wireSignIn } from './signin.js';
 import { strings } from './strings.js';
@@ -62,6 +64,7 @@ const emergencies = makeEmergencies({
   },
 });
 const complaintsView = makeComplaints({ t, fmt, $, refused: (err) => refused(err) });
+const planView = makePlan({ t, fmt, $, refused: (err) => refused(err) });
 
 // ---------- views ----------
 
@@ -78,6 +81,11 @@ function showTab(tab) {
   tabs.select(tab);
   if (tab === 'history') openHistory();
   if (tab === 'complaints') complaintsView.open(today());
+  if (tab === 'plan') {
+    // The day named in the address, once: afterwards the page's own choice is the address's.
+    planView.open(today(), state.planDay, { onDay: () => writeHash() });
+    state.planDay = null;
+  }
   if (tab === 'now' && state.nowStale) refreshNow();
   writeHash();
 }
@@ -98,14 +106,17 @@ function writeHash() {
   const hash =
     state.tab === 'history' && state.range
       ? `#history/${state.range.from}/${state.range.to}`
-      : `#${state.tab}`;
+      : state.tab === 'plan' && planView.day()
+        ? `#plan/${planView.day()}`
+        : `#${state.tab}`;
   if (location.hash !== hash) history.replaceState(null, '', hash);
 }
 
 function readHash() {
   const [tab, from, to] = location.hash.replace(/^#/, '').split('/');
   if (tab === 'history' && dates.valid(from) && dates.valid(to)) state.range = { from, to };
-  return tab === 'history' || tab === 'complaints' ? tab : 'now';
+  state.planDay = tab === 'plan' && dates.valid(from) ? from : null;
+  return ['history', 'complaints', 'plan'].includes(tab) ? tab : 'now';
 }
 
 /** A request failed: the sign-in form if the session ended, "no access" if refused. */
@@ -373,6 +384,7 @@ function wire() {
     updateLinks();
     if (state.stats) renderStats();
     complaintsView.render();
+    planView.render();
     emergencies.render();
     alerts.render();
     messages.render();

@@ -396,6 +396,18 @@ window.axe
         }
     }
 
+    /// Lay the page out for paper (`"print"`) or the screen again (`""`), as Chromium does
+    /// when printing: `@media print` rules apply, and a screenshot shows what would print.
+    pub async fn emulate_media(&self, media: &str) {
+        self.client
+            .issue_cmd(DevTools {
+                cmd: "Emulation.setEmulatedMedia",
+                params: json!({ "media": media }),
+            })
+            .await
+            .expect("chromedriver runs the DevTools command");
+    }
+
     /// Close the browser.
     pub async fn close(mut self) {
         let _ = self.client.clone().close().await;
@@ -406,6 +418,33 @@ window.axe
 impl Drop for Browser {
     fn drop(&mut self) {
         kill_group(&mut self.driver);
+    }
+}
+
+/// A Chrome DevTools command sent through chromedriver's own endpoint
+/// (`POST /session/{id}/goog/cdp/execute`): what WebDriver itself cannot ask, such as
+/// laying a page out for print.
+#[derive(Debug)]
+struct DevTools {
+    cmd: &'static str,
+    params: serde_json::Value,
+}
+
+impl fantoccini::wd::WebDriverCompatibleCommand for DevTools {
+    fn endpoint(
+        &self,
+        base_url: &url::Url,
+        session_id: Option<&str>,
+    ) -> Result<url::Url, url::ParseError> {
+        base_url.join(&format!(
+            "session/{}/goog/cdp/execute",
+            session_id.unwrap_or_default()
+        ))
+    }
+
+    fn method_and_body(&self, _: &url::Url) -> (http::Method, Option<String>) {
+        let body = json!({ "cmd": self.cmd, "params": self.params });
+        (http::Method::POST, Some(body.to_string()))
     }
 }
 

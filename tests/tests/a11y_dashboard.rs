@@ -369,7 +369,7 @@ async fn the_dashboards_tabs_are_aria_tabs_driven_by_the_arrow_keys() {
         .wait_for("the dashboard", "document.body.dataset.view === 'dash'")
         .await;
     assert_tabs(&browser, ".tabs", 0).await;
-    drive_tabs_by_keyboard(&browser, ".tabs", 3).await;
+    drive_tabs_by_keyboard(&browser, ".tabs", 4).await;
     // The arrow key shows the History tab's panel, not only its button.
     press(&browser, Key::Right).await;
     browser
@@ -390,6 +390,61 @@ async fn the_dashboards_tabs_are_aria_tabs_driven_by_the_arrow_keys() {
             "document.getElementById('hist-table').dataset.group === 'counter'",
         )
         .await;
+    browser.close().await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_plan_tab_passes_axe_as_proposed_changed_and_closed_in_both_languages() {
+    let hall = TestHall::start().await;
+    hall.staff("lan", Role::Manager).await;
+    let browser = Browser::open(WIDTH, HEIGHT).await;
+    browser.goto(&hall.url("/dashboard/")).await;
+    browser
+        .wait_for("the sign-in form", "document.body.dataset.view === 'login'")
+        .await;
+    sign_in(&browser, "lan").await;
+    browser.click(".tabs [role='tab'][data-tab='plan']").await;
+    let drawn = "document.body.dataset.tab === 'plan' && document.body.dataset.plan === 'ready' \
+        && document.body.dataset.planCheck === 'ready' \
+        && document.querySelector('#plan-table input[data-field]') \
+        && document.getElementById('plan-day').dataset.predicting === 'false'";
+    check(&browser, "dashboard-plan", drawn).await;
+
+    // One planned number changed: the day is a draft with its own prediction.
+    let input = browser
+        .eval(
+            "(() => { const i = Array.from(document.querySelectorAll('#plan-table input[data-field]')) \
+             .find((e) => Number(e.value) > 0); \
+             return `#plan-table input[data-field='${i.dataset.field}'][data-hour='${i.dataset.hour}']|${i.value}`; })()",
+        )
+        .await;
+    let (css, value) = input
+        .as_str()
+        .and_then(|i| i.split_once('|'))
+        .expect("a planned number above zero");
+    let fewer = value.parse::<u32>().expect("a number") - 1;
+    browser.type_into(css, &fewer.to_string()).await;
+    check(
+        &browser,
+        "dashboard-plan-draft",
+        &format!("{drawn} && document.getElementById('plan-day').dataset.state === 'draft'"),
+    )
+    .await;
+
+    // The days are ARIA tabs of one panel too.
+    assert_tabs(&browser, "#plan-days", 0).await;
+    drive_tabs_by_keyboard(&browser, "#plan-days", 7).await;
+
+    // A closed day.
+    browser
+        .click("#plan-days [role='tab'][data-day='2026-11-28']")
+        .await;
+    check(
+        &browser,
+        "dashboard-plan-closed",
+        "document.getElementById('plan-day').dataset.open === 'false' && document.getElementById('plan-closed')",
+    )
+    .await;
     browser.close().await;
 }
 
