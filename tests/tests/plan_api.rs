@@ -264,3 +264,42 @@ async fn the_plan_exports_as_csv_and_excel_one_line_per_day_hour_and_field() {
     assert!(kind.contains("spreadsheetml"), "{kind}");
     assert!(bytes.starts_with(b"PK"), "an Excel file is a zip");
 }
+
+#[tokio::test]
+async fn the_check_sets_each_worked_day_beside_its_prediction_and_leaves_out_days_never_run() {
+    let hall = TestHall::start().await;
+    let kiosk = hall.device("kiosk-1", motcua_domain::DeviceKind::Kiosk);
+    let clerk = hall.clerk_at("canbo1", 1).await;
+    for _ in 0..6 {
+        kiosk.issue("A", "none").await;
+    }
+    for _ in 0..6 {
+        let ticket = clerk.call_next(1).await.expect("someone waits");
+        hall.clock.advance(Duration::minutes(2));
+        let (status, body) = clerk.act(&ticket, "start", json!({})).await;
+        assert_eq!(status, 200, "{body}");
+        hall.clock.advance(Duration::minutes(5));
+        let (status, body) = clerk.act(&ticket, "finish", json!({})).await;
+        assert_eq!(status, 200, "{body}");
+    }
+    hall.clock.advance(Duration::days(1));
+    let manager = hall.staff("lan", Role::Manager).await;
+    // The week before the hall ran is left out; its one day is there.
+    let (status, check) = manager.get("/api/plan/check?days=7").await;
+    assert_eq!(status, 200, "{check}");
+    let days = check["days"].as_array().expect("days");
+    assert_eq!(days.len(), 1, "{check}");
+    let day = &days[0];
+    assert_eq!(day["day"], "2026-11-25");
+    assert_eq!(day["in_force"], "proposal");
+    let a = &day["fields"][0];
+    assert_eq!(
+        (a["code"].as_str(), a["actual_arrivals"].as_u64()),
+        (Some("A"), Some(6))
+    );
+    // Served after 0, 7, 14, ... minutes: 15 minutes is A's target, so 3 of 6 within.
+    assert_eq!(a["actual_within"], 0.5);
+    assert!(a["predicted_within"].as_f64().is_some(), "{a}");
+    // Six served is one more than the least a field-day is judged from.
+    assert_eq!(check["accuracy"]["field_days"], 1);
+}

@@ -504,13 +504,20 @@ pub struct CheckView {
 pub const JUDGED_FROM: u64 = 5;
 
 /// The days `from..=to` checked: each one's plan (made from what came before it) beside its
-/// visits (`visits` holds them, and the history before).
+/// visits (`history` holds them, and the history before). Days without a single visit are
+/// left out.
 pub fn check(ctx: &Context<'_>, from: NaiveDate, to: NaiveDate) -> Result<CheckView, Error> {
     let hall = ctx.hall;
     let mut days = Vec::new();
     let (mut compared, mut points, mut arrivals_off, mut arrivals_n) = (0u64, 0.0, 0.0, 0u64);
     let mut day = from;
     while day <= to {
+        // A day with no visit at all is left out: the hall did not run it (before it had
+        // motcua, say), and its forecast had nothing to be held to.
+        if !ctx.history.iter().any(|v| v.day == day) {
+            day += Duration::days(1);
+            continue;
+        }
         let plan = day_plan(ctx, day, None)?;
         if plan.open {
             let mut fields = Vec::new();

@@ -46,7 +46,14 @@ fn main() -> anyhow::Result<()> {
                         let handling = LogNormal::new(mean.ln() - 0.125, 0.5)?.sample(&mut rng);
                         let call = at + rng.gen_range(0..900_000);
                         let end = call + (handling * 60_000.0) as i64;
-                        history.push(visit(day, service.code.to_string(), hour as u8, at, call, end));
+                        history.push(visit(
+                            day,
+                            service.code.to_string(),
+                            hour as u8,
+                            at,
+                            call,
+                            end,
+                        ));
                     }
                 }
             }
@@ -76,7 +83,10 @@ fn main() -> anyhow::Result<()> {
         let started = Instant::now();
         let view = planning::plan(&ctx, planned, 7)?;
         let ms = started.elapsed().as_secs_f64() * 1000.0;
-        anyhow::ensure!(view.days.iter().filter(|d| d.open).count() == 5, "five working days");
+        anyhow::ensure!(
+            view.days.iter().filter(|d| d.open).count() == 5,
+            "five working days"
+        );
         println!("| {run} | {ms:.0} |");
         times.push(ms);
     }
