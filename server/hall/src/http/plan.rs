@@ -69,8 +69,12 @@ fn today(store: &Store, clock: &Arc<dyn Clock>) -> NaiveDate {
     local_day(clock.now(), store.hall().tz)
 }
 
+/// One plan is computed at a time: simulating days is CPU work, and a hall box has two
+/// cores the live hall needs too. Others wait their turn.
+static PLANNING: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
+
 /// Read what the planner needs for `from..=to`, then answer with `answer` off the async
-/// workers (simulating days is CPU work).
+/// workers (simulating days is CPU work), one plan at a time.
 async fn with_context<T: Send + 'static>(
     store: &Store,
     setup: &Setup,
@@ -106,7 +110,10 @@ async fn with_context<T: Send + 'static>(
         .into_iter()
         .filter_map(|s| Some((NaiveDate::parse_from_str(&s.day, "%Y-%m-%d").ok()?, s)))
         .collect();
+    let turn = PLANNING.acquire().await.map_err(AppError::internal)?;
     tokio::task::spawn_blocking(move || {
+        // Held until the work is done, even if the asker has gone.
+        let _turn = turn;
         answer(&Context {
             hall: &hall,
             settings: &settings,
