@@ -9,6 +9,7 @@ pub mod openapi;
 pub mod print_agent;
 pub mod simulation;
 pub mod steps;
+pub mod webhook;
 
 use chrono::{DateTime, TimeZone, Utc};
 use futures_util::StreamExt;

@@ -9,12 +9,8 @@
 use motcua_domain::{DeviceKind, Role};
 use motcua_hall::config::{IssuerSettings, Settings};
 use motcua_tests::browser::Browser;
-use motcua_tests::{Client, TestHall, error_code};
+use motcua_tests::{Client, TestHall, error_code, webhook};
 use serde_json::{Value, json};
-use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
-use tokio::sync::mpsc;
 
 /// The demo hall (Wednesday 25 November 2026, 08:00) giving numbers on its calendar only.
 fn on_the_calendar() -> Settings {
@@ -315,74 +311,24 @@ async fn the_outside_issuers_stay_the_settings_files_and_are_never_shown_or_chan
     assert!(!text.contains("thirty-two"), "{text}");
 }
 
-/// A webhook receiver: a real listener on 127.0.0.1:0 answering 200 to every request; each
-/// request's path and JSON body come out of the channel.
+/// The webhook of one chat room (`motcua_tests::webhook`), answering 200 to every request.
 struct Receiver {
     url: String,
-    got: mpsc::UnboundedReceiver<(String, Value)>,
+    hook: webhook::Receiver,
 }
 
 impl Receiver {
     async fn start(room: &str) -> Receiver {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!(
-            "http://{}/hooks/{room}/SECRET-{room}",
-            listener.local_addr().expect("addr")
-        );
-        let (tx, got) = mpsc::unbounded_channel();
-        tokio::spawn(async move {
-            while let Ok((socket, _)) = listener.accept().await {
-                let tx = tx.clone();
-                tokio::spawn(async move {
-                    let (read, mut write) = socket.into_split();
-                    let mut read = BufReader::new(read);
-                    loop {
-                        let mut line = String::new();
-                        if read.read_line(&mut line).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let path = line.split(' ').nth(1).unwrap_or_default().to_owned();
-                        let mut length = 0;
-                        loop {
-                            let mut header = String::new();
-                            if read.read_line(&mut header).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            let header = header.trim_end();
-                            if header.is_empty() {
-                                break;
-                            }
-                            if let Some((name, value)) = header.split_once(':')
-                                && name.eq_ignore_ascii_case("content-length")
-                            {
-                                length = value.trim().parse().unwrap_or(0);
-                            }
-                        }
-                        let mut body = vec![0; length];
-                        if read.read_exact(&mut body).await.is_err() {
-                            return;
-                        }
-                        let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                        // Heard before it is answered: once the hall has its answer, the
-                        // test can see the delivery.
-                        let _ = tx.send((path, json));
-                        let answer = "HTTP/1.1 200 OK\r\ncontent-length: 0\r\n\r\n";
-                        if write.write_all(answer.as_bytes()).await.is_err() {
-                            return;
-                        }
-                    }
-                });
-            }
-        });
-        Receiver { url, got }
+        let hook = webhook::Receiver::start(room, 0).await;
+        Receiver {
+            url: hook.url.clone(),
+            hook,
+        }
     }
 
     /// The next delivery, as `state kind subject`, within 20 s.
     async fn next(&mut self) -> String {
-        let (path, body) = tokio::time::timeout(Duration::from_secs(20), self.got.recv())
-            .await
-            .expect("a delivery within 20 s")
-            .expect("the receiver runs");
+        let webhook::Delivery { path, body, .. } = self.hook.next_heard().await;
         assert!(self.url.ends_with(&path), "{path} for {}", self.url);
         format!(
             "{} {} {}",
@@ -394,8 +340,8 @@ impl Receiver {
 
     /// Everything heard so far and not read yet.
     fn heard(&mut self) -> Vec<String> {
-        std::iter::from_fn(|| self.got.try_recv().ok())
-            .map(|(path, body)| format!("{path} {}", body["kind"]))
+        std::iter::from_fn(|| self.hook.got.try_recv().ok())
+            .map(|heard| format!("{} {}", heard.path, heard.body["kind"]))
             .collect()
     }
 }

@@ -6,95 +6,29 @@
 use motcua_domain::{DeviceKind, Role};
 use motcua_tests::browser::Browser;
 use motcua_tests::fake_printer::{FakePrinter, Mode};
-use motcua_tests::{Client, TestHall, until};
+use motcua_tests::{Client, TestHall, until, webhook};
 use serde_json::Value;
-use std::time::Duration;
-use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
-use tokio::net::TcpListener;
-use tokio::sync::mpsc;
 
-/// A webhook receiver: a real listener on 127.0.0.1:0 that reads each HTTP request (one
-/// connection may carry several) and answers it, refusing the first `refuse` with a 500.
-/// Each request's path and JSON body come out of the channel, refused ones too.
-struct Receiver {
-    url: String,
-    got: mpsc::UnboundedReceiver<(u16, String, Value)>,
-}
+/// The webhook, refusing its first `refuse` deliveries with a 500
+/// (`motcua_tests::webhook`).
+struct Receiver(webhook::Receiver);
 
 impl Receiver {
     async fn start(refuse: usize) -> Receiver {
-        let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
-        let url = format!(
-            "http://{}/hooks/room-7/SECRET-9f3a",
-            listener.local_addr().expect("addr")
-        );
-        let (tx, got) = mpsc::unbounded_channel();
-        let refused = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        tokio::spawn(async move {
-            loop {
-                let Ok((socket, _)) = listener.accept().await else {
-                    return;
-                };
-                let (tx, refused) = (tx.clone(), refused.clone());
-                tokio::spawn(async move {
-                    let (read, mut write) = socket.into_split();
-                    let mut read = BufReader::new(read);
-                    loop {
-                        let mut line = String::new();
-                        if read.read_line(&mut line).await.unwrap_or(0) == 0 {
-                            return;
-                        }
-                        let path = line.split(' ').nth(1).unwrap_or_default().to_owned();
-                        let mut length = 0;
-                        loop {
-                            let mut header = String::new();
-                            if read.read_line(&mut header).await.unwrap_or(0) == 0 {
-                                return;
-                            }
-                            let header = header.trim_end();
-                            if header.is_empty() {
-                                break;
-                            }
-                            if let Some((name, value)) = header.split_once(':')
-                                && name.eq_ignore_ascii_case("content-length")
-                            {
-                                length = value.trim().parse().unwrap_or(0);
-                            }
-                        }
-                        let mut body = vec![0; length];
-                        if read.read_exact(&mut body).await.is_err() {
-                            return;
-                        }
-                        let status =
-                            if refused.fetch_add(1, std::sync::atomic::Ordering::SeqCst) < refuse {
-                                500
-                            } else {
-                                200
-                            };
-                        let answer = format!("HTTP/1.1 {status} X\r\ncontent-length: 0\r\n\r\n");
-                        if write.write_all(answer.as_bytes()).await.is_err() {
-                            return;
-                        }
-                        let json = serde_json::from_slice(&body).unwrap_or(Value::Null);
-                        let _ = tx.send((status, path, json));
-                    }
-                });
-            }
-        });
-        Receiver { url, got }
+        Receiver(webhook::Receiver::start("room-7", refuse).await)
+    }
+
+    fn url(&self) -> &str {
+        &self.0.url
     }
 
     /// The next delivery the webhook accepted (refused tries skipped), within 20 s.
     async fn next(&mut self) -> Value {
         loop {
-            let (status, path, body) =
-                tokio::time::timeout(Duration::from_secs(20), self.got.recv())
-                    .await
-                    .expect("a delivery within 20 s")
-                    .expect("the receiver runs");
-            assert_eq!(path, "/hooks/room-7/SECRET-9f3a");
-            if status == 200 {
-                return body;
+            let heard = self.0.next_heard().await;
+            assert_eq!(heard.path, "/hooks/room-7/SECRET-room-7");
+            if heard.status == 200 {
+                return heard.body;
             }
         }
     }
@@ -140,7 +74,7 @@ fn summary(delivery: &Value) -> String {
 async fn an_idle_counter_and_a_wait_over_target_fire_once_and_clear_once_on_the_dashboard_and_the_webhook()
  {
     let mut hook = Receiver::start(0).await;
-    let hall = hall_with_webhook(&hook.url).await;
+    let hall = hall_with_webhook(hook.url()).await;
     let boss = hall.staff("boss", Role::Manager).await;
     let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
     // 08:00: counter 1 (civil status A, certification D) opens; one citizen waits in A.
@@ -213,7 +147,7 @@ async fn a_tv_offline_and_a_printer_out_of_paper_fire_and_clear_and_a_refused_de
     let mut hook = Receiver::start(1).await;
     let printer = FakePrinter::start().await;
     let mut settings = motcua_hall::config::Settings::default();
-    settings.alerts.webhook_url = hook.url.clone();
+    settings.alerts.webhook_url = hook.url().to_owned();
     settings.printing.status_every_seconds = 1;
     settings
         .printers
@@ -295,7 +229,7 @@ async fn a_tv_offline_and_a_printer_out_of_paper_fire_and_clear_and_a_refused_de
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_clerks_emergency_goes_to_the_webhook_at_once_and_so_does_its_end() {
     let mut hook = Receiver::start(0).await;
-    let hall = hall_with_webhook(&hook.url).await;
+    let hall = hall_with_webhook(hook.url()).await;
     let boss = hall.staff("boss", Role::Manager).await;
     let lan = hall.clerk_at("lan", 1).await;
     let (status, _) = lan

@@ -191,7 +191,10 @@ async fn a_busy_morning_reaches_the_city_complete_and_exactly_once_through_outag
         "{}",
         hall_stats["total"]
     );
-    assert_eq!(city_stats["total"]["idle_while_waiting_seconds"], Value::Null);
+    assert_eq!(
+        city_stats["total"]["idle_while_waiting_seconds"],
+        Value::Null
+    );
     assert!(hall_stats["total"]["idle_while_waiting_seconds"].is_number());
     assert_eq!(comparable(&city_stats), comparable(&hall_stats));
     assert_eq!(
