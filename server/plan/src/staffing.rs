@@ -179,8 +179,10 @@ pub fn propose(fields: &[FieldDay], first_hour: u8, options: &Options) -> Propos
                     };
                     of(*y).total_cmp(&of(*x))
                 });
+                // A shared counter joined again: its earlier entry is part of this one; other
+                // shared counters of the same fields stay listed.
                 shared.retain(|s: &Sharing| {
-                    s.hour != h || !s.fields.iter().any(|f| merged.contains(f))
+                    s.hour != h || !s.fields.iter().all(|f| merged.contains(f))
                 });
                 shared.push(Sharing {
                     hour: h,
@@ -349,6 +351,24 @@ mod tests {
             }
         }
         assert!(p.shared.iter().any(|s| s.hour == 0), "{:?}", p.shared);
+        // Every shared counter of the proposal is listed as shared, and only those.
+        for h in 0..3 {
+            let mut listed: Vec<Vec<usize>> = p
+                .shared
+                .iter()
+                .filter(|s| s.hour == h)
+                .map(|s| s.fields.clone())
+                .collect();
+            let mut open: Vec<Vec<usize>> = p.counters[h]
+                .iter()
+                .filter(|c| c.len() > 1)
+                .cloned()
+                .collect();
+            listed.sort();
+            open.sort();
+            // The check may add counters of one field, never shared ones.
+            assert_eq!(listed, open, "hour {h}");
+        }
         for f in 0..5 {
             let mut t = Tally::default();
             p.predicted[f].iter().for_each(|x| t.add(x));
