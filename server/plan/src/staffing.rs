@@ -79,130 +79,165 @@ const JUDGED_FROM: u64 = 3;
 /// The proposal for a day of `fields` from `first_hour`.
 pub fn propose(fields: &[FieldDay], first_hour: u8, options: &Options) -> Proposal {
     let hours = fields.iter().map(|f| f.arrivals.len()).max().unwrap_or(0);
-    let load = |f: &FieldDay, h: usize| Load {
-        arrivals_per_hour: f.arrivals.get(h).copied().unwrap_or(0.0),
-        handling_minutes: f.handling.mean_minutes(),
-        patience_minutes: f.patience_minutes,
-    };
-    let most = options.counters;
     let first_answer: Vec<Vec<u32>> = fields
         .iter()
-        .map(|f| {
-            (0..hours)
-                .map(|h| {
-                    let l = load(f, h);
-                    if l.arrivals_per_hour <= 0.0 {
-                        0
-                    } else {
-                        erlang::counters_needed(&l, f.target_minutes, options.goal, most)
-                            .unwrap_or(most)
-                    }
-                })
-                .collect()
-        })
+        .map(|f| (0..hours).map(|h| alone(f, h, options)).collect())
         .collect();
     let mut shared = Vec::new();
     let mut counters: Vec<Vec<Vec<usize>>> = (0..hours)
         .map(|h| {
-            // The fields that need one counter, least busy first, paired while they fit.
-            let mut single: Vec<(usize, f64)> = (0..fields.len())
-                .filter(|&f| first_answer[f][h] == 1)
-                .map(|f| (f, load(&fields[f], h)))
-                .map(|(f, l)| (f, l.arrivals_per_hour * l.handling_minutes / 60.0))
-                .collect();
-            single.sort_by(|a, b| a.1.total_cmp(&b.1));
-            let mut paired: Vec<Vec<usize>> = Vec::new();
-            while !single.is_empty() {
-                let (low, a) = single.remove(0);
-                let partner = single.iter().position(|&(high, b)| {
-                    a + b < SHARE_BELOW && pair_holds(&fields[low], &fields[high], h, options.goal)
-                });
-                if let Some(i) = partner {
-                    let (high, _) = single.remove(i);
-                    paired.push(vec![high, low]);
-                    shared.push(Sharing {
-                        hour: h,
-                        fields: vec![high, low],
-                    });
-                }
-            }
-            let in_pairs: Vec<usize> = paired.iter().flatten().copied().collect();
-            let mut open: Vec<Vec<usize>> = paired;
-            for (f, row) in first_answer.iter().enumerate() {
-                let alone = if in_pairs.contains(&f) { 0 } else { row[h] };
-                open.extend((0..alone).map(|_| vec![f]));
-            }
-            // More counters needed than the hall has: the two least busy share one, until
-            // the hall's counters suffice (the check then says which hours fall short).
-            let busy = |open: &[Vec<usize>], counter: &[usize]| -> f64 {
-                counter
-                    .iter()
-                    .map(|&f| {
-                        let l = load(&fields[f], h);
-                        let serving = open_serving(open, f).max(1) as f64;
-                        l.arrivals_per_hour * l.handling_minutes / 60.0 / serving
-                    })
-                    .sum()
-            };
-            while open.len() > (most as usize).max(1) {
-                let loads: Vec<f64> = open.iter().map(|c| busy(&open, c)).collect();
-                // The least busy pair that brings a field to a counter that lacks it (two
-                // counters of the same fields are one less counter, not one shared).
-                let pair = (0..open.len())
-                    .flat_map(|a| (a + 1..open.len()).map(move |b| (a, b)))
-                    .filter(|&(a, b)| {
-                        open[b].iter().any(|f| !open[a].contains(f))
-                            || open[a].iter().any(|f| !open[b].contains(f))
-                    })
-                    .min_by(|x, y| (loads[x.0] + loads[x.1]).total_cmp(&(loads[y.0] + loads[y.1])));
-                let Some((a, b)) = pair else {
-                    // Every counter serves the same fields: the least busy one stays shut.
-                    let least = (0..open.len())
-                        .min_by(|x, y| loads[*x].total_cmp(&loads[*y]))
-                        .unwrap_or(0);
-                    open.remove(least);
-                    continue;
-                };
-                let (first, second) = (a.min(b), a.max(b));
-                let taken = open.remove(second);
-                let mut merged = open.remove(first);
-                for f in taken {
-                    if !merged.contains(&f) {
-                        merged.push(f);
-                    }
-                }
-                // The busier field first: the counter's order of preference.
-                merged.sort_by(|x, y| {
-                    let of = |f: usize| {
-                        let l = load(&fields[f], h);
-                        l.arrivals_per_hour * l.handling_minutes
-                    };
-                    of(*y).total_cmp(&of(*x))
-                });
-                // A shared counter joined again: its earlier entry is part of this one; other
-                // shared counters of the same fields stay listed.
-                shared.retain(|s: &Sharing| {
-                    s.hour != h || !s.fields.iter().all(|f| merged.contains(f))
-                });
-                shared.push(Sharing {
-                    hour: h,
-                    fields: merged.clone(),
-                });
-                open.push(merged);
-            }
-            if most == 0 {
-                open.clear();
-            }
+            let wanted: Vec<u32> = first_answer.iter().map(|row| row[h]).collect();
+            let mut open = paired(fields, h, &wanted, options.goal, &mut shared);
+            fit(fields, h, options.counters as usize, &mut open, &mut shared);
             open
         })
         .collect();
+    let (predicted, short) = check(fields, first_hour, &mut counters, options);
+    Proposal {
+        first_answer,
+        counters,
+        shared,
+        predicted,
+        short,
+    }
+}
+
+/// A field's load in hour `h`.
+fn load(f: &FieldDay, h: usize) -> Load {
+    Load {
+        arrivals_per_hour: f.arrivals.get(h).copied().unwrap_or(0.0),
+        handling_minutes: f.handling.mean_minutes(),
+        patience_minutes: f.patience_minutes,
+    }
+}
+
+/// Its offered load, in counters' worth of work.
+fn offered(f: &FieldDay, h: usize) -> f64 {
+    let l = load(f, h);
+    l.arrivals_per_hour * l.handling_minutes / 60.0
+}
+
+/// Step 1, Erlang's first answer: the counters a field needs alone in hour `h`.
+fn alone(f: &FieldDay, h: usize, options: &Options) -> u32 {
+    let l = load(f, h);
+    if l.arrivals_per_hour <= 0.0 {
+        return 0;
+    }
+    erlang::counters_needed(&l, f.target_minutes, options.goal, options.counters)
+        .unwrap_or(options.counters)
+}
+
+/// Step 2, the hour's counters: each field's `wanted` counters of its own, but two quiet
+/// fields that each want one share one where the pooled formula holds (least busy first).
+fn paired(
+    fields: &[FieldDay],
+    h: usize,
+    wanted: &[u32],
+    goal: f64,
+    shared: &mut Vec<Sharing>,
+) -> Vec<Vec<usize>> {
+    let mut single: Vec<(usize, f64)> = (0..fields.len())
+        .filter(|&f| wanted[f] == 1)
+        .map(|f| (f, offered(&fields[f], h)))
+        .collect();
+    single.sort_by(|a, b| a.1.total_cmp(&b.1));
+    let mut open: Vec<Vec<usize>> = Vec::new();
+    while !single.is_empty() {
+        let (low, a) = single.remove(0);
+        let partner = single.iter().position(|&(high, b)| {
+            a + b < SHARE_BELOW && pair_holds(&fields[low], &fields[high], h, goal)
+        });
+        if let Some(i) = partner {
+            let (high, _) = single.remove(i);
+            open.push(vec![high, low]);
+            shared.push(Sharing {
+                hour: h,
+                fields: vec![high, low],
+            });
+        }
+    }
+    let in_pairs: Vec<usize> = open.iter().flatten().copied().collect();
+    for (f, &n) in wanted.iter().enumerate() {
+        let n = if in_pairs.contains(&f) { 0 } else { n };
+        open.extend((0..n).map(|_| vec![f]));
+    }
+    open
+}
+
+/// Step 2, continued: more counters needed than the hall's `most`: the least busy pair of
+/// counters that brings a field to one lacking it becomes one shared counter, until the
+/// hall's counters suffice (the check then says which hours fall short). Two counters of
+/// the same fields would be one less counter, not one shared: when nothing else is left,
+/// the least busy stays shut.
+fn fit(
+    fields: &[FieldDay],
+    h: usize,
+    most: usize,
+    open: &mut Vec<Vec<usize>>,
+    shared: &mut Vec<Sharing>,
+) {
+    let busy = |open: &[Vec<usize>], counter: &[usize]| -> f64 {
+        counter
+            .iter()
+            .map(|&f| offered(&fields[f], h) / open_serving(open, f).max(1) as f64)
+            .sum()
+    };
+    while open.len() > most.max(1) {
+        let loads: Vec<f64> = open.iter().map(|c| busy(open, c)).collect();
+        let pair = (0..open.len())
+            .flat_map(|a| (a + 1..open.len()).map(move |b| (a, b)))
+            .filter(|&(a, b)| {
+                open[b].iter().any(|f| !open[a].contains(f))
+                    || open[a].iter().any(|f| !open[b].contains(f))
+            })
+            .min_by(|x, y| (loads[x.0] + loads[x.1]).total_cmp(&(loads[y.0] + loads[y.1])));
+        let Some((a, b)) = pair else {
+            let least = (0..open.len())
+                .min_by(|x, y| loads[*x].total_cmp(&loads[*y]))
+                .unwrap_or(0);
+            open.remove(least);
+            continue;
+        };
+        let taken = open.remove(a.max(b));
+        let mut merged = open.remove(a.min(b));
+        for f in taken {
+            if !merged.contains(&f) {
+                merged.push(f);
+            }
+        }
+        // The busier field first: the counter's order of preference.
+        merged.sort_by(|x, y| offered(&fields[*y], h).total_cmp(&offered(&fields[*x], h)));
+        // A shared counter joined again: its earlier entry is part of this one; other
+        // shared counters of the same fields stay listed.
+        shared.retain(|s| s.hour != h || !s.fields.iter().all(|f| merged.contains(f)));
+        shared.push(Sharing {
+            hour: h,
+            fields: merged.clone(),
+        });
+        open.push(merged);
+    }
+    if most == 0 {
+        open.clear();
+    }
+}
+
+/// Step 3, the check: simulate the day; while a field-hour seen often enough is called
+/// within target less often than the goal, the worst gets one more counter of its field
+/// (or, with every counter open, is short). The last simulation, and the short ones.
+#[allow(clippy::type_complexity)]
+fn check(
+    fields: &[FieldDay],
+    first_hour: u8,
+    counters: &mut [Vec<Vec<usize>>],
+    options: &Options,
+) -> (Vec<Vec<Tally>>, Vec<(usize, usize)>) {
     let mut short = Vec::new();
     let mut predicted = Vec::new();
     for _ in 0..options.rounds.max(1) {
         let day = Day {
             first_hour,
             fields: fields.to_vec(),
-            counters: counters.clone(),
+            counters: counters.to_vec(),
         };
         predicted = simulate(&day, options.runs, options.seed);
         let worst = predicted
@@ -217,19 +252,13 @@ pub fn propose(fields: &[FieldDay], first_hour: u8, options: &Options) -> Propos
         let Some((f, h, _)) = worst else {
             break;
         };
-        if counters[h].len() < most as usize {
+        if counters[h].len() < options.counters as usize {
             counters[h].push(vec![f]);
         } else {
             short.push((f, h));
         }
     }
-    Proposal {
-        first_answer,
-        counters,
-        shared,
-        predicted,
-        short,
-    }
+    (predicted, short)
 }
 
 /// How many of `open` serve field `f`.
