@@ -220,6 +220,18 @@ fn seed(day: NaiveDate) -> u64 {
     u64::try_from(day.num_days_from_ce()).unwrap_or_default()
 }
 
+/// Whether `counters` fit the hall on `day` (its working hours, counters and fields),
+/// without reading or simulating anything: what a plan is checked on before it is kept.
+pub fn fits(hall: &Hall, day: NaiveDate, counters: &Counters) -> Result<(), Error> {
+    let Some((_, hours)) = opening_hours(hall, day) else {
+        return Err(Error::invalid(
+            "day_closed",
+            format!("the hall does not work on {day}"),
+        ));
+    };
+    checked(hall, hours, counters).map(|_| ())
+}
+
 /// Check a plan's counters against the day and the hall: as indices into the fields.
 pub fn checked(
     hall: &Hall,
@@ -510,24 +522,29 @@ pub fn check(ctx: &Context<'_>, from: NaiveDate, to: NaiveDate) -> Result<CheckV
     let hall = ctx.hall;
     let mut days = Vec::new();
     let (mut compared, mut points, mut arrivals_off, mut arrivals_n) = (0u64, 0.0, 0.0, 0u64);
+    // The days' visits, found once.
+    let mut by_day: BTreeMap<NaiveDate, Vec<&Visit>> = BTreeMap::new();
+    for v in ctx.history.iter().filter(|v| (from..=to).contains(&v.day)) {
+        by_day.entry(v.day).or_default().push(v);
+    }
     let mut day = from;
     while day <= to {
         // A day with no visit at all is left out: the hall did not run it (before it had
         // motcua, say), and its forecast had nothing to be held to.
-        if !ctx.history.iter().any(|v| v.day == day) {
+        let Some(visits) = by_day.get(&day) else {
             day += Duration::days(1);
             continue;
-        }
+        };
         let plan = day_plan(ctx, day, None)?;
         if plan.open {
             let mut fields = Vec::new();
             let (mut p_called, mut p_within, mut a_served, mut a_within) = (0.0, 0.0, 0u64, 0u64);
             for (service, fp) in hall.services.iter().zip(&plan.fields) {
                 let code = service.code.to_string();
-                let mine: Vec<&Visit> = ctx
-                    .history
+                let mine: Vec<&Visit> = visits
                     .iter()
-                    .filter(|v| v.day == day && v.service == code)
+                    .copied()
+                    .filter(|v| v.service == code)
                     .collect();
                 let served: Vec<&&Visit> = mine
                     .iter()

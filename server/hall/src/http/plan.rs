@@ -240,12 +240,8 @@ pub async fn save_plan(
     let day = date(&day, "day")?;
     not_past(day, today(&store, &clock))?;
     let counters = body.counters;
-    // Checked on the day as it stands before it is kept.
-    let checked = counters.clone();
-    with_context(&store, &setup, day, day, move |ctx| {
-        planning::day_plan(ctx, day, Some(&checked)).map(|_| ())
-    })
-    .await?;
+    // Checked on the hall and the day before it is kept; simulated once, for the answer.
+    planning::fits(&store.hall(), day, &counters)?;
     let saved = Saved {
         day: day.to_string(),
         counters: serde_json::to_string(&counters).map_err(AppError::internal)?,
