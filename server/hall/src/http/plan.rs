@@ -5,6 +5,7 @@
 use super::AppError;
 use super::api::Manager;
 use super::extract::{Body, Path, Query};
+use super::stats::today;
 use crate::planning::{
     self, CheckView, Context, Counters, DayPlan, MOST_CHECKED, MOST_DAYS, PlanBody, PlanView,
 };
@@ -14,7 +15,6 @@ use axum::extract::State;
 use axum::response::Response;
 use chrono::{Duration, NaiveDate};
 use motcua_domain::Error;
-use motcua_domain::numbering::local_day;
 use motcua_store::clock::Clock;
 use motcua_store::staffing_plans::{self, Saved};
 use motcua_store::{Store, millis, stats as stored};
@@ -63,10 +63,6 @@ fn date(s: &str, name: &str) -> Result<NaiveDate, AppError> {
             format!("{name} must be a date written YYYY-MM-DD, not {s:?}"),
         )
     })
-}
-
-fn today(store: &Store, clock: &Arc<dyn Clock>) -> NaiveDate {
-    local_day(clock.now(), store.hall().tz)
 }
 
 /// One plan is computed at a time: simulating days is CPU work, and a hall box has two

@@ -93,7 +93,8 @@ pub async fn figures(
     .map_err(AppError::internal)
 }
 
-fn today(store: &Store, clock: &Arc<dyn Clock>) -> NaiveDate {
+/// Today in the hall's time zone.
+pub(super) fn today(store: &Store, clock: &Arc<dyn Clock>) -> NaiveDate {
     local_day(clock.now(), store.hall().tz)
 }
 
