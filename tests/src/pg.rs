@@ -421,7 +421,8 @@ enum Started {
 
 /// Waits, within [`READY_WITHIN`], until the server accepts connections: its
 /// `postmaster.pid` says ready on our port (so a server of someone else's that took the
-/// port first is never mistaken for ours), and `pg_isready` agrees.
+/// port first is never mistaken for ours), and `pg_isready` agrees (where the client's
+/// programs are installed beside the server's, as Debian's packages do).
 fn ready(
     bin: &Path,
     mut watchdog: Child,
@@ -441,12 +442,13 @@ fn ready(
             return Ok(Started::Stopped);
         }
         if says_ready(&pid_file, port)
-            && Command::new(&pg_isready)
-                .args(["-q", "-h", "127.0.0.1", "-U", SUPERUSER, "-d", "postgres"])
-                .arg("-p")
-                .arg(port.to_string())
-                .status()
-                .is_ok_and(|status| status.success())
+            && (!pg_isready.is_file()
+                || Command::new(&pg_isready)
+                    .args(["-q", "-h", "127.0.0.1", "-U", SUPERUSER, "-d", "postgres"])
+                    .arg("-p")
+                    .arg(port.to_string())
+                    .status()
+                    .is_ok_and(|status| status.success()))
         {
             return Ok(Started::Ready);
         }
