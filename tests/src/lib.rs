@@ -6,6 +6,7 @@ pub mod browser;
 pub mod fake_printer;
 pub mod official;
 pub mod openapi;
+pub mod pg;
 pub mod print_agent;
 pub mod simulation;
 pub mod steps;

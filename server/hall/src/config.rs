@@ -529,10 +529,11 @@ impl Settings {
             figment = figment.merge(Toml::file(file));
         }
         // MOTCUA_CONFIG and the collector's MOTCUA_CITY_DATA / MOTCUA_CITY_LISTEN are the
-        // command line's, not settings.
+        // command line's, not settings; MOTCUA_TEST_POSTGRES is the tests' PostgreSQL
+        // (scripts/test exports it, and the tests start the binary in that environment).
         figment = figment.merge(
             Env::prefixed("MOTCUA_")
-                .ignore(&["config", "city_data", "city_listen"])
+                .ignore(&["config", "city_data", "city_listen", "test_postgres"])
                 .split("__"),
         );
         figment
