@@ -34,17 +34,20 @@ use crate::event::RatingChannel;
 use crate::satisfaction::{Official, Reason, official};
 use chrono::{DateTime, Duration, NaiveDate, TimeZone, Timelike, Utc};
 use chrono_tz::Tz;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
 pub mod bookings;
 mod breakdown;
+pub mod fold;
 mod idle;
+pub mod rows;
 pub use bookings::{Booking, BookingFigures, BookingOutcome, BookingReport, booking_report};
 pub use breakdown::{Accuracy, Bucket, COMMENTS_LISTED, Comment, Report, WAIT_BUCKETS, report};
 
 /// How a visit began.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum BeganBy {
     Issued,
     Transferred,
@@ -71,7 +74,8 @@ impl BeganBy {
 }
 
 /// How a visit ended.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
 pub enum Outcome {
     Served,
     Absent,
@@ -104,7 +108,7 @@ impl Outcome {
 }
 
 /// One stay of a ticket in one field's queue. Times are milliseconds since the epoch.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Visit {
     /// The local day the ticket was issued.
     pub day: NaiveDate,
