@@ -110,7 +110,7 @@ impl CityStore {
     }
 }
 
-impl motcua_web::session::SessionStore for CityStore {
+impl motcua_web::session::SqliteAccounts for CityStore {
     fn read_accounts<T, F>(
         &self,
         query: F,

@@ -28,8 +28,34 @@ pub const SESSION_COOKIE: &str = "motcua_session";
 const NAME_MAX: usize = 256;
 const PASSWORD_MAX: usize = 1024;
 
-/// Where a server keeps its users and sessions.
+/// Where a server keeps its users and sessions: the four questions signing in asks.
 pub trait SessionStore: Clone + Send + Sync + 'static {
+    /// An enabled user by name, with their password's hash.
+    fn user_for_login(
+        &self,
+        name: String,
+    ) -> impl Future<Output = Result<Option<(User, String)>, StoreError>> + Send;
+
+    /// A new session for a user still enabled: its token (only its hash is kept).
+    fn create_session(
+        &self,
+        user_id: i64,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<String, StoreError>> + Send;
+
+    fn delete_session(&self, token: String) -> impl Future<Output = Result<(), StoreError>> + Send;
+
+    /// The enabled user a live session's token names.
+    fn user_by_session(
+        &self,
+        token: String,
+        now_ms: i64,
+    ) -> impl Future<Output = Result<Option<User>, StoreError>> + Send;
+}
+
+/// A SQLite database with the hall's accounts tables: it answers [`SessionStore`] with
+/// `motcua_store::accounts`.
+pub trait SqliteAccounts: Clone + Send + Sync + 'static {
     /// Run `query` on a reader.
     fn read_accounts<T, F>(&self, query: F) -> impl Future<Output = Result<T, StoreError>> + Send
     where
@@ -43,7 +69,33 @@ pub trait SessionStore: Clone + Send + Sync + 'static {
         F: FnOnce(&Connection) -> Result<T, StoreError> + Send + 'static;
 }
 
-impl SessionStore for motcua_store::Store {
+impl<S: SqliteAccounts> SessionStore for S {
+    async fn user_for_login(&self, name: String) -> Result<Option<(User, String)>, StoreError> {
+        self.read_accounts(move |conn| accounts::user_for_login(conn, &name))
+            .await
+    }
+
+    async fn create_session(&self, user_id: i64, now_ms: i64) -> Result<String, StoreError> {
+        self.write_accounts(move |conn| accounts::create_session(conn, user_id, now_ms))
+            .await
+    }
+
+    async fn delete_session(&self, token: String) -> Result<(), StoreError> {
+        self.write_accounts(move |conn| accounts::delete_session(conn, &token))
+            .await
+    }
+
+    async fn user_by_session(
+        &self,
+        token: String,
+        now_ms: i64,
+    ) -> Result<Option<User>, StoreError> {
+        self.read_accounts(move |conn| accounts::user_by_session(conn, &token, now_ms))
+            .await
+    }
+}
+
+impl SqliteAccounts for motcua_store::Store {
     fn read_accounts<T, F>(&self, query: F) -> impl Future<Output = Result<T, StoreError>> + Send
     where
         T: Send + 'static,
@@ -123,10 +175,7 @@ pub async fn sign_in(
     }
     let attempt = guard.throttle.begin(&req.name, from.address, now_ms)?;
     let name = req.name;
-    let found = match db
-        .read_accounts(move |conn| accounts::user_for_login(conn, &name))
-        .await
-    {
+    let found = match db.user_for_login(name).await {
         Ok(found) => found,
         Err(e) => {
             guard.throttle.unchecked(attempt);
@@ -150,9 +199,7 @@ pub async fn sign_in(
         }
     };
     let user_id = user.id;
-    let token = db
-        .write_accounts(move |conn| accounts::create_session(conn, user_id, now_ms))
-        .await?;
+    let token = db.create_session(user_id, now_ms).await?;
     let cookie = Cookie::build((SESSION_COOKIE, token))
         .http_only(true)
         .same_site(SameSite::Strict)
@@ -209,8 +256,7 @@ pub fn lift_lock(guard: &SignIns, admin: &User, req: LiftLock) -> Result<(), App
 pub async fn sign_out(db: &impl SessionStore, jar: CookieJar) -> Result<CookieJar, AppError> {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let token = cookie.value().to_owned();
-        db.write_accounts(move |conn| accounts::delete_session(conn, &token))
-            .await?;
+        db.delete_session(token).await?;
     }
     Ok(jar.remove(Cookie::build(SESSION_COOKIE).path("/")))
 }
@@ -228,7 +274,5 @@ pub async fn staff_of(
     else {
         return Ok(None);
     };
-    Ok(db
-        .read_accounts(move |conn| accounts::user_by_session(conn, &token, now_ms))
-        .await?)
+    Ok(db.user_by_session(token, now_ms).await?)
 }
