@@ -97,6 +97,53 @@ struct CityCommon {
         default_value = "./motcua-city"
     )]
     data: PathBuf,
+    /// The collector's database: empty for the data dir's SQLite file, or a PostgreSQL URL
+    /// (`postgres://user:password@host:5432/motcua`) that several collector processes may
+    /// share. The master key stays in the data dir either way.
+    #[arg(long = "database", env = "MOTCUA_CITY_DATABASE", value_name = "URL")]
+    database: Option<String>,
+    /// On PostgreSQL, months of raw events kept (older months are dropped whole; the
+    /// figures stay). 0 keeps them all.
+    #[arg(long, env = "MOTCUA_CITY_RETENTION_MONTHS", default_value_t = 24)]
+    retention_months: u32,
+}
+
+impl CityCommon {
+    fn database(&self) -> anyhow::Result<motcua_city::db::Database> {
+        match self.database.as_deref().map(str::trim) {
+            None | Some("") => Ok(motcua_city::db::Database::Sqlite),
+            Some(url) if motcua_city::pg::is_postgres_url(url) => {
+                let mut settings = motcua_city::pg::PgSettings::new(url);
+                settings.retention_months = self.retention_months;
+                Ok(motcua_city::db::Database::Postgres(settings))
+            }
+            Some(_) => anyhow::bail!(
+                "--database is a PostgreSQL URL (postgres://user:password@host:5432/motcua), or empty for the data dir's SQLite file"
+            ),
+        }
+    }
+
+    /// The collector's database and master key, for a command-line tool.
+    async fn open(&self) -> anyhow::Result<(motcua_city::db::Db, Vec<u8>)> {
+        let db = motcua_city::db::Db::open(&self.data, &self.database()?)
+            .await
+            .with_context(|| self.where_())?;
+        let master = motcua_city::store::master_key(&self.data)?;
+        Ok((db, master))
+    }
+
+    fn where_(&self) -> String {
+        match self.database.as_deref() {
+            Some(url) if !url.trim().is_empty() => format!(
+                "cannot open the collector's database {}",
+                motcua_city::pg::redacted(url)
+            ),
+            _ => format!(
+                "cannot open the collector's data in {}",
+                self.data.display()
+            ),
+        }
+    }
 }
 
 /// The collector's built-in HTTPS (both, or neither: then plain HTTP, e.g. behind a proxy).
@@ -156,6 +203,14 @@ enum CityCommand {
         #[command(subcommand)]
         command: UserCommandCity,
     },
+    /// On PostgreSQL, a BI tool's login that reads the `bi` views and nothing else; the
+    /// password is read from standard input.
+    Reader {
+        /// The login's name (lower-case letters, digits and _).
+        name: String,
+        #[command(flatten)]
+        common: CityCommon,
+    },
 }
 
 #[derive(Subcommand)]
@@ -170,6 +225,30 @@ enum CityHallCommand {
     Rotate {
         /// The hall's code, e.g. hall-3f2a9c0d1b7e.
         code: String,
+        #[command(flatten)]
+        common: CityCommon,
+    },
+    /// Give a hall a new code (a commune renamed), keeping its history; prints its new
+    /// secret, once, for its `[city]` settings (the old code and secret stop working).
+    Recode {
+        /// The hall's code now.
+        code: String,
+        /// Its new code: 3 to 64 lower-case letters, digits, '-', '_' and '.'.
+        new_code: String,
+        /// Its new name, if it has one.
+        #[arg(long)]
+        name: Option<String>,
+        #[command(flatten)]
+        common: CityCommon,
+    },
+    /// Merge a hall into another (communes merged): its history, and anything it still
+    /// sends, counts as the other's from now on.
+    Merge {
+        /// The hall merged away.
+        code: String,
+        /// The hall it joins.
+        #[arg(long)]
+        into: String,
         #[command(flatten)]
         common: CityCommon,
     },
@@ -364,7 +443,13 @@ fn run() -> anyhow::Result<()> {
     }
 }
 
-fn city(command: CityCommand) -> anyhow::Result<()> {
+#[tokio::main]
+async fn city(command: CityCommand) -> anyhow::Result<()> {
+    let refused = |e: motcua_city::store::Error| anyhow::anyhow!("{e}");
+    let print_secret = |hall: motcua_city::store::Registered| {
+        println!("hall = \"{}\"", hall.code);
+        println!("secret = \"{}\"", hall.secret);
+    };
     match command {
         CityCommand::Serve {
             common,
@@ -373,38 +458,72 @@ fn city(command: CityCommand) -> anyhow::Result<()> {
             silent_after_minutes,
             trusted_proxies,
             tls,
-        } => city_serve(
-            common,
-            listen,
-            max_skew_seconds,
-            silent_after_minutes,
-            trusted_proxies,
-            tls,
-        ),
+        } => {
+            city_serve(
+                common,
+                listen,
+                max_skew_seconds,
+                silent_after_minutes,
+                trusted_proxies,
+                tls,
+            )
+            .await
+        }
         CityCommand::Hall {
             command: CityHallCommand::Add { name, common },
         } => {
-            let conn = motcua_city::store::open_for_admin(&common.data)?;
-            let master = motcua_city::store::master_key(&common.data)?;
-            let hall = motcua_city::store::register_hall(&conn, &master, &name, now_ms())
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (db, master) = common.open().await?;
+            let hall = db
+                .register_hall(master, name.clone(), now_ms())
+                .await
+                .map_err(refused)?;
             eprintln!(
                 "registered {name:?}; put these in the hall's settings ([city] hall and secret). The secret is shown this once:"
             );
-            println!("hall = \"{}\"", hall.code);
-            println!("secret = \"{}\"", hall.secret);
+            print_secret(hall);
             Ok(())
         }
         CityCommand::Hall {
             command: CityHallCommand::Rotate { code, common },
         } => {
-            let conn = motcua_city::store::open_for_admin(&common.data)?;
-            let master = motcua_city::store::master_key(&common.data)?;
-            let hall = motcua_city::store::rotate_secret(&conn, &master, &code)
-                .map_err(|e| anyhow::anyhow!("{e}"))?;
+            let (db, master) = common.open().await?;
+            let hall = db
+                .rotate_secret(master, code.clone())
+                .await
+                .map_err(refused)?;
             eprintln!("{code}: a new secret, shown this once; the old one no longer works:");
-            println!("hall = \"{}\"", hall.code);
-            println!("secret = \"{}\"", hall.secret);
+            print_secret(hall);
+            Ok(())
+        }
+        CityCommand::Hall {
+            command:
+                CityHallCommand::Recode {
+                    code,
+                    new_code,
+                    name,
+                    common,
+                },
+        } => {
+            let (db, master) = common.open().await?;
+            let hall = db
+                .recode(master, code.clone(), new_code, name)
+                .await
+                .map_err(refused)?;
+            eprintln!(
+                "{code} is now {}, its history kept; put these in the hall's settings ([city] hall and secret). The secret is shown this once:",
+                hall.code
+            );
+            print_secret(hall);
+            Ok(())
+        }
+        CityCommand::Hall {
+            command: CityHallCommand::Merge { code, into, common },
+        } => {
+            let (db, _) = common.open().await?;
+            db.merge(code.clone(), into.clone())
+                .await
+                .map_err(refused)?;
+            eprintln!("{code} is merged into {into}: its history counts as {into}'s");
             Ok(())
         }
         CityCommand::User {
@@ -412,18 +531,36 @@ fn city(command: CityCommand) -> anyhow::Result<()> {
         } => {
             let mut password = String::new();
             std::io::stdin().lock().read_line(&mut password)?;
-            let password = password.trim_end_matches(['\r', '\n']);
-            let conn = motcua_city::store::open_for_admin(&common.data)?;
-            let office = ["thành phố", "thống kê", "city", "thongke"];
-            let user = staff::add_user_in(&conn, &name, role, password, &office, now_ms())
+            let password = password.trim_end_matches(['\r', '\n']).to_owned();
+            let (db, _) = common.open().await?;
+            const OFFICE: &[&str] = &["thành phố", "thống kê", "city", "thongke"];
+            let user = db
+                .add_user(name, role, password, OFFICE, now_ms())
+                .await
                 .map_err(refused_user)?;
             eprintln!("added {} {:?} ({})", user.role.as_str(), user.name, user.id);
+            Ok(())
+        }
+        CityCommand::Reader { name, common } => {
+            let mut password = String::new();
+            std::io::stdin().lock().read_line(&mut password)?;
+            let password = password.trim_end_matches(['\r', '\n']);
+            let (db, _) = common.open().await?;
+            let Some(pg) = db.rows() else {
+                anyhow::bail!(
+                    "a reader is a PostgreSQL login: give --database postgres://… (the SQLite file is read with a copy of it)"
+                );
+            };
+            let reader = pg.add_reader(&name, password).await.map_err(refused)?;
+            eprintln!(
+                "added the login {:?}: it reads the views of the schema bi (README: \"The city's figures in a BI tool\")",
+                reader.name
+            );
             Ok(())
         }
     }
 }
 
-#[tokio::main]
 async fn city_serve(
     common: CityCommon,
     listen: String,
@@ -452,13 +589,10 @@ async fn city_serve(
         tls,
         ..Default::default()
     };
-    let state = motcua_city::build_state(&common.data, Arc::new(SystemClock), settings)
-        .with_context(|| {
-            format!(
-                "cannot open the collector's data in {}",
-                common.data.display()
-            )
-        })?;
+    let database = common.database()?;
+    let state = motcua_city::build_state(&common.data, &database, Arc::new(SystemClock), settings)
+        .await
+        .with_context(|| common.where_())?;
     let listener = tokio::net::TcpListener::bind(&listen)
         .await
         .with_context(|| format!("cannot listen on {listen}"))?;
@@ -468,23 +602,32 @@ async fn city_serve(
     }
     println!("motcua city collector listening on {base}");
     println!("  data:        {}", common.data.display());
+    if let Some(url) = common.database.as_deref().filter(|u| !u.trim().is_empty()) {
+        println!("  database:    {}", motcua_city::pg::redacted(url));
+    }
     println!("  dashboard:   {base}/city/");
     println!("  halls post:  {base}{}", motcua_web::protocol::BATCH_PATH);
     println!("  API:         {base}/api/openapi.json");
     let data = common.data.display();
-    let conn = motcua_city::store::open_for_admin(&common.data)?;
-    if accounts::count_users(&conn).map_err(|e| anyhow::anyhow!("{e}"))? == 0 {
+    let database = if common.database.is_some() {
+        " --database …"
+    } else {
+        ""
+    };
+    if state.store.count_users().await? == 0 {
         println!("  no account yet for the city office; add one (password on standard input):");
-        println!("    motcua city user add NAME --role manager --data {data}");
+        println!("    motcua city user add NAME --role manager --data {data}{database}");
     }
-    if motcua_city::store::halls(&conn)
+    if state
+        .store
+        .halls()
+        .await
         .map_err(|e| anyhow::anyhow!("{e}"))?
         .is_empty()
     {
         println!("  no hall registered yet; register each (it prints the hall's code and secret):");
-        println!("    motcua city hall add \"UBND phường …\" --data {data}");
+        println!("    motcua city hall add \"UBND phường …\" --data {data}{database}");
     }
-    drop(conn);
     println!();
     motcua_city::serve(listener, state, shutdown_signal()).await?;
     Ok(())

@@ -274,7 +274,8 @@ fn a_device_added_while_the_server_runs_can_issue_at_once() {
 fn the_config_may_be_named_in_the_environment_beside_the_collectors_variables() {
     let data = tempfile::tempdir().expect("temp dir");
     let example = concat!(env!("CARGO_MANIFEST_DIR"), "/../deploy/motcua.example.toml");
-    // MOTCUA_CONFIG and MOTCUA_CITY_DATA belong to the command line, not to the settings,
+    // MOTCUA_CONFIG and the collector's MOTCUA_CITY_DATA, MOTCUA_CITY_DATABASE, ... belong to
+    // the command line, not to the settings,
     // and MOTCUA_TEST_POSTGRES to the tests (scripts/test exports it for the whole run).
     let mut command = Command::new(BIN);
     command
@@ -282,6 +283,11 @@ fn the_config_may_be_named_in_the_environment_beside_the_collectors_variables() 
         .arg(data.path())
         .env("MOTCUA_CONFIG", example)
         .env("MOTCUA_CITY_DATA", data.path())
+        .env(
+            "MOTCUA_CITY_DATABASE",
+            "postgres://motcua:secret@127.0.0.1:5433/motcua",
+        )
+        .env("MOTCUA_CITY_RETENTION_MONTHS", "12")
         .env(
             "MOTCUA_TEST_POSTGRES",
             "postgres://motcua@127.0.0.1:5433/postgres",

@@ -340,12 +340,23 @@ impl Drop for TestHall {
     }
 }
 
+/// Which database a test's collector keeps its data in.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CityStore {
+    /// The data dir's SQLite file (the default, and the demo's).
+    Sqlite,
+    /// A fresh database on the tests' PostgreSQL ([`pg`]).
+    Postgres,
+}
+
 /// A running city collector: the real `motcua city serve` router on `127.0.0.1:0`, its
-/// own SQLite file and master key in a temp dir, and the clock the test moves (give it the
-/// halls' clock: batches are signed with the time they are sent).
+/// database (its own SQLite file, or a fresh PostgreSQL database) and master key in a temp
+/// dir, and the clock the test moves (give it the halls' clock: batches are signed with
+/// the time they are sent).
 pub struct TestCity {
     pub base: String,
     pub state: motcua_city::CityState,
+    pub database: motcua_city::db::Database,
     dir: DataDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
@@ -353,18 +364,46 @@ pub struct TestCity {
 
 impl TestCity {
     pub async fn start(clock: ManualClock) -> TestCity {
-        let dir = tempfile::tempdir().expect("temp dir");
-        Self::launch("127.0.0.1:0", DataDir::Temp(dir), clock).await
+        Self::start_on(CityStore::Sqlite, clock).await
     }
 
-    async fn launch(at: &str, dir: DataDir, clock: ManualClock) -> TestCity {
+    pub async fn start_on(store: CityStore, clock: ManualClock) -> TestCity {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let database = match store {
+            CityStore::Sqlite => motcua_city::db::Database::Sqlite,
+            CityStore::Postgres => motcua_city::db::Database::Postgres(
+                motcua_city::pg::PgSettings::new(pg::database().await),
+            ),
+        };
+        Self::launch("127.0.0.1:0", DataDir::Temp(dir), database, clock).await
+    }
+
+    /// A second collector process on the same database and master key, at its own address
+    /// (as several processes behind one proxy): PostgreSQL only.
+    pub async fn another_process(&self, clock: ManualClock) -> TestCity {
+        assert!(
+            matches!(self.database, motcua_city::db::Database::Postgres(_)),
+            "collector processes share a PostgreSQL database"
+        );
+        let dir = DataDir::Kept(self.data_dir().to_owned());
+        Self::launch("127.0.0.1:0", dir, self.database.clone(), clock).await
+    }
+
+    async fn launch(
+        at: &str,
+        dir: DataDir,
+        database: motcua_city::db::Database,
+        clock: ManualClock,
+    ) -> TestCity {
         let listener = TcpListener::bind(at).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let state = motcua_city::build_state(
             dir.path(),
+            &database,
             Arc::new(clock),
             motcua_city::CitySettings::default(),
         )
+        .await
         .expect("open the collector");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(motcua_city::serve(listener, state.clone(), async move {
@@ -373,6 +412,7 @@ impl TestCity {
         TestCity {
             base: format!("http://{addr}"),
             state,
+            database,
             dir,
             stop: Some(stop),
             task: Some(task),
@@ -394,7 +434,7 @@ impl TestCity {
         self.stop().await;
         let at = self.base.trim_start_matches("http://").to_owned();
         let dir = std::mem::replace(&mut self.dir, DataDir::Kept(PathBuf::new()));
-        Self::launch(&at, dir, clock).await
+        Self::launch(&at, dir, self.database.clone(), clock).await
     }
 
     pub fn data_dir(&self) -> &Path {
@@ -403,11 +443,44 @@ impl TestCity {
 
     /// Register a hall as `motcua city hall add` does: its code and secret.
     pub fn register(&self, name: &str) -> (String, String) {
-        let conn = motcua_city::store::open_for_admin(self.data_dir()).expect("open db");
         let master = motcua_city::store::master_key(self.data_dir()).expect("master key");
         let now = motcua_store::clock::Clock::now(&*self.state.clock).timestamp_millis();
-        let hall = motcua_city::store::register_hall(&conn, &master, name, now).expect("register");
+        let hall = match &self.database {
+            motcua_city::db::Database::Sqlite => {
+                let conn = motcua_city::store::open_for_admin(self.data_dir()).expect("open db");
+                motcua_city::store::register_hall(&conn, &master, name, now).expect("register")
+            }
+            // As the command does: a process of its own, with its own connection.
+            motcua_city::db::Database::Postgres(settings) => {
+                let (settings, name) = (settings.clone(), name.to_owned());
+                std::thread::spawn(move || {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .expect("runtime");
+                    runtime.block_on(async {
+                        let pg = motcua_city::pg::PgStore::open(&settings)
+                            .await
+                            .expect("open the database");
+                        pg.register_hall(&master, &name, now)
+                            .await
+                            .expect("register")
+                    })
+                })
+                .join()
+                .expect("register")
+            }
+        };
         (hall.code, hall.secret)
+    }
+
+    /// The city's copy of a hall's log: how many events, the first and the last number.
+    pub async fn log_of(&self, code: &str) -> (i64, i64, i64) {
+        self.state
+            .store
+            .log_of(code.to_owned())
+            .await
+            .expect("the city's log")
     }
 
     /// A hall's `[city]` settings for reporting here.
@@ -425,10 +498,11 @@ impl TestCity {
     /// A member of the city office, signed in.
     pub async fn staff(&self, name: &str, role: Role) -> Client {
         let password = format!("{name}-secret-pw");
-        {
-            let conn = motcua_city::store::open_for_admin(self.data_dir()).expect("open db");
-            motcua_web::accounts::add_user(&conn, name, role, &password, 0).expect("add user");
-        }
+        self.state
+            .store
+            .add_user(name.to_owned(), role, password.clone(), &[], 0)
+            .await
+            .expect("add user");
         let client = Client::new(self.base.clone(), None);
         let (status, body) = client
             .post("/api/session", json!({"name": name, "password": password}))

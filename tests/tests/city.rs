@@ -6,21 +6,40 @@ use motcua_domain::{DeviceKind, Role};
 use motcua_hall::config::Settings;
 use motcua_store::clock::ManualClock;
 use motcua_tests::openapi::{Document, concrete};
-use motcua_tests::{Client, Dice, TestCity, TestHall, error_code, opening_time, until};
+use motcua_tests::{CityStore, Client, Dice, TestCity, TestHall, error_code, opening_time, until};
 use motcua_web::protocol::{self, Batch, Profile, WireEvent};
 use serde_json::{Value, json};
 
-/// The city's copy of a hall's log: how many events, the first and the last.
-fn city_log(city: &TestCity, code: &str) -> (i64, i64, i64) {
-    let conn = rusqlite::Connection::open(city.data_dir().join("city.sqlite3")).expect("open");
-    conn.query_row(
-        "SELECT COUNT(*), COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM events
-         WHERE hall = (SELECT id FROM halls WHERE code = ?1)",
-        [code],
-        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-    )
-    .expect("count")
+/// Each test runs on both of the collector's stores: the embedded SQLite file and
+/// PostgreSQL (the harness's throwaway server).
+macro_rules! on_both_stores {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(motcua_tests::CityStore::Sqlite).await;
+                }
+            )*
+        }
+        mod on_postgresql {
+            $(
+                #[tokio::test]
+                async fn $name() {
+                    super::$name(motcua_tests::CityStore::Postgres).await;
+                }
+            )*
+        }
+    };
 }
+
+on_both_stores!(
+    a_busy_morning_reaches_the_city_complete_and_exactly_once_through_outages_and_restarts,
+    forged_tampered_replayed_and_out_of_order_batches_are_refused_and_store_nothing,
+    only_the_city_office_reads_the_city_figures,
+    the_collector_answers_each_documented_operation_as_documented_and_nothing_else,
+    a_quiet_hall_says_it_is_alive_and_is_not_taken_for_a_silent_one,
+);
 
 /// Some of a morning's work: tickets issued, called, served or absent, rated.
 async fn work(
@@ -104,10 +123,11 @@ fn comparable(stats: &Value) -> Value {
     v
 }
 
-#[tokio::test]
-async fn a_busy_morning_reaches_the_city_complete_and_exactly_once_through_outages_and_restarts() {
+async fn a_busy_morning_reaches_the_city_complete_and_exactly_once_through_outages_and_restarts(
+    store: CityStore,
+) {
     let clock = ManualClock::starting_at(opening_time());
-    let mut city = TestCity::start(clock.clone()).await;
+    let mut city = TestCity::start_on(store, clock.clone()).await;
     let (code, secret) = city.register("UBND phường Hoàn Kiếm");
     let settings = Settings {
         city: city.uplink(&code, &secret),
@@ -176,7 +196,7 @@ async fn a_busy_morning_reaches_the_city_complete_and_exactly_once_through_outag
     assert_eq!(now["uplink"]["hall"], json!(code));
     assert_eq!(u["acked_seq"].as_i64(), Some(last));
     // Every event exactly once, in order, none missing.
-    assert_eq!(city_log(&city, &code), (last, 1, last));
+    assert_eq!(city.log_of(&code).await, (last, 1, last));
 
     // The city's figures equal the hall's, with the same definitions.
     let city_office = city.staff("thongke", Role::Manager).await;
@@ -294,10 +314,11 @@ async fn signed(
     post(city, hall, timestamp, &signature, &body).await
 }
 
-#[tokio::test]
-async fn forged_tampered_replayed_and_out_of_order_batches_are_refused_and_store_nothing() {
+async fn forged_tampered_replayed_and_out_of_order_batches_are_refused_and_store_nothing(
+    store: CityStore,
+) {
     let clock = ManualClock::starting_at(opening_time());
-    let city = TestCity::start(clock.clone()).await;
+    let city = TestCity::start_on(store, clock.clone()).await;
     let (a, secret_a) = city.register("Phường A");
     let (b, secret_b) = city.register("Phường B");
     let now = opening_time().timestamp_millis();
@@ -397,12 +418,16 @@ async fn forged_tampered_replayed_and_out_of_order_batches_are_refused_and_store
     );
 
     // None of it stored anything.
-    assert_eq!(city_log(&city, &a), (3, 1, 3));
-    assert_eq!(city_log(&city, &b), (0, 0, 0));
+    assert_eq!(city.log_of(&a).await, (3, 1, 3));
+    assert_eq!(city.log_of(&b).await, (0, 0, 0));
     // A new secret for A: the old one stops working at once, the new one signs.
-    let conn = motcua_city::store::open_for_admin(city.data_dir()).expect("open");
     let master = motcua_city::store::master_key(city.data_dir()).expect("key");
-    let rotated = motcua_city::store::rotate_secret(&conn, &master, &a).expect("rotate");
+    let rotated = city
+        .state
+        .store
+        .rotate_secret(master, a.clone())
+        .await
+        .expect("rotate");
     assert_ne!(rotated.secret, secret_a);
     let (status, body) = signed(&city, &a, &secret_a, &batch(&a, 4..=5), now).await;
     assert_eq!(
@@ -418,12 +443,11 @@ async fn forged_tampered_replayed_and_out_of_order_batches_are_refused_and_store
         (status, ack),
         (200, json!({"acked_through": 5, "stored": 2}))
     );
-    assert_eq!(city_log(&city, &a), (5, 1, 5));
+    assert_eq!(city.log_of(&a).await, (5, 1, 5));
 }
 
-#[tokio::test]
-async fn only_the_city_office_reads_the_city_figures() {
-    let city = TestCity::start(ManualClock::starting_at(opening_time())).await;
+async fn only_the_city_office_reads_the_city_figures(store: CityStore) {
+    let city = TestCity::start_on(store, ManualClock::starting_at(opening_time())).await;
     city.register("Phường A");
     let clerk = city.staff("nhanvien", Role::Clerk).await;
     let admin = city.staff("quantri", Role::Admin).await;
@@ -480,9 +504,10 @@ async fn the_collectors_document_is_valid_openapi_made_from_its_routes() {
     }
 }
 
-#[tokio::test]
-async fn the_collector_answers_each_documented_operation_as_documented_and_nothing_else() {
-    let city = TestCity::start(ManualClock::starting_at(opening_time())).await;
+async fn the_collector_answers_each_documented_operation_as_documented_and_nothing_else(
+    store: CityStore,
+) {
+    let city = TestCity::start_on(store, ManualClock::starting_at(opening_time())).await;
     let (code, secret) = city.register("Phường A");
     let office = city.staff("thongke", Role::Manager).await;
     let (_, served) = city.anonymous().get("/api/openapi.json").await;
@@ -542,10 +567,9 @@ async fn the_collector_answers_each_documented_operation_as_documented_and_nothi
     );
 }
 
-#[tokio::test]
-async fn a_quiet_hall_says_it_is_alive_and_is_not_taken_for_a_silent_one() {
+async fn a_quiet_hall_says_it_is_alive_and_is_not_taken_for_a_silent_one(store: CityStore) {
     let clock = ManualClock::starting_at(opening_time());
-    let city = TestCity::start(clock.clone()).await;
+    let city = TestCity::start_on(store, clock.clone()).await;
     let (code, secret) = city.register("Xã yên tĩnh");
     let (never, _) = city.register("Xã chưa nối mạng");
     let settings = Settings {

@@ -103,7 +103,9 @@ async fn the_citys_database_and_key_are_for_its_user_only() {
     let root = open_parent();
     let data = root.path().join("city-data");
     let clock = Arc::new(ManualClock::starting_at(opening_time()));
-    let state = motcua_city::build_state(&data, clock.clone(), Default::default())
+    let sqlite = motcua_city::db::Database::Sqlite;
+    let state = motcua_city::build_state(&data, &sqlite, clock.clone(), Default::default())
+        .await
         .expect("open the collector");
     assert_eq!(mode(&data), 0o700, "the data dir");
     assert_eq!(mode(&data.join("city.key")), 0o600, "the master key");
@@ -123,7 +125,9 @@ async fn the_citys_database_and_key_are_for_its_user_only() {
         std::fs::Permissions::from_mode(0o644),
     )
     .expect("chmod");
-    let state = motcua_city::build_state(&data, clock, Default::default()).expect("reopen");
+    let state = motcua_city::build_state(&data, &sqlite, clock, Default::default())
+        .await
+        .expect("reopen");
     assert_eq!(
         mode(&data.join("city.key")),
         0o600,

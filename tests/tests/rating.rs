@@ -477,9 +477,11 @@ async fn a_collector_database_from_before_rating_sources_learns_them_from_the_lo
     let clock = ManualClock::starting_at(opening_time());
     let state = motcua_city::build_state(
         dir.path(),
+        &motcua_city::db::Database::Sqlite,
         std::sync::Arc::new(clock),
         motcua_city::CitySettings::default(),
     )
+    .await
     .expect("the collector opens and migrates it");
     drop(state);
 

@@ -4,7 +4,9 @@
 //!
 //! The hall's side, the store-and-forward uplink, is [`crate::uplink`].
 
+pub mod db;
 pub mod http;
+pub mod pg;
 pub mod plausible;
 pub mod store;
 
@@ -17,13 +19,15 @@ use tokio::net::TcpListener;
 
 pub use http::{CitySettings, CityState};
 
-/// Open the collector's data dir (database and master key) and build its state.
-pub fn build_state(
+/// Open the collector's database (the data dir's SQLite file, or PostgreSQL) and its
+/// master key (always in the data dir, never in the database), and build its state.
+pub async fn build_state(
     data_dir: &Path,
+    database: &db::Database,
     clock: Arc<dyn Clock>,
     settings: CitySettings,
 ) -> Result<CityState, StoreError> {
-    let store = store::CityStore::open(data_dir)?;
+    let store = db::Db::open(data_dir, database).await?;
     let master = store::master_key(data_dir)?;
     let connections = motcua_web::connections::Connections::new(
         settings.connections.clone(),

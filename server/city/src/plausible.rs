@@ -229,8 +229,8 @@ fn event(e: &WireEvent, latest_ms: i64) -> Result<(), Denied> {
 }
 
 /// An event on a ticket must come after the ticket was issued, and (but for a rating, a
-/// complaint and its handling, or the next day closing what was left open) within a day of it: checked against the visit
-/// the city holds, just before the event is folded.
+/// complaint and its handling, or the next day closing what was left open) within a day of
+/// it: checked against the visit the city holds, just before the event is folded.
 pub fn ticket_times(conn: &Connection, hall_id: i64, e: &Logged) -> Result<(), Denied> {
     let Some(ticket) = e.ticket else {
         return Ok(());
@@ -248,9 +248,18 @@ pub fn ticket_times(conn: &Connection, hall_id: i64, e: &Logged) -> Result<(), D
                 .optional()
         })
         .map_err(Denied::internal)?;
+    issued_before(issued_at, e)
+}
+
+/// [`ticket_times`] with the ticket's issue time as the city holds it (`None`: it holds no
+/// visit of the ticket).
+pub fn issued_before(issued_at: Option<i64>, e: &Logged) -> Result<(), Denied> {
     let Some(issued_at) = issued_at else {
         return Ok(());
     };
+    if matches!(e.event, Event::Issued { .. }) {
+        return Ok(());
+    }
     let since = e.at - issued_at;
     let open_ended = matches!(
         e.event,

@@ -21,6 +21,7 @@ const MIGRATIONS: &[&str] = &[
     include_str!("../migrations/003_rating_source.sql"),
     motcua_store::BOOKING_FIGURES_SCHEMA,
     motcua_store::DOSSIER_FIGURES_SCHEMA,
+    include_str!("../migrations/004_hall_boundaries.sql"),
 ];
 
 const DATABASE: &str = "city.sqlite3";
@@ -191,6 +192,46 @@ pub struct Registered {
     pub secret: String,
 }
 
+/// A hall's name as registered: trimmed, 1 to 200 characters, no control characters.
+pub(crate) fn hall_name(name: &str) -> Result<String, Error> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
+        return Err(Denied::invalid("bad_name", "a hall's name is 1 to 200 characters").into());
+    }
+    Ok(name.to_owned())
+}
+
+/// A new hall's code: `hall-` and 12 random hex digits.
+pub(crate) fn hall_code() -> String {
+    use rand::RngCore;
+    let mut id = [0u8; 6];
+    rand::rngs::OsRng.fill_bytes(&mut id);
+    format!("hall-{}", hex::encode(id))
+}
+
+/// A code given by hand (a re-coded hall): 3 to 64 lower-case letters, digits, `-`, `_`
+/// and `.`.
+pub(crate) fn check_code(code: &str) -> Result<(), Error> {
+    let ok = (3..=64).contains(&code.len())
+        && code
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "-_.".contains(c));
+    if ok {
+        Ok(())
+    } else {
+        Err(Denied::invalid(
+            "bad_code",
+            "a hall's code is 3 to 64 lower-case letters, digits, '-', '_' and '.'",
+        )
+        .into())
+    }
+}
+
+/// What is kept of a secret: its hash, to recognise it (never to check a signature).
+pub(crate) fn secret_hash(secret: &str) -> String {
+    hex::encode(Sha256::digest(secret.as_bytes()))
+}
+
 /// Register a hall: a new code, and its secret derived from the master key.
 pub fn register_hall(
     conn: &Connection,
@@ -198,24 +239,13 @@ pub fn register_hall(
     name: &str,
     now_ms: i64,
 ) -> Result<Registered, Error> {
-    let name = name.trim();
-    if name.is_empty() || name.chars().count() > 200 || name.chars().any(char::is_control) {
-        return Err(Denied::invalid("bad_name", "a hall's name is 1 to 200 characters").into());
-    }
-    use rand::RngCore;
-    let mut id = [0u8; 6];
-    rand::rngs::OsRng.fill_bytes(&mut id);
-    let code = format!("hall-{}", hex::encode(id));
+    let name = hall_name(name)?;
+    let code = hall_code();
     let secret = protocol::derive_secret(master, &code, 1);
     conn.execute(
         "INSERT INTO halls (code, name, key_version, secret_hash, registered_at)
          VALUES (?1, ?2, 1, ?3, ?4)",
-        params![
-            code,
-            name,
-            hex::encode(Sha256::digest(secret.as_bytes())),
-            now_ms
-        ],
+        params![code, name, secret_hash(&secret), now_ms],
     )?;
     Ok(Registered { code, secret })
 }
@@ -238,16 +268,93 @@ pub fn rotate_secret(conn: &Connection, master: &[u8], code: &str) -> Result<Reg
     let secret = protocol::derive_secret(master, code, version + 1);
     conn.execute(
         "UPDATE halls SET key_version = ?2, secret_hash = ?3 WHERE code = ?1",
-        params![
-            code,
-            version + 1,
-            hex::encode(Sha256::digest(secret.as_bytes()))
-        ],
+        params![code, version + 1, secret_hash(&secret)],
     )?;
     Ok(Registered {
         code: code.to_owned(),
         secret,
     })
+}
+
+/// Give a hall a new code (and name, if given), keeping its history; its secret follows
+/// the code, so a new one is made. The old code is kept among its former codes.
+pub fn recode(
+    conn: &Connection,
+    master: &[u8],
+    code: &str,
+    new_code: &str,
+    new_name: Option<&str>,
+) -> Result<Registered, Error> {
+    check_code(new_code)?;
+    let name = new_name.map(hall_name).transpose()?;
+    let version: Option<u32> = conn
+        .query_row(
+            "SELECT key_version FROM halls WHERE code = ?1",
+            [code],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let Some(version) = version else {
+        return Err(
+            Denied::not_found("hall_not_found", format!("no hall has the code {code:?}")).into(),
+        );
+    };
+    let secret = protocol::derive_secret(master, new_code, version + 1);
+    conn.execute(
+        "UPDATE halls SET code = ?2, name = COALESCE(?3, name), key_version = ?4,
+             secret_hash = ?5, former_codes = json_insert(former_codes, '$[#]', code)
+         WHERE code = ?1",
+        params![code, new_code, name, version + 1, secret_hash(&secret)],
+    )
+    .map_err(|e| match StoreError::from(e) {
+        StoreError::Duplicate(_) => Error::Denied(Denied::refused(
+            "code_taken",
+            format!("another hall has the code {new_code:?}"),
+        )),
+        StoreError::Sqlite(rusqlite::Error::SqliteFailure(f, _))
+            if f.code == rusqlite::ErrorCode::ConstraintViolation =>
+        {
+            Error::Denied(Denied::refused(
+                "code_taken",
+                format!("another hall has the code {new_code:?}"),
+            ))
+        }
+        other => other.into(),
+    })?;
+    Ok(Registered {
+        code: new_code.to_owned(),
+        secret,
+    })
+}
+
+/// Merge a hall into another: its history (and anything it still sends) counts as the
+/// other's from now on; halls merged into it before follow it.
+pub fn merge(conn: &Connection, code: &str, into: &str) -> Result<(), Error> {
+    let find = |c: &str| -> Result<Option<(i64, Option<i64>)>, Error> {
+        Ok(conn
+            .query_row(
+                "SELECT id, merged_into FROM halls WHERE code = ?1",
+                [c],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    };
+    let missing =
+        |c: &str| Denied::not_found("hall_not_found", format!("no hall has the code {c:?}"));
+    let (from_id, _) = find(code)?.ok_or_else(|| missing(code))?;
+    let (into_id, into_merged) = find(into)?.ok_or_else(|| missing(into))?;
+    if from_id == into_id || into_merged.is_some() {
+        return Err(Denied::refused(
+            "bad_merge",
+            "a hall merges into another hall that is not itself merged",
+        )
+        .into());
+    }
+    conn.execute(
+        "UPDATE halls SET merged_into = ?2 WHERE id = ?1 OR merged_into = ?1",
+        params![from_id, into_id],
+    )?;
+    Ok(())
 }
 
 /// What a batch is checked against.
@@ -505,9 +612,14 @@ pub struct HallRow {
     pub profile: Option<Profile>,
     pub registered_at: i64,
     pub last_report_at: Option<i64>,
+    /// The province (or city) it belongs to, for the country's page.
+    pub province: String,
+    /// The hall it was merged into: its history is read as that hall's.
+    pub merged_into: Option<i64>,
 }
 
-const HALL_COLUMNS: &str = "id, code, name, acked_seq, profile, registered_at, last_report_at";
+const HALL_COLUMNS: &str =
+    "id, code, name, acked_seq, profile, registered_at, last_report_at, province, merged_into";
 
 pub fn halls(conn: &Connection) -> Result<Vec<HallRow>, Error> {
     let mut stmt = conn.prepare_cached(&format!(
@@ -535,6 +647,8 @@ fn hall_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HallRow> {
         profile: profile.and_then(|p| serde_json::from_str(&p).ok()),
         registered_at: r.get(5)?,
         last_report_at: r.get(6)?,
+        province: r.get(7)?,
+        merged_into: r.get(8)?,
     })
 }
 
@@ -593,15 +707,56 @@ impl HallRow {
     }
 }
 
-/// People waiting now in each hall, as last reported: today's visits not yet called.
+/// People waiting now in each hall, as last reported: today's visits not yet called (a
+/// merged hall's under the hall it joined).
 pub fn waiting_now(
     conn: &Connection,
     day: &str,
 ) -> Result<std::collections::HashMap<i64, u64>, Error> {
     let mut stmt = conn.prepare_cached(
-        "SELECT hall, COUNT(*) FROM stat_visits
-         WHERE day = ?1 AND outcome IS NULL AND first_call IS NULL GROUP BY hall",
+        "SELECT COALESCE(h.merged_into, v.hall), COUNT(*) FROM stat_visits v
+         JOIN halls h ON h.id = v.hall
+         WHERE v.day = ?1 AND v.outcome IS NULL AND v.first_call IS NULL GROUP BY 1",
     )?;
     let rows = stmt.query_map([day], |r| Ok((r.get(0)?, r.get(1)?)))?;
     Ok(rows.collect::<Result<_, _>>()?)
+}
+
+/// A hall's visits, counter spans and bookings over a range of days: what its figures are
+/// made of.
+pub type History = (
+    Vec<motcua_domain::stats::Visit>,
+    Vec<motcua_domain::stats::Span>,
+    Vec<motcua_domain::stats::Booking>,
+);
+
+/// A hall's visits, spans and bookings of `from` to `to`, with those of the halls merged
+/// into it.
+pub fn history(
+    conn: &Connection,
+    hall: i64,
+    from: chrono::NaiveDate,
+    to: chrono::NaiveDate,
+) -> Result<History, Error> {
+    let mut ids = conn.prepare_cached("SELECT id FROM halls WHERE id = ?1 OR merged_into = ?1")?;
+    let ids: Vec<i64> = ids
+        .query_map([hall], |r| r.get(0))?
+        .collect::<Result<_, _>>()?;
+    let (mut visits, mut spans, mut bookings) = (Vec::new(), Vec::new(), Vec::new());
+    for id in ids {
+        visits.extend(stats::visits(conn, id, from, to)?);
+        spans.extend(stats::spans(conn, id, from, to)?);
+        bookings.extend(stats::bookings(conn, id, from, to)?);
+    }
+    Ok((visits, spans, bookings))
+}
+
+/// The city's copy of a hall's log: how many events, the first and the last number.
+pub fn log_of(conn: &Connection, code: &str) -> Result<(i64, i64, i64), Error> {
+    Ok(conn.query_row(
+        "SELECT COUNT(*), COALESCE(MIN(seq), 0), COALESCE(MAX(seq), 0) FROM events
+         WHERE hall = (SELECT id FROM halls WHERE code = ?1)",
+        [code],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?)
 }

@@ -528,12 +528,17 @@ impl Settings {
             }
             figment = figment.merge(Toml::file(file));
         }
-        // MOTCUA_CONFIG and the collector's MOTCUA_CITY_DATA / MOTCUA_CITY_LISTEN are the
-        // command line's, not settings; MOTCUA_TEST_POSTGRES is the tests' PostgreSQL
-        // (scripts/test exports it, and the tests start the binary in that environment).
+        // MOTCUA_CONFIG and the collector's MOTCUA_CITY_DATA, _LISTEN, _DATABASE, ... (one
+        // underscore: the hall's own `[city]` keys are MOTCUA_CITY__URL, ...) are the command
+        // line's, not settings; MOTCUA_TEST_POSTGRES is the tests' PostgreSQL (scripts/test
+        // exports it, and the tests start the binary in that environment).
         figment = figment.merge(
             Env::prefixed("MOTCUA_")
-                .ignore(&["config", "city_data", "city_listen", "test_postgres"])
+                .filter(|key| {
+                    let key = key.as_str().to_ascii_lowercase();
+                    let collectors = key.starts_with("city_") && !key.starts_with("city__");
+                    !(collectors || key == "config" || key == "test_postgres")
+                })
                 .split("__"),
         );
         figment

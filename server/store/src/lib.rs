@@ -88,6 +88,10 @@ pub enum StoreError {
     CommitFailed(String),
     #[error("a reader failed: {0}")]
     ReaderFailed(String),
+    /// A database server's failure (the collector's PostgreSQL): its message, never the
+    /// address or password it was reached with.
+    #[error("the database: {0}")]
+    Database(String),
     #[error("{0}")]
     Io(#[from] std::io::Error),
 }

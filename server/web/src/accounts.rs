@@ -32,7 +32,7 @@ fn valid_name(name: &str) -> Result<(), Error> {
 }
 
 /// A unique name taken: said as the refusal `name_taken`.
-fn taken(e: StoreError) -> Error {
+pub fn taken(e: StoreError) -> Error {
     match e {
         StoreError::Duplicate(what) => {
             Refusal::other("name_taken", format!("{what} exists already")).into()

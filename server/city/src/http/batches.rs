@@ -69,11 +69,7 @@ pub(super) async fn receive_batch(
         let max_skew_ms = state.settings.max_skew_seconds * 1000;
         // Who signed it, its signature, time and values: checked on a reader and a
         // blocking thread, so the writer only ever sees batches from a hall.
-        let lookup = hall.clone();
-        let signer = state
-            .store
-            .read::<_, city_store::Error, _>(move |conn| city_store::signer(conn, &lookup))
-            .await?;
+        let signer = state.store.signer(hall.clone()).await?;
         let verified = tokio::task::spawn_blocking(move || {
             city_store::verify(
                 &Check {
@@ -90,10 +86,7 @@ pub(super) async fn receive_batch(
         })
         .await
         .map_err(AppError::internal)??;
-        let ack = state
-            .store
-            .write::<_, city_store::Error, _>(move |conn| city_store::accept(conn, &verified))
-            .await?;
+        let ack = state.store.accept(verified).await?;
         Ok::<_, AppError>(ack)
     }
     .await;

@@ -58,7 +58,7 @@ pub(super) async fn list_halls(
 ) -> Result<Json<HallList>, AppError> {
     reader(&state, &jar).await?;
     let now = millis(state.clock.now());
-    let halls = state.store.read(city_store::halls).await?;
+    let halls = state.store.halls().await?;
     let listed: Vec<HallListed> = halls
         .iter()
         .map(|h| listed(h, &state.settings, now))
@@ -81,20 +81,30 @@ pub(super) fn today(state: &CityState) -> NaiveDate {
     local_day(state.clock.now(), state.settings.tz)
 }
 
-/// One hall's figures, from its rows in the statistics tables; the visits, spans and
-/// bookings are handed back for the city's total.
-pub(super) fn figures_of(
-    conn: &rusqlite::Connection,
+/// One hall's figures from its visits (with the halls merged into it): the visits,
+/// spans and bookings are handed back for the city's total.
+pub(super) async fn figures_of(
+    state: &CityState,
     row: &HallRow,
-    settings: &CitySettings,
     from: NaiveDate,
     to: NaiveDate,
     now_ms: i64,
 ) -> Result<HallReport, AppError> {
-    let hall = row.as_hall(settings.tz);
-    let visits = stored::visits(conn, row.id, from, to)?;
-    let spans = stored::spans(conn, row.id, from, to)?;
-    let bookings = stored::bookings(conn, row.id, from, to)?;
+    let hall = row.as_hall(state.settings.tz);
+    let (visits, spans, bookings) = state.store.hall_history(row, from, to).await?;
+    // A year of visits is a quarter of a second's work: off the async threads.
+    tokio::task::spawn_blocking(move || report_of(hall, visits, spans, bookings, now_ms))
+        .await
+        .map_err(AppError::internal)
+}
+
+fn report_of(
+    hall: motcua_domain::Hall,
+    visits: Vec<domain_stats::Visit>,
+    spans: Vec<domain_stats::Span>,
+    bookings: Vec<domain_stats::Booking>,
+    now_ms: i64,
+) -> HallReport {
     let targets: BTreeMap<String, u32> = hall
         .services
         .iter()
@@ -113,15 +123,15 @@ pub(super) fn figures_of(
             now: now_ms,
         },
     );
-    Ok(HallReport {
+    HallReport {
+        booking_report: domain_stats::booking_report(&bookings),
         hall,
         report,
-        booking_report: domain_stats::booking_report(&bookings),
         visits,
         spans,
         bookings,
         targets,
-    })
+    }
 }
 
 pub(super) struct HallReport {
@@ -161,75 +171,148 @@ pub struct Overview {
 
 pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Overview, AppError> {
     let (from, to) = hall_stats::range(q, today(state))?;
-    let settings = state.settings.clone();
     let now = millis(state.clock.now());
-    let day = today(state).to_string();
-    state
+    // A merged hall is part of the hall it joined, not a line of its own.
+    let halls: Vec<HallRow> = state
         .store
-        .read::<_, AppError, _>(move |conn| {
-            let halls = city_store::halls(conn)?;
-            let waiting = city_store::waiting_now(conn, &day)?;
-            let mut all_visits = Vec::new();
-            let mut all_spans = Vec::new();
-            let mut all_bookings = Vec::new();
-            let mut rows = Vec::new();
-            let mut targets: BTreeMap<String, u32> = BTreeMap::new();
-            for h in &halls {
-                let r = figures_of(conn, h, &settings, from, to, now)?;
-                // The city's total counts every hall's visits together, each against its
-                // own hall's targets: fields are told apart by hall.
-                for (code, minutes) in r.targets {
-                    targets.insert(format!("{}/{code}", h.id), minutes);
-                }
-                all_visits.extend(r.visits.into_iter().map(|mut v| {
-                    v.service = format!("{}/{}", h.id, v.service);
-                    // Two halls' dossiers are two dossiers, whatever their codes.
-                    for code in &mut v.dossiers {
-                        *code = format!("{}/{code}", h.id);
-                    }
-                    v
-                }));
-                all_spans.extend(r.spans.into_iter().map(|mut s| {
-                    // Counter numbers repeat from hall to hall.
-                    s.counter = 0;
-                    s
-                }));
-                all_bookings.extend(r.bookings);
-                rows.push(HallFigures {
-                    hall: listed(h, &settings, now),
-                    waiting_now: waiting.get(&h.id).copied().unwrap_or(0),
-                    figures: r.report.total,
-                    bookings: r.booking_report.total,
-                });
-            }
-            let mut total = domain_stats::report(
-                &all_visits,
-                &all_spans,
-                &Setup {
-                    tz: settings.tz,
-                    scale: 5,
-                    targets: &targets,
-                    official_targets: &BTreeMap::new(),
-                    counter_fields: None,
-                    now,
-                },
-            )
-            .total;
-            // The 766 figure adds each hall's on its own basis: a hall that attaches no
-            // codes counts its served visits, not nothing beside halls that do.
-            total.official =
-                domain_stats::OfficialFigure::combine(rows.iter().map(|r| &r.figures.official));
-            Ok(Overview {
-                from,
-                to,
-                generated_at: city_time(&settings, now),
-                silent_after_minutes: settings.silent_after_minutes,
-                total,
-                bookings: domain_stats::booking_report(&all_bookings).total,
-                halls: rows,
-            })
+        .halls()
+        .await?
+        .into_iter()
+        .filter(|h| h.merged_into.is_none())
+        .collect();
+    let waiting = state.store.waiting_now(today(state)).await?;
+    let lines = match state.store.rows() {
+        Some(pg) => from_rows(pg, &halls, from, to).await?,
+        None => from_visits(state, &halls, from, to, now).await?,
+    };
+    let rows: Vec<HallFigures> = halls
+        .iter()
+        .zip(lines.halls)
+        .map(|(h, (figures, bookings))| HallFigures {
+            hall: listed(h, &state.settings, now),
+            waiting_now: waiting.get(&h.id).copied().unwrap_or(0),
+            figures,
+            bookings,
         })
-        .await
+        .collect();
+    let mut total = lines.total;
+    // The 766 figure adds each hall's on its own basis: a hall that attaches no codes
+    // counts its served visits, not nothing beside halls that do.
+    total.official =
+        domain_stats::OfficialFigure::combine(rows.iter().map(|r| &r.figures.official));
+    Ok(Overview {
+        from,
+        to,
+        generated_at: city_time(&state.settings, now),
+        silent_after_minutes: state.settings.silent_after_minutes,
+        total,
+        bookings: lines.bookings,
+        halls: rows,
+    })
+}
+
+/// Each hall's figures and bookings, in the halls' order, and everyone's together.
+struct Lines {
+    halls: Vec<(Figures, BookingFigures)>,
+    total: Figures,
+    bookings: BookingFigures,
+}
+
+/// Every hall's figures from its visits (the embedded store: a city of some hundred
+/// halls), the total from all visits together.
+async fn from_visits(
+    state: &CityState,
+    halls: &[HallRow],
+    from: NaiveDate,
+    to: NaiveDate,
+    now: i64,
+) -> Result<Lines, AppError> {
+    let mut all_visits = Vec::new();
+    let mut all_spans = Vec::new();
+    let mut all_bookings = Vec::new();
+    let mut lines = Vec::new();
+    let mut targets: BTreeMap<String, u32> = BTreeMap::new();
+    for h in halls {
+        let r = figures_of(state, h, from, to, now).await?;
+        // The city's total counts every hall's visits together, each against its own
+        // hall's targets: fields are told apart by hall.
+        for (code, minutes) in r.targets {
+            targets.insert(format!("{}/{code}", h.id), minutes);
+        }
+        all_visits.extend(r.visits.into_iter().map(|mut v| {
+            v.service = format!("{}/{}", h.id, v.service);
+            // Two halls' dossiers are two dossiers, whatever their codes.
+            for code in &mut v.dossiers {
+                *code = format!("{}/{code}", h.id);
+            }
+            v
+        }));
+        all_spans.extend(r.spans.into_iter().map(|mut s| {
+            // Counter numbers repeat from hall to hall.
+            s.counter = 0;
+            s
+        }));
+        all_bookings.extend(r.bookings);
+        lines.push((r.report.total, r.booking_report.total));
+    }
+    let tz = state.settings.tz;
+    tokio::task::spawn_blocking(move || {
+        let total = domain_stats::report(
+            &all_visits,
+            &all_spans,
+            &Setup {
+                tz,
+                scale: 5,
+                targets: &targets,
+                official_targets: &BTreeMap::new(),
+                counter_fields: None,
+                now,
+            },
+        )
+        .total;
+        Lines {
+            halls: lines,
+            total,
+            bookings: domain_stats::booking_report(&all_bookings).total,
+        }
+    })
+    .await
+    .map_err(AppError::internal)
+}
+
+/// Every hall's figures from its figure rows (the store on PostgreSQL: the country's
+/// 3,321 halls), the total from all rows together: counts and means exact, percentiles to
+/// their bucket (`motcua_domain::stats::rows`).
+async fn from_rows(
+    pg: &crate::pg::PgStore,
+    halls: &[HallRow],
+    from: NaiveDate,
+    to: NaiveDate,
+) -> Result<Lines, AppError> {
+    use motcua_domain::stats::rows::Counts;
+    let mut by_hall: BTreeMap<i64, Counts> = pg
+        .rows_of(from, to)
+        .await?
+        .into_iter()
+        .map(|r| (r.hall, r.counts))
+        .collect();
+    let mut all = Counts::default();
+    // A hall's total is held to the national target, as the hall's own total is.
+    let national = f64::from(domain_stats::OFFICIAL_TARGET_PERCENT) / 100.0;
+    let lines = halls
+        .iter()
+        .map(|h| {
+            let counts = by_hall.remove(&h.id).unwrap_or_default();
+            all.add(&counts, 1);
+            let scale = h.profile.as_ref().map_or(5, |p| p.rating_scale);
+            (counts.figures(scale, national), counts.booking_figures())
+        })
+        .collect();
+    Ok(Lines {
+        halls: lines,
+        total: all.figures(5, national),
+        bookings: all.booking_figures(),
+    })
 }
 
 /// Every hall's figures side by side, and the city's.
@@ -352,27 +435,24 @@ pub(super) async fn one_hall(
     q: &RangeQuery,
 ) -> Result<StatsView, AppError> {
     let (from, to) = hall_stats::range(q, today(state))?;
-    let settings = state.settings.clone();
     let now = millis(state.clock.now());
-    state
+    let row = state
         .store
-        .read::<_, AppError, _>(move |conn| {
-            let row = city_store::hall(conn, &code)?
-                .ok_or_else(|| AppError::not_found("hall_not_found", "no hall has this code"))?;
-            let r = figures_of(conn, &row, &settings, from, to, now)?;
-            // Clerks are known to the city by their number in the hall, never by name.
-            let names = BTreeMap::new();
-            Ok(hall_stats::view(
-                &r.hall,
-                &names,
-                from,
-                to,
-                motcua_domain::local_time(&r.hall, now),
-                r.report,
-                r.booking_report,
-            ))
-        })
-        .await
+        .hall(code)
+        .await?
+        .ok_or_else(|| AppError::not_found("hall_not_found", "no hall has this code"))?;
+    let r = figures_of(state, &row, from, to, now).await?;
+    // Clerks are known to the city by their number in the hall, never by name.
+    let names = BTreeMap::new();
+    Ok(hall_stats::view(
+        &r.hall,
+        &names,
+        from,
+        to,
+        motcua_domain::local_time(&r.hall, now),
+        r.report,
+        r.booking_report,
+    ))
 }
 
 /// One hall's figures, as its own dashboard has them (clerks by number, not name).
@@ -463,21 +543,19 @@ pub(super) async fn dossiers_csv(
     reader(&state, &jar).await?;
     let (from, to) = hall_stats::range(&q, today(&state))?;
     let tz = state.settings.tz;
-    let body = state
+    let halls: BTreeMap<i64, (String, motcua_domain::Hall)> = state
         .store
-        .read::<_, AppError, _>(move |conn| {
-            let halls: BTreeMap<i64, (String, motcua_domain::Hall)> = city_store::halls(conn)?
-                .into_iter()
-                .map(|h| (h.id, (h.code.clone(), h.as_hall(tz))))
-                .collect();
-            let rows = motcua_store::dossier_ratings::dossier_ratings(conn, None, from, to)?;
-            hall_stats::dossiers_csv(
-                &rows,
-                |id| halls.get(&id).map(|(code, hall)| (code.as_str(), hall)),
-                true,
-            )
-        })
-        .await?;
+        .halls()
+        .await?
+        .into_iter()
+        .map(|h| (h.id, (h.code.clone(), h.as_hall(tz))))
+        .collect();
+    let rows = state.store.dossier_ratings(from, to).await?;
+    let body = hall_stats::dossiers_csv(
+        &rows,
+        |id| halls.get(&id).map(|(code, hall)| (code.as_str(), hall)),
+        true,
+    )?;
     Ok(hall_stats::csv_download(
         format!("motcua-danh-gia-ho-so-thanh-pho-{from}-{to}.csv"),
         body,

@@ -13,7 +13,7 @@ use super::*;
 )]
 pub(super) async fn metrics(State(state): State<CityState>) -> Result<Response, AppError> {
     let c = &state.counts;
-    let halls = state.store.read(city_store::halls).await?;
+    let halls = state.store.halls().await?;
     let now = millis(state.clock.now());
     let silent = halls
         .iter()

@@ -1,7 +1,8 @@
 //! The collector's HTTP side: halls post signed batches; the city office signs in and
 //! reads every hall's figures side by side, one hall in detail, and the exports.
 
-use super::store::{self as city_store, Check, CityStore, HallRow};
+use super::db::Db;
+use super::store::{self as city_store, Check, HallRow};
 use axum::Json;
 use axum::Router;
 use axum::body::Bytes;
@@ -18,7 +19,7 @@ use motcua_domain::numbering::local_day;
 use motcua_domain::stats::{self as domain_stats, BookingFigures, Figures, Setup};
 use motcua_store::accounts::User;
 use motcua_store::clock::Clock;
-use motcua_store::{millis, stats as stored};
+use motcua_store::millis;
 use motcua_web::Exposition;
 use motcua_web::extract::{Body, Path, Query, SESSION_COOKIE};
 use motcua_web::figures::{self as hall_stats, RangeQuery, StatsView};
@@ -181,7 +182,7 @@ pub struct Counts {
 
 #[derive(Clone, FromRef)]
 pub struct CityState {
-    pub store: CityStore,
+    pub store: Db,
     pub master: Arc<Vec<u8>>,
     pub clock: Arc<dyn Clock>,
     pub settings: Arc<CitySettings>,
