@@ -218,6 +218,18 @@ enum CityHallCommand {
     /// Register a hall and print its code and secret, once, for its `[city]` settings.
     Add {
         name: String,
+        /// The province (or city) it belongs to, for the country's page.
+        #[arg(long)]
+        province: Option<String>,
+        #[command(flatten)]
+        common: CityCommon,
+    },
+    /// Say which province (or city) a hall belongs to.
+    Province {
+        /// The hall's code.
+        code: String,
+        /// The province's name, e.g. "Hà Nội".
+        province: String,
         #[command(flatten)]
         common: CityCommon,
     },
@@ -470,13 +482,23 @@ async fn city(command: CityCommand) -> anyhow::Result<()> {
             .await
         }
         CityCommand::Hall {
-            command: CityHallCommand::Add { name, common },
+            command:
+                CityHallCommand::Add {
+                    name,
+                    province,
+                    common,
+                },
         } => {
             let (db, master) = common.open().await?;
             let hall = db
                 .register_hall(master, name.clone(), now_ms())
                 .await
                 .map_err(refused)?;
+            if let Some(province) = province {
+                db.set_province(hall.code.clone(), province)
+                    .await
+                    .map_err(refused)?;
+            }
             eprintln!(
                 "registered {name:?}; put these in the hall's settings ([city] hall and secret). The secret is shown this once:"
             );
@@ -514,6 +536,21 @@ async fn city(command: CityCommand) -> anyhow::Result<()> {
                 hall.code
             );
             print_secret(hall);
+            Ok(())
+        }
+        CityCommand::Hall {
+            command:
+                CityHallCommand::Province {
+                    code,
+                    province,
+                    common,
+                },
+        } => {
+            let (db, _) = common.open().await?;
+            db.set_province(code.clone(), province.clone())
+                .await
+                .map_err(refused)?;
+            eprintln!("{code} belongs to {province:?}");
             Ok(())
         }
         CityCommand::Hall {

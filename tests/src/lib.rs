@@ -474,6 +474,15 @@ impl TestCity {
         (hall.code, hall.secret)
     }
 
+    /// Say which province a hall belongs to, as `motcua city hall province` does.
+    pub async fn set_province(&self, code: &str, province: &str) {
+        self.state
+            .store
+            .set_province(code.to_owned(), province.to_owned())
+            .await
+            .expect("set the province");
+    }
+
     /// The city's copy of a hall's log: how many events, the first and the last number.
     pub async fn log_of(&self, code: &str) -> (i64, i64, i64) {
         self.state

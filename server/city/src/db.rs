@@ -174,6 +174,17 @@ impl Db {
         }
     }
 
+    /// Say which province (or city) a hall belongs to.
+    pub async fn set_province(&self, code: String, province: String) -> Result<(), Error> {
+        match self {
+            Db::Sqlite(s) => {
+                s.write(move |conn| sqlite::set_province(conn, &code, &province))
+                    .await
+            }
+            Db::Postgres(pg) => pg.set_province(&code, &province).await,
+        }
+    }
+
     /// Merge a hall into another: its history counts as the other's.
     pub async fn merge(&self, code: String, into: String) -> Result<(), Error> {
         match self {

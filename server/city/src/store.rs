@@ -327,6 +327,34 @@ pub fn recode(
     })
 }
 
+/// Say which province (or city) a hall belongs to (at most 100 characters).
+pub fn set_province(conn: &Connection, code: &str, province: &str) -> Result<(), Error> {
+    let province = check_province(province)?;
+    let changed = conn.execute(
+        "UPDATE halls SET province = ?2 WHERE code = ?1",
+        params![code, province],
+    )?;
+    if changed == 0 {
+        return Err(
+            Denied::not_found("hall_not_found", format!("no hall has the code {code:?}")).into(),
+        );
+    }
+    Ok(())
+}
+
+/// A province's name: trimmed, at most 100 characters, no control characters.
+pub(crate) fn check_province(province: &str) -> Result<String, Error> {
+    let province = province.trim();
+    if province.chars().count() > 100 || province.chars().any(char::is_control) {
+        return Err(Denied::invalid(
+            "bad_province",
+            "a province's name is at most 100 characters",
+        )
+        .into());
+    }
+    Ok(province.to_owned())
+}
+
 /// Merge a hall into another: its history (and anything it still sends) counts as the
 /// other's from now on; halls merged into it before follow it.
 pub fn merge(conn: &Connection, code: &str, into: &str) -> Result<(), Error> {

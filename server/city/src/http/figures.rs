@@ -12,6 +12,9 @@ pub struct HallListed {
     pub acked_seq: i64,
     pub silent: bool,
     pub minutes_since_report: Option<i64>,
+    /// The province (or city) it belongs to: at the country's collector, the collector
+    /// that forwarded it; empty where not set.
+    pub province: String,
 }
 
 pub(super) fn listed(h: &HallRow, settings: &CitySettings, now_ms: i64) -> HallListed {
@@ -26,6 +29,7 @@ pub(super) fn listed(h: &HallRow, settings: &CitySettings, now_ms: i64) -> HallL
         acked_seq: h.acked_seq,
         silent: minutes.is_none_or(|m| m >= settings.silent_after_minutes),
         minutes_since_report: minutes,
+        province: h.province.clone(),
     }
 }
 
@@ -166,7 +170,21 @@ pub struct Overview {
     pub total: Figures,
     /// Every hall's bookings together.
     pub bookings: BookingFigures,
+    /// Each province's halls together (one line, everyone's, where every hall is in the
+    /// same province).
+    pub provinces: Vec<ProvinceFigures>,
     pub halls: Vec<HallFigures>,
+}
+
+/// A province's halls together.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+pub struct ProvinceFigures {
+    /// Empty for the halls of no province.
+    pub province: String,
+    pub halls: u64,
+    #[serde(flatten)]
+    pub figures: Figures,
+    pub bookings: BookingFigures,
 }
 
 pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Overview, AppError> {
@@ -200,6 +218,14 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
     // counts its served visits, not nothing beside halls that do.
     total.official =
         domain_stats::OfficialFigure::combine(rows.iter().map(|r| &r.figures.official));
+    let mut provinces = lines.provinces;
+    for p in &mut provinces {
+        p.figures.official = domain_stats::OfficialFigure::combine(
+            rows.iter()
+                .filter(|r| r.hall.province == p.province)
+                .map(|r| &r.figures.official),
+        );
+    }
     Ok(Overview {
         from,
         to,
@@ -207,15 +233,24 @@ pub(super) async fn overview_of(state: &CityState, q: &RangeQuery) -> Result<Ove
         silent_after_minutes: state.settings.silent_after_minutes,
         total,
         bookings: lines.bookings,
+        provinces,
         halls: rows,
     })
 }
 
-/// Each hall's figures and bookings, in the halls' order, and everyone's together.
+/// Each hall's figures and bookings, in the halls' order, each province's, and
+/// everyone's together.
 struct Lines {
     halls: Vec<(Figures, BookingFigures)>,
+    provinces: Vec<ProvinceFigures>,
     total: Figures,
     bookings: BookingFigures,
+}
+
+/// The halls' provinces, each once, in order.
+fn provinces_of(halls: &[HallRow]) -> Vec<String> {
+    let set: std::collections::BTreeSet<&str> = halls.iter().map(|h| h.province.as_str()).collect();
+    set.into_iter().map(str::to_owned).collect()
 }
 
 /// Every hall's figures from its visits (the embedded store: a city of some hundred
@@ -232,7 +267,11 @@ async fn from_visits(
     let mut all_bookings = Vec::new();
     let mut lines = Vec::new();
     let mut targets: BTreeMap<String, u32> = BTreeMap::new();
+    // Where each hall's visits, spans and bookings begin in the lists: a province is its
+    // halls' stretches.
+    let mut starts = Vec::new();
     for h in halls {
+        starts.push((all_visits.len(), all_spans.len(), all_bookings.len()));
         let r = figures_of(state, h, from, to, now).await?;
         // The city's total counts every hall's visits together, each against its own
         // hall's targets: fields are told apart by hall.
@@ -256,24 +295,60 @@ async fn from_visits(
         lines.push((r.report.total, r.booking_report.total));
     }
     let tz = state.settings.tz;
+    let names = provinces_of(halls);
+    let province_of: Vec<String> = halls.iter().map(|h| h.province.clone()).collect();
     tokio::task::spawn_blocking(move || {
-        let total = domain_stats::report(
-            &all_visits,
-            &all_spans,
-            &Setup {
-                tz,
-                scale: 5,
-                targets: &targets,
-                official_targets: &BTreeMap::new(),
-                counter_fields: None,
-                now,
-            },
-        )
-        .total;
+        let setup = Setup {
+            tz,
+            scale: 5,
+            targets: &targets,
+            official_targets: &BTreeMap::new(),
+            counter_fields: None,
+            now,
+        };
+        let total = domain_stats::report(&all_visits, &all_spans, &setup).total;
+        let bookings = domain_stats::booking_report(&all_bookings).total;
+        let provinces = if names.len() == 1 {
+            vec![ProvinceFigures {
+                province: names.concat(),
+                halls: province_of.len() as u64,
+                figures: total.clone(),
+                bookings: bookings.clone(),
+            }]
+        } else {
+            let ends: Vec<(usize, usize, usize)> = starts
+                .iter()
+                .skip(1)
+                .copied()
+                .chain([(all_visits.len(), all_spans.len(), all_bookings.len())])
+                .collect();
+            names
+                .iter()
+                .map(|name| {
+                    let (mut v, mut sp, mut b) = (Vec::new(), Vec::new(), Vec::new());
+                    let mut count = 0;
+                    for ((p, start), end) in province_of.iter().zip(&starts).zip(&ends) {
+                        if p == name {
+                            count += 1;
+                            v.extend_from_slice(&all_visits[start.0..end.0]);
+                            sp.extend_from_slice(&all_spans[start.1..end.1]);
+                            b.extend_from_slice(&all_bookings[start.2..end.2]);
+                        }
+                    }
+                    ProvinceFigures {
+                        province: name.clone(),
+                        halls: count,
+                        figures: domain_stats::report(&v, &sp, &setup).total,
+                        bookings: domain_stats::booking_report(&b).total,
+                    }
+                })
+                .collect()
+        };
         Lines {
             halls: lines,
+            provinces,
             total,
-            bookings: domain_stats::booking_report(&all_bookings).total,
+            bookings,
         }
     })
     .await
@@ -297,6 +372,7 @@ async fn from_rows(
         .map(|r| (r.hall, r.counts))
         .collect();
     let mut all = Counts::default();
+    let mut by_province: BTreeMap<&str, (u64, Counts)> = BTreeMap::new();
     // A hall's total is held to the national target, as the hall's own total is.
     let national = f64::from(domain_stats::OFFICIAL_TARGET_PERCENT) / 100.0;
     let lines = halls
@@ -304,12 +380,24 @@ async fn from_rows(
         .map(|h| {
             let counts = by_hall.remove(&h.id).unwrap_or_default();
             all.add(&counts, 1);
+            let province = by_province.entry(h.province.as_str()).or_default();
+            province.0 += 1;
+            province.1.add(&counts, 1);
             let scale = h.profile.as_ref().map_or(5, |p| p.rating_scale);
             (counts.figures(scale, national), counts.booking_figures())
         })
         .collect();
     Ok(Lines {
         halls: lines,
+        provinces: by_province
+            .into_iter()
+            .map(|(province, (count, counts))| ProvinceFigures {
+                province: province.to_owned(),
+                halls: count,
+                figures: counts.figures(5, national),
+                bookings: counts.booking_figures(),
+            })
+            .collect(),
         total: all.figures(5, national),
         bookings: all.booking_figures(),
     })

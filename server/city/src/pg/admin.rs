@@ -112,6 +112,23 @@ impl PgStore {
         })
     }
 
+    /// Say which province (or city) a hall belongs to.
+    pub async fn set_province(&self, code: &str, province: &str) -> Result<(), Error> {
+        let province = crate::store::check_province(province)?;
+        let client = self.client().await?;
+        let changed = client
+            .execute(
+                "UPDATE halls SET province = $2 WHERE code = $1",
+                &[&code, &province],
+            )
+            .await
+            .map_err(db_error)?;
+        if changed == 0 {
+            return Err(not_found(code));
+        }
+        Ok(())
+    }
+
     /// Merge a hall into another: from now on its history (and anything it still sends)
     /// counts as the other's. Halls merged into it before follow it.
     pub async fn merge(&self, code: &str, into: &str) -> Result<(), Error> {
