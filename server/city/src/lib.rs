@@ -53,6 +53,25 @@ pub async fn serve(
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let connections = state.connections.clone();
+    // On PostgreSQL: this month's and next month's partitions made, months past the
+    // retention dropped, at start and every hour.
+    let partitions = state.store.rows().cloned().map(|pg| {
+        let clock = state.clock.clone();
+        tokio::spawn(async move {
+            let mut every_hour = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                every_hour.tick().await;
+                let now = motcua_store::millis(clock.now());
+                if let Err(error) = pg.keep_partitions(now).await {
+                    tracing::warn!(%error, "the events' partitions could not be kept");
+                }
+            }
+        })
+    });
     let app = http::router(state).layer(tower_http::trace::TraceLayer::new_for_http());
-    motcua_web::connections::serve(listener, app, connections, shutdown).await
+    let served = motcua_web::connections::serve(listener, app, connections, shutdown).await;
+    if let Some(task) = partitions {
+        task.abort();
+    }
+    served
 }

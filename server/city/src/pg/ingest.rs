@@ -12,6 +12,7 @@ use motcua_domain::event::Logged;
 use motcua_domain::stats::fold::{FoldedSpan, TicketVisits, fold_booking, fold_spans};
 use motcua_domain::stats::rows::{self, COLUMNS, Counts, Key, Part};
 use motcua_domain::stats::{Booking, BookingOutcome, Span};
+use motcua_store::StoreError;
 use motcua_web::protocol::{Ack, Batch};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
@@ -21,9 +22,21 @@ impl PgStore {
     /// Take a verified batch (see the module's note): the same answers as the SQLite
     /// store's `accept`, whichever collector process the batch reached.
     pub async fn accept(&self, verified: &Verified) -> Result<Ack, Error> {
+        let times: Vec<i64> = verified.batch.events.iter().map(|e| e.at).collect();
+        match self.try_accept(verified, &times).await {
+            // No partition for an event's month: another process dropped it (past the
+            // retention) since this one made it. Made again, the batch goes in.
+            Err(Error::Store(StoreError::Database(m))) if m.starts_with("23514") => {
+                partitions::forget(&self.partitions, &times);
+                self.try_accept(verified, &times).await
+            }
+            answer => answer,
+        }
+    }
+
+    async fn try_accept(&self, verified: &Verified, times: &[i64]) -> Result<Ack, Error> {
         let mut client = self.client().await?;
-        let months: Vec<i64> = verified.batch.events.iter().map(|e| e.at).collect();
-        partitions::ensure(&client, &self.partitions, &months).await?;
+        partitions::ensure(&client, &self.partitions, times).await?;
         let tx = client.transaction().await.map_err(db_error)?;
         let ack = accept_in(&tx, verified).await?;
         tx.commit().await.map_err(db_error)?;

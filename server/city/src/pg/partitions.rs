@@ -51,6 +51,15 @@ pub async fn ensure(
     Ok(())
 }
 
+/// Forget that the months of these times were made (another process may have dropped them).
+pub fn forget(made: &Made, times: &[i64]) {
+    if let Ok(mut made) = made.lock() {
+        for &t in times {
+            made.remove(&month_of(t));
+        }
+    }
+}
+
 async fn make(client: &tokio_postgres::Client, month: NaiveDate) -> Result<(), StoreError> {
     let next = month + Months::new(1);
     let table = name(month);
