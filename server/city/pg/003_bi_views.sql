@@ -2,7 +2,7 @@
 -- readable by the role `motcua_readers` (and nothing else of the collector's: no
 -- secrets, no accounts, no raw events). A hall merged into another counts as the other.
 -- Waits are in minutes; a median or 90th percentile is the upper edge of its bucket (at
--- most a minute wide under 30 minutes, 2 under an hour, 5 under two hours).
+-- most a minute wide under an hour, 5 minutes under two hours).
 
 CREATE SCHEMA bi;
 

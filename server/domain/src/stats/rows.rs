@@ -22,17 +22,17 @@ use chrono_tz::Tz;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
-/// The buckets' upper edges, in seconds: each minute to 30, each 2 minutes to 60, each 5 to
-/// 120, each 15 to 240, each 30 to 480; the last bucket (beyond 8 hours) is open.
-pub const BUCKET_UPPER_SECONDS: [i64; 73] = {
-    let mut edges = [0i64; 73];
+/// The buckets' upper edges, in seconds: each minute to 60, each 5 minutes to 120, each 15
+/// to 240, each 30 to 480; the last bucket (8 hours and more) is open. A bucket holds its
+/// lower edge and not its upper one, as the hall's wait distribution does
+/// ([`super::WAIT_BUCKETS`], whose edges are all edges here).
+pub const BUCKET_UPPER_SECONDS: [i64; 88] = {
+    let mut edges = [0i64; 88];
     let mut i = 0;
     let mut minute = 0;
-    while i < 73 {
-        minute += if minute < 30 {
+    while i < 88 {
+        minute += if minute < 60 {
             1
-        } else if minute < 60 {
-            2
         } else if minute < 120 {
             5
         } else if minute < 240 {
@@ -49,10 +49,9 @@ pub const BUCKET_UPPER_SECONDS: [i64; 73] = {
 /// How many buckets a histogram has: one per edge, and the open one.
 pub const BUCKETS: usize = BUCKET_UPPER_SECONDS.len() + 1;
 
-/// The bucket a duration (ms) falls in: the first whose upper edge it does not pass.
+/// The bucket a duration (ms) falls in: the first whose upper edge it has not reached.
 pub fn bucket(ms: i64) -> usize {
-    let seconds = ms.max(0) as f64 / 1000.0;
-    BUCKET_UPPER_SECONDS.partition_point(|&edge| (edge as f64) < seconds)
+    BUCKET_UPPER_SECONDS.partition_point(|&edge| edge * 1000 <= ms.max(0))
 }
 
 /// A bucket's bounds in seconds: (lower, upper), the last one's upper `None`.
@@ -355,6 +354,35 @@ impl Counts {
             complaints: n(C::complaints),
             result_pickups: n(C::result_pickups),
         }
+    }
+
+    /// The waits in the hall's wait distribution's buckets ([`super::WAIT_BUCKETS`]),
+    /// exact: each of its edges is an edge of the rows' buckets.
+    pub fn wait_histogram(&self) -> Vec<super::Bucket> {
+        let edges = super::WAIT_BUCKETS;
+        edges
+            .iter()
+            .enumerate()
+            .map(|(i, &from)| {
+                let to = edges.get(i + 1).copied();
+                let count = self
+                    .wait
+                    .iter()
+                    .enumerate()
+                    .filter(|(b, _)| {
+                        let (lower, _) = bucket_bounds(*b);
+                        lower >= i64::from(from) * 60
+                            && to.is_none_or(|t| lower < i64::from(t) * 60)
+                    })
+                    .map(|(_, c)| *c)
+                    .sum::<i64>();
+                super::Bucket {
+                    from_minutes: from,
+                    to_minutes: to,
+                    count: count.max(0) as u64,
+                }
+            })
+            .collect()
     }
 
     /// The bookings' counts (their lateness is not kept in rows).
@@ -684,19 +712,25 @@ mod tests {
     #[test]
     fn a_duration_falls_in_the_bucket_whose_edges_hold_it() {
         assert_eq!(bucket(0), 0);
-        assert_eq!(bucket(60_000), 0);
-        assert_eq!(bucket(60_001), 1);
+        assert_eq!(bucket(59_999), 0);
+        assert_eq!(bucket(60_000), 1);
         assert_eq!(bucket_bounds(1), (60, Some(120)));
-        assert_eq!(BUCKET_UPPER_SECONDS[29], 30 * 60);
-        assert_eq!(BUCKET_UPPER_SECONDS[30], 32 * 60);
+        assert_eq!(BUCKET_UPPER_SECONDS[59], 60 * 60);
+        assert_eq!(BUCKET_UPPER_SECONDS[60], 65 * 60);
         assert_eq!(BUCKET_UPPER_SECONDS[BUCKETS - 2], 480 * 60);
         assert_eq!(bucket(9 * 3_600_000), BUCKETS - 1);
         assert_eq!(bucket_bounds(BUCKETS - 1), (480 * 60, None));
-        for ms in [1, 59_999, 61_000, 1_800_001, 7_300_000, 28_800_000] {
+        for ms in [0, 1, 59_999, 61_000, 1_800_001, 7_300_000, 28_800_000] {
             let (lower, upper) = bucket_bounds(bucket(ms));
             assert!(
-                lower * 1000 < ms && upper.is_none_or(|u| ms <= u * 1000),
+                lower * 1000 <= ms && upper.is_none_or(|u| ms < u * 1000),
                 "{ms}"
+            );
+        }
+        for edge in super::super::WAIT_BUCKETS.iter().skip(1) {
+            assert!(
+                BUCKET_UPPER_SECONDS.contains(&(i64::from(*edge) * 60)),
+                "{edge}"
             );
         }
     }
