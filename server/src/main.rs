@@ -146,6 +146,26 @@ impl CityCommon {
     }
 }
 
+/// The country's collector a province's forwards its halls' days to (all three, or none).
+#[derive(clap::Args)]
+struct CityUpstream {
+    /// The country's collector, e.g. https://thongke.example.vn:8090 (this collector must
+    /// run on PostgreSQL).
+    #[arg(long, env = "MOTCUA_CITY_UPSTREAM", value_name = "URL", requires_all = ["upstream_code", "upstream_secret"])]
+    upstream: Option<String>,
+    /// This collector's code there (`motcua city region add` there prints it).
+    #[arg(long, env = "MOTCUA_CITY_UPSTREAM_CODE", requires = "upstream")]
+    upstream_code: Option<String>,
+    /// Its secret there; better in the environment than on the command line.
+    #[arg(
+        long,
+        env = "MOTCUA_CITY_UPSTREAM_SECRET",
+        hide_env_values = true,
+        requires = "upstream"
+    )]
+    upstream_secret: Option<String>,
+}
+
 /// The collector's built-in HTTPS (both, or neither: then plain HTTP, e.g. behind a proxy).
 #[derive(clap::Args)]
 struct CityTls {
@@ -192,6 +212,13 @@ enum CityCommand {
         trusted_proxies: Vec<std::net::IpAddr>,
         #[command(flatten)]
         tls: CityTls,
+        #[command(flatten)]
+        upstream: CityUpstream,
+    },
+    /// At the country's collector: the province collectors that forward their halls' days.
+    Region {
+        #[command(subcommand)]
+        command: CityRegionCommand,
     },
     /// Halls that report to the collector.
     Hall {
@@ -207,6 +234,17 @@ enum CityCommand {
     /// password is read from standard input.
     Reader {
         /// The login's name (lower-case letters, digits and _).
+        name: String,
+        #[command(flatten)]
+        common: CityCommon,
+    },
+}
+
+#[derive(Subcommand)]
+enum CityRegionCommand {
+    /// Register a province's collector and print its code and secret, once, for its
+    /// --upstream-code and --upstream-secret.
+    Add {
         name: String,
         #[command(flatten)]
         common: CityCommon,
@@ -470,6 +508,7 @@ async fn city(command: CityCommand) -> anyhow::Result<()> {
             silent_after_minutes,
             trusted_proxies,
             tls,
+            upstream,
         } => {
             city_serve(
                 common,
@@ -478,8 +517,28 @@ async fn city(command: CityCommand) -> anyhow::Result<()> {
                 silent_after_minutes,
                 trusted_proxies,
                 tls,
+                upstream,
             )
             .await
+        }
+        CityCommand::Region {
+            command: CityRegionCommand::Add { name, common },
+        } => {
+            let (db, master) = common.open().await?;
+            let Some(pg) = db.rows() else {
+                anyhow::bail!(
+                    "the country's collector keeps its figures on PostgreSQL: give --database postgres://…"
+                );
+            };
+            let region = pg
+                .register_region(&master, &name, now_ms())
+                .await
+                .map_err(refused)?;
+            eprintln!(
+                "registered {name:?}; give its collector these (--upstream-code, and --upstream-secret or MOTCUA_CITY_UPSTREAM_SECRET). The secret is shown this once:"
+            );
+            print_secret(region);
+            Ok(())
         }
         CityCommand::Hall {
             command:
@@ -605,7 +664,18 @@ async fn city_serve(
     silent_after_minutes: i64,
     trusted_proxies: Vec<std::net::IpAddr>,
     tls: CityTls,
+    upstream: CityUpstream,
 ) -> anyhow::Result<()> {
+    let upstream = match (
+        upstream.upstream,
+        upstream.upstream_code,
+        upstream.upstream_secret,
+    ) {
+        (Some(url), Some(code), Some(secret)) => {
+            Some(motcua_city::national::Upstream { url, code, secret })
+        }
+        _ => None,
+    };
     let tls = match (&tls.tls_cert, &tls.tls_key) {
         (Some(cert), Some(key)) => Some(motcua_web::tls::Tls::from_pem_files(cert, key).map_err(
             |e| {
@@ -624,9 +694,17 @@ async fn city_serve(
         silent_after_minutes,
         trusted_proxies: motcua_web::client::TrustedProxies::new(trusted_proxies),
         tls,
+        upstream: upstream.clone(),
         ..Default::default()
     };
-    let database = common.database()?;
+    let mut database = common.database()?;
+    match (&mut database, &upstream) {
+        (motcua_city::db::Database::Postgres(pg), Some(_)) => pg.forwards = true,
+        (motcua_city::db::Database::Sqlite, Some(_)) => anyhow::bail!(
+            "--upstream forwards the figure rows a collector on PostgreSQL keeps: give --database postgres://…"
+        ),
+        _ => {}
+    }
     let state = motcua_city::build_state(&common.data, &database, Arc::new(SystemClock), settings)
         .await
         .with_context(|| common.where_())?;
@@ -641,6 +719,14 @@ async fn city_serve(
     println!("  data:        {}", common.data.display());
     if let Some(url) = common.database.as_deref().filter(|u| !u.trim().is_empty()) {
         println!("  database:    {}", motcua_city::pg::redacted(url));
+    }
+    if let Some(upstream) = &upstream {
+        println!(
+            "  forwards to: {}{} as {}",
+            upstream.url.trim_end_matches('/'),
+            motcua_city::national::FIGURES_PATH,
+            upstream.code
+        );
     }
     println!("  dashboard:   {base}/city/");
     println!("  halls post:  {base}{}", motcua_web::protocol::BATCH_PATH);

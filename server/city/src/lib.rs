@@ -6,6 +6,7 @@
 
 pub mod db;
 pub mod http;
+pub mod national;
 pub mod pg;
 pub mod plausible;
 pub mod store;
@@ -68,9 +69,18 @@ pub async fn serve(
             }
         })
     });
+    // A province's collector forwards its halls' days to the country's.
+    let forwarding = match (state.store.rows(), &state.settings.upstream) {
+        (Some(pg), Some(upstream)) => Some(tokio::spawn(national::forward(
+            pg.clone(),
+            upstream.clone(),
+            state.clock.clone(),
+        ))),
+        _ => None,
+    };
     let app = http::router(state).layer(tower_http::trace::TraceLayer::new_for_http());
     let served = motcua_web::connections::serve(listener, app, connections, shutdown).await;
-    if let Some(task) = partitions {
+    for task in [partitions, forwarding].into_iter().flatten() {
         task.abort();
     }
     served

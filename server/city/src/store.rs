@@ -644,6 +644,9 @@ pub struct HallRow {
     pub province: String,
     /// The hall it was merged into: its history is read as that hall's.
     pub merged_into: Option<i64>,
+    /// Known through a province collector's forwarding (the country's collector): its
+    /// daily figures only.
+    pub forwarded: bool,
 }
 
 const HALL_COLUMNS: &str =
@@ -677,6 +680,7 @@ fn hall_from_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<HallRow> {
         last_report_at: r.get(6)?,
         province: r.get(7)?,
         merged_into: r.get(8)?,
+        forwarded: false,
     })
 }
 

@@ -114,7 +114,7 @@ pub(super) async fn receive_batch(
 
 /// The body, if it is at most `limit` bytes: a declared length over it is refused at once,
 /// an undeclared one as soon as it passes it.
-async fn read_limited(
+pub(super) async fn read_limited(
     headers: &HeaderMap,
     body: axum::body::Body,
     limit: usize,

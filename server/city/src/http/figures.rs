@@ -529,6 +529,9 @@ pub(super) async fn one_hall(
         .hall(code)
         .await?
         .ok_or_else(|| AppError::not_found("hall_not_found", "no hall has this code"))?;
+    if let (true, Some(pg)) = (row.forwarded, state.store.rows()) {
+        return from_days(state, pg, &row, from, to, now).await;
+    }
     let r = figures_of(state, &row, from, to, now).await?;
     // Clerks are known to the city by their number in the hall, never by name.
     let names = BTreeMap::new();
@@ -540,6 +543,65 @@ pub(super) async fn one_hall(
         motcua_domain::local_time(&r.hall, now),
         r.report,
         r.booking_report,
+    ))
+}
+
+/// A forwarded hall's figures at the country's collector, from its daily rows: the total,
+/// each field and each day (no counter, clerk or hour: the country keeps days only).
+async fn from_days(
+    state: &CityState,
+    pg: &crate::pg::PgStore,
+    row: &HallRow,
+    from: NaiveDate,
+    to: NaiveDate,
+    now: i64,
+) -> Result<StatsView, AppError> {
+    use motcua_domain::stats::rows::Counts;
+    let hall = row.as_hall(state.settings.tz);
+    let national = f64::from(domain_stats::OFFICIAL_TARGET_PERCENT) / 100.0;
+    let mut total = Counts::default();
+    let mut by_field: BTreeMap<String, Counts> = BTreeMap::new();
+    let mut by_day: BTreeMap<NaiveDate, Counts> = BTreeMap::new();
+    for (day, service, counts) in pg.hall_days(row.id, from, to).await? {
+        total.add(&counts, 1);
+        by_day.entry(day).or_default().add(&counts, 1);
+        if !service.is_empty() {
+            by_field.entry(service).or_default().add(&counts, 1);
+        }
+    }
+    let scale = hall.rating_scale;
+    let report = domain_stats::Report {
+        total: total.figures(scale, national),
+        by_field: by_field
+            .iter()
+            .map(|(f, c)| (f.clone(), c.figures(scale, national)))
+            .collect(),
+        by_counter: Vec::new(),
+        by_clerk: Vec::new(),
+        by_hour: Vec::new(),
+        by_day: by_day
+            .iter()
+            .map(|(d, c)| (*d, c.figures(scale, national)))
+            .collect(),
+        wait_histogram: total.wait_histogram(),
+        estimate: domain_stats::Accuracy {
+            quoted: 0,
+            mean_abs_error_minutes: None,
+            share_longer: None,
+            share_5_min_longer: None,
+        },
+        comments: Vec::new(),
+    };
+    let mut bookings = domain_stats::booking_report(&[]);
+    bookings.total = total.booking_figures();
+    Ok(hall_stats::view(
+        &hall,
+        &BTreeMap::new(),
+        from,
+        to,
+        motcua_domain::local_time(&hall, now),
+        report,
+        bookings,
     ))
 }
 

@@ -100,6 +100,7 @@ impl utoipa::Modify for Credentials {
 pub fn api_routes() -> OpenApiRouter<CityState> {
     OpenApiRouter::with_openapi(CityDoc::openapi())
         .routes(routes!(receive_batch))
+        .routes(routes!(receive_days))
         .routes(routes!(list_halls))
         .routes(routes!(overview))
         .routes(routes!(overview_csv))
@@ -146,6 +147,8 @@ pub struct CitySettings {
     pub connections: motcua_web::connections::ConnectionSettings,
     /// Built-in HTTPS (`--tls-cert`, `--tls-key`).
     pub tls: Option<motcua_web::tls::Tls>,
+    /// The country's collector this one forwards its halls' days to (on PostgreSQL).
+    pub upstream: Option<crate::national::Upstream>,
 }
 
 /// The largest batch a hall sends: at most 2,000 events (`city.batch_events`), the
@@ -165,6 +168,7 @@ impl Default for CitySettings {
             trusted_proxies: motcua_web::client::TrustedProxies::default(),
             connections: motcua_web::connections::ConnectionSettings::default(),
             tls: None,
+            upstream: None,
         }
     }
 }
@@ -286,9 +290,11 @@ async fn openapi() -> Json<&'static utoipa::openapi::OpenApi> {
 mod batches;
 mod figures;
 mod metrics;
+mod national;
 mod sign_in;
 
 use batches::*;
 use figures::*;
 use metrics::*;
+use national::*;
 use sign_in::*;

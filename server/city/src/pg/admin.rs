@@ -99,12 +99,15 @@ impl PgStore {
             return Err(not_found(code));
         };
         let secret = protocol::derive_secret(master, new_code, version as u32);
-        tx.execute(
-            "UPDATE halls SET secret_hash = $2 WHERE code = $1",
-            &[&new_code, &secret_hash(&secret)],
-        )
-        .await
-        .map_err(db_error)?;
+        let id: i64 = tx
+            .query_one(
+                "UPDATE halls SET secret_hash = $2 WHERE code = $1 RETURNING id",
+                &[&new_code, &secret_hash(&secret)],
+            )
+            .await
+            .map_err(db_error)?
+            .get(0);
+        self.forward_again(&tx, id).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(Registered {
             code: new_code.to_owned(),
@@ -162,7 +165,27 @@ impl PgStore {
         )
         .await
         .map_err(db_error)?;
+        self.forward_again(&tx, from_id).await?;
         tx.commit().await.map_err(db_error)?;
+        Ok(())
+    }
+
+    /// A hall's every day listed again for the country (it was re-coded or merged), when
+    /// this collector forwards.
+    async fn forward_again(
+        &self,
+        tx: &deadpool_postgres::Transaction<'_>,
+        hall: i64,
+    ) -> Result<(), Error> {
+        if self.forwards {
+            tx.execute(
+                "INSERT INTO upstream_outbox (hall, day)
+                 SELECT hall, day FROM figures_hall_daily WHERE hall = $1 ORDER BY day",
+                &[&hall],
+            )
+            .await
+            .map_err(db_error)?;
+        }
         Ok(())
     }
 

@@ -16,7 +16,6 @@ use motcua_store::StoreError;
 use motcua_web::protocol::{Ack, Batch};
 use std::collections::{BTreeMap, HashMap};
 use std::sync::LazyLock;
-use tokio_postgres::types::ToSql;
 
 impl PgStore {
     /// Take a verified batch (see the module's note): the same answers as the SQLite
@@ -38,13 +37,17 @@ impl PgStore {
         let mut client = self.client().await?;
         partitions::ensure(&client, &self.partitions, times).await?;
         let tx = client.transaction().await.map_err(db_error)?;
-        let ack = accept_in(&tx, verified).await?;
+        let ack = accept_in(&tx, verified, self.forwards).await?;
         tx.commit().await.map_err(db_error)?;
         Ok(ack)
     }
 }
 
-async fn accept_in(tx: &Transaction<'_>, verified: &Verified) -> Result<Ack, Error> {
+async fn accept_in(
+    tx: &Transaction<'_>,
+    verified: &Verified,
+    forwards: bool,
+) -> Result<Ack, Error> {
     let Verified {
         hall_id,
         ref batch,
@@ -101,7 +104,7 @@ async fn accept_in(tx: &Transaction<'_>, verified: &Verified) -> Result<Ack, Err
         .into());
     }
     let stored = store_events(tx, verified, acked).await?;
-    fold_and_count(tx, verified, acked).await?;
+    fold_and_count(tx, verified, acked, forwards).await?;
     tx.execute(
         "UPDATE halls SET acked_seq = $2, last_report_at = $3, profile = $4 WHERE id = $1",
         &[&hall_id, &batch.to_seq, &now_ms, &profile],
@@ -191,7 +194,12 @@ struct Folding {
 }
 
 /// Fold the batch's new events, as the hall folds them, and add their change to the rows.
-async fn fold_and_count(tx: &Transaction<'_>, v: &Verified, acked: i64) -> Result<(), Error> {
+async fn fold_and_count(
+    tx: &Transaction<'_>,
+    v: &Verified,
+    acked: i64,
+    forwards: bool,
+) -> Result<(), Error> {
     let hall_id = v.hall_id;
     let mut logged: Vec<Logged> = Vec::new();
     for e in v.batch.events.iter().filter(|e| e.seq > acked) {
@@ -241,7 +249,7 @@ async fn fold_and_count(tx: &Transaction<'_>, v: &Verified, acked: i64) -> Resul
     write_tickets(tx, hall_id, &folding.tickets, &targets, &mut add).await?;
     write_spans(tx, hall_id, &folding.spans, v.tz, &mut add).await?;
     write_bookings(tx, hall_id, &folding.bookings, &mut add).await?;
-    add_to_rows(tx, hall_id, &change).await
+    add_to_rows(tx, hall_id, &change, forwards).await
 }
 
 async fn load(tx: &Transaction<'_>, hall_id: i64, logged: &[Logged]) -> Result<Folding, Error> {
@@ -489,11 +497,66 @@ fn trimmed(buckets: &[i64]) -> &[i64] {
     &buckets[..end]
 }
 
-/// Add the batch's change to the four figure tables.
+/// One of the four figure tables, as [`add_row`] adds to it.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Table {
+    Hourly(u8),
+    Daily,
+    HallDaily,
+    /// Keyed by the month's first day.
+    HallMonthly,
+}
+
+/// Add `c` to a row of a figure table (made if missing).
+pub(super) async fn add_row(
+    tx: &Transaction<'_>,
+    table: Table,
+    hall: i64,
+    day: NaiveDate,
+    service: Option<&str>,
+    c: &Counts,
+) -> Result<(), Error> {
+    let sql = match table {
+        Table::Hourly(_) => HOURLY.as_str(),
+        Table::Daily => DAILY.as_str(),
+        Table::HallDaily => HALL_DAILY.as_str(),
+        Table::HallMonthly => HALL_MONTHLY.as_str(),
+    };
+    let statement = tx.prepare_cached(sql).await.map_err(db_error)?;
+    let service = service.unwrap_or_default();
+    let (wait, times) = (trimmed(&c.wait), trimmed(&c.service));
+    let done = match table {
+        Table::Hourly(hour) => {
+            let hour = i16::from(hour);
+            tx.execute(
+                &statement,
+                &[&hall, &day, &hour, &service, &c.values, &wait, &times],
+            )
+            .await
+        }
+        Table::Daily => {
+            tx.execute(
+                &statement,
+                &[&hall, &day, &service, &c.values, &wait, &times],
+            )
+            .await
+        }
+        Table::HallDaily | Table::HallMonthly => {
+            tx.execute(&statement, &[&hall, &day, &c.values, &wait, &times])
+                .await
+        }
+    };
+    done.map_err(db_error)?;
+    Ok(())
+}
+
+/// Add the batch's change to the four figure tables, and (when this collector forwards
+/// to the country's) list the hall-days changed in the outbox.
 async fn add_to_rows(
     tx: &Transaction<'_>,
     hall_id: i64,
     change: &BTreeMap<Key, Counts>,
+    forwards: bool,
 ) -> Result<(), Error> {
     let mut daily: BTreeMap<(NaiveDate, &str), Counts> = BTreeMap::new();
     let mut hall_daily: BTreeMap<NaiveDate, Counts> = BTreeMap::new();
@@ -507,69 +570,33 @@ async fn add_to_rows(
         let month = key.day.with_day(1).unwrap_or(key.day);
         hall_monthly.entry(month).or_default().add(c, 1);
     }
-    let [hourly, daily_s, hall_daily_s, hall_monthly_s] = [
-        HOURLY.as_str(),
-        DAILY.as_str(),
-        HALL_DAILY.as_str(),
-        HALL_MONTHLY.as_str(),
-    ];
-    let (hourly, daily_s, hall_daily_s, hall_monthly_s) = (
-        tx.prepare_cached(hourly).await.map_err(db_error)?,
-        tx.prepare_cached(daily_s).await.map_err(db_error)?,
-        tx.prepare_cached(hall_daily_s).await.map_err(db_error)?,
-        tx.prepare_cached(hall_monthly_s).await.map_err(db_error)?,
-    );
     // Every row's statement sent at once and answered in order (the connection pipelines
     // them): one round trip for the batch's rows, not one each.
-    let mut pending = Vec::new();
+    let mut runs = Vec::new();
     for (key, c) in change {
-        let hour = i16::from(key.hour);
-        let params: Vec<Box<dyn ToSql + Sync + Send>> = vec![
-            Box::new(hall_id),
-            Box::new(key.day),
-            Box::new(hour),
-            Box::new(key.service.clone()),
-            Box::new(c.values.clone()),
-            Box::new(trimmed(&c.wait).to_vec()),
-            Box::new(trimmed(&c.service).to_vec()),
-        ];
-        pending.push((hourly.clone(), params));
+        let table = Table::Hourly(key.hour);
+        runs.push(add_row(tx, table, hall_id, key.day, Some(&key.service), c));
     }
     for ((day, service), c) in &daily {
-        let params: Vec<Box<dyn ToSql + Sync + Send>> = vec![
-            Box::new(hall_id),
-            Box::new(*day),
-            Box::new((*service).to_owned()),
-            Box::new(c.values.clone()),
-            Box::new(trimmed(&c.wait).to_vec()),
-            Box::new(trimmed(&c.service).to_vec()),
-        ];
-        pending.push((daily_s.clone(), params));
+        runs.push(add_row(tx, Table::Daily, hall_id, *day, Some(service), c));
     }
-    for (statement, table) in [
-        (&hall_daily_s, &hall_daily),
-        (&hall_monthly_s, &hall_monthly),
-    ] {
-        for (day, c) in table {
-            let params: Vec<Box<dyn ToSql + Sync + Send>> = vec![
-                Box::new(hall_id),
-                Box::new(*day),
-                Box::new(c.values.clone()),
-                Box::new(trimmed(&c.wait).to_vec()),
-                Box::new(trimmed(&c.service).to_vec()),
-            ];
-            pending.push((statement.clone(), params));
-        }
+    for (day, c) in &hall_daily {
+        runs.push(add_row(tx, Table::HallDaily, hall_id, *day, None, c));
     }
-    let runs = pending.iter().map(|(statement, params)| {
-        let refs: Vec<&(dyn ToSql + Sync)> = params
-            .iter()
-            .map(|p| p.as_ref() as &(dyn ToSql + Sync))
-            .collect();
-        async move { tx.execute(statement, &refs).await }
-    });
+    for (month, c) in &hall_monthly {
+        runs.push(add_row(tx, Table::HallMonthly, hall_id, *month, None, c));
+    }
     for done in futures_util::future::join_all(runs).await {
-        done.map_err(db_error)?;
+        done?;
+    }
+    if forwards && !hall_daily.is_empty() {
+        let days: Vec<NaiveDate> = hall_daily.keys().copied().collect();
+        tx.execute(
+            "INSERT INTO upstream_outbox (hall, day) SELECT $1, unnest($2::date[])",
+            &[&hall_id, &days],
+        )
+        .await
+        .map_err(db_error)?;
     }
     Ok(())
 }

@@ -16,11 +16,13 @@
 
 mod admin;
 mod ingest;
+mod national;
 pub mod partitions;
 mod read;
 mod schema;
 
 pub use admin::ReaderRole;
+pub use national::Region;
 pub use read::RowsOf;
 
 use deadpool_postgres::{Manager, ManagerConfig, Pool, RecyclingMethod};
@@ -35,6 +37,8 @@ pub struct PgStore {
     retention_months: u32,
     /// The events' partitions this process has seen made.
     partitions: std::sync::Arc<partitions::Made>,
+    /// The hall-days changed are listed for the country's collector.
+    forwards: bool,
 }
 
 /// How the store is reached and what it keeps.
@@ -46,6 +50,9 @@ pub struct PgSettings {
     pub pool_size: usize,
     /// Months of raw events kept; older months are dropped whole (0: kept for ever).
     pub retention_months: u32,
+    /// This collector forwards its halls' days to the country's: list each hall-day that
+    /// changes in the outbox.
+    pub forwards: bool,
 }
 
 impl PgSettings {
@@ -54,6 +61,7 @@ impl PgSettings {
             url: url.into(),
             pool_size: 16,
             retention_months: 24,
+            forwards: false,
         }
     }
 }
@@ -128,6 +136,7 @@ impl PgStore {
             pool,
             retention_months: settings.retention_months,
             partitions: std::sync::Arc::default(),
+            forwards: settings.forwards,
         };
         let mut client = store.client().await?;
         schema::migrate(&mut client).await?;

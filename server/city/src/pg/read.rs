@@ -13,7 +13,7 @@ use std::collections::HashMap;
 use std::sync::LazyLock;
 
 const HALL_COLUMNS: &str = "id, code, name, acked_seq, profile, registered_at, last_report_at, \
-     province, merged_into";
+     province, merged_into, region IS NOT NULL";
 
 fn hall_from_row(r: &tokio_postgres::Row) -> HallRow {
     let profile: Option<serde_json::Value> = r.get(4);
@@ -27,6 +27,7 @@ fn hall_from_row(r: &tokio_postgres::Row) -> HallRow {
         last_report_at: r.get(6),
         province: r.get(7),
         merged_into: r.get(8),
+        forwarded: r.get(9),
     }
 }
 
@@ -111,7 +112,7 @@ impl PgStore {
         let client = self.client().await?;
         let row = client
             .query_opt(
-                "SELECT id, key_version FROM halls WHERE code = $1",
+                "SELECT id, key_version FROM halls WHERE code = $1 AND region IS NULL",
                 &[&code],
             )
             .await

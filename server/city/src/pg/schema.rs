@@ -15,6 +15,7 @@ fn steps() -> Vec<String> {
         include_str!("../../pg/001_collector.sql").to_owned(),
         figure_tables(),
         include_str!("../../pg/003_bi_views.sql").to_owned(),
+        include_str!("../../pg/004_national.sql").to_owned(),
     ]
 }
 
