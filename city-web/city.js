@@ -380,6 +380,9 @@ function renderHallHead() {
     t('hall.code', { code }),
   ].filter(Boolean);
   $('#hall-facts').textContent = facts.join(' · ');
+  // Opened from a province's level, the way back goes there and says so.
+  const line = level();
+  $('#back-label').textContent = line ? line.province || t('level.none') : t('hall.back');
 }
 
 function renderHall() {
