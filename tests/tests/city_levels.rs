@@ -437,6 +437,9 @@ async fn the_country_page_shows_its_provinces_opens_one_keeps_it_in_the_address_
         "the way back in English"
     );
     browser.assert_accessible("city-levels-province-en").await;
+    browser
+        .screenshot("city-levels-province-en-1920x1080")
+        .await;
     browser.click("#level-up").await;
     browser
         .wait_for("everyone", "document.body.dataset.level === 'all'")
