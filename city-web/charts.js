@@ -100,7 +100,8 @@ export function makeCityCharts(t, fmt, onPick) {
             value: shown((v) => fmt.percent(v == null ? null : v / 100)),
           },
           {
-            label: t('series.city'),
+            // The level's total: the city's, the country's or one province's.
+            label: stats.totalLabel ?? t('series.city'),
             scale: 'pct',
             stroke: INK,
             width: 2,

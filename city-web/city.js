@@ -6,7 +6,8 @@
 // sortable, filterable table, the city's key figures and two hall-by-hall charts. Both are
 // read again every minute while the range reaches today. A hall opens on its own page
 // (#hall/{code}/{from}/{to}) from GET /api/city/halls/{code}/stats, drawn by the hall dashboard's history.js (/dashboard/).
-// The overview's table and notes are in overview.js.
+// The overview's table and notes are in overview.js. Where the halls are in two provinces
+// or more, the overview has levels: everyone, or one province (#province/{name}/{from}/{to}).
 
 import { ApiError, api } from '/shared/api.js';
 import { applyStatic, errorText, makeI18n } from '/shared/i18n.js';
@@ -34,6 +35,7 @@ const state = {
   stats: null, // the last answer of /api/city/stats
   statsKey: null, // the range that answer is for
   code: null, // the hall on the hall page
+  province: null, // the overview's level: null for everyone, else a province ('' for none)
   hallStats: null,
   hallKey: null,
   sort: { key: 'default', dir: 1 },
@@ -45,7 +47,7 @@ const state = {
 let cityCharts = null;
 let hallView = null;
 const overview = makeOverview({ t, fmt, state, hashFor, rangeText, charts: () => cityCharts });
-const { hallInfo, hallRows, renderCity, renderTable } = overview;
+const { hallInfo, hallRows, level, renderCity, renderTable } = overview;
 
 const rangeKey = (r) => (r ? `${r.from}/${r.to}` : '');
 
@@ -63,29 +65,43 @@ function showDenied() {
   showView('denied');
 }
 
-/** `#/{from}/{to}` for the city, `#hall/{code}/{from}/{to}` for one hall. */
-function hashFor(page, code, range) {
+/**
+ * `#/{from}/{to}` for the city, `#province/{name}/{from}/{to}` for one province's halls
+ * (the level chosen now unless said), `#hall/{code}/{from}/{to}` for one hall.
+ */
+function hashFor(page, code, range, province = state.province) {
   const r = range ? `/${range.from}/${range.to}` : '';
-  return page === 'hall' ? `#hall/${encodeURIComponent(code)}${r}` : `#${r || '/'}`;
+  if (page === 'hall') return `#hall/${encodeURIComponent(code)}${r}`;
+  if (province != null) return `#province/${encodeURIComponent(province)}${r}`;
+  return `#${r || '/'}`;
 }
+
+const decoded = (s) => {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    return s;
+  }
+};
 
 function readHash() {
   const parts = location.hash.replace(/^#/, '').split('/');
   let page = 'city';
   let code = null;
+  let province = null;
   let rest = parts.slice(1);
   if (parts[0] === 'hall' && parts[1]) {
     page = 'hall';
-    try {
-      code = decodeURIComponent(parts[1]);
-    } catch {
-      code = parts[1];
-    }
+    code = decoded(parts[1]);
+    rest = parts.slice(2);
+  } else if (parts[0] === 'province' && parts.length > 1) {
+    // The halls of no province have the empty name: `#province//{from}/{to}`.
+    province = decoded(parts[1]);
     rest = parts.slice(2);
   }
   const [from, to] = rest;
   const range = dates.valid(from) && dates.valid(to) && from <= to ? { from, to } : null;
-  return { page, code, range };
+  return { page, code, province, range };
 }
 
 function writeHash(push = false) {
@@ -163,9 +179,13 @@ async function logout() {
 /** Show what the address names: the city or one hall, over its range (today if none). */
 function route() {
   if (state.view !== 'dash') return;
-  const { page, code, range } = readHash();
+  const { page, code, province, range } = readHash();
   const before = document.body.dataset.page;
   if (before === 'city' && page === 'hall') state.cityScroll = window.scrollY;
+  // A hall's page keeps the level it was opened from: its way back returns there.
+  const levelBefore = state.province;
+  if (page === 'city') state.province = province;
+  const levelChanged = page === 'city' && province !== levelBefore;
   state.page = page;
   state.code = page === 'hall' ? code : null;
   setRange(range ?? state.range ?? quickRange('today'), false);
@@ -178,12 +198,21 @@ function route() {
     if (before !== 'hall') window.scrollTo(0, 0);
   } else {
     if (state.statsKey !== rangeKey(state.range)) loadCity();
+    else if (levelChanged) renderCity();
     cityCharts.redraw();
-    document.title = `${t('app.title')} · motcua`;
-    // Back from a hall: where the reader was in the long table.
+    titleCity();
+    // Back from a hall: where the reader was in the long table; another level from its top.
     if (before === 'hall')
       window.scrollTo(0, state.statsKey === rangeKey(state.range) ? state.cityScroll : 0);
+    else if (levelChanged) window.scrollTo(0, 0);
   }
+}
+
+/** The window's title: the city's, or the province's at its level. */
+function titleCity() {
+  const line = level();
+  const name = line ? line.province || t('level.none') : null;
+  document.title = name ? `${name} · ${t('app.title')}` : `${t('app.title')} · motcua`;
 }
 
 function openHall(code) {
@@ -271,6 +300,7 @@ async function loadCity(quiet = false) {
     state.stats = stats;
     state.statsKey = rangeKey(r);
     renderCity();
+    if (state.page === 'city') titleCity();
     document.body.dataset.city = 'ready';
   } catch (err) {
     if (mine !== cityRequest) return;
@@ -350,6 +380,9 @@ function renderHallHead() {
     t('hall.code', { code }),
   ].filter(Boolean);
   $('#hall-facts').textContent = facts.join(' · ');
+  // Opened from a province's level, the way back goes there and says so.
+  const line = level();
+  $('#back-label').textContent = line ? line.province || t('level.none') : t('hall.back');
 }
 
 function renderHall() {
@@ -377,6 +410,7 @@ function wire() {
     if (state.view === 'denied') showDenied();
     if (state.view !== 'dash') return;
     renderCity();
+    if (state.page === 'city') titleCity();
     if (state.hallStats) renderHall();
     else renderHallHead();
   });
@@ -406,6 +440,17 @@ function wire() {
     if (e.key !== 'Escape') return;
     filter.value = '';
     filtered();
+  });
+  // The level selector goes where the provinces' links go (the address keeps the level).
+  $('#level-select').addEventListener('change', (e) => {
+    const v = e.target.value;
+    location.hash = hashFor('city', null, state.range, v.startsWith('p:') ? v.slice(2) : null);
+  });
+  // A click anywhere on a province's row opens it (the name is the link for the keyboard).
+  $('#provinces-table tbody').addEventListener('click', (e) => {
+    const tr = e.target.closest('tr[data-province]');
+    if (!tr || e.target.closest('a')) return;
+    location.hash = hashFor('city', null, state.range, tr.dataset.province);
   });
   $('#sort-reset').addEventListener('click', () => {
     state.sort = { key: 'default', dir: 1 };

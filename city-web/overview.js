@@ -2,6 +2,12 @@
 // gone silent, the city's key figures, and the table of halls (sortable by any column with the
 // mouse or the keyboard, filtered by name with or without diacritics). city.js reads the
 // figures and says when to draw them.
+//
+// Levels: where the halls are in two provinces or more (the country's collector, whose
+// halls' province is the collector that forwarded them), the overview starts with the
+// provinces' table, and a province chosen there (or in the level selector) narrows
+// everything below to its halls, with its own line as the total. The halls are filtered
+// here, from the same answer: choosing a level asks the collector nothing.
 
 import { h } from '/shared/el.js';
 import { dates } from '/dashboard/format.js';
@@ -26,6 +32,42 @@ const fold = (s) =>
 export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
   const $ = (sel) => document.querySelector(sel);
 
+  /** The provinces' lines, when there are levels to choose from (two provinces or more). */
+  function provinces() {
+    const list = state.stats?.provinces ?? [];
+    return list.length >= 2 ? list : [];
+  }
+
+  /** The chosen province's line, or null for everyone (also when it has no halls here). */
+  function level() {
+    if (state.province == null) return null;
+    return provinces().find((p) => p.province === state.province) ?? null;
+  }
+
+  /** A province as people read it: its name, or "no province yet". */
+  const provinceName = (p) => (p ? p : t('level.none'));
+
+  /** What the total of the level is called: the province, the country, or the city. */
+  function totalLabel() {
+    const line = level();
+    if (line) return provinceName(line.province);
+    return provinces().length ? t('level.country') : t('city.total');
+  }
+
+  /** The figures at the chosen level: its halls, and its line as their total. */
+  function scoped() {
+    const s = state.stats;
+    const line = level();
+    if (!s || !line) return s && { ...s, totalLabel: totalLabel() };
+    return {
+      ...s,
+      total: line,
+      bookings: line.bookings,
+      halls: (s.halls ?? []).filter((r) => (r.province ?? '') === line.province),
+      totalLabel: totalLabel(),
+    };
+  }
+
   function hallInfo(code) {
     return (
       state.halls?.halls?.find((x) => x.code === code) ??
@@ -47,11 +89,14 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
    * figures still gets its row, with no figures.
    */
   function hallRows() {
+    const line = level();
+    const here = (r) => !line || (r.province ?? '') === line.province;
     const list = new Map((state.halls?.halls ?? []).map((x) => [x.code, x]));
     const at = state.halls?.at ?? state.stats?.generated_at;
-    const rows = (state.stats?.halls ?? []).map((r) => ({ ...r }));
+    const rows = (state.stats?.halls ?? []).filter(here).map((r) => ({ ...r }));
     const seen = new Set(rows.map((r) => r.code));
-    for (const x of list.values()) if (!seen.has(x.code)) rows.push({ code: x.code, name: x.name });
+    for (const x of list.values())
+      if (!seen.has(x.code) && here(x)) rows.push({ code: x.code, name: x.name, province: x.province });
     for (const r of rows) {
       const x = list.get(r.code);
       if (x) {
@@ -210,11 +255,129 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
     $('#city-generated').textContent = t('city.generated', {
       time: `${fmt.dateShort(dates.of(s.generated_at))} ${fmt.time(s.generated_at)}`,
     });
+    renderLevels();
     renderReporting();
     renderKpis();
-    charts().show(s);
+    charts().show(scoped());
     renderTable();
     renderRanking();
+  }
+
+  /**
+   * The level selector and the provinces' table (at the country's level), or the chosen
+   * province's name and the way back; nothing where the halls are in one province or none.
+   */
+  function renderLevels() {
+    const box = $('#levels');
+    const all = provinces();
+    const line = level();
+    document.body.dataset.level = line ? 'province' : 'all';
+    box.hidden = !all.length;
+    if (!all.length) return;
+    const ordered = [...all].sort(
+      (a, b) => (a.province === '') - (b.province === '') || collator.compare(a.province, b.province),
+    );
+    $('#levels-title').textContent = line ? provinceName(line.province) : t('level.country');
+    $('#levels-sub').textContent = line
+      ? t('level.provinceHalls', { n: fmt.int(line.halls), all: fmt.int(all.length) })
+      : t('level.countryHalls', { n: fmt.int(all.length), halls: fmt.int(state.stats.halls?.length ?? 0) });
+    const up = $('#level-up');
+    up.hidden = !line;
+    up.href = hashFor('city', null, state.range, null);
+    $('#level-select').replaceChildren(
+      h('option', { value: '', selected: !line }, t('level.all')),
+      ...ordered.map((p) =>
+        h(
+          'option',
+          { value: `p:${p.province}`, selected: line?.province === p.province },
+          provinceName(p.province),
+        ),
+      ),
+    );
+    const wrap = $('#provinces-wrap');
+    wrap.hidden = Boolean(line);
+    if (line) return;
+
+    const cols = provinceColumns();
+    const table = $('#provinces-table');
+    table.tHead.replaceChildren(
+      h(
+        'tr',
+        {},
+        cols.map((c) =>
+          h(
+            'th',
+            { class: c.key === 'province' ? 'name' : null, dataset: { col: c.key }, scope: 'col' },
+            t(c.label),
+            c.minutes ? h('small', {}, ` (${t('unit.minShort')})`) : null,
+          ),
+        ),
+      ),
+    );
+    table.tBodies[0].replaceChildren(
+      ...ordered.map((p) =>
+        h(
+          'tr',
+          { dataset: { province: p.province } },
+          cols.map((c) =>
+            c.key === 'province'
+              ? h(
+                  'td',
+                  { class: 'name', dataset: { col: 'province' } },
+                  h(
+                    'a',
+                    {
+                      href: hashFor('city', null, state.range, p.province),
+                      class: 'province-link',
+                      title: t('level.open', { name: provinceName(p.province) }),
+                    },
+                    provinceName(p.province),
+                  ),
+                )
+              : numCell(c, p),
+          ),
+        ),
+      ),
+    );
+    const total = { ...(state.stats.total ?? {}), halls: state.stats.halls?.length ?? 0 };
+    table.tFoot.replaceChildren(
+      h(
+        'tr',
+        {},
+        cols.map((c) =>
+          c.key === 'province'
+            ? h('td', { class: 'name', dataset: { col: 'province' } }, t('level.country'))
+            : h('td', { class: 'num', dataset: { col: c.key } }, c.cell(c.value(total), total)),
+        ),
+      ),
+    );
+  }
+
+  /** The provinces' table: its name and halls, then the halls' own columns for the rest. */
+  function provinceColumns() {
+    const halls = columns();
+    const pick = ['served', 'waitMedian', 'within', 'absentRate', 'satisfied', 'official'];
+    return [
+      { key: 'province', label: 'col.province' },
+      num(
+        'halls',
+        (r) => r.halls,
+        (v) => fmt.int(v),
+        { label: 'col.halls' },
+      ),
+      ...pick.map((key) => halls.find((c) => c.key === key)),
+    ];
+  }
+
+  /** A figure's cell, as the halls' table draws it: a share with its faint bar behind. */
+  function numCell(c, r) {
+    const v = c.value(r);
+    const attrs = { class: 'num', dataset: { col: c.key } };
+    if (c.share && v != null) {
+      attrs.class = 'num share';
+      attrs.style = `--share: ${Math.round(Math.max(0, Math.min(1, v)) * 1000) / 10}%`;
+    }
+    return h('td', attrs, c.cell(v, r));
   }
 
   /**
@@ -233,7 +396,7 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
     $('#official-ranking-note').textContent = t('ranking.note', {
       met: fmt.int(met),
       all: fmt.int(counted.length),
-      p: fmt.percent(state.stats.total?.official?.target ?? 0.95),
+      p: fmt.percent(scoped().total?.official?.target ?? 0.95),
     });
     const none = hallRows()
       .filter((r) => r.official?.share == null)
@@ -330,9 +493,10 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
   }
 
   function renderKpis() {
-    const F = state.stats.total ?? {};
+    const s = scoped();
+    const F = s.total ?? {};
     const sat = F.satisfaction ?? {};
-    const waiting = (state.stats.halls ?? []).reduce((sum, r) => sum + (r.waiting_now ?? 0), 0);
+    const waiting = (s.halls ?? []).reduce((sum, r) => sum + (r.waiting_now ?? 0), 0);
     $('#city-kpis').replaceChildren(
       kpi('waitingNow', fmt.int(waiting), t('kpi.waitingNowHint')),
       kpi(
@@ -444,13 +608,7 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
               ],
         );
       }
-      const v = c.value(r);
-      const attrs = { class: 'num', dataset: { col: c.key } };
-      if (c.share && v != null) {
-        attrs.class = 'num share';
-        attrs.style = `--share: ${Math.round(Math.max(0, Math.min(1, v)) * 1000) / 10}%`;
-      }
-      return h('td', attrs, c.cell(v, r));
+      return numCell(c, r);
     };
     $('#halls-table tbody').replaceChildren(
       ...(rows.length
@@ -474,12 +632,13 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
           ]),
     );
 
-    // The whole city: the collector's own total (not a sum of shares), every hall included
-    // whatever the filter shows.
+    // The whole city (or the chosen province): the collector's own total (not a sum of
+    // shares), every hall of the level included whatever the filter shows.
+    const scope = scoped();
     const total = {
-      ...(s.total ?? {}),
-      bookings: s.bookings,
-      waiting_now: (s.halls ?? []).reduce((sum, r) => sum + (r.waiting_now ?? 0), 0),
+      ...(scope.total ?? {}),
+      bookings: scope.bookings,
+      waiting_now: (scope.halls ?? []).reduce((sum, r) => sum + (r.waiting_now ?? 0), 0),
     };
     const silent = all.filter((r) => r.silent).length;
     if (focusedCol) table.querySelector(`th[data-col="${focusedCol}"] button`)?.focus();
@@ -498,7 +657,7 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
             return h(
               'td',
               { class: 'name', dataset: { col: 'name' } },
-              t('city.total'),
+              scope.totalLabel,
               ' ',
               h('small', { class: 'muted' }, t('city.totalHalls', { n: fmt.int(all.length) })),
             );
@@ -516,5 +675,5 @@ export function makeOverview({ t, fmt, state, hashFor, rangeText, charts }) {
     );
   }
 
-  return { hallInfo, hallRows, renderCity, renderTable };
+  return { hallInfo, hallRows, level, renderCity, renderTable };
 }
