@@ -671,9 +671,12 @@ async fn city_serve(
         upstream.upstream_code,
         upstream.upstream_secret,
     ) {
-        (Some(url), Some(code), Some(secret)) => {
-            Some(motcua_city::national::Upstream { url, code, secret })
-        }
+        (Some(url), Some(code), Some(secret)) => Some(motcua_city::national::Upstream {
+            url,
+            code,
+            secret,
+            retry_max: std::time::Duration::from_secs(60),
+        }),
         _ => None,
     };
     let tls = match (&tls.tls_cert, &tls.tls_key) {

@@ -357,6 +357,7 @@ pub struct TestCity {
     pub base: String,
     pub state: motcua_city::CityState,
     pub database: motcua_city::db::Database,
+    settings: motcua_city::CitySettings,
     dir: DataDir,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<std::io::Result<()>>>,
@@ -375,7 +376,46 @@ impl TestCity {
                 motcua_city::pg::PgSettings::new(pg::database().await),
             ),
         };
-        Self::launch("127.0.0.1:0", DataDir::Temp(dir), database, clock).await
+        let settings = motcua_city::CitySettings::default();
+        Self::launch("127.0.0.1:0", DataDir::Temp(dir), database, settings, clock).await
+    }
+
+    /// A province's collector on PostgreSQL that forwards its halls' days to `upstream`
+    /// (the country's collector), retrying every second while it is down.
+    pub async fn start_forwarding(
+        clock: ManualClock,
+        upstream: motcua_city::national::Upstream,
+    ) -> TestCity {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut pg = motcua_city::pg::PgSettings::new(pg::database().await);
+        pg.forwards = true;
+        let settings = motcua_city::CitySettings {
+            upstream: Some(upstream),
+            ..Default::default()
+        };
+        let database = motcua_city::db::Database::Postgres(pg);
+        Self::launch("127.0.0.1:0", DataDir::Temp(dir), database, settings, clock).await
+    }
+
+    /// Register a province's collector here (the country's), as `motcua city region add`
+    /// does: how it forwards to this collector.
+    pub async fn register_region(&self, name: &str) -> motcua_city::national::Upstream {
+        let master = motcua_city::store::master_key(self.data_dir()).expect("master key");
+        let pg = self
+            .state
+            .store
+            .rows()
+            .expect("the country's collector is on PostgreSQL");
+        let region = pg
+            .register_region(&master, name, 0)
+            .await
+            .expect("register the region");
+        motcua_city::national::Upstream {
+            url: self.base.clone(),
+            code: region.code,
+            secret: region.secret,
+            retry_max: std::time::Duration::from_secs(1),
+        }
     }
 
     /// A second collector process on the same database and master key, at its own address
@@ -386,25 +426,23 @@ impl TestCity {
             "collector processes share a PostgreSQL database"
         );
         let dir = DataDir::Kept(self.data_dir().to_owned());
-        Self::launch("127.0.0.1:0", dir, self.database.clone(), clock).await
+        let settings = self.settings.clone();
+        Self::launch("127.0.0.1:0", dir, self.database.clone(), settings, clock).await
     }
 
     async fn launch(
         at: &str,
         dir: DataDir,
         database: motcua_city::db::Database,
+        settings: motcua_city::CitySettings,
         clock: ManualClock,
     ) -> TestCity {
         let listener = TcpListener::bind(at).await.expect("bind");
         let addr = listener.local_addr().expect("addr");
-        let state = motcua_city::build_state(
-            dir.path(),
-            &database,
-            Arc::new(clock),
-            motcua_city::CitySettings::default(),
-        )
-        .await
-        .expect("open the collector");
+        let state =
+            motcua_city::build_state(dir.path(), &database, Arc::new(clock), settings.clone())
+                .await
+                .expect("open the collector");
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(motcua_city::serve(listener, state.clone(), async move {
             let _ = stopped.await;
@@ -413,6 +451,7 @@ impl TestCity {
             base: format!("http://{addr}"),
             state,
             database,
+            settings,
             dir,
             stop: Some(stop),
             task: Some(task),
@@ -434,7 +473,8 @@ impl TestCity {
         self.stop().await;
         let at = self.base.trim_start_matches("http://").to_owned();
         let dir = std::mem::replace(&mut self.dir, DataDir::Kept(PathBuf::new()));
-        Self::launch(&at, dir, self.database.clone(), clock).await
+        let settings = self.settings.clone();
+        Self::launch(&at, dir, self.database.clone(), settings, clock).await
     }
 
     pub fn data_dir(&self) -> &Path {

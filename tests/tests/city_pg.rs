@@ -687,3 +687,228 @@ async fn halls_outlive_boundaries(store: CityStore) {
             .is_err()
     );
 }
+
+/// A hall's line of an overview, without what says how the collector hears from it.
+fn figures_of_line(overview: &Value, code: &str) -> Value {
+    let mut line = overview["halls"]
+        .as_array()
+        .expect("halls")
+        .iter()
+        .find(|h| h["code"] == code)
+        .cloned()
+        .unwrap_or_else(|| panic!("{code} in {overview}"));
+    if let Some(fields) = line.as_object_mut() {
+        for listing in [
+            "name",
+            "registered_at",
+            "last_report_at",
+            "acked_seq",
+            "silent",
+            "minutes_since_report",
+            "province",
+            "waiting_now",
+        ] {
+            fields.remove(listing);
+        }
+    }
+    line
+}
+
+#[tokio::test]
+async fn a_provinces_hall_days_reach_the_countrys_collector_once_through_its_outage() {
+    let clock = ManualClock::starting_at(opening_time() + Duration::hours(10));
+    let country = TestCity::start_on(CityStore::Postgres, clock.clone()).await;
+    let upstream = country.register_region("Hà Nội").await;
+    let region = upstream.code.clone();
+    let province = TestCity::start_forwarding(clock.clone(), upstream.clone()).await;
+    let mut halls = Vec::new();
+    for (i, name) in ["Phường Hoàn Kiếm", "Phường Ba Đình"]
+        .into_iter()
+        .enumerate()
+    {
+        let (code, secret) = province.register(name);
+        send(
+            &province,
+            &code,
+            &secret,
+            visits(1, &a_morning(0x70 + i as u64, 25)),
+        )
+        .await;
+        halls.push((code, secret));
+    }
+    let at_province = province.staff("thongke", Role::Manager).await;
+    let at_country = country.staff("quocgia", Role::Manager).await;
+    let same_lines = || async {
+        let (_, here) = at_province.get("/api/city/stats").await;
+        let (_, there) = at_country.get("/api/city/stats").await;
+        halls.iter().all(|(code, _)| {
+            there["halls"]
+                .as_array()
+                .is_some_and(|hs| hs.iter().any(|h| h["code"] == *code))
+                && figures_of_line(&here, code) == figures_of_line(&there, code)
+        })
+    };
+    until("the province's halls to reach the country", same_lines).await;
+    let (_, there) = at_country.get("/api/city/stats").await;
+    assert_eq!(there["provinces"][0]["province"], "Hà Nội", "{there}");
+    assert_eq!(there["total"]["served"], 50);
+    // A hall's page at the country: its days and fields, from the rows.
+    let (code, secret) = &halls[0];
+    let (status, page) = at_country
+        .get(&format!("/api/city/halls/{code}/stats"))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let (_, own) = at_province
+        .get(&format!("/api/city/halls/{code}/stats"))
+        .await;
+    for key in ["issued", "served", "within_target", "absent_rate"] {
+        assert_eq!(page["total"][key], own["total"][key], "{key}");
+    }
+    assert_eq!(page["by_field"].as_array().map(Vec::len), Some(2), "{page}");
+    assert_eq!(page["wait_histogram"], own["wait_histogram"]);
+    // The country cannot be signed for as a hall it only hears of.
+    let (status, body) = {
+        let batch = Batch {
+            hall: code.clone(),
+            from_seq: 1,
+            to_seq: 1,
+            profile: profile("x"),
+            events: visits(1, &[(1, opening_time().timestamp_millis(), 1, 1, 5)])[..1].to_vec(),
+        };
+        let body = serde_json::to_vec(&batch).expect("json");
+        let now = opening_time().timestamp_millis() + 10 * 60 * MINUTE;
+        let answer = reqwest::Client::new()
+            .post(format!("{}{}", country.base, protocol::BATCH_PATH))
+            .header(protocol::HALL_HEADER, code.as_str())
+            .header(protocol::TIMESTAMP_HEADER, now.to_string())
+            .header(
+                protocol::SIGNATURE_HEADER,
+                protocol::sign(secret, code, now, &body),
+            )
+            .body(body)
+            .send()
+            .await
+            .expect("post");
+        let status = answer.status().as_u16();
+        (status, answer.json::<Value>().await.expect("json"))
+    };
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("unknown_hall"))
+    );
+
+    // The country's collector goes down; the province goes on and keeps what it owes.
+    let mut country = country;
+    country.stop().await;
+    let pg = province.state.store.rows().expect("on PostgreSQL");
+    send(
+        &province,
+        code,
+        secret,
+        visits(
+            126,
+            &[(
+                26,
+                opening_time().timestamp_millis() + 300 * MINUTE,
+                MINUTE,
+                MINUTE,
+                5,
+            )],
+        ),
+    )
+    .await;
+    until("the province to notice the country is gone", || async {
+        let (_, waiting, error) = pg.upstream_state().await.expect("state");
+        waiting > 0 && error.is_some()
+    })
+    .await;
+    let country = country.start_again(clock.clone()).await;
+    let at_country = country.staff("quocgia2", Role::Manager).await;
+    until("the province's backlog to drain", || async {
+        let (_, waiting, error) = pg.upstream_state().await.expect("state");
+        waiting == 0 && error.is_none()
+    })
+    .await;
+    let (_, there) = at_country.get("/api/city/stats").await;
+    assert_eq!(
+        there["total"]["served"], 51,
+        "each hall-day once, the latest"
+    );
+
+    // Merged at the province: merged at the country too.
+    province
+        .state
+        .store
+        .merge(halls[1].0.clone(), halls[0].0.clone())
+        .await
+        .expect("merge");
+    until("the merge to reach the country", || async {
+        let (_, there) = at_country.get("/api/city/stats").await;
+        there["halls"].as_array().map(Vec::len) == Some(1)
+    })
+    .await;
+    let (_, there) = at_country.get("/api/city/stats").await;
+    assert_eq!(there["halls"][0]["served"], 51);
+
+    // What the country already has is acknowledged and changes nothing; a gap, a forged
+    // signature and an unknown region are refused.
+    let post_days = |batch: Value, secret: String, code: String| {
+        let base = country.base.clone();
+        async move {
+            let body = serde_json::to_vec(&batch).expect("json");
+            let now = opening_time().timestamp_millis() + 10 * 60 * MINUTE;
+            let answer = reqwest::Client::new()
+                .post(format!("{base}{}", motcua_city::national::FIGURES_PATH))
+                .header(protocol::HALL_HEADER, code.as_str())
+                .header(protocol::TIMESTAMP_HEADER, now.to_string())
+                .header(
+                    protocol::SIGNATURE_HEADER,
+                    protocol::sign(&secret, &code, now, &body),
+                )
+                .body(body)
+                .send()
+                .await
+                .expect("post");
+            let status = answer.status().as_u16();
+            (status, answer.json::<Value>().await.expect("json"))
+        }
+    };
+    let (acked, _, _) = pg.upstream_state().await.expect("state");
+    let empty = |from: i64, to: i64| json!({"region": region, "from_seq": from, "to_seq": to, "columns": [], "days": []});
+    let (status, ack) = post_days(empty(1, acked), upstream.secret.clone(), region.clone()).await;
+    assert_eq!(
+        (status, ack),
+        (200, json!({"acked_through": acked, "stored": 0}))
+    );
+    let (status, body) = post_days(
+        empty(acked + 2, acked + 3),
+        upstream.secret.clone(),
+        region.clone(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (409, Some("sequence_gap")),
+        "{body}"
+    );
+    let (status, body) =
+        post_days(empty(acked + 1, acked + 1), "0".repeat(64), region.clone()).await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("bad_signature")),
+        "{body}"
+    );
+    let (status, body) = post_days(
+        empty(1, 1),
+        upstream.secret.clone(),
+        "region-000000000000".into(),
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (401, Some("unknown_region")),
+        "{body}"
+    );
+    let (_, there) = at_country.get("/api/city/stats").await;
+    assert_eq!(there["total"]["served"], 51);
+}

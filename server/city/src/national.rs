@@ -68,14 +68,17 @@ pub struct Upstream {
     /// This collector's code there (`motcua city region add` there prints it).
     pub code: String,
     pub secret: String,
+    /// The longest pause between tries while the country's collector is unreachable.
+    pub retry_max: Duration,
 }
 
 /// Hall-days sent at most per batch.
 pub const DAYS_PER_BATCH: i64 = 200;
 
 /// Forward the outbox to the country's collector, for as long as the collector runs: a
-/// batch at a time, at once while there is more, every 10 s when there is not, backing off
-/// up to a minute while the country's collector is unreachable. One process forwards at a
+/// batch at a time, at once while there is more; when there is not, as soon as this
+/// process stores a change (or every 10 s, for another process's); backing off up to
+/// `retry_max` while the country's collector is unreachable. One process forwards at a
 /// time (the others find the outbox's lock taken).
 pub async fn forward(pg: PgStore, upstream: Upstream, clock: Arc<dyn Clock>) {
     let http = match reqwest::Client::builder()
@@ -98,12 +101,12 @@ pub async fn forward(pg: PgStore, upstream: Upstream, clock: Arc<dyn Clock>) {
             }
             Ok(_) => {
                 pause = Duration::from_secs(1);
-                tokio::time::sleep(Duration::from_secs(10)).await;
+                let _ = tokio::time::timeout(Duration::from_secs(10), pg.outbox_filled()).await;
             }
             Err(error) => {
                 tracing::warn!(%error, host = %host_of(&upstream.url), "forwarding to the country's collector failed");
                 tokio::time::sleep(pause).await;
-                pause = (pause * 2).min(Duration::from_secs(60));
+                pause = (pause * 2).min(upstream.retry_max.max(Duration::from_secs(1)));
             }
         }
     }

@@ -39,6 +39,9 @@ impl PgStore {
         let tx = client.transaction().await.map_err(db_error)?;
         let ack = accept_in(&tx, verified, self.forwards).await?;
         tx.commit().await.map_err(db_error)?;
+        if self.forwards && ack.stored > 0 {
+            self.outbox.notify_one();
+        }
         Ok(ack)
     }
 }

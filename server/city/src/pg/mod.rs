@@ -39,6 +39,8 @@ pub struct PgStore {
     partitions: std::sync::Arc<partitions::Made>,
     /// The hall-days changed are listed for the country's collector.
     forwards: bool,
+    /// Told when this process lists hall-days in the outbox.
+    outbox: std::sync::Arc<tokio::sync::Notify>,
 }
 
 /// How the store is reached and what it keeps.
@@ -137,11 +139,17 @@ impl PgStore {
             retention_months: settings.retention_months,
             partitions: std::sync::Arc::default(),
             forwards: settings.forwards,
+            outbox: std::sync::Arc::default(),
         };
         let mut client = store.client().await?;
         schema::migrate(&mut client).await?;
         drop(client);
         Ok(store)
+    }
+
+    /// Resolves when this process next lists hall-days for the country.
+    pub async fn outbox_filled(&self) {
+        self.outbox.notified().await;
     }
 
     /// A connection of the pool.
