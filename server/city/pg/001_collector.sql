@@ -53,14 +53,15 @@ CREATE TRIGGER events_are_never_changed BEFORE UPDATE OR DELETE ON events
     FOR EACH ROW EXECUTE FUNCTION motcua_append_only();
 
 -- Each ticket's visits, in order, with the dossiers it carries, as the hall's figures read
--- them (motcua_domain::stats::fold::TicketVisits), and its part in the figure rows
--- (motcua_domain::stats::rows::Part) to take back when the ticket moves on.
+-- them (motcua_domain::stats::fold::TicketVisits), and the target waits of its fields it was
+-- counted with (field -> minutes): its part in the figure rows is counted again with them
+-- to be taken back exactly when the ticket moves on.
 CREATE TABLE tickets (
     hall      bigint NOT NULL,
     ticket_id bigint NOT NULL,
     day       date NOT NULL,
     visits    jsonb NOT NULL,
-    counted   jsonb NOT NULL,
+    targets   jsonb NOT NULL,
     PRIMARY KEY (hall, ticket_id)
 );
 CREATE INDEX tickets_by_day ON tickets (hall, day);
@@ -95,12 +96,21 @@ CREATE TABLE bookings (
 );
 CREATE INDEX bookings_by_day ON bookings (hall, day);
 
--- Bucket counts added element by element (the longer array's length).
+-- Bucket counts added element by element (the longer array's length). In place, in
+-- PL/pgSQL: the side-by-side read adds a hundred thousand arrays at a time.
 CREATE FUNCTION motcua_add_buckets(a bigint[], b bigint[]) RETURNS bigint[]
-    LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$
-    SELECT coalesce(array_agg(coalesce(x, 0) + coalesce(y, 0) ORDER BY i), '{}')
-    FROM unnest(coalesce(a, '{}'), coalesce(b, '{}')) WITH ORDINALITY AS t(x, y, i)
-$$;
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    i integer;
+BEGIN
+    IF a IS NULL THEN
+        RETURN coalesce(b, '{}');
+    END IF;
+    FOR i IN 1 .. coalesce(cardinality(b), 0) LOOP
+        a[i] := coalesce(a[i], 0) + b[i];
+    END LOOP;
+    RETURN a;
+END $$;
 
 CREATE AGGREGATE motcua_sum_buckets(bigint[]) (
     SFUNC = motcua_add_buckets, STYPE = bigint[], INITCOND = '{}'

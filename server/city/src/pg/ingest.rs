@@ -5,12 +5,12 @@
 
 use super::{PgStore, db_error, partitions};
 use crate::store::{Error, Verified};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use deadpool_postgres::Transaction;
 use motcua_domain::Error as Denied;
 use motcua_domain::event::Logged;
 use motcua_domain::stats::fold::{FoldedSpan, TicketVisits, fold_booking, fold_spans};
-use motcua_domain::stats::rows::{self, COLUMNS, Counts, Key, Part};
+use motcua_domain::stats::rows::{self, COLUMNS, Counts, Key};
 use motcua_domain::stats::{Booking, BookingOutcome, Span};
 use motcua_store::StoreError;
 use motcua_web::protocol::{Ack, Batch};
@@ -266,7 +266,7 @@ async fn load(tx: &Transaction<'_>, hall_id: i64, logged: &[Logged]) -> Result<F
     let mut tickets = BTreeMap::new();
     for r in tx
         .query(
-            "SELECT ticket_id, visits, counted FROM tickets WHERE hall = $1 AND ticket_id = ANY($2)",
+            "SELECT ticket_id, visits, targets FROM tickets WHERE hall = $1 AND ticket_id = ANY($2)",
             &[&hall_id, &ticket_ids],
         )
         .await
@@ -274,8 +274,12 @@ async fn load(tx: &Transaction<'_>, hall_id: i64, logged: &[Logged]) -> Result<F
     {
         let visits: TicketVisits =
             serde_json::from_value(r.get(1)).map_err(Denied::internal)?;
-        let counted: Vec<Part> = serde_json::from_value(r.get(2)).map_err(Denied::internal)?;
-        tickets.insert(r.get::<_, i64>(0), (visits, rows::from_parts(counted)));
+        // What the ticket added to the rows, counted again with the targets it was counted
+        // with: exactly what is to be taken back.
+        let targets: BTreeMap<String, u32> =
+            serde_json::from_value(r.get(2)).map_err(Denied::internal)?;
+        let counted = rows::contribution(&visits.clone().into_visits(), &visits.dossiers, &targets);
+        tickets.insert(r.get::<_, i64>(0), (visits, counted));
     }
     let spans = tx
         .query(
@@ -334,7 +338,8 @@ async fn load(tx: &Transaction<'_>, hall_id: i64, logged: &[Logged]) -> Result<F
     })
 }
 
-/// Store the tickets' visits and their new part in the rows, handing the change on.
+/// Store the tickets' visits and the targets they were counted with, handing the change
+/// in the rows on.
 async fn write_tickets(
     tx: &Transaction<'_>,
     hall_id: i64,
@@ -345,26 +350,32 @@ async fn write_tickets(
     let mut ids = Vec::new();
     let mut days = Vec::new();
     let mut visits = Vec::new();
-    let mut counted = Vec::new();
+    let mut counted_with = Vec::new();
     for (id, (ticket, before)) in tickets {
         // A ticket whose issue the city never had (its events came before the hall began
         // reporting) has no visit to count.
         let Some(day) = ticket.day() else {
             continue;
         };
+        // The targets of the ticket's own fields, as they stand now, kept with it.
+        let own: BTreeMap<&str, u32> = ticket
+            .visits
+            .iter()
+            .filter_map(|v| Some((v.service.as_str(), *targets.get(&v.service)?)))
+            .collect();
         let after = rows::contribution(&ticket.clone().into_visits(), &ticket.dossiers, targets);
         add(rows::delta(before, &after));
         ids.push(*id);
         days.push(day);
         visits.push(serde_json::to_value(ticket).map_err(Denied::internal)?);
-        counted.push(serde_json::to_value(rows::parts(&after)).map_err(Denied::internal)?);
+        counted_with.push(serde_json::to_value(own).map_err(Denied::internal)?);
     }
     tx.execute(
-        "INSERT INTO tickets (hall, ticket_id, day, visits, counted)
+        "INSERT INTO tickets (hall, ticket_id, day, visits, targets)
          SELECT $1, t.* FROM unnest($2::bigint[], $3::date[], $4::jsonb[], $5::jsonb[]) AS t
          ON CONFLICT (hall, ticket_id) DO UPDATE
-             SET visits = EXCLUDED.visits, counted = EXCLUDED.counted",
-        &[&hall_id, &ids, &days, &visits, &counted],
+             SET visits = EXCLUDED.visits, targets = EXCLUDED.targets",
+        &[&hall_id, &ids, &days, &visits, &counted_with],
     )
     .await
     .map_err(db_error)?;
@@ -491,8 +502,36 @@ static DAILY: LazyLock<String> =
     LazyLock::new(|| upsert("figures_daily", &["hall", "day", "service"]));
 static HALL_DAILY: LazyLock<String> =
     LazyLock::new(|| upsert("figures_hall_daily", &["hall", "day"]));
-static HALL_MONTHLY: LazyLock<String> =
-    LazyLock::new(|| upsert("figures_hall_monthly", &["hall", "month"]));
+/// The running totals: the day's row made where missing (from the last day's before it,
+/// or nothing), then the change added to it and every later day's.
+static RUNNING: LazyLock<[String; 2]> = LazyLock::new(|| {
+    let columns = COLUMNS.join(", ");
+    let sets: Vec<String> = COLUMNS
+        .iter()
+        .enumerate()
+        .map(|(i, c)| format!("{c} = {c} + ($3::bigint[])[{}]", i + 1))
+        .collect();
+    [
+        format!(
+            "INSERT INTO figures_hall_running (hall, day, {columns}, wait_buckets, service_buckets)
+             SELECT $1, $2, {columns}, wait_buckets, service_buckets FROM (
+                 (SELECT {columns}, wait_buckets, service_buckets FROM figures_hall_running
+                  WHERE hall = $1 AND day < $2 ORDER BY day DESC LIMIT 1)
+                 UNION ALL
+                 SELECT {zeros}, '{{}}', '{{}}'
+             ) AS before LIMIT 1
+             ON CONFLICT (hall, day) DO NOTHING",
+            zeros = vec!["0"; COLUMNS.len()].join(", ")
+        ),
+        format!(
+            "UPDATE figures_hall_running SET {},
+                 wait_buckets = motcua_add_buckets(wait_buckets, $4),
+                 service_buckets = motcua_add_buckets(service_buckets, $5)
+             WHERE hall = $1 AND day >= $2",
+            sets.join(", ")
+        ),
+    ]
+});
 
 /// Buckets as stored: without the zeros at their end.
 fn trimmed(buckets: &[i64]) -> &[i64] {
@@ -506,8 +545,8 @@ pub(super) enum Table {
     Hourly(u8),
     Daily,
     HallDaily,
-    /// Keyed by the month's first day.
-    HallMonthly,
+    /// The running totals: the change added to the day and every later one.
+    HallRunning,
 }
 
 /// Add `c` to a row of a figure table (made if missing).
@@ -519,15 +558,24 @@ pub(super) async fn add_row(
     service: Option<&str>,
     c: &Counts,
 ) -> Result<(), Error> {
+    let (wait, times) = (trimmed(&c.wait), trimmed(&c.service));
     let sql = match table {
         Table::Hourly(_) => HOURLY.as_str(),
         Table::Daily => DAILY.as_str(),
         Table::HallDaily => HALL_DAILY.as_str(),
-        Table::HallMonthly => HALL_MONTHLY.as_str(),
+        Table::HallRunning => {
+            let [make, add] = &*RUNNING;
+            let make = tx.prepare_cached(make).await.map_err(db_error)?;
+            tx.execute(&make, &[&hall, &day]).await.map_err(db_error)?;
+            let add = tx.prepare_cached(add).await.map_err(db_error)?;
+            tx.execute(&add, &[&hall, &day, &c.values, &wait, &times])
+                .await
+                .map_err(db_error)?;
+            return Ok(());
+        }
     };
     let statement = tx.prepare_cached(sql).await.map_err(db_error)?;
     let service = service.unwrap_or_default();
-    let (wait, times) = (trimmed(&c.wait), trimmed(&c.service));
     let done = match table {
         Table::Hourly(hour) => {
             let hour = i16::from(hour);
@@ -544,7 +592,7 @@ pub(super) async fn add_row(
             )
             .await
         }
-        Table::HallDaily | Table::HallMonthly => {
+        Table::HallDaily | Table::HallRunning => {
             tx.execute(&statement, &[&hall, &day, &c.values, &wait, &times])
                 .await
         }
@@ -563,15 +611,12 @@ async fn add_to_rows(
 ) -> Result<(), Error> {
     let mut daily: BTreeMap<(NaiveDate, &str), Counts> = BTreeMap::new();
     let mut hall_daily: BTreeMap<NaiveDate, Counts> = BTreeMap::new();
-    let mut hall_monthly: BTreeMap<NaiveDate, Counts> = BTreeMap::new();
     for (key, c) in change {
         daily
             .entry((key.day, key.service.as_str()))
             .or_default()
             .add(c, 1);
         hall_daily.entry(key.day).or_default().add(c, 1);
-        let month = key.day.with_day(1).unwrap_or(key.day);
-        hall_monthly.entry(month).or_default().add(c, 1);
     }
     // Every row's statement sent at once and answered in order (the connection pipelines
     // them): one round trip for the batch's rows, not one each.
@@ -585,9 +630,7 @@ async fn add_to_rows(
     }
     for (day, c) in &hall_daily {
         runs.push(add_row(tx, Table::HallDaily, hall_id, *day, None, c));
-    }
-    for (month, c) in &hall_monthly {
-        runs.push(add_row(tx, Table::HallMonthly, hall_id, *month, None, c));
+        runs.push(add_row(tx, Table::HallRunning, hall_id, *day, None, c));
     }
     for done in futures_util::future::join_all(runs).await {
         done?;

@@ -4,7 +4,7 @@
 use super::{PgStore, db_error, ingest};
 use crate::national::{self, DaysBatch, FieldDay, HallDay, Upstream};
 use crate::store::{Error, Registered, hall_code, secret_hash};
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use motcua_domain::Error as Denied;
 use motcua_domain::stats::rows::{COLUMNS, Counts};
 use motcua_web::protocol::{self, Ack};
@@ -451,8 +451,7 @@ async fn replace_day(
         )
         .await?;
     }
-    let month = day.day.with_day(1).unwrap_or(day.day);
     ingest::add_row(tx, ingest::Table::HallDaily, hall, day.day, None, &change).await?;
-    ingest::add_row(tx, ingest::Table::HallMonthly, hall, month, None, &change).await?;
+    ingest::add_row(tx, ingest::Table::HallRunning, hall, day.day, None, &change).await?;
     Ok(())
 }

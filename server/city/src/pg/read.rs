@@ -3,7 +3,7 @@
 
 use super::{PgStore, db_error};
 use crate::store::{Error, HallRow};
-use chrono::{Datelike, Months, NaiveDate};
+use chrono::NaiveDate;
 use motcua_domain::Error as Denied;
 use motcua_domain::stats::fold::TicketVisits;
 use motcua_domain::stats::rows::{COLUMNS, Counts};
@@ -39,48 +39,26 @@ pub struct RowsOf {
     pub counts: Counts,
 }
 
-/// The side-by-side read: whole months from the monthly rows, the days around them from
-/// the daily rows, added up per hall (a merged hall counted as the one it joined).
+/// The side-by-side read: each hall's running totals at the range's last day less those
+/// before its first, two rows per hall whatever the range; a merged hall is added to the
+/// one it joined (in Rust).
 static ROWS_OF: LazyLock<String> = LazyLock::new(|| {
-    let sums: Vec<String> = COLUMNS
+    let differences: Vec<String> = COLUMNS
         .iter()
-        .map(|c| format!("sum({c})::bigint"))
+        .map(|c| format!("coalesce(hi.{c}, 0) - coalesce(lo.{c}, 0)"))
         .collect();
-    let columns = COLUMNS.join(", ");
     format!(
-        "SELECT coalesce(h.merged_into, h.id) AS hall, {sums},
-             motcua_sum_buckets(wait_buckets), motcua_sum_buckets(service_buckets)
-         FROM (
-             SELECT hall, {columns}, wait_buckets, service_buckets
-               FROM figures_hall_monthly WHERE month = ANY($1)
-             UNION ALL
-             SELECT hall, {columns}, wait_buckets, service_buckets
-               FROM figures_hall_daily WHERE day = ANY($2)
-         ) f JOIN halls h ON h.id = f.hall
-         GROUP BY 1",
-        sums = sums.join(", ")
+        "SELECT coalesce(h.merged_into, h.id), {differences},
+             motcua_sub_buckets(hi.wait_buckets, lo.wait_buckets),
+             motcua_sub_buckets(hi.service_buckets, lo.service_buckets)
+         FROM halls h
+         JOIN LATERAL (SELECT * FROM figures_hall_running r
+                       WHERE r.hall = h.id AND r.day <= $2 ORDER BY r.day DESC LIMIT 1) hi ON true
+         LEFT JOIN LATERAL (SELECT * FROM figures_hall_running r
+                            WHERE r.hall = h.id AND r.day < $1 ORDER BY r.day DESC LIMIT 1) lo ON true",
+        differences = differences.join(", ")
     )
 });
-
-/// The range as whole months and the days left over.
-fn months_and_days(from: NaiveDate, to: NaiveDate) -> (Vec<NaiveDate>, Vec<NaiveDate>) {
-    let (mut months, mut days) = (Vec::new(), Vec::new());
-    let mut day = from;
-    while day <= to {
-        let next_month = day.with_day(1).unwrap_or(day) + Months::new(1);
-        if day.day() == 1 && next_month.pred_opt().is_some_and(|last| last <= to) {
-            months.push(day);
-            day = next_month;
-        } else {
-            days.push(day);
-            match day.succ_opt() {
-                Some(next) => day = next,
-                None => break,
-            }
-        }
-    }
-    (months, days)
-}
 
 impl PgStore {
     pub async fn halls(&self) -> Result<Vec<HallRow>, Error> {
@@ -205,38 +183,29 @@ impl PgStore {
 
     /// Every hall's figure rows over `from` to `to`, added up per hall.
     pub async fn rows_of(&self, from: NaiveDate, to: NaiveDate) -> Result<Vec<RowsOf>, Error> {
-        let (months, days) = months_and_days(from, to);
         let client = self.client().await?;
         let statement = client
             .prepare_cached(ROWS_OF.as_str())
             .await
             .map_err(db_error)?;
         let rows = client
-            .query(&statement, &[&months, &days])
+            .query(&statement, &[&from, &to])
             .await
             .map_err(db_error)?;
         let n = COLUMNS.len();
-        Ok(rows
-            .iter()
-            .map(|r| {
-                let values: Vec<i64> = (1..=n).map(|i| r.get::<_, i64>(i)).collect();
-                let mut counts = Counts {
-                    values,
-                    wait: r.get(n + 1),
-                    service: r.get(n + 2),
-                };
-                let full = Counts::default();
-                counts
-                    .wait
-                    .resize(full.wait.len().max(counts.wait.len()), 0);
-                counts
-                    .service
-                    .resize(full.service.len().max(counts.service.len()), 0);
-                RowsOf {
-                    hall: r.get(0),
-                    counts,
-                }
-            })
+        let mut by_hall: std::collections::BTreeMap<i64, Counts> = Default::default();
+        for r in &rows {
+            let counts = Counts {
+                values: (1..=n).map(|i| r.get::<_, i64>(i)).collect(),
+                wait: r.get(n + 1),
+                service: r.get(n + 2),
+            };
+            // Added to a full-length one: the stored buckets end at their last count.
+            by_hall.entry(r.get(0)).or_default().add(&counts, 1);
+        }
+        Ok(by_hall
+            .into_iter()
+            .map(|(hall, counts)| RowsOf { hall, counts })
             .collect())
     }
 
@@ -316,29 +285,5 @@ impl PgStore {
             .await
             .map_err(db_error)?;
         Ok((r.get(0), r.get(1), r.get(2)))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn a_range_is_read_as_its_whole_months_and_the_days_around_them() {
-        let d = |s: &str| s.parse::<NaiveDate>().expect("day");
-        let (months, days) = months_and_days(d("2026-10-30"), d("2026-12-02"));
-        assert_eq!(months, vec![d("2026-11-01")]);
-        assert_eq!(
-            days,
-            vec![
-                d("2026-10-30"),
-                d("2026-10-31"),
-                d("2026-12-01"),
-                d("2026-12-02")
-            ]
-        );
-        let (months, days) = months_and_days(d("2026-11-01"), d("2026-11-29"));
-        assert!(months.is_empty());
-        assert_eq!(days.len(), 29);
     }
 }

@@ -20,7 +20,7 @@ fn steps() -> Vec<String> {
 }
 
 /// The figure rows' tables: per hall, day, hour and field; per hall, day and field; per
-/// hall and day; per hall and month. Each has every column of
+/// hall and day; and each hall's running totals by day. Each has every column of
 /// `motcua_domain::stats::rows::COLUMNS` and the two bucket arrays.
 fn figure_tables() -> String {
     let columns: String = COLUMNS
@@ -56,6 +56,19 @@ fn figure_tables() -> String {
 CREATE FUNCTION motcua_bucket_minutes() RETURNS numeric[]
     LANGUAGE sql IMMUTABLE PARALLEL SAFE AS $$ SELECT ARRAY[{}]::numeric[] $$;
 
+-- Bucket counts less others, element by element.
+CREATE FUNCTION motcua_sub_buckets(a bigint[], b bigint[]) RETURNS bigint[]
+    LANGUAGE plpgsql IMMUTABLE PARALLEL SAFE AS $$
+DECLARE
+    i integer;
+BEGIN
+    a := coalesce(a, '{{}}');
+    FOR i IN 1 .. coalesce(cardinality(b), 0) LOOP
+        a[i] := coalesce(a[i], 0) - b[i];
+    END LOOP;
+    RETURN a;
+END $$;
+
 -- The nearest-rank percentile p (0 to 1) of bucket counts: the upper edge (minutes) of
 -- the bucket the visit of that rank is in. NULL when the buckets are empty.
 CREATE FUNCTION motcua_percentile(buckets bigint[], p double precision) RETURNS numeric
@@ -78,15 +91,13 @@ $$;
             "hall, day, service",
             "Per hall, local day and field."
         ),
+        table("figures_hall_daily", "hall, day", "Per hall and local day."),
         table(
-            "figures_hall_daily",
+            "figures_hall_running",
             "hall, day",
-            "Per hall and local day: the side-by-side day."
-        ),
-        table(
-            "figures_hall_monthly",
-            "hall, month",
-            "Per hall and month (its first day): the side-by-side month."
+            "Per hall, running totals: a row for each day with figures, holding the sum of \
+             every day up to it, so any range of days is two rows per hall (the later less \
+             the earlier)."
         ),
         edges.join(", ")
     )

@@ -107,7 +107,8 @@ impl Outcome {
     }
 }
 
-/// One stay of a ticket in one field's queue. Times are milliseconds since the epoch.
+/// One stay of a ticket in one field's queue. Times are milliseconds since the epoch. (Kept
+/// as JSON by the collector on PostgreSQL: what is empty is left out.)
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Visit {
     /// The local day the ticket was issued.
@@ -118,39 +119,65 @@ pub struct Visit {
     pub queued_at: i64,
     /// The local hour the visit began.
     pub hour: u8,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub priority: bool,
     /// The ticket came from a booking checked in within its span.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub booked: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_call: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub last_call: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub counter: Option<u16>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub clerk: Option<i64>,
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub recalls: u32,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub started_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ended_at: Option<i64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub outcome: Option<Outcome>,
     /// Cancelled because its day ended, not by anyone.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub ended_with_day: bool,
     /// The estimate quoted when the ticket was issued (first visits only).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub quoted_minutes: Option<u32>,
     /// The citizen's rating: (level, scale), level 1 the worst.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating: Option<(u8, u8)>,
     /// Where the rating that counts was given (`None`: before ratings said where).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rating_source: Option<RatingChannel>,
     /// The citizen's phone rating replaced the counter tablet's.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub rating_replaced: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub comment: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub rated_at: Option<i64>,
     /// The codes of the dossiers the ticket carries (on its served visit only).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub dossiers: Vec<String>,
     /// A result pick-up ticket, taken at the kiosk for a dossier.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub result_pickup: bool,
     /// Why the rating was low ([`Reason`] codes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub reasons: Vec<String>,
     /// How many times the citizen had to come for the dossier (3: three or more).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub visits_needed: Option<u8>,
     /// Complaints about the ticket (on its served visit, or its last one if never served).
+    #[serde(default, skip_serializing_if = "is_zero")]
     pub complaints: u32,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 impl Visit {

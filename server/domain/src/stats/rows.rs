@@ -637,58 +637,6 @@ pub fn booking_contribution(b: &super::Booking) -> BTreeMap<Key, Counts> {
     BTreeMap::from([(key, c)])
 }
 
-/// A ticket's part in the rows, kept with the ticket so that exactly what it added is
-/// taken back when it moves on (whatever the targets are by then): the non-zero values
-/// only, as (column, value).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct Part {
-    pub key: Key,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    values: Vec<(u16, i64)>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    wait: Vec<(u16, i64)>,
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    service: Vec<(u16, i64)>,
-}
-
-/// The rows as parts (see [`Part`]).
-pub fn parts(rows: &BTreeMap<Key, Counts>) -> Vec<Part> {
-    let sparse = |values: &[i64]| -> Vec<(u16, i64)> {
-        (0u16..)
-            .zip(values)
-            .filter(|(_, v)| **v != 0)
-            .map(|(i, v)| (i, *v))
-            .collect()
-    };
-    rows.iter()
-        .map(|(key, c)| Part {
-            key: key.clone(),
-            values: sparse(&c.values),
-            wait: sparse(&c.wait),
-            service: sparse(&c.service),
-        })
-        .collect()
-}
-
-/// Parts back as rows.
-pub fn from_parts(parts: Vec<Part>) -> BTreeMap<Key, Counts> {
-    let mut rows: BTreeMap<Key, Counts> = BTreeMap::new();
-    for part in parts {
-        let c = rows.entry(part.key).or_default();
-        let fill = |into: &mut Vec<i64>, from: &[(u16, i64)]| {
-            for &(i, v) in from {
-                if let Some(slot) = into.get_mut(usize::from(i)) {
-                    *slot += v;
-                }
-            }
-        };
-        fill(&mut c.values, &part.values);
-        fill(&mut c.wait, &part.wait);
-        fill(&mut c.service, &part.service);
-    }
-    rows
-}
-
 /// `after` − `before`, key by key, leaving out keys that did not change.
 pub fn delta(
     before: &BTreeMap<Key, Counts>,
