@@ -307,7 +307,18 @@ fn first_difference(log: &[Logged], sql: &Folded, memory: &Folded) -> Option<Str
 fn assert_folds_agree(data_dir: &Path, tz: Tz, seed: u64) -> (usize, usize, usize, usize) {
     let db = rusqlite::Connection::open(data_dir.join("motcua.sqlite3")).expect("open the hall");
     let log = hall_log(&db);
-    let sql = sql_fold(&db);
+    assert_log_folds_agree(&db, &log, tz, seed)
+}
+
+/// [`assert_folds_agree`] for `log`, which `db` holds folded in SQL.
+fn assert_log_folds_agree(
+    db: &rusqlite::Connection,
+    log: &[Logged],
+    tz: Tz,
+    seed: u64,
+) -> (usize, usize, usize, usize) {
+    let log = log.to_vec();
+    let sql = sql_fold(db);
     let whole = memory_fold(&log, tz, &[]);
     if let Some(diff) = first_difference(&log, &sql, &whole) {
         panic!("folded in one batch, the collector's fold differs from the hall's SQL: {diff}");
@@ -948,5 +959,174 @@ async fn a_simulated_day_folds_the_same_in_memory_as_in_sql() {
         visits >= quotes.len() && events > 4 * quotes.len(),
         "{events} events, {visits} visits for {} tickets",
         quotes.len()
+    );
+}
+
+/// An event of a hand-written log.
+struct Line {
+    at_minutes: i64,
+    kind: &'static str,
+    ticket: Option<i64>,
+    service: Option<&'static str>,
+    counter: Option<u16>,
+    user: Option<i64>,
+    data: Value,
+}
+
+fn line(at_minutes: i64, kind: &'static str, data: Value) -> Line {
+    Line {
+        at_minutes,
+        kind,
+        ticket: None,
+        service: None,
+        counter: None,
+        user: None,
+        data,
+    }
+}
+
+impl Line {
+    fn ticket(self, ticket: i64, service: &'static str) -> Line {
+        Line {
+            ticket: Some(ticket),
+            service: Some(service),
+            ..self
+        }
+    }
+    fn at(self, counter: u16, user: Option<i64>) -> Line {
+        Line {
+            counter: Some(counter),
+            user,
+            ..self
+        }
+    }
+}
+
+/// Rare cases a hall does not make over HTTP but a log may hold (a collector hears what
+/// halls of every build send), folded in SQL into a fresh hall database and in memory: a
+/// counter opened with no clerk named and paused by one; a ticket whose issue the log does
+/// not hold; an issue logged twice; holds while called and while served in a row, then a
+/// transfer and the day's end; ratings in every order of tablet and phone, a blank comment;
+/// a dossier attached twice, one never attached taken off, codes on a ticket never served;
+/// a complaint on a ticket moved twice and never served; a booking made twice, checked in
+/// and then swept as a no-show, one cancelled and then checked in; a counter the day closed
+/// before any call.
+#[test]
+fn rare_logs_written_by_hand_fold_the_same_in_memory_as_in_sql() {
+    let d = |n: u32| json!({"booking": n, "day": "2026-11-26", "window": "08:00", "appointment": 1795654800000_i64});
+    let issued = json!({"code": "A001", "priority": "none", "issued_by": "kiosk", "eta_minutes": 5});
+    let rated = |level: u8, channel: &str| json!({"level": level, "scale": 5, "comment": null, "channel": channel});
+    let lines = vec![
+        // Counter 7 opened by nobody named (an older hall's log), paused by clerk 5.
+        line(0, "counter_opened", json!({})).at(7, None),
+        line(5, "counter_paused", json!({"reason": "Nghỉ"})).at(7, Some(5)),
+        line(20, "counter_resumed", json!({})).at(7, Some(5)),
+        line(25, "counter_paused", json!({"reason": "Họp"})).at(7, Some(5)),
+        line(40, "counter_closed", json!({})).at(7, Some(5)),
+        // Counter 8 paused with no open span, and a span the day closes before any call.
+        line(1, "counter_paused", json!({"reason": "Chờ"})).at(8, Some(6)),
+        line(2, "counter_opened", json!({})).at(9, Some(7)),
+        // Ticket 900: its issue is not in the log.
+        line(3, "called", json!({"code": "A900", "priority": "none", "waited_ms": 0})).ticket(900, "A").at(1, Some(2)),
+        line(4, "served", json!({})).ticket(900, "A").at(1, Some(2)),
+        // Ticket 1: issued twice; held while called, then while served, transferred, ends with the day.
+        line(0, "counter_opened", json!({})).at(1, Some(2)),
+        line(6, "issued", issued.clone()).ticket(1, "A"),
+        line(6, "issued", issued.clone()).ticket(1, "A"),
+        line(7, "called", json!({"code": "A001", "priority": "none", "waited_ms": 60000})).ticket(1, "A").at(1, Some(2)),
+        line(8, "held", json!({})).ticket(1, "A").at(1, Some(2)),
+        line(9, "called", json!({"code": "A001", "priority": "none", "waited_ms": 60000})).ticket(1, "A").at(1, Some(2)),
+        line(10, "serving", json!({})).ticket(1, "A").at(1, Some(2)),
+        line(14, "held", json!({})).ticket(1, "A").at(1, Some(2)),
+        line(20, "called", json!({"code": "A001", "priority": "none", "waited_ms": 60000})).ticket(1, "A").at(1, Some(2)),
+        line(21, "held", json!({})).ticket(1, "A").at(1, Some(2)),
+        line(22, "transferred", json!({"from_service": "A", "to_service": "D", "from": "held", "keeps_place": false})).ticket(1, "A").at(1, Some(2)),
+        line(23, "dossier_attached", json!({"dossier": "X-1"})).ticket(1, "D").at(1, Some(2)),
+        line(24, "complaint_made", json!({"complaint": 1, "topic": "wait"})).ticket(1, "D"),
+        // Ticket 2: served; rated on the phone, then the tablet; a dossier twice, one never attached off.
+        line(6, "issued", issued.clone()).ticket(2, "A"),
+        line(11, "called", json!({"code": "A002", "priority": "none", "waited_ms": 0})).ticket(2, "A").at(1, Some(2)),
+        line(12, "serving", json!({})).ticket(2, "A").at(1, Some(2)),
+        line(12, "dossier_attached", json!({"dossier": "Z-9"})).ticket(2, "A").at(1, Some(2)),
+        line(12, "dossier_attached", json!({"dossier": "B-2"})).ticket(2, "A").at(1, Some(2)),
+        line(12, "dossier_attached", json!({"dossier": "Z-9"})).ticket(2, "A").at(1, Some(2)),
+        line(12, "dossier_detached", json!({"dossier": "Q-0"})).ticket(2, "A").at(1, Some(2)),
+        line(13, "served", json!({})).ticket(2, "A").at(1, Some(2)),
+        line(14, "rated", json!({"level": 2, "scale": 5, "comment": "   ", "channel": "phone", "reasons": ["wait", "other"]})).ticket(2, "A"),
+        line(15, "rated", rated(5, "counter")).ticket(2, "A").at(1, Some(2)),
+        // Ticket 3: the tablet twice, then the phone; ticket 4: the tablet, then the phone twice.
+        line(6, "issued", issued.clone()).ticket(3, "A"),
+        line(15, "called", json!({"code": "A003", "priority": "none", "waited_ms": 0})).ticket(3, "A").at(1, Some(2)),
+        line(16, "serving", json!({})).ticket(3, "A").at(1, Some(2)),
+        line(17, "served", json!({})).ticket(3, "A").at(1, Some(2)),
+        line(17, "rated", rated(4, "counter")).ticket(3, "A").at(1, Some(2)),
+        line(18, "rated", rated(3, "counter")).ticket(3, "A").at(1, Some(2)),
+        line(19, "rated", json!({"level": 1, "scale": 5, "comment": "Tệ", "channel": "phone", "visits_needed": 3})).ticket(3, "A"),
+        line(6, "issued", issued.clone()).ticket(4, "C"),
+        line(19, "called", json!({"code": "C001", "priority": "none", "waited_ms": 0})).ticket(4, "C").at(1, Some(2)),
+        line(19, "serving", json!({})).ticket(4, "C").at(1, Some(2)),
+        line(20, "served", json!({})).ticket(4, "C").at(1, Some(2)),
+        line(20, "rated", rated(4, "counter")).ticket(4, "C").at(1, Some(2)),
+        line(21, "rated", rated(5, "phone")).ticket(4, "C"),
+        line(22, "rated", rated(2, "phone")).ticket(4, "C"),
+        // Ticket 5: returned, transferred, absent, undone to the queue, never served.
+        line(6, "issued", issued.clone()).ticket(5, "B"),
+        line(6, "dossier_attached", json!({"dossier": "R-5"})).ticket(5, "B"),
+        line(25, "called", json!({"code": "B001", "priority": "none", "waited_ms": 0})).ticket(5, "B").at(1, Some(2)),
+        line(26, "returned", json!({"from": "called"})).ticket(5, "B").at(1, Some(2)),
+        line(27, "transferred", json!({"from_service": "B", "to_service": "E", "from": "waiting", "keeps_place": true})).ticket(5, "B"),
+        line(28, "called", json!({"code": "B001", "priority": "none", "waited_ms": 0})).ticket(5, "E").at(1, Some(2)),
+        line(29, "absent", json!({})).ticket(5, "E").at(1, Some(2)),
+        line(30, "absent_undone", json!({"to": "queue"})).ticket(5, "E").at(1, Some(2)),
+        line(31, "complaint_made", json!({"complaint": 2, "topic": "other"})).ticket(5, "E"),
+        // Bookings.
+        line(0, "booking_made", json!({"source": "page"}).as_object().cloned().map(|mut o| { o.extend(d(1).as_object().cloned().unwrap_or_default()); Value::Object(o) }).unwrap_or_default()),
+        line(1, "booking_made", json!({"source": "issuer:x"}).as_object().cloned().map(|mut o| { o.extend(d(1).as_object().cloned().unwrap_or_default()); Value::Object(o) }).unwrap_or_default()),
+        line(2, "booking_checked_in", { let mut v = d(1); v["offset_ms"] = json!(-60000); v }),
+        line(3, "booking_no_show", d(1)),
+        line(0, "booking_made", { let mut v = d(2); v["source"] = json!("page"); v }),
+        line(4, "booking_cancelled", d(2)),
+        line(5, "booking_checked_in", { let mut v = d(2); v["offset_ms"] = json!(0); v }),
+        line(0, "booking_made", { let mut v = d(3); v["source"] = json!("page"); v }),
+        line(6, "booking_no_show", d(3)),
+        line(7, "booking_late", { let mut v = d(3); v["offset_ms"] = json!(1800000); v["walk_in"] = json!(false); v }),
+        // The day ends.
+        line(24 * 60, "cancelled", json!({"from": "held", "reason": "day_ended"})).ticket(1, "D").at(1, Some(2)),
+        line(24 * 60, "cancelled", json!({"from": "waiting", "reason": "day_ended"})).ticket(5, "E"),
+        line(24 * 60, "counter_closed", json!({"reason": "day_ended"})).at(1, None),
+        line(24 * 60, "counter_closed", json!({"reason": "day_ended"})).at(8, None),
+        line(24 * 60, "counter_closed", json!({"reason": "day_ended"})).at(9, None),
+    ];
+    let start = opening_time().timestamp_millis();
+    let mut log: Vec<Logged> = Vec::new();
+    for (i, l) in lines.into_iter().enumerate() {
+        let event = Event::from_parts(l.kind, l.data.clone())
+            .unwrap_or_else(|e| panic!("{} {}: {e}", l.kind, l.data));
+        log.push(Logged {
+            seq: i as i64 + 1,
+            at: start + l.at_minutes * MIN,
+            ticket: l.ticket,
+            service: l.service.map(str::to_owned),
+            counter: l.counter,
+            user: l.user,
+            event,
+        });
+    }
+    // In time order, as a log is (the lines are grouped by what they concern).
+    log.sort_by_key(|e| (e.at, e.seq));
+    for (i, e) in log.iter_mut().enumerate() {
+        e.seq = i as i64 + 1;
+    }
+    let dir = tempfile::tempdir().expect("temp dir");
+    let db = motcua_store::open_for_admin(dir.path()).expect("a fresh hall database");
+    let tz: Tz = "Asia/Ho_Chi_Minh".parse().expect("the zone");
+    for e in &log {
+        motcua_store::stats::fold(&db, tz, 0, e).expect("folded in SQL");
+    }
+    let (_, visits, spans, bookings) = assert_log_folds_agree(&db, &log, tz, 3);
+    assert_eq!(
+        (visits, spans, bookings),
+        (8, 6, 3),
+        "the visits, spans and bookings of the hand-written log"
     );
 }
