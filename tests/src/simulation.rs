@@ -556,6 +556,11 @@ impl Day {
 
 /// Simulate a day (or a morning) on a fresh hall; the quotes of every ticket issued.
 pub async fn run(options: Options) -> Vec<Quote> {
+    run_keeping_hall(options).await.1
+}
+
+/// [`run`], and the hall it ran on (still serving, its database there to read).
+pub async fn run_keeping_hall(options: Options) -> (TestHall, Vec<Quote>) {
     let hall = TestHall::start_with(settings(options.call_order)).await;
     hall.clock.set(local(7, 0));
     let kiosk = hall.device("kiosk-1", DeviceKind::Kiosk);
@@ -606,8 +611,8 @@ pub async fn run(options: Options) -> Vec<Quote> {
         day.at(local(16, 30), Happening::SessionEnd);
     }
     day.run().await;
-    let mut quotes: Vec<(i64, Quote)> = day
-        .tickets
+    let Day { hall, tickets, .. } = day;
+    let mut quotes: Vec<(i64, Quote)> = tickets
         .into_iter()
         .map(|(id, (quote, _))| (id, quote))
         .collect();
@@ -615,7 +620,7 @@ pub async fn run(options: Options) -> Vec<Quote> {
     let quotes: Vec<Quote> = quotes.into_iter().map(|(_, q)| q).collect();
     let never = quotes.iter().filter(|q| q.waited.is_nan()).count();
     assert_eq!(never, 0, "every ticket of the day is called");
-    quotes
+    (hall, quotes)
 }
 
 /// The accuracy of a group of quotes.

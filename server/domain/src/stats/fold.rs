@@ -302,16 +302,14 @@ pub fn fold_spans(spans: &mut Vec<FoldedSpan>, tz: Tz, e: &Logged) {
     };
     match &e.event {
         Event::CounterOpened {} => spans.push(begin(None, e.user)),
+        // The pause belongs to whoever holds the counter: the open span's clerk, or (when
+        // it names nobody, or none runs) whoever paused it, as the SQL's COALESCE does.
         Event::CounterPaused { reason } => {
             let holder = spans
                 .iter()
                 .find(|s| running(s) && s.span.pause.is_none())
-                .map(|s| s.span.clerk);
-            let clerk = match holder {
-                Some(clerk) => clerk,
-                None => e.user,
-            };
-            spans.push(begin(Some(reason.clone()), clerk));
+                .and_then(|s| s.span.clerk);
+            spans.push(begin(Some(reason.clone()), holder.or(e.user)));
         }
         Event::CounterResumed {} => {
             for s in spans
@@ -378,5 +376,58 @@ pub fn fold_booking(booking: &mut Option<Booking>, e: &Logged) {
         b.outcome = outcome;
         b.offset_ms = offset;
         b.late_walk_in = walk_in;
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const HANOI: Tz = chrono_tz::Asia::Ho_Chi_Minh;
+    /// 2026-11-25 08:00 in Hanoi.
+    const EIGHT: i64 = 1_795_568_400_000;
+
+    fn at_counter(minutes: i64, user: Option<i64>, event: Event) -> Logged {
+        Logged {
+            seq: 0,
+            at: EIGHT + minutes * 60_000,
+            ticket: None,
+            service: None,
+            counter: Some(7),
+            user,
+            event,
+        }
+    }
+
+    fn folded(log: &[Logged]) -> Vec<Span> {
+        let mut spans = Vec::new();
+        for e in log {
+            fold_spans(&mut spans, HANOI, e);
+        }
+        spans.into_iter().map(|s| s.span).collect()
+    }
+
+    #[test]
+    fn a_pause_belongs_to_the_counters_clerk_and_to_whoever_paused_when_the_open_names_nobody() {
+        let pause = || Event::CounterPaused {
+            reason: "Nghỉ".into(),
+        };
+        // Opened by clerk 3, paused by a manager (9): the pause is clerk 3's.
+        let held = folded(&[
+            at_counter(0, Some(3), Event::CounterOpened {}),
+            at_counter(5, Some(9), pause()),
+        ]);
+        assert_eq!(held[1].clerk, Some(3));
+        // Opened with no clerk named (as a log may hold it), paused by clerk 5: the SQL
+        // fold gives the pause to clerk 5, and so must this one.
+        let unnamed = folded(&[
+            at_counter(0, None, Event::CounterOpened {}),
+            at_counter(5, Some(5), pause()),
+        ]);
+        assert_eq!(unnamed[0].clerk, None, "the open span names nobody");
+        assert_eq!(unnamed[1].clerk, Some(5), "the pause is its pauser's");
+        // Paused with no open span running: the pauser's.
+        let alone = folded(&[at_counter(5, Some(5), pause())]);
+        assert_eq!(alone[0].clerk, Some(5));
     }
 }
