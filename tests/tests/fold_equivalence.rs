@@ -1183,6 +1183,13 @@ fn rare_logs_written_by_hand_fold_the_same_in_memory_as_in_sql() {
         line(20, "rated", rated(4, "counter")).ticket(4, "C").at(1, Some(2)),
         line(21, "rated", rated(5, "phone")).ticket(4, "C"),
         line(22, "rated", rated(2, "phone")).ticket(4, "C"),
+        // Ticket 6: an older hall's log, rated twice before ratings said where.
+        line(6, "issued", issued.clone()).ticket(6, "C"),
+        line(22, "called", json!({"code": "C002", "priority": "none", "waited_ms": 0})).ticket(6, "C").at(1, Some(2)),
+        line(22, "serving", json!({})).ticket(6, "C").at(1, Some(2)),
+        line(23, "served", json!({})).ticket(6, "C").at(1, Some(2)),
+        line(23, "rated", json!({"level": 4, "scale": 5, "comment": null})).ticket(6, "C"),
+        line(24, "rated", json!({"level": 2, "scale": 5, "comment": null})).ticket(6, "C"),
         // Ticket 5: returned, transferred, absent, undone to the queue, never served.
         line(6, "issued", issued.clone()).ticket(5, "B"),
         line(6, "dossier_attached", json!({"dossier": "R-5"})).ticket(5, "B"),
@@ -1244,7 +1251,7 @@ fn rare_logs_written_by_hand_fold_the_same_in_memory_as_in_sql() {
             folded.spans.len(),
             folded.bookings.len()
         ),
-        (8, 6, 3),
+        (9, 6, 3),
         "the visits, spans and bookings of the hand-written log"
     );
 }

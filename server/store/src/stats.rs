@@ -157,14 +157,15 @@ fn fold_ticket_event(
             visits_needed,
         } => {
             // A phone rating after the tablet's replaces it (the app allows nothing else
-            // over a rating); the visit remembers that it did.
+            // over a rating); the visit remembers that it did. (A rating that does not say
+            // where, from an older log, replaces nothing.)
             conn.prepare_cached(
                 "UPDATE stat_visits SET rating = :level, rating_scale = :scale,
                      comment = :comment, rated_at = :at, rating_source = :source,
                      reasons = :reasons, visits_needed = :visits,
                      rating_replaced = rating_replaced
-                         OR (rating IS NOT NULL AND rating_source = 'counter'
-                             AND :source = 'phone')
+                         OR COALESCE(rating IS NOT NULL AND rating_source = 'counter'
+                             AND :source = 'phone', 0)
                  WHERE hall = :hall AND ticket_id = :ticket AND visit = (
                      SELECT MAX(visit) FROM stat_visits
                      WHERE hall = :hall AND ticket_id = :ticket AND outcome = 'served')",
