@@ -3,6 +3,7 @@
 //! like the kiosk, the displays and the clerks do.
 
 pub mod browser;
+pub mod city_load;
 pub mod fake_printer;
 pub mod official;
 pub mod openapi;

@@ -472,17 +472,8 @@ pub fn accept(conn: &Connection, verified: &Verified) -> Result<Ack, Error> {
         });
     }
     check_held_events(conn, hall_id, acked, batch)?;
-    if batch.to_seq <= acked {
-        return Ok(Ack {
-            acked_through: acked,
-            stored: 0,
-        });
-    }
-    if batch.from_seq > acked + 1 {
-        return Err(Denied::SequenceGap {
-            acked_through: acked,
-        }
-        .into());
+    if let Some(had) = crate::store::had_or_next(acked, batch.from_seq, batch.to_seq)? {
+        return Ok(had);
     }
     let stored = store_new_events(conn, hall_id, acked, batch, tz, now_ms)?;
     conn.prepare_cached(
@@ -493,6 +484,26 @@ pub fn accept(conn: &Connection, verified: &Verified) -> Result<Ack, Error> {
         acked_through: batch.to_seq,
         stored,
     })
+}
+
+/// Where a batch `from_seq..=to_seq` stands against what the collector holds through
+/// `acked`: had already (acknowledged, nothing stored), skipping ahead (refused with where
+/// to resume), or the next one (`None`: to be taken). A hall's batches and a province's
+/// hall-days alike.
+pub(crate) fn had_or_next(acked: i64, from_seq: i64, to_seq: i64) -> Result<Option<Ack>, Error> {
+    if to_seq <= acked {
+        return Ok(Some(Ack {
+            acked_through: acked,
+            stored: 0,
+        }));
+    }
+    if from_seq > acked + 1 {
+        return Err(Denied::SequenceGap {
+            acked_through: acked,
+        }
+        .into());
+    }
+    Ok(None)
 }
 
 /// The registered hall that signed the batch, now, with this body: its id and key version.

@@ -20,6 +20,30 @@ pub(super) fn header_text<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a 
         })
 }
 
+/// Who signed a body, when, and the signature: the three headers a hall's batch (and a
+/// province collector's hall-days) carry.
+pub(super) struct Signed {
+    /// The hall's (or the province collector's) code.
+    pub by: String,
+    pub timestamp_ms: i64,
+    pub signature: String,
+}
+
+pub(super) fn signed(headers: &HeaderMap) -> Result<Signed, AppError> {
+    Ok(Signed {
+        by: header_text(headers, protocol::HALL_HEADER)?.to_owned(),
+        timestamp_ms: header_text(headers, protocol::TIMESTAMP_HEADER)?
+            .parse()
+            .map_err(|_| {
+                AppError::rejected(
+                    "unsigned_batch",
+                    "the timestamp is milliseconds since the epoch",
+                )
+            })?,
+        signature: header_text(headers, protocol::SIGNATURE_HEADER)?.to_owned(),
+    })
+}
+
 /// A hall's next events, signed (`x-motcua-hall`, `x-motcua-timestamp`,
 /// `x-motcua-signature`: HMAC-SHA256 of hall, timestamp and body with the hall's secret).
 ///
@@ -53,17 +77,12 @@ pub(super) async fn receive_batch(
         // The size first: nobody is known yet, so no more than the largest real batch is
         // read (a declared length over it is refused before a byte of the body).
         let body = read_limited(&headers, body, state.settings.batch_limit_bytes).await?;
-        let hall = header_text(&headers, protocol::HALL_HEADER)?.to_owned();
+        let Signed {
+            by: hall,
+            timestamp_ms,
+            signature,
+        } = signed(&headers)?;
         tracing::Span::current().record("hall", hall.as_str());
-        let timestamp_ms: i64 = header_text(&headers, protocol::TIMESTAMP_HEADER)?
-            .parse()
-            .map_err(|_| {
-                AppError::rejected(
-                    "unsigned_batch",
-                    "the timestamp is milliseconds since the epoch",
-                )
-            })?;
-        let signature = header_text(&headers, protocol::SIGNATURE_HEADER)?.to_owned();
         let master = state.master.clone();
         let now_ms = millis(state.clock.now());
         let max_skew_ms = state.settings.max_skew_seconds * 1000;

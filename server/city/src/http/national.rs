@@ -40,16 +40,11 @@ pub(super) async fn receive_days(
         ));
     };
     let body = read_limited(&headers, body, state.settings.batch_limit_bytes).await?;
-    let code = header_text(&headers, protocol::HALL_HEADER)?.to_owned();
-    let timestamp_ms: i64 = header_text(&headers, protocol::TIMESTAMP_HEADER)?
-        .parse()
-        .map_err(|_| {
-            AppError::rejected(
-                "unsigned_batch",
-                "the timestamp is milliseconds since the epoch",
-            )
-        })?;
-    let signature = header_text(&headers, protocol::SIGNATURE_HEADER)?;
+    let Signed {
+        by: code,
+        timestamp_ms,
+        signature,
+    } = signed(&headers)?;
     let Some(region) = pg.region(&code).await? else {
         return Err(AppError::rejected(
             "unknown_region",
@@ -57,7 +52,7 @@ pub(super) async fn receive_days(
         ));
     };
     let secret = protocol::derive_secret(&state.master, &code, region.key_version);
-    if !protocol::verify(&secret, &code, timestamp_ms, &body, signature) {
+    if !protocol::verify(&secret, &code, timestamp_ms, &body, &signature) {
         return Err(AppError::rejected(
             "bad_signature",
             "the signature does not match this batch",
@@ -85,11 +80,21 @@ pub(super) async fn receive_days(
             .days
             .iter()
             .all(|d| (batch.from_seq..=batch.to_seq).contains(&d.seq));
-    if !in_order || batch.days.len() > crate::national::DAYS_PER_BATCH as usize {
+    // No more than a hall has: its fields (and the counters' row), each row's columns and
+    // buckets (a later build may send more columns: twice today's is the bound).
+    let bounded = batch.days.iter().all(|d| {
+        d.fields.len() <= 64
+            && d.fields.iter().all(|f| {
+                f.values.len() <= 2 * motcua_domain::stats::rows::COLUMNS.len()
+                    && f.wait_buckets.len() <= 2 * motcua_domain::stats::rows::BUCKETS
+                    && f.service_buckets.len() <= 2 * motcua_domain::stats::rows::BUCKETS
+            })
+    }) && batch.columns.len() <= 2 * motcua_domain::stats::rows::COLUMNS.len();
+    if !in_order || !bounded || batch.days.len() > crate::national::DAYS_PER_BATCH as usize {
         return Err(AppError::invalid(
             "bad_batch",
             format!(
-                "a batch holds at most {} hall-days, numbered within from_seq..=to_seq, in order",
+                "a batch holds at most {} hall-days, numbered within from_seq..=to_seq, in order, each of at most 64 fields",
                 crate::national::DAYS_PER_BATCH
             ),
         ));

@@ -94,17 +94,8 @@ async fn accept_in(
         });
     }
     check_held_events(tx, hall_id, acked, batch).await?;
-    if batch.to_seq <= acked {
-        return Ok(Ack {
-            acked_through: acked,
-            stored: 0,
-        });
-    }
-    if batch.from_seq > acked + 1 {
-        return Err(Denied::SequenceGap {
-            acked_through: acked,
-        }
-        .into());
+    if let Some(had) = crate::store::had_or_next(acked, batch.from_seq, batch.to_seq)? {
+        return Ok(had);
     }
     let stored = store_events(tx, verified, acked).await?;
     fold_and_count(tx, verified, acked, forwards).await?;

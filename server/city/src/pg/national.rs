@@ -179,17 +179,8 @@ impl PgStore {
             )
             .into());
         }
-        if batch.to_seq <= acked {
-            return Ok(Ack {
-                acked_through: acked,
-                stored: 0,
-            });
-        }
-        if batch.from_seq > acked + 1 {
-            return Err(Denied::SequenceGap {
-                acked_through: acked,
-            }
-            .into());
+        if let Some(had) = crate::store::had_or_next(acked, batch.from_seq, batch.to_seq)? {
+            return Ok(had);
         }
         let column_of: Vec<Option<usize>> = batch
             .columns
