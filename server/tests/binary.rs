@@ -373,3 +373,98 @@ fn a_new_collector_says_how_to_add_an_account_and_a_hall() {
     assert!(banner.contains("motcua city user add"), "{banner}");
     assert!(banner.contains("motcua city hall add"), "{banner}");
 }
+
+#[test]
+fn city_halls_are_placed_recoded_and_merged_from_the_command_line() {
+    let data = tempfile::tempdir().expect("temp dir");
+    let run = |args: &[&str]| {
+        let out = motcua(args, data.path(), None);
+        let text = |b: &[u8]| String::from_utf8_lossy(b).into_owned();
+        (out.status.success(), text(&out.stdout), text(&out.stderr))
+    };
+    let value = |stdout: &str, key: &str| {
+        stdout
+            .lines()
+            .find_map(|l| l.strip_prefix(&format!("{key} = \"")))
+            .and_then(|v| v.strip_suffix('"'))
+            .unwrap_or_else(|| panic!("a {key} line in {stdout:?}"))
+            .to_owned()
+    };
+    let (ok, a, err) = run(&["city", "hall", "add", "Xã Phú Minh", "--province", "Hà Nội"]);
+    assert!(ok, "{err}");
+    let a = value(&a, "hall");
+    let (ok, b, err) = run(&["city", "hall", "add", "Xã Phú Cường"]);
+    assert!(ok, "{err}");
+    let b = value(&b, "hall");
+    let (ok, _, err) = run(&["city", "hall", "province", &b, "Hà Nội"]);
+    assert!(ok && err.contains("Hà Nội"), "{err}");
+
+    // A commune renamed: a new code and name, the old code among its former ones, a new
+    // secret printed once.
+    let (ok, out, err) = run(&[
+        "city",
+        "hall",
+        "recode",
+        &a,
+        "xa-phu-minh",
+        "--name",
+        "Xã Phú Minh mới",
+    ]);
+    assert!(ok, "{err}");
+    assert_eq!(value(&out, "hall"), "xa-phu-minh");
+    assert_eq!(value(&out, "secret").len(), 64);
+    assert!(err.contains(&a) && err.contains("history"), "{err}");
+    // Two communes become one.
+    let (ok, _, err) = run(&["city", "hall", "merge", &b, "--into", "xa-phu-minh"]);
+    assert!(ok, "{err}");
+    // What cannot be done is said, and changes nothing.
+    for (args, says) in [
+        (
+            vec!["city", "hall", "merge", "xa-phu-minh", "--into", &b],
+            "not itself merged",
+        ),
+        (
+            vec!["city", "hall", "recode", "hall-000000000000", "x-y-z"],
+            "no hall has the code",
+        ),
+        (vec!["city", "hall", "recode", &b, "Mã Sai"], "lower-case"),
+        (vec!["city", "region", "add", "Hà Nội"], "PostgreSQL"),
+        (vec!["city", "reader", "analyst"], "PostgreSQL"),
+    ] {
+        let (ok, _, err) = run(&args);
+        assert!(!ok && err.contains(says), "{args:?}: {err}");
+    }
+
+    let conn = rusqlite::Connection::open(data.path().join("city.sqlite3")).expect("db");
+    let halls: Vec<(String, String, String, Option<String>, String)> = conn
+        .prepare(
+            "SELECT h.code, h.name, h.province, m.code, h.former_codes FROM halls h
+             LEFT JOIN halls m ON m.id = h.merged_into ORDER BY h.id",
+        )
+        .and_then(|mut s| {
+            s.query_map([], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<Result<_, _>>()
+        })
+        .expect("halls");
+    assert_eq!(
+        halls,
+        [
+            (
+                "xa-phu-minh".to_owned(),
+                "Xã Phú Minh mới".to_owned(),
+                "Hà Nội".to_owned(),
+                None,
+                format!("[\"{a}\"]")
+            ),
+            (
+                b.clone(),
+                "Xã Phú Cường".to_owned(),
+                "Hà Nội".to_owned(),
+                Some("xa-phu-minh".to_owned()),
+                "[]".to_owned()
+            ),
+        ]
+    );
+}

@@ -98,6 +98,34 @@ impl Db {
         }
     }
 
+    /// Several halls' histories, each as [`Db::hall_history`] gives it, in the halls' order
+    /// (on SQLite in one read).
+    pub async fn histories(
+        &self,
+        halls: Vec<HallRow>,
+        from: NaiveDate,
+        to: NaiveDate,
+    ) -> Result<Vec<crate::store::History>, Error> {
+        match self {
+            Db::Sqlite(s) => {
+                s.read(move |conn| {
+                    halls
+                        .iter()
+                        .map(|h| sqlite::history(conn, h.id, from, to))
+                        .collect()
+                })
+                .await
+            }
+            Db::Postgres(pg) => {
+                let mut histories = Vec::new();
+                for h in &halls {
+                    histories.push(pg.hall_history(h.id, from, to).await?);
+                }
+                Ok(histories)
+            }
+        }
+    }
+
     /// People waiting now in each hall (a merged hall's under the hall it joined).
     pub async fn waiting_now(&self, day: NaiveDate) -> Result<HashMap<i64, u64>, Error> {
         match self {

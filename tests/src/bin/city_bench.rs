@@ -26,7 +26,8 @@ async fn main() -> Result<()> {
     println!("| batch size | halls | events | seconds | events/s | stored once | target |");
     println!("|---|---|---|---|---|---|---|");
     for (size, tickets) in [(100usize, 150usize), (500, 300), (2000, 300)] {
-        let clock = ManualClock::starting_at(opening_time());
+        // The collector's clock at the day's end: every event of the day is in its past.
+        let clock = ManualClock::starting_at(opening_time() + chrono::Duration::hours(12));
         let city = TestCity::start(clock).await;
         let halls: Vec<(String, String)> = (0..HALLS)
             .map(|i| city.register(&format!("Phường {i}")))
@@ -39,7 +40,7 @@ async fn main() -> Result<()> {
             .pool_max_idle_per_host(HALLS)
             .build()?;
         let url = format!("{}{}", city.base, protocol::BATCH_PATH);
-        let timestamp = opening_time().timestamp_millis();
+        let timestamp = opening_time().timestamp_millis() + 12 * 3_600_000;
         let started = Instant::now();
         let mut tasks = Vec::new();
         for ((code, secret), events) in halls.into_iter().zip(logs) {

@@ -262,42 +262,46 @@ async fn from_visits(
     to: NaiveDate,
     now: i64,
 ) -> Result<Lines, AppError> {
-    let mut all_visits = Vec::new();
-    let mut all_spans = Vec::new();
-    let mut all_bookings = Vec::new();
-    let mut lines = Vec::new();
-    let mut targets: BTreeMap<String, u32> = BTreeMap::new();
-    // Where each hall's visits, spans and bookings begin in the lists: a province is its
-    // halls' stretches.
-    let mut starts = Vec::new();
-    for h in halls {
-        starts.push((all_visits.len(), all_spans.len(), all_bookings.len()));
-        let r = figures_of(state, h, from, to, now).await?;
-        // The city's total counts every hall's visits together, each against its own
-        // hall's targets: fields are told apart by hall.
-        for (code, minutes) in r.targets {
-            targets.insert(format!("{}/{code}", h.id), minutes);
-        }
-        all_visits.extend(r.visits.into_iter().map(|mut v| {
-            v.service = format!("{}/{}", h.id, v.service);
-            // Two halls' dossiers are two dossiers, whatever their codes.
-            for code in &mut v.dossiers {
-                *code = format!("{}/{code}", h.id);
-            }
-            v
-        }));
-        all_spans.extend(r.spans.into_iter().map(|mut s| {
-            // Counter numbers repeat from hall to hall.
-            s.counter = 0;
-            s
-        }));
-        all_bookings.extend(r.bookings);
-        lines.push((r.report.total, r.booking_report.total));
-    }
+    // Every hall's history in one read, every report on one blocking thread.
+    let histories = state.store.histories(halls.to_vec(), from, to).await?;
     let tz = state.settings.tz;
     let names = provinces_of(halls);
     let province_of: Vec<String> = halls.iter().map(|h| h.province.clone()).collect();
+    let halls: Vec<(i64, motcua_domain::Hall)> =
+        halls.iter().map(|h| (h.id, h.as_hall(tz))).collect();
     tokio::task::spawn_blocking(move || {
+        let mut all_visits = Vec::new();
+        let mut all_spans = Vec::new();
+        let mut all_bookings = Vec::new();
+        let mut lines = Vec::new();
+        let mut targets: BTreeMap<String, u32> = BTreeMap::new();
+        // Where each hall's visits, spans and bookings begin in the lists: a province is
+        // its halls' stretches.
+        let mut starts = Vec::new();
+        for ((id, hall), (visits, spans, bookings)) in halls.into_iter().zip(histories) {
+            starts.push((all_visits.len(), all_spans.len(), all_bookings.len()));
+            let r = report_of(hall, visits, spans, bookings, now);
+            // The city's total counts every hall's visits together, each against its own
+            // hall's targets: fields are told apart by hall.
+            for (code, minutes) in r.targets {
+                targets.insert(format!("{id}/{code}"), minutes);
+            }
+            all_visits.extend(r.visits.into_iter().map(|mut v| {
+                v.service = format!("{id}/{}", v.service);
+                // Two halls' dossiers are two dossiers, whatever their codes.
+                for code in &mut v.dossiers {
+                    *code = format!("{id}/{code}");
+                }
+                v
+            }));
+            all_spans.extend(r.spans.into_iter().map(|mut s| {
+                // Counter numbers repeat from hall to hall.
+                s.counter = 0;
+                s
+            }));
+            all_bookings.extend(r.bookings);
+            lines.push((r.report.total, r.booking_report.total));
+        }
         let setup = Setup {
             tz,
             scale: 5,

@@ -109,6 +109,10 @@ pub async fn migrate(client: &mut tokio_postgres::Client) -> Result<(), StoreErr
     tx.execute("SELECT pg_advisory_xact_lock($1)", &[&MIGRATION_LOCK])
         .await
         .map_err(db_error)?;
+    // "already exists, skipping" is no news at every start.
+    tx.batch_execute("SET LOCAL client_min_messages = warning")
+        .await
+        .map_err(db_error)?;
     tx.batch_execute(
         "CREATE TABLE IF NOT EXISTS motcua_schema (version integer NOT NULL);
          INSERT INTO motcua_schema (version)
