@@ -324,34 +324,13 @@ mod tests {
             .and_utc()
             .timestamp_millis();
         Visit {
-            day,
-            service: field.into(),
-            began_by: BeganBy::Issued,
-            issued_at: at,
-            queued_at: at,
-            hour,
-            priority: false,
-            booked: false,
             first_call: Some(at + 60_000),
             last_call: Some(at + 60_000),
             counter: Some(1),
-            clerk: None,
-            recalls: 0,
             started_at: Some(at + 120_000),
             ended_at: Some(at + 60_000 + handling_min * 60_000),
             outcome: Some(Outcome::Served),
-            ended_with_day: false,
-            quoted_minutes: None,
-            rating: None,
-            rating_source: None,
-            rating_replaced: false,
-            comment: None,
-            rated_at: None,
-            dossiers: Vec::new(),
-            result_pickup: false,
-            reasons: Vec::new(),
-            visits_needed: None,
-            complaints: 0,
+            ..Visit::begun(day, field, BeganBy::Issued, (at, at), hour)
         }
     }
 

@@ -101,33 +101,12 @@ fn main() -> anyhow::Result<()> {
 
 fn visit(day: NaiveDate, service: String, hour: u8, at: i64, call: i64, end: i64) -> Visit {
     Visit {
-        day,
-        service,
-        began_by: BeganBy::Issued,
-        issued_at: at,
-        queued_at: at,
-        hour,
-        priority: false,
-        booked: false,
         first_call: Some(call),
         last_call: Some(call),
         counter: Some(1),
-        clerk: None,
-        recalls: 0,
         started_at: Some(call + 30_000),
         ended_at: Some(end),
         outcome: Some(Outcome::Served),
-        ended_with_day: false,
-        quoted_minutes: None,
-        rating: None,
-        rating_source: None,
-        rating_replaced: false,
-        comment: None,
-        rated_at: None,
-        dossiers: Vec::new(),
-        result_pickup: false,
-        reasons: Vec::new(),
-        visits_needed: None,
-        complaints: 0,
+        ..Visit::begun(day, &service, BeganBy::Issued, (at, at), hour)
     }
 }

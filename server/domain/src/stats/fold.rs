@@ -66,12 +66,13 @@ impl TicketVisits {
                     booked: booked_for.is_some(),
                     quoted_minutes: Some(*eta_minutes),
                     result_pickup: *result_pickup,
-                    ..begun(
-                        (day_of(at, tz), at, priority.is_priority()),
+                    priority: priority.is_priority(),
+                    ..Visit::begun(
+                        day_of(at, tz),
                         e.service.as_deref().unwrap_or_default(),
                         BeganBy::Issued,
                         (at, queued_at),
-                        tz,
+                        local_hour(at, tz),
                     )
                 });
             }
@@ -210,51 +211,18 @@ impl TicketVisits {
         current.outcome = Some(outcome);
         current.ended_with_day = with_day;
         if let Some((to, began_by, tz)) = requeued {
-            let ticket = (current.day, current.issued_at, current.priority);
-            let next = begun(ticket, to, began_by, (at, at), tz);
+            let next = Visit {
+                priority: current.priority,
+                ..Visit::begun(
+                    current.day,
+                    to,
+                    began_by,
+                    (current.issued_at, at),
+                    local_hour(at, tz),
+                )
+            };
             self.visits.push(next);
         }
-    }
-}
-
-/// A visit that begins at `began_at` (its hour) in `service`, waiting from `queued_at`,
-/// nothing done yet; the ticket's issue day, issue time and priority are `ticket`'s.
-fn begun(
-    (day, issued_at, priority): (NaiveDate, i64, bool),
-    service: &str,
-    began_by: BeganBy,
-    (began_at, queued_at): (i64, i64),
-    tz: Tz,
-) -> Visit {
-    Visit {
-        day,
-        service: service.to_owned(),
-        began_by,
-        issued_at,
-        queued_at,
-        hour: local_hour(began_at, tz),
-        priority,
-        booked: false,
-        first_call: None,
-        last_call: None,
-        counter: None,
-        clerk: None,
-        recalls: 0,
-        started_at: None,
-        ended_at: None,
-        outcome: None,
-        ended_with_day: false,
-        quoted_minutes: None,
-        rating: None,
-        rating_source: None,
-        rating_replaced: false,
-        comment: None,
-        rated_at: None,
-        dossiers: Vec::new(),
-        result_pickup: false,
-        reasons: Vec::new(),
-        visits_needed: None,
-        complaints: 0,
     }
 }
 

@@ -181,6 +181,47 @@ fn is_zero(n: &u32) -> bool {
 }
 
 impl Visit {
+    /// A visit that began in `service` at the local `hour` and waits from `queued_at`,
+    /// nothing done yet; `day` and `issued_at` are its ticket's.
+    pub fn begun(
+        day: NaiveDate,
+        service: &str,
+        began_by: BeganBy,
+        (issued_at, queued_at): (i64, i64),
+        hour: u8,
+    ) -> Visit {
+        Visit {
+            day,
+            service: service.to_owned(),
+            began_by,
+            issued_at,
+            queued_at,
+            hour,
+            priority: false,
+            booked: false,
+            first_call: None,
+            last_call: None,
+            counter: None,
+            clerk: None,
+            recalls: 0,
+            started_at: None,
+            ended_at: None,
+            outcome: None,
+            ended_with_day: false,
+            quoted_minutes: None,
+            rating: None,
+            rating_source: None,
+            rating_replaced: false,
+            comment: None,
+            rated_at: None,
+            dossiers: Vec::new(),
+            result_pickup: false,
+            reasons: Vec::new(),
+            visits_needed: None,
+            complaints: 0,
+        }
+    }
+
     /// A booked ticket called before its appointment (it is queued at it) waited nothing.
     pub fn wait(&self) -> Option<i64> {
         self.first_call.map(|c| (c - self.queued_at).max(0))
@@ -927,34 +968,21 @@ mod tests {
 
     fn served(queued: i64, call: i64, start: i64, end: i64) -> Visit {
         Visit {
-            day: day(),
-            service: "A".into(),
-            began_by: BeganBy::Issued,
-            issued_at: queued,
-            queued_at: queued,
-            hour: local_hour(queued, tz()),
-            priority: false,
-            booked: false,
             first_call: Some(call),
             last_call: Some(call),
             counter: Some(1),
             clerk: Some(7),
-            recalls: 0,
             started_at: Some(start),
             ended_at: Some(end),
             outcome: Some(Outcome::Served),
-            ended_with_day: false,
             quoted_minutes: Some(10),
-            rating: None,
-            rating_source: None,
-            rating_replaced: false,
-            comment: None,
-            rated_at: None,
-            dossiers: Vec::new(),
-            result_pickup: false,
-            reasons: Vec::new(),
-            visits_needed: None,
-            complaints: 0,
+            ..Visit::begun(
+                day(),
+                "A",
+                BeganBy::Issued,
+                (queued, queued),
+                local_hour(queued, tz()),
+            )
         }
     }
 
