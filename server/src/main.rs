@@ -700,14 +700,7 @@ async fn city_serve(
         upstream: upstream.clone(),
         ..Default::default()
     };
-    let mut database = common.database()?;
-    match (&mut database, &upstream) {
-        (motcua_city::db::Database::Postgres(pg), Some(_)) => pg.forwards = true,
-        (motcua_city::db::Database::Sqlite, Some(_)) => anyhow::bail!(
-            "--upstream forwards the figure rows a collector on PostgreSQL keeps: give --database postgres://…"
-        ),
-        _ => {}
-    }
+    let database = common.database()?;
     let state = motcua_city::build_state(&common.data, &database, Arc::new(SystemClock), settings)
         .await
         .with_context(|| common.where_())?;

@@ -388,8 +388,7 @@ impl TestCity {
         upstream: motcua_city::national::Upstream,
     ) -> TestCity {
         let dir = tempfile::tempdir().expect("temp dir");
-        let mut pg = motcua_city::pg::PgSettings::new(pg::database().await);
-        pg.forwards = true;
+        let pg = motcua_city::pg::PgSettings::new(pg::database().await);
         let settings = motcua_city::CitySettings {
             upstream: Some(upstream),
             ..Default::default()

@@ -28,7 +28,19 @@ pub async fn build_state(
     clock: Arc<dyn Clock>,
     settings: CitySettings,
 ) -> Result<CityState, StoreError> {
-    let store = db::Db::open(data_dir, database).await?;
+    // A collector with an upstream lists its changed hall-days for it: only the figure rows
+    // of PostgreSQL can be forwarded.
+    let mut database = database.clone();
+    match (&mut database, &settings.upstream) {
+        (db::Database::Postgres(pg), Some(_)) => pg.forwards = true,
+        (db::Database::Sqlite, Some(_)) => {
+            return Err(StoreError::Database(
+                "--upstream forwards the figure rows a collector on PostgreSQL keeps: give --database postgres://…".into(),
+            ));
+        }
+        _ => {}
+    }
+    let store = db::Db::open(data_dir, &database).await?;
     let master = store::master_key(data_dir)?;
     let connections = motcua_web::connections::Connections::new(
         settings.connections.clone(),

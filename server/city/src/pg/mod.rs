@@ -53,7 +53,7 @@ pub struct PgSettings {
     /// Months of raw events kept; older months are dropped whole (0: kept for ever).
     pub retention_months: u32,
     /// This collector forwards its halls' days to the country's: list each hall-day that
-    /// changes in the outbox.
+    /// changes in the outbox. Set by `build_state` from `CitySettings::upstream`.
     pub forwards: bool,
 }
 
@@ -103,7 +103,17 @@ pub(crate) fn db_error(e: tokio_postgres::Error) -> StoreError {
             StoreError::Duplicate(db.message().to_owned())
         }
         Some(db) => StoreError::Database(format!("{}: {}", db.code().code(), db.message())),
-        None => StoreError::Database(e.to_string()),
+        // A connection's failure says why in its sources ("connection refused").
+        None => {
+            let mut message = e.to_string();
+            let mut source = std::error::Error::source(&e);
+            while let Some(cause) = source {
+                message.push_str(": ");
+                message.push_str(&cause.to_string());
+                source = cause.source();
+            }
+            StoreError::Database(message)
+        }
     }
 }
 
